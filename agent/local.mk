@@ -1,0 +1,1 @@
+# agent: sources appended by this directory

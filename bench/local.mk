@@ -1,0 +1,1 @@
+# bench: sources appended by this directory

@@ -1,0 +1,2 @@
+libikeflow_a_SOURCES += common/log.c common/log.h common/loop.c common/loop.h \
+	common/buf.c common/buf.h common/addr.c common/addr.h

@@ -1,0 +1,389 @@
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/loop.h"
+
+struct loop_fd {
+	int		 fd;
+	loop_fd_fn	 fn;
+	void		*arg;
+	struct loop_fd	*next;
+};
+
+struct loop_timer {
+	loop_timer_fn	 fn;
+	void		*arg;
+	uint64_t	 when;
+	size_t		 slot;	/* position in the heap, or SIZE_MAX */
+};
+
+struct loop_sig {
+	int		 signo;
+	loop_signal_fn	 fn;
+	void		*arg;
+};
+
+struct loop_prep {
+	loop_prepare_fn	 fn;
+	void		*arg;
+};
+
+static int epfd = -1;
+static int sigfd = -1;
+static sigset_t sigmask;
+static struct loop_fd *fds;
+static struct loop_timer **heap;
+static size_t heap_len, heap_cap;
+static struct loop_sig sigs[16];
+static size_t nsigs;
+static struct loop_prep preps[8];
+static size_t npreps;
+static int stopping;
+
+uint64_t
+loop_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+loop_sig_read(int fd, uint32_t ev, void *arg)
+{
+	struct signalfd_siginfo si;
+
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		for (size_t i = 0; i < nsigs; i++)
+			if ((int)si.ssi_signo == sigs[i].signo)
+				sigs[i].fn(sigs[i].signo, sigs[i].arg);
+	}
+}
+
+int
+loop_init(void)
+{
+	if (epfd >= 0)
+		return 0;
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (epfd < 0) {
+		log_err("%s: epoll_create1: %s", __func__, strerror(errno));
+		return -1;
+	}
+	sigemptyset(&sigmask);
+	stopping = 0;
+	return 0;
+}
+
+void
+loop_free(void)
+{
+	struct loop_fd *f;
+
+	while ((f = fds)) {
+		fds = f->next;
+		free(f);
+	}
+	free(heap);
+	heap = NULL;
+	heap_len = heap_cap = 0;
+	if (sigfd >= 0)
+		close(sigfd);
+	sigfd = -1;
+	nsigs = npreps = 0;
+	if (epfd >= 0)
+		close(epfd);
+	epfd = -1;
+}
+
+void
+loop_stop(void)
+{
+	stopping = 1;
+}
+
+int
+loop_fd_add(int fd, uint32_t events, loop_fd_fn fn, void *arg)
+{
+	struct epoll_event ev = { .events = events };
+	struct loop_fd *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return -1;
+	f->fd = fd;
+	f->fn = fn;
+	f->arg = arg;
+	ev.data.ptr = f;
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		log_err("%s: epoll_ctl(%d): %s", __func__, fd, strerror(errno));
+		free(f);
+		return -1;
+	}
+	f->next = fds;
+	fds = f;
+	return 0;
+}
+
+static struct loop_fd *
+loop_fd_find(int fd, struct loop_fd ***prevp)
+{
+	struct loop_fd **pp;
+
+	for (pp = &fds; *pp; pp = &(*pp)->next)
+		if ((*pp)->fd == fd) {
+			if (prevp)
+				*prevp = pp;
+			return *pp;
+		}
+	return NULL;
+}
+
+int
+loop_fd_mod(int fd, uint32_t events)
+{
+	struct epoll_event ev = { .events = events };
+	struct loop_fd *f = loop_fd_find(fd, NULL);
+
+	if (f == NULL)
+		return -1;
+	ev.data.ptr = f;
+	return epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
+}
+
+/* Descriptors removed while a batch of events is being dispatched must not be
+ * touched again in that batch: they are parked here and freed after it. */
+static struct loop_fd *graveyard;
+
+void
+loop_fd_del(int fd)
+{
+	struct loop_fd **pp, *f;
+
+	if ((f = loop_fd_find(fd, &pp)) == NULL)
+		return;
+	epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
+	*pp = f->next;
+	f->fn = NULL;
+	f->next = graveyard;
+	graveyard = f;
+}
+
+int
+loop_signal(int signo, loop_signal_fn fn, void *arg)
+{
+	if (nsigs >= sizeof(sigs) / sizeof(sigs[0]))
+		return -1;
+	sigs[nsigs++] = (struct loop_sig){ signo, fn, arg };
+	sigaddset(&sigmask, signo);
+	if (sigprocmask(SIG_BLOCK, &sigmask, NULL) < 0)
+		return -1;
+	if (sigfd >= 0)
+		return signalfd(sigfd, &sigmask, SFD_NONBLOCK | SFD_CLOEXEC) < 0 ? -1 : 0;
+	sigfd = signalfd(-1, &sigmask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sigfd < 0)
+		return -1;
+	return loop_fd_add(sigfd, EPOLLIN, loop_sig_read, NULL);
+}
+
+int
+loop_prepare_add(loop_prepare_fn fn, void *arg)
+{
+	if (npreps >= sizeof(preps) / sizeof(preps[0]))
+		return -1;
+	preps[npreps++] = (struct loop_prep){ fn, arg };
+	return 0;
+}
+
+/* Binary min-heap on expiry time. */
+static void
+heap_swap(size_t a, size_t b)
+{
+	struct loop_timer *t = heap[a];
+
+	heap[a] = heap[b];
+	heap[b] = t;
+	heap[a]->slot = a;
+	heap[b]->slot = b;
+}
+
+static void
+heap_up(size_t i)
+{
+	while (i > 0 && heap[(i - 1) / 2]->when > heap[i]->when) {
+		heap_swap(i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static void
+heap_down(size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+
+		if (l < heap_len && heap[l]->when < heap[m]->when)
+			m = l;
+		if (r < heap_len && heap[r]->when < heap[m]->when)
+			m = r;
+		if (m == i)
+			return;
+		heap_swap(i, m);
+		i = m;
+	}
+}
+
+static void
+heap_remove(struct loop_timer *t)
+{
+	size_t i = t->slot;
+
+	if (i == SIZE_MAX)
+		return;
+	t->slot = SIZE_MAX;
+	heap_len--;
+	if (i == heap_len)
+		return;
+	heap[i] = heap[heap_len];
+	heap[i]->slot = i;
+	heap_up(i);
+	heap_down(heap[i]->slot);
+}
+
+struct loop_timer *
+loop_timer_new(loop_timer_fn fn, void *arg)
+{
+	struct loop_timer *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->fn = fn;
+	t->arg = arg;
+	t->slot = SIZE_MAX;
+	return t;
+}
+
+void
+loop_timer_set(struct loop_timer *t, uint64_t ms)
+{
+	heap_remove(t);
+	if (heap_len == heap_cap) {
+		size_t ncap = heap_cap ? heap_cap * 2 : 64;
+		struct loop_timer **n = realloc(heap, ncap * sizeof(*n));
+
+		if (n == NULL) {
+			log_err("%s: out of memory", __func__);
+			return;
+		}
+		heap = n;
+		heap_cap = ncap;
+	}
+	t->when = loop_now_ms() + ms;
+	t->slot = heap_len;
+	heap[heap_len++] = t;
+	heap_up(t->slot);
+}
+
+void
+loop_timer_stop(struct loop_timer *t)
+{
+	if (t)
+		heap_remove(t);
+}
+
+int
+loop_timer_pending(const struct loop_timer *t)
+{
+	return t && t->slot != SIZE_MAX;
+}
+
+uint64_t
+loop_timer_remaining(const struct loop_timer *t)
+{
+	uint64_t now = loop_now_ms();
+
+	if (!loop_timer_pending(t))
+		return 0;
+	return t->when > now ? t->when - now : 0;
+}
+
+void
+loop_timer_free(struct loop_timer *t)
+{
+	if (t == NULL)
+		return;
+	heap_remove(t);
+	free(t);
+}
+
+static void
+loop_run_timers(void)
+{
+	uint64_t now = loop_now_ms();
+
+	while (heap_len > 0 && heap[0]->when <= now) {
+		struct loop_timer *t = heap[0];
+
+		heap_remove(t);
+		t->fn(t->arg);
+	}
+}
+
+int
+loop_once(int max_ms)
+{
+	struct epoll_event evs[64];
+	int timeout = max_ms, n;
+
+	for (size_t i = 0; i < npreps; i++) {
+		int p = preps[i].fn(preps[i].arg);
+
+		if (p >= 0 && (timeout < 0 || p < timeout))
+			timeout = p;
+	}
+	if (heap_len > 0) {
+		uint64_t now = loop_now_ms();
+		int t = heap[0]->when > now ? (int)(heap[0]->when - now) : 0;
+
+		if (timeout < 0 || t < timeout)
+			timeout = t;
+	}
+	n = epoll_wait(epfd, evs, 64, timeout);
+	if (n < 0) {
+		if (errno == EINTR)
+			return 0;
+		log_err("%s: epoll_wait: %s", __func__, strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		struct loop_fd *f = evs[i].data.ptr;
+
+		if (f->fn)
+			f->fn(f->fd, evs[i].events, f->arg);
+	}
+	while (graveyard) {
+		struct loop_fd *f = graveyard;
+
+		graveyard = f->next;
+		free(f);
+	}
+	loop_run_timers();
+	return 0;
+}
+
+int
+loop_run(void)
+{
+	while (!stopping)
+		if (loop_once(-1) < 0)
+			return -1;
+	return 0;
+}

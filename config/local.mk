@@ -1,0 +1,1 @@
+# config: sources appended by this directory

@@ -1,0 +1,1 @@
+# ctl: sources appended by this directory

@@ -1,0 +1,1 @@
+# daemon: sources appended by this directory

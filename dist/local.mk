@@ -1,0 +1,1 @@
+# dist: sources appended by this directory

@@ -1,0 +1,1 @@
+# doc: sources appended by this directory

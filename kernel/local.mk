@@ -1,0 +1,1 @@
+# kernel: sources appended by this directory

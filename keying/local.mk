@@ -1,0 +1,1 @@
+# keying: sources appended by this directory

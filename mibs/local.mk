@@ -1,0 +1,1 @@
+# mibs: sources appended by this directory

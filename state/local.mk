@@ -1,0 +1,1 @@
+# state: sources appended by this directory

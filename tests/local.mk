@@ -1,0 +1,1 @@
+# tests: sources appended by this directory

@@ -1,0 +1,1 @@
+# web: sources appended by this directory
