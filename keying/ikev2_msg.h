@@ -1,0 +1,321 @@
+/* IKEv2 message codec (RFC 7296 §3, RFC 7383 SKF).
+ *
+ * Parsing: ikev2_msg_parse() copies the datagram, checks the IKE header and
+ * walks the payload chain; every known payload is syntax-checked on the way,
+ * so a message that parses has well-formed payloads. The typed parsers
+ * (ikev2_pl_*) then fill small structs whose data pointers point INTO the
+ * message (valid until ikev2_msg_free()). After the SK payload has been
+ * decrypted, ikev2_msg_set_inner() hands the plaintext over and the inner
+ * chain is parsed with the same code; ikev2_msg_get() searches both chains.
+ *
+ * Errors: every failure fills a struct ikev2_perr with a code, the offending
+ * payload type, human text for the log and the notify the engine may answer
+ * with (UNSUPPORTED_CRITICAL_PAYLOAD carries perr.payload as its 1-byte data;
+ * INVALID_MAJOR_VERSION only in answer to IKE_SA_INIT).
+ *
+ * Building: ikev2_build_msg() writes the header, each ikev2_build_*() appends
+ * one payload and patches the previous next-payload field, ikev2_build_finish()
+ * patches the message length. Failures are sticky (check finish's result). */
+#ifndef IKEFLOW_IKEV2_MSG_H
+#define IKEFLOW_IKEV2_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/addr.h"
+#include "common/buf.h"
+#include "keying/ikev2_const.h"
+
+#define IKEV2_MAX_PAYLOADS	48	/* per chain */
+#define IKEV2_MAX_PROPS		16
+#define IKEV2_MAX_XFORMS	64	/* per proposal */
+#define IKEV2_MAX_TS		16
+#define IKEV2_MAX_CP_ATTRS	32
+#define IKEV2_MAX_MSG		65535
+
+enum ikev2_perr_code {
+	IKEV2_E_OK = 0,
+	IKEV2_E_SHORT,		/* shorter than the IKE header */
+	IKEV2_E_LENGTH,		/* header length differs from the datagram length */
+	IKEV2_E_MAJOR_VERSION,	/* major version is not 2 */
+	IKEV2_E_PAYLOAD_LENGTH,	/* payload length < 4 or past the end */
+	IKEV2_E_TRAILING,	/* bytes after the last payload */
+	IKEV2_E_CRITICAL,	/* unknown payload type with the critical bit */
+	IKEV2_E_TOO_MANY,	/* beyond IKEV2_MAX_* */
+	IKEV2_E_SK_NOT_LAST,	/* SK/SKF followed by more data, or nested */
+	IKEV2_E_SYNTAX,		/* a payload body is malformed */
+	IKEV2_E_NOMEM,
+};
+
+struct ikev2_perr {
+	enum ikev2_perr_code code;
+	uint8_t		payload;	/* type of the payload at fault (0 = header) */
+	uint16_t	notify;		/* IKEV2_N_* to answer with, or 0 */
+	char		text[160];
+};
+
+const char *ikev2_perr_name(enum ikev2_perr_code code);
+
+struct ikev2_hdr {
+	uint64_t	ispi;
+	uint64_t	rspi;
+	uint8_t		next;		/* first payload */
+	uint8_t		version;	/* major << 4 | minor */
+	uint8_t		exchange;
+	uint8_t		flags;		/* IKEV2_FLAG_* */
+	uint32_t	msgid;
+	uint32_t	length;
+};
+
+/* One payload of a chain, unparsed. */
+struct ikev2_pl {
+	uint8_t		type;
+	uint8_t		next;		/* raw next-payload field; SK/SKF: first inner type */
+	uint8_t		critical;
+	const uint8_t	*body;		/* after the generic header */
+	size_t		len;		/* body length */
+	size_t		off;		/* offset of the generic header in its buffer */
+};
+
+struct ikev2_chain {
+	size_t		n;
+	struct ikev2_pl	pl[IKEV2_MAX_PAYLOADS];
+};
+
+struct ikev2_msg {
+	struct ikev2_hdr	 hdr;
+	struct buf		*raw;	/* the datagram; ICV covers raw->data[0..len-icv) */
+	struct ikev2_chain	 outer;
+	const struct ikev2_pl	*sk;	/* SK or SKF (always last in outer), or NULL */
+	struct buf		*plain;	/* decrypted SK contents (secret), once set */
+	struct ikev2_chain	 inner;
+};
+
+/* Header only (e.g. to find the IKE SA before parsing further). 0 / -1. */
+int	ikev2_hdr_parse(const uint8_t *p, size_t len, struct ikev2_hdr *h,
+	    struct ikev2_perr *err);
+/* Whole datagram; NULL on error (err filled). */
+struct ikev2_msg *ikev2_msg_parse(const uint8_t *p, size_t len, struct ikev2_perr *err);
+void	ikev2_msg_free(struct ikev2_msg *m);
+/* A payload chain starting with type first; payloads point into p. 0 / -1. */
+int	ikev2_chain_parse(const uint8_t *p, size_t len, uint8_t first,
+	    struct ikev2_chain *c, struct ikev2_perr *err);
+/* Takes ownership of plain (even on error) and parses it as the inner chain,
+ * first payload type first (m->sk->next for SK; fragment 1's for SKF). */
+int	ikev2_msg_set_inner(struct ikev2_msg *m, struct buf *plain, uint8_t first,
+	    struct ikev2_perr *err);
+/* The idx-th payload of a type, outer chain first, then inner; NULL if none. */
+const struct ikev2_pl *ikev2_msg_get(const struct ikev2_msg *m, uint8_t type, size_t idx);
+size_t	ikev2_msg_count(const struct ikev2_msg *m, uint8_t type);
+
+/* ---- typed payloads: ikev2_pl_*() parse a payload body, 0 / -1 ---- */
+
+struct ikev2_xform {
+	uint8_t		type;		/* IKEV2_XFORM_* */
+	uint16_t	id;
+	uint16_t	keylen;		/* bits, 0 = no Key Length attribute */
+	uint8_t		unknown_attr;	/* carries an attribute we do not know: skip it */
+};
+
+struct ikev2_prop {
+	uint8_t		num;
+	uint8_t		proto;		/* IKEV2_PROTO_* */
+	uint8_t		spi_size;	/* 0, 4 or 8 */
+	uint8_t		spi[8];
+	size_t		nxf;
+	struct ikev2_xform xf[IKEV2_MAX_XFORMS];
+};
+
+struct ikev2_sa {
+	size_t		nprop;
+	struct ikev2_prop prop[IKEV2_MAX_PROPS];
+};
+
+struct ikev2_ke {
+	uint16_t	group;
+	const uint8_t	*data;
+	size_t		len;
+};
+
+struct ikev2_id {
+	uint8_t		type;		/* IKEV2_ID_* */
+	const uint8_t	*data;
+	size_t		len;
+};
+
+struct ikev2_auth {
+	uint8_t		method;		/* IKEV2_AUTH_* */
+	const uint8_t	*data;
+	size_t		len;
+};
+
+struct ikev2_nonce {
+	const uint8_t	*data;
+	size_t		len;
+};
+
+struct ikev2_notify {
+	uint8_t		proto;
+	uint8_t		spi_size;
+	uint8_t		spi[8];
+	uint16_t	type;		/* IKEV2_N_* */
+	const uint8_t	*data;
+	size_t		len;
+};
+
+struct ikev2_delete {
+	uint8_t		proto;
+	uint8_t		spi_size;	/* 0 for IKE, 4 for ESP/AH */
+	uint16_t	nspi;
+	const uint8_t	*spis;		/* nspi * spi_size bytes */
+};
+
+struct ikev2_ts {
+	uint8_t		type;		/* IKEV2_TS_IPV4/6_ADDR_RANGE */
+	uint8_t		proto;		/* IP protocol, 0 = any */
+	uint16_t	sport, eport;
+	struct ifl_addr	start, end;
+};
+
+struct ikev2_tsp {
+	size_t		n;
+	struct ikev2_ts	ts[IKEV2_MAX_TS];
+};
+
+struct ikev2_cp_attr {
+	uint16_t	type;
+	uint16_t	len;
+	const uint8_t	*val;
+};
+
+struct ikev2_cp {
+	uint8_t		type;		/* IKEV2_CFG_* */
+	size_t		nattr;
+	struct ikev2_cp_attr attr[IKEV2_MAX_CP_ATTRS];
+};
+
+struct ikev2_cert {			/* CERT and CERTREQ */
+	uint8_t		encoding;
+	const uint8_t	*data;
+	size_t		len;
+};
+
+struct ikev2_skf {
+	uint16_t	num;		/* 1..total */
+	uint16_t	total;
+	const uint8_t	*data;		/* IV | ciphertext | ICV */
+	size_t		len;
+};
+
+int	ikev2_pl_sa(const struct ikev2_pl *p, struct ikev2_sa *sa, struct ikev2_perr *err);
+int	ikev2_pl_ke(const struct ikev2_pl *p, struct ikev2_ke *ke, struct ikev2_perr *err);
+int	ikev2_pl_id(const struct ikev2_pl *p, struct ikev2_id *id, struct ikev2_perr *err);
+int	ikev2_pl_auth(const struct ikev2_pl *p, struct ikev2_auth *a, struct ikev2_perr *err);
+int	ikev2_pl_nonce(const struct ikev2_pl *p, struct ikev2_nonce *n, struct ikev2_perr *err);
+int	ikev2_pl_notify(const struct ikev2_pl *p, struct ikev2_notify *n, struct ikev2_perr *err);
+int	ikev2_pl_delete(const struct ikev2_pl *p, struct ikev2_delete *d, struct ikev2_perr *err);
+int	ikev2_pl_ts(const struct ikev2_pl *p, struct ikev2_tsp *t, struct ikev2_perr *err);
+int	ikev2_pl_vendor(const struct ikev2_pl *p, struct ikev2_nonce *v, struct ikev2_perr *err);
+int	ikev2_pl_cp(const struct ikev2_pl *p, struct ikev2_cp *cp, struct ikev2_perr *err);
+int	ikev2_pl_cert(const struct ikev2_pl *p, struct ikev2_cert *c, struct ikev2_perr *err);
+int	ikev2_pl_skf(const struct ikev2_pl *p, struct ikev2_skf *f, struct ikev2_perr *err);
+/* Syntax check of any payload by its type (unknown types pass). */
+int	ikev2_pl_check(const struct ikev2_pl *p, struct ikev2_perr *err);
+
+/* Convenience over a parsed message: 1 found (n filled), 0 not present. */
+int	ikev2_msg_notify(const struct ikev2_msg *m, uint16_t type, struct ikev2_notify *n);
+/* The first error notify (type < 16384) in the message, or 0. */
+uint16_t ikev2_msg_error_notify(const struct ikev2_msg *m);
+
+uint32_t ikev2_delete_spi(const struct ikev2_delete *d, size_t i);	/* ESP/AH, host order */
+/* The first transform of a type in a proposal, or NULL. */
+const struct ikev2_xform *ikev2_prop_xform(const struct ikev2_prop *p, uint8_t type);
+/* SPI of a proposal or notify as a number (0 when spi_size is 0). */
+uint64_t ikev2_spi_value(const uint8_t *spi, uint8_t spi_size);
+void	ikev2_spi_put(uint8_t spi[8], uint8_t spi_size, uint64_t v);
+
+/* Identity as text: dotted quad / IPv6 / FQDN / RFC822 as is; KEY_ID and
+ * anything else as hex. Non-printable bytes in names become '?'. */
+const char *ikev2_id_str(const struct ikev2_id *id, char *dst, size_t len);
+const char *ikev2_ts_str(const struct ikev2_ts *ts, char *dst, size_t len);
+
+/* ---- building ---- */
+
+struct ikev2_builder {
+	struct buf	*b;
+	size_t		 start;		/* message / chain start in b */
+	long		 next_off;	/* next-payload byte to patch, -1 = none yet */
+	uint8_t		 first;		/* type of the first payload appended */
+	int		 has_hdr;
+	int		 closed;	/* SK/SKF appended: nothing may follow */
+	int		 failed;
+};
+
+/* Starts a message in b (appending); h->next and h->length are patched. */
+void	ikev2_build_msg(struct ikev2_builder *bl, struct buf *b, const struct ikev2_hdr *h);
+/* Starts a bare chain (the plaintext of SK/SKF); bl->first is then its
+ * first payload type for the SK header. */
+void	ikev2_build_chain(struct ikev2_builder *bl, struct buf *b);
+/* Patches the message length. 0, or -1 if anything failed on the way. */
+int	ikev2_build_finish(struct ikev2_builder *bl);
+
+int	ikev2_build_raw(struct ikev2_builder *bl, uint8_t type, int critical,
+	    const void *body, size_t len);
+int	ikev2_build_sa(struct ikev2_builder *bl, const struct ikev2_sa *sa);
+int	ikev2_build_ke(struct ikev2_builder *bl, uint16_t group, const void *data, size_t len);
+/* type: IKEV2_PL_IDI or IKEV2_PL_IDR */
+int	ikev2_build_id(struct ikev2_builder *bl, uint8_t type, const struct ikev2_id *id);
+int	ikev2_build_auth(struct ikev2_builder *bl, uint8_t method, const void *data, size_t len);
+int	ikev2_build_nonce(struct ikev2_builder *bl, const void *data, size_t len);
+int	ikev2_build_notify(struct ikev2_builder *bl, const struct ikev2_notify *n);
+/* A notify without SPI (proto 0) */
+int	ikev2_build_notify_simple(struct ikev2_builder *bl, uint16_t type,
+	    const void *data, size_t len);
+int	ikev2_build_delete(struct ikev2_builder *bl, const struct ikev2_delete *d);
+/* Delete of ESP/AH SPIs (host order) */
+int	ikev2_build_delete_spis(struct ikev2_builder *bl, uint8_t proto,
+	    const uint32_t *spis, uint16_t n);
+/* type: IKEV2_PL_TSI or IKEV2_PL_TSR */
+int	ikev2_build_ts(struct ikev2_builder *bl, uint8_t type, const struct ikev2_tsp *t);
+int	ikev2_build_vendor(struct ikev2_builder *bl, const void *data, size_t len);
+int	ikev2_build_cp(struct ikev2_builder *bl, const struct ikev2_cp *cp);
+/* type: IKEV2_PL_CERT or IKEV2_PL_CERTREQ */
+int	ikev2_build_cert(struct ikev2_builder *bl, uint8_t type, const struct ikev2_cert *c);
+/* Appends an SK (SKF) payload whose next-payload is inner_first and whose
+ * body is bodylen zero bytes (IV | ciphertext | ICV) for the caller to fill
+ * after ikev2_build_finish(). Returns the body's offset in b, or -1. */
+long	ikev2_build_sk(struct ikev2_builder *bl, uint8_t inner_first, size_t bodylen);
+long	ikev2_build_skf(struct ikev2_builder *bl, uint8_t inner_first, uint16_t num,
+	    uint16_t total, size_t bodylen);
+
+/* ---- NAT detection (RFC 7296 §2.23): SHA1(SPIi | SPIr | IP | port) ---- */
+int	ikev2_natd_hash(uint64_t ispi, uint64_t rspi, const struct ifl_addr *a,
+	    uint16_t port, uint8_t out[IKEV2_NATD_LEN]);
+
+/* ---- fragment reassembly (RFC 7383), on decrypted fragment contents ---- */
+
+#define IKEV2_FRAG_MAX		64
+
+struct ikev2_reasm {
+	uint32_t	 msgid;
+	uint16_t	 total;		/* 0 = nothing collected yet */
+	uint16_t	 have;
+	uint8_t		 first;		/* fragment 1's next-payload */
+	size_t		 size;
+	uint16_t	 max_frags;
+	size_t		 max_size;
+	struct buf	*part[IKEV2_FRAG_MAX];
+};
+
+void	ikev2_reasm_init(struct ikev2_reasm *r, uint32_t msgid, uint16_t max_frags,
+	    size_t max_size);
+/* 1 = complete, 0 = more needed (or a duplicate / stale fragment ignored),
+ * -1 = over the limits or inconsistent (set cleared). */
+int	ikev2_reasm_add(struct ikev2_reasm *r, uint16_t num, uint16_t total,
+	    uint8_t next, const uint8_t *plain, size_t len);
+/* The reassembled plaintext (secret buf, caller frees) and its first payload
+ * type; the set is cleared. NULL if not complete. */
+struct buf *ikev2_reasm_take(struct ikev2_reasm *r, uint8_t *first);
+void	ikev2_reasm_clear(struct ikev2_reasm *r);
+
+#endif
