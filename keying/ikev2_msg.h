@@ -25,10 +25,9 @@
 #include "common/addr.h"
 #include "common/buf.h"
 #include "keying/ikev2_const.h"
+#include "keying/ikev2_proposal.h"
 
 #define IKEV2_MAX_PAYLOADS	48	/* per chain */
-#define IKEV2_MAX_PROPS		16
-#define IKEV2_MAX_XFORMS	64	/* per proposal */
 #define IKEV2_MAX_TS		16
 #define IKEV2_MAX_CP_ATTRS	32
 #define IKEV2_MAX_MSG		65535
@@ -110,27 +109,6 @@ size_t	ikev2_msg_count(const struct ikev2_msg *m, uint8_t type);
 
 /* ---- typed payloads: ikev2_pl_*() parse a payload body, 0 / -1 ---- */
 
-struct ikev2_xform {
-	uint8_t		type;		/* IKEV2_XFORM_* */
-	uint16_t	id;
-	uint16_t	keylen;		/* bits, 0 = no Key Length attribute */
-	uint8_t		unknown_attr;	/* carries an attribute we do not know: skip it */
-};
-
-struct ikev2_prop {
-	uint8_t		num;
-	uint8_t		proto;		/* IKEV2_PROTO_* */
-	uint8_t		spi_size;	/* 0, 4 or 8 */
-	uint8_t		spi[8];
-	size_t		nxf;
-	struct ikev2_xform xf[IKEV2_MAX_XFORMS];
-};
-
-struct ikev2_sa {
-	size_t		nprop;
-	struct ikev2_prop prop[IKEV2_MAX_PROPS];
-};
-
 struct ikev2_ke {
 	uint16_t	group;
 	const uint8_t	*data;
@@ -207,7 +185,12 @@ struct ikev2_skf {
 	size_t		len;
 };
 
-int	ikev2_pl_sa(const struct ikev2_pl *p, struct ikev2_sa *sa, struct ikev2_perr *err);
+/* SA: strict syntax (lengths, substructure markers, numbering 1, 2, ...,
+ * SPI sizes 0/4/8, transform counts). Proposals we cannot use (unknown
+ * transform type or attribute, more than IKEV2_PROP_XF_MAX transforms) are
+ * left out of the list, as RFC 7296 §3.3.6 asks; their numbers stay unused. */
+int	ikev2_pl_sa(const struct ikev2_pl *p, struct ikev2_prop_list *sa,
+	    struct ikev2_perr *err);
 int	ikev2_pl_ke(const struct ikev2_pl *p, struct ikev2_ke *ke, struct ikev2_perr *err);
 int	ikev2_pl_id(const struct ikev2_pl *p, struct ikev2_id *id, struct ikev2_perr *err);
 int	ikev2_pl_auth(const struct ikev2_pl *p, struct ikev2_auth *a, struct ikev2_perr *err);
@@ -228,8 +211,6 @@ int	ikev2_msg_notify(const struct ikev2_msg *m, uint16_t type, struct ikev2_noti
 uint16_t ikev2_msg_error_notify(const struct ikev2_msg *m);
 
 uint32_t ikev2_delete_spi(const struct ikev2_delete *d, size_t i);	/* ESP/AH, host order */
-/* The first transform of a type in a proposal, or NULL. */
-const struct ikev2_xform *ikev2_prop_xform(const struct ikev2_prop *p, uint8_t type);
 /* SPI of a proposal or notify as a number (0 when spi_size is 0). */
 uint64_t ikev2_spi_value(const uint8_t *spi, uint8_t spi_size);
 void	ikev2_spi_put(uint8_t spi[8], uint8_t spi_size, uint64_t v);
@@ -261,7 +242,8 @@ int	ikev2_build_finish(struct ikev2_builder *bl);
 
 int	ikev2_build_raw(struct ikev2_builder *bl, uint8_t type, int critical,
 	    const void *body, size_t len);
-int	ikev2_build_sa(struct ikev2_builder *bl, const struct ikev2_sa *sa);
+/* Proposals are written with their own numbers (a reply keeps the chosen one). */
+int	ikev2_build_sa(struct ikev2_builder *bl, const struct ikev2_prop_list *sa);
 int	ikev2_build_ke(struct ikev2_builder *bl, uint16_t group, const void *data, size_t len);
 /* type: IKEV2_PL_IDI or IKEV2_PL_IDR */
 int	ikev2_build_id(struct ikev2_builder *bl, uint8_t type, const struct ikev2_id *id);
@@ -281,12 +263,14 @@ int	ikev2_build_vendor(struct ikev2_builder *bl, const void *data, size_t len);
 int	ikev2_build_cp(struct ikev2_builder *bl, const struct ikev2_cp *cp);
 /* type: IKEV2_PL_CERT or IKEV2_PL_CERTREQ */
 int	ikev2_build_cert(struct ikev2_builder *bl, uint8_t type, const struct ikev2_cert *c);
-/* Appends an SK (SKF) payload whose next-payload is inner_first and whose
- * body is bodylen zero bytes (IV | ciphertext | ICV) for the caller to fill
- * after ikev2_build_finish(). Returns the body's offset in b, or -1. */
-long	ikev2_build_sk(struct ikev2_builder *bl, uint8_t inner_first, size_t bodylen);
+/* Appends the generic header of an SK payload (SKF: plus fragment number
+ * and total) whose next-payload is inner_first, and closes the chain.
+ * Returns its offset in b for ikev2_sk_encrypt(), or -1. Call
+ * ikev2_build_finish() first: ikev2_sk_encrypt() appends the body and
+ * patches both lengths itself. */
+long	ikev2_build_sk(struct ikev2_builder *bl, uint8_t inner_first);
 long	ikev2_build_skf(struct ikev2_builder *bl, uint8_t inner_first, uint16_t num,
-	    uint16_t total, size_t bodylen);
+	    uint16_t total);
 
 /* ---- NAT detection (RFC 7296 §2.23): SHA1(SPIi | SPIr | IP | port) ---- */
 int	ikev2_natd_hash(uint64_t ispi, uint64_t rspi, const struct ifl_addr *a,
