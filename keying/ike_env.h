@@ -1,0 +1,97 @@
+/* The IKE engines' one window to the outside world. The engines parse,
+ * decide and build; everything that touches a socket, the kernel or the
+ * configuration goes through the function pointers the daemon (or a test)
+ * fills in here. Timers use common/loop.h and state goes straight into the
+ * state model (state/state.h), which the keying side owns for IKE SAs and
+ * their children. Connections are the configuration's own struct cfg_conn:
+ * pointers the env hands out must stay valid until the engine is told the
+ * connection is gone (ikev2_conn_gone). */
+#ifndef IKEFLOW_IKE_ENV_H
+#define IKEFLOW_IKE_ENV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/addr.h"
+#include "common/buf.h"
+#include "config/config.h"
+#include "keying/ikev2_msg.h"
+
+#define IKE_PORT		500
+#define IKE_NATT_PORT		4500
+
+/* Retransmission and limits (ikeflowd.conf; strongSwan's charon.* defaults). */
+struct ike_tuning {
+	double		retrans_timeout;	/* s, 4.0 */
+	double		retrans_base;		/* 1.8 */
+	unsigned	retrans_tries;		/* 5 */
+	uint32_t	half_open_timeout;	/* s, 30 */
+	uint16_t	ike_port, natt_port;	/* 500, 4500 */
+};
+
+void	ike_tuning_defaults(struct ike_tuning *t);
+
+/* Lifetimes of one child SA; 0 = no limit. */
+struct ike_lifetimes {
+	uint64_t	soft_sec, hard_sec;
+	uint64_t	soft_bytes, hard_bytes;
+	uint64_t	soft_packets, hard_packets;
+};
+
+/* One child: an ESP SA pair plus its policies. Key pointers are into
+ * engine-owned memory that is wiped right after the call; the env copies
+ * what it needs. For remove_child only the identifying fields (addresses,
+ * SPIs, proto, selectors, mode, reqid) are meaningful. */
+struct ike_child_sa {
+	const char	*conn;
+	uint32_t	child_index;		/* state model row */
+	struct ifl_addr	local, remote;		/* outer addresses */
+	uint16_t	local_port, remote_port;	/* IKE ports, for ESP-in-UDP */
+	int		encap;			/* NAT detected: UDP encapsulation */
+	uint8_t		proto;			/* IPPROTO_ESP */
+	int		transport;
+	uint32_t	reqid;
+	uint32_t	spi_in, spi_out;	/* host order */
+	uint16_t	encr, encr_keylen, integ;	/* IKEv2 transform IDs, bits */
+	int		esn;
+	const uint8_t	*encr_in, *integ_in, *encr_out, *integ_out;
+	size_t		encr_len, integ_len;	/* encr: key | salt for AEAD */
+	struct ike_lifetimes life;
+	size_t		nts_local, nts_remote;
+	const struct ikev2_ts *ts_local, *ts_remote;
+};
+
+struct ike_env {
+	void	*arg;
+
+	/* Sends one IKE message. On port 4500 the socket layer prepends the
+	 * non-ESP marker. 0 / -1 (a failed send counts as a lost datagram). */
+	int	(*send)(void *arg, const struct ifl_addr *src, uint16_t sport,
+		    const struct ifl_addr *dst, uint16_t dport,
+		    const uint8_t *pkt, size_t len);
+	/* An inbound SPI (a larval kernel SA from peer to local). 0 / -1. */
+	int	(*alloc_spi)(void *arg, const struct ifl_addr *peer,
+		    const struct ifl_addr *local, uint8_t proto, uint32_t reqid,
+		    uint32_t *spi);
+	/* The negotiation of that SPI failed before install. */
+	void	(*release_spi)(void *arg, const struct ifl_addr *peer,
+		    const struct ifl_addr *local, uint8_t proto, uint32_t spi);
+	/* Installs both SAs and the policies of a child. 0 / -1. */
+	int	(*install_child)(void *arg, const struct ike_child_sa *c);
+	void	(*remove_child)(void *arg, const struct ike_child_sa *c);
+	/* The pre-shared key for (local ID, remote ID), appended to out (a
+	 * secret buf). 0 / -1 when there is none. */
+	int	(*psk)(void *arg, const struct cfg_id *local,
+		    const struct cfg_id *remote, struct buf *out);
+	/* Responder: a connection for an IKE_SA_INIT from remote to local. */
+	const struct cfg_conn *(*conn_by_addr)(void *arg,
+		    const struct ifl_addr *local, const struct ifl_addr *remote);
+	/* Responder at IKE_AUTH: a connection whose remote ID matches the peer's
+	 * (and whose local ID matches `us` when the peer named one, else NULL).
+	 * cur, the one chosen by address, should win when it fits. */
+	const struct cfg_conn *(*conn_by_id)(void *arg, const struct cfg_conn *cur,
+		    const struct ifl_addr *local, const struct ifl_addr *remote,
+		    const struct cfg_id *peer, const struct cfg_id *us);
+};
+
+#endif
