@@ -1,0 +1,292 @@
+# Test-bed library, sourced in the guest before every scenario.
+#
+# Address plan (documentation ranges only, all inside the guest's netns):
+#
+#   h1 ---- gw1 ======== gw2 ---- h2
+#
+#   "outside" link (veth v1 <-> v2):   gw1 v1 192.0.2.1/24    gw2 v2 192.0.2.2/24
+#   protected subnet behind gw1:      198.51.100.0/24
+#       gw1 l1 198.51.100.1/24  <->  h1 e0 198.51.100.10/24 (default via .1)
+#   protected subnet behind gw2:      203.0.113.0/24
+#       gw2 l2 203.0.113.1/24   <->  h2 e0 203.0.113.10/24 (default via .1)
+#   gw1 routes 203.0.113.0/24 via 192.0.2.2, gw2 routes 198.51.100.0/24 via
+#   192.0.2.1; both forward. `bed_topology lo` instead puts 198.51.100.1/24
+#   and 203.0.113.1/24 on the gateways' lo and creates no hosts (the seed's
+#   style: ping -I 198.51.100.1 203.0.113.1 from gw1).
+#
+# Scenario variables: $W (work directory, kept on the host), $SRCDIR,
+# $BUILDDIR, $IKEFLOWD, $IKEFLOWCTL, $BED_NAME. Per-daemon run-time files
+# live under /tmp/NAME (guest tmpfs); logs go to $W.
+
+BED_PIDS=/tmp/bed.pids
+BED_SWANS=/tmp/bed.swans
+
+say()
+{
+	echo "== $*"
+}
+
+# Records one check result. Output of failed checks goes to checks.log.
+bed_record()
+{
+	local name=$1 ok=$2 out=$3
+
+	if [ "$ok" = 0 ]; then
+		echo "PASS $name" >>"$W/result"
+		echo "  ok   $name"
+	else
+		echo "FAIL $name" >>"$W/result"
+		{
+			echo "--- FAIL $name"
+			printf '%s\n' "$out" | tail -n 60
+		} >>"$W/checks.log"
+		echo "  FAIL $name"
+		printf '%s\n' "$out" | tail -n 20 | sed 's/^/       /'
+	fi
+	return "$ok"
+}
+
+# check NAME CMD...: runs CMD, passes when it exits 0.
+check()
+{
+	local name=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	[ $rc = 0 ] || out="command: $*
+exit status: $rc
+$out"
+	bed_record "$name" $((rc != 0)) "$out"
+}
+
+check_eq()
+{
+	local name=$1 exp=$2 act=$3
+
+	[ "$exp" = "$act" ]
+	bed_record "$name" $? "expected: '$exp'
+actual:   '$act'"
+}
+
+# check_ge NAME MIN ACTUAL: integers.
+check_ge()
+{
+	local name=$1 min=$2 act=$3
+
+	[[ "$act" =~ ^[0-9]+$ ]] && [ "$act" -ge "$min" ]
+	bed_record "$name" $? "expected: >= $min
+actual:   '$act'"
+}
+
+# wait_for TIMEOUT_S CMD...: polls CMD every 0.2 s until it succeeds.
+wait_for()
+{
+	local limit=$(( $1 * 5 )) i=0
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -ge $limit ] && return 1
+		sleep 0.2
+	done
+	return 0
+}
+
+# The guest must not be able to write to the host: the root is read-only.
+bed_check_root_readonly()
+{
+	local probe=/.bed-write-probe-$$ out
+
+	if out=$( (echo x >"$probe") 2>&1); then
+		rm -f "$probe"
+		bed_record root-readonly 1 "writing $probe in the guest succeeded"
+	else
+		case $out in
+		*"Read-only file system"*) bed_record root-readonly 0 "" ;;
+		*) bed_record root-readonly 1 "unexpected error: $out" ;;
+		esac
+	fi
+}
+
+bed_netns()
+{
+	ip netns add "$1" && ip -n "$1" link set lo up
+}
+
+# bed_topology [hosts|lo]: see the address plan above.
+bed_topology()
+{
+	local mode=${1:-hosts} n
+
+	bed_netns gw1 && bed_netns gw2 || return 1
+	ip link add v1 type veth peer name v2
+	ip link set v1 netns gw1
+	ip link set v2 netns gw2
+	ip -n gw1 addr add 192.0.2.1/24 dev v1
+	ip -n gw2 addr add 192.0.2.2/24 dev v2
+	ip -n gw1 link set v1 up
+	ip -n gw2 link set v2 up
+	for n in gw1 gw2; do
+		ip netns exec $n sysctl -qw net.ipv4.ip_forward=1
+	done
+	if [ "$mode" = lo ]; then
+		ip -n gw1 addr add 198.51.100.1/24 dev lo
+		ip -n gw2 addr add 203.0.113.1/24 dev lo
+	else
+		bed_netns h1 && bed_netns h2 || return 1
+		ip link add l1 type veth peer name e0 netns h1
+		ip link set l1 netns gw1
+		ip link add l2 type veth peer name e0 netns h2
+		ip link set l2 netns gw2
+		ip -n gw1 addr add 198.51.100.1/24 dev l1
+		ip -n gw2 addr add 203.0.113.1/24 dev l2
+		ip -n h1 addr add 198.51.100.10/24 dev e0
+		ip -n h2 addr add 203.0.113.10/24 dev e0
+		for n in gw1:l1 gw2:l2 h1:e0 h2:e0; do
+			ip -n ${n%:*} link set ${n#*:} up
+		done
+		ip -n h1 route add default via 198.51.100.1
+		ip -n h2 route add default via 203.0.113.1
+	fi
+	ip -n gw1 route add 203.0.113.0/24 via 192.0.2.2
+	ip -n gw2 route add 198.51.100.0/24 via 192.0.2.1
+}
+
+# bed_bg NAME CMD...: starts CMD in the background, remembered for shutdown.
+bed_bg()
+{
+	local name=$1
+	shift
+	"$@" &
+	echo "$! $name" >>"$BED_PIDS"
+}
+
+# start_ikeflowd NS NAME [ARGS...]: ikeflowd in netns NS and a private mount
+# namespace (own /run); control socket, pid file and state under /tmp/NAME,
+# log in $W/NAME.log. Returns once the control socket exists.
+start_ikeflowd()
+{
+	local ns=$1 name=$2 d=/tmp/$2
+	shift 2
+
+	mkdir -p "$d/state"
+	bed_bg "$name" ip netns exec "$ns" unshare -m --propagation private \
+	    sh -c 'mount -t tmpfs run /run && exec "$@"' ikeflowd \
+	    "$IKEFLOWD" -f --control "$d/ctl.sock" --state-dir "$d/state" \
+	    --pid-file "$d/ikeflowd.pid" "$@" >>"$W/$name.log" 2>&1
+	wait_for 10 test -S "$d/ctl.sock"
+}
+
+# ctl NS NAME WORDS...: ikeflowctl on that daemon's control socket.
+ctl()
+{
+	local ns=$1 name=$2
+	shift 2
+	ip netns exec "$ns" "$IKEFLOWCTL" -s "/tmp/$name/ctl.sock" "$@"
+}
+
+# start_strongswan NS NAME IPSEC_CONF IPSEC_SECRETS: starter + charon in
+# netns NS, in a mount namespace kept alive by a holder process, with
+# /etc/ipsec.conf, /etc/ipsec.secrets and /etc/strongswan.conf bind-mounted
+# from /tmp/NAME and a private /run. Charon logs to $W/NAME-charon.log.
+start_strongswan()
+{
+	local ns=$1 name=$2 conf=$3 secrets=$4 d=/tmp/$2
+
+	mkdir -p "$d"
+	cp "$conf" "$d/ipsec.conf" && cp "$secrets" "$d/ipsec.secrets" || return 1
+	chmod 600 "$d/ipsec.secrets"
+	cat >"$d/strongswan.conf" <<-SWAN
+	charon {
+		load_modular = yes
+		install_routes = yes
+		plugins {
+			include /etc/strongswan.d/charon/*.conf
+		}
+		filelog {
+			bed {
+				path = $W/$name-charon.log
+				time_format = %b %e %T
+				default = 1
+				ike = 2
+				knl = 2
+				flush_line = yes
+			}
+		}
+	}
+	include /etc/strongswan.d/*.conf
+	SWAN
+	rm -f "$d/ns.pid"
+	bed_bg "$name-ns" ip netns exec "$ns" unshare -m --propagation private \
+	    sh -c 'mount -t tmpfs run /run &&
+		mount --bind "$1/ipsec.conf" /etc/ipsec.conf &&
+		mount --bind "$1/ipsec.secrets" /etc/ipsec.secrets &&
+		mount --bind "$1/strongswan.conf" /etc/strongswan.conf &&
+		echo $$ >"$1/ns.pid" && exec sleep infinity' holder "$d"
+	wait_for 5 test -s "$d/ns.pid" || return 1
+	echo "$ns $name" >>"$BED_SWANS"
+	swan "$ns" "$name" start >>"$W/$name-starter.log" 2>&1
+	wait_for 15 swan "$ns" "$name" statusall
+}
+
+# swan NS NAME ARGS...: `ipsec ARGS` in that gateway's namespaces.
+swan()
+{
+	local name=$2
+	shift 2
+	nsenter -t "$(cat "/tmp/$name/ns.pid")" -m -n ipsec "$@"
+}
+
+# start_snmpd NS: AgentX master in NS, socket $W/agentx-NS, community public
+# on 127.0.0.1:161, persistent state kept in the work directory.
+start_snmpd()
+{
+	local ns=$1 d=$W/snmpd-$1
+
+	mkdir -p "$d"
+	cat >"$d/snmpd.conf" <<-SNMP
+	master agentx
+	agentXSocket unix:$W/agentx-$ns
+	rocommunity public 127.0.0.1
+	SNMP
+	bed_bg "snmpd-$ns" ip netns exec "$ns" \
+	    env SNMP_PERSISTENT_DIR="$d" MIBS= snmpd -f -C -c "$d/snmpd.conf" -Lf "$W/snmpd-$ns.log" \
+	    -p "$d/snmpd.pid" udp:127.0.0.1:161
+	wait_for 10 ip netns exec "$ns" snmpget -v2c -c public -On 127.0.0.1 \
+	    1.3.6.1.2.1.1.3.0
+}
+
+# Copies the kernel's view of every namespace into the work directory.
+collect_logs()
+{
+	local ns
+
+	for ns in $(ip netns list | awk '{print $1}'); do
+		{
+			echo "### ip addr"; ip -n "$ns" addr
+			echo "### ip route"; ip -n "$ns" route
+			echo "### ip -s xfrm state"; ip -n "$ns" -s xfrm state
+			echo "### ip -s xfrm policy"; ip -n "$ns" -s xfrm policy
+		} >"$W/netns-$ns.txt" 2>&1
+	done
+	dmesg >"$W/dmesg.log" 2>&1
+}
+
+# Stops what the scenario started so logs are complete before power-off.
+bed_stop_all()
+{
+	local ns name pid
+
+	if [ -f "$BED_SWANS" ]; then
+		while read -r ns name; do
+			swan "$ns" "$name" stop >/dev/null 2>&1
+		done <"$BED_SWANS"
+	fi
+	[ -f "$BED_PIDS" ] || return 0
+	while read -r pid name; do
+		kill "$pid" 2>/dev/null
+	done <"$BED_PIDS"
+	sleep 0.5
+	while read -r pid name; do
+		kill -9 "$pid" 2>/dev/null
+	done <"$BED_PIDS"
+}
