@@ -1,1 +1,3 @@
-# ctl: sources appended by this directory
+# ctl: the control socket (daemon side), its client, and ikeflowctl
+libikeflow_a_SOURCES += ctl/ctl.c ctl/ctl.h ctl/ctl_client.c ctl/ctl_client.h
+ikeflowctl_SOURCES += ctl/ikeflowctl.c
