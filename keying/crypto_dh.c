@@ -1,0 +1,348 @@
+/* Diffie-Hellman over OpenSSL 3 EVP_PKEY: MODP (RFC 2409/3526), ECP
+ * (RFC 5903) and Curve25519 (RFC 8031). Keys are in IKEv2 KE payload form. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+
+#include "common/log.h"
+#include "keying/crypto.h"
+
+enum dh_kind { DH_MODP, DH_ECP, DH_X25519 };
+
+static const struct dh_group {
+	uint16_t	 id;
+	enum dh_kind	 kind;
+	const char	*ossl;		/* OpenSSL group name, NULL = explicit */
+	size_t		 len;		/* prime / coordinate bytes */
+} dh_groups[] = {
+	{ IKEV2_DH_MODP_1024, DH_MODP, NULL, 128 },	/* no OpenSSL name */
+	{ IKEV2_DH_MODP_1536, DH_MODP, "modp_1536", 192 },
+	{ IKEV2_DH_MODP_2048, DH_MODP, "modp_2048", 256 },
+	{ IKEV2_DH_MODP_3072, DH_MODP, "modp_3072", 384 },
+	{ IKEV2_DH_MODP_4096, DH_MODP, "modp_4096", 512 },
+	{ IKEV2_DH_ECP_256, DH_ECP, "P-256", 32 },
+	{ IKEV2_DH_ECP_384, DH_ECP, "P-384", 48 },
+	{ IKEV2_DH_ECP_521, DH_ECP, "P-521", 66 },
+	{ IKEV2_DH_CURVE25519, DH_X25519, NULL, 32 },
+};
+
+struct dh {
+	const struct dh_group	*g;
+	EVP_PKEY		*key;
+	BIGNUM			*p;	/* MODP prime, for the peer range check */
+};
+
+static const struct dh_group *
+group_lookup(uint16_t id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dh_groups) / sizeof(dh_groups[0]); i++)
+		if (dh_groups[i].id == id)
+			return &dh_groups[i];
+	return NULL;
+}
+
+/* Domain parameters (and optionally a public value) as OSSL_PARAMs.
+ * MODP-1024 (Oakley group 2) is given as p, g = 2, q = (p-1)/2. */
+static OSSL_PARAM *
+group_params(const struct dh *dh, const uint8_t *pub, size_t publen)
+{
+	OSSL_PARAM_BLD *bld;
+	OSSL_PARAM *params = NULL;
+	BIGNUM *q = NULL, *g = NULL, *y = NULL;
+	int ok = 0;
+
+	if ((bld = OSSL_PARAM_BLD_new()) == NULL)
+		return NULL;
+	if (dh->g->ossl) {
+		if (!OSSL_PARAM_BLD_push_utf8_string(bld,
+		    OSSL_PKEY_PARAM_GROUP_NAME, dh->g->ossl, 0))
+			goto out;
+	} else {
+		if ((q = BN_dup(dh->p)) == NULL || !BN_rshift1(q, q) ||
+		    (g = BN_new()) == NULL || !BN_set_word(g, 2) ||
+		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_P, dh->p) ||
+		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_Q, q) ||
+		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_G, g))
+			goto out;
+	}
+	if (pub && dh->g->kind == DH_MODP) {
+		if ((y = BN_bin2bn(pub, (int)publen, NULL)) == NULL ||
+		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PUB_KEY, y))
+			goto out;
+	} else if (pub && !OSSL_PARAM_BLD_push_octet_string(bld,
+	    OSSL_PKEY_PARAM_PUB_KEY, pub, publen))
+		goto out;
+	params = OSSL_PARAM_BLD_to_param(bld);
+	ok = params != NULL;
+out:
+	if (!ok)
+		params = NULL;
+	BN_free(q);
+	BN_free(g);
+	BN_free(y);
+	OSSL_PARAM_BLD_free(bld);
+	return params;
+}
+
+static EVP_PKEY *
+keygen(struct dh *dh)
+{
+	EVP_PKEY_CTX *ctx = NULL, *pctx = NULL;
+	EVP_PKEY *key = NULL, *dom = NULL;
+	OSSL_PARAM *params = NULL;
+
+	if (dh->g->kind == DH_X25519) {
+		if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL)) ==
+		    NULL || EVP_PKEY_keygen_init(ctx) <= 0)
+			goto out;
+	} else if (dh->g->ossl) {
+		if ((params = group_params(dh, NULL, 0)) == NULL ||
+		    (ctx = EVP_PKEY_CTX_new_from_name(NULL,
+		    dh->g->kind == DH_ECP ? "EC" : "DH", NULL)) == NULL ||
+		    EVP_PKEY_keygen_init(ctx) <= 0 ||
+		    EVP_PKEY_CTX_set_params(ctx, params) <= 0)
+			goto out;
+	} else {
+		/* explicit parameters: build a domain key, generate from it */
+		if ((params = group_params(dh, NULL, 0)) == NULL ||
+		    (pctx = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL)) == NULL ||
+		    EVP_PKEY_fromdata_init(pctx) <= 0 ||
+		    EVP_PKEY_fromdata(pctx, &dom, EVP_PKEY_KEY_PARAMETERS,
+		    params) <= 0 ||
+		    (ctx = EVP_PKEY_CTX_new_from_pkey(NULL, dom, NULL)) == NULL ||
+		    EVP_PKEY_keygen_init(ctx) <= 0)
+			goto out;
+	}
+	if (EVP_PKEY_generate(ctx, &key) <= 0)
+		key = NULL;
+out:
+	OSSL_PARAM_free(params);
+	EVP_PKEY_free(dom);
+	EVP_PKEY_CTX_free(pctx);
+	EVP_PKEY_CTX_free(ctx);
+	return key;
+}
+
+struct dh *
+dh_new(uint16_t group)
+{
+	const struct dh_group *g = group_lookup(group);
+	struct dh *dh;
+
+	if (g == NULL) {
+		log_err("%s: unsupported DH group %u", __func__, group);
+		return NULL;
+	}
+	if ((dh = calloc(1, sizeof(*dh))) == NULL)
+		return NULL;
+	dh->g = g;
+	if (g->kind == DH_MODP) {
+		switch (group) {
+		case IKEV2_DH_MODP_1024:
+			dh->p = BN_get_rfc2409_prime_1024(NULL);
+			break;
+		case IKEV2_DH_MODP_1536:
+			dh->p = BN_get_rfc3526_prime_1536(NULL);
+			break;
+		case IKEV2_DH_MODP_2048:
+			dh->p = BN_get_rfc3526_prime_2048(NULL);
+			break;
+		case IKEV2_DH_MODP_3072:
+			dh->p = BN_get_rfc3526_prime_3072(NULL);
+			break;
+		case IKEV2_DH_MODP_4096:
+			dh->p = BN_get_rfc3526_prime_4096(NULL);
+			break;
+		}
+		if (dh->p == NULL)
+			goto fail;
+	}
+	if ((dh->key = keygen(dh)) == NULL)
+		goto fail;
+	return dh;
+fail:
+	log_err("%s: key generation for DH group %u failed", __func__, group);
+	dh_free(dh);
+	return NULL;
+}
+
+uint16_t
+dh_group(const struct dh *dh)
+{
+	return dh->g->id;
+}
+
+static int
+put_bn(struct buf *out, const BIGNUM *bn, size_t len)
+{
+	uint8_t tmp[CRYPTO_MAX_DH_PUB];
+
+	if (len > sizeof(tmp) || BN_bn2binpad(bn, tmp, (int)len) != (int)len)
+		return -1;
+	return buf_put(out, tmp, len);
+}
+
+int
+dh_public(const struct dh *dh, struct buf *out)
+{
+	BIGNUM *x = NULL, *y = NULL;
+	uint8_t raw[32];
+	size_t rawlen = sizeof(raw);
+	int rc = -1;
+
+	switch (dh->g->kind) {
+	case DH_MODP:
+		if (EVP_PKEY_get_bn_param(dh->key, OSSL_PKEY_PARAM_PUB_KEY,
+		    &y) && put_bn(out, y, dh->g->len) == 0)
+			rc = 0;
+		break;
+	case DH_ECP:
+		if (EVP_PKEY_get_bn_param(dh->key, OSSL_PKEY_PARAM_EC_PUB_X, &x) &&
+		    EVP_PKEY_get_bn_param(dh->key, OSSL_PKEY_PARAM_EC_PUB_Y, &y) &&
+		    put_bn(out, x, dh->g->len) == 0 &&
+		    put_bn(out, y, dh->g->len) == 0)
+			rc = 0;
+		break;
+	case DH_X25519:
+		if (EVP_PKEY_get_raw_public_key(dh->key, raw, &rawlen) &&
+		    rawlen == sizeof(raw) && buf_put(out, raw, rawlen) == 0)
+			rc = 0;
+		break;
+	}
+	BN_free(x);
+	BN_free(y);
+	if (rc < 0)
+		log_err("%s: cannot export DH group %u public value", __func__,
+		    dh->g->id);
+	return rc;
+}
+
+/* 1 < y < p-1 (RFC 7296 §5 / SP 800-56A partial validation). */
+static int
+modp_range_ok(const struct dh *dh, const uint8_t *peer, size_t len)
+{
+	BIGNUM *y, *pm1 = NULL;
+	int ok = 0;
+
+	if ((y = BN_bin2bn(peer, (int)len, NULL)) == NULL ||
+	    (pm1 = BN_dup(dh->p)) == NULL || !BN_sub_word(pm1, 1))
+		goto out;
+	ok = BN_cmp(y, BN_value_one()) > 0 && BN_cmp(y, pm1) < 0;
+out:
+	BN_free(y);
+	BN_free(pm1);
+	return ok;
+}
+
+static EVP_PKEY *
+peer_key(const struct dh *dh, const uint8_t *peer, size_t len)
+{
+	EVP_PKEY_CTX *ctx = NULL, *cctx = NULL;
+	EVP_PKEY *key = NULL;
+	OSSL_PARAM *params = NULL;
+	uint8_t point[1 + 2 * 66];
+
+	switch (dh->g->kind) {
+	case DH_X25519:
+		return EVP_PKEY_new_raw_public_key_ex(NULL, "X25519", NULL,
+		    peer, len);
+	case DH_ECP:
+		/* RFC 5903 drops the uncompressed-point marker; OpenSSL wants it */
+		point[0] = 0x04;
+		memcpy(point + 1, peer, len);
+		params = group_params(dh, point, len + 1);
+		break;
+	case DH_MODP:
+		params = group_params(dh, peer, len);
+		break;
+	}
+	if (params == NULL ||
+	    (ctx = EVP_PKEY_CTX_new_from_name(NULL,
+	    dh->g->kind == DH_ECP ? "EC" : "DH", NULL)) == NULL ||
+	    EVP_PKEY_fromdata_init(ctx) <= 0 ||
+	    EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) <= 0)
+		goto out;
+	/* full check for EC: on the curve, not infinity, right order */
+	if (dh->g->kind == DH_ECP &&
+	    ((cctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL)) == NULL ||
+	    EVP_PKEY_public_check(cctx) != 1)) {
+		EVP_PKEY_free(key);
+		key = NULL;
+	}
+out:
+	OSSL_PARAM_free(params);
+	EVP_PKEY_CTX_free(cctx);
+	EVP_PKEY_CTX_free(ctx);
+	return key;
+}
+
+int
+dh_derive(struct dh *dh, const uint8_t *peer, size_t len, struct buf *secret_out)
+{
+	EVP_PKEY_CTX *ctx = NULL;
+	EVP_PKEY *pkey = NULL;
+	OSSL_PARAM params[2];
+	unsigned int pad = 1;
+	uint8_t secret[CRYPTO_MAX_DH_PUB];
+	size_t slen = sizeof(secret), want;
+	int rc = -1;
+
+	want = dh->g->len;
+	if (len != crypto_dh_publen(dh->g->id)) {
+		log_warnx("DH group %u: peer public value has %zu bytes, "
+		    "expected %zu", dh->g->id, len, crypto_dh_publen(dh->g->id));
+		return -1;
+	}
+	if (dh->g->kind == DH_MODP && !modp_range_ok(dh, peer, len)) {
+		log_warnx("DH group %u: peer public value out of range",
+		    dh->g->id);
+		return -1;
+	}
+	if ((pkey = peer_key(dh, peer, len)) == NULL) {
+		log_warnx("DH group %u: invalid peer public value", dh->g->id);
+		return -1;
+	}
+	/* g^ir keeps the prime's length (RFC 7296 §2.14): ask for padding */
+	params[0] = OSSL_PARAM_construct_uint(OSSL_EXCHANGE_PARAM_PAD, &pad);
+	params[1] = OSSL_PARAM_construct_end();
+	if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, dh->key, NULL)) == NULL ||
+	    EVP_PKEY_derive_init(ctx) <= 0 ||
+	    (dh->g->kind == DH_MODP && EVP_PKEY_CTX_set_params(ctx, params) <= 0) ||
+	    EVP_PKEY_derive_set_peer(ctx, pkey) <= 0 ||
+	    EVP_PKEY_derive(ctx, secret, &slen) <= 0) {
+		/* X25519 also lands here for low-order points (all-zero result) */
+		log_warnx("DH group %u: key agreement failed", dh->g->id);
+		goto out;
+	}
+	if (slen != want) {
+		log_err("%s: DH group %u secret has %zu bytes", __func__,
+		    dh->g->id, slen);
+		goto out;
+	}
+	rc = buf_put(secret_out, secret, slen);
+out:
+	wipe(secret, sizeof(secret));
+	EVP_PKEY_CTX_free(ctx);
+	EVP_PKEY_free(pkey);
+	return rc;
+}
+
+void
+dh_free(struct dh *dh)
+{
+	if (dh == NULL)
+		return;
+	/* EVP_PKEY_free clears the private key material */
+	EVP_PKEY_free(dh->key);
+	BN_free(dh->p);
+	wipe(dh, sizeof(*dh));
+	free(dh);
+}
