@@ -224,13 +224,21 @@ struct st_ipsec_global {
 int	st_init(void);
 void	st_free(void);
 /* The state directory holds the history/failure records and the index counters. */
+/* File STATE_DIR/ikeflowd.state (format in state/persist.c). st_load returns 0
+ * when loaded or absent (fresh start), 1 when the file was corrupt and was
+ * renamed aside to FILE.corrupt-<unix time> (history starts empty), -1 when
+ * it could not be read at all. Call it after st_init, before tunnels exist. */
 int	st_load(const char *state_dir);		/* a corrupt file is logged and set aside */
-int	st_save(const char *state_dir);		/* atomic: write temp + rename */
+int	st_save(const char *state_dir);		/* atomic: write temp + fsync + rename */
 void	st_set_hist_size(uint32_t n);		/* cipSecHistTableSize */
 void	st_set_fail_size(uint32_t n);		/* cipSecFailTableSize */
 uint32_t st_hist_size(void);
 uint32_t st_fail_size(void);
 uint64_t st_uptime_ms(void);
+/* The model's clocks: loop_now_ms() and time() unless a test sets others. */
+uint64_t st_now_ms(void);
+time_t	st_now_wall(void);
+void	st_set_clock(uint64_t (*mono_ms)(void), time_t (*wall)(void));
 
 /* ---- writer API: connections ---- */
 /* Replace the configured connection list (on load and reload); keeps indexes by name. */
@@ -247,7 +255,10 @@ void	st_ike_established(struct st_ike *ike);	/* stamps start times, counts it */
 /* Ends the SA: history record (if it was established), folds counters into globals,
  * ends its children with the same reason, frees it. */
 void	st_ike_end(uint32_t index, enum st_term reason);
-/* Packet accounting for the IKE engine: per SA (ike may be NULL) and global. */
+/* Packet accounting for the IKE engine: per SA (ike may be NULL) and global.
+ * The globals add up the live SAs' counters at read time, so counters kept on
+ * an SA (ike->c) must not also be written into st_ike_global_w()->c; that is
+ * only for traffic that has no SA. */
 void	st_ike_count_in(struct st_ike *ike, size_t octets);
 void	st_ike_count_out(struct st_ike *ike, size_t octets);
 struct st_ike_global *st_ike_global_w(void);	/* writable globals for fail counters */
@@ -271,6 +282,9 @@ int	st_sa_gone(uint32_t spi, enum st_sa_dir dir, const struct st_dir_counters *f
 void	st_ipsec_global_kernel(const struct st_ipsec_global *kernel_wide);
 
 /* ---- writer API: failures ---- */
+/* Both count the reason in the global fail counters that match it (auth, hash,
+ * decrypt, syscap, no-SA; for IPsec no-SA, syscap, protocol use) and fire the
+ * FAIL event; a connection's fail_count is counted too. */
 struct st_ike_failrec *st_ike_fail(enum st_ike_fail reason, const char *conn,
 	    const struct ifl_addr *local, const struct ifl_addr *remote,
 	    const char *detail);	/* returns the record to fill IDs into, or NULL */
@@ -306,7 +320,14 @@ const struct st_ike_global *st_ike_global(void);
 void	st_ipsec_global(struct st_ipsec_global *out);
 
 /* Change notifications for the agent's traps and the tables it caches.
- * Called synchronously after the change. */
+ * Called synchronously after the change. rec is:
+ *   IKE_UP: the struct st_ike; CHILD_UP, CHILD_REKEY: the struct st_child (a
+ *   child is up once it has an SA in each direction; a rekey is reported when
+ *   both directions have been replaced);
+ *   IKE_DOWN / CHILD_DOWN: the new struct st_ike_hist / st_child_hist (NULL if
+ *   it could not be stored), while the live row is still findable; only for
+ *   tunnels that were up; a child's DOWN comes before its IKE SA's;
+ *   IKE_FAIL / IPSEC_FAIL: the new failure record (IDs not yet filled in). */
 enum st_event {
 	ST_EV_IKE_UP = 1, ST_EV_IKE_DOWN, ST_EV_CHILD_UP, ST_EV_CHILD_DOWN,
 	ST_EV_CHILD_REKEY, ST_EV_IKE_FAIL, ST_EV_IPSEC_FAIL,

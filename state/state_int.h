@@ -1,0 +1,58 @@
+/* Internals shared by the state model's files (state.c, hist.c, persist.c). */
+#ifndef IKEFLOW_STATE_INT_H
+#define IKEFLOW_STATE_INT_H
+
+#include "state/rows.h"
+#include "state/spimap.h"
+#include "state/state.h"
+
+#define ST_MAX_SUBS		16
+#define ST_DEFAULT_TABLE	200	/* Cisco's default history / failure table size */
+#define ST_INDEX_MAX		0x7fffffffU	/* MIB Integer32 (1..2147483647) */
+#define ST_STATE_FILE		"ikeflowd.state"
+
+struct conn_node {
+	struct st_conn	c;		/* first: rows key on its index */
+	uint64_t	gen;
+};
+
+struct child_node {
+	struct st_child	c;		/* first: rows key on its index */
+	unsigned	rekey_dirs;	/* directions replaced since the last rekey event */
+};
+
+struct st_ctx {
+	struct st_rows	conns, ikes, children;
+	struct st_rows	ike_hist, child_hist, ike_fails, ipsec_fails;
+	struct spimap	spis;
+	/* next index of each table; persisted so restarts don't reuse them */
+	uint32_t	next_conn, next_ike, next_child;
+	uint32_t	next_ike_hist, next_child_hist, next_ike_fail, next_ipsec_fail;
+	uint64_t	conn_gen;
+	uint32_t	hist_size, fail_size;
+	uint32_t	ike_up, child_up;
+	uint64_t	init_mono;
+	/* counters of ended SAs and of packets without an SA; the live ones are
+	 * added at read time so the per-SA counters are the only truth */
+	struct st_ike_global	ike_base, ike_view;
+	struct st_ipsec_global	ipsec_base, kernel;
+	struct {
+		st_event_fn	fn;
+		void		*arg;
+	} subs[ST_MAX_SUBS];
+	int		nsubs;
+};
+
+extern struct st_ctx st_ctx;
+
+void	st_emit(enum st_event ev, uint32_t index, const void *rec);
+/* Takes the next index of a table, or 0 when exhausted. */
+uint32_t st_take_index(uint32_t *next, const char *table);
+/* Drops the oldest rows until at most max remain. */
+void	st_trim(struct st_rows *r, uint32_t max);
+/* History records of a tunnel as it is now (appended; the caller trims). */
+struct st_ike_hist *st_hist_ike_add(const struct st_ike *ike, enum st_term reason);
+struct st_child_hist *st_hist_child_add(const struct st_child *ch, enum st_term reason);
+void	st_counters_add(struct st_child_counters *to, const struct st_child_counters *c);
+
+#endif
