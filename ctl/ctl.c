@@ -398,6 +398,7 @@ struct ctl_client {
 	size_t			 inlen;
 	struct buf		*out;
 	size_t			 wpos;
+	int			 draining;	/* answer sent, reading to EOF */
 	struct loop_timer	*timer;
 	struct ctl_client	*next;
 };
@@ -456,6 +457,50 @@ ctl_client_flush(struct ctl_client *c)
 	return 1;
 }
 
+/* Once the answer is out, end our side and read until the client closes:
+ * closing with unread input (an overlong request) would reset the
+ * connection and the client could lose the answer. */
+static void
+ctl_client_sent(struct ctl_client *c)
+{
+	switch (ctl_client_flush(c)) {
+	case 0:
+		loop_fd_mod(c->fd, EPOLLOUT);
+		return;
+	case 1:
+		shutdown(c->fd, SHUT_WR);
+		c->draining = 1;
+		loop_fd_mod(c->fd, EPOLLIN);
+		return;
+	default:
+		ctl_client_free(c);
+	}
+}
+
+static void
+ctl_client_drain(struct ctl_client *c)
+{
+	char scratch[4096];
+	ssize_t n;
+
+	for (;;) {
+		n = recv(c->fd, scratch, sizeof(scratch), MSG_DONTWAIT);
+		if (n > 0) {
+			/* bounded by the client timeout, not by volume alone */
+			c->wpos += (size_t)n;
+			if (c->wpos > c->out->len + (1u << 20))
+				break;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n < 0 && errno == EINTR)
+			continue;
+		break;
+	}
+	ctl_client_free(c);
+}
+
 static void
 ctl_client_answer(struct ctl_client *c, const char *line)
 {
@@ -477,14 +522,7 @@ ctl_client_answer(struct ctl_client *c, const char *line)
 		ctl_client_free(c);
 		return;
 	}
-	shutdown(c->fd, SHUT_RD);
-	switch (ctl_client_flush(c)) {
-	case 0:
-		loop_fd_mod(c->fd, EPOLLOUT);
-		break;
-	default:
-		ctl_client_free(c);
-	}
+	ctl_client_sent(c);
 }
 
 static void
@@ -494,9 +532,12 @@ ctl_client_io(int fd, uint32_t events, void *arg)
 	char *nl;
 	ssize_t n;
 
+	if (c->draining) {
+		ctl_client_drain(c);
+		return;
+	}
 	if (c->out->len > 0) {
-		if (ctl_client_flush(c) != 0)
-			ctl_client_free(c);
+		ctl_client_sent(c);
 		return;
 	}
 	n = recv(fd, c->in + c->inlen, CTL_LINE_MAX - c->inlen, MSG_DONTWAIT);
@@ -532,11 +573,7 @@ ctl_client_io(int fd, uint32_t events, void *arg)
 	buf_printf(c->out, "%s\n%% Request too long (limit %d bytes)\n",
 	    CTL_STATUS_ERR, CTL_LINE_MAX);
 reply:
-	shutdown(fd, SHUT_RD);
-	if (ctl_client_flush(c) == 0)
-		loop_fd_mod(fd, EPOLLOUT);
-	else
-		ctl_client_free(c);
+	ctl_client_sent(c);
 }
 
 static void
