@@ -1,0 +1,282 @@
+/* IKEv2 header and payload chain parsing (RFC 7296 §3.1, §3.2). */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keying/ikev2_msg.h"
+#include "keying/ikev2_msg_priv.h"
+
+void
+ikev2_perr_set(struct ikev2_perr *err, enum ikev2_perr_code code,
+    uint8_t payload, uint16_t notify, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	err->code = code;
+	err->payload = payload;
+	err->notify = notify;
+	va_start(ap, fmt);
+	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	va_end(ap);
+}
+
+static void
+perr_clear(struct ikev2_perr *err)
+{
+	if (err) {
+		memset(err, 0, sizeof(*err));
+		err->code = IKEV2_E_OK;
+	}
+}
+
+/* Payload types we can at least check the syntax of; an unknown type with
+ * the critical bit makes the whole message unacceptable (§2.5). */
+static int
+payload_known(uint8_t type)
+{
+	return (type >= IKEV2_PL_SA && type <= IKEV2_PL_EAP) ||
+	    type == IKEV2_PL_SKF;
+}
+
+int
+ikev2_hdr_parse(const uint8_t *p, size_t len, struct ikev2_hdr *h,
+    struct ikev2_perr *err)
+{
+	perr_clear(err);
+	if (p == NULL || len < IKEV2_HDR_LEN) {
+		ikev2_perr_set(err, IKEV2_E_SHORT, 0, 0,
+		    "message of %zu bytes is shorter than the IKE header", len);
+		return -1;
+	}
+	h->ispi = ikev2_rd64(p);
+	h->rspi = ikev2_rd64(p + 8);
+	h->next = p[16];
+	h->version = p[17];
+	h->exchange = p[18];
+	h->flags = p[19];
+	h->msgid = ikev2_rd32(p + 20);
+	h->length = ikev2_rd32(p + 24);
+	/* A different major version may have a different layout: judge it
+	 * before anything else (§2.5; the answer is INVALID_MAJOR_VERSION). */
+	if ((h->version >> 4) != 2) {
+		ikev2_perr_set(err, IKEV2_E_MAJOR_VERSION, 0,
+		    IKEV2_N_INVALID_MAJOR_VERSION, "unsupported IKE version %u.%u",
+		    h->version >> 4, h->version & 0x0f);
+		return -1;
+	}
+	if (h->length != len) {
+		ikev2_perr_set(err, IKEV2_E_LENGTH, 0, 0,
+		    "header length %u differs from datagram length %zu",
+		    h->length, len);
+		return -1;
+	}
+	return 0;
+}
+
+/* Walks a chain in p[0..len); offsets recorded relative to p plus base. */
+static int
+chain_walk(const uint8_t *p, size_t len, size_t base, uint8_t first,
+    int allow_sk, struct ikev2_chain *c, struct ikev2_perr *err)
+{
+	struct ikev2_pl *pl;
+	uint8_t type = first, next, flags;
+	size_t off = 0, plen;
+
+	c->n = 0;
+	while (type != IKEV2_PL_NONE) {
+		if (len - off < IKEV2_PL_HDR_LEN) {
+			ikev2_perr_set(err, IKEV2_E_PAYLOAD_LENGTH, type,
+			    IKEV2_N_INVALID_SYNTAX,
+			    "%s payload header truncated at offset %zu",
+			    ikev2_payload_name(type), base + off);
+			return -1;
+		}
+		next = p[off];
+		flags = p[off + 1];
+		plen = ikev2_rd16(p + off + 2);
+		if (plen < IKEV2_PL_HDR_LEN || plen > len - off) {
+			ikev2_perr_set(err, IKEV2_E_PAYLOAD_LENGTH, type,
+			    IKEV2_N_INVALID_SYNTAX,
+			    "%s payload length %zu at offset %zu (%zu bytes left)",
+			    ikev2_payload_name(type), plen, base + off, len - off);
+			return -1;
+		}
+		if (!payload_known(type)) {
+			if (flags & IKEV2_CRITICAL) {
+				ikev2_perr_set(err, IKEV2_E_CRITICAL, type,
+				    IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
+				    "unsupported critical payload type %u", type);
+				return -1;
+			}
+			off += plen;
+			type = next;
+			continue;
+		}
+		if (c->n >= IKEV2_MAX_PAYLOADS) {
+			ikev2_perr_set(err, IKEV2_E_TOO_MANY, type,
+			    IKEV2_N_INVALID_SYNTAX,
+			    "more than %d payloads", IKEV2_MAX_PAYLOADS);
+			return -1;
+		}
+		pl = &c->pl[c->n];
+		pl->type = type;
+		pl->next = next;
+		pl->critical = (flags & IKEV2_CRITICAL) != 0;
+		pl->body = p + off + IKEV2_PL_HDR_LEN;
+		pl->len = plen - IKEV2_PL_HDR_LEN;
+		pl->off = base + off;
+		if (type == IKEV2_PL_SK || type == IKEV2_PL_SKF) {
+			/* Its next-payload names the first inner payload: it
+			 * must end the message and cannot nest. */
+			if (!allow_sk || off + plen != len) {
+				ikev2_perr_set(err, IKEV2_E_SK_NOT_LAST, type,
+				    IKEV2_N_INVALID_SYNTAX, "%s payload %s",
+				    ikev2_payload_name(type), allow_sk ?
+				    "is not the last one" : "inside encrypted data");
+				return -1;
+			}
+		}
+		if (ikev2_pl_check(pl, err) < 0)
+			return -1;
+		c->n++;
+		off += plen;
+		if (type == IKEV2_PL_SK || type == IKEV2_PL_SKF)
+			return 0;
+		type = next;
+	}
+	if (off != len) {
+		ikev2_perr_set(err, IKEV2_E_TRAILING, 0, IKEV2_N_INVALID_SYNTAX,
+		    "%zu bytes after the last payload", len - off);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ikev2_chain_parse(const uint8_t *p, size_t len, uint8_t first,
+    struct ikev2_chain *c, struct ikev2_perr *err)
+{
+	perr_clear(err);
+	if (p == NULL && len) {
+		ikev2_perr_set(err, IKEV2_E_SHORT, 0, 0, "no data");
+		return -1;
+	}
+	return chain_walk(p, len, 0, first, 0, c, err);
+}
+
+struct ikev2_msg *
+ikev2_msg_parse(const uint8_t *p, size_t len, struct ikev2_perr *err)
+{
+	struct ikev2_msg *m = NULL;
+	struct ikev2_hdr h;
+
+	if (ikev2_hdr_parse(p, len, &h, err) < 0)
+		return NULL;
+	if ((m = calloc(1, sizeof(*m))) == NULL ||
+	    (m->raw = buf_from(p, len)) == NULL) {
+		ikev2_perr_set(err, IKEV2_E_NOMEM, 0, 0, "out of memory");
+		goto fail;
+	}
+	m->hdr = h;
+	if (chain_walk(m->raw->data + IKEV2_HDR_LEN, len - IKEV2_HDR_LEN,
+	    IKEV2_HDR_LEN, h.next, 1, &m->outer, err) < 0)
+		goto fail;
+	if (m->outer.n) {
+		const struct ikev2_pl *last = &m->outer.pl[m->outer.n - 1];
+
+		if (last->type == IKEV2_PL_SK || last->type == IKEV2_PL_SKF)
+			m->sk = last;
+	}
+	return m;
+fail:
+	ikev2_msg_free(m);
+	return NULL;
+}
+
+void
+ikev2_msg_free(struct ikev2_msg *m)
+{
+	if (m == NULL)
+		return;
+	buf_free(m->raw);
+	buf_free(m->plain);
+	free(m);
+}
+
+int
+ikev2_msg_set_inner(struct ikev2_msg *m, struct buf *plain, uint8_t first,
+    struct ikev2_perr *err)
+{
+	perr_clear(err);
+	buf_free(m->plain);
+	m->plain = plain;
+	m->inner.n = 0;
+	if (plain == NULL) {
+		ikev2_perr_set(err, IKEV2_E_NOMEM, 0, 0, "no decrypted data");
+		return -1;
+	}
+	if (chain_walk(plain->data, plain->len, 0, first, 0, &m->inner, err) < 0) {
+		m->inner.n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+const struct ikev2_pl *
+ikev2_msg_get(const struct ikev2_msg *m, uint8_t type, size_t idx)
+{
+	const struct ikev2_chain *chains[2] = { &m->outer, &m->inner };
+	size_t i, k;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < chains[k]->n; i++)
+			if (chains[k]->pl[i].type == type && idx-- == 0)
+				return &chains[k]->pl[i];
+	return NULL;
+}
+
+size_t
+ikev2_msg_count(const struct ikev2_msg *m, uint8_t type)
+{
+	size_t n = 0;
+
+	while (ikev2_msg_get(m, type, n))
+		n++;
+	return n;
+}
+
+int
+ikev2_msg_notify(const struct ikev2_msg *m, uint16_t type, struct ikev2_notify *n)
+{
+	const struct ikev2_pl *pl;
+	struct ikev2_notify tmp;
+	size_t i;
+
+	for (i = 0; (pl = ikev2_msg_get(m, IKEV2_PL_NOTIFY, i)) != NULL; i++) {
+		if (ikev2_pl_notify(pl, &tmp, NULL) < 0 || tmp.type != type)
+			continue;
+		if (n)
+			*n = tmp;
+		return 1;
+	}
+	return 0;
+}
+
+uint16_t
+ikev2_msg_error_notify(const struct ikev2_msg *m)
+{
+	const struct ikev2_pl *pl;
+	struct ikev2_notify n;
+	size_t i;
+
+	for (i = 0; (pl = ikev2_msg_get(m, IKEV2_PL_NOTIFY, i)) != NULL; i++)
+		if (ikev2_pl_notify(pl, &n, NULL) == 0 && n.type != 0 &&
+		    n.type <= IKEV2_N_ERROR_MAX)
+			return n.type;
+	return 0;
+}

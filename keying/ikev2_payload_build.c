@@ -1,0 +1,387 @@
+/* Building IKEv2 messages and payload chains. Each payload is appended
+ * whole; the previous payload's (or the header's) next-payload field is
+ * patched as it goes, so callers never track chain order. */
+#include "config.h"
+
+#include <string.h>
+
+#include "keying/ikev2_msg.h"
+#include "keying/ikev2_msg_priv.h"
+
+#define HDR_NEXT_OFF	16
+#define HDR_LEN_OFF	24
+
+void
+ikev2_build_msg(struct ikev2_builder *bl, struct buf *b, const struct ikev2_hdr *h)
+{
+	memset(bl, 0, sizeof(*bl));
+	bl->b = b;
+	bl->start = b->len;
+	bl->next_off = -1;
+	bl->has_hdr = 1;
+	if (buf_put_u64(b, h->ispi) < 0 || buf_put_u64(b, h->rspi) < 0 ||
+	    buf_put_u8(b, IKEV2_PL_NONE) < 0 ||
+	    buf_put_u8(b, h->version ? h->version : IKEV2_VERSION) < 0 ||
+	    buf_put_u8(b, h->exchange) < 0 || buf_put_u8(b, h->flags) < 0 ||
+	    buf_put_u32(b, h->msgid) < 0 || buf_put_u32(b, 0) < 0)
+		bl->failed = 1;
+}
+
+void
+ikev2_build_chain(struct ikev2_builder *bl, struct buf *b)
+{
+	memset(bl, 0, sizeof(*bl));
+	bl->b = b;
+	bl->start = b->len;
+	bl->next_off = -1;
+}
+
+int
+ikev2_build_finish(struct ikev2_builder *bl)
+{
+	size_t len = bl->b->len - bl->start;
+
+	if (bl->has_hdr) {
+		if (len > IKEV2_MAX_MSG)
+			bl->failed = 1;
+		else
+			buf_set_u32(bl->b, bl->start + HDR_LEN_OFF, (uint32_t)len);
+	}
+	if (bl->b->failed)
+		bl->failed = 1;
+	return bl->failed ? -1 : 0;
+}
+
+/* Opens a payload: writes its generic header and links it into the chain.
+ * Returns the header's offset, or -1. */
+static long
+pl_begin(struct ikev2_builder *bl, uint8_t type, int critical)
+{
+	long off;
+
+	if (bl->failed || bl->closed) {
+		bl->failed = 1;
+		return -1;
+	}
+	if ((off = buf_skip(bl->b, IKEV2_PL_HDR_LEN)) < 0) {
+		bl->failed = 1;
+		return -1;
+	}
+	if (bl->next_off >= 0)
+		buf_set_u8(bl->b, (size_t)bl->next_off, type);
+	else {
+		bl->first = type;
+		if (bl->has_hdr)
+			buf_set_u8(bl->b, bl->start + HDR_NEXT_OFF, type);
+	}
+	buf_set_u8(bl->b, (size_t)off + 1, critical ? IKEV2_CRITICAL : 0);
+	bl->next_off = off;
+	return off;
+}
+
+static int
+pl_end(struct ikev2_builder *bl, long off)
+{
+	size_t len;
+
+	if (off < 0 || bl->b->failed) {
+		bl->failed = 1;
+		return -1;
+	}
+	len = bl->b->len - (size_t)off;
+	if (len > 0xffff) {
+		bl->failed = 1;
+		return -1;
+	}
+	buf_set_u16(bl->b, (size_t)off + 2, (uint16_t)len);
+	return 0;
+}
+
+static int
+fail(struct ikev2_builder *bl)
+{
+	bl->failed = 1;
+	return -1;
+}
+
+int
+ikev2_build_raw(struct ikev2_builder *bl, uint8_t type, int critical,
+    const void *body, size_t len)
+{
+	long off = pl_begin(bl, type, critical);
+
+	if (off < 0 || buf_put(bl->b, body, len) < 0)
+		return fail(bl);
+	return pl_end(bl, off);
+}
+
+static void
+put_sa_body(struct buf *b, const struct ikev2_prop_list *sa)
+{
+	const struct ikev2_prop *p;
+	const struct ikev2_xform *x;
+	long poff;
+	int i, j;
+
+	for (i = 0; i < sa->n; i++) {
+		p = &sa->p[i];
+		poff = (long)b->len;
+		buf_put_u8(b, i == sa->n - 1 ? 0 : 2);
+		buf_put_u8(b, 0);
+		buf_put_u16(b, 0);
+		buf_put_u8(b, p->num ? p->num : (uint8_t)(i + 1));
+		buf_put_u8(b, p->proto);
+		buf_put_u8(b, p->spi_size);
+		buf_put_u8(b, (uint8_t)p->nxf);
+		buf_put(b, p->spi, p->spi_size);
+		for (j = 0; j < p->nxf; j++) {
+			x = &p->xf[j];
+			buf_put_u8(b, j == p->nxf - 1 ? 0 : 3);
+			buf_put_u8(b, 0);
+			buf_put_u16(b, x->keylen ? 12 : 8);
+			buf_put_u8(b, x->type);
+			buf_put_u8(b, 0);
+			buf_put_u16(b, x->id);
+			if (x->keylen) {
+				buf_put_u16(b, IKEV2_ATTR_TV | IKEV2_ATTR_KEY_LENGTH);
+				buf_put_u16(b, x->keylen);
+			}
+		}
+		buf_set_u16(b, (size_t)poff + 2, (uint16_t)(b->len - (size_t)poff));
+	}
+}
+
+int
+ikev2_build_sa(struct ikev2_builder *bl, const struct ikev2_prop_list *sa)
+{
+	long off;
+	int i;
+
+	if (sa->n <= 0 || sa->n > IKEV2_PROP_MAX)
+		return fail(bl);
+	for (i = 0; i < sa->n; i++)
+		if (sa->p[i].nxf <= 0 || sa->p[i].nxf > IKEV2_PROP_XF_MAX ||
+		    (sa->p[i].spi_size != 0 && sa->p[i].spi_size != 4 &&
+		    sa->p[i].spi_size != 8))
+			return fail(bl);
+	if ((off = pl_begin(bl, IKEV2_PL_SA, 0)) < 0)
+		return -1;
+	put_sa_body(bl->b, sa);
+	return pl_end(bl, off);
+}
+
+/* Payloads made of a 4-byte lead (first byte / u16 + reserved) and data. */
+static int
+lead_and_data(struct ikev2_builder *bl, uint8_t type, const uint8_t lead[4],
+    const void *data, size_t len)
+{
+	long off = pl_begin(bl, type, 0);
+
+	if (off < 0 || buf_put(bl->b, lead, 4) < 0 || buf_put(bl->b, data, len) < 0)
+		return fail(bl);
+	return pl_end(bl, off);
+}
+
+int
+ikev2_build_ke(struct ikev2_builder *bl, uint16_t group, const void *data, size_t len)
+{
+	uint8_t lead[4] = { group >> 8, group & 0xff, 0, 0 };
+
+	if (len == 0)
+		return fail(bl);
+	return lead_and_data(bl, IKEV2_PL_KE, lead, data, len);
+}
+
+int
+ikev2_build_id(struct ikev2_builder *bl, uint8_t type, const struct ikev2_id *id)
+{
+	uint8_t lead[4] = { id->type, 0, 0, 0 };
+
+	if (type != IKEV2_PL_IDI && type != IKEV2_PL_IDR)
+		return fail(bl);
+	return lead_and_data(bl, type, lead, id->data, id->len);
+}
+
+int
+ikev2_build_auth(struct ikev2_builder *bl, uint8_t method, const void *data, size_t len)
+{
+	uint8_t lead[4] = { method, 0, 0, 0 };
+
+	return lead_and_data(bl, IKEV2_PL_AUTH, lead, data, len);
+}
+
+int
+ikev2_build_nonce(struct ikev2_builder *bl, const void *data, size_t len)
+{
+	if (len < IKEV2_NONCE_MIN || len > IKEV2_NONCE_MAX)
+		return fail(bl);
+	return ikev2_build_raw(bl, IKEV2_PL_NONCE, 0, data, len);
+}
+
+int
+ikev2_build_notify(struct ikev2_builder *bl, const struct ikev2_notify *n)
+{
+	long off;
+
+	if (n->spi_size > 8)
+		return fail(bl);
+	if ((off = pl_begin(bl, IKEV2_PL_NOTIFY, 0)) < 0)
+		return -1;
+	buf_put_u8(bl->b, n->proto);
+	buf_put_u8(bl->b, n->spi_size);
+	buf_put_u16(bl->b, n->type);
+	buf_put(bl->b, n->spi, n->spi_size);
+	buf_put(bl->b, n->data, n->len);
+	return pl_end(bl, off);
+}
+
+int
+ikev2_build_notify_simple(struct ikev2_builder *bl, uint16_t type,
+    const void *data, size_t len)
+{
+	struct ikev2_notify n;
+
+	memset(&n, 0, sizeof(n));
+	n.type = type;
+	n.data = data;
+	n.len = len;
+	return ikev2_build_notify(bl, &n);
+}
+
+int
+ikev2_build_delete(struct ikev2_builder *bl, const struct ikev2_delete *d)
+{
+	long off;
+
+	if ((off = pl_begin(bl, IKEV2_PL_DELETE, 0)) < 0)
+		return -1;
+	buf_put_u8(bl->b, d->proto);
+	buf_put_u8(bl->b, d->spi_size);
+	buf_put_u16(bl->b, d->nspi);
+	buf_put(bl->b, d->spis, (size_t)d->nspi * d->spi_size);
+	return pl_end(bl, off);
+}
+
+int
+ikev2_build_delete_spis(struct ikev2_builder *bl, uint8_t proto,
+    const uint32_t *spis, uint16_t n)
+{
+	long off;
+	uint16_t i;
+
+	if ((off = pl_begin(bl, IKEV2_PL_DELETE, 0)) < 0)
+		return -1;
+	buf_put_u8(bl->b, proto);
+	buf_put_u8(bl->b, proto == IKEV2_PROTO_IKE ? 0 : 4);
+	buf_put_u16(bl->b, proto == IKEV2_PROTO_IKE ? 0 : n);
+	for (i = 0; proto != IKEV2_PROTO_IKE && i < n; i++)
+		buf_put_u32(bl->b, spis[i]);
+	return pl_end(bl, off);
+}
+
+int
+ikev2_build_ts(struct ikev2_builder *bl, uint8_t type, const struct ikev2_tsp *t)
+{
+	const struct ikev2_ts *ts;
+	size_t i, alen;
+	long off;
+
+	if ((type != IKEV2_PL_TSI && type != IKEV2_PL_TSR) || t->n == 0 ||
+	    t->n > IKEV2_MAX_TS)
+		return fail(bl);
+	for (i = 0; i < t->n; i++) {
+		ts = &t->ts[i];
+		if (!(ts->type == IKEV2_TS_IPV4_ADDR_RANGE &&
+		    ts->start.family == AF_INET && ts->end.family == AF_INET) &&
+		    !(ts->type == IKEV2_TS_IPV6_ADDR_RANGE &&
+		    ts->start.family == AF_INET6 && ts->end.family == AF_INET6))
+			return fail(bl);
+	}
+	if ((off = pl_begin(bl, type, 0)) < 0)
+		return -1;
+	buf_put_u8(bl->b, (uint8_t)t->n);
+	buf_put_zero(bl->b, 3);
+	for (i = 0; i < t->n; i++) {
+		ts = &t->ts[i];
+		alen = ts->type == IKEV2_TS_IPV4_ADDR_RANGE ? 4 : 16;
+		buf_put_u8(bl->b, ts->type);
+		buf_put_u8(bl->b, ts->proto);
+		buf_put_u16(bl->b, (uint16_t)(8 + 2 * alen));
+		buf_put_u16(bl->b, ts->sport);
+		buf_put_u16(bl->b, ts->eport);
+		buf_put(bl->b, ts->start.u.raw, alen);
+		buf_put(bl->b, ts->end.u.raw, alen);
+	}
+	return pl_end(bl, off);
+}
+
+int
+ikev2_build_vendor(struct ikev2_builder *bl, const void *data, size_t len)
+{
+	return ikev2_build_raw(bl, IKEV2_PL_VENDOR, 0, data, len);
+}
+
+int
+ikev2_build_cp(struct ikev2_builder *bl, const struct ikev2_cp *cp)
+{
+	size_t i;
+	long off;
+
+	if (cp->nattr > IKEV2_MAX_CP_ATTRS)
+		return fail(bl);
+	if ((off = pl_begin(bl, IKEV2_PL_CP, 0)) < 0)
+		return -1;
+	buf_put_u8(bl->b, cp->type);
+	buf_put_zero(bl->b, 3);
+	for (i = 0; i < cp->nattr; i++) {
+		buf_put_u16(bl->b, cp->attr[i].type & 0x7fff);
+		buf_put_u16(bl->b, cp->attr[i].len);
+		buf_put(bl->b, cp->attr[i].val, cp->attr[i].len);
+	}
+	return pl_end(bl, off);
+}
+
+int
+ikev2_build_cert(struct ikev2_builder *bl, uint8_t type, const struct ikev2_cert *c)
+{
+	long off;
+
+	if (type != IKEV2_PL_CERT && type != IKEV2_PL_CERTREQ)
+		return fail(bl);
+	if ((off = pl_begin(bl, type, 0)) < 0)
+		return -1;
+	buf_put_u8(bl->b, c->encoding);
+	buf_put(bl->b, c->data, c->len);
+	return pl_end(bl, off);
+}
+
+long
+ikev2_build_sk(struct ikev2_builder *bl, uint8_t inner_first)
+{
+	long off = pl_begin(bl, IKEV2_PL_SK, 0);
+
+	if (off < 0 || pl_end(bl, off) < 0)
+		return fail(bl);
+	buf_set_u8(bl->b, (size_t)off, inner_first);
+	bl->closed = 1;
+	return off;
+}
+
+long
+ikev2_build_skf(struct ikev2_builder *bl, uint8_t inner_first, uint16_t num,
+    uint16_t total)
+{
+	long off;
+
+	if (num == 0 || num > total)
+		return fail(bl);
+	if ((off = pl_begin(bl, IKEV2_PL_SKF, 0)) < 0)
+		return -1;
+	buf_put_u16(bl->b, num);
+	buf_put_u16(bl->b, total);
+	if (pl_end(bl, off) < 0)
+		return -1;
+	buf_set_u8(bl->b, (size_t)off, num == 1 ? inner_first : IKEV2_PL_NONE);
+	bl->closed = 1;
+	return off;
+}
