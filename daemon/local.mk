@@ -1,1 +1,13 @@
-# daemon: sources appended by this directory
+# daemon: ikeflowd's skeleton (ikeflowd.c holds main; the rest is in the library
+# so that unit tests reach it)
+libikeflow_a_SOURCES += daemon/daemon.h daemon/daemon_int.h daemon/modules.c \
+	daemon/options.c daemon/pidfile.c daemon/detach.c daemon/reload.c \
+	daemon/commands.c
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_daemon_options
+TESTS += tests/unit/test_daemon_options
+tests_unit_test_daemon_options_SOURCES = tests/unit/test_daemon_options.c
+tests_unit_test_daemon_options_CFLAGS = $(unit_cflags)
+tests_unit_test_daemon_options_LDADD = $(unit_ldadd)
+endif

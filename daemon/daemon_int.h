@@ -1,0 +1,68 @@
+/* ikeflowd's own parts: command line, pid file, detaching, loading and
+ * swapping the configuration, and the control commands about the daemon. */
+#ifndef IKEFLOW_DAEMON_INT_H
+#define IKEFLOW_DAEMON_INT_H
+
+#include <stdio.h>
+
+#include "common/buf.h"
+
+struct ifl_config;
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR	"/etc"
+#endif
+#define IKEFLOWD_CONF_DEFAULT	SYSCONFDIR "/ikeflowd.conf"
+
+/* Command line. NULL paths and log_level -1 mean "as ikeflowd.conf says". */
+struct daemon_opts {
+	int		 foreground;
+	int		 check_config;
+	int		 log_level;
+	const char	*config_file;
+	int		 config_explicit;	/* -c given: the file must exist */
+	const char	*ipsec_conf;
+	const char	*ipsec_secrets;
+	const char	*control;
+	const char	*state_dir;
+	const char	*pid_file;
+};
+
+enum { OPTS_RUN = 0, OPTS_EXIT_OK = 1, OPTS_EXIT_FAIL = 2 };
+
+/* Fills o from argv (getopt state is reset, so it can run more than once).
+ * --help/--version print to out; errors go to err. Returns OPTS_*. */
+int	options_parse(struct daemon_opts *o, int argc, char **argv, FILE *out, FILE *err);
+void	options_usage(FILE *f);
+
+/* Opens and locks the pid file; -1 (logged, naming the running pid) when
+ * another instance holds it. A file left by a dead instance is taken over. */
+int	pidfile_open(const char *path);
+int	pidfile_write(int fd);		/* our pid, after detaching */
+void	pidfile_remove(const char *path, int fd);
+
+/* Double fork + setsid. Only the final child returns, with a descriptor to
+ * hand to detach_done(); the original process waits and exits 0 once the
+ * daemon reports ready, 1 if it fails before that. */
+int	detach_start(void);
+void	detach_done(int fd, int ok);
+
+/* Reads ikeflowd.conf, ipsec.conf and ipsec.secrets as the options say.
+ * NULL on any error (each logged). */
+struct ifl_config *reload_load(const struct daemon_opts *o);
+/* Puts a loaded configuration in force at start (state, log level); takes
+ * ownership of cfg. */
+void	reload_start(const struct daemon_opts *o, struct ifl_config *cfg);
+/* Frees the configuration in force (at exit). */
+void	reload_stop(void);
+int	reload_count(void);
+int	reload_last_ok(void);	/* -1 never reloaded, 0 failed, 1 ok */
+
+/* Paths in force (command line over ikeflowd.conf). */
+const char *daemon_control_path(void);
+const char *daemon_pid_path(void);
+
+/* status, show running-config, reload */
+int	commands_register(void);
+
+#endif

@@ -1,0 +1,13 @@
+#include "config.h"
+
+#include <stddef.h>
+
+#include "daemon/daemon.h"
+
+/* Each module adds its descriptor here (declared extern, defined in its own
+ * directory) and one line to the list below. Order matters: a module's
+ * dependencies come before it, since shutdown runs in reverse. */
+
+const struct daemon_module *const daemon_modules[] = {
+	NULL
+};
