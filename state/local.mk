@@ -2,3 +2,14 @@
 libikeflow_a_SOURCES += state/state.h state/state_int.h state/state.c \
 	state/rows.c state/rows.h state/spimap.c state/spimap.h state/hist.c \
 	state/persist.c state/names.c state/names.h
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_state tests/unit/test_state_persist
+TESTS += tests/unit/test_state tests/unit/test_state_persist
+tests_unit_test_state_SOURCES = tests/unit/test_state.c
+tests_unit_test_state_CFLAGS = $(unit_cflags)
+tests_unit_test_state_LDADD = $(unit_ldadd)
+tests_unit_test_state_persist_SOURCES = tests/unit/test_state_persist.c
+tests_unit_test_state_persist_CFLAGS = $(unit_cflags)
+tests_unit_test_state_persist_LDADD = $(unit_ldadd)
+endif

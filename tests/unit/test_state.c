@@ -1,0 +1,478 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state/state.h"
+
+static uint64_t fake_ms = 1000000;
+static time_t fake_wall = 1700000000;
+
+static uint64_t
+clock_ms(void)
+{
+	return fake_ms;
+}
+
+static time_t
+clock_wall(void)
+{
+	return fake_wall;
+}
+
+static int
+setup(void **unused)
+{
+	fake_ms = 1000000;
+	st_set_clock(clock_ms, clock_wall);
+	return st_init();
+}
+
+static int
+teardown(void **unused)
+{
+	st_free();
+	st_set_clock(NULL, NULL);
+	return 0;
+}
+
+/* ---- event recorder ---- */
+
+struct ev {
+	enum st_event	ev;
+	uint32_t	index;
+	int		row_alive;	/* the live row was still findable */
+	int		reason;		/* from the history record */
+	uint64_t	out_pkts;	/* child history totals */
+};
+
+static struct ev evs[64];
+static int nev;
+
+static void
+on_event(enum st_event ev, uint32_t index, const void *rec, void *arg)
+{
+	struct ev *e;
+
+	assert_true(nev < 64);
+	e = &evs[nev++];
+	memset(e, 0, sizeof(*e));
+	e->ev = ev;
+	e->index = index;
+	switch (ev) {
+	case ST_EV_IKE_DOWN:
+		e->row_alive = st_ike_find(index) != NULL;
+		assert_non_null(rec);
+		e->reason = ((const struct st_ike_hist *)rec)->reason;
+		assert_ptr_equal(st_ike_hist_next(((const struct st_ike_hist *)rec)->index - 1), rec);
+		break;
+	case ST_EV_CHILD_DOWN: {
+		const struct st_child_hist *h = rec;
+		struct st_child_counters t;
+
+		e->row_alive = st_child_find(index) != NULL;
+		assert_non_null(h);
+		e->reason = h->reason;
+		st_child_totals(&h->child, &t);
+		e->out_pkts = t.out.packets;
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static struct st_ike *
+up_ike(const char *conn)
+{
+	struct st_ike *ike = st_ike_new(conn, 2, 1);
+
+	assert_non_null(ike);
+	st_ike_established(ike);
+	return ike;
+}
+
+static struct st_child *
+up_child(struct st_ike *ike, uint32_t spi_in, uint32_t spi_out)
+{
+	struct st_child *ch = st_child_new(ike->index, NULL);
+
+	assert_non_null(ch);
+	assert_int_equal(st_child_add_sa(ch, ST_SA_IN, spi_in, IPPROTO_ESP), 0);
+	assert_int_equal(st_child_add_sa(ch, ST_SA_OUT, spi_out, IPPROTO_ESP), 0);
+	return ch;
+}
+
+static struct st_dir_counters
+dc(uint64_t pkts)
+{
+	struct st_dir_counters c = { .octets = pkts * 100, .packets = pkts };
+
+	return c;
+}
+
+/* ---- tests ---- */
+
+static void
+test_indexes_and_next(void **unused)
+{
+	struct st_ike *a = up_ike("a"), *b = up_ike("b"), *c = up_ike("c");
+	uint32_t ib = b->index, ic = c->index;
+
+	assert_int_equal(a->index, 1);
+	assert_int_equal(ib, 2);
+	assert_ptr_equal(st_ike_next(0), a);
+	assert_ptr_equal(st_ike_next(1), b);
+	st_ike_end(ib, ST_TERM_NORMAL);
+	assert_null(st_ike_find(ib));
+	assert_int_equal(st_ike_next(1)->index, ic);
+	assert_null(st_ike_next(ic));
+	assert_null(st_ike_next(UINT32_MAX));
+	/* an ended index is never handed out again */
+	assert_int_equal(up_ike("b")->index, 4);
+	assert_int_equal(st_ike_active_count(), 3);
+}
+
+static void
+test_many_rows(void **unused)
+{
+	struct st_ike *ike = up_ike("big");
+	uint32_t n = 0, prev = 0;
+	const struct st_child *ch;
+
+	for (uint32_t i = 0; i < 12000; i++)
+		up_child(ike, 0x10000000 + i, 0x20000000 + i);
+	for (uint32_t i = 1; i <= 12000; i += 2)
+		st_child_end(i, ST_TERM_NORMAL);
+	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index)) {
+		assert_true(ch->index > prev);
+		assert_int_equal(ch->index % 2, 0);
+		prev = ch->index;
+		n++;
+	}
+	assert_int_equal(n, 6000);
+	assert_int_equal(st_child_active_count(), 6000);
+	assert_int_equal(st_child_count_for_ike(ike->index), 6000);
+	assert_int_equal(st_child_next(4001)->index, 4002);
+	ch = st_child_by_spi(0x10000000 + 4001, ST_SA_IN);
+	assert_non_null(ch);
+	assert_int_equal(ch->index, 4002);
+	assert_null(st_child_by_spi(0x10000000 + 4000, ST_SA_IN));	/* ended */
+	assert_null(st_child_by_spi(0x10000000 + 4001, ST_SA_OUT));	/* wrong direction */
+}
+
+static void
+test_rekey_folding(void **unused)
+{
+	struct st_ike *ike = up_ike("r");
+	struct st_child *ch;
+	struct st_child_counters t;
+	struct st_dir_counters c;
+	const struct st_sa *cur;
+	uint32_t idx;
+
+	assert_int_equal(st_subscribe(on_event, NULL), 0);
+	nev = 0;
+	ch = up_child(ike, 0xc1, 0xd1);
+	idx = ch->index;
+	assert_int_equal(nev, 1);
+	assert_int_equal(evs[0].ev, ST_EV_CHILD_UP);
+	assert_int_equal(ch->start_mono, fake_ms);
+
+	c = dc(100);
+	assert_int_equal(st_sa_update(0xc1, ST_SA_IN, &c), 0);
+	assert_int_equal(st_sa_update(0xd1, ST_SA_OUT, &c), 0);
+	assert_int_equal(st_sa_update(0xd1, ST_SA_IN, &c), -1);	/* not ours */
+	assert_int_equal(st_sa_update(0xeeee, ST_SA_OUT, &c), -1);
+
+	/* rekey: the new pair takes over, the old one keeps counting */
+	fake_ms += 5000;
+	assert_int_equal(st_child_add_sa(ch, ST_SA_IN, 0xc2, IPPROTO_ESP), 0);
+	assert_int_equal(nev, 1);	/* half a rekey is not a rekey yet */
+	assert_int_equal(st_child_add_sa(ch, ST_SA_OUT, 0xd2, IPPROTO_ESP), 0);
+	assert_int_equal(nev, 2);
+	assert_int_equal(evs[1].ev, ST_EV_CHILD_REKEY);
+	assert_int_equal(ch->refreshes, 1);
+	cur = st_child_current_sa(ch, ST_SA_OUT);
+	assert_non_null(cur);
+	assert_int_equal(cur->spi, 0xd2);
+	assert_int_equal(st_child_current_sa(ch, ST_SA_IN)->spi, 0xc2);
+	assert_int_equal(ch->sa_mono, fake_ms);
+
+	c = dc(150);
+	st_sa_update(0xd1, ST_SA_OUT, &c);
+	c = dc(10);
+	st_sa_update(0xd2, ST_SA_OUT, &c);
+	st_child_totals(ch, &t);
+	assert_int_equal(t.out.packets, 160);
+	assert_int_equal(t.out.octets, 16000);
+	assert_int_equal(t.in.packets, 100);
+
+	/* a smaller reading for a live SA is ignored */
+	c = dc(5);
+	st_sa_update(0xd2, ST_SA_OUT, &c);
+	st_child_totals(ch, &t);
+	assert_int_equal(t.out.packets, 160);
+
+	/* the old SA goes with its last reading; a smaller "final" changes nothing */
+	c = dc(120);
+	assert_int_equal(st_sa_gone(0xd1, ST_SA_OUT, &c), 0);
+	assert_int_equal(st_sa_gone(0xc1, ST_SA_IN, NULL), 0);
+	assert_int_equal(st_sa_gone(0xc1, ST_SA_IN, NULL), -1);
+	assert_null(st_child_by_spi(0xd1, ST_SA_OUT));
+	st_child_totals(ch, &t);
+	assert_int_equal(t.out.packets, 160);
+	assert_int_equal(t.in.packets, 100);
+	assert_int_equal(ch->expired_sas, 2);
+	assert_int_equal(ch->nsa, 2);
+	c = dc(20);
+	st_sa_update(0xd2, ST_SA_OUT, &c);
+	st_child_totals(ch, &t);
+	assert_int_equal(t.out.packets, 170);
+
+	/* a final count larger than the last reading is taken */
+	c = dc(30);
+	st_sa_gone(0xd2, ST_SA_OUT, &c);
+	st_child_totals(ch, &t);
+	assert_int_equal(t.out.packets, 180);
+
+	/* the global counters keep the child's packets after it ends */
+	st_child_end(idx, ST_TERM_NORMAL);
+	{
+		struct st_ipsec_global g;
+
+		st_ipsec_global(&g);
+		assert_int_equal(g.c.out.packets, 180);
+		assert_int_equal(g.c.in.packets, 100);
+		assert_int_equal(g.previous_tunnels, 1);
+	}
+	assert_int_equal(evs[nev - 1].ev, ST_EV_CHILD_DOWN);
+	assert_int_equal(evs[nev - 1].out_pkts, 180);
+	assert_int_equal(st_child_hist_next(0)->child.index, idx);
+}
+
+static void
+test_event_order(void **unused)
+{
+	struct st_ike *ike;
+	struct st_child *c1, *c2, *c3;
+	uint32_t ii;
+
+	assert_int_equal(st_subscribe(on_event, NULL), 0);
+	nev = 0;
+	ike = up_ike("e");
+	ii = ike->index;
+	c1 = up_child(ike, 1, 2);
+	c2 = up_child(ike, 3, 4);
+	c3 = st_child_new(ii, NULL);	/* never got SAs: no history, no event */
+	assert_int_equal(nev, 3);
+	assert_int_equal(evs[0].ev, ST_EV_IKE_UP);
+	assert_int_equal(evs[1].ev, ST_EV_CHILD_UP);
+	assert_int_equal(evs[1].index, c1->index);
+	assert_int_equal(evs[2].index, c2->index);
+	assert_non_null(c3);
+
+	fake_ms += 42000;
+	st_ike_end(ii, ST_TERM_PEER_LOST);
+	assert_int_equal(nev, 6);
+	assert_int_equal(evs[3].ev, ST_EV_CHILD_DOWN);
+	assert_int_equal(evs[4].ev, ST_EV_CHILD_DOWN);
+	assert_int_equal(evs[5].ev, ST_EV_IKE_DOWN);
+	assert_int_equal(evs[5].index, ii);
+	for (int i = 3; i < 6; i++) {
+		assert_true(evs[i].row_alive);
+		assert_int_equal(evs[i].reason, ST_TERM_PEER_LOST);
+	}
+	assert_null(st_ike_find(ii));
+	assert_null(st_child_next(0));
+	assert_null(st_child_by_spi(1, ST_SA_IN));
+	assert_int_equal(st_ike_hist_next(0)->active_ms, 42000);
+	assert_int_equal(st_ike_hist_next(0)->ike.index, ii);
+	assert_int_equal(st_child_hist_next(0)->active_ms, 42000);
+	assert_null(st_child_hist_next(2));	/* two records: c3 was never up */
+	assert_int_equal(st_ike_global()->previous_tunnels, 1);
+	assert_int_equal(st_ike_active_count(), 0);
+	assert_int_equal(st_child_active_count(), 0);
+
+	/* an IKE SA that never came up leaves no record and no event */
+	ike = st_ike_new("e", 2, 0);
+	st_ike_end(ike->index, ST_TERM_LOCAL_FAIL);
+	assert_int_equal(nev, 6);
+	assert_int_equal(st_ike_global()->previous_tunnels, 1);
+}
+
+static void
+test_hist_ring(void **unused)
+{
+	const struct st_ike_hist *h;
+	uint32_t n = 0;
+
+	st_set_hist_size(3);
+	for (int i = 0; i < 5; i++)
+		st_ike_end(up_ike("h")->index, ST_TERM_NORMAL);
+	assert_int_equal(st_ike_global()->previous_tunnels, 5);
+	h = st_ike_hist_next(0);
+	assert_int_equal(h->index, 3);
+	for (; h; h = st_ike_hist_next(h->index))
+		n++;
+	assert_int_equal(n, 3);
+	st_set_hist_size(2);
+	assert_int_equal(st_ike_hist_next(0)->index, 4);
+	st_set_hist_size(0);
+	assert_null(st_ike_hist_next(0));
+	/* still ended and counted, with the event, though not kept */
+	assert_int_equal(st_subscribe(on_event, NULL), 0);
+	nev = 0;
+	st_ike_end(up_ike("h")->index, ST_TERM_NORMAL);
+	assert_int_equal(nev, 2);
+	assert_int_equal(evs[1].ev, ST_EV_IKE_DOWN);
+	assert_null(st_ike_hist_next(0));
+	st_set_hist_size(10);
+	st_ike_end(up_ike("h")->index, ST_TERM_NORMAL);
+	assert_int_equal(st_ike_hist_next(0)->index, 7);	/* indexes keep growing */
+}
+
+static void
+test_fail_ring(void **unused)
+{
+	struct ifl_addr l, r;
+	struct st_ike_failrec *f;
+	const struct st_ipsec_failrec *pf;
+	struct st_conn *c = st_conn_set("f");
+
+	addr_parse("172.16.10.1", &l);
+	addr_parse("172.16.10.2", &r);
+	st_set_fail_size(2);
+	for (int i = 0; i < 3; i++) {
+		f = st_ike_fail(ST_IKEF_AUTH, "f", &l, &r, "AUTHENTICATION_FAILED from peer");
+		assert_non_null(f);
+		assert_int_equal(f->index, i + 1);
+	}
+	assert_string_equal(f->remote_id, "172.16.10.2");
+	assert_string_equal(f->detail, "AUTHENTICATION_FAILED from peer");
+	assert_int_equal(f->when, fake_wall);
+	assert_int_equal(st_ike_fail_next(0)->index, 2);
+	assert_int_equal(st_ike_global()->auth_fails, 3);
+	assert_int_equal(c->fail_count, 3);
+	st_set_fail_size(1);
+	assert_int_equal(st_ike_fail_next(0)->index, 3);
+	assert_null(st_ike_fail_next(3));
+
+	assert_non_null(st_ipsec_fail(ST_IPF_NO_SA, 0, 0x1234, &r, &l, "no SA for SPI"));
+	pf = st_ipsec_fail_next(0);
+	assert_non_null(pf);
+	assert_int_equal(pf->spi, 0x1234);
+	{
+		struct st_ipsec_global g;
+
+		st_ipsec_global(&g);
+		assert_int_equal(g.nosa_fails, 1);
+	}
+	st_set_fail_size(0);
+	assert_null(st_ipsec_fail(ST_IPF_OTHER, 0, 0, NULL, NULL, NULL));
+	assert_null(st_ipsec_fail_next(0));
+}
+
+static void
+test_checkpoint(void **unused)
+{
+	struct st_ike *ike = up_ike("cp");
+	struct st_child *ch = up_child(ike, 5, 6);
+	struct st_dir_counters c = dc(7);
+	const struct st_child_hist *ch_h;
+	struct st_child_counters t;
+
+	st_sa_update(6, ST_SA_OUT, &c);
+	fake_ms += 3000;
+	st_checkpoint();
+	assert_int_equal(st_ike_hist_next(0)->reason, ST_TERM_CHECKPOINT);
+	assert_int_equal(st_ike_hist_next(0)->active_ms, 3000);
+	ch_h = st_child_hist_next(0);
+	assert_int_equal(ch_h->reason, ST_TERM_CHECKPOINT);
+	st_child_totals(&ch_h->child, &t);
+	assert_int_equal(t.out.packets, 7);
+	/* still up, still counting, not counted as ended */
+	assert_ptr_equal(st_child_find(ch->index), ch);
+	assert_int_equal(st_child_active_count(), 1);
+	assert_int_equal(st_ike_global()->previous_tunnels, 0);
+	assert_int_equal(st_sa_update(6, ST_SA_OUT, &c), 0);
+}
+
+static void
+test_conns_and_globals(void **unused)
+{
+	uint64_t gen;
+	struct st_conn *a, *b;
+	struct st_ike *ike;
+
+	a = st_conn_set("a");
+	b = st_conn_set("b");
+	assert_int_equal(a->index, 1);
+	assert_int_equal(b->index, 2);
+	assert_null(st_conn_set(""));
+	gen = st_conn_generation_next();
+	assert_ptr_equal(st_conn_set("b"), b);
+	st_conn_set("c");
+	st_conn_prune(gen);
+	assert_null(st_conn_find("a"));
+	assert_int_equal(st_conn_next(0)->index, 2);
+	assert_int_equal(st_conn_next(2)->index, 3);
+
+	ike = up_ike("b");
+	assert_int_equal(b->ike_index, ike->index);
+	assert_int_equal(b->up_count, 1);
+	st_ike_count_in(ike, 300);
+	st_ike_count_out(ike, 200);
+	st_ike_count_in(NULL, 50);
+	assert_int_equal(st_ike_global()->c.in_octets, 350);
+	assert_int_equal(st_ike_global()->c.in_pkts, 2);
+	assert_int_equal(st_ike_global()->init_tunnels, 1);
+	st_ike_end(ike->index, ST_TERM_OPER);
+	assert_int_equal(b->ike_index, 0);
+	/* the ended SA's counters stay in the globals, once */
+	assert_int_equal(st_ike_global()->c.in_octets, 350);
+	assert_int_equal(st_ike_global()->c.out_octets, 200);
+	assert_true(st_uptime_ms() == 0);
+}
+
+static void
+test_sa_limits(void **unused)
+{
+	struct st_ike *ike = up_ike("l");
+	struct st_child *ch = st_child_new(ike->index, NULL);
+	int i;
+
+	for (i = 0; i < ST_MAX_SAS; i++)
+		assert_int_equal(st_child_add_sa(ch, ST_SA_IN, 100 + i, IPPROTO_ESP), 0);
+	assert_int_equal(st_child_add_sa(ch, ST_SA_IN, 999, IPPROTO_ESP), -1);
+	assert_int_equal(st_child_add_sa(ch, ST_SA_IN, 100, IPPROTO_ESP), 0);	/* already there */
+	assert_int_equal(st_child_add_sa(ch, 7, 1000, IPPROTO_ESP), -1);
+	assert_int_equal(ch->start_mono, 0);	/* no outbound SA yet */
+	assert_int_equal(st_child_current_sa(ch, ST_SA_IN)->spi, 100 + ST_MAX_SAS - 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_indexes_and_next, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rekey_folding, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hist_ring, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fail_ring, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conns_and_globals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sa_limits, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
