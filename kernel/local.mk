@@ -1,1 +1,5 @@
-# kernel: sources appended by this directory
+# kernel: the XFRM netlink interface (libmnl)
+libikeflow_a_SOURCES += kernel/xfrm.h kernel/xfrm_priv.h kernel/xfrm_algs.c \
+	kernel/xfrm_algs.h kernel/xfrm_msg.c kernel/xfrm_msg.h kernel/xfrm_nl.c \
+	kernel/xfrm_events.c kernel/xfrm_sa.c kernel/xfrm_policy.c \
+	kernel/xfrm_counters.c kernel/xfrm_reg.c

@@ -1,0 +1,73 @@
+/* Shared between the kernel/xfrm_*.c files; not for other modules. */
+#ifndef IKEFLOW_XFRM_PRIV_H
+#define IKEFLOW_XFRM_PRIV_H
+
+#include <libmnl/libmnl.h>
+
+#include "kernel/xfrm.h"
+#include "kernel/xfrm_msg.h"
+
+struct loop_timer;
+
+struct xfrm_ctx {
+	struct mnl_socket	*req, *ev;
+	uint32_t		 seq;
+	struct xfrm_opts	 opts;
+	struct xfrm_handlers	 h;
+	struct loop_timer	*timer;
+	int			 ev_rcvbuf;
+	char			 errmsg[256];	/* extack text of the last failed request */
+};
+
+extern struct xfrm_ctx xfrm_ctx;
+/* Request buffer; SA requests hold keys in it and wipe it after sending. */
+extern uint8_t xfrm_reqbuf[IFL_XFRM_BUFSZ];
+
+/* Send one request on the request socket and read until the ack (or the end
+ * of a dump), calling cb for every data message. 0 or -errno; the kernel's
+ * extack message is left in xfrm_ctx.errmsg. The receive buffer is wiped
+ * (replies can carry keys). */
+int	xfrm_nl_request(struct nlmsghdr *nlh, mnl_cb_t cb, void *arg);
+/* ", <kernel message>" or "" for log lines. */
+const char *xfrm_nl_errtail(char *dst, size_t len);
+
+/* One event from the event socket (also fed by tests with captured bytes). */
+void	xfrm_event_dispatch(const struct nlmsghdr *nlh);
+int	xfrm_events_open(void);
+void	xfrm_events_close(void);
+
+/* Registry of what this module installed. */
+struct xfrm_reg_sa {
+	struct ifl_addr	src, dst;
+	uint32_t	spi;
+	uint8_t		proto;
+	uint8_t		dir;		/* enum st_sa_dir */
+	uint8_t		larval;
+	uint32_t	seen;		/* refresh generation it was last dumped in */
+	struct xfrm_reg_sa *next;
+};
+struct xfrm_reg_sa *xfrm_reg_sa_find(const struct ifl_addr *dst, uint32_t spi, uint8_t proto);
+struct xfrm_reg_sa *xfrm_reg_sa_add(const struct ifl_addr *src, const struct ifl_addr *dst,
+	    uint32_t spi, uint8_t proto, enum st_sa_dir dir, int larval);
+void	xfrm_reg_sa_del(const struct ifl_addr *dst, uint32_t spi, uint8_t proto);
+typedef int (*xfrm_reg_sa_fn)(struct xfrm_reg_sa *r, void *arg);
+void	xfrm_reg_sa_walk(xfrm_reg_sa_fn fn, void *arg);	/* fn may delete r */
+size_t	xfrm_reg_sa_count(void);
+int	xfrm_reg_pol_add(const struct xfrm_pol_cfg *p);
+void	xfrm_reg_pol_del(const struct xfrm_pol_cfg *p);
+void	xfrm_reg_pol_del_info(const struct xfrm_pol_info *pi);
+size_t	xfrm_reg_pol_count(void);
+const struct xfrm_pol_cfg *xfrm_reg_pol_get(size_t i);
+void	xfrm_reg_free(void);
+
+/* Fold an SA's counters (update) or final counters (gone) into the state
+ * model: the registry knows the direction of ours, otherwise try in then out.
+ * 0 when the state model knows the SA. */
+int	xfrm_fold_update(const struct ifl_addr *dst, uint32_t spi, uint8_t proto,
+	    const struct st_dir_counters *c);
+int	xfrm_fold_gone(const struct xfrm_sa_info *sa, int final_known);
+/* A full dump that also notices SAs of ours that vanished unseen (after lost events). */
+int	xfrm_resync(void);
+void	xfrm_timer_fn(void *arg);
+
+#endif
