@@ -59,6 +59,23 @@ $out"
 	bed_record "$name" $((rc != 0)) "$out"
 }
 
+# show NAME CMD...: like check, but prints CMD's output whatever happens
+# (narrated scenarios such as the demo).
+show()
+{
+	local name=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out"
+	[ $rc = 0 ] || out="command: $*
+exit status: $rc
+$out"
+	bed_record "$name" $((rc != 0)) "$out" >/dev/null
+	[ $rc = 0 ] || echo "  FAIL $name (exit status $rc)"
+	return $rc
+}
+
 check_eq()
 {
 	local name=$1 exp=$2 act=$3
