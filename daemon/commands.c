@@ -24,6 +24,34 @@ commands_duration(struct buf *out, uint64_t ms)
 	    (unsigned)(s % 3600 / 60), (unsigned)(s % 60));
 }
 
+static const char *
+commands_addr(const struct ifl_addr *a, char *dst, size_t len)
+{
+	if (a->family == 0)
+		return "%any";
+	return addr_str(a, dst, len);
+}
+
+static void
+commands_conn(struct buf *out, const struct st_conn *c)
+{
+	static const char *autos[] = { "ignore", "add", "route", "start" };
+	char l[ADDR_STRLEN], r[ADDR_STRLEN];
+	const struct st_ike *ike = c->ike_index ? st_ike_find(c->ike_index) : NULL;
+
+	buf_printf(out, "  %s: IKEv%d, auto=%s, %s <-> %s, ", c->name,
+	    c->ike_version, c->auto_mode >= 0 && c->auto_mode <= 3 ?
+	    autos[c->auto_mode] : "?", commands_addr(&c->local, l, sizeof(l)),
+	    commands_addr(&c->remote, r, sizeof(r)));
+	if (ike == NULL)
+		buf_printf(out, "no IKE SA\n");
+	else
+		buf_printf(out, "IKE SA #%u %s\n", ike->index,
+		    ike->state == ST_IKE_ESTABLISHED ? "established" :
+		    ike->state == ST_IKE_CONNECTING ? "connecting" :
+		    ike->state == ST_IKE_REKEYING ? "rekeying" : "deleting");
+}
+
 static int
 cmd_status(int argc, char **argv, struct buf *out, void *arg)
 {
@@ -68,6 +96,8 @@ cmd_status(int argc, char **argv, struct buf *out, void *arg)
 	buf_printf(out, "Control socket: %s\n", daemon_control_path());
 	buf_printf(out, "State directory: %s\n", daemon_state_dir());
 	buf_printf(out, "Connections loaded: %u\n", nconn);
+	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
+		commands_conn(out, c);
 	buf_printf(out, "IKE SAs active: %u\n", st_ike_active_count());
 	buf_printf(out, "Child SAs active: %u\n", st_child_active_count());
 	buf_printf(out, "History records: %u IKE, %u IPsec (table size %u)\n",

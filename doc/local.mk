@@ -1,1 +1,2 @@
-# doc: sources appended by this directory
+# doc: manual pages
+dist_man_MANS += doc/ikeflowd.8 doc/ikeflowctl.8
