@@ -14,7 +14,7 @@
 #include "state/state.h"
 
 #define IKEV2_PROP_MAX		16	/* proposals per SA payload we keep */
-#define IKEV2_PROP_XF_MAX	32	/* transforms per proposal */
+#define IKEV2_PROP_XF_MAX	64	/* transforms per proposal (strongSwan's default proposal has 38) */
 
 struct ikev2_xform {
 	uint8_t		type;		/* IKEV2_XFORM_* */
