@@ -55,16 +55,15 @@ reload_last_ok(void)
 }
 
 static int
-reload_set_path(char *dst, const char *value, const char *what)
+reload_set(struct cfg_daemon *d, const char *key, const char *value,
+    const char *option)
 {
+	char where[64];
+
 	if (value == NULL)
 		return 0;
-	if (strlen(value) >= CFG_PATH_MAX || value[0] == '\0') {
-		log_err("command line: %s: bad path", what);
-		return -1;
-	}
-	snprintf(dst, CFG_PATH_MAX, "%s", value);
-	return 0;
+	snprintf(where, sizeof(where), "command line (%s)", option);
+	return config_daemon_set(d, key, value, where);
 }
 
 struct ifl_config *
@@ -76,11 +75,11 @@ reload_load(const struct daemon_opts *o)
 	if (config_daemon_load(o->config_file, &d, !o->config_explicit) < 0)
 		return NULL;
 	/* the command line wins over ikeflowd.conf */
-	if (reload_set_path(d.ipsec_conf, o->ipsec_conf, "--ipsec-conf") < 0 ||
-	    reload_set_path(d.ipsec_secrets, o->ipsec_secrets, "--ipsec-secrets") < 0 ||
-	    reload_set_path(d.control_socket, o->control, "--control") < 0 ||
-	    reload_set_path(d.state_dir, o->state_dir, "--state-dir") < 0 ||
-	    reload_set_path(d.pid_file, o->pid_file, "--pid-file") < 0)
+	if (reload_set(&d, "ipsec_conf", o->ipsec_conf, "--ipsec-conf") < 0 ||
+	    reload_set(&d, "ipsec_secrets", o->ipsec_secrets, "--ipsec-secrets") < 0 ||
+	    reload_set(&d, "control_socket", o->control, "--control") < 0 ||
+	    reload_set(&d, "state_dir", o->state_dir, "--state-dir") < 0 ||
+	    reload_set(&d, "pid_file", o->pid_file, "--pid-file") < 0)
 		return NULL;
 	if (o->log_level >= 0)
 		d.log_level = o->log_level;

@@ -1,2 +1,2 @@
 # doc: manual pages
-dist_man_MANS += doc/ikeflowd.8 doc/ikeflowctl.8
+dist_man_MANS += doc/ikeflowd.8 doc/ikeflowctl.8 doc/ikeflowd.conf.5
