@@ -1,1 +1,4 @@
-# config: sources appended by this directory
+# config: ipsec.conf, ipsec.secrets, ikeflowd.conf
+libikeflow_a_SOURCES += config/config.h config/internal.h config/config.c \
+	config/values.c config/proposal.c config/id.c config/ipsec_conf.c \
+	config/secrets.c config/daemon_conf.c config/render.c

@@ -1,0 +1,39 @@
+/* Shared by the configuration parsers; not for other modules. */
+#ifndef IKEFLOW_CONFIG_INTERNAL_H
+#define IKEFLOW_CONFIG_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+
+#define CFG_INCLUDE_DEPTH	10
+
+/* Value syntax shared by all files; 0 / -1. */
+int	cfg_parse_time(const char *s, uint32_t *secs);	/* "90", "90s", "3m", "2h", "1d" */
+int	cfg_parse_bool(const char *s, int *v);		/* yes/no, true/false, 1/0 */
+int	cfg_parse_u32(const char *s, uint32_t *v);	/* decimal or 0x hex */
+int	cfg_parse_u64(const char *s, uint64_t *v);
+
+/* Cuts a trailing comment ('#' at the start or after whitespace, outside
+ * quotes) and trailing whitespace, in place. */
+void	cfg_strip_comment(char *line);
+/* Decodes a double-quoted string starting at *p (on the opening quote) into
+ * dst (escapes \" \\ \n \t); *p is left after the closing quote. -1 if unterminated. */
+int	cfg_unquote(const char **p, char *dst, size_t dstlen);
+
+/* Expands an include pattern relative to the including file's directory.
+ * Returns the number of files (paths in *out, free with cfg_globfree), or -1
+ * with *why set when a pattern without wildcards names no file. */
+int	cfg_include_glob(const char *including, const char *pattern, char ***out,
+	    const char **why);
+void	cfg_globfree(char **paths, int n);
+
+/* ipsec.conf into cfg->setup / cfg->conns; 0 / -1 (all errors logged). */
+int	ipsec_conf_load(const char *path, struct ifl_config *cfg);
+void	ipsec_conf_free(struct ifl_config *cfg);
+/* ipsec.secrets into cfg->secrets; 0 / -1. */
+int	secrets_load(const char *path, struct ifl_config *cfg);
+void	secrets_free(struct ifl_config *cfg);
+
+#endif

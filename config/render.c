@@ -1,0 +1,196 @@
+/* The running configuration as text: the resolved conns in ipsec.conf syntax
+ * (loadable again), the daemon settings and the secrets as comments, with
+ * every key replaced by <hidden>. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/internal.h"
+
+static int
+out(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int
+out(struct buf *b, const char *fmt, ...)
+{
+	char small[512], *p = small;
+	va_list ap;
+	int n, rc;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if ((size_t)n >= sizeof(small)) {
+		if ((p = malloc((size_t)n + 1)) == NULL)
+			return -1;
+		va_start(ap, fmt);
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	rc = buf_put(b, p, (size_t)n);
+	if (p != small)
+		free(p);
+	return rc;
+}
+
+static const char *
+yesno(int v)
+{
+	return v ? "yes" : "no";
+}
+
+static void
+id_text(const struct cfg_id *id, char *dst, size_t len)
+{
+	/* "@" keeps a name an FQDN even if it would read as something else */
+	if (id->type == CFG_ID_FQDN)
+		snprintf(dst, len, "@%s", id->text);
+	else
+		snprintf(dst, len, "%s", id->text);
+}
+
+static void
+render_daemon(const struct cfg_daemon *d, struct buf *b)
+{
+	static const char *levels[] = { "emerg", "alert", "crit", "error", "warning",
+	    "notice", "info", "debug" };
+	char net[SUBNET_STRLEN];
+
+	out(b, "# ikeflowd settings\n");
+	out(b, "#   ipsec_conf = %s\n", d->ipsec_conf);
+	out(b, "#   ipsec_secrets = %s\n", d->ipsec_secrets);
+	out(b, "#   control_socket = %s\n", d->control_socket);
+	out(b, "#   pid_file = %s\n", d->pid_file);
+	out(b, "#   state_dir = %s\n", d->state_dir);
+	out(b, "#   log_level = %s\n", levels[d->log_level & 7]);
+	out(b, "#   agentx_enable = %s\n", yesno(d->agentx_enable));
+	out(b, "#   agentx_socket = %s\n", d->agentx_socket);
+	out(b, "#   agentx_ping_interval = %u\n", d->agentx_ping_interval);
+	out(b, "#   http_listen = %s\n", d->http_enable ? d->http_listen : "no");
+	out(b, "#   http_allow =");
+	for (int i = 0; i < d->nhttp_allow; i++)
+		out(b, "%s %s", i ? "," : "", subnet_str(&d->http_allow[i], net, sizeof(net)));
+	out(b, "\n");
+	out(b, "#   history_size = %u\n", d->history_size);
+	out(b, "#   failure_size = %u\n", d->failure_size);
+	out(b, "#   refresh_interval = %u\n", d->refresh_interval);
+	out(b, "#   ike_port = %u\n", d->ike_port);
+	out(b, "#   natt_port = %u\n", d->natt_port);
+	out(b, "#   spi_min = 0x%08x\n", d->spi_min);
+	out(b, "#   spi_max = 0x%08x\n", d->spi_max);
+	out(b, "#   retransmit_timeout = %g\n", d->retransmit_timeout);
+	out(b, "#   retransmit_base = %g\n", d->retransmit_base);
+	out(b, "#   retransmit_tries = %u\n", d->retransmit_tries);
+	out(b, "#   half_open_timeout = %u\n", d->half_open_timeout);
+	out(b, "#   cookie_threshold = %u\n", d->cookie_threshold);
+	out(b, "#   fragment_size = %u\n", d->fragment_size);
+	out(b, "#   dh_workers = %u\n", d->dh_workers);
+	out(b, "\n");
+}
+
+static void
+render_end(const struct cfg_end *e, const char *side, struct buf *b)
+{
+	char tmp[CFG_ID_MAX + 2], net[SUBNET_STRLEN];
+
+	out(b, "\t%s=%s\n", side, e->host);
+	if (e->subnets_configured) {
+		out(b, "\t%ssubnet=", side);
+		for (int i = 0; i < e->nsubnets; i++)
+			out(b, "%s%s", i ? "," : "", subnet_str(&e->subnets[i], net, sizeof(net)));
+		out(b, "\n");
+	}
+	if (e->id_configured) {
+		id_text(&e->id, tmp, sizeof(tmp));
+		out(b, "\t%sid=%s\n", side, tmp);
+	}
+	out(b, "\t%sauth=psk\n", side);
+	out(b, "\t%sfirewall=%s\n", side, yesno(e->firewall));
+	if (e->proto || e->port)
+		out(b, "\t%sprotoport=%u/%u\n", side, e->proto, e->port);
+}
+
+static void
+render_conn(const struct cfg_conn *c, struct buf *b)
+{
+	static const char *autos[] = { "ignore", "add", "route", "start" };
+	static const char *dpds[] = { "none", "clear", "hold", "restart" };
+	static const char *frags[] = { "no", "yes", "accept", "force" };
+	static const char *modes[] = { "?", "tunnel", "transport", "passthrough" };
+	char props[2048];
+
+	out(b, "conn %s\n", c->name);
+	out(b, "\tkeyexchange=ikev%d\n", c->ike_version);
+	out(b, "\tauto=%s\n", autos[c->auto_mode & 3]);
+	render_end(&c->left, "left", b);
+	render_end(&c->right, "right", b);
+	config_proposals_str(&c->ike, CFG_PROTO_IKE, props, sizeof(props));
+	out(b, "\tike=%s\n", props);
+	config_proposals_str(&c->esp, CFG_PROTO_ESP, props, sizeof(props));
+	out(b, "\tesp=%s\n", props);
+	out(b, "\tikelifetime=%us\n", c->ikelifetime);
+	out(b, "\tkeylife=%us\n", c->keylife);
+	out(b, "\trekeymargin=%us\n", c->rekeymargin);
+	out(b, "\trekeyfuzz=%u%%\n", c->rekeyfuzz);
+	if (c->lifebytes)
+		out(b, "\tlifebytes=%llu\n", (unsigned long long)c->lifebytes);
+	if (c->lifepackets)
+		out(b, "\tlifepackets=%llu\n", (unsigned long long)c->lifepackets);
+	if (c->marginbytes)
+		out(b, "\tmarginbytes=%llu\n", (unsigned long long)c->marginbytes);
+	if (c->marginpackets)
+		out(b, "\tmarginpackets=%llu\n", (unsigned long long)c->marginpackets);
+	if (c->keyingtries)
+		out(b, "\tkeyingtries=%u\n", c->keyingtries);
+	else
+		out(b, "\tkeyingtries=%%forever\n");
+	out(b, "\tdpdaction=%s\n", dpds[c->dpdaction & 3]);
+	out(b, "\tdpddelay=%us\n", c->dpddelay);
+	out(b, "\tdpdtimeout=%us\n", c->dpdtimeout);
+	out(b, "\ttype=%s\n", modes[c->mode & 3]);
+	out(b, "\tforceencaps=%s\n", yesno(c->forceencaps));
+	out(b, "\tmobike=%s\n", yesno(c->mobike));
+	out(b, "\treauth=%s\n", yesno(c->reauth));
+	out(b, "\trekey=%s\n", yesno(c->rekey));
+	out(b, "\tfragmentation=%s\n", frags[c->fragmentation & 3]);
+	out(b, "\tcompress=%s\n", yesno(c->compress));
+	out(b, "\taggressive=%s\n", yesno(c->aggressive));
+	out(b, "\tinstallpolicy=%s\n", yesno(c->installpolicy));
+	if (c->reqid)
+		out(b, "\treqid=%u\n", c->reqid);
+	if (c->mark_mask)
+		out(b, "\tmark=0x%08x/0x%08x\n", c->mark, c->mark_mask);
+	out(b, "\n");
+}
+
+int
+config_render(const struct ifl_config *cfg, struct buf *b)
+{
+	char tmp[CFG_ID_MAX + 2];
+
+	out(b, "# ikeflowd running configuration\n");
+	render_daemon(&cfg->daemon, b);
+	out(b, "config setup\n");
+	for (const struct cfg_setting *st = cfg->setup.settings; st; st = st->next)
+		out(b, "\t%s=\"%s\"\n", st->key, st->value);
+	out(b, "\n");
+	for (const struct cfg_conn *c = cfg->conns; c; c = c->next)
+		render_conn(c, b);
+	if (cfg->nignored)
+		out(b, "# %d conn(s) with auto=ignore not loaded\n\n", cfg->nignored);
+	out(b, "# ipsec.secrets (%d PSK)\n", cfg->nsecrets);
+	for (const struct cfg_secret *s = cfg->secrets; s; s = s->next) {
+		out(b, "#");
+		for (int i = 0; i < s->nsel; i++) {
+			id_text(&s->sel[i], tmp, sizeof(tmp));
+			out(b, " %s", tmp);
+		}
+		out(b, " : PSK <hidden>\n");
+	}
+	return b->failed ? -1 : 0;
+}
