@@ -32,8 +32,9 @@ stage()
 	if [ $rc = 0 ]; then
 		echo "== $name: ok (${secs}s)"
 	else
-		echo "== $name: FAILED, exit $rc (${secs}s); tail of $LOGS/$name.log:"
-		tail -n 30 "$LOGS/$name.log" | sed 's/^/   /'
+		echo "== $name: FAILED, exit $rc (${secs}s); log: $LOGS/$name.log"
+		[ "${STAGE_QUIET:-0}" = 1 ] ||
+		    tail -n 30 "$LOGS/$name.log" | sed 's/^/   /'
 	fi
 	summary="$summary$(printf '%-12s %-6s %5ss' "$name" \
 	    "$([ $rc = 0 ] && echo ok || echo FAILED)" "$secs")
@@ -72,8 +73,16 @@ unit_stage()
 	local name=$1 dir=$2 count_pass=$3 rc p f
 	shift 3
 	find "$dir" -name '*.trs' -delete 2>/dev/null
-	stage "$name" make -C "$dir" -j"$JOBS" check "$@"
+	STAGE_QUIET=1 stage "$name" make -C "$dir" -j"$JOBS" check "$@"
 	rc=$?
+	if [ $rc != 0 ]; then
+		grep -E '^(FAIL|ERROR|XPASS): ' "$LOGS/$name.log" |
+		    while read -r res prog; do
+			echo "   $res $prog (log: $dir/$prog.log)"
+		done
+		grep -q -E '^(FAIL|ERROR|XPASS): ' "$LOGS/$name.log" ||
+		    tail -n 30 "$LOGS/$name.log" | sed 's/^/   /'
+	fi
 	read -r p f < <(unit_counts "$dir")
 	[ $rc != 0 ] && [ "$f" = 0 ] && f=1
 	echo "   $name: $p test cases passed, $f failed"
