@@ -5,3 +5,18 @@ libikeflow_a_SOURCES += keying/ikev2_const.h keying/ikev2_msg.h \
 	keying/ikev2_msg_priv.h keying/ikev2_msg.c keying/ikev2_msg_names.c \
 	keying/ikev2_msg_natd.c keying/ikev2_msg_frag.c \
 	keying/ikev2_payload.c keying/ikev2_payload_build.c
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_crypto
+TESTS += tests/unit/test_crypto
+tests_unit_test_crypto_SOURCES = tests/unit/test_crypto.c
+tests_unit_test_crypto_CFLAGS = $(unit_cflags)
+tests_unit_test_crypto_LDADD = $(unit_ldadd)
+endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_ikev2_msg
+TESTS += tests/unit/test_ikev2_msg
+tests_unit_test_ikev2_msg_SOURCES = tests/unit/test_ikev2_msg.c
+tests_unit_test_ikev2_msg_CFLAGS = $(unit_cflags)
+tests_unit_test_ikev2_msg_LDADD = $(unit_ldadd)
+endif
