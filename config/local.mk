@@ -2,3 +2,11 @@
 libikeflow_a_SOURCES += config/config.h config/internal.h config/config.c \
 	config/values.c config/proposal.c config/id.c config/ipsec_conf.c \
 	config/secrets.c config/daemon_conf.c config/render.c
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_config_proposal
+TESTS += tests/unit/test_config_proposal
+tests_unit_test_config_proposal_SOURCES = tests/unit/test_config_proposal.c
+tests_unit_test_config_proposal_CFLAGS = $(unit_cflags)
+tests_unit_test_config_proposal_LDADD = $(unit_ldadd)
+endif

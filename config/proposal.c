@@ -251,8 +251,10 @@ proposal_parse_one(const char *s, size_t slen, enum cfg_proto proto,
 		for (int i = 0; i < p->ninteg; i++)
 			add_u16(p->prf, &p->nprf, CFG_MAX_XFORMS, integ_to_prf(p->integ[i]));
 	/* with AEAD an integrity keyword only names the PRF (strongSwan drops it) */
-	if (aead == 1)
+	if (aead == 1) {
 		p->ninteg = 0;
+		memset(p->integ, 0, sizeof(p->integ));
+	}
 	else if (p->ninteg == 0) {
 		seterr(err, errlen, "no integrity algorithm in proposal '%.*s'",
 		    (int)slen, s);
