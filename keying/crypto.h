@@ -131,6 +131,10 @@ struct dh;
 /* Creates a key pair for the group; NULL if unsupported or on failure
  * (logged). Safe to call from a worker thread (see above). */
 struct dh *dh_new(uint16_t group);
+/* A key pair from a given private value, for known-answer tests and
+ * interoperability checks: MODP exponent x and ECP scalar big-endian, X25519
+ * the 32-byte scalar as in RFC 7748. NULL on failure. */
+struct dh *dh_new_private(uint16_t group, const uint8_t *priv, size_t len);
 uint16_t dh_group(const struct dh *dh);
 /* Appends the public value (crypto_dh_publen bytes) to out. 0 / -1. */
 int	dh_public(const struct dh *dh, struct buf *out);

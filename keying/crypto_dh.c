@@ -7,6 +7,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
@@ -50,13 +51,13 @@ group_lookup(uint16_t id)
 }
 
 /* Domain parameters (and optionally a public value) as OSSL_PARAMs.
- * MODP-1024 (Oakley group 2) is given as p, g = 2, q = (p-1)/2. */
+ * MODP-1024 (Oakley group 2) has no OpenSSL name: it is given as p and g = 2. */
 static OSSL_PARAM *
 group_params(const struct dh *dh, const uint8_t *pub, size_t publen)
 {
 	OSSL_PARAM_BLD *bld;
 	OSSL_PARAM *params = NULL;
-	BIGNUM *q = NULL, *g = NULL, *y = NULL;
+	BIGNUM *g = NULL, *y = NULL;
 	int ok = 0;
 
 	if ((bld = OSSL_PARAM_BLD_new()) == NULL)
@@ -66,10 +67,8 @@ group_params(const struct dh *dh, const uint8_t *pub, size_t publen)
 		    OSSL_PKEY_PARAM_GROUP_NAME, dh->g->ossl, 0))
 			goto out;
 	} else {
-		if ((q = BN_dup(dh->p)) == NULL || !BN_rshift1(q, q) ||
-		    (g = BN_new()) == NULL || !BN_set_word(g, 2) ||
+		if ((g = BN_new()) == NULL || !BN_set_word(g, 2) ||
 		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_P, dh->p) ||
-		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_Q, q) ||
 		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_G, g))
 			goto out;
 	}
@@ -85,7 +84,6 @@ group_params(const struct dh *dh, const uint8_t *pub, size_t publen)
 out:
 	if (!ok)
 		params = NULL;
-	BN_free(q);
 	BN_free(g);
 	BN_free(y);
 	OSSL_PARAM_BLD_free(bld);
@@ -131,8 +129,85 @@ out:
 	return key;
 }
 
-struct dh *
-dh_new(uint16_t group)
+/* The public value for a given private one: y = g^x mod p, or x*G. */
+static int
+public_from_private(const struct dh *dh, const BIGNUM *x, uint8_t *pub,
+    size_t *publen)
+{
+	BN_CTX *bnctx = NULL;
+	BIGNUM *g = NULL, *y = NULL;
+	EC_GROUP *grp = NULL;
+	EC_POINT *pt = NULL;
+	int ok = 0;
+
+	if ((bnctx = BN_CTX_new()) == NULL)
+		goto out;
+	if (dh->g->kind == DH_MODP) {
+		if ((g = BN_new()) == NULL || !BN_set_word(g, 2) ||
+		    (y = BN_new()) == NULL ||
+		    !BN_mod_exp(y, g, x, dh->p, bnctx) ||
+		    BN_bn2binpad(y, pub, (int)dh->g->len) != (int)dh->g->len)
+			goto out;
+		*publen = dh->g->len;
+	} else {
+		if ((grp = EC_GROUP_new_by_curve_name(EC_curve_nist2nid(dh->g->ossl))) ==
+		    NULL || (pt = EC_POINT_new(grp)) == NULL ||
+		    !EC_POINT_mul(grp, pt, x, NULL, NULL, bnctx) ||
+		    (*publen = EC_POINT_point2oct(grp, pt,
+		    POINT_CONVERSION_UNCOMPRESSED, pub, *publen, bnctx)) == 0)
+			goto out;
+	}
+	ok = 1;
+out:
+	EC_POINT_free(pt);
+	EC_GROUP_free(grp);
+	BN_free(g);
+	BN_free(y);
+	BN_CTX_free(bnctx);
+	return ok ? 0 : -1;
+}
+
+static EVP_PKEY *
+import_private(struct dh *dh, const uint8_t *priv, size_t len)
+{
+	EVP_PKEY_CTX *ctx = NULL;
+	EVP_PKEY *key = NULL;
+	OSSL_PARAM *params = NULL, *pp = NULL, *all = NULL;
+	OSSL_PARAM_BLD *bld = NULL;
+	BIGNUM *x = NULL;
+	uint8_t pub[1 + 2 * 66];
+	size_t publen = sizeof(pub);
+
+	if (dh->g->kind == DH_X25519)
+		return EVP_PKEY_new_raw_private_key_ex(NULL, "X25519", NULL,
+		    priv, len);
+	if ((x = BN_secure_new()) == NULL || !BN_bin2bn(priv, (int)len, x) ||
+	    public_from_private(dh, x, pub, &publen) < 0)
+		goto out;
+	/* MODP public values go in as numbers, EC points as octets */
+	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, x) ||
+	    (pp = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
+	    (params = group_params(dh, pub, publen)) == NULL ||
+	    (all = OSSL_PARAM_merge(params, pp)) == NULL)
+		goto out;
+	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL,
+	    dh->g->kind == DH_ECP ? "EC" : "DH", NULL)) == NULL ||
+	    EVP_PKEY_fromdata_init(ctx) <= 0 ||
+	    EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_KEYPAIR, all) <= 0)
+		key = NULL;
+out:
+	OSSL_PARAM_free(all);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_free(pp);
+	OSSL_PARAM_BLD_free(bld);
+	BN_clear_free(x);
+	EVP_PKEY_CTX_free(ctx);
+	return key;
+}
+
+static struct dh *
+dh_alloc(uint16_t group)
 {
 	const struct dh_group *g = group_lookup(group);
 	struct dh *dh;
@@ -162,16 +237,45 @@ dh_new(uint16_t group)
 			dh->p = BN_get_rfc3526_prime_4096(NULL);
 			break;
 		}
-		if (dh->p == NULL)
-			goto fail;
+		if (dh->p == NULL) {
+			dh_free(dh);
+			return NULL;
+		}
 	}
-	if ((dh->key = keygen(dh)) == NULL)
-		goto fail;
 	return dh;
-fail:
-	log_err("%s: key generation for DH group %u failed", __func__, group);
-	dh_free(dh);
-	return NULL;
+}
+
+struct dh *
+dh_new(uint16_t group)
+{
+	struct dh *dh;
+
+	if ((dh = dh_alloc(group)) == NULL)
+		return NULL;
+	if ((dh->key = keygen(dh)) == NULL) {
+		log_err("%s: key generation for DH group %u failed", __func__,
+		    group);
+		dh_free(dh);
+		return NULL;
+	}
+	return dh;
+}
+
+struct dh *
+dh_new_private(uint16_t group, const uint8_t *priv, size_t len)
+{
+	struct dh *dh;
+
+	if ((dh = dh_alloc(group)) == NULL)
+		return NULL;
+	if (len == 0 || len > CRYPTO_MAX_DH_PUB ||
+	    (dh->key = import_private(dh, priv, len)) == NULL) {
+		log_err("%s: cannot import a DH group %u private key", __func__,
+		    group);
+		dh_free(dh);
+		return NULL;
+	}
+	return dh;
 }
 
 uint16_t
