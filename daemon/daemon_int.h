@@ -40,6 +40,8 @@ void	options_usage(FILE *f);
 int	pidfile_open(const char *path);
 int	pidfile_write(int fd);		/* our pid, after detaching */
 void	pidfile_remove(const char *path, int fd);
+/* Locks DIR/lock; fd to keep open, or -1 (logged) if another daemon has it. */
+int	statedir_lock(const char *dir);
 
 /* Double fork + setsid. Only the final child returns, with a descriptor to
  * hand to detach_done(); the original process waits and exits 0 once the

@@ -1,7 +1,208 @@
 #include "config.h"
 
-int
-main(void)
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/loop.h"
+#include "config/config.h"
+#include "ctl/ctl.h"
+#include "daemon/daemon.h"
+#include "daemon/daemon_int.h"
+#include "state/state.h"
+
+/* History survives a crash too, not only a clean stop. */
+#define STATE_SAVE_MS	(5 * 60 * 1000)
+
+static int modules_started;
+static struct loop_timer *save_timer;
+
+/* Keys and PSKs live in this process: keep them out of core dumps and
+ * away from same-uid debuggers. */
+static void
+harden(void)
 {
+	struct rlimit rl = { 0, 0 };
+
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		log_warnx("prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+	if (setrlimit(RLIMIT_CORE, &rl) < 0)
+		log_warnx("setrlimit(RLIMIT_CORE): %s", strerror(errno));
+}
+
+static void
+on_hup(int signo, void *arg)
+{
+	log_notice("SIGHUP received");
+	daemon_reload(NULL);
+}
+
+static void
+on_term(int signo, void *arg)
+{
+	log_notice("%s received, shutting down",
+	    signo == SIGTERM ? "SIGTERM" : "SIGINT");
+	loop_stop();
+}
+
+static void
+on_save(void *arg)
+{
+	st_save(daemon_state_dir());
+	loop_timer_set(save_timer, STATE_SAVE_MS);
+}
+
+static int
+state_dir_ready(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		log_err("state directory %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		log_err("state directory %s: not a directory", dir);
+		return -1;
+	}
 	return 0;
+}
+
+static int
+modules_init(const struct ifl_config *cfg)
+{
+	for (; daemon_modules[modules_started]; modules_started++) {
+		const struct daemon_module *m = daemon_modules[modules_started];
+
+		if (m->init && m->init(cfg) < 0) {
+			log_err("module %s failed to start", m->name);
+			return -1;
+		}
+		log_debug("module %s started", m->name);
+	}
+	return 0;
+}
+
+static void
+modules_shutdown(void)
+{
+	while (modules_started > 0) {
+		const struct daemon_module *m = daemon_modules[--modules_started];
+
+		if (m->shutdown)
+			m->shutdown();
+	}
+}
+
+static int
+check_config(const struct daemon_opts *o)
+{
+	struct ifl_config *cfg;
+
+	if ((cfg = reload_load(o)) == NULL) {
+		fprintf(stderr, "configuration has errors\n");
+		return 1;
+	}
+	printf("configuration OK\n");
+	config_free(cfg);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct daemon_opts o;
+	struct ifl_config *cfg;
+	char pidpath[CFG_PATH_MAX];
+	int rc, pidfd = -1, lockfd = -1, ready_fd = -1, state_up = 0, ran = 0, ok = 0;
+
+	if ((rc = options_parse(&o, argc, argv, stdout, stderr)) != OPTS_RUN)
+		return rc == OPTS_EXIT_OK ? 0 : 1;
+	log_init("ikeflowd", 1, 0);
+	if (o.log_level >= 0)
+		log_setlevel(o.log_level);
+	harden();
+	signal(SIGPIPE, SIG_IGN);
+	if (o.check_config)
+		return check_config(&o);
+
+	log_notice("ikeflowd %s starting", PACKAGE_VERSION);
+	if ((cfg = reload_load(&o)) == NULL) {
+		log_err("configuration has errors, not starting");
+		return 1;
+	}
+	if ((pidfd = pidfile_open(cfg->daemon.pid_file)) < 0) {
+		config_free(cfg);
+		return 1;
+	}
+	snprintf(pidpath, sizeof(pidpath), "%s", cfg->daemon.pid_file);
+	if (!o.foreground) {
+		/* until ready, errors still reach the terminal through stderr */
+		log_init("ikeflowd", 1, 1);
+		if ((ready_fd = detach_start()) < 0)
+			goto out;
+	}
+	if (pidfile_write(pidfd) < 0 || loop_init() < 0 ||
+	    loop_signal(SIGHUP, on_hup, NULL) < 0 ||
+	    loop_signal(SIGTERM, on_term, NULL) < 0 ||
+	    loop_signal(SIGINT, on_term, NULL) < 0 || st_init() < 0) {
+		log_err("cannot set up the event loop or the state model");
+		goto out;
+	}
+	state_up = 1;
+	reload_start(&o, cfg);
+	cfg = NULL;
+	if (state_dir_ready(daemon_state_dir()) < 0 ||
+	    (lockfd = statedir_lock(daemon_state_dir())) < 0)
+		goto out;
+	if (st_load(daemon_state_dir()) < 0)
+		log_warnx("tunnel history from %s not loaded; starting empty",
+		    daemon_state_dir());
+	if ((save_timer = loop_timer_new(on_save, NULL)) != NULL)
+		loop_timer_set(save_timer, STATE_SAVE_MS);
+	if (commands_register() < 0 || ctl_listen(daemon_control_path()) < 0)
+		goto out;
+	if (modules_init(daemon_config()) < 0)
+		goto out;
+	log_notice("ikeflowd %s ready (pid %ld)", PACKAGE_VERSION, (long)getpid());
+	if (ready_fd >= 0) {
+		detach_done(ready_fd, 1);
+		ready_fd = -1;
+		log_init("ikeflowd", 0, 1);
+	}
+	ran = 1;
+	ok = loop_run() == 0;
+	if (!ok)
+		log_err("event loop failed");
+out:
+	if (ready_fd >= 0)
+		detach_done(ready_fd, 0);
+	modules_shutdown();
+	ctl_close();
+	ctl_unregister_all();
+	if (state_up) {
+		/* a start that failed has nothing new to save, and must not
+		 * touch a directory another daemon owns */
+		if (ran && st_save(daemon_state_dir()) < 0)
+			log_err("tunnel history not saved to %s", daemon_state_dir());
+		st_free();
+	}
+	if (save_timer)
+		loop_timer_free(save_timer);
+	reload_stop();
+	if (cfg)
+		config_free(cfg);
+	if (lockfd >= 0)
+		close(lockfd);
+	pidfile_remove(pidpath, pidfd);
+	loop_free();
+	log_notice("ikeflowd stopped");
+	return ok ? 0 : 1;
 }

@@ -11,3 +11,11 @@ tests_unit_test_daemon_options_SOURCES = tests/unit/test_daemon_options.c
 tests_unit_test_daemon_options_CFLAGS = $(unit_cflags)
 tests_unit_test_daemon_options_LDADD = $(unit_ldadd)
 endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_daemon_run
+TESTS += tests/unit/test_daemon_run
+tests_unit_test_daemon_run_SOURCES = tests/unit/test_daemon_run.c
+tests_unit_test_daemon_run_CFLAGS = $(unit_cflags)
+tests_unit_test_daemon_run_LDADD = $(unit_ldadd)
+endif

@@ -81,3 +81,27 @@ pidfile_remove(const char *path, int fd)
 	unlink(path);
 	close(fd);
 }
+
+/* Two daemons writing one state directory would overwrite each other's
+ * history: the directory gets a lock of its own, held for the daemon's life. */
+int
+statedir_lock(const char *dir)
+{
+	char path[4096];
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/lock", dir) >= sizeof(path)) {
+		log_err("state directory %s: path too long", dir);
+		return -1;
+	}
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0) {
+		log_err("state directory %s: %s: %s", dir, path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		log_err("state directory %s is in use by another ikeflowd", dir);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
