@@ -31,6 +31,12 @@ encr_has_keylen(unsigned encr)
 	return encr == 12 || encr == 13 || (encr >= 14 && encr <= 20) || encr == 23;
 }
 
+int
+st_encr_is_aead(unsigned encr)
+{
+	return (encr >= 14 && encr <= 16) || (encr >= 18 && encr <= 20) || encr == 28;
+}
+
 const char *
 st_encr_name(const struct st_algs *a)
 {
@@ -172,6 +178,17 @@ st_cisco_ike_hash(unsigned integ)
 	};
 
 	return lookup(t, NELEM(t), integ, "INTEG");
+}
+
+const char *
+st_cisco_ike_prf(unsigned prf)
+{
+	static const struct name t[] = {
+		{ 0, "None" }, { 1, "MD5" }, { 2, "SHA1" }, { 4, "AES-XCBC" },
+		{ 5, "SHA256" }, { 6, "SHA384" }, { 7, "SHA512" }, { 8, "AES-CMAC" },
+	};
+
+	return lookup(t, NELEM(t), prf, "PRF");
 }
 
 const char *
