@@ -20,3 +20,10 @@ tests_unit_test_ikev2_msg_SOURCES = tests/unit/test_ikev2_msg.c
 tests_unit_test_ikev2_msg_CFLAGS = $(unit_cflags)
 tests_unit_test_ikev2_msg_LDADD = $(unit_ldadd)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_ikev2_msg_errors
+TESTS += tests/unit/test_ikev2_msg_errors
+tests_unit_test_ikev2_msg_errors_SOURCES = tests/unit/test_ikev2_msg_errors.c
+tests_unit_test_ikev2_msg_errors_CFLAGS = $(unit_cflags)
+tests_unit_test_ikev2_msg_errors_LDADD = $(unit_ldadd)
+endif
