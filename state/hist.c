@@ -38,6 +38,7 @@ st_ike_fail(enum st_ike_fail reason, const char *conn, const struct ifl_addr *lo
 	struct st_ike_global *g = &st_ctx.ike_base;
 	struct st_ike_failrec *f;
 	struct st_conn *c;
+	uint32_t index;
 
 	switch (reason) {
 	case ST_IKEF_AUTH:	g->auth_fails++; break;
@@ -73,8 +74,10 @@ st_ike_fail(enum st_ike_fail reason, const char *conn, const struct ifl_addr *lo
 		addr_str(remote, f->remote_id, sizeof(f->remote_id));
 	}
 	st_emit(ST_EV_IKE_FAIL, f->index, f);
+	index = f->index;
 	st_trim(&st_ctx.ike_fails, st_ctx.fail_size);
-	return rows_find(&st_ctx.ike_fails, f->index) == f ? f : NULL;
+	/* a table of size 0 keeps nothing */
+	return rows_find(&st_ctx.ike_fails, index);
 }
 
 struct st_ipsec_failrec *
@@ -84,6 +87,7 @@ st_ipsec_fail(enum st_ipsec_fail reason, uint32_t tunnel_index, uint32_t spi,
 	struct st_ipsec_global *g = &st_ctx.ipsec_base;
 	const struct st_child *ch = st_child_find(tunnel_index);
 	struct st_ipsec_failrec *f;
+	uint32_t index;
 
 	switch (reason) {
 	case ST_IPF_NO_SA:	g->nosa_fails++; break;
@@ -113,8 +117,10 @@ st_ipsec_fail(enum st_ipsec_fail reason, uint32_t tunnel_index, uint32_t spi,
 		snprintf(f->conn, sizeof(f->conn), "%s", ch->conn);
 	snprintf(f->detail, sizeof(f->detail), "%s", detail ? detail : "");
 	st_emit(ST_EV_IPSEC_FAIL, f->index, f);
+	index = f->index;
 	st_trim(&st_ctx.ipsec_fails, st_ctx.fail_size);
-	return rows_find(&st_ctx.ipsec_fails, f->index) == f ? f : NULL;
+	/* a table of size 0 keeps nothing */
+	return rows_find(&st_ctx.ipsec_fails, index);
 }
 
 struct st_ike_hist *
