@@ -27,3 +27,11 @@ tests_unit_test_ikev2_msg_errors_SOURCES = tests/unit/test_ikev2_msg_errors.c
 tests_unit_test_ikev2_msg_errors_CFLAGS = $(unit_cflags)
 tests_unit_test_ikev2_msg_errors_LDADD = $(unit_ldadd)
 endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_ikev2_keys
+TESTS += tests/unit/test_ikev2_keys
+tests_unit_test_ikev2_keys_SOURCES = tests/unit/test_ikev2_keys.c
+tests_unit_test_ikev2_keys_CFLAGS = $(unit_cflags)
+tests_unit_test_ikev2_keys_LDADD = $(unit_ldadd)
+endif
