@@ -960,22 +960,18 @@ conn_resolve(struct pctx *x, struct section *s, struct section *def, int *ignore
 	snprintf(c->file, sizeof(c->file), "%s", s->file);
 	c->line = s->line;
 
-	/* auto=ignore conns (templates for also=, mostly) are not checked further */
-	kv_auto = vals[conn_key_index("auto")];
-	if (kv_auto && kv_auto->value &&
-	    conn_apply(x, c, &conn_keys[conn_key_index("auto")], kv_auto, &authby) < 0)
+	for (i = 0; i < NCONNKEYS; i++)
+		if (vals[i] && vals[i]->value)
+			conn_apply(x, c, &conn_keys[i], vals[i], &authby);
+	if (x->errors != before)
 		goto fail;
+	/* auto=ignore conns (templates for also=, mostly) need not be complete */
 	if (c->auto_mode == CFG_AUTO_IGNORE) {
 		*ignored = 1;
 		free(c);
 		return NULL;
 	}
-	for (i = 0; i < NCONNKEYS; i++)
-		if (vals[i] && vals[i]->value && conn_keys[i].kind != K_AUTO)
-			conn_apply(x, c, &conn_keys[i], vals[i], &authby);
-	if (x->errors != before)
-		goto fail;
-
+	kv_auto = vals[conn_key_index("auto")];
 	kv_right = vals[conn_key_index("right")];
 	kv_lsub = vals[conn_key_index("leftsubnet")];
 	kv_rsub = vals[conn_key_index("rightsubnet")];

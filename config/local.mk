@@ -10,3 +10,11 @@ tests_unit_test_config_proposal_SOURCES = tests/unit/test_config_proposal.c
 tests_unit_test_config_proposal_CFLAGS = $(unit_cflags)
 tests_unit_test_config_proposal_LDADD = $(unit_ldadd)
 endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_config
+TESTS += tests/unit/test_config
+tests_unit_test_config_SOURCES = tests/unit/test_config.c tests/unit/config_testutil.h
+tests_unit_test_config_CFLAGS = $(unit_cflags)
+tests_unit_test_config_LDADD = $(unit_ldadd)
+endif
