@@ -82,8 +82,9 @@ cmd_status(int argc, char **argv, struct buf *out, void *arg)
 	commands_duration(out, loop_now_ms() - started_ms);
 	buf_printf(out, "\n");
 	if (cfg) {
-		buf_printf(out, "Configuration: %s, %s\n", cfg->daemon.ipsec_conf,
-		    cfg->daemon.ipsec_secrets);
+		buf_printf(out, "Configuration: %s%s, %s, %s\n", daemon_settings_path(),
+		    access(daemon_settings_path(), F_OK) == 0 ? "" : " (absent: defaults)",
+		    cfg->daemon.ipsec_conf, cfg->daemon.ipsec_secrets);
 		buf_printf(out, "  %d connection%s (%d with auto=ignore not loaded), "
 		    "%d secret%s\n", cfg->nconns, cfg->nconns == 1 ? "" : "s",
 		    cfg->nignored, cfg->nsecrets, cfg->nsecrets == 1 ? "" : "s");

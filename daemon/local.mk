@@ -19,3 +19,6 @@ tests_unit_test_daemon_run_SOURCES = tests/unit/test_daemon_run.c
 tests_unit_test_daemon_run_CFLAGS = $(unit_cflags)
 tests_unit_test_daemon_run_LDADD = $(unit_ldadd)
 endif
+
+EXTRA_DIST += tests/unit/data/daemon/ipsec.conf tests/unit/data/daemon/ipsec.secrets \
+	tests/unit/data/daemon/bad-ipsec.conf tests/unit/data/daemon/reload-ipsec.conf

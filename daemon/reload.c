@@ -31,6 +31,12 @@ daemon_state_dir(void)
 }
 
 const char *
+daemon_settings_path(void)
+{
+	return opts ? opts->config_file : "";
+}
+
+const char *
 daemon_control_path(void)
 {
 	return control_path;
