@@ -7,6 +7,7 @@
 #include "common/loop.h"
 #include "config/config.h"
 #include "ctl/ctl.h"
+#include "ctl/show_crypto.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_int.h"
 #include "state/state.h"
@@ -153,5 +154,7 @@ commands_register(void)
 	    "Reload the configuration (as SIGHUP); the old one stays on error.",
 	    cmd_reload, NULL) < 0)
 		return -1;
+	/* the views only read the state model: nothing to start or stop */
+	show_crypto_register();
 	return 0;
 }
