@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -46,16 +47,13 @@ flow(struct buf *out, const struct st_child *ch)
 }
 
 static void
-session_children(struct buf *out, uint32_t ike_index, int detail)
+session_children(struct buf *out, const struct st_child *const *kids, size_t n, int detail)
 {
-	const struct st_child *ch;
-
-	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index)) {
+	for (size_t i = 0; i < n; i++) {
+		const struct st_child *ch = kids[i];
 		const struct st_sa *in, *outsa;
 		struct st_child_counters t;
 
-		if (ch->ike_index != ike_index)
-			continue;
 		flow(out, ch);
 		buf_printf(out, "        Active SAs: %d, origin: crypto map\n", ch->nsa);
 		if (!detail)
@@ -78,13 +76,15 @@ session_children(struct buf *out, uint32_t ike_index, int detail)
 }
 
 static void
-session(struct buf *out, const struct st_ike *ike, int detail)
+session(struct buf *out, const struct st_ike *ike, const struct show_kids *k, int detail)
 {
+	const struct st_child *const *kids;
+	size_t n = show_kids_of_ike(k, ike->index, &kids);
 	uint32_t up = 0;
 	char hms[32];
 
-	for (const struct st_child *ch = st_child_next(0); ch; ch = st_child_next(ch->index))
-		if (ch->ike_index == ike->index && ch->start_mono)
+	for (size_t i = 0; i < n; i++)
+		if (kids[i]->start_mono)
 			up++;
 	buf_printf(out, "Interface: %s\n", ike->conn);
 	if (detail && ike->start_mono)
@@ -107,8 +107,15 @@ session(struct buf *out, const struct st_ike *ike, int detail)
 		    ike->nat_local || ike->nat_remote ? "N" : "(none)", ike->index,
 		    show_hms(show_remaining_sec(ike->lifetime, ike->start_mono), hms,
 		    sizeof(hms)));
-	session_children(out, ike->index, detail);
+	session_children(out, kids, n, detail);
 	buf_printf(out, "\n");
+}
+
+/* Connection names that have an IKE SA, sorted for bsearch. */
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 void
@@ -116,34 +123,55 @@ show_crypto_session(struct buf *out, int detail)
 {
 	const struct st_ike *ike;
 	const struct st_conn *c;
+	const char **busy = NULL;
+	struct show_kids k;
+	size_t nbusy = 0, n = 0;
 
+	if (show_kids_init(&k, 0) < 0) {
+		buf_printf(out, "%% Out of memory\n");
+		return;
+	}
 	buf_printf(out, "Crypto session current status\n\n");
 	if (detail)
 		buf_printf(out, "Code: C - IKE Configuration mode, D - Dead Peer Detection\n"
 		    "K - Keepalives, N - NAT-traversal, T - cTCP encapsulation\n"
 		    "X - IKE Extended Authentication, F - IKE Fragmentation\n\n");
-	for (ike = st_ike_next(0); ike; ike = st_ike_next(ike->index))
-		session(out, ike, detail);
+	for (ike = st_ike_next(0); ike; ike = st_ike_next(ike->index)) {
+		session(out, ike, &k, detail);
+		n++;
+	}
 	/* children left without an IKE SA (ended under them, or being moved) */
-	for (const struct st_child *ch = st_child_next(0); ch; ch = st_child_next(ch->index))
-		if (st_ike_find(ch->ike_index) == NULL) {
-			buf_printf(out, "Interface: %s\nSession status: %s\n", ch->conn,
-			    ch->start_mono ? "UP-NO-IKE" : "DOWN");
-			buf_printf(out, "Peer: %s port 500\n", ADDR(&ch->remote));
-			flow(out, ch);
-			buf_printf(out, "        Active SAs: %d, origin: crypto map\n\n", ch->nsa);
-		}
-	/* configured peers without any SA */
-	for (c = st_conn_next(0); c; c = st_conn_next(c->index)) {
-		int busy = 0;
+	for (size_t i = 0; i < k.n; i++) {
+		const struct st_child *ch = k.v[i];
 
-		for (ike = st_ike_next(0); ike && !busy; ike = st_ike_next(ike->index))
-			busy = strcmp(ike->conn, c->name) == 0;
-		if (busy || c->auto_mode == 0)
+		if (st_ike_find(ch->ike_index) != NULL)
+			continue;
+		buf_printf(out, "Interface: %s\nSession status: %s\n", ch->conn,
+		    ch->start_mono ? "UP-NO-IKE" : "DOWN");
+		buf_printf(out, "Peer: %s port 500\n", ADDR(&ch->remote));
+		flow(out, ch);
+		buf_printf(out, "        Active SAs: %d, origin: crypto map\n\n", ch->nsa);
+	}
+	show_kids_free(&k);
+	/* configured peers without any SA */
+	if (n && (busy = calloc(n, sizeof(*busy))) == NULL) {
+		buf_printf(out, "%% Out of memory\n");
+		return;
+	}
+	for (ike = st_ike_next(0); ike && nbusy < n; ike = st_ike_next(ike->index))
+		busy[nbusy++] = ike->conn;
+	if (nbusy)
+		qsort(busy, nbusy, sizeof(*busy), name_cmp);
+	for (c = st_conn_next(0); c; c = st_conn_next(c->index)) {
+		const char *name = c->name;
+
+		if (c->auto_mode == 0 ||
+		    (nbusy && bsearch(&name, busy, nbusy, sizeof(*busy), name_cmp)))
 			continue;
 		buf_printf(out, "Interface: %s\nSession status: DOWN\n", c->name);
 		buf_printf(out, "Peer: %s port 500\n\n", ADDR(&c->remote));
 	}
+	free(busy);
 }
 
 /* ---- show crypto ikev2 sa [detailed] ---- */
@@ -159,14 +187,13 @@ ikev2_status(const struct st_ike *ike)
 }
 
 static void
-ikev2_children(struct buf *out, uint32_t ike_index)
+ikev2_children(struct buf *out, const struct st_child *const *kids, size_t n)
 {
-	for (const struct st_child *ch = st_child_next(0); ch; ch = st_child_next(ch->index)) {
+	for (size_t k = 0; k < n; k++) {
+		const struct st_child *ch = kids[k];
 		const struct st_sa *in, *o;
 		char a[ADDR_STRLEN], b[ADDR_STRLEN];
 
-		if (ch->ike_index != ike_index)
-			continue;
 		in = st_child_current_sa(ch, ST_SA_IN);
 		o = st_child_current_sa(ch, ST_SA_OUT);
 		for (int i = 0; i < ch->nts_local; i++) {
@@ -195,8 +222,10 @@ ikev2_children(struct buf *out, uint32_t ike_index)
 }
 
 static void
-ikev2_sa(struct buf *out, const struct st_ike *ike, int detailed)
+ikev2_sa(struct buf *out, const struct st_ike *ike, const struct show_kids *k, int detailed)
 {
+	const struct st_child *const *kids;
+	size_t n = show_kids_of_ike(k, ike->index, &kids);
 	char l[ADDR_STRLEN + 8], r[ADDR_STRLEN + 8], a[ADDR_STRLEN];
 	const struct st_algs *al = &ike->algs;
 
@@ -231,14 +260,19 @@ ikev2_sa(struct buf *out, const struct st_ike *ike, int detailed)
 		buf_printf(out, "      NAT-T is not detected\n");
 	buf_printf(out, "      Cisco Trust Security SGT is disabled\n");
 	buf_printf(out, "      Initiator of SA : %s\n", ike->initiator ? "Yes" : "No");
-	ikev2_children(out, ike->index);
+	ikev2_children(out, kids, n);
 }
 
 void
 show_crypto_ikev2_sa(struct buf *out, int detailed)
 {
 	static const int fam[2] = { AF_INET, AF_INET6 };
+	struct show_kids k;
 
+	if (show_kids_init(&k, 0) < 0) {
+		buf_printf(out, "%% Out of memory\n");
+		return;
+	}
 	for (int f = 0; f < 2; f++) {
 		buf_printf(out, " IPv%d Crypto IKEv2  SA \n\n", f ? 6 : 4);
 		buf_printf(out, "Tunnel-id Local                 Remote                "
@@ -247,10 +281,11 @@ show_crypto_ikev2_sa(struct buf *out, int detailed)
 			int af = ike->remote.family ? ike->remote.family : ike->local.family;
 
 			if (ike->version == 2 && (af == fam[f] || (af == 0 && f == 0)))
-				ikev2_sa(out, ike, detailed);
+				ikev2_sa(out, ike, &k, detailed);
 		}
 		buf_printf(out, "\n");
 	}
+	show_kids_free(&k);
 }
 
 /* ---- show crypto isakmp sa [detail] ---- */

@@ -32,25 +32,17 @@ ts_list(struct buf *out, const struct st_ts *ts, int n)
 		buf_printf(out, " %s", subnet_str(&ts[i].net, s, sizeof(s)));
 }
 
-static const struct st_child *
-first_child_of(const char *conn)
-{
-	for (const struct st_child *ch = st_child_next(0); ch; ch = st_child_next(ch->index))
-		if (strcmp(ch->conn, conn) == 0)
-			return ch;
-	return NULL;
-}
-
 static void
 connections(struct buf *out)
 {
 	const struct st_conn *c;
+	struct show_kids k;
 
-	if (st_conn_next(0) == NULL)
+	if (st_conn_next(0) == NULL || show_kids_init(&k, 1) < 0)
 		return;
 	buf_printf(out, "Connections:\n");
 	for (c = st_conn_next(0); c; c = st_conn_next(c->index)) {
-		const struct st_child *ch = first_child_of(c->name);
+		const struct st_child *ch = show_kids_of_conn(&k, c->name);
 		char a[ADDR_STRLEN], b[ADDR_STRLEN];
 
 		buf_printf(out, "%12s: %s...%s IKEv%d\n", c->name,
@@ -69,6 +61,7 @@ connections(struct buf *out)
 			buf_printf(out, " %s\n", ch->transport ? "TRANSPORT" : "TUNNEL");
 		}
 	}
+	show_kids_free(&k);
 }
 
 static void
@@ -139,7 +132,12 @@ show_statusall(struct buf *out)
 	char d[32], when[64];
 	struct tm tm;
 	const struct st_ike *ike;
+	struct show_kids k;
 
+	if (show_kids_init(&k, 0) < 0) {
+		buf_printf(out, "%% Out of memory\n");
+		return;
+	}
 	if (uname(&u) < 0)
 		memset(&u, 0, sizeof(u));
 	localtime_r(&since, &tm);
@@ -158,9 +156,12 @@ show_statusall(struct buf *out)
 	if (nup + nconn == 0)
 		buf_printf(out, "  none\n");
 	for (ike = st_ike_next(0); ike; ike = st_ike_next(ike->index)) {
+		const struct st_child *const *kids;
+		size_t n = show_kids_of_ike(&k, ike->index, &kids);
+
 		ike_sa(out, ike);
-		for (const struct st_child *ch = st_child_next(0); ch; ch = st_child_next(ch->index))
-			if (ch->ike_index == ike->index)
-				child_sa(out, ch);
+		for (size_t i = 0; i < n; i++)
+			child_sa(out, kids[i]);
 	}
+	show_kids_free(&k);
 }

@@ -1,6 +1,10 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
 
 #include "ctl/show_util.h"
 
@@ -76,4 +80,95 @@ const struct st_ike *
 show_child_ike(const struct st_child *ch)
 {
 	return st_ike_find(ch->ike_index);
+}
+
+static int
+kids_cmp_ike(const void *a, const void *b)
+{
+	const struct st_child *x = *(const struct st_child *const *)a;
+	const struct st_child *y = *(const struct st_child *const *)b;
+
+	if (x->ike_index != y->ike_index)
+		return x->ike_index < y->ike_index ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int
+kids_cmp_conn(const void *a, const void *b)
+{
+	const struct st_child *x = *(const struct st_child *const *)a;
+	const struct st_child *y = *(const struct st_child *const *)b;
+	int c = strcmp(x->conn, y->conn);
+
+	if (c != 0)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+int
+show_kids_init(struct show_kids *k, int by_conn)
+{
+	const struct st_child *ch;
+	size_t n = 0;
+
+	memset(k, 0, sizeof(*k));
+	k->by_conn = by_conn;
+	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index))
+		n++;
+	if (n == 0)
+		return 0;
+	if ((k->v = calloc(n, sizeof(*k->v))) == NULL) {
+		log_err("%s: out of memory", __func__);
+		return -1;
+	}
+	for (ch = st_child_next(0); ch && k->n < n; ch = st_child_next(ch->index))
+		k->v[k->n++] = ch;
+	qsort(k->v, k->n, sizeof(*k->v), by_conn ? kids_cmp_conn : kids_cmp_ike);
+	return 0;
+}
+
+/* First position whose key is >= the wanted one. */
+static size_t
+kids_lower(const struct show_kids *k, uint32_t ike_index, const char *conn)
+{
+	size_t lo = 0, hi = k->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int less = conn ? strcmp(k->v[mid]->conn, conn) < 0 :
+		    k->v[mid]->ike_index < ike_index;
+
+		if (less)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t
+show_kids_of_ike(const struct show_kids *k, uint32_t ike_index,
+    const struct st_child *const **first)
+{
+	size_t i = kids_lower(k, ike_index, NULL), j = i;
+
+	while (j < k->n && k->v[j]->ike_index == ike_index)
+		j++;
+	*first = k->v ? k->v + i : NULL;
+	return j - i;
+}
+
+const struct st_child *
+show_kids_of_conn(const struct show_kids *k, const char *conn)
+{
+	size_t i = kids_lower(k, 0, conn);
+
+	return i < k->n && strcmp(k->v[i]->conn, conn) == 0 ? k->v[i] : NULL;
+}
+
+void
+show_kids_free(struct show_kids *k)
+{
+	free(k->v);
+	memset(k, 0, sizeof(*k));
 }

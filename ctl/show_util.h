@@ -23,6 +23,22 @@ uint64_t show_remaining_kb(const struct st_child *ch, const struct st_sa *sa);
 /* The IKE SA a child belongs to, for its ports. */
 const struct st_ike *show_child_ike(const struct st_child *ch);
 
+/* The children grouped by IKE SA or by connection name, built once per view
+ * so that listing each IKE SA's children is not a scan over all of them. */
+struct show_kids {
+	const struct st_child **v;
+	size_t		n;
+	int		by_conn;
+};
+
+int	show_kids_init(struct show_kids *k, int by_conn);	/* 0 / -1 (logged) */
+/* The children of an IKE SA (by_conn == 0): *first and the count. */
+size_t	show_kids_of_ike(const struct show_kids *k, uint32_t ike_index,
+	    const struct st_child *const **first);
+/* The first (lowest index) child of a connection (by_conn == 1), or NULL. */
+const struct st_child *show_kids_of_conn(const struct show_kids *k, const char *conn);
+void	show_kids_free(struct show_kids *k);
+
 #define ADDR(a)		addr_str((a), (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)
 
 #endif

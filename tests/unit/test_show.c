@@ -320,6 +320,82 @@ test_statusall(void **unused)
 	free(s);
 }
 
+static size_t
+count(const char *text, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+static void
+test_grouping(void **unused)
+{
+	struct st_ike *b = st_ike_new("ciscoios", 2, 1);
+	struct st_child *c1, *c2, *orphan;
+	char *s, *p1, *p2;
+
+	addr_parse("172.16.10.1", &b->local);
+	addr_parse("172.16.30.2", &b->remote);
+	st_ike_established(b);
+	/* children of the two IKE SAs interleaved in index order */
+	c1 = st_child_new(1, NULL);
+	c2 = st_child_new(b->index, NULL);
+	c1->nts_local = c1->nts_remote = c2->nts_local = c2->nts_remote = 1;
+	subnet_parse("10.1.0.0/16", &c1->ts_local[0].net);
+	subnet_parse("10.2.0.0/16", &c1->ts_remote[0].net);
+	subnet_parse("10.3.0.0/16", &c2->ts_local[0].net);
+	subnet_parse("10.4.0.0/16", &c2->ts_remote[0].net);
+	st_child_add_sa(c2, ST_SA_IN, 0x3001, IPPROTO_ESP);
+	st_child_add_sa(c2, ST_SA_OUT, 0x3002, IPPROTO_ESP);
+	s = run("show crypto session", 0);
+	p1 = strstr(s, "remote 172.16.10.2/500");
+	p2 = strstr(s, "remote 172.16.30.2/0");
+	assert_non_null(p1);
+	assert_non_null(p2);
+	assert_true(p1 < p2);
+	/* each flow is listed under its own IKE SA */
+	assert_true(strstr(s, "10.1.0.0/255.255.0.0") > p1);
+	assert_true(strstr(s, "10.1.0.0/255.255.0.0") < p2);
+	assert_true(strstr(s, "10.3.0.0/255.255.0.0") > p2);
+	assert_int_equal(count(s, "Session status: UP-ACTIVE"), 2);
+	free(s);
+
+	/* a child whose IKE SA is gone but which is still installed */
+	orphan = st_child_get(1);
+	st_child_reparent(orphan, 999);
+	s = run("show crypto session", 0);
+	has(s, "Session status: UP-NO-IKE\nPeer: 172.16.10.2 port 500\n"
+	    "  IPSEC FLOW: permit ip 192.168.1.0/255.255.255.0 192.168.2.0/255.255.255.0\n");
+	free(s);
+}
+
+static void
+test_many_tunnels(void **unused)
+{
+	char *s;
+
+	for (int i = 0; i < 3000; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "peer%d", i);
+		seed_tunnel(name, "172.16.10.1", "10.0.0.1", 0x100000 + i, 0x200000 + i);
+	}
+	s = run("show crypto session detail", 0);
+	assert_int_equal(count(s, "Session status: UP-ACTIVE"), 3001);
+	assert_int_equal(count(s, "Outbound: #pkts enc'ed 100 drop 0"), 3001);
+	free(s);
+	s = run("statusall", 0);
+	assert_int_equal(count(s, "INSTALLED, TUNNEL"), 3001);
+	has(s, "Security Associations (3001 up, 0 connecting):");
+	free(s);
+	s = run("show crypto ipsec sa peer 10.0.0.1", 0);
+	assert_int_equal(count(s, "#pkts encaps: 100,"), 3000);
+	free(s);
+}
+
 static void
 test_names(void **unused)
 {
@@ -365,6 +441,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ikev2_sa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_isakmp_sa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_statusall, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_grouping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_tunnels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names, setup, teardown),
 	};
 
