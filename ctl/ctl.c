@@ -361,10 +361,9 @@ ctl_help(int argc, char **argv, struct buf *out, void *arg)
 	for (size_t i = 0; v[i]; i++) {
 		int m = ctl_match_len(v[i], argv, argc, &exact);
 
-		/* "help show crypto" lists every command under that prefix */
-		if (argc > 0 && m < argc && m < v[i]->nwords)
-			continue;
-		if (argc > v[i]->nwords && m < v[i]->nwords)
+		/* "help show crypto" lists every command under that prefix,
+		 * "help show crypto ipsec sa peer" the command that takes it */
+		if (m < argc && m < v[i]->nwords)
 			continue;
 		buf_printf(out, "%s\n", v[i]->usage);
 		if (v[i]->help[0])

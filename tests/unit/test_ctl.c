@@ -242,6 +242,13 @@ t_help(void **state)
 	assert_null(strstr(s, "clear"));
 	free(s);
 
+	/* extra words: the command that would take them as arguments */
+	s = run("help show crypto ipsec sa peer 10.0.0.1", &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(s, "show crypto ipsec sa [detail]"));
+	assert_null(strstr(s, "in detail"));
+	free(s);
+
 	s = run("help bogus", &rc);
 	assert_int_equal(rc, -1);
 	assert_non_null(strstr(s, "No command matches \"bogus\""));
