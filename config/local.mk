@@ -18,3 +18,19 @@ tests_unit_test_config_SOURCES = tests/unit/test_config.c tests/unit/config_test
 tests_unit_test_config_CFLAGS = $(unit_cflags)
 tests_unit_test_config_LDADD = $(unit_ldadd)
 endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_config_secrets
+TESTS += tests/unit/test_config_secrets
+tests_unit_test_config_secrets_SOURCES = tests/unit/test_config_secrets.c tests/unit/config_testutil.h
+tests_unit_test_config_secrets_CFLAGS = $(unit_cflags)
+tests_unit_test_config_secrets_LDADD = $(unit_ldadd)
+endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_config_daemon
+TESTS += tests/unit/test_config_daemon
+tests_unit_test_config_daemon_SOURCES = tests/unit/test_config_daemon.c tests/unit/config_testutil.h
+tests_unit_test_config_daemon_CFLAGS = $(unit_cflags)
+tests_unit_test_config_daemon_LDADD = $(unit_ldadd)
+endif

@@ -23,7 +23,7 @@ struct captured {
 static struct captured cap;
 static char tdir[256];
 
-static void
+static inline void
 cap_sink(int prio, const char *line, void *arg)
 {
 	(void)arg;
@@ -33,14 +33,14 @@ cap_sink(int prio, const char *line, void *arg)
 	}
 }
 
-static void
+static inline void
 cap_reset(void)
 {
 	memset(&cap, 0, sizeof(cap));
 }
 
 /* Was exactly this line logged at prio or more urgent? */
-static int
+static inline int
 cap_has(int prio, const char *line)
 {
 	for (int i = 0; i < cap.n; i++)
@@ -49,7 +49,7 @@ cap_has(int prio, const char *line)
 	return 0;
 }
 
-static int
+static inline int
 cap_contains(const char *needle)
 {
 	for (int i = 0; i < cap.n; i++)
@@ -58,7 +58,7 @@ cap_contains(const char *needle)
 	return 0;
 }
 
-static void
+static inline void
 cap_dump(void)
 {
 	for (int i = 0; i < cap.n; i++)
@@ -66,7 +66,7 @@ cap_dump(void)
 }
 
 /* Writes dir/name (relative to the scratch dir) and returns its path in a static buffer. */
-static const char *
+static inline const char *
 put_file(const char *name, const char *text, mode_t mode)
 {
 	static char path[4][512];
@@ -89,7 +89,7 @@ put_file(const char *name, const char *text, mode_t mode)
 }
 
 /* A copy of a fixture, with the mode a secrets file must have. */
-static const char *
+static inline const char *
 copy_fixture(const char *fixture, const char *name, mode_t mode)
 {
 	char src[512], text[8192];
@@ -105,7 +105,7 @@ copy_fixture(const char *fixture, const char *name, mode_t mode)
 	return put_file(name, text, mode);
 }
 
-static const char *
+static inline const char *
 fixture(const char *name)
 {
 	static char p[512];
@@ -114,14 +114,14 @@ fixture(const char *name)
 	return p;
 }
 
-static int
+static inline int
 rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st; (void)flag; (void)ftw;
 	return remove(p);
 }
 
-static int
+static inline int
 scratch_setup(void **state)
 {
 	(void)state;
@@ -135,7 +135,7 @@ scratch_setup(void **state)
 	return 0;
 }
 
-static int
+static inline int
 scratch_teardown(void **state)
 {
 	(void)state;
