@@ -27,6 +27,7 @@ struct ike_tuning {
 	unsigned	retrans_tries;		/* 5 */
 	uint32_t	half_open_timeout;	/* s, 30 */
 	uint16_t	ike_port, natt_port;	/* 500, 4500 */
+	int		initial_contact;	/* send INITIAL_CONTACT (uniqueids != never) */
 };
 
 void	ike_tuning_defaults(struct ike_tuning *t);

@@ -49,6 +49,12 @@ int	ikev2_prop_from_cfg(const struct cfg_proposals *cp, uint8_t proto,
  * The peer's proposal number and SPI are kept. 0 on a match, -1 if none. */
 int	ikev2_prop_select(const struct ikev2_prop_list *ours, const struct ikev2_prop_list *theirs,
 	    uint8_t proto, struct ikev2_prop *chosen);
+/* The same, limited to proposals (of both sides) that allow DH group: the
+ * responder keeps the initiator's KE when its choice permits that group too
+ * (strongSwan promotes the KE method instead of asking INVALID_KE). */
+int	ikev2_prop_select_dh(const struct ikev2_prop_list *ours,
+	    const struct ikev2_prop_list *theirs, uint8_t proto, uint16_t group,
+	    struct ikev2_prop *chosen);
 /* Initiator: checks the responder's answer (exactly one proposal, one
  * transform per type, every one of them from the proposal of ours with that
  * number). 0 and chosen filled, or -1. */

@@ -1,0 +1,636 @@
+/* Message dispatch and the IKE_SA_INIT exchange (RFC 7296 §1.2, §2.6-2.7,
+ * §2.10, §2.23), and the engine's operator entry points. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "keying/ikev2_sa.h"
+#include "keying/ikev2_sk.h"
+
+/* ---- NAT detection ---- */
+
+static int
+natd_add(struct ike_sa *sa, struct ikev2_builder *bl)
+{
+	uint8_t h[IKEV2_NATD_LEN];
+
+	if (ikev2_natd_hash(sa->spi_i, sa->spi_r, &sa->local, sa->lport, h) < 0 ||
+	    ikev2_build_notify_simple(bl, IKEV2_N_NAT_DETECTION_SOURCE_IP, h,
+	    sizeof(h)) < 0)
+		return -1;
+	if (ikev2_natd_hash(sa->spi_i, sa->spi_r, &sa->remote, sa->rport, h) < 0 ||
+	    ikev2_build_notify_simple(bl, IKEV2_N_NAT_DETECTION_DESTINATION_IP, h,
+	    sizeof(h)) < 0)
+		return -1;
+	return 0;
+}
+
+/* Compares the peer's NAT-D hashes with what the addresses we see give.
+ * The source hashes (one per address the peer may use) must contain the
+ * peer's address as we see it, the destination hash ours. */
+static void
+natd_check(struct ike_sa *sa, const struct ikev2_msg *m)
+{
+	const struct ikev2_pl *p;
+	struct ikev2_notify n;
+	struct ikev2_perr err;
+	uint8_t src[IKEV2_NATD_LEN], dst[IKEV2_NATD_LEN];
+	int have_src = 0, have_dst = 0, src_ok = 0, dst_ok = 0;
+	size_t i;
+
+	if (ikev2_natd_hash(sa->spi_i, sa->spi_r, &sa->remote, sa->rport, src) < 0 ||
+	    ikev2_natd_hash(sa->spi_i, sa->spi_r, &sa->local, sa->lport, dst) < 0)
+		return;
+	for (i = 0; (p = ikev2_msg_get(m, IKEV2_PL_NOTIFY, i)) != NULL; i++) {
+		if (ikev2_pl_notify(p, &n, &err) < 0 || n.len != IKEV2_NATD_LEN)
+			continue;
+		if (n.type == IKEV2_N_NAT_DETECTION_SOURCE_IP) {
+			have_src = 1;
+			src_ok |= memcmp(n.data, src, IKEV2_NATD_LEN) == 0;
+		} else if (n.type == IKEV2_N_NAT_DETECTION_DESTINATION_IP) {
+			have_dst = 1;
+			dst_ok |= memcmp(n.data, dst, IKEV2_NATD_LEN) == 0;
+		}
+	}
+	sa->peer_natd = have_src && have_dst;
+	if (!sa->peer_natd)
+		return;
+	sa->nat_remote = !src_ok;
+	sa->nat_local = !dst_ok;
+	log_info("IKEv2:(SA %u):%s", sa->st_index,
+	    sa->nat_local || sa->nat_remote ? "NAT detected" : "NAT not found");
+}
+
+/* Counts the notifies of a received message on the SA. */
+static void
+count_notifies_in(struct ike_sa *sa, const struct ikev2_msg *m)
+{
+	size_t i, n = ikev2_msg_count(m, IKEV2_PL_NOTIFY);
+
+	for (i = 0; i < n; i++)
+		ike_count_notify(sa, 0);
+}
+
+static int
+nonce_new(uint8_t *p, size_t *len)
+{
+	*len = IKEV2_NONCE_LEN;
+	return crypto_random(p, IKEV2_NONCE_LEN);
+}
+
+static int
+frag_wanted(const struct cfg_conn *c)
+{
+	return c->fragmentation != CFG_FRAG_NO;
+}
+
+/* ---- initiator ---- */
+
+int
+ike_init_start(struct ike_sa *sa)
+{
+	struct ikev2_builder bl;
+	struct st_ike *st;
+	struct buf *b = NULL, *pub = NULL;
+	uint16_t group;
+	char peer[ADDR_STRLEN + 8];
+
+	if (sa->st_index == 0) {
+		if ((st = st_ike_new(sa->conn->name, 2, 1)) == NULL)
+			return -1;
+		sa->st_index = st->index;
+		if (sa->attempt == 0)
+			sa->attempt = 1;
+	}
+	ike_sa_st_sync(sa);
+	if (sa->offer.n == 0 && ikev2_prop_from_cfg(&sa->conn->ike, IKEV2_PROTO_IKE,
+	    &sa->offer) < 0) {
+		ike_sa_fail(sa, ST_IKEF_PROPOSAL, 0, "no usable IKE proposal configured");
+		return 0;
+	}
+	group = ikev2_prop_first_dh(&sa->offer);
+	dh_free(sa->dh);
+	if ((sa->dh = dh_new(group)) == NULL)
+		goto fail;
+	if (sa->ni_len == 0 && nonce_new(sa->ni, &sa->ni_len) < 0)
+		goto fail;
+	if ((b = buf_new(512)) == NULL || (pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL ||
+	    dh_public(sa->dh, pub) < 0)
+		goto fail;
+	sa->next_msgid = 0;
+	ike_msg_start(sa, &bl, b, IKEV2_EXCH_IKE_SA_INIT, 0, 0);
+	ikev2_build_sa(&bl, &sa->offer);
+	ikev2_build_ke(&bl, group, pub->data, pub->len);
+	ikev2_build_nonce(&bl, sa->ni, sa->ni_len);
+	if (natd_add(sa, &bl) < 0)
+		goto fail;
+	if (frag_wanted(sa->conn))
+		ikev2_build_notify_simple(&bl, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED,
+		    NULL, 0);
+	if (ikev2_build_finish(&bl) < 0)
+		goto fail;
+	buf_free(sa->init_i);
+	if ((sa->init_i = buf_from(b->data, b->len)) == NULL)
+		goto fail;
+	sa->phase = IKE_INIT_I;
+	log_info("IKEv2:(SA %u):Generating IKE_SA_INIT message [To %s], DH group %u",
+	    sa->st_index, ike_sa_peer(sa, peer, sizeof(peer)), group);
+	ike_count_notify(sa, 1);
+	ike_count_notify(sa, 1);
+	buf_free(pub);
+	return ike_send_request(sa, b, IKE_REQ_INIT);
+fail:
+	buf_free(b);
+	buf_free(pub);
+	ike_sa_fail(sa, ST_IKEF_INTERNAL, 0, "cannot build IKE_SA_INIT");
+	return 0;
+}
+
+int
+ikev2_initiate(struct ikev2_engine *e, const struct cfg_conn *conn)
+{
+	struct ike_sa *sa;
+	int r;
+
+	if (conn->left.addr.family == 0 || conn->right.addr.family == 0) {
+		log_warnx("IKEv2:%s: cannot initiate without both addresses", conn->name);
+		return -1;
+	}
+	e->busy++;
+	sa = ike_sa_new(e, conn, 1, &conn->left.addr, e->tun.ike_port,
+	    &conn->right.addr, e->tun.ike_port);
+	r = sa ? ike_init_start(sa) : -1;
+	e->busy--;
+	ike_sa_reap(e);
+	return r;
+}
+
+/* Reads the peer's KE, derives g^ir and the IKE SA keys. */
+static int
+init_derive(struct ike_sa *sa, const struct ikev2_ke *ke)
+{
+	struct buf *gir = buf_new_secret(CRYPTO_MAX_DH_PUB);
+	int r = -1;
+
+	if (gir == NULL || dh_derive(sa->dh, ke->data, ke->len, gir) < 0)
+		goto out;
+	if (ikev2_ike_keys_derive(&sa->keys, &sa->algs, NULL, gir->data, gir->len,
+	    sa->ni, sa->ni_len, sa->nr, sa->nr_len, sa->spi_i, sa->spi_r) < 0)
+		goto out;
+	sa->have_keys = 1;
+	r = 0;
+out:
+	buf_free(gir);
+	/* the private value is no longer needed */
+	dh_free(sa->dh);
+	sa->dh = NULL;
+	return r;
+}
+
+static int
+get_one(const struct ikev2_msg *m, uint8_t type, const struct ikev2_pl **p)
+{
+	return (*p = ikev2_msg_get(m, type, 0)) != NULL ? 0 : -1;
+}
+
+void
+ike_init_response(struct ike_sa *sa, struct ikev2_msg *m)
+{
+	const struct ikev2_pl *p;
+	struct ikev2_prop_list *reply = NULL;
+	struct ikev2_notify n;
+	struct ikev2_nonce nonce;
+	struct ikev2_ke ke;
+	struct ikev2_perr err;
+	uint16_t notify, group;
+
+	ike_request_done(sa);
+	count_notifies_in(sa, m);
+	if (ikev2_msg_notify(m, IKEV2_N_INVALID_KE_PAYLOAD, &n) == 1) {
+		group = n.len == 2 ? (uint16_t)(n.data[0] << 8 | n.data[1]) : 0;
+		if (group == 0 || !ikev2_prop_has_dh(&sa->offer, group) ||
+		    ++sa->invalid_ke > IKEV2_INVALID_KE_MAX) {
+			ike_sa_fail(sa, ST_IKEF_PROPOSAL, 0,
+			    "INVALID_KE_PAYLOAD from peer asks for DH group %u", group);
+			return;
+		}
+		log_info("IKEv2:(SA %u):peer wants DH group %u, retrying", sa->st_index,
+		    group);
+		ikev2_prop_prefer_dh(&sa->offer, group);
+		if (ike_init_start(sa) < 0)
+			ike_sa_end(sa, ST_TERM_LOCAL_FAIL);
+		return;
+	}
+	if ((notify = ikev2_msg_error_notify(m)) != 0) {
+		ike_sa_fail(sa, notify == IKEV2_N_NO_PROPOSAL_CHOSEN ? ST_IKEF_PROPOSAL :
+		    ST_IKEF_OTHER, 0, "%s from peer in IKE_SA_INIT",
+		    ikev2_notify_name(notify));
+		return;
+	}
+	if (m->hdr.rspi == 0 || (reply = calloc(1, sizeof(*reply))) == NULL ||
+	    get_one(m, IKEV2_PL_SA, &p) < 0 || ikev2_pl_sa(p, reply, &err) < 0 ||
+	    get_one(m, IKEV2_PL_KE, &p) < 0 || ikev2_pl_ke(p, &ke, &err) < 0 ||
+	    get_one(m, IKEV2_PL_NONCE, &p) < 0 || ikev2_pl_nonce(p, &nonce, &err) < 0) {
+		free(reply);
+		ike_sa_fail(sa, ST_IKEF_ENCODING, 1,
+		    "IKE_SA_INIT response lacks SA, KE or Nonce");
+		return;
+	}
+	if (ikev2_prop_accept(&sa->offer, reply, IKEV2_PROTO_IKE, &sa->chosen) < 0) {
+		free(reply);
+		ike_sa_fail(sa, ST_IKEF_PROPOSAL, 0,
+		    "peer chose an IKE proposal we did not offer");
+		return;
+	}
+	free(reply);
+	ikev2_prop_algs(&sa->chosen, &sa->algs);
+	if (ke.group != sa->algs.dh || dh_group(sa->dh) != ke.group ||
+	    nonce.len < IKEV2_NONCE_MIN || nonce.len > IKEV2_NONCE_MAX) {
+		ike_sa_fail(sa, ST_IKEF_PROPOSAL, 0,
+		    "IKE_SA_INIT response with KE group %u / nonce of %zu bytes",
+		    ke.group, nonce.len);
+		return;
+	}
+	memcpy(sa->nr, nonce.data, nonce.len);
+	sa->nr_len = nonce.len;
+	ike_sa_set_spi_r(sa, m->hdr.rspi);
+	if ((sa->init_r = buf_from(m->raw->data, m->raw->len)) == NULL ||
+	    init_derive(sa, &ke) < 0) {
+		ike_sa_fail(sa, ST_IKEF_INTERNAL, 0, "IKE key derivation failed");
+		return;
+	}
+	natd_check(sa, m);
+	sa->frag = frag_wanted(sa->conn) &&
+	    ikev2_msg_notify(m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, &n) == 1;
+	/* strongSwan floats to 4500 whenever the peer sent NAT-D and MOBIKE is
+	 * on, NAT or not; with a NAT it must. */
+	if (sa->peer_natd && (sa->nat_local || sa->nat_remote || sa->conn->mobike ||
+	    sa->conn->forceencaps)) {
+		sa->lport = sa->eng->tun.natt_port;
+		sa->rport = sa->eng->tun.natt_port;
+	}
+	ike_sa_st_sync(sa);
+	if (ike_auth_start(sa) < 0)
+		ike_sa_fail(sa, ST_IKEF_INTERNAL, 0, "cannot build IKE_AUTH");
+}
+
+/* ---- responder ---- */
+
+static int
+init_reply(struct ike_sa *sa, const struct buf *pub, int frag)
+{
+	struct ikev2_prop_list *one = calloc(1, sizeof(*one));
+	struct ikev2_builder bl;
+	struct buf *b = NULL;
+	int r = -1;
+
+	if (one == NULL || (b = buf_new(512)) == NULL)
+		goto out;
+	one->n = 1;
+	one->p[0] = sa->chosen;
+	one->p[0].spi_size = 0;
+	ike_msg_start(sa, &bl, b, IKEV2_EXCH_IKE_SA_INIT, 1, 0);
+	ikev2_build_sa(&bl, one);
+	ikev2_build_ke(&bl, sa->algs.dh, pub->data, pub->len);
+	ikev2_build_nonce(&bl, sa->nr, sa->nr_len);
+	if (natd_add(sa, &bl) < 0)
+		goto out;
+	ike_count_notify(sa, 1);
+	ike_count_notify(sa, 1);
+	if (frag) {
+		ikev2_build_notify_simple(&bl, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED,
+		    NULL, 0);
+		ike_count_notify(sa, 1);
+	}
+	if (ikev2_build_finish(&bl) < 0 ||
+	    (sa->init_r = buf_from(b->data, b->len)) == NULL)
+		goto out;
+	ike_send_response(sa, b, 0);
+	b = NULL;
+	r = 0;
+out:
+	free(one);
+	buf_free(b);
+	return r;
+}
+
+/* A failure before any state exists: record it for the connection that
+ * would have applied. */
+static void
+init_refuse(struct ikev2_engine *e, const struct cfg_conn *conn,
+    const struct ikev2_hdr *h, const struct ifl_addr *local, uint16_t lport,
+    const struct ifl_addr *remote, uint16_t rport, uint16_t notify,
+    enum st_ike_fail reason, const char *detail)
+{
+	char a[ADDR_STRLEN];
+
+	log_notice("IKEv2:%s: IKE_SA_INIT from %s:%u refused, %s sent: %s",
+	    conn ? conn->name : "(none)", addr_str(remote, a, sizeof(a)), rport,
+	    ikev2_notify_name(notify), detail);
+	st_ike_fail(reason, conn ? conn->name : "", local, remote, detail);
+	st_ike_global_w()->resp_tunnel_fails++;
+	ike_send_init_error(e, h, local, lport, remote, rport, notify, NULL, 0);
+}
+
+void
+ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
+    const struct ifl_addr *src, uint16_t sport,
+    const struct ifl_addr *dst, uint16_t dport)
+{
+	const struct cfg_conn *conn;
+	const struct ikev2_pl *p;
+	struct ikev2_prop_list *theirs = NULL, *ours = NULL;
+	struct ikev2_prop chosen, alt;
+	struct ikev2_notify n;
+	struct ikev2_nonce nonce;
+	struct ikev2_ke ke;
+	struct ikev2_perr err;
+	struct ike_sa *sa;
+	struct st_ike *st;
+	struct buf *pub = NULL;
+	uint8_t gbuf[2];
+	int counted = 0, frag;
+	char a[ADDR_STRLEN];
+
+	if ((conn = e->env.conn_by_addr(e->env.arg, dst, src)) == NULL) {
+		init_refuse(e, NULL, &m->hdr, dst, dport, src, sport,
+		    IKEV2_N_NO_PROPOSAL_CHOSEN, ST_IKEF_PROPOSAL,
+		    "no connection configured for this peer");
+		goto out;
+	}
+	if ((theirs = calloc(1, sizeof(*theirs))) == NULL ||
+	    (ours = calloc(1, sizeof(*ours))) == NULL)
+		goto out;
+	if (get_one(m, IKEV2_PL_SA, &p) < 0 || ikev2_pl_sa(p, theirs, &err) < 0 ||
+	    get_one(m, IKEV2_PL_KE, &p) < 0 || ikev2_pl_ke(p, &ke, &err) < 0 ||
+	    get_one(m, IKEV2_PL_NONCE, &p) < 0 || ikev2_pl_nonce(p, &nonce, &err) < 0 ||
+	    nonce.len < IKEV2_NONCE_MIN || nonce.len > IKEV2_NONCE_MAX) {
+		ike_drop(e, NULL, src, sport, &m->hdr,
+		    "IKE_SA_INIT without a valid SA, KE or Nonce payload");
+		goto out;
+	}
+	if (ikev2_prop_from_cfg(&conn->ike, IKEV2_PROTO_IKE, ours) < 0 ||
+	    ikev2_prop_select(ours, theirs, IKEV2_PROTO_IKE, &chosen) < 0) {
+		init_refuse(e, conn, &m->hdr, dst, dport, src, sport,
+		    IKEV2_N_NO_PROPOSAL_CHOSEN, ST_IKEF_PROPOSAL,
+		    "NO_PROPOSAL_CHOSEN sent: no IKE proposal of the peer matches");
+		goto out;
+	}
+	if (ke.group != ikev2_prop_id(&chosen, IKEV2_XFORM_DH, NULL) &&
+	    ikev2_prop_select_dh(ours, theirs, IKEV2_PROTO_IKE, ke.group,
+	    &alt) == 0)
+		chosen = alt;
+	if (ke.group != ikev2_prop_id(&chosen, IKEV2_XFORM_DH, NULL)) {
+		uint16_t want = ikev2_prop_id(&chosen, IKEV2_XFORM_DH, NULL);
+
+		log_info("IKEv2:%s: peer %s:%u sent KE for DH group %u, asking for %u",
+		    conn->name, addr_str(src, a, sizeof(a)), sport, ke.group, want);
+		gbuf[0] = (uint8_t)(want >> 8);
+		gbuf[1] = (uint8_t)want;
+		ike_send_init_error(e, &m->hdr, dst, dport, src, sport,
+		    IKEV2_N_INVALID_KE_PAYLOAD, gbuf, sizeof(gbuf));
+		goto out;
+	}
+	if ((sa = ike_sa_new(e, conn, 0, dst, dport, src, sport)) == NULL)
+		goto out;
+	sa->spi_i = m->hdr.ispi;
+	sa->chosen = chosen;
+	sa->chosen.spi_size = 0;
+	ikev2_prop_algs(&sa->chosen, &sa->algs);
+	if ((st = st_ike_new(conn->name, 2, 0)) == NULL) {
+		sa->phase = IKE_DEAD;
+		goto out;
+	}
+	sa->st_index = st->index;
+	st_ike_count_in(st, m->raw->len);
+	counted = 1;
+	sa->phase = IKE_INIT_R;
+	count_notifies_in(sa, m);
+	memcpy(sa->ni, nonce.data, nonce.len);
+	sa->ni_len = nonce.len;
+	natd_check(sa, m);
+	ike_sa_st_sync(sa);
+	frag = frag_wanted(conn) &&
+	    ikev2_msg_notify(m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, &n) == 1;
+	/* the public value first: deriving the keys frees the private one */
+	if ((sa->init_i = buf_from(m->raw->data, m->raw->len)) == NULL ||
+	    nonce_new(sa->nr, &sa->nr_len) < 0 ||
+	    (sa->dh = dh_new(sa->algs.dh)) == NULL ||
+	    (pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL || dh_public(sa->dh, pub) < 0 ||
+	    init_derive(sa, &ke) < 0 || init_reply(sa, pub, frag) < 0) {
+		ike_sa_fail(sa, ST_IKEF_INTERNAL, 0, "cannot set up the IKE SA");
+		goto out;
+	}
+	sa->frag = frag;
+	log_info("IKEv2:(SA %u):%s: IKE_SA_INIT from %s:%u answered, SPI %016llx/%016llx",
+	    sa->st_index, conn->name, addr_str(src, a, sizeof(a)), sport,
+	    (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r);
+	loop_timer_set(sa->timer, (uint64_t)e->tun.half_open_timeout * 1000);
+out:
+	if (!counted)
+		st_ike_count_in(NULL, m->raw->len);
+	buf_free(pub);
+	free(theirs);
+	free(ours);
+}
+
+/* ---- dispatch ---- */
+
+/* Verifies and decrypts the SK payload; the inner payloads become
+ * reachable through ikev2_msg_get(). 0 / -1. */
+static int
+msg_open(struct ike_sa *sa, struct ikev2_msg *m)
+{
+	struct ikev2_perr err;
+	struct buf *plain;
+
+	if (!sa->have_keys || m->sk == NULL || m->sk->type != IKEV2_PL_SK)
+		return -1;
+	if ((plain = buf_new_secret(m->raw->len)) == NULL)
+		return -1;
+	if (ikev2_sk_decrypt(&sa->keys, !sa->initiator, m->raw->data, m->raw->len,
+	    m->sk->off, IKEV2_SK_HDR_LEN, plain) != 0) {
+		buf_free(plain);
+		return -1;
+	}
+	return ikev2_msg_set_inner(m, plain, m->sk->next, &err);
+}
+
+/* An answer to an exchange we do not support yet (CREATE_CHILD_SA). */
+static void
+answer_unsupported(struct ike_sa *sa, const struct ikev2_msg *m, uint16_t notify)
+{
+	struct ikev2_builder bl, in;
+	struct buf *b = buf_new(128), *ib = buf_new_secret(32);
+
+	if (b && ib) {
+		ikev2_build_chain(&in, ib);
+		ikev2_build_notify_simple(&in, notify, NULL, 0);
+		ike_msg_start(sa, &bl, b, m->hdr.exchange, 1, m->hdr.msgid);
+		if (ike_msg_seal(sa, &bl, ib, &in) == 0) {
+			ike_count_notify(sa, 1);
+			ike_send_response(sa, b, m->hdr.msgid);
+			b = NULL;
+		}
+	}
+	buf_free(b);
+	buf_free(ib);
+}
+
+static void
+input_request(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src,
+    uint16_t sport, uint16_t dport)
+{
+	struct ikev2_engine *e = sa->eng;
+	const struct ikev2_hdr *h = &m->hdr;
+
+	if (sa->resp && h->msgid == sa->resp_msgid) {
+		/* a retransmission: the cached answer, no second processing */
+		if (msg_open(sa, m) < 0) {
+			ike_drop(e, sa, src, sport, h, "integrity check failed");
+			return;
+		}
+		e->st.resent_responses++;
+		ike_send_raw(e, sa, &sa->local, sa->lport, &sa->remote, sa->rport,
+		    sa->resp->data, sa->resp->len);
+		return;
+	}
+	if (h->msgid != sa->peer_msgid) {
+		ike_drop(e, sa, src, sport, h, "message ID outside the window");
+		return;
+	}
+	if (msg_open(sa, m) < 0) {
+		ike_drop(e, sa, src, sport, h, "integrity check failed");
+		return;
+	}
+	/* the peer floated to 4500 or its NAT mapping changed (§2.23) */
+	if (sport != sa->rport || dport != sa->lport ||
+	    addr_cmp(src, &sa->remote) != 0) {
+		sa->remote = *src;
+		sa->rport = sport;
+		sa->lport = dport;
+		ike_sa_st_sync(sa);
+	}
+	switch (h->exchange) {
+	case IKEV2_EXCH_IKE_AUTH:
+		if (sa->phase == IKE_INIT_R)
+			ike_auth_request(sa, m);
+		else
+			ike_drop(e, sa, src, sport, h, "IKE_AUTH on an established SA");
+		break;
+	case IKEV2_EXCH_INFORMATIONAL:
+		if (sa->phase == IKE_UP || sa->phase == IKE_DELETING)
+			ike_info_request(sa, m);
+		else
+			ike_drop(e, sa, src, sport, h, "INFORMATIONAL before IKE_AUTH");
+		break;
+	case IKEV2_EXCH_CREATE_CHILD_SA:
+		if (sa->phase == IKE_UP) {
+			st_ike_get(sa->st_index)->c.in_p2_exchg++;
+			answer_unsupported(sa, m, IKEV2_N_NO_ADDITIONAL_SAS);
+			st_ike_get(sa->st_index)->c.out_p2_exchg_reject++;
+		} else
+			ike_drop(e, sa, src, sport, h, "CREATE_CHILD_SA before IKE_AUTH");
+		break;
+	default:
+		ike_drop(e, sa, src, sport, h, "unknown exchange type");
+	}
+}
+
+static void
+input_response(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src,
+    uint16_t sport)
+{
+	struct ikev2_engine *e = sa->eng;
+	const struct ikev2_hdr *h = &m->hdr;
+
+	if (sa->req == NULL || h->msgid != sa->req_msgid) {
+		ike_drop(e, sa, src, sport, h, "response to no request of ours");
+		return;
+	}
+	if (msg_open(sa, m) < 0) {
+		ike_drop(e, sa, src, sport, h, "integrity check failed");
+		return;
+	}
+	if (sa->req_kind == IKE_REQ_AUTH && h->exchange == IKEV2_EXCH_IKE_AUTH)
+		ike_auth_response(sa, m);
+	else if (sa->req_kind != IKE_REQ_AUTH && sa->req_kind != IKE_REQ_INIT &&
+	    h->exchange == IKEV2_EXCH_INFORMATIONAL)
+		ike_info_response(sa, m);
+	else
+		ike_drop(e, sa, src, sport, h, "response of the wrong exchange type");
+}
+
+void
+ikev2_input(struct ikev2_engine *e, const struct ifl_addr *src, uint16_t sport,
+    const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len)
+{
+	struct ikev2_perr err;
+	struct ikev2_hdr h;
+	struct ikev2_msg *m = NULL;
+	struct ike_sa *sa = NULL;
+	int resp;
+
+	e->busy++;
+	e->st.rx++;
+	if (ikev2_hdr_parse(pkt, len, &h, &err) < 0) {
+		st_ike_count_in(NULL, len);
+		ike_drop(e, NULL, src, sport, NULL, err.text);
+		goto out;
+	}
+	resp = (h.flags & IKEV2_FLAG_RESPONSE) != 0;
+	if (h.exchange == IKEV2_EXCH_IKE_SA_INIT)
+		sa = resp ? ike_sa_find_half(e, h.ispi, src, sport, 1) :
+		    ike_sa_find_half(e, h.ispi, src, sport, 0);
+	else
+		sa = ike_sa_find(e, h.ispi, h.rspi);
+	if ((m = ikev2_msg_parse(pkt, len, &err)) == NULL) {
+		st_ike_count_in(sa ? st_ike_get(sa->st_index) : NULL, len);
+		ike_drop(e, sa, src, sport, &h, err.text);
+		goto out;
+	}
+	if (h.exchange == IKEV2_EXCH_IKE_SA_INIT && !resp) {
+		if (!(h.flags & IKEV2_FLAG_INITIATOR) || h.rspi != 0 || h.msgid != 0) {
+			st_ike_count_in(NULL, len);
+			ike_drop(e, NULL, src, sport, &h, "malformed IKE_SA_INIT request");
+		} else if (sa == NULL) {
+			ike_init_request(e, m, src, sport, dst, dport);
+		} else {
+			st_ike_count_in(st_ike_get(sa->st_index), len);
+			if (sa->phase == IKE_INIT_R && sa->resp && sa->resp_msgid == 0) {
+				e->st.resent_responses++;
+				ike_send_raw(e, sa, &sa->local, sa->lport, &sa->remote,
+				    sa->rport, sa->resp->data, sa->resp->len);
+			} else
+				ike_drop(e, sa, src, sport, &h, "IKE_SA_INIT for a known SA");
+		}
+		goto out;
+	}
+	st_ike_count_in(sa ? st_ike_get(sa->st_index) : NULL, len);
+	if (sa == NULL) {
+		ike_drop(e, NULL, src, sport, &h, "no IKE SA for these SPIs");
+		goto out;
+	}
+	if (((h.flags & IKEV2_FLAG_INITIATOR) != 0) == (sa->initiator != 0)) {
+		ike_drop(e, sa, src, sport, &h, "initiator flag does not fit the SA");
+		goto out;
+	}
+	if (h.exchange == IKEV2_EXCH_IKE_SA_INIT) {
+		if (h.msgid != 0 || addr_cmp(src, &sa->remote) != 0)
+			ike_drop(e, sa, src, sport, &h, "unexpected IKE_SA_INIT response");
+		else
+			ike_init_response(sa, m);
+	} else if (resp)
+		input_response(sa, m, src, sport);
+	else
+		input_request(sa, m, src, sport, dport);
+	if (sa->phase == IKE_UP && sa->req == NULL)
+		ike_queue_run(sa);
+out:
+	ikev2_msg_free(m);
+	e->busy--;
+	ike_sa_reap(e);
+}

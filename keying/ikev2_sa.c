@@ -1,0 +1,707 @@
+/* IKE SA objects and the request/response cycle (RFC 7296 §2.1-2.3). */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "keying/ikev2_sa.h"
+#include "keying/ikev2_sk.h"
+
+void
+ike_tuning_defaults(struct ike_tuning *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->retrans_timeout = 4.0;
+	t->retrans_base = 1.8;
+	t->retrans_tries = 5;
+	t->half_open_timeout = 30;
+	t->ike_port = IKE_PORT;
+	t->natt_port = IKE_NATT_PORT;
+	t->initial_contact = 1;
+}
+
+struct ikev2_engine *
+ikev2_engine_new(const struct ike_env *env, const struct ike_tuning *tuning)
+{
+	struct ikev2_engine *e = calloc(1, sizeof(*e));
+
+	if (e == NULL) {
+		log_err("%s: out of memory", __func__);
+		return NULL;
+	}
+	e->env = *env;
+	if (tuning)
+		e->tun = *tuning;
+	else
+		ike_tuning_defaults(&e->tun);
+	if (e->tun.retrans_timeout <= 0)
+		e->tun.retrans_timeout = 4.0;
+	if (e->tun.retrans_base < 1)
+		e->tun.retrans_base = 1.8;
+	if (e->tun.ike_port == 0)
+		e->tun.ike_port = IKE_PORT;
+	if (e->tun.natt_port == 0)
+		e->tun.natt_port = IKE_NATT_PORT;
+	e->next_reqid = 1;
+	return e;
+}
+
+static void
+ike_sa_free(struct ike_sa *sa)
+{
+	struct ike_child *ch;
+
+	while ((ch = sa->children) != NULL) {
+		sa->children = ch->next;
+		free(ch);
+	}
+	if (sa->pending)
+		ike_child_free(sa, sa->pending, 1);
+	loop_timer_free(sa->rtx);
+	loop_timer_free(sa->timer);
+	dh_free(sa->dh);
+	buf_free(sa->init_i);
+	buf_free(sa->init_r);
+	buf_free(sa->req);
+	buf_free(sa->resp);
+	ikev2_sa_keys_wipe(&sa->keys);
+	wipe(sa->ni, sizeof(sa->ni));
+	wipe(sa->nr, sizeof(sa->nr));
+	free(sa);
+}
+
+void
+ikev2_engine_free(struct ikev2_engine *e)
+{
+	struct ike_sa *sa;
+
+	if (e == NULL)
+		return;
+	while ((sa = e->sas) != NULL) {
+		e->sas = sa->next;
+		if (sa->st_index)
+			st_ike_end(sa->st_index, ST_TERM_OPER);
+		ike_sa_free(sa);
+	}
+	free(e);
+}
+
+void
+ike_sa_reap(struct ikev2_engine *e)
+{
+	struct ike_sa **pp = &e->sas, *sa;
+
+	if (e->busy)
+		return;
+	while ((sa = *pp) != NULL) {
+		if (sa->phase == IKE_DEAD) {
+			*pp = sa->next;
+			ike_sa_free(sa);
+		} else
+			pp = &sa->next;
+	}
+}
+
+static uint64_t
+ike_spi_new(void)
+{
+	uint64_t v = 0;
+
+	while (v == 0)
+		if (crypto_random(&v, sizeof(v)) < 0)
+			return 0;
+	return v;
+}
+
+static void ike_rtx_fire(void *arg);
+static void ike_timer_fire(void *arg);
+
+struct ike_sa *
+ike_sa_new(struct ikev2_engine *e, const struct cfg_conn *conn, int initiator,
+    const struct ifl_addr *local, uint16_t lport,
+    const struct ifl_addr *remote, uint16_t rport)
+{
+	struct ike_sa *sa = calloc(1, sizeof(*sa));
+	uint64_t spi = ike_spi_new();
+
+	if (sa == NULL || spi == 0)
+		goto fail;
+	sa->eng = e;
+	sa->conn = conn;
+	sa->initiator = initiator;
+	if (initiator)
+		sa->spi_i = spi;
+	else
+		sa->spi_r = spi;
+	sa->local = *local;
+	sa->remote = *remote;
+	sa->lport = lport;
+	sa->rport = rport;
+	if ((sa->rtx = loop_timer_new(ike_rtx_fire, sa)) == NULL ||
+	    (sa->timer = loop_timer_new(ike_timer_fire, sa)) == NULL)
+		goto fail;
+	if (conn->left.id.type != CFG_ID_ANY)
+		sa->lid = conn->left.id;
+	else
+		config_id_from_addr(local, &sa->lid);
+	if (conn->right.id.type != CFG_ID_ANY)
+		sa->rid = conn->right.id;
+	else
+		config_id_from_addr(remote, &sa->rid);
+	sa->next = e->sas;
+	e->sas = sa;
+	return sa;
+fail:
+	log_err("%s: cannot create an IKE SA for %s", __func__, conn->name);
+	if (sa) {
+		loop_timer_free(sa->rtx);
+		loop_timer_free(sa->timer);
+		free(sa);
+	}
+	return NULL;
+}
+
+struct ike_sa *
+ike_sa_find(struct ikev2_engine *e, uint64_t spi_i, uint64_t spi_r)
+{
+	struct ike_sa *sa;
+
+	for (sa = e->sas; sa; sa = sa->next)
+		if (sa->phase != IKE_DEAD && sa->spi_i == spi_i && sa->spi_r == spi_r)
+			return sa;
+	return NULL;
+}
+
+struct ike_sa *
+ike_sa_find_half(struct ikev2_engine *e, uint64_t spi_i,
+    const struct ifl_addr *remote, uint16_t rport, int initiator)
+{
+	struct ike_sa *sa;
+
+	for (sa = e->sas; sa; sa = sa->next) {
+		if (sa->phase == IKE_DEAD || sa->spi_i != spi_i ||
+		    sa->initiator != initiator)
+			continue;
+		if (initiator && sa->phase == IKE_INIT_I)
+			return sa;
+		if (!initiator && addr_cmp(&sa->remote, remote) == 0 &&
+		    sa->rport == rport)
+			return sa;
+	}
+	return NULL;
+}
+
+struct ike_sa *
+ike_sa_by_index(struct ikev2_engine *e, uint32_t st_index)
+{
+	struct ike_sa *sa;
+
+	for (sa = e->sas; sa; sa = sa->next)
+		if (sa->phase != IKE_DEAD && sa->st_index == st_index)
+			return sa;
+	return NULL;
+}
+
+const char *
+ike_sa_peer(const struct ike_sa *sa, char *dst, size_t len)
+{
+	char a[ADDR_STRLEN];
+
+	snprintf(dst, len, "%s:%u", addr_str(&sa->remote, a, sizeof(a)), sa->rport);
+	return dst;
+}
+
+enum st_id_type
+ike_id_st_type(const struct cfg_id *id)
+{
+	return id->type == CFG_ID_IPV4_ADDR || id->type == CFG_ID_IPV6_ADDR ?
+	    ST_ID_ADDR : ST_ID_NAME;
+}
+
+void
+ike_sa_set_spi_r(struct ike_sa *sa, uint64_t spi_r)
+{
+	sa->spi_r = spi_r;
+	ike_sa_st_sync(sa);
+}
+
+void
+ike_sa_st_sync(struct ike_sa *sa)
+{
+	struct st_ike *st;
+
+	if (sa->st_index == 0 || (st = st_ike_get(sa->st_index)) == NULL)
+		return;
+	st->local = sa->local;
+	st->remote = sa->remote;
+	st->local_port = sa->lport;
+	st->remote_port = sa->rport;
+	st->spi_i = sa->spi_i;
+	st->spi_r = sa->spi_r;
+	st->local_id_type = ike_id_st_type(&sa->lid);
+	st->remote_id_type = ike_id_st_type(&sa->rid);
+	snprintf(st->local_id, sizeof(st->local_id), "%s", sa->lid.text);
+	snprintf(st->remote_id, sizeof(st->remote_id), "%s", sa->rid.text);
+	st->nat_local = sa->nat_local;
+	st->nat_remote = sa->nat_remote;
+	st->auth_method = 2;	/* preSharedKey */
+	if (sa->algs.encr)
+		st->algs = sa->algs;
+	st->lifetime = sa->conn->ikelifetime;
+}
+
+void
+ike_sa_wipe_exchange(struct ike_sa *sa)
+{
+	dh_free(sa->dh);
+	sa->dh = NULL;
+	buf_free(sa->init_i);
+	buf_free(sa->init_r);
+	sa->init_i = sa->init_r = NULL;
+}
+
+/* ---- children ---- */
+
+struct ike_child *
+ike_child_new(struct ike_sa *sa)
+{
+	struct ike_child *ch = calloc(1, sizeof(*ch));
+
+	if (ch == NULL) {
+		log_err("%s: out of memory", __func__);
+		return NULL;
+	}
+	ch->reqid = sa->conn->reqid ? sa->conn->reqid : sa->eng->next_reqid++;
+	ch->transport = sa->conn->mode == CFG_MODE_TRANSPORT;
+	return ch;
+}
+
+void
+ike_child_free(struct ike_sa *sa, struct ike_child *ch, int release_spi)
+{
+	struct ike_env *env = &sa->eng->env;
+
+	if (release_spi && ch->spi_in && !ch->installed && env->release_spi)
+		env->release_spi(env->arg, &sa->remote, &sa->local, IPPROTO_ESP,
+		    ch->spi_in);
+	if (sa->pending == ch)
+		sa->pending = NULL;
+	free(ch);
+}
+
+struct ike_child *
+ike_child_by_spi_out(struct ike_sa *sa, uint32_t spi)
+{
+	struct ike_child *ch;
+
+	for (ch = sa->children; ch; ch = ch->next)
+		if (ch->spi_out == spi)
+			return ch;
+	return NULL;
+}
+
+struct ike_child *
+ike_child_by_spi_in(struct ike_sa *sa, uint32_t spi)
+{
+	struct ike_child *ch;
+
+	for (ch = sa->children; ch; ch = ch->next)
+		if (ch->spi_in == spi)
+			return ch;
+	return NULL;
+}
+
+void
+ike_child_desc(const struct ike_sa *sa, const struct ike_child *ch,
+    struct ike_child_sa *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->conn = sa->conn->name;
+	d->child_index = ch->st_index;
+	d->local = sa->local;
+	d->remote = sa->remote;
+	d->local_port = sa->lport;
+	d->remote_port = sa->rport;
+	d->encap = sa->nat_local || sa->nat_remote || sa->conn->forceencaps;
+	d->proto = IPPROTO_ESP;
+	d->transport = ch->transport;
+	d->reqid = ch->reqid;
+	d->spi_in = ch->spi_in;
+	d->spi_out = ch->spi_out;
+	d->encr = ch->algs.encr;
+	d->encr_keylen = ch->algs.encr_keylen;
+	d->integ = ch->algs.integ;
+	d->esn = ch->algs.esn;
+	d->nts_local = ch->nts_l;
+	d->nts_remote = ch->nts_r;
+	d->ts_local = ch->ts_l;
+	d->ts_remote = ch->ts_r;
+}
+
+void
+ike_child_remove(struct ike_sa *sa, struct ike_child *ch, enum st_term reason)
+{
+	struct ike_env *env = &sa->eng->env;
+	struct ike_child **pp;
+	struct ike_child_sa d;
+
+	for (pp = &sa->children; *pp && *pp != ch; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = ch->next;
+	if (ch->installed && env->remove_child) {
+		ike_child_desc(sa, ch, &d);
+		env->remove_child(env->arg, &d);
+	}
+	if (ch->st_index)
+		st_child_end(ch->st_index, reason);
+	free(ch);
+}
+
+/* ---- ending and failing ---- */
+
+void
+ike_sa_end(struct ike_sa *sa, enum st_term reason)
+{
+	struct st_conn *sc;
+
+	if (sa->phase == IKE_DEAD)
+		return;
+	while (sa->children)
+		ike_child_remove(sa, sa->children, reason);
+	if (sa->pending)
+		ike_child_free(sa, sa->pending, 1);
+	loop_timer_stop(sa->rtx);
+	loop_timer_stop(sa->timer);
+	if (sa->st_index) {
+		if ((sc = st_conn_find(sa->conn->name)) && sc->ike_index == sa->st_index)
+			sc->ike_index = 0;
+		st_ike_end(sa->st_index, reason);
+		sa->st_index = 0;
+	}
+	sa->phase = IKE_DEAD;
+	ikev2_sa_keys_wipe(&sa->keys);
+	sa->have_keys = 0;
+}
+
+static void
+ike_sa_retry(struct ike_sa *sa)
+{
+	struct ikev2_engine *e = sa->eng;
+	struct ike_sa *n;
+	unsigned attempt = sa->attempt;
+	const struct cfg_conn *conn = sa->conn;
+
+	ike_sa_end(sa, ST_TERM_LOCAL_FAIL);
+	if ((n = ike_sa_new(e, conn, 1, &sa->local, e->tun.ike_port, &sa->remote,
+	    e->tun.ike_port)) == NULL)
+		return;
+	n->attempt = attempt + 1;
+	log_info("IKEv2:%s: retrying, attempt %u of %s", conn->name, n->attempt,
+	    conn->keyingtries ? "keyingtries" : "%forever");
+	if (ike_init_start(n) < 0)
+		ike_sa_end(n, ST_TERM_LOCAL_FAIL);
+}
+
+void
+ike_sa_fail_record(struct ike_sa *sa, enum st_ike_fail reason, const char *detail)
+{
+	struct st_ike_failrec *fr;
+	struct st_ike_global *g;
+	char peer[ADDR_STRLEN + 8];
+
+	log_notice("IKEv2:%s: peer %s: %s", sa->conn->name,
+	    ike_sa_peer(sa, peer, sizeof(peer)), detail);
+	if ((fr = st_ike_fail(reason, sa->conn->name, &sa->local, &sa->remote,
+	    detail)) != NULL) {
+		fr->local_id_type = ike_id_st_type(&sa->lid);
+		fr->remote_id_type = ike_id_st_type(&sa->rid);
+		snprintf(fr->local_id, sizeof(fr->local_id), "%s", sa->lid.text);
+		snprintf(fr->remote_id, sizeof(fr->remote_id), "%s", sa->rid.text);
+	}
+	g = st_ike_global_w();
+	if (sa->phase != IKE_UP && sa->phase != IKE_DELETING) {
+		if (sa->initiator)
+			g->init_tunnel_fails++;
+		else
+			g->resp_tunnel_fails++;
+	}
+}
+
+void
+ike_sa_fail(struct ike_sa *sa, enum st_ike_fail reason, int retry,
+    const char *fmt, ...)
+{
+	char detail[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	ike_sa_fail_record(sa, reason, detail);
+	/* keyingtries: 0 is %forever */
+	if (retry && sa->initiator && (sa->conn->keyingtries == 0 ||
+	    sa->attempt < sa->conn->keyingtries)) {
+		ike_sa_retry(sa);
+		return;
+	}
+	ike_sa_end(sa, reason == ST_IKEF_PEER_LOST ? ST_TERM_PEER_LOST :
+	    ST_TERM_LOCAL_FAIL);
+}
+
+/* ---- timers ---- */
+
+static uint64_t
+ike_rtx_delay(const struct ikev2_engine *e, unsigned tries)
+{
+	double ms = e->tun.retrans_timeout * 1000.0;
+	unsigned i;
+
+	for (i = 0; i < tries; i++)
+		ms *= e->tun.retrans_base;
+
+	return ms < 1 ? 1 : (uint64_t)ms;
+}
+
+static void
+ike_rtx_fire(void *arg)
+{
+	struct ike_sa *sa = arg;
+	struct ikev2_engine *e = sa->eng;
+	char peer[ADDR_STRLEN + 8];
+
+	if (sa->req == NULL || sa->phase == IKE_DEAD)
+		return;
+	e->busy++;
+	if (sa->req_tries >= e->tun.retrans_tries) {
+		/* the last wait, retrans_timeout * base^tries, is over too */
+		if (sa->phase == IKE_DELETING) {
+			log_info("IKEv2:%s: no answer to our delete from %s, SA gone",
+			    sa->conn->name, ike_sa_peer(sa, peer, sizeof(peer)));
+			ike_sa_end(sa, ST_TERM_PEER_LOST);
+		} else if (sa->phase == IKE_UP) {
+			ike_sa_fail(sa, ST_IKEF_PEER_LOST, 0,
+			    "%s request (message %u) not answered after %u retransmits",
+			    ikev2_exchange_name(sa->req->data[18]), sa->req_msgid,
+			    sa->req_tries);
+		} else
+			ike_sa_fail(sa, ST_IKEF_PEER_LOST, 1,
+			    "%s request not answered after %u retransmits",
+			    ikev2_exchange_name(sa->req->data[18]), sa->req_tries);
+		goto out;
+	}
+	sa->req_tries++;
+	e->st.retransmits++;
+	log_info("IKEv2:(SA %u):Retransmitting packet [To %s] (%u of %u)",
+	    sa->st_index, ike_sa_peer(sa, peer, sizeof(peer)), sa->req_tries,
+	    e->tun.retrans_tries);
+	ike_send_raw(e, sa, &sa->local, sa->lport, &sa->remote, sa->rport,
+	    sa->req->data, sa->req->len);
+	loop_timer_set(sa->rtx, ike_rtx_delay(e, sa->req_tries));
+out:
+	e->busy--;
+	ike_sa_reap(e);
+}
+
+/* The general timer: the responder's half-open limit and the initiator's
+ * overall limit for a negotiation that makes no progress. */
+static void
+ike_timer_fire(void *arg)
+{
+	struct ike_sa *sa = arg;
+	struct ikev2_engine *e = sa->eng;
+
+	if (sa->phase == IKE_DEAD)
+		return;
+	e->busy++;
+	if (sa->phase == IKE_INIT_R)
+		ike_sa_fail(sa, ST_IKEF_PEER_LOST, 0,
+		    "half-open IKE SA timed out waiting for IKE_AUTH");
+	e->busy--;
+	ike_sa_reap(e);
+}
+
+/* ---- messages ---- */
+
+void
+ike_msg_start(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *b,
+    uint8_t exch, int response, uint32_t msgid)
+{
+	struct ikev2_hdr h;
+
+	memset(&h, 0, sizeof(h));
+	h.ispi = sa->spi_i;
+	h.rspi = sa->spi_r;
+	h.version = IKEV2_VERSION;
+	h.exchange = exch;
+	h.flags = (sa->initiator ? IKEV2_FLAG_INITIATOR : 0) |
+	    (response ? IKEV2_FLAG_RESPONSE : 0);
+	h.msgid = response ? msgid : sa->next_msgid;
+	ikev2_build_msg(bl, b, &h);
+}
+
+int
+ike_msg_seal(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *inner_b,
+    struct ikev2_builder *inner)
+{
+	long off;
+
+	if (inner->failed || inner_b->failed)
+		return -1;
+	if ((off = ikev2_build_sk(bl, inner->first)) < 0 || ikev2_build_finish(bl) < 0)
+		return -1;
+	return ikev2_sk_encrypt(&sa->keys, sa->initiator, bl->b, (size_t)off,
+	    inner_b->data, inner_b->len);
+}
+
+int
+ike_send_raw(struct ikev2_engine *e, struct ike_sa *sa, const struct ifl_addr *src,
+    uint16_t sport, const struct ifl_addr *dst, uint16_t dport,
+    const uint8_t *p, size_t len)
+{
+	struct st_ike *st = sa && sa->st_index ? st_ike_get(sa->st_index) : NULL;
+	int r;
+
+	e->st.tx++;
+	st_ike_count_out(st, len);
+	r = e->env.send(e->env.arg, src, sport, dst, dport, p, len);
+	if (r < 0 && st)
+		st->c.out_drops++;
+	return r;
+}
+
+int
+ike_send_request(struct ike_sa *sa, struct buf *msg, enum ike_req_kind kind)
+{
+	struct ikev2_engine *e = sa->eng;
+
+	buf_free(sa->req);
+	sa->req = msg;
+	sa->req_msgid = sa->next_msgid++;
+	sa->req_kind = kind;
+	sa->req_tries = 0;
+	ike_send_raw(e, sa, &sa->local, sa->lport, &sa->remote, sa->rport,
+	    msg->data, msg->len);
+	loop_timer_set(sa->rtx, ike_rtx_delay(e, 0));
+	return 0;
+}
+
+void
+ike_request_done(struct ike_sa *sa)
+{
+	loop_timer_stop(sa->rtx);
+	buf_free(sa->req);
+	sa->req = NULL;
+	sa->req_kind = IKE_REQ_NONE;
+}
+
+int
+ike_send_response(struct ike_sa *sa, struct buf *msg, uint32_t msgid)
+{
+	buf_free(sa->resp);
+	sa->resp = msg;
+	sa->resp_msgid = msgid;
+	sa->peer_msgid = msgid + 1;
+	return ike_send_raw(sa->eng, sa, &sa->local, sa->lport, &sa->remote,
+	    sa->rport, msg->data, msg->len);
+}
+
+void
+ike_send_init_error(struct ikev2_engine *e, const struct ikev2_hdr *req,
+    const struct ifl_addr *local, uint16_t lport,
+    const struct ifl_addr *remote, uint16_t rport,
+    uint16_t notify, const void *data, size_t len)
+{
+	struct ikev2_builder bl;
+	struct ikev2_hdr h;
+	struct buf *b = buf_new(64);
+
+	if (b == NULL)
+		return;
+	memset(&h, 0, sizeof(h));
+	h.ispi = req->ispi;
+	h.version = IKEV2_VERSION;
+	h.exchange = IKEV2_EXCH_IKE_SA_INIT;
+	h.flags = IKEV2_FLAG_RESPONSE;
+	h.msgid = req->msgid;
+	ikev2_build_msg(&bl, b, &h);
+	ikev2_build_notify_simple(&bl, notify, data, len);
+	if (ikev2_build_finish(&bl) == 0) {
+		st_ike_global_w()->c.out_notifys++;
+		ike_send_raw(e, NULL, local, lport, remote, rport, b->data, b->len);
+	}
+	buf_free(b);
+}
+
+void
+ike_drop(struct ikev2_engine *e, struct ike_sa *sa, const struct ifl_addr *src,
+    uint16_t sport, const struct ikev2_hdr *h, const char *why)
+{
+	struct st_ike *st = sa && sa->st_index ? st_ike_get(sa->st_index) : NULL;
+	uint64_t now = loop_now_ms(), *last = sa ? &sa->last_drop_log : &e->last_drop_log;
+	char a[ADDR_STRLEN];
+
+	e->st.drops++;
+	if (st)
+		st->c.in_drops++;
+	else
+		st_ike_global_w()->c.in_drops++;
+	if (*last && now - *last < IKEV2_DROP_LOG_MS)
+		return;
+	*last = now;
+	if (h)
+		log_notice("IKEv2:Dropping packet from %s:%u (SPI %016llx/%016llx, "
+		    "message %u): %s", addr_str(src, a, sizeof(a)), sport,
+		    (unsigned long long)h->ispi, (unsigned long long)h->rspi,
+		    h->msgid, why);
+	else
+		log_notice("IKEv2:Dropping packet from %s:%u: %s",
+		    addr_str(src, a, sizeof(a)), sport, why);
+}
+
+void
+ike_count_notify(struct ike_sa *sa, int out)
+{
+	struct st_ike *st = sa && sa->st_index ? st_ike_get(sa->st_index) : NULL;
+
+	if (st) {
+		if (out)
+			st->c.out_notifys++;
+		else
+			st->c.in_notifys++;
+	} else if (out)
+		st_ike_global_w()->c.out_notifys++;
+	else
+		st_ike_global_w()->c.in_notifys++;
+}
+
+size_t
+ike_id_body(const struct cfg_id *id, uint8_t *out, size_t len)
+{
+	if (len < 4u + id->len)
+		return 0;
+	out[0] = id->type;
+	out[1] = out[2] = out[3] = 0;
+	memcpy(out + 4, id->data, id->len);
+	return 4u + id->len;
+}
+
+void
+ikev2_engine_stats(const struct ikev2_engine *e, struct ikev2_engine_stats *st)
+{
+	const struct ike_sa *sa;
+
+	*st = e->st;
+	st->sas = st->half_open = 0;
+	for (sa = e->sas; sa; sa = sa->next) {
+		if (sa->phase == IKE_DEAD)
+			continue;
+		st->sas++;
+		if (sa->phase == IKE_INIT_I || sa->phase == IKE_INIT_R ||
+		    sa->phase == IKE_AUTH_I)
+			st->half_open++;
+	}
+}

@@ -1,0 +1,207 @@
+/* IKE SA objects of the IKEv2 engine and the request/response machinery
+ * shared by all exchanges: SA lookup, Message IDs (window 1), retransmission
+ * of our requests, the cached last response, encryption of SK messages,
+ * keyingtries. Internal to keying/ikev2_*.c; the public face is
+ * keying/ikev2_exchange.h. */
+#ifndef IKEFLOW_IKEV2_SA_H
+#define IKEFLOW_IKEV2_SA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/addr.h"
+#include "common/buf.h"
+#include "common/loop.h"
+#include "config/config.h"
+#include "keying/ike_env.h"
+#include "keying/ikev2_const.h"
+#include "keying/ikev2_exchange.h"
+#include "keying/ikev2_msg.h"
+#include "keying/ikev2_proposal.h"
+/* after ikev2_const.h: crypto.h re-defines some of its names as macros */
+#include "keying/ikev2_keys.h"
+#include "keying/crypto.h"
+#include "state/state.h"
+
+#define IKEV2_NONCE_LEN		32
+#define IKEV2_INVALID_KE_MAX	2	/* INVALID_KE retries per attempt */
+#define IKEV2_DROP_LOG_MS	10000	/* one "dropped" line per peer per 10 s */
+
+enum ike_phase {
+	IKE_INIT_I = 1,		/* initiator: IKE_SA_INIT sent */
+	IKE_AUTH_I,		/* initiator: IKE_AUTH sent */
+	IKE_INIT_R,		/* responder: IKE_SA_INIT answered */
+	IKE_UP,			/* established */
+	IKE_DELETING,		/* our Delete of the IKE SA is out */
+	IKE_DEAD,		/* freed at the end of the current event */
+};
+
+struct ike_child {
+	struct ike_child *next;
+	uint32_t	st_index;		/* 0 until installed */
+	uint32_t	spi_in, spi_out;
+	uint32_t	reqid;
+	int		transport;
+	int		installed;
+	int		deleting;		/* our Delete for it is out */
+	int		delete_queued;		/* to be deleted once the window is free */
+	struct st_algs	algs;
+	size_t		nts_l, nts_r;
+	struct ikev2_ts	ts_l[ST_MAX_TS], ts_r[ST_MAX_TS];
+};
+
+/* What our outstanding request is about, for its response handler. */
+enum ike_req_kind {
+	IKE_REQ_NONE = 0, IKE_REQ_INIT, IKE_REQ_AUTH, IKE_REQ_DELETE_IKE,
+	IKE_REQ_DELETE_CHILD, IKE_REQ_LIVENESS,
+};
+
+struct ike_sa {
+	struct ike_sa	*next;
+	struct ikev2_engine *eng;
+	const struct cfg_conn *conn;
+	int		initiator;
+	enum ike_phase	phase;
+	uint64_t	spi_i, spi_r;
+	uint32_t	st_index;		/* state model IKE SA row */
+	struct ifl_addr	local, remote;
+	uint16_t	lport, rport;
+	int		nat_local, nat_remote;	/* NAT in front of us / the peer */
+	int		peer_natd;		/* the peer sent NAT-D notifies */
+	int		frag;			/* both sides announced fragmentation */
+	struct cfg_id	lid, rid;
+
+	struct ikev2_prop_list offer;		/* IKE proposals (initiator) */
+	struct ikev2_prop chosen;
+	struct st_algs	algs;
+	struct dh	*dh;
+	uint8_t		ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
+	size_t		ni_len, nr_len;
+	struct buf	*init_i, *init_r;	/* IKE_SA_INIT messages, for AUTH */
+	struct ikev2_sa_keys keys;
+	int		have_keys;
+
+	/* our requests: window 1 */
+	uint32_t	next_msgid;
+	struct buf	*req;			/* as sent, for retransmission */
+	uint32_t	req_msgid;
+	enum ike_req_kind req_kind;
+	uint32_t	req_child;		/* spi_in of the child a Delete is about */
+	unsigned	req_tries;
+	struct loop_timer *rtx;
+
+	/* the peer's requests */
+	uint32_t	peer_msgid;		/* next ID we expect */
+	struct buf	*resp;			/* our last response, as sent */
+	uint32_t	resp_msgid;
+
+	struct ike_child *pending;		/* child negotiated in IKE_AUTH */
+	struct ikev2_prop_list esp_offer;	/* its proposals (initiator) */
+	struct ike_child *children;
+	int		queue_delete;		/* operator asked to delete the IKE SA */
+	int		queue_liveness;
+	enum st_term	delete_reason;
+	unsigned	attempt;		/* keyingtries used, from 1 */
+	unsigned	invalid_ke;
+	struct loop_timer *timer;		/* half-open timeout / retry delay */
+	uint64_t	last_drop_log;
+};
+
+struct ikev2_engine {
+	struct ike_env	env;
+	struct ike_tuning tun;
+	struct ike_sa	*sas;
+	uint32_t	next_reqid;
+	struct ikev2_engine_stats st;
+	uint64_t	last_drop_log;		/* drops without an SA */
+	int		busy;			/* inside an entry point: defer frees */
+};
+
+/* ---- SA table (ikev2_sa.c) ---- */
+struct ike_sa *ike_sa_new(struct ikev2_engine *e, const struct cfg_conn *conn,
+	    int initiator, const struct ifl_addr *local, uint16_t lport,
+	    const struct ifl_addr *remote, uint16_t rport);
+struct ike_sa *ike_sa_find(struct ikev2_engine *e, uint64_t spi_i, uint64_t spi_r);
+/* Half-open lookups: the responder by (SPIi, peer), the initiator by SPIi. */
+struct ike_sa *ike_sa_find_half(struct ikev2_engine *e, uint64_t spi_i,
+	    const struct ifl_addr *remote, uint16_t rport, int initiator);
+struct ike_sa *ike_sa_by_index(struct ikev2_engine *e, uint32_t st_index);
+/* Ends the SA: children removed from the kernel (and ended in the state
+ * model with reason), state row ended, memory freed when the event is over. */
+void	ike_sa_end(struct ike_sa *sa, enum st_term reason);
+/* A negotiation that failed: failure record, then a new attempt if
+ * keyingtries allow (initiator), else the SA ends. */
+void	ike_sa_fail(struct ike_sa *sa, enum st_ike_fail reason, int retry,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The failure record alone (the SA goes on). */
+void	ike_sa_fail_record(struct ike_sa *sa, enum st_ike_fail reason, const char *detail);
+enum st_id_type ike_id_st_type(const struct cfg_id *id);
+void	ike_sa_reap(struct ikev2_engine *e);
+void	ike_sa_set_spi_r(struct ike_sa *sa, uint64_t spi_r);
+void	ike_sa_wipe_exchange(struct ike_sa *sa);	/* DH, nonces: after AUTH */
+/* Fills the state model row's addresses, ports, IDs, SPIs. */
+void	ike_sa_st_sync(struct ike_sa *sa);
+const char *ike_sa_peer(const struct ike_sa *sa, char *dst, size_t len);
+
+struct ike_child *ike_child_new(struct ike_sa *sa);
+void	ike_child_free(struct ike_sa *sa, struct ike_child *ch, int release_spi);
+struct ike_child *ike_child_by_spi_out(struct ike_sa *sa, uint32_t spi);
+struct ike_child *ike_child_by_spi_in(struct ike_sa *sa, uint32_t spi);
+/* Removes a child from the kernel and the list; history with reason. */
+void	ike_child_remove(struct ike_sa *sa, struct ike_child *ch, enum st_term reason);
+/* Fills an install description from a child (keys left NULL). */
+void	ike_child_desc(const struct ike_sa *sa, const struct ike_child *ch,
+	    struct ike_child_sa *d);
+
+/* ---- messages ---- */
+/* Starts a message of this SA: header (request: next_msgid, response:
+ * msgid given), flags from our role. */
+void	ike_msg_start(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *b,
+	    uint8_t exch, int response, uint32_t msgid);
+/* Wraps the inner chain into SK {} and finishes the message. 0 / -1. */
+int	ike_msg_seal(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *inner_b,
+	    struct ikev2_builder *inner);
+/* Sends a request: kept for retransmission, next_msgid advances. 0 / -1. */
+int	ike_send_request(struct ike_sa *sa, struct buf *msg, enum ike_req_kind kind);
+/* Sends a response and keeps it for a retransmitted request. */
+int	ike_send_response(struct ike_sa *sa, struct buf *msg, uint32_t msgid);
+/* The outstanding request was answered: stop retransmitting. */
+void	ike_request_done(struct ike_sa *sa);
+/* Raw send on the SA's addresses, counted. */
+int	ike_send_raw(struct ikev2_engine *e, struct ike_sa *sa, const struct ifl_addr *src,
+	    uint16_t sport, const struct ifl_addr *dst, uint16_t dport,
+	    const uint8_t *p, size_t len);
+/* Unencrypted error notify answering an IKE_SA_INIT (no state kept). */
+void	ike_send_init_error(struct ikev2_engine *e, const struct ikev2_hdr *req,
+	    const struct ifl_addr *local, uint16_t lport,
+	    const struct ifl_addr *remote, uint16_t rport,
+	    uint16_t notify, const void *data, size_t len);
+/* Counts and logs (rate-limited) a dropped message. */
+void	ike_drop(struct ikev2_engine *e, struct ike_sa *sa, const struct ifl_addr *src,
+	    uint16_t sport, const struct ikev2_hdr *h, const char *why);
+
+/* ---- exchanges (ikev2_exchange*.c) ---- */
+int	ike_init_start(struct ike_sa *sa);
+void	ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
+	    const struct ifl_addr *src, uint16_t sport,
+	    const struct ifl_addr *dst, uint16_t dport);
+void	ike_init_response(struct ike_sa *sa, struct ikev2_msg *m);
+int	ike_auth_start(struct ike_sa *sa);
+void	ike_auth_request(struct ike_sa *sa, struct ikev2_msg *m);
+void	ike_auth_response(struct ike_sa *sa, struct ikev2_msg *m);
+void	ike_info_request(struct ike_sa *sa, struct ikev2_msg *m);
+void	ike_info_response(struct ike_sa *sa, struct ikev2_msg *m);
+/* Installs a negotiated child: keys from KEYMAT, env install, state rows.
+ * 0, or -1 with the failure recorded (the child is freed either way on -1). */
+int	ike_child_install(struct ike_sa *sa, struct ike_child *ch);
+/* The IKE SA is authenticated: state model, Cisco-style status line. */
+void	ike_sa_established(struct ike_sa *sa);
+/* Starts the queued requests (deletes, liveness) when the window is free. */
+void	ike_queue_run(struct ike_sa *sa);
+
+/* Identity payload body (type | 3 reserved | data) for AUTH. */
+size_t	ike_id_body(const struct cfg_id *id, uint8_t *out, size_t len);
+/* Counts a notify in or out on the SA's row (and globally). */
+void	ike_count_notify(struct ike_sa *sa, int out);
+
+#endif
