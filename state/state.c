@@ -66,6 +66,7 @@ void
 st_free(void)
 {
 	rows_clear(&st_ctx.conns, free);
+	free(st_ctx.conn_names);
 	rows_clear(&st_ctx.ikes, free);
 	rows_clear(&st_ctx.children, free);
 	rows_clear(&st_ctx.ike_hist, free);
@@ -149,25 +150,48 @@ st_emit(enum st_event ev, uint32_t index, const void *rec)
 
 /* ---- connections ---- */
 
+/* Position of name in conn_names, or where it would go. */
+static uint32_t
+conn_name_pos(const char *name, int *found)
+{
+	uint32_t lo = 0, hi = st_ctx.conns.n;
+
+	*found = 0;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(st_ctx.conn_names[mid]->c.name, name);
+
+		if (c == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 struct st_conn *
 st_conn_find(const char *name)
 {
-	if (name == NULL)
-		return NULL;
-	for (uint32_t i = 0; i < st_ctx.conns.n; i++) {
-		struct st_conn *c = st_ctx.conns.v[i];
+	uint32_t i;
+	int found;
 
-		if (strcmp(c->name, name) == 0)
-			return c;
-	}
-	return NULL;
+	if (name == NULL || st_ctx.conns.n == 0)
+		return NULL;
+	i = conn_name_pos(name, &found);
+	return found ? &st_ctx.conn_names[i]->c : NULL;
 }
 
 struct st_conn *
 st_conn_set(const char *name)
 {
-	struct conn_node *cn;
+	struct conn_node *cn, **names;
 	struct st_conn *c;
+	uint32_t pos;
+	int found;
 
 	if (name == NULL || *name == '\0' || strlen(name) >= ST_NAME_MAX) {
 		log_err("%s: bad connection name", __func__);
@@ -177,19 +201,27 @@ st_conn_set(const char *name)
 		((struct conn_node *)c)->gen = st_ctx.conn_gen;
 		return c;
 	}
-	if ((cn = calloc(1, sizeof(*cn))) == NULL) {
+	/* room for one more name first, so a failure leaves both tables as they were */
+	names = realloc(st_ctx.conn_names, (size_t)(st_ctx.conns.n + 1) * sizeof(*names));
+	if (names == NULL || (cn = calloc(1, sizeof(*cn))) == NULL) {
+		if (names)
+			st_ctx.conn_names = names;
 		log_err("%s: out of memory", __func__);
 		return NULL;
 	}
+	st_ctx.conn_names = names;
 	cn->gen = st_ctx.conn_gen;
 	c = &cn->c;
 	copy_name(c->name, sizeof(c->name), name);
 	c->ike_version = 2;
+	pos = st_ctx.conns.n ? conn_name_pos(name, &found) : 0;
 	if ((c->index = st_take_index(&st_ctx.next_conn, "connection")) == 0 ||
 	    rows_append(&st_ctx.conns, cn) < 0) {
 		free(cn);
 		return NULL;
 	}
+	memmove(&names[pos + 1], &names[pos], (size_t)(st_ctx.conns.n - 1 - pos) * sizeof(*names));
+	names[pos] = cn;
 	return c;
 }
 
@@ -202,15 +234,17 @@ st_conn_generation_next(void)
 void
 st_conn_prune(uint64_t generation)
 {
-	uint32_t i = 0;
+	uint32_t n = st_ctx.conns.n, keep = 0;
 
-	while (i < st_ctx.conns.n) {
-		struct conn_node *cn = st_ctx.conns.v[i];
+	for (uint32_t i = 0; i < n; i++) {
+		struct conn_node *cn = st_ctx.conn_names[i];
 
-		if (cn->gen < generation)
-			free(rows_remove(&st_ctx.conns, cn->c.index));
-		else
-			i++;
+		if (cn->gen >= generation) {
+			st_ctx.conn_names[keep++] = cn;
+			continue;
+		}
+		rows_remove(&st_ctx.conns, cn->c.index);
+		free(cn);
 	}
 }
 

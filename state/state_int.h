@@ -23,6 +23,7 @@ struct child_node {
 
 struct st_ctx {
 	struct st_rows	conns, ikes, children;
+	struct conn_node **conn_names;	/* the same connections sorted by name */
 	struct st_rows	ike_hist, child_hist, ike_fails, ipsec_fails;
 	struct spimap	spis;
 	/* next index of each table; persisted so restarts don't reuse them */

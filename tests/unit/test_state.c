@@ -444,6 +444,34 @@ test_conns_and_globals(void **unused)
 }
 
 static void
+test_conn_names(void **unused)
+{
+	static const char *names[] = { "m", "c", "x", "a", "q", "b", "z", "k" };
+	uint64_t gen;
+
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(st_conn_set(names[i])->index, i + 1);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(st_conn_find(names[i])->index, i + 1);
+	assert_null(st_conn_find("n"));
+	/* a reload keeps every other one */
+	gen = st_conn_generation_next();
+	for (int i = 0; i < 8; i += 2)
+		assert_int_equal(st_conn_set(names[i])->index, i + 1);
+	assert_int_equal(st_conn_set("n")->index, 9);
+	st_conn_prune(gen);
+	for (int i = 0; i < 8; i++) {
+		if (i % 2)
+			assert_null(st_conn_find(names[i]));
+		else
+			assert_int_equal(st_conn_find(names[i])->index, i + 1);
+	}
+	assert_int_equal(st_conn_find("n")->index, 9);
+	assert_int_equal(st_conn_next(1)->index, 3);
+	assert_int_equal(st_conn_set("c")->index, 10);	/* back, under a new index */
+}
+
+static void
 test_sa_limits(void **unused)
 {
 	struct st_ike *ike = up_ike("l");
@@ -471,6 +499,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fail_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conns_and_globals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conn_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_limits, setup, teardown),
 	};
 
