@@ -36,8 +36,23 @@ tests_unit_test_ikev2_keys_CFLAGS = $(unit_cflags)
 tests_unit_test_ikev2_keys_LDADD = $(unit_ldadd)
 endif
 
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_crypto_sk
+TESTS += tests/unit/test_crypto_sk
+tests_unit_test_crypto_sk_SOURCES = tests/unit/test_crypto_sk.c
+tests_unit_test_crypto_sk_CFLAGS = $(unit_cflags)
+tests_unit_test_crypto_sk_LDADD = $(unit_ldadd)
+endif
+
 # keying: IKEv2 exchange engine (proposals, traffic selectors, IKE SAs, exchanges)
 libikeflow_a_SOURCES += keying/ike_env.h keying/ikev2_proposal.c keying/ikev2_proposal.h \
 	keying/ikev2_ts.c keying/ikev2_ts.h keying/ikev2_sa.c keying/ikev2_sa.h \
 	keying/ikev2_exchange.c keying/ikev2_exchange.h keying/ikev2_exchange_auth.c \
 	keying/ikev2_exchange_info.c
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_ikev2_msg_build
+TESTS += tests/unit/test_ikev2_msg_build
+tests_unit_test_ikev2_msg_build_SOURCES = tests/unit/test_ikev2_msg_build.c
+tests_unit_test_ikev2_msg_build_CFLAGS = $(unit_cflags)
+tests_unit_test_ikev2_msg_build_LDADD = $(unit_ldadd)
+endif
