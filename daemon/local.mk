@@ -22,3 +22,11 @@ endif
 
 EXTRA_DIST += tests/unit/data/daemon/ipsec.conf tests/unit/data/daemon/ipsec.secrets \
 	tests/unit/data/daemon/bad-ipsec.conf tests/unit/data/daemon/reload-ipsec.conf
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_daemon_reload
+TESTS += tests/unit/test_daemon_reload
+tests_unit_test_daemon_reload_SOURCES = tests/unit/test_daemon_reload.c
+tests_unit_test_daemon_reload_CFLAGS = $(unit_cflags)
+tests_unit_test_daemon_reload_LDADD = $(unit_ldadd)
+endif
