@@ -90,7 +90,7 @@ struct xfrm_sa_info {
 	uint64_t	add_time, use_time;	/* curlft: seconds since the epoch */
 	uint32_t	replay_window, replay, integrity_failed;	/* stats */
 	uint64_t	lastused;		/* XFRMA_LASTUSED, 0 if never */
-	int		larval;			/* an SPI allocation, no keys yet */
+	int		larval;			/* an SPI allocation, no keys yet (dumps, GETSA) */
 };
 
 /* A policy as the kernel reports it (dump, NEWPOLICY/DELPOLICY events). */
@@ -111,6 +111,7 @@ struct xfrm_acquire {
 	struct ifl_subnet src, dst;		/* selector of the policy */
 	uint8_t		proto;
 	uint16_t	sport, dport;
+	struct ifl_addr	pkt_src, pkt_dst;	/* the packet that triggered it */
 	struct ifl_addr	tmpl_src, tmpl_dst;	/* the template's tunnel endpoints */
 	int		transport;
 	uint32_t	reqid;

@@ -45,7 +45,7 @@ on_expire(const struct nlmsghdr *nlh)
 		return;
 	}
 	r = xfrm_reg_sa_find(&sa.dst, sa.spi, sa.proto);
-	if (sa.larval || (r != NULL && r->larval)) {
+	if (r != NULL && r->larval) {
 		/* An SPI allocation nobody completed in time: nothing to rekey. */
 		log_debug("xfrm: larval SA %08x to %s expired", sa.spi,
 		    addr_str(&sa.dst, a, sizeof(a)));

@@ -521,8 +521,10 @@ xfrm_msg_parse_sa(const struct nlmsghdr *nlh, struct xfrm_sa_info *sa, int *hard
 		return -EBADMSG;
 	if (a.lastused != NULL)
 		sa->lastused = mnl_attr_get_u64(a.lastused);
-	/* A larval SA (ALLOCSPI) has no algorithms yet. */
-	sa->larval = a.crypt == NULL && a.aead == NULL;
+	/* A larval SA (ALLOCSPI) has no algorithms yet; EXPIRE never carries
+	 * them, so there only the registry can tell. */
+	if (nlh->nlmsg_type != XFRM_MSG_EXPIRE)
+		sa->larval = a.crypt == NULL && a.aead == NULL;
 	return 0;
 }
 
@@ -661,6 +663,8 @@ xfrm_msg_parse_acquire(const struct nlmsghdr *nlh, struct xfrm_acquire *acq)
 		return -EBADMSG;
 	sel_to_subnets(&p->policy.sel, &acq->src, &acq->dst, &acq->proto,
 	    &acq->sport, &acq->dport);
+	xfrm_addr_from_kernel(&p->sel.saddr, p->sel.family, &acq->pkt_src);
+	xfrm_addr_from_kernel(&p->sel.daddr, p->sel.family, &acq->pkt_dst);
 	acq->policy_index = p->policy.index;
 	acq->seq = p->seq;
 	if (a.tmpl != NULL) {

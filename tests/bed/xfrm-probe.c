@@ -12,7 +12,7 @@
  *   xfrm-probe policies              one line per policy
  *   xfrm-probe totals SPI_IN SPI_OUT  a state child with these SAs, one refresh
  *   xfrm-probe events N SECONDS      prints the first N events through the module
- *   xfrm-probe capture DIR N SECONDS raw event messages to DIR/NN-TYPE.bin
+ *   xfrm-probe capture DIR N SECONDS [TYPE]  raw events to DIR/NN-TYPE.bin
  *   xfrm-probe capture-dump FILE     the raw SA dump (all messages) to FILE
  *   xfrm-probe shell                 commands on stdin (see shell_cmd) with events
  *   xfrm-probe bench N REPS BASE     N children with SPIs BASE+i (out) and
@@ -313,10 +313,13 @@ static void
 ev_acquire(const struct xfrm_acquire *a, void *arg)
 {
 	char s[SUBNET_STRLEN], d[SUBNET_STRLEN], ts[ADDR_STRLEN], td[ADDR_STRLEN];
+	char ps[ADDR_STRLEN], pd[ADDR_STRLEN];
 
 	(void)arg;
-	printf("event ACQUIRE sel=%s===%s proto=%u tmpl=%s->%s reqid=%u\n",
-	    subnet_str(&a->src, s, sizeof(s)), subnet_str(&a->dst, d, sizeof(d)), a->proto,
+	printf("event ACQUIRE sel=%s===%s pkt=%s->%s proto=%u tmpl=%s->%s reqid=%u\n",
+	    subnet_str(&a->src, s, sizeof(s)), subnet_str(&a->dst, d, sizeof(d)),
+	    addr_str(&a->pkt_src, ps, sizeof(ps)), addr_str(&a->pkt_dst, pd, sizeof(pd)),
+	    a->proto,
 	    addr_str(&a->tmpl_src, ts, sizeof(ts)), addr_str(&a->tmpl_dst, td, sizeof(td)),
 	    a->reqid);
 	if (events_left > 0)
@@ -387,8 +390,8 @@ cmd_capture(int argc, char **argv)
 	int n, want, got = 0;
 	uint64_t end;
 
-	if (argc != 3)
-		die("%s", "capture DIR N SECONDS");
+	if (argc != 3 && argc != 4)
+		die("%s", "capture DIR N SECONDS [TYPE]");
 	want = (int)num(argv[1]);
 	end = loop_now_ms() + 1000ull * num(argv[2]);
 	nl = mnl_socket_open(NETLINK_XFRM);
@@ -408,6 +411,9 @@ cmd_capture(int argc, char **argv)
 		    got < want; nlh = mnl_nlmsg_next(nlh, &n)) {
 			char path[512];
 			FILE *f;
+
+			if (argc == 4 && strcmp(argv[3], xfrm_msg_type_name(nlh->nlmsg_type)))
+				continue;
 
 			snprintf(path, sizeof(path), "%s/%02d-%s.bin", argv[0], got,
 			    xfrm_msg_type_name(nlh->nlmsg_type));
