@@ -25,3 +25,4 @@ tests_unit_test_show_SOURCES = tests/unit/test_show.c
 tests_unit_test_show_CFLAGS = $(unit_cflags)
 tests_unit_test_show_LDADD = $(unit_ldadd)
 endif
+EXTRA_DIST += tests/unit/data/state/v1.state

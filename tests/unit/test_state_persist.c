@@ -332,6 +332,63 @@ test_bad_field(void **unused)
 	expect_set_aside("bad end reason");
 }
 
+/* A file written by format version 1 stays readable: the encoding must not
+ * change without a new version number. */
+static void
+test_v1_fixture(void **unused)
+{
+	const struct st_ike_hist *ih;
+	const struct st_child_hist *chh;
+	const struct st_ike_failrec *f;
+	const struct st_ipsec_failrec *pf;
+	struct st_child_counters t;
+	FILE *in = fopen(TEST_SRCDIR "/unit/data/state/v1.state", "rb");
+	unsigned char p[4096];
+	size_t len;
+
+	assert_non_null(in);
+	len = fread(p, 1, sizeof(p), in);
+	fclose(in);
+	spit(p, len);
+	assert_int_equal(st_load(dir), 0);
+
+	ih = st_ike_hist_next(0);
+	assert_non_null(ih);
+	assert_int_equal(ih->index, 1);
+	assert_int_equal(ih->reason, ST_TERM_PEER_DEL);
+	assert_int_equal(ih->active_ms, 152000);
+	assert_string_equal(ih->ike.conn, "ciscoios");
+	assert_string_equal(ih->ike.local_id, "172.16.10.1");
+	assert_int_equal(ih->ike.remote_port, 500);
+	assert_int_equal(ih->ike.spi_r, 0x6CDC17F5B0B10C1AULL);
+	assert_int_equal(ih->ike.algs.dh, 5);
+	assert_int_equal(ih->ike.lifetime, 86400);
+	assert_int_equal(ih->ike.start_wall, 1369422850);
+
+	chh = st_child_hist_next(0);
+	assert_non_null(chh);
+	assert_int_equal(chh->reason, ST_TERM_PEER_DEL);
+	assert_int_equal(chh->child.life_kb, 4608000);
+	assert_int_equal(chh->child.reqid, 2);
+	assert_int_equal(chh->child.sa[0].spi, 0xDF405365);
+	assert_int_equal(chh->child.sa[1].dir, ST_SA_OUT);
+	st_child_totals(&chh->child, &t);
+	assert_int_equal(t.in.packets, 100);
+	assert_int_equal(t.out.octets, 10000);
+
+	f = st_ike_fail_next(0);
+	assert_non_null(f);
+	assert_int_equal(f->reason, ST_IKEF_AUTH);
+	assert_string_equal(f->detail, "AUTHENTICATION_FAILED from peer");
+	pf = st_ipsec_fail_next(0);
+	assert_non_null(pf);
+	assert_int_equal(pf->spi, 0x12345678);
+	assert_int_equal(pf->reason, ST_IPF_NO_SA);
+
+	assert_int_equal(st_ike_new("x", 2, 1)->index, 2);
+	assert_int_equal(st_child_new(2, NULL)->index, 2);
+}
+
 static void
 test_unwritable(void **unused)
 {
@@ -354,6 +411,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_field, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_v1_fixture, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unwritable, setup, teardown),
 	};
 
