@@ -60,3 +60,20 @@ config_conn_find(const struct ifl_config *cfg, const char *name)
 			return c;
 	return NULL;
 }
+
+int
+config_conn_orient(struct cfg_conn *c,
+    int (*is_local)(const struct ifl_addr *a, void *arg), void *arg)
+{
+	struct cfg_end tmp;
+
+	if (c->right.host_kind != CFG_HOST_ADDR || !is_local(&c->right.addr, arg))
+		return 0;
+	if (c->left.host_kind == CFG_HOST_DEFAULTROUTE ||
+	    (c->left.host_kind == CFG_HOST_ADDR && is_local(&c->left.addr, arg)))
+		return 0;
+	tmp = c->left;
+	c->left = c->right;
+	c->right = tmp;
+	return 1;
+}

@@ -238,7 +238,8 @@ struct ifl_config {
 };
 
 /* Loads d->ipsec_conf and d->ipsec_secrets (which must pass
- * config_secrets_check_perms()). NULL on any error, all of them logged. */
+ * config_secrets_check_perms(); a missing secrets file only means no PSKs).
+ * NULL on any error, all of them logged. */
 struct ifl_config *config_load(const struct cfg_daemon *d);
 void	config_free(struct ifl_config *cfg);
 
@@ -247,6 +248,12 @@ void	config_free(struct ifl_config *cfg);
 int	config_secrets_check_perms(const char *path);
 
 const struct cfg_conn *config_conn_find(const struct ifl_config *cfg, const char *name);
+
+/* As strongSwan, either end may be ours: when right's address is local (per
+ * is_local) and left's is not, left and right are swapped so that left is
+ * the local end. Returns 1 if swapped, 0 if not. */
+int	config_conn_orient(struct cfg_conn *c,
+	    int (*is_local)(const struct ifl_addr *a, void *arg), void *arg);
 
 /* The best PSK for (local ID, remote ID), strongSwan's way: a secret whose
  * selectors match both IDs beats one matching one of them (the remote ID

@@ -125,6 +125,10 @@ is_aead(uint16_t encr)
 
 static void
 seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -176,8 +176,15 @@ config_render(const struct ifl_config *cfg, struct buf *b)
 	out(b, "# ikeflowd running configuration\n");
 	render_daemon(&cfg->daemon, b);
 	out(b, "config setup\n");
-	for (const struct cfg_setting *st = cfg->setup.settings; st; st = st->next)
-		out(b, "\t%s=\"%s\"\n", st->key, st->value);
+	for (const struct cfg_setting *st = cfg->setup.settings; st; st = st->next) {
+		out(b, "\t%s=\"", st->key);
+		for (const char *p = st->value; *p; p++)
+			if (*p == '\n')
+				out(b, "\\n");
+			else
+				out(b, "%s%c", *p == '"' || *p == '\\' ? "\\" : "", *p);
+		out(b, "\"\n");
+	}
 	out(b, "\n");
 	for (const struct cfg_conn *c = cfg->conns; c; c = c->next)
 		render_conn(c, b);

@@ -461,6 +461,54 @@ test_render(void **state)
 	config_free(cfg);
 }
 
+static int
+local_is_192_0_2_1(const struct ifl_addr *a, void *arg)
+{
+	struct ifl_addr me;
+
+	(void)arg;
+	addr_parse("192.0.2.1", &me);
+	return addr_cmp(a, &me) == 0;
+}
+
+static void
+test_orient_and_setup_render(void **state)
+{
+	const char *path = put_file("o.conf",
+	    "config setup\n"
+	    "\tcharondebug=\"say \\\"hi\\\" \\\\ bye\"\n"
+	    "conn o\n\tleft=198.51.100.7\n\tright=192.0.2.1\n\trightsubnet=10.9.0.0/16\n"
+	    "\tauthby=secret\n\tauto=add\n", 0644);
+	struct ifl_config *cfg = load(path, NULL), *again;
+	struct cfg_conn *c;
+	struct buf *b = buf_new(0);
+	char a[ADDR_STRLEN], *text;
+
+	(void)state;
+	assert_non_null(cfg);
+	assert_string_equal(cfg->setup.settings->value, "say \"hi\" \\ bye");
+	c = cfg->conns;
+	assert_int_equal(config_conn_orient(c, local_is_192_0_2_1, NULL), 1);
+	assert_string_equal(addr_str(&c->left.addr, a, sizeof(a)), "192.0.2.1");
+	assert_int_equal(c->left.subnets[0].plen, 16);
+	assert_string_equal(c->left.id.text, "192.0.2.1");
+	assert_string_equal(addr_str(&c->right.addr, a, sizeof(a)), "198.51.100.7");
+	/* already oriented: nothing to do */
+	assert_int_equal(config_conn_orient(c, local_is_192_0_2_1, NULL), 0);
+
+	/* setup values survive rendering and loading again */
+	assert_int_equal(config_render(cfg, b), 0);
+	text = calloc(1, b->len + 1);
+	memcpy(text, b->data, b->len);
+	again = load(put_file("o2.conf", text, 0644), NULL);
+	assert_non_null(again);
+	assert_string_equal(again->setup.settings->value, "say \"hi\" \\ bye");
+	config_free(again);
+	free(text);
+	buf_free(b);
+	config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -476,6 +524,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ignored_not_validated, scratch_setup,
 		    scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_render, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_orient_and_setup_render, scratch_setup,
+		    scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
