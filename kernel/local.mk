@@ -8,3 +8,11 @@ libikeflow_a_SOURCES += kernel/xfrm.h kernel/xfrm_priv.h kernel/xfrm_algs.c \
 noinst_PROGRAMS += tests/bed/xfrm-probe
 tests_bed_xfrm_probe_SOURCES = tests/bed/xfrm-probe.c
 tests_bed_xfrm_probe_LDADD = libikeflow.a $(IKEFLOW_LIBS)
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_xfrm_msg
+TESTS += tests/unit/test_xfrm_msg
+tests_unit_test_xfrm_msg_SOURCES = tests/unit/test_xfrm_msg.c
+tests_unit_test_xfrm_msg_CFLAGS = $(unit_cflags)
+tests_unit_test_xfrm_msg_LDADD = $(unit_ldadd)
+endif
