@@ -417,6 +417,15 @@ xfrm_msg_dump(void *buf, size_t len, uint16_t type)
 
 /* ---- parsing ---- */
 
+/* libmnl walks attributes up to the ALIGNED end of a message; the kernel
+ * always pads, so an unaligned length can only be a damaged message. */
+static int
+msg_sane(const struct nlmsghdr *nlh)
+{
+	return nlh->nlmsg_len >= MNL_NLMSG_HDRLEN &&
+	    (nlh->nlmsg_len & (MNL_ALIGNTO - 1)) == 0;
+}
+
 static void
 sa_from_info(const struct xfrm_usersa_info *p, struct xfrm_sa_info *sa)
 {
@@ -475,6 +484,8 @@ xfrm_msg_parse_sa(const struct nlmsghdr *nlh, struct xfrm_sa_info *sa, int *hard
 	memset(&a, 0, sizeof(a));
 	if (hard != NULL)
 		*hard = 0;
+	if (!msg_sane(nlh))
+		return -EBADMSG;
 	switch (nlh->nlmsg_type) {
 	case XFRM_MSG_NEWSA:
 	case XFRM_MSG_UPDSA:
@@ -534,7 +545,7 @@ xfrm_msg_sa_fast(const struct nlmsghdr *nlh, struct ifl_addr *dst, uint32_t *spi
 {
 	const struct xfrm_usersa_info *p;
 
-	if (nlh->nlmsg_type != XFRM_MSG_NEWSA ||
+	if (nlh->nlmsg_type != XFRM_MSG_NEWSA || nlh->nlmsg_len < MNL_NLMSG_HDRLEN ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*p))
 		return -EBADMSG;
 	p = mnl_nlmsg_get_payload(nlh);
@@ -605,6 +616,8 @@ xfrm_msg_parse_policy(const struct nlmsghdr *nlh, struct xfrm_pol_info *pol)
 
 	memset(&a, 0, sizeof(a));
 	memset(pol, 0, sizeof(*pol));
+	if (!msg_sane(nlh))
+		return -EBADMSG;
 	switch (nlh->nlmsg_type) {
 	case XFRM_MSG_NEWPOLICY:
 	case XFRM_MSG_UPDPOLICY:
@@ -655,7 +668,7 @@ xfrm_msg_parse_acquire(const struct nlmsghdr *nlh, struct xfrm_acquire *acq)
 
 	memset(acq, 0, sizeof(*acq));
 	memset(&a, 0, sizeof(a));
-	if (nlh->nlmsg_type != XFRM_MSG_ACQUIRE ||
+	if (!msg_sane(nlh) || nlh->nlmsg_type != XFRM_MSG_ACQUIRE ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*p))
 		return -EBADMSG;
 	p = mnl_nlmsg_get_payload(nlh);
@@ -687,7 +700,7 @@ xfrm_msg_parse_error(const struct nlmsghdr *nlh, int *err, char *msg, size_t msg
 
 	if (msglen)
 		msg[0] = '\0';
-	if (nlh->nlmsg_type != NLMSG_ERROR ||
+	if (!msg_sane(nlh) || nlh->nlmsg_type != NLMSG_ERROR ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
 		return -EBADMSG;
 	e = mnl_nlmsg_get_payload(nlh);
