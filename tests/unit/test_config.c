@@ -366,6 +366,8 @@ test_errors(void **state)
 	expect_error("conn a\n\tright=%any\n\tauthby=secret\n\tauto=start\n", 4,
 	    "conn a: auto=start needs a peer address, but right=%any");
 	expect_error("include nothere.conf\n", 1, "include nothere.conf: no such file");
+	expect_error("# includes itself\ninclude bad.conf\n", 2,
+	    "include bad.conf: nested too deeply");
 	expect_error("conn a\nleft=1.2.3.4\n", 2,
 	    "'left=1.2.3.4' is outside a section (keys must be indented)");
 	expect_error("conn a\n\tright=\"1.2.3.4\n", 2, "right: unterminated quoted value");
@@ -377,6 +379,20 @@ test_errors(void **state)
 	    "invalid identity (distinguished names need certificates, not supported)");
 	expect_error("conn a\n\tright=1.2.3.4\n\tkeyingtries=0\n", 3,
 	    "keyingtries=0: expected a number > 0 or %forever");
+}
+
+static void
+test_missing_file(void **state)
+{
+	char want[600];
+
+	(void)state;
+	snprintf(want, sizeof(want), "%s/none.conf", tdir);
+	cap_reset();
+	assert_null(load(want, NULL));
+	strncat(want, ": No such file or directory", sizeof(want) - strlen(want) - 1);
+	assert_true(cap_has(LOG_ERR, want));
+	assert_true(cap_has(LOG_ERR, "configuration not loaded"));
 }
 
 static void
@@ -519,6 +535,7 @@ main(void)
 		    scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_defaults, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_errors, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_conn_message, scratch_setup,
 		    scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_ignored_not_validated, scratch_setup,
