@@ -34,3 +34,6 @@ tests_unit_test_config_daemon_SOURCES = tests/unit/test_config_daemon.c tests/un
 tests_unit_test_config_daemon_CFLAGS = $(unit_cflags)
 tests_unit_test_config_daemon_LDADD = $(unit_ldadd)
 endif
+
+EXTRA_DIST += tests/unit/data/config/seed-ikev1.conf tests/unit/data/config/seed-ikev1.secrets \
+	tests/unit/data/config/seed-ikev2.conf tests/unit/data/config/seed-ikev2.secrets
