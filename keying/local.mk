@@ -56,3 +56,26 @@ tests_unit_test_ikev2_msg_build_SOURCES = tests/unit/test_ikev2_msg_build.c
 tests_unit_test_ikev2_msg_build_CFLAGS = $(unit_cflags)
 tests_unit_test_ikev2_msg_build_LDADD = $(unit_ldadd)
 endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_ikev2_proposal tests/unit/test_ikev2_engine
+TESTS += tests/unit/test_ikev2_proposal tests/unit/test_ikev2_engine
+tests_unit_test_ikev2_proposal_SOURCES = tests/unit/test_ikev2_proposal.c
+tests_unit_test_ikev2_proposal_CFLAGS = $(unit_cflags)
+tests_unit_test_ikev2_proposal_LDADD = $(unit_ldadd)
+tests_unit_test_ikev2_engine_SOURCES = tests/unit/test_ikev2_engine.c \
+	tests/unit/test_ikev2_engine_env.h
+tests_unit_test_ikev2_engine_CFLAGS = $(unit_cflags)
+tests_unit_test_ikev2_engine_LDADD = $(unit_ldadd)
+endif
+
+EXTRA_DIST += tests/unit/data/crypto/ikev2_kdf_sha1.rsp tests/unit/data/crypto/openssl.supp
+VALGRIND_FLAGS += --suppressions=$(abs_top_srcdir)/tests/unit/data/crypto/openssl.supp
+EXTRA_DIST += tests/unit/data/ikev2 tests/fuzz/run.sh tests/fuzz/fuzz_ikev2_common.h \
+	tests/fuzz/fuzz_ikev2_msg.c tests/fuzz/fuzz_ikev2_inner.c tests/fuzz/corpus
+
+# libFuzzer runs of the IKEv2 codec (clang): make fuzz FUZZ_SECONDS=300
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz:
+	$(SHELL) $(srcdir)/tests/fuzz/run.sh $(srcdir) $(FUZZ_SECONDS)

@@ -1,0 +1,718 @@
+/* The IKEv2 engine end to end: an initiator and a responder engine, each
+ * with its own ipsec.conf, negotiating through queued datagrams. */
+#include "test_ikev2_engine_env.h"
+
+#define ADDR_I	"172.16.10.1"
+#define ADDR_R	"172.16.10.2"
+#define SPI_I	0xc1000001u
+#define SPI_R	0xc2000001u
+
+static const char secrets[] = "172.16.10.2 172.16.10.1 : PSK \"cisco\"\n";
+
+/* The seed's strongSwan connection, seen from either end. */
+static const char *
+conn_text(int initiator, const char *ike, const char *esp, const char *extra)
+{
+	static char buf[2][2048];
+	char *b = buf[initiator ? 0 : 1];
+
+	snprintf(b, 2048,
+	    "conn %%default\n"
+	    "\tikelifetime=1440m\n\tkeylife=60m\n\trekeymargin=3m\n"
+	    "\tkeyingtries=1\n\tkeyexchange=ikev2\n\tauthby=secret\n\n"
+	    "conn ciscoios\n"
+	    "\tleft=%s\n\tleftsubnet=%s\n\tleftid=%s\n"
+	    "\tright=%s\n\trightsubnet=%s\n\trightid=%s\n"
+	    "\tauto=add\n\tike=%s\n\tesp=%s\n%s",
+	    initiator ? ADDR_I : ADDR_R,
+	    initiator ? "192.168.1.0/24" : "192.168.2.0/24",
+	    initiator ? ADDR_I : ADDR_R,
+	    initiator ? ADDR_R : ADDR_I,
+	    initiator ? "192.168.2.0/24" : "192.168.1.0/24",
+	    initiator ? ADDR_R : ADDR_I, ike, esp, extra ? extra : "");
+	return b;
+}
+
+static struct ike_tuning tun;
+
+static void
+sides_up(const char *ike_i, const char *esp_i, const char *extra_i,
+    const char *ike_r, const char *esp_r, const char *extra_r,
+    const char *secrets_i, const char *secrets_r)
+{
+	ike_tuning_defaults(&tun);
+	tun.retrans_timeout = 0.03;
+	tun.retrans_base = 1.5;
+	tun.retrans_tries = 3;
+	t_side_up(&side_i, ADDR_I, SPI_I, conn_text(1, ike_i, esp_i, extra_i),
+	    secrets_i ? secrets_i : secrets, &tun);
+	t_side_up(&side_r, ADDR_R, SPI_R, conn_text(0, ike_r, esp_r, extra_r),
+	    secrets_r ? secrets_r : secrets, &tun);
+}
+
+static void
+initiate(void)
+{
+	assert_non_null(side_i.cfg->conns);
+	assert_int_equal(ikev2_initiate(side_i.eng, side_i.cfg->conns), 0);
+}
+
+static const struct st_child *
+child_row(uint32_t ike_index)
+{
+	const struct st_child *ch;
+
+	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index))
+		if (ch->ike_index == ike_index)
+			return ch;
+	return NULL;
+}
+
+static void
+assert_ts(const struct ikev2_ts *ts, const char *net)
+{
+	struct ifl_subnet n;
+	struct ifl_addr lo, hi;
+
+	assert_int_equal(subnet_parse(net, &n), 0);
+	subnet_range(&n, &lo, &hi);
+	assert_int_equal(addr_cmp(&ts->start, &lo), 0);
+	assert_int_equal(addr_cmp(&ts->end, &hi), 0);
+}
+
+/* Both ends up with one child each, keys and SPIs crosswise. */
+static void
+assert_up(const struct st_algs *ike, const struct st_algs *esp)
+{
+	const struct st_ike *ri = ike_row(1), *rr = ike_row(0);
+	const struct st_child *ci, *cr;
+	const struct t_child *i, *r;
+	char s[ADDR_STRLEN];
+
+	assert_non_null(ri);
+	assert_non_null(rr);
+	assert_int_equal(ri->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(rr->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(ri->spi_i, rr->spi_i);
+	assert_int_equal(ri->spi_r, rr->spi_r);
+	assert_true(ri->spi_i != 0 && ri->spi_r != 0);
+	assert_string_equal(ri->local_id, ADDR_I);
+	assert_string_equal(ri->remote_id, ADDR_R);
+	assert_string_equal(rr->local_id, ADDR_R);
+	assert_string_equal(rr->remote_id, ADDR_I);
+	assert_string_equal(addr_str(&rr->remote, s, sizeof(s)), ADDR_I);
+	assert_string_equal(ri->conn, "ciscoios");
+	assert_int_equal(ri->version, 2);
+	assert_int_equal(ri->algs.encr, ike->encr);
+	assert_int_equal(ri->algs.encr_keylen, ike->encr_keylen);
+	assert_int_equal(ri->algs.prf, ike->prf);
+	assert_int_equal(ri->algs.integ, ike->integ);
+	assert_int_equal(ri->algs.dh, ike->dh);
+	assert_memory_equal(&ri->algs, &rr->algs, sizeof(ri->algs));
+
+	assert_int_equal(side_i.nchildren, 1);
+	assert_int_equal(side_r.nchildren, 1);
+	i = &side_i.children[0];
+	r = &side_r.children[0];
+	assert_int_equal(i->d.spi_in, SPI_I);
+	assert_int_equal(r->d.spi_in, SPI_R);
+	assert_int_equal(i->d.spi_out, r->d.spi_in);
+	assert_int_equal(r->d.spi_out, i->d.spi_in);
+	assert_int_equal(i->d.encr, esp->encr);
+	assert_int_equal(i->d.encr_keylen, esp->encr_keylen);
+	assert_int_equal(i->d.integ, esp->integ);
+	assert_int_equal(r->d.encr, esp->encr);
+	assert_int_equal(r->d.integ, esp->integ);
+	assert_int_equal(i->d.encr_len, r->d.encr_len);
+	assert_true(i->d.encr_len >= 16);
+	assert_memory_equal(i->encr_out, r->encr_in, i->d.encr_len);
+	assert_memory_equal(i->encr_in, r->encr_out, i->d.encr_len);
+	assert_memory_not_equal(i->encr_in, i->encr_out, i->d.encr_len);
+	assert_int_equal(i->d.integ_len, r->d.integ_len);
+	if (esp->integ) {
+		assert_true(i->d.integ_len >= 20);
+		assert_memory_equal(i->integ_out, r->integ_in, i->d.integ_len);
+		assert_memory_equal(i->integ_in, r->integ_out, i->d.integ_len);
+	}
+	assert_int_equal(i->d.reqid, r->d.reqid);
+	assert_int_equal(i->d.nts_local, 1);
+	assert_int_equal(i->d.nts_remote, 1);
+	assert_ts(&i->ts_l[0], "192.168.1.0/24");
+	assert_ts(&i->ts_r[0], "192.168.2.0/24");
+	assert_ts(&r->ts_l[0], "192.168.2.0/24");
+	assert_ts(&r->ts_r[0], "192.168.1.0/24");
+	assert_int_equal(i->d.life.hard_sec, 3600);
+	assert_int_equal(i->d.life.soft_sec, 3600 - 180);
+
+	ci = child_row(ri->index);
+	cr = child_row(rr->index);
+	assert_non_null(ci);
+	assert_non_null(cr);
+	assert_int_equal(ci->algs.encr, esp->encr);
+	assert_int_equal(ci->algs.encr_keylen, esp->encr_keylen);
+	assert_int_equal(ci->algs.integ, esp->integ);
+	assert_int_equal(st_child_current_sa(ci, ST_SA_IN)->spi, SPI_I);
+	assert_int_equal(st_child_current_sa(ci, ST_SA_OUT)->spi, SPI_R);
+	assert_int_equal(st_child_current_sa(cr, ST_SA_IN)->spi, SPI_R);
+	assert_int_equal(ci->nts_local, 1);
+	assert_int_equal(ci->ts_local[0].net.plen, 24);
+	assert_int_equal(i->d.child_index, ci->index);
+}
+
+struct variant {
+	const char	*ike, *esp;
+	struct st_algs	ike_algs, esp_algs;
+};
+
+static const struct variant variants[] = {
+	{ "aes128-sha1-modp1536!", "aes128-sha1!",
+	    { 12, 128, 2, 2, 5, 0 }, { 12, 128, 0, 2, 0, 0 } },
+	{ "aes256-sha256-modp2048!", "aes256-sha256!",
+	    { 12, 256, 5, 12, 14, 0 }, { 12, 256, 0, 12, 0, 0 } },
+	{ "aes128-sha256-ecp256!", "aes128gcm16!",
+	    { 12, 128, 5, 12, 19, 0 }, { 20, 128, 0, 0, 0, 0 } },
+	{ "aes256gcm16-prfsha256-curve25519!", "aes256-sha256!",
+	    { 20, 256, 5, 0, 31, 0 }, { 12, 256, 0, 12, 0, 0 } },
+};
+
+static void
+run_variant(const struct variant *v)
+{
+	sides_up(v->ike, v->esp, NULL, v->ike, v->esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_up(&v->ike_algs, &v->esp_algs);
+	/* IKE_SA_INIT + IKE_AUTH each way, nothing retransmitted */
+	assert_int_equal(side_i.sent, 2);
+	assert_int_equal(side_r.sent, 2);
+	/* NAT-D was exchanged and MOBIKE is on: IKE_AUTH went over 4500 */
+	assert_int_equal(side_i.last_sport, 4500);
+	assert_int_equal(side_i.last_dport, 4500);
+	assert_int_equal(side_i.children[0].d.remote_port, 4500);
+	assert_false(side_i.children[0].d.encap);
+	assert_false(side_i.children[0].d.transport);
+}
+
+static void
+test_up_seed(void **state)
+{
+	const struct st_ike *ri;
+
+	(void)state;
+	run_variant(&variants[0]);
+	ri = ike_row(1);
+	/* every message counted, both ways */
+	assert_int_equal(ri->c.out_pkts, 2);
+	assert_int_equal(ri->c.in_pkts, 2);
+	assert_int_equal(ike_row(0)->c.in_pkts, 2);
+	assert_true(ri->c.out_notifys >= 2);
+	assert_true(ri->c.in_notifys >= 2);
+	assert_int_equal(st_ike_active_count(), 2);
+	assert_int_equal(st_child_active_count(), 2);
+}
+
+static void
+test_up_modp2048(void **state)
+{
+	(void)state;
+	run_variant(&variants[1]);
+}
+
+static void
+test_up_ecp256_gcm(void **state)
+{
+	(void)state;
+	run_variant(&variants[2]);
+}
+
+static void
+test_up_curve25519_gcm_ike(void **state)
+{
+	(void)state;
+	run_variant(&variants[3]);
+}
+
+static void
+test_up_no_mobike_stays_on_500(void **state)
+{
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, "\tmobike=no\n",
+	    variants[0].ike, variants[0].esp, "\tmobike=no\n", NULL, NULL);
+	initiate();
+	pump();
+	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
+	assert_int_equal(side_i.last_dport, 500);
+	assert_int_equal(side_r.last_sport, 500);
+}
+
+static void
+test_wrong_psk(void **state)
+{
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL,
+	    "172.16.10.2 172.16.10.1 : PSK \"not-cisco\"\n");
+	initiate();
+	pump();
+	/* the responder refused, the initiator was told: a record on each end */
+	assert_int_equal(count_ike_fails(ST_IKEF_AUTH), 2);
+	assert_int_equal(st_ike_global()->auth_fails, 2);
+	assert_int_equal(side_i.nchildren, 0);
+	assert_int_equal(side_r.nchildren, 0);
+	assert_null(ike_row(1));
+	assert_null(ike_row(0));
+	assert_int_equal(st_ike_active_count(), 0);
+	/* the initiator's larval SPI went back to the kernel */
+	assert_int_equal(side_i.released, 1);
+	run_for(150);
+	/* AUTHENTICATION_FAILED is final: no retries */
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_IKE_SA_INIT - 32], 1);
+}
+
+static void
+test_no_proposal_chosen(void **state)
+{
+	const struct st_ike_failrec *f;
+
+	(void)state;
+	sides_up("aes256-sha256-modp2048!", "aes128-sha1!", NULL,
+	    "aes128-sha1-modp1536!", "aes128-sha1!", NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_int_equal(count_ike_fails(ST_IKEF_PROPOSAL), 2);
+	f = st_ike_fail_next(0);
+	assert_non_null(f);
+	assert_string_equal(f->conn, "ciscoios");
+	assert_non_null(strstr(f->detail, "NO_PROPOSAL_CHOSEN"));
+	f = st_ike_fail_next(f->index);
+	assert_non_null(strstr(f->detail, "NO_PROPOSAL_CHOSEN"));
+	assert_int_equal(side_r.sent_resp[IKEV2_EXCH_IKE_SA_INIT - 32], 1);
+	assert_int_equal(side_i.nchildren + side_r.nchildren, 0);
+	assert_null(ike_row(1));
+	assert_null(ike_row(0));
+	assert_int_equal(st_ike_global()->init_tunnel_fails, 1);
+	assert_int_equal(st_ike_global()->resp_tunnel_fails, 1);
+}
+
+static void
+test_invalid_ke_retry(void **state)
+{
+	const struct st_ike *ri;
+
+	(void)state;
+	/* we send KE for modp2048 first; the peer only does ecp256 */
+	sides_up("aes128-sha256-modp2048-ecp256!", "aes128-sha1!", NULL,
+	    "aes128-sha256-ecp256!", "aes128-sha1!", NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_IKE_SA_INIT - 32], 2);
+	ri = ike_row(1);
+	assert_non_null(ri);
+	assert_int_equal(ri->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(ri->algs.dh, 19);
+	assert_int_equal(side_i.nchildren, 1);
+	assert_int_equal(count_ike_fails(ST_IKEF_PROPOSAL), 0);
+}
+
+static void
+test_ke_promoted_without_round_trip(void **state)
+{
+	(void)state;
+	/* the responder prefers modp2048 but also allows the ecp256 we sent */
+	sides_up("aes128-sha256-ecp256-modp2048!", "aes128-sha1!", NULL,
+	    "aes128-sha256-modp2048-ecp256!", "aes128-sha1!", NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_IKE_SA_INIT - 32], 1);
+	assert_int_equal(ike_row(1)->algs.dh, 19);
+	assert_int_equal(ike_row(0)->state, ST_IKE_ESTABLISHED);
+}
+
+/* Drops the first n datagrams matching (from, exchange, response). */
+struct drop_spec {
+	const struct t_side *from;
+	int	exch, resp, n, seen;
+};
+
+static enum t_verdict
+drop_some(const struct t_side *from, const uint8_t *p, size_t len, void *arg)
+{
+	struct drop_spec *d = arg;
+
+	(void)len;
+	if (from == d->from && pkt_exch(p) == d->exch && pkt_is_resp(p) == d->resp &&
+	    d->seen++ < d->n)
+		return T_DROP;
+	return T_PASS;
+}
+
+static void
+test_lost_response_retransmit(void **state)
+{
+	struct drop_spec d = { &side_r, IKEV2_EXCH_IKE_AUTH, 1, 1, 0 };
+	struct ikev2_engine_stats st;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	filter = drop_some;
+	filter_arg = &d;
+	initiate();
+	pump();
+	assert_int_equal(side_i.nchildren, 0);
+	/* the responder is done; the initiator's timer resends IKE_AUTH */
+	assert_int_equal(side_r.nchildren, 1);
+	run_for(100);
+	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_IKE_AUTH - 32], 2);
+	ikev2_engine_stats(side_i.eng, &st);
+	assert_int_equal(st.retransmits, 1);
+	/* the responder answered from its cache: one child, one answer more */
+	ikev2_engine_stats(side_r.eng, &st);
+	assert_int_equal(st.resent_responses, 1);
+	assert_int_equal(side_r.sent_resp[IKEV2_EXCH_IKE_AUTH - 32], 2);
+	assert_int_equal(side_r.nchildren, 1);
+}
+
+static void
+test_lost_init_response(void **state)
+{
+	struct drop_spec d = { &side_r, IKEV2_EXCH_IKE_SA_INIT, 1, 2, 0 };
+	struct ikev2_engine_stats st;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	filter = drop_some;
+	filter_arg = &d;
+	initiate();
+	run_for(200);
+	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
+	/* the half-open SA answered the retransmissions from its cache */
+	ikev2_engine_stats(side_r.eng, &st);
+	assert_int_equal(st.resent_responses, 2);
+	assert_int_equal(st.sas, 1);
+}
+
+static enum t_verdict
+drop_all_from(const struct t_side *from, const uint8_t *p, size_t len, void *arg)
+{
+	(void)p;
+	(void)len;
+	return from == arg ? T_DROP : T_PASS;
+}
+
+static void
+test_peer_silent(void **state)
+{
+	const struct st_ike_failrec *f;
+	struct ikev2_engine_stats st;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	filter = drop_all_from;
+	filter_arg = &side_i;
+	initiate();
+	/* 30 + 45 + 67.5 + 101 ms of waiting, then the give-up */
+	run_for(400);
+	assert_int_equal(side_i.sent, 1 + 3);
+	ikev2_engine_stats(side_i.eng, &st);
+	assert_int_equal(st.retransmits, 3);
+	assert_int_equal(st.sas, 0);
+	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 1);
+	f = st_ike_fail_next(0);
+	assert_non_null(strstr(f->detail, "IKE_SA_INIT"));
+	assert_int_equal(side_r.sent, 0);
+	assert_null(ike_row(1));
+}
+
+static void
+test_peer_silent_keyingtries(void **state)
+{
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, "\tkeyingtries=2\n", variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	filter = drop_all_from;
+	filter_arg = &side_i;
+	initiate();
+	run_for(800);
+	/* two whole attempts of four datagrams each */
+	assert_int_equal(side_i.sent, 2 * (1 + 3));
+	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 2);
+}
+
+static enum t_verdict
+dup_auth_request(const struct t_side *from, const uint8_t *p, size_t len, void *arg)
+{
+	(void)len;
+	(void)arg;
+	return from == &side_i && pkt_exch(p) == IKEV2_EXCH_IKE_AUTH && !pkt_is_resp(p) ?
+	    T_DUP : T_PASS;
+}
+
+static void
+test_duplicate_request(void **state)
+{
+	struct ikev2_engine_stats st;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	filter = dup_auth_request;
+	initiate();
+	pump();
+	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
+	ikev2_engine_stats(side_r.eng, &st);
+	assert_int_equal(st.resent_responses, 1);
+	/* processed once: one child, one SPI taken */
+	assert_int_equal(side_r.next_spi, SPI_R + 1);
+	/* the initiator drops the second answer: no request is outstanding */
+	ikev2_engine_stats(side_i.eng, &st);
+	assert_int_equal(st.drops, 1);
+	assert_int_equal(ike_row(1)->c.in_drops, 1);
+}
+
+static const struct st_ike_hist *
+hist_of(int initiator)
+{
+	const struct st_ike_hist *h;
+
+	for (h = st_ike_hist_next(0); h; h = st_ike_hist_next(h->index))
+		if (h->ike.initiator == initiator)
+			return h;
+	return NULL;
+}
+
+static void
+delete_ike_from(struct t_side *who)
+{
+	const struct st_ike_hist *hi, *hr;
+
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
+	assert_int_equal(ikev2_terminate(who->eng, "ciscoios"), 1);
+	pump();
+	assert_int_equal(live_children(&side_i), 0);
+	assert_int_equal(live_children(&side_r), 0);
+	assert_null(ike_row(1));
+	assert_null(ike_row(0));
+	assert_int_equal(st_ike_active_count(), 0);
+	assert_int_equal(st_child_active_count(), 0);
+	hi = hist_of(1);
+	hr = hist_of(0);
+	assert_non_null(hi);
+	assert_non_null(hr);
+	assert_int_equal(hi->reason, who == &side_i ? ST_TERM_OPER : ST_TERM_PEER_DEL);
+	assert_int_equal(hr->reason, who == &side_r ? ST_TERM_OPER : ST_TERM_PEER_DEL);
+	assert_non_null(st_child_hist_next(0));
+	assert_int_equal(who->sent_exch[IKEV2_EXCH_INFORMATIONAL - 32], 1);
+	assert_int_equal(t_peer_of(who)->sent_resp[IKEV2_EXCH_INFORMATIONAL - 32], 1);
+	assert_int_equal(st_ike_global()->previous_tunnels, 2);
+}
+
+static void
+test_delete_ike_by_initiator(void **state)
+{
+	(void)state;
+	delete_ike_from(&side_i);
+}
+
+static void
+test_delete_ike_by_responder(void **state)
+{
+	(void)state;
+	delete_ike_from(&side_r);
+}
+
+static void
+test_delete_child(void **state)
+{
+	const struct st_child_hist *h;
+	uint32_t idx;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
+	idx = side_r.children[0].d.child_index;
+	assert_int_equal(ikev2_child_delete(side_r.eng, idx), 0);
+	pump();
+	assert_int_equal(live_children(&side_i), 0);
+	assert_int_equal(live_children(&side_r), 0);
+	assert_int_equal(st_child_active_count(), 0);
+	/* the IKE SA stays */
+	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(ike_row(0)->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(ike_row(0)->c.out_p2_sa_del, 1);
+	assert_int_equal(ike_row(1)->c.in_p2_sa_del, 1);
+	h = st_child_hist_next(0);
+	assert_non_null(h);
+	assert_non_null(st_child_hist_next(h->index));
+	assert_int_equal(ikev2_child_delete(side_r.eng, idx), -1);
+}
+
+static void
+test_liveness(void **state)
+{
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_int_equal(ikev2_liveness(side_i.eng, ike_row(1)->index), 0);
+	pump();
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_INFORMATIONAL - 32], 1);
+	assert_int_equal(side_r.sent_resp[IKEV2_EXCH_INFORMATIONAL - 32], 1);
+	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(live_children(&side_i), 1);
+	/* a silent peer is declared lost after the retransmits */
+	filter = drop_all_from;
+	filter_arg = &side_r;
+	assert_int_equal(ikev2_liveness(side_i.eng, ike_row(1)->index), 0);
+	run_for(400);
+	assert_null(ike_row(1));
+	assert_int_equal(live_children(&side_i), 0);
+	assert_int_equal(hist_of(1)->reason, ST_TERM_PEER_LOST);
+	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 1);
+}
+
+static void
+test_ts_narrowed(void **state)
+{
+	const struct t_child *i, *r;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, "\trightsubnet=192.168.1.0/25\n", NULL, NULL);
+	initiate();
+	pump();
+	assert_int_equal(side_i.nchildren, 1);
+	i = &side_i.children[0];
+	r = &side_r.children[0];
+	assert_ts(&i->ts_l[0], "192.168.1.0/25");
+	assert_ts(&r->ts_r[0], "192.168.1.0/25");
+	assert_ts(&i->ts_r[0], "192.168.2.0/24");
+}
+
+static void
+test_ts_unacceptable(void **state)
+{
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, "\trightsubnet=10.1.0.0/16\n", NULL, NULL);
+	initiate();
+	pump();
+	/* the IKE SA stands, the child does not, on either side */
+	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(ike_row(0)->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(side_i.nchildren + side_r.nchildren, 0);
+	assert_int_equal(count_ipsec_fails(ST_IPF_PROPOSAL), 2);
+	assert_int_equal(side_i.released, 1);
+}
+
+static void
+test_esp_mismatch(void **state)
+{
+	(void)state;
+	sides_up(variants[0].ike, "aes256-sha256!", NULL, variants[0].ike,
+	    "aes128-sha1!", NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(side_i.nchildren + side_r.nchildren, 0);
+	assert_int_equal(count_ipsec_fails(ST_IPF_PROPOSAL), 2);
+}
+
+static void
+test_transport(void **state)
+{
+	const char *x = "\ttype=transport\n\tleftsubnet=\n\trightsubnet=\n";
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, x, variants[0].ike, variants[0].esp,
+	    x, NULL, NULL);
+	initiate();
+	pump();
+	assert_int_equal(side_i.nchildren, 1);
+	assert_int_equal(side_r.nchildren, 1);
+	assert_true(side_i.children[0].d.transport);
+	assert_true(side_r.children[0].d.transport);
+	/* host to host: the selectors are the two addresses */
+	assert_ts(&side_i.children[0].ts_l[0], ADDR_I "/32");
+	assert_ts(&side_i.children[0].ts_r[0], ADDR_R "/32");
+}
+
+static void
+test_garbage_dropped(void **state)
+{
+	struct ikev2_engine_stats st;
+	struct ifl_addr src;
+	uint8_t junk[60];
+	uint64_t before;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	assert_int_equal(addr_parse("198.51.100.7", &src), 0);
+	before = st_ike_global()->c.in_drops;
+	memset(junk, 0xa5, sizeof(junk));
+	ikev2_input(side_r.eng, &src, 500, &side_r.addr, 500, junk, sizeof(junk));
+	ikev2_input(side_r.eng, &src, 500, &side_r.addr, 500, junk, 3);
+	/* a well-formed header for an SA nobody has */
+	memset(junk, 0, sizeof(junk));
+	junk[7] = 1;
+	junk[15] = 2;
+	junk[17] = IKEV2_VERSION;
+	junk[18] = IKEV2_EXCH_INFORMATIONAL;
+	junk[27] = 28;
+	ikev2_input(side_r.eng, &src, 500, &side_r.addr, 500, junk, 28);
+	ikev2_engine_stats(side_r.eng, &st);
+	assert_int_equal(st.drops, 3);
+	assert_int_equal(st_ike_global()->c.in_drops, before + 3);
+	assert_int_equal(nqueue, 0);
+	/* and the engine still works */
+	initiate();
+	pump();
+	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, t_setup, t_teardown)
+		T(test_up_seed),
+		T(test_up_modp2048),
+		T(test_up_ecp256_gcm),
+		T(test_up_curve25519_gcm_ike),
+		T(test_up_no_mobike_stays_on_500),
+		T(test_wrong_psk),
+		T(test_no_proposal_chosen),
+		T(test_invalid_ke_retry),
+		T(test_ke_promoted_without_round_trip),
+		T(test_lost_response_retransmit),
+		T(test_lost_init_response),
+		T(test_peer_silent),
+		T(test_peer_silent_keyingtries),
+		T(test_duplicate_request),
+		T(test_delete_ike_by_initiator),
+		T(test_delete_ike_by_responder),
+		T(test_delete_child),
+		T(test_liveness),
+		T(test_ts_narrowed),
+		T(test_ts_unacceptable),
+		T(test_esp_mismatch),
+		T(test_transport),
+		T(test_garbage_dropped),
+#undef T
+	};
+
+	log_init("test_ikev2_engine", 0, 0);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
