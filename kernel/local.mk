@@ -16,3 +16,14 @@ tests_unit_test_xfrm_msg_SOURCES = tests/unit/test_xfrm_msg.c
 tests_unit_test_xfrm_msg_CFLAGS = $(unit_cflags)
 tests_unit_test_xfrm_msg_LDADD = $(unit_ldadd)
 endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_xfrm_events tests/unit/test_xfrm_netns
+TESTS += tests/unit/test_xfrm_events tests/unit/test_xfrm_netns
+tests_unit_test_xfrm_events_SOURCES = tests/unit/test_xfrm_events.c
+tests_unit_test_xfrm_events_CFLAGS = $(unit_cflags)
+tests_unit_test_xfrm_events_LDADD = $(unit_ldadd)
+tests_unit_test_xfrm_netns_SOURCES = tests/unit/test_xfrm_netns.c
+tests_unit_test_xfrm_netns_CFLAGS = $(unit_cflags)
+tests_unit_test_xfrm_netns_LDADD = $(unit_ldadd)
+endif
