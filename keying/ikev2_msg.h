@@ -90,7 +90,10 @@ struct ikev2_msg {
 	struct ikev2_chain	 inner;
 };
 
-/* Header only (e.g. to find the IKE SA before parsing further). 0 / -1. */
+/* Header only (e.g. to find the IKE SA before parsing further). 0 / -1;
+ * h is filled whenever len >= IKEV2_HDR_LEN, so after a failed
+ * ikev2_msg_parse() the engine can still read SPIs, exchange and message ID
+ * to answer (INVALID_MAJOR_VERSION, UNSUPPORTED_CRITICAL_PAYLOAD). */
 int	ikev2_hdr_parse(const uint8_t *p, size_t len, struct ikev2_hdr *h,
 	    struct ikev2_perr *err);
 /* Whole datagram; NULL on error (err filled). */
@@ -188,7 +191,8 @@ struct ikev2_skf {
 /* SA: strict syntax (lengths, substructure markers, numbering 1, 2, ...,
  * SPI sizes 0/4/8, transform counts). Proposals we cannot use (unknown
  * transform type or attribute, more than IKEV2_PROP_XF_MAX transforms) are
- * left out of the list, as RFC 7296 §3.3.6 asks; their numbers stay unused. */
+ * left out of the list, as RFC 7296 §3.3.6 asks; their numbers stay unused.
+ * Usable proposals beyond IKEV2_PROP_MAX are dropped the same way. */
 int	ikev2_pl_sa(const struct ikev2_pl *p, struct ikev2_prop_list *sa,
 	    struct ikev2_perr *err);
 int	ikev2_pl_ke(const struct ikev2_pl *p, struct ikev2_ke *ke, struct ikev2_perr *err);
