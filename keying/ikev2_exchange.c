@@ -122,6 +122,8 @@ ike_init_start(struct ike_sa *sa)
 		goto fail;
 	sa->next_msgid = 0;
 	ike_msg_start(sa, &bl, b, IKEV2_EXCH_IKE_SA_INIT, 0, 0);
+	if (sa->cookie_len)
+		ikev2_build_notify_simple(&bl, IKEV2_N_COOKIE, sa->cookie, sa->cookie_len);
 	ikev2_build_sa(&bl, &sa->offer);
 	ikev2_build_ke(&bl, group, pub->data, pub->len);
 	ikev2_build_nonce(&bl, sa->ni, sa->ni_len);
@@ -209,6 +211,21 @@ ike_init_response(struct ike_sa *sa, struct ikev2_msg *m)
 
 	ike_request_done(sa);
 	count_notifies_in(sa, m);
+	if (ikev2_msg_notify(m, IKEV2_N_COOKIE, &n) == 1) {
+		/* the responder is under load: the same request again, with the
+		 * cookie in front (RFC 7296 §2.6); a second cookie is the last */
+		if (n.len == 0 || n.len > sizeof(sa->cookie) || sa->cookie_len) {
+			ike_sa_fail(sa, ST_IKEF_OTHER, 1, "unusable COOKIE from peer");
+			return;
+		}
+		memcpy(sa->cookie, n.data, n.len);
+		sa->cookie_len = n.len;
+		log_info("IKEv2:(SA %u):peer asks for a cookie, resending IKE_SA_INIT",
+		    sa->st_index);
+		if (ike_init_start(sa) < 0)
+			ike_sa_end(sa, ST_TERM_LOCAL_FAIL);
+		return;
+	}
 	if (ikev2_msg_notify(m, IKEV2_N_INVALID_KE_PAYLOAD, &n) == 1) {
 		group = n.len == 2 ? (uint16_t)(n.data[0] << 8 | n.data[1]) : 0;
 		if (group == 0 || !ikev2_prop_has_dh(&sa->offer, group) ||

@@ -103,6 +103,8 @@ struct ike_sa {
 	enum st_term	delete_reason;
 	unsigned	attempt;		/* keyingtries used, from 1 */
 	unsigned	invalid_ke;
+	uint8_t		cookie[64];		/* the responder's COOKIE (§2.6) */
+	size_t		cookie_len;
 	struct loop_timer *timer;		/* half-open timeout / retry delay */
 	uint64_t	last_drop_log;
 };

@@ -1,6 +1,7 @@
 /* The IKEv2 engine end to end: an initiator and a responder engine, each
  * with its own ipsec.conf, negotiating through queued datagrams. */
 #include "test_ikev2_engine_env.h"
+#include "keying/ikev2_msg.h"
 
 #define ADDR_I	"172.16.10.1"
 #define ADDR_R	"172.16.10.2"
@@ -682,6 +683,47 @@ test_garbage_dropped(void **state)
 	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
 }
 
+static void
+test_cookie(void **state)
+{
+	static const uint8_t cookie[16] = "cookie-cookie-16";
+	struct ikev2_builder bl;
+	struct ikev2_hdr h;
+	struct ikev2_perr err;
+	struct ikev2_notify n;
+	struct ikev2_msg *m;
+	struct buf *b;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	assert_int_equal(nqueue, 1);
+	/* answer the first IKE_SA_INIT as a loaded responder would */
+	assert_int_equal(ikev2_hdr_parse(queue[0]->data, queue[0]->len, &h, &err), 0);
+	drain();
+	h.rspi = 0;
+	h.flags = IKEV2_FLAG_RESPONSE;
+	b = buf_new(64);
+	ikev2_build_msg(&bl, b, &h);
+	ikev2_build_notify_simple(&bl, IKEV2_N_COOKIE, cookie, sizeof(cookie));
+	assert_int_equal(ikev2_build_finish(&bl), 0);
+	ikev2_input(side_i.eng, &side_r.addr, 500, &side_i.addr, 500, b->data, b->len);
+	buf_free(b);
+	/* the request again, the cookie as its first payload */
+	assert_int_equal(nqueue, 1);
+	m = ikev2_msg_parse(queue[0]->data, queue[0]->len, &err);
+	assert_non_null(m);
+	assert_int_equal(m->hdr.ispi, h.ispi);
+	assert_int_equal(m->outer.pl[0].type, IKEV2_PL_NOTIFY);
+	assert_int_equal(ikev2_msg_notify(m, IKEV2_N_COOKIE, &n), 1);
+	assert_int_equal(n.len, sizeof(cookie));
+	assert_memory_equal(n.data, cookie, sizeof(cookie));
+	ikev2_msg_free(m);
+	pump();
+	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
+}
+
 int
 main(void)
 {
@@ -710,6 +752,7 @@ main(void)
 		T(test_esp_mismatch),
 		T(test_transport),
 		T(test_garbage_dropped),
+		T(test_cookie),
 #undef T
 	};
 
