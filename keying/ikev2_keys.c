@@ -8,6 +8,14 @@
 
 #define PRF_PLUS_MAX_BLOCKS	255
 
+/* Takes the next len bytes of derived key material. */
+static void
+take(uint8_t *dst, const uint8_t *km, size_t *off, size_t len)
+{
+	memcpy(dst, km + *off, len);
+	*off += len;
+}
+
 static void
 put_spi(uint8_t *p, uint64_t v)
 {
@@ -130,13 +138,13 @@ ikev2_ike_keys(struct ikev2_sa_keys *k, const struct st_algs *algs,
 	k->prf_len = plen;
 	k->integ_len = alen;
 	k->encr_len = elen;
-	memcpy(k->sk_d, km + off, plen), off += plen;
-	memcpy(k->sk_ai, km + off, alen), off += alen;
-	memcpy(k->sk_ar, km + off, alen), off += alen;
-	memcpy(k->sk_ei, km + off, elen), off += elen;
-	memcpy(k->sk_er, km + off, elen), off += elen;
-	memcpy(k->sk_pi, km + off, plen), off += plen;
-	memcpy(k->sk_pr, km + off, plen);
+	take(k->sk_d, km, &off, plen);
+	take(k->sk_ai, km, &off, alen);
+	take(k->sk_ar, km, &off, alen);
+	take(k->sk_ei, km, &off, elen);
+	take(k->sk_er, km, &off, elen);
+	take(k->sk_pi, km, &off, plen);
+	take(k->sk_pr, km, &off, plen);
 	rc = 0;
 out:
 	wipe(seed, sizeof(seed));
@@ -217,10 +225,10 @@ ikev2_child_keys(struct ikev2_child_keys *ck, const struct st_algs *algs,
 	ck->integ = algs->integ;
 	ck->encr_len = elen;
 	ck->integ_len = alen;
-	memcpy(ck->encr_i, km + off, elen), off += elen;
-	memcpy(ck->integ_i, km + off, alen), off += alen;
-	memcpy(ck->encr_r, km + off, elen), off += elen;
-	memcpy(ck->integ_r, km + off, alen);
+	take(ck->encr_i, km, &off, elen);
+	take(ck->integ_i, km, &off, alen);
+	take(ck->encr_r, km, &off, elen);
+	take(ck->integ_r, km, &off, alen);
 	rc = 0;
 out:
 	wipe(seed, sizeof(seed));

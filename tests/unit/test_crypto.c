@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -639,6 +640,65 @@ test_dh_x25519_validation(void **state)
 	dh_free(dh);
 }
 
+/* Key pairs made on worker threads (as the daemon precomputes them) are
+ * usable on another thread. */
+struct keygen_job {
+	uint16_t	 group;
+	struct dh	*dh;
+};
+
+static void *
+keygen_thread(void *arg)
+{
+	struct keygen_job *j = arg;
+
+	j->dh = dh_new(j->group);
+	return NULL;
+}
+
+static void
+test_dh_threads(void **state)
+{
+	static const uint16_t groups[] = {
+		IKEV2_DH_MODP_3072, IKEV2_DH_MODP_3072, IKEV2_DH_ECP_384,
+		IKEV2_DH_ECP_384, IKEV2_DH_CURVE25519, IKEV2_DH_CURVE25519,
+	};
+	struct keygen_job jobs[6];
+	pthread_t tid[6];
+	struct buf *pa, *pb, *sa, *sb;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 6; i++) {
+		jobs[i].group = groups[i];
+		assert_int_equal(pthread_create(&tid[i], NULL, keygen_thread,
+		    &jobs[i]), 0);
+	}
+	for (i = 0; i < 6; i++)
+		assert_int_equal(pthread_join(tid[i], NULL), 0);
+	for (i = 0; i < 6; i += 2) {
+		assert_non_null(jobs[i].dh);
+		assert_non_null(jobs[i + 1].dh);
+		pa = buf_new(0);
+		pb = buf_new(0);
+		sa = buf_new_secret(0);
+		sb = buf_new_secret(0);
+		assert_int_equal(dh_public(jobs[i].dh, pa), 0);
+		assert_int_equal(dh_public(jobs[i + 1].dh, pb), 0);
+		assert_int_equal(dh_derive(jobs[i].dh, pb->data, pb->len, sa), 0);
+		assert_int_equal(dh_derive(jobs[i + 1].dh, pa->data, pa->len,
+		    sb), 0);
+		assert_int_equal(sa->len, sb->len);
+		assert_memory_equal(sa->data, sb->data, sa->len);
+		buf_free(pa);
+		buf_free(pb);
+		buf_free(sa);
+		buf_free(sb);
+		dh_free(jobs[i].dh);
+		dh_free(jobs[i + 1].dh);
+	}
+}
+
 int
 main(void)
 {
@@ -656,6 +716,7 @@ main(void)
 		cmocka_unit_test(test_dh_modp_validation),
 		cmocka_unit_test(test_dh_ecp_validation),
 		cmocka_unit_test(test_dh_x25519_validation),
+		cmocka_unit_test(test_dh_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
