@@ -79,3 +79,10 @@ FUZZ_SECONDS ?= 60
 .PHONY: fuzz
 fuzz:
 	$(SHELL) $(srcdir)/tests/fuzz/run.sh $(srcdir) $(FUZZ_SECONDS)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_ikev2_msg_corpus
+TESTS += tests/unit/test_ikev2_msg_corpus
+tests_unit_test_ikev2_msg_corpus_SOURCES = tests/unit/test_ikev2_msg_corpus.c
+tests_unit_test_ikev2_msg_corpus_CFLAGS = $(unit_cflags)
+tests_unit_test_ikev2_msg_corpus_LDADD = $(unit_ldadd)
+endif
