@@ -8,7 +8,8 @@
 # Exit status 0 only if nothing failed.
 #
 # Environment: JOBS (make -j, default 2), FUZZ_SECONDS (per fuzzer,
-# default 60), SKIP_DEPS=1, SKIP_BED=1, BED_SCENARIOS="a b" (default all).
+# default 60), SKIP_DEPS=1, SKIP_BED=1, BED_SCENARIOS="a b" (default all),
+# BED_JOBS (guests at once, default 2).
 set -u
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -131,7 +132,8 @@ if [ "${SKIP_BED:-0}" != 1 ]; then
 	t0=$(date +%s)
 	echo "== bed: tests/bed/run ${BED_SCENARIOS:-(all scenarios)}"
 	# shellcheck disable=SC2086
-	BUILDDIR=$SRC/build tests/bed/run -o "$SRC/build/tests/bed/out" \
+	BUILDDIR=$SRC/build tests/bed/run -j "${BED_JOBS:-2}" \
+	    -o "$SRC/build/tests/bed/out" \
 	    ${BED_SCENARIOS:-} 2>&1 | tee "$LOGS/bed.log"
 	bp=$(grep -c -E '^PASS [^ ]+ \(' "$LOGS/bed.log")
 	bf=$(grep -c -E '^FAIL [^ :]+:' "$LOGS/bed.log")
