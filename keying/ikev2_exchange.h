@@ -41,6 +41,16 @@ int	ikev2_child_delete(struct ikev2_engine *e, uint32_t child_index);
 int	ikev2_liveness(struct ikev2_engine *e, uint32_t ike_index);
 /* The configuration is about to drop conn: SAs using it are deleted. */
 void	ikev2_conn_gone(struct ikev2_engine *e, const struct cfg_conn *conn);
+/* A reload replaced conn's memory with an equivalent one: the SAs follow. */
+void	ikev2_conn_update(struct ikev2_engine *e, const struct cfg_conn *old,
+	    const struct cfg_conn *conn);
+/* IKE SAs of conn that are not gone (negotiating, up or deleting): lets
+ * the caller avoid a second initiation on a repeated ACQUIRE. */
+int	ikev2_conn_active(const struct ikev2_engine *e, const struct cfg_conn *conn);
+/* The kernel expired one of our child SAs (by either SPI). Hard: it is
+ * gone, so the pair is deleted on the peer too. Soft expiries are for
+ * rekeying, which this engine does not do yet: ignored, 0. -1 = not ours. */
+int	ikev2_child_expired(struct ikev2_engine *e, uint32_t spi, int hard);
 
 /* Statistics for tests and "show" views. */
 struct ikev2_engine_stats {

@@ -278,3 +278,49 @@ ikev2_conn_gone(struct ikev2_engine *e, const struct cfg_conn *conn)
 	e->busy--;
 	ike_sa_reap(e);
 }
+
+void
+ikev2_conn_update(struct ikev2_engine *e, const struct cfg_conn *old,
+    const struct cfg_conn *conn)
+{
+	struct ike_sa *sa;
+
+	for (sa = e->sas; sa; sa = sa->next)
+		if (sa->conn == old)
+			sa->conn = conn;
+}
+
+int
+ikev2_conn_active(const struct ikev2_engine *e, const struct cfg_conn *conn)
+{
+	const struct ike_sa *sa;
+	int n = 0;
+
+	for (sa = e->sas; sa; sa = sa->next)
+		if (sa->phase != IKE_DEAD && sa->conn == conn)
+			n++;
+	return n;
+}
+
+int
+ikev2_child_expired(struct ikev2_engine *e, uint32_t spi, int hard)
+{
+	struct ike_sa *sa;
+	struct ike_child *ch;
+
+	for (sa = e->sas; sa; sa = sa->next) {
+		if (sa->phase == IKE_DEAD)
+			continue;
+		if ((ch = ike_child_by_spi_in(sa, spi)) == NULL &&
+		    (ch = ike_child_by_spi_out(sa, spi)) == NULL)
+			continue;
+		if (!hard)
+			return 0;
+		log_info("IKEv2:(SA %u):Child SA 0x%08x/0x%08x expired in the kernel",
+		    sa->st_index, ch->spi_in, ch->spi_out);
+		if (sa->phase == IKE_UP && !ch->deleting)
+			return ikev2_child_delete(e, ch->st_index);
+		return 0;
+	}
+	return -1;
+}

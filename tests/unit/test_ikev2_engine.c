@@ -724,6 +724,56 @@ test_cookie(void **state)
 	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
 }
 
+static void
+test_conn_lifecycle_hooks(void **state)
+{
+	struct ifl_config *old;
+	struct cfg_daemon d;
+	char path[600];
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	assert_int_equal(ikev2_conn_active(side_i.eng, side_i.cfg->conns), 0);
+	initiate();
+	assert_int_equal(ikev2_conn_active(side_i.eng, side_i.cfg->conns), 1);
+	pump();
+	assert_int_equal(ikev2_conn_active(side_r.eng, side_r.cfg->conns), 1);
+	/* a reload: same connection, new memory; the old one is freed */
+	old = side_i.cfg;
+	config_daemon_defaults(&d);
+	snprintf(path, sizeof(path), "%s/initiator.conf", tdir);
+	snprintf(d.ipsec_conf, sizeof(d.ipsec_conf), "%s", path);
+	snprintf(path, sizeof(path), "%s/initiator.secrets", tdir);
+	snprintf(d.ipsec_secrets, sizeof(d.ipsec_secrets), "%s", path);
+	side_i.cfg = config_load(&d);
+	assert_non_null(side_i.cfg);
+	ikev2_conn_update(side_i.eng, old->conns, side_i.cfg->conns);
+	config_free(old);
+	assert_int_equal(ikev2_conn_active(side_i.eng, side_i.cfg->conns), 1);
+	/* the kernel's soft expiry is left alone, a hard one deletes the pair */
+	assert_int_equal(ikev2_child_expired(side_i.eng, SPI_I, 0), 0);
+	assert_int_equal(live_children(&side_i), 1);
+	assert_int_equal(ikev2_child_expired(side_i.eng, 0x12345678, 1), -1);
+	assert_int_equal(ikev2_child_expired(side_i.eng, SPI_R, 1), 0);
+	pump();
+	assert_int_equal(live_children(&side_i), 0);
+	assert_int_equal(live_children(&side_r), 0);
+	/* and the SA still works under the new memory */
+	assert_int_equal(ikev2_terminate(side_i.eng, "ciscoios"), 1);
+	pump();
+	assert_int_equal(ikev2_conn_active(side_i.eng, side_i.cfg->conns), 0);
+	assert_int_equal(ikev2_conn_active(side_r.eng, side_r.cfg->conns), 0);
+	/* removing a connection tells the peer without waiting */
+	initiate();
+	pump();
+	ikev2_conn_gone(side_r.eng, side_r.cfg->conns);
+	assert_int_equal(ikev2_conn_active(side_r.eng, side_r.cfg->conns), 0);
+	pump();
+	assert_int_equal(ikev2_conn_active(side_i.eng, side_i.cfg->conns), 0);
+	assert_int_equal(st_ike_active_count(), 0);
+}
+
 int
 main(void)
 {
@@ -753,6 +803,7 @@ main(void)
 		T(test_transport),
 		T(test_garbage_dropped),
 		T(test_cookie),
+		T(test_conn_lifecycle_hooks),
 #undef T
 	};
 
