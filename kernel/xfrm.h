@@ -175,6 +175,8 @@ int	xfrm_socket_bypass(int fd, int family);
 /* Full SA + policy dump folded into the state model, and /proc/net/xfrm_stat
  * into st_ipsec_global_kernel(). Runs on the refresh timer; this forces one now. */
 int	xfrm_refresh_now(void);
+/* The last refresh: SAs the kernel listed, and how many the state model knew. */
+void	xfrm_refresh_stats(size_t *sas, size_t *folded);
 typedef int (*xfrm_sa_fn)(const struct xfrm_sa_info *sa, void *arg);	/* !0 stops */
 typedef int (*xfrm_pol_fn)(const struct xfrm_pol_info *pol, void *arg);
 int	xfrm_sa_dump(xfrm_sa_fn fn, void *arg);

@@ -14,6 +14,7 @@
 #define XFRM_STAT_PATH	"/proc/net/xfrm_stat"
 
 static uint32_t generation;
+static size_t last_sas, last_folded, cur_sas, cur_folded;
 
 int
 xfrm_fold_update(const struct ifl_addr *dst, uint32_t spi, uint8_t proto,
@@ -58,8 +59,11 @@ fold_cb(const struct nlmsghdr *nlh, void *arg)
 	uint8_t proto;
 
 	(void)arg;
-	if (xfrm_msg_sa_fast(nlh, &dst, &spi, &proto, &c) == 0)
-		xfrm_fold_update(&dst, spi, proto, &c);
+	if (xfrm_msg_sa_fast(nlh, &dst, &spi, &proto, &c) == 0) {
+		cur_sas++;
+		if (xfrm_fold_update(&dst, spi, proto, &c) == 0)
+			cur_folded++;
+	}
 	return MNL_CB_OK;
 }
 
@@ -152,9 +156,21 @@ xfrm_refresh_now(void)
 	int ret;
 
 	generation++;
+	cur_sas = cur_folded = 0;
 	ret = sa_dump_run(fold_cb, NULL);
+	if (ret == 0) {
+		last_sas = cur_sas;
+		last_folded = cur_folded;
+	}
 	read_xfrm_stat();
 	return ret;
+}
+
+void
+xfrm_refresh_stats(size_t *sas, size_t *folded)
+{
+	*sas = last_sas;
+	*folded = last_folded;
 }
 
 struct sa_dump {

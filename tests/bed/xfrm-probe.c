@@ -593,6 +593,7 @@ cmd_bench(int argc, char **argv)
 	double *t;
 	uint64_t pk = 0;
 	struct timespec ts;
+	size_t sas, folded;
 
 	if (argc != 3)
 		die("%s", "bench N REPS BASE");
@@ -616,8 +617,10 @@ cmd_bench(int argc, char **argv)
 		pk += c.in.packets + c.out.packets;
 	}
 	qsort(t, reps, sizeof(*t), cmp_double);
+	xfrm_refresh_stats(&sas, &folded);
 	printf("bench children=%u reps=%u median_ms=%.2f min_ms=%.2f max_ms=%.2f "
-	    "packets=%" PRIu64 "\n", n, reps, t[reps / 2], t[0], t[reps - 1], pk);
+	    "kernel_sas=%zu folded=%zu packets=%" PRIu64 "\n", n, reps, t[reps / 2], t[0],
+	    t[reps - 1], sas, folded, pk);
 	free(t);
 	return 0;
 }
