@@ -177,6 +177,9 @@ int	xfrm_socket_bypass(int fd, int family);
 int	xfrm_refresh_now(void);
 /* The last refresh: SAs the kernel listed, and how many the state model knew. */
 void	xfrm_refresh_stats(size_t *sas, size_t *folded);
+/* Latest use (seconds since the epoch, 0 = never) of any policy with this
+ * reqid, as of the last refresh (idle detection). */
+uint64_t xfrm_policy_use_time(uint32_t reqid);
 typedef int (*xfrm_sa_fn)(const struct xfrm_sa_info *sa, void *arg);	/* !0 stops */
 typedef int (*xfrm_pol_fn)(const struct xfrm_pol_info *pol, void *arg);
 int	xfrm_sa_dump(xfrm_sa_fn fn, void *arg);

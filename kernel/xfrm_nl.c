@@ -280,6 +280,7 @@ xfrm_shutdown(void)
 	if (xfrm_ctx.req != NULL)
 		mnl_socket_close(xfrm_ctx.req);
 	xfrm_reg_free();
+	xfrm_policy_uses_free();
 	memset(&xfrm_ctx, 0, sizeof(xfrm_ctx));
 }
 

@@ -69,5 +69,6 @@ int	xfrm_fold_gone(const struct xfrm_sa_info *sa, int final_known);
 /* A full dump that also notices SAs of ours that vanished unseen (after lost events). */
 int	xfrm_resync(void);
 void	xfrm_timer_fn(void *arg);
+void	xfrm_policy_uses_free(void);
 
 #endif

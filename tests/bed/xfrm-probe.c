@@ -11,6 +11,7 @@
  *   xfrm-probe dump                  one line per SA
  *   xfrm-probe policies              one line per policy
  *   xfrm-probe totals SPI_IN SPI_OUT  a state child with these SAs, one refresh
+ *   xfrm-probe policy-use REQID      latest use of its policies after a refresh
  *   xfrm-probe events N SECONDS      prints the first N events through the module
  *   xfrm-probe capture DIR N SECONDS [TYPE]  raw events to DIR/NN-TYPE.bin
  *   xfrm-probe capture-dump FILE     the raw SA dump (all messages) to FILE
@@ -674,6 +675,10 @@ main(int argc, char **argv)
 
 		ret = xfrm_refresh_now() < 0;
 		print_totals(ch);
+	} else if (strcmp(cmd, "policy-use") == 0 && argc == 3) {
+		ret = xfrm_refresh_now() < 0;
+		printf("policy-use reqid=%u use=%" PRIu64 " now=%lld\n", num(argv[2]),
+		    xfrm_policy_use_time(num(argv[2])), (long long)time(NULL));
 	} else if (strcmp(cmd, "events") == 0)
 		ret = cmd_events(argc - 2, argv + 2);
 	else if (strcmp(cmd, "shell") == 0)

@@ -54,6 +54,13 @@ for ns in gw1 gw2; do
 	check_eq "$ns-out-octets-match-kernel" "$kb" "$(field "$line" out_octets)"
 done
 
+line=$(ip netns exec gw1 "$P" policy-use 1)
+echo "$line"
+use=$(field "$line" use) now=$(field "$line" now)
+check policy-used-recently test "$use" -gt 0 -a $((now - use)) -le 60
+line=$(ip netns exec gw1 "$P" policy-use 2)
+check_eq policy-unknown-reqid 0 "$(field "$line" use)"
+
 mkdir -p "$W/fixtures"
 check capture-dump ip netns exec gw1 "$P" capture-dump "$W/fixtures/dump-gw1.bin"
 ip -n gw1 -s xfrm state >"$W/fixtures/dump-gw1.txt"
