@@ -1,0 +1,652 @@
+/* The AgentX subagent: registration of CISCO-IPSEC-FLOW-MONITOR-MIB, the
+ * request handlers over the rows of flowmib.c, SETs, and the glue that runs
+ * Net-SNMP inside the daemon's epoll loop (no SIGALRM, no blocking). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "agent/agent.h"
+#include "agent/agent_int.h"
+#include "agent/flowmib.h"
+#include <net-snmp/library/large_fd_set.h>
+#include "common/log.h"
+#include "common/loop.h"
+#include "state/state.h"
+
+#define AGENT_NAME	"ikeflowd"
+#define AGENT_MAXFD	16
+/* State changes rebuild the tables at most this often (ms). */
+#define AGENT_DIRTY_MS	1000
+
+static struct {
+	int		running;
+	int		prep_added;
+	int		subscribed;
+	int		dirty;
+	uint64_t	last_refresh;
+	int		fds[AGENT_MAXFD];
+	int		nfds;
+	netsnmp_handler_registration *regs[FM_T_COUNT + 8];
+	int		nregs;
+	int		(*ike_destroy)(uint32_t);
+	int		(*child_destroy)(uint32_t);
+} ag;
+
+/* cipSecTrapCntl*: enabled(1) / disabled(2), disabled by default. */
+int agent_trap_cntl[AGENT_NTRAPS] = { 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2 };
+
+static const oid fm_root[] = { FM_ROOT };
+
+void
+agent_set_destroy_handlers(int (*ike_destroy)(uint32_t), int (*child_destroy)(uint32_t))
+{
+	ag.ike_destroy = ike_destroy;
+	ag.child_destroy = child_destroy;
+}
+
+int
+agent_running(void)
+{
+	return ag.running;
+}
+
+/* ---- values ---- */
+
+void
+agent_set_num(netsnmp_variable_list *vb, int kind, uint64_t v)
+{
+	long l;
+	u_long u;
+	struct counter64 c64;
+
+	switch (kind) {
+	case FM_INT:
+		l = (long)(int32_t)(v > 2147483647 ? 2147483647 : v);
+		snmp_set_var_typed_value(vb, ASN_INTEGER, &l, sizeof(l));
+		break;
+	case FM_GAUGE:
+		u = v > 0xffffffff ? 0xffffffff : v;
+		snmp_set_var_typed_value(vb, ASN_GAUGE, &u, sizeof(u));
+		break;
+	case FM_UNS:
+		u = v & 0xffffffff;
+		snmp_set_var_typed_value(vb, ASN_UNSIGNED, &u, sizeof(u));
+		break;
+	case FM_TICKS:
+		u = v & 0xffffffff;
+		snmp_set_var_typed_value(vb, ASN_TIMETICKS, &u, sizeof(u));
+		break;
+	case FM_C32:
+		u = v & 0xffffffff;
+		snmp_set_var_typed_value(vb, ASN_COUNTER, &u, sizeof(u));
+		break;
+	case FM_WRAP:
+		u = v >> 32;
+		snmp_set_var_typed_value(vb, ASN_COUNTER, &u, sizeof(u));
+		break;
+	case FM_C64:
+		c64.high = v >> 32;
+		c64.low = v & 0xffffffff;
+		snmp_set_var_typed_value(vb, ASN_COUNTER64, &c64, sizeof(c64));
+		break;
+	}
+}
+
+void
+agent_set_addr(netsnmp_variable_list *vb, const struct ifl_addr *a)
+{
+	static const u_char zero[4];
+	size_t n = addr_len(a);
+
+	/* IPSIpAddress is 4 or 16 octets: an unknown address reads 0.0.0.0 */
+	if (n == 0)
+		snmp_set_var_typed_value(vb, ASN_OCTET_STR, zero, sizeof(zero));
+	else
+		snmp_set_var_typed_value(vb, ASN_OCTET_STR, a->u.raw, n);
+}
+
+void
+agent_set_field(netsnmp_variable_list *vb, int kind, const void *field)
+{
+	uint64_t v;
+
+	if (kind == FM_ADDR) {
+		agent_set_addr(vb, field);
+	} else if (kind == FM_STR) {
+		const char *s = *(char *const *)field;
+
+		if (s == NULL)
+			s = "";
+		snmp_set_var_typed_value(vb, ASN_OCTET_STR, s, strlen(s));
+	} else {
+		memcpy(&v, field, sizeof(v));
+		agent_set_num(vb, kind, v);
+	}
+}
+
+/* ---- SET checks shared by scalars and the status columns ---- */
+
+static int
+check_int(netsnmp_variable_list *vb, long lo, long hi)
+{
+	int rc = netsnmp_check_vb_type_and_size(vb, ASN_INTEGER, sizeof(long));
+
+	if (rc != SNMP_ERR_NOERROR)
+		return rc;
+	if (*vb->val.integer < lo || *vb->val.integer > hi)
+		return SNMP_ERR_WRONGVALUE;
+	return SNMP_ERR_NOERROR;
+}
+
+static void
+mark_dirty(void)
+{
+	ag.dirty = 1;
+}
+
+/* ---- tables ---- */
+
+static int
+tun_status_set(struct fm_table *t, int mode, netsnmp_variable_list *vb, const void *row)
+{
+	int rc;
+	uint32_t idx;
+
+	switch (mode) {
+	case MODE_SET_RESERVE1:
+		if (row == NULL)
+			return SNMP_ERR_NOCREATION;
+		if ((rc = check_int(vb, 1, 2)) != SNMP_ERR_NOERROR)
+			return rc;
+		return SNMP_ERR_NOERROR;
+	case MODE_SET_ACTION:
+		if (*vb->val.integer != 2)
+			return SNMP_ERR_NOERROR;	/* active(1): nothing to do */
+		if (t == &fm_tables[FM_T_IKE_TUN]) {
+			idx = ((const struct fm_ike_tun *)row)->index;
+			rc = ag.ike_destroy ? ag.ike_destroy(idx) : -1;
+		} else {
+			idx = ((const struct fm_ipsec_tun *)row)->index;
+			rc = ag.child_destroy ? ag.child_destroy(idx) : -1;
+		}
+		if (rc < 0) {
+			log_warnx("agent: %s %u: destroy refused", t->name, idx);
+			return SNMP_ERR_GENERR;
+		}
+		log_info("agent: %s %u: destroy requested over SNMP", t->name, idx);
+		mark_dirty();
+		return SNMP_ERR_NOERROR;
+	default:
+		return SNMP_ERR_NOERROR;
+	}
+}
+
+static int
+table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
+    netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	struct fm_table *t = reg->my_reg_void;
+	unsigned status_col = t == &fm_tables[FM_T_IKE_TUN] ? 35 :
+	    t == &fm_tables[FM_T_IPSEC_TUN] ? 51 : 0;
+
+	(void)handler;
+	for (netsnmp_request_info *req = requests; req; req = req->next) {
+		netsnmp_table_request_info *ti;
+		const struct fm_col *c;
+		void *row;
+		int rc;
+
+		if (req->processed)
+			continue;
+		row = netsnmp_container_table_row_extract(req);
+		ti = netsnmp_extract_table_info(req);
+		if (ti == NULL)
+			continue;
+		if (MODE_IS_SET(reqinfo->mode)) {
+			if (ti->colnum != status_col || status_col == 0)
+				rc = reqinfo->mode == MODE_SET_RESERVE1 ?
+				    SNMP_ERR_NOTWRITABLE : SNMP_ERR_NOERROR;
+			else
+				rc = tun_status_set(t, reqinfo->mode, req->requestvb, row);
+			if (rc != SNMP_ERR_NOERROR)
+				netsnmp_set_request_error(reqinfo, req, rc);
+			continue;
+		}
+		if (reqinfo->mode != MODE_GET)
+			continue;
+		if (row == NULL) {
+			netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHINSTANCE);
+			continue;
+		}
+		if ((c = fm_col_find(t, ti->colnum)) == NULL) {
+			netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
+			continue;
+		}
+		agent_set_field(req->requestvb, c->kind, (const char *)row + c->off);
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+static int
+register_table(struct fm_table *t)
+{
+	netsnmp_handler_registration *reg;
+	netsnmp_table_registration_info *ti;
+	netsnmp_container *c;
+	int writable = t == &fm_tables[FM_T_IKE_TUN] || t == &fm_tables[FM_T_IPSEC_TUN];
+
+	reg = netsnmp_create_handler_registration(t->name, table_handler, t->entry,
+	    t->entry_len, writable ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
+	ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
+	c = netsnmp_container_find("table_container");
+	if (reg == NULL || ti == NULL || c == NULL) {
+		log_err("%s: %s: out of memory", __func__, t->name);
+		free(ti);
+		if (c != NULL)
+			CONTAINER_FREE(c);
+		if (reg != NULL)
+			netsnmp_handler_registration_free(reg);
+		return -1;
+	}
+	reg->my_reg_void = t;
+	for (size_t i = 0; i < t->nidx; i++)
+		netsnmp_table_helper_add_index(ti, t->idx_types[i]);
+	ti->min_column = t->min_col;
+	ti->max_column = t->max_col;
+	if (netsnmp_container_table_register(reg, ti, c, TABLE_CONTAINER_KEY_NETSNMP_INDEX) !=
+	    MIB_REGISTERED_OK) {
+		log_err("%s: %s: registration failed", __func__, t->name);
+		CONTAINER_FREE(c);
+		return -1;
+	}
+	t->c = c;
+	for (size_t k = 0; k < t->nrows; k++)
+		CONTAINER_INSERT(c, fm_row_at(t, k));
+	ag.regs[ag.nregs++] = reg;
+	return 0;
+}
+
+/* ---- scalars ---- */
+
+enum scalar_group {
+	SG_LEVEL = 1, SG_IKE_GLOBAL, SG_IPSEC_GLOBAL, SG_HIST_CNTL, SG_FAIL_CNTL, SG_TRAP_CNTL,
+};
+
+static int
+scalar_get(int group, oid sub, netsnmp_variable_list *vb)
+{
+	switch (group) {
+	case SG_LEVEL:
+		agent_set_num(vb, FM_INT, 1);
+		return 0;
+	case SG_IKE_GLOBAL:
+		if (sub < 1 || sub > FM_IKE_GLOBAL_N)
+			return -1;
+		agent_set_field(vb, fm_ike_global_scalars[sub - 1].kind,
+		    (const char *)&fm_g + fm_ike_global_scalars[sub - 1].off);
+		return 0;
+	case SG_IPSEC_GLOBAL:
+		if (sub < 1 || sub > FM_IPSEC_GLOBAL_N)
+			return -1;
+		agent_set_field(vb, fm_ipsec_global_scalars[sub - 1].kind,
+		    (const char *)&fm_g + fm_ipsec_global_scalars[sub - 1].off);
+		return 0;
+	case SG_HIST_CNTL:
+		agent_set_num(vb, FM_INT, sub == 1 ? st_hist_size() : 1);	/* ready(1) */
+		return 0;
+	case SG_FAIL_CNTL:
+		agent_set_num(vb, FM_INT, st_fail_size());
+		return 0;
+	case SG_TRAP_CNTL:
+		if (sub < 1 || sub > AGENT_NTRAPS)
+			return -1;
+		agent_set_num(vb, FM_INT, (uint64_t)agent_trap_cntl[sub - 1]);
+		return 0;
+	}
+	return -1;
+}
+
+static int
+scalar_set(int group, oid sub, int mode, netsnmp_variable_list *vb)
+{
+	long v;
+
+	if (group != SG_HIST_CNTL && group != SG_FAIL_CNTL && group != SG_TRAP_CNTL)
+		return mode == MODE_SET_RESERVE1 ? SNMP_ERR_NOTWRITABLE : SNMP_ERR_NOERROR;
+	if (mode == MODE_SET_RESERVE1) {
+		if (group == SG_TRAP_CNTL || (group == SG_HIST_CNTL && sub == 2))
+			return check_int(vb, 1, 2);
+		return check_int(vb, 1, AGENT_TABLE_SIZE_MAX);
+	}
+	if (mode != MODE_SET_COMMIT)
+		return SNMP_ERR_NOERROR;
+	v = *vb->val.integer;
+	switch (group) {
+	case SG_HIST_CNTL:
+		if (sub == 1)
+			st_set_hist_size((uint32_t)v);
+		else if (v == 2)
+			st_checkpoint();
+		break;
+	case SG_FAIL_CNTL:
+		st_set_fail_size((uint32_t)v);
+		break;
+	case SG_TRAP_CNTL:
+		agent_trap_cntl[sub - 1] = (int)v;
+		break;
+	}
+	mark_dirty();
+	return SNMP_ERR_NOERROR;
+}
+
+static int
+scalar_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
+    netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	int group = (int)(intptr_t)reg->my_reg_void;
+
+	(void)handler;
+	for (netsnmp_request_info *req = requests; req; req = req->next) {
+		netsnmp_variable_list *vb = req->requestvb;
+		oid sub;
+		int rc;
+
+		if (req->processed || vb->name_length <= reg->rootoid_len)
+			continue;
+		sub = vb->name[reg->rootoid_len];
+		if (MODE_IS_SET(reqinfo->mode)) {
+			if ((rc = scalar_set(group, sub, reqinfo->mode, vb)) != SNMP_ERR_NOERROR)
+				netsnmp_set_request_error(reqinfo, req, rc);
+		} else if (reqinfo->mode == MODE_GET && scalar_get(group, sub, vb) < 0)
+			netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+static int
+register_scalars(const char *name, int group, const oid *sub, size_t sublen, oid last)
+{
+	oid o[MAX_OID_LEN];
+	netsnmp_handler_registration *reg;
+
+	memcpy(o, fm_root, sizeof(fm_root));
+	memcpy(o + FM_ROOT_LEN, sub, sublen * sizeof(oid));
+	reg = netsnmp_create_handler_registration(name, scalar_handler, o, FM_ROOT_LEN + sublen,
+	    group >= SG_HIST_CNTL ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
+	if (reg == NULL)
+		return -1;
+	reg->my_reg_void = (void *)(intptr_t)group;
+	if (netsnmp_register_scalar_group(reg, 1, last) != SNMPERR_SUCCESS) {
+		log_err("%s: %s: registration failed", __func__, name);
+		return -1;
+	}
+	ag.regs[ag.nregs++] = reg;
+	return 0;
+}
+
+static int
+flowmib_register(void)
+{
+	static const oid level[] = { 1, 1 }, ike_g[] = { 1, 2, 1 }, ipsec_g[] = { 1, 3, 1 },
+	    hist[] = { 1, 4, 1, 1 }, fail[] = { 1, 5, 1, 1 }, traps[] = { 1, 6 };
+
+	if (register_scalars("cipSecLevels", SG_LEVEL, level, 2, 1) < 0 ||
+	    register_scalars("cikeGlobalStats", SG_IKE_GLOBAL, ike_g, 3, FM_IKE_GLOBAL_N) < 0 ||
+	    register_scalars("cipSecGlobalStats", SG_IPSEC_GLOBAL, ipsec_g, 3,
+	    FM_IPSEC_GLOBAL_N) < 0 ||
+	    register_scalars("cipSecHistGlobalCntl", SG_HIST_CNTL, hist, 4, 2) < 0 ||
+	    register_scalars("cipSecFailGlobalCntl", SG_FAIL_CNTL, fail, 4, 1) < 0 ||
+	    register_scalars("cipSecTrapCntl", SG_TRAP_CNTL, traps, 2, AGENT_NTRAPS) < 0)
+		return -1;
+	for (int i = 0; i < FM_T_COUNT; i++)
+		if (register_table(&fm_tables[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---- event loop glue ---- */
+
+static void agent_sync_fds(void);
+
+static void
+agent_fd_cb(int fd, uint32_t events, void *arg)
+{
+	netsnmp_large_fd_set set;
+
+	(void)events;
+	(void)arg;
+	if (!ag.running)
+		return;
+	netsnmp_large_fd_set_init(&set, fd + 1);
+	NETSNMP_LARGE_FD_SET(fd, &set);
+	snmp_read2(&set);
+	netsnmp_large_fd_set_cleanup(&set);
+	netsnmp_check_outstanding_agent_requests();
+	agent_sync_fds();	/* a disconnect closes the socket inside snmp_read2 */
+}
+
+static int
+fd_tracked(int fd)
+{
+	for (int i = 0; i < ag.nfds; i++)
+		if (ag.fds[i] == fd)
+			return i;
+	return -1;
+}
+
+/* Makes the loop watch exactly Net-SNMP's descriptors. A descriptor closed
+ * and reopened under the same number (reconnect) is no longer in epoll: the
+ * MOD fails and it is added again. */
+static void
+agent_sync_fds(void)
+{
+	netsnmp_large_fd_set set;
+	struct timeval tv = { 0, 0 };
+	int n = 0, block = 1;
+
+	netsnmp_large_fd_set_init(&set, FD_SETSIZE);
+	snmp_select_info2(&n, &set, &tv, &block);
+	for (int i = 0; i < ag.nfds; i++) {
+		int fd = ag.fds[i];
+
+		if (fd < n && NETSNMP_LARGE_FD_ISSET(fd, &set))
+			continue;
+		loop_fd_del(fd);
+		ag.fds[i--] = ag.fds[--ag.nfds];
+	}
+	for (int fd = 0; fd < n; fd++) {
+		if (!NETSNMP_LARGE_FD_ISSET(fd, &set))
+			continue;
+		if (fd_tracked(fd) >= 0) {
+			if (loop_fd_mod(fd, EPOLLIN) == 0)
+				continue;
+			loop_fd_del(fd);
+			ag.fds[fd_tracked(fd)] = ag.fds[--ag.nfds];
+		}
+		if (ag.nfds == AGENT_MAXFD || loop_fd_add(fd, EPOLLIN, agent_fd_cb, NULL) < 0) {
+			log_warnx("agent: cannot watch descriptor %d", fd);
+			continue;
+		}
+		ag.fds[ag.nfds++] = fd;
+	}
+	netsnmp_large_fd_set_cleanup(&set);
+}
+
+static int
+agent_prepare(void *arg)
+{
+	netsnmp_large_fd_set set;
+	struct timeval tv = { 0, 0 };
+	int n = 0, block = 1;
+	uint64_t now;
+
+	(void)arg;
+	if (!ag.running)
+		return -1;
+	now = loop_now_ms();
+	if (ag.dirty && now - ag.last_refresh >= AGENT_DIRTY_MS)
+		agent_refresh();
+	/* Both only act on what is due: ping, reconnect, request timeouts. */
+	run_alarms();
+	snmp_timeout();
+	netsnmp_check_outstanding_agent_requests();
+	agent_sync_fds();
+
+	netsnmp_large_fd_set_init(&set, FD_SETSIZE);
+	snmp_select_info2(&n, &set, &tv, &block);
+	netsnmp_large_fd_set_cleanup(&set);
+	if (ag.dirty) {
+		uint64_t left = AGENT_DIRTY_MS - (now - ag.last_refresh);
+
+		if (block || (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000 > left) {
+			tv.tv_sec = left / 1000;
+			tv.tv_usec = (left % 1000) * 1000;
+			block = 0;
+		}
+	}
+	if (block)
+		return -1;
+	return (int)(tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
+}
+
+static int
+log_cb(int major, int minor, void *serverarg, void *clientarg)
+{
+	const struct snmp_log_message *m = serverarg;
+	size_t len;
+	int prio;
+
+	(void)major;
+	(void)minor;
+	(void)clientarg;
+	if (m == NULL || m->msg == NULL)
+		return 0;
+	len = strlen(m->msg);
+	while (len > 0 && (m->msg[len - 1] == '\n' || m->msg[len - 1] == '\r'))
+		len--;
+	prio = m->priority;
+	if (prio < LOG_ERR)
+		prio = LOG_ERR;
+	log_msg(prio, "snmp: %.*s", (int)len, m->msg);
+	return 0;
+}
+
+/* Pings must not hold the loop long when the master hangs. */
+static int
+session_init_cb(int major, int minor, void *serverarg, void *clientarg)
+{
+	netsnmp_session *s = serverarg;
+
+	(void)major;
+	(void)minor;
+	(void)clientarg;
+	if (s != NULL) {
+		s->timeout = ONE_SEC / 3;
+		s->retries = 0;
+	}
+	return 0;
+}
+
+void
+agent_refresh(void)
+{
+	if (fm_refresh() == 0)
+		ag.dirty = 0;
+	ag.last_refresh = loop_now_ms();
+}
+
+static void
+state_event(enum st_event ev, uint32_t index, const void *rec, void *arg)
+{
+	(void)arg;
+	mark_dirty();
+	if (ag.running)
+		agent_trap_event(ev, index, rec);
+}
+
+int
+agent_init(const char *agentx_socket, int ping_interval_s)
+{
+	if (ag.running)
+		return 0;
+	/* No MIB files: every OID is numeric here, and Debian ships no IETF MIBs. */
+	setenv("MIBS", "", 1);
+	setenv("MIBDIRS", "/dev/null", 1);
+	snmp_disable_log();
+	snmp_enable_calllog();
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, log_cb, NULL);
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_SESSION_INIT,
+	    session_init_cb, NULL);
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
+	if (agentx_socket != NULL && agentx_socket[0] != '\0')
+		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET,
+		    agentx_socket);
+	if (init_agent(AGENT_NAME) != 0) {
+		log_err("%s: init_agent failed", __func__);
+		return -1;
+	}
+	/* init_agent resets the ping interval to 15 s for subagents. */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+	    ping_interval_s > 0 ? ping_interval_s : 5);
+
+	fm_init();
+	fm_refresh();
+	ag.nregs = 0;
+	if (flowmib_register() < 0) {
+		snmp_shutdown(AGENT_NAME);
+		return -1;
+	}
+	init_snmp(AGENT_NAME);
+	agent_register_sysor();
+	ag.running = 1;
+	ag.last_refresh = loop_now_ms();
+	if (!ag.prep_added) {
+		if (loop_prepare_add(agent_prepare, NULL) < 0) {
+			log_err("%s: no room for the loop hook", __func__);
+			agent_shutdown();
+			return -1;
+		}
+		ag.prep_added = 1;
+	}
+	if (!ag.subscribed && st_subscribe(state_event, NULL) == 0)
+		ag.subscribed = 1;
+	agent_sync_fds();
+	log_info("agent: AgentX subagent for CISCO-IPSEC-FLOW-MONITOR-MIB started (master %s)",
+	    agentx_socket && agentx_socket[0] ? agentx_socket : "default");
+	return 0;
+}
+
+void
+agent_shutdown(void)
+{
+	if (!ag.running)
+		return;
+	ag.running = 0;
+	agent_unregister_sysor();
+	for (int i = 0; i < ag.nfds; i++)
+		loop_fd_del(ag.fds[i]);
+	ag.nfds = 0;
+	/* The rows belong to flowmib.c: empty the containers before their
+	 * handlers (which own them) go. */
+	for (int i = 0; i < FM_T_COUNT; i++)
+		if (fm_tables[i].c != NULL)
+			CONTAINER_CLEAR(fm_tables[i].c, NULL, NULL);
+	for (int i = 0; i < ag.nregs; i++)
+		netsnmp_unregister_handler(ag.regs[i]);
+	ag.nregs = 0;
+	for (int i = 0; i < FM_T_COUNT; i++)
+		fm_tables[i].c = NULL;
+	snmp_shutdown(AGENT_NAME);
+	shutdown_agent();
+	fm_free();
+	snmp_unregister_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, log_cb, NULL, 1);
+	snmp_unregister_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_SESSION_INIT,
+	    session_init_cb, NULL, 1);
+}

@@ -1,0 +1,32 @@
+/* The AgentX subagent serving CISCO-IPSEC-FLOW-MONITOR-MIB from the state
+ * model, inside ikeflowd's event loop. */
+#ifndef IKEFLOW_AGENT_H
+#define IKEFLOW_AGENT_H
+
+#include <stdint.h>
+
+/* Connects to the master agent at agentx_socket ("unix:/path" or
+ * "tcp:host:port"; NULL = Net-SNMP's default) and registers the MIB. A master
+ * that is not there yet is not an error: the subagent keeps trying every
+ * ping_interval_s seconds (1..5 recommended). 0 / -1. */
+int	agent_init(const char *agentx_socket, int ping_interval_s);
+void	agent_shutdown(void);
+int	agent_running(void);
+/* Rebuilds the tables from the state model. Call it after the kernel counters
+ * were folded in; state changes (tunnels up and down) are picked up by the
+ * agent itself on the next loop iteration. Never called inside a request. */
+void	agent_refresh(void);
+
+/* How SET cikeTunStatus / cipSecTunStatus = destroy(2) tears a tunnel down:
+ * the keying side's handlers, given the cikeTunIndex / cipSecTunIndex.
+ * They return 0 when the teardown was started, -1 otherwise. */
+void	agent_set_destroy_handlers(int (*ike_destroy)(uint32_t),
+	    int (*child_destroy)(uint32_t));
+
+/* The accepted range of cipSecHistTableSize / cipSecFailTableSize. */
+#define AGENT_TABLE_SIZE_MAX	100000
+
+/* `show crypto mib isakmp|ipsec flowmib ...` on the control socket. */
+void	agent_show_register(void);
+
+#endif
