@@ -426,9 +426,14 @@ msg_sane(const struct nlmsghdr *nlh)
 	    (nlh->nlmsg_len & (MNL_ALIGNTO - 1)) == 0;
 }
 
+/* Netlink aligns to 4 bytes only; the kernel structs hold u64s, so they are
+ * copied out before their fields are read. */
 static void
-sa_from_info(const struct xfrm_usersa_info *p, struct xfrm_sa_info *sa)
+sa_from_info(const void *raw, struct xfrm_sa_info *sa)
 {
+	struct xfrm_usersa_info info, *p = &info;
+
+	memcpy(&info, raw, sizeof(info));
 	memset(sa, 0, sizeof(*sa));
 	xfrm_addr_from_kernel(&p->saddr, p->family, &sa->src);
 	xfrm_addr_from_kernel(&p->id.daddr, p->family, &sa->dst);
@@ -494,17 +499,16 @@ xfrm_msg_parse_sa(const struct nlmsghdr *nlh, struct xfrm_sa_info *sa, int *hard
 			return -EBADMSG;
 		sa_from_info(body, sa);
 		break;
-	case XFRM_MSG_EXPIRE: {
-		const struct xfrm_user_expire *ue = body;
-
-		off = sizeof(*ue);
+	case XFRM_MSG_EXPIRE:
+		off = sizeof(struct xfrm_user_expire);
 		if (plen < off)
 			return -EBADMSG;
-		sa_from_info(&ue->state, sa);
+		sa_from_info((const char *)body +
+		    offsetof(struct xfrm_user_expire, state), sa);
 		if (hard != NULL)
-			*hard = ue->hard != 0;
+			*hard = *((const uint8_t *)body +
+			    offsetof(struct xfrm_user_expire, hard)) != 0;
 		break;
-	}
 	case XFRM_MSG_DELSA: {
 		const struct xfrm_usersa_id *id = body;
 
@@ -543,12 +547,12 @@ int
 xfrm_msg_sa_fast(const struct nlmsghdr *nlh, struct ifl_addr *dst, uint32_t *spi,
     uint8_t *proto, struct st_dir_counters *c)
 {
-	const struct xfrm_usersa_info *p;
+	struct xfrm_usersa_info info, *p = &info;
 
 	if (nlh->nlmsg_type != XFRM_MSG_NEWSA || nlh->nlmsg_len < MNL_NLMSG_HDRLEN ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*p))
 		return -EBADMSG;
-	p = mnl_nlmsg_get_payload(nlh);
+	memcpy(&info, mnl_nlmsg_get_payload(nlh), sizeof(info));
 	xfrm_addr_from_kernel(&p->id.daddr, p->family, dst);
 	*spi = ntohl(p->id.spi);
 	*proto = p->id.proto;
@@ -610,7 +614,7 @@ int
 xfrm_msg_parse_policy(const struct nlmsghdr *nlh, struct xfrm_pol_info *pol)
 {
 	size_t plen = mnl_nlmsg_get_payload_len(nlh);
-	const struct xfrm_userpolicy_info *p;
+	struct xfrm_userpolicy_info info, *p = &info;
 	struct pol_attrs a;
 	size_t off;
 
@@ -624,7 +628,7 @@ xfrm_msg_parse_policy(const struct nlmsghdr *nlh, struct xfrm_pol_info *pol)
 		off = sizeof(*p);
 		if (plen < off)
 			return -EBADMSG;
-		p = mnl_nlmsg_get_payload(nlh);
+		memcpy(&info, mnl_nlmsg_get_payload(nlh), sizeof(info));
 		if (mnl_attr_parse(nlh, off, pol_attr_cb, &a) < 0)
 			return -EBADMSG;
 		break;
@@ -643,7 +647,7 @@ xfrm_msg_parse_policy(const struct nlmsghdr *nlh, struct xfrm_pol_info *pol)
 			pol->index = id->index;
 			return 0;
 		}
-		p = mnl_attr_get_payload(a.pol);
+		memcpy(&info, mnl_attr_get_payload(a.pol), sizeof(info));
 		break;
 	}
 	default:
@@ -663,7 +667,7 @@ xfrm_msg_parse_policy(const struct nlmsghdr *nlh, struct xfrm_pol_info *pol)
 int
 xfrm_msg_parse_acquire(const struct nlmsghdr *nlh, struct xfrm_acquire *acq)
 {
-	const struct xfrm_user_acquire *p;
+	struct xfrm_user_acquire ua, *p = &ua;
 	struct pol_attrs a;
 
 	memset(acq, 0, sizeof(*acq));
@@ -671,7 +675,7 @@ xfrm_msg_parse_acquire(const struct nlmsghdr *nlh, struct xfrm_acquire *acq)
 	if (!msg_sane(nlh) || nlh->nlmsg_type != XFRM_MSG_ACQUIRE ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*p))
 		return -EBADMSG;
-	p = mnl_nlmsg_get_payload(nlh);
+	memcpy(&ua, mnl_nlmsg_get_payload(nlh), sizeof(ua));
 	if (mnl_attr_parse(nlh, sizeof(*p), pol_attr_cb, &a) < 0)
 		return -EBADMSG;
 	sel_to_subnets(&p->policy.sel, &acq->src, &acq->dst, &acq->proto,

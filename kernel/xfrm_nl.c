@@ -23,7 +23,7 @@
 #define EV_RCVBUF_MAX	(64 << 20)
 
 struct xfrm_ctx xfrm_ctx;
-uint8_t xfrm_reqbuf[IFL_XFRM_BUFSZ];
+uint8_t xfrm_reqbuf[IFL_XFRM_BUFSZ] __attribute__((aligned(8)));
 static uint8_t rxbuf[IFL_XFRM_BUFSZ];
 static uint8_t evbuf[IFL_XFRM_BUFSZ];
 
