@@ -41,8 +41,9 @@ natd_check(struct ike_sa *sa, const struct ikev2_msg *m)
 	int have_src = 0, have_dst = 0, src_ok = 0, dst_ok = 0;
 	size_t i;
 
-	if (ikev2_natd_hash(sa->spi_i, sa->spi_r, &sa->remote, sa->rport, src) < 0 ||
-	    ikev2_natd_hash(sa->spi_i, sa->spi_r, &sa->local, sa->lport, dst) < 0)
+	/* hashed over the SPIs of that message: a request's SPIr is zero */
+	if (ikev2_natd_hash(m->hdr.ispi, m->hdr.rspi, &sa->remote, sa->rport, src) < 0 ||
+	    ikev2_natd_hash(m->hdr.ispi, m->hdr.rspi, &sa->local, sa->lport, dst) < 0)
 		return;
 	for (i = 0; (p = ikev2_msg_get(m, IKEV2_PL_NOTIFY, i)) != NULL; i++) {
 		if (ikev2_pl_notify(p, &n, &err) < 0 || n.len != IKEV2_NATD_LEN)

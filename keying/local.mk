@@ -86,3 +86,13 @@ tests_unit_test_ikev2_msg_corpus_SOURCES = tests/unit/test_ikev2_msg_corpus.c
 tests_unit_test_ikev2_msg_corpus_CFLAGS = $(unit_cflags)
 tests_unit_test_ikev2_msg_corpus_LDADD = $(unit_ldadd)
 endif
+
+# Against a real strongSwan in two network namespaces (root; skipped otherwise).
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_ikev2_engine_interop
+TESTS += tests/unit/test_ikev2_engine_interop
+tests_unit_test_ikev2_engine_interop_SOURCES = tests/unit/test_ikev2_engine_interop.c \
+	tests/unit/test_ikev2_engine_env.h
+tests_unit_test_ikev2_engine_interop_CFLAGS = $(unit_cflags)
+tests_unit_test_ikev2_engine_interop_LDADD = $(unit_ldadd)
+endif

@@ -190,7 +190,12 @@ run_variant(const struct variant *v)
 	assert_int_equal(side_i.last_sport, 4500);
 	assert_int_equal(side_i.last_dport, 4500);
 	assert_int_equal(side_i.children[0].d.remote_port, 4500);
+	assert_int_equal(side_r.children[0].d.remote_port, 4500);
+	/* no NAT between them, and neither side thinks so */
 	assert_false(side_i.children[0].d.encap);
+	assert_false(side_r.children[0].d.encap);
+	assert_false(ike_row(1)->nat_local || ike_row(1)->nat_remote);
+	assert_false(ike_row(0)->nat_local || ike_row(0)->nat_remote);
 	assert_false(side_i.children[0].d.transport);
 }
 

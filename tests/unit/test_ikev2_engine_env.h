@@ -67,6 +67,9 @@ static struct t_side side_i = { .name = "initiator" }, side_r = { .name = "respo
 static struct t_pkt *queue[T_MAX_PKTS];
 static int nqueue;
 static t_filter_fn filter;
+/* A side's datagrams go here instead of the queue when set (real sockets). */
+static int (*t_send_override)(void *arg, const struct ifl_addr *src, uint16_t sport,
+    const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len);
 static void *filter_arg;
 static char tdir[256];
 
@@ -82,7 +85,7 @@ pkt_is_resp(const uint8_t *p)
 	return (p[19] & IKEV2_FLAG_RESPONSE) != 0;
 }
 
-static int
+static inline int
 t_send(void *arg, const struct ifl_addr *src, uint16_t sport,
     const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len)
 {
@@ -112,7 +115,7 @@ t_send(void *arg, const struct ifl_addr *src, uint16_t sport,
 	return 0;
 }
 
-static int
+static inline int
 t_alloc_spi(void *arg, const struct ifl_addr *peer, const struct ifl_addr *local,
     uint8_t proto, uint32_t reqid, uint32_t *spi)
 {
@@ -126,7 +129,7 @@ t_alloc_spi(void *arg, const struct ifl_addr *peer, const struct ifl_addr *local
 	return 0;
 }
 
-static void
+static inline void
 t_release_spi(void *arg, const struct ifl_addr *peer, const struct ifl_addr *local,
     uint8_t proto, uint32_t spi)
 {
@@ -139,7 +142,7 @@ t_release_spi(void *arg, const struct ifl_addr *peer, const struct ifl_addr *loc
 	s->released++;
 }
 
-static int
+static inline int
 t_install(void *arg, const struct ike_child_sa *c)
 {
 	struct t_side *s = arg;
@@ -165,7 +168,7 @@ t_install(void *arg, const struct ike_child_sa *c)
 	return 0;
 }
 
-static void
+static inline void
 t_remove(void *arg, const struct ike_child_sa *c)
 {
 	struct t_side *s = arg;
@@ -180,7 +183,7 @@ t_remove(void *arg, const struct ike_child_sa *c)
 	fail_msg("%s: removal of unknown child 0x%08x", s->name, c->spi_in);
 }
 
-static int
+static inline int
 t_psk(void *arg, const struct cfg_id *local, const struct cfg_id *remote,
     struct buf *out)
 {
@@ -192,7 +195,7 @@ t_psk(void *arg, const struct cfg_id *local, const struct cfg_id *remote,
 	return buf_put(out, sec->key, sec->keylen);
 }
 
-static const struct cfg_conn *
+static inline const struct cfg_conn *
 t_conn_by_addr(void *arg, const struct ifl_addr *local, const struct ifl_addr *remote)
 {
 	struct t_side *s = arg;
@@ -205,7 +208,7 @@ t_conn_by_addr(void *arg, const struct ifl_addr *local, const struct ifl_addr *r
 	return NULL;
 }
 
-static const struct cfg_conn *
+static inline const struct cfg_conn *
 t_conn_by_id(void *arg, const struct cfg_conn *cur, const struct ifl_addr *local,
     const struct ifl_addr *remote, const struct cfg_id *peer, const struct cfg_id *us)
 {
@@ -222,7 +225,7 @@ t_conn_by_id(void *arg, const struct cfg_conn *cur, const struct ifl_addr *local
 	return NULL;
 }
 
-static const char *
+static inline const char *
 t_put(const char *name, const char *text)
 {
 	static char path[4][512];
@@ -239,7 +242,7 @@ t_put(const char *name, const char *text)
 }
 
 /* Loads a side's configuration and starts its engine. */
-static void
+static inline void
 t_side_up(struct t_side *s, const char *addr, uint32_t spi_base, const char *conf,
     const char *secrets, const struct ike_tuning *tun)
 {
@@ -264,7 +267,7 @@ t_side_up(struct t_side *s, const char *addr, uint32_t spi_base, const char *con
 		assert_non_null(st_conn_set(c->name));
 	memset(&env, 0, sizeof(env));
 	env.arg = s;
-	env.send = t_send;
+	env.send = t_send_override ? t_send_override : t_send;
 	env.alloc_spi = t_alloc_spi;
 	env.release_spi = t_release_spi;
 	env.install_child = t_install;
@@ -276,7 +279,7 @@ t_side_up(struct t_side *s, const char *addr, uint32_t spi_base, const char *con
 	assert_non_null(s->eng);
 }
 
-static void
+static inline void
 t_side_down(struct t_side *s)
 {
 	ikev2_engine_free(s->eng);
@@ -285,14 +288,14 @@ t_side_down(struct t_side *s)
 	s->cfg = NULL;
 }
 
-static struct t_side *
+static inline struct t_side *
 t_peer_of(const struct t_side *s)
 {
 	return s == &side_i ? &side_r : &side_i;
 }
 
 /* Delivers queued datagrams (and what they cause) until none are left. */
-static int
+static inline int
 pump(void)
 {
 	int n = 0;
@@ -318,7 +321,7 @@ pump(void)
 }
 
 /* Runs the loop (timers) and the network for about ms milliseconds. */
-static void
+static inline void
 run_for(int ms)
 {
 	uint64_t end = loop_now_ms() + (uint64_t)ms;
@@ -330,14 +333,14 @@ run_for(int ms)
 	} while (loop_now_ms() < end);
 }
 
-static void
+static inline void
 drain(void)
 {
 	while (nqueue > 0)
 		free(queue[--nqueue]);
 }
 
-static int
+static inline int
 t_setup(void **state)
 {
 	(void)state;
@@ -350,7 +353,7 @@ t_setup(void **state)
 	return 0;
 }
 
-static int
+static inline int
 t_teardown(void **state)
 {
 	char cmd[300];
@@ -369,7 +372,7 @@ t_teardown(void **state)
 }
 
 /* The state model's IKE SA row of a side (initiator flag tells them apart). */
-static const struct st_ike *
+static inline const struct st_ike *
 ike_row(int initiator)
 {
 	const struct st_ike *ike;
@@ -380,7 +383,7 @@ ike_row(int initiator)
 	return NULL;
 }
 
-static int
+static inline int
 count_ike_fails(enum st_ike_fail reason)
 {
 	const struct st_ike_failrec *f;
@@ -392,7 +395,7 @@ count_ike_fails(enum st_ike_fail reason)
 	return n;
 }
 
-static int
+static inline int
 count_ipsec_fails(enum st_ipsec_fail reason)
 {
 	const struct st_ipsec_failrec *f;
@@ -404,7 +407,7 @@ count_ipsec_fails(enum st_ipsec_fail reason)
 	return n;
 }
 
-static int
+static inline int
 live_children(const struct t_side *s)
 {
 	int n = 0;
