@@ -8,6 +8,11 @@
  * directory) and one line to the list below. Order matters: a module's
  * dependencies come before it, since shutdown runs in reverse. */
 
+extern const struct daemon_module xfrm_module;
+extern const struct daemon_module ike_module;
+
 const struct daemon_module *const daemon_modules[] = {
+	&xfrm_module,
+	&ike_module,
 	NULL
 };

@@ -1,0 +1,271 @@
+/* The daemon's struct ike_env: what the IKE engines may do to the outside
+ * world. Datagrams go out through ike_socket.c; SPIs, SAs and policies go
+ * into the kernel through kernel/xfrm.h, the way charon's kernel-netlink
+ * does it (inbound SA = UPDSA of the larval SPI, outbound = NEWSA, then out
+ * and in + fwd policies with the tunnel template and the reqid). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "daemon/daemon.h"
+#include "daemon/ike_daemon.h"
+#include "kernel/xfrm.h"
+#include "state/state.h"
+
+static int
+env_send(void *arg, const struct ifl_addr *src, uint16_t sport,
+    const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len)
+{
+	(void)arg;
+	return ike_socket_send(src, sport, dst, dport, pkt, len);
+}
+
+static int
+env_alloc_spi(void *arg, const struct ifl_addr *peer, const struct ifl_addr *local,
+    uint8_t proto, uint32_t reqid, uint32_t *spi)
+{
+	(void)arg;
+	return xfrm_spi_alloc(peer, local, proto, reqid, spi) < 0 ? -1 : 0;
+}
+
+static void
+env_release_spi(void *arg, const struct ifl_addr *peer, const struct ifl_addr *local,
+    uint8_t proto, uint32_t spi)
+{
+	(void)arg;
+	xfrm_spi_release(peer, local, proto, spi);
+}
+
+void
+ike_ts_subnet(const struct ikev2_ts *ts, struct ifl_subnet *out)
+{
+	size_t i, len = addr_len(&ts->start);
+	uint8_t plen = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->addr = ts->start;
+	if (len == 0 || ts->end.family != ts->start.family)
+		return;
+	/* the longest common prefix of start and end */
+	for (i = 0; i < len * 8; i++) {
+		uint8_t m = (uint8_t)(0x80 >> (i % 8));
+
+		if ((ts->start.u.raw[i / 8] & m) != (ts->end.u.raw[i / 8] & m))
+			break;
+		plen++;
+	}
+	out->plen = plen;
+	for (i = plen; i < len * 8; i++)
+		out->addr.u.raw[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+}
+
+static uint16_t
+ts_port(const struct ikev2_ts *ts)
+{
+	return ts->sport == ts->eport ? ts->sport : 0;
+}
+
+/* The policy of one selector pair in one direction. */
+static void
+pol_fill(const struct ike_child_sa *c, size_t i, size_t j, enum xfrm_pol_dir dir,
+    struct xfrm_pol_cfg *p)
+{
+	const struct ikev2_ts *l = &c->ts_local[i], *r = &c->ts_remote[j];
+	int out = dir == IFL_XFRM_OUT;
+
+	memset(p, 0, sizeof(*p));
+	ike_ts_subnet(out ? l : r, &p->src);
+	ike_ts_subnet(out ? r : l, &p->dst);
+	p->proto = l->proto ? l->proto : r->proto;
+	p->sport = ts_port(out ? l : r);
+	p->dport = ts_port(out ? r : l);
+	p->dir = dir;
+	p->transport = c->transport;
+	if (!c->transport) {
+		p->tmpl_src = out ? c->local : c->remote;
+		p->tmpl_dst = out ? c->remote : c->local;
+	}
+	p->tmpl_proto = c->proto;
+	p->reqid = c->reqid;
+}
+
+static int
+pair_ok(const struct ike_child_sa *c, size_t i, size_t j)
+{
+	return c->ts_local[i].start.family == c->ts_remote[j].start.family;
+}
+
+static const enum xfrm_pol_dir pol_dirs[] = { IFL_XFRM_OUT, IFL_XFRM_IN, IFL_XFRM_FWD };
+
+/* Removes the policies of pairs [0, upto) (all when upto = n); the out
+ * policy of a routed connection goes back to being its trap. */
+static void
+policies_remove(const struct ike_child_sa *c, size_t upto)
+{
+	struct ike_conn *ic = ike_conns_by_name(c->conn);
+	struct xfrm_pol_cfg p;
+	size_t i, j, k, n = 0;
+
+	for (i = 0; i < c->nts_local; i++)
+		for (j = 0; j < c->nts_remote; j++) {
+			if (!pair_ok(c, i, j) || n++ >= upto)
+				continue;
+			for (k = 0; k < 3; k++) {
+				pol_fill(c, i, j, pol_dirs[k], &p);
+				if (pol_dirs[k] == IFL_XFRM_OUT && ic && ic->trapped &&
+				    !c->transport &&
+				    ike_conn_trap_covers(ic, &p.src, &p.dst)) {
+					ike_conn_trap(ic);
+					continue;
+				}
+				xfrm_policy_del(&p);
+			}
+		}
+}
+
+static void
+sa_fill(const struct ike_child_sa *c, int in, struct xfrm_sa_cfg *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->src = in ? c->remote : c->local;
+	s->dst = in ? c->local : c->remote;
+	s->spi = in ? c->spi_in : c->spi_out;
+	s->proto = c->proto;
+	s->dir = in ? ST_SA_IN : ST_SA_OUT;
+	s->transport = c->transport;
+	s->reqid = c->reqid;
+	s->encr = c->encr;
+	s->encr_keylen = c->encr_keylen;
+	s->integ = c->integ;
+	s->encr_key = in ? c->encr_in : c->encr_out;
+	s->encr_key_len = c->encr_len;
+	s->integ_key = in ? c->integ_in : c->integ_out;
+	s->integ_key_len = c->integ ? c->integ_len : 0;
+	s->esn = c->esn;
+	s->soft_sec = c->life.soft_sec;
+	s->hard_sec = c->life.hard_sec;
+	s->soft_bytes = c->life.soft_bytes;
+	s->hard_bytes = c->life.hard_bytes;
+	s->soft_packets = c->life.soft_packets;
+	s->hard_packets = c->life.hard_packets;
+	if (c->encap) {
+		s->encap = 1;
+		s->encap_sport = in ? c->remote_port : c->local_port;
+		s->encap_dport = in ? c->local_port : c->remote_port;
+	}
+}
+
+static int
+env_install_child(void *arg, const struct ike_child_sa *c)
+{
+	struct xfrm_sa_cfg s;
+	struct xfrm_pol_cfg p;
+	char peer[ADDR_STRLEN];
+	size_t i, j, k, n = 0;
+	int in_done = 0;
+
+	(void)arg;
+	addr_str(&c->remote, peer, sizeof(peer));
+	sa_fill(c, 1, &s);
+	if (xfrm_sa_update(&s) < 0)
+		goto fail;
+	in_done = 1;
+	sa_fill(c, 0, &s);
+	if (xfrm_sa_add(&s) < 0)
+		goto fail;
+	for (i = 0; i < c->nts_local; i++)
+		for (j = 0; j < c->nts_remote; j++) {
+			if (!pair_ok(c, i, j))
+				continue;
+			for (k = 0; k < 3; k++) {
+				pol_fill(c, i, j, pol_dirs[k], &p);
+				if (xfrm_policy_update(&p) < 0) {
+					/* what is in goes, with the out SA */
+					policies_remove(c, n + 1);
+					xfrm_sa_del(&c->local, &c->remote, c->proto, c->spi_out);
+					goto fail;
+				}
+			}
+			n++;
+		}
+	return 0;
+fail:
+	if (in_done)
+		xfrm_sa_del(&c->remote, &c->local, c->proto, c->spi_in);
+	log_err("IKE:%s: child SA with %s (SPI in 0x%08x out 0x%08x) not installed",
+	    c->conn, peer, c->spi_in, c->spi_out);
+	return -1;
+}
+
+/* Another live child of the same connection shares the policies. */
+static int
+policies_shared(const struct ike_child_sa *c)
+{
+	const struct st_child *ch;
+
+	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index))
+		if (ch->index != c->child_index && ch->reqid == c->reqid &&
+		    strcmp(ch->conn, c->conn) == 0 && ch->nsa > 0)
+			return 1;
+	return 0;
+}
+
+static void
+env_remove_child(void *arg, const struct ike_child_sa *c)
+{
+	struct xfrm_sa_info info;
+
+	(void)arg;
+	/* fresh final counters into the state model before the row ends */
+	xfrm_sa_query(&c->local, c->proto, c->spi_in, &info);
+	xfrm_sa_query(&c->remote, c->proto, c->spi_out, &info);
+	xfrm_sa_del(&c->remote, &c->local, c->proto, c->spi_in);
+	xfrm_sa_del(&c->local, &c->remote, c->proto, c->spi_out);
+	if (!policies_shared(c))
+		policies_remove(c, (size_t)-1);
+}
+
+static int
+env_psk(void *arg, const struct cfg_id *local, const struct cfg_id *remote,
+    struct buf *out)
+{
+	const struct ifl_config *cfg = daemon_config();
+	const struct cfg_secret *s;
+
+	(void)arg;
+	if (cfg == NULL || (s = config_psk_lookup(cfg, local, remote)) == NULL)
+		return -1;
+	return buf_put(out, s->key, s->keylen);
+}
+
+static const struct cfg_conn *
+env_conn_by_addr(void *arg, const struct ifl_addr *local, const struct ifl_addr *remote)
+{
+	(void)arg;
+	return ike_conns_match_addr(ike_conns_list(), local, remote);
+}
+
+static const struct cfg_conn *
+env_conn_by_id(void *arg, const struct cfg_conn *cur, const struct ifl_addr *local,
+    const struct ifl_addr *remote, const struct cfg_id *peer, const struct cfg_id *us)
+{
+	(void)arg;
+	return ike_conns_match_id(ike_conns_list(), cur, local, remote, peer, us);
+}
+
+void
+ike_env_daemon(struct ike_env *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->send = env_send;
+	env->alloc_spi = env_alloc_spi;
+	env->release_spi = env_release_spi;
+	env->install_child = env_install_child;
+	env->remove_child = env_remove_child;
+	env->psk = env_psk;
+	env->conn_by_addr = env_conn_by_addr;
+	env->conn_by_id = env_conn_by_id;
+}

@@ -1,0 +1,353 @@
+/* The IKE module of ikeflowd: the IKEv2 engine on the UDP sockets, and the
+ * connection lifecycle around it. At start and on reload: auto=start
+ * connections are initiated, auto=route ones get trap policies (an ACQUIRE
+ * for one initiates it), auto=add ones wait for the peer or `up NAME`.
+ * Kernel events end children the kernel ended: a hard expiry or an SA
+ * deleted by someone else makes the engine delete the child with the peer
+ * (the XFRM module has already folded the final counters). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "config/config.h"
+#include "daemon/daemon.h"
+#include "daemon/ike_daemon.h"
+#include "keying/ikev2_exchange.h"
+#include "kernel/xfrm.h"
+#include "state/state.h"
+
+/* strongSwan's reqids start at 1; ours stay out of the way of other daemons. */
+#define IKE_REQID_BASE	0x1000
+
+static struct ikev2_engine *engine;
+static struct ike_conn *retired;
+static uint32_t next_reqid = IKE_REQID_BASE;
+
+static int
+is_local(const struct ifl_addr *a, void *arg)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd, r;
+
+	(void)arg;
+	if (a->family == 0 || addr_to_sockaddr(a, 0, &ss, &sl) < 0)
+		return 0;
+	if ((fd = socket(a->family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return 0;
+	/* only an address of this host can be bound */
+	r = bind(fd, (struct sockaddr *)&ss, sl) == 0;
+	close(fd);
+	return r;
+}
+
+static void
+on_datagram(const struct ifl_addr *src, uint16_t sport, const struct ifl_addr *dst,
+    uint16_t dport, const uint8_t *pkt, size_t len, void *arg)
+{
+	(void)arg;
+	if (engine)
+		ikev2_input(engine, src, sport, dst, dport, pkt, len);
+}
+
+/* An IKE SA of the connection is being set up, or one is up with children:
+ * traffic needs no new negotiation. */
+static int
+conn_busy(const char *name)
+{
+	const struct st_ike *ike;
+
+	for (ike = st_ike_next(0); ike; ike = st_ike_next(ike->index)) {
+		if (strcmp(ike->conn, name) != 0)
+			continue;
+		if (ike->state == ST_IKE_CONNECTING || ike->state == ST_IKE_DELETING ||
+		    st_child_count_for_ike(ike->index) > 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+conn_start(struct ike_conn *ic, const char *why)
+{
+	char peer[ADDR_STRLEN];
+
+	if (ic->c.ike_version != 2) {
+		log_warnx("IKE:%s: IKEv%d is not supported yet", ic->c.name,
+		    ic->c.ike_version);
+		return -1;
+	}
+	log_info("IKE:%s: initiating with %s (%s)", ic->c.name,
+	    addr_str(&ic->c.right.addr, peer, sizeof(peer)), why);
+	return ikev2_initiate(engine, &ic->c);
+}
+
+static void
+on_acquire(const struct xfrm_acquire *acq, void *arg)
+{
+	struct ike_conn *ic = ike_conns_by_reqid(acq->reqid);
+	char s[ADDR_STRLEN], d[ADDR_STRLEN];
+
+	(void)arg;
+	addr_str(&acq->pkt_src, s, sizeof(s));
+	addr_str(&acq->pkt_dst, d, sizeof(d));
+	if (ic == NULL || !ic->trapped) {
+		log_info("IKE: ACQUIRE for %s -> %s (reqid %u): not a routed "
+		    "connection of ours", s, d, acq->reqid);
+		return;
+	}
+	if (conn_busy(ic->c.name)) {
+		log_debug("IKE:%s: ACQUIRE for %s -> %s while negotiating", ic->c.name,
+		    s, d);
+		return;
+	}
+	if (acq->pkt_src.family)
+		log_info("IKE:%s: traffic %s -> %s triggers the connection",
+		    ic->c.name, s, d);
+	conn_start(ic, "ACQUIRE");
+}
+
+static const struct st_child *
+child_of(const struct xfrm_sa_info *sa, enum st_sa_dir *dir)
+{
+	const struct st_child *ch;
+
+	if ((ch = st_child_by_spi(sa->spi, ST_SA_IN)) != NULL) {
+		*dir = ST_SA_IN;
+		return ch;
+	}
+	*dir = ST_SA_OUT;
+	return st_child_by_spi(sa->spi, ST_SA_OUT);
+}
+
+static void
+on_expire(const struct xfrm_sa_info *sa, int hard, void *arg)
+{
+	const struct st_child *ch;
+	enum st_sa_dir dir;
+	char peer[ADDR_STRLEN];
+
+	(void)arg;
+	if ((ch = child_of(sa, &dir)) == NULL)
+		return;
+	addr_str(&ch->remote, peer, sizeof(peer));
+	if (!hard) {
+		/* rekeying comes with CREATE_CHILD_SA; the hard expiry ends it */
+		log_notice("IKE:%s: child SA %08x (%s) with %s reached its soft "
+		    "lifetime; not rekeyed", ch->conn, sa->spi,
+		    dir == ST_SA_IN ? "in" : "out", peer);
+		return;
+	}
+	log_notice("IKE:%s: child SA %08x (%s) with %s expired: deleting the child",
+	    ch->conn, sa->spi, dir == ST_SA_IN ? "in" : "out", peer);
+	ikev2_child_expired(engine, sa->spi, 1);
+}
+
+static void
+on_sa_deleted(const struct xfrm_sa_info *sa, void *arg)
+{
+	const struct st_child *ch;
+	enum st_sa_dir dir;
+	char peer[ADDR_STRLEN];
+
+	(void)arg;
+	/* our own deletes end the child's row first: only others' get here */
+	if ((ch = child_of(sa, &dir)) == NULL)
+		return;
+	addr_str(&ch->remote, peer, sizeof(peer));
+	log_notice("IKE:%s: child SA %08x (%s) with %s deleted from the kernel by "
+	    "another process: deleting the child", ch->conn, sa->spi,
+	    dir == ST_SA_IN ? "in" : "out", peer);
+	ikev2_child_expired(engine, sa->spi, 1);
+}
+
+static void
+tuning_from(const struct ifl_config *cfg, struct ike_tuning *t)
+{
+	ike_tuning_defaults(t);
+	t->retrans_timeout = cfg->daemon.retransmit_timeout;
+	t->retrans_base = cfg->daemon.retransmit_base;
+	t->retrans_tries = cfg->daemon.retransmit_tries;
+	t->half_open_timeout = cfg->daemon.half_open_timeout;
+	t->ike_port = cfg->daemon.ike_port;
+	t->natt_port = cfg->daemon.natt_port;
+	t->initial_contact = cfg->setup.uniqueids != 4;
+}
+
+/* Puts `list` in force: conns of `old` that are not reused either leave
+ * (removed from the configuration: their SAs are deleted) or retire
+ * (changed: SAs keep the old copy until they end). */
+static void
+conns_apply(struct ike_conn *list, struct ike_conn *old)
+{
+	struct ike_conn *ic, *o, **pp, *next;
+
+	for (ic = list; ic; ic = ic->next) {
+		for (o = old; o; o = o->next)
+			if (!o->retired && strcmp(o->c.name, ic->c.name) == 0)
+				break;
+		if (o && ike_conn_same(&o->c, &ic->c)) {
+			o->retired = 2;
+			ic->reuse = o;
+		}
+	}
+	ike_conns_set(list);
+	for (o = old; o; o = next) {
+		next = o->next;
+		if (o->retired == 2)
+			continue;
+		if (o->trapped)
+			ike_conn_untrap(o);
+		if (ike_conns_by_name(o->c.name) == NULL) {
+			log_info("IKE:%s: removed from the configuration", o->c.name);
+			ikev2_conn_gone(engine, &o->c);
+			free(o);
+		} else {
+			log_info("IKE:%s: changed; its SAs keep the old settings",
+			    o->c.name);
+			o->retired = 1;
+			o->next = retired;
+			retired = o;
+		}
+	}
+	/* unchanged: the engine keeps pointing at the old copy */
+	for (pp = &list; (ic = *pp) != NULL; pp = &(*pp)->next) {
+		if ((o = ic->reuse) == NULL)
+			continue;
+		o->next = ic->next;
+		o->reuse = NULL;
+		*pp = o;
+		free(ic);
+	}
+	ike_conns_set(list);
+	for (ic = list; ic; ic = ic->next) {
+		int reused = ic->retired == 2;
+
+		ic->retired = 0;
+		if (ic->c.auto_mode == CFG_AUTO_ROUTE && !ic->trapped)
+			ike_conn_trap(ic);
+		else if (ic->c.auto_mode == CFG_AUTO_START && !reused &&
+		    !conn_busy(ic->c.name))
+			conn_start(ic, "auto=start");
+	}
+}
+
+static int
+ike_init(const struct ifl_config *cfg)
+{
+	struct xfrm_handlers h;
+	struct ike_tuning t;
+	struct ike_env env;
+	struct ike_conn *list;
+
+	tuning_from(cfg, &t);
+	ike_env_daemon(&env);
+	if ((engine = ikev2_engine_new(&env, &t)) == NULL)
+		return -1;
+	if (ike_socket_open(t.ike_port, t.natt_port, 1, on_datagram, NULL) < 0)
+		goto fail;
+	memset(&h, 0, sizeof(h));
+	h.on_acquire = on_acquire;
+	h.on_expire = on_expire;
+	h.on_sa_deleted = on_sa_deleted;
+	xfrm_set_handlers(&h);
+	if (ike_ctl_register() < 0 ||
+	    ike_conns_build(cfg, is_local, NULL, &next_reqid, &list) < 0)
+		goto fail;
+	conns_apply(list, NULL);
+	return 0;
+fail:
+	ike_socket_close();
+	ikev2_engine_free(engine);
+	engine = NULL;
+	return -1;
+}
+
+static int
+ike_reload(const struct ifl_config *old, const struct ifl_config *cfg)
+{
+	struct ike_conn *list;
+
+	if (old->daemon.ike_port != cfg->daemon.ike_port ||
+	    old->daemon.natt_port != cfg->daemon.natt_port)
+		log_warnx("IKE: ike_port and natt_port changes take effect at the "
+		    "next restart");
+	if (ike_conns_build(cfg, is_local, ike_conns_list(), &next_reqid, &list) < 0)
+		return -1;
+	conns_apply(list, ike_conns_list());
+	return 0;
+}
+
+static void
+ike_shutdown(void)
+{
+	struct ike_conn *ic;
+	struct xfrm_handlers h;
+
+	memset(&h, 0, sizeof(h));
+	xfrm_set_handlers(&h);
+	/* peers hear of it once; nobody waits for their answers */
+	for (ic = ike_conns_list(); ic; ic = ic->next)
+		ikev2_conn_gone(engine, &ic->c);
+	for (ic = retired; ic; ic = ic->next)
+		ikev2_conn_gone(engine, &ic->c);
+	ikev2_engine_free(engine);
+	engine = NULL;
+	for (ic = ike_conns_list(); ic; ic = ic->next)
+		if (ic->trapped)
+			ike_conn_untrap(ic);
+	ike_socket_close();
+	ike_conns_free(ike_conns_list());
+	ike_conns_set(NULL);
+	ike_conns_free(retired);
+	retired = NULL;
+}
+
+int
+ike_conns_up(const char *name, char *msg, size_t len)
+{
+	struct ike_conn *ic = ike_conns_by_name(name);
+	char peer[ADDR_STRLEN];
+
+	if (engine == NULL || ic == NULL) {
+		snprintf(msg, len, "no connection named '%s'", name);
+		return -1;
+	}
+	if (ic->c.right.addr.family == 0) {
+		snprintf(msg, len, "connection '%s' has no peer address to initiate to",
+		    name);
+		return -1;
+	}
+	if (conn_start(ic, "operator") < 0) {
+		snprintf(msg, len, "initiating '%s' failed (see the log)", name);
+		return -1;
+	}
+	snprintf(msg, len, "initiating IKEv2 SA '%s' to %s", name,
+	    addr_str(&ic->c.right.addr, peer, sizeof(peer)));
+	return 0;
+}
+
+int
+ike_conns_down(const char *name, char *msg, size_t len)
+{
+	int n;
+
+	if (engine == NULL || (n = ikev2_terminate(engine, name)) == 0) {
+		snprintf(msg, len, "no IKE SA named '%s' found", name);
+		return -1;
+	}
+	snprintf(msg, len, "deleting %d IKE SA%s of '%s'", n, n == 1 ? "" : "s", name);
+	return 0;
+}
+
+const struct daemon_module ike_module = {
+	.name = "ike",
+	.init = ike_init,
+	.reload = ike_reload,
+	.shutdown = ike_shutdown,
+};

@@ -1,0 +1,101 @@
+/* The kernel interface as an ikeflowd module: XFRM sockets with the SPI
+ * range of ikeflowd.conf, the counter refresh (dump-and-fold into the state
+ * model, then the SNMP agent's caches), and at shutdown the removal of
+ * exactly what this daemon installed. */
+#include "config.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/loop.h"
+#include "config/config.h"
+#include "daemon/daemon.h"
+#include "kernel/xfrm.h"
+
+/* The SNMP agent refreshes its caches after every counter fold, when it is
+ * linked in (agent/agent.h). */
+extern void agent_refresh(void) __attribute__((weak));
+
+static struct loop_timer *refresh_timer;
+static uint32_t refresh_ms;
+static void (*refresh_hook)(void *);
+static void *refresh_hook_arg;
+
+/* Another consumer of fresh counters (called after each fold). */
+void	xfrm_module_on_refresh(void (*fn)(void *), void *arg);
+
+void
+xfrm_module_on_refresh(void (*fn)(void *), void *arg)
+{
+	refresh_hook = fn;
+	refresh_hook_arg = arg;
+}
+
+static void
+on_refresh(void *arg)
+{
+	(void)arg;
+	xfrm_refresh_now();
+	if (agent_refresh)
+		agent_refresh();
+	if (refresh_hook)
+		refresh_hook(refresh_hook_arg);
+	loop_timer_set(refresh_timer, refresh_ms);
+}
+
+static int
+xfrm_module_init(const struct ifl_config *cfg)
+{
+	struct xfrm_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.spi_min = cfg->daemon.spi_min;
+	o.spi_max = cfg->daemon.spi_max;
+	/* the refresh runs here, so that the agent follows each fold */
+	o.no_timer = 1;
+	refresh_ms = cfg->daemon.refresh_interval ? cfg->daemon.refresh_interval :
+	    IFL_XFRM_REFRESH_MS;
+	if (xfrm_init(&o) < 0) {
+		log_err("xfrm: the kernel's IPsec interface is not available");
+		return -1;
+	}
+	if ((refresh_timer = loop_timer_new(on_refresh, NULL)) == NULL) {
+		xfrm_shutdown();
+		return -1;
+	}
+	loop_timer_set(refresh_timer, refresh_ms);
+	return 0;
+}
+
+static int
+xfrm_module_reload(const struct ifl_config *old, const struct ifl_config *cfg)
+{
+	if (old->daemon.spi_min != cfg->daemon.spi_min ||
+	    old->daemon.spi_max != cfg->daemon.spi_max)
+		log_warnx("xfrm: spi_min/spi_max changes take effect at the next restart");
+	if (cfg->daemon.refresh_interval != refresh_ms && cfg->daemon.refresh_interval) {
+		refresh_ms = cfg->daemon.refresh_interval;
+		loop_timer_set(refresh_timer, refresh_ms);
+	}
+	return 0;
+}
+
+static void
+xfrm_module_shutdown(void)
+{
+	int r;
+
+	loop_timer_free(refresh_timer);
+	refresh_timer = NULL;
+	if ((r = xfrm_flush_installed()) < 0)
+		log_err("xfrm: some SAs or policies of ours stay in the kernel");
+	xfrm_shutdown();
+}
+
+const struct daemon_module xfrm_module = {
+	.name = "xfrm",
+	.init = xfrm_module_init,
+	.reload = xfrm_module_reload,
+	.shutdown = xfrm_module_shutdown,
+};

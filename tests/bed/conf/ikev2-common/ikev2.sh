@@ -1,0 +1,81 @@
+# Shared by the ikev2-* scenarios (sourced after lib.sh): gw1 runs strongSwan
+# as the seed's Cisco IOS router (conf/ikev2-ios), gw2 runs ikeflowd with
+# the seed's strongSwan configuration (conf/seed-ikev2), h1 and h2 are the
+# protected subnets' hosts.
+
+SEED=$SRCDIR/tests/bed/conf/seed-ikev2
+IOS=$SRCDIR/tests/bed/conf/ikev2-ios
+IKF=$SRCDIR/tests/bed/conf/ikev2-ikeflowd
+
+# ikev2_ikeflowd [IPSEC_CONF [IKEFLOWD_CONF]]: ikeflowd on gw2.
+ikev2_ikeflowd()
+{
+	# git keeps no 0600 mode: the secrets file gets it here
+	install -m 0600 "$SEED/ipsec.secrets" "$W/gw2-ipsec.secrets" &&
+	start_ikeflowd gw2 gw2 -c "${2:-$IKF/ikeflowd.conf}" \
+	    --ipsec-conf "${1:-$SEED/ipsec.conf}" --ipsec-secrets "$W/gw2-ipsec.secrets"
+}
+
+# ikev2_ios [IPSEC_CONF [SECRETS]]: strongSwan on gw1 as the IOS router.
+ikev2_ios()
+{
+	start_strongswan gw1 gw1 "${1:-$IOS/ipsec.conf}" "${2:-$IOS/ipsec.secrets}"
+}
+
+ikev2_swan_installed()
+{
+	swan gw1 gw1 status strongswan | grep -q INSTALLED
+}
+
+# ikeflowd shows an IPsec SA pair (the child is installed).
+ikev2_ikf_installed()
+{
+	ctl gw2 gw2 show crypto ipsec sa | grep -q 'spi: 0x'
+}
+
+ikev2_sa_count()	# NS
+{
+	ip -n "$1" xfrm state | grep -c '^src '
+}
+
+# Packet counts of the SAs in NS's kernel, as "N M" (ip -s xfrm state order).
+ikev2_kernel_pkts()
+{
+	ip -n "$1" -s xfrm state | awk '/lifetime current:/ { getline;
+	    sub(/\(packets\).*/, ""); sub(/.*, */, ""); printf "%s%s", sep, $0; sep = " " }'
+}
+
+# "#pkts encaps: E, #pkts decaps: D" from ikeflowd's show crypto ipsec sa.
+ikev2_ikf_pkts()
+{
+	ctl gw2 gw2 show crypto ipsec sa | awk '
+	    /#pkts encaps:/ { sub(/,.*/, "", $3); e = $3 }
+	    /#pkts decaps:/ { sub(/,.*/, "", $3); d = $3 }
+	    END { printf "%s %s", e, d }'
+}
+
+ikev2_ikf_has_100()
+{
+	[ "$(ikev2_ikf_pkts)" = "100 100" ]
+}
+
+# Tunnel up, 100 pings h1 -> h2, 100 packets each way on both gateways,
+# through the kernel and through both daemons' views.
+ikev2_ping_and_count()
+{
+	check ping-100 ip netns exec h1 ping -q -c 100 -i 0.01 -W 2 203.0.113.10
+	check_eq gw1-kernel-pkts "100 100" "$(ikev2_kernel_pkts gw1)"
+	check_eq gw2-kernel-pkts "100 100" "$(ikev2_kernel_pkts gw2)"
+	swan gw1 gw1 statusall >"$W/gw1-statusall.txt" 2>&1
+	check swan-statusall-bytes grep -Eq \
+	    'strongswan\{[0-9]+\}:.* bytes_i \(100 pkts.* bytes_o \(100 pkts' \
+	    "$W/gw1-statusall.txt"
+	check ikf-100-each-way wait_for 5 ikev2_ikf_has_100
+	ctl gw2 gw2 show crypto ipsec sa >"$W/gw2-show-ipsec-sa.txt" 2>&1
+	ctl gw2 gw2 show crypto session detail >"$W/gw2-show-session.txt" 2>&1
+	check ikf-encaps-100 grep -q '#pkts encaps: 100,' "$W/gw2-show-ipsec-sa.txt"
+	check ikf-decaps-100 grep -q '#pkts decaps: 100,' "$W/gw2-show-ipsec-sa.txt"
+	check ikf-session-up grep -q 'Session status: UP-ACTIVE' "$W/gw2-show-session.txt"
+	check ikf-session-dec grep -q "#pkts dec'ed 100 " "$W/gw2-show-session.txt"
+	check ikf-session-enc grep -q "#pkts enc'ed 100 " "$W/gw2-show-session.txt"
+}
