@@ -779,6 +779,101 @@ test_conn_lifecycle_hooks(void **state)
 	assert_int_equal(st_ike_active_count(), 0);
 }
 
+/* Keeps a copy of every datagram that passes. */
+struct capture {
+	int	n;
+	size_t	len[16];
+	uint8_t	data[16][2048];
+	const struct t_side *from[16];
+};
+
+static enum t_verdict
+capture_all(const struct t_side *from, const uint8_t *p, size_t len, void *arg)
+{
+	struct capture *c = arg;
+
+	if (c->n < 16 && len <= sizeof(c->data[0])) {
+		memcpy(c->data[c->n], p, len);
+		c->len[c->n] = len;
+		c->from[c->n++] = from;
+	}
+	return T_PASS;
+}
+
+static uint32_t
+xorshift(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+static void
+test_mutated_messages(void **state)
+{
+	static struct capture cap;
+	struct ikev2_engine_stats st;
+	uint8_t m[2048];
+	uint32_t seed = 0x1fee1bad;
+	int i, k, round;
+
+	(void)state;
+	memset(&cap, 0, sizeof(cap));
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	filter = capture_all;
+	filter_arg = &cap;
+	initiate();
+	pump();
+	assert_int_equal(ikev2_liveness(side_i.eng, ike_row(1)->index), 0);
+	pump();
+	assert_true(ikev2_terminate(side_r.eng, "ciscoios") == 1);
+	pump();
+	filter = NULL;
+	assert_int_equal(cap.n, 8);
+	/* every message of the exchange, damaged, to both kinds of receiver:
+	 * a fresh responder and an initiator in the middle of a negotiation */
+	for (round = 0; round < 2; round++) {
+		if (round == 1) {
+			initiate();
+			assert_int_equal(nqueue, 1);
+		}
+		for (i = 0; i < cap.n; i++)
+			for (k = 0; k < 200; k++) {
+				size_t len = cap.len[i], pos;
+				struct t_side *to = cap.from[i] == &side_i ? &side_r : &side_i;
+
+				memcpy(m, cap.data[i], len);
+				switch (xorshift(&seed) % 4) {
+				case 0:		/* one byte anywhere */
+					m[xorshift(&seed) % len] ^= (uint8_t)(1 + xorshift(&seed) % 255);
+					break;
+				case 1:		/* truncated (lengths then lie) */
+					len = 28 + xorshift(&seed) % (len - 28);
+					break;
+				case 2:		/* a payload header's length */
+					pos = 28 + xorshift(&seed) % (len - 28);
+					m[pos] = (uint8_t)xorshift(&seed);
+					break;
+				default:	/* a burst of bytes */
+					pos = xorshift(&seed) % len;
+					for (size_t j = pos; j < len && j < pos + 8; j++)
+						m[j] = (uint8_t)xorshift(&seed);
+				}
+				ikev2_input(to->eng, &cap.from[i]->addr, 500, &to->addr, 500,
+				    m, len);
+				/* answers to damaged requests go nowhere, except
+				 * that the negotiation of round 1 stays queued */
+				while (nqueue > round)
+					free(queue[--nqueue]);
+			}
+		drain();
+	}
+	ikev2_engine_stats(side_r.eng, &st);
+	assert_true(st.drops > 0);
+}
+
 int
 main(void)
 {
@@ -809,6 +904,7 @@ main(void)
 		T(test_garbage_dropped),
 		T(test_cookie),
 		T(test_conn_lifecycle_hooks),
+		T(test_mutated_messages),
 #undef T
 	};
 
