@@ -238,8 +238,9 @@ register_table(struct fm_table *t)
 	netsnmp_container *c;
 	int writable = t == &fm_tables[FM_T_IKE_TUN] || t == &fm_tables[FM_T_IPSEC_TUN];
 
+	/* registered at the table: the helper adds the Entry's .1 */
 	reg = netsnmp_create_handler_registration(t->name, table_handler, t->entry,
-	    t->entry_len, writable ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
+	    t->entry_len - 1, writable ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
 	ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
 	c = netsnmp_container_find("table_container");
 	if (reg == NULL || ti == NULL || c == NULL) {
@@ -354,9 +355,10 @@ scalar_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
 		oid sub;
 		int rc;
 
-		if (req->processed || vb->name_length <= reg->rootoid_len)
+		/* The scalar group helper hands down rootoid = group.subid.0 */
+		if (req->processed || reg->rootoid_len < 2 || vb->name_length < reg->rootoid_len)
 			continue;
-		sub = vb->name[reg->rootoid_len];
+		sub = vb->name[reg->rootoid_len - 2];
 		if (MODE_IS_SET(reqinfo->mode)) {
 			if ((rc = scalar_set(group, sub, reqinfo->mode, vb)) != SNMP_ERR_NOERROR)
 				netsnmp_set_request_error(reqinfo, req, rc);
