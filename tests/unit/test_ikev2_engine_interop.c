@@ -21,7 +21,8 @@
 #define US		"192.0.2.1"
 #define THEM		"192.0.2.2"
 
-static char ns_us[32], ns_them[32];
+static char ns_us[32], ns_them[32], veth[16];
+static int home_ns = -1, ns_serial;
 static pid_t charon_pid;
 static int sock500 = -1, sock4500 = -1;
 static struct ifl_addr our_addr;
@@ -82,6 +83,10 @@ net_send(void *arg, const struct ifl_addr *src, uint16_t sport,
 
 	(void)src;
 	s->sent++;
+	if (pkt_is_resp(pkt))
+		s->sent_resp[pkt_exch(pkt) - 32]++;
+	else
+		s->sent_exch[pkt_exch(pkt) - 32]++;
 	s->last_sport = sport;
 	s->last_dport = dport;
 	net_send_marker(sport == 4500 ? sock4500 : sock500, dst, dport, pkt, len);
@@ -192,16 +197,20 @@ setup(void **state)
 	int fd, i;
 
 	t_setup(state);
-	snprintf(ns_us, sizeof(ns_us), "ifl-eng-a%d", (int)getpid());
-	snprintf(ns_them, sizeof(ns_them), "ifl-eng-b%d", (int)getpid());
+	ns_serial++;
+	snprintf(ns_us, sizeof(ns_us), "ifl-eng-a%d-%d", (int)getpid(), ns_serial);
+	snprintf(ns_them, sizeof(ns_them), "ifl-eng-b%d-%d", (int)getpid(), ns_serial);
+	snprintf(veth, sizeof(veth), "ie%d-%d", (int)(getpid() % 100000), ns_serial);
+	/* the veth pair is made here, in the namespace we started in */
+	assert_int_equal(setns(home_ns, CLONE_NEWNET), 0);
 	assert_int_equal(sh("ip netns add %s && ip netns add %s && "
-	    "ip link add %.10s type veth peer name %.10sb && "
-	    "ip link set %.10s netns %s && ip link set %.10sb netns %s && "
-	    "ip -n %s addr add " US "/24 dev %.10s && ip -n %s addr add " THEM "/24 dev %.10sb && "
-	    "ip -n %s link set %.10s up && ip -n %s link set %.10sb up && "
+	    "ip link add %sa type veth peer name %sb && "
+	    "ip link set %sa netns %s && ip link set %sb netns %s && "
+	    "ip -n %s addr add " US "/24 dev %sa && ip -n %s addr add " THEM "/24 dev %sb && "
+	    "ip -n %s link set %sa up && ip -n %s link set %sb up && "
 	    "ip -n %s link set lo up && ip -n %s link set lo up",
-	    ns_us, ns_them, ns_us + 4, ns_us + 4, ns_us + 4, ns_us, ns_us + 4, ns_them,
-	    ns_us, ns_us + 4, ns_them, ns_us + 4, ns_us, ns_us + 4, ns_them, ns_us + 4,
+	    ns_us, ns_them, veth, veth, veth, ns_us, veth, ns_them,
+	    ns_us, veth, ns_them, veth, ns_us, veth, ns_them, veth,
 	    ns_us, ns_them), 0);
 	snprintf(buf, sizeof(buf), "/run/netns/%s", ns_us);
 	assert_true((fd = open(buf, O_RDONLY)) >= 0);
@@ -242,17 +251,18 @@ teardown(void **state)
 		waitpid(charon_pid, NULL, 0);
 		charon_pid = 0;
 	}
+	assert_int_equal(setns(home_ns, CLONE_NEWNET), 0);
 	sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null", ns_us, ns_them);
 	return t_teardown(state);
 }
 
 static void
-bring_up(const char *ike, const char *esp)
+bring_up2(const char *ike, const char *their_ike, const char *esp, const char *psk)
 {
 	struct ike_tuning tun;
-	char conf[2048], swan[2048];
+	char conf[2048], swan[2048], sec[256];
 
-	snprintf(swan, sizeof(swan), swanctl_conf, ike, esp);
+	snprintf(swan, sizeof(swan), swanctl_conf, their_ike, esp);
 	t_put("charon.swanctl", swan);
 	assert_int_equal(sh("ip netns exec %s " SWANCTL " --load-all --file %s/charon.swanctl "
 	    "--uri unix://%s/charon.vici >/dev/null 2>&1", ns_them, tdir, tdir), 0);
@@ -261,10 +271,16 @@ bring_up(const char *ike, const char *esp)
 	tun.retrans_timeout = 0.5;
 	tun.retrans_tries = 2;
 	t_send_override = net_send;
-	t_side_up(&side_i, US, 0xc1000001u, conf,
-	    US " " THEM " : PSK \"cisco\"\n", &tun);
+	snprintf(sec, sizeof(sec), US " " THEM " : PSK \"%s\"\n", psk);
+	t_side_up(&side_i, US, 0xc1000001u, conf, sec, &tun);
 	sock500 = udp_bind(500);
 	sock4500 = udp_bind(4500);
+}
+
+static void
+bring_up(const char *ike, const char *esp)
+{
+	bring_up2(ike, ike, esp, "cisco");
 }
 
 static void
@@ -353,12 +369,84 @@ test_they_initiate(void **state)
 	assert_int_equal(count_ike_fails(ST_IKEF_AUTH), 0);
 }
 
+static int
+failed_once(void)
+{
+	return st_ike_fail_next(0) != NULL && st_ike_next(0) == NULL;
+}
+
+static void
+test_we_initiate_wrong_psk(void **state)
+{
+	(void)state;
+	bring_up2("aes128-sha1-modp1536", "aes128-sha1-modp1536", "aes128-sha1",
+	    "not-cisco");
+	assert_int_equal(ikev2_initiate(side_i.eng, side_i.cfg->conns), 0);
+	assert_true(run_until(failed_once, 5000));
+	assert_int_equal(count_ike_fails(ST_IKEF_AUTH), 1);
+	assert_non_null(strstr(st_ike_fail_next(0)->detail, "AUTHENTICATION_FAILED"));
+	assert_int_equal(side_i.nchildren, 0);
+}
+
+static void
+test_they_initiate_wrong_psk(void **state)
+{
+	pid_t p;
+
+	(void)state;
+	bring_up2("aes128-sha1-modp1536", "aes128-sha1-modp1536", "aes128-sha1",
+	    "not-cisco");
+	p = swanctl_bg("--initiate --ike c --child net --timeout 10");
+	assert_true(run_until(failed_once, 5000));
+	loop_once(100);
+	waitpid(p, NULL, 0);
+	assert_int_equal(count_ike_fails(ST_IKEF_AUTH), 1);
+	assert_non_null(strstr(st_ike_fail_next(0)->detail, "does not verify"));
+	assert_int_equal(side_i.nchildren, 0);
+}
+
+static void
+test_invalid_ke_from_charon(void **state)
+{
+	const struct st_ike *ike;
+
+	(void)state;
+	/* our KE is for ecp256; charon only takes modp2048 and says so */
+	bring_up2("aes128-sha256-ecp256-modp2048!", "aes128-sha256-modp2048",
+	    "aes128-sha1", "cisco");
+	assert_int_equal(ikev2_initiate(side_i.eng, side_i.cfg->conns), 0);
+	if (!run_until(our_ike_up, 5000))
+		dump_charon_log();
+	ike = st_ike_next(0);
+	assert_non_null(ike);
+	assert_int_equal(ike->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(ike->algs.dh, 14);
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_IKE_SA_INIT - 32], 2);
+	assert_int_equal(count_ike_fails(ST_IKEF_PROPOSAL), 0);
+}
+
+static void
+test_no_proposal_with_charon(void **state)
+{
+	(void)state;
+	bring_up2("aes256-sha256-modp2048!", "aes128-sha1-modp1536", "aes128-sha1",
+	    "cisco");
+	assert_int_equal(ikev2_initiate(side_i.eng, side_i.cfg->conns), 0);
+	assert_true(run_until(failed_once, 5000));
+	assert_int_equal(count_ike_fails(ST_IKEF_PROPOSAL), 1);
+	assert_non_null(strstr(st_ike_fail_next(0)->detail, "NO_PROPOSAL_CHOSEN"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_we_initiate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_they_initiate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_we_initiate_wrong_psk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_they_initiate_wrong_psk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_ke_from_charon, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_proposal_with_charon, setup, teardown),
 	};
 
 	if (geteuid() != 0 || access(CHARON, X_OK) < 0 || access(SWANCTL, X_OK) < 0 ||
@@ -367,6 +455,8 @@ main(void)
 		return 77;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	if ((home_ns = open("/proc/self/ns/net", O_RDONLY)) < 0)
+		return 77;
 	log_init("test_ikev2_engine_interop", 1, 0);
 	log_setlevel(LOG_INFO);
 	return cmocka_run_group_tests(tests, NULL, NULL);
