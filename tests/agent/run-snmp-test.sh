@@ -1,0 +1,185 @@
+#!/bin/sh
+# The subagent against a real snmpd master on this host (no root, no kernel
+# ESP needed): snmpd on 127.0.0.1:<random high port> with its AgentX socket in
+# a temporary directory, snmptrapd for the notifications, and the fixture
+# subagent (tests/agent/agent_fixture) serving three tunnels of 100 packets
+# each way. Exit 0 = pass, 77 = skipped (no snmpd), 1 = failure.
+#
+# usage: run-snmp-test.sh [BUILDDIR]   (default: the current directory)
+set -u
+
+B=${1:-.}
+FIX=$B/tests/agent/agent_fixture
+SNMPD=$(command -v snmpd || echo /usr/sbin/snmpd)
+TRAPD=$(command -v snmptrapd || echo /usr/sbin/snmptrapd)
+[ -x "$SNMPD" ] && command -v snmpget >/dev/null || { echo "SKIP: snmpd/snmp not installed"; exit 77; }
+[ -x "$FIX" ] || { echo "FAIL: $FIX not built (make tests/agent/agent_fixture)"; exit 1; }
+
+W=$(mktemp -d /tmp/ikeflow-snmp.XXXXXX)
+PORT=$((20000 + $$ % 20000))
+TPORT=$((PORT + 1))
+R=1.3.6.1.4.1.9.9.171
+fails=0
+export MIBS= MIBDIRS=/dev/null SNMP_PERSISTENT_DIR=$W/persist
+
+cleanup() {
+	for p in fix snmpd trapd; do
+		[ -s "$W/$p.pid" ] && kill "$(cat "$W/$p.pid")" 2>/dev/null
+	done
+	sleep 0.2
+	if [ $fails -eq 0 ]; then rm -rf "$W"; else echo "kept $W"; fi
+}
+trap cleanup EXIT INT TERM
+
+cat >"$W/snmpd.conf" <<EOF
+master agentx
+agentXSocket unix:$W/agentx
+agentXTimeout 3
+rocommunity public 127.0.0.1
+rwcommunity private 127.0.0.1
+trap2sink 127.0.0.1:$TPORT public
+EOF
+echo "disableAuthorization yes" >"$W/snmptrapd.conf"
+
+start_snmpd() {
+	"$SNMPD" -f -C -c "$W/snmpd.conf" -Lf "$W/snmpd.log" -p "$W/snmpd.pid" \
+	    udp:127.0.0.1:$PORT &
+	echo $! >"$W/snmpd.pid"
+}
+
+ok() { echo "ok: $*"; }
+bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# value OID: the value part of one snmpget answer
+get() { snmpget -v2c -c public -On -Ov -t 1 -r 1 127.0.0.1:$PORT "$@" 2>&1; }
+set_() { snmpset -v2c -c private -On -t 2 -r 0 127.0.0.1:$PORT "$@" 2>&1; }
+expect() {	# OID expected-value-substring description
+	v=$(get "$1")
+	case "$v" in *"$2"*) ok "$3 ($v)";; *) bad "$3: $1 = '$v', want '$2'";; esac
+}
+wait_for() {	# seconds command...
+	n=$(($1 * 10)); shift
+	while [ $n -gt 0 ]; do "$@" && return 0; sleep 0.1; n=$((n - 1)); done
+	return 1
+}
+agent_up() { get $R.1.1.1.0 | grep -q 'INTEGER: 1'; }
+
+start_snmpd
+if "$TRAPD" -v >/dev/null 2>&1 || [ -x "$TRAPD" ]; then
+	"$TRAPD" -f -C -c "$W/snmptrapd.conf" -On -Lf "$W/traps.log" -p "$W/trapd.pid" \
+	    udp:127.0.0.1:$TPORT &
+	echo $! >"$W/trapd.pid"
+	have_trapd=1
+else
+	echo "note: no snmptrapd, notification checks skipped"
+	have_trapd=0
+fi
+wait_for 5 test -S "$W/agentx" || { bad "snmpd did not open its AgentX socket"; exit 1; }
+
+"$FIX" unix:$W/agentx 1 3 >"$W/fix.out" 2>"$W/fix.err" &
+echo $! >"$W/fix.pid"
+wait_for 5 agent_up || { bad "subagent did not register"; cat "$W/fix.err"; exit 1; }
+ok "subagent registered (cipSecMibLevel = 1)"
+
+# Phase-2 counters: 100 packets each way; tunnel 1 carried 5,000,000,000 octets in.
+expect $R.1.3.2.1.32.1 "Counter32: 100" "cipSecTunInPkts.1"
+expect $R.1.3.2.1.45.1 "Counter32: 100" "cipSecTunOutPkts.1"
+expect $R.1.3.2.1.27.1 "Counter64: 5000000000" "cipSecTunHcInOctets.1"
+expect $R.1.3.2.1.26.1 "Counter32: 705032704" "cipSecTunInOctets.1 = low 32 bits"
+expect $R.1.3.2.1.28.1 "Counter32: 1" "cipSecTunInOctWraps.1 = value >> 32"
+expect $R.1.3.2.1.4.1 "Hex-STRING: AC 10 0B 01" "cipSecTunLocalAddr.1 = 4 raw octets"
+expect $R.1.3.3.1.5.1.1 "Hex-STRING: FF FF FF 00" "cipSecEndPtLocalAddr2 = netmask"
+expect $R.1.3.3.1.3.1.1 "INTEGER: 3" "cipSecEndPtLocalType = ipSubnet"
+expect $R.1.3.1.1.0 "Gauge32: 3" "cipSecGlobalActiveTunnels"
+expect $R.1.2.3.1.7.2 'STRING: "gw.example.net"' "cikeTunRemoteValue.2 (FQDN ID)"
+expect $R.1.2.3.1.3.1 'STRING: "172.16.11.1"' "cikeTunLocalValue.1 (address ID as text)"
+
+# Index columns are not served.
+for o in $R.1.3.2.1.1.1 $R.1.2.3.1.1.1 $R.1.3.3.1.1.1.1 $R.1.3.4.1.1.1.1; do
+	v=$(get $o)
+	case "$v" in *"No Such"*) ok "index column $o absent";; *) bad "index column $o served: $v";; esac
+done
+first=$(snmpgetnext -v2c -c public -On 127.0.0.1:$PORT $R.1.3.2 2>&1)
+case "$first" in "$R.1.3.2.1.2.1 "*|".$R.1.3.2.1.2.1 "*) ok "GETNEXT on the table starts at column 2";;
+	*) bad "GETNEXT on the table: $first";; esac
+
+# cipSecTunIkeTunnelIndex names an existing cikeTunnelTable row, same addresses.
+for t in 1 2 3; do
+	ike=$(get $R.1.3.2.1.2.$t | sed 's/.*INTEGER: //')
+	la=$(get $R.1.3.2.1.4.$t); ila=$(get $R.1.2.3.1.4.$ike)
+	[ "$la" = "$ila" ] && ok "tunnel $t -> IKE $ike, same local address" ||
+	    bad "tunnel $t -> IKE $ike: '$la' vs '$ila'"
+done
+
+# A whole-MIB walk and a row-wise GETBULK work.
+n=$(snmpwalk -v2c -c public -On 127.0.0.1:$PORT $R 2>/dev/null | wc -l)
+[ "$n" -gt 300 ] && ok "walk of the MIB: $n varbinds" || bad "walk of the MIB: $n varbinds"
+n=$(snmpbulkget -v2c -c public -On -Cn0 -Cr10 127.0.0.1:$PORT $R.1.3.2.1.32 $R.1.3.2.1.45 2>/dev/null |
+    grep -c "$R.1.3.2.1.32\.\|$R.1.3.2.1.45\.")
+[ "$n" -eq 6 ] && ok "GETBULK max-rep 10 over two columns: 6 rows' values" || bad "GETBULK: $n"
+
+# The peer table: string indexes as length + octets.
+v=$(snmpgetnext -v2c -c public -On 127.0.0.1:$PORT $R.1.2.2.1.6 2>&1)
+case "$v" in *"$R.1.2.2.1.6.1.11.49.55.50.46.49.54.46.49.49.46.49.1.11.49.55.50.46.49.54.46.49.49.46.50.1 = Hex-STRING: AC 10 0B 01"*)
+	ok "cikePeerLocalAddr instance = type.len.\"172.16.11.1\".type.len.\"172.16.11.2\".1";;
+	*) bad "cikePeerTable index: $v";; esac
+
+# SETs: sizes, checkpoint, trap controls, status.
+case "$(set_ $R.1.4.1.1.1.0 i 0)" in *wrongValue*) ok "cipSecHistTableSize = 0 -> wrongValue";; *) bad "HistTableSize 0 accepted";; esac
+case "$(set_ $R.1.5.1.1.1.0 i 100001)" in *wrongValue*) ok "cipSecFailTableSize = 100001 -> wrongValue";; *) bad "FailTableSize 100001 accepted";; esac
+case "$(set_ $R.1.4.1.1.1.0 s big)" in *wrongType*) ok "cipSecHistTableSize = string -> wrongType";; *) bad "wrong type accepted";; esac
+case "$(set_ $R.1.4.1.1.1.0 i 50)" in *"INTEGER: 50"*) ok "cipSecHistTableSize = 50";; *) bad "HistTableSize 50 refused";; esac
+expect $R.1.4.1.1.1.0 "INTEGER: 50" "cipSecHistTableSize reads back 50"
+case "$(set_ $R.1.6.8.0 i 3)" in *wrongValue*) ok "trap control = 3 -> wrongValue";; *) bad "trap control 3 accepted";; esac
+case "$(set_ $R.1.3.2.1.51.99 i 2)" in *noCreation*) ok "cipSecTunStatus.99 -> noCreation";; *) bad "status of a missing row";; esac
+case "$(set_ $R.1.3.2.1.51.2 i 3)" in *wrongValue*) ok "cipSecTunStatus = 3 -> wrongValue";; *) bad "status 3 accepted";; esac
+case "$(set_ $R.1.3.2.1.32.2 i 1)" in *notWritable*) ok "cipSecTunInPkts not writable";; *) bad "counter writable";; esac
+case "$(set_ $R.1.3.2.1.51.2 i 1)" in *"INTEGER: 1"*) ok "cipSecTunStatus = active(1) is a no-op";; *) bad "active(1) refused";; esac
+grep -q "destroy" "$W/fix.out" && bad "active(1) destroyed a tunnel"
+
+set_ $R.1.6.8.0 i 1 >/dev/null
+expect $R.1.6.8.0 "INTEGER: 1" "cipSecTrapCntlIpSecTunnelStop enabled"
+case "$(set_ $R.1.3.2.1.51.2 i 2)" in *"INTEGER: 2"*) ok "cipSecTunStatus.2 = destroy(2)";; *) bad "destroy refused";; esac
+grep -q "destroy child 2" "$W/fix.out" && ok "the destroy handler ran for tunnel 2" || bad "destroy handler not called"
+gone() { get $R.1.3.2.1.51.2 | grep -q "No Such"; }
+wait_for 3 gone && ok "tunnel 2's row is gone" || bad "tunnel 2 still listed"
+expect $R.1.3.1.2.0 "Counter32: 1" "cipSecGlobalPreviousTunnels"
+expect $R.1.3.1.9.0 "Counter32: 300" "cipSecGlobalInPkts keeps the ended tunnel's packets"
+expect $R.1.4.3.1.1.2.1 "INTEGER: 3" "cipSecTunHistTermReason = operRequest"
+if [ $have_trapd -eq 1 ]; then
+	got() { grep -q "$R.2.0.8" "$W/traps.log" 2>/dev/null; }
+	if wait_for 5 got; then
+		ok "snmptrapd received cipSecTunnelStop"
+		grep "$R.2.0.8" "$W/traps.log" | grep -q "$R.1.3.2.1.10.2 = INTEGER" &&
+		    ok "cipSecTunnelStop carries cipSecTunActiveTime.2" || bad "cipSecTunnelStop varbinds"
+	else
+		bad "no cipSecTunnelStop trap"
+	fi
+fi
+
+# checkPoint(2): a history record per active tunnel, reads back ready(1).
+case "$(set_ $R.1.4.1.1.2.0 i 2)" in *"INTEGER: 2"*) ok "cipSecHistCheckPoint = checkPoint";; *) bad "checkpoint refused";; esac
+expect $R.1.4.1.1.2.0 "INTEGER: 1" "cipSecHistCheckPoint reads ready(1)"
+wait_for 3 sh -c "snmpwalk -v2c -c public -On 127.0.0.1:$PORT $R.1.4.3.1.1.2 | grep -q 'INTEGER: 7'" &&
+    ok "checkpoint history rows (checkPointReq)" || bad "no checkpoint history rows"
+
+# sysORTable lists the module.
+snmpwalk -v2c -c public -On 127.0.0.1:$PORT 1.3.6.1.2.1.1.9.1.2 2>/dev/null | grep -q "OID: .$R\$" &&
+    ok "sysORTable lists ciscoIpSecFlowMonitorMIB" || bad "not in sysORTable"
+
+# snmpd restarts: the subagent is back within 5 s.
+kill "$(cat "$W/snmpd.pid")"; wait "$(cat "$W/snmpd.pid")" 2>/dev/null
+rm -f "$W/agentx"
+start_snmpd
+t0=$(date +%s%N)
+if wait_for 8 agent_up; then
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	[ $ms -le 5000 ] && ok "subagent back $ms ms after the snmpd restart" ||
+	    bad "subagent back only after $ms ms"
+	expect $R.1.3.2.1.32.1 "Counter32: 100" "values served after the reconnect"
+else
+	bad "subagent not back after the snmpd restart"
+fi
+kill -0 "$(cat "$W/fix.pid")" 2>/dev/null && ok "the fixture daemon survived" || bad "the fixture died"
+
+echo "$fails failure(s)"
+[ $fails -eq 0 ]
