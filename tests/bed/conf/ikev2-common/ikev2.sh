@@ -79,3 +79,20 @@ ikev2_ping_and_count()
 	check ikf-session-dec grep -q "#pkts dec'ed 100 " "$W/gw2-show-session.txt"
 	check ikf-session-enc grep -q "#pkts enc'ed 100 " "$W/gw2-show-session.txt"
 }
+
+# fails CMD...: passes when CMD fails (shell functions work, unlike sh -c).
+fails()
+{
+	! "$@"
+}
+
+# ikev2_ikf_failure PATTERN: ikeflowd's failure table has a matching line.
+ikev2_ikf_failure()
+{
+	ctl gw2 gw2 show crypto ikev2 failures | grep -q -- "$1"
+}
+
+ikev2_no_sas()
+{
+	[ "$(ikev2_sa_count gw1)" = 0 ] && [ "$(ikev2_sa_count gw2)" = 0 ]
+}

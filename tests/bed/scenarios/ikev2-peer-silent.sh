@@ -1,0 +1,19 @@
+# ikev2-peer-silent: nothing answers on gw1. ikeflowd (gw2, the seed's
+# configuration with keyingtries=1 and retransmit_timeout 0.5 s, 3 tries)
+# retransmits its IKE_SA_INIT three times, then gives up and records the
+# peer as lost. No SA, no larval SPI left behind.
+# bed-timeout: 90
+
+. "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
+
+check topology bed_topology
+check ikeflowd ikev2_ikeflowd "$SEED/ipsec.conf" "$IKF/silent.conf"
+check up ctl gw2 gw2 up ciscoios
+check ikf-fail-recorded wait_for 20 ikev2_ikf_failure \
+    'peer lost: IKE_SA_INIT request not answered after 3 retransmits'
+check_eq retransmits 3 "$(grep -c 'Retransmitting packet \[To 192.0.2.1:500\]' "$W/gw2.log")"
+ctl gw2 gw2 show crypto ikev2 failures >"$W/failures.txt" 2>&1
+cat "$W/failures.txt"
+check_eq gw2-no-sa 0 "$(ikev2_sa_count gw2)"
+ctl gw2 gw2 show crypto ikev2 sa >"$W/ikev2-sa.txt" 2>&1
+check no-ike-sa fails grep -q 192.0.2.1/ "$W/ikev2-sa.txt"

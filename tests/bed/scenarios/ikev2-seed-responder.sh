@@ -1,0 +1,25 @@
+# ikev2-seed-responder: the seed's IKEv2 tunnel with strongSwan (as the IOS
+# router on gw1) initiating with `ipsec up` and ikeflowd on gw2 (the seed's
+# strongSwan configuration, auto=add) responding. 100 pings between the
+# protected subnets, 100 packets each way on both sides.
+# bed-timeout: 120
+
+. "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
+
+check topology bed_topology
+check charon-ios ikev2_ios
+check ikeflowd ikev2_ikeflowd
+check swan-up swan gw1 gw1 up strongswan
+check swan-installed wait_for 10 ikev2_swan_installed
+check ikf-installed wait_for 10 ikev2_ikf_installed
+check ikf-log-up grep -q 'CRYPTO-5-IKEV2_SESSION_STATUS.*is UP' "$W/gw2.log"
+check_eq gw1-sa-count 2 "$(ikev2_sa_count gw1)"
+check_eq gw2-sa-count 2 "$(ikev2_sa_count gw2)"
+swan gw1 gw1 statusall >"$W/gw1-statusall-up.txt" 2>&1
+check ike-proposal grep -q 'IKE proposal: AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1536' \
+    "$W/gw1-statusall-up.txt"
+# strongSwan initiated: its SPI is the initiator's (marked _i*)
+check swan-initiator grep -Eq 'IKEv2 SPIs: [0-9a-f]+_i\* [0-9a-f]+_r' "$W/gw1-statusall-up.txt"
+ikev2_ping_and_count
+ctl gw2 gw2 show crypto ikev2 sa detailed >"$W/gw2-show-ikev2-sa.txt" 2>&1
+check ikf-ikev2-sa grep -q READY "$W/gw2-show-ikev2-sa.txt"
