@@ -16,16 +16,49 @@ for ns in gw1 gw2; do
 	ip -n $ns -br addr show | grep -v '^lo '
 done
 
-say "2. ikeflowd on gw2 with the seed's strongSwan configuration (IKEv2, PSK)"
+say "2. gw1 plays the seed's Cisco IOS router (strongSwan: aes128-sha1-modp1536 / esp-aes esp-sha-hmac)"
+IOS=$SRCDIR/tests/bed/conf/ikev2-ios
+grep -E '^ *(conn |left|right|ike|esp|keylife|lifebytes)' "$IOS/ipsec.conf" | sed 's/^/   gw1 ipsec.conf: /'
+check charon-gw1 start_strongswan gw1 gw1 "$IOS/ipsec.conf" "$IOS/ipsec.secrets"
+
+say "3. ikeflowd on gw2 with the seed's strongSwan configuration (IKEv2, PSK)"
 sed 's/PSK ".*"/PSK "<hidden>"/' "$CONF/ipsec.secrets" | sed 's/^/   ipsec.secrets: /'
 sed 's/^/   ipsec.conf: /' "$CONF/ipsec.conf"
 check ikeflowd-starts start_ikeflowd gw2 gw2 \
+    -c "$SRCDIR/tests/bed/conf/ikev2-ikeflowd/ikeflowd.conf" \
     --ipsec-conf "$CONF/ipsec.conf" --ipsec-secrets "$W/gw2-ipsec.secrets"
 
-say "3. gw2# ikeflowctl status"
+say "4. gw2# ikeflowctl status"
 show ctl-status ctl gw2 gw2 status
 
-say "4. gw2# ikeflowctl show running-config"
-show ctl-running-config ctl gw2 gw2 show running-config
+say "5. gw2# ikeflowctl up ciscoios   (the seed has auto=add)"
+show ctl-up ctl gw2 gw2 up ciscoios
+tunnel_up()
+{
+	ctl gw2 gw2 show crypto ipsec sa | grep -q 'spi: 0x'
+}
+check tunnel-up wait_for 20 tunnel_up
+grep -E 'IKEv2|CRYPTO' "$W/gw2.log" | sed 's/^/   gw2 log: /'
+
+say "6. h1# ping -c 100 203.0.113.10   (198.51.100.0/24 -> 203.0.113.0/24 through the tunnel)"
+show ping-100 ip netns exec h1 ping -q -c 100 -i 0.01 -W 2 203.0.113.10
+counted()
+{
+	ctl gw2 gw2 show crypto ipsec sa | grep -q '#pkts decaps: 100,'
+}
+check counters-refreshed wait_for 5 counted
+
+say "7. gw2# ikeflowctl show crypto session detail"
+show ctl-session ctl gw2 gw2 show crypto session detail
+
+say "8. gw2# ikeflowctl show crypto ipsec sa"
+show ctl-ipsec-sa ctl gw2 gw2 show crypto ipsec sa
+check encaps-100 sh -c "ip netns exec gw2 '$IKEFLOWCTL' -s /tmp/gw2/ctl.sock show crypto ipsec sa | grep -q '#pkts encaps: 100,'"
+
+say "9. gw1# ipsec statusall   (the peer counts the same 100 packets each way)"
+swan gw1 gw1 statusall | sed -n '/^Security Associations/,$p'
+
+say "10. gw2# ikeflowctl show crypto ikev2 sa"
+show ctl-ikev2-sa ctl gw2 gw2 show crypto ikev2 sa
 
 say "demo finished; logs are in the work directory on the host"
