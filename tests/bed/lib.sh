@@ -168,14 +168,14 @@ bed_topology()
 	ip -n gw2 route add 198.51.100.0/24 via 192.0.2.1
 }
 
-# bed_bg NAME LOG CMD...: starts CMD in the background, output appended to
-# LOG (never to a check's capture, which would wait for it), remembered for
-# shutdown.
+# bed_bg NAME CMD... >LOG: starts CMD in the background, remembered for
+# shutdown. Redirect its output: inside a check's capture, a background
+# process holding the capture's pipe makes the check wait for it forever.
 bed_bg()
 {
-	local name=$1 log=$2
-	shift 2
-	"$@" </dev/null >>"$log" 2>&1 &
+	local name=$1
+	shift
+	"$@" &
 	echo "$! $name" >>"$BED_PIDS"
 }
 
@@ -188,11 +188,10 @@ start_ikeflowd()
 	shift 2
 
 	mkdir -p "$d/state"
-	bed_bg "$name" "$W/$name.log" \
-	    ip netns exec "$ns" unshare -m --propagation private \
+	bed_bg "$name" ip netns exec "$ns" unshare -m --propagation private \
 	    sh -c 'mount -t tmpfs run /run && exec "$@"' ikeflowd \
 	    "$IKEFLOWD" -f --control "$d/ctl.sock" --state-dir "$d/state" \
-	    --pid-file "$d/ikeflowd.pid" "$@"
+	    --pid-file "$d/ikeflowd.pid" "$@" >>"$W/$name.log" 2>&1
 	wait_for 10 test -S "$d/ctl.sock"
 }
 
@@ -236,13 +235,13 @@ start_strongswan()
 	include /etc/strongswan.d/*.conf
 	SWAN
 	rm -f "$d/ns.pid"
-	bed_bg "$name-ns" "$W/$name-starter.log" \
-	    ip netns exec "$ns" unshare -m --propagation private \
+	bed_bg "$name-ns" ip netns exec "$ns" unshare -m --propagation private \
 	    sh -c 'mount -t tmpfs run /run &&
 		mount --bind "$1/ipsec.conf" /etc/ipsec.conf &&
 		mount --bind "$1/ipsec.secrets" /etc/ipsec.secrets &&
 		mount --bind "$1/strongswan.conf" /etc/strongswan.conf &&
-		echo $$ >"$1/ns.pid" && exec sleep infinity' holder "$d"
+		echo $$ >"$1/ns.pid" && exec sleep infinity' holder "$d" \
+	    >>"$W/$name-starter.log" 2>&1
 	wait_for 5 test -s "$d/ns.pid" || return 1
 	echo "$ns $name" >>"$BED_SWANS"
 	swan "$ns" "$name" start >>"$W/$name-starter.log" 2>&1
@@ -269,10 +268,10 @@ start_snmpd()
 	agentXSocket unix:$W/agentx-$ns
 	rocommunity public 127.0.0.1
 	SNMP
-	bed_bg "snmpd-$ns" "$W/snmpd-$ns.out" ip netns exec "$ns" \
+	bed_bg "snmpd-$ns" ip netns exec "$ns" \
 	    env SNMP_PERSISTENT_DIR="$d" MIBS= \
 	    snmpd -f -C -c "$d/snmpd.conf" -Lf "$W/snmpd-$ns.log" \
-	    -p "$d/snmpd.pid" udp:127.0.0.1:161
+	    -p "$d/snmpd.pid" udp:127.0.0.1:161 >>"$W/snmpd-$ns.out" 2>&1
 	wait_for 10 ip netns exec "$ns" snmpget -v2c -c public -On 127.0.0.1 \
 	    1.3.6.1.2.1.1.3.0
 }
