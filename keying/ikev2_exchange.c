@@ -477,27 +477,6 @@ msg_open(struct ike_sa *sa, struct ikev2_msg *m)
 	return ikev2_msg_set_inner(m, plain, m->sk->next, &err);
 }
 
-/* An answer to an exchange we do not support yet (CREATE_CHILD_SA). */
-static void
-answer_unsupported(struct ike_sa *sa, const struct ikev2_msg *m, uint16_t notify)
-{
-	struct ikev2_builder bl, in;
-	struct buf *b = buf_new(128), *ib = buf_new_secret(32);
-
-	if (b && ib) {
-		ikev2_build_chain(&in, ib);
-		ikev2_build_notify_simple(&in, notify, NULL, 0);
-		ike_msg_start(sa, &bl, b, m->hdr.exchange, 1, m->hdr.msgid);
-		if (ike_msg_seal(sa, &bl, ib, &in) == 0) {
-			ike_count_notify(sa, 1);
-			ike_send_response(sa, b, m->hdr.msgid);
-			b = NULL;
-		}
-	}
-	buf_free(b);
-	buf_free(ib);
-}
-
 static void
 input_request(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src,
     uint16_t sport, uint16_t dport)
@@ -546,11 +525,9 @@ input_request(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src
 			ike_drop(e, sa, src, sport, h, "INFORMATIONAL before IKE_AUTH");
 		break;
 	case IKEV2_EXCH_CREATE_CHILD_SA:
-		if (sa->phase == IKE_UP) {
-			st_ike_get(sa->st_index)->c.in_p2_exchg++;
-			answer_unsupported(sa, m, IKEV2_N_NO_ADDITIONAL_SAS);
-			st_ike_get(sa->st_index)->c.out_p2_exchg_reject++;
-		} else
+		if (sa->phase == IKE_UP)
+			ike_create_child_request(sa, m);
+		else
 			ike_drop(e, sa, src, sport, h, "CREATE_CHILD_SA before IKE_AUTH");
 		break;
 	default:
@@ -575,7 +552,11 @@ input_response(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *sr
 	}
 	if (sa->req_kind == IKE_REQ_AUTH && h->exchange == IKEV2_EXCH_IKE_AUTH)
 		ike_auth_response(sa, m);
+	else if (sa->req_kind == IKE_REQ_CREATE_CHILD &&
+	    h->exchange == IKEV2_EXCH_CREATE_CHILD_SA)
+		ike_create_child_response(sa, m);
 	else if (sa->req_kind != IKE_REQ_AUTH && sa->req_kind != IKE_REQ_INIT &&
+	    sa->req_kind != IKE_REQ_CREATE_CHILD &&
 	    h->exchange == IKEV2_EXCH_INFORMATIONAL)
 		ike_info_response(sa, m);
 	else

@@ -36,6 +36,9 @@ int	ikev2_initiate(struct ikev2_engine *e, const struct cfg_conn *conn);
 int	ikev2_terminate(struct ikev2_engine *e, const char *conn);
 /* Deletes one child (state model index), telling the peer. 0 / -1. */
 int	ikev2_child_delete(struct ikev2_engine *e, uint32_t child_index);
+/* Rekeys one child (state model index): a new SA pair by CREATE_CHILD_SA,
+ * then the old pair deleted; the state model row stays. 0 / -1. */
+int	ikev2_child_rekey(struct ikev2_engine *e, uint32_t child_index);
 /* Sends an empty INFORMATIONAL (liveness check) on the IKE SA with this
  * state model index. 0 / -1. */
 int	ikev2_liveness(struct ikev2_engine *e, uint32_t ike_index);
@@ -47,9 +50,9 @@ void	ikev2_conn_update(struct ikev2_engine *e, const struct cfg_conn *old,
 /* IKE SAs of conn that are not gone (negotiating, up or deleting): lets
  * the caller avoid a second initiation on a repeated ACQUIRE. */
 int	ikev2_conn_active(const struct ikev2_engine *e, const struct cfg_conn *conn);
-/* The kernel expired one of our child SAs (by either SPI). Hard: it is
- * gone, so the pair is deleted on the peer too. Soft expiries are for
- * rekeying, which this engine does not do yet: ignored, 0. -1 = not ours. */
+/* The kernel expired one of our child SAs (by either SPI). Soft: the child
+ * is rekeyed. Hard: it is gone, so the pair is deleted on the peer too.
+ * 0, -1 = not ours. */
 int	ikev2_child_expired(struct ikev2_engine *e, uint32_t spi, int hard);
 
 /* Statistics for tests and "show" views. */

@@ -66,8 +66,8 @@ build_id(struct ikev2_builder *bl, uint8_t type, const struct cfg_id *id)
 	return ikev2_build_id(bl, type, &i);
 }
 
-static int
-build_ts(struct ikev2_builder *bl, uint8_t type, const struct ikev2_ts *ts, size_t n)
+int
+ike_build_ts(struct ikev2_builder *bl, uint8_t type, const struct ikev2_ts *ts, size_t n)
 {
 	struct ikev2_tsp *t = calloc(1, sizeof(*t));
 	int r;
@@ -131,8 +131,8 @@ ike_sa_established(struct ike_sa *sa)
 	    addr_str(&sa->remote, peer, sizeof(peer)), sa->rport, sa->rid.text);
 }
 
-static void
-child_fail(struct ike_sa *sa, struct ike_child *ch, enum st_ipsec_fail reason,
+void
+ike_child_fail(struct ike_sa *sa, struct ike_child *ch, enum st_ipsec_fail reason,
     const char *detail)
 {
 	char peer[ADDR_STRLEN + 8];
@@ -145,32 +145,38 @@ child_fail(struct ike_sa *sa, struct ike_child *ch, enum st_ipsec_fail reason,
 }
 
 int
-ike_child_install(struct ike_sa *sa, struct ike_child *ch)
+ike_child_install(struct ike_sa *sa, struct ike_child *ch, const struct ike_child_ctx *x)
 {
 	const struct cfg_conn *c = sa->conn;
 	struct ike_env *env = &sa->eng->env;
 	struct ikev2_child_keys *ck = calloc(1, sizeof(*ck));
 	struct ike_child_sa d;
-	struct st_child *st;
+	struct st_child *st = NULL;
 	size_t i;
 	int r = -1;
 
-	if (ck == NULL || ikev2_child_keys(ck, &ch->algs, &sa->keys, NULL, 0,
-	    sa->ni, sa->ni_len, sa->nr, sa->nr_len) < 0) {
-		child_fail(sa, ch, ST_IPF_INTERNAL, "KEYMAT derivation failed");
+	if (ck == NULL || ikev2_child_keys(ck, &ch->algs, &sa->keys, x->gir, x->gir_len,
+	    x->ni, x->ni_len, x->nr, x->nr_len) < 0) {
+		ike_child_fail(sa, ch, ST_IPF_INTERNAL, "KEYMAT derivation failed");
 		goto out;
 	}
-	if ((st = st_child_new(sa->st_index, c->name)) == NULL) {
-		child_fail(sa, ch, ST_IPF_INTERNAL, "no state row for the child");
+	if (x->st_index)
+		st = st_child_get(x->st_index);
+	else if ((st = st_child_new(sa->st_index, c->name)) == NULL) {
+		ike_child_fail(sa, ch, ST_IPF_INTERNAL, "no state row for the child");
+		goto out;
+	}
+	if (st == NULL) {
+		ike_child_fail(sa, ch, ST_IPF_INTERNAL, "the rekeyed child's state row is gone");
 		goto out;
 	}
 	ch->st_index = st->index;
 	ike_child_desc(sa, ch, &d);
-	/* "_i" keys protect initiator-to-responder traffic */
-	d.encr_in = sa->initiator ? ck->encr_r : ck->encr_i;
-	d.integ_in = sa->initiator ? ck->integ_r : ck->integ_i;
-	d.encr_out = sa->initiator ? ck->encr_i : ck->encr_r;
-	d.integ_out = sa->initiator ? ck->integ_i : ck->integ_r;
+	/* "_i" keys protect traffic from the exchange's initiator (§2.17) */
+	d.encr_in = x->we_initiated ? ck->encr_r : ck->encr_i;
+	d.integ_in = x->we_initiated ? ck->integ_r : ck->integ_i;
+	d.encr_out = x->we_initiated ? ck->encr_i : ck->encr_r;
+	d.integ_out = x->we_initiated ? ck->integ_i : ck->integ_r;
 	d.encr_len = ck->encr_len;
 	d.integ_len = ck->integ_len;
 	d.life.hard_sec = c->keylife;
@@ -181,9 +187,10 @@ ike_child_install(struct ike_sa *sa, struct ike_child *ch)
 	d.life.soft_packets = c->lifepackets > c->marginpackets ?
 	    c->lifepackets - c->marginpackets : 0;
 	if (env->install_child(env->arg, &d) < 0) {
-		st_child_end(ch->st_index, ST_TERM_LOCAL_FAIL);
+		if (!x->st_index)
+			st_child_end(ch->st_index, ST_TERM_LOCAL_FAIL);
 		ch->st_index = 0;
-		child_fail(sa, ch, ST_IPF_SYSCAP, "the kernel refused the SAs");
+		ike_child_fail(sa, ch, ST_IPF_SYSCAP, "the kernel refused the SAs");
 		goto out;
 	}
 	ch->installed = 1;
@@ -203,18 +210,13 @@ ike_child_install(struct ike_sa *sa, struct ike_child *ch)
 		ikev2_ts_to_st(&ch->ts_r[i], &st->ts_remote[i]);
 	st_child_add_sa(st, ST_SA_IN, ch->spi_in, IPPROTO_ESP);
 	st_child_add_sa(st, ST_SA_OUT, ch->spi_out, IPPROTO_ESP);
-	{
-		struct st_ike *ike = st_ike_get(sa->st_index);
-
-		if (ike)
-			ike->total_sas++;
-	}
 	if (sa->pending == ch)
 		sa->pending = NULL;
 	ch->next = sa->children;
 	sa->children = ch;
-	log_info("IKEv2:(SA %u):Child SA installed, SPI in 0x%08x out 0x%08x, reqid %u",
-	    sa->st_index, ch->spi_in, ch->spi_out, ch->reqid);
+	log_info("IKEv2:(SA %u):Child SA %s, SPI in 0x%08x out 0x%08x, reqid %u",
+	    sa->st_index, x->st_index ? "rekeyed" : "installed", ch->spi_in,
+	    ch->spi_out, ch->reqid);
 	r = 0;
 out:
 	if (ck) {
@@ -282,8 +284,8 @@ ike_auth_start(struct ike_sa *sa)
 		ike_count_notify(sa, 1);
 	}
 	ikev2_build_sa(&in, &sa->esp_offer);
-	build_ts(&in, IKEV2_PL_TSI, ch->ts_l, ch->nts_l);
-	build_ts(&in, IKEV2_PL_TSR, ch->ts_r, ch->nts_r);
+	ike_build_ts(&in, IKEV2_PL_TSI, ch->ts_l, ch->nts_l);
+	ike_build_ts(&in, IKEV2_PL_TSR, ch->ts_r, ch->nts_r);
 	sa->next_msgid = 1;
 	ike_msg_start(sa, &bl, b, IKEV2_EXCH_IKE_AUTH, 0, 0);
 	if (ike_msg_seal(sa, &bl, ib, &in) < 0)
@@ -336,6 +338,7 @@ auth_response_child(struct ike_sa *sa, struct ikev2_msg *m)
 	struct ikev2_tsp *tsi = NULL, *tsr = NULL;
 	struct ikev2_notify n;
 	struct ikev2_perr err;
+	struct ike_child_ctx x = { 1, sa->ni, sa->nr, sa->ni_len, sa->nr_len, NULL, 0, 0 };
 	uint16_t notify;
 	char detail[96];
 
@@ -343,7 +346,7 @@ auth_response_child(struct ike_sa *sa, struct ikev2_msg *m)
 		return;
 	if ((notify = ikev2_msg_error_notify(m)) != 0) {
 		snprintf(detail, sizeof(detail), "%s from peer", ikev2_notify_name(notify));
-		child_fail(sa, ch, ST_IPF_PROPOSAL, detail);
+		ike_child_fail(sa, ch, ST_IPF_PROPOSAL, detail);
 		return;
 	}
 	reply = calloc(1, sizeof(*reply));
@@ -355,22 +358,22 @@ auth_response_child(struct ike_sa *sa, struct ikev2_msg *m)
 	    (pr = ikev2_msg_get(m, IKEV2_PL_TSR, 0)) == NULL ||
 	    ikev2_pl_sa(p, reply, &err) < 0 || ikev2_pl_ts(pi, tsi, &err) < 0 ||
 	    ikev2_pl_ts(pr, tsr, &err) < 0) {
-		child_fail(sa, ch, ST_IPF_ENCODING, "IKE_AUTH response lacks SA or TS");
+		ike_child_fail(sa, ch, ST_IPF_ENCODING, "IKE_AUTH response lacks SA or TS");
 		goto out;
 	}
 	if (ikev2_prop_accept(&sa->esp_offer, reply, IKEV2_PROTO_ESP, &chosen) < 0 ||
 	    chosen.spi_size != 4) {
-		child_fail(sa, ch, ST_IPF_PROPOSAL, "peer chose an ESP proposal we did not offer");
+		ike_child_fail(sa, ch, ST_IPF_PROPOSAL, "peer chose an ESP proposal we did not offer");
 		goto out;
 	}
 	if (!ikev2_ts_inside(tsi->ts, tsi->n, ch->ts_l, ch->nts_l) ||
 	    !ikev2_ts_inside(tsr->ts, tsr->n, ch->ts_r, ch->nts_r)) {
-		child_fail(sa, ch, ST_IPF_PROPOSAL, "peer's traffic selectors exceed ours");
+		ike_child_fail(sa, ch, ST_IPF_PROPOSAL, "peer's traffic selectors exceed ours");
 		goto out;
 	}
 	if (ch->transport &&
 	    ikev2_msg_notify(m, IKEV2_N_USE_TRANSPORT_MODE, &n) != 1) {
-		child_fail(sa, ch, ST_IPF_PROPOSAL, "peer refused transport mode");
+		ike_child_fail(sa, ch, ST_IPF_PROPOSAL, "peer refused transport mode");
 		goto out;
 	}
 	ch->spi_out = (uint32_t)ikev2_spi_value(chosen.spi, chosen.spi_size);
@@ -379,7 +382,7 @@ auth_response_child(struct ike_sa *sa, struct ikev2_msg *m)
 	memcpy(ch->ts_l, tsi->ts, ch->nts_l * sizeof(ch->ts_l[0]));
 	ch->nts_r = tsr->n < ST_MAX_TS ? tsr->n : ST_MAX_TS;
 	memcpy(ch->ts_r, tsr->ts, ch->nts_r * sizeof(ch->ts_r[0]));
-	ike_child_install(sa, ch);
+	ike_child_install(sa, ch, &x);
 out:
 	free(reply);
 	free(tsi);
@@ -601,16 +604,19 @@ ike_auth_request(struct ike_sa *sa, struct ikev2_msg *m)
 	if (child_err) {
 		snprintf(detail, sizeof(detail), "%s sent in IKE_AUTH",
 		    ikev2_notify_name(child_err));
-		child_fail(sa, ch, child_err == IKEV2_N_TS_UNACCEPTABLE ||
+		ike_child_fail(sa, ch, child_err == IKEV2_N_TS_UNACCEPTABLE ||
 		    child_err == IKEV2_N_NO_PROPOSAL_CHOSEN ? ST_IPF_PROPOSAL :
 		    ST_IPF_OTHER, detail);
 		ch = NULL;
 	} else {
 		/* installed before the answer goes out, so the peer's first
 		 * packets find the SAs */
+		struct ike_child_ctx x = { 0, sa->ni, sa->nr, sa->ni_len, sa->nr_len,
+		    NULL, 0, 0 };
+
 		done = ch;
 		ch = NULL;
-		if (ike_child_install(sa, done) < 0) {
+		if (ike_child_install(sa, done, &x) < 0) {
 			done = NULL;
 			child_err = IKEV2_N_TEMPORARY_FAILURE;
 		}
@@ -630,8 +636,8 @@ ike_auth_request(struct ike_sa *sa, struct ikev2_msg *m)
 			ike_count_notify(sa, 1);
 		}
 		ikev2_build_sa(&in, one);
-		build_ts(&in, IKEV2_PL_TSI, done->ts_r, done->nts_r);
-		build_ts(&in, IKEV2_PL_TSR, done->ts_l, done->nts_l);
+		ike_build_ts(&in, IKEV2_PL_TSI, done->ts_r, done->nts_r);
+		ike_build_ts(&in, IKEV2_PL_TSR, done->ts_l, done->nts_l);
 	}
 	ike_msg_start(sa, &bl, b, IKEV2_EXCH_IKE_AUTH, 1, msgid);
 	if (ike_msg_seal(sa, &bl, ib, &in) < 0)

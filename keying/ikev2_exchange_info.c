@@ -94,6 +94,13 @@ ike_queue_run(struct ike_sa *sa)
 		ike_send_request(sa, b, IKE_REQ_DELETE_CHILD);
 		return;
 	}
+	for (ch = sa->children; ch; ch = ch->next) {
+		if (!ch->rekey_queued)
+			continue;
+		ch->rekey_queued = 0;
+		if (!ch->rekeyed && !ch->deleting && ike_child_rekey_start(sa, ch) == 0)
+			return;
+	}
 	if (sa->queue_liveness) {
 		sa->queue_liveness = 0;
 		if ((b = info_build(sa, 0, NULL, 0)) != NULL)
@@ -161,6 +168,9 @@ out:
 	if (auth_failed) {
 		ike_sa_fail(sa, ST_IKEF_AUTH, 0,
 		    "AUTHENTICATION_FAILED from peer: it did not accept our AUTH");
+	} else if (delete_ike && sa->rekeyed) {
+		log_info("IKEv2:(SA %u):Rekeyed IKE SA deleted by peer", sa->st_index);
+		ike_sa_end(sa, ST_TERM_NORMAL);
 	} else if (delete_ike) {
 		log_down(sa, "deleted by peer");
 		ike_sa_end(sa, ST_TERM_PEER_DEL);
@@ -230,6 +240,28 @@ ikev2_child_delete(struct ikev2_engine *e, uint32_t child_index)
 			if (ch->st_index == child_index && !ch->deleting) {
 				e->busy++;
 				ch->delete_queued = 1;
+				ike_queue_run(sa);
+				e->busy--;
+				ike_sa_reap(e);
+				return 0;
+			}
+	}
+	return -1;
+}
+
+int
+ikev2_child_rekey(struct ikev2_engine *e, uint32_t child_index)
+{
+	struct ike_sa *sa;
+	struct ike_child *ch;
+
+	for (sa = e->sas; sa; sa = sa->next) {
+		if (sa->phase != IKE_UP)
+			continue;
+		for (ch = sa->children; ch; ch = ch->next)
+			if (ch->st_index == child_index && !ch->deleting && !ch->rekeyed) {
+				e->busy++;
+				ch->rekey_queued = 1;
 				ike_queue_run(sa);
 				e->busy--;
 				ike_sa_reap(e);
@@ -314,8 +346,12 @@ ikev2_child_expired(struct ikev2_engine *e, uint32_t spi, int hard)
 		if ((ch = ike_child_by_spi_in(sa, spi)) == NULL &&
 		    (ch = ike_child_by_spi_out(sa, spi)) == NULL)
 			continue;
-		if (!hard)
+		if (!hard) {
+			/* soft: time for a fresh pair */
+			if (sa->phase == IKE_UP && !ch->rekeyed && !ch->deleting)
+				return ikev2_child_rekey(e, ch->st_index);
 			return 0;
+		}
 		log_info("IKEv2:(SA %u):Child SA 0x%08x/0x%08x expired in the kernel",
 		    sa->st_index, ch->spi_in, ch->spi_out);
 		if (sa->phase == IKE_UP && !ch->deleting)

@@ -60,6 +60,9 @@ ike_sa_free(struct ike_sa *sa)
 	}
 	if (sa->pending)
 		ike_child_free(sa, sa->pending, 1);
+	if (sa->cc_child)
+		ike_child_free(sa, sa->cc_child, 1);
+	dh_free(sa->cc_dh);
 	loop_timer_free(sa->rtx);
 	loop_timer_free(sa->timer);
 	dh_free(sa->dh);
@@ -356,7 +359,8 @@ ike_child_remove(struct ike_sa *sa, struct ike_child *ch, enum st_term reason)
 		ike_child_desc(sa, ch, &d);
 		env->remove_child(env->arg, &d);
 	}
-	if (ch->st_index)
+	/* a rekeyed pair's row goes on with its successor */
+	if (ch->st_index && !ch->rekeyed)
 		st_child_end(ch->st_index, reason);
 	free(ch);
 }
@@ -370,6 +374,7 @@ ike_sa_end(struct ike_sa *sa, enum st_term reason)
 
 	if (sa->phase == IKE_DEAD)
 		return;
+	ike_cc_clear(sa);
 	while (sa->children)
 		ike_child_remove(sa, sa->children, reason);
 	if (sa->pending)

@@ -45,6 +45,8 @@ struct ike_child {
 	int		installed;
 	int		deleting;		/* our Delete for it is out */
 	int		delete_queued;		/* to be deleted once the window is free */
+	int		rekey_queued;		/* to be rekeyed once the window is free */
+	int		rekeyed;		/* replaced by a rekey: its row lives on */
 	struct st_algs	algs;
 	size_t		nts_l, nts_r;
 	struct ikev2_ts	ts_l[ST_MAX_TS], ts_r[ST_MAX_TS];
@@ -53,7 +55,7 @@ struct ike_child {
 /* What our outstanding request is about, for its response handler. */
 enum ike_req_kind {
 	IKE_REQ_NONE = 0, IKE_REQ_INIT, IKE_REQ_AUTH, IKE_REQ_DELETE_IKE,
-	IKE_REQ_DELETE_CHILD, IKE_REQ_LIVENESS,
+	IKE_REQ_DELETE_CHILD, IKE_REQ_LIVENESS, IKE_REQ_CREATE_CHILD,
 };
 
 struct ike_sa {
@@ -99,6 +101,13 @@ struct ike_sa {
 	struct ikev2_prop_list esp_offer;	/* its proposals (initiator) */
 	struct ike_child *children;
 	int		queue_delete;		/* operator asked to delete the IKE SA */
+	int		rekeyed;		/* replaced by a rekeyed IKE SA */
+	/* our CREATE_CHILD_SA request in flight */
+	struct ike_child *cc_child;		/* the new child */
+	uint32_t	cc_old;			/* spi_in of the child it replaces */
+	struct dh	*cc_dh;
+	uint8_t		cc_ni[IKEV2_NONCE_LEN];
+	size_t		cc_ni_len;
 	int		queue_liveness;
 	enum st_term	delete_reason;
 	unsigned	attempt;		/* keyingtries used, from 1 */
@@ -193,13 +202,37 @@ void	ike_auth_request(struct ike_sa *sa, struct ikev2_msg *m);
 void	ike_auth_response(struct ike_sa *sa, struct ikev2_msg *m);
 void	ike_info_request(struct ike_sa *sa, struct ikev2_msg *m);
 void	ike_info_response(struct ike_sa *sa, struct ikev2_msg *m);
+/* How a child came about, for its keys (RFC 7296 §2.17) and state row. */
+struct ike_child_ctx {
+	int		we_initiated;	/* we started the exchange that made it */
+	const uint8_t	*ni, *nr;	/* that exchange's nonces (ni: its initiator's) */
+	size_t		ni_len, nr_len;
+	const uint8_t	*gir;		/* PFS shared secret, NULL without */
+	size_t		gir_len;
+	uint32_t	st_index;	/* the rekeyed child's state row, 0 = a new one */
+};
 /* Installs a negotiated child: keys from KEYMAT, env install, state rows.
- * 0, or -1 with the failure recorded (the child is freed either way on -1). */
-int	ike_child_install(struct ike_sa *sa, struct ike_child *ch);
+ * 0, or -1 with the failure recorded (the child is freed on -1). */
+int	ike_child_install(struct ike_sa *sa, struct ike_child *ch,
+	    const struct ike_child_ctx *x);
 /* The IKE SA is authenticated: state model, Cisco-style status line. */
 void	ike_sa_established(struct ike_sa *sa);
 /* Starts the queued requests (deletes, liveness) when the window is free. */
 void	ike_queue_run(struct ike_sa *sa);
+/* CREATE_CHILD_SA (ikev2_exchange_child.c): the peer's request (a new or
+ * rekeyed child, or a rekey of the IKE SA), our child rekey and its answer. */
+void	ike_create_child_request(struct ike_sa *sa, struct ikev2_msg *m);
+int	ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old);
+void	ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m);
+void	ike_cc_clear(struct ike_sa *sa);
+
+/* A TSi/TSr payload from selectors. */
+int	ike_build_ts(struct ikev2_builder *bl, uint8_t type, const struct ikev2_ts *ts,
+	    size_t n);
+/* A child that could not be made: failure record, larval SPI released,
+ * ch (may be NULL) freed. */
+void	ike_child_fail(struct ike_sa *sa, struct ike_child *ch, enum st_ipsec_fail reason,
+	    const char *detail);
 
 /* Identity payload body (type | 3 reserved | data) for AUTH. */
 size_t	ike_id_body(const struct cfg_id *id, uint8_t *out, size_t len);

@@ -96,3 +96,4 @@ tests_unit_test_ikev2_engine_interop_SOURCES = tests/unit/test_ikev2_engine_inte
 tests_unit_test_ikev2_engine_interop_CFLAGS = $(unit_cflags)
 tests_unit_test_ikev2_engine_interop_LDADD = $(unit_ldadd)
 endif
+libikeflow_a_SOURCES += keying/ikev2_exchange_child.c

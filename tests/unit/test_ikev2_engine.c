@@ -756,11 +756,14 @@ test_conn_lifecycle_hooks(void **state)
 	ikev2_conn_update(side_i.eng, old->conns, side_i.cfg->conns);
 	config_free(old);
 	assert_int_equal(ikev2_conn_active(side_i.eng, side_i.cfg->conns), 1);
-	/* the kernel's soft expiry is left alone, a hard one deletes the pair */
+	/* the kernel's soft expiry rekeys, a hard one deletes the pair */
 	assert_int_equal(ikev2_child_expired(side_i.eng, SPI_I, 0), 0);
+	pump();
+	assert_int_equal(side_i.nchildren, 2);
 	assert_int_equal(live_children(&side_i), 1);
+	assert_int_equal(live_children(&side_r), 1);
 	assert_int_equal(ikev2_child_expired(side_i.eng, 0x12345678, 1), -1);
-	assert_int_equal(ikev2_child_expired(side_i.eng, SPI_R, 1), 0);
+	assert_int_equal(ikev2_child_expired(side_i.eng, SPI_R + 1, 1), 0);
 	pump();
 	assert_int_equal(live_children(&side_i), 0);
 	assert_int_equal(live_children(&side_r), 0);
@@ -874,6 +877,123 @@ test_mutated_messages(void **state)
 	assert_true(st.drops > 0);
 }
 
+/* After a rekey: each side has the old pair removed and a new one whose
+ * keys and SPIs match the other side's; the state row is the same. */
+static void
+assert_rekeyed(uint32_t st_index, int pfs)
+{
+	const struct t_child *i, *r;
+	const struct st_child *row = st_child_find(st_index);
+
+	assert_int_equal(side_i.nchildren, 2);
+	assert_int_equal(side_r.nchildren, 2);
+	assert_true(side_i.children[0].removed);
+	assert_true(side_r.children[0].removed);
+	i = &side_i.children[1];
+	r = &side_r.children[1];
+	assert_false(i->removed);
+	assert_false(r->removed);
+	assert_int_equal(i->d.spi_in, SPI_I + 1);
+	assert_int_equal(r->d.spi_in, SPI_R + 1);
+	assert_int_equal(i->d.spi_out, r->d.spi_in);
+	assert_int_equal(r->d.spi_out, i->d.spi_in);
+	assert_memory_equal(i->encr_out, r->encr_in, i->d.encr_len);
+	assert_memory_equal(i->encr_in, r->encr_out, i->d.encr_len);
+	assert_memory_equal(i->integ_out, r->integ_in, i->d.integ_len);
+	/* fresh keys, not the old ones */
+	assert_memory_not_equal(i->encr_out, side_i.children[0].encr_out, i->d.encr_len);
+	assert_int_equal(i->d.reqid, side_i.children[0].d.reqid);
+	assert_ts(&i->ts_l[0], "192.168.1.0/24");
+	assert_ts(&r->ts_l[0], "192.168.2.0/24");
+	assert_int_equal(i->d.child_index, side_i.children[0].d.child_index);
+	assert_non_null(row);
+	assert_int_equal(row->refreshes, 1);
+	assert_int_equal(st_child_current_sa(row, ST_SA_IN)->spi,
+	    row->ike_index == ike_row(1)->index ? SPI_I + 1 : SPI_R + 1);
+	assert_int_equal(st_child_active_count(), 2);
+	assert_null(st_child_hist_next(0));
+	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(ike_row(0)->state, ST_IKE_ESTABLISHED);
+	/* with PFS the new pair's KEYMAT took a fresh DH */
+	assert_int_equal(row->algs.dh, pfs ? 14 : 0);
+}
+
+static void
+test_child_rekey_by_initiator(void **state)
+{
+	uint32_t idx;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	idx = side_i.children[0].d.child_index;
+	assert_int_equal(ikev2_child_rekey(side_i.eng, idx), 0);
+	pump();
+	assert_rekeyed(idx, 0);
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_CREATE_CHILD_SA - 32], 1);
+	assert_int_equal(side_r.sent_resp[IKEV2_EXCH_CREATE_CHILD_SA - 32], 1);
+	assert_int_equal(ike_row(1)->c.out_p2_exchg, 1);
+	assert_int_equal(ike_row(0)->c.in_p2_exchg, 1);
+	/* the rekeyed child deletes like any other */
+	assert_int_equal(ikev2_child_delete(side_i.eng, idx), 0);
+	pump();
+	assert_int_equal(live_children(&side_i) + live_children(&side_r), 0);
+	assert_non_null(st_child_hist_next(0));
+}
+
+static void
+test_child_rekey_by_responder_pfs(void **state)
+{
+	uint32_t idx;
+
+	(void)state;
+	sides_up(variants[0].ike, "aes128-sha1-modp2048!", NULL, variants[0].ike,
+	    "aes128-sha1-modp2048!", NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_int_equal(side_r.nchildren, 1);
+	idx = side_r.children[0].d.child_index;
+	assert_int_equal(ikev2_child_rekey(side_r.eng, idx), 0);
+	pump();
+	assert_rekeyed(idx, 1);
+	assert_int_equal(side_r.sent_exch[IKEV2_EXCH_CREATE_CHILD_SA - 32], 1);
+	assert_int_equal(side_i.sent_resp[IKEV2_EXCH_CREATE_CHILD_SA - 32], 1);
+}
+
+static void
+test_child_rekey_refused(void **state)
+{
+	uint32_t idx;
+
+	(void)state;
+	/* the responder insists on PFS, which the initiator's rekey lacks */
+	sides_up(variants[0].ike, "aes128-sha1!", NULL, variants[0].ike,
+	    "aes128-sha1-modp2048,aes128-sha1!", NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_int_equal(side_i.nchildren, 1);
+	idx = side_i.children[0].d.child_index;
+	/* now the responder only does PFS */
+	{
+		char err[64];
+
+		assert_int_equal(config_proposals_parse("aes128-sha1-modp2048!",
+		    CFG_PROTO_ESP, &side_r.cfg->conns->esp, err, sizeof(err)), 0);
+	}
+	assert_int_equal(ikev2_child_rekey(side_i.eng, idx), 0);
+	pump();
+	/* refused: the old pair stays on both sides, a failure on each */
+	assert_int_equal(side_i.nchildren, 1);
+	assert_int_equal(live_children(&side_i), 1);
+	assert_int_equal(live_children(&side_r), 1);
+	assert_int_equal(count_ipsec_fails(ST_IPF_PROPOSAL), 2);
+	assert_int_equal(side_i.released, 1);
+	assert_int_equal(ike_row(1)->c.in_p2_exchg_reject, 1);
+	assert_int_equal(ike_row(0)->c.out_p2_exchg_reject, 1);
+}
+
 int
 main(void)
 {
@@ -905,6 +1025,9 @@ main(void)
 		T(test_cookie),
 		T(test_conn_lifecycle_hooks),
 		T(test_mutated_messages),
+		T(test_child_rekey_by_initiator),
+		T(test_child_rekey_by_responder_pfs),
+		T(test_child_rekey_refused),
 #undef T
 	};
 

@@ -437,6 +437,49 @@ test_no_proposal_with_charon(void **state)
 	assert_non_null(strstr(st_ike_fail_next(0)->detail, "NO_PROPOSAL_CHOSEN"));
 }
 
+static int
+rekeyed_ike_up(void)
+{
+	const struct st_ike *ike = st_ike_next(0);
+
+	/* only the new SA left, up */
+	return ike && ike->index > 1 && ike->state == ST_IKE_ESTABLISHED &&
+	    st_ike_next(ike->index) == NULL;
+}
+
+static void
+test_charon_rekeys_ike(void **state)
+{
+	const struct st_ike *ike;
+	const struct st_ike_hist *h;
+	pid_t p;
+
+	(void)state;
+	bring_up("aes128-sha1-modp1536", "aes128-sha1");
+	assert_int_equal(ikev2_initiate(side_i.eng, side_i.cfg->conns), 0);
+	assert_true(run_until(our_ike_up, 5000));
+	/* charon, the responder of this IKE SA, rekeys it */
+	p = swanctl_bg("--rekey --ike c");
+	if (!run_until(rekeyed_ike_up, 5000))
+		dump_charon_log();
+	waitpid(p, NULL, 0);
+	ike = st_ike_next(0);
+	assert_true(rekeyed_ike_up());
+	/* the new SA's initiator is charon, who started the rekey */
+	assert_false(ike->initiator);
+	assert_int_equal(ike->algs.dh, 5);
+	h = st_ike_hist_next(0);
+	assert_non_null(h);
+	assert_int_equal(h->reason, ST_TERM_NORMAL);
+	/* our delete travels on the new SA's keys */
+	assert_int_equal(ikev2_terminate(side_i.eng, "ciscoios"), 1);
+	assert_true(run_until(our_ike_gone, 3000));
+	h = st_ike_hist_next(h->index);
+	assert_non_null(h);
+	assert_int_equal(h->reason, ST_TERM_OPER);
+	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 0);
+}
+
 int
 main(void)
 {
@@ -447,6 +490,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_they_initiate_wrong_psk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_ke_from_charon, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_proposal_with_charon, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_charon_rekeys_ike, setup, teardown),
 	};
 
 	if (geteuid() != 0 || access(CHARON, X_OK) < 0 || access(SWANCTL, X_OK) < 0 ||

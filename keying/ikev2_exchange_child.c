@@ -1,0 +1,541 @@
+/* CREATE_CHILD_SA (RFC 7296 §1.3): as responder, new children, child
+ * rekeys (§1.3.3) and IKE SA rekeys (§1.3.2); as initiator, child rekeys.
+ * Simultaneous rekeys of the same SA (§2.8.1) are not resolved yet: both
+ * new pairs are kept until one side deletes. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "keying/ikev2_sa.h"
+#include "keying/ikev2_ts.h"
+
+static struct st_ike *
+sa_row(struct ike_sa *sa)
+{
+	return sa->st_index ? st_ike_get(sa->st_index) : NULL;
+}
+
+/* Answers with one error notify (data for INVALID_KE_PAYLOAD). */
+static void
+cc_refuse(struct ike_sa *sa, uint32_t msgid, uint16_t notify, uint16_t group)
+{
+	struct ikev2_builder bl, in;
+	struct buf *b = buf_new(128), *ib = buf_new_secret(32);
+	struct st_ike *st = sa_row(sa);
+	uint8_t g[2] = { (uint8_t)(group >> 8), (uint8_t)group };
+
+	if (st)
+		st->c.out_p2_exchg_reject++;
+	if (b && ib) {
+		ikev2_build_chain(&in, ib);
+		ikev2_build_notify_simple(&in, notify, group ? g : NULL, group ? 2 : 0);
+		ike_msg_start(sa, &bl, b, IKEV2_EXCH_CREATE_CHILD_SA, 1, msgid);
+		if (ike_msg_seal(sa, &bl, ib, &in) == 0) {
+			ike_count_notify(sa, 1);
+			ike_send_response(sa, b, msgid);
+			b = NULL;
+		}
+	}
+	buf_free(b);
+	buf_free(ib);
+}
+
+/* DH for a child or IKE rekey: our key pair for the peer's KE, g^ir into
+ * gir, our public value into pub. 0 / -1. */
+static int
+cc_dh(uint16_t group, const struct ikev2_ke *ke, struct buf *pub, struct buf *gir)
+{
+	struct dh *dh = dh_new(group);
+	int r = -1;
+
+	if (dh && dh_public(dh, pub) == 0 && dh_derive(dh, ke->data, ke->len, gir) == 0)
+		r = 0;
+	dh_free(dh);
+	return r;
+}
+
+/* Picks a proposal; with a KE, one whose group is the KE's. Returns 0, or
+ * the notify to refuse with (*want = the group for INVALID_KE_PAYLOAD). */
+static uint16_t
+cc_select(struct ikev2_prop_list *ours, struct ikev2_prop_list *theirs, uint8_t proto,
+    const struct ikev2_ke *ke, struct ikev2_prop *chosen, uint16_t *want)
+{
+	*want = 0;
+	if (ke == NULL) {
+		/* no KE: no PFS, so a proposal of ours that requires it fails */
+		return ikev2_prop_select(ours, theirs, proto, chosen) == 0 &&
+		    ikev2_prop_id(chosen, IKEV2_XFORM_DH, NULL) == 0 ? 0 :
+		    IKEV2_N_NO_PROPOSAL_CHOSEN;
+	}
+	if (ikev2_prop_select_dh(ours, theirs, proto, ke->group, chosen) == 0)
+		return 0;
+	if (ikev2_prop_select(ours, theirs, proto, chosen) == 0 &&
+	    (*want = ikev2_prop_id(chosen, IKEV2_XFORM_DH, NULL)) != 0)
+		return IKEV2_N_INVALID_KE_PAYLOAD;
+	return IKEV2_N_NO_PROPOSAL_CHOSEN;
+}
+
+/* ---- responder: the IKE SA rekeyed (§1.3.2) ---- */
+
+static void
+ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list *theirs,
+    const struct ikev2_nonce *ni, const struct ikev2_ke *ke)
+{
+	struct ikev2_engine *e = sa->eng;
+	struct ikev2_prop_list *ours = calloc(1, sizeof(*ours)), *one = NULL;
+	struct ikev2_prop chosen;
+	struct ikev2_builder bl, in;
+	struct buf *pub = NULL, *gir = NULL, *b = NULL, *ib = NULL;
+	struct ike_sa *n = NULL;
+	struct ike_child *ch;
+	struct st_ike *st;
+	uint16_t err = IKEV2_N_NO_PROPOSAL_CHOSEN, want = 0;
+
+	if (ours == NULL || ke == NULL) {
+		cc_refuse(sa, m->hdr.msgid, ke ? IKEV2_N_TEMPORARY_FAILURE :
+		    IKEV2_N_INVALID_SYNTAX, 0);
+		goto out;
+	}
+	if (ikev2_prop_from_cfg(&sa->conn->ike, IKEV2_PROTO_IKE, ours) < 0 ||
+	    (err = cc_select(ours, theirs, IKEV2_PROTO_IKE, ke, &chosen, &want)) != 0 ||
+	    chosen.spi_size != 8) {
+		cc_refuse(sa, m->hdr.msgid, ours->n ? err : IKEV2_N_NO_PROPOSAL_CHOSEN,
+		    want);
+		goto out;
+	}
+	if ((n = ike_sa_new(e, sa->conn, 0, &sa->local, sa->lport, &sa->remote,
+	    sa->rport)) == NULL || (st = st_ike_new(sa->conn->name, 2, 0)) == NULL) {
+		if (n)
+			n->phase = IKE_DEAD;
+		cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
+		goto out;
+	}
+	n->st_index = st->index;
+	n->spi_i = ikev2_spi_value(chosen.spi, 8);
+	n->chosen = chosen;
+	ikev2_prop_algs(&chosen, &n->algs);
+	n->lid = sa->lid;
+	n->rid = sa->rid;
+	n->nat_local = sa->nat_local;
+	n->nat_remote = sa->nat_remote;
+	n->peer_natd = sa->peer_natd;
+	n->frag = sa->frag;
+	n->peer_msgid = 0;
+	memcpy(n->ni, ni->data, ni->len);
+	n->ni_len = ni->len;
+	if ((pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL ||
+	    (gir = buf_new_secret(CRYPTO_MAX_DH_PUB)) == NULL ||
+	    crypto_random(n->nr, IKEV2_NONCE_LEN) < 0 ||
+	    cc_dh(n->algs.dh, ke, pub, gir) < 0) {
+		ike_sa_end(n, ST_TERM_LOCAL_FAIL);
+		cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
+		goto out;
+	}
+	n->nr_len = IKEV2_NONCE_LEN;
+	/* SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr) */
+	if (ikev2_ike_keys_derive(&n->keys, &n->algs, &sa->keys, gir->data, gir->len,
+	    n->ni, n->ni_len, n->nr, n->nr_len, n->spi_i, n->spi_r) < 0) {
+		ike_sa_end(n, ST_TERM_LOCAL_FAIL);
+		cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
+		goto out;
+	}
+	n->have_keys = 1;
+	if ((one = calloc(1, sizeof(*one))) == NULL || (b = buf_new(512)) == NULL ||
+	    (ib = buf_new_secret(512)) == NULL)
+		goto fail;
+	one->n = 1;
+	one->p[0] = chosen;
+	ikev2_spi_put(one->p[0].spi, 8, n->spi_r);
+	ikev2_build_chain(&in, ib);
+	ikev2_build_sa(&in, one);
+	ikev2_build_nonce(&in, n->nr, n->nr_len);
+	ikev2_build_ke(&in, n->algs.dh, pub->data, pub->len);
+	ike_msg_start(sa, &bl, b, IKEV2_EXCH_CREATE_CHILD_SA, 1, m->hdr.msgid);
+	if (ike_msg_seal(sa, &bl, ib, &in) < 0)
+		goto fail;
+	/* the children move over; the old SA waits for the peer's delete */
+	while ((ch = sa->children) != NULL) {
+		struct st_child *sc = st_child_get(ch->st_index);
+
+		sa->children = ch->next;
+		ch->next = n->children;
+		n->children = ch;
+		if (sc)
+			st_child_reparent(sc, n->st_index);
+	}
+	sa->rekeyed = 1;
+	ike_sa_st_sync(n);
+	n->phase = IKE_UP;
+	st_ike_established(st);
+	if ((st = sa_row(sa)) != NULL)
+		st->refreshes++;
+	log_info("IKEv2:(SA %u):IKE SA rekeyed by the peer as SA %u, SPI %016llx/%016llx",
+	    sa->st_index, n->st_index, (unsigned long long)n->spi_i,
+	    (unsigned long long)n->spi_r);
+	ike_send_response(sa, b, m->hdr.msgid);
+	b = NULL;
+	goto out;
+fail:
+	ike_sa_end(n, ST_TERM_LOCAL_FAIL);
+	cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
+out:
+	free(ours);
+	free(one);
+	buf_free(pub);
+	buf_free(gir);
+	buf_free(b);
+	buf_free(ib);
+}
+
+/* ---- responder: a new or rekeyed child ---- */
+
+static void
+child_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list *theirs,
+    const struct ikev2_nonce *ni, const struct ikev2_ke *ke)
+{
+	const struct cfg_conn *c = sa->conn;
+	struct ike_env *env = &sa->eng->env;
+	const struct ikev2_pl *pi, *pr;
+	struct ikev2_prop_list *ours = calloc(1, sizeof(*ours)), *one = NULL;
+	struct ikev2_tsp *tsi = calloc(1, sizeof(*tsi)), *tsr = calloc(1, sizeof(*tsr));
+	struct ikev2_ts ts_l[ST_MAX_TS], ts_r[ST_MAX_TS];
+	struct ikev2_prop chosen;
+	struct ikev2_notify n;
+	struct ikev2_perr perr;
+	struct ikev2_builder bl, in;
+	struct ike_child *old = NULL, *ch = NULL;
+	struct buf *pub = NULL, *gir = NULL, *b = NULL, *ib = NULL;
+	uint8_t nr[IKEV2_NONCE_LEN];
+	uint16_t err, want = 0;
+	size_t nl, nrr;
+	char detail[96];
+
+	if (ours == NULL || tsi == NULL || tsr == NULL) {
+		cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
+		goto out;
+	}
+	if (ikev2_msg_notify(m, IKEV2_N_REKEY_SA, &n) == 1) {
+		if (n.proto != IKEV2_PROTO_ESP || n.spi_size != 4 ||
+		    (old = ike_child_by_spi_out(sa, (uint32_t)ikev2_spi_value(n.spi, 4))) == NULL ||
+		    old->deleting) {
+			cc_refuse(sa, m->hdr.msgid, IKEV2_N_CHILD_SA_NOT_FOUND, 0);
+			goto out;
+		}
+	}
+	if ((pi = ikev2_msg_get(m, IKEV2_PL_TSI, 0)) == NULL ||
+	    (pr = ikev2_msg_get(m, IKEV2_PL_TSR, 0)) == NULL ||
+	    ikev2_pl_ts(pi, tsi, &perr) < 0 || ikev2_pl_ts(pr, tsr, &perr) < 0) {
+		cc_refuse(sa, m->hdr.msgid, IKEV2_N_INVALID_SYNTAX, 0);
+		goto out;
+	}
+	if (ikev2_prop_from_cfg(&c->esp, IKEV2_PROTO_ESP, ours) < 0 ||
+	    (err = cc_select(ours, theirs, IKEV2_PROTO_ESP, ke, &chosen, &want)) != 0 ||
+	    chosen.spi_size != 4) {
+		err = ours->n && want ? IKEV2_N_INVALID_KE_PAYLOAD : IKEV2_N_NO_PROPOSAL_CHOSEN;
+		snprintf(detail, sizeof(detail), "%s sent in CREATE_CHILD_SA",
+		    ikev2_notify_name(err));
+		if (err != IKEV2_N_INVALID_KE_PAYLOAD)
+			ike_child_fail(sa, NULL, ST_IPF_PROPOSAL, detail);
+		cc_refuse(sa, m->hdr.msgid, err, want);
+		goto out;
+	}
+	if ((ch = ike_child_new(sa)) == NULL) {
+		cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
+		goto out;
+	}
+	if (old)
+		ch->reqid = old->reqid;
+	nrr = ikev2_ts_from_end(&c->right, &sa->remote, ts_r, ST_MAX_TS);
+	nl = ikev2_ts_from_end(&c->left, &sa->local, ts_l, ST_MAX_TS);
+	ch->nts_r = ikev2_ts_narrow(tsi->ts, tsi->n, ts_r, nrr, ch->ts_r, ST_MAX_TS);
+	ch->nts_l = ikev2_ts_narrow(tsr->ts, tsr->n, ts_l, nl, ch->ts_l, ST_MAX_TS);
+	if (ch->nts_r == 0 || ch->nts_l == 0) {
+		ike_child_fail(sa, ch, ST_IPF_PROPOSAL, "TS_UNACCEPTABLE sent in CREATE_CHILD_SA");
+		ch = NULL;
+		cc_refuse(sa, m->hdr.msgid, IKEV2_N_TS_UNACCEPTABLE, 0);
+		goto out;
+	}
+	ch->transport = c->mode == CFG_MODE_TRANSPORT &&
+	    ikev2_msg_notify(m, IKEV2_N_USE_TRANSPORT_MODE, &n) == 1;
+	ikev2_prop_algs(&chosen, &ch->algs);
+	ch->spi_out = (uint32_t)ikev2_spi_value(chosen.spi, 4);
+	if (env->alloc_spi(env->arg, &sa->remote, &sa->local, IPPROTO_ESP, ch->reqid,
+	    &ch->spi_in) < 0 || crypto_random(nr, sizeof(nr)) < 0 ||
+	    (pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL ||
+	    (gir = buf_new_secret(CRYPTO_MAX_DH_PUB)) == NULL ||
+	    (ke && cc_dh(ch->algs.dh, ke, pub, gir) < 0)) {
+		ike_child_fail(sa, ch, ST_IPF_INTERNAL, "cannot set up the child");
+		ch = NULL;
+		cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
+		goto out;
+	}
+	{
+		struct ike_child_ctx x = { 0, ni->data, nr, ni->len, sizeof(nr),
+		    ke ? gir->data : NULL, ke ? gir->len : 0, old ? old->st_index : 0 };
+		struct ike_child *done = ch;
+
+		ch = NULL;
+		if (ike_child_install(sa, done, &x) < 0) {
+			cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
+			goto out;
+		}
+		if (old)
+			old->rekeyed = 1;
+		if ((one = calloc(1, sizeof(*one))) == NULL || (b = buf_new(512)) == NULL ||
+		    (ib = buf_new_secret(512)) == NULL)
+			goto out;
+		one->n = 1;
+		one->p[0] = chosen;
+		ikev2_spi_put(one->p[0].spi, 4, done->spi_in);
+		ikev2_build_chain(&in, ib);
+		if (done->transport) {
+			ikev2_build_notify_simple(&in, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
+			ike_count_notify(sa, 1);
+		}
+		ikev2_build_sa(&in, one);
+		ikev2_build_nonce(&in, nr, sizeof(nr));
+		if (ke)
+			ikev2_build_ke(&in, done->algs.dh, pub->data, pub->len);
+		ike_build_ts(&in, IKEV2_PL_TSI, done->ts_r, done->nts_r);
+		ike_build_ts(&in, IKEV2_PL_TSR, done->ts_l, done->nts_l);
+		ike_msg_start(sa, &bl, b, IKEV2_EXCH_CREATE_CHILD_SA, 1, m->hdr.msgid);
+		if (ike_msg_seal(sa, &bl, ib, &in) == 0) {
+			ike_send_response(sa, b, m->hdr.msgid);
+			b = NULL;
+		}
+	}
+out:
+	wipe(nr, sizeof(nr));
+	if (ch)
+		ike_child_free(sa, ch, 1);
+	free(ours);
+	free(one);
+	free(tsi);
+	free(tsr);
+	buf_free(pub);
+	buf_free(gir);
+	buf_free(b);
+	buf_free(ib);
+}
+
+void
+ike_create_child_request(struct ike_sa *sa, struct ikev2_msg *m)
+{
+	const struct ikev2_pl *p;
+	struct ikev2_prop_list *theirs = calloc(1, sizeof(*theirs));
+	struct ikev2_nonce ni;
+	struct ikev2_ke ke;
+	struct ikev2_perr err;
+	struct st_ike *st = sa_row(sa);
+	int have_ke;
+
+	if (st)
+		st->c.in_p2_exchg++;
+	for (size_t i = 0; i < ikev2_msg_count(m, IKEV2_PL_NOTIFY); i++)
+		ike_count_notify(sa, 0);
+	if (theirs == NULL || (p = ikev2_msg_get(m, IKEV2_PL_SA, 0)) == NULL ||
+	    ikev2_pl_sa(p, theirs, &err) < 0 || theirs->n == 0 ||
+	    (p = ikev2_msg_get(m, IKEV2_PL_NONCE, 0)) == NULL ||
+	    ikev2_pl_nonce(p, &ni, &err) < 0 || ni.len < IKEV2_NONCE_MIN ||
+	    ni.len > IKEV2_NONCE_MAX) {
+		if (st)
+			st->c.in_p2_exchg_invalid++;
+		cc_refuse(sa, m->hdr.msgid, theirs && theirs->n == 0 && p ?
+		    IKEV2_N_NO_PROPOSAL_CHOSEN : IKEV2_N_INVALID_SYNTAX, 0);
+		goto out;
+	}
+	have_ke = (p = ikev2_msg_get(m, IKEV2_PL_KE, 0)) != NULL &&
+	    ikev2_pl_ke(p, &ke, &err) == 0;
+	if (theirs->p[0].proto == IKEV2_PROTO_IKE)
+		ike_rekey_request(sa, m, theirs, &ni, have_ke ? &ke : NULL);
+	else
+		child_request(sa, m, theirs, &ni, have_ke ? &ke : NULL);
+out:
+	free(theirs);
+}
+
+/* ---- initiator: rekeying one of our children (§1.3.3) ---- */
+
+void
+ike_cc_clear(struct ike_sa *sa)
+{
+	if (sa->cc_child)
+		ike_child_free(sa, sa->cc_child, 1);
+	sa->cc_child = NULL;
+	sa->cc_old = 0;
+	dh_free(sa->cc_dh);
+	sa->cc_dh = NULL;
+	wipe(sa->cc_ni, sizeof(sa->cc_ni));
+	sa->cc_ni_len = 0;
+}
+
+int
+ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
+{
+	struct ike_env *env = &sa->eng->env;
+	struct ikev2_builder bl, in;
+	struct ikev2_notify n;
+	struct ike_child *ch;
+	struct buf *b = NULL, *ib = NULL, *pub = NULL;
+	struct st_ike *st = sa_row(sa);
+	uint16_t group;
+	int r = -1;
+
+	ike_cc_clear(sa);
+	if ((ch = ike_child_new(sa)) == NULL)
+		return -1;
+	sa->cc_child = ch;
+	sa->cc_old = old->spi_in;
+	ch->reqid = old->reqid;
+	ch->transport = old->transport;
+	ch->nts_l = old->nts_l;
+	ch->nts_r = old->nts_r;
+	memcpy(ch->ts_l, old->ts_l, sizeof(ch->ts_l));
+	memcpy(ch->ts_r, old->ts_r, sizeof(ch->ts_r));
+	if (env->alloc_spi(env->arg, &sa->remote, &sa->local, IPPROTO_ESP, ch->reqid,
+	    &ch->spi_in) < 0 ||
+	    ikev2_prop_from_cfg(&sa->conn->esp, IKEV2_PROTO_ESP, &sa->esp_offer) < 0)
+		goto out;
+	ikev2_prop_set_spi(&sa->esp_offer, ch->spi_in, 4);
+	if (crypto_random(sa->cc_ni, IKEV2_NONCE_LEN) < 0)
+		goto out;
+	sa->cc_ni_len = IKEV2_NONCE_LEN;
+	/* esp= with a DH group asks for PFS */
+	if ((group = ikev2_prop_first_dh(&sa->esp_offer)) != 0 &&
+	    ((sa->cc_dh = dh_new(group)) == NULL || (pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL ||
+	    dh_public(sa->cc_dh, pub) < 0))
+		goto out;
+	if ((b = buf_new(512)) == NULL || (ib = buf_new_secret(512)) == NULL)
+		goto out;
+	memset(&n, 0, sizeof(n));
+	n.proto = IKEV2_PROTO_ESP;
+	n.spi_size = 4;
+	ikev2_spi_put(n.spi, 4, old->spi_in);
+	n.type = IKEV2_N_REKEY_SA;
+	ikev2_build_chain(&in, ib);
+	ikev2_build_notify(&in, &n);
+	if (ch->transport)
+		ikev2_build_notify_simple(&in, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
+	ikev2_build_sa(&in, &sa->esp_offer);
+	ikev2_build_nonce(&in, sa->cc_ni, sa->cc_ni_len);
+	if (group)
+		ikev2_build_ke(&in, group, pub->data, pub->len);
+	ike_build_ts(&in, IKEV2_PL_TSI, ch->ts_l, ch->nts_l);
+	ike_build_ts(&in, IKEV2_PL_TSR, ch->ts_r, ch->nts_r);
+	ike_msg_start(sa, &bl, b, IKEV2_EXCH_CREATE_CHILD_SA, 0, 0);
+	if (ike_msg_seal(sa, &bl, ib, &in) < 0)
+		goto out;
+	ike_count_notify(sa, 1);
+	if (st)
+		st->c.out_p2_exchg++;
+	log_info("IKEv2:(SA %u):Rekeying child SA 0x%08x/0x%08x", sa->st_index,
+	    old->spi_in, old->spi_out);
+	ike_send_request(sa, b, IKE_REQ_CREATE_CHILD);
+	b = NULL;
+	r = 0;
+out:
+	if (r < 0) {
+		ike_child_fail(sa, NULL, ST_IPF_INTERNAL, "cannot start the child rekey");
+		ike_cc_clear(sa);
+	}
+	buf_free(b);
+	buf_free(ib);
+	buf_free(pub);
+	return r;
+}
+
+void
+ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m)
+{
+	struct ike_child *ch = sa->cc_child, *old = ike_child_by_spi_in(sa, sa->cc_old);
+	const struct ikev2_pl *p, *pi, *pr;
+	struct ikev2_prop_list *reply = calloc(1, sizeof(*reply));
+	struct ikev2_tsp *tsi = calloc(1, sizeof(*tsi)), *tsr = calloc(1, sizeof(*tsr));
+	struct ikev2_prop chosen;
+	struct ikev2_nonce nr;
+	struct ikev2_ke ke;
+	struct ikev2_notify n;
+	struct ikev2_perr err;
+	struct buf *gir = NULL;
+	struct st_ike *st = sa_row(sa);
+	uint16_t notify, dh;
+	char detail[96];
+
+	ike_request_done(sa);
+	for (size_t i = 0; i < ikev2_msg_count(m, IKEV2_PL_NOTIFY); i++)
+		ike_count_notify(sa, 0);
+	if (ch == NULL || reply == NULL || tsi == NULL || tsr == NULL)
+		goto out;
+	if ((notify = ikev2_msg_error_notify(m)) != 0) {
+		if (st)
+			st->c.in_p2_exchg_reject++;
+		snprintf(detail, sizeof(detail), "%s from peer in CREATE_CHILD_SA",
+		    ikev2_notify_name(notify));
+		goto fail;
+	}
+	if ((p = ikev2_msg_get(m, IKEV2_PL_SA, 0)) == NULL ||
+	    (pi = ikev2_msg_get(m, IKEV2_PL_TSI, 0)) == NULL ||
+	    (pr = ikev2_msg_get(m, IKEV2_PL_TSR, 0)) == NULL ||
+	    ikev2_pl_sa(p, reply, &err) < 0 || ikev2_pl_ts(pi, tsi, &err) < 0 ||
+	    ikev2_pl_ts(pr, tsr, &err) < 0 ||
+	    (p = ikev2_msg_get(m, IKEV2_PL_NONCE, 0)) == NULL ||
+	    ikev2_pl_nonce(p, &nr, &err) < 0 || nr.len < IKEV2_NONCE_MIN ||
+	    nr.len > IKEV2_NONCE_MAX) {
+		if (st)
+			st->c.in_p2_exchg_invalid++;
+		snprintf(detail, sizeof(detail), "malformed CREATE_CHILD_SA response");
+		goto fail;
+	}
+	if (ikev2_prop_accept(&sa->esp_offer, reply, IKEV2_PROTO_ESP, &chosen) < 0 ||
+	    chosen.spi_size != 4 ||
+	    !ikev2_ts_inside(tsi->ts, tsi->n, ch->ts_l, ch->nts_l) ||
+	    !ikev2_ts_inside(tsr->ts, tsr->n, ch->ts_r, ch->nts_r)) {
+		snprintf(detail, sizeof(detail), "peer's CREATE_CHILD_SA answer exceeds our offer");
+		goto fail;
+	}
+	dh = ikev2_prop_id(&chosen, IKEV2_XFORM_DH, NULL);
+	if (dh) {
+		if ((p = ikev2_msg_get(m, IKEV2_PL_KE, 0)) == NULL ||
+		    ikev2_pl_ke(p, &ke, &err) < 0 || ke.group != dh || sa->cc_dh == NULL ||
+		    dh_group(sa->cc_dh) != dh ||
+		    (gir = buf_new_secret(CRYPTO_MAX_DH_PUB)) == NULL ||
+		    dh_derive(sa->cc_dh, ke.data, ke.len, gir) < 0) {
+			snprintf(detail, sizeof(detail), "no usable KE in CREATE_CHILD_SA answer");
+			goto fail;
+		}
+	}
+	if (ch->transport && ikev2_msg_notify(m, IKEV2_N_USE_TRANSPORT_MODE, &n) != 1) {
+		snprintf(detail, sizeof(detail), "peer refused transport mode");
+		goto fail;
+	}
+	ch->spi_out = (uint32_t)ikev2_spi_value(chosen.spi, 4);
+	ikev2_prop_algs(&chosen, &ch->algs);
+	ch->nts_l = tsi->n < ST_MAX_TS ? tsi->n : ST_MAX_TS;
+	memcpy(ch->ts_l, tsi->ts, ch->nts_l * sizeof(ch->ts_l[0]));
+	ch->nts_r = tsr->n < ST_MAX_TS ? tsr->n : ST_MAX_TS;
+	memcpy(ch->ts_r, tsr->ts, ch->nts_r * sizeof(ch->ts_r[0]));
+	{
+		struct ike_child_ctx x = { 1, sa->cc_ni, nr.data, sa->cc_ni_len, nr.len,
+		    gir ? gir->data : NULL, gir ? gir->len : 0, old ? old->st_index : 0 };
+
+		sa->cc_child = NULL;
+		if (ike_child_install(sa, ch, &x) == 0 && old) {
+			/* the old pair goes once the window is free */
+			old->rekeyed = 1;
+			old->delete_queued = 1;
+		}
+	}
+	goto out;
+fail:
+	ike_child_fail(sa, ch, ST_IPF_PROPOSAL, detail);
+	sa->cc_child = NULL;
+out:
+	ike_cc_clear(sa);
+	free(reply);
+	free(tsi);
+	free(tsr);
+	buf_free(gir);
+}
