@@ -31,3 +31,18 @@ tests_unit_test_daemon_reload_CFLAGS = $(unit_cflags)
 tests_unit_test_daemon_reload_LDADD = $(unit_ldadd)
 endif
 libikeflow_a_SOURCES += daemon/xfrm_module.c daemon/ike_daemon.h daemon/ike_socket.c daemon/ike_env.c daemon/ike_conns.c daemon/ike_module.c daemon/ike_ctl.c
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_ike_glue
+TESTS += tests/unit/test_ike_glue
+tests_unit_test_ike_glue_SOURCES = tests/unit/test_ike_glue.c
+tests_unit_test_ike_glue_CFLAGS = $(unit_cflags)
+tests_unit_test_ike_glue_LDADD = $(unit_ldadd)
+endif
+EXTRA_DIST += tests/unit/data/ike_glue/ipsec.conf tests/unit/data/ike_glue/ipsec.secrets
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_ike_glue_socket
+TESTS += tests/unit/test_ike_glue_socket
+tests_unit_test_ike_glue_socket_SOURCES = tests/unit/test_ike_glue_socket.c
+tests_unit_test_ike_glue_socket_CFLAGS = $(unit_cflags)
+tests_unit_test_ike_glue_socket_LDADD = $(unit_ldadd)
+endif
