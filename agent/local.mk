@@ -13,3 +13,11 @@ TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
 TESTS += tests/agent/run-snmp-test.sh
 EXTRA_DIST += tests/agent/run-snmp-test.sh
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_agent
+TESTS += tests/unit/test_agent
+tests_unit_test_agent_SOURCES = tests/unit/test_agent.c
+tests_unit_test_agent_CFLAGS = $(unit_cflags)
+tests_unit_test_agent_LDADD = $(unit_ldadd)
+endif
