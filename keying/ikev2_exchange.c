@@ -503,6 +503,7 @@ input_request(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src
 		ike_drop(e, sa, src, sport, h, "integrity check failed");
 		return;
 	}
+	sa->last_rx = loop_now_ms();
 	/* the peer floated to 4500 or its NAT mapping changed (§2.23) */
 	if (sport != sa->rport || dport != sa->lport ||
 	    addr_cmp(src, &sa->remote) != 0) {
@@ -550,6 +551,7 @@ input_response(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *sr
 		ike_drop(e, sa, src, sport, h, "integrity check failed");
 		return;
 	}
+	sa->last_rx = loop_now_ms();
 	if (sa->req_kind == IKE_REQ_AUTH && h->exchange == IKEV2_EXCH_IKE_AUTH)
 		ike_auth_response(sa, m);
 	else if (sa->req_kind == IKE_REQ_CREATE_CHILD &&

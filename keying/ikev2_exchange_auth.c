@@ -117,7 +117,9 @@ ike_sa_established(struct ike_sa *sa)
 	char peer[ADDR_STRLEN];
 
 	sa->phase = IKE_UP;
+	sa->last_rx = loop_now_ms();
 	loop_timer_stop(sa->timer);
+	ike_dpd_arm(sa);
 	ike_sa_st_sync(sa);
 	if (st) {
 		st->rekey_after = sa->conn->ikelifetime > sa->conn->rekeymargin ?

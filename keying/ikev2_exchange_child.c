@@ -169,6 +169,8 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 	sa->rekeyed = 1;
 	ike_sa_st_sync(n);
 	n->phase = IKE_UP;
+	n->last_rx = loop_now_ms();
+	ike_dpd_arm(n);
 	st_ike_established(st);
 	if ((st = sa_row(sa)) != NULL)
 		st->refreshes++;

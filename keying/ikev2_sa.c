@@ -488,10 +488,18 @@ ike_rtx_fire(void *arg)
 			    sa->conn->name, ike_sa_peer(sa, peer, sizeof(peer)));
 			ike_sa_end(sa, ST_TERM_PEER_LOST);
 		} else if (sa->phase == IKE_UP) {
+			const struct cfg_conn *conn = sa->conn;
+
 			ike_sa_fail(sa, ST_IKEF_PEER_LOST, 0,
 			    "%s request (message %u) not answered after %u retransmits",
 			    ikev2_exchange_name(sa->req->data[18]), sa->req_msgid,
 			    sa->req_tries);
+			/* dpdaction=restart: negotiate again at once */
+			if (conn->dpdaction == CFG_DPD_RESTART && conn->right.addr.family &&
+			    conn->left.addr.family) {
+				log_info("IKEv2:%s: peer lost, restarting", conn->name);
+				ikev2_initiate(e, conn);
+			}
 		} else
 			ike_sa_fail(sa, ST_IKEF_PEER_LOST, 1,
 			    "%s request not answered after %u retransmits",
@@ -511,13 +519,22 @@ out:
 	ike_sa_reap(e);
 }
 
-/* The general timer: the responder's half-open limit and the initiator's
- * overall limit for a negotiation that makes no progress. */
+void
+ike_dpd_arm(struct ike_sa *sa)
+{
+	if (sa->phase == IKE_UP && sa->conn->dpdaction != CFG_DPD_NONE &&
+	    sa->conn->dpddelay > 0)
+		loop_timer_set(sa->timer, (uint64_t)sa->conn->dpddelay * 1000);
+}
+
+/* The general timer: the responder's half-open limit, and once the SA is
+ * up, dead peer detection. */
 static void
 ike_timer_fire(void *arg)
 {
 	struct ike_sa *sa = arg;
 	struct ikev2_engine *e = sa->eng;
+	uint64_t delay;
 
 	if (sa->phase == IKE_DEAD)
 		return;
@@ -525,6 +542,15 @@ ike_timer_fire(void *arg)
 	if (sa->phase == IKE_INIT_R)
 		ike_sa_fail(sa, ST_IKEF_PEER_LOST, 0,
 		    "half-open IKE SA timed out waiting for IKE_AUTH");
+	else if (sa->phase == IKE_UP) {
+		delay = (uint64_t)sa->conn->dpddelay * 1000;
+		/* only a quiet peer is asked; our own requests prove it too */
+		if (loop_now_ms() - sa->last_rx + 10 >= delay && sa->req == NULL) {
+			sa->queue_liveness = 1;
+			ike_queue_run(sa);
+		}
+		ike_dpd_arm(sa);
+	}
 	e->busy--;
 	ike_sa_reap(e);
 }

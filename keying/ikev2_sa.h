@@ -116,6 +116,7 @@ struct ike_sa {
 	size_t		cookie_len;
 	struct loop_timer *timer;		/* half-open timeout / retry delay */
 	uint64_t	last_drop_log;
+	uint64_t	last_rx;		/* ms: the peer's last authentic message */
 };
 
 struct ikev2_engine {
@@ -148,6 +149,9 @@ void	ike_sa_fail(struct ike_sa *sa, enum st_ike_fail reason, int retry,
 void	ike_sa_fail_record(struct ike_sa *sa, enum st_ike_fail reason, const char *detail);
 enum st_id_type ike_id_st_type(const struct cfg_id *id);
 void	ike_sa_reap(struct ikev2_engine *e);
+/* Dead peer detection (dpdaction != none): liveness checks every dpddelay
+ * seconds the peer has been quiet. */
+void	ike_dpd_arm(struct ike_sa *sa);
 void	ike_sa_set_spi_r(struct ike_sa *sa, uint64_t spi_r);
 void	ike_sa_wipe_exchange(struct ike_sa *sa);	/* DH, nonces: after AUTH */
 /* Fills the state model row's addresses, ports, IDs, SPIs. */

@@ -994,6 +994,46 @@ test_child_rekey_refused(void **state)
 	assert_int_equal(ike_row(0)->c.out_p2_exchg_reject, 1);
 }
 
+static void
+test_dpd(void **state)
+{
+	struct drop_spec drop = { NULL, 0, 0, 0, 0 };
+	const struct st_ike_hist *h;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, "\tdpdaction=restart\n\tdpddelay=1s\n",
+	    variants[0].ike, variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
+	/* a quiet second: one liveness check, answered */
+	run_for(1200);
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_INFORMATIONAL - 32], 1);
+	assert_int_equal(side_r.sent_resp[IKEV2_EXCH_INFORMATIONAL - 32], 1);
+	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
+	/* the peer stops answering liveness checks: lost after the
+	 * retransmits, then restarted at once */
+	drop.from = &side_r;
+	drop.exch = IKEV2_EXCH_INFORMATIONAL;
+	drop.resp = 1;
+	drop.n = 100;
+	filter = drop_some;
+	filter_arg = &drop;
+	run_for(1400);
+	h = hist_of(1);
+	assert_non_null(h);
+	assert_int_equal(h->reason, ST_TERM_PEER_LOST);
+	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 1);
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_IKE_SA_INIT - 32], 2);
+	/* the new SA is up, and its INITIAL_CONTACT cleared the responder's
+	 * stale one */
+	assert_non_null(ike_row(1));
+	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(live_children(&side_i), 1);
+	assert_int_equal(live_children(&side_r), 1);
+	assert_int_equal(st_ike_active_count(), 2);
+}
+
 int
 main(void)
 {
@@ -1028,6 +1068,7 @@ main(void)
 		T(test_child_rekey_by_initiator),
 		T(test_child_rekey_by_responder_pfs),
 		T(test_child_rekey_refused),
+		T(test_dpd),
 #undef T
 	};
 
