@@ -687,7 +687,8 @@ build(struct growing *g, struct fm_chunk **a)
 	}
 	fixup_inline(&g[FM_T_IKE_TUN]);
 	/* One row per peer association: the newest IKE SA of it is the active one. */
-	qsort(peer->rows, peer->n, peer->t->row_size, row_cmp);
+	if (peer->n > 1)
+		qsort(peer->rows, peer->n, peer->t->row_size, row_cmp);
 	if (peer->n > 1) {
 		size_t w = 0;
 
@@ -763,7 +764,8 @@ build(struct growing *g, struct fm_chunk **a)
 		c->h.nx.len = klen + 1;
 		c->ipsec_tun = ch->index;
 	}
-	qsort(corr->rows, corr->n, corr->t->row_size, row_cmp);
+	if (corr->n > 1)
+		qsort(corr->rows, corr->n, corr->t->row_size, row_cmp);
 
 	for (const struct st_ike_hist *h = st_ike_hist_next(0); h; h = st_ike_hist_next(h->index)) {
 		struct fm_ike_hist *r = grow(&g[FM_T_IKE_HIST]);
