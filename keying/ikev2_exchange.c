@@ -557,8 +557,11 @@ input_response(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *sr
 	else if (sa->req_kind == IKE_REQ_CREATE_CHILD &&
 	    h->exchange == IKEV2_EXCH_CREATE_CHILD_SA)
 		ike_create_child_response(sa, m);
+	else if (sa->req_kind == IKE_REQ_REKEY_IKE &&
+	    h->exchange == IKEV2_EXCH_CREATE_CHILD_SA)
+		ike_rekey_response(sa, m);
 	else if (sa->req_kind != IKE_REQ_AUTH && sa->req_kind != IKE_REQ_INIT &&
-	    sa->req_kind != IKE_REQ_CREATE_CHILD &&
+	    sa->req_kind != IKE_REQ_CREATE_CHILD && sa->req_kind != IKE_REQ_REKEY_IKE &&
 	    h->exchange == IKEV2_EXCH_INFORMATIONAL)
 		ike_info_response(sa, m);
 	else

@@ -39,6 +39,10 @@ int	ikev2_child_delete(struct ikev2_engine *e, uint32_t child_index);
 /* Rekeys one child (state model index): a new SA pair by CREATE_CHILD_SA,
  * then the old pair deleted; the state model row stays. 0 / -1. */
 int	ikev2_child_rekey(struct ikev2_engine *e, uint32_t child_index);
+/* Rekeys an IKE SA (state model index): a new IKE SA by CREATE_CHILD_SA,
+ * its children moved over, the old one deleted. Also runs by itself
+ * ikelifetime - rekeymargin after the SA came up (rekey=no: never). 0 / -1. */
+int	ikev2_ike_rekey(struct ikev2_engine *e, uint32_t ike_index);
 /* Sends an empty INFORMATIONAL (liveness check) on the IKE SA with this
  * state model index. 0 / -1. */
 int	ikev2_liveness(struct ikev2_engine *e, uint32_t ike_index);

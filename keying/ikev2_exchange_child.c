@@ -90,13 +90,17 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 	struct ikev2_builder bl, in;
 	struct buf *pub = NULL, *gir = NULL, *b = NULL, *ib = NULL;
 	struct ike_sa *n = NULL;
-	struct ike_child *ch;
 	struct st_ike *st;
 	uint16_t err = IKEV2_N_NO_PROPOSAL_CHOSEN, want = 0;
 
 	if (ours == NULL || ke == NULL) {
 		cc_refuse(sa, m->hdr.msgid, ke ? IKEV2_N_TEMPORARY_FAILURE :
 		    IKEV2_N_INVALID_SYNTAX, 0);
+		goto out;
+	}
+	/* crossing rekeys (§2.8.2): ours is out, the peer retries later */
+	if (sa->req_kind == IKE_REQ_REKEY_IKE || sa->rekeyed) {
+		cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
 		goto out;
 	}
 	if (ikev2_prop_from_cfg(&sa->conn->ike, IKEV2_PROTO_IKE, ours) < 0 ||
@@ -157,20 +161,12 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 	if (ike_msg_seal(sa, &bl, ib, &in) < 0)
 		goto fail;
 	/* the children move over; the old SA waits for the peer's delete */
-	while ((ch = sa->children) != NULL) {
-		struct st_child *sc = st_child_get(ch->st_index);
-
-		sa->children = ch->next;
-		ch->next = n->children;
-		n->children = ch;
-		if (sc)
-			st_child_reparent(sc, n->st_index);
-	}
-	sa->rekeyed = 1;
+	ike_children_move(sa, n);
 	ike_sa_st_sync(n);
 	n->phase = IKE_UP;
 	n->last_rx = loop_now_ms();
 	ike_dpd_arm(n);
+	ike_rekey_arm(n);
 	st_ike_established(st);
 	if ((st = sa_row(sa)) != NULL)
 		st->refreshes++;
@@ -224,6 +220,12 @@ child_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list *th
 		    (old = ike_child_by_spi_out(sa, (uint32_t)ikev2_spi_value(n.spi, 4))) == NULL ||
 		    old->deleting) {
 			cc_refuse(sa, m->hdr.msgid, IKEV2_N_CHILD_SA_NOT_FOUND, 0);
+			goto out;
+		}
+		/* crossing rekeys of the same child: ours is out */
+		if (old->rekeyed || (sa->req_kind == IKE_REQ_CREATE_CHILD &&
+		    sa->cc_old == old->spi_in)) {
+			cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
 			goto out;
 		}
 	}
@@ -539,5 +541,160 @@ out:
 	free(reply);
 	free(tsi);
 	free(tsr);
+	buf_free(gir);
+}
+
+/* ---- the IKE SA rekeyed, by us (§1.3.2) ---- */
+
+void
+ike_children_move(struct ike_sa *from, struct ike_sa *to)
+{
+	struct ike_child *ch;
+
+	while ((ch = from->children) != NULL) {
+		struct st_child *sc = st_child_get(ch->st_index);
+
+		from->children = ch->next;
+		ch->next = to->children;
+		to->children = ch;
+		if (sc)
+			st_child_reparent(sc, to->st_index);
+	}
+	from->rekeyed = 1;
+}
+
+int
+ike_rekey_start(struct ike_sa *sa)
+{
+	struct ikev2_builder bl, in;
+	struct buf *b = NULL, *ib = NULL, *pub = NULL;
+	uint16_t group;
+	int r = -1;
+
+	ike_cc_clear(sa);
+	if (sa->offer.n == 0 && ikev2_prop_from_cfg(&sa->conn->ike, IKEV2_PROTO_IKE,
+	    &sa->offer) < 0)
+		goto out;
+	/* the group that works with this peer goes first */
+	ikev2_prop_prefer_dh(&sa->offer, sa->algs.dh);
+	group = ikev2_prop_first_dh(&sa->offer);
+	if (crypto_random(&sa->cc_ike_spi, sizeof(sa->cc_ike_spi)) < 0 ||
+	    sa->cc_ike_spi == 0 || crypto_random(sa->cc_ni, IKEV2_NONCE_LEN) < 0 ||
+	    (sa->cc_dh = dh_new(group)) == NULL ||
+	    (pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL || dh_public(sa->cc_dh, pub) < 0 ||
+	    (b = buf_new(512)) == NULL || (ib = buf_new_secret(512)) == NULL)
+		goto out;
+	sa->cc_ni_len = IKEV2_NONCE_LEN;
+	ikev2_prop_set_spi(&sa->offer, sa->cc_ike_spi, 8);
+	ikev2_build_chain(&in, ib);
+	ikev2_build_sa(&in, &sa->offer);
+	ikev2_build_nonce(&in, sa->cc_ni, sa->cc_ni_len);
+	ikev2_build_ke(&in, group, pub->data, pub->len);
+	ike_msg_start(sa, &bl, b, IKEV2_EXCH_CREATE_CHILD_SA, 0, 0);
+	if (ike_msg_seal(sa, &bl, ib, &in) < 0)
+		goto out;
+	log_info("IKEv2:(SA %u):Rekeying the IKE SA", sa->st_index);
+	ike_send_request(sa, b, IKE_REQ_REKEY_IKE);
+	b = NULL;
+	r = 0;
+out:
+	if (r < 0) {
+		log_warnx("IKEv2:(SA %u):cannot start the IKE SA rekey", sa->st_index);
+		ike_cc_clear(sa);
+	}
+	buf_free(b);
+	buf_free(ib);
+	buf_free(pub);
+	return r;
+}
+
+void
+ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
+{
+	struct ikev2_prop_list *reply = calloc(1, sizeof(*reply));
+	const struct ikev2_pl *p;
+	struct ikev2_prop chosen;
+	struct ikev2_nonce nr;
+	struct ikev2_ke ke;
+	struct ikev2_perr err;
+	struct buf *gir = NULL;
+	struct ike_sa *n = NULL;
+	struct st_ike *st;
+	uint16_t notify;
+	uint32_t r;
+
+	ike_request_done(sa);
+	if (reply == NULL)
+		goto out;
+	if ((notify = ikev2_msg_error_notify(m)) != 0) {
+		/* TEMPORARY_FAILURE: crossing rekeys; try again a bit later */
+		if (crypto_random(&r, sizeof(r)) < 0)
+			r = 0;
+		log_info("IKEv2:(SA %u):IKE SA rekey refused (%s), retrying", sa->st_index,
+		    ikev2_notify_name(notify));
+		loop_timer_set(sa->rekey_timer, 2000 + r % 8000);
+		goto out;
+	}
+	if ((p = ikev2_msg_get(m, IKEV2_PL_SA, 0)) == NULL ||
+	    ikev2_pl_sa(p, reply, &err) < 0 ||
+	    ikev2_prop_accept(&sa->offer, reply, IKEV2_PROTO_IKE, &chosen) < 0 ||
+	    chosen.spi_size != 8 || ikev2_spi_value(chosen.spi, 8) == 0 ||
+	    (p = ikev2_msg_get(m, IKEV2_PL_NONCE, 0)) == NULL ||
+	    ikev2_pl_nonce(p, &nr, &err) < 0 || nr.len < IKEV2_NONCE_MIN ||
+	    nr.len > IKEV2_NONCE_MAX ||
+	    (p = ikev2_msg_get(m, IKEV2_PL_KE, 0)) == NULL || ikev2_pl_ke(p, &ke, &err) < 0 ||
+	    ke.group != ikev2_prop_id(&chosen, IKEV2_XFORM_DH, NULL) ||
+	    ke.group != dh_group(sa->cc_dh) ||
+	    (gir = buf_new_secret(CRYPTO_MAX_DH_PUB)) == NULL ||
+	    dh_derive(sa->cc_dh, ke.data, ke.len, gir) < 0) {
+		log_warnx("IKEv2:(SA %u):unusable answer to our IKE SA rekey", sa->st_index);
+		goto out;
+	}
+	if ((n = ike_sa_new(sa->eng, sa->conn, 1, &sa->local, sa->lport, &sa->remote,
+	    sa->rport)) == NULL || (st = st_ike_new(sa->conn->name, 2, 1)) == NULL) {
+		if (n)
+			n->phase = IKE_DEAD;
+		goto out;
+	}
+	n->st_index = st->index;
+	n->spi_i = sa->cc_ike_spi;
+	n->spi_r = ikev2_spi_value(chosen.spi, 8);
+	n->chosen = chosen;
+	ikev2_prop_algs(&chosen, &n->algs);
+	n->offer = sa->offer;
+	n->lid = sa->lid;
+	n->rid = sa->rid;
+	n->nat_local = sa->nat_local;
+	n->nat_remote = sa->nat_remote;
+	n->peer_natd = sa->peer_natd;
+	n->frag = sa->frag;
+	memcpy(n->ni, sa->cc_ni, sa->cc_ni_len);
+	n->ni_len = sa->cc_ni_len;
+	memcpy(n->nr, nr.data, nr.len);
+	n->nr_len = nr.len;
+	if (ikev2_ike_keys_derive(&n->keys, &n->algs, &sa->keys, gir->data, gir->len,
+	    n->ni, n->ni_len, n->nr, n->nr_len, n->spi_i, n->spi_r) < 0) {
+		ike_sa_end(n, ST_TERM_LOCAL_FAIL);
+		goto out;
+	}
+	n->have_keys = 1;
+	ike_children_move(sa, n);
+	ike_sa_st_sync(n);
+	n->phase = IKE_UP;
+	n->last_rx = loop_now_ms();
+	ike_dpd_arm(n);
+	ike_rekey_arm(n);
+	st_ike_established(st);
+	if ((st = st_ike_get(sa->st_index)) != NULL)
+		st->refreshes++;
+	log_info("IKEv2:(SA %u):IKE SA rekeyed as SA %u, SPI %016llx/%016llx",
+	    sa->st_index, n->st_index, (unsigned long long)n->spi_i,
+	    (unsigned long long)n->spi_r);
+	/* the old one goes, quietly */
+	sa->queue_delete = 1;
+	sa->delete_reason = ST_TERM_NORMAL;
+out:
+	ike_cc_clear(sa);
+	free(reply);
 	buf_free(gir);
 }

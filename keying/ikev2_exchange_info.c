@@ -75,9 +75,15 @@ ike_queue_run(struct ike_sa *sa)
 			return;
 		}
 		sa->phase = IKE_DELETING;
-		log_info("IKEv2:(SA %u):Sending delete for the IKE SA", sa->st_index);
+		log_info("IKEv2:(SA %u):Sending delete for the %sIKE SA", sa->st_index,
+		    sa->rekeyed ? "rekeyed " : "");
 		ike_send_request(sa, b, IKE_REQ_DELETE_IKE);
 		return;
+	}
+	if (sa->queue_ike_rekey && !sa->rekeyed) {
+		sa->queue_ike_rekey = 0;
+		if (ike_rekey_start(sa) == 0)
+			return;
 	}
 	for (ch = sa->children; ch; ch = ch->next) {
 		if (!ch->delete_queued)
@@ -190,7 +196,8 @@ ike_info_response(struct ike_sa *sa, struct ikev2_msg *m)
 	ike_request_done(sa);
 	switch (kind) {
 	case IKE_REQ_DELETE_IKE:
-		log_down(sa, "deleted by us");
+		if (!sa->rekeyed)
+			log_down(sa, "deleted by us");
 		ike_sa_end(sa, sa->delete_reason);
 		break;
 	case IKE_REQ_DELETE_CHILD:
@@ -269,6 +276,21 @@ ikev2_child_rekey(struct ikev2_engine *e, uint32_t child_index)
 			}
 	}
 	return -1;
+}
+
+int
+ikev2_ike_rekey(struct ikev2_engine *e, uint32_t ike_index)
+{
+	struct ike_sa *sa = ike_sa_by_index(e, ike_index);
+
+	if (sa == NULL || sa->phase != IKE_UP || sa->rekeyed)
+		return -1;
+	e->busy++;
+	sa->queue_ike_rekey = 1;
+	ike_queue_run(sa);
+	e->busy--;
+	ike_sa_reap(e);
+	return 0;
 }
 
 int

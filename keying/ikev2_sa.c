@@ -65,6 +65,7 @@ ike_sa_free(struct ike_sa *sa)
 	dh_free(sa->cc_dh);
 	loop_timer_free(sa->rtx);
 	loop_timer_free(sa->timer);
+	loop_timer_free(sa->rekey_timer);
 	dh_free(sa->dh);
 	buf_free(sa->init_i);
 	buf_free(sa->init_r);
@@ -121,6 +122,7 @@ ike_spi_new(void)
 
 static void ike_rtx_fire(void *arg);
 static void ike_timer_fire(void *arg);
+static void ike_rekey_fire(void *arg);
 
 struct ike_sa *
 ike_sa_new(struct ikev2_engine *e, const struct cfg_conn *conn, int initiator,
@@ -144,7 +146,8 @@ ike_sa_new(struct ikev2_engine *e, const struct cfg_conn *conn, int initiator,
 	sa->lport = lport;
 	sa->rport = rport;
 	if ((sa->rtx = loop_timer_new(ike_rtx_fire, sa)) == NULL ||
-	    (sa->timer = loop_timer_new(ike_timer_fire, sa)) == NULL)
+	    (sa->timer = loop_timer_new(ike_timer_fire, sa)) == NULL ||
+	    (sa->rekey_timer = loop_timer_new(ike_rekey_fire, sa)) == NULL)
 		goto fail;
 	if (conn->left.id.type != CFG_ID_ANY)
 		sa->lid = conn->left.id;
@@ -162,6 +165,7 @@ fail:
 	if (sa) {
 		loop_timer_free(sa->rtx);
 		loop_timer_free(sa->timer);
+		loop_timer_free(sa->rekey_timer);
 		free(sa);
 	}
 	return NULL;
@@ -381,6 +385,7 @@ ike_sa_end(struct ike_sa *sa, enum st_term reason)
 		ike_child_free(sa, sa->pending, 1);
 	loop_timer_stop(sa->rtx);
 	loop_timer_stop(sa->timer);
+	loop_timer_stop(sa->rekey_timer);
 	if (sa->st_index) {
 		if ((sc = st_conn_find(sa->conn->name)) && sc->ike_index == sa->st_index)
 			sc->ike_index = 0;
@@ -517,6 +522,40 @@ ike_rtx_fire(void *arg)
 out:
 	e->busy--;
 	ike_sa_reap(e);
+}
+
+/* Time to replace the IKE SA (strongSwan rekeys, it does not reauthenticate,
+ * by default). */
+static void
+ike_rekey_fire(void *arg)
+{
+	struct ike_sa *sa = arg;
+	struct ikev2_engine *e = sa->eng;
+
+	if (sa->phase != IKE_UP || sa->rekeyed)
+		return;
+	e->busy++;
+	sa->queue_ike_rekey = 1;
+	ike_queue_run(sa);
+	e->busy--;
+	ike_sa_reap(e);
+}
+
+void
+ike_rekey_arm(struct ike_sa *sa)
+{
+	const struct cfg_conn *c = sa->conn;
+	uint64_t ms, fuzz;
+	uint32_t r = 0;
+
+	if (!c->rekey || c->ikelifetime <= c->rekeymargin)
+		return;
+	/* rekeyfuzz spreads both ends' timers, making crossing rekeys rare */
+	ms = (uint64_t)(c->ikelifetime - c->rekeymargin) * 1000;
+	fuzz = (uint64_t)c->rekeymargin * 1000 * c->rekeyfuzz / 100;
+	if (fuzz && crypto_random(&r, sizeof(r)) == 0)
+		ms -= r % (fuzz < ms ? fuzz : ms);
+	loop_timer_set(sa->rekey_timer, ms);
 }
 
 void

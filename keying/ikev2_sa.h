@@ -56,6 +56,7 @@ struct ike_child {
 enum ike_req_kind {
 	IKE_REQ_NONE = 0, IKE_REQ_INIT, IKE_REQ_AUTH, IKE_REQ_DELETE_IKE,
 	IKE_REQ_DELETE_CHILD, IKE_REQ_LIVENESS, IKE_REQ_CREATE_CHILD,
+	IKE_REQ_REKEY_IKE,
 };
 
 struct ike_sa {
@@ -114,7 +115,10 @@ struct ike_sa {
 	unsigned	invalid_ke;
 	uint8_t		cookie[64];		/* the responder's COOKIE (§2.6) */
 	size_t		cookie_len;
-	struct loop_timer *timer;		/* half-open timeout / retry delay */
+	struct loop_timer *timer;		/* half-open timeout / DPD */
+	struct loop_timer *rekey_timer;		/* IKE SA rekey (ikelifetime - margin) */
+	int		queue_ike_rekey;
+	uint64_t	cc_ike_spi;		/* our SPI of the IKE SA being made */
 	uint64_t	last_drop_log;
 	uint64_t	last_rx;		/* ms: the peer's last authentic message */
 };
@@ -152,6 +156,8 @@ void	ike_sa_reap(struct ikev2_engine *e);
 /* Dead peer detection (dpdaction != none): liveness checks every dpddelay
  * seconds the peer has been quiet. */
 void	ike_dpd_arm(struct ike_sa *sa);
+/* The IKE SA's own rekey, ikelifetime - rekeymargin after it came up. */
+void	ike_rekey_arm(struct ike_sa *sa);
 void	ike_sa_set_spi_r(struct ike_sa *sa, uint64_t spi_r);
 void	ike_sa_wipe_exchange(struct ike_sa *sa);	/* DH, nonces: after AUTH */
 /* Fills the state model row's addresses, ports, IDs, SPIs. */
@@ -227,6 +233,10 @@ void	ike_queue_run(struct ike_sa *sa);
  * rekeyed child, or a rekey of the IKE SA), our child rekey and its answer. */
 void	ike_create_child_request(struct ike_sa *sa, struct ikev2_msg *m);
 int	ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old);
+int	ike_rekey_start(struct ike_sa *sa);
+void	ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m);
+/* Moves the children of an IKE SA to its rekeyed successor. */
+void	ike_children_move(struct ike_sa *from, struct ike_sa *to);
 void	ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m);
 void	ike_cc_clear(struct ike_sa *sa);
 

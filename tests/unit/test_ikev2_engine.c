@@ -1034,6 +1034,115 @@ test_dpd(void **state)
 	assert_int_equal(st_ike_active_count(), 2);
 }
 
+static int
+count_hist(enum st_term reason)
+{
+	const struct st_ike_hist *h;
+	int n = 0;
+
+	for (h = st_ike_hist_next(0); h; h = st_ike_hist_next(h->index))
+		if (h->reason == reason)
+			n++;
+	return n;
+}
+
+/* After an IKE rekey: two new rows up, the old two in the history as
+ * normal ends, the children under the new rows and still usable. */
+static void
+assert_ike_rekeyed(uint32_t old_i, uint32_t old_r)
+{
+	const struct st_ike *ike;
+	const struct st_child *ch;
+	int n = 0;
+
+	for (ike = st_ike_next(0); ike; ike = st_ike_next(ike->index)) {
+		assert_true(ike->index != old_i && ike->index != old_r);
+		assert_int_equal(ike->state, ST_IKE_ESTABLISHED);
+		assert_int_equal(ike->algs.dh, 5);
+		n++;
+	}
+	assert_int_equal(n, 2);
+	assert_int_equal(count_hist(ST_TERM_NORMAL), 2);
+	assert_int_equal(st_child_active_count(), 2);
+	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index))
+		assert_non_null(st_ike_find(ch->ike_index));
+	assert_int_equal(live_children(&side_i), 1);
+	assert_int_equal(live_children(&side_r), 1);
+	/* the children work under the new SA: a rekey of one, then a delete */
+	assert_int_equal(ikev2_child_rekey(side_i.eng, side_i.children[0].d.child_index), 0);
+	pump();
+	assert_int_equal(side_i.nchildren, 2);
+	assert_int_equal(live_children(&side_r), 1);
+	assert_int_equal(ikev2_terminate(side_r.eng, "ciscoios"), 1);
+	pump();
+	assert_int_equal(st_ike_active_count(), 0);
+	assert_int_equal(live_children(&side_i) + live_children(&side_r), 0);
+	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 0);
+}
+
+static void
+test_ike_rekey_by_initiator(void **state)
+{
+	uint32_t oi, or;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	oi = ike_row(1)->index;
+	or = ike_row(0)->index;
+	assert_int_equal(ikev2_ike_rekey(side_i.eng, oi), 0);
+	assert_int_equal(ikev2_ike_rekey(side_i.eng, or), -1);	/* not this engine's */
+	pump();
+	/* the new IKE SA: its initiator started the rekey */
+	assert_int_equal(ike_row(1)->spi_i, ike_row(0)->spi_i);
+	assert_true(ike_row(1)->index != oi);
+	assert_ike_rekeyed(oi, or);
+}
+
+static void
+test_ike_rekey_by_responder(void **state)
+{
+	uint32_t oi, or;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	oi = ike_row(1)->index;
+	or = ike_row(0)->index;
+	assert_int_equal(ikev2_ike_rekey(side_r.eng, or), 0);
+	pump();
+	assert_ike_rekeyed(oi, or);
+}
+
+static void
+test_ike_rekey_crossing(void **state)
+{
+	uint32_t oi, or;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	oi = ike_row(1)->index;
+	or = ike_row(0)->index;
+	/* both at once: each refuses the other with TEMPORARY_FAILURE, and
+	 * nothing breaks; the retries come seconds later */
+	assert_int_equal(ikev2_ike_rekey(side_i.eng, oi), 0);
+	assert_int_equal(ikev2_ike_rekey(side_r.eng, or), 0);
+	pump();
+	assert_int_equal(st_ike_active_count(), 2);
+	assert_non_null(st_ike_find(oi));
+	assert_non_null(st_ike_find(or));
+	assert_int_equal(ike_row(1)->c.out_p2_exchg_reject, 1);
+	assert_int_equal(ike_row(0)->c.out_p2_exchg_reject, 1);
+	assert_int_equal(live_children(&side_i), 1);
+}
+
 int
 main(void)
 {
@@ -1069,6 +1178,9 @@ main(void)
 		T(test_child_rekey_by_responder_pfs),
 		T(test_child_rekey_refused),
 		T(test_dpd),
+		T(test_ike_rekey_by_initiator),
+		T(test_ike_rekey_by_responder),
+		T(test_ike_rekey_crossing),
 #undef T
 	};
 

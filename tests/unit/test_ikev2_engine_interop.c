@@ -480,6 +480,31 @@ test_charon_rekeys_ike(void **state)
 	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 0);
 }
 
+static void
+test_we_rekey_ike(void **state)
+{
+	const struct st_ike *ike;
+
+	(void)state;
+	bring_up("aes256-sha256-ecp256", "aes128-sha1");
+	assert_int_equal(ikev2_initiate(side_i.eng, side_i.cfg->conns), 0);
+	assert_true(run_until(our_ike_up, 5000));
+	assert_int_equal(ikev2_ike_rekey(side_i.eng, st_ike_next(0)->index), 0);
+	if (!run_until(rekeyed_ike_up, 5000))
+		dump_charon_log();
+	ike = st_ike_next(0);
+	assert_true(rekeyed_ike_up());
+	assert_true(ike->initiator);
+	assert_int_equal(ike->algs.dh, 19);
+	assert_int_equal(st_ike_hist_next(0)->reason, ST_TERM_NORMAL);
+	/* charon knows the new SA: it answers a liveness check on it */
+	assert_int_equal(ikev2_liveness(side_i.eng, ike->index), 0);
+	run_until(our_ike_gone, 1500);
+	assert_true(rekeyed_ike_up());
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_INFORMATIONAL - 32], 2);
+	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 0);
+}
+
 int
 main(void)
 {
@@ -491,6 +516,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_invalid_ke_from_charon, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_proposal_with_charon, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_charon_rekeys_ike, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_we_rekey_ike, setup, teardown),
 	};
 
 	if (geteuid() != 0 || access(CHARON, X_OK) < 0 || access(SWANCTL, X_OK) < 0 ||
