@@ -21,3 +21,4 @@ tests_unit_test_agent_SOURCES = tests/unit/test_agent.c
 tests_unit_test_agent_CFLAGS = $(unit_cflags)
 tests_unit_test_agent_LDADD = $(unit_ldadd)
 endif
+EXTRA_DIST += doc/flowmib-mapping.md
