@@ -239,21 +239,25 @@ ikev2_child_delete(struct ikev2_engine *e, uint32_t child_index)
 {
 	struct ike_sa *sa;
 	struct ike_child *ch;
+	int found = 0;
 
-	for (sa = e->sas; sa; sa = sa->next) {
+	/* every pair of the tunnel: during a rekey there are two */
+	for (sa = e->sas; sa && !found; sa = sa->next) {
 		if (sa->phase != IKE_UP)
 			continue;
 		for (ch = sa->children; ch; ch = ch->next)
 			if (ch->st_index == child_index && !ch->deleting) {
-				e->busy++;
 				ch->delete_queued = 1;
-				ike_queue_run(sa);
-				e->busy--;
-				ike_sa_reap(e);
-				return 0;
+				found = 1;
 			}
+		if (found) {
+			e->busy++;
+			ike_queue_run(sa);
+			e->busy--;
+			ike_sa_reap(e);
+		}
 	}
-	return -1;
+	return found ? 0 : -1;
 }
 
 int
@@ -376,8 +380,14 @@ ikev2_child_expired(struct ikev2_engine *e, uint32_t spi, int hard)
 		}
 		log_info("IKEv2:(SA %u):Child SA 0x%08x/0x%08x expired in the kernel",
 		    sa->st_index, ch->spi_in, ch->spi_out);
-		if (sa->phase == IKE_UP && !ch->deleting)
-			return ikev2_child_delete(e, ch->st_index);
+		/* this pair only: a rekeyed tunnel's successor stays */
+		if (sa->phase == IKE_UP && !ch->deleting) {
+			e->busy++;
+			ch->delete_queued = 1;
+			ike_queue_run(sa);
+			e->busy--;
+			ike_sa_reap(e);
+		}
 		return 0;
 	}
 	return -1;
