@@ -112,58 +112,52 @@ on_acquire(const struct xfrm_acquire *acq, void *arg)
 	conn_start(ic, "ACQUIRE");
 }
 
-static const struct st_child *
-child_of(const struct xfrm_sa_info *sa, enum st_sa_dir *dir)
+static const char *
+sa_dir_name(const struct xfrm_sa_info *sa)
 {
-	const struct st_child *ch;
+	const struct st_child *ch = st_child_by_spi(sa->spi, ST_SA_IN);
 
-	if ((ch = st_child_by_spi(sa->spi, ST_SA_IN)) != NULL) {
-		*dir = ST_SA_IN;
-		return ch;
-	}
-	*dir = ST_SA_OUT;
-	return st_child_by_spi(sa->spi, ST_SA_OUT);
+	return ch ? "in" : "out";
 }
 
 static void
 on_expire(const struct xfrm_sa_info *sa, int hard, void *arg)
 {
 	const struct st_child *ch;
-	enum st_sa_dir dir;
-	char peer[ADDR_STRLEN];
+	char s[ADDR_STRLEN], d[ADDR_STRLEN];
 
 	(void)arg;
-	if ((ch = child_of(sa, &dir)) == NULL)
-		return;
-	addr_str(&ch->remote, peer, sizeof(peer));
+	addr_str(&sa->src, s, sizeof(s));
+	addr_str(&sa->dst, d, sizeof(d));
 	if (!hard) {
+		if ((ch = st_child_by_spi(sa->spi, ST_SA_IN)) == NULL &&
+		    (ch = st_child_by_spi(sa->spi, ST_SA_OUT)) == NULL)
+			return;
 		/* rekeying comes with CREATE_CHILD_SA; the hard expiry ends it */
-		log_notice("IKE:%s: child SA %08x (%s) with %s reached its soft "
-		    "lifetime; not rekeyed", ch->conn, sa->spi,
-		    dir == ST_SA_IN ? "in" : "out", peer);
+		log_notice("IKE:%s: child SA %08x (%s, %s -> %s) reached its soft "
+		    "lifetime; not rekeyed", ch->conn, sa->spi, sa_dir_name(sa), s, d);
 		return;
 	}
-	log_notice("IKE:%s: child SA %08x (%s) with %s expired: deleting the child",
-	    ch->conn, sa->spi, dir == ST_SA_IN ? "in" : "out", peer);
-	ikev2_child_expired(engine, sa->spi, 1);
+	/* the kernel removed it (its final counters are folded already): the
+	 * engine deletes the pair, on the peer too */
+	if (ikev2_child_expired(engine, sa->spi, 1) == 0)
+		log_notice("IKE: child SA %08x (%s -> %s) expired: deleting the child",
+		    sa->spi, s, d);
 }
 
 static void
 on_sa_deleted(const struct xfrm_sa_info *sa, void *arg)
 {
-	const struct st_child *ch;
-	enum st_sa_dir dir;
-	char peer[ADDR_STRLEN];
+	char s[ADDR_STRLEN], d[ADDR_STRLEN];
 
 	(void)arg;
-	/* our own deletes end the child's row first: only others' get here */
-	if ((ch = child_of(sa, &dir)) == NULL)
+	/* our own deletes take the child out of the engine first: only
+	 * someone else's find it there */
+	if (ikev2_child_expired(engine, sa->spi, 1) < 0)
 		return;
-	addr_str(&ch->remote, peer, sizeof(peer));
-	log_notice("IKE:%s: child SA %08x (%s) with %s deleted from the kernel by "
-	    "another process: deleting the child", ch->conn, sa->spi,
-	    dir == ST_SA_IN ? "in" : "out", peer);
-	ikev2_child_expired(engine, sa->spi, 1);
+	log_notice("IKE: child SA %08x (%s -> %s) deleted from the kernel by another "
+	    "process: deleting the child", sa->spi, addr_str(&sa->src, s, sizeof(s)),
+	    addr_str(&sa->dst, d, sizeof(d)));
 }
 
 static void
@@ -177,6 +171,23 @@ tuning_from(const struct ifl_config *cfg, struct ike_tuning *t)
 	t->ike_port = cfg->daemon.ike_port;
 	t->natt_port = cfg->daemon.natt_port;
 	t->initial_contact = cfg->setup.uniqueids != 4;
+}
+
+/* Older copies of a connection that left the configuration: their SAs go. */
+static void
+retired_gone(const char *name)
+{
+	struct ike_conn **pp = &retired, *o;
+
+	while ((o = *pp) != NULL) {
+		if (strcmp(o->c.name, name) != 0) {
+			pp = &o->next;
+			continue;
+		}
+		ikev2_conn_gone(engine, &o->c);
+		*pp = o->next;
+		free(o);
+	}
 }
 
 /* Puts `list` in force: conns of `old` that are not reused either leave
@@ -206,6 +217,7 @@ conns_apply(struct ike_conn *list, struct ike_conn *old)
 		if (ike_conns_by_name(o->c.name) == NULL) {
 			log_info("IKE:%s: removed from the configuration", o->c.name);
 			ikev2_conn_gone(engine, &o->c);
+			retired_gone(o->c.name);
 			free(o);
 		} else {
 			log_info("IKE:%s: changed; its SAs keep the old settings",
