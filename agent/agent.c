@@ -31,6 +31,10 @@ static struct {
 	int		nfds;
 	netsnmp_handler_registration *regs[FM_T_COUNT + 8];
 	int		nregs;
+	/* not freed with their handlers: ours to free at shutdown */
+	netsnmp_table_registration_info *tinfo[FM_T_COUNT];
+	netsnmp_container *conts[FM_T_COUNT];
+	int		ntables;
 	int		(*ike_destroy)(uint32_t);
 	int		(*child_destroy)(uint32_t);
 } ag;
@@ -264,6 +268,8 @@ register_table(struct fm_table *t)
 		return -1;
 	}
 	t->c = c;
+	ag.tinfo[ag.ntables] = ti;
+	ag.conts[ag.ntables++] = c;
 	for (size_t k = 0; k < t->nrows; k++)
 		CONTAINER_INSERT(c, fm_row_at(t, k));
 	ag.regs[ag.nregs++] = reg;
@@ -600,7 +606,7 @@ agent_init(const char *agentx_socket, int ping_interval_s)
 
 	fm_init();
 	fm_refresh();
-	ag.nregs = 0;
+	ag.nregs = ag.ntables = 0;
 	if (flowmib_register() < 0) {
 		snmp_shutdown(AGENT_NAME);
 		return -1;
@@ -643,6 +649,11 @@ agent_shutdown(void)
 	for (int i = 0; i < ag.nregs; i++)
 		netsnmp_unregister_handler(ag.regs[i]);
 	ag.nregs = 0;
+	for (int i = 0; i < ag.ntables; i++) {
+		CONTAINER_FREE(ag.conts[i]);
+		netsnmp_table_registration_info_free(ag.tinfo[i]);
+	}
+	ag.ntables = 0;
 	for (int i = 0; i < FM_T_COUNT; i++)
 		fm_tables[i].c = NULL;
 	snmp_shutdown(AGENT_NAME);
