@@ -28,6 +28,7 @@ struct ike_tuning {
 	uint32_t	half_open_timeout;	/* s, 30 */
 	uint16_t	ike_port, natt_port;	/* 500, 4500 */
 	int		initial_contact;	/* send INITIAL_CONTACT (uniqueids != never) */
+	uint32_t	cookie_threshold;	/* half-open SAs before COOKIEs are asked; 0 never */
 };
 
 void	ike_tuning_defaults(struct ike_tuning *t);

@@ -335,6 +335,84 @@ out:
 	return r;
 }
 
+/* ---- stateless cookies (§2.6) ---- */
+
+#define COOKIE_LEN	(4 + CRYPTO_MAX_PRF_LEN / 2)	/* version | 32 bytes of HMAC */
+
+static unsigned
+half_open(const struct ikev2_engine *e)
+{
+	const struct ike_sa *sa;
+	unsigned n = 0;
+
+	for (sa = e->sas; sa; sa = sa->next)
+		if (sa->phase == IKE_INIT_R)
+			n++;
+	return n;
+}
+
+/* Cookie = VersionIDofSecret | HMAC-SHA256(secret, Ni | IPi | SPIi). */
+static int
+cookie_make(struct ikev2_engine *e, int which, const struct ikev2_nonce *ni,
+    const struct ifl_addr *ipi, uint64_t spi_i, uint8_t out[COOKIE_LEN])
+{
+	uint8_t mac[CRYPTO_MAX_PRF_LEN], spi[8];
+	uint32_t version = e->cookie_version - (uint32_t)which;
+	struct crypto_iov iov[3] = {
+		{ ni->data, ni->len }, { ipi->u.raw, addr_len(ipi) }, { spi, 8 },
+	};
+	int i;
+
+	for (i = 0; i < 8; i++)
+		spi[i] = (uint8_t)(spi_i >> (56 - 8 * i));
+	if (crypto_prf_iov(IKEV2_PRF_HMAC_SHA2_256, e->cookie_secret[which],
+	    IKEV2_COOKIE_SECRET_LEN, iov, 3, mac) < 0)
+		return -1;
+	out[0] = (uint8_t)(version >> 24);
+	out[1] = (uint8_t)(version >> 16);
+	out[2] = (uint8_t)(version >> 8);
+	out[3] = (uint8_t)version;
+	memcpy(out + 4, mac, COOKIE_LEN - 4);
+	wipe(mac, sizeof(mac));
+	return 0;
+}
+
+/* 1 when the request may go on (no cookie needed, or a valid one), 0 when
+ * a COOKIE was sent instead. */
+static int
+cookie_check(struct ikev2_engine *e, const struct ikev2_msg *m,
+    const struct ikev2_nonce *ni, const struct ifl_addr *src, uint16_t sport,
+    const struct ifl_addr *dst, uint16_t dport)
+{
+	struct ikev2_notify n;
+	uint8_t c[COOKIE_LEN];
+	uint64_t now = loop_now_ms();
+	uint32_t v;
+	int which;
+
+	if (e->tun.cookie_threshold == 0 || half_open(e) < e->tun.cookie_threshold)
+		return 1;
+	if (e->cookie_since == 0 || now - e->cookie_since >= IKEV2_COOKIE_SWITCH_MS) {
+		memcpy(e->cookie_secret[1], e->cookie_secret[0], IKEV2_COOKIE_SECRET_LEN);
+		if (crypto_random(e->cookie_secret[0], IKEV2_COOKIE_SECRET_LEN) < 0)
+			return 0;
+		e->cookie_version++;
+		e->cookie_since = now;
+	}
+	if (ikev2_msg_notify(m, IKEV2_N_COOKIE, &n) == 1 && n.len == COOKIE_LEN) {
+		v = (uint32_t)n.data[0] << 24 | (uint32_t)n.data[1] << 16 |
+		    (uint32_t)n.data[2] << 8 | n.data[3];
+		which = v == e->cookie_version ? 0 : v == e->cookie_version - 1 ? 1 : -1;
+		if (which >= 0 && cookie_make(e, which, ni, src, m->hdr.ispi, c) == 0 &&
+		    ct_memcmp(c, n.data, COOKIE_LEN) == 0)
+			return 1;
+	}
+	if (cookie_make(e, 0, ni, src, m->hdr.ispi, c) == 0)
+		ike_send_init_error(e, &m->hdr, dst, dport, src, sport, IKEV2_N_COOKIE,
+		    c, sizeof(c));
+	return 0;
+}
+
 /* A failure before any state exists: record it for the connection that
  * would have applied. */
 static void
@@ -390,6 +468,9 @@ ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 		    "IKE_SA_INIT without a valid SA, KE or Nonce payload");
 		goto out;
 	}
+	/* under load, only a peer that proves its address gets state */
+	if (!cookie_check(e, m, &nonce, src, sport, dst, dport))
+		goto out;
 	if (ikev2_prop_from_cfg(&conn->ike, IKEV2_PROTO_IKE, ours) < 0 ||
 	    ikev2_prop_select(ours, theirs, IKEV2_PROTO_IKE, &chosen) < 0) {
 		init_refuse(e, conn, &m->hdr, dst, dport, src, sport,

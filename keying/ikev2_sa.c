@@ -21,6 +21,7 @@ ike_tuning_defaults(struct ike_tuning *t)
 	t->ike_port = IKE_PORT;
 	t->natt_port = IKE_NATT_PORT;
 	t->initial_contact = 1;
+	t->cookie_threshold = 30;
 }
 
 struct ikev2_engine *
@@ -90,6 +91,7 @@ ikev2_engine_free(struct ikev2_engine *e)
 			st_ike_end(sa->st_index, ST_TERM_OPER);
 		ike_sa_free(sa);
 	}
+	wipe(e->cookie_secret, sizeof(e->cookie_secret));
 	free(e);
 }
 

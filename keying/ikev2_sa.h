@@ -123,8 +123,15 @@ struct ike_sa {
 	uint64_t	last_rx;		/* ms: the peer's last authentic message */
 };
 
+#define IKEV2_COOKIE_SECRET_LEN	32
+#define IKEV2_COOKIE_SWITCH_MS	120000	/* a secret's life (strongSwan's 120 s) */
+
 struct ikev2_engine {
 	struct ike_env	env;
+	/* stateless cookies (§2.6): the secret in use and the one before */
+	uint8_t		cookie_secret[2][IKEV2_COOKIE_SECRET_LEN];
+	uint32_t	cookie_version;		/* of cookie_secret[0] */
+	uint64_t	cookie_since;		/* ms, 0 = no secret yet */
 	struct ike_tuning tun;
 	struct ike_sa	*sas;
 	uint32_t	next_reqid;

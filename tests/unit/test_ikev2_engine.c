@@ -35,6 +35,7 @@ conn_text(int initiator, const char *ike, const char *esp, const char *extra)
 }
 
 static struct ike_tuning tun;
+static uint32_t cookie_threshold_r;	/* the responder's, 0: the default */
 
 static void
 sides_up(const char *ike_i, const char *esp_i, const char *extra_i,
@@ -47,8 +48,11 @@ sides_up(const char *ike_i, const char *esp_i, const char *extra_i,
 	tun.retrans_tries = 3;
 	t_side_up(&side_i, ADDR_I, SPI_I, conn_text(1, ike_i, esp_i, extra_i),
 	    secrets_i ? secrets_i : secrets, &tun);
+	if (cookie_threshold_r)
+		tun.cookie_threshold = cookie_threshold_r;
 	t_side_up(&side_r, ADDR_R, SPI_R, conn_text(0, ike_r, esp_r, extra_r),
 	    secrets_r ? secrets_r : secrets, &tun);
+	cookie_threshold_r = 0;
 }
 
 static void
@@ -1143,6 +1147,58 @@ test_ike_rekey_crossing(void **state)
 	assert_int_equal(live_children(&side_i), 1);
 }
 
+static void
+test_cookie_responder(void **state)
+{
+	static struct capture cap;
+	struct drop_spec d = { &side_r, IKEV2_EXCH_IKE_SA_INIT, 1, 1, 0 };
+	struct ikev2_engine_stats st;
+	const struct st_ike *ike;
+	int up = 0;
+
+	(void)state;
+	cookie_threshold_r = 1;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	/* a first attempt whose answer is lost leaves a half-open SA */
+	filter = drop_some;
+	filter_arg = &d;
+	initiate();
+	pump();
+	ikev2_engine_stats(side_r.eng, &st);
+	assert_int_equal(st.half_open, 1);
+	/* now the responder wants a cookie before it keeps any state */
+	memset(&cap, 0, sizeof(cap));
+	filter = capture_all;
+	filter_arg = &cap;
+	initiate();
+	pump();
+	filter = NULL;
+	assert_int_equal(side_r.sent_resp[IKEV2_EXCH_IKE_SA_INIT - 32], 3);
+	for (ike = st_ike_next(0); ike; ike = st_ike_next(ike->index))
+		up += ike->state == ST_IKE_ESTABLISHED;
+	assert_int_equal(up, 2);
+	assert_int_equal(live_children(&side_r), 1);
+	/* the request that carried the cookie (a notify, first payload) */
+	assert_true(cap.from[2] == &side_i && pkt_exch(cap.data[2]) == IKEV2_EXCH_IKE_SA_INIT);
+	assert_int_equal(cap.data[2][16], IKEV2_PL_NOTIFY);
+	assert_int_equal(cap.data[2][28 + 6] << 8 | cap.data[2][28 + 7], IKEV2_N_COOKIE);
+	/* replayed from another SPI, or with a made-up cookie: a fresh COOKIE
+	 * answer each time, no state */
+	cap.data[2][7] ^= 1;
+	ikev2_input(side_r.eng, &side_i.addr, 500, &side_r.addr, 500, cap.data[2],
+	    cap.len[2]);
+	cap.data[2][7] ^= 1;
+	cap.data[2][28 + 8 + 10] ^= 1;
+	ikev2_input(side_r.eng, &side_i.addr, 500, &side_r.addr, 500, cap.data[2],
+	    cap.len[2]);
+	assert_int_equal(side_r.sent_resp[IKEV2_EXCH_IKE_SA_INIT - 32], 5);
+	ikev2_engine_stats(side_r.eng, &st);
+	assert_int_equal(st.sas, 2);
+	assert_int_equal(st.half_open, 1);
+	drain();
+}
+
 int
 main(void)
 {
@@ -1181,6 +1237,7 @@ main(void)
 		T(test_ike_rekey_by_initiator),
 		T(test_ike_rekey_by_responder),
 		T(test_ike_rekey_crossing),
+		T(test_cookie_responder),
 #undef T
 	};
 
