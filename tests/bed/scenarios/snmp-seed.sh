@@ -13,9 +13,32 @@ snmpnext() { ip netns exec gw2 snmpgetnext -v2c -c public -On 127.0.0.1 "$@" 2>&
 agent_up() { snmp $R.1.1.1.0 | grep -q 'INTEGER: 1'; }
 tunnel_index() { snmpnext $R.1.3.2.1.32 | sed -n "s/^\.$R\.1\.3\.2\.1\.32\.\([0-9]*\) .*/\1/p"; }
 
-cat >"$W/gw2-ikeflowd.conf" <<EOF
-log_level = info
-refresh_interval = 1000
-agentx_socket = unix:$W/agentx-gw2
-agentx_ping_interval = 1
-http_listen = no
+printf '%s\n' 'log_level = info' 'refresh_interval = 1000' \
+    "agentx_socket = unix:$W/agentx-gw2" 'agentx_ping_interval = 1' \
+    'http_listen = no' >"$W/gw2-ikeflowd.conf"
+
+check topology bed_topology
+check snmpd start_snmpd gw2
+check charon-ios ikev2_ios
+check ikeflowd ikev2_ikeflowd "" "$W/gw2-ikeflowd.conf"
+check agent-registered wait_for 10 agent_up
+check swan-up swan gw1 gw1 up strongswan
+check swan-installed wait_for 10 ikev2_swan_installed
+check ikf-installed wait_for 10 ikev2_ikf_installed
+ikev2_ping_and_count
+sleep 2		# one refresh of the agent's tables after the counters
+
+T=$(tunnel_index)
+check tunnel-row test -n "$T"
+check_eq snmp-in-pkts "Counter32: 100" "$(snmp $R.1.3.2.1.32.$T)"
+check_eq snmp-out-pkts "Counter32: 100" "$(snmp $R.1.3.2.1.45.$T)"
+check_eq snmp-status "INTEGER: 1" "$(snmp $R.1.3.2.1.51.$T)"
+check_eq snmp-local-addr "Hex-STRING: C0 00 02 02 " "$(snmp $R.1.3.2.1.4.$T)"
+I=$(snmp $R.1.3.2.1.2.$T | sed 's/.*INTEGER: //')
+check_eq snmp-ike-addr "$(snmp $R.1.3.2.1.5.$T)" "$(snmp $R.1.2.3.1.8.$I)"
+check_eq snmp-ike-active "Gauge32: 1" "$(snmp $R.1.2.1.1.0)"
+check snmp-sysor sh -c "ip netns exec gw2 snmpwalk -v2c -c public -On 127.0.0.1 \
+    1.3.6.1.2.1.1.9.1.2 | grep -q 'OID: .$R\$'"
+ctl gw2 gw2 show crypto mib ipsec flowmib tunnel >"$W/gw2-show-mib-tunnel.txt" 2>&1
+check show-mib-in-pkts grep -q '^  In packets: *100$' "$W/gw2-show-mib-tunnel.txt"
+ip netns exec gw2 snmpwalk -v2c -c public -On 127.0.0.1 $R >"$W/gw2-flowmib-walk.txt" 2>&1
