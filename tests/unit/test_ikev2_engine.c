@@ -1199,6 +1199,49 @@ test_cookie_responder(void **state)
 	drain();
 }
 
+static void
+test_ipv6(void **state)
+{
+	static const char conf_i[] =
+	    "conn v6\n\tleft=2001:db8::1\n\tleftsubnet=2001:db8:1::/48\n"
+	    "\tright=2001:db8::2\n\trightsubnet=2001:db8:2::/48\n"
+	    "\trightid=@gw2.example.net\n\tleftid=@gw1.example.net\n"
+	    "\tkeyexchange=ikev2\n\tauthby=secret\n\tauto=add\n"
+	    "\tike=aes256-sha256-ecp256!\n\tesp=aes256gcm16!\n";
+	static const char conf_r[] =
+	    "conn v6\n\tleft=2001:db8::2\n\tleftsubnet=2001:db8:2::/48\n"
+	    "\tright=2001:db8::1\n\trightsubnet=2001:db8:1::/48\n"
+	    "\tleftid=@gw2.example.net\n\trightid=@gw1.example.net\n"
+	    "\tkeyexchange=ikev2\n\tauthby=secret\n\tauto=add\n"
+	    "\tike=aes256-sha256-ecp256!\n\tesp=aes256gcm16!\n";
+	static const char sec[] = "@gw1.example.net @gw2.example.net : PSK \"v6-secret\"\n";
+	const struct t_child *i, *r;
+
+	(void)state;
+	ike_tuning_defaults(&tun);
+	t_side_up(&side_i, "2001:db8::1", SPI_I, conf_i, sec, &tun);
+	t_side_up(&side_r, "2001:db8::2", SPI_R, conf_r, sec, &tun);
+	initiate();
+	pump();
+	assert_non_null(ike_row(1));
+	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
+	assert_string_equal(ike_row(1)->remote_id, "gw2.example.net");
+	assert_int_equal(ike_row(1)->remote_id_type, ST_ID_NAME);
+	assert_string_equal(ike_row(0)->remote_id, "gw1.example.net");
+	i = &side_i.children[0];
+	r = &side_r.children[0];
+	assert_int_equal(side_i.nchildren, 1);
+	assert_int_equal(side_r.nchildren, 1);
+	assert_int_equal(i->d.encr, 20);
+	assert_int_equal(i->d.encr_len, 36);	/* AES-256 key + salt */
+	assert_memory_equal(i->encr_out, r->encr_in, i->d.encr_len);
+	assert_ts(&i->ts_l[0], "2001:db8:1::/48");
+	assert_ts(&i->ts_r[0], "2001:db8:2::/48");
+	assert_ts(&r->ts_r[0], "2001:db8:1::/48");
+	assert_int_equal(child_row(ike_row(1)->index)->ts_local[0].net.plen, 48);
+	assert_false(ike_row(0)->nat_local || ike_row(0)->nat_remote);
+}
+
 int
 main(void)
 {
@@ -1238,6 +1281,7 @@ main(void)
 		T(test_ike_rekey_by_responder),
 		T(test_ike_rekey_crossing),
 		T(test_cookie_responder),
+		T(test_ipv6),
 #undef T
 	};
 
