@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent/agent.h"
 #include "common/log.h"
 #include "config/config.h"
 #include "daemon/daemon.h"
@@ -160,6 +161,30 @@ on_sa_deleted(const struct xfrm_sa_info *sa, void *arg)
 	    addr_str(&sa->dst, d, sizeof(d)));
 }
 
+/* SNMP SET cikeTunStatus / cipSecTunStatus = destroy(2). */
+static int
+mib_ike_destroy(uint32_t ike_index)
+{
+	const struct st_ike *ike = st_ike_find(ike_index);
+
+	if (engine == NULL || ike == NULL)
+		return -1;
+	log_notice("IKE:%s: IKE SA %u destroyed through SNMP", ike->conn, ike_index);
+	return ikev2_terminate(engine, ike->conn) > 0 ? 0 : -1;
+}
+
+static int
+mib_child_destroy(uint32_t child_index)
+{
+	const struct st_child *ch = st_child_find(child_index);
+
+	if (engine == NULL || ch == NULL)
+		return -1;
+	log_notice("IKE:%s: IPsec tunnel %u destroyed through SNMP", ch->conn,
+	    child_index);
+	return ikev2_child_delete(engine, child_index);
+}
+
 static void
 tuning_from(const struct ifl_config *cfg, struct ike_tuning *t)
 {
@@ -268,6 +293,7 @@ ike_init(const struct ifl_config *cfg)
 	h.on_expire = on_expire;
 	h.on_sa_deleted = on_sa_deleted;
 	xfrm_set_handlers(&h);
+	agent_set_destroy_handlers(mib_ike_destroy, mib_child_destroy);
 	if (ike_ctl_register() < 0 ||
 	    ike_conns_build(cfg, is_local, NULL, &next_reqid, &list) < 0)
 		goto fail;
@@ -303,6 +329,7 @@ ike_shutdown(void)
 
 	memset(&h, 0, sizeof(h));
 	xfrm_set_handlers(&h);
+	agent_set_destroy_handlers(NULL, NULL);
 	/* peers hear of it once; nobody waits for their answers */
 	for (ic = ike_conns_list(); ic; ic = ic->next)
 		ikev2_conn_gone(engine, &ic->c);
@@ -334,6 +361,10 @@ ike_conns_up(const char *name, char *msg, size_t len)
 		snprintf(msg, len, "connection '%s' has no peer address to initiate to",
 		    name);
 		return -1;
+	}
+	if (conn_busy(name)) {
+		snprintf(msg, len, "IKE SA '%s' is already up or being negotiated", name);
+		return 0;
 	}
 	if (conn_start(ic, "operator") < 0) {
 		snprintf(msg, len, "initiating '%s' failed (see the log)", name);

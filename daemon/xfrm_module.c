@@ -7,40 +7,24 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "agent/agent.h"
 #include "common/log.h"
 #include "common/loop.h"
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "kernel/xfrm.h"
 
-/* The SNMP agent refreshes its caches after every counter fold, when it is
- * linked in (agent/agent.h). */
-extern void agent_refresh(void) __attribute__((weak));
-
 static struct loop_timer *refresh_timer;
 static uint32_t refresh_ms;
-static void (*refresh_hook)(void *);
-static void *refresh_hook_arg;
-
-/* Another consumer of fresh counters (called after each fold). */
-void	xfrm_module_on_refresh(void (*fn)(void *), void *arg);
-
-void
-xfrm_module_on_refresh(void (*fn)(void *), void *arg)
-{
-	refresh_hook = fn;
-	refresh_hook_arg = arg;
-}
 
 static void
 on_refresh(void *arg)
 {
 	(void)arg;
 	xfrm_refresh_now();
-	if (agent_refresh)
+	/* the SNMP tables follow the counters just folded */
+	if (agent_running())
 		agent_refresh();
-	if (refresh_hook)
-		refresh_hook(refresh_hook_arg);
 	loop_timer_set(refresh_timer, refresh_ms);
 }
 
