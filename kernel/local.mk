@@ -27,3 +27,4 @@ tests_unit_test_xfrm_netns_SOURCES = tests/unit/test_xfrm_netns.c
 tests_unit_test_xfrm_netns_CFLAGS = $(unit_cflags)
 tests_unit_test_xfrm_netns_LDADD = $(unit_ldadd)
 endif
+EXTRA_DIST += tests/unit/data/xfrm

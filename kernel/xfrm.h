@@ -148,6 +148,8 @@ int	xfrm_spi_release(const struct ifl_addr *src, const struct ifl_addr *dst,
 /* ---- SAs ---- */
 int	xfrm_sa_add(const struct xfrm_sa_cfg *sa);	/* NEWSA */
 int	xfrm_sa_update(const struct xfrm_sa_cfg *sa);	/* UPDSA: fills a larval SA */
+/* -ENOENT if the kernel has no such SA. Its final counters are folded when
+ * the kernel's DELSA notice arrives (on_sa_deleted follows). */
 int	xfrm_sa_del(const struct ifl_addr *src, const struct ifl_addr *dst,
 	    uint8_t proto, uint32_t spi);
 /* GETSA for one SA; also folds its counters into the state model. */
@@ -172,8 +174,10 @@ uint32_t xfrm_policy_priority(const struct xfrm_pol_cfg *p);
 int	xfrm_socket_bypass(int fd, int family);
 
 /* ---- counters ---- */
-/* Full SA + policy dump folded into the state model, and /proc/net/xfrm_stat
- * into st_ipsec_global_kernel(). Runs on the refresh timer; this forces one now. */
+/* Full SA dump folded into the state model (st_sa_update), a policy dump for
+ * xfrm_policy_use_time(), and /proc/net/xfrm_stat into
+ * st_ipsec_global_kernel(). Runs on the refresh timer (unless no_timer);
+ * this forces one now. Never call it from an SNMP or HTTP request. */
 int	xfrm_refresh_now(void);
 /* The last refresh: SAs the kernel listed, and how many the state model knew. */
 void	xfrm_refresh_stats(size_t *sas, size_t *folded);
