@@ -114,6 +114,10 @@ xfrm_nl_request(struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	nlh->nlmsg_seq = ++xfrm_ctx.seq;
 	portid = mnl_socket_get_portid(nl);
+	/* Leftovers of a request abandoned half-way (a reply that failed to
+	 * parse, the rest of its dump) would fail this one's sequence check. */
+	while ((n = recv(mnl_socket_get_fd(nl), rxbuf, sizeof(rxbuf), MSG_DONTWAIT)) > 0)
+		wipe(rxbuf, (size_t)n);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {

@@ -46,6 +46,16 @@ spi_reply_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
+static void
+log_spi_err(const struct ifl_addr *src, const struct ifl_addr *dst, uint32_t reqid, int err)
+{
+	char s[ADDR_STRLEN], d[ADDR_STRLEN], tail[300];
+
+	log_err("xfrm: SPI allocation for inbound SA %s->%s reqid %u: %s%s",
+	    addr_str(src, s, sizeof(s)), addr_str(dst, d, sizeof(d)), reqid,
+	    strerror(-err), xfrm_nl_errtail(tail, sizeof(tail)));
+}
+
 int
 xfrm_spi_alloc(const struct ifl_addr *src, const struct ifl_addr *dst, uint8_t proto,
     uint32_t reqid, uint32_t *spi)
@@ -59,7 +69,8 @@ xfrm_spi_alloc(const struct ifl_addr *src, const struct ifl_addr *dst, uint8_t p
 	    xfrm_ctx.opts.spi_min, xfrm_ctx.opts.spi_max);
 	if (nlh == NULL) {
 		ret = -errno;
-		log_sa_err("allocate SPI for", 0, src, dst, "in", ret);
+		xfrm_ctx.errmsg[0] = '\0';
+		log_spi_err(src, dst, reqid, ret);
 		return ret;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -67,12 +78,12 @@ xfrm_spi_alloc(const struct ifl_addr *src, const struct ifl_addr *dst, uint8_t p
 	if (ret == 0 && sa.spi == 0)
 		ret = -EPROTO;
 	if (ret < 0) {
-		log_sa_err("allocate SPI for", 0, src, dst, "in", ret);
+		log_spi_err(src, dst, reqid, ret);
 		return ret;
 	}
 	*spi = sa.spi;
 	xfrm_reg_sa_add(src, dst, sa.spi, proto, ST_SA_IN, 1);
-	log_debug("xfrm: SPI %08x allocated for %s", sa.spi, "inbound SA");
+	log_debug("xfrm: SPI %08x allocated for inbound SA reqid %u", sa.spi, reqid);
 	return 0;
 }
 
