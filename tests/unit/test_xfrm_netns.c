@@ -417,6 +417,52 @@ t_enobufs_resync(void **state)
 	assert_true(xfrm_ctx.ev_rcvbuf > 1);
 }
 
+static int
+find_v6(const struct xfrm_pol_info *p, void *arg)
+{
+	char a[SUBNET_STRLEN], b[SUBNET_STRLEN], t[ADDR_STRLEN];
+	int *found = arg;
+
+	if (strcmp(subnet_str(&p->src, a, sizeof(a)), "2001:db8:1::/64") == 0 &&
+	    strcmp(subnet_str(&p->dst, b, sizeof(b)), "2001:db8:2::/64") == 0 &&
+	    strcmp(addr_str(&p->tmpl_dst, t, sizeof(t)), "2001:db8::2") == 0 &&
+	    p->dport == 443 && p->proto == IPPROTO_TCP)
+		(*found)++;
+	return 0;
+}
+
+static void
+t_ipv6(void **state)
+{
+	struct xfrm_pol_cfg p;
+	struct ifl_addr peer, us;
+	uint32_t spi;
+	int found = 0;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	subnet_parse("2001:db8:1::/64", &p.src);
+	subnet_parse("2001:db8:2::/64", &p.dst);
+	addr_parse("2001:db8::1", &p.tmpl_src);
+	addr_parse("2001:db8::2", &p.tmpl_dst);
+	p.proto = IPPROTO_TCP;
+	p.dport = 443;
+	p.dir = IFL_XFRM_OUT;
+	p.reqid = 3;
+	assert_int_equal(xfrm_policy_add(&p), 0);
+	assert_int_equal(xfrm_policy_dump(find_v6, &found), 0);
+	assert_int_equal(found, 1);
+	addr_parse("2001:db8::2", &peer);
+	addr_parse("2001:db8::1", &us);
+	assert_int_equal(xfrm_spi_alloc(&peer, &us, 0, 3, &spi), 0);
+	assert_true(spi >= IFL_XFRM_SPI_MIN);
+	assert_int_equal(xfrm_sa_query(&us, 0, spi, NULL), 0);
+	assert_int_equal(xfrm_flush_installed(), 0);
+	found = 0;
+	assert_int_equal(xfrm_policy_dump(find_v6, &found), 0);
+	assert_int_equal(found, 0);
+}
+
 int
 main(void)
 {
@@ -428,6 +474,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_kernel_error_logged, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_socket_bypass, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_enobufs_resync, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_ipv6, setup, teardown),
 	};
 
 	/* Namespaces need root; without them there is nothing to test here. */
