@@ -242,10 +242,9 @@ xfrm_msg_sa(void *buf, size_t len, uint16_t type, const struct xfrm_sa_cfg *sa)
 	/* The legacy window is a u8; larger windows and ESN need the ESN struct
 	 * (with the legacy field left 0, or the kernel refuses). */
 	if (sa->esn || win > 255) {
-		struct {
-			struct xfrm_replay_state_esn esn;
-			uint32_t bmp[XFRMA_REPLAY_ESN_MAX / 32];
-		} r;
+		/* the struct ends in a flexible bitmap: build it in plain words */
+		uint32_t r[sizeof(struct xfrm_replay_state_esn) / 4 + XFRMA_REPLAY_ESN_MAX / 32];
+		struct xfrm_replay_state_esn esn;
 		size_t bmp_len;
 
 		if (win > XFRMA_REPLAY_ESN_MAX) {
@@ -253,13 +252,15 @@ xfrm_msg_sa(void *buf, size_t len, uint16_t type, const struct xfrm_sa_cfg *sa)
 			return NULL;
 		}
 		bmp_len = (win + 31) / 32;
-		memset(&r, 0, sizeof(r));
-		r.esn.replay_window = win;
-		r.esn.bmp_len = bmp_len;
+		memset(r, 0, sizeof(r));
+		memset(&esn, 0, sizeof(esn));
+		esn.replay_window = win;
+		esn.bmp_len = bmp_len;
+		memcpy(r, &esn, sizeof(esn));
 		if (sa->esn)
 			p->flags |= XFRM_STATE_ESN;
 		if (put_attr(nlh, len, XFRMA_REPLAY_ESN_VAL,
-		    sizeof(r.esn) + bmp_len * sizeof(uint32_t), &r) < 0)
+		    sizeof(esn) + bmp_len * sizeof(uint32_t), r) < 0)
 			return NULL;
 	} else
 		p->replay_window = win;
