@@ -29,6 +29,7 @@ struct ike_tuning {
 	uint16_t	ike_port, natt_port;	/* 500, 4500 */
 	int		initial_contact;	/* send INITIAL_CONTACT (uniqueids != never) */
 	uint32_t	cookie_threshold;	/* half-open SAs before COOKIEs are asked; 0 never */
+	uint32_t	fragment_size;		/* RFC 7383 fragments above this (IP packet), 1280 */
 };
 
 void	ike_tuning_defaults(struct ike_tuning *t);

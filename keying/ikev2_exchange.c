@@ -538,24 +538,59 @@ out:
 
 /* ---- dispatch ---- */
 
+#define REASM_MAX_SIZE	(64 * 1024)
+
 /* Verifies and decrypts the SK payload; the inner payloads become
- * reachable through ikev2_msg_get(). 0 / -1. */
+ * reachable through ikev2_msg_get(). A fragment (SKF, RFC 7383) is
+ * verified and kept until the set is complete. 0 = the whole message is
+ * open, 1 = a fragment was kept, -1 = bad. With frag_only, a fragment is
+ * only verified (a retransmission); *num gets its number (0 for SK). */
 static int
-msg_open(struct ike_sa *sa, struct ikev2_msg *m)
+msg_open(struct ike_sa *sa, struct ikev2_msg *m, int frag_only, uint16_t *num)
 {
 	struct ikev2_perr err;
+	struct ikev2_skf f;
 	struct buf *plain;
+	uint8_t first;
+	int r;
 
-	if (!sa->have_keys || m->sk == NULL || m->sk->type != IKEV2_PL_SK)
+	if (num)
+		*num = 0;
+	if (!sa->have_keys || m->sk == NULL)
 		return -1;
 	if ((plain = buf_new_secret(m->raw->len)) == NULL)
 		return -1;
-	if (ikev2_sk_decrypt(&sa->keys, !sa->initiator, m->raw->data, m->raw->len,
-	    m->sk->off, IKEV2_SK_HDR_LEN, plain) != 0) {
+	if (m->sk->type == IKEV2_PL_SK) {
+		if (ikev2_sk_decrypt(&sa->keys, !sa->initiator, m->raw->data, m->raw->len,
+		    m->sk->off, IKEV2_SK_HDR_LEN, plain) != 0) {
+			buf_free(plain);
+			return -1;
+		}
+		return ikev2_msg_set_inner(m, plain, m->sk->next, &err);
+	}
+	/* SKF: only if we said we take fragments */
+	if (!sa->frag || ikev2_pl_skf(m->sk, &f, &err) < 0 ||
+	    ikev2_sk_decrypt(&sa->keys, !sa->initiator, m->raw->data, m->raw->len,
+	    m->sk->off, IKEV2_SKF_HDR_LEN, plain) != 0) {
 		buf_free(plain);
 		return -1;
 	}
-	return ikev2_msg_set_inner(m, plain, m->sk->next, &err);
+	if (num)
+		*num = f.num;
+	if (frag_only) {
+		buf_free(plain);
+		return 1;
+	}
+	if (sa->reasm.total == 0 || sa->reasm.msgid != m->hdr.msgid)
+		ikev2_reasm_init(&sa->reasm, m->hdr.msgid, IKEV2_FRAG_MAX, REASM_MAX_SIZE);
+	r = ikev2_reasm_add(&sa->reasm, f.num, f.total, m->sk->next, plain->data,
+	    plain->len);
+	buf_free(plain);
+	if (r <= 0)
+		return r < 0 ? -1 : 1;
+	if ((plain = ikev2_reasm_take(&sa->reasm, &first)) == NULL)
+		return -1;
+	return ikev2_msg_set_inner(m, plain, first, &err);
 }
 
 static void
@@ -564,26 +599,32 @@ input_request(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src
 {
 	struct ikev2_engine *e = sa->eng;
 	const struct ikev2_hdr *h = &m->hdr;
+	uint16_t num;
+	int r;
 
 	if (sa->resp && h->msgid == sa->resp_msgid) {
-		/* a retransmission: the cached answer, no second processing */
-		if (msg_open(sa, m) < 0) {
+		/* a retransmission: the cached answer, no second processing
+		 * (for a fragmented request, once: on its first fragment) */
+		if ((r = msg_open(sa, m, 1, &num)) < 0) {
 			ike_drop(e, sa, src, sport, h, "integrity check failed");
 			return;
 		}
-		e->st.resent_responses++;
-		ike_send_raw(e, sa, &sa->local, sa->lport, &sa->remote, sa->rport,
-		    sa->resp->data, sa->resp->len);
+		if (num <= 1) {
+			e->st.resent_responses++;
+			ike_send_msg(sa, sa->resp, sa->resp_frags);
+		}
 		return;
 	}
 	if (h->msgid != sa->peer_msgid) {
 		ike_drop(e, sa, src, sport, h, "message ID outside the window");
 		return;
 	}
-	if (msg_open(sa, m) < 0) {
+	if ((r = msg_open(sa, m, 0, NULL)) < 0) {
 		ike_drop(e, sa, src, sport, h, "integrity check failed");
 		return;
 	}
+	if (r == 1)
+		return;		/* more fragments to come */
 	sa->last_rx = loop_now_ms();
 	/* the peer floated to 4500 or its NAT mapping changed (§2.23) */
 	if (sport != sa->rport || dport != sa->lport ||
@@ -623,15 +664,18 @@ input_response(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *sr
 {
 	struct ikev2_engine *e = sa->eng;
 	const struct ikev2_hdr *h = &m->hdr;
+	int r;
 
 	if (sa->req == NULL || h->msgid != sa->req_msgid) {
 		ike_drop(e, sa, src, sport, h, "response to no request of ours");
 		return;
 	}
-	if (msg_open(sa, m) < 0) {
+	if ((r = msg_open(sa, m, 0, NULL)) < 0) {
 		ike_drop(e, sa, src, sport, h, "integrity check failed");
 		return;
 	}
+	if (r == 1)
+		return;		/* more fragments to come */
 	sa->last_rx = loop_now_ms();
 	if (sa->req_kind == IKE_REQ_AUTH && h->exchange == IKEV2_EXCH_IKE_AUTH)
 		ike_auth_response(sa, m);

@@ -22,6 +22,7 @@ ike_tuning_defaults(struct ike_tuning *t)
 	t->natt_port = IKE_NATT_PORT;
 	t->initial_contact = 1;
 	t->cookie_threshold = 30;
+	t->fragment_size = 1280;
 }
 
 struct ikev2_engine *
@@ -72,6 +73,10 @@ ike_sa_free(struct ike_sa *sa)
 	buf_free(sa->init_r);
 	buf_free(sa->req);
 	buf_free(sa->resp);
+	buf_free(sa->req_frags);
+	buf_free(sa->resp_frags);
+	buf_free(sa->seal_frags);
+	ikev2_reasm_clear(&sa->reasm);
 	ikev2_sa_keys_wipe(&sa->keys);
 	wipe(sa->ni, sizeof(sa->ni));
 	wipe(sa->nr, sizeof(sa->nr));
@@ -518,8 +523,7 @@ ike_rtx_fire(void *arg)
 	log_info("IKEv2:(SA %u):Retransmitting packet [To %s] (%u of %u)",
 	    sa->st_index, ike_sa_peer(sa, peer, sizeof(peer)), sa->req_tries,
 	    e->tun.retrans_tries);
-	ike_send_raw(e, sa, &sa->local, sa->lport, &sa->remote, sa->rport,
-	    sa->req->data, sa->req->len);
+	ike_send_msg(sa, sa->req, sa->req_frags);
 	loop_timer_set(sa->rtx, ike_rtx_delay(e, sa->req_tries));
 out:
 	e->busy--;
@@ -615,6 +619,65 @@ ike_msg_start(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *b,
 	ikev2_build_msg(bl, b, &h);
 }
 
+/* Room for IP (v6) and UDP headers and the non-ESP marker. */
+#define FRAG_HEADROOM	(40 + 8 + 4)
+
+/* Splits the plaintext into SKF fragments (RFC 7383 §2.5), each led by its
+ * length. NULL on failure. */
+static struct buf *
+ike_fragments(struct ike_sa *sa, const uint8_t *hdr, uint8_t first,
+    const uint8_t *plain, size_t len)
+{
+	size_t budget = sa->eng->tun.fragment_size - FRAG_HEADROOM, chunk, off;
+	struct ikev2_builder bl;
+	struct ikev2_hdr h;
+	struct buf *out = buf_new(len + 512), *f = NULL;
+	uint16_t total, num;
+	long skoff;
+
+	if (out == NULL)
+		goto fail;
+	/* the sealed message's header, for every fragment */
+	memset(&h, 0, sizeof(h));
+	for (int i = 0; i < 8; i++) {
+		h.ispi = h.ispi << 8 | hdr[i];
+		h.rspi = h.rspi << 8 | hdr[8 + i];
+	}
+	h.version = hdr[17];
+	h.exchange = hdr[18];
+	h.flags = hdr[19];
+	h.msgid = (uint32_t)hdr[20] << 24 | (uint32_t)hdr[21] << 16 |
+	    (uint32_t)hdr[22] << 8 | hdr[23];
+	/* the largest chunk whose fragment fits */
+	for (chunk = budget; chunk > 64 && IKEV2_HDR_LEN + IKEV2_SKF_HDR_LEN +
+	    ikev2_sk_overhead(&sa->keys, chunk) > budget; chunk--)
+		;
+	if (chunk <= 64 || (len + chunk - 1) / chunk > IKEV2_FRAG_MAX)
+		goto fail;
+	total = (uint16_t)((len + chunk - 1) / chunk);
+	for (num = 1, off = 0; num <= total; num++, off += chunk) {
+		size_t n = len - off < chunk ? len - off : chunk;
+
+		if ((f = buf_new(budget)) == NULL)
+			goto fail;
+		ikev2_build_msg(&bl, f, &h);
+		if ((skoff = ikev2_build_skf(&bl, first, num, total)) < 0 ||
+		    ikev2_build_finish(&bl) < 0 ||
+		    ikev2_sk_encrypt(&sa->keys, sa->initiator, f, (size_t)skoff,
+		    plain + off, n) < 0 || buf_put_u16(out, (uint16_t)f->len) < 0 ||
+		    buf_put(out, f->data, f->len) < 0)
+			goto fail;
+		buf_free(f);
+		f = NULL;
+	}
+	return out;
+fail:
+	log_warnx("IKEv2:(SA %u):cannot fragment a %zu byte message", sa->st_index, len);
+	buf_free(f);
+	buf_free(out);
+	return NULL;
+}
+
 int
 ike_msg_seal(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *inner_b,
     struct ikev2_builder *inner)
@@ -625,8 +688,38 @@ ike_msg_seal(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *inner_b,
 		return -1;
 	if ((off = ikev2_build_sk(bl, inner->first)) < 0 || ikev2_build_finish(bl) < 0)
 		return -1;
-	return ikev2_sk_encrypt(&sa->keys, sa->initiator, bl->b, (size_t)off,
-	    inner_b->data, inner_b->len);
+	if (ikev2_sk_encrypt(&sa->keys, sa->initiator, bl->b, (size_t)off,
+	    inner_b->data, inner_b->len) < 0)
+		return -1;
+	buf_free(sa->seal_frags);
+	sa->seal_frags = NULL;
+	if (sa->frag && sa->eng->tun.fragment_size > FRAG_HEADROOM + 128 &&
+	    bl->b->len - bl->start + FRAG_HEADROOM > sa->eng->tun.fragment_size)
+		sa->seal_frags = ike_fragments(sa, bl->b->data + bl->start, inner->first,
+		    inner_b->data, inner_b->len);
+	return 0;
+}
+
+int
+ike_send_msg(struct ike_sa *sa, const struct buf *msg, const struct buf *frags)
+{
+	size_t off = 0;
+	int r = 0;
+
+	if (frags == NULL)
+		return ike_send_raw(sa->eng, sa, &sa->local, sa->lport, &sa->remote,
+		    sa->rport, msg->data, msg->len);
+	while (off + 2 <= frags->len) {
+		size_t n = (size_t)frags->data[off] << 8 | frags->data[off + 1];
+
+		if (off + 2 + n > frags->len)
+			break;
+		if (ike_send_raw(sa->eng, sa, &sa->local, sa->lport, &sa->remote,
+		    sa->rport, frags->data + off + 2, n) < 0)
+			r = -1;
+		off += 2 + n;
+	}
+	return r;
 }
 
 int
@@ -651,12 +744,14 @@ ike_send_request(struct ike_sa *sa, struct buf *msg, enum ike_req_kind kind)
 	struct ikev2_engine *e = sa->eng;
 
 	buf_free(sa->req);
+	buf_free(sa->req_frags);
 	sa->req = msg;
+	sa->req_frags = sa->seal_frags;
+	sa->seal_frags = NULL;
 	sa->req_msgid = sa->next_msgid++;
 	sa->req_kind = kind;
 	sa->req_tries = 0;
-	ike_send_raw(e, sa, &sa->local, sa->lport, &sa->remote, sa->rport,
-	    msg->data, msg->len);
+	ike_send_msg(sa, msg, sa->req_frags);
 	loop_timer_set(sa->rtx, ike_rtx_delay(e, 0));
 	return 0;
 }
@@ -666,7 +761,9 @@ ike_request_done(struct ike_sa *sa)
 {
 	loop_timer_stop(sa->rtx);
 	buf_free(sa->req);
+	buf_free(sa->req_frags);
 	sa->req = NULL;
+	sa->req_frags = NULL;
 	sa->req_kind = IKE_REQ_NONE;
 }
 
@@ -674,11 +771,13 @@ int
 ike_send_response(struct ike_sa *sa, struct buf *msg, uint32_t msgid)
 {
 	buf_free(sa->resp);
+	buf_free(sa->resp_frags);
 	sa->resp = msg;
+	sa->resp_frags = sa->seal_frags;
+	sa->seal_frags = NULL;
 	sa->resp_msgid = msgid;
 	sa->peer_msgid = msgid + 1;
-	return ike_send_raw(sa->eng, sa, &sa->local, sa->lport, &sa->remote,
-	    sa->rport, msg->data, msg->len);
+	return ike_send_msg(sa, msg, sa->resp_frags);
 }
 
 void

@@ -97,6 +97,10 @@ struct ike_sa {
 	uint32_t	peer_msgid;		/* next ID we expect */
 	struct buf	*resp;			/* our last response, as sent */
 	uint32_t	resp_msgid;
+	/* RFC 7383: fragments of req/resp as sent (each led by its u16
+	 * length), NULL when unfragmented; reassembly of the peer's */
+	struct buf	*req_frags, *resp_frags, *seal_frags;
+	struct ikev2_reasm reasm;
 
 	struct ike_child *pending;		/* child negotiated in IKE_AUTH */
 	struct ikev2_prop_list esp_offer;	/* its proposals (initiator) */
@@ -186,7 +190,10 @@ void	ike_child_desc(const struct ike_sa *sa, const struct ike_child *ch,
  * msgid given), flags from our role. */
 void	ike_msg_start(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *b,
 	    uint8_t exch, int response, uint32_t msgid);
-/* Wraps the inner chain into SK {} and finishes the message. 0 / -1. */
+/* Wraps the inner chain into SK {} and finishes the message. When both
+ * sides do fragmentation and the message is too big for fragment_size,
+ * the SKF fragments are made too (sa->seal_frags), and the next
+ * ike_send_request/response sends those instead. 0 / -1. */
 int	ike_msg_seal(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *inner_b,
 	    struct ikev2_builder *inner);
 /* Sends a request: kept for retransmission, next_msgid advances. 0 / -1. */
@@ -195,6 +202,8 @@ int	ike_send_request(struct ike_sa *sa, struct buf *msg, enum ike_req_kind kind)
 int	ike_send_response(struct ike_sa *sa, struct buf *msg, uint32_t msgid);
 /* The outstanding request was answered: stop retransmitting. */
 void	ike_request_done(struct ike_sa *sa);
+/* Sends a message, or its fragments when frags is not NULL. */
+int	ike_send_msg(struct ike_sa *sa, const struct buf *msg, const struct buf *frags);
 /* Raw send on the SA's addresses, counted. */
 int	ike_send_raw(struct ikev2_engine *e, struct ike_sa *sa, const struct ifl_addr *src,
 	    uint16_t sport, const struct ifl_addr *dst, uint16_t dport,

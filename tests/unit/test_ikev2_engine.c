@@ -1242,6 +1242,70 @@ test_ipv6(void **state)
 	assert_false(ike_row(0)->nat_local || ike_row(0)->nat_remote);
 }
 
+/* Drops the n-th (1-based) datagram from a side. */
+struct drop_nth {
+	const struct t_side *from;
+	int	n, seen;
+};
+
+static size_t max_len;		/* largest encrypted datagram seen */
+
+static enum t_verdict
+drop_nth_from(const struct t_side *from, const uint8_t *p, size_t len, void *arg)
+{
+	struct drop_nth *d = arg;
+
+	if (pkt_exch(p) != IKEV2_EXCH_IKE_SA_INIT && len > max_len)
+		max_len = len;
+	return from == d->from && ++d->seen == d->n ? T_DROP : T_PASS;
+}
+
+static void
+test_fragments(void **state)
+{
+	static const char more[] =
+	    "\tleftsubnet=192.168.1.0/24,10.1.0.0/16,10.2.0.0/16,10.3.0.0/16,"
+	    "10.4.0.0/16,10.5.0.0/16,10.6.0.0/16,10.7.0.0/16\n";
+	static const char more_r[] =
+	    "\trightsubnet=192.168.1.0/24,10.1.0.0/16,10.2.0.0/16,10.3.0.0/16,"
+	    "10.4.0.0/16,10.5.0.0/16,10.6.0.0/16,10.7.0.0/16\n";
+	struct drop_nth d = { &side_i, 3, 0 };
+	struct ikev2_engine_stats st;
+
+	(void)state;
+	ike_tuning_defaults(&tun);
+	tun.retrans_timeout = 0.03;
+	tun.retrans_tries = 3;
+	tun.fragment_size = 300;
+	t_side_up(&side_i, ADDR_I, SPI_I, conn_text(1, variants[0].ike,
+	    variants[0].esp, more), secrets, &tun);
+	t_side_up(&side_r, ADDR_R, SPI_R, conn_text(0, variants[0].ike,
+	    variants[0].esp, more_r), secrets, &tun);
+	/* the second fragment of IKE_AUTH is lost once */
+	filter = drop_nth_from;
+	filter_arg = &d;
+	initiate();
+	run_for(150);
+	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(side_i.nchildren, 1);
+	assert_int_equal(side_r.nchildren, 1);
+	assert_int_equal(side_i.children[0].d.nts_local, 8);
+	assert_int_equal(side_r.children[0].d.nts_remote, 8);
+	assert_memory_equal(side_i.children[0].encr_out, side_r.children[0].encr_in, 16);
+	/* the IKE_AUTH request went in two pieces, then both again after
+	 * the loss of the second; every datagram fits the size */
+	ikev2_engine_stats(side_i.eng, &st);
+	assert_int_equal(st.retransmits, 1);
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_IKE_AUTH - 32], 2 * 2);
+	assert_true(side_r.sent_resp[IKEV2_EXCH_IKE_AUTH - 32] >= 1);
+	assert_true(max_len + 48 <= 300);
+	assert_int_equal(side_r.nchildren, 1);
+	/* a delete afterwards is small and goes whole */
+	assert_int_equal(ikev2_terminate(side_i.eng, "ciscoios"), 1);
+	pump();
+	assert_int_equal(st_ike_active_count(), 0);
+}
+
 int
 main(void)
 {
@@ -1282,9 +1346,10 @@ main(void)
 		T(test_ike_rekey_crossing),
 		T(test_cookie_responder),
 		T(test_ipv6),
+		T(test_fragments),
 #undef T
 	};
 
-	log_init("test_ikev2_engine", 0, 0);
+	log_init("test_ikev2_engine", getenv("T_LOG") != NULL, 0); if (getenv("T_LOG")) log_setlevel(LOG_DEBUG);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -138,6 +138,7 @@ static const char charon_conf[] =
     "charon {\n"
     "\tload_modular = yes\n\tinstall_routes = no\n"
     "\tretransmit_timeout = 1\n\tretransmit_tries = 2\n"
+    "\tfragment_size = 400\n"
     "\tplugins {\n\t\tinclude /etc/strongswan.d/charon/*.conf\n"
     "\t\tvici { socket = unix://%s/charon.vici }\n\t}\n"
     "\tfilelog { f { path = %s/charon.log\n\t\tdefault = 1\n\t\tike = 2\n\t} }\n"
@@ -151,15 +152,15 @@ static const char swanctl_conf[] =
     "\tlocal { auth = psk\n\t\tid = " THEM " }\n"
     "\tremote { auth = psk\n\t\tid = " US " }\n"
     "\tchildren { net {\n"
-    "\t\tlocal_ts = 192.168.2.0/24\n\t\tremote_ts = 192.168.1.0/24\n"
+    "\t\tlocal_ts = 192.168.2.0/24%s\n\t\tremote_ts = 192.168.1.0/24%s\n"
     "\t\tesp_proposals = %s\n\t} }\n"
     "} }\n"
     "secrets { ike-1 { id-1 = " US "\n\tid-2 = " THEM "\n\tsecret = \"cisco\" } }\n";
 
 static const char our_conf[] =
     "conn ciscoios\n"
-    "\tleft=" US "\n\tleftsubnet=192.168.1.0/24\n\tleftid=" US "\n"
-    "\tright=" THEM "\n\trightsubnet=192.168.2.0/24\n\trightid=" THEM "\n"
+    "\tleft=" US "\n\tleftsubnet=192.168.1.0/24%s\n\tleftid=" US "\n"
+    "\tright=" THEM "\n\trightsubnet=192.168.2.0/24%s\n\trightid=" THEM "\n"
     "\tauto=add\n\tkeyexchange=ikev2\n\tauthby=secret\n\tkeyingtries=1\n"
     "\tike=%s\n\tesp=%s\n";
 
@@ -256,18 +257,22 @@ teardown(void **state)
 	return t_teardown(state);
 }
 
+static const char *extra_l = "", *extra_r = "";
+
 static void
 bring_up2(const char *ike, const char *their_ike, const char *esp, const char *psk)
 {
 	struct ike_tuning tun;
 	char conf[2048], swan[2048], sec[256];
 
-	snprintf(swan, sizeof(swan), swanctl_conf, their_ike, esp);
+	snprintf(swan, sizeof(swan), swanctl_conf, their_ike, extra_r, extra_l, esp);
 	t_put("charon.swanctl", swan);
 	assert_int_equal(sh("ip netns exec %s " SWANCTL " --load-all --file %s/charon.swanctl "
 	    "--uri unix://%s/charon.vici >/dev/null 2>&1", ns_them, tdir, tdir), 0);
-	snprintf(conf, sizeof(conf), our_conf, ike, esp);
+	snprintf(conf, sizeof(conf), our_conf, extra_l, extra_r, ike, esp);
+	extra_l = extra_r = "";
 	ike_tuning_defaults(&tun);
+	tun.fragment_size = 400;
 	tun.retrans_timeout = 0.5;
 	tun.retrans_tries = 2;
 	t_send_override = net_send;
@@ -505,6 +510,37 @@ test_we_rekey_ike(void **state)
 	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 0);
 }
 
+static void
+test_fragments_with_charon(void **state)
+{
+	const struct st_ike *ike;
+	pid_t p;
+
+	(void)state;
+	/* eight subnets a side make IKE_AUTH longer than the 400 bytes both
+	 * sides allow: RFC 7383 fragments, each way */
+	extra_l = ",10.1.0.0/16,10.2.0.0/16,10.3.0.0/16,10.4.0.0/16,10.5.0.0/16,"
+	    "10.6.0.0/16,10.7.0.0/16";
+	extra_r = ",10.11.0.0/16,10.12.0.0/16,10.13.0.0/16,10.14.0.0/16,10.15.0.0/16,"
+	    "10.16.0.0/16,10.17.0.0/16";
+	bring_up("aes128-sha1-modp1536", "aes128-sha1");
+	p = swanctl_bg("--initiate --ike c --child net --timeout 10");
+	if (!run_until(our_ike_up, 5000))
+		dump_charon_log();
+	ike = st_ike_next(0);
+	assert_non_null(ike);
+	assert_int_equal(ike->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(side_i.nchildren, 1);
+	assert_int_equal(side_i.children[0].d.nts_local, 8);
+	assert_int_equal(side_i.children[0].d.nts_remote, 8);
+	/* our answer went in pieces */
+	assert_true(side_i.sent_resp[IKEV2_EXCH_IKE_AUTH - 32] >= 2);
+	loop_once(100);
+	waitpid(p, NULL, 0);
+	assert_int_equal(sh("grep -q 'received fragment' %s/charon.log", tdir), 0);
+	assert_int_equal(sh("grep -q 'splitting IKE message' %s/charon.log", tdir), 0);
+}
+
 int
 main(void)
 {
@@ -517,6 +553,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_no_proposal_with_charon, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_charon_rekeys_ike, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_we_rekey_ike, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fragments_with_charon, setup, teardown),
 	};
 
 	if (geteuid() != 0 || access(CHARON, X_OK) < 0 || access(SWANCTL, X_OK) < 0 ||
