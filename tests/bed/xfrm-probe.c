@@ -177,7 +177,7 @@ parse_pair(int argc, char **argv, struct pair *p)
 	p->spi_out = num(argv[4]);
 	p->spi_in = num(argv[5]);
 	p->tmpl.encr = 12;
-	p->tmpl.encr_keylen = 128;
+	p->tmpl.encr_keylen = 0;	/* the transform's default */
 	p->tmpl.integ = 2;
 	p->tmpl.reqid = 1;
 	for (int i = 6; i < argc; i++) {
