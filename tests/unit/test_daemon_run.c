@@ -296,7 +296,8 @@ ask(const char *line, char **body)
 
 	path(sock, sizeof(sock), "ctl.sock");
 	rc = ctl_client_request(sock, line, b, 5000, err, sizeof(err));
-	*body = strndup((const char *)b->data, b->len);
+	/* an empty answer leaves data NULL: strndup(NULL, 0) is undefined */
+	*body = b->len ? strndup((const char *)b->data, b->len) : strdup("");
 	buf_free(b);
 	return rc;
 }
