@@ -35,6 +35,7 @@ static struct {
 	netsnmp_table_registration_info *tinfo[FM_T_COUNT];
 	netsnmp_container *conts[FM_T_COUNT];
 	int		ntables;
+	int		rearm;		/* a session was opened since the last sync */
 	int		(*ike_destroy)(uint32_t);
 	int		(*child_destroy)(uint32_t);
 } ag;
@@ -203,9 +204,12 @@ table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
 		void *row;
 		int rc;
 
+		struct fm_key *key;
+
 		if (req->processed)
 			continue;
-		row = netsnmp_container_table_row_extract(req);
+		key = netsnmp_container_table_row_extract(req);
+		row = key != NULL ? key->row : NULL;
 		ti = netsnmp_extract_table_info(req);
 		if (ti == NULL)
 			continue;
@@ -270,8 +274,6 @@ register_table(struct fm_table *t)
 	t->c = c;
 	ag.tinfo[ag.ntables] = ti;
 	ag.conts[ag.ntables++] = c;
-	for (size_t k = 0; k < t->nrows; k++)
-		CONTAINER_INSERT(c, fm_row_at(t, k));
 	ag.regs[ag.nregs++] = reg;
 	return 0;
 }
@@ -417,8 +419,6 @@ flowmib_register(void)
 
 /* ---- event loop glue ---- */
 
-static void agent_sync_fds(void);
-
 static void
 agent_fd_cb(int fd, uint32_t events, void *arg)
 {
@@ -433,7 +433,6 @@ agent_fd_cb(int fd, uint32_t events, void *arg)
 	snmp_read2(&set);
 	netsnmp_large_fd_set_cleanup(&set);
 	netsnmp_check_outstanding_agent_requests();
-	agent_sync_fds();	/* a disconnect closes the socket inside snmp_read2 */
 }
 
 static int
@@ -445,34 +444,32 @@ fd_tracked(int fd)
 	return -1;
 }
 
-/* Makes the loop watch exactly Net-SNMP's descriptors. A descriptor closed
- * and reopened under the same number (reconnect) is no longer in epoll: the
- * MOD fails and it is added again. */
+/* Makes the loop watch exactly Net-SNMP's descriptors (the set of a
+ * snmp_select_info2 just made). A closed descriptor leaves the set before a
+ * reconnect can reuse its number; as a second line, after a new session
+ * (rearm) the tracked ones are registered again, so one that was closed and
+ * reopened under the same number behind our back is back in epoll. */
 static void
-agent_sync_fds(void)
+agent_sync_fds(netsnmp_large_fd_set *set, int n, int rearm)
 {
-	netsnmp_large_fd_set set;
-	struct timeval tv = { 0, 0 };
-	int n = 0, block = 1;
-
-	netsnmp_large_fd_set_init(&set, FD_SETSIZE);
-	snmp_select_info2(&n, &set, &tv, &block);
 	for (int i = 0; i < ag.nfds; i++) {
 		int fd = ag.fds[i];
 
-		if (fd < n && NETSNMP_LARGE_FD_ISSET(fd, &set))
+		if (fd < n && NETSNMP_LARGE_FD_ISSET(fd, set))
 			continue;
 		loop_fd_del(fd);
 		ag.fds[i--] = ag.fds[--ag.nfds];
 	}
 	for (int fd = 0; fd < n; fd++) {
-		if (!NETSNMP_LARGE_FD_ISSET(fd, &set))
+		int k;
+
+		if (!NETSNMP_LARGE_FD_ISSET(fd, set))
 			continue;
-		if (fd_tracked(fd) >= 0) {
-			if (loop_fd_mod(fd, EPOLLIN) == 0)
+		if ((k = fd_tracked(fd)) >= 0) {
+			if (!rearm || loop_fd_mod(fd, EPOLLIN) == 0)
 				continue;
 			loop_fd_del(fd);
-			ag.fds[fd_tracked(fd)] = ag.fds[--ag.nfds];
+			ag.fds[k] = ag.fds[--ag.nfds];
 		}
 		if (ag.nfds == AGENT_MAXFD || loop_fd_add(fd, EPOLLIN, agent_fd_cb, NULL) < 0) {
 			log_warnx("agent: cannot watch descriptor %d", fd);
@@ -480,7 +477,6 @@ agent_sync_fds(void)
 		}
 		ag.fds[ag.nfds++] = fd;
 	}
-	netsnmp_large_fd_set_cleanup(&set);
 }
 
 static int
@@ -497,14 +493,15 @@ agent_prepare(void *arg)
 	now = loop_now_ms();
 	if (ag.dirty && now - ag.last_refresh >= AGENT_DIRTY_MS)
 		agent_refresh();
-	/* Both only act on what is due: ping, reconnect, request timeouts. */
+	/* Each only acts on what is due: ping, reconnect, request timeouts. */
 	run_alarms();
 	snmp_timeout();
 	netsnmp_check_outstanding_agent_requests();
-	agent_sync_fds();
 
 	netsnmp_large_fd_set_init(&set, FD_SETSIZE);
 	snmp_select_info2(&n, &set, &tv, &block);
+	agent_sync_fds(&set, n, ag.rearm);
+	ag.rearm = 0;
 	netsnmp_large_fd_set_cleanup(&set);
 	if (ag.dirty) {
 		uint64_t left = AGENT_DIRTY_MS - (now - ag.last_refresh);
@@ -555,6 +552,7 @@ session_init_cb(int major, int minor, void *serverarg, void *clientarg)
 		s->timeout = ONE_SEC / 3;
 		s->retries = 0;
 	}
+	ag.rearm = 1;
 	return 0;
 }
 
@@ -605,12 +603,12 @@ agent_init(const char *agentx_socket, int ping_interval_s)
 	    ping_interval_s > 0 ? ping_interval_s : 5);
 
 	fm_init();
-	fm_refresh();
 	ag.nregs = ag.ntables = 0;
 	if (flowmib_register() < 0) {
 		snmp_shutdown(AGENT_NAME);
 		return -1;
 	}
+	fm_refresh();		/* fills the containers just made */
 	init_snmp(AGENT_NAME);
 	agent_register_sysor();
 	ag.running = 1;
@@ -625,7 +623,6 @@ agent_init(const char *agentx_socket, int ping_interval_s)
 	}
 	if (!ag.subscribed && st_subscribe(state_event, NULL) == 0)
 		ag.subscribed = 1;
-	agent_sync_fds();
 	log_info("agent: AgentX subagent for CISCO-IPSEC-FLOW-MONITOR-MIB started (master %s)",
 	    agentx_socket && agentx_socket[0] ? agentx_socket : "default");
 	return 0;

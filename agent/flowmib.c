@@ -877,6 +877,18 @@ build_globals(void)
 		fm_g.ipsec.in_drops = drops;
 }
 
+void
+fm_key_set(struct fm_key *k, struct fm_row *h)
+{
+	k->row = h;
+	k->nx.len = h->nx.len;
+	if (h->nx.oids == h->ox) {
+		memcpy(k->ox, h->ox, sizeof(k->ox));
+		k->nx.oids = k->ox;
+	} else
+		k->nx.oids = h->nx.oids;	/* arena: compact already */
+}
+
 void *
 fm_find(const struct fm_table *t, const oid *idx, size_t len)
 {
@@ -900,9 +912,8 @@ fm_find(const struct fm_table *t, const oid *idx, size_t len)
 const struct fm_col *
 fm_col_find(const struct fm_table *t, unsigned col)
 {
-	for (size_t i = 0; i < t->ncols; i++)
-		if (t->cols[i].col == col)
-			return &t->cols[i];
+	if (col < sizeof(t->bycol) / sizeof(t->bycol[0]))
+		return t->bycol[col];
 	return NULL;
 }
 
@@ -915,6 +926,8 @@ fm_init(void)
 
 		t->min_col = t->cols[0].col;
 		t->max_col = t->cols[t->ncols - 1].col;
+		for (size_t k = 0; k < t->ncols; k++)
+			t->bycol[t->cols[k].col] = &t->cols[k];
 	}
 }
 
@@ -942,9 +955,18 @@ fm_refresh(void)
 		if (i != FM_T_PEER && i != FM_T_PEER_CORR)
 			fixup_inline(&g[i]);
 		if (t->c != NULL) {
+			struct fm_key *keys = calloc(g[i].n ? g[i].n : 1, sizeof(*keys));
+
 			CONTAINER_CLEAR(t->c, NULL, NULL);
-			for (size_t k = 0; k < g[i].n; k++)
-				CONTAINER_INSERT(t->c, (char *)g[i].rows + k * t->row_size);
+			free(t->keys);
+			t->keys = keys;
+			for (size_t k = 0; keys != NULL && k < g[i].n; k++) {
+				struct fm_row *h = (struct fm_row *)((char *)g[i].rows +
+				    k * t->row_size);
+
+				fm_key_set(&keys[k], h);
+				CONTAINER_INSERT(t->c, &keys[k]);
+			}
 		}
 		free(t->rows);
 		t->rows = g[i].rows;
@@ -971,6 +993,8 @@ fm_free(void)
 
 		if (t->c != NULL)
 			CONTAINER_CLEAR(t->c, NULL, NULL);
+		free(t->keys);
+		t->keys = NULL;
 		free(t->rows);
 		t->rows = NULL;
 		t->nrows = 0;

@@ -37,6 +37,14 @@ struct fm_row {
 	oid		ox[2];
 };
 
+/* What the agent's containers hold: the index next to the row, in a compact
+ * array, so a binary search touches little memory. */
+struct fm_key {
+	netsnmp_index	nx;
+	oid		ox[2];
+	void		*row;
+};
+
 /* What a column serves from the field at its offset. */
 enum fm_kind {
 	FM_INT = 1,	/* uint64_t field -> INTEGER / Integer32 */
@@ -196,10 +204,12 @@ struct fm_table {
 	const u_char	*idx_types;		/* ASN types of the INDEX parts */
 	size_t		nidx;
 	size_t		row_size;
+	const struct fm_col *bycol[64];		/* by column number (fm_init) */
 	/* filled by fm_refresh */
 	void		*rows;			/* row_size each, in index order */
 	size_t		nrows;
 	netsnmp_container *c;			/* the agent's container, or NULL */
+	struct fm_key	*keys;			/* what c holds */
 };
 
 struct fm_globals {
@@ -235,6 +245,7 @@ uint64_t fm_refresh_count(void);
 /* A table's row by its index OID, or NULL (binary search). */
 void	*fm_find(const struct fm_table *t, const oid *idx, size_t len);
 const struct fm_col *fm_col_find(const struct fm_table *t, unsigned col);
+void	fm_key_set(struct fm_key *k, struct fm_row *h);
 
 /* ---- the mappings (exposed for the tests and the traps) ---- */
 uint64_t fm_encr_algo(const struct st_algs *a);		/* EncryptAlgo */

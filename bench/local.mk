@@ -1,2 +1,11 @@
 # bench: benchmarks run in the UML test bed (tests/bed/run -o OUT bench/NAME.sh)
 EXTRA_DIST += bench/xfrm-dump.sh
+
+# The agent benchmark (bench/agent-bench.sh): a row-wise GETBULK poller and the
+# floor subagent it is compared with.
+noinst_PROGRAMS += bench/agent-poll bench/floor-agent
+bench_agent_poll_SOURCES = bench/agent-poll.c
+bench_agent_poll_LDADD = $(NETSNMP_LIBS)
+bench_floor_agent_SOURCES = bench/floor-agent.c
+bench_floor_agent_LDADD = $(NETSNMP_LIBS)
+EXTRA_DIST += bench/agent-bench.sh

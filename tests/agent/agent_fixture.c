@@ -2,7 +2,7 @@
  * event loop, for tests/agent/run-snmp-test.sh. Prints "ready" once the
  * subagent runs; "destroy ike N" / "destroy child N" when a SET asks for it.
  *
- * usage: agent_fixture AGENTX_SOCKET [PING_INTERVAL [TUNNELS]] */
+ * usage: agent_fixture AGENTX_SOCKET [PING_INTERVAL [TUNNELS [REFRESH_MS]]] */
 #include "config.h"
 
 #include <netinet/in.h>
@@ -17,6 +17,7 @@
 #include "state/state.h"
 
 static struct loop_timer *refresh;
+static int refresh_ms = 1000;
 
 static int
 ike_destroy(uint32_t index)
@@ -97,7 +98,7 @@ on_refresh(void *arg)
 {
 	(void)arg;
 	agent_refresh();
-	loop_timer_set(refresh, 1000);
+	loop_timer_set(refresh, refresh_ms);
 }
 
 static void
@@ -113,6 +114,9 @@ main(int argc, char **argv)
 {
 	int ping = argc > 2 ? atoi(argv[2]) : 1;
 	int n = argc > 3 ? atoi(argv[3]) : 3;
+
+	if (argc > 4 && atoi(argv[4]) > 0)
+		refresh_ms = atoi(argv[4]);
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s AGENTX_SOCKET [PING_INTERVAL [TUNNELS]]\n", argv[0]);
@@ -139,7 +143,7 @@ main(int argc, char **argv)
 		return 1;
 	if ((refresh = loop_timer_new(on_refresh, NULL)) == NULL)
 		return 1;
-	loop_timer_set(refresh, 1000);
+	loop_timer_set(refresh, refresh_ms);
 	printf("ready\n");
 	fflush(stdout);
 	loop_run();
