@@ -12,12 +12,12 @@
 
 /* ---- shared ---- */
 
+/* Our AUTH data: our first message, the other side's nonce, our SK_p. */
 static int
-auth_data(struct ike_sa *sa, int ours, const struct buf *psk,
-    const uint8_t *idbody, size_t idlen, uint8_t *out)
+auth_data(struct ike_sa *sa, const struct buf *psk, const uint8_t *idbody,
+    size_t idlen, uint8_t *out)
 {
-	/* the signer's first message, the other side's nonce, the signer's SK_p */
-	int from_i = ours ? sa->initiator : !sa->initiator;
+	int from_i = sa->initiator;
 	const struct buf *msg = from_i ? sa->init_i : sa->init_r;
 
 	return ikev2_psk_auth(sa->algs.prf, psk->data, psk->len, msg->data, msg->len,
@@ -130,7 +130,7 @@ ike_sa_established(struct ike_sa *sa)
 	log_info("IKEv2:(SA %u):Session with IKE ID PAIR (%s, %s) is UP", sa->st_index,
 	    sa->rid.text, sa->lid.text);
 	log_tag("CRYPTO-5-IKEV2_SESSION_STATUS",
-	    "Crypto tunnel v2 is UP.  Peer %s:%u Id: %s",
+	    "Crypto tunnel v2 is UP. Peer %s:%u Id: %s",
 	    addr_str(&sa->remote, peer, sizeof(peer)), sa->rport, sa->rid.text);
 }
 
@@ -250,7 +250,7 @@ ike_auth_start(struct ike_sa *sa)
 		return 0;
 	}
 	if ((idlen = ike_id_body(&sa->lid, idb, sizeof(idb))) == 0 ||
-	    auth_data(sa, 1, psk, idb, idlen, auth) < 0)
+	    auth_data(sa, psk, idb, idlen, auth) < 0)
 		goto out;
 	if ((ch = ike_child_new(sa)) == NULL)
 		goto out;
@@ -625,7 +625,7 @@ ike_auth_request(struct ike_sa *sa, struct ikev2_msg *m)
 		}
 	}
 	if ((idlen = ike_id_body(&sa->lid, idb, sizeof(idb))) == 0 ||
-	    auth_data(sa, 1, psk, idb, idlen, mine) < 0)
+	    auth_data(sa, psk, idb, idlen, mine) < 0)
 		goto fail;
 	ikev2_build_chain(&in, ib);
 	build_id(&in, IKEV2_PL_IDR, &sa->lid);

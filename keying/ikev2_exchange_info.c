@@ -20,7 +20,7 @@ log_down(struct ike_sa *sa, const char *why)
 	log_info("IKEv2:(SA %u):Session with IKE ID PAIR (%s, %s) is DOWN (%s)",
 	    sa->st_index, sa->rid.text, sa->lid.text, why);
 	log_tag("CRYPTO-5-IKEV2_SESSION_STATUS",
-	    "Crypto tunnel v2 is DOWN.  Peer %s:%u Id: %s",
+	    "Crypto tunnel v2 is DOWN. Peer %s:%u Id: %s",
 	    addr_str(&sa->remote, peer, sizeof(peer)), sa->rport, sa->rid.text);
 }
 

@@ -1306,6 +1306,54 @@ test_fragments(void **state)
 	assert_int_equal(st_ike_active_count(), 0);
 }
 
+static char logbuf[65536];
+
+static void
+log_capture(int prio, const char *line, void *arg)
+{
+	(void)prio;
+	(void)arg;
+	if (strlen(logbuf) + strlen(line) + 2 < sizeof(logbuf)) {
+		strcat(logbuf, line);
+		strcat(logbuf, "\n");
+	}
+}
+
+static void
+test_logs(void **state)
+{
+	static const char psk[] = "172.16.10.2 172.16.10.1 : PSK \"Zq8-unique-psk\"\n";
+	char hex[40];
+	int level = log_getlevel();
+
+	(void)state;
+	logbuf[0] = '\0';
+	log_setlevel(LOG_DEBUG);
+	log_set_sink(log_capture, NULL);
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, psk, psk);
+	initiate();
+	pump();
+	assert_int_equal(ikev2_terminate(side_i.eng, "ciscoios"), 1);
+	pump();
+	log_set_sink(NULL, NULL);
+	log_setlevel(level);
+	/* Cisco's session lines, from the initiator's and the responder's view */
+	assert_non_null(strstr(logbuf, "%CRYPTO-5-IKEV2_SESSION_STATUS: Crypto tunnel v2 is UP. "
+	    "Peer 172.16.10.2:4500 Id: 172.16.10.2"));
+	assert_non_null(strstr(logbuf, "%CRYPTO-5-IKEV2_SESSION_STATUS: Crypto tunnel v2 is UP. "
+	    "Peer 172.16.10.1:4500 Id: 172.16.10.1"));
+	assert_non_null(strstr(logbuf, "Crypto tunnel v2 is DOWN. Peer 172.16.10.2:4500"));
+	/* no secret anywhere: not the PSK, not a key */
+	assert_null(strstr(logbuf, "Zq8-unique-psk"));
+	for (int i = 0; i < 8; i++)
+		snprintf(hex + 2 * i, 3, "%02x", side_i.children[0].encr_out[i]);
+	assert_null(strstr(logbuf, hex));
+	for (int i = 0; i < 8; i++)
+		snprintf(hex + 2 * i, 3, "%02X", side_i.children[0].encr_out[i]);
+	assert_null(strstr(logbuf, hex));
+}
+
 int
 main(void)
 {
@@ -1347,6 +1395,7 @@ main(void)
 		T(test_cookie_responder),
 		T(test_ipv6),
 		T(test_fragments),
+		T(test_logs),
 #undef T
 	};
 
