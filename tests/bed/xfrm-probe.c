@@ -5,8 +5,10 @@
  *	SAs both ways (keys derived from the SPI: test keys only) and the
  *	out/in/fwd policies. opts: --reqid N --encr ID --keylen BITS --integ ID
  *	--soft-sec N --hard-sec N --soft-bytes N --hard-bytes N --esn
- *	--replay N --encap SPORT DPORT --no-policy --transport
+ *	--replay N --encap SPORT DPORT --no-policy --transport --update-in
  *   xfrm-probe trap LOCAL REMOTE LNET RNET REQID   out policy without SA
+ *   xfrm-probe alloc-spi PEER LOCAL REQID   a larval inbound SA; prints its SPI
+ *	(install-pair --update-in then fills it with UPDSA)
  *   xfrm-probe del-sa SRC DST SPI
  *   xfrm-probe dump                  one line per SA
  *   xfrm-probe policies              one line per policy
@@ -99,6 +101,7 @@ struct pair {
 	uint32_t spi_out, spi_in;
 	struct xfrm_sa_cfg tmpl;
 	int no_policy;
+	int update_in;		/* fill an allocated (larval) inbound SA: UPDSA */
 };
 
 static int
@@ -130,7 +133,7 @@ install_sa(const struct pair *p, int out, uint32_t spi)
 		sa.encap_sport = sa.encap_dport;
 		sa.encap_dport = t;
 	}
-	ret = xfrm_sa_add(&sa);
+	ret = !out && p->update_in ? xfrm_sa_update(&sa) : xfrm_sa_add(&sa);
 	memset(ek, 0, sizeof(ek));
 	memset(ik, 0, sizeof(ik));
 	return ret;
@@ -194,6 +197,10 @@ parse_pair(int argc, char **argv, struct pair *p)
 		}
 		if (strcmp(o, "--esn") == 0) {
 			p->tmpl.esn = 1;
+			continue;
+		}
+		if (strcmp(o, "--update-in") == 0) {
+			p->update_in = 1;
 			continue;
 		}
 		if (v == NULL)
@@ -675,6 +682,15 @@ main(int argc, char **argv)
 
 		ret = xfrm_refresh_now() < 0;
 		print_totals(ch);
+	} else if (strcmp(cmd, "alloc-spi") == 0 && argc == 5) {
+		struct ifl_addr peer, us;
+		uint32_t spi;
+
+		addr(argv[2], &peer);
+		addr(argv[3], &us);
+		ret = xfrm_spi_alloc(&peer, &us, IPPROTO_ESP, num(argv[4]), &spi) < 0;
+		if (ret == 0)
+			printf("0x%08x\n", spi);
 	} else if (strcmp(cmd, "policy-use") == 0 && argc == 3) {
 		ret = xfrm_refresh_now() < 0;
 		printf("policy-use reqid=%u use=%" PRIu64 " now=%lld\n", num(argv[2]),

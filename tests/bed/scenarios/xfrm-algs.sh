@@ -1,7 +1,7 @@
 # xfrm-algs: every transform of kernel/xfrm_algs.c accepted by the real
 # kernel and carrying traffic: for each, an SA pair through xfrm-probe on
 # both gateways, 5 pings, 5 packets counted each way by the module. ESN and
-# a 256-packet window too; NAT-T (ESP in UDP) is installed and shown by
+# a 256-packet window too; an inbound SA from ALLOCSPI + UPDSA; NAT-T (ESP in UDP) is installed and shown by
 # `ip xfrm state` with its ports.
 # bed-timeout: 180
 
@@ -43,6 +43,24 @@ gcm256 --encr 20 --keylen 256 --integ 0
 aes128-sha256-esn --encr 12 --keylen 128 --integ 12 --esn --replay 128
 gcm128-window256 --encr 20 --keylen 128 --integ 0 --replay 256
 ALGS
+
+for ns in gw1 gw2; do
+	ip -n $ns xfrm state flush
+	ip -n $ns xfrm policy flush
+done
+
+say "inbound SPI allocated by the kernel (ALLOCSPI), then filled (UPDSA)"
+spi=$(ip netns exec gw1 "$P" alloc-spi 192.0.2.2 192.0.2.1 9)
+echo "allocated $spi"
+check spi-in-range test $((spi)) -ge $((0xc0000000)) -a $((spi)) -le $((0xcfffffff))
+check larval-listed sh -c "ip netns exec gw1 '$P' dump | grep -q 'spi=$(printf %08x $((spi))) .* larval'"
+check update-in ip netns exec gw1 "$P" install-pair $GW1 0x5101 "$spi" --reqid 9 --update-in
+check update-peer ip netns exec gw2 "$P" install-pair $GW2 "$spi" 0x5101 --reqid 9
+check update-ping ip netns exec h1 ping -q -c 5 -i 0.05 -W 2 203.0.113.10
+line=$(ip netns exec gw1 "$P" totals "$spi" 0x5101)
+echo "updsa: $line"
+check_eq updsa-in 5 "$(field "$line" in_packets)"
+check not-larval-any-more sh -c "! ip netns exec gw1 '$P' dump | grep -q larval"
 
 for ns in gw1 gw2; do
 	ip -n $ns xfrm state flush
