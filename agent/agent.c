@@ -36,6 +36,7 @@ static struct {
 	netsnmp_container *conts[FM_T_COUNT];
 	int		ntables;
 	int		rearm;		/* a session was opened since the last sync */
+	int		master_missing;	/* the last connect attempt failed (logged) */
 	int		(*ike_destroy)(uint32_t);
 	int		(*child_destroy)(uint32_t);
 } ag;
@@ -535,6 +536,13 @@ log_cb(int major, int minor, void *serverarg, void *clientarg)
 	prio = m->priority;
 	if (prio < LOG_ERR)
 		prio = LOG_ERR;
+	/* Without snmpd every retry fails alike: say it once per outage. */
+	if (strstr(m->msg, "Failed to connect to the agentx master") != NULL) {
+		if (ag.master_missing)
+			prio = LOG_DEBUG;
+		ag.master_missing = 1;
+	} else if (strstr(m->msg, "subagent connected") != NULL)
+		ag.master_missing = 0;
 	log_msg(prio, "snmp: %.*s", (int)len, m->msg);
 	return 0;
 }
