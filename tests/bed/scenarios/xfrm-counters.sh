@@ -61,6 +61,13 @@ check policy-used-recently test "$use" -gt 0 -a $((now - use)) -le 60
 line=$(ip netns exec gw1 "$P" policy-use 2)
 check_eq policy-unknown-reqid 0 "$(field "$line" use)"
 
+# shutdown cleanup removes exactly what that process installed
+check flush-installed ip netns exec gw1 "$P" flush-test 192.0.2.1 192.0.2.2 \
+    10.1.0.0/16 10.2.0.0/16 0x8001 0x8002 --reqid 8
+check_eq flush-kept-other-sas 2 "$(ip -n gw1 xfrm state | grep -c '^src')"
+check_eq flush-kept-other-policies 3 "$(ip -n gw1 xfrm policy | grep -c '^src')"
+check flush-removed-its-own sh -c "! ip -n gw1 xfrm state | grep -q 0x00008001"
+
 mkdir -p "$W/fixtures"
 check capture-dump ip netns exec gw1 "$P" capture-dump "$W/fixtures/dump-gw1.bin"
 ip -n gw1 -s xfrm state >"$W/fixtures/dump-gw1.txt"
