@@ -13,6 +13,7 @@
 struct fm_globals fm_g;
 
 static uint64_t fm_start_ms;
+static time_t fm_start_wall;
 static uint64_t fm_nrefresh;
 
 /* ---- string arena: one per rebuild, released with the rows it served ---- */
@@ -358,6 +359,19 @@ fm_timestamp(uint64_t mono)
 	if (mono < fm_start_ms)
 		return 0;
 	return (mono - fm_start_ms) / 10 & 0xffffffff;
+}
+
+/* A record's time (both clocks) as TimeTicks since fm_init. Records kept
+ * from an earlier run carry monotonic times of another boot: their wall time
+ * says whether they are older than this agent (then 0). */
+static uint64_t
+fm_timestamp_rec(uint64_t mono, time_t wall)
+{
+	if (wall != 0 && wall < fm_start_wall)
+		return 0;
+	if (mono >= fm_start_ms)
+		return fm_timestamp(mono);
+	return wall > fm_start_wall ? (uint64_t)(wall - fm_start_wall) * 100 & 0xffffffff : 0;
 }
 
 uint64_t
@@ -776,7 +790,7 @@ build(struct growing *g, struct fm_chunk **a)
 		r->index = h->index;
 		r->reason = h->reason;
 		r->active_index = h->ike.index;
-		r->start_time = fm_timestamp(h->ike.start_mono);
+		r->start_time = fm_timestamp_rec(h->ike.start_mono, h->ike.start_wall);
 		r->total_sas = h->ike.total_sas;
 		fill_p1(a, &h->ike, clamp_i32(h->active_ms / 10), &r->p);
 	}
@@ -792,7 +806,7 @@ build(struct growing *g, struct fm_chunk **a)
 		r->index = h->index;
 		r->reason = h->reason;
 		r->active_index = ch->index;
-		r->start_time = fm_timestamp(ch->start_mono);
+		r->start_time = fm_timestamp_rec(ch->start_mono, ch->start_wall);
 		r->total_sas = ch->expired_sas + (uint64_t)ch->nsa;
 		fill_p2(ch, &t, clamp_i32(h->active_ms / 10), &r->p);
 		r->p.ike_alive = 2;
@@ -818,8 +832,8 @@ build(struct growing *g, struct fm_chunk **a)
 		row_index1(&r->h, f->index);
 		r->index = f->index;
 		r->reason = f->reason;
-		r->time = fm_timestamp(f->when_mono);
-		r->time_sec = f->when_mono > fm_start_ms ? (f->when_mono - fm_start_ms) / 1000 : 0;
+		r->time = fm_timestamp_rec(f->when_mono, f->when);
+		r->time_sec = r->time / 100;
 		r->local_type = fm_ike_id(f->local_id_type, f->local_id, &f->local, val, sizeof(val));
 		r->local_value = astr(a, val);
 		r->remote_type = fm_ike_id(f->remote_id_type, f->remote_id, &f->remote, val,
@@ -837,8 +851,8 @@ build(struct growing *g, struct fm_chunk **a)
 		row_index1(&r->h, f->index);
 		r->index = f->index;
 		r->reason = f->reason;
-		r->time = fm_timestamp(f->when_mono);
-		r->time_sec = f->when_mono > fm_start_ms ? (f->when_mono - fm_start_ms) / 1000 : 0;
+		r->time = fm_timestamp_rec(f->when_mono, f->when);
+		r->time_sec = r->time / 100;
 		r->tunnel = f->tunnel_index;
 		r->spi = f->spi & 0x7fffffff;	/* Integer32 (0..2147483647) */
 		r->src = f->src;
@@ -921,6 +935,7 @@ void
 fm_init(void)
 {
 	fm_start_ms = st_now_ms();
+	fm_start_wall = st_now_wall();
 	for (int i = 0; i < FM_T_COUNT; i++) {
 		struct fm_table *t = &fm_tables[i];
 

@@ -29,10 +29,12 @@ clock_ms(void)
 	return fake_ms;
 }
 
+static time_t fake_wall;
+
 static time_t
 clock_wall(void)
 {
-	return 1700000000;
+	return fake_wall;
 }
 
 static struct st_ike *
@@ -89,6 +91,7 @@ setup(void **unused)
 {
 	(void)unused;
 	fake_ms = 1000000;
+	fake_wall = 1700000000;
 	st_set_clock(clock_ms, clock_wall);
 	assert_int_equal(st_init(), 0);
 	fm_init();
@@ -376,6 +379,33 @@ t_history_failures_globals(void **unused)
 	assert_int_equal(fm_g.ike_active, 1);
 }
 
+/* A failure kept from a run before a reboot: its monotonic time means
+ * nothing now, its wall time says it predates the agent. */
+static void
+t_timestamp_of_older_records(void **unused)
+{
+	struct ifl_addr a;
+	const struct fm_ike_fail *f;
+
+	(void)unused;
+	addr_parse("192.0.2.1", &a);
+	fake_ms = 90000000;
+	fake_wall = 1700000000 - 100;
+	assert_non_null(st_ike_fail(ST_IKEF_PEER_LOST, "x", &a, &a, "old"));
+	fake_ms = 5000;
+	fake_wall = 1700000000;
+	fm_init();
+	fake_ms += 2500;
+	fake_wall += 2;
+	assert_non_null(st_ike_fail(ST_IKEF_PEER_LOST, "x", &a, &a, "new"));
+	assert_int_equal(fm_refresh(), 0);
+	assert_int_equal(fm_tables[FM_T_IKE_FAIL].nrows, 2);
+	f = fm_row_at(&fm_tables[FM_T_IKE_FAIL], 0);
+	expect_u(FM_T_IKE_FAIL, f, 3, ASN_TIMETICKS, 0);
+	f = fm_row_at(&fm_tables[FM_T_IKE_FAIL], 1);
+	expect_u(FM_T_IKE_FAIL, f, 3, ASN_TIMETICKS, 250);
+}
+
 static void
 t_counters_never_back(void **unused)
 {
@@ -525,6 +555,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_peer_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_history_failures_globals, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_counters_never_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_timestamp_of_older_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_notification_varbinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_show_views, setup, teardown),
 	};
