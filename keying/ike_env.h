@@ -30,6 +30,7 @@ struct ike_tuning {
 	int		initial_contact;	/* send INITIAL_CONTACT (uniqueids != never) */
 	uint32_t	cookie_threshold;	/* half-open SAs before COOKIEs are asked; 0 never */
 	uint32_t	fragment_size;		/* RFC 7383 fragments above this (IP packet), 1280 */
+	double		keepalive;		/* s between NAT-T keepalives behind a NAT, 20; 0 none */
 };
 
 void	ike_tuning_defaults(struct ike_tuning *t);
@@ -79,6 +80,11 @@ struct ike_env {
 	/* The negotiation of that SPI failed before install. */
 	void	(*release_spi)(void *arg, const struct ifl_addr *peer,
 		    const struct ifl_addr *local, uint8_t proto, uint32_t spi);
+	/* Optional: one NAT-T keepalive (RFC 3948 §2.3: the single byte 0xFF,
+	 * no non-ESP marker) from local:lport to remote:rport, sent while a NAT
+	 * is in front of us to keep its mapping open. */
+	void	(*keepalive)(void *arg, const struct ifl_addr *src, uint16_t sport,
+		    const struct ifl_addr *dst, uint16_t dport);
 	/* Installs both SAs and the policies of a child. 0 / -1. */
 	int	(*install_child)(void *arg, const struct ike_child_sa *c);
 	void	(*remove_child)(void *arg, const struct ike_child_sa *c);

@@ -61,7 +61,7 @@ int	ikev2_child_expired(struct ikev2_engine *e, uint32_t spi, int hard);
 
 /* Statistics for tests and "show" views. */
 struct ikev2_engine_stats {
-	uint64_t	rx, tx, retransmits, resent_responses, drops;
+	uint64_t	rx, tx, retransmits, resent_responses, drops, keepalives;
 	uint32_t	sas, half_open;
 };
 void	ikev2_engine_stats(const struct ikev2_engine *e, struct ikev2_engine_stats *st);

@@ -121,6 +121,7 @@ ike_sa_established(struct ike_sa *sa)
 	loop_timer_stop(sa->timer);
 	ike_dpd_arm(sa);
 	ike_rekey_arm(sa);
+	ike_keepalive_arm(sa);
 	ike_sa_st_sync(sa);
 	if (st) {
 		st->rekey_after = sa->conn->ikelifetime > sa->conn->rekeymargin ?

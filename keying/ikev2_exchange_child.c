@@ -167,6 +167,7 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 	n->last_rx = loop_now_ms();
 	ike_dpd_arm(n);
 	ike_rekey_arm(n);
+	ike_keepalive_arm(n);
 	st_ike_established(st);
 	if ((st = sa_row(sa)) != NULL)
 		st->refreshes++;
@@ -684,6 +685,7 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 	n->last_rx = loop_now_ms();
 	ike_dpd_arm(n);
 	ike_rekey_arm(n);
+	ike_keepalive_arm(n);
 	st_ike_established(st);
 	if ((st = st_ike_get(sa->st_index)) != NULL)
 		st->refreshes++;

@@ -23,6 +23,7 @@ ike_tuning_defaults(struct ike_tuning *t)
 	t->initial_contact = 1;
 	t->cookie_threshold = 30;
 	t->fragment_size = 1280;
+	t->keepalive = 20.0;
 }
 
 struct ikev2_engine *
@@ -68,6 +69,7 @@ ike_sa_free(struct ike_sa *sa)
 	loop_timer_free(sa->rtx);
 	loop_timer_free(sa->timer);
 	loop_timer_free(sa->rekey_timer);
+	loop_timer_free(sa->keepalive_timer);
 	dh_free(sa->dh);
 	buf_free(sa->init_i);
 	buf_free(sa->init_r);
@@ -130,6 +132,7 @@ ike_spi_new(void)
 static void ike_rtx_fire(void *arg);
 static void ike_timer_fire(void *arg);
 static void ike_rekey_fire(void *arg);
+static void ike_keepalive_fire(void *arg);
 
 struct ike_sa *
 ike_sa_new(struct ikev2_engine *e, const struct cfg_conn *conn, int initiator,
@@ -154,7 +157,8 @@ ike_sa_new(struct ikev2_engine *e, const struct cfg_conn *conn, int initiator,
 	sa->rport = rport;
 	if ((sa->rtx = loop_timer_new(ike_rtx_fire, sa)) == NULL ||
 	    (sa->timer = loop_timer_new(ike_timer_fire, sa)) == NULL ||
-	    (sa->rekey_timer = loop_timer_new(ike_rekey_fire, sa)) == NULL)
+	    (sa->rekey_timer = loop_timer_new(ike_rekey_fire, sa)) == NULL ||
+	    (sa->keepalive_timer = loop_timer_new(ike_keepalive_fire, sa)) == NULL)
 		goto fail;
 	if (conn->left.id.type != CFG_ID_ANY)
 		sa->lid = conn->left.id;
@@ -173,6 +177,7 @@ fail:
 		loop_timer_free(sa->rtx);
 		loop_timer_free(sa->timer);
 		loop_timer_free(sa->rekey_timer);
+		loop_timer_free(sa->keepalive_timer);
 		free(sa);
 	}
 	return NULL;
@@ -393,6 +398,7 @@ ike_sa_end(struct ike_sa *sa, enum st_term reason)
 	loop_timer_stop(sa->rtx);
 	loop_timer_stop(sa->timer);
 	loop_timer_stop(sa->rekey_timer);
+	loop_timer_stop(sa->keepalive_timer);
 	if (sa->st_index) {
 		if ((sc = st_conn_find(sa->conn->name)) && sc->ike_index == sa->st_index)
 			sc->ike_index = 0;
@@ -562,6 +568,29 @@ ike_rekey_arm(struct ike_sa *sa)
 	if (fuzz && crypto_random(&r, sizeof(r)) == 0)
 		ms -= r % (fuzz < ms ? fuzz : ms);
 	loop_timer_set(sa->rekey_timer, ms);
+}
+
+void
+ike_keepalive_arm(struct ike_sa *sa)
+{
+	struct ikev2_engine *e = sa->eng;
+
+	if (sa->phase == IKE_UP && sa->nat_local && e->env.keepalive &&
+	    e->tun.keepalive > 0)
+		loop_timer_set(sa->keepalive_timer, (uint64_t)(e->tun.keepalive * 1000));
+}
+
+static void
+ike_keepalive_fire(void *arg)
+{
+	struct ike_sa *sa = arg;
+	struct ikev2_engine *e = sa->eng;
+
+	if (sa->phase != IKE_UP && sa->phase != IKE_DELETING)
+		return;
+	e->st.keepalives++;
+	e->env.keepalive(e->env.arg, &sa->local, sa->lport, &sa->remote, sa->rport);
+	ike_keepalive_arm(sa);
 }
 
 void

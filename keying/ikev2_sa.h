@@ -121,6 +121,7 @@ struct ike_sa {
 	size_t		cookie_len;
 	struct loop_timer *timer;		/* half-open timeout / DPD */
 	struct loop_timer *rekey_timer;		/* IKE SA rekey (ikelifetime - margin) */
+	struct loop_timer *keepalive_timer;	/* NAT-T keepalives */
 	int		queue_ike_rekey;
 	uint64_t	cc_ike_spi;		/* our SPI of the IKE SA being made */
 	uint64_t	last_drop_log;
@@ -167,6 +168,8 @@ void	ike_sa_reap(struct ikev2_engine *e);
 /* Dead peer detection (dpdaction != none): liveness checks every dpddelay
  * seconds the peer has been quiet. */
 void	ike_dpd_arm(struct ike_sa *sa);
+/* NAT-T keepalives while a NAT is in front of us. */
+void	ike_keepalive_arm(struct ike_sa *sa);
 /* The IKE SA's own rekey, ikelifetime - rekeymargin after it came up. */
 void	ike_rekey_arm(struct ike_sa *sa);
 void	ike_sa_set_spi_r(struct ike_sa *sa, uint64_t spi_r);

@@ -36,6 +36,7 @@ conn_text(int initiator, const char *ike, const char *esp, const char *extra)
 
 static struct ike_tuning tun;
 static uint32_t cookie_threshold_r;	/* the responder's, 0: the default */
+static double keepalive_s;		/* both sides', 0: the default */
 
 static void
 sides_up(const char *ike_i, const char *esp_i, const char *extra_i,
@@ -46,6 +47,9 @@ sides_up(const char *ike_i, const char *esp_i, const char *extra_i,
 	tun.retrans_timeout = 0.03;
 	tun.retrans_base = 1.5;
 	tun.retrans_tries = 3;
+	if (keepalive_s)
+		tun.keepalive = keepalive_s;
+	keepalive_s = 0;
 	t_side_up(&side_i, ADDR_I, SPI_I, conn_text(1, ike_i, esp_i, extra_i),
 	    secrets_i ? secrets_i : secrets, &tun);
 	if (cookie_threshold_r)
@@ -1354,6 +1358,55 @@ test_logs(void **state)
 	assert_null(strstr(logbuf, hex));
 }
 
+static void
+test_nat(void **state)
+{
+	const struct t_child *i, *r;
+	int n;
+
+	(void)state;
+	nat.on = 1;
+	assert_int_equal(addr_parse("198.51.100.1", &nat.pub), 0);
+	/* the responder takes its peer from anywhere, knowing it by its ID */
+	keepalive_s = 0.04;
+	sides_up(variants[0].ike, variants[0].esp, "\tmobike=no\n", variants[0].ike,
+	    variants[0].esp, "\tright=%any\n\tmobike=no\n", NULL, NULL);
+	initiate();
+	pump();
+	assert_non_null(ike_row(1));
+	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
+	/* both see the NAT, on the right side of it */
+	assert_true(ike_row(1)->nat_local);
+	assert_false(ike_row(1)->nat_remote);
+	assert_true(ike_row(0)->nat_remote);
+	assert_false(ike_row(0)->nat_local);
+	/* IKE_AUTH moved to 4500 even without MOBIKE; ESP goes in UDP to the
+	 * NAT's mapping */
+	assert_int_equal(side_i.last_dport, 4500);
+	i = &side_i.children[0];
+	r = &side_r.children[0];
+	assert_true(i->d.encap);
+	assert_true(r->d.encap);
+	assert_int_equal(i->d.local_port, 4500);
+	assert_int_equal(i->d.remote_port, 4500);
+	assert_int_equal(r->d.remote_port, 1025);
+	assert_string_equal(ike_row(0)->remote_id, ADDR_I);
+	assert_int_equal(ike_row(0)->remote_port, 1025);
+	assert_int_equal(child_row(ike_row(0)->index)->encap, 1);
+	/* only the side behind the NAT keeps its mapping open */
+	run_for(110);
+	assert_true(side_i.keepalives >= 2);
+	assert_int_equal(side_i.keepalive_dport, 4500);
+	assert_int_equal(side_r.keepalives, 0);
+	/* and the responder's delete reaches the initiator through the NAT */
+	assert_int_equal(ikev2_terminate(side_r.eng, "ciscoios"), 1);
+	pump();
+	assert_int_equal(st_ike_active_count(), 0);
+	n = side_i.keepalives;
+	run_for(100);
+	assert_int_equal(side_i.keepalives, n);
+}
+
 int
 main(void)
 {
@@ -1396,6 +1449,7 @@ main(void)
 		T(test_ipv6),
 		T(test_fragments),
 		T(test_logs),
+		T(test_nat),
 #undef T
 	};
 

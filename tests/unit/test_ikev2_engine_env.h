@@ -49,6 +49,8 @@ struct t_side {
 	int		sent_exch[64];		/* requests by exchange type - 32 */
 	int		sent_resp[64];		/* responses by exchange type - 32 */
 	uint16_t	last_sport, last_dport;
+	int		keepalives;		/* NAT-T keepalives sent */
+	uint16_t	keepalive_dport;
 };
 
 struct t_pkt {
@@ -71,6 +73,12 @@ static t_filter_fn filter;
 static int (*t_send_override)(void *arg, const struct ifl_addr *src, uint16_t sport,
     const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len);
 static void *filter_arg;
+/* A NAT in front of the initiator: its datagrams leave from nat_pub, port
+ * 500 as 1024 and 4500 as 1025, and answers find their way back. */
+static struct {
+	int		on;
+	struct ifl_addr	pub;
+} nat;
 static char tdir[256];
 
 static inline int
@@ -113,6 +121,19 @@ t_send(void *arg, const struct ifl_addr *src, uint16_t sport,
 	memcpy(p->data, pkt, len);
 	queue[nqueue++] = p;
 	return 0;
+}
+
+static inline void
+t_keepalive(void *arg, const struct ifl_addr *src, uint16_t sport,
+    const struct ifl_addr *dst, uint16_t dport)
+{
+	struct t_side *s = arg;
+
+	(void)dst;
+	assert_int_equal(addr_cmp(src, &s->addr), 0);
+	assert_int_equal(sport, 4500);
+	s->keepalives++;
+	s->keepalive_dport = dport;
 }
 
 static inline int
@@ -251,7 +272,7 @@ t_side_up(struct t_side *s, const char *addr, uint32_t spi_base, const char *con
 	char n1[64], n2[64];
 
 	memset(s->children, 0, sizeof(s->children));
-	s->nchildren = s->released = s->sent = 0;
+	s->nchildren = s->released = s->sent = s->keepalives = 0;
 	memset(s->sent_exch, 0, sizeof(s->sent_exch));
 	memset(s->sent_resp, 0, sizeof(s->sent_resp));
 	assert_int_equal(addr_parse(addr, &s->addr), 0);
@@ -270,6 +291,7 @@ t_side_up(struct t_side *s, const char *addr, uint32_t spi_base, const char *con
 	env.send = t_send_override ? t_send_override : t_send;
 	env.alloc_spi = t_alloc_spi;
 	env.release_spi = t_release_spi;
+	env.keepalive = t_keepalive;
 	env.install_child = t_install;
 	env.remove_child = t_remove;
 	env.psk = t_psk;
@@ -307,6 +329,13 @@ pump(void)
 		struct t_side *to = t_peer_of(p->from);
 
 		memmove(queue, queue + 1, (size_t)--nqueue * sizeof(queue[0]));
+		if (nat.on && p->from == &side_i) {
+			p->src = nat.pub;
+			p->sport = p->sport == 500 ? 1024 : 1025;
+		} else if (nat.on && addr_cmp(&p->dst, &nat.pub) == 0) {
+			p->dst = side_i.addr;
+			p->dport = p->dport == 1024 ? 500 : 4500;
+		}
 		assert_int_equal(addr_cmp(&p->dst, &to->addr), 0);
 		if (v != T_DROP)
 			ikev2_input(to->eng, &p->src, p->sport, &p->dst, p->dport,
@@ -350,6 +379,7 @@ t_setup(void **state)
 	assert_int_equal(st_init(), 0);
 	filter = NULL;
 	filter_arg = NULL;
+	memset(&nat, 0, sizeof(nat));
 	return 0;
 }
 
