@@ -156,6 +156,22 @@ if [ $have_trapd -eq 1 ]; then
 	fi
 fi
 
+# destroy(2) on an IKE SA takes its tunnel with it; both notifications arrive.
+set_ $R.1.6.2.0 i 1 >/dev/null
+case "$(set_ $R.1.2.3.1.35.3 i 2)" in *"INTEGER: 2"*) ok "cikeTunStatus.3 = destroy(2)";; *) bad "IKE destroy refused";; esac
+grep -q "destroy ike 3" "$W/fix.out" && ok "the destroy handler ran for IKE SA 3" || bad "IKE destroy handler not called"
+ikegone() { get $R.1.2.3.1.35.3 | grep -q "No Such" && get $R.1.3.2.1.51.3 | grep -q "No Such"; }
+wait_for 3 ikegone && ok "IKE SA 3 and its tunnel 3 are gone" || bad "IKE SA 3 still listed"
+if [ $have_trapd -eq 1 ]; then
+	got2() { grep -q "$R.2.0.2" "$W/traps.log" 2>/dev/null; }
+	wait_for 5 got2 && ok "snmptrapd received cikeTunnelStop" || bad "no cikeTunnelStop trap"
+	grep "$R.2.0.2" "$W/traps.log" | grep -q "$R.1.2.2.1.6.1.11.49.55.50.46.49.54.46.49.51.46.49.1.11.49.55.50.46.49.54.46.49.51.46.50.3 = Hex-STRING: AC 10 0D 01" &&
+	    ok "cikeTunnelStop carries cikePeerLocalAddr with the peer index" || bad "cikeTunnelStop varbinds"
+	[ "$(grep -c "$R.2.0.8" "$W/traps.log")" -eq 2 ] && ok "a cipSecTunnelStop for tunnel 3 too" ||
+	    bad "cipSecTunnelStop count: $(grep -c "$R.2.0.8" "$W/traps.log")"
+fi
+expect $R.1.2.1.2.0 "Counter32: 1" "cikeGlobalPreviousTunnels"
+
 # checkPoint(2): a history record per active tunnel, reads back ready(1).
 case "$(set_ $R.1.4.1.1.2.0 i 2)" in *"INTEGER: 2"*) ok "cipSecHistCheckPoint = checkPoint";; *) bad "checkpoint refused";; esac
 expect $R.1.4.1.1.2.0 "INTEGER: 1" "cipSecHistCheckPoint reads ready(1)"

@@ -379,6 +379,31 @@ t_history_failures_globals(void **unused)
 	assert_int_equal(fm_g.ike_active, 1);
 }
 
+static void
+t_ipv6(void **unused)
+{
+	struct st_ike *ike;
+	const struct fm_ipsec_tun *r;
+	oid idx[2] = { 0, 1 };
+	const struct fm_endpt *e;
+	static const u_char local[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
+	    mask[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	(void)unused;
+	ike = ike_up("six", "2001:db8::1", "2001:db8::2", NULL);
+	r = NULL;
+	child_up(ike, "2001:db8:1::/64", "2001:db8:2::/64", 0xc0000600, 1);
+	assert_int_equal(fm_refresh(), 0);
+	r = fm_row_at(&fm_tables[FM_T_IPSEC_TUN], 0);
+	expect_oct(FM_T_IPSEC_TUN, r, 4, local, 16);
+	expect_oct(FM_T_IKE_TUN, fm_row_at(&fm_tables[FM_T_IKE_TUN], 0), 4, local, 16);
+	idx[0] = r->index;
+	e = fm_find(&fm_tables[FM_T_ENDPT], idx, 2);
+	assert_non_null(e);
+	expect_u(FM_T_ENDPT, e, 3, ASN_INTEGER, 3);
+	expect_oct(FM_T_ENDPT, e, 5, mask, 16);
+}
+
 /* A failure kept from a run before a reboot: its monotonic time means
  * nothing now, its wall time says it predates the agent. */
 static void
@@ -556,6 +581,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_history_failures_globals, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_counters_never_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_timestamp_of_older_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_ipv6, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_notification_varbinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_show_views, setup, teardown),
 	};
