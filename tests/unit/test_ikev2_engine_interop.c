@@ -153,7 +153,10 @@ static const char swanctl_conf[] =
     "\tremote { auth = psk\n\t\tid = " US " }\n"
     "\tchildren { net {\n"
     "\t\tlocal_ts = 192.168.2.0/24%s\n\t\tremote_ts = 192.168.1.0/24%s\n"
-    "\t\tesp_proposals = %s\n\t} }\n"
+    "\t\tesp_proposals = %s\n\t}\n"
+    "\tnet2 {\n"
+    "\t\tlocal_ts = 192.168.2.128/25\n\t\tremote_ts = 192.168.1.0/25\n"
+    "\t\tesp_proposals = aes256-sha256-modp2048\n\t} }\n"
     "} }\n"
     "secrets { ike-1 { id-1 = " US "\n\tid-2 = " THEM "\n\tsecret = \"cisco\" } }\n";
 
@@ -541,6 +544,55 @@ test_fragments_with_charon(void **state)
 	assert_int_equal(sh("grep -q 'splitting IKE message' %s/charon.log", tdir), 0);
 }
 
+static int
+two_children(void)
+{
+	return side_i.nchildren >= 2;
+}
+
+static void
+test_charon_adds_child(void **state)
+{
+	const struct t_child *c;
+	pid_t p;
+
+	(void)state;
+	bring_up2("aes128-sha1-modp1536", "aes128-sha1-modp1536",
+	    "aes128-sha1,aes256-sha256-modp2048", "cisco");
+	p = swanctl_bg("--initiate --ike c --child net --timeout 10");
+	assert_true(run_until(our_ike_up, 5000));
+	loop_once(100);
+	waitpid(p, NULL, 0);
+	/* a second child on the same IKE SA: CREATE_CHILD_SA with PFS */
+	p = swanctl_bg("--initiate --ike c --child net2 --timeout 10");
+	if (!run_until(two_children, 5000))
+		dump_charon_log();
+	loop_once(100);
+	waitpid(p, NULL, 0);
+	assert_int_equal(side_i.nchildren, 2);
+	c = &side_i.children[1];
+	assert_int_equal(c->d.encr_keylen, 256);
+	assert_int_equal(c->d.integ, 12);
+	assert_int_equal(c->d.nts_local, 1);
+	assert_int_equal(c->ts_l[0].start.u.raw[3], 0);
+	assert_int_equal(c->ts_l[0].end.u.raw[3], 127);
+	assert_int_equal(c->ts_r[0].start.u.raw[3], 128);
+	/* charon's kernel may have refused it and deleted it since: the
+	 * state model has it live or in the history, with PFS either way */
+	{
+		const struct st_child *row = st_child_find(c->d.child_index);
+		const struct st_child_hist *h;
+
+		for (h = st_child_hist_next(0); row == NULL && h;
+		    h = st_child_hist_next(h->index))
+			if (h->child.index == c->d.child_index)
+				row = &h->child;
+		assert_non_null(row);
+		assert_int_equal(row->algs.dh, 14);
+	}
+	assert_int_equal(st_ike_next(0)->c.in_p2_exchg, 1);
+}
+
 int
 main(void)
 {
@@ -554,6 +606,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_charon_rekeys_ike, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_we_rekey_ike, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fragments_with_charon, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_charon_adds_child, setup, teardown),
 	};
 
 	if (geteuid() != 0 || access(CHARON, X_OK) < 0 || access(SWANCTL, X_OK) < 0 ||
