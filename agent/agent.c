@@ -37,6 +37,7 @@ static struct {
 	int		ntables;
 	int		rearm;		/* a session was opened since the last sync */
 	int		master_missing;	/* the last connect attempt failed (logged) */
+	int		started_once;
 	int		(*ike_destroy)(uint32_t);
 	int		(*child_destroy)(uint32_t);
 } ag;
@@ -586,6 +587,13 @@ agent_init(const char *agentx_socket, int ping_interval_s)
 {
 	if (ag.running)
 		return 0;
+	/* Net-SNMP does not come back whole from snmp_shutdown in one process:
+	 * registrations made after a second init_agent never reach the master. */
+	if (ag.started_once) {
+		log_warnx("agent: the SNMP subagent starts again only with ikeflowd");
+		return -1;
+	}
+	ag.started_once = 1;
 	/* No MIB files: every OID is numeric here, and Debian ships no IETF MIBs. */
 	setenv("MIBS", "", 1);
 	setenv("MIBDIRS", "/dev/null", 1);

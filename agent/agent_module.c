@@ -53,17 +53,24 @@ agent_mod_reload(const struct ifl_config *old, const struct ifl_config *cfg)
 	const struct cfg_daemon *o = &old->daemon, *n = &cfg->daemon;
 
 	refresh_ms = n->refresh_interval ? n->refresh_interval : 5000;
-	if (o->agentx_enable == n->agentx_enable &&
-	    strcmp(o->agentx_socket, n->agentx_socket) == 0) {
-		if (n->agentx_ping_interval != o->agentx_ping_interval)
-			netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
-			    NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, (int)n->agentx_ping_interval);
+	if (n->agentx_ping_interval != o->agentx_ping_interval && agent_running())
+		netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
+		    NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, (int)n->agentx_ping_interval);
+	if (o->agentx_enable && n->agentx_enable) {
+		if (strcmp(o->agentx_socket, n->agentx_socket) != 0)
+			log_notice("agent: agentx_socket %s takes effect when ikeflowd restarts",
+			    n->agentx_socket);
 		return 0;
 	}
-	agent_shutdown();
-	if (refresh_timer != NULL)
-		loop_timer_stop(refresh_timer);
-	return start(n);
+	if (o->agentx_enable && !n->agentx_enable) {
+		agent_shutdown();
+		if (refresh_timer != NULL)
+			loop_timer_stop(refresh_timer);
+		return 0;
+	}
+	if (!o->agentx_enable && n->agentx_enable)
+		return start(n);	/* once per process: see agent_init */
+	return 0;
 }
 
 static void
