@@ -27,10 +27,10 @@ struct ike_tuning {
 	unsigned	retrans_tries;		/* 5 */
 	uint32_t	half_open_timeout;	/* s, 30 */
 	uint16_t	ike_port, natt_port;	/* 500, 4500 */
-	int		initial_contact;	/* send INITIAL_CONTACT (uniqueids != never) */
-	uint32_t	cookie_threshold;	/* half-open SAs before COOKIEs are asked; 0 never */
-	uint32_t	fragment_size;		/* RFC 7383 fragments above this (IP packet), 1280 */
-	double		keepalive;		/* s between NAT-T keepalives behind a NAT, 20; 0 none */
+	int		initial_contact;	/* send it (uniqueids != never) */
+	uint32_t	cookie_threshold;	/* half-open SAs before COOKIEs; 0 never; 30 */
+	uint32_t	fragment_size;		/* RFC 7383: IP packets above it split; 1280 */
+	double		keepalive;		/* s between NAT-T keepalives; 0 none; 20 */
 };
 
 void	ike_tuning_defaults(struct ike_tuning *t);

@@ -61,7 +61,7 @@ natd_check(struct ike_sa *sa, const struct ikev2_msg *m)
 		return;
 	sa->nat_remote = !src_ok;
 	sa->nat_local = !dst_ok;
-	log_info("IKEv2:(SA %u):%s", sa->st_index,
+	log_info("IKEv2:(SA ID = %u):%s", sa->st_index,
 	    sa->nat_local || sa->nat_remote ? "NAT detected" : "NAT not found");
 }
 
@@ -139,7 +139,7 @@ ike_init_start(struct ike_sa *sa)
 	if ((sa->init_i = buf_from(b->data, b->len)) == NULL)
 		goto fail;
 	sa->phase = IKE_INIT_I;
-	log_info("IKEv2:(SA %u):Generating IKE_SA_INIT message [To %s], DH group %u",
+	log_info("IKEv2:(SA ID = %u):Generating IKE_SA_INIT message [To %s], DH group %u",
 	    sa->st_index, ike_sa_peer(sa, peer, sizeof(peer)), group);
 	ike_count_notify(sa, 1);
 	ike_count_notify(sa, 1);
@@ -221,7 +221,7 @@ ike_init_response(struct ike_sa *sa, struct ikev2_msg *m)
 		}
 		memcpy(sa->cookie, n.data, n.len);
 		sa->cookie_len = n.len;
-		log_info("IKEv2:(SA %u):peer asks for a cookie, resending IKE_SA_INIT",
+		log_info("IKEv2:(SA ID = %u):peer asks for a cookie, resending IKE_SA_INIT",
 		    sa->st_index);
 		if (ike_init_start(sa) < 0)
 			ike_sa_end(sa, ST_TERM_LOCAL_FAIL);
@@ -235,7 +235,7 @@ ike_init_response(struct ike_sa *sa, struct ikev2_msg *m)
 			    "INVALID_KE_PAYLOAD from peer asks for DH group %u", group);
 			return;
 		}
-		log_info("IKEv2:(SA %u):peer wants DH group %u, retrying", sa->st_index,
+		log_info("IKEv2:(SA ID = %u):peer wants DH group %u, retrying", sa->st_index,
 		    group);
 		ikev2_prop_prefer_dh(&sa->offer, group);
 		if (ike_init_start(sa) < 0)
@@ -524,7 +524,7 @@ ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 		goto out;
 	}
 	sa->frag = frag;
-	log_info("IKEv2:(SA %u):%s: IKE_SA_INIT from %s:%u answered, SPI %016llx/%016llx",
+	log_info("IKEv2:(SA ID = %u):%s: IKE_SA_INIT from %s:%u answered, SPI %016llx/%016llx",
 	    sa->st_index, conn->name, addr_str(src, a, sizeof(a)), sport,
 	    (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r);
 	loop_timer_set(sa->timer, (uint64_t)e->tun.half_open_timeout * 1000);

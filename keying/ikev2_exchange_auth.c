@@ -104,7 +104,7 @@ initial_contact(struct ike_sa *sa)
 	for (o = sa->eng->sas; o; o = o->next)
 		if (o != sa && o->phase == IKE_UP && o->conn == sa->conn &&
 		    config_id_equal(&o->rid, &sa->rid)) {
-			log_info("IKEv2:(SA %u):INITIAL_CONTACT from %s, dropping IKE SA %u",
+			log_info("IKEv2:(SA ID = %u):INITIAL_CONTACT from %s, dropping IKE SA %u",
 			    sa->st_index, sa->rid.text, o->st_index);
 			ike_sa_end(o, ST_TERM_PEER_DEL);
 		}
@@ -128,7 +128,7 @@ ike_sa_established(struct ike_sa *sa)
 		    sa->conn->ikelifetime - sa->conn->rekeymargin : sa->conn->ikelifetime;
 		st_ike_established(st);
 	}
-	log_info("IKEv2:(SA %u):Session with IKE ID PAIR (%s, %s) is UP", sa->st_index,
+	log_info("IKEv2:(SA ID = %u):Session with IKE ID PAIR (%s, %s) is UP", sa->st_index,
 	    sa->rid.text, sa->lid.text);
 	log_tag("CRYPTO-5-IKEV2_SESSION_STATUS",
 	    "Crypto tunnel v2 is UP. Peer %s:%u Id: %s",
@@ -218,7 +218,7 @@ ike_child_install(struct ike_sa *sa, struct ike_child *ch, const struct ike_chil
 		sa->pending = NULL;
 	ch->next = sa->children;
 	sa->children = ch;
-	log_info("IKEv2:(SA %u):Child SA %s, SPI in 0x%08x out 0x%08x, reqid %u",
+	log_info("IKEv2:(SA ID = %u):Child SA %s, SPI in 0x%08x out 0x%08x, reqid %u",
 	    sa->st_index, x->st_index ? "rekeyed" : "installed", ch->spi_in,
 	    ch->spi_out, ch->reqid);
 	r = 0;
@@ -295,7 +295,7 @@ ike_auth_start(struct ike_sa *sa)
 	if (ike_msg_seal(sa, &bl, ib, &in) < 0)
 		goto out;
 	sa->phase = IKE_AUTH_I;
-	log_info("IKEv2:(SA %u):Generating IKE_AUTH message [To %s], ID %s",
+	log_info("IKEv2:(SA ID = %u):Generating IKE_AUTH message [To %s], ID %s",
 	    sa->st_index, ike_sa_peer(sa, peer, sizeof(peer)), sa->lid.text);
 	ike_send_request(sa, b, IKE_REQ_AUTH);
 	b = NULL;
@@ -367,7 +367,8 @@ auth_response_child(struct ike_sa *sa, struct ikev2_msg *m)
 	}
 	if (ikev2_prop_accept(&sa->esp_offer, reply, IKEV2_PROTO_ESP, &chosen) < 0 ||
 	    chosen.spi_size != 4) {
-		ike_child_fail(sa, ch, ST_IPF_PROPOSAL, "peer chose an ESP proposal we did not offer");
+		ike_child_fail(sa, ch, ST_IPF_PROPOSAL,
+		    "peer chose an ESP proposal we did not offer");
 		goto out;
 	}
 	if (!ikev2_ts_inside(tsi->ts, tsi->n, ch->ts_l, ch->nts_l) ||

@@ -171,7 +171,7 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 	st_ike_established(st);
 	if ((st = sa_row(sa)) != NULL)
 		st->refreshes++;
-	log_info("IKEv2:(SA %u):IKE SA rekeyed by the peer as SA %u, SPI %016llx/%016llx",
+	log_info("IKEv2:(SA ID = %u):IKE SA rekeyed by the peer as SA %u, SPI %016llx/%016llx",
 	    sa->st_index, n->st_index, (unsigned long long)n->spi_i,
 	    (unsigned long long)n->spi_r);
 	ike_send_response(sa, b, m->hdr.msgid);
@@ -436,7 +436,7 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
 	ike_count_notify(sa, 1);
 	if (st)
 		st->c.out_p2_exchg++;
-	log_info("IKEv2:(SA %u):Rekeying child SA 0x%08x/0x%08x", sa->st_index,
+	log_info("IKEv2:(SA ID = %u):Rekeying child SA 0x%08x/0x%08x", sa->st_index,
 	    old->spi_in, old->spi_out);
 	ike_send_request(sa, b, IKE_REQ_CREATE_CHILD);
 	b = NULL;
@@ -594,13 +594,13 @@ ike_rekey_start(struct ike_sa *sa)
 	ike_msg_start(sa, &bl, b, IKEV2_EXCH_CREATE_CHILD_SA, 0, 0);
 	if (ike_msg_seal(sa, &bl, ib, &in) < 0)
 		goto out;
-	log_info("IKEv2:(SA %u):Rekeying the IKE SA", sa->st_index);
+	log_info("IKEv2:(SA ID = %u):Rekeying the IKE SA", sa->st_index);
 	ike_send_request(sa, b, IKE_REQ_REKEY_IKE);
 	b = NULL;
 	r = 0;
 out:
 	if (r < 0) {
-		log_warnx("IKEv2:(SA %u):cannot start the IKE SA rekey", sa->st_index);
+		log_warnx("IKEv2:(SA ID = %u):cannot start the IKE SA rekey", sa->st_index);
 		ike_cc_clear(sa);
 	}
 	buf_free(b);
@@ -631,7 +631,7 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 		/* TEMPORARY_FAILURE: crossing rekeys; try again a bit later */
 		if (crypto_random(&r, sizeof(r)) < 0)
 			r = 0;
-		log_info("IKEv2:(SA %u):IKE SA rekey refused (%s), retrying", sa->st_index,
+		log_info("IKEv2:(SA ID = %u):IKE SA rekey refused (%s), retrying", sa->st_index,
 		    ikev2_notify_name(notify));
 		loop_timer_set(sa->rekey_timer, 2000 + r % 8000);
 		goto out;
@@ -648,7 +648,7 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 	    ke.group != dh_group(sa->cc_dh) ||
 	    (gir = buf_new_secret(CRYPTO_MAX_DH_PUB)) == NULL ||
 	    dh_derive(sa->cc_dh, ke.data, ke.len, gir) < 0) {
-		log_warnx("IKEv2:(SA %u):unusable answer to our IKE SA rekey", sa->st_index);
+		log_warnx("IKEv2:(SA ID = %u):unusable answer to our IKE SA rekey", sa->st_index);
 		goto out;
 	}
 	if ((n = ike_sa_new(sa->eng, sa->conn, 1, &sa->local, sa->lport, &sa->remote,
@@ -689,7 +689,7 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 	st_ike_established(st);
 	if ((st = st_ike_get(sa->st_index)) != NULL)
 		st->refreshes++;
-	log_info("IKEv2:(SA %u):IKE SA rekeyed as SA %u, SPI %016llx/%016llx",
+	log_info("IKEv2:(SA ID = %u):IKE SA rekeyed as SA %u, SPI %016llx/%016llx",
 	    sa->st_index, n->st_index, (unsigned long long)n->spi_i,
 	    (unsigned long long)n->spi_r);
 	/* the old one goes, quietly */

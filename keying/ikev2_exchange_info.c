@@ -17,7 +17,7 @@ log_down(struct ike_sa *sa, const char *why)
 {
 	char peer[ADDR_STRLEN];
 
-	log_info("IKEv2:(SA %u):Session with IKE ID PAIR (%s, %s) is DOWN (%s)",
+	log_info("IKEv2:(SA ID = %u):Session with IKE ID PAIR (%s, %s) is DOWN (%s)",
 	    sa->st_index, sa->rid.text, sa->lid.text, why);
 	log_tag("CRYPTO-5-IKEV2_SESSION_STATUS",
 	    "Crypto tunnel v2 is DOWN. Peer %s:%u Id: %s",
@@ -75,7 +75,7 @@ ike_queue_run(struct ike_sa *sa)
 			return;
 		}
 		sa->phase = IKE_DELETING;
-		log_info("IKEv2:(SA %u):Sending delete for the %sIKE SA", sa->st_index,
+		log_info("IKEv2:(SA ID = %u):Sending delete for the %sIKE SA", sa->st_index,
 		    sa->rekeyed ? "rekeyed " : "");
 		ike_send_request(sa, b, IKE_REQ_DELETE_IKE);
 		return;
@@ -95,7 +95,7 @@ ike_queue_run(struct ike_sa *sa)
 		sa->req_child = ch->spi_in;
 		if (st)
 			st->c.out_p2_sa_del++;
-		log_info("IKEv2:(SA %u):Sending delete for child SA 0x%08x",
+		log_info("IKEv2:(SA ID = %u):Sending delete for child SA 0x%08x",
 		    sa->st_index, ch->spi_in);
 		ike_send_request(sa, b, IKE_REQ_DELETE_CHILD);
 		return;
@@ -147,7 +147,7 @@ ike_info_request(struct ike_sa *sa, struct ikev2_msg *m)
 				ours[nours++] = ch->spi_in;
 			if (st)
 				st->c.in_p2_sa_del++;
-			log_info("IKEv2:(SA %u):Peer deleted child SA 0x%08x/0x%08x",
+			log_info("IKEv2:(SA ID = %u):Peer deleted child SA 0x%08x/0x%08x",
 			    sa->st_index, ch->spi_in, ch->spi_out);
 			if (sa->req_kind == IKE_REQ_DELETE_CHILD && sa->req_child == ch->spi_in)
 				sa->req_child = 0;
@@ -175,7 +175,7 @@ out:
 		ike_sa_fail(sa, ST_IKEF_AUTH, 0,
 		    "AUTHENTICATION_FAILED from peer: it did not accept our AUTH");
 	} else if (delete_ike && sa->rekeyed) {
-		log_info("IKEv2:(SA %u):Rekeyed IKE SA deleted by peer", sa->st_index);
+		log_info("IKEv2:(SA ID = %u):Rekeyed IKE SA deleted by peer", sa->st_index);
 		ike_sa_end(sa, ST_TERM_NORMAL);
 	} else if (delete_ike) {
 		log_down(sa, "deleted by peer");
@@ -378,7 +378,7 @@ ikev2_child_expired(struct ikev2_engine *e, uint32_t spi, int hard)
 				return ikev2_child_rekey(e, ch->st_index);
 			return 0;
 		}
-		log_info("IKEv2:(SA %u):Child SA 0x%08x/0x%08x expired in the kernel",
+		log_info("IKEv2:(SA ID = %u):Child SA 0x%08x/0x%08x expired in the kernel",
 		    sa->st_index, ch->spi_in, ch->spi_out);
 		/* this pair only: a rekeyed tunnel's successor stays */
 		if (sa->phase == IKE_UP && !ch->deleting) {

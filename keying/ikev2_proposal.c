@@ -308,7 +308,8 @@ ikev2_prop_prefer_dh(struct ikev2_prop_list *l, uint16_t group)
 				struct ikev2_xform g = *x;
 				int k;
 
-				for (k = j; k > 0 && tmp->p[i].xf[k - 1].type == IKEV2_XFORM_DH; k--)
+				for (k = j; k > 0 &&
+				    tmp->p[i].xf[k - 1].type == IKEV2_XFORM_DH; k--)
 					tmp->p[i].xf[k] = tmp->p[i].xf[k - 1];
 				tmp->p[i].xf[k] = g;
 				keep = 1;

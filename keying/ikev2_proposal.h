@@ -14,7 +14,8 @@
 #include "state/state.h"
 
 #define IKEV2_PROP_MAX		16	/* proposals per SA payload we keep */
-#define IKEV2_PROP_XF_MAX	64	/* transforms per proposal (strongSwan's default proposal has 38) */
+/* transforms per proposal (strongSwan's default proposal has 38) */
+#define IKEV2_PROP_XF_MAX	64
 
 struct ikev2_xform {
 	uint8_t		type;		/* IKEV2_XFORM_* */
@@ -47,8 +48,8 @@ int	ikev2_prop_from_cfg(const struct cfg_proposals *cp, uint8_t proto,
  * walk OUR proposals in order and take the first that any of theirs
  * matches; within a type the first of our transforms the peer offers wins.
  * The peer's proposal number and SPI are kept. 0 on a match, -1 if none. */
-int	ikev2_prop_select(const struct ikev2_prop_list *ours, const struct ikev2_prop_list *theirs,
-	    uint8_t proto, struct ikev2_prop *chosen);
+int	ikev2_prop_select(const struct ikev2_prop_list *ours,
+	    const struct ikev2_prop_list *theirs, uint8_t proto, struct ikev2_prop *chosen);
 /* The same, limited to proposals (of both sides) that allow DH group: the
  * responder keeps the initiator's KE when its choice permits that group too
  * (strongSwan promotes the KE method instead of asking INVALID_KE). */
@@ -58,8 +59,8 @@ int	ikev2_prop_select_dh(const struct ikev2_prop_list *ours,
 /* Initiator: checks the responder's answer (exactly one proposal, one
  * transform per type, every one of them from the proposal of ours with that
  * number). 0 and chosen filled, or -1. */
-int	ikev2_prop_accept(const struct ikev2_prop_list *ours, const struct ikev2_prop_list *reply,
-	    uint8_t proto, struct ikev2_prop *chosen);
+int	ikev2_prop_accept(const struct ikev2_prop_list *ours,
+	    const struct ikev2_prop_list *reply, uint8_t proto, struct ikev2_prop *chosen);
 
 /* The DH group to send first: that of our first proposal, 0 if none. */
 uint16_t ikev2_prop_first_dh(const struct ikev2_prop_list *l);

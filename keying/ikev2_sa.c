@@ -526,7 +526,7 @@ ike_rtx_fire(void *arg)
 	}
 	sa->req_tries++;
 	e->st.retransmits++;
-	log_info("IKEv2:(SA %u):Retransmitting packet [To %s] (%u of %u)",
+	log_info("IKEv2:(SA ID = %u):Retransmitting packet [To %s] (%u of %u)",
 	    sa->st_index, ike_sa_peer(sa, peer, sizeof(peer)), sa->req_tries,
 	    e->tun.retrans_tries);
 	ike_send_msg(sa, sa->req, sa->req_frags);
@@ -701,7 +701,7 @@ ike_fragments(struct ike_sa *sa, const uint8_t *hdr, uint8_t first,
 	}
 	return out;
 fail:
-	log_warnx("IKEv2:(SA %u):cannot fragment a %zu byte message", sa->st_index, len);
+	log_warnx("IKEv2:(SA ID = %u):cannot fragment a %zu byte message", sa->st_index, len);
 	buf_free(f);
 	buf_free(out);
 	return NULL;
