@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "daemon/ike_daemon.h"
 #include "kernel/xfrm.h"
+#include "state/state.h"
 
 static struct ike_conn *conns;
 

@@ -5,7 +5,6 @@
  * and in + fwd policies with the tunnel template and the reqid). */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 

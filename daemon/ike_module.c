@@ -7,7 +7,6 @@
  * (the XFRM module has already folded the final counters). */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +265,12 @@ conns_apply(struct ike_conn *list, struct ike_conn *old)
 		int reused = ic->retired == 2;
 
 		ic->retired = 0;
+		if (ic->c.ike_version != 2) {
+			if (!reused)
+				log_warnx("IKE:%s: IKEv%d is not supported yet: the "
+				    "connection stays down", ic->c.name, ic->c.ike_version);
+			continue;
+		}
 		if (ic->c.auto_mode == CFG_AUTO_ROUTE && !ic->trapped)
 			ike_conn_trap(ic);
 		else if (ic->c.auto_mode == CFG_AUTO_START && !reused &&
