@@ -405,6 +405,8 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
 	    ikev2_prop_from_cfg(&sa->conn->esp, IKEV2_PROTO_ESP, &sa->esp_offer) < 0)
 		goto out;
 	ikev2_prop_set_spi(&sa->esp_offer, ch->spi_in, 4);
+	if (sa->cc_group)
+		ikev2_prop_prefer_dh(&sa->esp_offer, sa->cc_group);
 	if (crypto_random(sa->cc_ni, IKEV2_NONCE_LEN) < 0)
 		goto out;
 	sa->cc_ni_len = IKEV2_NONCE_LEN;
@@ -477,6 +479,20 @@ ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m)
 	if ((notify = ikev2_msg_error_notify(m)) != 0) {
 		if (st)
 			st->c.in_p2_exchg_reject++;
+		/* INVALID_KE_PAYLOAD: once more, with the group asked for */
+		if (notify == IKEV2_N_INVALID_KE_PAYLOAD && old && !sa->cc_group &&
+		    ikev2_msg_notify(m, notify, &n) == 1 && n.len == 2 &&
+		    ikev2_prop_has_dh(&sa->esp_offer, (uint16_t)(n.data[0] << 8 | n.data[1]))) {
+			uint16_t group = (uint16_t)(n.data[0] << 8 | n.data[1]);
+
+			log_info("IKEv2:(SA ID = %u):peer wants DH group %u for the child",
+			    sa->st_index, group);
+			ike_cc_clear(sa);
+			sa->cc_group = group;
+			if (ike_child_rekey_start(sa, old) < 0)
+				sa->cc_group = 0;
+			goto done;
+		}
 		snprintf(detail, sizeof(detail), "%s from peer in CREATE_CHILD_SA",
 		    ikev2_notify_name(notify));
 		goto fail;
@@ -539,6 +555,8 @@ fail:
 	sa->cc_child = NULL;
 out:
 	ike_cc_clear(sa);
+	sa->cc_group = 0;
+done:
 	free(reply);
 	free(tsi);
 	free(tsr);

@@ -113,6 +113,7 @@ struct ike_sa {
 	struct dh	*cc_dh;
 	uint8_t		cc_ni[IKEV2_NONCE_LEN];
 	size_t		cc_ni_len;
+	uint16_t	cc_group;		/* DH group the peer asked for (INVALID_KE) */
 	int		queue_liveness;
 	enum st_term	delete_reason;
 	unsigned	attempt;		/* keyingtries used, from 1 */

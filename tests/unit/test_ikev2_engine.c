@@ -1407,6 +1407,32 @@ test_nat(void **state)
 	assert_int_equal(side_i.keepalives, n);
 }
 
+static void
+test_child_rekey_invalid_ke(void **state)
+{
+	uint32_t idx;
+
+	(void)state;
+	/* our PFS group of choice is modp2048; the peer only takes ecp256 */
+	sides_up(variants[0].ike, "aes128-sha1-modp2048-ecp256!", NULL, variants[0].ike,
+	    "aes128-sha1-ecp256!", NULL, NULL, NULL);
+	initiate();
+	pump();
+	idx = side_i.children[0].d.child_index;
+	assert_int_equal(ikev2_child_rekey(side_i.eng, idx), 0);
+	pump();
+	/* asked once, answered with ecp256 the second time */
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_CREATE_CHILD_SA - 32], 2);
+	assert_int_equal(side_i.released, 1);
+	assert_int_equal(count_ipsec_fails(ST_IPF_PROPOSAL), 0);
+	assert_int_equal(side_i.nchildren, 2);
+	assert_int_equal(live_children(&side_i), 1);
+	assert_int_equal(live_children(&side_r), 1);
+	assert_int_equal(st_child_find(idx)->algs.dh, 19);
+	assert_int_equal(side_i.children[1].d.spi_in, SPI_I + 2);
+	assert_memory_equal(side_i.children[1].encr_out, side_r.children[1].encr_in, 16);
+}
+
 int
 main(void)
 {
@@ -1450,6 +1476,7 @@ main(void)
 		T(test_fragments),
 		T(test_logs),
 		T(test_nat),
+		T(test_child_rekey_invalid_ke),
 #undef T
 	};
 
