@@ -1027,7 +1027,7 @@ test_dpd(void **state)
 	drop.n = 100;
 	filter = drop_some;
 	filter_arg = &drop;
-	run_for(1400);
+	run_for(1900);
 	h = hist_of(1);
 	assert_non_null(h);
 	assert_int_equal(h->reason, ST_TERM_PEER_LOST);
@@ -1278,7 +1278,7 @@ test_fragments(void **state)
 
 	(void)state;
 	ike_tuning_defaults(&tun);
-	tun.retrans_timeout = 0.03;
+	tun.retrans_timeout = 0.1;
 	tun.retrans_tries = 3;
 	tun.fragment_size = 300;
 	t_side_up(&side_i, ADDR_I, SPI_I, conn_text(1, variants[0].ike,
@@ -1289,7 +1289,7 @@ test_fragments(void **state)
 	filter = drop_nth_from;
 	filter_arg = &d;
 	initiate();
-	run_for(150);
+	run_for(400);
 	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
 	assert_int_equal(side_i.nchildren, 1);
 	assert_int_equal(side_r.nchildren, 1);
@@ -1299,8 +1299,9 @@ test_fragments(void **state)
 	/* the IKE_AUTH request went in two pieces, then both again after
 	 * the loss of the second; every datagram fits the size */
 	ikev2_engine_stats(side_i.eng, &st);
-	assert_int_equal(st.retransmits, 1);
-	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_IKE_AUTH - 32], 2 * 2);
+	assert_true(st.retransmits >= 1);	/* more on a slow machine */
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_IKE_AUTH - 32],
+	    2 * (1 + (int)st.retransmits));
 	assert_true(side_r.sent_resp[IKEV2_EXCH_IKE_AUTH - 32] >= 1);
 	assert_true(max_len + 48 <= 300);
 	assert_int_equal(side_r.nchildren, 1);
