@@ -197,7 +197,7 @@ struct cfg_daemon {
 	int		log_level;			/* LOG_INFO */
 	char		agentx_socket[CFG_PATH_MAX];	/* "unix:/var/agentx/master" */
 	int		agentx_enable;			/* 1 */
-	uint32_t	agentx_ping_interval;		/* seconds, 5 */
+	uint32_t	agentx_ping_interval;		/* seconds, 2 */
 	int		http_enable;			/* 0 when http_listen = no */
 	char		http_listen[128];		/* "127.0.0.1:8080" */
 	int		nhttp_allow;

@@ -34,7 +34,7 @@ config_daemon_defaults(struct cfg_daemon *d)
 	d->log_level = LOG_INFO;
 	snprintf(d->agentx_socket, sizeof(d->agentx_socket), "unix:/var/agentx/master");
 	d->agentx_enable = 1;
-	d->agentx_ping_interval = 5;
+	d->agentx_ping_interval = 2;	/* reconnect well within 5 s of an snmpd restart */
 	d->http_enable = 1;
 	snprintf(d->http_listen, sizeof(d->http_listen), "127.0.0.1:8080");
 	subnet_parse("127.0.0.0/8", &d->http_allow[0]);

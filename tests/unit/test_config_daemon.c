@@ -26,7 +26,7 @@ test_defaults(void **state)
 	assert_string_equal(d.ipsec_secrets, SYSCONFDIR "/ipsec.secrets");
 	assert_string_equal(d.agentx_socket, "unix:/var/agentx/master");
 	assert_int_equal(d.agentx_enable, 1);
-	assert_int_equal(d.agentx_ping_interval, 5);
+	assert_int_equal(d.agentx_ping_interval, 2);
 	assert_int_equal(d.http_enable, 1);
 	assert_string_equal(d.http_listen, "127.0.0.1:8080");
 	assert_int_equal(d.nhttp_allow, 2);
