@@ -207,6 +207,7 @@ ctl()
 # netns NS, in a mount namespace kept alive by a holder process, with
 # /etc/ipsec.conf, /etc/ipsec.secrets and /etc/strongswan.conf bind-mounted
 # from /tmp/NAME and a private /run. Charon logs to $W/NAME-charon.log.
+# BED_SWAN_CHARON: extra "key = value" settings of charon { } (e.g. cookie_threshold).
 start_strongswan()
 {
 	local ns=$1 name=$2 conf=$3 secrets=$4 d=/tmp/$2
@@ -231,6 +232,7 @@ start_strongswan()
 				flush_line = yes
 			}
 		}
+		${BED_SWAN_CHARON:-}
 	}
 	include /etc/strongswan.d/*.conf
 	SWAN

@@ -1,0 +1,294 @@
+# The IKEv2 interop matrix: ikeflowd (gw2) against strongSwan's charon (gw1).
+# Sourced by tests/bed/scenarios/interop-*.sh after lib.sh. Every scenario
+# boots once and runs its check over each proposal of IOP_TABLE in turn: for
+# each, both ipsec.conf files are written anew with a single conn named after
+# the proposal (conn names in logs and views tell which round it was) and
+# both daemons reload them.
+#
+#   h1 198.51.100.10 -- gw1 strongSwan 192.0.2.1 == 192.0.2.2 gw2 ikeflowd -- h2 203.0.113.10
+#
+# Check names are "<proposal>/<check>", e.g. "gcm256/ping-100".
+
+. "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
+
+IOP_CONF=$SRCDIR/tests/bed/conf/interop-common
+
+# name | IKE proposal | ESP proposal | charon's IKE names | charon's ESP names |
+# DH group as ikeflowd shows it | the ESP transform in `ip xfrm state` (ERE)
+IOP_TABLE="
+seed|aes128-sha1-modp1536|aes128-sha1|AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1536|AES_CBC_128/HMAC_SHA1_96|5|enc cbc\\(aes\\) 0x[0-9a-f]{32}\$
+cbc256|aes256-sha256-modp2048|aes256-sha256|AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048|AES_CBC_256/HMAC_SHA2_256_128|14|enc cbc\\(aes\\) 0x[0-9a-f]{64}\$
+gcm256|aes256gcm16-prfsha384-ecp384|aes256gcm16|AES_GCM_16_256/PRF_HMAC_SHA2_384/ECP_384|AES_GCM_16_256|20|aead rfc4106\\(gcm\\(aes\\)\\) 0x[0-9a-f]{72} 128\$
+x25519|aes128-sha256-curve25519|aes128-sha256|AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/CURVE_25519|AES_CBC_128/HMAC_SHA2_256_128|31|auth-trunc hmac\\(sha256\\) 0x[0-9a-f]{64} 128\$
+"
+
+# known_gap NAME REASON: a check the engine cannot pass yet. Recorded as
+# FAILED, never as passed, with the reason in plain sight.
+known_gap()
+{
+	echo "  KNOWN GAP $1: $2"
+	bed_record "$1" 1 "known gap: $2"
+}
+
+# iop_each FUNC [ARGS...]: FUNC ARGS for every proposal, with P (the conn
+# name), P_IKE, P_ESP, P_SWAN_IKE, P_SWAN_ESP, P_DH, P_KERNEL set.
+iop_each()
+{
+	local line rc=0
+
+	while IFS='|' read -r P P_IKE P_ESP P_SWAN_IKE P_SWAN_ESP P_DH P_KERNEL; do
+		[ -n "$P" ] || continue
+		say "proposal $P: ike=$P_IKE esp=$P_ESP"
+		"$@" </dev/null || rc=1
+	done <<<"$IOP_TABLE"
+	return $rc
+}
+
+# iop_conn_text SIDE NAME [KEY=VALUE...]: one conn in ipsec.conf syntax for
+# SIDE gw1 (strongSwan) or gw2 (ikeflowd); KEY=VALUE pairs add or replace
+# settings, KEY= removes one.
+iop_conn_text()
+{
+	local side=$1 name=$2 kv k
+	local -A kv_set
+	local -a order=(left leftsubnet leftid right rightsubnet rightid auto
+	    keyexchange authby ike esp ikelifetime keylife rekeymargin
+	    keyingtries)
+	shift 2
+
+	if [ "$side" = gw1 ]; then
+		kv_set=([left]=192.0.2.1 [leftsubnet]=198.51.100.0/24
+		    [leftid]=192.0.2.1 [right]=192.0.2.2
+		    [rightsubnet]=203.0.113.0/24 [rightid]=192.0.2.2
+		    [ike]="$P_IKE!" [esp]="$P_ESP!")
+	else
+		kv_set=([left]=192.0.2.2 [leftsubnet]=203.0.113.0/24
+		    [leftid]=192.0.2.2 [right]=192.0.2.1
+		    [rightsubnet]=198.51.100.0/24 [rightid]=192.0.2.1
+		    [ike]="$P_IKE" [esp]="$P_ESP")
+	fi
+	kv_set+=([auto]=add [keyexchange]=ikev2 [authby]=secret
+	    [ikelifetime]=86400s [keylife]=3600s [rekeymargin]=3m
+	    [keyingtries]=1)
+	for kv in "$@"; do
+		k=${kv%%=*}
+		[ -n "${kv_set[$k]+x}" ] || order+=("$k")
+		kv_set[$k]=${kv#*=}
+	done
+	echo "conn $name"
+	for k in "${order[@]}"; do
+		[ -n "${kv_set[$k]}" ] && echo "  $k=${kv_set[$k]}"
+	done
+	return 0
+}
+
+# iop_setup [IKEFLOWD_CONF]: topology, charon on gw1 and ikeflowd on gw2,
+# both without connections yet. Set BED_SWAN_CHARON first for charon
+# settings (strongswan.conf).
+iop_setup()
+{
+	printf 'config setup\n' >"$W/swan-ipsec.conf"
+	printf 'config setup\n' >"$W/ikf-ipsec.conf"
+	install -m 0600 "$IOP_CONF/ipsec.secrets" "$W/ikf-ipsec.secrets"
+	check topology bed_topology
+	check charon start_strongswan gw1 gw1 "$W/swan-ipsec.conf" \
+	    "$IOP_CONF/ipsec.secrets"
+	check ikeflowd start_ikeflowd gw2 gw2 -c "${1:-$IOP_CONF/ikeflowd.conf}" \
+	    --ipsec-conf "$W/ikf-ipsec.conf" --ipsec-secrets "$W/ikf-ipsec.secrets"
+}
+
+iop_swan_knows()	# NAME
+{
+	swan gw1 gw1 statusall | grep -Eq "^ +$1: +192\.0\.2\.1\.\.\.192\.0\.2\.2"
+}
+
+# iop_load IKF_TEXT SWAN_TEXT: new ipsec.conf files (conn sections), reloaded
+# by both daemons. The previous round's tunnel must be down.
+iop_load()
+{
+	printf 'config setup\n\n%s\n' "$1" >"$W/ikf-ipsec.conf.new"
+	mv "$W/ikf-ipsec.conf.new" "$W/ikf-ipsec.conf"
+	# written in place: /etc/ipsec.conf is a bind mount of this very file
+	printf 'config setup\n\n%s\n' "$2" >/tmp/gw1/ipsec.conf
+	cp /tmp/gw1/ipsec.conf "$W/swan-ipsec.conf"
+	swan gw1 gw1 update >>"$W/gw1-starter.log" 2>&1 &&
+	    ctl gw2 gw2 reload >>"$W/gw2-ctl.log" 2>&1 &&
+	    wait_for 10 iop_swan_knows "$P"
+}
+
+# iop_conns "SWAN_OPTS..." "IKF_OPTS...": this round's conn $P on both sides
+# (options as KEY=VALUE words).
+iop_conns()
+{
+	local swan_opts=$1 ikf_opts=$2
+
+	# shellcheck disable=SC2086
+	check "$P/config" iop_load "$(iop_conn_text gw2 "$P" $ikf_opts)" \
+	    "$(iop_conn_text gw1 "$P" $swan_opts)"
+}
+
+iop_swan_installed()
+{
+	swan gw1 gw1 status "$P" | grep -q "$P{[0-9]*}: *INSTALLED"
+}
+
+iop_swan_established()	# how many IKE SAs of $P charon has up
+{
+	swan gw1 gw1 status "$P" | grep -c "$P\[[0-9]*\]: ESTABLISHED"
+}
+
+iop_ikf_installed()
+{
+	ikev2_ikf_installed
+}
+
+iop_both_installed()
+{
+	iop_swan_installed && iop_ikf_installed &&
+	    [ "$(ikev2_sa_count gw1)" = 2 ] && [ "$(ikev2_sa_count gw2)" = 2 ]
+}
+
+# iop_up ROLE: ROLE initiator = ikeflowd initiates, responder = charon does.
+iop_up()
+{
+	if [ "$1" = initiator ]; then
+		check "$P/up" ctl gw2 gw2 up "$P"
+	else
+		# `ipsec up` waits for the result and exits 0 whatever it was
+		swan gw1 gw1 up "$P" >"$W/$P-swan-up.txt" 2>&1
+		check "$P/swan-up" grep -q "connection '$P' established successfully" \
+		    "$W/$P-swan-up.txt"
+	fi
+	check "$P/installed" wait_for 20 iop_both_installed
+}
+
+# iop_down: the round's tunnel goes, and no SA is left in either kernel.
+iop_down()
+{
+	ctl gw2 gw2 down "$P" >>"$W/gw2-ctl.log" 2>&1
+	check "$P/no-sas-after-down" wait_for 10 ikev2_no_sas ||
+	    swan gw1 gw1 down "$P" >/dev/null 2>&1
+	return 0
+}
+
+# iop_algorithms: both daemons and both kernels use this round's transforms.
+iop_algorithms()
+{
+	local ns
+
+	swan gw1 gw1 statusall "$P" >"$W/$P-swan-statusall.txt" 2>&1
+	check "$P/swan-ike-proposal" grep -q "IKE proposal: $P_SWAN_IKE\$" \
+	    "$W/$P-swan-statusall.txt"
+	check "$P/swan-esp-proposal" grep -Eq "$P\{[0-9]+\}: +$P_SWAN_ESP," \
+	    "$W/$P-swan-statusall.txt"
+	ctl gw2 gw2 show crypto ikev2 sa detailed >"$W/$P-ikf-ikev2-sa.txt" 2>&1
+	check "$P/ikf-dh-group" grep -q "DH Grp:$P_DH," "$W/$P-ikf-ikev2-sa.txt"
+	for ns in gw1 gw2; do
+		check_eq "$P/$ns-kernel-transform" 2 \
+		    "$(ip -n $ns xfrm state | grep -Ec "^[[:space:]]*$P_KERNEL")"
+	done
+}
+
+iop_ikf_counted()	# N: ikeflowd shows N packets each way
+{
+	[ "$(ikev2_ikf_pkts)" = "$1 $1" ]
+}
+
+# iop_count N: exactly N packets each way in both kernels, in charon's view
+# and in ikeflowd's.
+iop_count()
+{
+	local n=$1
+
+	check_eq "$P/gw1-kernel-pkts" "$n $n" "$(ikev2_kernel_pkts gw1)"
+	check_eq "$P/gw2-kernel-pkts" "$n $n" "$(ikev2_kernel_pkts gw2)"
+	swan gw1 gw1 statusall "$P" >"$W/$P-swan-counted.txt" 2>&1
+	check "$P/swan-counters" grep -Eq \
+	    "$P\{[0-9]+\}:.* bytes_i \($n pkts.* bytes_o \($n pkts" \
+	    "$W/$P-swan-counted.txt"
+	check "$P/ikf-counters" wait_for 5 iop_ikf_counted "$n"
+	ctl gw2 gw2 show crypto ipsec sa >"$W/$P-ikf-ipsec-sa.txt" 2>&1
+}
+
+# iop_ping_count N: N pings h1 -> h2 (none lost) and the counts of iop_count.
+iop_ping_count()
+{
+	check "$P/ping-$1" ip netns exec h1 ping -q -c "$1" -i 0.01 -W 2 203.0.113.10
+	iop_count "$1"
+}
+
+# ---- traffic across rekeys ----
+
+# "tunnel-index encaps decaps" of ikeflowd's only tunnel.
+iop_ikf_sample()
+{
+	ctl gw2 gw2 show crypto ipsec sa | awk '
+	    /conn id:/ { sub(/,.*/, "", $3); id = $3 }
+	    /#pkts encaps:/ { sub(/,.*/, "", $3); e = $3 }
+	    /#pkts decaps:/ { sub(/,.*/, "", $3); d = $3 }
+	    END { printf "%s %s %s\n", id, e, d }'
+}
+
+# iop_ping_bg N: starts N pings at 50 ms from h1 (output $W/$P-ping.txt);
+# iop_ping_wait collects them.
+iop_ping_bg()
+{
+	ip netns exec h1 ping -i 0.05 -c "$1" -W 2 203.0.113.10 >"$W/$P-ping.txt" 2>&1 &
+	IOP_PING=$!
+}
+
+iop_ping_wait()	# N
+{
+	wait "$IOP_PING"
+	check "$P/no-ping-lost" grep -q "^$1 packets transmitted, $1 received, 0% packet loss" \
+	    "$W/$P-ping.txt"
+}
+
+# iop_sample_while_pinging: samples ikeflowd's tunnel once a second until the
+# background pings end, into $W/$P-samples.txt.
+iop_sample_while_pinging()
+{
+	: >"$W/$P-samples.txt"
+	while kill -0 "$IOP_PING" 2>/dev/null; do
+		iop_ikf_sample >>"$W/$P-samples.txt"
+		sleep 1
+	done
+}
+
+# Samples: one tunnel index throughout, counters never going back.
+iop_samples_ok()
+{
+	awk 'NF != 3 || $1 == "" { print "bad sample: " $0; bad = 1; exit }
+	    NR == 1 { id = $1 }
+	    $1 != id { print "tunnel index changed: " id " -> " $1; bad = 1 }
+	    $2 < e || $3 < d { print "counter went back at sample " NR ": " $0; bad = 1 }
+	    { e = $2; d = $3 }
+	    END { if (NR < 3) { print "only " NR " samples"; bad = 1 }; exit bad }' \
+	    "$W/$P-samples.txt"
+}
+
+# The SPIs of the SAs in NS's kernel, sorted, on one line.
+iop_spis()
+{
+	ip -n "$1" xfrm state | awk '/proto esp spi/ { print $4 }' | sort | tr '\n' ' '
+}
+
+# The IKE SPI pairs charon shows for $P.
+iop_swan_ike_spis()
+{
+	swan gw1 gw1 statusall "$P" | sed -n 's/.*IKEv2 SPIs: \([0-9a-f_*]*\) \([0-9a-f_*]*\).*/\1 \2/p' |
+	    tr -d '*' | sort | tr '\n' ' '
+}
+
+# ---- dead peers ----
+
+# iop_link gw1 up|down: the outside link of gw1 (charon's packets vanish).
+iop_link()
+{
+	ip -n "$1" link set "$([ "$1" = gw1 ] && echo v1 || echo v2)" "$2"
+}
+
+iop_ikf_hist()	# PATTERN
+{
+	ctl gw2 gw2 show crypto ikev2 history | grep -q -- "$1"
+}
