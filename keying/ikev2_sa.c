@@ -544,10 +544,24 @@ ike_rekey_fire(void *arg)
 	struct ike_sa *sa = arg;
 	struct ikev2_engine *e = sa->eng;
 
-	if (sa->phase != IKE_UP || sa->rekeyed)
+	uint64_t now = loop_now_ms();
+
+	if (sa->phase != IKE_UP)
 		return;
 	e->busy++;
-	sa->queue_ike_rekey = 1;
+	if (sa->hard_at && now >= sa->hard_at) {
+		/* not replaced in time (or rekey=no): the SA ends */
+		log_info("IKEv2:(SA ID = %u):IKE SA lifetime of %us expired, deleting",
+		    sa->st_index, sa->conn->ikelifetime);
+		sa->queue_delete = 1;
+		sa->delete_reason = ST_TERM_NORMAL;
+		sa->queue_ike_rekey = 0;
+	} else if (!sa->rekeyed) {
+		sa->queue_ike_rekey = 1;
+		/* back for the hard limit, should the rekey not happen */
+		if (sa->hard_at)
+			loop_timer_set(sa->rekey_timer, sa->hard_at - now);
+	}
 	ike_queue_run(sa);
 	e->busy--;
 	ike_sa_reap(e);
@@ -560,8 +574,13 @@ ike_rekey_arm(struct ike_sa *sa)
 	uint64_t ms, fuzz;
 	uint32_t r = 0;
 
-	if (!c->rekey || c->ikelifetime <= c->rekeymargin)
+	if (c->ikelifetime == 0)
 		return;
+	sa->hard_at = loop_now_ms() + (uint64_t)c->ikelifetime * 1000;
+	if (!c->rekey || c->ikelifetime <= c->rekeymargin) {
+		loop_timer_set(sa->rekey_timer, (uint64_t)c->ikelifetime * 1000);
+		return;
+	}
 	/* rekeyfuzz spreads both ends' timers, making crossing rekeys rare */
 	ms = (uint64_t)(c->ikelifetime - c->rekeymargin) * 1000;
 	fuzz = (uint64_t)c->rekeymargin * 1000 * c->rekeyfuzz / 100;

@@ -124,6 +124,7 @@ struct ike_sa {
 	struct loop_timer *rekey_timer;		/* IKE SA rekey (ikelifetime - margin) */
 	struct loop_timer *keepalive_timer;	/* NAT-T keepalives */
 	int		queue_ike_rekey;
+	uint64_t	hard_at;		/* ms: ikelifetime is over, 0 = none */
 	uint64_t	cc_ike_spi;		/* our SPI of the IKE SA being made */
 	uint64_t	last_drop_log;
 	uint64_t	last_rx;		/* ms: the peer's last authentic message */
@@ -171,7 +172,8 @@ void	ike_sa_reap(struct ikev2_engine *e);
 void	ike_dpd_arm(struct ike_sa *sa);
 /* NAT-T keepalives while a NAT is in front of us. */
 void	ike_keepalive_arm(struct ike_sa *sa);
-/* The IKE SA's own rekey, ikelifetime - rekeymargin after it came up. */
+/* The IKE SA's own rekey, ikelifetime - rekeymargin after it came up, and
+ * its end at ikelifetime if it was not replaced by then. */
 void	ike_rekey_arm(struct ike_sa *sa);
 void	ike_sa_set_spi_r(struct ike_sa *sa, uint64_t spi_r);
 void	ike_sa_wipe_exchange(struct ike_sa *sa);	/* DH, nonces: after AUTH */

@@ -1434,6 +1434,28 @@ test_child_rekey_invalid_ke(void **state)
 	assert_memory_equal(side_i.children[1].encr_out, side_r.children[1].encr_in, 16);
 }
 
+static void
+test_ike_lifetime(void **state)
+{
+	(void)state;
+	/* no rekeying: the IKE SA simply ends when its lifetime is over */
+	sides_up(variants[0].ike, variants[0].esp,
+	    "\tikelifetime=1s\n\trekeymargin=0s\n\trekey=no\n", variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(ike_row(1)->lifetime, 1);
+	run_for(700);
+	assert_non_null(ike_row(1));
+	run_for(600);
+	assert_null(ike_row(1));
+	assert_null(ike_row(0));
+	assert_int_equal(hist_of(1)->reason, ST_TERM_NORMAL);
+	assert_int_equal(hist_of(0)->reason, ST_TERM_PEER_DEL);
+	assert_int_equal(live_children(&side_i) + live_children(&side_r), 0);
+}
+
 int
 main(void)
 {
@@ -1478,6 +1500,7 @@ main(void)
 		T(test_logs),
 		T(test_nat),
 		T(test_child_rekey_invalid_ke),
+		T(test_ike_lifetime),
 #undef T
 	};
 
