@@ -9,3 +9,10 @@ bench_agent_poll_LDADD = $(NETSNMP_LIBS)
 bench_floor_agent_SOURCES = bench/floor-agent.c
 bench_floor_agent_LDADD = $(NETSNMP_LIBS)
 EXTRA_DIST += bench/agent-bench.sh
+
+# The agent benchmark in the test bed (bench/agent-bed.sh): ikeflowd's own
+# main and modules plus one that installs the other tunnels' SAs.
+noinst_PROGRAMS += bench/agent-bed-ikeflowd
+bench_agent_bed_ikeflowd_SOURCES = daemon/ikeflowd.c bench/agent-bed-rows.c
+bench_agent_bed_ikeflowd_LDADD = libikeflow.a $(IKEFLOW_LIBS)
+EXTRA_DIST += bench/agent-bed.sh

@@ -1,0 +1,118 @@
+# agent-bed: the flow-MIB agent benchmark on real kernel SAs, in one guest.
+# snmpd on gw2 is the AgentX master of two subagents:
+#  - ikeflowd's own code (bench/agent-bed-ikeflowd: daemon/ikeflowd.c with the
+#    real xfrm, IKE and agent modules, plus bench/agent-bed-rows.c) serving
+#    10,000 tunnels: the seed's IKEv2 tunnel negotiated with strongSwan on gw1
+#    (the IOS router) and 9,999 tunnels whose SA pairs (+ in/out/fwd policies)
+#    the bench module installs in gw2's kernel at start; every cipSec row is
+#    backed by kernel SAs, folded by the real refresh timer (default 5 s);
+#  - bench/floor-agent: a plain table_container subagent of the same shapes
+#    and 10,000 rows (the AgentX round-trip floor).
+# The poll (bench/agent-poll) is what NMS collectors do: row-wise GETBULK,
+# max-repetitions 10, 20 columns of cipSecTunnelTable and cikeTunnelTable.
+# RUNS polls of each, alternating; medians, ratio, subagent CPU per poll.
+# Then one more poll of ikeflowd while strongSwan rekeys the IKE SA.
+# Goals: poll < 3 s, ikeflowd / floor <= 1.2, the rekey completes normally
+# (swanctl --rekey --ike on gw1; new IKE SPIs on both sides, pings pass, no error or warning in the log).
+#
+# Run (as root, from the build directory):
+#   tests/bed/run -o OUTDIR bench/agent-bed.sh     (SRCDIR's path if elsewhere)
+# Figures: OUTDIR/agent-bed/bench.txt (and on the console).
+# bed-timeout: 1200
+
+. "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
+
+N=${BENCH_N:-10000}
+RUNS=${BENCH_RUNS:-7}
+R=1.3.6.1.4.1.9.9.171
+FR=1.3.6.1.4.1.8072.9999.171
+POLL=$BUILDDIR/bench/agent-poll
+
+snmp() { ip netns exec gw2 snmpget -v2c -c public -On -Ov 127.0.0.1 "$@" 2>&1; }
+# poll ROOT: "ROWS rows PDUS pdus SECS s"
+poll() { ip netns exec gw2 "$POLL" 127.0.0.1:161 public "$1"; }
+poll_all() { [ "$(poll "$1" 2>/dev/null | awk '{ print $1 }')" = "$N" ]; }
+cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }	# clock ticks
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+ike_spis() { swan gw1 gw1 statusall strongswan | sed -n 's/.*IKEv2 SPIs: \([0-9a-f_ir*]* [0-9a-f_ir*]*\).*/\1/p' | tr -d '*' | head -1; }
+# the stroke interface has no rekey: vici's, in gw1's namespaces
+swan_rekey_ike() { nsenter -t "$(cat /tmp/gw1/ns.pid)" -m -n swanctl --rekey --ike strongswan; }
+ike_established() { swan gw1 gw1 status strongswan | grep -c 'strongswan\[[0-9]*\]: ESTABLISHED'; }
+
+printf '%s\n' 'log_level = info' "agentx_socket = unix:$W/agentx-gw2" \
+    'agentx_ping_interval = 1' 'http_listen = no' >"$W/gw2-ikeflowd.conf"
+
+check topology bed_topology
+check snmpd start_snmpd gw2
+check charon-ios ikev2_ios
+export BENCH_TUNNELS=$((N - 1)) BENCH_LOCAL=192.0.2.2
+t0=$(date +%s)
+IKEFLOWD=$BUILDDIR/bench/agent-bed-ikeflowd check ikeflowd ikev2_ikeflowd "" "$W/gw2-ikeflowd.conf"
+check bench-rows-installed wait_for 900 grep -q 'bench: .* tunnels installed' "$W/gw2.log"
+say "$(sed -n 's/.*notice: \(bench: .*\)/\1/p' "$W/gw2.log") (ikeflowd up after $(( $(date +%s) - t0 )) s)"
+check_eq kernel-sas "$((2 * (N - 1)))" "$(ikev2_sa_count gw2)"
+check swan-up swan gw1 gw1 up strongswan
+check swan-installed wait_for 10 ikev2_swan_installed
+check ikf-installed wait_for 10 ikev2_ikf_installed
+check ping-before ip netns exec h1 ping -q -c 5 -i 0.2 -W 2 203.0.113.10
+
+bed_bg floor sh -c 'echo $$ >"$1"; exec ip netns exec gw2 "$2" "unix:$3" "$4"' floor \
+    "$W/floor.pid" "$BUILDDIR/bench/floor-agent" "$W/agentx-gw2" "$N" >"$W/floor.log" 2>&1
+check agent-all-rows wait_for 30 poll_all $R
+check floor-all-rows wait_for 30 poll_all $FR
+IKF=$(cat /tmp/gw2/ikeflowd.pid) FLOOR=$(cat "$W/floor.pid")
+
+# The two alternate, so that anything else the guest does hits both alike.
+: >"$W/ikf-times.txt"; : >"$W/floor-times.txt"
+ikecpu=0 floorcpu=0
+for r in $(seq "$RUNS"); do
+	c=$(cpu "$IKF"); out=$(poll $R) || { check poll-ikeflowd-$r false; break; }
+	ikecpu=$((ikecpu + $(cpu "$IKF") - c))
+	echo "ikeflowd $out" >>"$W/polls.txt"
+	echo "$out" | awk -v n="$N" '$1 == n { print $(NF - 1) }' >>"$W/ikf-times.txt"
+	c=$(cpu "$FLOOR"); out=$(poll $FR) || { check poll-floor-$r false; break; }
+	floorcpu=$((floorcpu + $(cpu "$FLOOR") - c))
+	echo "floor    $out" >>"$W/polls.txt"
+	echo "$out" | awk -v n="$N" '$1 == n { print $(NF - 1) }' >>"$W/floor-times.txt"
+done
+check_eq ikeflowd-polls-complete "$RUNS" "$(wc -l <"$W/ikf-times.txt")"
+check_eq floor-polls-complete "$RUNS" "$(wc -l <"$W/floor-times.txt")"
+ike=$(median <"$W/ikf-times.txt")
+floor=$(median <"$W/floor-times.txt")
+ratio=$(awk -v i="$ike" -v f="$floor" 'BEGIN { printf "%.2f", i / f }')
+
+# The IKE SA rekeyed by strongSwan while ikeflowd is being polled.
+old=$(ike_spis)
+check spis-before test -n "$old"
+poll $R >"$W/rekey-poll.txt" 2>&1 &
+pollpid=$!
+sleep 0.3
+rs=$(date +%s%N)
+check rekey-issued swan_rekey_ike
+check rekey-during-poll kill -0 $pollpid
+rekeyed() { s=$(ike_spis); [ -n "$s" ] && [ "$s" != "$old" ] && [ "$(ike_established)" = 1 ]; }
+check rekey-done wait_for 30 rekeyed
+re=$(date +%s%N)
+wait $pollpid
+check rekey-poll-ok grep -q "^$N rows" "$W/rekey-poll.txt"
+new=$(ike_spis)
+check ikf-rekey-logged grep -q 'IKE SA rekeyed by the peer' "$W/gw2.log"
+ikf_new_spi() { ctl gw2 gw2 show crypto ikev2 sa detailed | grep -qi "${new%%_i *}"; }
+check ikf-new-spis wait_for 5 ikf_new_spi
+check ping-after ip netns exec h1 ping -q -c 5 -i 0.2 -W 2 203.0.113.10
+check ikf-no-errors sh -c "! grep -E ' (error|warning): ' '$W/gw2.log'"
+check swan-no-errors sh -c "! grep -E 'retransmit|failed|error' '$W/gw1-charon.log'"
+ctl gw2 gw2 show crypto ikev2 sa detailed >"$W/gw2-show-ikev2-sa.txt" 2>&1
+
+{
+	echo "agent-bed: $N tunnels ($((N - 1)) bench + 1 negotiated), real kernel SAs, $RUNS polls each, medians"
+	echo "  ikeflowd poll : $ike s (runs: $(tr '\n' ' ' <"$W/ikf-times.txt"))"
+	echo "  floor poll    : $floor s (runs: $(tr '\n' ' ' <"$W/floor-times.txt"))"
+	echo "  ratio         : $ratio (goals: poll < 3 s, ratio <= 1.20)"
+	awk -v ic="$ikecpu" -v fc="$floorcpu" -v hz="$(getconf CLK_TCK)" -v r="$RUNS" 'BEGIN {
+	    printf "  subagent CPU per poll: ikeflowd %.3f s, floor %.3f s\n", ic / hz / r, fc / hz / r }'
+	echo "  rekey during poll: poll $(cat "$W/rekey-poll.txt"); IKE SPIs $old -> $new," \
+	    "done $(( (re - rs) / 1000000 )) ms after ipsec rekey (0.2 s polling)"
+} | tee "$W/bench.txt"
+check poll-under-3s awk -v i="$ike" 'BEGIN { exit !(i < 3) }'
+check ratio-within-goal awk -v r="$ratio" 'BEGIN { exit !(r <= 1.2) }'
