@@ -45,13 +45,16 @@ struct ike_lifetimes {
 /* One child: an ESP SA pair plus its policies. Key pointers are into
  * engine-owned memory that is wiped right after the call; the env copies
  * what it needs. For remove_child only the identifying fields (addresses,
- * SPIs, proto, selectors, mode, reqid) are meaningful. */
+ * SPIs, proto, selectors, mode, reqid) are meaningful, and the policies to
+ * remove are those of the selectors given: a pair replaced by a rekey
+ * comes with none (superseded), its successor keeps the policies. */
 struct ike_child_sa {
 	const char	*conn;
 	uint32_t	child_index;		/* state model row */
 	struct ifl_addr	local, remote;		/* outer addresses */
 	uint16_t	local_port, remote_port;	/* IKE ports, for ESP-in-UDP */
 	int		encap;			/* NAT detected: UDP encapsulation */
+	int		superseded;		/* remove_child: a rekey replaced it */
 	uint8_t		proto;			/* IPPROTO_ESP */
 	int		transport;
 	uint32_t	reqid;

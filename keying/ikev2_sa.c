@@ -373,6 +373,11 @@ ike_child_remove(struct ike_sa *sa, struct ike_child *ch, enum st_term reason)
 		*pp = ch->next;
 	if (ch->installed && env->remove_child) {
 		ike_child_desc(sa, ch, &d);
+		/* the successor pair goes on with the same policies */
+		if (ch->rekeyed) {
+			d.superseded = 1;
+			d.nts_local = d.nts_remote = 0;
+		}
 		env->remove_child(env->arg, &d);
 	}
 	/* a rekeyed pair's row goes on with its successor */

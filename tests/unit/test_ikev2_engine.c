@@ -897,6 +897,11 @@ assert_rekeyed(uint32_t st_index, int pfs)
 	assert_int_equal(side_r.nchildren, 2);
 	assert_true(side_i.children[0].removed);
 	assert_true(side_r.children[0].removed);
+	/* the old pair's SAs went, its policies stay with the successor */
+	assert_true(side_i.children[0].removed_superseded);
+	assert_true(side_r.children[0].removed_superseded);
+	assert_int_equal(side_i.children[0].removed_nts, 0);
+	assert_int_equal(side_r.children[0].removed_nts, 0);
 	i = &side_i.children[1];
 	r = &side_r.children[1];
 	assert_false(i->removed);
@@ -944,10 +949,13 @@ test_child_rekey_by_initiator(void **state)
 	assert_int_equal(side_r.sent_resp[IKEV2_EXCH_CREATE_CHILD_SA - 32], 1);
 	assert_int_equal(ike_row(1)->c.out_p2_exchg, 1);
 	assert_int_equal(ike_row(0)->c.in_p2_exchg, 1);
-	/* the rekeyed child deletes like any other */
+	/* the rekeyed child deletes like any other, policies and all */
 	assert_int_equal(ikev2_child_delete(side_i.eng, idx), 0);
 	pump();
 	assert_int_equal(live_children(&side_i) + live_children(&side_r), 0);
+	assert_false(side_i.children[1].removed_superseded);
+	assert_int_equal(side_i.children[1].removed_nts, 2);
+	assert_int_equal(side_r.children[1].removed_nts, 2);
 	assert_non_null(st_child_hist_next(0));
 }
 

@@ -34,6 +34,8 @@ struct t_child {
 	uint8_t		encr_in[64], integ_in[64], encr_out[64], integ_out[64];
 	struct ikev2_ts	ts_l[8], ts_r[8];
 	int		removed;
+	int		removed_superseded;	/* removed as replaced: SAs only */
+	size_t		removed_nts;		/* selectors whose policies went */
 };
 
 struct t_side {
@@ -199,6 +201,8 @@ t_remove(void *arg, const struct ike_child_sa *c)
 		    s->children[i].d.spi_out == c->spi_out) {
 			assert_false(s->children[i].removed);
 			s->children[i].removed = 1;
+			s->children[i].removed_superseded = c->superseded;
+			s->children[i].removed_nts = c->nts_local + c->nts_remote;
 			return;
 		}
 	fail_msg("%s: removal of unknown child 0x%08x", s->name, c->spi_in);
