@@ -199,16 +199,26 @@ fail:
 	return -1;
 }
 
-/* Another live child of the same connection shares the policies. */
+/* Another live child of the same connection shares the policies, or this
+ * pair was rekeyed: its successor's SAs are in the same row and need them. */
 static int
 policies_shared(const struct ike_child_sa *c)
 {
 	const struct st_child *ch;
+	int i;
 
-	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index))
-		if (ch->index != c->child_index && ch->reqid == c->reqid &&
-		    strcmp(ch->conn, c->conn) == 0 && ch->nsa > 0)
-			return 1;
+	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index)) {
+		if (ch->reqid != c->reqid || strcmp(ch->conn, c->conn) != 0)
+			continue;
+		if (ch->index != c->child_index) {
+			if (ch->nsa > 0)
+				return 1;
+			continue;
+		}
+		for (i = 0; i < ch->nsa; i++)
+			if (ch->sa[i].spi != c->spi_in && ch->sa[i].spi != c->spi_out)
+				return 1;
+	}
 	return 0;
 }
 

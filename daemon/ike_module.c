@@ -133,9 +133,11 @@ on_expire(const struct xfrm_sa_info *sa, int hard, void *arg)
 		if ((ch = st_child_by_spi(sa->spi, ST_SA_IN)) == NULL &&
 		    (ch = st_child_by_spi(sa->spi, ST_SA_OUT)) == NULL)
 			return;
-		/* rekeying comes with CREATE_CHILD_SA; the hard expiry ends it */
-		log_notice("IKE:%s: child SA %08x (%s, %s -> %s) reached its soft "
-		    "lifetime; not rekeyed", ch->conn, sa->spi, sa_dir_name(sa), s, d);
+		/* the engine rekeys the pair (once, whichever SA comes first) */
+		if (ikev2_child_expired(engine, sa->spi, 0) < 0)
+			log_notice("IKE:%s: child SA %08x (%s, %s -> %s) reached its "
+			    "soft lifetime; not rekeyed", ch->conn, sa->spi,
+			    sa_dir_name(sa), s, d);
 		return;
 	}
 	/* the kernel removed it (its final counters are folded already): the
