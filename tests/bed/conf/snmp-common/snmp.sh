@@ -40,19 +40,21 @@ tunnel_index()
 
 # snmpd_conf [EXTRA LINES...]: snmpd.conf of gw2's master: read community
 # public, write community private, traps to snmptrapd on 127.0.0.1:162.
+# Not in the persistent directory: snmpd writes its own snmpd.conf there
+# when it stops, and a restart would read that instead.
 snmpd_conf()
 {
 	mkdir -p "$W/snmpd-gw2" &&
 	printf '%s\n' 'master agentx' "agentXSocket unix:$W/agentx-gw2" \
 	    'rocommunity public 127.0.0.1' 'rwcommunity private 127.0.0.1' \
-	    'trapsess -v2c -c public 127.0.0.1:162' "$@" >"$W/snmpd-gw2/snmpd.conf"
+	    'trapsess -v2c -c public 127.0.0.1:162' "$@" >"$W/snmpd-gw2.conf"
 }
 
 # snmpd_launch: starts snmpd on that configuration (returns at once).
 snmpd_launch()
 {
 	bed_bg snmpd-gw2 ip netns exec gw2 env SNMP_PERSISTENT_DIR="$W/snmpd-gw2" MIBS= \
-	    snmpd -f -C -c "$W/snmpd-gw2/snmpd.conf" -Lf "$W/snmpd-gw2.log" \
+	    snmpd -f -C -c "$W/snmpd-gw2.conf" -Lf "$W/snmpd-gw2.log" \
 	    -p "$W/snmpd-gw2/snmpd.pid" udp:127.0.0.1:161 >>"$W/snmpd-gw2.out" 2>&1
 }
 
@@ -88,6 +90,13 @@ trap_seen()
 trap_count()
 {
 	grep -cE "OID: \.$R\.2\.0\.$1([^0-9]|\$)" "$W/traps.log" 2>/dev/null
+}
+
+# swan_rekey: strongSwan on gw1 rekeys the seed child (swanctl over vici:
+# stroke has no rekey command).
+swan_rekey()
+{
+	nsenter -t "$(cat /tmp/gw1/ns.pid)" -m -n swanctl --rekey --child strongswan
 }
 
 # gw2's SAs as "direction spi bytes packets", spi in decimal; direction
