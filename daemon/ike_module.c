@@ -124,6 +124,7 @@ static void
 on_expire(const struct xfrm_sa_info *sa, int hard, void *arg)
 {
 	const struct st_child *ch;
+	const struct cfg_conn *conn;
 	char s[ADDR_STRLEN], d[ADDR_STRLEN];
 
 	(void)arg;
@@ -133,8 +134,10 @@ on_expire(const struct xfrm_sa_info *sa, int hard, void *arg)
 		if ((ch = st_child_by_spi(sa->spi, ST_SA_IN)) == NULL &&
 		    (ch = st_child_by_spi(sa->spi, ST_SA_OUT)) == NULL)
 			return;
-		/* the engine rekeys the pair (once, whichever SA comes first) */
-		if (ikev2_child_expired(engine, sa->spi, 0) < 0)
+		/* the engine rekeys the pair (once, whichever SA comes first);
+		 * with rekey=no the hard expiry ends it */
+		conn = daemon_config() ? config_conn_find(daemon_config(), ch->conn) : NULL;
+		if ((conn && !conn->rekey) || ikev2_child_expired(engine, sa->spi, 0) < 0)
 			log_notice("IKE:%s: child SA %08x (%s, %s -> %s) reached its "
 			    "soft lifetime; not rekeyed", ch->conn, sa->spi,
 			    sa_dir_name(sa), s, d);
