@@ -292,3 +292,81 @@ iop_ikf_hist()	# PATTERN
 {
 	ctl gw2 gw2 show crypto ikev2 history | grep -q -- "$1"
 }
+
+# ---- rekeying under traffic ----
+
+IOP_SHORT_CHILD="keylife=14s rekeymargin=9s rekeyfuzz=0%"
+IOP_SHORT_IKE="ikelifetime=14s rekeymargin=9s rekeyfuzz=0% reauth=no"
+
+iop_no_spi_of()	# NS "SPIS": none of SPIS is still in NS's kernel
+{
+	local now spi
+
+	now=$(iop_spis "$1")
+	for spi in $2; do
+		case " $now " in *" $spi "*) return 1 ;; esac
+	done
+	return 0
+}
+
+# ikeflowd's kernel holds just the current pair (charon keeps a rekeyed
+# inbound SA 5 s longer for late packets: delete_rekeyed_delay).
+iop_ikf_two_sas()
+{
+	[ "$(ikev2_sa_count gw2)" = 2 ]
+}
+
+# iop_traffic_across N: N pings at 50 ms (none may be lost) while ikeflowd's
+# tunnel is sampled every second: one tunnel index throughout, counters
+# never going back and, at the end, exactly N packets each way in total.
+iop_traffic_across()
+{
+	iop_ping_bg "$1"
+	iop_sample_while_pinging
+	iop_ping_wait "$1"
+	check "$P/ikf-samples" iop_samples_ok
+	cat "$W/$P-samples.txt"
+	check "$P/ikf-cumulative-$1" wait_for 5 iop_ikf_counted "$1"
+}
+
+# iop_child_rekey_round ROLE SWAN_OPTS IKF_OPTS: one side's children live
+# 14 s and rekey after 5 s (rekeyfuzz 0), so 12 s of pings cross two rekeys.
+iop_child_rekey_round()
+{
+	local spis0 n0 n
+
+	iop_conns "$2" "$3"
+	iop_up "$1"
+	spis0=$(iop_spis gw2)
+	n0=$(grep -c "CHILD_SA $P{[0-9]*} established" "$W/gw1-charon.log")
+	iop_traffic_across 240
+	check "$P/old-sas-gone" wait_for 10 iop_no_spi_of gw2 "$spis0"
+	check "$P/ikf-two-sas" wait_for 10 iop_ikf_two_sas
+	n=$(grep -c "CHILD_SA $P{[0-9]*} established" "$W/gw1-charon.log")
+	check_ge "$P/child-rekeys" 2 "$((n - n0))"
+	check "$P/swan-one-child" sh -c "test \"\$(nsenter -t $(cat /tmp/gw1/ns.pid) -m -n \
+	    ipsec status $P | grep -c 'INSTALLED')\" = 1"
+	iop_down
+}
+
+# iop_ike_rekey_round ROLE SWAN_OPTS IKF_OPTS: one side's IKE SA lives 14 s
+# and is rekeyed after 5 s; the child moves to the new IKE SA untouched.
+iop_ike_rekey_round()
+{
+	local ike0 spis0 n0 n
+
+	iop_conns "$2" "$3"
+	iop_up "$1"
+	ike0=$(iop_swan_ike_spis)
+	spis0=$(iop_spis gw2)
+	n0=$(grep -c "IKE_SA $P\[[0-9]*\] rekeyed\|rekeying IKE_SA\|IKE_SA rekeyed" "$W/gw1-charon.log")
+	iop_traffic_across 240
+	check_eq "$P/child-unchanged" "$spis0" "$(iop_spis gw2)"
+	check_eq "$P/swan-one-ike-sa" 1 "$(iop_swan_established)"
+	check "$P/ike-spis-changed" test "$ike0" != "$(iop_swan_ike_spis)"
+	ctl gw2 gw2 show crypto ikev2 sa >"$W/$P-ikf-ikev2-sa.txt" 2>&1
+	check_eq "$P/ikf-one-ike-sa" 1 "$(grep -c READY "$W/$P-ikf-ikev2-sa.txt")"
+	n=$(grep -c "IKE_SA $P\[[0-9]*\] rekeyed\|rekeying IKE_SA\|IKE_SA rekeyed" "$W/gw1-charon.log")
+	check_ge "$P/ike-rekeys" 2 "$((n - n0))"
+	iop_down
+}
