@@ -52,6 +52,10 @@ config_daemon_defaults(struct cfg_daemon *d)
 	d->retransmit_tries = 5;
 	d->half_open_timeout = 30;
 	d->cookie_threshold = 30;
+	d->cookie_threshold_ip = 3;
+	d->block_threshold = 5;
+	d->half_open_max = 10000;
+	d->keepalive = 20;
 	d->fragment_size = 1280;
 	d->dh_workers = 1;
 }
@@ -93,6 +97,10 @@ static const struct dkey dkeys[] = {
 	{ "retransmit_tries", D_U32, F(retransmit_tries), 1, 100 },
 	{ "half_open_timeout", D_TIME, F(half_open_timeout), 1, 86400 },
 	{ "cookie_threshold", D_U32, F(cookie_threshold), 0, 1000000 },
+	{ "cookie_threshold_ip", D_U32, F(cookie_threshold_ip), 0, 1000000 },
+	{ "block_threshold", D_U32, F(block_threshold), 0, 1000000 },
+	{ "half_open_max", D_U32, F(half_open_max), 0, 10000000 },
+	{ "keepalive", D_TIME, F(keepalive), 0, 86400 },
 	{ "fragment_size", D_U32, F(fragment_size), 576, 65535 },
 	{ "dh_workers", D_U32, F(dh_workers), 0, 64 },
 };

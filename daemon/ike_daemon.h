@@ -30,6 +30,10 @@ void	ike_socket_close(void);
  * address). From natt_port the non-ESP marker goes first. 0 / -1. */
 int	ike_socket_send(const struct ifl_addr *src, uint16_t sport,
 	    const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len);
+/* One NAT-T keepalive (RFC 3948 §2.3): the byte 0xFF without the non-ESP
+ * marker, from src:sport. 0 / -1. */
+int	ike_socket_keepalive(const struct ifl_addr *src, uint16_t sport,
+	    const struct ifl_addr *dst, uint16_t dport);
 /* Counters for tests and logs. */
 struct ike_socket_stats {
 	uint64_t	rx, tx, keepalives, dropped, send_errors;

@@ -22,6 +22,14 @@ env_send(void *arg, const struct ifl_addr *src, uint16_t sport,
 	return ike_socket_send(src, sport, dst, dport, pkt, len);
 }
 
+static void
+env_keepalive(void *arg, const struct ifl_addr *src, uint16_t sport,
+    const struct ifl_addr *dst, uint16_t dport)
+{
+	(void)arg;
+	ike_socket_keepalive(src, sport, dst, dport);
+}
+
 static int
 env_alloc_spi(void *arg, const struct ifl_addr *peer, const struct ifl_addr *local,
     uint8_t proto, uint32_t reqid, uint32_t *spi)
@@ -272,6 +280,7 @@ ike_env_daemon(struct ike_env *env)
 	env->send = env_send;
 	env->alloc_spi = env_alloc_spi;
 	env->release_spi = env_release_spi;
+	env->keepalive = env_keepalive;
 	env->install_child = env_install_child;
 	env->remove_child = env_remove_child;
 	env->psk = env_psk;

@@ -197,6 +197,12 @@ tuning_from(const struct ifl_config *cfg, struct ike_tuning *t)
 	t->retrans_base = cfg->daemon.retransmit_base;
 	t->retrans_tries = cfg->daemon.retransmit_tries;
 	t->half_open_timeout = cfg->daemon.half_open_timeout;
+	t->cookie_threshold = cfg->daemon.cookie_threshold;
+	t->cookie_threshold_ip = cfg->daemon.cookie_threshold_ip;
+	t->block_threshold = cfg->daemon.block_threshold;
+	t->half_open_max = cfg->daemon.half_open_max;
+	t->fragment_size = cfg->daemon.fragment_size;
+	t->keepalive = cfg->daemon.keepalive;
 	t->ike_port = cfg->daemon.ike_port;
 	t->natt_port = cfg->daemon.natt_port;
 	t->initial_contact = cfg->setup.uniqueids != 4;

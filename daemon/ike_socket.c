@@ -269,9 +269,9 @@ ike_socket_close(void)
 	sk.n = 0;
 }
 
-int
-ike_socket_send(const struct ifl_addr *src, uint16_t sport,
-    const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len)
+static int
+sock_send(const struct ifl_addr *src, uint16_t sport, const struct ifl_addr *dst,
+    uint16_t dport, const uint8_t *pkt, size_t len, int marker)
 {
 	union {
 		struct cmsghdr	align;
@@ -296,7 +296,7 @@ ike_socket_send(const struct ifl_addr *src, uint16_t sport,
 		    sport, peer_str(dst, dport, peer, sizeof(peer)));
 		return -1;
 	}
-	if (s->natt) {
+	if (s->natt && marker) {
 		iov[niov].iov_base = (void *)non_esp_marker;
 		iov[niov++].iov_len = sizeof(non_esp_marker);
 	}
@@ -341,6 +341,22 @@ ike_socket_send(const struct ifl_addr *src, uint16_t sport,
 	}
 	sk.st.tx++;
 	return 0;
+}
+
+int
+ike_socket_send(const struct ifl_addr *src, uint16_t sport,
+    const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len)
+{
+	return sock_send(src, sport, dst, dport, pkt, len, 1);
+}
+
+int
+ike_socket_keepalive(const struct ifl_addr *src, uint16_t sport,
+    const struct ifl_addr *dst, uint16_t dport)
+{
+	static const uint8_t ka = 0xff;
+
+	return sock_send(src, sport, dst, dport, &ka, 1, 0);
 }
 
 void

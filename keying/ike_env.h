@@ -29,8 +29,14 @@ struct ike_tuning {
 	uint16_t	ike_port, natt_port;	/* 500, 4500 */
 	int		initial_contact;	/* send it (uniqueids != never) */
 	uint32_t	cookie_threshold;	/* half-open SAs before COOKIEs; 0 never; 30 */
+	uint32_t	cookie_threshold_ip;	/* the same for one peer address; 3 */
+	uint32_t	block_threshold;	/* one peer's half-open SAs before its
+						 * IKE_SA_INITs are dropped; 0 never; 5 */
+	uint32_t	half_open_max;		/* all half-open SAs before every
+						 * IKE_SA_INIT is dropped; 0 never; 10000 */
 	uint32_t	fragment_size;		/* RFC 7383: IP packets above it split; 1280 */
-	double		keepalive;		/* s between NAT-T keepalives; 0 none; 20 */
+	double		keepalive;		/* s between NAT-T keepalives (behind a
+						 * NAT or forceencaps); 0 none; 20 */
 };
 
 void	ike_tuning_defaults(struct ike_tuning *t);

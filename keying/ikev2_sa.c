@@ -22,6 +22,9 @@ ike_tuning_defaults(struct ike_tuning *t)
 	t->natt_port = IKE_NATT_PORT;
 	t->initial_contact = 1;
 	t->cookie_threshold = 30;
+	t->cookie_threshold_ip = 3;
+	t->block_threshold = 5;
+	t->half_open_max = 10000;
 	t->fragment_size = 1280;
 	t->keepalive = 20.0;
 }
@@ -599,8 +602,10 @@ ike_keepalive_arm(struct ike_sa *sa)
 {
 	struct ikev2_engine *e = sa->eng;
 
-	if (sa->phase == IKE_UP && sa->nat_local && e->env.keepalive &&
-	    e->tun.keepalive > 0)
+	/* forceencaps without a NAT: a stateful firewall on the way may
+	 * still want its UDP mapping kept */
+	if (sa->phase == IKE_UP && e->env.keepalive && e->tun.keepalive > 0 &&
+	    (sa->nat_local || (sa->conn->forceencaps && sa->lport == e->tun.natt_port)))
 		loop_timer_set(sa->keepalive_timer, (uint64_t)(e->tun.keepalive * 1000));
 }
 

@@ -80,6 +80,10 @@ test_all_settings(void **state)
 	    "retransmit_tries = 3\n"
 	    "half_open_timeout = 2m\n"
 	    "cookie_threshold = 0\n"
+	    "cookie_threshold_ip = 7\n"
+	    "block_threshold = 9\n"
+	    "half_open_max = 500\n"
+	    "keepalive = 1m\n"
 	    "fragment_size = 1400\n"
 	    "dh_workers = 4\n", 0644);
 	char n[SUBNET_STRLEN];
@@ -112,6 +116,10 @@ test_all_settings(void **state)
 	assert_int_equal(d.retransmit_tries, 3);
 	assert_int_equal(d.half_open_timeout, 120);
 	assert_int_equal(d.cookie_threshold, 0);
+	assert_int_equal(d.cookie_threshold_ip, 7);
+	assert_int_equal(d.block_threshold, 9);
+	assert_int_equal(d.half_open_max, 500);
+	assert_int_equal(d.keepalive, 60);
 	assert_int_equal(d.fragment_size, 1400);
 	assert_int_equal(d.dh_workers, 4);
 

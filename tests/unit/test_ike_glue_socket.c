@@ -213,11 +213,19 @@ test_tx(void **state)
 	assert_memory_equal(buf, "\0\0\0\0auth", 8);
 	assert_int_equal(addr_from_sockaddr((struct sockaddr *)&ss, &from, &fport), 0);
 	assert_int_equal(fport, 4500);
+	/* a NAT-T keepalive: the one byte 0xFF from 4500, no marker */
+	sl = sizeof(ss);
+	assert_int_equal(ike_socket_keepalive(&peer, 4500, &peer, port), 0);
+	assert_int_equal(recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &sl), 1);
+	assert_int_equal(buf[0], 0xff);
+	assert_int_equal(addr_from_sockaddr((struct sockaddr *)&ss, &from, &fport), 0);
+	assert_int_equal(fport, 4500);
 	/* no socket on that port */
 	assert_int_equal(ike_socket_send(&peer, 501, &peer, port, (const uint8_t *)"x", 1), -1);
+	assert_int_equal(ike_socket_keepalive(&peer, 501, &peer, port), -1);
 	ike_socket_stats(&st);
-	assert_int_equal(st.tx, 2);
-	assert_int_equal(st.send_errors, 1);
+	assert_int_equal(st.tx, 3);
+	assert_int_equal(st.send_errors, 2);
 	close(fd);
 }
 
