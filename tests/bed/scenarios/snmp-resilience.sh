@@ -4,7 +4,8 @@
 # counts in cikeGlobalAuthFails and adds no cipSecFailTable row. With the
 # right key, strongSwan rekeys the child twice under a continuous ping: the
 # tunnel keeps its index, its counters never go back, cipSecTunTotalRefreshes
-# counts the rekeys and the SPI table follows the kernel's SAs. Then snmpd is
+# counts the rekeys and the SPI table follows the kernel's SAs; then ikeflowd
+# rekeys it itself on its soft expiry, with the same outcome. Then snmpd is
 # killed: keying and traffic go on without it, and with ikeflowd's default
 # AgentX ping interval the agent is back within 5 s of snmpd's restart.
 # bed-timeout: 150
@@ -19,7 +20,8 @@ printf '%s\n' 'log_level = info' 'refresh_interval = 1000' \
 check topology bed_topology
 check snmpd snmpd_start
 check charon-ios ikev2_ios "$IOS/ipsec.conf" "$IOS/wrong-psk.secrets"
-check ikeflowd ikev2_ikeflowd "" "$W/gw2-ikeflowd.conf"
+check ikeflowd ikev2_ikeflowd "$SRCDIR/tests/bed/conf/snmp-resilience/ipsec.conf" \
+    "$W/gw2-ikeflowd.conf"
 check agent-registered wait_for 10 agent_up
 ctl gw2 gw2 show running-config >"$W/gw2-running-config.txt" 2>&1
 check ping-interval-default grep -Eq 'agentx_ping_interval = 2$' "$W/gw2-running-config.txt"
@@ -32,6 +34,8 @@ check swan-up-failed grep -q "establishing connection 'strongswan' failed" \
 check ikf-up-wrong-psk ctl gw2 gw2 up ciscoios
 check ikf-fail-recorded wait_for 15 ikev2_ikf_failure 'AUTHENTICATION_FAILED from peer'
 check auth-fails-2 wait_for 10 snmp_is $R.1.2.1.23.0 "Counter32: 2"
+check_eq init-tunnel-fails "Counter32: 1" "$(snmp $R.1.2.1.20.0)"
+check_eq resp-tunnel-fails "Counter32: 1" "$(snmp $R.1.2.1.21.0)"
 snmpwalk_gw2 $R.1.5 >"$W/gw2-fail-walk.txt"
 cat "$W/gw2-fail-walk.txt"
 check_eq ike-fail-rows 2 "$(grep -c "^\.$R\.1\.5\.2\.1\.1\.2\." "$W/gw2-fail-walk.txt")"
@@ -102,6 +106,15 @@ for n in 1 2; do
 	moved() { [ "$(snmp_num $R.1.3.2.1.32.$T)" -gt "$1" ] 2>/dev/null; }
 	check counting-after-$n sample_until 15 moved "$before"
 done
+
+say "ikeflowd rekeys the child on its soft expiry (15 s)"
+check refreshes-3 sample_until 30 snmp_is $R.1.3.2.1.13.$T "Counter32: 3"
+check ikf-rekeyed grep -q 'Rekeying child SA' "$W/gw2.log"
+check spis-after-3 sample_until 20 old_gone
+mib_spis "$T" >"$W/spis-3.txt"
+check spis-new-3 sh -c "! grep -qxF -f '$W/spis-2.txt' '$W/spis-3.txt'"
+before=$(snmp_num $R.1.3.2.1.32.$T)
+check counting-after-3 sample_until 15 moved "$before"
 cat "$W/rekey-samples.txt"
 check_eq rekey-index-kept "$T" "$(awk '{ print $1 }' "$W/rekey-samples.txt" | sort -u | tr '\n' ' ' | sed 's/ $//')"
 check_ge rekey-samples 6 "$(grep -c . "$W/rekey-samples.txt")"
