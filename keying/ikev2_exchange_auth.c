@@ -198,6 +198,8 @@ ike_child_install(struct ike_sa *sa, struct ike_child *ch, const struct ike_chil
 		goto out;
 	}
 	ch->installed = 1;
+	if (x->redundant)
+		goto listed;
 	st->transport = ch->transport;
 	st->encap = d.encap;
 	st->reqid = ch->reqid;
@@ -214,12 +216,14 @@ ike_child_install(struct ike_sa *sa, struct ike_child *ch, const struct ike_chil
 		ikev2_ts_to_st(&ch->ts_r[i], &st->ts_remote[i]);
 	st_child_add_sa(st, ST_SA_IN, ch->spi_in, IPPROTO_ESP);
 	st_child_add_sa(st, ST_SA_OUT, ch->spi_out, IPPROTO_ESP);
+listed:
 	if (sa->pending == ch)
 		sa->pending = NULL;
 	ch->next = sa->children;
 	sa->children = ch;
 	log_info("IKEv2:(SA ID = %u):Child SA %s, SPI in 0x%08x out 0x%08x, reqid %u",
-	    sa->st_index, x->st_index ? "rekeyed" : "installed", ch->spi_in,
+	    sa->st_index, x->redundant ? "made redundant by a collision" :
+	    x->st_index ? "rekeyed" : "installed", ch->spi_in,
 	    ch->spi_out, ch->reqid);
 	r = 0;
 out:

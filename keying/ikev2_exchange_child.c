@@ -1,7 +1,9 @@
 /* CREATE_CHILD_SA (RFC 7296 §1.3): as responder, new children, child
  * rekeys (§1.3.3) and IKE SA rekeys (§1.3.2); as initiator, child rekeys.
- * Simultaneous rekeys of the same SA (§2.8.1) are not resolved yet: both
- * new pairs are kept until one side deletes. */
+ * Simultaneous rekeys of the same SA (§2.8.1, §2.8.2) are both answered;
+ * once both are done, the SA made by the exchange with the lowest of the
+ * four nonces is redundant and its initiator deletes it, while the
+ * initiator of the other deletes the SA both replaced. */
 #include "config.h"
 
 #include <stdio.h>
@@ -16,6 +18,52 @@ static struct st_ike *
 sa_row(struct ike_sa *sa)
 {
 	return sa->st_index ? st_ike_get(sa->st_index) : NULL;
+}
+
+/* The lower of an exchange's two nonces. */
+static void
+nonce_low(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+    const uint8_t **low, size_t *len)
+{
+	size_t n = alen < blen ? alen : blen;
+	int c = memcmp(a, b, n);
+
+	if (c < 0 || (c == 0 && alen <= blen)) {
+		*low = a;
+		*len = alen;
+	} else {
+		*low = b;
+		*len = blen;
+	}
+}
+
+/* 1 when the lowest nonce of our exchange (ni, nr) is below the lowest of
+ * the peer's crossing one, kept in sa->coll_nonce: ours made the redundant SA. */
+static int
+coll_ours_lowest(const struct ike_sa *sa, const uint8_t *ni, size_t ni_len,
+    const uint8_t *nr, size_t nr_len)
+{
+	const uint8_t *low;
+	size_t len, n;
+	int c;
+
+	nonce_low(ni, ni_len, nr, nr_len, &low, &len);
+	n = len < sa->coll_nonce_len ? len : sa->coll_nonce_len;
+	c = memcmp(low, sa->coll_nonce, n);
+	return c < 0 || (c == 0 && len < sa->coll_nonce_len);
+}
+
+/* Keeps the lowest nonce of the peer's exchange that crossed ours. */
+static void
+coll_keep(struct ike_sa *sa, const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+    size_t nr_len)
+{
+	const uint8_t *low;
+	size_t len;
+
+	nonce_low(ni, ni_len, nr, nr_len, &low, &len);
+	memcpy(sa->coll_nonce, low, len);
+	sa->coll_nonce_len = len;
 }
 
 /* Answers with one error notify (data for INVALID_KE_PAYLOAD). */
@@ -98,8 +146,9 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 		    IKEV2_N_INVALID_SYNTAX, 0);
 		goto out;
 	}
-	/* crossing rekeys (§2.8.2): ours is out, the peer retries later */
-	if (sa->req_kind == IKE_REQ_REKEY_IKE || sa->rekeyed) {
+	/* already replaced (ours done, or the peer's before): the peer may
+	 * try again later; a rekey crossing our outstanding one is answered */
+	if (sa->rekeyed) {
 		cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
 		goto out;
 	}
@@ -174,6 +223,13 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 	log_info("IKEv2:(SA ID = %u):IKE SA rekeyed by the peer as SA %u, SPI %016llx/%016llx",
 	    sa->st_index, n->st_index, (unsigned long long)n->spi_i,
 	    (unsigned long long)n->spi_r);
+	if (sa->req_kind == IKE_REQ_REKEY_IKE) {
+		log_info("IKEv2:(SA ID = %u):the peer's IKE SA rekey crosses ours",
+		    sa->st_index);
+		sa->coll_spi_i = n->spi_i;
+		sa->coll_spi_r = n->spi_r;
+		coll_keep(sa, n->ni, n->ni_len, n->nr, n->nr_len);
+	}
 	ike_send_response(sa, b, m->hdr.msgid);
 	b = NULL;
 	goto out;
@@ -223,9 +279,10 @@ child_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list *th
 			cc_refuse(sa, m->hdr.msgid, IKEV2_N_CHILD_SA_NOT_FOUND, 0);
 			goto out;
 		}
-		/* crossing rekeys of the same child: ours is out */
-		if (old->rekeyed || (sa->req_kind == IKE_REQ_CREATE_CHILD &&
-		    sa->cc_old == old->spi_in)) {
+		/* already replaced: by our rekey (its delete follows) or by
+		 * an earlier one of the peer's; a rekey crossing our
+		 * outstanding one is answered (§2.8.1) */
+		if (old->rekeyed) {
 			cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
 			goto out;
 		}
@@ -286,6 +343,13 @@ child_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list *th
 		if (ike_child_install(sa, done, &x) < 0) {
 			cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
 			goto out;
+		}
+		if (old && sa->req_kind == IKE_REQ_CREATE_CHILD &&
+		    sa->cc_old == old->spi_in) {
+			log_info("IKEv2:(SA ID = %u):the peer's rekey of child SA "
+			    "0x%08x crosses ours", sa->st_index, old->spi_in);
+			sa->coll_child = done->spi_in;
+			coll_keep(sa, ni->data, ni->len, nr, sizeof(nr));
 		}
 		if (old)
 			old->rekeyed = 1;
@@ -540,14 +604,34 @@ ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m)
 	memcpy(ch->ts_r, tsr->ts, ch->nts_r * sizeof(ch->ts_r[0]));
 	{
 		struct ike_child_ctx x = { 1, sa->cc_ni, nr.data, sa->cc_ni_len, nr.len,
-		    gir ? gir->data : NULL, gir ? gir->len : 0, old ? old->st_index : 0 };
+		    gir ? gir->data : NULL, gir ? gir->len : 0, old ? old->st_index : 0, 0 };
+		struct ike_child *peer = sa->coll_child ?
+		    ike_child_by_spi_in(sa, sa->coll_child) : NULL;
 
+		x.redundant = peer && old &&
+		    coll_ours_lowest(sa, sa->cc_ni, sa->cc_ni_len, nr.data, nr.len);
 		sa->cc_child = NULL;
-		if (ike_child_install(sa, ch, &x) == 0 && old) {
-			/* the old pair goes once the window is free */
-			old->rekeyed = 1;
-			old->delete_queued = 1;
+		if (ike_child_install(sa, ch, &x) < 0 || old == NULL)
+			goto out;
+		if (x.redundant) {
+			/* ours is the redundant pair: we delete it, the peer
+			 * deletes the old one */
+			log_info("IKEv2:(SA ID = %u):rekey collision: our child SA "
+			    "0x%08x is redundant, deleting it", sa->st_index, ch->spi_in);
+			ch->rekeyed = 1;
+			ch->delete_queued = 1;
+			goto out;
 		}
+		if (peer) {
+			/* the peer's is redundant: it deletes that one */
+			log_info("IKEv2:(SA ID = %u):rekey collision: the peer's child SA "
+			    "0x%08x is redundant", sa->st_index, peer->spi_in);
+			peer->rekeyed = 1;
+		}
+		/* the old pair goes once the window is free; its inbound SA
+		 * stays until the peer answered the delete */
+		old->rekeyed = 1;
+		old->delete_queued = 1;
 	}
 	goto out;
 fail:
@@ -556,6 +640,7 @@ fail:
 out:
 	ike_cc_clear(sa);
 	sa->cc_group = 0;
+	sa->coll_child = 0;
 done:
 	free(reply);
 	free(tsi);
@@ -637,16 +722,24 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 	struct ikev2_ke ke;
 	struct ikev2_perr err;
 	struct buf *gir = NULL;
-	struct ike_sa *n = NULL;
-	struct st_ike *st;
+	struct ike_sa *n = NULL, *peer = NULL;
+	struct st_ike *st = NULL;
 	uint16_t notify;
 	uint32_t r;
+	int redundant;
 
 	ike_request_done(sa);
 	if (reply == NULL)
 		goto out;
 	if ((notify = ikev2_msg_error_notify(m)) != 0) {
-		/* TEMPORARY_FAILURE: crossing rekeys; try again a bit later */
+		/* the peer's rekey crossing ours is the one that stands */
+		if (sa->rekeyed) {
+			log_info("IKEv2:(SA ID = %u):IKE SA rekey refused (%s); the "
+			    "peer's rekey replaced it", sa->st_index,
+			    ikev2_notify_name(notify));
+			goto out;
+		}
+		/* TEMPORARY_FAILURE: the peer was busy; try again a bit later */
 		if (crypto_random(&r, sizeof(r)) < 0)
 			r = 0;
 		log_info("IKEv2:(SA ID = %u):IKE SA rekey refused (%s), retrying", sa->st_index,
@@ -669,13 +762,19 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 		log_warnx("IKEv2:(SA ID = %u):unusable answer to our IKE SA rekey", sa->st_index);
 		goto out;
 	}
+	if (sa->coll_spi_i && (peer = ike_sa_find(sa->eng, sa->coll_spi_i,
+	    sa->coll_spi_r)) != NULL && peer->phase != IKE_UP)
+		peer = NULL;
+	redundant = peer && coll_ours_lowest(sa, sa->cc_ni, sa->cc_ni_len, nr.data, nr.len);
+	/* a redundant SA only lives to be deleted: no state row */
 	if ((n = ike_sa_new(sa->eng, sa->conn, 1, &sa->local, sa->lport, &sa->remote,
-	    sa->rport)) == NULL || (st = st_ike_new(sa->conn->name, 2, 1)) == NULL) {
+	    sa->rport)) == NULL ||
+	    (!redundant && (st = st_ike_new(sa->conn->name, 2, 1)) == NULL)) {
 		if (n)
 			n->phase = IKE_DEAD;
 		goto out;
 	}
-	n->st_index = st->index;
+	n->st_index = st ? st->index : 0;
 	n->spi_i = sa->cc_ike_spi;
 	n->spi_r = ikev2_spi_value(chosen.spi, 8);
 	n->chosen = chosen;
@@ -697,9 +796,27 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 		goto out;
 	}
 	n->have_keys = 1;
+	n->phase = IKE_UP;
+	if (redundant) {
+		/* ours is redundant: we delete it, the peer deletes the old one */
+		log_info("IKEv2:(SA ID = %u):rekey collision: our new IKE SA "
+		    "%016llx/%016llx is redundant, deleting it", sa->st_index,
+		    (unsigned long long)n->spi_i, (unsigned long long)n->spi_r);
+		n->rekeyed = 1;
+		n->queue_delete = 1;
+		n->delete_reason = ST_TERM_NORMAL;
+		ike_queue_run(n);
+		goto out;
+	}
+	if (peer) {
+		/* the peer's is redundant (it deletes it): the children that
+		 * went there come over to ours */
+		log_info("IKEv2:(SA ID = %u):rekey collision: the peer's IKE SA "
+		    "%u is redundant", sa->st_index, peer->st_index);
+		ike_children_move(peer, n);
+	}
 	ike_children_move(sa, n);
 	ike_sa_st_sync(n);
-	n->phase = IKE_UP;
 	n->last_rx = loop_now_ms();
 	ike_dpd_arm(n);
 	ike_rekey_arm(n);
@@ -714,6 +831,7 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 	sa->queue_delete = 1;
 	sa->delete_reason = ST_TERM_NORMAL;
 out:
+	sa->coll_spi_i = sa->coll_spi_r = 0;
 	ike_cc_clear(sa);
 	free(reply);
 	buf_free(gir);

@@ -114,9 +114,24 @@ ike_queue_run(struct ike_sa *sa)
 	}
 }
 
+/* The SA whose outstanding IKE rekey the peer's crossing rekey (which made
+ * sa) collided with, or NULL. */
+static struct ike_sa *
+coll_owner(struct ike_sa *sa)
+{
+	struct ike_sa *o;
+
+	for (o = sa->eng->sas; o; o = o->next)
+		if (o != sa && o->phase != IKE_DEAD && o->coll_spi_i == sa->spi_i &&
+		    o->coll_spi_r == sa->spi_r && (o->coll_spi_i || o->coll_spi_r))
+			return o;
+	return NULL;
+}
+
 void
 ike_info_request(struct ike_sa *sa, struct ikev2_msg *m)
 {
+	struct ike_sa *owner = NULL;
 	const struct ikev2_pl *p;
 	struct ikev2_builder bl, in;
 	struct ikev2_delete d;
@@ -151,6 +166,12 @@ ike_info_request(struct ike_sa *sa, struct ikev2_msg *m)
 			    sa->st_index, ch->spi_in, ch->spi_out);
 			if (sa->req_kind == IKE_REQ_DELETE_CHILD && sa->req_child == ch->spi_in)
 				sa->req_child = 0;
+			/* the redundant pair of a rekey collision, deleted
+			 * before our own answer came: the row goes on */
+			if (sa->coll_child && sa->coll_child == ch->spi_in) {
+				ch->rekeyed = 1;
+				sa->coll_child = 0;
+			}
 			ike_child_remove(sa, ch, ST_TERM_PEER_DEL);
 		}
 	}
@@ -176,6 +197,13 @@ out:
 		    "AUTHENTICATION_FAILED from peer: it did not accept our AUTH");
 	} else if (delete_ike && sa->rekeyed) {
 		log_info("IKEv2:(SA ID = %u):Rekeyed IKE SA deleted by peer", sa->st_index);
+		ike_sa_end(sa, ST_TERM_NORMAL);
+	} else if (delete_ike && (owner = coll_owner(sa)) != NULL) {
+		/* the redundant SA of a rekey collision, deleted before our
+		 * own rekey was answered: its children go back to wait for it */
+		log_info("IKEv2:(SA ID = %u):Redundant IKE SA deleted by peer", sa->st_index);
+		ike_children_move(sa, owner);
+		owner->coll_spi_i = owner->coll_spi_r = 0;
 		ike_sa_end(sa, ST_TERM_NORMAL);
 	} else if (delete_ike) {
 		log_down(sa, "deleted by peer");

@@ -126,6 +126,13 @@ struct ike_sa {
 	int		queue_ike_rekey;
 	uint64_t	hard_at;		/* ms: ikelifetime is over, 0 = none */
 	uint64_t	cc_ike_spi;		/* our SPI of the IKE SA being made */
+	/* §2.8: a rekey of the peer's crossing our outstanding one. We answer
+	 * it; what it made is kept here until our own answer says which of
+	 * the two is redundant (the one whose exchange had the lowest nonce) */
+	uint32_t	coll_child;		/* spi_in of the child the peer's made */
+	uint64_t	coll_spi_i, coll_spi_r;	/* the IKE SA the peer's made */
+	uint8_t		coll_nonce[IKEV2_NONCE_MAX];	/* its exchange's lowest */
+	size_t		coll_nonce_len;
 	uint64_t	last_drop_log;
 	uint64_t	last_rx;		/* ms: the peer's last authentic message */
 };
@@ -242,6 +249,7 @@ struct ike_child_ctx {
 	const uint8_t	*gir;		/* PFS shared secret, NULL without */
 	size_t		gir_len;
 	uint32_t	st_index;	/* the rekeyed child's state row, 0 = a new one */
+	int		redundant;	/* lost a rekey collision: the row stays as is */
 };
 /* Installs a negotiated child: keys from KEYMAT, env install, state rows.
  * 0, or -1 with the failure recorded (the child is freed on -1). */

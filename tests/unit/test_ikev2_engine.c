@@ -400,11 +400,14 @@ test_lost_init_response(void **state)
 	filter = drop_some;
 	filter_arg = &d;
 	initiate();
-	run_for(200);
+	/* a slow machine (valgrind) needs longer, and retransmits more */
+	for (int w = 0; w < 30 && (ike_row(1) == NULL ||
+	    ike_row(1)->state != ST_IKE_ESTABLISHED || side_r.nchildren == 0); w++)
+		run_for(100);
 	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
 	/* the half-open SA answered the retransmissions from its cache */
 	ikev2_engine_stats(side_r.eng, &st);
-	assert_int_equal(st.resent_responses, 2);
+	assert_true(st.resent_responses >= 2);
 	assert_int_equal(st.sas, 1);
 }
 
@@ -978,6 +981,121 @@ test_child_rekey_by_responder_pfs(void **state)
 	assert_int_equal(side_i.sent_resp[IKEV2_EXCH_CREATE_CHILD_SA - 32], 1);
 }
 
+/* The live pair of a side (exactly one). */
+static const struct t_child *
+live_one(const struct t_side *s)
+{
+	const struct t_child *c = NULL;
+
+	for (int i = 0; i < s->nchildren; i++)
+		if (!s->children[i].removed) {
+			assert_null(c);
+			c = &s->children[i];
+		}
+	assert_non_null(c);
+	return c;
+}
+
+static void
+test_child_rekey_crossing(void **state)
+{
+	const struct t_child *i, *r;
+	const struct st_child *row_i, *row_r;
+	uint32_t idx_i, idx_r;
+	int round, k;
+
+	(void)state;
+	sides_up(variants[0].ike, "aes128-sha1-modp2048!", NULL, variants[0].ike,
+	    "aes128-sha1-modp2048!", NULL, NULL, NULL);
+	initiate();
+	pump();
+	idx_i = side_i.children[0].d.child_index;
+	idx_r = side_r.children[0].d.child_index;
+	/* both ends rekey the pair at once, three times over: both requests
+	 * are answered, the pair made by the exchange with the lowest nonce
+	 * is deleted by its initiator, the old one by the other initiator */
+	for (round = 1; round <= 3; round++) {
+		assert_int_equal(ikev2_child_rekey(side_i.eng, idx_i), 0);
+		assert_int_equal(ikev2_child_rekey(side_r.eng, idx_r), 0);
+		pump();
+		assert_int_equal(side_i.nchildren, 1 + 2 * round);
+		assert_int_equal(side_r.nchildren, 1 + 2 * round);
+		i = live_one(&side_i);
+		r = live_one(&side_r);
+		assert_int_equal(i->d.spi_out, r->d.spi_in);
+		assert_int_equal(r->d.spi_out, i->d.spi_in);
+		assert_memory_equal(i->encr_out, r->encr_in, i->d.encr_len);
+		assert_memory_equal(i->integ_in, r->integ_out, i->d.integ_len);
+		/* the two removed pairs went as replaced: SAs only */
+		for (k = 0; k < side_i.nchildren; k++) {
+			if (&side_i.children[k] != i) {
+				assert_true(side_i.children[k].removed_superseded);
+				assert_int_equal(side_i.children[k].removed_nts, 0);
+			}
+			if (&side_r.children[k] != r) {
+				assert_true(side_r.children[k].removed_superseded);
+				assert_int_equal(side_r.children[k].removed_nts, 0);
+			}
+		}
+		/* one tunnel row per side, its current SAs the survivors */
+		row_i = st_child_find(idx_i);
+		row_r = st_child_find(idx_r);
+		assert_non_null(row_i);
+		assert_non_null(row_r);
+		assert_int_equal(st_child_current_sa(row_i, ST_SA_IN)->spi, i->d.spi_in);
+		assert_int_equal(st_child_current_sa(row_i, ST_SA_OUT)->spi, i->d.spi_out);
+		assert_int_equal(st_child_current_sa(row_r, ST_SA_IN)->spi, r->d.spi_in);
+		assert_int_equal(st_child_active_count(), 2);
+		assert_null(st_child_hist_next(0));
+		assert_int_equal(i->d.child_index, idx_i);
+		assert_int_equal(r->d.child_index, idx_r);
+	}
+	/* no refusal on either side, nothing failed */
+	assert_int_equal(ike_row(1)->c.in_p2_exchg_reject, 0);
+	assert_int_equal(ike_row(0)->c.in_p2_exchg_reject, 0);
+	assert_int_equal(count_ipsec_fails(ST_IPF_PROPOSAL) +
+	    count_ipsec_fails(ST_IPF_INTERNAL), 0);
+	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
+	/* the survivor deletes like any other */
+	assert_int_equal(ikev2_child_delete(side_i.eng, idx_i), 0);
+	pump();
+	assert_int_equal(live_children(&side_i) + live_children(&side_r), 0);
+	assert_non_null(st_child_hist_next(0));
+}
+
+/* The initiator of a child rekey keeps the old pair (its inbound SA
+ * above all) until the peer has answered the delete, so what was in
+ * flight on it still arrives. */
+static void
+test_child_rekey_old_kept(void **state)
+{
+	struct drop_spec d = { &side_r, IKEV2_EXCH_INFORMATIONAL, 1, 1, 0 };
+	uint32_t idx;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	idx = side_i.children[0].d.child_index;
+	filter = drop_some;
+	filter_arg = &d;
+	assert_int_equal(ikev2_child_rekey(side_i.eng, idx), 0);
+	pump();
+	/* the new pair is in on both sides; the responder dropped the old
+	 * pair on the delete, the initiator still has it */
+	assert_int_equal(side_i.nchildren, 2);
+	assert_false(side_i.children[1].removed);
+	assert_true(side_r.children[0].removed);
+	assert_false(side_i.children[0].removed);
+	/* the retransmitted delete is answered: now it goes */
+	run_for(200);
+	assert_true(side_i.children[0].removed);
+	assert_true(side_i.children[0].removed_superseded);
+	assert_false(side_i.children[1].removed);
+	assert_rekeyed(idx, 0);
+}
+
 static void
 test_child_rekey_refused(void **state)
 {
@@ -1065,7 +1183,7 @@ count_hist(enum st_term reason)
 /* After an IKE rekey: two new rows up, the old two in the history as
  * normal ends, the children under the new rows and still usable. */
 static void
-assert_ike_rekeyed(uint32_t old_i, uint32_t old_r)
+assert_ike_rekeyed_n(uint32_t old_i, uint32_t old_r, int ended)
 {
 	const struct st_ike *ike;
 	const struct st_child *ch;
@@ -1078,7 +1196,7 @@ assert_ike_rekeyed(uint32_t old_i, uint32_t old_r)
 		n++;
 	}
 	assert_int_equal(n, 2);
-	assert_int_equal(count_hist(ST_TERM_NORMAL), 2);
+	assert_int_equal(count_hist(ST_TERM_NORMAL), ended);
 	assert_int_equal(st_child_active_count(), 2);
 	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index))
 		assert_non_null(st_ike_find(ch->ike_index));
@@ -1094,6 +1212,12 @@ assert_ike_rekeyed(uint32_t old_i, uint32_t old_r)
 	assert_int_equal(st_ike_active_count(), 0);
 	assert_int_equal(live_children(&side_i) + live_children(&side_r), 0);
 	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 0);
+}
+
+static void
+assert_ike_rekeyed(uint32_t old_i, uint32_t old_r)
+{
+	assert_ike_rekeyed_n(old_i, old_r, 2);
 }
 
 static void
@@ -1146,17 +1270,42 @@ test_ike_rekey_crossing(void **state)
 	pump();
 	oi = ike_row(1)->index;
 	or = ike_row(0)->index;
-	/* both at once: each refuses the other with TEMPORARY_FAILURE, and
-	 * nothing breaks; the retries come seconds later */
-	assert_int_equal(ikev2_ike_rekey(side_i.eng, oi), 0);
-	assert_int_equal(ikev2_ike_rekey(side_r.eng, or), 0);
-	pump();
-	assert_int_equal(st_ike_active_count(), 2);
-	assert_non_null(st_ike_find(oi));
-	assert_non_null(st_ike_find(or));
-	assert_int_equal(ike_row(1)->c.out_p2_exchg_reject, 1);
-	assert_int_equal(ike_row(0)->c.out_p2_exchg_reject, 1);
-	assert_int_equal(live_children(&side_i), 1);
+	/* both at once, twice over (§2.8.2): both answered, the IKE SA
+	 * made by the exchange with the lowest nonce deleted by its
+	 * initiator, the old one by the other; the children end up on the
+	 * survivor, which both sides share */
+	for (int round = 1; round <= 2; round++) {
+		struct ikev2_engine_stats sti, str;
+
+		/* which row is whose depends on who won the last round */
+		if (ikev2_ike_rekey(side_i.eng, oi) == 0) {
+			assert_int_equal(ikev2_ike_rekey(side_r.eng, or), 0);
+		} else {
+			assert_int_equal(ikev2_ike_rekey(side_i.eng, or), 0);
+			assert_int_equal(ikev2_ike_rekey(side_r.eng, oi), 0);
+		}
+		pump();
+		assert_int_equal(st_ike_active_count(), 2);
+		assert_null(st_ike_find(oi));
+		assert_null(st_ike_find(or));
+		assert_int_equal(ike_row(1)->spi_i, ike_row(0)->spi_i);
+		assert_int_equal(ike_row(1)->spi_r, ike_row(0)->spi_r);
+		assert_int_equal(ike_row(1)->c.in_p2_exchg_reject, 0);
+		assert_int_equal(ike_row(0)->c.in_p2_exchg_reject, 0);
+		ikev2_engine_stats(side_i.eng, &sti);
+		ikev2_engine_stats(side_r.eng, &str);
+		assert_int_equal(sti.sas, 1);
+		assert_int_equal(str.sas, 1);
+		assert_int_equal(st_child_count_for_ike(ike_row(1)->index), 1);
+		assert_int_equal(st_child_count_for_ike(ike_row(0)->index), 1);
+		assert_int_equal(live_children(&side_i), 1);
+		/* old two plus the winner's row of the redundant SA */
+		assert_int_equal(count_hist(ST_TERM_NORMAL), 3 * round);
+		oi = ike_row(1)->index;
+		or = ike_row(0)->index;
+	}
+	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 0);
+	assert_ike_rekeyed_n(0, 0, 6);
 }
 
 static void
@@ -1297,7 +1446,9 @@ test_fragments(void **state)
 	filter = drop_nth_from;
 	filter_arg = &d;
 	initiate();
-	run_for(400);
+	for (int w = 0; w < 30 && (ike_row(1) == NULL ||
+	    ike_row(1)->state != ST_IKE_ESTABLISHED || side_r.nchildren == 0); w++)
+		run_for(100);
 	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
 	assert_int_equal(side_i.nchildren, 1);
 	assert_int_equal(side_r.nchildren, 1);
@@ -1403,7 +1554,8 @@ test_nat(void **state)
 	assert_int_equal(ike_row(0)->remote_port, 1025);
 	assert_int_equal(child_row(ike_row(0)->index)->encap, 1);
 	/* only the side behind the NAT keeps its mapping open */
-	run_for(110);
+	for (int w = 0; w < 40 && side_i.keepalives < 2; w++)
+		run_for(55);	/* a loaded machine may be late */
 	assert_true(side_i.keepalives >= 2);
 	assert_int_equal(side_i.keepalive_dport, 4500);
 	assert_int_equal(side_r.keepalives, 0);
@@ -1497,6 +1649,8 @@ main(void)
 		T(test_mutated_messages),
 		T(test_child_rekey_by_initiator),
 		T(test_child_rekey_by_responder_pfs),
+		T(test_child_rekey_crossing),
+		T(test_child_rekey_old_kept),
 		T(test_child_rekey_refused),
 		T(test_dpd),
 		T(test_ike_rekey_by_initiator),
