@@ -16,8 +16,13 @@ static int
 natd_add(struct ike_sa *sa, struct ikev2_builder *bl)
 {
 	uint8_t h[IKEV2_NATD_LEN];
+	int r;
 
-	if (ikev2_natd_hash(sa->spi_i, sa->spi_r, &sa->local, sa->lport, h) < 0 ||
+	/* forceencaps: a source hash that cannot match makes the peer see a
+	 * NAT in front of us, so it encapsulates too (strongSwan's way) */
+	r = sa->conn->forceencaps ? crypto_random(h, sizeof(h)) :
+	    ikev2_natd_hash(sa->spi_i, sa->spi_r, &sa->local, sa->lport, h);
+	if (r < 0 ||
 	    ikev2_build_notify_simple(bl, IKEV2_N_NAT_DETECTION_SOURCE_IP, h,
 	    sizeof(h)) < 0)
 		return -1;
