@@ -276,7 +276,7 @@ iop_spis()
 # The IKE SPI pairs charon shows for $P.
 iop_swan_ike_spis()
 {
-	swan gw1 gw1 statusall "$P" | sed -n 's/.*IKEv2 SPIs: \([0-9a-f_*]*\) \([0-9a-f_*]*\).*/\1 \2/p' |
+	swan gw1 gw1 statusall "$P" | sed -n 's/.*IKEv2 SPIs: \([^ ]*\) \([^ ,]*\).*/\1 \2/p' |
 	    tr -d '*' | sort | tr '\n' ' '
 }
 
@@ -359,14 +359,85 @@ iop_ike_rekey_round()
 	iop_up "$1"
 	ike0=$(iop_swan_ike_spis)
 	spis0=$(iop_spis gw2)
-	n0=$(grep -c "IKE_SA $P\[[0-9]*\] rekeyed\|rekeying IKE_SA\|IKE_SA rekeyed" "$W/gw1-charon.log")
+	n0=$(grep -c "IKE_SA $P\[[0-9]*\] rekeyed between" "$W/gw1-charon.log")
 	iop_traffic_across 240
 	check_eq "$P/child-unchanged" "$spis0" "$(iop_spis gw2)"
 	check_eq "$P/swan-one-ike-sa" 1 "$(iop_swan_established)"
 	check "$P/ike-spis-changed" test "$ike0" != "$(iop_swan_ike_spis)"
 	ctl gw2 gw2 show crypto ikev2 sa >"$W/$P-ikf-ikev2-sa.txt" 2>&1
 	check_eq "$P/ikf-one-ike-sa" 1 "$(grep -c READY "$W/$P-ikf-ikev2-sa.txt")"
-	n=$(grep -c "IKE_SA $P\[[0-9]*\] rekeyed\|rekeying IKE_SA\|IKE_SA rekeyed" "$W/gw1-charon.log")
+	n=$(grep -c "IKE_SA $P\[[0-9]*\] rekeyed between" "$W/gw1-charon.log")
 	check_ge "$P/ike-rekeys" 2 "$((n - n0))"
+	iop_down
+}
+
+# ---- dead peers ----
+
+# iop_ikf_failed PATTERN: a failure record of this round's conn matches.
+iop_ikf_failed()
+{
+	ctl gw2 gw2 show crypto ikev2 failures | grep -q -- " $P local .*$1"
+}
+
+iop_ikf_ended()	# WHAT (IKE SA|tunnel) REASON: a history record of this round
+{
+	ctl gw2 gw2 show crypto ikev2 history | grep -q -- "^ *[0-9]* $P: $1 .*ended: $2"
+}
+
+# iop_dpd_round ROLE ACTION: ikeflowd checks liveness after 2 s of silence
+# (dpdaction=ACTION, retransmissions of conf/interop-common/dpd.conf); gw1's
+# outside link goes down and ikeflowd finds the peer lost. clear: the tunnel
+# ends with "peer lost" and its SAs go. restart: once the link is back,
+# ikeflowd negotiates again and traffic flows through a new tunnel.
+iop_dpd_round()
+{
+	local role=$1 action=$2 spis0
+
+	iop_conns "" "dpddelay=2s dpdtimeout=10s dpdaction=$action"
+	iop_up "$role"
+	check "$P/ping-10" ip netns exec h1 ping -q -c 10 -i 0.05 -W 2 203.0.113.10
+	spis0=$(iop_spis gw2)
+	check "$P/link-down" iop_link gw1 down
+	check "$P/liveness-lost" wait_for 25 iop_ikf_failed \
+	    'peer lost: INFORMATIONAL request (message [0-9]*) not answered after 3 retransmits'
+	check "$P/ike-ended-peer-lost" wait_for 5 iop_ikf_ended "IKE SA" "peer lost"
+	if [ "$action" = restart ]; then
+		check "$P/link-up" iop_link gw1 up
+		check "$P/restarted" wait_for 20 iop_both_installed
+		check "$P/new-child" iop_no_spi_of gw2 "$spis0"
+		check "$P/swan-one-ike-sa" wait_for 10 \
+		    sh -c "test \"\$(nsenter -t $(cat /tmp/gw1/ns.pid) -m -n ipsec status $P |
+		    grep -c ESTABLISHED)\" = 1"
+		iop_ping_count 10
+		iop_down
+		return 0
+	fi
+	check "$P/tunnel-ended-peer-lost" wait_for 5 iop_ikf_ended tunnel "peer lost"
+	check_eq "$P/ikf-no-sa" 0 "$(ikev2_sa_count gw2)"
+	ctl gw2 gw2 show crypto session >"$W/$P-session-after.txt" 2>&1
+	check "$P/ikf-no-session" fails grep -q UP-ACTIVE "$W/$P-session-after.txt"
+	# charon never noticed: it ends its side of the dead tunnel itself
+	check "$P/link-up" iop_link gw1 up
+	swan gw1 gw1 down "$P" >"$W/$P-swan-down.txt" 2>&1
+	check "$P/no-sas-after-down" wait_for 15 ikev2_no_sas
+}
+
+# ---- NAT traversal ----
+
+# iop_natt_round ROLE SWAN_OPTS IKF_OPTS: one side forces UDP encapsulation;
+# both kernels carry ESP in UDP 4500 and 100 pings count exactly.
+iop_natt_round()
+{
+	local ns
+
+	iop_conns "$2" "$3"
+	iop_up "$1"
+	for ns in gw1 gw2; do
+		check_eq "$P/$ns-espinudp" 2 "$(ip -n $ns xfrm state |
+		    grep -c 'encap type espinudp sport 4500 dport 4500')"
+	done
+	iop_ping_count 100
+	check "$P/ikf-udp-encaps" grep -q 'in use settings ={Tunnel UDP-Encaps, }' \
+	    "$W/$P-ikf-ipsec-sa.txt"
 	iop_down
 }
