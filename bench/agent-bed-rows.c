@@ -5,7 +5,8 @@
  * kernel through kernel/xfrm.h and enters an established IKE SA and a child
  * holding those SPIs for each into the state model, so the xfrm refresh folds
  * real kernel counters into them and the agent serves them like negotiated
- * tunnels. The xfrm module removes the SAs and policies again at shutdown.
+ * tunnels. They are no configured connections (a reload leaves them be).
+ * The xfrm module removes the SAs and policies again at shutdown.
  *
  * Environment: BENCH_TUNNELS (default 9999), BENCH_LOCAL (our outer address,
  * default 192.0.2.2). Peers are 198.18.0.0/15 (RFC 2544 benchmarking range),
@@ -120,18 +121,12 @@ bench_policies(const struct bench_tunnel *t)
 static void
 bench_rows(const struct bench_tunnel *t, int i)
 {
-	struct st_conn *c;
 	struct st_ike *ike;
 	struct st_child *ch;
 	uint64_t spis[2];
 
 	if (getrandom(spis, sizeof(spis), 0) != sizeof(spis))
 		spis[0] = spis[1] = 0x0123456789abcdefULL + i;
-	c = st_conn_set(t->name);
-	c->ike_version = 2;
-	c->auto_mode = 1;
-	c->local = t->local;
-	c->remote = t->remote;
 	ike = st_ike_new(t->name, 2, 0);
 	ike->local = t->local;
 	ike->remote = t->remote;
@@ -146,8 +141,6 @@ bench_rows(const struct bench_tunnel *t, int i)
 	ike->lifetime = 86400;
 	ike->rekey_after = 86400 - 180;
 	st_ike_established(ike);
-	c->ike_index = ike->index;
-	c->up_count++;
 
 	ch = st_child_new(ike->index, t->name);
 	ch->local = t->local;
