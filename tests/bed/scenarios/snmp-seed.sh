@@ -79,6 +79,14 @@ check snmp-no-index-ike-tun no_index_column 1.2.3.1 $I
 check snmp-no-index-ipsec-tun no_index_column 1.3.2.1 $T
 check snmp-no-index-endpt no_index_column 1.3.3.1 $T.1
 check snmp-no-index-spi no_index_column 1.3.4.1 $T.1
+# cikePeerTable: five index columns (local type and ID, remote type and ID,
+# connection), the IDs as length-prefixed strings in the instance
+P=$(snmpnext $R.1.2.2.1.6 | sed -n "s/^\.$R\.1\.2\.2\.1\.6\.\([0-9.]*\) .*/\1/p")
+check_eq snmp-peer-instance "1.9.49.57.50.46.48.46.50.46.50.1.9.49.57.50.46.48.46.50.46.49.1" "$P"
+check snmp-no-index-peer no_index_column 1.2.2.1 "$P" 5
+check snmp-no-index-peer-corr no_index_column 1.2.4.1 "$P.1" 6
+check_eq snmp-peer-corr-tunnel "INTEGER: $I" "$(snmp $R.1.2.4.1.7.$P.1)"
+check_eq snmp-peer-active-tunnel "INTEGER: $I" "$(snmp $R.1.2.2.1.9.$P)"
 
 say "cipSecEndPtTable: the subnets, Addr2 the netmask"
 check_eq snmp-endpt-local-type "INTEGER: 3" "$(snmp $R.1.3.3.1.3.$T.1)"

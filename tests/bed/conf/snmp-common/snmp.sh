@@ -17,17 +17,21 @@ snmp_num() { snmp "$1" | sed -n 's/^[A-Za-z0-9]*: \([0-9][0-9]*\)$/\1/p'; }
 # snmp_is OID VALUE: the GET answers exactly VALUE ("Counter32: 100").
 snmp_is() { [ "$(snmp "$1")" = "$2" ]; }
 
-# no_index_column ENTRY INSTANCE: a GET of the not-accessible index column
-# (1) of a row that exists answers noSuchObject; its column 2 is served.
+# no_index_column ENTRY INSTANCE [N]: GETs of the N (default 1)
+# not-accessible index columns of a row that exists answer noSuchObject;
+# column N + 1 is served.
 no_index_column()
 {
-	local a b
+	local n=${3:-1} c a
 
-	a=$(snmp $R.$1.1.$2)
-	b=$(snmp $R.$1.2.$2)
-	echo "column 1: $a"
-	echo "column 2: $b"
-	[ "${a#No Such Object}" != "$a" ] && [ -n "$b" ] && [ "${b#No Such}" = "$b" ]
+	for c in $(seq 1 "$n"); do
+		a=$(snmp $R.$1.$c.$2)
+		echo "column $c: $a"
+		[ "${a#No Such Object}" != "$a" ] || return 1
+	done
+	a=$(snmp $R.$1.$((n + 1)).$2)
+	echo "column $((n + 1)): $a"
+	[ -n "$a" ] && [ "${a#No Such}" = "$a" ]
 }
 
 agent_up() { snmp $R.1.1.1.0 | grep -q 'INTEGER: 1'; }
