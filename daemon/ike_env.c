@@ -30,6 +30,21 @@ env_keepalive(void *arg, const struct ifl_addr *src, uint16_t sport,
 	ike_socket_keepalive(src, sport, dst, dport);
 }
 
+/* dpdaction=hold: the connection is routed from now on (its trap policies
+ * in), so the next packet's ACQUIRE starts it again, strongSwan's way. */
+static void
+env_hold(void *arg, const struct cfg_conn *conn)
+{
+	struct ike_conn *ic = ike_conns_by_name(conn->name);
+
+	(void)arg;
+	if (ic == NULL || ic->retired || ic->trapped)
+		return;
+	if (ike_conn_trap(ic) == 0)
+		log_notice("IKE:%s: peer lost, traffic held until it triggers a new "
+		    "negotiation", conn->name);
+}
+
 static int
 env_alloc_spi(void *arg, const struct ifl_addr *peer, const struct ifl_addr *local,
     uint8_t proto, uint32_t reqid, uint32_t *spi)
@@ -281,6 +296,7 @@ ike_env_daemon(struct ike_env *env)
 	env->alloc_spi = env_alloc_spi;
 	env->release_spi = env_release_spi;
 	env->keepalive = env_keepalive;
+	env->hold = env_hold;
 	env->install_child = env_install_child;
 	env->remove_child = env_remove_child;
 	env->psk = env_psk;

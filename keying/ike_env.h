@@ -94,6 +94,10 @@ struct ike_env {
 	 * is in front of us to keep its mapping open. */
 	void	(*keepalive)(void *arg, const struct ifl_addr *src, uint16_t sport,
 		    const struct ifl_addr *dst, uint16_t dport);
+	/* Optional: dead peer detection with dpdaction=hold lost the peer of
+	 * conn: its traffic should trigger a new negotiation (trap policies)
+	 * rather than leave in the clear. Called before the SAs are removed. */
+	void	(*hold)(void *arg, const struct cfg_conn *conn);
 	/* Installs both SAs and the policies of a child. 0 / -1. */
 	int	(*install_child)(void *arg, const struct ike_child_sa *c);
 	void	(*remove_child)(void *arg, const struct ike_child_sa *c);

@@ -95,15 +95,17 @@ peer_has_other_sa(const struct ike_sa *sa)
 }
 
 /* INITIAL_CONTACT (RFC 7296 §2.4): the peer has no other IKE SA with us,
- * so older ones with the same identities are stale. */
+ * so older ones with the same identities are stale, whatever connection
+ * they came up on (a rebooted peer may reach us from a new address). */
 static void
 initial_contact(struct ike_sa *sa)
 {
 	struct ike_sa *o;
 
 	for (o = sa->eng->sas; o; o = o->next)
-		if (o != sa && o->phase == IKE_UP && o->conn == sa->conn &&
-		    config_id_equal(&o->rid, &sa->rid)) {
+		if (o != sa && (o->phase == IKE_UP || o->phase == IKE_DELETING) &&
+		    config_id_equal(&o->rid, &sa->rid) &&
+		    config_id_equal(&o->lid, &sa->lid)) {
 			log_info("IKEv2:(SA ID = %u):INITIAL_CONTACT from %s, dropping IKE SA %u",
 			    sa->st_index, sa->rid.text, o->st_index);
 			ike_sa_end(o, ST_TERM_PEER_DEL);

@@ -497,17 +497,46 @@ ike_rtx_delay(const struct ikev2_engine *e, unsigned tries)
 	return ms < 1 ? 1 : (uint64_t)ms;
 }
 
+/* When DPD is on, the moment the peer counts as lost: dpdtimeout after
+ * its last word, however many retransmits that leaves. 0 = none. */
+static uint64_t
+ike_dead_at(const struct ike_sa *sa)
+{
+	if (sa->phase != IKE_UP || sa->conn->dpdaction == CFG_DPD_NONE ||
+	    sa->conn->dpdtimeout == 0)
+		return 0;
+	return sa->last_rx + (uint64_t)sa->conn->dpdtimeout * 1000;
+}
+
+/* The wait before the next retransmit; with DPD, a few tries fit before
+ * dpdtimeout (half the time left each, 0.5 s at least) and the last wait
+ * ends at it. */
+static uint64_t
+ike_rtx_next(const struct ike_sa *sa, unsigned tries, uint64_t now)
+{
+	uint64_t delay = ike_rtx_delay(sa->eng, tries), dead_at = ike_dead_at(sa), left;
+
+	if (dead_at == 0)
+		return delay;
+	left = dead_at > now ? dead_at - now : 1;
+	if (delay > left / 2)
+		delay = left / 2 > 500 ? left / 2 : 500;
+	return delay < left ? delay : left;
+}
+
 static void
 ike_rtx_fire(void *arg)
 {
 	struct ike_sa *sa = arg;
 	struct ikev2_engine *e = sa->eng;
 	char peer[ADDR_STRLEN + 8];
+	uint64_t now = loop_now_ms(), dead_at;
 
 	if (sa->req == NULL || sa->phase == IKE_DEAD)
 		return;
 	e->busy++;
-	if (sa->req_tries >= e->tun.retrans_tries) {
+	dead_at = ike_dead_at(sa);
+	if (sa->req_tries >= e->tun.retrans_tries || (dead_at && now + 5 >= dead_at)) {
 		/* the last wait, retrans_timeout * base^tries, is over too */
 		if (sa->phase == IKE_DELETING) {
 			log_info("IKEv2:%s: no answer to our delete from %s, SA gone",
@@ -516,10 +545,25 @@ ike_rtx_fire(void *arg)
 		} else if (sa->phase == IKE_UP) {
 			const struct cfg_conn *conn = sa->conn;
 
-			ike_sa_fail(sa, ST_IKEF_PEER_LOST, 0,
-			    "%s request (message %u) not answered after %u retransmits",
-			    ikev2_exchange_name(sa->req->data[18]), sa->req_msgid,
-			    sa->req_tries);
+			/* dpdaction=hold: traffic brings the tunnel back; the
+			 * trap goes in before the SAs go, so no packet leaks
+			 * out in the clear between the two */
+			if (conn->dpdaction == CFG_DPD_HOLD && e->env.hold) {
+				log_info("IKEv2:%s: peer lost, holding its traffic",
+				    conn->name);
+				e->env.hold(e->env.arg, conn);
+			}
+			if (dead_at && now + 5 >= dead_at)
+				ike_sa_fail(sa, ST_IKEF_PEER_LOST, 0,
+				    "silent for dpdtimeout (%us), %s request (message %u) "
+				    "not answered after %u retransmits", conn->dpdtimeout,
+				    ikev2_exchange_name(sa->req->data[18]), sa->req_msgid,
+				    sa->req_tries);
+			else
+				ike_sa_fail(sa, ST_IKEF_PEER_LOST, 0,
+				    "%s request (message %u) not answered after %u retransmits",
+				    ikev2_exchange_name(sa->req->data[18]), sa->req_msgid,
+				    sa->req_tries);
 			/* dpdaction=restart: negotiate again at once */
 			if (conn->dpdaction == CFG_DPD_RESTART && conn->right.addr.family &&
 			    conn->left.addr.family) {
@@ -538,7 +582,7 @@ ike_rtx_fire(void *arg)
 	    sa->st_index, ike_sa_peer(sa, peer, sizeof(peer)), sa->req_tries,
 	    e->tun.retrans_tries);
 	ike_send_msg(sa, sa->req, sa->req_frags);
-	loop_timer_set(sa->rtx, ike_rtx_delay(e, sa->req_tries));
+	loop_timer_set(sa->rtx, ike_rtx_next(sa, sa->req_tries, now));
 out:
 	e->busy--;
 	ike_sa_reap(e);
@@ -799,8 +843,6 @@ ike_send_raw(struct ikev2_engine *e, struct ike_sa *sa, const struct ifl_addr *s
 int
 ike_send_request(struct ike_sa *sa, struct buf *msg, enum ike_req_kind kind)
 {
-	struct ikev2_engine *e = sa->eng;
-
 	buf_free(sa->req);
 	buf_free(sa->req_frags);
 	sa->req = msg;
@@ -810,7 +852,7 @@ ike_send_request(struct ike_sa *sa, struct buf *msg, enum ike_req_kind kind)
 	sa->req_kind = kind;
 	sa->req_tries = 0;
 	ike_send_msg(sa, msg, sa->req_frags);
-	loop_timer_set(sa->rtx, ike_rtx_delay(e, 0));
+	loop_timer_set(sa->rtx, ike_rtx_next(sa, 0, loop_now_ms()));
 	return 0;
 }
 

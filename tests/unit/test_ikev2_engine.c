@@ -37,6 +37,7 @@ conn_text(int initiator, const char *ike, const char *esp, const char *extra)
 static struct ike_tuning tun;
 static uint32_t cookie_threshold_r;	/* the responder's, 0: the default */
 static double keepalive_s;		/* both sides', 0: the default */
+static unsigned retrans_tries_s;	/* both sides', 0: the tests' 3 */
 
 static void
 sides_up(const char *ike_i, const char *esp_i, const char *extra_i,
@@ -50,6 +51,13 @@ sides_up(const char *ike_i, const char *esp_i, const char *extra_i,
 	if (keepalive_s)
 		tun.keepalive = keepalive_s;
 	keepalive_s = 0;
+	if (retrans_tries_s) {
+		/* slow, patient retransmits: only dpdtimeout cuts them short */
+		tun.retrans_timeout = 0.2;
+		tun.retrans_base = 1.0;
+		tun.retrans_tries = retrans_tries_s;
+	}
+	retrans_tries_s = 0;
 	t_side_up(&side_i, ADDR_I, SPI_I, conn_text(1, ike_i, esp_i, extra_i),
 	    secrets_i ? secrets_i : secrets, &tun);
 	if (cookie_threshold_r)
@@ -1168,6 +1176,109 @@ test_dpd(void **state)
 	assert_int_equal(st_ike_active_count(), 2);
 }
 
+/* The responder goes silent; the initiator's DPD (dpddelay 1 s,
+ * dpdtimeout 2 s, retransmits that alone would take 20 s) gives up on it
+ * about 2 s after its last word. Returns the ms that took. */
+static uint64_t
+dpd_lose_peer(const char *extra)
+{
+	uint64_t t0;
+
+	retrans_tries_s = 100;
+	sides_up(variants[0].ike, variants[0].esp, extra, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(live_children(&side_i), 1);
+	filter = drop_all_from;
+	filter_arg = &side_r;
+	t0 = loop_now_ms();
+	for (int w = 0; w < 80 && hist_of(1) == NULL; w++)
+		run_for(100);
+	assert_non_null(hist_of(1));
+	assert_int_equal(hist_of(1)->reason, ST_TERM_PEER_LOST);
+	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 1);
+	/* the SAs and their policies are gone */
+	assert_int_equal(live_children(&side_i), 0);
+	assert_int_equal(side_i.children[0].removed_nts, 2);
+	assert_false(side_i.children[0].removed_superseded);
+	return loop_now_ms() - t0;
+}
+
+static void
+test_dpd_clear(void **state)
+{
+	uint64_t ms;
+
+	(void)state;
+	ms = dpd_lose_peer("\tdpdaction=clear\n\tdpddelay=1s\n\tdpdtimeout=2s\n");
+	assert_true(ms >= 1900 && ms < 6000);
+	/* clear: nothing more, no new negotiation, no trap */
+	run_for(300);
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_IKE_SA_INIT - 32], 1);
+	assert_int_equal(side_i.held, 0);
+	assert_null(ike_row(1));
+}
+
+static void
+test_dpd_hold(void **state)
+{
+	uint64_t ms;
+
+	(void)state;
+	ms = dpd_lose_peer("\tdpdaction=hold\n\tdpddelay=1s\n\tdpdtimeout=2s\n");
+	assert_true(ms >= 1900 && ms < 6000);
+	/* hold: the trap was asked for while the SAs were still in, and the
+	 * engine waits for traffic to bring the tunnel back */
+	assert_int_equal(side_i.held, 1);
+	assert_int_equal(side_i.held_live, 1);
+	run_for(300);
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_IKE_SA_INIT - 32], 1);
+	assert_null(ike_row(1));
+	/* the trap's ACQUIRE starts it again, and the peer (back) answers;
+	 * its stale SA goes on our INITIAL_CONTACT */
+	filter = NULL;
+	initiate();
+	pump();
+	assert_non_null(ike_row(1));
+	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(st_ike_active_count(), 2);
+	assert_int_equal(live_children(&side_r), 1);
+}
+
+/* A peer that restarted comes back with INITIAL_CONTACT: the SAs we still
+ * had with it are stale and go, children and all. */
+static void
+test_initial_contact(void **state)
+{
+	const struct st_ike_hist *h;
+	uint32_t old_r;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	old_r = ike_row(0)->index;
+	/* the initiator forgets everything without a word */
+	t_side_down(&side_i);
+	assert_int_equal(st_ike_active_count(), 1);
+	t_side_up(&side_i, ADDR_I, SPI_I + 0x100, conn_text(1, variants[0].ike,
+	    variants[0].esp, NULL), secrets, &tun);
+	initiate();
+	pump();
+	assert_int_equal(st_ike_active_count(), 2);
+	assert_null(st_ike_find(old_r));
+	h = hist_of(0);
+	assert_non_null(h);
+	assert_int_equal(h->reason, ST_TERM_PEER_DEL);
+	assert_int_equal(live_children(&side_r), 1);
+	assert_true(side_r.children[0].removed);
+	assert_false(side_r.children[1].removed);
+	assert_int_equal(side_r.children[1].d.spi_out, SPI_I + 0x100);
+}
+
 static int
 count_hist(enum st_term reason)
 {
@@ -1649,6 +1760,9 @@ main(void)
 		T(test_mutated_messages),
 		T(test_child_rekey_by_initiator),
 		T(test_child_rekey_by_responder_pfs),
+		T(test_dpd_clear),
+		T(test_dpd_hold),
+		T(test_initial_contact),
 		T(test_child_rekey_crossing),
 		T(test_child_rekey_old_kept),
 		T(test_child_rekey_refused),

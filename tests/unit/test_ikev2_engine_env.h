@@ -52,6 +52,8 @@ struct t_side {
 	int		sent_resp[64];		/* responses by exchange type - 32 */
 	uint16_t	last_sport, last_dport;
 	int		keepalives;		/* NAT-T keepalives sent */
+	int		held;			/* dpdaction=hold traps asked for */
+	int		held_live;		/* live children at the time */
 	uint16_t	keepalive_dport;
 };
 
@@ -267,6 +269,18 @@ t_put(const char *name, const char *text)
 }
 
 /* Loads a side's configuration and starts its engine. */
+static inline int live_children(const struct t_side *s);
+
+static inline void
+t_hold(void *arg, const struct cfg_conn *conn)
+{
+	struct t_side *s = arg;
+
+	assert_string_equal(conn->name, s->cfg->conns->name);
+	s->held++;
+	s->held_live = live_children(s);
+}
+
 static inline void
 t_side_up(struct t_side *s, const char *addr, uint32_t spi_base, const char *conf,
     const char *secrets, const struct ike_tuning *tun)
@@ -277,6 +291,7 @@ t_side_up(struct t_side *s, const char *addr, uint32_t spi_base, const char *con
 
 	memset(s->children, 0, sizeof(s->children));
 	s->nchildren = s->released = s->sent = s->keepalives = 0;
+	s->held = s->held_live = 0;
 	memset(s->sent_exch, 0, sizeof(s->sent_exch));
 	memset(s->sent_resp, 0, sizeof(s->sent_resp));
 	assert_int_equal(addr_parse(addr, &s->addr), 0);
@@ -296,6 +311,7 @@ t_side_up(struct t_side *s, const char *addr, uint32_t spi_base, const char *con
 	env.alloc_spi = t_alloc_spi;
 	env.release_spi = t_release_spi;
 	env.keepalive = t_keepalive;
+	env.hold = t_hold;
 	env.install_child = t_install;
 	env.remove_child = t_remove;
 	env.psk = t_psk;
