@@ -344,16 +344,21 @@ out:
 
 #define COOKIE_LEN	(4 + CRYPTO_MAX_PRF_LEN / 2)	/* version | 32 bytes of HMAC */
 
-static unsigned
-half_open(const struct ikev2_engine *e)
+/* Half-open SAs (responder, IKE_AUTH not yet seen): all of them, and
+ * those of one peer address. */
+static void
+half_open(const struct ikev2_engine *e, const struct ifl_addr *src, uint32_t *all,
+    uint32_t *ip)
 {
 	const struct ike_sa *sa;
-	unsigned n = 0;
 
+	*all = *ip = 0;
 	for (sa = e->sas; sa; sa = sa->next)
-		if (sa->phase == IKE_INIT_R)
-			n++;
-	return n;
+		if (sa->phase == IKE_INIT_R) {
+			(*all)++;
+			if (addr_cmp(&sa->remote, src) == 0)
+				(*ip)++;
+		}
 }
 
 /* Cookie = VersionIDofSecret | HMAC-SHA256(secret, Ni | IPi | SPIi). */
@@ -392,10 +397,22 @@ cookie_check(struct ikev2_engine *e, const struct ikev2_msg *m,
 	struct ikev2_notify n;
 	uint8_t c[COOKIE_LEN];
 	uint64_t now = loop_now_ms();
-	uint32_t v;
+	uint32_t v, all, ip;
 	int which;
 
-	if (e->tun.cookie_threshold == 0 || half_open(e) < e->tun.cookie_threshold)
+	half_open(e, src, &all, &ip);
+	/* a hard cap bounds what any flood can take, and one address may
+	 * only hold so many; both drop silently (an answer costs as much) */
+	if ((e->tun.half_open_max && all >= e->tun.half_open_max) ||
+	    (e->tun.block_threshold && ip >= e->tun.block_threshold)) {
+		e->st.init_refused++;
+		ike_drop(e, NULL, src, sport, &m->hdr, ip >= e->tun.block_threshold &&
+		    e->tun.block_threshold ? "IKE_SA_INIT over block_threshold for "
+		    "this peer" : "IKE_SA_INIT over half_open_max");
+		return 0;
+	}
+	if ((e->tun.cookie_threshold == 0 || all < e->tun.cookie_threshold) &&
+	    (e->tun.cookie_threshold_ip == 0 || ip < e->tun.cookie_threshold_ip))
 		return 1;
 	if (e->cookie_since == 0 || now - e->cookie_since >= IKEV2_COOKIE_SWITCH_MS) {
 		memcpy(e->cookie_secret[1], e->cookie_secret[0], IKEV2_COOKIE_SECRET_LEN);
@@ -412,9 +429,11 @@ cookie_check(struct ikev2_engine *e, const struct ikev2_msg *m,
 		    ct_memcmp(c, n.data, COOKIE_LEN) == 0)
 			return 1;
 	}
-	if (cookie_make(e, 0, ni, src, m->hdr.ispi, c) == 0)
+	if (cookie_make(e, 0, ni, src, m->hdr.ispi, c) == 0) {
+		e->st.cookies++;
 		ike_send_init_error(e, &m->hdr, dst, dport, src, sport, IKEV2_N_COOKIE,
 		    c, sizeof(c));
+	}
 	return 0;
 }
 
@@ -456,12 +475,6 @@ ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 	int counted = 0, frag;
 	char a[ADDR_STRLEN];
 
-	if ((conn = e->env.conn_by_addr(e->env.arg, dst, src)) == NULL) {
-		init_refuse(e, NULL, &m->hdr, dst, dport, src, sport,
-		    IKEV2_N_NO_PROPOSAL_CHOSEN, ST_IKEF_PROPOSAL,
-		    "no connection configured for this peer");
-		goto out;
-	}
 	if ((theirs = calloc(1, sizeof(*theirs))) == NULL ||
 	    (ours = calloc(1, sizeof(*ours))) == NULL)
 		goto out;
@@ -473,9 +486,16 @@ ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 		    "IKE_SA_INIT without a valid SA, KE or Nonce payload");
 		goto out;
 	}
-	/* under load, only a peer that proves its address gets state */
+	/* under load, only a peer that proves its address gets state, or
+	 * even a failure record (spoofed sources would fill that table) */
 	if (!cookie_check(e, m, &nonce, src, sport, dst, dport))
 		goto out;
+	if ((conn = e->env.conn_by_addr(e->env.arg, dst, src)) == NULL) {
+		init_refuse(e, NULL, &m->hdr, dst, dport, src, sport,
+		    IKEV2_N_NO_PROPOSAL_CHOSEN, ST_IKEF_PROPOSAL,
+		    "no connection configured for this peer");
+		goto out;
+	}
 	if (ikev2_prop_from_cfg(&conn->ike, IKEV2_PROTO_IKE, ours) < 0 ||
 	    ikev2_prop_select(ours, theirs, IKEV2_PROTO_IKE, &chosen) < 0) {
 		init_refuse(e, conn, &m->hdr, dst, dport, src, sport,

@@ -62,6 +62,9 @@ int	ikev2_child_expired(struct ikev2_engine *e, uint32_t spi, int hard);
 /* Statistics for tests and "show" views. */
 struct ikev2_engine_stats {
 	uint64_t	rx, tx, retransmits, resent_responses, drops, keepalives;
+	uint64_t	cookies;		/* COOKIEs asked for (§2.6) */
+	uint64_t	init_refused;		/* IKE_SA_INITs over block_threshold
+						 * or half_open_max, dropped */
 	uint32_t	sas, half_open;
 };
 void	ikev2_engine_stats(const struct ikev2_engine *e, struct ikev2_engine_stats *st);

@@ -96,4 +96,12 @@ tests_unit_test_ikev2_engine_interop_SOURCES = tests/unit/test_ikev2_engine_inte
 tests_unit_test_ikev2_engine_interop_CFLAGS = $(unit_cflags)
 tests_unit_test_ikev2_engine_interop_LDADD = $(unit_ldadd)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_ikev2_engine_flood
+TESTS += tests/unit/test_ikev2_engine_flood
+tests_unit_test_ikev2_engine_flood_SOURCES = tests/unit/test_ikev2_engine_flood.c \
+	tests/unit/test_ikev2_engine_env.h
+tests_unit_test_ikev2_engine_flood_CFLAGS = $(unit_cflags)
+tests_unit_test_ikev2_engine_flood_LDADD = $(unit_ldadd)
+endif
 libikeflow_a_SOURCES += keying/ikev2_exchange_child.c
