@@ -134,6 +134,33 @@ cmd_history(int argc, char **argv, struct buf *out, void *arg)
 	return 0;
 }
 
+static int
+cmd_stats(int argc, char **argv, struct buf *out, void *arg)
+{
+	struct ike_socket_stats sk;
+	struct ikev2_engine_stats st;
+
+	(void)argc;
+	(void)argv;
+	(void)arg;
+	if (ike_engine_stats(&st) < 0) {
+		buf_printf(out, "IKE is not running\n");
+		return -1;
+	}
+	ike_socket_stats(&sk);
+	buf_printf(out, "IKEv2 SAs: %u, half-open: %u\n"
+	    "  messages in: %llu, out: %llu, dropped: %llu\n"
+	    "  retransmits: %llu, responses resent: %llu\n"
+	    "  cookies sent: %llu, IKE_SA_INIT refused: %llu\n"
+	    "  NAT-T keepalives sent: %llu, received: %llu\n",
+	    st.sas, st.half_open, (unsigned long long)st.rx, (unsigned long long)st.tx,
+	    (unsigned long long)st.drops, (unsigned long long)st.retransmits,
+	    (unsigned long long)st.resent_responses, (unsigned long long)st.cookies,
+	    (unsigned long long)st.init_refused, (unsigned long long)st.keepalives,
+	    (unsigned long long)sk.keepalives);
+	return 0;
+}
+
 int
 ike_ctl_register(void)
 {
@@ -147,7 +174,10 @@ ike_ctl_register(void)
 	    cmd_failures, NULL) < 0 ||
 	    ctl_register("show crypto ikev2 history", "show crypto ikev2 history",
 	    "ended IKE SAs and IPsec tunnels with their final counters (the MIB's "
-	    "history tables)", cmd_history, NULL) < 0)
+	    "history tables)", cmd_history, NULL) < 0 ||
+	    ctl_register("show crypto ikev2 stats", "show crypto ikev2 stats",
+	    "IKEv2 counters: SAs, half-open SAs, messages, cookies, keepalives",
+	    cmd_stats, NULL) < 0)
 		return -1;
 	return 0;
 }

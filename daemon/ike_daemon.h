@@ -10,6 +10,7 @@
 #include "common/addr.h"
 #include "config/config.h"
 #include "keying/ike_env.h"
+#include "keying/ikev2_exchange.h"
 
 #define IKE_SOCKET_MAX_DGRAM	65536
 
@@ -98,5 +99,7 @@ int	ike_ctl_register(void);
 /* ---- the engine behind the commands (ike_module.c) ---- */
 int	ike_conns_up(const char *name, char *msg, size_t len);
 int	ike_conns_down(const char *name, char *msg, size_t len);
+/* The engine's counters (show crypto ikev2 stats). 0 / -1 (no engine). */
+int	ike_engine_stats(struct ikev2_engine_stats *st);
 
 #endif

@@ -364,6 +364,15 @@ ike_shutdown(void)
 }
 
 int
+ike_engine_stats(struct ikev2_engine_stats *st)
+{
+	if (engine == NULL)
+		return -1;
+	ikev2_engine_stats(engine, st);
+	return 0;
+}
+
+int
 ike_conns_up(const char *name, char *msg, size_t len)
 {
 	struct ike_conn *ic = ike_conns_by_name(name);
