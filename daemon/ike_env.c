@@ -222,6 +222,37 @@ fail:
 	return -1;
 }
 
+/* The peer's NAT mapping moved: UPDSA on a valid SA takes over only the
+ * new encapsulation and lifetimes (the kernel keeps its keys, sequence
+ * numbers and replay window), so the key attributes it insists on are
+ * placeholders of the right size. Addresses are an SA's identity and
+ * cannot move this way. */
+static int
+env_update_child(void *arg, const struct ike_child_sa *c)
+{
+	static const uint8_t placeholder[256];
+	struct ike_child_sa u = *c;
+	struct xfrm_sa_cfg s;
+	int dir;
+
+	(void)arg;
+	if (!c->encap || c->encr_len > sizeof(placeholder) ||
+	    c->integ_len > sizeof(placeholder))
+		return -1;
+	u.encr_in = u.encr_out = u.integ_in = u.integ_out = placeholder;
+	for (dir = 1; dir >= 0; dir--) {
+		sa_fill(&u, dir, &s);
+		if (xfrm_sa_update(&s) < 0) {
+			log_err("IKE:%s: SA 0x%08x: encapsulation not moved to port %u",
+			    c->conn, dir ? c->spi_in : c->spi_out, c->remote_port);
+			return -1;
+		}
+	}
+	log_info("IKE:%s: SAs 0x%08x/0x%08x: ESP in UDP now to port %u", c->conn,
+	    c->spi_in, c->spi_out, c->remote_port);
+	return 0;
+}
+
 /* Another live child of the same connection shares the policies, or this
  * pair was rekeyed: its successor's SAs are in the same row and need them. */
 static int
@@ -298,6 +329,7 @@ ike_env_daemon(struct ike_env *env)
 	env->keepalive = env_keepalive;
 	env->hold = env_hold;
 	env->install_child = env_install_child;
+	env->update_child = env_update_child;
 	env->remove_child = env_remove_child;
 	env->psk = env_psk;
 	env->conn_by_addr = env_conn_by_addr;

@@ -98,6 +98,11 @@ struct ike_env {
 	 * conn: its traffic should trigger a new negotiation (trap policies)
 	 * rather than leave in the clear. Called before the SAs are removed. */
 	void	(*hold)(void *arg, const struct cfg_conn *conn);
+	/* Optional: the peer's NAT mapping moved (RFC 7296 §2.23): c has the
+	 * new ports (and addresses); the kernel SAs' UDP encapsulation should
+	 * follow, keys and sequence numbers untouched (c's key pointers are
+	 * NULL, the lengths are right). 0 / -1. */
+	int	(*update_child)(void *arg, const struct ike_child_sa *c);
 	/* Installs both SAs and the policies of a child. 0 / -1. */
 	int	(*install_child)(void *arg, const struct ike_child_sa *c);
 	void	(*remove_child)(void *arg, const struct ike_child_sa *c);

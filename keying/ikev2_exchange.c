@@ -654,10 +654,18 @@ input_request(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src
 	/* the peer floated to 4500 or its NAT mapping changed (§2.23) */
 	if (sport != sa->rport || dport != sa->lport ||
 	    addr_cmp(src, &sa->remote) != 0) {
+		char a[ADDR_STRLEN];
+
 		sa->remote = *src;
 		sa->rport = sport;
 		sa->lport = dport;
 		ike_sa_st_sync(sa);
+		if (sa->phase == IKE_UP || sa->phase == IKE_DELETING) {
+			log_info("IKEv2:(SA ID = %u):peer moved to %s:%u (NAT mapping "
+			    "changed), its SAs follow", sa->st_index,
+			    addr_str(src, a, sizeof(a)), sport);
+			ike_children_follow(sa);
+		}
 	}
 	switch (h->exchange) {
 	case IKEV2_EXCH_IKE_AUTH:

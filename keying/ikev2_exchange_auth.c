@@ -183,15 +183,8 @@ ike_child_install(struct ike_sa *sa, struct ike_child *ch, const struct ike_chil
 	d.integ_in = x->we_initiated ? ck->integ_r : ck->integ_i;
 	d.encr_out = x->we_initiated ? ck->encr_i : ck->encr_r;
 	d.integ_out = x->we_initiated ? ck->integ_i : ck->integ_r;
-	d.encr_len = ck->encr_len;
-	d.integ_len = ck->integ_len;
-	d.life.hard_sec = c->keylife;
-	d.life.soft_sec = c->keylife > c->rekeymargin ? c->keylife - c->rekeymargin : 0;
-	d.life.hard_bytes = c->lifebytes;
-	d.life.soft_bytes = c->lifebytes > c->marginbytes ? c->lifebytes - c->marginbytes : 0;
-	d.life.hard_packets = c->lifepackets;
-	d.life.soft_packets = c->lifepackets > c->marginpackets ?
-	    c->lifepackets - c->marginpackets : 0;
+	d.encr_len = ch->encr_len = ck->encr_len;
+	d.integ_len = ch->integ_len = ck->integ_len;
 	if (env->install_child(env->arg, &d) < 0) {
 		if (!x->st_index)
 			st_child_end(ch->st_index, ST_TERM_LOCAL_FAIL);

@@ -336,6 +336,20 @@ ike_child_by_spi_in(struct ike_sa *sa, uint32_t spi)
 	return NULL;
 }
 
+/* A child's kernel lifetimes: keylife, lifebytes, lifepackets, each with
+ * its soft limit the rekey margin before. */
+static void
+life_of(const struct cfg_conn *c, struct ike_lifetimes *l)
+{
+	l->hard_sec = c->keylife;
+	l->soft_sec = c->keylife > c->rekeymargin ? c->keylife - c->rekeymargin : 0;
+	l->hard_bytes = c->lifebytes;
+	l->soft_bytes = c->lifebytes > c->marginbytes ? c->lifebytes - c->marginbytes : 0;
+	l->hard_packets = c->lifepackets;
+	l->soft_packets = c->lifepackets > c->marginpackets ?
+	    c->lifepackets - c->marginpackets : 0;
+}
+
 void
 ike_child_desc(const struct ike_sa *sa, const struct ike_child *ch,
     struct ike_child_sa *d)
@@ -361,6 +375,30 @@ ike_child_desc(const struct ike_sa *sa, const struct ike_child *ch,
 	d->nts_remote = ch->nts_r;
 	d->ts_local = ch->ts_l;
 	d->ts_remote = ch->ts_r;
+	d->encr_len = ch->encr_len;
+	d->integ_len = ch->integ_len;
+	life_of(sa->conn, &d->life);
+}
+
+void
+ike_children_follow(struct ike_sa *sa)
+{
+	struct ike_env *env = &sa->eng->env;
+	struct ike_child *ch;
+	struct ike_child_sa d;
+	char a[ADDR_STRLEN];
+
+	if (env->update_child == NULL)
+		return;
+	for (ch = sa->children; ch; ch = ch->next) {
+		if (!ch->installed)
+			continue;
+		ike_child_desc(sa, ch, &d);
+		if (env->update_child(env->arg, &d) < 0)
+			log_warnx("IKEv2:(SA ID = %u):child SA 0x%08x/0x%08x could not "
+			    "follow the peer to %s:%u", sa->st_index, ch->spi_in,
+			    ch->spi_out, addr_str(&sa->remote, a, sizeof(a)), sa->rport);
+	}
 }
 
 void

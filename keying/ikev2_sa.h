@@ -48,6 +48,7 @@ struct ike_child {
 	int		rekey_queued;		/* to be rekeyed once the window is free */
 	int		rekeyed;		/* replaced by a rekey: its row lives on */
 	struct st_algs	algs;
+	size_t		encr_len, integ_len;	/* key sizes, for update_child */
 	size_t		nts_l, nts_r;
 	struct ikev2_ts	ts_l[ST_MAX_TS], ts_r[ST_MAX_TS];
 };
@@ -197,6 +198,8 @@ void	ike_child_remove(struct ike_sa *sa, struct ike_child *ch, enum st_term reas
 /* Fills an install description from a child (keys left NULL). */
 void	ike_child_desc(const struct ike_sa *sa, const struct ike_child *ch,
 	    struct ike_child_sa *d);
+/* The SA's addresses or ports changed: its children's SAs follow. */
+void	ike_children_follow(struct ike_sa *sa);
 
 /* ---- messages ---- */
 /* Starts a message of this SA: header (request: next_msgid, response:

@@ -1670,6 +1670,26 @@ test_nat(void **state)
 	assert_true(side_i.keepalives >= 2);
 	assert_int_equal(side_i.keepalive_dport, 4500);
 	assert_int_equal(side_r.keepalives, 0);
+	/* the NAT forgets its mapping and picks new ports: the responder
+	 * follows on the next authentic request (§2.23), its SAs too, with
+	 * no keys asked for */
+	assert_int_equal(side_r.updated, 0);
+	nat.shift = 100;
+	assert_int_equal(ikev2_liveness(side_i.eng, ike_row(1)->index), 0);
+	pump();
+	assert_int_equal(ike_row(0)->remote_port, 1125);
+	assert_int_equal(side_r.updated, 1);
+	assert_int_equal(side_r.last_update.spi_in, r->d.spi_in);
+	assert_int_equal(side_r.last_update.spi_out, r->d.spi_out);
+	assert_int_equal(side_r.last_update.remote_port, 1125);
+	assert_int_equal(side_r.last_update.local_port, 4500);
+	assert_true(side_r.last_update.encap);
+	assert_null(side_r.last_update.encr_in);
+	assert_int_equal(side_r.last_update.encr_len, r->d.encr_len);
+	assert_int_equal(side_r.last_update.integ_len, r->d.integ_len);
+	assert_int_equal(side_r.last_update.life.hard_sec, r->d.life.hard_sec);
+	/* the side behind the NAT saw nothing move */
+	assert_int_equal(side_i.updated, 0);
 	/* and the responder's delete reaches the initiator through the NAT */
 	assert_int_equal(ikev2_terminate(side_r.eng, "ciscoios"), 1);
 	pump();

@@ -53,6 +53,8 @@ struct t_side {
 	uint16_t	last_sport, last_dport;
 	int		keepalives;		/* NAT-T keepalives sent */
 	int		held;			/* dpdaction=hold traps asked for */
+	int		updated;		/* update_child calls */
+	struct ike_child_sa last_update;	/* the last one (no keys) */
 	int		held_live;		/* live children at the time */
 	uint16_t	keepalive_dport;
 };
@@ -78,10 +80,12 @@ static int (*t_send_override)(void *arg, const struct ifl_addr *src, uint16_t sp
     const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len);
 static void *filter_arg;
 /* A NAT in front of the initiator: its datagrams leave from nat_pub, port
- * 500 as 1024 and 4500 as 1025, and answers find their way back. */
+ * 500 as 1024 and 4500 as 1025 (each plus shift, when the NAT changes its
+ * mapping), and answers find their way back. */
 static struct {
 	int		on;
 	struct ifl_addr	pub;
+	uint16_t	shift;
 } nat;
 static char tdir[256];
 
@@ -271,6 +275,18 @@ t_put(const char *name, const char *text)
 /* Loads a side's configuration and starts its engine. */
 static inline int live_children(const struct t_side *s);
 
+static inline int
+t_update(void *arg, const struct ike_child_sa *c)
+{
+	struct t_side *s = arg;
+
+	s->updated++;
+	s->last_update = *c;
+	s->last_update.ts_local = s->last_update.ts_remote = NULL;
+	s->last_update.conn = NULL;
+	return 0;
+}
+
 static inline void
 t_hold(void *arg, const struct cfg_conn *conn)
 {
@@ -291,7 +307,7 @@ t_side_up(struct t_side *s, const char *addr, uint32_t spi_base, const char *con
 
 	memset(s->children, 0, sizeof(s->children));
 	s->nchildren = s->released = s->sent = s->keepalives = 0;
-	s->held = s->held_live = 0;
+	s->held = s->held_live = s->updated = 0;
 	memset(s->sent_exch, 0, sizeof(s->sent_exch));
 	memset(s->sent_resp, 0, sizeof(s->sent_resp));
 	assert_int_equal(addr_parse(addr, &s->addr), 0);
@@ -312,6 +328,7 @@ t_side_up(struct t_side *s, const char *addr, uint32_t spi_base, const char *con
 	env.release_spi = t_release_spi;
 	env.keepalive = t_keepalive;
 	env.hold = t_hold;
+	env.update_child = t_update;
 	env.install_child = t_install;
 	env.remove_child = t_remove;
 	env.psk = t_psk;
@@ -351,10 +368,10 @@ pump(void)
 		memmove(queue, queue + 1, (size_t)--nqueue * sizeof(queue[0]));
 		if (nat.on && p->from == &side_i) {
 			p->src = nat.pub;
-			p->sport = p->sport == 500 ? 1024 : 1025;
+			p->sport = (uint16_t)((p->sport == 500 ? 1024 : 1025) + nat.shift);
 		} else if (nat.on && addr_cmp(&p->dst, &nat.pub) == 0) {
 			p->dst = side_i.addr;
-			p->dport = p->dport == 1024 ? 500 : 4500;
+			p->dport = p->dport == 1024 + nat.shift ? 500 : 4500;
 		}
 		assert_int_equal(addr_cmp(&p->dst, &to->addr), 0);
 		if (v != T_DROP)
