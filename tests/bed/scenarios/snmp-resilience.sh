@@ -8,7 +8,7 @@
 # rekeys it itself on its soft expiry, with the same outcome. Then snmpd is
 # killed: keying and traffic go on without it, and with ikeflowd's default
 # AgentX ping interval the agent is back within 5 s of snmpd's restart.
-# bed-timeout: 150
+# bed-timeout: 240
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
 . "$SRCDIR/tests/bed/conf/snmp-common/snmp.sh"

@@ -9,7 +9,7 @@
 # gateways, and cikeTunStatus = destroy(2) the IKE SA, each with its
 # notification at snmptrapd, and the start notifications when
 # `ikeflowctl up` brings them back.
-# bed-timeout: 150
+# bed-timeout: 180
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
 . "$SRCDIR/tests/bed/conf/snmp-common/snmp.sh"
