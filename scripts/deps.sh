@@ -8,7 +8,8 @@ build_deps="build-essential autoconf automake pkg-config libssl-dev
 	libmnl-dev libsnmp-dev libmicrohttpd-dev libcmocka-dev"
 bed_deps="user-mode-linux kmod iproute2 iputils-ping strongswan-starter
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
-	snmpd snmp snmptrapd smitools valgrind clang libclang-rt-14-dev procps psmisc"
+	snmpd snmp snmptrapd smitools valgrind clang libclang-rt-14-dev procps psmisc
+	iptables conntrack"
 
 missing=
 for p in $build_deps $bed_deps; do

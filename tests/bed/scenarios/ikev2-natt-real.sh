@@ -1,0 +1,104 @@
+# ikev2-natt-real: strongSwan (gw1, 192.0.2.130) behind a real NAT box
+# (namespace nat: iptables SNAT of gw1's UDP to 192.0.2.1 ports
+# 40000-40099, masquerade for the rest) initiates to ikeflowd (gw2, the
+# seed's configuration). Both detect the NAT, IKE floats to 4500, the
+# kernels carry ESP in UDP (espinudp, to the NAT's port on gw2), pings
+# pass and strongSwan's NAT-T keepalives cross the NAT. Then the NAT
+# forgets its mappings and uses ports 41000-41099: strongSwan's next
+# liveness check comes from the new port, ikeflowd moves its SAs' UDP
+# encapsulation there (RFC 7296 §2.23) and pings pass again.
+# (The UML kernel has no nftables NAT, so the NAT is iptables-legacy.)
+# bed-timeout: 150
+
+. "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
+NR=$SRCDIR/tests/bed/conf/ikev2-natt-real
+IPT="ip netns exec nat iptables-legacy"
+
+#   h1 198.51.100.10 -- gw1 192.0.2.130 -- .129 nat 192.0.2.1 -- 192.0.2.2 gw2 -- 203.0.113.10 h2
+nat_topology()
+{
+	local n
+
+	for n in gw1 gw2 nat h1 h2; do
+		bed_netns $n || return 1
+	done
+	ip link add i1 type veth peer name i0 netns nat &&
+	ip link set i1 netns gw1 &&
+	ip link add o1 type veth peer name v2 netns gw2 &&
+	ip link set o1 netns nat &&
+	ip link add l1 type veth peer name e0 netns h1 &&
+	ip link set l1 netns gw1 &&
+	ip link add l2 type veth peer name e0 netns h2 &&
+	ip link set l2 netns gw2 || return 1
+	ip -n gw1 addr add 192.0.2.130/25 dev i1
+	ip -n nat addr add 192.0.2.129/25 dev i0
+	ip -n nat addr add 192.0.2.1/25 dev o1
+	ip -n gw2 addr add 192.0.2.2/25 dev v2
+	ip -n gw1 addr add 198.51.100.1/24 dev l1
+	ip -n gw2 addr add 203.0.113.1/24 dev l2
+	ip -n h1 addr add 198.51.100.10/24 dev e0
+	ip -n h2 addr add 203.0.113.10/24 dev e0
+	for n in gw1:i1 gw1:l1 nat:i0 nat:o1 gw2:v2 gw2:l2 h1:e0 h2:e0; do
+		ip -n ${n%:*} link set ${n#*:} up
+	done
+	for n in gw1 gw2 nat; do
+		ip netns exec $n sysctl -qw net.ipv4.ip_forward=1
+	done
+	ip -n h1 route add default via 198.51.100.1
+	ip -n h2 route add default via 203.0.113.1
+	ip -n gw1 route add default via 192.0.2.129
+	ip -n gw2 route add 198.51.100.0/24 via 192.0.2.1
+	# gw2 sees only 192.0.2.1; inside addresses stay inside
+	$IPT -t nat -A POSTROUTING -o o1 -p udp -j SNAT --to-source 192.0.2.1:40000-40099 &&
+	$IPT -t nat -A POSTROUTING -o o1 -j MASQUERADE &&
+	# counts NAT-T keepalives (one byte of UDP) crossing the NAT
+	$IPT -A FORWARD -i i0 -p udp --dport 4500 -m length --length 29 -j ACCEPT
+}
+
+keepalives_through()
+{
+	$IPT -L FORWARD -v -x -n | awk '/length 29/ { print $1 }'
+}
+
+encap_dport()	# NS: the dport of its outbound SA's ESP-in-UDP
+{
+	ip -n "$1" xfrm state | awk -v src="$2" '$1 == "src" { o = ($2 == src) }
+	    o && /encap type espinudp/ { print $7; exit }'
+}
+
+check topology nat_topology
+BED_SWAN_CHARON="keep_alive = 2s" check charon ikev2_ios "$NR/swan.conf"
+check ikeflowd ikev2_ikeflowd
+check swan-up swan gw1 gw1 up strongswan
+check swan-installed wait_for 10 ikev2_swan_installed
+check ikf-installed wait_for 10 ikev2_ikf_installed
+check ikf-nat-detected grep -q 'NAT detected' "$W/gw2.log"
+check swan-behind-nat grep -q 'local host is behind NAT, sending keep alives' \
+    "$W/gw1-charon.log"
+ctl gw2 gw2 show crypto ikev2 sa detailed >"$W/gw2-ikev2-sa.txt" 2>&1
+ip -n gw2 xfrm state >"$W/gw2-xfrm-state-1.txt"
+check_eq gw2-espinudp 2 "$(grep -c 'encap type espinudp' "$W/gw2-xfrm-state-1.txt")"
+port1=$(encap_dport gw2 192.0.2.2)
+echo "ESP in UDP from gw2 to the NAT's port $port1"
+check port-from-nat-range test "${port1:-0}" -ge 40000 -a "${port1:-0}" -le 40099
+check ping ip netns exec h1 ping -q -c 5 -i 0.2 -W 2 203.0.113.10
+check keepalives wait_for 6 sh -c "[ \"\$($IPT -L FORWARD -v -x -n | awk '/length 29/ { print \$1 }')\" -ge 1 ]"
+echo "keepalives through the NAT: $(keepalives_through)"
+
+say "the NAT forgets its mappings and picks other ports"
+$IPT -t nat -R POSTROUTING 1 -o o1 -p udp -j SNAT --to-source 192.0.2.1:41000-41099
+check conntrack-flush ip netns exec nat conntrack -F
+# pings until strongSwan's liveness check (3 s without inbound traffic)
+# came from the new port and ikeflowd followed
+check ping-after-move wait_for 30 ip netns exec h1 ping -q -c 1 -W 1 203.0.113.10
+check ikf-followed grep -q 'peer moved to 192.0.2.1:410[0-9][0-9] (NAT mapping changed)' \
+    "$W/gw2.log"
+check ikf-sas-moved grep -q 'ESP in UDP now to port 410' "$W/gw2.log"
+port2=$(encap_dport gw2 192.0.2.2)
+echo "ESP in UDP from gw2 now to port $port2"
+check port-moved test "${port2:-0}" -ge 41000 -a "${port2:-0}" -le 41099
+check ping-steady ip netns exec h1 ping -q -c 10 -i 0.1 -W 2 203.0.113.10
+# the same SAs carried on: SPIs unchanged, no new child
+ip -n gw2 xfrm state >"$W/gw2-xfrm-state-2.txt"
+check_eq same-spis "$(grep -o 'spi 0x[0-9a-f]*' "$W/gw2-xfrm-state-1.txt" | sort | tr '\n' ' ')" \
+    "$(grep -o 'spi 0x[0-9a-f]*' "$W/gw2-xfrm-state-2.txt" | sort | tr '\n' ' ')"
