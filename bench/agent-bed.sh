@@ -41,22 +41,10 @@ swan_rekey_ike() { nsenter -t "$(cat /tmp/gw1/ns.pid)" -m -n swanctl --rekey --i
 ike_established() { swan gw1 gw1 status strongswan | grep -c 'strongswan\[[0-9]*\]: ESTABLISHED'; }
 
 printf '%s\n' 'log_level = info' "agentx_socket = unix:$W/agentx-gw2" \
-    'agentx_ping_interval = 1' 'http_listen = no' >"$W/gw2-ikeflowd.conf"
-
-# snmpd as start_snmpd starts it, but with time for a subagent under strace
-snmpd_bench()
-{
-	mkdir -p "$W/snmpd-gw2" &&
-	printf '%s\n' 'master agentx' "agentXSocket unix:$W/agentx-gw2" \
-	    'agentXTimeout 30' 'rocommunity public 127.0.0.1' >"$W/snmpd-gw2/snmpd.conf" &&
-	bed_bg snmpd-gw2 ip netns exec gw2 env SNMP_PERSISTENT_DIR="$W/snmpd-gw2" MIBS= \
-	    snmpd -f -C -c "$W/snmpd-gw2/snmpd.conf" -Lf "$W/snmpd-gw2.log" \
-	    -p "$W/snmpd-gw2/snmpd.pid" udp:127.0.0.1:161 >>"$W/snmpd-gw2.out" 2>&1 &&
-	wait_for 10 ip netns exec gw2 snmpget -v2c -c public -On 127.0.0.1 1.3.6.1.2.1.1.3.0
-}
+    'http_listen = no' >"$W/gw2-ikeflowd.conf"
 
 check topology bed_topology
-check snmpd snmpd_bench
+check snmpd start_snmpd gw2
 check charon-ios ikev2_ios
 export BENCH_TUNNELS=$((N - 1)) BENCH_LOCAL=192.0.2.2
 t0=$(date +%s)

@@ -15,4 +15,4 @@ EXTRA_DIST += bench/agent-bench.sh
 noinst_PROGRAMS += bench/agent-bed-ikeflowd
 bench_agent_bed_ikeflowd_SOURCES = daemon/ikeflowd.c bench/agent-bed-rows.c
 bench_agent_bed_ikeflowd_LDADD = libikeflow.a $(IKEFLOW_LIBS)
-EXTRA_DIST += bench/agent-bed.sh
+EXTRA_DIST += bench/agent-bed.sh bench/agent-bed.md
