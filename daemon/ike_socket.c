@@ -27,6 +27,7 @@
 #endif
 
 #define SOCK_READS_PER_EVENT	64
+#define SOCK_RCVBUF		(4 * 1024 * 1024)
 #define SOCK_NSOCK		4
 
 struct ike_sock {
@@ -175,7 +176,7 @@ sock_open(int family, uint16_t port, int natt, int bypass)
 	struct ifl_addr any;
 	struct ike_sock *s;
 	socklen_t sl;
-	int fd, on = 1, encap = UDP_ENCAP_ESPINUDP;
+	int fd, on = 1, encap = UDP_ENCAP_ESPINUDP, rcvbuf = SOCK_RCVBUF;
 
 	if ((fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
 		if (family == AF_INET6 && errno == EAFNOSUPPORT) {
@@ -197,6 +198,11 @@ sock_open(int family, uint16_t port, int natt, int bypass)
 		log_err("IKE: IP_PKTINFO: %s", strerror(errno));
 		goto fail;
 	}
+	/* one loop serves every peer: a burst of IKE_SA_INITs (DH each) must
+	 * wait in the socket, not be dropped into the peers' retransmit
+	 * timers; above rmem_max when allowed, else as much as it allows */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	memset(&any, 0, sizeof(any));
 	any.family = (uint8_t)family;
 	if (addr_to_sockaddr(&any, port, &ss, &sl) < 0 ||
