@@ -1,0 +1,23 @@
+#!/bin/sh
+# IKEv2 tunnel setup rate and memory per tunnel: ikeflowd against strongSwan
+# as the responder, in one test-bed guest (bench/ike-setup-rate.bed), with
+# the same strongSwan initiator load. Needs root (UML test bed).
+#
+# usage: bench/ike-setup-rate.sh [BUILDDIR] [TUNNELS]   (default . and 500)
+set -u
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+B=$(cd "${1:-.}" && pwd) || exit 2
+N=${2:-500}
+case $N in ''|*[!0-9]*) echo "TUNNELS must be a number" >&2; exit 2 ;; esac
+OUT=$B/bench/ike-setup-rate.out
+mkdir -p "$OUT" || exit 2
+S=$OUT/ike-setup-rate-$N.sh
+{
+	sed -n '/^# bed-timeout:/p' "$SRC/bench/ike-setup-rate.bed"
+	echo "IKE_BENCH_N=$N"
+	echo ". \"\$SRCDIR/bench/ike-setup-rate.bed\""
+} >"$S"
+BUILDDIR=$B "$SRC/tests/bed/run" -k -o "$OUT" "$S"
+rc=$?
+cat "$OUT/ike-setup-rate-$N/bench.txt" 2>/dev/null || rc=1
+exit $rc
