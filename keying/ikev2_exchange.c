@@ -219,13 +219,16 @@ ike_init_response(struct ike_sa *sa, struct ikev2_msg *m)
 	count_notifies_in(sa, m);
 	if (ikev2_msg_notify(m, IKEV2_N_COOKIE, &n) == 1) {
 		/* the responder is under load: the same request again, with the
-		 * cookie in front (RFC 7296 §2.6); a second cookie is the last */
-		if (n.len == 0 || n.len > sizeof(sa->cookie) || sa->cookie_len) {
+		 * cookie in front (RFC 7296 §2.6). A new cookie replaces ours (the
+		 * peer's secret may have changed meanwhile), a few times only. */
+		if (n.len == 0 || n.len > sizeof(sa->cookie) ||
+		    sa->cookie_tries >= IKEV2_COOKIE_TRIES) {
 			ike_sa_fail(sa, ST_IKEF_OTHER, 1, "unusable COOKIE from peer");
 			return;
 		}
 		memcpy(sa->cookie, n.data, n.len);
 		sa->cookie_len = n.len;
+		sa->cookie_tries++;
 		log_info("IKEv2:(SA ID = %u):peer asks for a cookie, resending IKE_SA_INIT",
 		    sa->st_index);
 		if (ike_init_start(sa) < 0)

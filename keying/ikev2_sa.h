@@ -25,6 +25,7 @@
 
 #define IKEV2_NONCE_LEN		32
 #define IKEV2_INVALID_KE_MAX	2	/* INVALID_KE retries per attempt */
+#define IKEV2_COOKIE_TRIES	4	/* COOKIEs answered per attempt */
 #define IKEV2_DROP_LOG_MS	10000	/* one "dropped" line per peer per 10 s */
 
 enum ike_phase {
@@ -121,6 +122,7 @@ struct ike_sa {
 	unsigned	invalid_ke;
 	uint8_t		cookie[64];		/* the responder's COOKIE (§2.6) */
 	size_t		cookie_len;
+	unsigned	cookie_tries;		/* COOKIEs answered, up to IKEV2_COOKIE_TRIES */
 	struct loop_timer *timer;		/* half-open timeout / DPD */
 	struct loop_timer *rekey_timer;		/* IKE SA rekey (ikelifetime - margin) */
 	struct loop_timer *keepalive_timer;	/* NAT-T keepalives */
