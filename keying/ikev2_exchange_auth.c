@@ -193,8 +193,13 @@ ike_child_install(struct ike_sa *sa, struct ike_child *ch, const struct ike_chil
 		goto out;
 	}
 	ch->installed = 1;
-	if (x->redundant)
+	if (x->redundant) {
+		/* its packets count for the tunnel, but it is not the tunnel's
+		 * current pair */
+		st_child_add_sa_aside(st, ST_SA_IN, ch->spi_in, IPPROTO_ESP);
+		st_child_add_sa_aside(st, ST_SA_OUT, ch->spi_out, IPPROTO_ESP);
 		goto listed;
+	}
 	st->transport = ch->transport;
 	st->encap = d.encap;
 	st->reqid = ch->reqid;

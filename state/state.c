@@ -544,6 +544,36 @@ st_child_add_sa(struct st_child *ch, enum st_sa_dir dir, uint32_t spi, uint8_t p
 	return 0;
 }
 
+int
+st_child_add_sa_aside(struct st_child *ch, enum st_sa_dir dir, uint32_t spi, uint8_t proto)
+{
+	struct st_sa *sa;
+	int ndir = 0;
+
+	if (dir != ST_SA_IN && dir != ST_SA_OUT)
+		return -1;
+	if (child_sa(ch, spi, dir) != NULL)
+		return 0;
+	for (int i = 0; i < ch->nsa; i++)
+		if (ch->sa[i].dir == dir)
+			ndir++;
+	if (ndir >= ST_MAX_SAS || ch->nsa >= 2 * ST_MAX_SAS) {
+		log_err("%s: child %u: too many SAs, SPI 0x%08x not tracked", __func__,
+		    ch->index, spi);
+		return -1;
+	}
+	if (spimap_put(&st_ctx.spis, spi, dir, ch->index) < 0)
+		return -1;
+	sa = &ch->sa[ch->nsa++];
+	memset(sa, 0, sizeof(*sa));
+	sa->spi = spi;
+	sa->proto = proto;
+	sa->dir = dir;
+	sa->expiring = 1;
+	sa->installed_mono = st_now_ms();
+	return 0;
+}
+
 void
 st_child_reparent(struct st_child *ch, uint32_t ike_index)
 {

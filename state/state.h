@@ -269,6 +269,11 @@ struct st_child *st_child_get(uint32_t index);
 /* A child's new SA (first install or rekey). Older SAs in that direction are
  * marked expiring; they keep counting until st_sa_gone(). */
 int	st_child_add_sa(struct st_child *ch, enum st_sa_dir dir, uint32_t spi, uint8_t proto);
+/* An SA that counts for the child without being its current one, and is
+ * no rekey either (the redundant pair of a rekey collision, until it is
+ * deleted): added as expiring, the others left alone. */
+int	st_child_add_sa_aside(struct st_child *ch, enum st_sa_dir dir, uint32_t spi,
+	    uint8_t proto);
 /* Move a child to another IKE SA (after an IKE rekey). */
 void	st_child_reparent(struct st_child *ch, uint32_t ike_index);
 void	st_child_end(uint32_t index, enum st_term reason);

@@ -1045,6 +1045,15 @@ test_child_rekey_crossing(void **state)
 				assert_int_equal(side_r.children[k].removed_nts, 0);
 			}
 		}
+		/* every pair's SAs count for the tunnel row, the redundant
+		 * one's too (the kernel may have used it until its delete) */
+		for (k = 0; k < side_i.nchildren; k++) {
+			assert_non_null(st_child_by_spi(side_i.children[k].d.spi_in, ST_SA_IN));
+			assert_int_equal(st_child_by_spi(side_i.children[k].d.spi_in,
+			    ST_SA_IN)->index, idx_i);
+			assert_int_equal(st_child_by_spi(side_r.children[k].d.spi_out,
+			    ST_SA_OUT)->index, idx_r);
+		}
 		/* one tunnel row per side, its current SAs the survivors */
 		row_i = st_child_find(idx_i);
 		row_r = st_child_find(idx_r);

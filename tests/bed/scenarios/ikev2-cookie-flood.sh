@@ -57,5 +57,6 @@ check_ge rss-bounded "$rss1" $((rss0 + 8192))
 check half-open-expire wait_for 10 half_open_zero
 check_eq ikev2-sas 1 "$(stat_of 'IKEv2 SAs')"
 check ping-after ip netns exec h1 ping -q -c 3 -i 0.2 -W 2 203.0.113.10
-# no failure record for the spoofed sources beyond a handful
-check_ge few-failures "$(ctl gw2 gw2 show crypto ikev2 failures | grep -c 198.51.100.)" 20
+# failure records only for the flood's half-open SAs that timed out (a
+# few rounds of 10 over the flood's 5 s), none for the COOKIE answers
+check_ge few-failures "$(ctl gw2 gw2 show crypto ikev2 failures | grep -c 198.51.100.)" 40
