@@ -36,6 +36,12 @@ static struct {
 	netsnmp_container *conts[FM_T_COUNT];
 	int		ntables;
 	int		rearm;		/* a session was opened since the last sync */
+	/* Net-SNMP's bookkeeping (alarms, timeouts, its descriptor set) reads
+	 * the clock several times a call; it only runs when a descriptor was
+	 * read, a session changed or its next deadline is due. */
+	int		need_select;
+	int		have_deadline;
+	uint64_t	deadline;	/* loop_now_ms() of Net-SNMP's next alarm */
 	int		master_missing;	/* the last connect attempt failed (logged) */
 	int		started_once;
 	int		(*ike_destroy)(uint32_t);
@@ -435,6 +441,13 @@ agent_fd_cb(int fd, uint32_t events, void *arg)
 	snmp_read2(&set);
 	netsnmp_large_fd_set_cleanup(&set);
 	netsnmp_check_outstanding_agent_requests();
+	ag.need_select = 1;
+}
+
+void
+agent_kick(void)
+{
+	ag.need_select = 1;
 }
 
 static int
@@ -486,7 +499,7 @@ agent_prepare(void *arg)
 {
 	netsnmp_large_fd_set set;
 	struct timeval tv = { 0, 0 };
-	int n = 0, block = 1;
+	int n = 0, block = 1, wait;
 	uint64_t now;
 
 	(void)arg;
@@ -495,28 +508,35 @@ agent_prepare(void *arg)
 	now = loop_now_ms();
 	if (ag.dirty && now - ag.last_refresh >= AGENT_DIRTY_MS)
 		agent_refresh();
-	/* Each only acts on what is due: ping, reconnect, request timeouts. */
-	run_alarms();
-	snmp_timeout();
-	netsnmp_check_outstanding_agent_requests();
-
-	netsnmp_large_fd_set_init(&set, FD_SETSIZE);
-	snmp_select_info2(&n, &set, &tv, &block);
-	agent_sync_fds(&set, n, ag.rearm);
-	ag.rearm = 0;
-	netsnmp_large_fd_set_cleanup(&set);
+	if (ag.have_deadline && now >= ag.deadline) {
+		/* each only acts on what is due: ping, reconnect, request timeouts */
+		run_alarms();
+		snmp_timeout();
+		netsnmp_check_outstanding_agent_requests();
+		ag.need_select = 1;
+	}
+	if (ag.need_select || ag.rearm) {
+		netsnmp_large_fd_set_init(&set, FD_SETSIZE);
+		snmp_select_info2(&n, &set, &tv, &block);
+		agent_sync_fds(&set, n, ag.rearm);
+		ag.rearm = 0;
+		ag.need_select = 0;
+		netsnmp_large_fd_set_cleanup(&set);
+		ag.have_deadline = !block;
+		/* rounded up: waking before the alarm is due would only spin */
+		ag.deadline = now + (uint64_t)tv.tv_sec * 1000 +
+		    ((uint64_t)tv.tv_usec + 999) / 1000;
+	}
+	wait = -1;
+	if (ag.have_deadline)
+		wait = ag.deadline > now ? (int)(ag.deadline - now) : 0;
 	if (ag.dirty) {
 		uint64_t left = AGENT_DIRTY_MS - (now - ag.last_refresh);
 
-		if (block || (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000 > left) {
-			tv.tv_sec = left / 1000;
-			tv.tv_usec = (left % 1000) * 1000;
-			block = 0;
-		}
+		if (wait < 0 || (uint64_t)wait > left)
+			wait = (int)left;
 	}
-	if (block)
-		return -1;
-	return (int)(tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
+	return wait;
 }
 
 static int
@@ -558,7 +578,8 @@ session_init_cb(int major, int minor, void *serverarg, void *clientarg)
 	(void)minor;
 	(void)clientarg;
 	if (s != NULL) {
-		s->timeout = ONE_SEC / 3;
+		/* a master busy serving another subagent must not look dead */
+		s->timeout = ONE_SEC;
 		s->retries = 0;
 	}
 	ag.rearm = 1;
@@ -628,6 +649,7 @@ agent_init(const char *agentx_socket, int ping_interval_s)
 	init_snmp(AGENT_NAME);
 	agent_register_sysor();
 	ag.running = 1;
+	ag.need_select = 1;
 	ag.last_refresh = loop_now_ms();
 	if (!ag.prep_added) {
 		if (loop_prepare_add(agent_prepare, NULL) < 0) {

@@ -16,6 +16,8 @@ int	agent_running(void);
  * were folded in; state changes (tunnels up and down) are picked up by the
  * agent itself on the next loop iteration. Never called inside a request. */
 void	agent_refresh(void);
+/* Net-SNMP work was queued outside a read (a notification): look again. */
+void	agent_kick(void);
 
 /* How SET cikeTunStatus / cipSecTunStatus = destroy(2) tears a tunnel down:
  * the keying side's handlers, given the cikeTunIndex / cipSecTunIndex.

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agent/agent.h"
 #include "agent/agent_int.h"
 #include <net-snmp/agent/agent_sysORTable.h>
 #include "common/log.h"
@@ -298,6 +299,7 @@ trap_send(int n, netsnmp_variable_list *objects)
 	vl->next_variable = objects;
 	send_v2trap(vl);
 	snmp_free_varbind(vl);
+	agent_kick();
 }
 
 void
