@@ -174,7 +174,7 @@ mib_ike_destroy(uint32_t ike_index)
 	if (engine == NULL || ike == NULL)
 		return -1;
 	log_notice("IKE:%s: IKE SA %u destroyed through SNMP", ike->conn, ike_index);
-	return ikev2_terminate(engine, ike->conn) > 0 ? 0 : -1;
+	return ikev2_terminate_index(engine, ike_index) > 0 ? 0 : -1;
 }
 
 static int

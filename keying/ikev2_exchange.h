@@ -34,6 +34,8 @@ int	ikev2_initiate(struct ikev2_engine *e, const struct cfg_conn *conn);
 /* Deletes the IKE SAs of a connection (and their children), telling the
  * peer. Returns how many were found. */
 int	ikev2_terminate(struct ikev2_engine *e, const char *conn);
+/* Only the IKE SA of that state-model index (cikeTunStatus = destroy). */
+int	ikev2_terminate_index(struct ikev2_engine *e, uint32_t ike_index);
 /* Deletes one child (state model index), telling the peer. 0 / -1. */
 int	ikev2_child_delete(struct ikev2_engine *e, uint32_t child_index);
 /* Rekeys one child (state model index): a new SA pair by CREATE_CHILD_SA,

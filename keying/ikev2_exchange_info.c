@@ -239,6 +239,18 @@ ike_info_response(struct ike_sa *sa, struct ikev2_msg *m)
 
 /* ---- operator entry points ---- */
 
+/* An established SA is deleted with the peer; one still negotiating just ends. */
+static void
+ike_sa_terminate(struct ike_sa *sa)
+{
+	if (sa->phase == IKE_UP) {
+		sa->queue_delete = 1;
+		sa->delete_reason = ST_TERM_OPER;
+		ike_queue_run(sa);
+	} else if (sa->phase != IKE_DELETING)
+		ike_sa_end(sa, ST_TERM_OPER);
+}
+
 int
 ikev2_terminate(struct ikev2_engine *e, const char *conn)
 {
@@ -250,12 +262,25 @@ ikev2_terminate(struct ikev2_engine *e, const char *conn)
 		if (sa->phase == IKE_DEAD || strcmp(sa->conn->name, conn) != 0)
 			continue;
 		n++;
-		if (sa->phase == IKE_UP) {
-			sa->queue_delete = 1;
-			sa->delete_reason = ST_TERM_OPER;
-			ike_queue_run(sa);
-		} else if (sa->phase != IKE_DELETING)
-			ike_sa_end(sa, ST_TERM_OPER);
+		ike_sa_terminate(sa);
+	}
+	e->busy--;
+	ike_sa_reap(e);
+	return n;
+}
+
+int
+ikev2_terminate_index(struct ikev2_engine *e, uint32_t ike_index)
+{
+	struct ike_sa *sa;
+	int n = 0;
+
+	e->busy++;
+	for (sa = e->sas; sa; sa = sa->next) {
+		if (sa->phase == IKE_DEAD || sa->st_index != ike_index)
+			continue;
+		n++;
+		ike_sa_terminate(sa);
 	}
 	e->busy--;
 	ike_sa_reap(e);

@@ -553,6 +553,34 @@ test_delete_ike_by_responder(void **state)
 	delete_ike_from(&side_r);
 }
 
+/* cikeTunStatus = destroy names one IKE SA by its row: only that one goes. */
+static void
+test_terminate_by_index(void **state)
+{
+	const struct st_ike *mine, *theirs;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
+	mine = ike_row(0);
+	theirs = ike_row(1);
+	assert_non_null(mine);
+	assert_non_null(theirs);
+	/* the responder's engine does not hold the initiator's row */
+	assert_int_equal(ikev2_terminate_index(side_r.eng, theirs->index), 0);
+	assert_int_equal(ikev2_terminate_index(side_r.eng, 999999), 0);
+	assert_non_null(ike_row(0));
+	assert_int_equal(ikev2_terminate_index(side_r.eng, mine->index), 1);
+	pump();
+	assert_null(ike_row(0));
+	assert_null(ike_row(1));
+	assert_int_equal(live_children(&side_i), 0);
+	assert_int_equal(live_children(&side_r), 0);
+}
+
 static void
 test_delete_child(void **state)
 {
@@ -1777,6 +1805,7 @@ main(void)
 		T(test_duplicate_request),
 		T(test_delete_ike_by_initiator),
 		T(test_delete_ike_by_responder),
+		T(test_terminate_by_index),
 		T(test_delete_child),
 		T(test_liveness),
 		T(test_ts_narrowed),
