@@ -266,13 +266,14 @@ ike_auth_start(struct ike_sa *sa)
 		r = 0;
 		goto out;
 	}
-	if (ikev2_prop_from_cfg(&c->esp, IKEV2_PROTO_ESP, &sa->esp_offer) < 0) {
+	if (ike_sa_esp_offer(sa) == NULL ||
+	    ikev2_prop_from_cfg(&c->esp, IKEV2_PROTO_ESP, sa->esp_offer) < 0) {
 		ike_sa_fail(sa, ST_IKEF_PROPOSAL, 0, "no usable ESP proposal configured");
 		r = 0;
 		goto out;
 	}
-	ikev2_prop_strip_dh(&sa->esp_offer);
-	ikev2_prop_set_spi(&sa->esp_offer, ch->spi_in, 4);
+	ikev2_prop_strip_dh(sa->esp_offer);
+	ikev2_prop_set_spi(sa->esp_offer, ch->spi_in, 4);
 	ch->nts_l = ikev2_ts_from_end(&c->left, &sa->local, ch->ts_l, ST_MAX_TS);
 	ch->nts_r = ikev2_ts_from_end(&c->right, &sa->remote, ch->ts_r, ST_MAX_TS);
 
@@ -291,7 +292,7 @@ ike_auth_start(struct ike_sa *sa)
 		ikev2_build_notify_simple(&in, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
 		ike_count_notify(sa, 1);
 	}
-	ikev2_build_sa(&in, &sa->esp_offer);
+	ikev2_build_sa(&in, sa->esp_offer);
 	ike_build_ts(&in, IKEV2_PL_TSI, ch->ts_l, ch->nts_l);
 	ike_build_ts(&in, IKEV2_PL_TSR, ch->ts_r, ch->nts_r);
 	sa->next_msgid = 1;
@@ -369,7 +370,8 @@ auth_response_child(struct ike_sa *sa, struct ikev2_msg *m)
 		ike_child_fail(sa, ch, ST_IPF_ENCODING, "IKE_AUTH response lacks SA or TS");
 		goto out;
 	}
-	if (ikev2_prop_accept(&sa->esp_offer, reply, IKEV2_PROTO_ESP, &chosen) < 0 ||
+	if (sa->esp_offer == NULL ||
+	    ikev2_prop_accept(sa->esp_offer, reply, IKEV2_PROTO_ESP, &chosen) < 0 ||
 	    chosen.spi_size != 4) {
 		ike_child_fail(sa, ch, ST_IPF_PROPOSAL,
 		    "peer chose an ESP proposal we did not offer");

@@ -466,16 +466,17 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
 	memcpy(ch->ts_r, old->ts_r, sizeof(ch->ts_r));
 	if (env->alloc_spi(env->arg, &sa->remote, &sa->local, IPPROTO_ESP, ch->reqid,
 	    &ch->spi_in) < 0 ||
-	    ikev2_prop_from_cfg(&sa->conn->esp, IKEV2_PROTO_ESP, &sa->esp_offer) < 0)
+	    ike_sa_esp_offer(sa) == NULL ||
+	    ikev2_prop_from_cfg(&sa->conn->esp, IKEV2_PROTO_ESP, sa->esp_offer) < 0)
 		goto out;
-	ikev2_prop_set_spi(&sa->esp_offer, ch->spi_in, 4);
+	ikev2_prop_set_spi(sa->esp_offer, ch->spi_in, 4);
 	if (sa->cc_group)
-		ikev2_prop_prefer_dh(&sa->esp_offer, sa->cc_group);
+		ikev2_prop_prefer_dh(sa->esp_offer, sa->cc_group);
 	if (crypto_random(sa->cc_ni, IKEV2_NONCE_LEN) < 0)
 		goto out;
 	sa->cc_ni_len = IKEV2_NONCE_LEN;
 	/* esp= with a DH group asks for PFS */
-	if ((group = ikev2_prop_first_dh(&sa->esp_offer)) != 0 &&
+	if ((group = ikev2_prop_first_dh(sa->esp_offer)) != 0 &&
 	    ((sa->cc_dh = dh_new(group)) == NULL || (pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL ||
 	    dh_public(sa->cc_dh, pub) < 0))
 		goto out;
@@ -490,7 +491,7 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
 	ikev2_build_notify(&in, &n);
 	if (ch->transport)
 		ikev2_build_notify_simple(&in, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
-	ikev2_build_sa(&in, &sa->esp_offer);
+	ikev2_build_sa(&in, sa->esp_offer);
 	ikev2_build_nonce(&in, sa->cc_ni, sa->cc_ni_len);
 	if (group)
 		ikev2_build_ke(&in, group, pub->data, pub->len);
@@ -546,7 +547,8 @@ ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m)
 		/* INVALID_KE_PAYLOAD: once more, with the group asked for */
 		if (notify == IKEV2_N_INVALID_KE_PAYLOAD && old && !sa->cc_group &&
 		    ikev2_msg_notify(m, notify, &n) == 1 && n.len == 2 &&
-		    ikev2_prop_has_dh(&sa->esp_offer, (uint16_t)(n.data[0] << 8 | n.data[1]))) {
+		    sa->esp_offer != NULL &&
+		    ikev2_prop_has_dh(sa->esp_offer, (uint16_t)(n.data[0] << 8 | n.data[1]))) {
 			uint16_t group = (uint16_t)(n.data[0] << 8 | n.data[1]);
 
 			log_info("IKEv2:(SA ID = %u):peer wants DH group %u for the child",
@@ -574,7 +576,8 @@ ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m)
 		snprintf(detail, sizeof(detail), "malformed CREATE_CHILD_SA response");
 		goto fail;
 	}
-	if (ikev2_prop_accept(&sa->esp_offer, reply, IKEV2_PROTO_ESP, &chosen) < 0 ||
+	if (sa->esp_offer == NULL ||
+	    ikev2_prop_accept(sa->esp_offer, reply, IKEV2_PROTO_ESP, &chosen) < 0 ||
 	    chosen.spi_size != 4 ||
 	    !ikev2_ts_inside(tsi->ts, tsi->n, ch->ts_l, ch->nts_l) ||
 	    !ikev2_ts_inside(tsr->ts, tsr->n, ch->ts_r, ch->nts_r)) {

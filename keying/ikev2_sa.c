@@ -85,6 +85,7 @@ ike_sa_free(struct ike_sa *sa)
 	ikev2_sa_keys_wipe(&sa->keys);
 	wipe(sa->ni, sizeof(sa->ni));
 	wipe(sa->nr, sizeof(sa->nr));
+	free(sa->esp_offer);
 	free(sa);
 }
 
@@ -184,6 +185,14 @@ fail:
 		free(sa);
 	}
 	return NULL;
+}
+
+struct ikev2_prop_list *
+ike_sa_esp_offer(struct ike_sa *sa)
+{
+	if (sa->esp_offer == NULL)
+		sa->esp_offer = calloc(1, sizeof(*sa->esp_offer));
+	return sa->esp_offer;
 }
 
 struct ike_sa *

@@ -105,7 +105,9 @@ struct ike_sa {
 	struct ikev2_reasm reasm;
 
 	struct ike_child *pending;		/* child negotiated in IKE_AUTH */
-	struct ikev2_prop_list esp_offer;	/* its proposals (initiator) */
+	/* our ESP proposals while we ask for a child; allocated on first use,
+	 * so a responder (most SAs of a gateway) does not carry 6 kB of them */
+	struct ikev2_prop_list *esp_offer;
 	struct ike_child *children;
 	int		queue_delete;		/* operator asked to delete the IKE SA */
 	int		rekeyed;		/* replaced by a rekeyed IKE SA */
@@ -162,6 +164,8 @@ struct ike_sa *ike_sa_new(struct ikev2_engine *e, const struct cfg_conn *conn,
 	    int initiator, const struct ifl_addr *local, uint16_t lport,
 	    const struct ifl_addr *remote, uint16_t rport);
 struct ike_sa *ike_sa_find(struct ikev2_engine *e, uint64_t spi_i, uint64_t spi_r);
+/* sa->esp_offer, allocated if it was not yet; NULL when out of memory. */
+struct ikev2_prop_list *ike_sa_esp_offer(struct ike_sa *sa);
 /* Half-open lookups: the responder by (SPIi, peer), the initiator by SPIi. */
 struct ike_sa *ike_sa_find_half(struct ikev2_engine *e, uint64_t spi_i,
 	    const struct ifl_addr *remote, uint16_t rport, int initiator);
