@@ -196,7 +196,7 @@ env_install_child(void *arg, const struct ike_child_sa *c)
 		goto fail;
 	in_done = 1;
 	sa_fill(c, 0, &s);
-	if (xfrm_sa_add(&s) < 0)
+	if (!c->in_only && xfrm_sa_add(&s) < 0)
 		goto fail;
 	for (i = 0; i < c->nts_local; i++)
 		for (j = 0; j < c->nts_remote; j++) {
@@ -207,7 +207,9 @@ env_install_child(void *arg, const struct ike_child_sa *c)
 				if (xfrm_policy_update(&p) < 0) {
 					/* what is in goes, with the out SA */
 					policies_remove(c, n + 1);
-					xfrm_sa_del(&c->local, &c->remote, c->proto, c->spi_out);
+					if (!c->in_only)
+						xfrm_sa_del(&c->local, &c->remote,
+						    c->proto, c->spi_out);
 					goto fail;
 				}
 			}
@@ -228,6 +230,20 @@ fail:
  * placeholders of the right size. Addresses are an SA's identity and
  * cannot move this way. */
 static int
+env_install_out(void *arg, const struct ike_child_sa *c)
+{
+	struct xfrm_sa_cfg s;
+
+	(void)arg;
+	sa_fill(c, 0, &s);
+	if (xfrm_sa_add(&s) < 0) {
+		log_err("IKE:%s: outbound SA 0x%08x not installed", c->conn, c->spi_out);
+		return -1;
+	}
+	return 0;
+}
+
+static int
 env_update_child(void *arg, const struct ike_child_sa *c)
 {
 	static const uint8_t placeholder[256];
@@ -240,7 +256,8 @@ env_update_child(void *arg, const struct ike_child_sa *c)
 	    c->integ_len > sizeof(placeholder))
 		return -1;
 	u.encr_in = u.encr_out = u.integ_in = u.integ_out = placeholder;
-	for (dir = 1; dir >= 0; dir--) {
+	/* a child still waiting for its outbound SA has only the inbound one */
+	for (dir = 1; dir >= (c->in_only ? 1 : 0); dir--) {
 		sa_fill(&u, dir, &s);
 		if (xfrm_sa_update(&s) < 0) {
 			log_err("IKE:%s: SA 0x%08x: encapsulation not moved to port %u",
@@ -284,9 +301,11 @@ env_remove_child(void *arg, const struct ike_child_sa *c)
 	(void)arg;
 	/* fresh final counters into the state model before the row ends */
 	xfrm_sa_query(&c->local, c->proto, c->spi_in, &info);
-	xfrm_sa_query(&c->remote, c->proto, c->spi_out, &info);
+	if (!c->in_only)
+		xfrm_sa_query(&c->remote, c->proto, c->spi_out, &info);
 	xfrm_sa_del(&c->remote, &c->local, c->proto, c->spi_in);
-	xfrm_sa_del(&c->local, &c->remote, c->proto, c->spi_out);
+	if (!c->in_only)
+		xfrm_sa_del(&c->local, &c->remote, c->proto, c->spi_out);
 	if (!policies_shared(c))
 		policies_remove(c, (size_t)-1);
 }
@@ -329,6 +348,7 @@ ike_env_daemon(struct ike_env *env)
 	env->keepalive = env_keepalive;
 	env->hold = env_hold;
 	env->install_child = env_install_child;
+	env->install_out = env_install_out;
 	env->update_child = env_update_child;
 	env->remove_child = env_remove_child;
 	env->psk = env_psk;

@@ -61,6 +61,9 @@ struct ike_child_sa {
 	uint16_t	local_port, remote_port;	/* IKE ports, for ESP-in-UDP */
 	int		encap;			/* NAT detected: UDP encapsulation */
 	int		superseded;		/* remove_child: a rekey replaced it */
+	/* install_child: the inbound SA only, its outbound follows through
+	 * install_out; remove_child: there is no outbound SA (yet) */
+	int		in_only;
 	uint8_t		proto;			/* IPPROTO_ESP */
 	int		transport;
 	uint32_t	reqid;
@@ -106,6 +109,11 @@ struct ike_env {
 	/* Installs both SAs and the policies of a child. 0 / -1. */
 	int	(*install_child)(void *arg, const struct ike_child_sa *c);
 	void	(*remove_child)(void *arg, const struct ike_child_sa *c);
+	/* Optional. The outbound SA of a child installed in_only. Answering a
+	 * child rekey, the new outbound SA waits until the peer deletes the
+	 * old pair: before that the peer may not have the new inbound SA yet,
+	 * and the kernel would send on the newest SA at once. */
+	int	(*install_out)(void *arg, const struct ike_child_sa *c);
 	/* The pre-shared key for (local ID, remote ID), appended to out (a
 	 * secret buf). 0 / -1 when there is none. */
 	int	(*psk)(void *arg, const struct cfg_id *local,

@@ -185,6 +185,13 @@ ike_child_install(struct ike_sa *sa, struct ike_child *ch, const struct ike_chil
 	d.integ_out = x->we_initiated ? ck->integ_i : ck->integ_r;
 	d.encr_len = ch->encr_len = ck->encr_len;
 	d.integ_len = ch->integ_len = ck->integ_len;
+	if (x->defer_out && !x->redundant && env->install_out != NULL &&
+	    d.encr_len <= IKE_CHILD_KEY_MAX && d.integ_len <= IKE_CHILD_KEY_MAX) {
+		d.in_only = 1;
+		memcpy(ch->out_encr, d.encr_out, d.encr_len);
+		if (d.integ_len)
+			memcpy(ch->out_integ, d.integ_out, d.integ_len);
+	}
 	if (env->install_child(env->arg, &d) < 0) {
 		if (!x->st_index)
 			st_child_end(ch->st_index, ST_TERM_LOCAL_FAIL);
@@ -193,6 +200,7 @@ ike_child_install(struct ike_sa *sa, struct ike_child *ch, const struct ike_chil
 		goto out;
 	}
 	ch->installed = 1;
+	ch->out_pending = d.in_only;
 	if (x->redundant) {
 		/* its packets count for the tunnel, but it is not the tunnel's
 		 * current pair */

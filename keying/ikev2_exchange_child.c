@@ -340,6 +340,7 @@ child_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list *th
 		struct ike_child *done = ch;
 
 		ch = NULL;
+		x.defer_out = old != NULL;
 		if (ike_child_install(sa, done, &x) < 0) {
 			cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
 			goto out;

@@ -320,6 +320,8 @@ ike_child_free(struct ike_sa *sa, struct ike_child *ch, int release_spi)
 		    ch->spi_in);
 	if (sa->pending == ch)
 		sa->pending = NULL;
+	wipe(ch->out_encr, sizeof(ch->out_encr));
+	wipe(ch->out_integ, sizeof(ch->out_integ));
 	free(ch);
 }
 
@@ -386,6 +388,7 @@ ike_child_desc(const struct ike_sa *sa, const struct ike_child *ch,
 	d->ts_remote = ch->ts_r;
 	d->encr_len = ch->encr_len;
 	d->integ_len = ch->integ_len;
+	d->in_only = ch->out_pending;
 	life_of(sa->conn, &d->life);
 }
 
@@ -421,6 +424,14 @@ ike_child_remove(struct ike_sa *sa, struct ike_child *ch, enum st_term reason)
 		;
 	if (*pp)
 		*pp = ch->next;
+	/* the pair that replaced it takes over the outbound traffic first */
+	if (ch->rekeyed && ch->st_index) {
+		struct ike_child *succ;
+
+		for (succ = sa->children; succ; succ = succ->next)
+			if (succ->st_index == ch->st_index && succ->out_pending)
+				ike_child_install_out(sa, succ);
+	}
 	if (ch->installed && env->remove_child) {
 		ike_child_desc(sa, ch, &d);
 		/* the successor pair goes on with the same policies */
@@ -433,7 +444,30 @@ ike_child_remove(struct ike_sa *sa, struct ike_child *ch, enum st_term reason)
 	/* a rekeyed pair's row goes on with its successor */
 	if (ch->st_index && !ch->rekeyed)
 		st_child_end(ch->st_index, reason);
+	wipe(ch->out_encr, sizeof(ch->out_encr));
+	wipe(ch->out_integ, sizeof(ch->out_integ));
 	free(ch);
+}
+
+void
+ike_child_install_out(struct ike_sa *sa, struct ike_child *ch)
+{
+	struct ike_env *env = &sa->eng->env;
+	struct ike_child_sa d;
+
+	if (!ch->out_pending || env->install_out == NULL)
+		return;
+	ike_child_desc(sa, ch, &d);
+	d.in_only = 0;
+	d.encr_out = ch->out_encr;
+	d.integ_out = ch->out_integ;
+	if (env->install_out(env->arg, &d) == 0)
+		ch->out_pending = 0;
+	else
+		log_warnx("IKEv2:(SA ID = %u):outbound SA 0x%08x of the rekeyed "
+		    "child not installed", sa->st_index, ch->spi_out);
+	wipe(ch->out_encr, sizeof(ch->out_encr));
+	wipe(ch->out_integ, sizeof(ch->out_integ));
 }
 
 /* ---- ending and failing ---- */

@@ -37,6 +37,8 @@ enum ike_phase {
 	IKE_DEAD,		/* freed at the end of the current event */
 };
 
+#define IKE_CHILD_KEY_MAX	64	/* AES-256 + salt: 36, SHA-512: 64 */
+
 struct ike_child {
 	struct ike_child *next;
 	uint32_t	st_index;		/* 0 until installed */
@@ -48,6 +50,8 @@ struct ike_child {
 	int		delete_queued;		/* to be deleted once the window is free */
 	int		rekey_queued;		/* to be rekeyed once the window is free */
 	int		rekeyed;		/* replaced by a rekey: its row lives on */
+	int		out_pending;		/* outbound SA waits for the old pair's delete */
+	uint8_t		out_encr[IKE_CHILD_KEY_MAX], out_integ[IKE_CHILD_KEY_MAX];
 	struct st_algs	algs;
 	size_t		encr_len, integ_len;	/* key sizes, for update_child */
 	size_t		nts_l, nts_r;
@@ -201,6 +205,8 @@ struct ike_child *ike_child_by_spi_out(struct ike_sa *sa, uint32_t spi);
 struct ike_child *ike_child_by_spi_in(struct ike_sa *sa, uint32_t spi);
 /* Removes a child from the kernel and the list; history with reason. */
 void	ike_child_remove(struct ike_sa *sa, struct ike_child *ch, enum st_term reason);
+/* Installs the outbound SA a child's install deferred (install_out). */
+void	ike_child_install_out(struct ike_sa *sa, struct ike_child *ch);
 /* Fills an install description from a child (keys left NULL). */
 void	ike_child_desc(const struct ike_sa *sa, const struct ike_child *ch,
 	    struct ike_child_sa *d);
@@ -259,6 +265,7 @@ struct ike_child_ctx {
 	size_t		gir_len;
 	uint32_t	st_index;	/* the rekeyed child's state row, 0 = a new one */
 	int		redundant;	/* lost a rekey collision: the row stays as is */
+	int		defer_out;	/* we answer a rekey: outbound SA after the old delete */
 };
 /* Installs a negotiated child: keys from KEYMAT, env install, state rows.
  * 0, or -1 with the failure recorded (the child is freed on -1). */
