@@ -24,8 +24,12 @@ check charon-gw1 start_strongswan gw1 gw1 "$IOS/ipsec.conf" "$IOS/ipsec.secrets"
 say "3. ikeflowd on gw2 with the seed's strongSwan configuration (IKEv2, PSK)"
 sed 's/PSK ".*"/PSK "<hidden>"/' "$CONF/ipsec.secrets" | sed 's/^/   ipsec.secrets: /'
 sed 's/^/   ipsec.conf: /' "$CONF/ipsec.conf"
+# snmpd on gw2 is the AgentX master; ikeflowd serves the flow MIB through it
+check snmpd-gw2 start_snmpd gw2
+printf '%s\n' 'log_level = info' 'refresh_interval = 1000' 'http_listen = no' \
+    "agentx_socket = unix:$W/agentx-gw2" >"$W/gw2-ikeflowd.conf"
 check ikeflowd-starts start_ikeflowd gw2 gw2 \
-    -c "$SRCDIR/tests/bed/conf/ikev2-ikeflowd/ikeflowd.conf" \
+    -c "$W/gw2-ikeflowd.conf" \
     --ipsec-conf "$CONF/ipsec.conf" --ipsec-secrets "$W/gw2-ipsec.secrets"
 
 say "4. gw2# ikeflowctl status"
@@ -60,5 +64,14 @@ swan gw1 gw1 statusall | sed -n '/^Security Associations/,$p'
 
 say "10. gw2# ikeflowctl show crypto ikev2 sa"
 show ctl-ikev2-sa ctl gw2 gw2 show crypto ikev2 sa
+
+say "11. NMS# snmpget cipSecTunInPkts / OutPkts / HcInOctets / HcOutOctets (CISCO-IPSEC-FLOW-MONITOR-MIB, via snmpd on gw2)"
+R=1.3.6.1.4.1.9.9.171
+tun=$(ip netns exec gw2 snmpgetnext -v2c -c public -On 127.0.0.1 $R.1.3.2.1.2 2>/dev/null |
+    sed -n "s/^\.$R\.1\.3\.2\.1\.2\.\([0-9]*\) .*/\1/p")
+snmp_tun() { ip netns exec gw2 snmpget -v2c -c public -On 127.0.0.1 \
+    $R.1.3.2.1.32.$tun $R.1.3.2.1.45.$tun $R.1.3.2.1.27.$tun $R.1.3.2.1.40.$tun 2>&1; }
+show snmp-tunnel snmp_tun
+check snmp-in-pkts-100 sh -c "ip netns exec gw2 snmpget -v2c -c public -On -Ov 127.0.0.1 $R.1.3.2.1.32.$tun | grep -qx 'Counter32: 100'"
 
 say "demo finished; logs are in the work directory on the host"
