@@ -129,7 +129,9 @@ int	crypto_aead_open(uint16_t encr, const uint8_t *keymat, size_t keymat_len,
 struct dh;
 
 /* Creates a key pair for the group; NULL if unsupported or on failure
- * (logged). Safe to call from a worker thread (see above). */
+ * (logged). Safe to call from a worker thread (see above). When a DH pool
+ * runs (crypto_dh_pool.h) a ready key pair is taken from it if there is one,
+ * else the key pair is made here and now. */
 struct dh *dh_new(uint16_t group);
 /* A key pair from a given private value, for known-answer tests and
  * interoperability checks: MODP exponent x and ECP scalar big-endian, X25519

@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "keying/crypto.h"
+#include "keying/crypto_dh_pool.h"
 
 enum dh_kind { DH_MODP, DH_ECP, DH_X25519 };
 
@@ -207,13 +208,14 @@ out:
 }
 
 static struct dh *
-dh_alloc(uint16_t group)
+dh_alloc(uint16_t group, int quiet)
 {
 	const struct dh_group *g = group_lookup(group);
 	struct dh *dh;
 
 	if (g == NULL) {
-		log_err("%s: unsupported DH group %u", __func__, group);
+		if (!quiet)
+			log_err("%s: unsupported DH group %u", __func__, group);
 		return NULL;
 	}
 	if ((dh = calloc(1, sizeof(*dh))) == NULL)
@@ -246,18 +248,33 @@ dh_alloc(uint16_t group)
 }
 
 struct dh *
+dh_generate(uint16_t group)
+{
+	struct dh *dh;
+
+	if ((dh = dh_alloc(group, 1)) == NULL)
+		return NULL;
+	if ((dh->key = keygen(dh)) == NULL) {
+		dh_free(dh);
+		return NULL;
+	}
+	return dh;
+}
+
+struct dh *
 dh_new(uint16_t group)
 {
 	struct dh *dh;
 
-	if ((dh = dh_alloc(group)) == NULL)
-		return NULL;
-	if ((dh->key = keygen(dh)) == NULL) {
-		log_err("%s: key generation for DH group %u failed", __func__,
-		    group);
-		dh_free(dh);
+	if ((dh = dh_pool_take(group)) != NULL)
+		return dh;
+	if (group_lookup(group) == NULL) {
+		log_err("%s: unsupported DH group %u", __func__, group);
 		return NULL;
 	}
+	if ((dh = dh_generate(group)) == NULL)
+		log_err("%s: key generation for DH group %u failed", __func__,
+		    group);
 	return dh;
 }
 
@@ -266,7 +283,7 @@ dh_new_private(uint16_t group, const uint8_t *priv, size_t len)
 {
 	struct dh *dh;
 
-	if ((dh = dh_alloc(group)) == NULL)
+	if ((dh = dh_alloc(group, 0)) == NULL)
 		return NULL;
 	if (len == 0 || len > CRYPTO_MAX_DH_PUB ||
 	    (dh->key = import_private(dh, priv, len)) == NULL) {

@@ -105,3 +105,6 @@ tests_unit_test_ikev2_engine_flood_CFLAGS = $(unit_cflags)
 tests_unit_test_ikev2_engine_flood_LDADD = $(unit_ldadd)
 endif
 libikeflow_a_SOURCES += keying/ikev2_exchange_child.c
+
+# DH key pairs made ahead of time on worker threads (dh_workers)
+libikeflow_a_SOURCES += keying/crypto_dh_pool.c keying/crypto_dh_pool.h
