@@ -218,8 +218,12 @@ struct cfg_daemon {
 	uint32_t	half_open_max;			/* hard cap, 10000; 0 = none */
 	uint32_t	keepalive;			/* seconds, 20; 0 = none */
 	uint32_t	fragment_size;			/* bytes, 1280 */
-	uint32_t	dh_workers;			/* 1 */
+	uint32_t	dh_workers;			/* CFG_DH_WORKERS_AUTO */
 };
+
+/* dh_workers = auto: as many DH workers as there are other CPUs (see
+ * config_dh_workers). */
+#define CFG_DH_WORKERS_AUTO	UINT32_MAX
 
 void	config_daemon_defaults(struct cfg_daemon *d);
 /* Reads key = value lines over d (fill it with defaults first). A missing file
@@ -228,6 +232,9 @@ int	config_daemon_load(const char *path, struct cfg_daemon *d, int missing_ok);
 /* One setting, as from the file; `where` prefixes the error ("command line"). */
 int	config_daemon_set(struct cfg_daemon *d, const char *key, const char *value,
 	    const char *where);
+/* The number of DH workers to run: dh_workers, or for auto the online CPUs
+ * but the event loop's own, at most 4 (0 on a single CPU). */
+unsigned config_dh_workers(const struct cfg_daemon *d);
 
 /* ---- the whole configuration ---- */
 

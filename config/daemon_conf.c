@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "config/internal.h"
@@ -57,11 +58,11 @@ config_daemon_defaults(struct cfg_daemon *d)
 	d->half_open_max = 10000;
 	d->keepalive = 20;
 	d->fragment_size = 1280;
-	d->dh_workers = 1;
+	d->dh_workers = CFG_DH_WORKERS_AUTO;
 }
 
 enum dkind { D_PATH, D_STR, D_BOOL, D_U32, D_TIME, D_PORT, D_DOUBLE, D_LOGLEVEL,
-	D_HTTP_LISTEN, D_HTTP_ALLOW };
+	D_HTTP_LISTEN, D_HTTP_ALLOW, D_WORKERS };
 
 struct dkey {
 	const char	*name;
@@ -102,7 +103,7 @@ static const struct dkey dkeys[] = {
 	{ "half_open_max", D_U32, F(half_open_max), 0, 10000000 },
 	{ "keepalive", D_TIME, F(keepalive), 0, 86400 },
 	{ "fragment_size", D_U32, F(fragment_size), 576, 65535 },
-	{ "dh_workers", D_U32, F(dh_workers), 0, 64 },
+	{ "dh_workers", D_WORKERS, F(dh_workers), 0, 64 },
 };
 #define NDKEYS	(sizeof(dkeys) / sizeof(dkeys[0]))
 
@@ -156,6 +157,10 @@ config_daemon_set(struct cfg_daemon *d, const char *key, const char *value,
 		return -1;
 	}
 	field = (char *)d + k->off;
+	if (k->kind == D_WORKERS && strcasecmp(value, "auto") == 0) {
+		*(uint32_t *)(void *)field = CFG_DH_WORKERS_AUTO;
+		return 0;
+	}
 	switch (k->kind) {
 	case D_PATH:
 	case D_STR:
@@ -181,12 +186,14 @@ config_daemon_set(struct cfg_daemon *d, const char *key, const char *value,
 		*(int *)(void *)field = b;
 		return 0;
 	case D_U32:
+	case D_WORKERS:
 	case D_TIME:
 	case D_PORT:
 		if ((k->kind == D_TIME ? cfg_parse_time(value, &u) : cfg_parse_u32(value, &u)) < 0 ||
 		    u < k->min || u > k->max) {
 			log_err("%s: %s = %s: expected %s from %.0f to %.0f", where, key, value,
-			    k->kind == D_TIME ? "seconds" : "a number", k->min, k->max);
+			    k->kind == D_TIME ? "seconds" : k->kind == D_WORKERS ?
+			    "auto or a number" : "a number", k->min, k->max);
 			return -1;
 		}
 		if (k->kind == D_PORT)
@@ -317,4 +324,18 @@ config_daemon_load(const char *path, struct cfg_daemon *d, int missing_ok)
 		errors++;
 	}
 	return errors ? -1 : 0;
+}
+
+unsigned
+config_dh_workers(const struct cfg_daemon *d)
+{
+	long n;
+
+	if (d->dh_workers != CFG_DH_WORKERS_AUTO)
+		return d->dh_workers;
+	/* the event loop keeps one CPU; more than 4 workers outrun any
+	 * plausible IKE_SA_INIT rate and only cost memory */
+	if ((n = sysconf(_SC_NPROCESSORS_ONLN)) < 2)
+		return 0;
+	return n - 1 > 4 ? 4 : (unsigned)(n - 1);
 }

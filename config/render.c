@@ -89,7 +89,10 @@ render_daemon(const struct cfg_daemon *d, struct buf *b)
 	out(b, "#   half_open_timeout = %u\n", d->half_open_timeout);
 	out(b, "#   cookie_threshold = %u\n", d->cookie_threshold);
 	out(b, "#   fragment_size = %u\n", d->fragment_size);
-	out(b, "#   dh_workers = %u\n", d->dh_workers);
+	if (d->dh_workers == CFG_DH_WORKERS_AUTO)
+		out(b, "#   dh_workers = auto\n");
+	else
+		out(b, "#   dh_workers = %u\n", d->dh_workers);
 	out(b, "\n");
 }
 

@@ -194,8 +194,9 @@ groups_log(const char *what)
 		off += (size_t)n;
 	}
 	pthread_mutex_unlock(&pool_lock);
-	log_info("DH pool %s: %u workers, %u key pairs each for %s", what,
-	    pool.nthreads, pool.depth, line[0] ? line : "no group");
+	log_info("DH pool %s: %u worker%s, %u key pairs each for %s", what,
+	    pool.nthreads, pool.nthreads == 1 ? "" : "s", pool.depth,
+	    line[0] ? line : "no group");
 }
 
 int
@@ -209,8 +210,17 @@ dh_pool_start(unsigned workers, const uint16_t *groups, size_t ngroups,
 	unsigned i;
 	int rc;
 
-	if (workers == 0)
-		return 0;
+	if (workers == 0) {
+		/* no pool, but a fresh start for the counters all the same */
+		pthread_mutex_lock(&pool_lock);
+		if (!pool.running)
+			pool.hits = pool.misses = pool.generated = pool.failed = 0;
+		rc = pool.running ? -1 : 0;
+		pthread_mutex_unlock(&pool_lock);
+		if (rc < 0)
+			log_err("%s: the DH pool is already running", __func__);
+		return rc;
+	}
 	if (workers > DH_POOL_MAX_WORKERS || depth == 0 ||
 	    depth > DH_POOL_MAX_DEPTH) {
 		log_err("%s: %u workers, depth %u: out of range", __func__,

@@ -108,3 +108,10 @@ libikeflow_a_SOURCES += keying/ikev2_exchange_child.c
 
 # DH key pairs made ahead of time on worker threads (dh_workers)
 libikeflow_a_SOURCES += keying/crypto_dh_pool.c keying/crypto_dh_pool.h
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_crypto_dh_pool
+TESTS += tests/unit/test_crypto_dh_pool
+tests_unit_test_crypto_dh_pool_SOURCES = tests/unit/test_crypto_dh_pool.c
+tests_unit_test_crypto_dh_pool_CFLAGS = $(unit_cflags)
+tests_unit_test_crypto_dh_pool_LDADD = $(unit_ldadd)
+endif

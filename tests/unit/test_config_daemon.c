@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -42,6 +43,13 @@ test_defaults(void **state)
 	assert_true(d.retransmit_base == 1.8);
 	assert_int_equal(d.retransmit_tries, 5);
 	assert_int_equal(d.log_level, LOG_INFO);
+
+	/* dh_workers = auto: one worker per CPU but the event loop's, at most 4 */
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	assert_true(d.dh_workers == CFG_DH_WORKERS_AUTO);
+	assert_int_equal(config_dh_workers(&d),
+	    ncpu < 2 ? 0 : ncpu - 1 > 4 ? 4 : ncpu - 1);
 
 	/* no file and missing_ok: the defaults stand */
 	assert_int_equal(config_daemon_load("/nonexistent/ikeflowd.conf", &d, 1), 0);
@@ -122,6 +130,13 @@ test_all_settings(void **state)
 	assert_int_equal(d.keepalive, 60);
 	assert_int_equal(d.fragment_size, 1400);
 	assert_int_equal(d.dh_workers, 4);
+	assert_int_equal(config_dh_workers(&d), 4);
+	assert_int_equal(config_daemon_set(&d, "dh_workers", "0", "command line"), 0);
+	assert_int_equal(config_dh_workers(&d), 0);
+	assert_int_equal(config_daemon_set(&d, "dh_workers", "64", "command line"), 0);
+	assert_int_equal(config_dh_workers(&d), 64);
+	assert_int_equal(config_daemon_set(&d, "dh_workers", "auto", "command line"), 0);
+	assert_true(d.dh_workers == CFG_DH_WORKERS_AUTO);
 
 	/* command-line overrides go through the same checks */
 	assert_int_equal(config_daemon_set(&d, "http_listen", "no", "command line"), 0);
@@ -174,6 +189,10 @@ test_errors(void **state)
 	expect_error("http_listen = localhost\n", 1, "http_listen = localhost: expected "
 	    "ADDRESS:PORT, [IPV6]:PORT or no");
 	expect_error("http_allow = 10.0.0.0/40\n", 1, "http_allow: invalid network '10.0.0.0/40'");
+	expect_error("dh_workers = 65\n", 1, "dh_workers = 65: expected auto or a "
+	    "number from 0 to 64");
+	expect_error("dh_workers = many\n", 1, "dh_workers = many: expected auto or a "
+	    "number from 0 to 64");
 	expect_error("pid_file =\n", 1, "pid_file: empty value");
 	expect_error("agentx_ping_interval = 5x\n", 1, "agentx_ping_interval = 5x: expected "
 	    "seconds from 0 to 86400");
