@@ -2,6 +2,7 @@
  * with its own ipsec.conf, negotiating through queued datagrams. */
 #include "test_ikev2_engine_env.h"
 #include "keying/ikev2_msg.h"
+#include "keying/ikev2_sa.h"	/* the responder's cookie secrets */
 
 #define ADDR_I	"172.16.10.1"
 #define ADDR_R	"172.16.10.2"
@@ -1508,6 +1509,135 @@ test_cookie_responder(void **state)
 	drain();
 }
 
+/* Holds back the initiator's IKE_SA_INIT requests that carry a COOKIE,
+ * so the test can hand them to the responder later. */
+struct held {
+	int	n;
+	size_t	len[2];
+	uint8_t	data[2][2048];
+};
+
+static int
+pkt_has_cookie(const uint8_t *p, size_t len)
+{
+	return len >= 36 + 4 && p[16] == IKEV2_PL_NOTIFY &&
+	    (p[28 + 6] << 8 | p[28 + 7]) == IKEV2_N_COOKIE;
+}
+
+static uint32_t
+cookie_version_of(const uint8_t *p)
+{
+	return (uint32_t)p[36] << 24 | (uint32_t)p[37] << 16 |
+	    (uint32_t)p[38] << 8 | p[39];
+}
+
+static enum t_verdict
+hold_cookied(const struct t_side *from, const uint8_t *p, size_t len, void *arg)
+{
+	struct held *h = arg;
+
+	if (from != &side_i || pkt_exch(p) != IKEV2_EXCH_IKE_SA_INIT ||
+	    pkt_is_resp(p) || !pkt_has_cookie(p, len))
+		return T_PASS;
+	assert_true(h->n < 2 && len <= sizeof(h->data[0]));
+	memcpy(h->data[h->n], p, len);
+	h->len[h->n++] = len;
+	return T_DROP;
+}
+
+/* The responder's answer to one request handed to it, taken off the queue. */
+static struct t_pkt *
+respond_to(const uint8_t *req, size_t len)
+{
+	struct t_pkt *p;
+
+	drain();
+	ikev2_input(side_r.eng, &side_i.addr, 500, &side_r.addr, 500, req, len);
+	assert_int_equal(nqueue, 1);
+	p = queue[--nqueue];
+	assert_true(p->from == &side_r && pkt_is_resp(p->data) &&
+	    pkt_exch(p->data) == IKEV2_EXCH_IKE_SA_INIT);
+	return p;
+}
+
+/* The COOKIE secret changes every IKEV2_COOKIE_SWITCH_MS: a cookie of the
+ * secret before is still good, one two secrets old gets a fresh COOKIE. */
+static void
+test_cookie_rotation(void **state)
+{
+	static struct held held;
+	struct drop_spec d = { &side_r, IKEV2_EXCH_IKE_SA_INIT, 1, 1, 0 };
+	struct ikev2_engine_stats st;
+	struct ikev2_engine *e;
+	uint8_t old[IKEV2_COOKIE_SECRET_LEN];
+	struct t_pkt *p;
+	uint32_t v0;
+	int i;
+
+	(void)state;
+	cookie_threshold_r = 1;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	e = side_r.eng;
+	/* a half-open SA makes the responder ask for cookies */
+	filter = drop_some;
+	filter_arg = &d;
+	initiate();
+	pump();
+	/* two attempts get a COOKIE each; their cookied requests are held */
+	memset(&held, 0, sizeof(held));
+	filter = hold_cookied;
+	filter_arg = &held;
+	for (i = 0; i < 2; i++) {
+		initiate();
+		pump();
+	}
+	filter = NULL;
+	assert_int_equal(held.n, 2);
+	v0 = e->cookie_version;
+	assert_int_equal(cookie_version_of(held.data[0]), v0);
+	assert_int_equal(cookie_version_of(held.data[1]), v0);
+	ikev2_engine_stats(e, &st);
+	assert_int_equal(st.cookies, 2);
+	assert_int_equal(st.half_open, 1);
+
+	/* one switch: the first held cookie (previous secret) is accepted */
+	memcpy(old, e->cookie_secret[0], sizeof(old));
+	e->cookie_since -= IKEV2_COOKIE_SWITCH_MS;
+	p = respond_to(held.data[0], held.len[0]);
+	assert_int_equal(p->data[16], IKEV2_PL_SA);
+	free(p);
+	assert_int_equal(e->cookie_version, v0 + 1);
+	assert_memory_equal(e->cookie_secret[1], old, sizeof(old));
+	assert_memory_not_equal(e->cookie_secret[0], old, sizeof(old));
+	ikev2_engine_stats(e, &st);
+	assert_int_equal(st.cookies, 2);
+	assert_int_equal(st.sas, 2);
+	assert_int_equal(st.half_open, 2);
+
+	/* a second switch: a cookie of the same age is two secrets old now,
+	 * refused with a COOKIE of the current secret, no state kept */
+	memcpy(old, e->cookie_secret[0], sizeof(old));
+	e->cookie_since -= IKEV2_COOKIE_SWITCH_MS;
+	p = respond_to(held.data[1], held.len[1]);
+	assert_true(pkt_has_cookie(p->data, p->len));
+	assert_int_equal(cookie_version_of(p->data), v0 + 2);
+	free(p);
+	assert_int_equal(e->cookie_version, v0 + 2);
+	assert_memory_equal(e->cookie_secret[1], old, sizeof(old));
+	assert_memory_not_equal(e->cookie_secret[0], old, sizeof(old));
+	ikev2_engine_stats(e, &st);
+	assert_int_equal(st.cookies, 3);
+	assert_int_equal(st.sas, 2);
+	assert_int_equal(st.half_open, 2);
+	/* without a switch the same request is still refused (not by time) */
+	p = respond_to(held.data[1], held.len[1]);
+	assert_true(pkt_has_cookie(p->data, p->len));
+	assert_int_equal(cookie_version_of(p->data), v0 + 2);
+	free(p);
+	assert_int_equal(e->cookie_version, v0 + 2);
+}
+
 static void
 test_ipv6(void **state)
 {
@@ -1829,6 +1959,7 @@ main(void)
 		T(test_ike_rekey_by_responder),
 		T(test_ike_rekey_crossing),
 		T(test_cookie_responder),
+		T(test_cookie_rotation),
 		T(test_ipv6),
 		T(test_fragments),
 		T(test_logs),
