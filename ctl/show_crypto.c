@@ -46,6 +46,17 @@ flow(struct buf *out, const struct st_child *ch)
 		    ADDR(&ch->local), ADDR(&ch->remote));
 }
 
+/* The KB left, or IOS-XE's words for a child without a volume limit
+ * (no lifebytes). */
+static const char *
+life_kb(const struct st_child *ch, const struct st_sa *sa, char *b, size_t len)
+{
+	if (ch->life_kb == 0)
+		return "KB Vol Rekey Disabled";
+	snprintf(b, len, "%llu", (unsigned long long)show_remaining_kb(ch, sa));
+	return b;
+}
+
 static void
 session_children(struct buf *out, const struct st_child *const *kids, size_t n, int detail)
 {
@@ -53,6 +64,7 @@ session_children(struct buf *out, const struct st_child *const *kids, size_t n, 
 		const struct st_child *ch = kids[i];
 		const struct st_sa *in, *outsa;
 		struct st_child_counters t;
+		char kb[24];
 
 		flow(out, ch);
 		buf_printf(out, "        Active SAs: %d, origin: crypto map\n", ch->nsa);
@@ -61,15 +73,15 @@ session_children(struct buf *out, const struct st_child *const *kids, size_t n, 
 		st_child_totals(ch, &t);
 		in = st_child_current_sa(ch, ST_SA_IN);
 		outsa = st_child_current_sa(ch, ST_SA_OUT);
-		buf_printf(out, "        Inbound:  #pkts dec'ed %llu drop %llu life (KB/Sec) %llu/%llu\n",
+		buf_printf(out, "        Inbound:  #pkts dec'ed %llu drop %llu life (KB/Sec) %s/%llu\n",
 		    (unsigned long long)t.in.packets,
 		    (unsigned long long)(t.in.replay_drops + t.in.auth_fails),
-		    (unsigned long long)show_remaining_kb(ch, in),
+		    life_kb(ch, in, kb, sizeof(kb)),
 		    (unsigned long long)show_remaining_sec(ch->life_sec, in ? in->installed_mono : 0));
-		buf_printf(out, "        Outbound: #pkts enc'ed %llu drop %llu life (KB/Sec) %llu/%llu\n",
+		buf_printf(out, "        Outbound: #pkts enc'ed %llu drop %llu life (KB/Sec) %s/%llu\n",
 		    (unsigned long long)t.out.packets,
 		    (unsigned long long)(t.out.replay_drops + t.out.auth_fails),
-		    (unsigned long long)show_remaining_kb(ch, outsa),
+		    life_kb(ch, outsa, kb, sizeof(kb)),
 		    (unsigned long long)show_remaining_sec(ch->life_sec,
 		    outsa ? outsa->installed_mono : 0));
 	}

@@ -64,9 +64,18 @@ sas(struct buf *out, const struct st_child *ch, enum st_sa_dir dir)
 		    ch->transport ? "Transport" : "Tunnel", ch->encap ? " UDP-Encaps" : "");
 		buf_printf(out, "        conn id: %u, flow_id: SW:%u, crypto map: %s\n",
 		    ch->index, ch->index, ch->conn);
-		buf_printf(out, "        sa timing: remaining key lifetime (k/sec): (%llu/%llu)\n",
-		    (unsigned long long)show_remaining_kb(ch, sa),
-		    (unsigned long long)show_remaining_sec(ch->life_sec, sa->installed_mono));
+		/* without lifebytes there is no volume limit: IOS-XE's own
+		 * wording when kilobyte rekey is disabled, not a made-up KB */
+		if (ch->life_kb)
+			buf_printf(out, "        sa timing: remaining key lifetime (k/sec): "
+			    "(%llu/%llu)\n", (unsigned long long)show_remaining_kb(ch, sa),
+			    (unsigned long long)show_remaining_sec(ch->life_sec,
+			    sa->installed_mono));
+		else
+			buf_printf(out, "        sa timing: remaining key lifetime (sec): %llu\n"
+			    "        Kilobyte Volume Rekey has been disabled\n",
+			    (unsigned long long)show_remaining_sec(ch->life_sec,
+			    sa->installed_mono));
 		buf_printf(out, "        IV size: %u bytes\n", iv_size(&ch->algs));
 		buf_printf(out, "        replay detection support: Y\n");
 		buf_printf(out, "        Status: %s\n", sa->expiring ? "ACTIVE(EXPIRING)" :

@@ -175,6 +175,37 @@ test_ipsec_sa_rekeyed(void **unused)
 	free(s);
 }
 
+/* No lifebytes: no volume limit, said the way IOS-XE says it, the
+ * seconds still counting down; a limit shows the KB left. */
+static void
+test_ipsec_sa_no_lifebytes(void **unused)
+{
+	struct st_child *ch = st_child_get(1);
+	char *s;
+
+	ch->life_kb = 0;
+	s = run("show crypto ipsec sa", 0);
+	has(s, "        sa timing: remaining key lifetime (sec): 3448\n"
+	    "        Kilobyte Volume Rekey has been disabled\n"
+	    "        IV size: 16 bytes\n");
+	hasnt(s, "(k/sec)");
+	free(s);
+	s = run("show crypto session detail", 0);
+	has(s, "        Inbound:  #pkts dec'ed 100 drop 0 life (KB/Sec) KB Vol Rekey Disabled/3448\n");
+	has(s, "        Outbound: #pkts enc'ed 100 drop 0 life (KB/Sec) KB Vol Rekey Disabled/3448\n");
+	free(s);
+
+	/* 1000 KB, of which 9 went out (10000 octets) */
+	ch->life_kb = 1000;
+	s = run("show crypto ipsec sa", 0);
+	has(s, "        sa timing: remaining key lifetime (k/sec): (991/3448)\n");
+	hasnt(s, "Kilobyte Volume Rekey");
+	free(s);
+	s = run("show crypto session detail", 0);
+	has(s, "life (KB/Sec) 991/3448\n");
+	free(s);
+}
+
 static void
 test_ipsec_sa_peer(void **unused)
 {
@@ -436,6 +467,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ipsec_sa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipsec_sa_rekeyed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipsec_sa_no_lifebytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipsec_sa_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ikev2_sa, setup, teardown),
