@@ -15,6 +15,9 @@ S=$OUT/ike-setup-rate-$N.sh
 {
 	sed -n '/^# bed-timeout:/p' "$SRC/bench/ike-setup-rate.bed"
 	echo "IKE_BENCH_N=$N"
+	for v in IKE_BENCH_REPEAT IKE_BENCH_LOADS IKE_BENCH_RESPS IKE_BENCH_IKF_LOG IKE_BENCH_INIT_CHARON; do
+		eval "[ -n \"\${$v+x}\" ]" && printf "%s='%s'\n" "$v" "$(eval "printf %s \"\$$v\"")"
+	done
 	echo ". \"\$SRCDIR/bench/ike-setup-rate.bed\""
 } >"$S"
 BUILDDIR=$B "$SRC/tests/bed/run" -k -o "$OUT" "$S"
