@@ -19,3 +19,9 @@ EXTRA_DIST += bench/agent-bed.sh bench/agent-bed.md
 
 # IKEv2 setup rate and memory per tunnel against charon (test bed, root)
 EXTRA_DIST += bench/ike-setup-rate.sh bench/ike-setup-rate.bed bench/README-ike.md
+
+# DH on the event loop with and without the DH pool (host, not the test bed)
+noinst_PROGRAMS += bench/dh-pool
+bench_dh_pool_SOURCES = bench/dh-pool.c
+bench_dh_pool_LDADD = libikeflow.a $(IKEFLOW_LIBS)
+EXTRA_DIST += bench/dh-pool.md

@@ -17,6 +17,7 @@
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "daemon/ike_daemon.h"
+#include "keying/crypto_dh_pool.h"
 #include "keying/ikev2_exchange.h"
 #include "kernel/xfrm.h"
 #include "state/state.h"
@@ -290,6 +291,25 @@ conns_apply(struct ike_conn *list, struct ike_conn *old)
 	}
 }
 
+/* DH key pairs ahead of time for the groups the connections use first; a
+ * changed dh_workers restarts the pool. Without one, dh_new works inline. */
+static void
+dh_pool_apply(const struct ifl_config *old, const struct ifl_config *cfg)
+{
+	uint16_t groups[DH_POOL_MAX_GROUPS];
+	size_t n;
+	unsigned workers = config_dh_workers(&cfg->daemon);
+
+	n = dh_pool_conf_groups(cfg, groups, DH_POOL_MAX_GROUPS);
+	if (old && dh_pool_running() && config_dh_workers(&old->daemon) == workers) {
+		dh_pool_set_groups(groups, n);
+		return;
+	}
+	dh_pool_stop();
+	if (dh_pool_start(workers, groups, n, DH_POOL_DEPTH) < 0)
+		log_warnx("IKE: no DH workers; key pairs are made on the event loop");
+}
+
 static int
 ike_init(const struct ifl_config *cfg)
 {
@@ -313,6 +333,7 @@ ike_init(const struct ifl_config *cfg)
 	if (ike_ctl_register() < 0 ||
 	    ike_conns_build(cfg, is_local, NULL, &next_reqid, &list) < 0)
 		goto fail;
+	dh_pool_apply(NULL, cfg);
 	conns_apply(list, NULL);
 	return 0;
 fail:
@@ -333,6 +354,7 @@ ike_reload(const struct ifl_config *old, const struct ifl_config *cfg)
 		    "next restart");
 	if (ike_conns_build(cfg, is_local, ike_conns_list(), &next_reqid, &list) < 0)
 		return -1;
+	dh_pool_apply(old, cfg);
 	conns_apply(list, ike_conns_list());
 	return 0;
 }
@@ -361,6 +383,15 @@ ike_shutdown(void)
 	ike_conns_set(NULL);
 	ike_conns_free(retired);
 	retired = NULL;
+	if (dh_pool_running()) {
+		struct dh_pool_stats st;
+
+		dh_pool_stats(&st);
+		log_info("IKE: DH pool served %llu key pairs; %llu times none was ready",
+		    (unsigned long long)st.hits, (unsigned long long)st.misses);
+	}
+	/* joins the workers; unused key pairs are wiped */
+	dh_pool_stop();
 }
 
 int
