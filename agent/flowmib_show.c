@@ -1,8 +1,11 @@
 /* show crypto mib isakmp|ipsec flowmib ...: the MIB rows of flowmib.c in the
- * layout of IOS. The views print the rows the agent serves (one mapping). */
+ * layout of IOS. The views print the rows the agent serves (one mapping), each
+ * view described by a table of labelled fields over one row type and walked
+ * by one function. */
 #include "config.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,77 +16,503 @@
 #include "state/names.h"
 
 #define LABEL_W	22
+#define CMD_PREFIX	"show crypto mib "
 
-static void
-line(struct buf *o, const char *ind, const char *label, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* Without the SNMP agent nothing rebuilds the rows after a counter fold: a
+ * view then rebuilds them when they are older than this (ms). */
+#define VIEW_MAX_AGE_MS	1000
 
-static void
-line(struct buf *o, const char *ind, const char *label, const char *fmt, ...)
+/* How a field turns the bytes at its offset into text. */
+enum view_kind {
+	V_U64 = 1,	/* uint64_t, decimal */
+	V_U32,		/* uint32_t, decimal */
+	V_OID,		/* oid (an index sub-identifier), decimal */
+	V_HEX,		/* uint64_t, 0x%X */
+	V_HMS,		/* uint64_t hundredths -> hh:mm:ss */
+	V_HMS_SEC,	/* uint64_t seconds -> hh:mm:ss */
+	V_DH,		/* unsigned IANA group, 0 = None */
+	V_ADDR,		/* struct ifl_addr, none = 0.0.0.0 */
+	V_STR,		/* char * */
+	V_TEXT,		/* char[] in the row */
+	V_NONE,		/* no such thing here: "None" */
+	V_WORD,		/* uint64_t -> words[v], words[0] when out of range or NULL */
+	V_ID_TYPE,	/* uint64_t IkePeerType at off, its address at off2 */
+	V_EP_ADDR,	/* uint64_t EndPtType at off, addresses at off2 and off3 */
+	V_TERM,		/* uint64_t cikeTunHistTermReason / cipSecTunHistTermReason */
+	V_IKE_FAIL,	/* uint64_t cikeFailReason */
+	V_IPSEC_FAIL,	/* uint64_t cipSecFailReason */
+};
+
+struct view_field {
+	const char	*label;
+	uint8_t		kind;
+	uint16_t	off, off2, off3;
+	const char *const *words;	/* V_WORD */
+	size_t		nwords;
+	/* printed only when it differs from the row before (one per view) */
+	uint8_t		group;
+};
+
+/* A run of fields whose offsets count from base within the row. */
+struct view_part {
+	const struct view_field *f;
+	size_t		n;
+	size_t		base;
+};
+
+#define VIEW_GLOBALS	FM_T_COUNT	/* the one "row" is fm_g */
+
+struct view {
+	const char	*name;		/* after CMD_PREFIX */
+	const char	*help;
+	int		table;		/* enum fm_table_id, or VIEW_GLOBALS */
+	const char	*ind;		/* before each label */
+	struct view_part parts[2];
+	/* [index N] selects the rows whose field of this kind at key_off is N;
+	 * key_kind 0: the view takes no arguments */
+	uint8_t		key_kind;
+	uint16_t	key_off;
+};
+
+#define WORDS(w)	.words = (w), .nwords = sizeof(w) / sizeof((w)[0])
+#define PART(fields, type, member) \
+	{ (fields), sizeof(fields) / sizeof((fields)[0]), offsetof(type, member) }
+#define PART0(fields)	{ (fields), sizeof(fields) / sizeof((fields)[0]), 0 }
+
+static const char *const w_auth[] = { "none", NULL, "psk", "rsig", "rsa-encr",
+	"rev-pubkey" };
+static const char *const w_nego[] = { "Main Mode", NULL, "Aggressive Mode" };
+static const char *const w_keying[] = { "Manual", "IKE" };
+static const char *const w_ep_type[] = { "Subnet", "Single IP address",
+	"IP address range" };
+static const char *const w_spi_dir[] = { "Out", "In" };
+static const char *const w_spi_proto[] = { "ESP", "AH", NULL, "IPCOMP" };
+static const char *const w_spi_status[] = { "Expiring", "Active" };
+
+/* ---- phase 1 ---- */
+
+#define P1(m)	offsetof(struct fm_p1, m)
+#define P1C(m)	offsetof(struct fm_p1, c.m)
+
+static const struct view_field p1_fields[] = {
+	{ "Local type", V_ID_TYPE, P1(local_type), P1(local_addr) },
+	{ "Local address", V_ADDR, P1(local_addr) },
+	{ "Remote type", V_ID_TYPE, P1(remote_type), P1(remote_addr) },
+	{ "Remote address", V_ADDR, P1(remote_addr) },
+	{ "Negotiation mode", V_WORD, P1(nego_mode), WORDS(w_nego) },
+	{ "Diffie Hellman Grp", V_DH, P1(dh_group) },
+	{ "Encryption algo", V_TEXT, P1(encr_word) },
+	{ "Hash algo", V_TEXT, P1(hash_word) },
+	{ "Auth method", V_WORD, P1(auth), WORDS(w_auth) },
+	{ "Lifetime", V_U64, P1(lifetime) },
+	{ "Active time", V_HMS, P1(active_time) },
+	{ "In octets", V_U64, P1C(in_octets) },
+	{ "In packets", V_U64, P1C(in_pkts) },
+	{ "In drops", V_U64, P1C(in_drops) },
+	{ "In notifys", V_U64, P1C(in_notifys) },
+	{ "In P2 exchanges", V_U64, P1C(in_p2_exchg) },
+	{ "In P2 exchg invalids", V_U64, P1C(in_p2_exchg_invalid) },
+	{ "In P2 exchg rejected", V_U64, P1C(in_p2_exchg_reject) },
+	{ "In P2 SA delete reqs", V_U64, P1C(in_p2_sa_del) },
+	{ "Out octets", V_U64, P1C(out_octets) },
+	{ "Out packets", V_U64, P1C(out_pkts) },
+	{ "Out drops", V_U64, P1C(out_drops) },
+	{ "Out notifys", V_U64, P1C(out_notifys) },
+	{ "Out P2 exchgs", V_U64, P1C(out_p2_exchg) },
+	{ "Out P2 exchg invalids", V_U64, P1C(out_p2_exchg_invalid) },
+	{ "Out P2 exchg rejects", V_U64, P1C(out_p2_exchg_reject) },
+	{ "Out P2 Sa delete requests", V_U64, P1C(out_p2_sa_del) },
+};
+
+static const struct view_field ike_tun_fields[] = {
+	{ "Index", V_U32, offsetof(struct fm_ike_tun, index) },
+};
+
+static const struct view_field ike_hist_fields[] = {
+	{ "Reason", V_TERM, offsetof(struct fm_ike_hist, reason) },
+	{ "Index", V_U32, offsetof(struct fm_ike_hist, index) },
+};
+
+#define PEER(m)	offsetof(struct fm_peer, m)
+
+static const struct view_field peer_fields[] = {
+	{ "Index", V_U64, PEER(int_index) },
+	{ "Local type", V_ID_TYPE, PEER(local_type), PEER(local_addr) },
+	{ "Local address", V_ADDR, PEER(local_addr) },
+	{ "Remote type", V_ID_TYPE, PEER(remote_type), PEER(remote_addr) },
+	{ "Remote address", V_ADDR, PEER(remote_addr) },
+};
+
+#define IKEF(m)	offsetof(struct fm_ike_fail, m)
+
+static const struct view_field ike_fail_fields[] = {
+	{ "Index", V_U32, IKEF(index) },
+	{ "Reason", V_IKE_FAIL, IKEF(reason) },
+	{ "Failure time since reset", V_HMS_SEC, IKEF(time_sec) },
+	{ "Local type", V_ID_TYPE, IKEF(local_type), IKEF(local_addr) },
+	{ "Local value", V_STR, IKEF(local_value) },
+	{ "Remote type", V_ID_TYPE, IKEF(remote_type), IKEF(remote_addr) },
+	{ "Remote Value", V_STR, IKEF(remote_value) },
+	{ "Local Address", V_ADDR, IKEF(local_addr) },
+	{ "Remote Address", V_ADDR, IKEF(remote_addr) },
+};
+
+#define GI(m)	offsetof(struct fm_globals, ike.m)
+
+static const struct view_field ike_global_fields[] = {
+	{ "Active Tunnels", V_U64, offsetof(struct fm_globals, ike_active) },
+	{ "Previous Tunnels", V_U64, GI(previous_tunnels) },
+	{ "In octets", V_U64, GI(c.in_octets) },
+	{ "Out octets", V_U64, GI(c.out_octets) },
+	{ "In packets", V_U64, GI(c.in_pkts) },
+	{ "Out packets", V_U64, GI(c.out_pkts) },
+	{ "In packets drop", V_U64, GI(c.in_drops) },
+	{ "Out packets drop", V_U64, GI(c.out_drops) },
+	{ "In notifys", V_U64, GI(c.in_notifys) },
+	{ "Out notifys", V_U64, GI(c.out_notifys) },
+	{ "In P2 exchg", V_U64, GI(c.in_p2_exchg) },
+	{ "Out P2 exchg", V_U64, GI(c.out_p2_exchg) },
+	{ "In P2 exchg invalids", V_U64, GI(c.in_p2_exchg_invalid) },
+	{ "Out P2 exchg invalids", V_U64, GI(c.out_p2_exchg_invalid) },
+	{ "In P2 exchg rejects", V_U64, GI(c.in_p2_exchg_reject) },
+	{ "Out P2 exchg rejects", V_U64, GI(c.out_p2_exchg_reject) },
+	{ "In IPSEC delete", V_U64, GI(c.in_p2_sa_del) },
+	{ "Out IPSEC delete", V_U64, GI(c.out_p2_sa_del) },
+	{ "SAs locally initiated", V_U64, GI(init_tunnels) },
+	{ "SAs locally initiated failed", V_U64, GI(init_tunnel_fails) },
+	{ "SAs remotely initiated failed", V_U64, GI(resp_tunnel_fails) },
+	{ "System capacity failures", V_U64, GI(syscap_fails) },
+	{ "Authentication failures", V_U64, GI(auth_fails) },
+	{ "Decrypt failures", V_U64, GI(decrypt_fails) },
+	{ "Hash failures", V_U64, GI(hash_fails) },
+	{ "Invalid SPI", V_U64, GI(nosa_fails) },
+};
+
+/* ---- phase 2 ---- */
+
+#define P2(m)	offsetof(struct fm_p2, m)
+
+static const struct view_field p2_fields[] = {
+	{ "Local address", V_ADDR, P2(local_addr) },
+	{ "Remote address", V_ADDR, P2(remote_addr) },
+	{ "IPSEC keying", V_WORD, P2(key_type), WORDS(w_keying) },
+	{ "Encapsulation mode", V_U64, P2(encap_mode) },
+	{ "Lifetime (KB)", V_U64, P2(life_kb) },
+	{ "Lifetime (Sec)", V_U64, P2(life_sec) },
+	{ "Active time", V_HMS, P2(active_time) },
+	{ "Lifetime threshold (KB)", V_U64, P2(rekey_kb) },
+	{ "Lifetime threshold (Sec)", V_U64, P2(rekey_sec) },
+	{ "Total number of refreshes", V_U64, P2(refreshes) },
+	{ "Expired SA instances", V_U64, P2(expired_sas) },
+	{ "Current SA instances", V_U64, P2(current_sas) },
+	/* one set of algorithms serves both directions */
+	{ "In SA DH group", V_DH, P2(dh_group) },
+	{ "In sa encrypt algorithm", V_TEXT, P2(encr_word) },
+	{ "In SA auth algorithm", V_NONE },
+	{ "In SA ESP auth algo", V_TEXT, P2(auth_word) },
+	{ "In SA uncompress algorithm", V_NONE },
+	{ "Out SA DH group", V_DH, P2(dh_group) },
+	{ "Out SA encryption algorithm", V_TEXT, P2(encr_word) },
+	{ "Out SA auth algorithm", V_NONE },
+	{ "Out SA ESP auth algorithm", V_TEXT, P2(auth_word) },
+	{ "Out SA uncompress algorithm", V_NONE },
+	/* no compression: the octets before and after it are the same */
+	{ "In octets", V_U64, P2(in_octets) },
+	{ "Decompressed octets", V_U64, P2(in_octets) },
+	{ "In packets", V_U64, P2(in_pkts) },
+	{ "In drops", V_U64, P2(in_drops) },
+	{ "In replay drops", V_U64, P2(in_replay) },
+	{ "In authentications", V_U64, P2(in_auths) },
+	{ "In authentication failures", V_U64, P2(in_auth_fails) },
+	{ "In decrypts", V_U64, P2(in_decrypts) },
+	{ "In decrypt failures", V_U64, P2(in_decrypt_fails) },
+	{ "Out octets", V_U64, P2(out_octets) },
+	{ "Out uncompressed octets", V_U64, P2(out_octets) },
+	{ "Out packets", V_U64, P2(out_pkts) },
+	{ "Out drops", V_U64, P2(out_drops) },
+	{ "Out authentications", V_U64, P2(out_auths) },
+	{ "Out authentication failures", V_U64, P2(out_auth_fails) },
+	{ "Out encryptions", V_U64, P2(out_encrypts) },
+	{ "Out encryption failures", V_U64, P2(out_encrypt_fails) },
+};
+
+static const struct view_field ipsec_tun_fields[] = {
+	{ "Index", V_U32, offsetof(struct fm_ipsec_tun, index) },
+};
+
+static const struct view_field ipsec_hist_fields[] = {
+	{ "Reason", V_TERM, offsetof(struct fm_ipsec_hist, reason) },
+	{ "Index", V_U32, offsetof(struct fm_ipsec_hist, index) },
+};
+
+#define EP(m)	offsetof(struct fm_endpt, e.m)
+
+static const struct view_field endpt_fields[] = {
+	{ "Index", V_OID, offsetof(struct fm_endpt, h.ox[0]) },
+	{ "Local type", V_WORD, EP(local_type), WORDS(w_ep_type) },
+	{ "Local address", V_EP_ADDR, EP(local_type), EP(local1), EP(local2) },
+	{ "Protocol", V_U64, EP(local_proto) },
+	{ "Local port", V_U64, EP(local_port) },
+	{ "Remote type", V_WORD, EP(remote_type), WORDS(w_ep_type) },
+	{ "Remote address", V_EP_ADDR, EP(remote_type), EP(remote1), EP(remote2) },
+	{ "Remote port", V_U64, EP(remote_port) },
+};
+
+#define IPF(m)	offsetof(struct fm_ipsec_fail, m)
+
+static const struct view_field ipsec_fail_fields[] = {
+	{ "Index", V_U32, IPF(index) },
+	{ "Reason", V_IPSEC_FAIL, IPF(reason) },
+	{ "Failure time since reset", V_HMS_SEC, IPF(time_sec) },
+	{ "Src address", V_ADDR, IPF(src) },
+	{ "Destination address", V_ADDR, IPF(dst) },
+	{ "SPI", V_U64, IPF(spi) },
+};
+
+#define SPI(m)	offsetof(struct fm_spi, m)
+
+static const struct view_field spi_fields[] = {
+	{ "Tunnel Index", V_OID, SPI(h.ox[0]), .group = 1 },
+	{ "SPI Index", V_OID, SPI(h.ox[1]) },
+	{ "SPI Value", V_HEX, SPI(value) },
+	{ "SPI Direction", V_WORD, SPI(dir), WORDS(w_spi_dir) },
+	{ "SPI Protocol", V_WORD, SPI(proto), WORDS(w_spi_proto) },
+	{ "SPI Status", V_WORD, SPI(status), WORDS(w_spi_status) },
+};
+
+#define GP(m)	offsetof(struct fm_globals, ipsec.m)
+#define GF(m)	offsetof(struct fm_globals, m)
+
+static const struct view_field ipsec_global_fields[] = {
+	{ "Active Tunnels", V_U64, GF(ipsec_active) },
+	{ "Previous Tunnels", V_U64, GP(previous_tunnels) },
+	{ "In octets", V_U64, GP(c.in.octets) },
+	{ "Out octets", V_U64, GP(c.out.octets) },
+	{ "In packets", V_U64, GP(c.in.packets) },
+	{ "Out packets", V_U64, GP(c.out.packets) },
+	{ "Uncompressed encrypted bytes", V_U64, GP(c.out.octets) },
+	{ "In packets drops", V_U64, GP(in_drops) },
+	{ "Out packets drops", V_U64, GP(out_drops) },
+	{ "In replay drops", V_U64, GP(in_replay_drops) },
+	{ "In authentications", V_U64, GF(in_auths) },
+	{ "Out authentications", V_U64, GF(out_auths) },
+	{ "In decrypts", V_U64, GF(in_decrypts) },
+	{ "Out encrypts", V_U64, GF(out_encrypts) },
+	{ "Compressed bytes", V_U64, GF(zero) },
+	{ "Uncompressed bytes", V_U64, GF(zero) },
+	{ "In uncompressed bytes", V_U64, GP(c.in.octets) },
+	{ "Out uncompressed bytes", V_U64, GP(c.out.octets) },
+	{ "In decrypt failures", V_U64, GP(in_decrypt_fails) },
+	{ "Out encrypt failures", V_U64, GF(zero) },
+	{ "No SA failures", V_U64, GP(nosa_fails) },
+	{ "Protocol use failures", V_U64, GP(protocol_use_fails) },
+	{ "System capacity failures", V_U64, GP(syscap_fails) },
+	{ "In authentication failures", V_U64, GP(in_auth_fails) },
+	{ "Out authentication failures", V_U64, GP(c.out.auth_fails) },
+};
+
+static const struct view views[] = {
+	{ "isakmp flowmib failure", "IKE failure table (cikeFailTable)",
+	    FM_T_IKE_FAIL, "  ", { PART0(ike_fail_fields) }, 0, 0 },
+	{ "isakmp flowmib global", "IKE global statistics (cikeGlobalStats)",
+	    VIEW_GLOBALS, "  ", { PART0(ike_global_fields) }, 0, 0 },
+	{ "isakmp flowmib history", "IKE tunnel history (cikeTunnelHistTable)",
+	    FM_T_IKE_HIST, "", { PART0(ike_hist_fields),
+	    PART(p1_fields, struct fm_ike_hist, p) }, 0, 0 },
+	{ "isakmp flowmib peer", "IKE peer associations (cikePeerTable)",
+	    FM_T_PEER, "  ", { PART0(peer_fields) }, V_U64, PEER(int_index) },
+	{ "isakmp flowmib tunnel", "active IKE tunnels (cikeTunnelTable)",
+	    FM_T_IKE_TUN, "  ", { PART0(ike_tun_fields),
+	    PART(p1_fields, struct fm_ike_tun, p) }, V_U32, offsetof(struct fm_ike_tun, index) },
+	{ "ipsec flowmib endpoint", "IPsec tunnel endpoints (cipSecEndPtTable)",
+	    FM_T_ENDPT, "  ", { PART0(endpt_fields) }, 0, 0 },
+	{ "ipsec flowmib failure", "IPsec failure table (cipSecFailTable)",
+	    FM_T_IPSEC_FAIL, "  ", { PART0(ipsec_fail_fields) }, 0, 0 },
+	{ "ipsec flowmib global", "IPsec global statistics (cipSecGlobalStats)",
+	    VIEW_GLOBALS, "  ", { PART0(ipsec_global_fields) }, 0, 0 },
+	{ "ipsec flowmib history", "IPsec tunnel history (cipSecTunnelHistTable)",
+	    FM_T_IPSEC_HIST, "", { PART0(ipsec_hist_fields),
+	    PART(p2_fields, struct fm_ipsec_hist, p) }, 0, 0 },
+	{ "ipsec flowmib spi", "IPsec SPIs (cipSecSpiTable)",
+	    FM_T_SPI, "  ", { PART0(spi_fields) }, 0, 0 },
+	{ "ipsec flowmib tunnel", "active IPsec tunnels (cipSecTunnelTable)",
+	    FM_T_IPSEC_TUN, "  ", { PART0(ipsec_tun_fields),
+	    PART(p2_fields, struct fm_ipsec_tun, p) }, V_U32,
+	    offsetof(struct fm_ipsec_tun, index) },
+};
+
+/* ---- values ---- */
+
+static uint64_t
+num_at(const char *row, unsigned kind, size_t off)
 {
-	char v[512];
-	va_list ap;
-	int pad = LABEL_W - (int)strlen(label) - 1;
+	uint64_t v64;
+	uint32_t v32;
+	unsigned u;
+	oid o;
 
-	va_start(ap, fmt);
-	vsnprintf(v, sizeof(v), fmt, ap);
-	va_end(ap);
-	buf_printf(o, "%s%s:%*s%s\n", ind, label, pad > 0 ? pad : 1, "", v);
+	switch (kind) {
+	case V_U32:
+		memcpy(&v32, row + off, sizeof(v32));
+		return v32;
+	case V_DH:
+		memcpy(&u, row + off, sizeof(u));
+		return u;
+	case V_OID:
+		memcpy(&o, row + off, sizeof(o));
+		return o;
+	default:
+		memcpy(&v64, row + off, sizeof(v64));
+		return v64;
+	}
 }
 
 static const char *
-hms(uint64_t cs, char *dst, size_t len)
+addr_text(const char *row, size_t off, char *dst)
 {
-	uint64_t s = cs / 100;
+	const struct ifl_addr *a = (const struct ifl_addr *)(row + off);
 
-	snprintf(dst, len, "%02llu:%02llu:%02llu", (unsigned long long)(s / 3600),
-	    (unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60));
-	return dst;
-}
-
-#define HMS(cs)	hms((cs), (char[32]){ 0 }, 32)
-#define A(a)	fm_addr_text((a), (char[ADDR_STRLEN]){ 0 })
-
-static const char *
-fm_addr_text(const struct ifl_addr *a, char *dst)
-{
 	if (addr_len(a) == 0)
 		return "0.0.0.0";
 	return addr_str(a, dst, ADDR_STRLEN);
 }
 
 static const char *
-id_type(uint64_t type, const struct ifl_addr *a)
+hms_text(uint64_t s, char *dst, size_t len)
 {
-	if (type == 2)
-		return "ID_FQDN";
-	return a->family == AF_INET6 ? "ID_IPV6_ADDR" : "ID_IPV4_ADDR";
-}
-
-static const char *
-auth_word(uint64_t m)
-{
-	switch (m) {
-	case 2:	return "psk";
-	case 3:	return "rsig";
-	case 4:	return "rsa-encr";
-	case 5:	return "rev-pubkey";
-	default: return "none";
-	}
-}
-
-static const char *
-dh_text(unsigned g, char *dst, size_t len)
-{
-	if (g == 0)
-		return "None";
-	snprintf(dst, len, "%u", g);
+	snprintf(dst, len, "%02llu:%02llu:%02llu", (unsigned long long)(s / 3600),
+	    (unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60));
 	return dst;
 }
 
-#define DH(g)	dh_text((g), (char[16]){ 0 }, 16)
+/* The text of one field of a row: in dst (at least 2 * ADDR_STRLEN + 2
+ * bytes) or a constant. */
+static const char *
+field_text(const struct view_field *f, const char *row, char *dst, size_t len)
+{
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	const char *s;
+	uint64_t v;
 
-/* "index N" after the view name; 0 = all, -1 = bad arguments */
+	switch (f->kind) {
+	case V_U64:
+	case V_U32:
+	case V_OID:
+		snprintf(dst, len, "%llu", (unsigned long long)num_at(row, f->kind, f->off));
+		return dst;
+	case V_HEX:
+		snprintf(dst, len, "0x%llX", (unsigned long long)num_at(row, f->kind, f->off));
+		return dst;
+	case V_HMS:
+		return hms_text(num_at(row, f->kind, f->off) / 100, dst, len);
+	case V_HMS_SEC:
+		return hms_text(num_at(row, f->kind, f->off), dst, len);
+	case V_DH:
+		if ((v = num_at(row, f->kind, f->off)) == 0)
+			return "None";
+		snprintf(dst, len, "%llu", (unsigned long long)v);
+		return dst;
+	case V_ADDR:
+		return addr_text(row, f->off, dst);
+	case V_STR:
+		memcpy(&s, row + f->off, sizeof(s));
+		return s != NULL ? s : "";
+	case V_TEXT:
+		return row + f->off;
+	case V_NONE:
+		return "None";
+	case V_WORD:
+		v = num_at(row, f->kind, f->off);
+		return v < f->nwords && f->words[v] != NULL ? f->words[v] : f->words[0];
+	case V_ID_TYPE:
+		if (num_at(row, f->kind, f->off) == 2)
+			return "ID_FQDN";
+		return ((const struct ifl_addr *)(row + f->off2))->family == AF_INET6 ?
+		    "ID_IPV6_ADDR" : "ID_IPV4_ADDR";
+	case V_EP_ADDR:
+		if (num_at(row, f->kind, f->off) == 1)
+			return addr_text(row, f->off2, dst);
+		snprintf(dst, len, "%s %s", addr_text(row, f->off2, a),
+		    addr_text(row, f->off3, b));
+		return dst;
+	case V_TERM:
+		return st_term_name((enum st_term)num_at(row, f->kind, f->off));
+	case V_IKE_FAIL:
+		return st_ike_fail_name((enum st_ike_fail)num_at(row, f->kind, f->off));
+	case V_IPSEC_FAIL:
+		return st_ipsec_fail_name((enum st_ipsec_fail)num_at(row, f->kind, f->off));
+	default:
+		return "?";
+	}
+}
+
+static void
+line(struct buf *o, const char *ind, const char *label, const char *v)
+{
+	int pad = LABEL_W - (int)strlen(label) - 1;
+
+	buf_printf(o, "%s%s:%*s%s\n", ind, label, pad > 0 ? pad : 1, "", v);
+}
+
+/* ---- the rows ---- */
+
+/* Whether the rows may be older than the state model they are built from.
+ * The SNMP agent rebuilds them after every counter fold and within a second
+ * of a state event; a view rebuilds them only when a tunnel came, went,
+ * rekeyed or failed since the last build (by anyone), and, with no agent
+ * running, when its own build is older than VIEW_MAX_AGE_MS. So a burst of
+ * views costs one build, and a tunnel up a moment ago is listed at once. */
+static struct {
+	int		changed;	/* a state event since changed_at */
+	uint64_t	changed_at;	/* fm_refresh_count() at the event */
+	uint64_t	built_count;	/* fm_refresh_count() after our build */
+	uint64_t	built_ms;
+	int		agent_seen;	/* the agent ran at the last view */
+} vs;
+
+static void
+view_state_event(enum st_event ev, uint32_t index, const void *rec, void *arg)
+{
+	(void)ev;
+	(void)index;
+	(void)rec;
+	(void)arg;
+	vs.changed = 1;
+	vs.changed_at = fm_refresh_count();
+}
+
+static int
+view_rows_stale(uint64_t now)
+{
+	uint64_t n = fm_refresh_count();
+	int agent = agent_running(), was = vs.agent_seen;
+
+	vs.agent_seen = agent;
+	if (vs.changed && n != vs.changed_at)
+		vs.changed = 0;		/* rebuilt since */
+	if (n == 0 || vs.changed)
+		return 1;
+	if (agent)
+		return 0;
+	/* the agent's rows went with it, or were built before it stopped */
+	if (was || n != vs.built_count)
+		return 1;
+	return now < vs.built_ms || now - vs.built_ms >= VIEW_MAX_AGE_MS;
+}
+
+static void
+view_rows_update(void)
+{
+	uint64_t now = st_now_ms();
+
+	if (!view_rows_stale(now) || fm_refresh() < 0)
+		return;		/* a failed build keeps the previous rows */
+	vs.changed = 0;
+	vs.built_count = fm_refresh_count();
+	vs.built_ms = now;
+}
+
+/* "index N" after the view name: N, 0 when absent, -1 when malformed */
 static long
 index_arg(int argc, char **argv, struct buf *out)
 {
@@ -101,415 +530,58 @@ index_arg(int argc, char **argv, struct buf *out)
 	return -1;
 }
 
-static int
-no_args(int argc, struct buf *out)
-{
-	if (argc == 0)
-		return 0;
-	buf_printf(out, "%% Invalid input: this view takes no arguments\n");
-	return -1;
-}
-
-/* ---- phase 1 ---- */
-
+/* last: the text of the view's group field in the row before ("" at first) */
 static void
-p1_body(struct buf *o, const char *ind, const struct fm_p1 *p)
+view_row(struct buf *o, const struct view *v, const char *row, char *last, size_t lastlen)
 {
-	line(o, ind, "Local type", "%s", id_type(p->local_type, &p->local_addr));
-	line(o, ind, "Local address", "%s", A(&p->local_addr));
-	line(o, ind, "Remote type", "%s", id_type(p->remote_type, &p->remote_addr));
-	line(o, ind, "Remote address", "%s", A(&p->remote_addr));
-	line(o, ind, "Negotiation mode", "%s", p->nego_mode == 2 ? "Aggressive Mode" : "Main Mode");
-	line(o, ind, "Diffie Hellman Grp", "%s", DH(p->dh_group));
-	line(o, ind, "Encryption algo", "%s", p->encr_word);
-	line(o, ind, "Hash algo", "%s", p->hash_word);
-	line(o, ind, "Auth method", "%s", auth_word(p->auth));
-	line(o, ind, "Lifetime", "%llu", (unsigned long long)p->lifetime);
-	line(o, ind, "Active time", "%s", HMS(p->active_time));
-	line(o, ind, "In octets", "%llu", (unsigned long long)p->c.in_octets);
-	line(o, ind, "In packets", "%llu", (unsigned long long)p->c.in_pkts);
-	line(o, ind, "In drops", "%llu", (unsigned long long)p->c.in_drops);
-	line(o, ind, "In notifys", "%llu", (unsigned long long)p->c.in_notifys);
-	line(o, ind, "In P2 exchanges", "%llu", (unsigned long long)p->c.in_p2_exchg);
-	line(o, ind, "In P2 exchg invalids", "%llu", (unsigned long long)p->c.in_p2_exchg_invalid);
-	line(o, ind, "In P2 exchg rejected", "%llu", (unsigned long long)p->c.in_p2_exchg_reject);
-	line(o, ind, "In P2 SA delete reqs", "%llu", (unsigned long long)p->c.in_p2_sa_del);
-	line(o, ind, "Out octets", "%llu", (unsigned long long)p->c.out_octets);
-	line(o, ind, "Out packets", "%llu", (unsigned long long)p->c.out_pkts);
-	line(o, ind, "Out drops", "%llu", (unsigned long long)p->c.out_drops);
-	line(o, ind, "Out notifys", "%llu", (unsigned long long)p->c.out_notifys);
-	line(o, ind, "Out P2 exchgs", "%llu", (unsigned long long)p->c.out_p2_exchg);
-	line(o, ind, "Out P2 exchg invalids", "%llu",
-	    (unsigned long long)p->c.out_p2_exchg_invalid);
-	line(o, ind, "Out P2 exchg rejects", "%llu", (unsigned long long)p->c.out_p2_exchg_reject);
-	line(o, ind, "Out P2 Sa delete requests", "%llu", (unsigned long long)p->c.out_p2_sa_del);
-}
+	char text[2 * ADDR_STRLEN + 2];
 
-static int
-cmd_ike_failure(int argc, char **argv, struct buf *o, void *arg)
-{
-	const struct fm_table *t = &fm_tables[FM_T_IKE_FAIL];
+	for (size_t p = 0; p < sizeof(v->parts) / sizeof(v->parts[0]); p++) {
+		const struct view_part *part = &v->parts[p];
 
-	(void)argv;
-	(void)arg;
-	if (no_args(argc, o) < 0)
-		return -1;
-	fm_refresh();
-	buf_printf(o, "vrf Global\n");
-	for (size_t i = 0; i < t->nrows; i++) {
-		const struct fm_ike_fail *r = fm_row_at(t, i);
+		for (size_t i = 0; i < part->n; i++) {
+			const struct view_field *f = &part->f[i];
+			const char *s = field_text(f, row + part->base, text, sizeof(text));
 
-		line(o, "  ", "Index", "%u", r->index);
-		line(o, "  ", "Reason", "%s", st_ike_fail_name((enum st_ike_fail)r->reason));
-		line(o, "  ", "Failure time since reset", "%s", HMS(r->time_sec * 100));
-		line(o, "  ", "Local type", "%s", id_type(r->local_type, &r->local_addr));
-		line(o, "  ", "Local value", "%s", r->local_value);
-		line(o, "  ", "Remote type", "%s", id_type(r->remote_type, &r->remote_addr));
-		line(o, "  ", "Remote Value", "%s", r->remote_value);
-		line(o, "  ", "Local Address", "%s", A(&r->local_addr));
-		line(o, "  ", "Remote Address", "%s", A(&r->remote_addr));
-	}
-	return 0;
-}
-
-#define GL(o, label, v)	line(o, "  ", label, "%llu", (unsigned long long)(v))
-
-static int
-cmd_ike_global(int argc, char **argv, struct buf *o, void *arg)
-{
-	const struct st_ike_global *g = &fm_g.ike;
-
-	(void)argv;
-	(void)arg;
-	if (no_args(argc, o) < 0)
-		return -1;
-	fm_refresh();
-	buf_printf(o, "vrf Global\n");
-	GL(o, "Active Tunnels", fm_g.ike_active);
-	GL(o, "Previous Tunnels", g->previous_tunnels);
-	GL(o, "In octets", g->c.in_octets);
-	GL(o, "Out octets", g->c.out_octets);
-	GL(o, "In packets", g->c.in_pkts);
-	GL(o, "Out packets", g->c.out_pkts);
-	GL(o, "In packets drop", g->c.in_drops);
-	GL(o, "Out packets drop", g->c.out_drops);
-	GL(o, "In notifys", g->c.in_notifys);
-	GL(o, "Out notifys", g->c.out_notifys);
-	GL(o, "In P2 exchg", g->c.in_p2_exchg);
-	GL(o, "Out P2 exchg", g->c.out_p2_exchg);
-	GL(o, "In P2 exchg invalids", g->c.in_p2_exchg_invalid);
-	GL(o, "Out P2 exchg invalids", g->c.out_p2_exchg_invalid);
-	GL(o, "In P2 exchg rejects", g->c.in_p2_exchg_reject);
-	GL(o, "Out P2 exchg rejects", g->c.out_p2_exchg_reject);
-	GL(o, "In IPSEC delete", g->c.in_p2_sa_del);
-	GL(o, "Out IPSEC delete", g->c.out_p2_sa_del);
-	GL(o, "SAs locally initiated", g->init_tunnels);
-	GL(o, "SAs locally initiated failed", g->init_tunnel_fails);
-	GL(o, "SAs remotely initiated failed", g->resp_tunnel_fails);
-	GL(o, "System capacity failures", g->syscap_fails);
-	GL(o, "Authentication failures", g->auth_fails);
-	GL(o, "Decrypt failures", g->decrypt_fails);
-	GL(o, "Hash failures", g->hash_fails);
-	GL(o, "Invalid SPI", g->nosa_fails);
-	return 0;
-}
-
-static int
-cmd_ike_history(int argc, char **argv, struct buf *o, void *arg)
-{
-	const struct fm_table *t = &fm_tables[FM_T_IKE_HIST];
-
-	(void)argv;
-	(void)arg;
-	if (no_args(argc, o) < 0)
-		return -1;
-	fm_refresh();
-	buf_printf(o, "vrf Global\n");
-	for (size_t i = 0; i < t->nrows; i++) {
-		const struct fm_ike_hist *r = fm_row_at(t, i);
-
-		line(o, "", "Reason", "%s", st_term_name((enum st_term)r->reason));
-		line(o, "", "Index", "%u", r->index);
-		p1_body(o, "", &r->p);
-	}
-	return 0;
-}
-
-static int
-cmd_ike_peer(int argc, char **argv, struct buf *o, void *arg)
-{
-	const struct fm_table *t = &fm_tables[FM_T_PEER];
-	long want = index_arg(argc, argv, o);
-
-	(void)arg;
-	if (want < 0)
-		return -1;
-	fm_refresh();
-	buf_printf(o, "vrf Global\n");
-	for (size_t i = 0; i < t->nrows; i++) {
-		const struct fm_peer *r = fm_row_at(t, i);
-
-		if (want && r->int_index != (uint64_t)want)
-			continue;
-		line(o, "  ", "Index", "%llu", (unsigned long long)r->int_index);
-		line(o, "  ", "Local type", "%s", id_type(r->local_type, &r->local_addr));
-		line(o, "  ", "Local address", "%s", A(&r->local_addr));
-		line(o, "  ", "Remote type", "%s", id_type(r->remote_type, &r->remote_addr));
-		line(o, "  ", "Remote address", "%s", A(&r->remote_addr));
-	}
-	return 0;
-}
-
-static int
-cmd_ike_tunnel(int argc, char **argv, struct buf *o, void *arg)
-{
-	const struct fm_table *t = &fm_tables[FM_T_IKE_TUN];
-	long want = index_arg(argc, argv, o);
-
-	(void)arg;
-	if (want < 0)
-		return -1;
-	fm_refresh();
-	buf_printf(o, "vrf Global\n");
-	for (size_t i = 0; i < t->nrows; i++) {
-		const struct fm_ike_tun *r = fm_row_at(t, i);
-
-		if (want && r->index != (uint32_t)want)
-			continue;
-		line(o, "  ", "Index", "%u", r->index);
-		p1_body(o, "  ", &r->p);
-	}
-	return 0;
-}
-
-/* ---- phase 2 ---- */
-
-static void
-p2_body(struct buf *o, const char *ind, const struct fm_p2 *p)
-{
-	line(o, ind, "Local address", "%s", A(&p->local_addr));
-	line(o, ind, "Remote address", "%s", A(&p->remote_addr));
-	line(o, ind, "IPSEC keying", "%s", p->key_type == 1 ? "IKE" : "Manual");
-	line(o, ind, "Encapsulation mode", "%llu", (unsigned long long)p->encap_mode);
-	line(o, ind, "Lifetime (KB)", "%llu", (unsigned long long)p->life_kb);
-	line(o, ind, "Lifetime (Sec)", "%llu", (unsigned long long)p->life_sec);
-	line(o, ind, "Active time", "%s", HMS(p->active_time));
-	line(o, ind, "Lifetime threshold (KB)", "%llu", (unsigned long long)p->rekey_kb);
-	line(o, ind, "Lifetime threshold (Sec)", "%llu", (unsigned long long)p->rekey_sec);
-	line(o, ind, "Total number of refreshes", "%llu", (unsigned long long)p->refreshes);
-	line(o, ind, "Expired SA instances", "%llu", (unsigned long long)p->expired_sas);
-	line(o, ind, "Current SA instances", "%llu", (unsigned long long)p->current_sas);
-	line(o, ind, "In SA DH group", "%s", DH(p->dh_group));
-	line(o, ind, "In sa encrypt algorithm", "%s", p->encr_word);
-	line(o, ind, "In SA auth algorithm", "%s", "None");
-	line(o, ind, "In SA ESP auth algo", "%s", p->auth_word);
-	line(o, ind, "In SA uncompress algorithm", "%s", "None");
-	line(o, ind, "Out SA DH group", "%s", DH(p->dh_group));
-	line(o, ind, "Out SA encryption algorithm", "%s", p->encr_word);
-	line(o, ind, "Out SA auth algorithm", "%s", "None");
-	line(o, ind, "Out SA ESP auth algorithm", "%s", p->auth_word);
-	line(o, ind, "Out SA uncompress algorithm", "%s", "None");
-	line(o, ind, "In octets", "%llu", (unsigned long long)p->in_octets);
-	line(o, ind, "Decompressed octets", "%llu", (unsigned long long)p->in_octets);
-	line(o, ind, "In packets", "%llu", (unsigned long long)p->in_pkts);
-	line(o, ind, "In drops", "%llu", (unsigned long long)p->in_drops);
-	line(o, ind, "In replay drops", "%llu", (unsigned long long)p->in_replay);
-	line(o, ind, "In authentications", "%llu", (unsigned long long)p->in_auths);
-	line(o, ind, "In authentication failures", "%llu", (unsigned long long)p->in_auth_fails);
-	line(o, ind, "In decrypts", "%llu", (unsigned long long)p->in_decrypts);
-	line(o, ind, "In decrypt failures", "%llu", (unsigned long long)p->in_decrypt_fails);
-	line(o, ind, "Out octets", "%llu", (unsigned long long)p->out_octets);
-	line(o, ind, "Out uncompressed octets", "%llu", (unsigned long long)p->out_octets);
-	line(o, ind, "Out packets", "%llu", (unsigned long long)p->out_pkts);
-	line(o, ind, "Out drops", "%llu", (unsigned long long)p->out_drops);
-	line(o, ind, "Out authentications", "%llu", (unsigned long long)p->out_auths);
-	line(o, ind, "Out authentication failures", "%llu",
-	    (unsigned long long)p->out_auth_fails);
-	line(o, ind, "Out encryptions", "%llu", (unsigned long long)p->out_encrypts);
-	line(o, ind, "Out encryption failures", "%llu",
-	    (unsigned long long)p->out_encrypt_fails);
-}
-
-static const char *
-ep_type_word(uint64_t t)
-{
-	return t == 1 ? "Single IP address" : t == 2 ? "IP address range" : "Subnet";
-}
-
-static const char *
-ep_addr(uint64_t type, const struct ifl_addr *a1, const struct ifl_addr *a2, char *dst,
-    size_t len)
-{
-	char x[ADDR_STRLEN], y[ADDR_STRLEN];
-
-	if (type == 1)
-		snprintf(dst, len, "%s", fm_addr_text(a1, x));
-	else
-		snprintf(dst, len, "%s %s", fm_addr_text(a1, x), fm_addr_text(a2, y));
-	return dst;
-}
-
-static int
-cmd_ipsec_endpoint(int argc, char **argv, struct buf *o, void *arg)
-{
-	const struct fm_table *t = &fm_tables[FM_T_ENDPT];
-	char a[2 * ADDR_STRLEN + 2];
-
-	(void)argv;
-	(void)arg;
-	if (no_args(argc, o) < 0)
-		return -1;
-	fm_refresh();
-	buf_printf(o, "vrf Global\n");
-	for (size_t i = 0; i < t->nrows; i++) {
-		const struct fm_endpt *r = fm_row_at(t, i);
-		const struct fm_ep *e = &r->e;
-
-		line(o, "  ", "Index", "%lu", (unsigned long)r->h.ox[0]);
-		line(o, "  ", "Local type", "%s", ep_type_word(e->local_type));
-		line(o, "  ", "Local address", "%s",
-		    ep_addr(e->local_type, &e->local1, &e->local2, a, sizeof(a)));
-		line(o, "  ", "Protocol", "%llu", (unsigned long long)e->local_proto);
-		line(o, "  ", "Local port", "%llu", (unsigned long long)e->local_port);
-		line(o, "  ", "Remote type", "%s", ep_type_word(e->remote_type));
-		line(o, "  ", "Remote address", "%s",
-		    ep_addr(e->remote_type, &e->remote1, &e->remote2, a, sizeof(a)));
-		line(o, "  ", "Remote port", "%llu", (unsigned long long)e->remote_port);
-	}
-	return 0;
-}
-
-static int
-cmd_ipsec_failure(int argc, char **argv, struct buf *o, void *arg)
-{
-	const struct fm_table *t = &fm_tables[FM_T_IPSEC_FAIL];
-
-	(void)argv;
-	(void)arg;
-	if (no_args(argc, o) < 0)
-		return -1;
-	fm_refresh();
-	buf_printf(o, "vrf Global\n");
-	for (size_t i = 0; i < t->nrows; i++) {
-		const struct fm_ipsec_fail *r = fm_row_at(t, i);
-
-		line(o, "  ", "Index", "%u", r->index);
-		line(o, "  ", "Reason", "%s", st_ipsec_fail_name((enum st_ipsec_fail)r->reason));
-		line(o, "  ", "Failure time since reset", "%s", HMS(r->time_sec * 100));
-		line(o, "  ", "Src address", "%s", A(&r->src));
-		line(o, "  ", "Destination address", "%s", A(&r->dst));
-		line(o, "  ", "SPI", "%llu", (unsigned long long)r->spi);
-	}
-	return 0;
-}
-
-static int
-cmd_ipsec_global(int argc, char **argv, struct buf *o, void *arg)
-{
-	const struct st_ipsec_global *g = &fm_g.ipsec;
-
-	(void)argv;
-	(void)arg;
-	if (no_args(argc, o) < 0)
-		return -1;
-	fm_refresh();
-	buf_printf(o, "vrf Global\n");
-	GL(o, "Active Tunnels", fm_g.ipsec_active);
-	GL(o, "Previous Tunnels", g->previous_tunnels);
-	GL(o, "In octets", g->c.in.octets);
-	GL(o, "Out octets", g->c.out.octets);
-	GL(o, "In packets", g->c.in.packets);
-	GL(o, "Out packets", g->c.out.packets);
-	GL(o, "Uncompressed encrypted bytes", g->c.out.octets);
-	GL(o, "In packets drops", g->in_drops);
-	GL(o, "Out packets drops", g->out_drops);
-	GL(o, "In replay drops", g->in_replay_drops);
-	GL(o, "In authentications", fm_g.in_auths);
-	GL(o, "Out authentications", fm_g.out_auths);
-	GL(o, "In decrypts", fm_g.in_decrypts);
-	GL(o, "Out encrypts", fm_g.out_encrypts);
-	GL(o, "Compressed bytes", 0);
-	GL(o, "Uncompressed bytes", 0);
-	GL(o, "In uncompressed bytes", g->c.in.octets);
-	GL(o, "Out uncompressed bytes", g->c.out.octets);
-	GL(o, "In decrypt failures", g->in_decrypt_fails);
-	GL(o, "Out encrypt failures", 0);
-	GL(o, "No SA failures", g->nosa_fails);
-	GL(o, "Protocol use failures", g->protocol_use_fails);
-	GL(o, "System capacity failures", g->syscap_fails);
-	GL(o, "In authentication failures", g->in_auth_fails);
-	GL(o, "Out authentication failures", g->c.out.auth_fails);
-	return 0;
-}
-
-static int
-cmd_ipsec_history(int argc, char **argv, struct buf *o, void *arg)
-{
-	const struct fm_table *t = &fm_tables[FM_T_IPSEC_HIST];
-
-	(void)argv;
-	(void)arg;
-	if (no_args(argc, o) < 0)
-		return -1;
-	fm_refresh();
-	buf_printf(o, "vrf Global\n");
-	for (size_t i = 0; i < t->nrows; i++) {
-		const struct fm_ipsec_hist *r = fm_row_at(t, i);
-
-		line(o, "", "Reason", "%s", st_term_name((enum st_term)r->reason));
-		line(o, "", "Index", "%u", r->index);
-		p2_body(o, "", &r->p);
-	}
-	return 0;
-}
-
-static int
-cmd_ipsec_spi(int argc, char **argv, struct buf *o, void *arg)
-{
-	const struct fm_table *t = &fm_tables[FM_T_SPI];
-	unsigned long tun = 0;
-
-	(void)argv;
-	(void)arg;
-	if (no_args(argc, o) < 0)
-		return -1;
-	fm_refresh();
-	buf_printf(o, "vrf Global\n");
-	for (size_t i = 0; i < t->nrows; i++) {
-		const struct fm_spi *r = fm_row_at(t, i);
-
-		if (r->h.ox[0] != tun) {
-			tun = r->h.ox[0];
-			line(o, "  ", "Tunnel Index", "%lu", tun);
+			if (f->group) {
+				if (strcmp(last, s) == 0)
+					continue;
+				snprintf(last, lastlen, "%s", s);
+			}
+			line(o, v->ind, f->label, s);
 		}
-		line(o, "  ", "SPI Index", "%lu", (unsigned long)r->h.ox[1]);
-		line(o, "  ", "SPI Value", "0x%llX", (unsigned long long)r->value);
-		line(o, "  ", "SPI Direction", "%s", r->dir == 1 ? "In" : "Out");
-		line(o, "  ", "SPI Protocol", "%s",
-		    r->proto == 1 ? "AH" : r->proto == 3 ? "IPCOMP" : "ESP");
-		line(o, "  ", "SPI Status", "%s", r->status == 1 ? "Active" : "Expiring");
 	}
-	return 0;
 }
 
 static int
-cmd_ipsec_tunnel(int argc, char **argv, struct buf *o, void *arg)
+view_cmd(int argc, char **argv, struct buf *o, void *arg)
 {
-	const struct fm_table *t = &fm_tables[FM_T_IPSEC_TUN];
-	long want = index_arg(argc, argv, o);
+	const struct view *v = arg;
+	const struct fm_table *t;
+	char last[2 * ADDR_STRLEN + 2] = "";
+	long want = 0;
 
-	(void)arg;
+	if (v->key_kind != 0)
+		want = index_arg(argc, argv, o);
+	else if (argc != 0) {
+		buf_printf(o, "%% Invalid input: this view takes no arguments\n");
+		want = -1;
+	}
 	if (want < 0)
 		return -1;
-	fm_refresh();
+	view_rows_update();
 	buf_printf(o, "vrf Global\n");
+	if (v->table == VIEW_GLOBALS) {
+		view_row(o, v, (const char *)&fm_g, last, sizeof(last));
+		return 0;
+	}
+	t = &fm_tables[v->table];
 	for (size_t i = 0; i < t->nrows; i++) {
-		const struct fm_ipsec_tun *r = fm_row_at(t, i);
+		const char *row = fm_row_at(t, i);
 
-		if (want && r->index != (uint32_t)want)
+		if (want && num_at(row, v->key_kind, v->key_off) != (uint64_t)want)
 			continue;
-		line(o, "  ", "Index", "%u", r->index);
-		p2_body(o, "  ", &r->p);
+		view_row(o, v, row, last, sizeof(last));
 	}
 	return 0;
 }
@@ -517,37 +589,15 @@ cmd_ipsec_tunnel(int argc, char **argv, struct buf *o, void *arg)
 void
 agent_show_register(void)
 {
-	static const struct {
-		const char	*prefix, *usage, *help;
-		ctl_cmd_fn	fn;
-	} cmds[] = {
-		{ "show crypto mib isakmp flowmib failure", "show crypto mib isakmp flowmib failure",
-		    "IKE failure table (cikeFailTable)", cmd_ike_failure },
-		{ "show crypto mib isakmp flowmib global", "show crypto mib isakmp flowmib global",
-		    "IKE global statistics (cikeGlobalStats)", cmd_ike_global },
-		{ "show crypto mib isakmp flowmib history", "show crypto mib isakmp flowmib history",
-		    "IKE tunnel history (cikeTunnelHistTable)", cmd_ike_history },
-		{ "show crypto mib isakmp flowmib peer",
-		    "show crypto mib isakmp flowmib peer [index N]",
-		    "IKE peer associations (cikePeerTable)", cmd_ike_peer },
-		{ "show crypto mib isakmp flowmib tunnel",
-		    "show crypto mib isakmp flowmib tunnel [index N]",
-		    "active IKE tunnels (cikeTunnelTable)", cmd_ike_tunnel },
-		{ "show crypto mib ipsec flowmib endpoint", "show crypto mib ipsec flowmib endpoint",
-		    "IPsec tunnel endpoints (cipSecEndPtTable)", cmd_ipsec_endpoint },
-		{ "show crypto mib ipsec flowmib failure", "show crypto mib ipsec flowmib failure",
-		    "IPsec failure table (cipSecFailTable)", cmd_ipsec_failure },
-		{ "show crypto mib ipsec flowmib global", "show crypto mib ipsec flowmib global",
-		    "IPsec global statistics (cipSecGlobalStats)", cmd_ipsec_global },
-		{ "show crypto mib ipsec flowmib history", "show crypto mib ipsec flowmib history",
-		    "IPsec tunnel history (cipSecTunnelHistTable)", cmd_ipsec_history },
-		{ "show crypto mib ipsec flowmib spi", "show crypto mib ipsec flowmib spi",
-		    "IPsec SPIs (cipSecSpiTable)", cmd_ipsec_spi },
-		{ "show crypto mib ipsec flowmib tunnel",
-		    "show crypto mib ipsec flowmib tunnel [index N]",
-		    "active IPsec tunnels (cipSecTunnelTable)", cmd_ipsec_tunnel },
-	};
+	char prefix[96], usage[128];
 
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		ctl_register(cmds[i].prefix, cmds[i].usage, cmds[i].help, cmds[i].fn, NULL);
+	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+		const struct view *v = &views[i];
+
+		snprintf(prefix, sizeof(prefix), CMD_PREFIX "%s", v->name);
+		snprintf(usage, sizeof(usage), "%s%s", prefix, v->key_kind ? " [index N]" : "");
+		ctl_register(prefix, usage, v->help, view_cmd, (void *)v);
+	}
+	/* Also a fresh state model's: st_init drops every subscriber. */
+	st_subscribe(view_state_event, NULL);
 }

@@ -215,6 +215,7 @@ static int
 teardown(void **unused)
 {
 	(void)unused;
+	agent_shutdown();	/* when a test stopped before it did */
 	fm_free();
 	st_free();
 	ctl_unregister_all();
@@ -326,6 +327,7 @@ t_views_golden(void **unused)
 	rich_model();
 	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
 		golden(views[i].cmd, views[i].file);
+	golden("help show crypto mib", "help.txt");
 }
 
 /* An empty model: the header alone, whatever the view. */
@@ -376,6 +378,111 @@ t_bad_arguments(void **unused)
 	}
 }
 
+/* ---- when the rows are rebuilt ---- */
+
+/* What a counter fold leaves: the inbound SA of IPsec tunnel 2 moved on. */
+static void
+fold(uint64_t packets)
+{
+	struct st_dir_counters in = { .octets = 200000, .packets = packets };
+
+	assert_int_equal(st_sa_update(0xc0000010, ST_SA_IN, &in), 0);
+}
+
+static int
+shows(const char *cmd, const char *text)
+{
+	char *s = run(cmd, 0);
+	int found = strstr(s, text) != NULL;
+
+	free(s);
+	return found;
+}
+
+#define TUN2	"show crypto mib ipsec flowmib tunnel index 2"
+
+/* A tunnel comes up: listed by the next view, whoever built the rows last. */
+static void
+new_tunnel_listed(uint64_t builds)
+{
+	struct st_ike *ike = ike_new("new", "192.0.2.10", "192.0.2.20", NULL, NULL);
+	char cmd[80], want[40];
+
+	st_ike_established(ike);
+	snprintf(cmd, sizeof(cmd), "show crypto mib isakmp flowmib tunnel index %u",
+	    ike->index);
+	snprintf(want, sizeof(want), "  Index:                %u\n", ike->index);
+	assert_true(shows(cmd, want));
+	assert_true(shows(cmd, "  Remote address:       192.0.2.20\n"));
+	assert_int_equal(fm_refresh_count(), builds);
+}
+
+static void
+t_rebuilds_without_agent(void **unused)
+{
+	uint64_t n;
+
+	(void)unused;
+	rich_model();
+	n = fm_refresh_count();
+	/* a burst of views: one build */
+	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
+		free(run(views[i].cmd, 0));
+	assert_int_equal(fm_refresh_count(), n + 1);
+
+	/* Counters folded in without an event: no agent rebuilds the rows
+	 * after the fold, so a view does once they are a second old. */
+	fold(1500);
+	fake_ms += 999;
+	assert_true(shows(TUN2, "  In packets:           1000\n"));
+	assert_int_equal(fm_refresh_count(), n + 1);
+	fake_ms += 1;
+	assert_true(shows(TUN2, "  In packets:           1500\n"));
+	assert_int_equal(fm_refresh_count(), n + 2);
+
+	new_tunnel_listed(n + 3);
+
+	/* rows built by another reader are rebuilt: they may be gone since */
+	assert_int_equal(fm_refresh(), 0);
+	fm_free();
+	assert_true(shows(TUN2, "  In packets:           1500\n"));
+	assert_int_equal(fm_refresh_count(), n + 5);
+}
+
+/* With the SNMP agent the rows follow the folds (the daemon calls
+ * agent_refresh after each): a view prints them as the agent serves them
+ * and builds only for a state change the agent has not caught up with. */
+static void
+t_rebuilds_with_agent(void **unused)
+{
+	uint64_t n;
+
+	(void)unused;
+	rich_model();
+	/* no master agent there: the subagent keeps trying, it runs */
+	assert_int_equal(agent_init("unix:/nonexistent/ikeflow/agentx", 1), 0);
+	assert_true(agent_running());
+	n = fm_refresh_count();
+	assert_true(shows(TUN2, "  In packets:           1000\n"));
+	assert_int_equal(fm_refresh_count(), n);
+
+	fold(1500);
+	fake_ms += 5000;
+	assert_true(shows(TUN2, "  In packets:           1000\n"));
+	agent_refresh();
+	assert_int_equal(fm_refresh_count(), n + 1);
+	assert_true(shows(TUN2, "  In packets:           1500\n"));
+	assert_int_equal(fm_refresh_count(), n + 1);
+
+	new_tunnel_listed(n + 2);
+
+	/* the agent stops and frees its rows: the next view builds its own */
+	agent_shutdown();
+	assert_false(agent_running());
+	assert_true(shows(TUN2, "  In packets:           1500\n"));
+	assert_int_equal(fm_refresh_count(), n + 3);
+}
+
 int
 main(void)
 {
@@ -383,6 +490,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_views_golden, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_views_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_bad_arguments, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_rebuilds_without_agent, setup, teardown),
+		/* last: the subagent starts once per process */
+		cmocka_unit_test_setup_teardown(t_rebuilds_with_agent, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
