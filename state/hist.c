@@ -54,11 +54,9 @@ st_ike_fail(enum st_ike_fail reason, const char *conn, const struct ifl_addr *lo
 		log_err("%s: out of memory", __func__);
 		return NULL;
 	}
-	if ((f->index = st_take_index(&st_ctx.next_ike_fail, "IKE failure")) == 0 ||
-	    rows_append(&st_ctx.ike_fails, f) < 0) {
-		free(f);
+	if (st_rows_add(&st_ctx.ike_fails, &st_ctx.next_ike_fail, "IKE failure",
+	    f) == NULL)
 		return NULL;
-	}
 	f->reason = reason;
 	f->when = st_now_wall();
 	f->when_mono = st_now_ms();
@@ -99,11 +97,9 @@ st_ipsec_fail(enum st_ipsec_fail reason, uint32_t tunnel_index, uint32_t spi,
 		log_err("%s: out of memory", __func__);
 		return NULL;
 	}
-	if ((f->index = st_take_index(&st_ctx.next_ipsec_fail, "IPsec failure")) == 0 ||
-	    rows_append(&st_ctx.ipsec_fails, f) < 0) {
-		free(f);
+	if (st_rows_add(&st_ctx.ipsec_fails, &st_ctx.next_ipsec_fail, "IPsec failure",
+	    f) == NULL)
 		return NULL;
-	}
 	f->reason = reason;
 	f->when = st_now_wall();
 	f->when_mono = st_now_ms();
@@ -132,11 +128,9 @@ st_hist_ike_add(const struct st_ike *ike, enum st_term reason)
 		log_err("%s: out of memory, IKE SA %u not in history", __func__, ike->index);
 		return NULL;
 	}
-	if ((h->index = st_take_index(&st_ctx.next_ike_hist, "IKE history")) == 0 ||
-	    rows_append(&st_ctx.ike_hist, h) < 0) {
-		free(h);
+	if (st_rows_add(&st_ctx.ike_hist, &st_ctx.next_ike_hist, "IKE history",
+	    h) == NULL)
 		return NULL;
-	}
 	h->reason = reason;
 	h->ike = *ike;
 	h->active_ms = st_now_ms() - ike->start_mono;
@@ -152,11 +146,9 @@ st_hist_child_add(const struct st_child *ch, enum st_term reason)
 		log_err("%s: out of memory, child %u not in history", __func__, ch->index);
 		return NULL;
 	}
-	if ((h->index = st_take_index(&st_ctx.next_child_hist, "child history")) == 0 ||
-	    rows_append(&st_ctx.child_hist, h) < 0) {
-		free(h);
+	if (st_rows_add(&st_ctx.child_hist, &st_ctx.next_child_hist, "child history",
+	    h) == NULL)
 		return NULL;
-	}
 	h->reason = reason;
 	h->child = *ch;
 	/* the record keeps its SAs' SPIs; all counts move into retired so that

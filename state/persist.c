@@ -459,7 +459,7 @@ get_ipsec_fail(struct pst_in *in, struct st_ipsec_failrec *f)
 
 enum pst_table { PT_IKE_HIST, PT_CHILD_HIST, PT_IKE_FAIL, PT_IPSEC_FAIL, PT_N };
 
-static struct st_rows *
+static struct sorted *
 pst_rows(enum pst_table t)
 {
 	switch (t) {
@@ -608,7 +608,7 @@ pst_encode(void)
 	buf_put_u32(b, st_ctx.next_ike_fail);
 	buf_put_u32(b, st_ctx.next_ipsec_fail);
 	for (int t = 0; t < PT_N; t++) {
-		const struct st_rows *r = pst_rows(t);
+		const struct sorted *r = pst_rows(t);
 
 		buf_put_u32(b, r->n);
 		for (uint32_t i = 0; i < r->n; i++)
@@ -753,7 +753,7 @@ pst_check(struct pst_in *in)
 }
 
 static int
-pst_decode(struct pst_in *in, uint32_t next[6], struct st_rows rows[PT_N])
+pst_decode(struct pst_in *in, uint32_t next[6], struct sorted rows[PT_N])
 {
 	if (pst_check(in) < 0)
 		return -1;
@@ -801,7 +801,7 @@ set_aside(const char *path, const char *why)
 int
 st_load(const char *state_dir)
 {
-	struct st_rows rows[PT_N] = { { 0 } };
+	struct sorted rows[PT_N] = { { 0 } };
 	uint32_t next[6] = { 0 };
 	uint32_t *cur[6] = {
 		&st_ctx.next_ike, &st_ctx.next_child, &st_ctx.next_ike_hist,
@@ -828,7 +828,7 @@ st_load(const char *state_dir)
 		goto out;
 	}
 	for (int t = 0; t < PT_N; t++) {
-		struct st_rows *dst = pst_rows(t);
+		struct sorted *dst = pst_rows(t);
 
 		rows_clear(dst, free);
 		*dst = rows[t];
@@ -839,7 +839,7 @@ st_load(const char *state_dir)
 		if (next[i] > *cur[i])
 			*cur[i] = next[i];
 	for (int t = 0; t < PT_N; t++) {
-		struct st_rows *dst = pst_rows(t);
+		struct sorted *dst = pst_rows(t);
 		uint32_t *n = t == PT_IKE_HIST ? cur[2] : t == PT_CHILD_HIST ? cur[3] :
 		    t == PT_IKE_FAIL ? cur[4] : cur[5];
 

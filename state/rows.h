@@ -1,4 +1,4 @@
-/* Rows sorted by index: an array of pointers to records whose first member is
+/* Rows sorted by index: a sorted array of records whose first member is
  * their uint32_t index. Indexes only grow, so appending keeps the order, and
  * lookups (GETNEXT for the agent's walks) are binary searches. */
 #ifndef IKEFLOW_STATE_ROWS_H
@@ -6,10 +6,7 @@
 
 #include <stdint.h>
 
-struct st_rows {
-	void		**v;
-	uint32_t	n, cap;
-};
+#include "state/sorted.h"
 
 static inline uint32_t
 rows_index(const void *rec)
@@ -18,15 +15,15 @@ rows_index(const void *rec)
 }
 
 /* The record's index must be greater than the last one's; 0 / -1. */
-int	rows_append(struct st_rows *r, void *rec);
-void	*rows_find(const struct st_rows *r, uint32_t index);
+int	rows_append(struct sorted *r, void *rec);
+void	*rows_find(const struct sorted *r, uint32_t index);
 /* The record with the smallest index > after, or NULL. */
-void	*rows_next(const struct st_rows *r, uint32_t after);
+void	*rows_next(const struct sorted *r, uint32_t after);
 /* Takes the record out and returns it (NULL if absent). */
-void	*rows_remove(struct st_rows *r, uint32_t index);
+void	*rows_remove(struct sorted *r, uint32_t index);
 /* Takes out the oldest (smallest index) record. */
-void	*rows_shift(struct st_rows *r);
+void	*rows_shift(struct sorted *r);
 /* Frees every record with fn (may be NULL) and the array. */
-void	rows_clear(struct st_rows *r, void (*fn)(void *));
+void	rows_clear(struct sorted *r, void (*fn)(void *));
 
 #endif

@@ -66,7 +66,7 @@ void
 st_free(void)
 {
 	rows_clear(&st_ctx.conns, free);
-	free(st_ctx.conn_names);
+	sorted_clear(&st_ctx.conn_names, NULL);
 	rows_clear(&st_ctx.ikes, free);
 	rows_clear(&st_ctx.children, free);
 	rows_clear(&st_ctx.ike_hist, free);
@@ -93,8 +93,21 @@ st_take_index(uint32_t *next, const char *table)
 	return (*next)++;
 }
 
+void *
+st_rows_add(struct sorted *r, uint32_t *next, const char *table, void *rec)
+{
+	uint32_t index = st_take_index(next, table);
+
+	*(uint32_t *)rec = index;
+	if (index == 0 || rows_append(r, rec) < 0) {
+		free(rec);
+		return NULL;
+	}
+	return rec;
+}
+
 void
-st_trim(struct st_rows *r, uint32_t max)
+st_trim(struct sorted *r, uint32_t max)
 {
 	while (r->n > max)
 		free(rows_shift(r));
@@ -150,48 +163,28 @@ st_emit(enum st_event ev, uint32_t index, const void *rec)
 
 /* ---- connections ---- */
 
-/* Position of name in conn_names, or where it would go. */
-static uint32_t
-conn_name_pos(const char *name, int *found)
+static int
+conn_name_cmp(const void *cn, const void *name)
 {
-	uint32_t lo = 0, hi = st_ctx.conns.n;
-
-	*found = 0;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(st_ctx.conn_names[mid]->c.name, name);
-
-		if (c == 0) {
-			*found = 1;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return strcmp(((const struct conn_node *)cn)->c.name, name);
 }
 
 struct st_conn *
 st_conn_find(const char *name)
 {
-	uint32_t i;
-	int found;
+	struct conn_node *cn;
 
-	if (name == NULL || st_ctx.conns.n == 0)
+	if (name == NULL)
 		return NULL;
-	i = conn_name_pos(name, &found);
-	return found ? &st_ctx.conn_names[i]->c : NULL;
+	cn = sorted_find(&st_ctx.conn_names, name, conn_name_cmp);
+	return cn ? &cn->c : NULL;
 }
 
 struct st_conn *
 st_conn_set(const char *name)
 {
-	struct conn_node *cn, **names;
+	struct conn_node *cn;
 	struct st_conn *c;
-	uint32_t pos;
-	int found;
 
 	if (name == NULL || *name == '\0' || strlen(name) >= ST_NAME_MAX) {
 		log_err("%s: bad connection name", __func__);
@@ -202,26 +195,20 @@ st_conn_set(const char *name)
 		return c;
 	}
 	/* room for one more name first, so a failure leaves both tables as they were */
-	names = realloc(st_ctx.conn_names, (size_t)(st_ctx.conns.n + 1) * sizeof(*names));
-	if (names == NULL || (cn = calloc(1, sizeof(*cn))) == NULL) {
-		if (names)
-			st_ctx.conn_names = names;
+	if (sorted_reserve(&st_ctx.conn_names, 1) < 0)
+		return NULL;
+	if ((cn = calloc(1, sizeof(*cn))) == NULL) {
 		log_err("%s: out of memory", __func__);
 		return NULL;
 	}
-	st_ctx.conn_names = names;
 	cn->gen = st_ctx.conn_gen;
 	c = &cn->c;
 	copy_name(c->name, sizeof(c->name), name);
 	c->ike_version = 2;
-	pos = st_ctx.conns.n ? conn_name_pos(name, &found) : 0;
-	if ((c->index = st_take_index(&st_ctx.next_conn, "connection")) == 0 ||
-	    rows_append(&st_ctx.conns, cn) < 0) {
-		free(cn);
+	if (st_rows_add(&st_ctx.conns, &st_ctx.next_conn, "connection", cn) == NULL)
 		return NULL;
-	}
-	memmove(&names[pos + 1], &names[pos], (size_t)(st_ctx.conns.n - 1 - pos) * sizeof(*names));
-	names[pos] = cn;
+	/* cannot fail: absent, and the room is there */
+	sorted_insert(&st_ctx.conn_names, cn, c->name, conn_name_cmp);
 	return c;
 }
 
@@ -234,18 +221,21 @@ st_conn_generation_next(void)
 void
 st_conn_prune(uint64_t generation)
 {
-	uint32_t n = st_ctx.conns.n, keep = 0;
+	struct sorted *names = &st_ctx.conn_names;
+	uint32_t keep = 0;
 
-	for (uint32_t i = 0; i < n; i++) {
-		struct conn_node *cn = st_ctx.conn_names[i];
+	/* in place, so the names stay sorted and nothing is allocated */
+	for (uint32_t i = 0; i < names->n; i++) {
+		struct conn_node *cn = names->v[i];
 
 		if (cn->gen >= generation) {
-			st_ctx.conn_names[keep++] = cn;
+			names->v[keep++] = cn;
 			continue;
 		}
 		rows_remove(&st_ctx.conns, cn->c.index);
 		free(cn);
 	}
+	names->n = keep;
 }
 
 const struct st_conn *
@@ -276,12 +266,7 @@ st_ike_new(const char *conn, int version, int initiator)
 		ike->remote = c->remote;
 		ike->peer_index = c->index;
 	}
-	if ((ike->index = st_take_index(&st_ctx.next_ike, "IKE SA")) == 0 ||
-	    rows_append(&st_ctx.ikes, ike) < 0) {
-		free(ike);
-		return NULL;
-	}
-	return ike;
+	return st_rows_add(&st_ctx.ikes, &st_ctx.next_ike, "IKE SA", ike);
 }
 
 struct st_ike *
@@ -428,12 +413,8 @@ st_child_new(uint32_t ike_index, const char *conn)
 		ch->local = ike->local;
 		ch->remote = ike->remote;
 	}
-	if ((ch->index = st_take_index(&st_ctx.next_child, "child")) == 0 ||
-	    rows_append(&st_ctx.children, cn) < 0) {
-		free(cn);
-		return NULL;
-	}
-	return ch;
+	/* the node's address is its record's: st_child is its first member */
+	return st_rows_add(&st_ctx.children, &st_ctx.next_child, "child", cn);
 }
 
 struct st_child *

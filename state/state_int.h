@@ -22,9 +22,9 @@ struct child_node {
 };
 
 struct st_ctx {
-	struct st_rows	conns, ikes, children;
-	struct conn_node **conn_names;	/* the same connections sorted by name */
-	struct st_rows	ike_hist, child_hist, ike_fails, ipsec_fails;
+	struct sorted	conns, ikes, children;	/* rows by index */
+	struct sorted	conn_names;	/* the same connections sorted by name */
+	struct sorted	ike_hist, child_hist, ike_fails, ipsec_fails;
 	struct spimap	spis;
 	/* next index of each table; persisted so restarts don't reuse them */
 	uint32_t	next_conn, next_ike, next_child;
@@ -49,8 +49,11 @@ extern struct st_ctx st_ctx;
 void	st_emit(enum st_event ev, uint32_t index, const void *rec);
 /* Takes the next index of a table, or 0 when exhausted. */
 uint32_t st_take_index(uint32_t *next, const char *table);
+/* Gives a new record (calloc'ed, index first) the next index of its table
+ * and appends it to the rows. The record, or NULL when it was freed. */
+void	*st_rows_add(struct sorted *r, uint32_t *next, const char *table, void *rec);
 /* Drops the oldest rows until at most max remain. */
-void	st_trim(struct st_rows *r, uint32_t max);
+void	st_trim(struct sorted *r, uint32_t max);
 /* History records of a tunnel as it is now (appended; the caller trims). */
 struct st_ike_hist *st_hist_ike_add(const struct st_ike *ike, enum st_term reason);
 struct st_child_hist *st_hist_child_add(const struct st_child *ch, enum st_term reason);

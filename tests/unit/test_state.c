@@ -471,6 +471,46 @@ test_conn_names(void **unused)
 	assert_int_equal(st_conn_set("c")->index, 10);	/* back, under a new index */
 }
 
+/* Enough names to grow the name table several times, pruned to a few. */
+static void
+test_conn_names_many(void **unused)
+{
+	char name[16];
+	uint64_t gen;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "c%03d", (i * 37) % 100);
+		assert_int_equal(st_conn_set(name)->index, i + 1);
+	}
+	for (i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "c%03d", (i * 37) % 100);
+		assert_int_equal(st_conn_find(name)->index, i + 1);
+	}
+	gen = st_conn_generation_next();
+	for (i = 0; i < 100; i += 10) {
+		snprintf(name, sizeof(name), "c%03d", (i * 37) % 100);
+		assert_int_equal(st_conn_set(name)->index, i + 1);
+	}
+	st_conn_prune(gen);
+	for (i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "c%03d", (i * 37) % 100);
+		if (i % 10)
+			assert_null(st_conn_find(name));
+		else
+			assert_int_equal(st_conn_find(name)->index, i + 1);
+	}
+	assert_int_equal(st_conn_next(0)->index, 1);
+	assert_int_equal(st_conn_next(1)->index, 11);
+	assert_int_equal(st_conn_set("c001")->index, 101);
+	assert_int_equal(st_conn_find("c001")->index, 101);
+	/* everything pruned, then the table works from empty */
+	st_conn_prune(st_conn_generation_next());
+	assert_null(st_conn_next(0));
+	assert_null(st_conn_find("c000"));
+	assert_int_equal(st_conn_set("c000")->index, 102);
+}
+
 static void
 test_sa_limits(void **unused)
 {
@@ -500,6 +540,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_checkpoint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conns_and_globals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conn_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conn_names_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_limits, setup, teardown),
 	};
 
