@@ -305,6 +305,8 @@ dh_pool_apply(const struct ifl_config *old, const struct ifl_config *cfg)
 		dh_pool_set_groups(groups, n);
 		return;
 	}
+	if (dh_pool_running() && workers == 0)
+		log_info("IKE: DH workers stopped; key pairs are made inline");
 	dh_pool_stop();
 	if (dh_pool_start(workers, groups, n, DH_POOL_DEPTH) < 0)
 		log_warnx("IKE: no DH workers; key pairs are made on the event loop");

@@ -393,23 +393,18 @@ dh_pool_conf_groups(const struct ifl_config *cfg, uint16_t *out, size_t max)
 {
 	const struct cfg_conn *c;
 	size_t n = 0;
-	int i, j;
+	int j;
 
 	/* what is sent first comes first: the IKE_SA_INIT KE of the first
 	 * proposal, then the PFS group of the first ESP proposal, then the
 	 * alternatives */
-	for (i = 0; i < cfg->nconns; i++) {
-		c = &cfg->conns[i];
+	for (c = cfg->conns; c; c = c->next)
 		if (c->ike.n > 0)
 			n = add_group(out, n, max, &c->ike.p[0]);
-	}
-	for (i = 0; i < cfg->nconns; i++) {
-		c = &cfg->conns[i];
+	for (c = cfg->conns; c; c = c->next)
 		if (c->esp.n > 0)
 			n = add_group(out, n, max, &c->esp.p[0]);
-	}
-	for (i = 0; i < cfg->nconns; i++) {
-		c = &cfg->conns[i];
+	for (c = cfg->conns; c; c = c->next) {
 		for (j = 1; j < c->ike.n; j++)
 			n = add_group(out, n, max, &c->ike.p[j]);
 		for (j = 1; j < c->esp.n; j++)

@@ -375,6 +375,8 @@ test_conf_groups(void **state)
 	conn_props(&conns[1], "aes128-sha256-ecp256-curve25519", "aes128-sha256");
 	conn_props(&conns[2], "aes256-sha512-ecp384",
 	    "aes128-sha256-modp2048,aes256-sha256-curve25519");
+	conns[0].next = &conns[1];
+	conns[1].next = &conns[2];
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.conns = conns;
 	cfg.nconns = 3;
@@ -387,6 +389,7 @@ test_conf_groups(void **state)
 	assert_int_equal(g[4], IKEV2_DH_CURVE25519);
 	assert_int_equal(dh_pool_conf_groups(&cfg, g, 2), 2);
 	assert_int_equal(g[1], IKEV2_DH_ECP_384);
+	cfg.conns = NULL;
 	cfg.nconns = 0;
 	assert_int_equal(dh_pool_conf_groups(&cfg, g, DH_POOL_MAX_GROUPS), 0);
 	free(conns);
