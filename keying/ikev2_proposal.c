@@ -261,14 +261,7 @@ ikev2_prop_accept(const struct ikev2_prop_list *ours,
 uint16_t
 ikev2_prop_first_dh(const struct ikev2_prop_list *l)
 {
-	int i;
-
-	if (l->n == 0)
-		return 0;
-	for (i = 0; i < l->p[0].nxf; i++)
-		if (l->p[0].xf[i].type == IKEV2_XFORM_DH)
-			return l->p[0].xf[i].id;
-	return 0;
+	return l->n > 0 ? ikev2_prop_id(&l->p[0], IKEV2_XFORM_DH, NULL) : 0;
 }
 
 int
