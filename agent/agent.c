@@ -666,12 +666,50 @@ agent_init(const char *agentx_socket, int ping_interval_s)
 	return 0;
 }
 
+/* Net-SNMP's AgentX subagent: libnetsnmpagent exports these, no installed
+ * header declares them. */
+extern netsnmp_session *main_session;
+void agentx_unregister_callbacks(netsnmp_session *ss);
+#define AGENTX_MSG_CLOSE	2	/* RFC 2741 agentx-Close-PDU */
+#define AGENTX_CLOSE_SHUTDOWN	5	/* its reason shutdown(5) */
+
+/* Leaves the master before anything is unregistered. Net-SNMP would send
+ * every OID and sysORTable unregistration, and then the Close, from inside
+ * its callback lists, waiting for each answer; a master that goes away
+ * meanwhile (both stopping at once) makes its disconnect handler remove the
+ * AgentX callbacks from the very list being run: it waits on that list's
+ * lock ("_callback_lock sleeps more than 100 milliseconds") and fails an
+ * assertion. Here the callbacks go first, then the Close is sent without
+ * waiting for its answer and the session closed: the master drops a closed
+ * session's registrations itself, and a dead one cannot hold us up. */
+static void
+agent_leave_master(void)
+{
+	netsnmp_session *s = main_session;
+	netsnmp_pdu *pdu;
+
+	if (s == NULL)
+		return;
+	agentx_unregister_callbacks(s);
+	if ((pdu = snmp_pdu_create(AGENTX_MSG_CLOSE)) != NULL) {
+		pdu->time = 0;
+		pdu->errstat = AGENTX_CLOSE_SHUTDOWN;
+		pdu->sessid = s->sessid;
+		if (snmp_send(s, pdu) == 0)
+			snmp_free_pdu(pdu);
+	}
+	remove_trap_session(s);
+	main_session = NULL;
+	snmp_close(s);
+}
+
 void
 agent_shutdown(void)
 {
 	if (!ag.running)
 		return;
 	ag.running = 0;
+	agent_leave_master();
 	agent_unregister_sysor();
 	for (int i = 0; i < ag.nfds; i++)
 		loop_fd_del(ag.fds[i]);

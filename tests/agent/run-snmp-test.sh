@@ -197,5 +197,40 @@ else
 fi
 kill -0 "$(cat "$W/fix.pid")" 2>/dev/null && ok "the fixture daemon survived" || bad "the fixture died"
 
+# Net-SNMP's own complaints on the way out: a callback list's lock held too
+# long, or a failed internal assertion.
+clean_exit() {	# stderr-file description
+	if grep -E "_callback_lock|netsnmp_assert" "$1"; then
+		bad "$2: Net-SNMP warnings at shutdown"
+	else
+		ok "$2: no Net-SNMP warnings at shutdown"
+	fi
+}
+
+# snmpd and the subagent stop at the same moment.
+fpid=$(cat "$W/fix.pid") spid=$(cat "$W/snmpd.pid")
+kill "$spid" "$fpid"
+wait "$fpid"; rc=$?
+wait "$spid" 2>/dev/null
+[ $rc -eq 0 ] && ok "the fixture exited 0 with snmpd stopping" || bad "the fixture exited $rc"
+clean_exit "$W/fix.err" "both stopped at once"
+
+# The subagent stops alone: the master forgets its registrations.
+rm -f "$W/agentx"
+start_snmpd
+wait_for 5 test -S "$W/agentx" || { bad "snmpd did not open its AgentX socket again"; exit 1; }
+"$FIX" unix:$W/agentx 1 3 >"$W/fix2.out" 2>"$W/fix2.err" &
+echo $! >"$W/fix.pid"
+wait_for 5 agent_up || bad "subagent did not register again"
+sysor() { snmpwalk -v2c -c public -On 127.0.0.1:$PORT 1.3.6.1.2.1.1.9.1.2 2>/dev/null | grep -q "OID: .$R\$"; }
+sysor && ok "sysORTable lists the module again" || bad "not in sysORTable after the new start"
+fpid=$(cat "$W/fix.pid")
+kill "$fpid"
+wait "$fpid"; rc=$?
+[ $rc -eq 0 ] && ok "the fixture exited 0" || bad "the fixture exited $rc"
+clean_exit "$W/fix2.err" "the subagent stopped alone"
+expect $R.1.1.1.0 "No Such Object" "the flow MIB left the master"
+sysor && bad "sysORTable still lists the module" || ok "sysORTable no longer lists the module"
+
 echo "$fails failure(s)"
 [ $fails -eq 0 ]
