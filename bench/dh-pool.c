@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -64,6 +65,7 @@ run(uint16_t group, unsigned workers, int n, double busy_us,
 	struct dh_pool_stats st;
 	struct buf *pub, *secret;
 	struct dh *dh;
+	struct rusage ru0, ru1;
 	double t0, c0, cpu;
 	int i, rc = -1;
 
@@ -74,6 +76,7 @@ run(uint16_t group, unsigned workers, int n, double busy_us,
 	secret = buf_new_secret(CRYPTO_MAX_DH_PUB);
 	if (pub == NULL || secret == NULL)
 		goto out_buf;
+	getrusage(RUSAGE_THREAD, &ru0);
 	t0 = clock_s(CLOCK_MONOTONIC);
 	c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
 	for (i = 0; i < n; i++) {
@@ -92,11 +95,14 @@ run(uint16_t group, unsigned workers, int n, double busy_us,
 	}
 	*wall = clock_s(CLOCK_MONOTONIC) - t0;
 	cpu = clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
+	getrusage(RUSAGE_THREAD, &ru1);
 	dh_pool_stats(&st);
 	printf("%-10s workers=%u n=%d busy=%.0fus  wall %.3f s  loop cpu %.3f s  "
-	    "%.0f/s  hits %llu misses %llu", crypto_name(CRYPTO_DH, group),
-	    workers, n, busy_us, *wall, cpu, n / *wall,
-	    (unsigned long long)st.hits, (unsigned long long)st.misses);
+	    "%.0f/s  hits %llu misses %llu  loop waits %ld preempted %ld",
+	    crypto_name(CRYPTO_DH, group), workers, n, busy_us, *wall, cpu,
+	    n / *wall, (unsigned long long)st.hits,
+	    (unsigned long long)st.misses, ru1.ru_nvcsw - ru0.ru_nvcsw,
+	    ru1.ru_nivcsw - ru0.ru_nivcsw);
 	rc = 0;
 out_buf:
 	buf_free(pub);

@@ -13,11 +13,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "config/config.h"
 #include "keying/crypto.h"
 #include "keying/crypto_dh_pool.h"
+
+/* Workers run this much nicer than the event loop. On a busy 2-CPU host a
+ * worker at the loop's priority preempted it thousands of times per 2000
+ * exchanges; at 5 it rarely does and still takes a fair share of a CPU that
+ * something else also wants (bench/dh-pool.md). */
+#ifndef DH_POOL_NICE
+#define DH_POOL_NICE	5
+#endif
 
 struct pool_group {
 	uint16_t	 id;
@@ -75,6 +85,9 @@ pool_worker(void *arg)
 	uint16_t id;
 
 	(void)arg;
+	/* work made ahead of time must not take the CPU from the event loop
+	 * when both want it (Linux: nice is per thread); best effort */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), DH_POOL_NICE);
 	pthread_mutex_lock(&pool_lock);
 	while (!pool.stopping) {
 		if ((g = pool_neediest()) == NULL) {
