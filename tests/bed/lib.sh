@@ -258,24 +258,33 @@ swan()
 	nsenter -t "$(cat "/tmp/$name/ns.pid")" -m -n ipsec "$@"
 }
 
-# start_snmpd NS: AgentX master in NS, socket $W/agentx-NS, community public
-# on 127.0.0.1:161, persistent state kept in the work directory.
+# start_snmpd NS [LINE...]: AgentX master in NS, socket $W/agentx-NS,
+# community public on 127.0.0.1:161, the LINEs added to its configuration;
+# returns once it answers. The configuration is $W/snmpd-NS.conf, apart from
+# the persistent directory $W/snmpd-NS/: snmpd saves its state there as
+# snmpd.conf when it stops, so a configuration kept in it would not survive
+# a restart.
 start_snmpd()
 {
-	local ns=$1 d=$W/snmpd-$1
+	local ns=$1
+	shift
 
-	mkdir -p "$d"
-	cat >"$d/snmpd.conf" <<-SNMP
-	master agentx
-	agentXSocket unix:$W/agentx-$ns
-	rocommunity public 127.0.0.1
-	SNMP
-	bed_bg "snmpd-$ns" ip netns exec "$ns" \
-	    env SNMP_PERSISTENT_DIR="$d" MIBS= \
-	    snmpd -f -C -c "$d/snmpd.conf" -Lf "$W/snmpd-$ns.log" \
-	    -p "$d/snmpd.pid" udp:127.0.0.1:161 >>"$W/snmpd-$ns.out" 2>&1
+	mkdir -p "$W/snmpd-$ns" &&
+	printf '%s\n' 'master agentx' "agentXSocket unix:$W/agentx-$ns" \
+	    'rocommunity public 127.0.0.1' "$@" >"$W/snmpd-$ns.conf" &&
+	launch_snmpd "$ns" &&
 	wait_for 10 ip netns exec "$ns" snmpget -v2c -c public -On 127.0.0.1 \
 	    1.3.6.1.2.1.1.3.0
+}
+
+# launch_snmpd NS: (re)starts NS's snmpd on what start_snmpd wrote, at once;
+# its pid in $W/snmpd-NS/snmpd.pid.
+launch_snmpd()
+{
+	bed_bg "snmpd-$1" ip netns exec "$1" \
+	    env SNMP_PERSISTENT_DIR="$W/snmpd-$1" MIBS= \
+	    snmpd -f -C -c "$W/snmpd-$1.conf" -Lf "$W/snmpd-$1.log" \
+	    -p "$W/snmpd-$1/snmpd.pid" udp:127.0.0.1:161 >>"$W/snmpd-$1.out" 2>&1
 }
 
 # Copies the kernel's view of every namespace into the work directory.

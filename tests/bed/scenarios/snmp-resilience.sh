@@ -7,7 +7,9 @@
 # counts the rekeys and the SPI table follows the kernel's SAs; then ikeflowd
 # rekeys it itself on its soft expiry, with the same outcome. Then snmpd is
 # killed: keying and traffic go on without it, and with ikeflowd's default
-# AgentX ping interval the agent is back within 5 s of snmpd's restart.
+# AgentX ping interval the agent is back within 5 s of snmpd's restart, on
+# the configuration it first had. Last, snmpd and ikeflowd stop at the same
+# moment: ikeflowd leaves the master without Net-SNMP complaining.
 # bed-timeout: 240
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
@@ -18,7 +20,7 @@ printf '%s\n' 'log_level = info' 'refresh_interval = 1000' \
     "agentx_socket = unix:$W/agentx-gw2" 'http_listen = no' >"$W/gw2-ikeflowd.conf"
 
 check topology bed_topology
-check snmpd snmpd_start
+check snmpd start_snmpd gw2
 check charon-ios ikev2_ios "$IOS/ipsec.conf" "$IOS/wrong-psk.secrets"
 check ikeflowd ikev2_ikeflowd "$SRCDIR/tests/bed/conf/snmp-resilience/ipsec.conf" \
     "$W/gw2-ikeflowd.conf"
@@ -170,7 +172,7 @@ check master-missing-logged wait_for 10 grep -q 'Failed to connect to the agentx
 say "snmpd restarted: the subagent is back within 5 s"
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 t0=$(now_ms)
-snmpd_launch
+launch_snmpd gw2
 t_master= t_agent=
 for i in $(seq 1 75); do
 	[ -z "$t_master" ] && snmpd_answers >/dev/null 2>&1 && t_master=$(now_ms)
@@ -188,3 +190,14 @@ T3=$(tunnel_index)
 check_ge tunnel-after-restart $((T + 1)) "$T3"
 check in-pkts-after-restart wait_for 10 snmp_is $R.1.3.2.1.32.$T3 "Counter32: 10"
 check_eq auth-fails-kept "Counter32: 2" "$(snmp $R.1.2.1.23.0)"
+# snmpd saved its state in its persistent directory, not over the configuration
+check snmpd-conf-kept grep -qx 'agentXSocket unix:'"$W/agentx-gw2" "$W/snmpd-gw2.conf"
+check snmpd-state-apart test -s "$W/snmpd-gw2/snmpd.conf"
+
+say "snmpd and ikeflowd stopped at the same moment"
+spid=$(cat "$W/snmpd-gw2/snmpd.pid")
+ipid=$(cat /tmp/gw2/ikeflowd.pid)
+check stop-both kill "$spid" "$ipid"
+check ikeflowd-stopped wait_for 10 eval '! kill -0 '"$ipid"
+check ikeflowd-stop-logged grep -q 'ikeflowd stopped' "$W/gw2.log"
+check no-net-snmp-complaint sh -c "! grep -E '_callback_lock|netsnmp_assert' '$W/gw2.log'"

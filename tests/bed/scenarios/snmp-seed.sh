@@ -19,7 +19,9 @@ printf '%s\n' 'log_level = info' 'refresh_interval = 1000' \
     'http_listen = no' >"$W/gw2-ikeflowd.conf"
 
 check topology bed_topology
-check snmpd snmpd_start
+# write community private for the refused SETs, traps to snmptrapd
+check snmpd start_snmpd gw2 'rwcommunity private 127.0.0.1' \
+    'trapsess -v2c -c public 127.0.0.1:162'
 check snmptrapd snmptrapd_start
 check charon-ios ikev2_ios
 check ikeflowd ikev2_ikeflowd "" "$W/gw2-ikeflowd.conf"

@@ -42,34 +42,9 @@ tunnel_index()
 	snmpnext $R.1.3.2.1.32 | sed -n "s/^\.$R\.1\.3\.2\.1\.32\.\([0-9]*\) .*/\1/p"
 }
 
-# snmpd_conf [EXTRA LINES...]: snmpd.conf of gw2's master: read community
-# public, write community private, traps to snmptrapd on 127.0.0.1:162.
-# Not in the persistent directory: snmpd writes its own snmpd.conf there
-# when it stops, and a restart would read that instead.
-snmpd_conf()
-{
-	mkdir -p "$W/snmpd-gw2" &&
-	printf '%s\n' 'master agentx' "agentXSocket unix:$W/agentx-gw2" \
-	    'rocommunity public 127.0.0.1' 'rwcommunity private 127.0.0.1' \
-	    'trapsess -v2c -c public 127.0.0.1:162' "$@" >"$W/snmpd-gw2.conf"
-}
-
-# snmpd_launch: starts snmpd on that configuration (returns at once).
-snmpd_launch()
-{
-	bed_bg snmpd-gw2 ip netns exec gw2 env SNMP_PERSISTENT_DIR="$W/snmpd-gw2" MIBS= \
-	    snmpd -f -C -c "$W/snmpd-gw2.conf" -Lf "$W/snmpd-gw2.log" \
-	    -p "$W/snmpd-gw2/snmpd.pid" udp:127.0.0.1:161 >>"$W/snmpd-gw2.out" 2>&1
-}
-
 snmpd_answers()
 {
 	ip netns exec gw2 snmpget -v2c -c public -On 127.0.0.1 1.3.6.1.2.1.1.3.0
-}
-
-snmpd_start()
-{
-	snmpd_conf && snmpd_launch && wait_for 10 snmpd_answers
 }
 
 # snmptrapd on gw2: every notification it receives, numeric, in $W/traps.log.
