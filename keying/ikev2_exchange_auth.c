@@ -150,6 +150,53 @@ ike_child_fail(struct ike_sa *sa, struct ike_child *ch, enum st_ipsec_fail reaso
 		ike_child_free(sa, ch, 1);
 }
 
+static int
+ts_same(const struct ikev2_ts *a, size_t na, const struct ikev2_ts *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (a[i].type != b[i].type || a[i].proto != b[i].proto ||
+		    a[i].sport != b[i].sport || a[i].eport != b[i].eport ||
+		    addr_cmp(&a[i].start, &b[i].start) != 0 ||
+		    addr_cmp(&a[i].end, &b[i].end) != 0)
+			return 0;
+	return 1;
+}
+
+/* The tunnel a new child continues: a live child of another IKE SA of the
+ * same connection and peer identity, with the same traffic selectors. That
+ * is a reauthentication (RFC 7296 §2.8.3: the peer makes a new IKE SA and
+ * children, then deletes the old), or the peer's duplicate of a tunnel it
+ * still has with us. The new pair takes over that child's row as a rekey
+ * does, so the tunnel keeps its index and its counters go on. */
+static struct ike_child *
+child_predecessor(const struct ike_sa *sa, const struct ike_child *ch,
+    const struct ike_sa **owner)
+{
+	const struct ike_sa *o;
+	struct ike_child *oc;
+
+	for (o = sa->eng->sas; o; o = o->next) {
+		if (o == sa || (o->phase != IKE_UP && o->phase != IKE_DELETING) ||
+		    strcmp(o->conn->name, sa->conn->name) != 0 ||
+		    o->rid.type != sa->rid.type || o->rid.len != sa->rid.len ||
+		    memcmp(o->rid.data, sa->rid.data, sa->rid.len) != 0)
+			continue;
+		for (oc = o->children; oc; oc = oc->next)
+			if (oc->installed && !oc->rekeyed && oc->st_index &&
+			    oc->transport == ch->transport &&
+			    ts_same(oc->ts_l, oc->nts_l, ch->ts_l, ch->nts_l) &&
+			    ts_same(oc->ts_r, oc->nts_r, ch->ts_r, ch->nts_r)) {
+				*owner = o;
+				return oc;
+			}
+	}
+	return NULL;
+}
+
 int
 ike_child_install(struct ike_sa *sa, struct ike_child *ch, const struct ike_child_ctx *x)
 {
@@ -158,6 +205,8 @@ ike_child_install(struct ike_sa *sa, struct ike_child *ch, const struct ike_chil
 	struct ikev2_child_keys *ck = calloc(1, sizeof(*ck));
 	struct ike_child_sa d;
 	struct st_child *st = NULL;
+	struct ike_child *pred = NULL;
+	const struct ike_sa *pred_sa = NULL;
 	size_t i;
 	int r = -1;
 
@@ -166,7 +215,17 @@ ike_child_install(struct ike_sa *sa, struct ike_child *ch, const struct ike_chil
 		ike_child_fail(sa, ch, ST_IPF_INTERNAL, "KEYMAT derivation failed");
 		goto out;
 	}
-	if (x->st_index)
+	if (!x->st_index && !x->redundant &&
+	    (pred = child_predecessor(sa, ch, &pred_sa)) != NULL &&
+	    (st = st_child_get(pred->st_index)) != NULL) {
+		/* its removal with the old IKE SA drops only its own SAs */
+		pred->rekeyed = 1;
+		st_child_reparent(st, sa->st_index);
+		log_info("IKEv2:(SA ID = %u):child SA 0x%08x/0x%08x continues the tunnel "
+		    "of SA ID = %u (child SA 0x%08x/0x%08x): a reauthentication",
+		    sa->st_index, ch->spi_in, ch->spi_out, pred_sa->st_index,
+		    pred->spi_in, pred->spi_out);
+	} else if (x->st_index)
 		st = st_child_get(x->st_index);
 	else if ((st = st_child_new(sa->st_index, c->name)) == NULL) {
 		ike_child_fail(sa, ch, ST_IPF_INTERNAL, "no state row for the child");
@@ -193,7 +252,11 @@ ike_child_install(struct ike_sa *sa, struct ike_child *ch, const struct ike_chil
 			memcpy(ch->out_integ, d.integ_out, d.integ_len);
 	}
 	if (env->install_child(env->arg, &d) < 0) {
-		if (!x->st_index)
+		if (pred) {
+			/* the row stays the old pair's */
+			pred->rekeyed = 0;
+			st_child_reparent(st, pred_sa->st_index);
+		} else if (!x->st_index)
 			st_child_end(ch->st_index, ST_TERM_LOCAL_FAIL);
 		ch->st_index = 0;
 		ike_child_fail(sa, ch, ST_IPF_SYSCAP, "the kernel refused the SAs");
@@ -231,7 +294,7 @@ listed:
 	sa->children = ch;
 	log_info("IKEv2:(SA ID = %u):Child SA %s, SPI in 0x%08x out 0x%08x, reqid %u",
 	    sa->st_index, x->redundant ? "made redundant by a collision" :
-	    x->st_index ? "rekeyed" : "installed", ch->spi_in,
+	    x->st_index || pred ? "rekeyed" : "installed", ch->spi_in,
 	    ch->spi_out, ch->reqid);
 	r = 0;
 out:

@@ -554,6 +554,57 @@ test_delete_ike_by_responder(void **state)
 	delete_ike_from(&side_r);
 }
 
+/* A reauthentication made before it breaks: a second IKE SA of the same
+ * connection and peer comes up beside the first, with a child of the same
+ * selectors, then the first IKE SA is deleted. On both sides the new pair
+ * continues the old tunnel's row (index kept, moved to the new IKE SA), and
+ * the old pair goes as a replaced one: its SAs only, not the policies. */
+static void
+test_reauth_continues_tunnel(void **state)
+{
+	const struct st_child *ch;
+	uint32_t row_i, row_r, ike_i_old, ike_r_old;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
+	row_i = side_i.children[0].d.child_index;
+	row_r = side_r.children[0].d.child_index;
+	ike_i_old = ike_row(1)->index;
+	ike_r_old = ike_row(0)->index;
+	initiate();
+	pump();
+	assert_int_equal(side_i.nchildren, 2);
+	assert_int_equal(side_r.nchildren, 2);
+	assert_int_equal(side_i.children[1].d.child_index, row_i);
+	assert_int_equal(side_r.children[1].d.child_index, row_r);
+	assert_int_equal(st_ike_active_count(), 4);
+	assert_int_equal(st_child_active_count(), 2);
+	assert_int_not_equal(st_child_get(row_r)->ike_index, ike_r_old);
+	assert_int_equal(st_child_get(row_r)->nsa, 4);
+	assert_int_equal(ikev2_terminate_index(side_i.eng, ike_i_old), 1);
+	pump();
+	assert_int_equal(st_ike_active_count(), 2);
+	assert_int_equal(st_child_active_count(), 2);
+	assert_true(side_r.children[0].removed);
+	assert_true(side_r.children[0].removed_superseded);
+	assert_false(side_r.children[1].removed);
+	assert_true(side_i.children[0].removed_superseded);
+	ch = st_child_get(row_r);
+	assert_non_null(ch);
+	assert_int_equal(ch->ike_index, ike_row(0)->index);
+	assert_int_not_equal(ch->ike_index, ike_r_old);
+	assert_non_null(st_child_get(row_i));
+	/* and a delete of the new IKE SA ends the tunnel for good */
+	assert_int_equal(ikev2_terminate(side_i.eng, "ciscoios"), 1);
+	pump();
+	assert_int_equal(st_child_active_count(), 0);
+	assert_int_equal(st_ike_active_count(), 0);
+}
+
 /* cikeTunStatus = destroy names one IKE SA by its row: only that one goes. */
 static void
 test_terminate_by_index(void **state)
@@ -1936,6 +1987,7 @@ main(void)
 		T(test_delete_ike_by_initiator),
 		T(test_delete_ike_by_responder),
 		T(test_terminate_by_index),
+		T(test_reauth_continues_tunnel),
 		T(test_delete_child),
 		T(test_liveness),
 		T(test_ts_narrowed),
