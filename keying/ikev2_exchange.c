@@ -112,12 +112,11 @@ ike_init_start(struct ike_sa *sa)
 			sa->attempt = 1;
 	}
 	ike_sa_st_sync(sa);
-	if (sa->offer.n == 0 && ikev2_prop_from_cfg(&sa->conn->ike, IKEV2_PROTO_IKE,
-	    &sa->offer) < 0) {
+	if (ike_sa_ike_offer(sa) == NULL) {
 		ike_sa_fail(sa, ST_IKEF_PROPOSAL, 0, "no usable IKE proposal configured");
 		return 0;
 	}
-	group = ikev2_prop_first_dh(&sa->offer);
+	group = ikev2_prop_first_dh(sa->offer);
 	dh_free(sa->dh);
 	if ((sa->dh = dh_new(group)) == NULL)
 		goto fail;
@@ -130,7 +129,7 @@ ike_init_start(struct ike_sa *sa)
 	ike_msg_start(sa, &bl, b, IKEV2_EXCH_IKE_SA_INIT, 0, 0);
 	if (sa->cookie_len)
 		ikev2_build_notify_simple(&bl, IKEV2_N_COOKIE, sa->cookie, sa->cookie_len);
-	ikev2_build_sa(&bl, &sa->offer);
+	ikev2_build_sa(&bl, sa->offer);
 	ikev2_build_ke(&bl, group, pub->data, pub->len);
 	ikev2_build_nonce(&bl, sa->ni, sa->ni_len);
 	if (natd_add(sa, &bl) < 0)
@@ -237,7 +236,7 @@ ike_init_response(struct ike_sa *sa, struct ikev2_msg *m)
 	}
 	if (ikev2_msg_notify(m, IKEV2_N_INVALID_KE_PAYLOAD, &n) == 1) {
 		group = n.len == 2 ? (uint16_t)(n.data[0] << 8 | n.data[1]) : 0;
-		if (group == 0 || !ikev2_prop_has_dh(&sa->offer, group) ||
+		if (group == 0 || sa->offer == NULL || !ikev2_prop_has_dh(sa->offer, group) ||
 		    ++sa->invalid_ke > IKEV2_INVALID_KE_MAX) {
 			ike_sa_fail(sa, ST_IKEF_PROPOSAL, 0,
 			    "INVALID_KE_PAYLOAD from peer asks for DH group %u", group);
@@ -245,7 +244,7 @@ ike_init_response(struct ike_sa *sa, struct ikev2_msg *m)
 		}
 		log_info("IKEv2:(SA ID = %u):peer wants DH group %u, retrying", sa->st_index,
 		    group);
-		ikev2_prop_prefer_dh(&sa->offer, group);
+		ikev2_prop_prefer_dh(sa->offer, group);
 		if (ike_init_start(sa) < 0)
 			ike_sa_end(sa, ST_TERM_LOCAL_FAIL);
 		return;
@@ -265,7 +264,8 @@ ike_init_response(struct ike_sa *sa, struct ikev2_msg *m)
 		    "IKE_SA_INIT response lacks SA, KE or Nonce");
 		return;
 	}
-	if (ikev2_prop_accept(&sa->offer, reply, IKEV2_PROTO_IKE, &sa->chosen) < 0) {
+	if (sa->offer == NULL ||
+	    ikev2_prop_accept(sa->offer, reply, IKEV2_PROTO_IKE, &sa->chosen) < 0) {
 		free(reply);
 		ike_sa_fail(sa, ST_IKEF_PROPOSAL, 0,
 		    "peer chose an IKE proposal we did not offer");

@@ -120,6 +120,8 @@ ike_sa_established(struct ike_sa *sa)
 
 	sa->phase = IKE_UP;
 	sa->last_rx = loop_now_ms();
+	free(sa->offer);
+	sa->offer = NULL;
 	loop_timer_stop(sa->timer);
 	ike_dpd_arm(sa);
 	ike_rekey_arm(sa);

@@ -680,12 +680,11 @@ ike_rekey_start(struct ike_sa *sa)
 	int r = -1;
 
 	ike_cc_clear(sa);
-	if (sa->offer.n == 0 && ikev2_prop_from_cfg(&sa->conn->ike, IKEV2_PROTO_IKE,
-	    &sa->offer) < 0)
+	if (ike_sa_ike_offer(sa) == NULL)
 		goto out;
 	/* the group that works with this peer goes first */
-	ikev2_prop_prefer_dh(&sa->offer, sa->algs.dh);
-	group = ikev2_prop_first_dh(&sa->offer);
+	ikev2_prop_prefer_dh(sa->offer, sa->algs.dh);
+	group = ikev2_prop_first_dh(sa->offer);
 	if (crypto_random(&sa->cc_ike_spi, sizeof(sa->cc_ike_spi)) < 0 ||
 	    sa->cc_ike_spi == 0 || crypto_random(sa->cc_ni, IKEV2_NONCE_LEN) < 0 ||
 	    (sa->cc_dh = dh_new(group)) == NULL ||
@@ -693,9 +692,9 @@ ike_rekey_start(struct ike_sa *sa)
 	    (b = buf_new(512)) == NULL || (ib = buf_new_secret(512)) == NULL)
 		goto out;
 	sa->cc_ni_len = IKEV2_NONCE_LEN;
-	ikev2_prop_set_spi(&sa->offer, sa->cc_ike_spi, 8);
+	ikev2_prop_set_spi(sa->offer, sa->cc_ike_spi, 8);
 	ikev2_build_chain(&in, ib);
-	ikev2_build_sa(&in, &sa->offer);
+	ikev2_build_sa(&in, sa->offer);
 	ikev2_build_nonce(&in, sa->cc_ni, sa->cc_ni_len);
 	ikev2_build_ke(&in, group, pub->data, pub->len);
 	ike_msg_start(sa, &bl, b, IKEV2_EXCH_CREATE_CHILD_SA, 0, 0);
@@ -753,7 +752,8 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 	}
 	if ((p = ikev2_msg_get(m, IKEV2_PL_SA, 0)) == NULL ||
 	    ikev2_pl_sa(p, reply, &err) < 0 ||
-	    ikev2_prop_accept(&sa->offer, reply, IKEV2_PROTO_IKE, &chosen) < 0 ||
+	    sa->offer == NULL ||
+	    ikev2_prop_accept(sa->offer, reply, IKEV2_PROTO_IKE, &chosen) < 0 ||
 	    chosen.spi_size != 8 || ikev2_spi_value(chosen.spi, 8) == 0 ||
 	    (p = ikev2_msg_get(m, IKEV2_PL_NONCE, 0)) == NULL ||
 	    ikev2_pl_nonce(p, &nr, &err) < 0 || nr.len < IKEV2_NONCE_MIN ||
@@ -783,7 +783,6 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 	n->spi_r = ikev2_spi_value(chosen.spi, 8);
 	n->chosen = chosen;
 	ikev2_prop_algs(&chosen, &n->algs);
-	n->offer = sa->offer;
 	n->lid = sa->lid;
 	n->rid = sa->rid;
 	n->nat_local = sa->nat_local;

@@ -86,6 +86,7 @@ ike_sa_free(struct ike_sa *sa)
 	wipe(sa->ni, sizeof(sa->ni));
 	wipe(sa->nr, sizeof(sa->nr));
 	free(sa->esp_offer);
+	free(sa->offer);
 	free(sa);
 }
 
@@ -193,6 +194,21 @@ ike_sa_esp_offer(struct ike_sa *sa)
 	if (sa->esp_offer == NULL)
 		sa->esp_offer = calloc(1, sizeof(*sa->esp_offer));
 	return sa->esp_offer;
+}
+
+struct ikev2_prop_list *
+ike_sa_ike_offer(struct ike_sa *sa)
+{
+	if (sa->offer == NULL) {
+		if ((sa->offer = calloc(1, sizeof(*sa->offer))) == NULL)
+			return NULL;
+		if (ikev2_prop_from_cfg(&sa->conn->ike, IKEV2_PROTO_IKE, sa->offer) < 0 ||
+		    sa->offer->n == 0) {
+			free(sa->offer);
+			sa->offer = NULL;
+		}
+	}
+	return sa->offer;
 }
 
 struct ike_sa *

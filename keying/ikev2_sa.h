@@ -80,7 +80,9 @@ struct ike_sa {
 	int		frag;			/* both sides announced fragmentation */
 	struct cfg_id	lid, rid;
 
-	struct ikev2_prop_list offer;		/* IKE proposals (initiator) */
+	/* our IKE proposals: made when we start IKE_SA_INIT or an IKE rekey,
+	 * dropped once established (a responder never holds the 6.4 kB) */
+	struct ikev2_prop_list *offer;
 	struct ikev2_prop chosen;
 	struct st_algs	algs;
 	struct dh	*dh;
@@ -170,6 +172,9 @@ struct ike_sa *ike_sa_new(struct ikev2_engine *e, const struct cfg_conn *conn,
 struct ike_sa *ike_sa_find(struct ikev2_engine *e, uint64_t spi_i, uint64_t spi_r);
 /* sa->esp_offer, allocated if it was not yet; NULL when out of memory. */
 struct ikev2_prop_list *ike_sa_esp_offer(struct ike_sa *sa);
+/* sa->offer, made from the connection's ike= on first use; NULL when none
+ * is usable or on no memory. */
+struct ikev2_prop_list *ike_sa_ike_offer(struct ike_sa *sa);
 /* Half-open lookups: the responder by (SPIi, peer), the initiator by SPIi. */
 struct ike_sa *ike_sa_find_half(struct ikev2_engine *e, uint64_t spi_i,
 	    const struct ifl_addr *remote, uint16_t rport, int initiator);
