@@ -9,6 +9,7 @@
 
 #include "ctl/ctl.h"
 #include "daemon/ike_daemon.h"
+#include "keying/crypto_dh_pool.h"
 #include "state/names.h"
 #include "state/state.h"
 
@@ -139,6 +140,7 @@ cmd_stats(int argc, char **argv, struct buf *out, void *arg)
 {
 	struct ike_socket_stats sk;
 	struct ikev2_engine_stats st;
+	struct dh_pool_stats dp;
 
 	(void)argc;
 	(void)argv;
@@ -158,6 +160,15 @@ cmd_stats(int argc, char **argv, struct buf *out, void *arg)
 	    (unsigned long long)st.resent_responses, (unsigned long long)st.cookies,
 	    (unsigned long long)st.init_refused, (unsigned long long)st.keepalives,
 	    (unsigned long long)sk.keepalives);
+	dh_pool_stats(&dp);
+	if (dp.workers == 0)
+		buf_printf(out, "  DH key pairs: made on demand (no workers)\n");
+	else
+		buf_printf(out, "  DH key pairs: %u workers, %u groups x %u, %u ready; "
+		    "taken ready: %llu, made on demand: %llu, made ahead: %llu, "
+		    "failed: %llu\n", dp.workers, dp.ngroups, dp.depth, dp.ready,
+		    (unsigned long long)dp.hits, (unsigned long long)dp.misses,
+		    (unsigned long long)dp.generated, (unsigned long long)dp.failed);
 	return 0;
 }
 
@@ -176,7 +187,8 @@ ike_ctl_register(void)
 	    "ended IKE SAs and IPsec tunnels with their final counters (the MIB's "
 	    "history tables)", cmd_history, NULL) < 0 ||
 	    ctl_register("show crypto ikev2 stats", "show crypto ikev2 stats",
-	    "IKEv2 counters: SAs, half-open SAs, messages, cookies, keepalives",
+	    "IKEv2 counters: SAs, half-open SAs, messages, cookies, keepalives, "
+	    "DH key pairs made ahead",
 	    cmd_stats, NULL) < 0)
 		return -1;
 	return 0;
