@@ -243,6 +243,50 @@ env_install_out(void *arg, const struct ike_child_sa *c)
 	return 0;
 }
 
+/* A new outer address (a NATed peer's mapping moved to another address):
+ * SAs are known to the kernel by their addresses, so they move with their
+ * policies (XFRM_MSG_MIGRATE), once per selector pair: the first moves the
+ * SAs, the others their templates. */
+static int
+tunnel_move(const struct ike_child_sa *c)
+{
+	struct xfrm_move_cfg m;
+	size_t i, j;
+	int moved = 0;
+
+	for (i = 0; i < c->nts_local; i++)
+		for (j = 0; j < c->nts_remote; j++) {
+			if (!pair_ok(c, i, j))
+				continue;
+			memset(&m, 0, sizeof(m));
+			ike_ts_subnet(&c->ts_local[i], &m.local_ts);
+			ike_ts_subnet(&c->ts_remote[j], &m.remote_ts);
+			m.proto = c->ts_local[i].proto ? c->ts_local[i].proto :
+			    c->ts_remote[j].proto;
+			m.lport = ts_port(&c->ts_local[i]);
+			m.rport = ts_port(&c->ts_remote[j]);
+			m.transport = c->transport;
+			m.reqid = c->reqid;
+			m.spi_in = c->spi_in;
+			m.spi_out = c->spi_out;
+			m.old_local = c->old_local;
+			m.old_remote = c->old_remote;
+			m.new_local = c->local;
+			m.new_remote = c->remote;
+			m.encap = c->encap;
+			m.encap_lport = c->local_port;
+			m.encap_rport = c->remote_port;
+			if (xfrm_tunnel_move(&m) < 0)
+				goto fail;
+			moved++;
+		}
+	return moved ? 0 : -1;
+fail:
+	log_err("IKE:%s: SAs 0x%08x/0x%08x did not follow the peer", c->conn,
+	    c->spi_in, c->spi_out);
+	return -1;
+}
+
 static int
 env_update_child(void *arg, const struct ike_child_sa *c)
 {
@@ -252,6 +296,10 @@ env_update_child(void *arg, const struct ike_child_sa *c)
 	int dir;
 
 	(void)arg;
+	if (c->old_remote.family &&
+	    (addr_cmp(&c->old_remote, &c->remote) != 0 ||
+	    addr_cmp(&c->old_local, &c->local) != 0))
+		return tunnel_move(c);
 	if (!c->encap || c->encr_len > sizeof(placeholder) ||
 	    c->integ_len > sizeof(placeholder))
 		return -1;

@@ -157,6 +157,24 @@ int	xfrm_sa_query(const struct ifl_addr *dst, uint8_t proto, uint32_t spi,
 	    struct xfrm_sa_info *out);
 void	xfrm_sa_counters(const struct xfrm_sa_info *sa, struct st_dir_counters *c);
 
+/* A tunnel's outer addresses or UDP ports moved (a NATed peer behind a new
+ * address, RFC 7296 §2.23): its policies' templates and the SA pair go to
+ * the new ones in place (XFRM_MSG_MIGRATE), SPIs, keys, sequence numbers
+ * and replay windows kept. Selectors and directions as the out policy has
+ * them (src = local side). */
+struct xfrm_move_cfg {
+	struct ifl_subnet local_ts, remote_ts;	/* the out policy's selector */
+	uint8_t		proto;			/* selector protocol, 0 = any */
+	uint16_t	lport, rport;		/* selector ports, 0 = any */
+	int		transport;
+	uint32_t	reqid;
+	uint32_t	spi_in, spi_out;
+	struct ifl_addr	old_local, old_remote, new_local, new_remote;
+	int		encap;			/* ESP in UDP after the move */
+	uint16_t	encap_lport, encap_rport;	/* host order */
+};
+int	xfrm_tunnel_move(const struct xfrm_move_cfg *m);
+
 /* ---- policies ---- */
 int	xfrm_policy_add(const struct xfrm_pol_cfg *p);		/* NEWPOLICY */
 int	xfrm_policy_update(const struct xfrm_pol_cfg *p);	/* UPDPOLICY (add or replace) */

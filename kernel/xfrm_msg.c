@@ -409,6 +409,55 @@ xfrm_msg_policy_del(void *buf, size_t len, const struct xfrm_pol_cfg *pc)
 }
 
 struct nlmsghdr *
+xfrm_msg_migrate(void *buf, size_t len, const struct ifl_subnet *src,
+    const struct ifl_subnet *dst, uint8_t proto, uint16_t sport, uint16_t dport,
+    enum xfrm_pol_dir dir, int transport, uint32_t reqid,
+    const struct ifl_addr *osrc, const struct ifl_addr *odst,
+    const struct ifl_addr *nsrc, const struct ifl_addr *ndst,
+    int encap, uint16_t encap_sport, uint16_t encap_dport)
+{
+	struct nlmsghdr *nlh;
+	struct xfrm_userpolicy_id *id;
+	struct xfrm_user_migrate um;
+
+	if (src->addr.family == 0 || dir > IFL_XFRM_FWD || osrc->family == 0 ||
+	    osrc->family != odst->family || nsrc->family == 0 ||
+	    nsrc->family != ndst->family) {
+		errno = EINVAL;
+		return NULL;
+	}
+	nlh = msg_start(buf, len, XFRM_MSG_MIGRATE, NLM_F_ACK, sizeof(*id));
+	if (nlh == NULL)
+		return NULL;
+	id = mnl_nlmsg_get_payload(nlh);
+	selector_from_subnets(&id->sel, src, dst, proto, sport, dport);
+	id->dir = dir;
+	memset(&um, 0, sizeof(um));
+	xfrm_addr_to_kernel(odst, &um.old_daddr);
+	xfrm_addr_to_kernel(osrc, &um.old_saddr);
+	xfrm_addr_to_kernel(ndst, &um.new_daddr);
+	xfrm_addr_to_kernel(nsrc, &um.new_saddr);
+	um.proto = IPPROTO_ESP;
+	um.mode = transport ? XFRM_MODE_TRANSPORT : XFRM_MODE_TUNNEL;
+	um.reqid = reqid;
+	um.old_family = osrc->family;
+	um.new_family = nsrc->family;
+	if (put_attr(nlh, len, XFRMA_MIGRATE, sizeof(um), &um) < 0)
+		return NULL;
+	if (encap) {
+		struct xfrm_encap_tmpl enc;
+
+		memset(&enc, 0, sizeof(enc));
+		enc.encap_type = 2;	/* UDP_ENCAP_ESPINUDP */
+		enc.encap_sport = htons(encap_sport);
+		enc.encap_dport = htons(encap_dport);
+		if (put_attr(nlh, len, XFRMA_ENCAP, sizeof(enc), &enc) < 0)
+			return NULL;
+	}
+	return nlh;
+}
+
+struct nlmsghdr *
 xfrm_msg_dump(void *buf, size_t len, uint16_t type)
 {
 	/* No body: the SA dump parses what follows the header as its optional

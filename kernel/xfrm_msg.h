@@ -28,6 +28,15 @@ struct nlmsghdr *xfrm_msg_policy(void *buf, size_t len, uint16_t type,
 	    const struct xfrm_pol_cfg *p);
 struct nlmsghdr *xfrm_msg_policy_del(void *buf, size_t len, const struct xfrm_pol_cfg *p);
 struct nlmsghdr *xfrm_msg_dump(void *buf, size_t len, uint16_t type);
+/* MIGRATE for one policy (selector src->dst, dir): SAs of reqid between
+ * osrc->odst go to nsrc->ndst, with the UDP encapsulation given when
+ * encap (ports in host order, sport = the SA's source side). */
+struct nlmsghdr *xfrm_msg_migrate(void *buf, size_t len, const struct ifl_subnet *src,
+	    const struct ifl_subnet *dst, uint8_t proto, uint16_t sport, uint16_t dport,
+	    enum xfrm_pol_dir dir, int transport, uint32_t reqid,
+	    const struct ifl_addr *osrc, const struct ifl_addr *odst,
+	    const struct ifl_addr *nsrc, const struct ifl_addr *ndst,
+	    int encap, uint16_t encap_sport, uint16_t encap_dport);
 
 /* NEWSA/UPDSA (dump, GETSA), DELSA and EXPIRE (hard set, else NULL ok). */
 int	xfrm_msg_parse_sa(const struct nlmsghdr *nlh, struct xfrm_sa_info *sa, int *hard);

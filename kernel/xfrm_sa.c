@@ -250,3 +250,58 @@ xfrm_flush_installed(void)
 	log_info("xfrm: removed %zu policies and %zu SAs installed by us", npol, fc.n);
 	return fc.err;
 }
+
+static void
+reg_move(const struct ifl_addr *odst, const struct ifl_addr *nsrc,
+    const struct ifl_addr *ndst, uint32_t spi, enum st_sa_dir dir)
+{
+	if (xfrm_reg_sa_find(odst, spi, IPPROTO_ESP) == NULL)
+		return;
+	xfrm_reg_sa_del(odst, spi, IPPROTO_ESP);
+	if (xfrm_reg_sa_add(nsrc, ndst, spi, IPPROTO_ESP, dir, 0) == NULL)
+		log_warnx("xfrm: SA %08x not remembered for cleanup: out of memory", spi);
+}
+
+int
+xfrm_tunnel_move(const struct xfrm_move_cfg *m)
+{
+	static const enum xfrm_pol_dir dirs[] = { IFL_XFRM_OUT, IFL_XFRM_IN, IFL_XFRM_FWD };
+	char o[ADDR_STRLEN], n[ADDR_STRLEN], tail[300];
+	struct nlmsghdr *nlh;
+	size_t i;
+	int ret, out;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		out = dirs[i] == IFL_XFRM_OUT;
+		/* the in policy moves the inbound SA; fwd only has its template */
+		nlh = xfrm_msg_migrate(xfrm_reqbuf, sizeof(xfrm_reqbuf),
+		    out ? &m->local_ts : &m->remote_ts, out ? &m->remote_ts : &m->local_ts,
+		    m->proto, out ? m->lport : m->rport, out ? m->rport : m->lport,
+		    dirs[i], m->transport, m->reqid,
+		    out ? &m->old_local : &m->old_remote, out ? &m->old_remote : &m->old_local,
+		    out ? &m->new_local : &m->new_remote, out ? &m->new_remote : &m->new_local,
+		    m->encap, out ? m->encap_lport : m->encap_rport,
+		    out ? m->encap_rport : m->encap_lport);
+		if (nlh == NULL) {
+			ret = -errno;
+			xfrm_ctx.errmsg[0] = '\0';
+			goto fail;
+		}
+		/* fwd exists only in tunnel mode */
+		if ((ret = xfrm_nl_request(nlh, NULL, NULL)) < 0 &&
+		    !(ret == -ENOENT && dirs[i] == IFL_XFRM_FWD))
+			goto fail;
+	}
+	reg_move(&m->old_local, &m->new_remote, &m->new_local, m->spi_in, ST_SA_IN);
+	reg_move(&m->old_remote, &m->new_local, &m->new_remote, m->spi_out, ST_SA_OUT);
+	log_info("xfrm: SAs %08x/%08x and their policies moved from peer %s to %s",
+	    m->spi_in, m->spi_out, addr_str(&m->old_remote, o, sizeof(o)),
+	    addr_str(&m->new_remote, n, sizeof(n)));
+	return 0;
+fail:
+	log_err("xfrm: moving SAs %08x/%08x (reqid %u) from peer %s to %s (%s policy): %s%s",
+	    m->spi_in, m->spi_out, m->reqid, addr_str(&m->old_remote, o, sizeof(o)),
+	    addr_str(&m->new_remote, n, sizeof(n)), xfrm_pol_dir_name(dirs[i]),
+	    strerror(-ret), xfrm_nl_errtail(tail, sizeof(tail)));
+	return ret;
+}

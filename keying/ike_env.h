@@ -61,6 +61,9 @@ struct ike_child_sa {
 	uint16_t	local_port, remote_port;	/* IKE ports, for ESP-in-UDP */
 	int		encap;			/* NAT detected: UDP encapsulation */
 	int		superseded;		/* remove_child: a rekey replaced it */
+	/* update_child: the outer addresses before the move (the same as
+	 * local/remote when only the ports moved) */
+	struct ifl_addr	old_local, old_remote;
 	/* install_child: the inbound SA only, its outbound follows through
 	 * install_out; remove_child: there is no outbound SA (yet) */
 	int		in_only;
@@ -102,9 +105,9 @@ struct ike_env {
 	 * rather than leave in the clear. Called before the SAs are removed. */
 	void	(*hold)(void *arg, const struct cfg_conn *conn);
 	/* Optional: the peer's NAT mapping moved (RFC 7296 §2.23): c has the
-	 * new ports (and addresses); the kernel SAs' UDP encapsulation should
-	 * follow, keys and sequence numbers untouched (c's key pointers are
-	 * NULL, the lengths are right). 0 / -1. */
+	 * new ports and addresses, old_local/old_remote the addresses before;
+	 * the kernel SAs and policies should follow, keys and sequence numbers
+	 * untouched (c's key pointers are NULL, the lengths are right). 0 / -1. */
 	int	(*update_child)(void *arg, const struct ike_child_sa *c);
 	/* Installs both SAs and the policies of a child. 0 / -1. */
 	int	(*install_child)(void *arg, const struct ike_child_sa *c);

@@ -654,9 +654,19 @@ input_request(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src
 	if (r == 1)
 		return;		/* more fragments to come */
 	sa->last_rx = loop_now_ms();
-	/* the peer floated to 4500 or its NAT mapping changed (§2.23) */
-	if (sport != sa->rport || dport != sa->lport ||
+	/* the peer floated to 4500 or its NAT mapping changed (§2.23); to a
+	 * new address only a peer behind a NAT is followed, and only by a
+	 * host not behind one itself (no MOBIKE here) */
+	if (addr_cmp(src, &sa->remote) != 0 && (!sa->nat_remote || sa->nat_local)) {
+		char a[ADDR_STRLEN], b[ADDR_STRLEN];
+
+		log_notice("IKEv2:(SA ID = %u):authenticated message from %s, not from "
+		    "the peer's %s: not followed (%s)", sa->st_index,
+		    addr_str(src, a, sizeof(a)), addr_str(&sa->remote, b, sizeof(b)),
+		    sa->nat_local ? "we are behind a NAT" : "no NAT in front of the peer");
+	} else if (sport != sa->rport || dport != sa->lport ||
 	    addr_cmp(src, &sa->remote) != 0) {
+		struct ifl_addr old_local = sa->local, old_remote = sa->remote;
 		char a[ADDR_STRLEN];
 
 		sa->remote = *src;
@@ -667,7 +677,7 @@ input_request(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src
 			log_info("IKEv2:(SA ID = %u):peer moved to %s:%u (NAT mapping "
 			    "changed), its SAs follow", sa->st_index,
 			    addr_str(src, a, sizeof(a)), sport);
-			ike_children_follow(sa);
+			ike_children_follow(sa, &old_local, &old_remote);
 		}
 	}
 	switch (h->exchange) {

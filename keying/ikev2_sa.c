@@ -409,7 +409,8 @@ ike_child_desc(const struct ike_sa *sa, const struct ike_child *ch,
 }
 
 void
-ike_children_follow(struct ike_sa *sa)
+ike_children_follow(struct ike_sa *sa, const struct ifl_addr *old_local,
+    const struct ifl_addr *old_remote)
 {
 	struct ike_env *env = &sa->eng->env;
 	struct ike_child *ch;
@@ -422,6 +423,8 @@ ike_children_follow(struct ike_sa *sa)
 		if (!ch->installed)
 			continue;
 		ike_child_desc(sa, ch, &d);
+		d.old_local = *old_local;
+		d.old_remote = *old_remote;
 		if (env->update_child(env->arg, &d) < 0)
 			log_warnx("IKEv2:(SA ID = %u):child SA 0x%08x/0x%08x could not "
 			    "follow the peer to %s:%u", sa->st_index, ch->spi_in,

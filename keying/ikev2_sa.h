@@ -216,7 +216,8 @@ void	ike_child_install_out(struct ike_sa *sa, struct ike_child *ch);
 void	ike_child_desc(const struct ike_sa *sa, const struct ike_child *ch,
 	    struct ike_child_sa *d);
 /* The SA's addresses or ports changed: its children's SAs follow. */
-void	ike_children_follow(struct ike_sa *sa);
+void	ike_children_follow(struct ike_sa *sa, const struct ifl_addr *old_local,
+	    const struct ifl_addr *old_remote);
 
 /* ---- messages ---- */
 /* Starts a message of this SA: header (request: next_msgid, response:

@@ -1851,6 +1851,7 @@ static void
 test_nat(void **state)
 {
 	const struct t_child *i, *r;
+	char abuf[ADDR_STRLEN], abuf2[ADDR_STRLEN];
 	int n;
 
 	(void)state;
@@ -1907,6 +1908,20 @@ test_nat(void **state)
 	assert_int_equal(side_r.last_update.integ_len, r->d.integ_len);
 	assert_int_equal(side_r.last_update.life.hard_sec, r->d.life.hard_sec);
 	/* the side behind the NAT saw nothing move */
+	assert_int_equal(side_i.updated, 0);
+	/* the NAT comes back with another public address: followed too, the
+	 * SAs told where they were */
+	assert_int_equal(addr_parse("198.51.100.2", &nat.pub), 0);
+	assert_int_equal(ikev2_liveness(side_i.eng, ike_row(1)->index), 0);
+	pump();
+	assert_int_equal(side_r.updated, 2);
+	assert_string_equal(addr_str(&side_r.last_update.remote, abuf, sizeof(abuf)),
+	    "198.51.100.2");
+	assert_string_equal(addr_str(&side_r.last_update.old_remote, abuf, sizeof(abuf)),
+	    "198.51.100.1");
+	assert_string_equal(addr_str(&side_r.last_update.old_local, abuf, sizeof(abuf)),
+	    addr_str(&side_r.last_update.local, abuf2, sizeof(abuf2)));
+	assert_int_equal(side_r.last_update.remote_port, 1125);
 	assert_int_equal(side_i.updated, 0);
 	/* and the responder's delete reaches the initiator through the NAT */
 	assert_int_equal(ikev2_terminate(side_r.eng, "ciscoios"), 1);

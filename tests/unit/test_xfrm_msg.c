@@ -539,6 +539,72 @@ t_build_ids(void **state)
 	assert_int_equal(nlh->nlmsg_len, MNL_NLMSG_HDRLEN);
 }
 
+/* MIGRATE for the in policy of a tunnel whose NATed peer moved from
+ * 192.0.2.1 to 192.0.2.3: selector and direction of the policy, one
+ * xfrm_user_migrate (old and new outer addresses, ESP, tunnel, reqid) and
+ * the new UDP encapsulation (source = the peer's new port). */
+static void
+t_build_migrate(void **state)
+{
+	uint8_t buf[1024];
+	struct ifl_subnet ls, rs;
+	struct ifl_addr l, ro, rn;
+	struct nlmsghdr *nlh;
+	struct xfrm_userpolicy_id *id;
+	const struct xfrm_user_migrate *um;
+	const struct xfrm_encap_tmpl *enc;
+	struct attrs at;
+
+	(void)state;
+	assert_int_equal(subnet_parse("203.0.113.0/24", &ls), 0);
+	assert_int_equal(subnet_parse("198.51.100.0/24", &rs), 0);
+	addr_parse("192.0.2.2", &l);
+	addr_parse("192.0.2.1", &ro);
+	addr_parse("192.0.2.3", &rn);
+	nlh = xfrm_msg_migrate(buf, sizeof(buf), &rs, &ls, 0, 0, 0, IFL_XFRM_IN, 0, 4096,
+	    &ro, &l, &rn, &l, 1, 42039, 4500);
+	assert_non_null(nlh);
+	assert_int_equal(nlh->nlmsg_type, XFRM_MSG_MIGRATE);
+	assert_true(nlh->nlmsg_flags & NLM_F_ACK);
+	id = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(id->dir, XFRM_POLICY_IN);
+	assert_int_equal(id->sel.family, AF_INET);
+	assert_int_equal(id->sel.prefixlen_s, 24);
+	assert_memory_equal(&id->sel.saddr, rs.addr.u.raw, 4);
+	assert_memory_equal(&id->sel.daddr, ls.addr.u.raw, 4);
+	memset(&at, 0, sizeof(at));
+	assert_int_equal(mnl_attr_parse(nlh, sizeof(*id), attr_cb, &at), MNL_CB_OK);
+	assert_non_null(at.a[XFRMA_MIGRATE]);
+	assert_int_equal(mnl_attr_get_payload_len(at.a[XFRMA_MIGRATE]), sizeof(*um));
+	um = mnl_attr_get_payload(at.a[XFRMA_MIGRATE]);
+	assert_memory_equal(&um->old_saddr, ro.u.raw, 4);
+	assert_memory_equal(&um->old_daddr, l.u.raw, 4);
+	assert_memory_equal(&um->new_saddr, rn.u.raw, 4);
+	assert_memory_equal(&um->new_daddr, l.u.raw, 4);
+	assert_int_equal(um->proto, IPPROTO_ESP);
+	assert_int_equal(um->mode, XFRM_MODE_TUNNEL);
+	assert_int_equal(um->reqid, 4096);
+	assert_int_equal(um->old_family, AF_INET);
+	assert_int_equal(um->new_family, AF_INET);
+	assert_non_null(at.a[XFRMA_ENCAP]);
+	enc = mnl_attr_get_payload(at.a[XFRMA_ENCAP]);
+	assert_int_equal(enc->encap_type, 2);
+	assert_int_equal(ntohs(enc->encap_sport), 42039);
+	assert_int_equal(ntohs(enc->encap_dport), 4500);
+	/* without NAT-T no encapsulation; mixed families are refused */
+	nlh = xfrm_msg_migrate(buf, sizeof(buf), &ls, &rs, 0, 0, 0, IFL_XFRM_OUT, 0, 1,
+	    &l, &ro, &l, &rn, 0, 0, 0);
+	assert_non_null(nlh);
+	memset(&at, 0, sizeof(at));
+	assert_int_equal(mnl_attr_parse(nlh, sizeof(*id), attr_cb, &at), MNL_CB_OK);
+	assert_null(at.a[XFRMA_ENCAP]);
+	addr_parse("2001:db8::1", &rn);
+	assert_null(xfrm_msg_migrate(buf, sizeof(buf), &ls, &rs, 0, 0, 0, IFL_XFRM_OUT, 0,
+	    1, &l, &ro, &l, &rn, 0, 0, 0));
+	assert_null(xfrm_msg_migrate(buf, 40, &ls, &rs, 0, 0, 0, IFL_XFRM_OUT, 0, 1,
+	    &l, &ro, &l, &ro, 0, 0, 0));
+}
+
 /* An extended ack as the kernel sends it with NETLINK_CAP_ACK and
  * NETLINK_EXT_ACK set (layout of netlink_ack()). */
 static void
@@ -639,6 +705,7 @@ main(void)
 		cmocka_unit_test(t_build_policy),
 		cmocka_unit_test(t_priority),
 		cmocka_unit_test(t_build_ids),
+		cmocka_unit_test(t_build_migrate),
 		cmocka_unit_test(t_parse_error),
 		cmocka_unit_test(t_stat_parse),
 	};
