@@ -251,6 +251,7 @@ static int
 tunnel_move(const struct ike_child_sa *c)
 {
 	struct xfrm_move_cfg m;
+	struct xfrm_pol_cfg p;
 	size_t i, j;
 	int moved = 0;
 
@@ -258,13 +259,14 @@ tunnel_move(const struct ike_child_sa *c)
 		for (j = 0; j < c->nts_remote; j++) {
 			if (!pair_ok(c, i, j))
 				continue;
+			/* the selector as the out policy has it */
+			pol_fill(c, i, j, IFL_XFRM_OUT, &p);
 			memset(&m, 0, sizeof(m));
-			ike_ts_subnet(&c->ts_local[i], &m.local_ts);
-			ike_ts_subnet(&c->ts_remote[j], &m.remote_ts);
-			m.proto = c->ts_local[i].proto ? c->ts_local[i].proto :
-			    c->ts_remote[j].proto;
-			m.lport = ts_port(&c->ts_local[i]);
-			m.rport = ts_port(&c->ts_remote[j]);
+			m.local_ts = p.src;
+			m.remote_ts = p.dst;
+			m.proto = p.proto;
+			m.lport = p.sport;
+			m.rport = p.dport;
 			m.transport = c->transport;
 			m.reqid = c->reqid;
 			m.spi_in = c->spi_in;

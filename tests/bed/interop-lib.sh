@@ -132,6 +132,22 @@ iop_swan_installed()
 	swan gw1 gw1 status "$P" | grep -q "$P{[0-9]*}: *INSTALLED"
 }
 
+# iop_only NAME: this scenario's rounds are the one proposal NAME.
+iop_only()
+{
+	IOP_TABLE=$(echo "$IOP_TABLE" | sed -n "/^$1|/p")
+}
+
+iop_swan_one_ike()
+{
+	[ "$(iop_swan_established)" = 1 ]
+}
+
+iop_ikf_one_ike()
+{
+	[ "$(ctl gw2 gw2 show crypto ikev2 sa | grep -c READY)" = 1 ]
+}
+
 iop_swan_established()	# how many IKE SAs of $P charon has up
 {
 	swan gw1 gw1 status "$P" | grep -c "$P\[[0-9]*\]: ESTABLISHED"

@@ -10,17 +10,7 @@
 
 . "$SRCDIR/tests/bed/interop-lib.sh"
 
-IOP_TABLE=$(echo "$IOP_TABLE" | sed -n '/^seed|/p')
-
-swan_one_ike()
-{
-	[ "$(iop_swan_established)" = 1 ]
-}
-
-ikf_one_ike()
-{
-	[ "$(ctl gw2 gw2 show crypto ikev2 sa | grep -c READY)" = 1 ]
-}
+iop_only seed
 
 iop_bbm_round()
 {
@@ -36,8 +26,8 @@ iop_bbm_round()
 	lost=$(sed -n 's/.* \([0-9]*\)% packet loss.*/\1/p' "$W/$P-ping.txt")
 	echo "  pings lost across the reauthentications: ${lost:-?}%"
 	check "$P/traffic-came-back" test "${lost:-100}" -le 20
-	check "$P/swan-one-ike-sa" wait_for 10 swan_one_ike
-	check "$P/ikf-one-ike-sa" wait_for 10 ikf_one_ike
+	check "$P/swan-one-ike-sa" wait_for 10 iop_swan_one_ike
+	check "$P/ikf-one-ike-sa" wait_for 10 iop_ikf_one_ike
 	check "$P/ikf-two-sas" wait_for 10 iop_ikf_two_sas
 	check_eq "$P/ikf-three-policies" 3 \
 	    "$(ip -n gw2 xfrm policy count | awk '/SPD IN/ { print $3 + $5 + $7 }')"

@@ -11,17 +11,7 @@
 BED_SWAN_CHARON="make_before_break = yes"
 . "$SRCDIR/tests/bed/interop-lib.sh"
 
-IOP_TABLE=$(echo "$IOP_TABLE" | sed -n '/^seed|/p')
-
-swan_one_ike()
-{
-	[ "$(iop_swan_established)" = 1 ]
-}
-
-ikf_one_ike()
-{
-	[ "$(ctl gw2 gw2 show crypto ikev2 sa | grep -c READY)" = 1 ]
-}
+iop_only seed
 
 iop_reauth_round()
 {
@@ -35,8 +25,8 @@ iop_reauth_round()
 	n=$(grep -c "reauthenticating IKE_SA $P\[" "$W/gw1-charon.log")
 	check_ge "$P/reauthentications" 2 "$((n - n0))"
 	check "$P/ike-spis-changed" test "$ike0" != "$(iop_swan_ike_spis)"
-	check "$P/swan-one-ike-sa" wait_for 10 swan_one_ike
-	check "$P/ikf-one-ike-sa" wait_for 10 ikf_one_ike
+	check "$P/swan-one-ike-sa" wait_for 10 iop_swan_one_ike
+	check "$P/ikf-one-ike-sa" wait_for 10 iop_ikf_one_ike
 	ctl gw2 gw2 show crypto ikev2 sa >"$W/$P-ikf-ikev2-sa.txt" 2>&1
 	check "$P/ikf-two-sas" wait_for 10 iop_ikf_two_sas
 	iop_down
