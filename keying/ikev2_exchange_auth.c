@@ -246,7 +246,11 @@ ike_child_install(struct ike_sa *sa, struct ike_child *ch, const struct ike_chil
 	d.integ_out = x->we_initiated ? ck->integ_i : ck->integ_r;
 	d.encr_len = ch->encr_len = ck->encr_len;
 	d.integ_len = ch->integ_len = ck->integ_len;
-	if (x->defer_out && !x->redundant && env->install_out != NULL &&
+	/* as when we answer a rekey, the peer may not have its new inbound SA
+	 * yet when it continues a tunnel in a new IKE SA we answered: our new
+	 * outbound SA waits for the old pair's delete */
+	if ((x->defer_out || (pred && !x->we_initiated)) && !x->redundant &&
+	    env->install_out != NULL &&
 	    d.encr_len <= IKE_CHILD_KEY_MAX && d.integ_len <= IKE_CHILD_KEY_MAX) {
 		d.in_only = 1;
 		memcpy(ch->out_encr, d.encr_out, d.encr_len);

@@ -443,13 +443,16 @@ ike_child_remove(struct ike_sa *sa, struct ike_child *ch, enum st_term reason)
 		;
 	if (*pp)
 		*pp = ch->next;
-	/* the pair that replaced it takes over the outbound traffic first */
+	/* the pair that replaced it takes over the outbound traffic first;
+	 * after a reauthentication it is in another IKE SA */
 	if (ch->rekeyed && ch->st_index) {
+		struct ike_sa *o;
 		struct ike_child *succ;
 
-		for (succ = sa->children; succ; succ = succ->next)
-			if (succ->st_index == ch->st_index && succ->out_pending)
-				ike_child_install_out(sa, succ);
+		for (o = sa->eng->sas; o; o = o->next)
+			for (succ = o->children; succ; succ = succ->next)
+				if (succ->st_index == ch->st_index && succ->out_pending)
+					ike_child_install_out(o, succ);
 	}
 	if (ch->installed && env->remove_child) {
 		ike_child_desc(sa, ch, &d);
