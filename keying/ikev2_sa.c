@@ -425,10 +425,14 @@ ike_children_follow(struct ike_sa *sa, const struct ifl_addr *old_local,
 		ike_child_desc(sa, ch, &d);
 		d.old_local = *old_local;
 		d.old_remote = *old_remote;
-		if (env->update_child(env->arg, &d) < 0)
-			log_warnx("IKEv2:(SA ID = %u):child SA 0x%08x/0x%08x could not "
-			    "follow the peer to %s:%u", sa->st_index, ch->spi_in,
-			    ch->spi_out, addr_str(&sa->remote, a, sizeof(a)), sa->rport);
+		if (env->update_child(env->arg, &d) == 0)
+			continue;
+		/* a fresh pair, made for the new addresses, replaces it */
+		log_warnx("IKEv2:(SA ID = %u):child SA 0x%08x/0x%08x could not "
+		    "follow the peer to %s:%u: rekeying it", sa->st_index, ch->spi_in,
+		    ch->spi_out, addr_str(&sa->remote, a, sizeof(a)), sa->rport);
+		if (!ch->rekeyed && !ch->deleting)
+			ch->rekey_queued = 1;
 	}
 }
 

@@ -1923,6 +1923,22 @@ test_nat(void **state)
 	    addr_str(&side_r.last_update.local, abuf2, sizeof(abuf2)));
 	assert_int_equal(side_r.last_update.remote_port, 1125);
 	assert_int_equal(side_i.updated, 0);
+	/* a kernel that cannot move the SAs: the child is rekeyed instead, its
+	 * new pair made for the new address, the old one replaced */
+	side_r.update_fails = 1;
+	n = side_r.nchildren;
+	assert_int_equal(addr_parse("198.51.100.3", &nat.pub), 0);
+	assert_int_equal(ikev2_liveness(side_i.eng, ike_row(1)->index), 0);
+	pump();
+	assert_int_equal(side_r.updated, 3);
+	assert_int_equal(side_r.nchildren, n + 1);
+	assert_string_equal(addr_str(&side_r.children[n].d.remote, abuf, sizeof(abuf)),
+	    "198.51.100.3");
+	assert_int_equal(side_r.children[n].d.child_index, r->d.child_index);
+	assert_true(side_r.children[n - 1].removed_superseded);
+	assert_int_equal(live_children(&side_r), 1);
+	assert_int_equal(live_children(&side_i), 1);
+	side_r.update_fails = 0;
 	/* and the responder's delete reaches the initiator through the NAT */
 	assert_int_equal(ikev2_terminate(side_r.eng, "ciscoios"), 1);
 	pump();

@@ -54,6 +54,7 @@ struct t_side {
 	int		keepalives;		/* NAT-T keepalives sent */
 	int		held;			/* dpdaction=hold traps asked for */
 	int		updated;		/* update_child calls */
+	int		update_fails;		/* update_child answers -1 */
 	struct ike_child_sa last_update;	/* the last one (no keys) */
 	int		held_live;		/* live children at the time */
 	uint16_t	keepalive_dport;
@@ -284,7 +285,7 @@ t_update(void *arg, const struct ike_child_sa *c)
 	s->last_update = *c;
 	s->last_update.ts_local = s->last_update.ts_remote = NULL;
 	s->last_update.conn = NULL;
-	return 0;
+	return s->update_fails ? -1 : 0;
 }
 
 static inline void
