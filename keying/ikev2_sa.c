@@ -420,8 +420,15 @@ ike_children_follow(struct ike_sa *sa, const struct ifl_addr *old_local,
 	if (env->update_child == NULL)
 		return;
 	for (ch = sa->children; ch; ch = ch->next) {
+		struct st_child *st;
+
 		if (!ch->installed)
 			continue;
+		/* the tunnel row shows where the SAs go now */
+		if (ch->st_index && (st = st_child_get(ch->st_index)) != NULL) {
+			st->local = sa->local;
+			st->remote = sa->remote;
+		}
 		ike_child_desc(sa, ch, &d);
 		d.old_local = *old_local;
 		d.old_remote = *old_remote;

@@ -558,7 +558,14 @@ st_child_add_sa_aside(struct st_child *ch, enum st_sa_dir dir, uint32_t spi, uin
 void
 st_child_reparent(struct st_child *ch, uint32_t ike_index)
 {
+	const struct st_ike *ike = st_ike_find(ike_index);
+
 	ch->ike_index = ike_index;
+	/* a reauthentication may come from elsewhere (a NATed peer) */
+	if (ike) {
+		ch->local = ike->local;
+		ch->remote = ike->remote;
+	}
 }
 
 static void

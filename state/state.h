@@ -274,7 +274,8 @@ int	st_child_add_sa(struct st_child *ch, enum st_sa_dir dir, uint32_t spi, uint8
  * deleted): added as expiring, the others left alone. */
 int	st_child_add_sa_aside(struct st_child *ch, enum st_sa_dir dir, uint32_t spi,
 	    uint8_t proto);
-/* Move a child to another IKE SA (after an IKE rekey). */
+/* Move a child to another IKE SA (after an IKE rekey or a reauthentication);
+ * its outer addresses become that IKE SA's. */
 void	st_child_reparent(struct st_child *ch, uint32_t ike_index);
 void	st_child_end(uint32_t index, enum st_term reason);
 

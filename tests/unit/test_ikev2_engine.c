@@ -1923,6 +1923,9 @@ test_nat(void **state)
 	    addr_str(&side_r.last_update.local, abuf2, sizeof(abuf2)));
 	assert_int_equal(side_r.last_update.remote_port, 1125);
 	assert_int_equal(side_i.updated, 0);
+	/* the tunnel's row (cipSecTunRemoteAddr) too */
+	assert_string_equal(addr_str(&child_row(ike_row(0)->index)->remote, abuf,
+	    sizeof(abuf)), "198.51.100.2");
 	/* a kernel that cannot move the SAs: the child is rekeyed instead, its
 	 * new pair made for the new address, the old one replaced */
 	side_r.update_fails = 1;

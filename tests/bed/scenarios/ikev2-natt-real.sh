@@ -140,3 +140,7 @@ ikf_matches_kernel()
 }
 check ikf-counts-kernel wait_for 5 ikf_matches_kernel
 check kernel-kept-counts test "$(ikev2_kernel_pkts gw2 | awk '{ print $1 }')" -ge 27
+# the views (and so the MIB's tunnel rows) show the peer where it is now
+check show-new-peer grep -q 'current_peer 192.0.2.3' "$W/gw2-show-ipsec-sa-3.txt"
+ctl gw2 gw2 show crypto mib ipsec flowmib tunnel >"$W/gw2-flowmib-tunnel-3.txt" 2>&1
+check flowmib-new-peer grep -q '192.0.2.3' "$W/gw2-flowmib-tunnel-3.txt"
