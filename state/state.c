@@ -453,20 +453,22 @@ child_sa(struct st_child *ch, uint32_t spi, enum st_sa_dir dir)
 	return NULL;
 }
 
-int
-st_child_add_sa(struct st_child *ch, enum st_sa_dir dir, uint32_t spi, uint8_t proto)
+/* A new SA record for the child, after the checks both kinds of add make:
+ * 1 when the child has it already, 0 with *out the new record (listed in
+ * the SPI map, not yet expiring), -1 when it cannot be tracked. */
+static int
+child_sa_append(struct st_child *ch, enum st_sa_dir dir, uint32_t spi, uint8_t proto,
+    int warn_shared, struct st_sa **out)
 {
-	struct child_node *cn = (struct child_node *)ch;
-	struct st_ike *ike;
 	struct st_sa *sa;
-	int ndir = 0, replaced = 0;
+	int ndir = 0;
 
 	if (dir != ST_SA_IN && dir != ST_SA_OUT) {
 		log_err("%s: child %u: bad direction %d", __func__, ch->index, (int)dir);
 		return -1;
 	}
 	if (child_sa(ch, spi, dir) != NULL)
-		return 0;
+		return 1;
 	for (int i = 0; i < ch->nsa; i++)
 		if (ch->sa[i].dir == dir)
 			ndir++;
@@ -475,23 +477,38 @@ st_child_add_sa(struct st_child *ch, enum st_sa_dir dir, uint32_t spi, uint8_t p
 		    ch->index, spi);
 		return -1;
 	}
-	if (spimap_get(&st_ctx.spis, spi, dir) != 0)
+	if (warn_shared && spimap_get(&st_ctx.spis, spi, dir) != 0)
 		log_warnx("child %u: SPI 0x%08x (%s) also named by child %u, following the new one",
 		    ch->index, spi, dir == ST_SA_IN ? "in" : "out",
 		    spimap_get(&st_ctx.spis, spi, dir));
 	if (spimap_put(&st_ctx.spis, spi, dir, ch->index) < 0)
 		return -1;
-	for (int i = 0; i < ch->nsa; i++)
-		if (ch->sa[i].dir == dir && !ch->sa[i].expiring) {
-			ch->sa[i].expiring = 1;
-			replaced = 1;
-		}
 	sa = &ch->sa[ch->nsa++];
 	memset(sa, 0, sizeof(*sa));
 	sa->spi = spi;
 	sa->proto = proto;
 	sa->dir = dir;
 	sa->installed_mono = st_now_ms();
+	*out = sa;
+	return 0;
+}
+
+int
+st_child_add_sa(struct st_child *ch, enum st_sa_dir dir, uint32_t spi, uint8_t proto)
+{
+	struct child_node *cn = (struct child_node *)ch;
+	struct st_ike *ike;
+	struct st_sa *sa;
+	int r, replaced = 0;
+
+	if ((r = child_sa_append(ch, dir, spi, proto, 1, &sa)) != 0)
+		return r < 0 ? -1 : 0;
+	/* the older ones of that direction (all but the new last) expire */
+	for (int i = 0; i < ch->nsa - 1; i++)
+		if (ch->sa[i].dir == dir && !ch->sa[i].expiring) {
+			ch->sa[i].expiring = 1;
+			replaced = 1;
+		}
 	ch->sa_mono = sa->installed_mono;
 	ike = st_ike_get(ch->ike_index);
 
@@ -529,29 +546,11 @@ int
 st_child_add_sa_aside(struct st_child *ch, enum st_sa_dir dir, uint32_t spi, uint8_t proto)
 {
 	struct st_sa *sa;
-	int ndir = 0;
+	int r;
 
-	if (dir != ST_SA_IN && dir != ST_SA_OUT)
-		return -1;
-	if (child_sa(ch, spi, dir) != NULL)
-		return 0;
-	for (int i = 0; i < ch->nsa; i++)
-		if (ch->sa[i].dir == dir)
-			ndir++;
-	if (ndir >= ST_MAX_SAS || ch->nsa >= 2 * ST_MAX_SAS) {
-		log_err("%s: child %u: too many SAs, SPI 0x%08x not tracked", __func__,
-		    ch->index, spi);
-		return -1;
-	}
-	if (spimap_put(&st_ctx.spis, spi, dir, ch->index) < 0)
-		return -1;
-	sa = &ch->sa[ch->nsa++];
-	memset(sa, 0, sizeof(*sa));
-	sa->spi = spi;
-	sa->proto = proto;
-	sa->dir = dir;
+	if ((r = child_sa_append(ch, dir, spi, proto, 0, &sa)) != 0)
+		return r < 0 ? -1 : 0;
 	sa->expiring = 1;
-	sa->installed_mono = st_now_ms();
 	return 0;
 }
 
