@@ -162,15 +162,23 @@ mark_dirty(void)
 
 /* ---- tables ---- */
 
+/*
+ * A SET's phases (TestSet, CommitSet, UndoSet, CleanupSet) are separate
+ * AgentX PDUs and the loop runs between them: a table rebuild in between
+ * frees the rows.  Net-SNMP's container helper caches the row it found in
+ * the first phase for the later ones, so that pointer is never used here:
+ * a SET acts on the index in the request's OID, and each phase resolves it
+ * again against what is current.
+ */
 static int
-tun_status_set(struct fm_table *t, int mode, netsnmp_variable_list *vb, const void *row)
+tun_status_set(struct fm_table *t, int mode, netsnmp_variable_list *vb, uint32_t idx)
 {
+	oid o = idx;
 	int rc;
-	uint32_t idx;
 
 	switch (mode) {
 	case MODE_SET_RESERVE1:
-		if (row == NULL)
+		if (idx == 0 || fm_find(t, &o, 1) == NULL)
 			return SNMP_ERR_NOCREATION;
 		if ((rc = check_int(vb, 1, 2)) != SNMP_ERR_NOERROR)
 			return rc;
@@ -178,15 +186,13 @@ tun_status_set(struct fm_table *t, int mode, netsnmp_variable_list *vb, const vo
 	case MODE_SET_ACTION:
 		if (*vb->val.integer != 2)
 			return SNMP_ERR_NOERROR;	/* active(1): nothing to do */
-		if (t == &fm_tables[FM_T_IKE_TUN]) {
-			idx = ((const struct fm_ike_tun *)row)->index;
+		if (t == &fm_tables[FM_T_IKE_TUN])
 			rc = ag.ike_destroy ? ag.ike_destroy(idx) : -1;
-		} else {
-			idx = ((const struct fm_ipsec_tun *)row)->index;
+		else
 			rc = ag.child_destroy ? ag.child_destroy(idx) : -1;
-		}
 		if (rc < 0) {
-			log_warnx("agent: %s %u: destroy refused", t->name, idx);
+			log_warnx("agent: %s %u: destroy refused (no such tunnel now)",
+			    t->name, idx);
 			return SNMP_ERR_GENERR;
 		}
 		log_info("agent: %s %u: destroy requested over SNMP", t->name, idx);
@@ -195,6 +201,20 @@ tun_status_set(struct fm_table *t, int mode, netsnmp_variable_list *vb, const vo
 	default:
 		return SNMP_ERR_NOERROR;
 	}
+}
+
+/* The single Integer32 index of the writable tables, from the request's
+ * OID as parsed in this phase; 0 when it is not one. */
+static uint32_t
+request_index(const netsnmp_table_request_info *ti)
+{
+	const netsnmp_variable_list *v = ti->indexes;
+
+	if (v == NULL || v->next_variable != NULL || v->type != ASN_INTEGER ||
+	    v->val.integer == NULL || *v->val.integer <= 0 ||
+	    *v->val.integer > 2147483647)
+		return 0;
+	return (uint32_t)*v->val.integer;
 }
 
 static int
@@ -216,23 +236,26 @@ table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
 
 		if (req->processed)
 			continue;
-		key = netsnmp_container_table_row_extract(req);
-		row = key != NULL ? key->row : NULL;
 		ti = netsnmp_extract_table_info(req);
 		if (ti == NULL)
 			continue;
 		if (MODE_IS_SET(reqinfo->mode)) {
+			/* never the helper's cached row: see tun_status_set() */
 			if (ti->colnum != status_col || status_col == 0)
 				rc = reqinfo->mode == MODE_SET_RESERVE1 ?
 				    SNMP_ERR_NOTWRITABLE : SNMP_ERR_NOERROR;
 			else
-				rc = tun_status_set(t, reqinfo->mode, req->requestvb, row);
+				rc = tun_status_set(t, reqinfo->mode, req->requestvb,
+				    request_index(ti));
 			if (rc != SNMP_ERR_NOERROR)
 				netsnmp_set_request_error(reqinfo, req, rc);
 			continue;
 		}
 		if (reqinfo->mode != MODE_GET)
 			continue;
+		/* looked up in this same pass: the rows cannot change under it */
+		key = netsnmp_container_table_row_extract(req);
+		row = key != NULL ? key->row : NULL;
 		if (row == NULL) {
 			netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHINSTANCE);
 			continue;
