@@ -95,14 +95,15 @@ check_ge()
 actual:   '$act'"
 }
 
-# wait_for TIMEOUT_S CMD...: polls CMD every 0.2 s until it succeeds.
+# wait_for TIMEOUT_S CMD...: polls CMD every 0.2 s until it succeeds, for
+# TIMEOUT_S seconds of wall time (a slow guest makes each poll slower: a
+# count of polls would stretch the wait far beyond its figure).
 wait_for()
 {
-	local limit=$(( $1 * 5 )) i=0
+	local end=$(( $(date +%s%N) / 1000000 + $1 * 1000 ))
 	shift
 	while ! "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge $limit ] && return 1
+		[ $(( $(date +%s%N) / 1000000 )) -ge $end ] && return 1
 		sleep 0.2
 	done
 	return 0
@@ -255,7 +256,8 @@ swan()
 {
 	local name=$2
 	shift 2
-	nsenter -t "$(cat "/tmp/$name/ns.pid")" -m -n ipsec "$@"
+	# bounded: a wedged stroke socket must fail a check, not hang the scenario
+	timeout 60 nsenter -t "$(cat "/tmp/$name/ns.pid")" -m -n ipsec "$@"
 }
 
 # start_snmpd NS [LINE...]: AgentX master in NS, socket $W/agentx-NS,

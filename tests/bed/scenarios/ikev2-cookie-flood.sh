@@ -1,4 +1,4 @@
-# ikev2-cookie-flood: 4,000 well-formed IKE_SA_INIT requests from 150
+# ikev2-cookie-flood: well-formed IKE_SA_INIT requests (800/s) from 150
 # spoofed addresses of 198.51.100.0/24 hit ikeflowd (gw2, cookie_threshold
 # 10, cookie_threshold_ip 3, block_threshold 5, half_open_max 100,
 # half_open_timeout 5 s) while strongSwan (gw1) initiates the seed tunnel.
@@ -32,24 +32,29 @@ check ikeflowd ikev2_ikeflowd "$CK/ipsec.conf" "$CK/ikeflowd.conf"
 rss0=$(rss_kb)
 
 say "flood from 198.51.100.100-249, strongSwan initiating meanwhile"
+# The flood goes on (at most 30 s) until strongSwan's tunnel is checked:
+# on a slow guest a fixed count could end before strongSwan's IKE_SA_INIT.
 bed_bg flood ip netns exec gw1 python3 "$CK/ike-flood.py" 192.0.2.2 198.51.100 \
-    100 249 4000 800 >"$W/flood.log" 2>&1
-sleep 1
-check flooding wait_for 5 sh -c "[ \"\$(ip netns exec gw2 '$IKEFLOWCTL' \
+    100 249 24000 800 "$W/flood.stop" >"$W/flood.log" 2>&1
+check flooding wait_for 30 sh -c "[ \"\$(ip netns exec gw2 '$IKEFLOWCTL' \
     -s /tmp/gw2/ctl.sock show crypto ikev2 stats | sed -n 's/.*cookies sent: \([0-9]*\).*/\1/p')\" -gt 100 ]"
 check swan-up swan gw1 gw1 up strongswan
-check swan-installed wait_for 10 ikev2_swan_installed
-check ikf-installed wait_for 10 ikev2_ikf_installed
+check swan-installed wait_for 30 ikev2_swan_installed
+check ikf-installed wait_for 30 ikev2_ikf_installed
 check swan-answered-cookie grep -q 'received COOKIE notify' "$W/gw1-charon.log"
 check ping ip netns exec h1 ping -q -c 5 -i 0.2 -W 2 203.0.113.10
 ho=$(stat_of half-open)
 echo "half-open during the flood: $ho"
 check_ge half-open-bounded "$ho" 12
-check flood-done wait_for 15 grep -q 'sent 4000 IKE_SA_INIT' "$W/flood.log"
+touch "$W/flood.stop"
+check flood-done wait_for 40 grep -q 'sent [0-9]* IKE_SA_INIT' "$W/flood.log"
 ctl gw2 gw2 show crypto ikev2 stats >"$W/stats-flood.txt" 2>&1
-cat "$W/stats-flood.txt"
+cat "$W/stats-flood.txt" "$W/flood.log"
+sent=$(sed -n 's/^sent \([0-9]*\) .*/\1/p' "$W/flood.log")
+flood_s=$(sed -n 's/.* in \([0-9]*\)\..*/\1/p' "$W/flood.log")
 cookies=$(stat_of 'cookies sent')
-check_ge cookies-sent 3000 "$cookies"
+# all but the half-open SAs under the threshold got a COOKIE
+check_ge cookies-sent $(( ${sent:-0} * 3 / 4 )) "$cookies"
 rss1=$(rss_kb)
 echo "ikeflowd VmRSS: $rss0 kB before, $rss1 kB after"
 check_ge rss-bounded "$rss1" $((rss0 + 8192))
@@ -58,5 +63,7 @@ check half-open-expire wait_for 10 half_open_zero
 check_eq ikev2-sas 1 "$(stat_of 'IKEv2 SAs')"
 check ping-after ip netns exec h1 ping -q -c 3 -i 0.2 -W 2 203.0.113.10
 # failure records only for the flood's half-open SAs that timed out (a
-# few rounds of 10 over the flood's 5 s), none for the COOKIE answers
-check_ge few-failures "$(ctl gw2 gw2 show crypto ikev2 failures | grep -c 198.51.100.)" 40
+# round of at most 10 per 5 s of flood, and the last round), none for the
+# COOKIE answers
+check_ge few-failures "$(ctl gw2 gw2 show crypto ikev2 failures | grep -c 198.51.100.)" \
+    $(( (${flood_s:-5} / 5 + 3) * 10 ))
