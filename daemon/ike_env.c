@@ -148,10 +148,31 @@ policies_remove(const struct ike_child_sa *c, size_t upto)
 		}
 }
 
+/* The family of the traffic a tunnel-mode child carries, for its SAs'
+ * selector: one family, or both for a child with selectors of each. */
+static int
+inner_family(const struct ike_child_sa *c)
+{
+	int fam = 0;
+
+	for (size_t i = 0; i < c->nts_local + c->nts_remote; i++) {
+		const struct ikev2_ts *ts = i < c->nts_local ? &c->ts_local[i] :
+		    &c->ts_remote[i - c->nts_local];
+		int f = ts->start.family;
+
+		if (fam != 0 && fam != f)
+			return IFL_XFRM_BOTH_FAMILIES;
+		fam = f;
+	}
+	return fam;
+}
+
 static void
 sa_fill(const struct ike_child_sa *c, int in, struct xfrm_sa_cfg *s)
 {
 	memset(s, 0, sizeof(*s));
+	if (!c->transport)
+		s->inner_family = inner_family(c);
 	s->src = in ? c->remote : c->local;
 	s->dst = in ? c->local : c->remote;
 	s->spi = in ? c->spi_in : c->spi_out;

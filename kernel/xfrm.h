@@ -62,7 +62,13 @@ struct xfrm_sa_cfg {
 	/* Transport mode: the selector of the traffic (optional; zero = any). */
 	struct ifl_subnet sel_src, sel_dst;
 	uint8_t		sel_proto;
+	/* Tunnel mode: the family of the traffic inside, AF_INET or AF_INET6;
+	 * IFL_XFRM_BOTH_FAMILIES for a child with selectors of both; 0 = the
+	 * outer family.  The kernel sends only traffic of the SA's selector
+	 * family through it: IPv4 in IPv6 (or the reverse) needs this. */
+	int		inner_family;
 };
+#define IFL_XFRM_BOTH_FAMILIES	(-1)
 
 /* One policy. A "trap" policy (auto=route) is an out policy with a template
  * for which no SA exists yet: the kernel sends ACQUIRE on matching traffic. */

@@ -230,8 +230,15 @@ xfrm_msg_sa(void *buf, size_t len, uint16_t type, const struct xfrm_sa_cfg *sa)
 	if (sa->transport && (sa->sel_src.addr.family || sa->sel_dst.addr.family))
 		selector_from_subnets(&p->sel, &sa->sel_src, &sa->sel_dst,
 		    sa->sel_proto, 0, 0);
-	else
+	else if (sa->transport || sa->inner_family == 0)
 		p->sel.family = sa->dst.family;
+	else if (sa->inner_family == IFL_XFRM_BOTH_FAMILIES) {
+		/* both inner modes; without the flag the kernel would make
+		 * an unspecified selector family the outer one */
+		p->sel.family = AF_UNSPEC;
+		p->flags |= XFRM_STATE_AF_UNSPEC;
+	} else
+		p->sel.family = sa->inner_family;
 	p->lft.soft_byte_limit = lim(sa->soft_bytes);
 	p->lft.hard_byte_limit = lim(sa->hard_bytes);
 	p->lft.soft_packet_limit = lim(sa->soft_packets);

@@ -245,10 +245,10 @@ start_strongswan()
 		mount --bind "$1/strongswan.conf" /etc/strongswan.conf &&
 		echo $$ >"$1/ns.pid" && exec sleep infinity' holder "$d" \
 	    >>"$W/$name-starter.log" 2>&1
-	wait_for 5 test -s "$d/ns.pid" || return 1
+	wait_for 30 test -s "$d/ns.pid" || return 1
 	echo "$ns $name" >>"$BED_SWANS"
 	swan "$ns" "$name" start >>"$W/$name-starter.log" 2>&1
-	wait_for 15 swan "$ns" "$name" statusall
+	wait_for 60 swan "$ns" "$name" statusall
 }
 
 # swan NS NAME ARGS...: `ipsec ARGS` in that gateway's namespaces.

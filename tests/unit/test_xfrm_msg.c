@@ -420,6 +420,55 @@ pol_cfg(struct xfrm_pol_cfg *p)
 	p->reqid = 9;
 }
 
+/* A tunnel SA's selector family is the family of the traffic inside: the
+ * kernel sends IPv4 through an IPv6 tunnel only on an SA whose selector is
+ * IPv4 (or unspecified, for a child of both families). */
+static void
+t_build_sa_inner_family(void **state)
+{
+	static const struct { const char *src, *dst; int inner, want; } t[] = {
+		{ "192.0.2.1", "192.0.2.2", 0, AF_INET },
+		{ "2001:db8::1", "2001:db8::2", 0, AF_INET6 },
+		{ "2001:db8::1", "2001:db8::2", AF_INET, AF_INET },
+		{ "192.0.2.1", "192.0.2.2", AF_INET6, AF_INET6 },
+		{ "192.0.2.1", "192.0.2.2", IFL_XFRM_BOTH_FAMILIES, AF_UNSPEC },
+		{ "2001:db8::1", "2001:db8::2", IFL_XFRM_BOTH_FAMILIES, AF_UNSPEC },
+	};
+	uint8_t buf[4096], ek[16], ik[20];
+	struct xfrm_sa_cfg cfg;
+	struct nlmsghdr *nlh;
+	struct xfrm_usersa_info *p;
+
+	(void)state;
+	memset(ek, 0xa5, sizeof(ek));
+	memset(ik, 0x5a, sizeof(ik));
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		sa_cfg(&cfg, ek, sizeof(ek), ik, sizeof(ik));
+		cfg.encr = 12;
+		cfg.encr_keylen = 128;
+		cfg.integ = 2;
+		addr_parse(t[i].src, &cfg.src);
+		addr_parse(t[i].dst, &cfg.dst);
+		cfg.inner_family = t[i].inner;
+		nlh = xfrm_msg_sa(buf, sizeof(buf), XFRM_MSG_NEWSA, &cfg);
+		assert_non_null(nlh);
+		p = mnl_nlmsg_get_payload(nlh);
+		assert_int_equal(p->family, cfg.dst.family);
+		assert_int_equal(p->sel.family, t[i].want);
+		assert_int_equal(!!(p->flags & XFRM_STATE_AF_UNSPEC), t[i].want == AF_UNSPEC);
+		assert_int_equal(p->sel.prefixlen_d + p->sel.prefixlen_s, 0);
+	}
+	/* transport mode keeps its own selector */
+	cfg.transport = 1;
+	cfg.inner_family = AF_INET6;
+	addr_parse("192.0.2.1", &cfg.src);
+	addr_parse("192.0.2.2", &cfg.dst);
+	nlh = xfrm_msg_sa(buf, sizeof(buf), XFRM_MSG_NEWSA, &cfg);
+	assert_non_null(nlh);
+	p = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(p->sel.family, AF_INET);
+}
+
 static void
 t_build_policy(void **state)
 {
@@ -694,6 +743,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_parse_dump),
+		cmocka_unit_test(t_build_sa_inner_family),
 		cmocka_unit_test(t_parse_acquire),
 		cmocka_unit_test(t_parse_expire),
 		cmocka_unit_test(t_parse_delsa),

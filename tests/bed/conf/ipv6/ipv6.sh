@@ -1,0 +1,158 @@
+# Shared by the ipv6-* scenarios (sourced after lib.sh): the standard
+# topology with IPv6 beside IPv4 on every link, strongSwan on gw1 and
+# ikeflowd on gw2 keying one tunnel of a given outer and inner family.
+#
+#   h1 198.51.100.10      gw1 192.0.2.1      192.0.2.2 gw2      203.0.113.10 h2
+#      2001:db8:1::10         2001:db8::1 == 2001:db8::2        2001:db8:2::10
+#
+# Only the documentation prefixes (2001:db8::/32 and the IPv4 ranges).
+
+V6_OUT1=2001:db8::1 V6_OUT2=2001:db8::2
+V6_NET1=2001:db8:1::/64 V6_NET2=2001:db8:2::/64
+V6_H1=2001:db8:1::10 V6_H2=2001:db8:2::10
+
+# v6_topology: bed_topology, then the IPv6 addresses (no duplicate address
+# detection: an address must work at once) and forwarding on the gateways.
+# The covering routes on the gateways are made by hand here, as
+# bed_topology does for IPv4: these scenarios are about the families.
+v6_topology()
+{
+	local n
+
+	/tmp/m/modprobe ipv6 && /tmp/m/modprobe esp6 || return 1
+	bed_topology || return 1
+	for n in gw1 gw2 h1 h2; do
+		ip netns exec $n sysctl -qw net.ipv6.conf.all.disable_ipv6=0
+	done
+	for n in gw1 gw2; do
+		ip netns exec $n sysctl -qw net.ipv6.conf.all.forwarding=1
+	done
+	ip -n gw1 addr add $V6_OUT1/64 dev v1 nodad &&
+	ip -n gw2 addr add $V6_OUT2/64 dev v2 nodad &&
+	ip -n gw1 addr add 2001:db8:1::1/64 dev l1 nodad &&
+	ip -n gw2 addr add 2001:db8:2::1/64 dev l2 nodad &&
+	ip -n h1 addr add $V6_H1/64 dev e0 nodad &&
+	ip -n h2 addr add $V6_H2/64 dev e0 nodad &&
+	ip -n h1 route add default via 2001:db8:1::1 &&
+	ip -n h2 route add default via 2001:db8:2::1 &&
+	ip -n gw1 route add $V6_NET2 via $V6_OUT2 &&
+	ip -n gw2 route add $V6_NET1 via $V6_OUT1
+}
+
+# v6_confs OUT1 OUT2 NET1 NET2 [EXTRA]: writes $W/swan.conf (gw1) and
+# $W/ikf.conf (gw2) for one tunnel between OUT1 and OUT2 protecting NET1
+# (behind gw1) and NET2 (behind gw2), and the secrets of both.
+v6_confs()
+{
+	local o1=$1 o2=$2 n1=$3 n2=$4 extra=${5:-}
+
+	cat >"$W/swan.conf" <<-C
+	conn %default
+	  keyexchange=ikev2
+	  authby=secret
+	  ike=aes128-sha256-modp2048!
+	  esp=aes128-sha256!
+	conn v6
+	  left=$o1
+	  leftsubnet=$n1
+	  right=$o2
+	  rightsubnet=$n2
+	  auto=add
+	  $extra
+	C
+	cat >"$W/ikf.conf" <<-C
+	conn v6
+	  keyexchange=ikev2
+	  authby=secret
+	  ike=aes128-sha256-modp2048
+	  esp=aes128-sha256
+	  left=$o2
+	  leftsubnet=$n2
+	  right=$o1
+	  rightsubnet=$n1
+	  auto=add
+	  $extra
+	C
+	printf '%s %s : PSK "v6-tunnel-psk"\n' "$o1" "$o2" >"$W/swan.secrets"
+	install -m 0600 "$W/swan.secrets" "$W/ikf.secrets"
+}
+
+v6_start()
+{
+	start_strongswan gw1 gw1 "$W/swan.conf" "$W/swan.secrets" &&
+	start_ikeflowd gw2 gw2 -c "$SRCDIR/tests/bed/conf/ikev2-ikeflowd/ikeflowd.conf" \
+	    --ipsec-conf "$W/ikf.conf" --ipsec-secrets "$W/ikf.secrets"
+}
+
+v6_sa_count()	# NS: the ESP SAs in its kernel
+{
+	ip -n "$1" xfrm state | grep -c '^src '
+}
+
+v6_installed()
+{
+	swan gw1 gw1 status v6 | grep -q 'v6{[0-9]*}: *INSTALLED' &&
+	    ctl gw2 gw2 show crypto ipsec sa | grep -q 'spi: 0x' &&
+	    [ "$(v6_sa_count gw1)" -ge 2 ] && [ "$(v6_sa_count gw2)" -ge 2 ]
+}
+
+# v6_up ROLE: initiator = ikeflowd initiates, responder = strongSwan does.
+v6_up()
+{
+	if [ "$1" = initiator ]; then
+		check up ctl gw2 gw2 up v6
+	else
+		swan gw1 gw1 up v6 >"$W/swan-up.txt" 2>&1
+		check swan-up grep -q "connection 'v6' established successfully" "$W/swan-up.txt"
+	fi
+	check installed wait_for 30 v6_installed
+}
+
+# Packets of each SA in NS's kernel, one per line.
+v6_kernel_pkts()
+{
+	ip -n "$1" -s xfrm state | awk '/lifetime current:/ { getline;
+	    sub(/\(packets\).*/, ""); sub(/.*, */, ""); print }'
+}
+
+
+# v6_rounds PING-DESTINATION...: the tunnel in both roles: up, 100 pings
+# from h1 to each destination (all through the one tunnel, 100 each), the
+# counts in both kernels and in ikeflowd's view, then down with nothing
+# left in ikeflowd's kernel.
+v6_rounds()
+{
+	local role dst n
+
+	for role in responder initiator; do
+		say "role: ikeflowd as the IKE $role"
+		v6_up $role
+		n=0
+		for dst in "$@"; do
+			check "$role/ping-$dst" ip netns exec h1 ping -q -c 100 -i 0.01 -W 2 "$dst"
+			n=$((n + 100))
+		done
+		v6_counts "$role" "$n"
+		ip -n gw2 xfrm state >"$W/$role-gw2-xfrm-state.txt" 2>&1
+		ip -n gw2 xfrm policy >"$W/$role-gw2-xfrm-policy.txt" 2>&1
+		ctl gw2 gw2 show crypto ipsec sa >"$W/$role-ipsec-sa.txt" 2>&1
+		ctl gw2 gw2 show crypto session detail >"$W/$role-session.txt" 2>&1
+		ctl gw2 gw2 statusall >"$W/$role-statusall.txt" 2>&1
+		check "$role/ikf-encaps" grep -q "#pkts encaps: $n," "$W/$role-ipsec-sa.txt"
+		check "$role/ikf-decaps" grep -q "#pkts decaps: $n," "$W/$role-ipsec-sa.txt"
+		"${V6_VIEWS:-:}" "$role"
+		ctl gw2 gw2 down v6 >/dev/null 2>&1
+		check "$role/no-sas" wait_for 20 sh -c "[ \$(ip -n gw2 xfrm state | grep -c '^src ') = 0 ]"
+	done
+}
+
+# v6_counts ROLE N: N packets on each SA of both kernels (one pair each).
+v6_counts()
+{
+	local ns
+
+	for ns in gw1 gw2; do
+		check_eq "$1/$ns-kernel-pkts" "$2 $2" \
+		    "$(v6_kernel_pkts $ns | tr '\n' ' ' | sed 's/ $//')"
+	done
+}
