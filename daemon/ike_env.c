@@ -358,10 +358,9 @@ env_remove_child(void *arg, const struct ike_child_sa *c)
 	xfrm_sa_del(&c->remote, &c->local, c->proto, c->spi_in);
 	if (!c->in_only)
 		xfrm_sa_del(&c->local, &c->remote, c->proto, c->spi_out);
-	if (!policies_shared(c)) {
+	if (!policies_shared(c))
 		policies_remove(c, (size_t)-1);
-		updown_child(c, 0);
-	}
+	updown_child(c, 0);
 }
 
 static int

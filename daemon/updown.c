@@ -655,13 +655,32 @@ nomem:
 	jobs_start();
 }
 
+/* The tunnel goes on when this pair was replaced by a rekey, or when its
+ * row's current pair is another one (a redundant pair of a rekey
+ * collision, or an old pair, went). Replaced SAs whose deletion the
+ * kernel has not reported yet are still in the row, marked expiring. */
+static int
+tunnel_continues(const struct ike_child_sa *c)
+{
+	const struct st_child *st = st_child_get(c->child_index);
+	int i;
+
+	if (c->superseded)
+		return 1;
+	for (i = 0; st && i < st->nsa; i++)
+		if (!st->sa[i].expiring && st->sa[i].spi != c->spi_in &&
+		    st->sa[i].spi != c->spi_out)
+			return 1;
+	return 0;
+}
+
 static void
 tunnel_down(const struct ike_child_sa *c)
 {
 	struct ud_tunnel **pp = tunnel_find(c), *t = *pp;
 	size_t i;
 
-	if (t == NULL)
+	if (t == NULL || tunnel_continues(c))
 		return;
 	*pp = t->next;
 	for (i = 0; i < t->nenv; i++) {
@@ -688,7 +707,7 @@ tunnel_down(const struct ike_child_sa *c)
 void
 updown_child(const struct ike_child_sa *c, int up)
 {
-	if (!started || c->transport)
+	if (!started)
 		return;
 	if (up)
 		tunnel_up(c);

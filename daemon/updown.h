@@ -29,8 +29,10 @@ char	**updown_env(const struct ike_child_sa *c, size_t i, size_t j, int up,
 void	updown_env_free(char **env);
 
 /* The daemon's hook where a child's SAs and policies went in (up = 1,
- * after install_child; only a new tunnel counts, not a rekey) or its
- * policies were removed (up = 0). Does nothing unless the module runs. */
+ * after install_child) or its SAs were removed (up = 0, remove_child).
+ * Only a new tunnel runs up, and only its end runs down: rekeys and
+ * reauthentications that continue the tunnel run nothing. Does nothing
+ * unless the module runs. */
 void	updown_child(const struct ike_child_sa *c, int up);
 
 /* Jobs queued or running (tests, shutdown). */

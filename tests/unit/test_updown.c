@@ -390,6 +390,47 @@ run_rekey_is_no_up(void **state)
 	assert_null(slurp("rekey-ran"));
 }
 
+/* Only the tunnel's end runs its down: not the old pair a rekey replaced,
+ * nor a redundant pair of a rekey collision while the current pair lives. */
+static void
+run_down_only_at_end(void **state)
+{
+	struct ike_child_sa c, old, extra;
+	struct st_child *st;
+	char cmd[512], *s;
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "echo $PLUTO_VERB >>%s/end", tmpdir);
+	tunnel("end", cmd, &c);
+	updown_child(&c, 1);
+	st = st_child_get(c.child_index);
+	st_child_add_sa(st, ST_SA_IN, c.spi_in, IPPROTO_ESP);
+	st_child_add_sa(st, ST_SA_OUT, c.spi_out, IPPROTO_ESP);
+	/* a rekey: the new pair is current, the old one superseded */
+	old = c;
+	old.superseded = 1;
+	c.spi_in = 0xc0000011;
+	c.spi_out = 0xc0000012;
+	st_child_add_sa(st, ST_SA_IN, c.spi_in, IPPROTO_ESP);
+	st_child_add_sa(st, ST_SA_OUT, c.spi_out, IPPROTO_ESP);
+	updown_child(&old, 0);
+	/* a collision's redundant pair, aside, goes */
+	extra = c;
+	extra.spi_in = 0xc0000021;
+	extra.spi_out = 0xc0000022;
+	st_child_add_sa_aside(st, ST_SA_IN, extra.spi_in, IPPROTO_ESP);
+	st_child_add_sa_aside(st, ST_SA_OUT, extra.spi_out, IPPROTO_ESP);
+	updown_child(&extra, 0);
+	settle();
+	assert_non_null(s = slurp("end"));
+	assert_string_equal(s, "up-client\n");
+	/* the current pair goes (the old SAs' deletion not yet reported) */
+	updown_child(&c, 0);
+	settle();
+	assert_non_null(s = slurp("end"));
+	assert_string_equal(s, "up-client\ndown-client\n");
+}
+
 static void
 run_failure_logged(void **state)
 {
@@ -449,6 +490,7 @@ main(void)
 		cmocka_unit_test(env_natt_mark_ports),
 		cmocka_unit_test_setup_teardown(run_up_down_in_order, run_setup, run_teardown),
 		cmocka_unit_test_setup_teardown(run_rekey_is_no_up, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(run_down_only_at_end, run_setup, run_teardown),
 		cmocka_unit_test_setup_teardown(run_failure_logged, run_setup, run_teardown),
 		cmocka_unit_test_setup_teardown(run_timeout_kills, run_setup, run_teardown),
 		cmocka_unit_test_setup_teardown(run_down_at_shutdown, run_setup, run_teardown),
