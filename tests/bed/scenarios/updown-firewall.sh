@@ -14,7 +14,7 @@
 # The pings start once the rules are in: the scripts run asynchronously
 # after the SAs are installed. Routes to the remote subnets are the
 # topology's hand-made ones (this scenario is about the firewall).
-# bed-timeout: 420
+# bed-timeout: 600
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
 
