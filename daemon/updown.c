@@ -548,7 +548,7 @@ tunnel_find(const struct ike_child_sa *c)
 static char *
 conn_command(const struct cfg_conn *cc)
 {
-	char *cmd = NULL, *q;
+	char *cmd;
 	const char *s;
 	size_t n = 0;
 
@@ -566,8 +566,7 @@ conn_command(const struct cfg_conn *cc)
 		} else
 			cmd[n++] = *s;
 	}
-	q = cmd + n;
-	snprintf(q, 16, "' iptables");
+	memcpy(cmd + n, "' iptables", sizeof("' iptables"));
 	return cmd;
 }
 
@@ -646,12 +645,8 @@ tunnel_up(const struct ike_child_sa *c)
 nomem:
 	log_err("IKE:%s: updown up not run: out of memory", c->conn);
 	free(cmd);
-	if (t) {
-		if (t->env == NULL)
-			free(t->cmd);
-		else
-			tunnel_free(t);
-	}
+	if (t)
+		tunnel_free(t);
 	jobs_start();
 }
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -295,7 +296,8 @@ run_teardown(void **state)
 	return 0;
 }
 
-/* A connection "NAME" running CMD, and a new tunnel of it (state rows). */
+/* A connection "NAME" running CMD (NULL: leftfirewall=yes), and a new
+ * tunnel of it (state rows). */
 static void
 tunnel(const char *name, const char *cmd, struct ike_child_sa *c)
 {
@@ -305,7 +307,10 @@ tunnel(const char *name, const char *cmd, struct ike_child_sa *c)
 
 	assert_non_null(ic);
 	snprintf(ic->c.name, sizeof(ic->c.name), "%s", name);
-	snprintf(ic->c.left.updown, sizeof(ic->c.left.updown), "%s", cmd);
+	if (cmd)
+		snprintf(ic->c.left.updown, sizeof(ic->c.left.updown), "%s", cmd);
+	else
+		ic->c.left.firewall = 1;
 	ic->next = ike_conns_list();
 	ike_conns_set(ic);
 	assert_non_null(ike = st_ike_new(name, 2, 1));
@@ -431,6 +436,37 @@ run_down_only_at_end(void **state)
 	assert_string_equal(s, "up-client\ndown-client\n");
 }
 
+/* leftfirewall=yes: the default script (the path quoted for sh) with
+ * "iptables"; a connection with neither runs nothing. */
+static void
+run_firewall_default_script(void **state)
+{
+	struct ike_child_sa c, none;
+	struct ike_conn *ic;
+	char path[256], *s;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/it's updown", tmpdir);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "#!/bin/sh\necho \"$PLUTO_VERB $*\" >>%s/fw\n", tmpdir);
+	fclose(f);
+	assert_int_equal(chmod(path, 0755), 0);
+	snprintf(cfg.daemon.updown_script, sizeof(cfg.daemon.updown_script), "%s", path);
+	assert_int_equal(updown_module.reload(&cfg, &cfg), 0);
+	tunnel("fw", NULL, &c);
+	tunnel("plain", "", &none);
+	ic = ike_conns_by_name("plain");
+	ic->c.left.firewall = 0;
+	updown_child(&none, 1);
+	assert_int_equal(updown_pending(), 0);
+	updown_child(&c, 1);
+	updown_child(&c, 0);
+	settle();
+	assert_non_null(s = slurp("fw"));
+	assert_string_equal(s, "up-client iptables\ndown-client iptables\n");
+}
+
 static void
 run_failure_logged(void **state)
 {
@@ -491,6 +527,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(run_up_down_in_order, run_setup, run_teardown),
 		cmocka_unit_test_setup_teardown(run_rekey_is_no_up, run_setup, run_teardown),
 		cmocka_unit_test_setup_teardown(run_down_only_at_end, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(run_firewall_default_script, run_setup,
+		    run_teardown),
 		cmocka_unit_test_setup_teardown(run_failure_logged, run_setup, run_teardown),
 		cmocka_unit_test_setup_teardown(run_timeout_kills, run_setup, run_teardown),
 		cmocka_unit_test_setup_teardown(run_down_at_shutdown, run_setup, run_teardown),
