@@ -21,6 +21,7 @@
 #define CFG_MAX_PROPOSALS	16
 #define CFG_MAX_XFORMS		16	/* transforms of one type in a proposal */
 #define CFG_PATH_MAX		1024
+#define CFG_UPDOWN_MAX		512	/* leftupdown, a shell command line */
 
 /* ---- proposals: IKEv2 transform IDs (IANA), in the order written ---- */
 
@@ -131,7 +132,8 @@ struct cfg_end {
 	struct cfg_id	id;		/* defaults to the address (ANY if unknown) */
 	int		id_configured;
 	enum cfg_auth	auth;
-	int		firewall;
+	int		firewall;	/* the default updown script adds firewall rules */
+	char		updown[CFG_UPDOWN_MAX];	/* leftupdown; "" = none */
 	uint8_t		proto;		/* leftprotoport; 0 = any */
 	uint16_t	port;		/* 0 = any */
 };
@@ -219,6 +221,8 @@ struct cfg_daemon {
 	uint32_t	keepalive;			/* seconds, 20; 0 = none */
 	uint32_t	fragment_size;			/* bytes, 1280 */
 	uint32_t	dh_workers;			/* CFG_DH_WORKERS_AUTO */
+	char		updown_script[CFG_PATH_MAX];	/* PKGLIBEXECDIR "/updown" */
+	uint32_t	updown_timeout;			/* seconds, 30 */
 };
 
 /* dh_workers = auto: as many DH workers as there are other CPUs (see

@@ -59,6 +59,9 @@ config_daemon_defaults(struct cfg_daemon *d)
 	d->keepalive = 20;
 	d->fragment_size = 1280;
 	d->dh_workers = CFG_DH_WORKERS_AUTO;
+	snprintf(d->updown_script, sizeof(d->updown_script), "%s",
+	    PKGLIBEXECDIR "/updown");
+	d->updown_timeout = 30;
 }
 
 enum dkind { D_PATH, D_STR, D_BOOL, D_U32, D_TIME, D_PORT, D_DOUBLE, D_LOGLEVEL,
@@ -104,6 +107,8 @@ static const struct dkey dkeys[] = {
 	{ "keepalive", D_TIME, F(keepalive), 0, 86400 },
 	{ "fragment_size", D_U32, F(fragment_size), 576, 65535 },
 	{ "dh_workers", D_WORKERS, F(dh_workers), 0, 64 },
+	{ "updown_script", D_PATH, F(updown_script), 0, 0 },
+	{ "updown_timeout", D_TIME, F(updown_timeout), 1, 3600 },
 };
 #define NDKEYS	(sizeof(dkeys) / sizeof(dkeys[0]))
 

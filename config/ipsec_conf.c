@@ -20,7 +20,7 @@ enum kind {
 	K_REKEYFUZZ, K_LIFEBYTES, K_LIFEPACKETS, K_MARGINBYTES, K_MARGINPACKETS,
 	K_KEYINGTRIES, K_DPDACTION, K_DPDDELAY, K_DPDTIMEOUT, K_FORCEENCAPS,
 	K_MOBIKE, K_REAUTH, K_REKEY, K_TYPE, K_COMPRESS, K_FRAGMENTATION, K_REQID,
-	K_MARK, K_AGGRESSIVE, K_INSTALLPOLICY, K_IGNORED,
+	K_MARK, K_AGGRESSIVE, K_INSTALLPOLICY, K_UPDOWN, K_IGNORED,
 };
 
 struct conn_key {
@@ -57,9 +57,9 @@ static const struct conn_key conn_keys[] = {
 	{ "fragmentation", K_FRAGMENTATION, 0, NULL }, { "reqid", K_REQID, 0, NULL },
 	{ "mark", K_MARK, 0, NULL }, { "aggressive", K_AGGRESSIVE, 0, NULL },
 	{ "installpolicy", K_INSTALLPOLICY, 0, NULL },
+	{ "leftupdown", K_UPDOWN, 1, NULL }, { "rightupdown", K_UPDOWN, 2, NULL },
 	/* accepted so that common configs load; they change nothing here */
 	{ "closeaction", K_IGNORED, 0, NULL },
-	{ "leftupdown", K_IGNORED, 1, NULL }, { "rightupdown", K_IGNORED, 2, NULL },
 	{ "lefthostaccess", K_IGNORED, 1, NULL }, { "righthostaccess", K_IGNORED, 2, NULL },
 	{ "leftallowany", K_IGNORED, 1, NULL }, { "rightallowany", K_IGNORED, 2, NULL },
 };
@@ -722,6 +722,15 @@ conn_apply(struct pctx *x, struct cfg_conn *c, const struct conn_key *k,
 		if (cfg_parse_bool(v, &e->firewall) < 0)
 			goto notbool;
 		return 0;
+	case K_UPDOWN:
+		/* a command line for /bin/sh, as strongSwan runs it */
+		if (strlen(v) >= sizeof(e->updown)) {
+			snprintf(why, sizeof(why), "longer than %zu characters",
+			    sizeof(e->updown) - 1);
+			goto bad;
+		}
+		snprintf(e->updown, sizeof(e->updown), "%s", v);
+		return 0;
 	case K_AUTH:
 		if (strcmp(v, "psk") != 0 && strcmp(v, "secret") != 0) {
 			snprintf(why, sizeof(why), "only psk authentication is supported");
@@ -996,6 +1005,20 @@ conn_resolve(struct pctx *x, struct section *s, struct section *def, int *ignore
 		perr(x, kv_right->file, kv_right->line, "conn %s: left and right "
 		    "are of different address families", s->name);
 		goto fail;
+	}
+	for (int side = 0; side < 2; side++) {
+		const struct cfg_end *e = side ? &c->right : &c->left;
+		const struct kv *kv_up = vals[conn_key_index(side ? "rightupdown" :
+		    "leftupdown")];
+
+		/* firewall=yes means "the default script with iptables" */
+		if (e->firewall && e->updown[0]) {
+			perr(x, kv_up->file, kv_up->line, "conn %s: %supdown and "
+			    "%sfirewall=yes cannot be combined (a custom script "
+			    "does its own firewalling)", s->name, side ? "right" :
+			    "left", side ? "right" : "left");
+			goto fail;
+		}
 	}
 	end_finish(&c->left);
 	end_finish(&c->right);

@@ -93,6 +93,8 @@ render_daemon(const struct cfg_daemon *d, struct buf *b)
 		out(b, "#   dh_workers = auto\n");
 	else
 		out(b, "#   dh_workers = %u\n", d->dh_workers);
+	out(b, "#   updown_script = %s\n", d->updown_script);
+	out(b, "#   updown_timeout = %u\n", d->updown_timeout);
 	out(b, "\n");
 }
 
@@ -114,6 +116,8 @@ render_end(const struct cfg_end *e, const char *side, struct buf *b)
 	}
 	out(b, "\t%sauth=psk\n", side);
 	out(b, "\t%sfirewall=%s\n", side, yesno(e->firewall));
+	if (e->updown[0])
+		out(b, "\t%supdown=\"%s\"\n", side, e->updown);
 	if (e->proto || e->port)
 		out(b, "\t%sprotoport=%u/%u\n", side, e->proto, e->port);
 }

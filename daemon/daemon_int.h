@@ -26,6 +26,7 @@ struct daemon_opts {
 	const char	*control;
 	const char	*state_dir;
 	const char	*pid_file;
+	const char	*updown_script;
 };
 
 enum { OPTS_RUN = 0, OPTS_EXIT_OK = 1, OPTS_EXIT_FAIL = 2 };

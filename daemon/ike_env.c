@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "daemon/daemon.h"
 #include "daemon/ike_daemon.h"
+#include "daemon/updown.h"
 #include "kernel/xfrm.h"
 #include "state/state.h"
 
@@ -236,6 +237,7 @@ env_install_child(void *arg, const struct ike_child_sa *c)
 			}
 			n++;
 		}
+	updown_child(c, 1);
 	return 0;
 fail:
 	if (in_done)
@@ -379,6 +381,7 @@ env_remove_child(void *arg, const struct ike_child_sa *c)
 		xfrm_sa_del(&c->local, &c->remote, c->proto, c->spi_out);
 	if (!policies_shared(c))
 		policies_remove(c, (size_t)-1);
+	updown_child(c, 0);
 }
 
 static int

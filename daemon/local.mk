@@ -46,3 +46,15 @@ tests_unit_test_ike_glue_socket_SOURCES = tests/unit/test_ike_glue_socket.c
 tests_unit_test_ike_glue_socket_CFLAGS = $(unit_cflags)
 tests_unit_test_ike_glue_socket_LDADD = $(unit_ldadd)
 endif
+
+# leftupdown / leftfirewall: the updown scripts (updown.c), and the default
+# script, installed as $(pkglibexecdir)/updown
+libikeflow_a_SOURCES += daemon/updown.h daemon/updown.c
+dist_pkglibexec_SCRIPTS = dist/updown
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_updown
+TESTS += tests/unit/test_updown
+tests_unit_test_updown_SOURCES = tests/unit/test_updown.c
+tests_unit_test_updown_CFLAGS = $(unit_cflags)
+tests_unit_test_updown_LDADD = $(unit_ldadd)
+endif

@@ -9,7 +9,7 @@
 
 enum {
 	OPT_IPSEC_CONF = 256, OPT_IPSEC_SECRETS, OPT_CONTROL, OPT_STATE_DIR,
-	OPT_PID_FILE, OPT_CHECK_CONFIG, OPT_LOG_LEVEL,
+	OPT_PID_FILE, OPT_CHECK_CONFIG, OPT_LOG_LEVEL, OPT_UPDOWN_SCRIPT,
 };
 
 void
@@ -28,6 +28,7 @@ options_usage(FILE *f)
 	    "      --control PATH       control socket for ikeflowctl\n"
 	    "      --state-dir DIR      where tunnel history is kept across restarts\n"
 	    "      --pid-file FILE      pid file (also keeps a second instance out)\n"
+	    "      --updown-script FILE the default updown script (leftfirewall=yes)\n"
 	    "      --check-config       check the configuration, print\n"
 	    "                           \"configuration OK\" or the errors, and exit\n"
 	    "  -d, --debug              same as --log-level debug\n"
@@ -51,6 +52,7 @@ options_parse(struct daemon_opts *o, int argc, char **argv, FILE *out, FILE *err
 		{ "control", required_argument, NULL, OPT_CONTROL },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "pid-file", required_argument, NULL, OPT_PID_FILE },
+		{ "updown-script", required_argument, NULL, OPT_UPDOWN_SCRIPT },
 		{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
@@ -88,6 +90,9 @@ options_parse(struct daemon_opts *o, int argc, char **argv, FILE *out, FILE *err
 			break;
 		case OPT_PID_FILE:
 			o->pid_file = optarg;
+			break;
+		case OPT_UPDOWN_SCRIPT:
+			o->updown_script = optarg;
 			break;
 		case OPT_CHECK_CONFIG:
 			o->check_config = 1;

@@ -85,7 +85,8 @@ reload_load(const struct daemon_opts *o)
 	    reload_set(&d, "ipsec_secrets", o->ipsec_secrets, "--ipsec-secrets") < 0 ||
 	    reload_set(&d, "control_socket", o->control, "--control") < 0 ||
 	    reload_set(&d, "state_dir", o->state_dir, "--state-dir") < 0 ||
-	    reload_set(&d, "pid_file", o->pid_file, "--pid-file") < 0)
+	    reload_set(&d, "pid_file", o->pid_file, "--pid-file") < 0 ||
+	    reload_set(&d, "updown_script", o->updown_script, "--updown-script") < 0)
 		return NULL;
 	if (o->log_level >= 0)
 		d.log_level = o->log_level;

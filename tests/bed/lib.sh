@@ -182,7 +182,8 @@ bed_bg()
 
 # start_ikeflowd NS NAME [ARGS...]: ikeflowd in netns NS and a private mount
 # namespace (own /run); control socket, pid file and state under /tmp/NAME,
-# log in $W/NAME.log. Returns once the control socket exists.
+# log in $W/NAME.log, the source tree's default updown script (the build is
+# not installed). Returns once the control socket exists.
 start_ikeflowd()
 {
 	local ns=$1 name=$2 d=/tmp/$2
@@ -192,7 +193,8 @@ start_ikeflowd()
 	bed_bg "$name" ip netns exec "$ns" unshare -m --propagation private \
 	    sh -c 'mount -t tmpfs run /run && exec "$@"' ikeflowd \
 	    "$IKEFLOWD" -f --control "$d/ctl.sock" --state-dir "$d/state" \
-	    --pid-file "$d/ikeflowd.pid" "$@" >>"$W/$name.log" 2>&1
+	    --pid-file "$d/ikeflowd.pid" --updown-script "$SRCDIR/dist/updown" \
+	    "$@" >>"$W/$name.log" 2>&1
 	wait_for 10 test -S "$d/ctl.sock"
 }
 

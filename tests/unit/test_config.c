@@ -477,6 +477,41 @@ test_render(void **state)
 	config_free(cfg);
 }
 
+/* leftupdown is a command line kept as written, rendered and loaded back;
+ * with leftfirewall=yes it is refused, as strongSwan's starter does. */
+static void
+test_updown(void **state)
+{
+	const char *path = put_file("updown.conf",
+	    "conn a\n\tright=192.0.2.1\n\tauthby=secret\n\tauto=add\n"
+	    "\tleftupdown=\"/etc/ipsec.d/fw up --log\"\n", 0644);
+	struct ifl_config *cfg = load(path, NULL), *again;
+	struct buf *b = buf_new(0);
+	char *text;
+
+	(void)state;
+	assert_non_null(cfg);
+	assert_string_equal(cfg->conns->left.updown, "/etc/ipsec.d/fw up --log");
+	assert_string_equal(cfg->conns->right.updown, "");
+	assert_int_equal(config_render(cfg, b), 0);
+	text = calloc(1, b->len + 1);
+	memcpy(text, b->data, b->len);
+	assert_non_null(strstr(text, "\tleftupdown=\"/etc/ipsec.d/fw up --log\"\n"));
+	assert_null(strstr(text, "rightupdown"));
+	assert_non_null(strstr(text, "#   updown_timeout = 30\n"));
+	again = load(put_file("rendered.conf", text, 0644), NULL);
+	assert_non_null(again);
+	assert_string_equal(again->conns->left.updown, "/etc/ipsec.d/fw up --log");
+	config_free(again);
+	free(text);
+	buf_free(b);
+	config_free(cfg);
+	expect_error("conn a\n\tright=1.2.3.4\n\tauthby=secret\n\tauto=add\n"
+	    "\tleftfirewall=yes\n\tleftupdown=/bin/true\n", 6, "conn a: leftupdown "
+	    "and leftfirewall=yes cannot be combined (a custom script does its own "
+	    "firewalling)");
+}
+
 static int
 local_is_192_0_2_1(const struct ifl_addr *a, void *arg)
 {
@@ -541,6 +576,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ignored_not_validated, scratch_setup,
 		    scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_render, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_updown, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_orient_and_setup_render, scratch_setup,
 		    scratch_teardown),
 	};

@@ -62,6 +62,7 @@ t_defaults(void **state)
 	assert_null(p.o.control);
 	assert_null(p.o.state_dir);
 	assert_null(p.o.pid_file);
+	assert_null(p.o.updown_script);
 }
 
 static void
@@ -72,7 +73,7 @@ t_all_options(void **state)
 	PARSE(&p, "-f", "-c", "/x/ikeflowd.conf", "--ipsec-conf", "/x/ipsec.conf",
 	    "--ipsec-secrets=/x/ipsec.secrets", "--control", "/x/ctl",
 	    "--state-dir", "/x/state", "--pid-file", "/x/pid", "--check-config",
-	    "--log-level", "notice");
+	    "--log-level", "notice", "--updown-script", "/x/updown");
 	assert_int_equal(p.rc, OPTS_RUN);
 	assert_int_equal(p.o.foreground, 1);
 	assert_int_equal(p.o.check_config, 1);
@@ -84,6 +85,7 @@ t_all_options(void **state)
 	assert_string_equal(p.o.control, "/x/ctl");
 	assert_string_equal(p.o.state_dir, "/x/state");
 	assert_string_equal(p.o.pid_file, "/x/pid");
+	assert_string_equal(p.o.updown_script, "/x/updown");
 
 	PARSE(&p, "--foreground", "--config=/y.conf", "-d");
 	assert_int_equal(p.rc, OPTS_RUN);
@@ -106,7 +108,7 @@ t_help_version(void **state)
 	struct parsed p;
 	static const char *documented[] = { "--foreground", "--config", "--ipsec-conf",
 	    "--ipsec-secrets", "--control", "--state-dir", "--pid-file",
-	    "--check-config", "--debug", "--log-level", "--version", "--help" };
+	    "--updown-script", "--check-config", "--debug", "--log-level", "--version", "--help" };
 
 	PARSE(&p, "--help");
 	assert_int_equal(p.rc, OPTS_EXIT_OK);

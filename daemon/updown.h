@@ -1,0 +1,41 @@
+/* strongSwan's updown contract: when a tunnel's child SA comes up or goes
+ * down, the connection's leftupdown command (or, with leftfirewall=yes, the
+ * shipped script with "iptables") runs under /bin/sh with the PLUTO_*
+ * environment, once per local x remote selector pair. Scripts run
+ * asynchronously from the event loop, with a timeout; ordering is kept per
+ * connection (an up always runs before its down). */
+#ifndef IKEFLOW_UPDOWN_H
+#define IKEFLOW_UPDOWN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "keying/ike_env.h"
+
+/* What the environment says beyond the child itself. */
+struct updown_ctx {
+	const char	*path;		/* PATH= for the script */
+	const char	*iface;		/* PLUTO_INTERFACE: the one with c->local */
+	const char	*my_id, *peer_id;	/* IKE identities, as text */
+	uint32_t	uniqueid;	/* the IKE SA's (its SA ID) */
+	uint32_t	mark, mark_mask;	/* mark_mask 0: no PLUTO_MARK_* */
+};
+
+/* The environment of one selector pair (ts_local[i], ts_remote[j]) of c,
+ * for PLUTO_VERB up-* (up) or down-*: a NULL-terminated array of
+ * "NAME=value" strings, or NULL on memory. No key material goes in it. */
+char	**updown_env(const struct ike_child_sa *c, size_t i, size_t j, int up,
+	    const struct updown_ctx *x);
+void	updown_env_free(char **env);
+
+/* The daemon's hook where a child's SAs and policies went in (up = 1,
+ * after install_child) or its SAs were removed (up = 0, remove_child).
+ * Only a new tunnel runs up, and only its end runs down: rekeys and
+ * reauthentications that continue the tunnel run nothing. Does nothing
+ * unless the module runs. */
+void	updown_child(const struct ike_child_sa *c, int up);
+
+/* Jobs queued or running (tests, shutdown). */
+size_t	updown_pending(void);
+
+#endif
