@@ -279,7 +279,7 @@ ikev2_sa(struct buf *out, const struct st_ike *ike, const struct show_kids *k, i
 }
 
 void
-show_crypto_ikev2_sa(struct buf *out, int detailed)
+show_crypto_ikev2_sa(struct buf *out, int detailed, const struct ifl_addr *peer)
 {
 	static const int fam[2] = { AF_INET, AF_INET6 };
 	struct show_kids k;
@@ -295,7 +295,8 @@ show_crypto_ikev2_sa(struct buf *out, int detailed)
 		for (const struct st_ike *ike = st_ike_next(0); ike; ike = st_ike_next(ike->index)) {
 			int af = ike->remote.family ? ike->remote.family : ike->local.family;
 
-			if (ike->version == 2 && (af == fam[f] || (af == 0 && f == 0)))
+			if (ike->version == 2 && (af == fam[f] || (af == 0 && f == 0)) &&
+			    (peer == NULL || addr_cmp(peer, &ike->remote) == 0))
 				ikev2_sa(out, ike, &k, detailed);
 		}
 		buf_printf(out, "\n");
@@ -353,17 +354,6 @@ show_crypto_isakmp_sa(struct buf *out, int detail, const struct ifl_addr *peer)
 
 /* ---- control socket ---- */
 
-static int
-want(int argc, char **argv, const char *word, const char *alt, struct buf *out)
-{
-	if (argc == 0)
-		return 0;
-	if (argc == 1 && (strcasecmp(argv[0], word) == 0 || (alt && strcasecmp(argv[0], alt) == 0)))
-		return 1;
-	buf_printf(out, "%% Invalid input: %s\n", argv[0]);
-	return -1;
-}
-
 /* "peer ADDRESS" / "remote ADDRESS" (as word) at argv[*i]; 1 taken, 0 not
  * there, -1 bad (said in out). */
 static int
@@ -390,7 +380,9 @@ peer_detail(int argc, char **argv, const char *word, struct ifl_addr *peer,
 
 	if ((*has_peer = peer_arg(argc, argv, &i, word, peer, out)) < 0)
 		return -1;
-	if (i < argc && strcasecmp(argv[i], "detail") == 0) {
+	/* ikev2 sa spells it "detailed"; either is taken everywhere */
+	if (i < argc && (strcasecmp(argv[i], "detail") == 0 ||
+	    strcasecmp(argv[i], "detailed") == 0)) {
 		d = 1;
 		i++;
 	}
@@ -420,11 +412,12 @@ cmd_session(int argc, char **argv, struct buf *out, void *arg)
 static int
 cmd_ikev2(int argc, char **argv, struct buf *out, void *arg)
 {
-	int d = want(argc, argv, "detailed", "detail", out);
+	struct ifl_addr peer;
+	int has_peer, d;
 
-	if (d < 0)
+	if ((d = peer_detail(argc, argv, "remote", &peer, &has_peer, out)) < 0)
 		return -1;
-	show_crypto_ikev2_sa(out, d);
+	show_crypto_ikev2_sa(out, d, has_peer ? &peer : NULL);
 	return 0;
 }
 
@@ -483,7 +476,7 @@ show_crypto_register(void)
 	ctl_register("show crypto session",
 	    "show crypto session [summary | [remote ADDRESS] [detail]]",
 	    "crypto sessions per peer with their flows and counters", cmd_session, NULL);
-	ctl_register("show crypto ikev2 sa", "show crypto ikev2 sa [detailed]",
+	ctl_register("show crypto ikev2 sa", "show crypto ikev2 sa [remote ADDRESS] [detailed]",
 	    "IKEv2 security associations", cmd_ikev2, NULL);
 	ctl_register("show crypto isakmp sa", "show crypto isakmp sa [peer ADDRESS] [detail]",
 	    "IKEv1 (ISAKMP) security associations", cmd_isakmp, NULL);

@@ -12,7 +12,7 @@ void	show_crypto_register(void);
 /* peer: only the SAs and connections whose remote endpoint is this
  * address (NULL: all). */
 void	show_crypto_session(struct buf *out, int detail, const struct ifl_addr *peer);
-void	show_crypto_ikev2_sa(struct buf *out, int detailed);
+void	show_crypto_ikev2_sa(struct buf *out, int detailed, const struct ifl_addr *peer);
 void	show_crypto_isakmp_sa(struct buf *out, int detail, const struct ifl_addr *peer);
 void	show_crypto_ipsec_sa(struct buf *out, const struct ifl_addr *peer, int detail);
 void	show_statusall(struct buf *out);
