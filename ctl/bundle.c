@@ -3,6 +3,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -62,6 +63,7 @@ struct bw {
 	void		*warg;
 	const char	*top;
 	struct buf	*manifest, *missing, *report;
+	struct buf	*sources;	/* where the files came from */
 	int		 failed;
 	int		 daemon_down;
 	unsigned	 down_skipped;	/* views not asked since (MANIFEST lists them) */
@@ -217,15 +219,22 @@ base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
+/* role: the name in the bundle of a top file (whatever it is called on
+ * disk); NULL for an included one, kept under its own name. */
 static void
-add_config(struct bw *b, const char *path, enum cfg_redact_kind kind, int depth)
+add_config(struct bw *b, const char *path, const char *role, enum cfg_redact_kind kind,
+    int depth)
 {
 	struct buf *in, *out;
 	char why[512], name[300], **inc = NULL;
 	unsigned masked = 0;
 	int ninc = 0;
 
-	snprintf(name, sizeof(name), "config/%s%s", depth ? "include/" : "", base_name(path));
+	if (role)
+		snprintf(name, sizeof(name), "config/%s", role);
+	else
+		snprintf(name, sizeof(name), "config/include/%s", base_name(path));
+	buf_printf(b->sources, "# %s is %s\n", name, path);
 	if ((in = slurp(path, why, sizeof(why))) == NULL) {
 		missing(b, name, why);
 		return;
@@ -239,7 +248,7 @@ add_config(struct bw *b, const char *path, enum cfg_redact_kind kind, int depth)
 	if (depth < 4 && config_redact_includes(path, (const char *)in->data, in->len,
 	    &inc, &ninc) == 0) {
 		for (int i = 0; i < ninc; i++)
-			add_config(b, inc[i], kind, depth + 1);
+			add_config(b, inc[i], NULL, kind, depth + 1);
 		config_redact_includes_free(inc, ninc);
 	}
 done:
@@ -261,13 +270,16 @@ add_plain(struct bw *b, const char *name, const char *path)
 	buf_free(in);
 }
 
-/* ikeflowd --check-config -c CONF, its stdout and stderr together. */
+/* ikeflowd --check-config on the files above, its stdout and stderr
+ * together. */
 static void
-add_check_config(struct bw *b, const struct bundle_src *src)
+add_check_config(struct bw *b, const struct bundle_src *src, const char *conf,
+    const struct cfg_daemon *d)
 {
 	const char *name = "check-config.txt";
-	char *argv[] = { (char *)src->ikeflowd, "--check-config", "-c",
-	    (char *)src->daemon_conf, NULL };
+	char *argv[] = { (char *)src->ikeflowd, "--check-config", "-c", (char *)conf,
+	    "--ipsec-conf", (char *)d->ipsec_conf, "--ipsec-secrets",
+	    (char *)d->ipsec_secrets, NULL };
 	posix_spawn_file_actions_t fa;
 	struct buf *out;
 	char chunk[4096], why[300];
@@ -298,7 +310,8 @@ add_check_config(struct bw *b, const struct bundle_src *src)
 		return;
 	}
 	if ((out = buf_new(4096)) != NULL)
-		buf_printf(out, "$ %s --check-config -c %s\n", src->ikeflowd, src->daemon_conf);
+		buf_printf(out, "$ %s --check-config -c %s --ipsec-conf %s --ipsec-secrets %s\n",
+		    src->ikeflowd, conf, d->ipsec_conf, d->ipsec_secrets);
 	while ((n = read(p[0], chunk, sizeof(chunk))) > 0)
 		if (out && out->len < CHECK_MAX)
 			buf_put(out, chunk, (size_t)n);
@@ -354,6 +367,7 @@ add_state_dir(struct bw *b, const char *dir)
 	struct dirent *de;
 	char path[CFG_PATH_MAX + 300], name[300];
 	DIR *d = opendir(dir);
+	unsigned n = 0;
 
 	if (d == NULL) {
 		snprintf(path, sizeof(path), "%s: %s", dir, strerror(errno));
@@ -369,8 +383,46 @@ add_state_dir(struct bw *b, const char *dir)
 			continue;
 		snprintf(name, sizeof(name), "state/%s", de->d_name);
 		add_plain(b, name, path);
+		n++;
 	}
 	closedir(d);
+	if (n == 0) {
+		snprintf(path, sizeof(path), "%s holds no saved records (ikeflowd saves "
+		    "them every 5 minutes and when it stops)", dir);
+		missing(b, "state/", path);
+	}
+}
+
+/* "show tech-support files": the paths in force over d's. */
+static void
+daemon_files(struct bw *b, const struct bundle_src *src, struct cfg_daemon *d,
+    char *conf, size_t conflen)
+{
+	struct buf *out = buf_new(1024);
+	char why[256], *line, *save = NULL;
+
+	if (out == NULL || src->ask("show tech-support files", out, why, sizeof(why),
+	    src->ask_arg) != 0 || buf_put_u8(out, '\0') < 0) {
+		buf_free(out);
+		return;
+	}
+	for (line = strtok_r((char *)out->data, "\n", &save); line;
+	    line = strtok_r(NULL, "\n", &save)) {
+		char *v = strchr(line, ' ');
+
+		if (v == NULL)
+			continue;
+		*v++ = '\0';
+		if (strcmp(line, "ikeflowd.conf") == 0)
+			snprintf(conf, conflen, "%s", v);
+		else if (strcmp(line, "ipsec.conf") == 0)
+			snprintf(d->ipsec_conf, sizeof(d->ipsec_conf), "%s", v);
+		else if (strcmp(line, "ipsec.secrets") == 0)
+			snprintf(d->ipsec_secrets, sizeof(d->ipsec_secrets), "%s", v);
+		else if (strcmp(line, "state_dir") == 0)
+			snprintf(d->state_dir, sizeof(d->state_dir), "%s", v);
+	}
+	buf_free(out);
 }
 
 const char *
@@ -383,10 +435,11 @@ bundle_name(char *dst, size_t len)
 
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	if (uname(&u) < 0)
-		snprintf(u.nodename, sizeof(u.nodename), "host");
+	/* a file name: no '/', no spaces, nothing a shell would mind */
+	if (uname(&u) < 0 || u.nodename[0] == '\0' || strcmp(u.nodename, "(none)") == 0)
+		snprintf(u.nodename, sizeof(u.nodename), "localhost");
 	for (char *p = u.nodename; *p; p++)
-		if (*p == '/' || *p == ' ')
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-' && *p != '_')
 			*p = '_';
 	snprintf(dst, len, "ikeflow-techsupport-%s-%s", u.nodename, stamp);
 	return dst;
@@ -398,13 +451,15 @@ bundle_write(const struct bundle_src *src, bundle_write_fn w, void *warg,
 {
 	struct bw b = { .w = w, .warg = warg, .top = src->top, .report = report };
 	struct cfg_daemon d;
+	char conf[CFG_PATH_MAX] = "";
 	int rc = -1;
 
 	b.now = time(NULL);
 	snprintf(b.down_why, sizeof(b.down_why), "no daemon to ask");
 	b.manifest = buf_new(4096);
 	b.missing = buf_new(1024);
-	if (b.manifest == NULL || b.missing == NULL || (b.a = archive_write_new()) == NULL) {
+	b.sources = buf_new(1024);
+	if (b.manifest == NULL || b.missing == NULL || b.sources == NULL || (b.a = archive_write_new()) == NULL) {
 		buf_printf(report, "out of memory\n");
 		goto out;
 	}
@@ -448,26 +503,33 @@ bundle_write(const struct bundle_src *src, bundle_write_fn w, void *warg,
 		add_xfrm_local(&b);
 	add_plain(&b, "kernel/xfrm_stat", XFRM_STAT_PATH);
 
-	/* the files, masked */
+	/* the files, masked: those in force if the daemon says, else those
+	 * ikeflowd.conf names */
 	config_daemon_defaults(&d);
-	if (config_daemon_load(src->daemon_conf, &d, 1) < 0)
-		missing(&b, "config/", "ikeflowd.conf has errors (see check-config.txt); "
-		    "the default file names are used");
-	if (access(src->daemon_conf, F_OK) == 0)
-		add_config(&b, src->daemon_conf, CFG_REDACT_CONF, 0);
-	add_config(&b, d.ipsec_conf, CFG_REDACT_CONF, 0);
-	add_config(&b, d.ipsec_secrets, CFG_REDACT_SECRETS, 0);
-	add_check_config(&b, src);
+	if (!b.daemon_down && src->ask)
+		daemon_files(&b, src, &d, conf, sizeof(conf));
+	if (conf[0] == '\0') {
+		snprintf(conf, sizeof(conf), "%s", src->daemon_conf);
+		if (config_daemon_load(conf, &d, 1) < 0)
+			missing(&b, "config/", "ikeflowd.conf has errors (see "
+			    "check-config.txt); the default file names are used");
+	}
+	if (access(conf, F_OK) == 0)
+		add_config(&b, conf, "ikeflowd.conf", CFG_REDACT_CONF, 0);
+	add_config(&b, d.ipsec_conf, "ipsec.conf", CFG_REDACT_CONF, 0);
+	add_config(&b, d.ipsec_secrets, "ipsec.secrets", CFG_REDACT_SECRETS, 0);
+	add_check_config(&b, src, conf, &d);
 	if (b.daemon_down || src->ask == NULL)
-		add_state_dir(&b, d.state_dir);
+		add_state_dir(&b, src->state_dir ? src->state_dir : d.state_dir);
 
 	if (b.down_skipped)
 		buf_printf(report, "and %u more of ikeflowd's views (listed in MANIFEST)\n",
 		    b.down_skipped);
+	buf_put(b.manifest, b.sources->data, b.sources->len);
 	buf_put(b.manifest, b.missing->data, b.missing->len);
 	if (b.missing->len == 0)
 		buf_printf(b.manifest, "# nothing missing\n");
-	if (b.manifest->failed || b.missing->failed)
+	if (b.manifest->failed || b.missing->failed || b.sources->failed)
 		buf_printf(report, "out of memory\n");
 	else if (add_file(&b, "MANIFEST", b.manifest->data, b.manifest->len) == 0 &&
 	    archive_write_close(b.a) == ARCHIVE_OK)
@@ -479,5 +541,6 @@ out:
 		archive_write_free(b.a);
 	buf_free(b.manifest);
 	buf_free(b.missing);
+	buf_free(b.sources);
 	return rc == 0 && !b.failed ? 0 : -1;
 }

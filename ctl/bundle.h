@@ -28,6 +28,7 @@ struct bundle_src {
 	void		*ask_arg;
 	const char	*daemon_conf;	/* ikeflowd.conf */
 	const char	*ikeflowd;	/* the binary, for --check-config; NULL: skipped */
+	const char	*state_dir;	/* NULL: as ikeflowd.conf says (daemon down) */
 	const char	*top;		/* the directory everything is under */
 };
 

@@ -96,6 +96,7 @@ tech_bundle(const char *sock, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "state-dir", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char top[256], deflt[300], ikeflowd[PATH_MAX];
@@ -106,17 +107,20 @@ tech_bundle(const char *sock, int argc, char **argv)
 	int ch, rc;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "o:c:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:c:d:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
 			file = optarg;
+			break;
+		case 'd':
+			src.state_dir = optarg;
 			break;
 		case 'c':
 			conf = optarg;
 			break;
 		default:
 			fprintf(stderr, "usage: ikeflowctl tech-support bundle [-o FILE] "
-			    "[-c IKEFLOWD_CONF]\n");
+			    "[-c IKEFLOWD_CONF] [-d STATE_DIR]\n");
 			return 1;
 		}
 	}

@@ -21,6 +21,7 @@
 
 #include "common/log.h"
 #include "common/loop.h"
+#include "config/config.h"
 #include "ctl/ctl.h"
 #include "ctl/ctl_client.h"
 #include "daemon/daemon.h"
@@ -412,6 +413,26 @@ cmd_tech(int argc, char **argv, struct buf *out, void *arg)
 	return 0;
 }
 
+/* The files in force, one "what path" line each, for the bundle: the
+ * command line may have named others than ikeflowd.conf does. */
+static int
+cmd_files(int argc, char **argv, struct buf *out, void *arg)
+{
+	const struct ifl_config *cfg = daemon_config();
+
+	if (argc) {
+		buf_printf(out, "%% Invalid input: %s\n", argv[0]);
+		return -1;
+	}
+	buf_printf(out, "ikeflowd.conf %s\n", daemon_settings_path());
+	if (cfg) {
+		buf_printf(out, "ipsec.conf %s\n", cfg->daemon.ipsec_conf);
+		buf_printf(out, "ipsec.secrets %s\n", cfg->daemon.ipsec_secrets);
+	}
+	buf_printf(out, "state_dir %s\n", daemon_state_dir());
+	return 0;
+}
+
 static int
 cmd_version(int argc, char **argv, struct buf *out, void *arg)
 {
@@ -452,6 +473,9 @@ tech_register(void)
 		    "every SA in the kernel, as ip -s xfrm state (no keys)", cmd_xfrm, NULL },
 		{ "show xfrm policy", "show xfrm policy",
 		    "every policy in the kernel, as ip -s xfrm policy", cmd_xfrm, (void *)1 },
+		{ "show tech-support files", "show tech-support files",
+		    "the configuration files and state directory in force",
+		    cmd_files, NULL },
 		{ "show logging", "show logging",
 		    "ikeflowd's last log lines (kept in memory)", cmd_logging, NULL },
 		{ "show tech-support ipsec", "show tech-support ipsec [peer ADDRESS | vrf NAME]",
