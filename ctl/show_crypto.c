@@ -433,6 +433,51 @@ cmd_isakmp(int argc, char **argv, struct buf *out, void *arg)
 	return 0;
 }
 
+/* show crypto ipsec sa in parts of IPSEC_PART children (about 2 kB each):
+ * with thousands of tunnels the loop goes on between them. */
+#define IPSEC_PART	64
+
+struct ipsec_parts {
+	struct ifl_addr	peer;
+	int		has_peer, detail;
+	uint32_t	after;
+	unsigned	shown;
+};
+
+static int
+ipsec_more(struct buf *out, void *arg)
+{
+	struct ipsec_parts *p = arg;
+
+	p->after = show_crypto_ipsec_sa_part(out, p->has_peer ? &p->peer : NULL,
+	    p->detail, p->after, IPSEC_PART, &p->shown);
+	return p->after != 0;
+}
+
+static int
+ipsec_parts(struct buf *out, const struct ifl_addr *peer, int detail)
+{
+	struct ipsec_parts *p = calloc(1, sizeof(*p));
+
+	if (p == NULL) {
+		buf_printf(out, "%% Out of memory\n");
+		return -1;
+	}
+	if (peer) {
+		p->peer = *peer;
+		p->has_peer = 1;
+	}
+	p->detail = detail;
+	/* the first part now; the rest, if any, on the next turns */
+	if (ipsec_more(out, p) == 0 || ctl_answer_more(ipsec_more, free, p) < 0) {
+		/* done at once, or outside the control socket: all now */
+		while (p->after && ipsec_more(out, p))
+			;
+		free(p);
+	}
+	return 0;
+}
+
 static int
 cmd_ipsec(int argc, char **argv, struct buf *out, void *arg)
 {
@@ -443,10 +488,8 @@ cmd_ipsec(int argc, char **argv, struct buf *out, void *arg)
 		detail = 1;
 		argc--;
 	}
-	if (argc == 0) {
-		show_crypto_ipsec_sa(out, NULL, detail);
-		return 0;
-	}
+	if (argc == 0)
+		return ipsec_parts(out, NULL, detail);
 	if (argc != 2 || strcasecmp(argv[0], "peer") != 0) {
 		buf_printf(out, "%% Invalid input: expected \"peer ADDRESS\" or \"detail\"\n");
 		return -1;
@@ -455,8 +498,7 @@ cmd_ipsec(int argc, char **argv, struct buf *out, void *arg)
 		buf_printf(out, "%% Invalid peer address: %s\n", argv[1]);
 		return -1;
 	}
-	show_crypto_ipsec_sa(out, &peer, detail);
-	return 0;
+	return ipsec_parts(out, &peer, detail);
 }
 
 static int

@@ -152,18 +152,32 @@ child(struct buf *out, const struct st_child *ch, int detail)
 	sas(out, ch, ST_SA_OUT);
 }
 
+uint32_t
+show_crypto_ipsec_sa_part(struct buf *out, const struct ifl_addr *peer, int detail,
+    uint32_t after, unsigned max, unsigned *shown)
+{
+	const struct st_child *ch;
+	unsigned n = 0;
+
+	for (ch = st_child_next(after); ch; ch = st_child_next(ch->index)) {
+		if (peer && addr_cmp(peer, &ch->remote) != 0)
+			continue;
+		if (max && n == max)
+			return after;
+		child(out, ch, detail);
+		after = ch->index;
+		n++;
+		(*shown)++;
+	}
+	if (*shown == 0)
+		buf_printf(out, "No SAs found\n");
+	return 0;
+}
+
 void
 show_crypto_ipsec_sa(struct buf *out, const struct ifl_addr *peer, int detail)
 {
-	const struct st_child *ch;
-	int n = 0;
+	unsigned shown = 0;
 
-	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index)) {
-		if (peer && addr_cmp(peer, &ch->remote) != 0)
-			continue;
-		child(out, ch, detail);
-		n++;
-	}
-	if (n == 0)
-		buf_printf(out, "No SAs found\n");
+	show_crypto_ipsec_sa_part(out, peer, detail, 0, 0, &shown);
 }

@@ -339,20 +339,64 @@ cmd_logging(int argc, char **argv, struct buf *out, void *arg)
 
 /* ---- show tech-support ipsec [peer ADDR | vrf NAME] ---- */
 
-static void
-section(struct buf *out, const char *cmd)
-{
-	struct buf *b = buf_new(4096);
+/* The sections go out one part at a time (a section, or a part of one that
+ * is itself made in parts), each on its own turn of the event loop: with
+ * thousands of tunnels the daemon goes on keying and counting meanwhile. */
+#define TECH_MAX_SECTIONS	20
 
-	buf_printf(out, "\n\n%s %s %s\n\n", BANNER, cmd, BANNER);
-	if (b == NULL) {
-		buf_printf(out, "%% Out of memory\n");
-		return;
+struct tech {
+	char		*cmd[TECH_MAX_SECTIONS];
+	int		 n, i;
+	struct ctl_more	 inner;		/* the rest of the section under way */
+};
+
+static void
+tech_free(void *arg)
+{
+	struct tech *t = arg;
+
+	ctl_more_free(&t->inner);
+	for (int i = 0; i < t->n; i++)
+		free(t->cmd[i]);
+	free(t);
+}
+
+static int
+tech_more(struct buf *out, void *arg)
+{
+	struct tech *t = arg;
+
+	if (t->inner.fn) {
+		ctl_more_run(&t->inner, out);
+		return t->inner.fn != NULL || t->i < t->n;
 	}
-	/* a section of its own: a failure there must not empty the others */
-	ctl_dispatch(cmd, b);
-	buf_put(out, b->data, b->len);
-	buf_free(b);
+	if (t->i < t->n) {
+		buf_printf(out, "\n\n%s %s %s\n\n", BANNER, t->cmd[t->i], BANNER);
+		/* a section's error is its text: the others still follow */
+		ctl_dispatch_more(t->cmd[t->i], out, &t->inner);
+		t->i++;
+	}
+	return t->inner.fn != NULL || t->i < t->n;
+}
+
+/* The command pre + peer + post (peer and post may be ""). */
+static int
+tech_add(struct tech *t, const char *pre, const char *peer, const char *post)
+{
+	if (t->n == TECH_MAX_SECTIONS ||
+	    asprintf(&t->cmd[t->n], "%s%s%s", pre, peer, post) < 0)
+		return -1;
+	t->n++;
+	return 0;
+}
+
+/* The sections show the counters of the last XFRM refresh (every
+ * refresh_interval). This is the one place where they would be made
+ * fresher first, for all the sections at once (and so for the bundle,
+ * which asks this command before its other views). */
+static void
+tech_counters_fresh(void)
+{
 }
 
 static int
@@ -364,6 +408,13 @@ cmd_tech(int argc, char **argv, struct buf *out, void *arg)
 		"show crypto isakmp sa detail", "show crypto ikev2 sa detailed",
 		"show crypto ipsec sa detail", "show crypto isakmp peers", NULL,
 	};
+	static const char *const per_peer[][2] = {
+		{ "show crypto session remote ", " detail" },
+		{ "show crypto isakmp sa peer ", " detail" },
+		{ "show crypto ikev2 sa remote ", " detailed" },
+		{ "show crypto ipsec sa peer ", " detail" },
+		{ "show crypto isakmp peers ", "" },
+	};
 	static const char *const tail[] = {
 		"show crypto ruleset detail",
 		"show processes memory | include Crypto IKMP",
@@ -371,9 +422,10 @@ cmd_tech(int argc, char **argv, struct buf *out, void *arg)
 		"show crypto eli", "show crypto engine accelerator statistic", NULL,
 	};
 	struct ifl_addr peer;
-	char cmd[CTL_LINE_MAX], a[ADDR_STRLEN];
+	char a[ADDR_STRLEN];
 	const char *vrf = NULL;
-	int by_peer = 0;
+	struct tech *t;
+	int by_peer = 0, rc = 0;
 
 	if (argc == 2 && strcasecmp(argv[0], "peer") == 0) {
 		if (addr_parse(argv[1], &peer) < 0) {
@@ -388,28 +440,35 @@ cmd_tech(int argc, char **argv, struct buf *out, void *arg)
 		    "\"vrf NAME\"\n");
 		return -1;
 	}
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		buf_printf(out, "%% Out of memory\n");
+		return -1;
+	}
+	rc |= tech_add(t, "show version", "", "");
+	rc |= tech_add(t, "show running-config", "", "");
+	if (by_peer) {
+		addr_str(&peer, a, sizeof(a));
+		for (size_t i = 0; i < sizeof(per_peer) / sizeof(per_peer[0]); i++)
+			rc |= tech_add(t, per_peer[i][0], a, per_peer[i][1]);
+	} else
+		for (size_t i = 0; global[i]; i++)
+			rc |= tech_add(t, global[i], "", "");
+	for (size_t i = 0; tail[i]; i++)
+		rc |= tech_add(t, tail[i], "", "");
+	if (rc < 0) {
+		tech_free(t);
+		buf_printf(out, "%% Out of memory\n");
+		return -1;
+	}
 	if (vrf)
 		buf_printf(out, "%% ikeflow has no VRFs: vrf %s is the global routing "
 		    "table, shown below\n", vrf);
-	section(out, "show version");
-	section(out, "show running-config");
-	if (by_peer) {
-		addr_str(&peer, a, sizeof(a));
-		snprintf(cmd, sizeof(cmd), "show crypto session remote %s detail", a);
-		section(out, cmd);
-		snprintf(cmd, sizeof(cmd), "show crypto isakmp sa peer %s detail", a);
-		section(out, cmd);
-		snprintf(cmd, sizeof(cmd), "show crypto ikev2 sa remote %s detailed", a);
-		section(out, cmd);
-		snprintf(cmd, sizeof(cmd), "show crypto ipsec sa peer %s detail", a);
-		section(out, cmd);
-		snprintf(cmd, sizeof(cmd), "show crypto isakmp peers %s", a);
-		section(out, cmd);
-	} else
-		for (size_t i = 0; global[i]; i++)
-			section(out, global[i]);
-	for (size_t i = 0; tail[i]; i++)
-		section(out, tail[i]);
+	tech_counters_fresh();
+	if (ctl_answer_more(tech_more, tech_free, t) < 0) {
+		while (tech_more(out, t))
+			;
+		tech_free(t);
+	}
 	return 0;
 }
 

@@ -142,7 +142,13 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[128];
+	char cmd[128], *pidtext = read_file("ikeflowd.pid");
+	long pid = atol(pidtext);
+
+	/* a test that failed midway leaves no daemon holding the IKE ports */
+	free(pidtext);
+	if (pid > 1)
+		kill((pid_t)pid, SIGTERM);
 
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
@@ -437,6 +443,9 @@ t_tech_support(void **state)
 	DAEMON_ARGS("-f");
 	pid = spawn(argv_);
 	assert_int_equal(wait_for("ctl.sock", 1, 5000), 0);
+	/* the socket file is there a moment before it listens */
+	assert_int_equal(ask_until("status", "ikeflowd", &body), CTL_R_OK);
+	free(body);
 
 	assert_int_equal(ask("show tech-support ipsec", &body), CTL_R_OK);
 	at = body;

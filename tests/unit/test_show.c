@@ -478,6 +478,16 @@ test_grouping(void **unused)
 	free(s);
 }
 
+static int
+count_n(const char *p, size_t len, const char *what)
+{
+	char *s = strndup(p, len);
+	int n = (int)count(s, what);
+
+	free(s);
+	return n;
+}
+
 static void
 test_many_tunnels(void **unused)
 {
@@ -500,6 +510,27 @@ test_many_tunnels(void **unused)
 	s = run("show crypto ipsec sa peer 10.0.0.1", 0);
 	assert_int_equal(count(s, "#pkts encaps: 100,"), 3000);
 	free(s);
+
+	/* on the control socket the same answer comes in parts of 64 tunnels,
+	 * one per turn of the loop; a tunnel gone meanwhile is skipped */
+	{
+		struct buf *out = buf_new(1024);
+		struct ctl_more more;
+		int parts = 1;
+
+		assert_int_equal(ctl_dispatch_more("show crypto ipsec sa detail", out, &more), 0);
+		assert_non_null(more.fn);
+		assert_int_equal(count_n((const char *)out->data, out->len, "#pkts encaps: 100,"), 64);
+		st_child_end(100, ST_TERM_NORMAL);
+		while (ctl_more_run(&more, out))
+			parts++;
+		assert_null(more.fn);
+		/* 64, then the 2936 left (one ended meanwhile) in 46 more: the
+		 * last of them says it was the last */
+		assert_int_equal(parts, 46);
+		assert_int_equal(count_n((const char *)out->data, out->len, "#pkts encaps: 100,"), 3000);
+		buf_free(out);
+	}
 }
 
 static void

@@ -74,4 +74,25 @@ snmp_tun() { ip netns exec gw2 snmpget -v2c -c public -On 127.0.0.1 \
 show snmp-tunnel snmp_tun
 check snmp-in-pkts-100 sh -c "ip netns exec gw2 snmpget -v2c -c public -On -Ov 127.0.0.1 $R.1.3.2.1.32.$tun | grep -qx 'Counter32: 100'"
 
+say "12. gw2# ikeflowctl tech-support bundle   (one file for a support case, secrets masked)"
+B=$W/ikeflow-techsupport.tar.gz
+show bundle ctl gw2 gw2 tech-support bundle -o "$B"
+show bundle-list tar -tvzf "$B"
+bundle_file()	# the bundle's file named */NAME, to stdout
+{
+	tar -xzOf "$B" --wildcards "*/$1"
+}
+show bundle-secrets-masked bundle_file config/ipsec.secrets
+bundle_psk_gone()
+{
+	bundle_file config/ipsec.secrets | grep -q 'PSK <redacted>' &&
+	! tar -xzOf "$B" | grep -qa '"cisco"'
+}
+check bundle-psk-redacted bundle_psk_gone
+bundle_counts()
+{
+	bundle_file tech-support.txt | grep -q '#pkts encaps: 100,'
+}
+check bundle-100-pkts bundle_counts
+
 say "demo finished; logs are in the work directory on the host"
