@@ -459,7 +459,8 @@ bundle_write(const struct bundle_src *src, bundle_write_fn w, void *warg,
 	b.manifest = buf_new(4096);
 	b.missing = buf_new(1024);
 	b.sources = buf_new(1024);
-	if (b.manifest == NULL || b.missing == NULL || b.sources == NULL || (b.a = archive_write_new()) == NULL) {
+	if (b.manifest == NULL || b.missing == NULL || b.sources == NULL ||
+	    (b.a = archive_write_new()) == NULL) {
 		buf_printf(report, "out of memory\n");
 		goto out;
 	}

@@ -5,9 +5,34 @@ as it is (text secrets), as hex (lower and upper case, bare or with ':' or
 have inside a longer encoded stream.
 
 usage: secret-forms.py [text:STRING | hex:HEXBYTES]...
+       secret-forms.py --swan-keys CHARON_LOG
+The second form prints, in hex one a line, the IKE keys (SK_d, SK_ai ...)
+that charon logged with "ike = 4" (its hex dumps after "Sk_xx secret").
 """
 import base64
+import re
 import sys
+
+
+def swan_keys(path):
+    keys, want, cur = [], 0, b""
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = re.search(r"Sk_[a-z]+ secret => (\d+) bytes", line)
+            if m:
+                want, cur = int(m.group(1)), b""
+                continue
+            m = re.search(r"\]\s+(\d+): (.*)$", line)
+            if want and m:
+                hexpart = m.group(2).split("  ")[0].split()
+                cur += bytes(int(t, 16) for t in hexpart
+                             if re.fullmatch(r"[0-9A-Fa-f]{2}", t))
+                if len(cur) >= want:
+                    keys.append(cur[:want])
+                    want = 0
+    for k in keys:
+        print(k.hex())
+    return 0
 
 
 def forms(b):
@@ -25,6 +50,8 @@ def forms(b):
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--swan-keys":
+        return swan_keys(sys.argv[2])
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2

@@ -3,7 +3,9 @@
 # tech-support bundle` on gw2. The bundle, unpacked with tar, holds the
 # tunnel, its 100-packet counters and its SPIs, and none of the secrets:
 # the PSKs (quoted, 0x and 0s forms in ipsec.secrets) and the tunnel's real
-# ESP keys read from the kernel, in plain, hex and base64 forms. Then
+# ESP keys read from the kernel and the IKE keys (SK_d, SK_a, SK_e, SK_p)
+# charon logged on gw1 (ikeflowd has no hook that shows them; the IKE SA's
+# keys are the same on both ends), in plain, hex and base64 forms. Then
 # ikeflowd is killed (a daemon that does not answer) and the bundle made
 # again: what the client gathers alone, the same secrets absent, and what
 # is missing said in MANIFEST and on stderr.
@@ -29,6 +31,15 @@ chmod 600 "$W/gw2-ipsec.secrets"
 	echo "ipsec_secrets = $W/gw2-ipsec.secrets"
 } >"$W/gw2-ikeflowd.conf"
 
+# charon on gw1 logs the IKE SA's keys (level 4) to a file of their own
+BED_SWAN_CHARON="filelog {
+	keys {
+		path = $W/gw1-ike-keys.log
+		default = 0
+		ike = 4
+		flush_line = yes
+	}
+}"
 check topology bed_topology
 check charon-ios ikev2_ios "$IOS/ipsec.conf" "$W/gw1-ipsec.secrets"
 check ikeflowd start_ikeflowd gw2 gw2 -c "$W/gw2-ikeflowd.conf"
@@ -36,12 +47,15 @@ check swan-up swan gw1 gw1 up strongswan
 check ikf-installed wait_for 10 ikev2_ikf_installed
 ikev2_ping_and_count
 
-# The secrets: the PSKs, and the ESP keys the kernel holds (ip shows them).
+# The secrets: the PSKs, the ESP keys the kernel holds (ip shows them)
+# and the IKE keys.
 ip -n gw2 xfrm state >"$W/gw2-xfrm-keys.txt"
 KEYS=$(grep -Eo '0x[0-9a-f]{16,}' "$W/gw2-xfrm-keys.txt" | sort -u)
 check_eq esp-keys-read 4 "$(printf '%s\n' "$KEYS" | grep -c .)"
+IKE_KEYS=$(python3 "$SRCDIR/tests/bed/secret-forms.py" --swan-keys "$W/gw1-ike-keys.log")
+check_eq ike-keys-read 7 "$(printf '%s\n' "$IKE_KEYS" | grep -c .)"
 set -- text:"$PSK" text:"$PSK_HEX" text:"$PSK_B64"
-for k in $KEYS; do
+for k in $KEYS $IKE_KEYS; do
 	set -- "$@" hex:"$k"
 done
 check secret-forms sh -c 'f=$1; shift; python3 "$0/tests/bed/secret-forms.py" "$@" >"$f"' \
