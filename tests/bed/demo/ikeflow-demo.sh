@@ -1,6 +1,6 @@
 # ikeflow demo, narrated on the console (scripts/demo.sh shows it live).
 # Grows with the project: each new capability adds a short section here.
-# bed-timeout: 120
+# bed-timeout: 150
 
 CONF=$SRCDIR/tests/bed/conf/seed-ikev2
 install -m 0600 "$CONF/ipsec.secrets" "$W/gw2-ipsec.secrets"
