@@ -586,6 +586,81 @@ view_cmd(int argc, char **argv, struct buf *o, void *arg)
 	return 0;
 }
 
+/* ---- every view's rows as JSON (the diagnostic bundle) ---- */
+
+static void
+json_str(struct buf *o, const char *s)
+{
+	buf_put_u8(o, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			buf_printf(o, "\\%c", c);
+		else if (c < 0x20)
+			buf_printf(o, "\\u%04x", c);
+		else
+			buf_put_u8(o, c);
+	}
+	buf_put_u8(o, '"');
+}
+
+/* One object per row with the view's labels as keys (every field: the
+ * grouping of the text views is for reading, not for tools). */
+static void
+json_row(struct buf *o, const struct view *v, const char *row)
+{
+	char text[2 * ADDR_STRLEN + 2];
+	int first = 1;
+
+	buf_printf(o, "{");
+	for (size_t p = 0; p < sizeof(v->parts) / sizeof(v->parts[0]); p++) {
+		const struct view_part *part = &v->parts[p];
+
+		for (size_t i = 0; i < part->n; i++) {
+			const struct view_field *f = &part->f[i];
+
+			buf_printf(o, "%s", first ? "" : ", ");
+			first = 0;
+			json_str(o, f->label);
+			buf_printf(o, ": ");
+			json_str(o, field_text(f, row + part->base, text, sizeof(text)));
+		}
+	}
+	buf_printf(o, "}");
+}
+
+static int
+json_cmd(int argc, char **argv, struct buf *o, void *arg)
+{
+	if (argc != 0) {
+		buf_printf(o, "%% Invalid input: %s\n", argv[0]);
+		return -1;
+	}
+	view_rows_update();
+	buf_printf(o, "{\"vrf\": \"Global\", \"views\": [");
+	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+		const struct view *v = &views[i];
+
+		buf_printf(o, "%s\n {\"view\": ", i ? "," : "");
+		json_str(o, v->name);
+		buf_printf(o, ", \"rows\": [");
+		if (v->table == VIEW_GLOBALS)
+			json_row(o, v, (const char *)&fm_g);
+		else {
+			const struct fm_table *t = &fm_tables[v->table];
+
+			for (size_t r = 0; r < t->nrows; r++) {
+				buf_printf(o, "%s\n  ", r ? "," : "");
+				json_row(o, v, fm_row_at(t, r));
+			}
+		}
+		buf_printf(o, "]}");
+	}
+	buf_printf(o, "\n]}\n");
+	return 0;
+}
+
 void
 agent_show_register(void)
 {
@@ -598,6 +673,8 @@ agent_show_register(void)
 		snprintf(usage, sizeof(usage), "%s%s", prefix, v->key_kind ? " [index N]" : "");
 		ctl_register(prefix, usage, v->help, view_cmd, (void *)v);
 	}
+	ctl_register(CMD_PREFIX "json", CMD_PREFIX "json",
+	    "every row of every view above, as JSON", json_cmd, NULL);
 	/* Also a fresh state model's: st_init drops every subscriber. */
 	st_subscribe(view_state_event, NULL);
 }

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -13,6 +14,13 @@ static int log_syslog;
 static int log_level = LOG_INFO;
 static log_sink_fn log_sink;
 static void *log_sink_arg;
+
+/* The last lines logged, for the diagnostic bundle: the log may go to a
+ * journal the person helping cannot read. Bounded by count; each line is
+ * already bounded by log_msg's buffer. */
+static char *ring[LOG_RING_LINES];
+static size_t ring_next, ring_count;
+static uint64_t ring_dropped;
 
 void
 log_init(const char *ident, int to_stderr, int to_syslog)
@@ -59,26 +67,67 @@ log_set_sink(log_sink_fn fn, void *arg)
 }
 
 static void
+log_ring_put(const char *stamp, const char *level, const char *line)
+{
+	char *s;
+
+	if (asprintf(&s, "%s %s: %s", stamp, level, line) < 0)
+		return;
+	if (ring_count == LOG_RING_LINES) {
+		free(ring[ring_next]);
+		ring_dropped++;
+	} else
+		ring_count++;
+	ring[ring_next] = s;
+	ring_next = (ring_next + 1) % LOG_RING_LINES;
+}
+
+void
+log_ring_walk(log_ring_fn fn, void *arg)
+{
+	size_t first = (ring_next + LOG_RING_LINES - ring_count) % LOG_RING_LINES;
+
+	for (size_t i = 0; i < ring_count; i++)
+		fn(ring[(first + i) % LOG_RING_LINES], arg);
+}
+
+uint64_t
+log_ring_dropped(void)
+{
+	return ring_dropped;
+}
+
+void
+log_ring_free(void)
+{
+	for (size_t i = 0; i < LOG_RING_LINES; i++) {
+		free(ring[i]);
+		ring[i] = NULL;
+	}
+	ring_next = ring_count = 0;
+	ring_dropped = 0;
+}
+
+static void
 log_emit(int prio, const char *line)
 {
 	static const char *names[] = { "emerg", "alert", "crit", "error",
 	    "warning", "notice", "info", "debug" };
+	struct timespec ts;
+	struct tm tm;
+	char tbuf[32], stamp[48];
 
 	if (prio > log_level)
 		return;
 	if (log_sink)
 		log_sink(prio, line, log_sink_arg);
-	if (log_stderr) {
-		struct timespec ts;
-		struct tm tm;
-		char tbuf[32];
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		localtime_r(&ts.tv_sec, &tm);
-		strftime(tbuf, sizeof(tbuf), "%b %d %H:%M:%S", &tm);
-		fprintf(stderr, "%s.%03ld %s: %s\n", tbuf, ts.tv_nsec / 1000000,
-		    names[prio & 7], line);
-	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(tbuf, sizeof(tbuf), "%b %d %H:%M:%S", &tm);
+	snprintf(stamp, sizeof(stamp), "%s.%03ld", tbuf, ts.tv_nsec / 1000000);
+	log_ring_put(stamp, names[prio & 7], line);
+	if (log_stderr)
+		fprintf(stderr, "%s %s: %s\n", stamp, names[prio & 7], line);
 	if (log_syslog)
 		syslog(prio, "%s", line);
 }

@@ -3,6 +3,7 @@
 #ifndef IKEFLOW_LOG_H
 #define IKEFLOW_LOG_H
 
+#include <stdint.h>
 #include <syslog.h>
 
 void	log_init(const char *ident, int to_stderr, int to_syslog);
@@ -25,5 +26,13 @@ void	log_tag(const char *tag, const char *fmt, ...)
 /* Lines captured by tests: when set, every formatted line is also handed here. */
 typedef void (*log_sink_fn)(int prio, const char *line, void *arg);
 void	log_set_sink(log_sink_fn fn, void *arg);
+
+/* The last LOG_RING_LINES lines logged (at the level in force), oldest
+ * first, as "Mon dd hh:mm:ss.mmm level: text". */
+#define LOG_RING_LINES	1000
+typedef void (*log_ring_fn)(const char *line, void *arg);
+void	log_ring_walk(log_ring_fn fn, void *arg);
+uint64_t log_ring_dropped(void);	/* lines pushed out so far */
+void	log_ring_free(void);
 
 #endif

@@ -337,10 +337,36 @@ loop_run_timers(void)
 	}
 }
 
+/* How long each turn's work kept the loop from its next wait: what a
+ * packet or a control request that arrived meanwhile had to wait. */
+static struct loop_stats stats;
+
+static uint64_t
+loop_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void
+loop_account(uint64_t us)
+{
+	stats.turns++;
+	stats.busy_us += us;
+	stats.last_us = us;
+	if (us > stats.max_us)
+		stats.max_us = us;
+	if (us >= 100000)
+		stats.over_100ms++;
+}
+
 int
 loop_once(int max_ms)
 {
 	struct epoll_event evs[64];
+	uint64_t busy_start;
 	int timeout = max_ms, n;
 
 	for (size_t i = 0; i < npreps; i++) {
@@ -363,6 +389,7 @@ loop_once(int max_ms)
 		log_err("%s: epoll_wait: %s", __func__, strerror(errno));
 		return -1;
 	}
+	busy_start = loop_now_us();
 	for (int i = 0; i < n; i++) {
 		struct loop_fd *f = evs[i].data.ptr;
 
@@ -376,7 +403,14 @@ loop_once(int max_ms)
 		free(f);
 	}
 	loop_run_timers();
+	loop_account(loop_now_us() - busy_start);
 	return 0;
+}
+
+void
+loop_get_stats(struct loop_stats *st)
+{
+	*st = stats;
 }
 
 int

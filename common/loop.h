@@ -36,6 +36,15 @@ int	loop_timer_pending(const struct loop_timer *t);
 uint64_t loop_timer_remaining(const struct loop_timer *t);	/* ms, 0 if not pending */
 void	loop_timer_free(struct loop_timer *t);
 
+/* The work done per turn (after each wait), for latency reports. */
+struct loop_stats {
+	uint64_t	turns;		/* turns of the loop */
+	uint64_t	busy_us;	/* total time spent working */
+	uint64_t	last_us, max_us;	/* the last turn's, the longest */
+	uint64_t	over_100ms;	/* turns that took 100 ms or more */
+};
+void	loop_get_stats(struct loop_stats *st);
+
 uint64_t loop_now_ms(void);	/* CLOCK_MONOTONIC in ms */
 
 #endif

@@ -281,4 +281,19 @@ const struct cfg_secret *config_psk_lookup(const struct ifl_config *cfg,
  * comment block, secrets with every key shown as <hidden>). 0 / -1. */
 int	config_render(const struct ifl_config *cfg, struct buf *out);
 
+/* redact.c: a copy of a configuration file's text with every secret
+ * replaced by "<redacted>" (the rest kept as it is), for the diagnostic
+ * bundle. masked (if not NULL): how many secrets were replaced. */
+enum cfg_redact_kind {
+	CFG_REDACT_SECRETS,	/* ipsec.secrets */
+	CFG_REDACT_CONF,	/* ipsec.conf, ikeflowd.conf: key=value settings */
+};
+int	config_redact(const char *text, size_t len, enum cfg_redact_kind kind,
+	    struct buf *out, unsigned *masked);
+/* The files the text's include lines name (relative to path's directory);
+ * free them with config_redact_includes_free. */
+int	config_redact_includes(const char *path, const char *text, size_t len,
+	    char ***paths, int *npaths);
+void	config_redact_includes_free(char **paths, int npaths);
+
 #endif

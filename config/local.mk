@@ -1,7 +1,7 @@
 # config: ipsec.conf, ipsec.secrets, ikeflowd.conf
 libikeflow_a_SOURCES += config/config.h config/internal.h config/config.c \
 	config/values.c config/proposal.c config/id.c config/ipsec_conf.c \
-	config/secrets.c config/daemon_conf.c config/render.c
+	config/secrets.c config/daemon_conf.c config/render.c config/redact.c
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_config_proposal
@@ -25,6 +25,14 @@ TESTS += tests/unit/test_config_secrets
 tests_unit_test_config_secrets_SOURCES = tests/unit/test_config_secrets.c tests/unit/config_testutil.h
 tests_unit_test_config_secrets_CFLAGS = $(unit_cflags)
 tests_unit_test_config_secrets_LDADD = $(unit_ldadd)
+endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_config_redact
+TESTS += tests/unit/test_config_redact
+tests_unit_test_config_redact_SOURCES = tests/unit/test_config_redact.c
+tests_unit_test_config_redact_CFLAGS = $(unit_cflags)
+tests_unit_test_config_redact_LDADD = $(unit_ldadd)
 endif
 
 if HAVE_CMOCKA

@@ -278,14 +278,65 @@ ctl_unknown(char **words, int nwords, struct buf *out)
 	buf_printf(out, "Type \"help\" for the list of commands.\n");
 }
 
+/* the parts a handler left (ctl_answer_more), while it runs */
+static struct ctl_more *more_slot;
+
+int
+ctl_answer_more(ctl_more_fn fn, void (*done)(void *), void *arg)
+{
+	if (more_slot == NULL || more_slot->fn != NULL)
+		return -1;
+	more_slot->fn = fn;
+	more_slot->done = done;
+	more_slot->arg = arg;
+	return 0;
+}
+
+void
+ctl_more_free(struct ctl_more *more)
+{
+	if (more->fn && more->done)
+		more->done(more->arg);
+	memset(more, 0, sizeof(*more));
+}
+
+int
+ctl_more_run(struct ctl_more *more, struct buf *out)
+{
+	if (more->fn == NULL)
+		return 0;
+	if (more->fn(out, more->arg) && !out->failed)
+		return 1;
+	ctl_more_free(more);
+	return 0;
+}
+
 int
 ctl_dispatch(const char *line, struct buf *out)
 {
+	struct ctl_more more;
+	int rc = ctl_dispatch_more(line, out, &more);
+
+	while (ctl_more_run(&more, out))
+		;
+	if (out->failed) {
+		buf_reset(out);
+		buf_printf(out, "%% Out of memory while answering\n");
+		rc = -1;
+	}
+	return rc;
+}
+
+int
+ctl_dispatch_more(const char *line, struct buf *out, struct ctl_more *more)
+{
+	struct ctl_more *outer = more_slot;
 	char *copy, *words[CTL_MAX_WORDS];
 	const struct ctl_cmd *hit = NULL;
 	int nwords, best = 0, best_exact = -1, ambiguous = 0, rc = -1;
 	size_t len;
 
+	memset(more, 0, sizeof(*more));
 	if (!builtins_done)
 		ctl_builtins();
 	len = strnlen(line, CTL_LINE_MAX + 1);
@@ -336,11 +387,16 @@ ctl_dispatch(const char *line, struct buf *out)
 		}
 		goto out;
 	}
+	/* a handler may dispatch others (show tech-support): each level has
+	 * its own slot */
+	more_slot = more;
 	rc = hit->fn(nwords - best, words + best, out, hit->arg) == 0 ? 0 : -1;
+	more_slot = outer;
 out:
 	free(copy);
 	if (out->failed) {
 		/* a partial answer would mislead: say what happened instead */
+		ctl_more_free(more);
 		buf_reset(out);
 		buf_printf(out, "%% Out of memory while answering\n");
 		rc = -1;
@@ -397,6 +453,8 @@ struct ctl_client {
 	size_t			 inlen;
 	struct buf		*out;
 	size_t			 wpos;
+	struct ctl_more		 more;		/* parts of the answer still to make */
+	int			 answering;	/* the answer has started */
 	int			 draining;	/* answer sent, reading to EOF */
 	struct loop_timer	*timer;
 	struct ctl_client	*next;
@@ -418,6 +476,7 @@ ctl_client_free(struct ctl_client *c)
 			break;
 		}
 	nclients--;
+	ctl_more_free(&c->more);
 	loop_fd_del(c->fd);
 	close(c->fd);
 	loop_timer_free(c->timer);
@@ -462,11 +521,25 @@ ctl_client_flush(struct ctl_client *c)
 static void
 ctl_client_sent(struct ctl_client *c)
 {
+	c->answering = 1;
 	switch (ctl_client_flush(c)) {
 	case 0:
 		loop_fd_mod(c->fd, EPOLLOUT);
 		return;
 	case 1:
+		if (c->more.fn) {
+			/* the next part, on a later turn of the loop: what
+			 * else is waiting runs first */
+			buf_reset(c->out);
+			c->wpos = 0;
+			ctl_more_run(&c->more, c->out);
+			if (c->out->failed) {
+				ctl_client_free(c);
+				return;
+			}
+			loop_fd_mod(c->fd, EPOLLOUT);
+			return;
+		}
 		shutdown(c->fd, SHUT_WR);
 		c->draining = 1;
 		loop_fd_mod(c->fd, EPOLLIN);
@@ -511,7 +584,9 @@ ctl_client_answer(struct ctl_client *c, const char *line)
 		return;
 	}
 	log_debug("control: request \"%s\"", line);
-	rc = ctl_dispatch(line, body);
+	rc = ctl_dispatch_more(line, body, &c->more);
+	if (rc != 0)
+		ctl_more_free(&c->more);	/* an error is the whole answer */
 	buf_printf(c->out, "%s\n", rc == 0 ? CTL_STATUS_OK : CTL_STATUS_ERR);
 	buf_put(c->out, body->data, body->len);
 	if (body->len > 0 && body->data[body->len - 1] != '\n')
@@ -535,7 +610,7 @@ ctl_client_io(int fd, uint32_t events, void *arg)
 		ctl_client_drain(c);
 		return;
 	}
-	if (c->out->len > 0) {
+	if (c->answering) {
 		ctl_client_sent(c);
 		return;
 	}

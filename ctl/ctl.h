@@ -15,8 +15,32 @@ typedef int (*ctl_cmd_fn)(int argc, char **argv, struct buf *out, void *arg);
 int	ctl_register(const char *prefix, const char *usage, const char *help,
 	    ctl_cmd_fn fn, void *arg);
 void	ctl_unregister_all(void);
-/* Runs one request line as the control socket does (used by tests too). */
+/* A long answer is made in parts, so that the event loop is never held by
+ * one big render: a handler writes the first part into out and hands the
+ * rest to fn with ctl_answer_more(). On the control socket fn is called
+ * again each time the part before has gone out; it appends the next part
+ * to out and returns 1 while there is more, 0 after the last (then
+ * done(arg) is called; also when the client goes away). */
+typedef int (*ctl_more_fn)(struct buf *out, void *arg);
+struct ctl_more {
+	ctl_more_fn	 fn;
+	void		(*done)(void *arg);
+	void		*arg;
+};
+/* From a handler only, once per request; -1 if one is already pending. */
+int	ctl_answer_more(ctl_more_fn fn, void (*done)(void *), void *arg);
+
+/* Runs one request line as the control socket does (used by tests too);
+ * the whole answer, parts included, ends up in out. */
 int	ctl_dispatch(const char *line, struct buf *out);
+/* The same, leaving the parts to come in *more (more->fn NULL: none) for
+ * the caller to run (ctl_more_run) when it has room for them. */
+int	ctl_dispatch_more(const char *line, struct buf *out, struct ctl_more *more);
+/* Appends the next part; 1 while there is more, 0 after the last (more is
+ * then released and cleared). */
+int	ctl_more_run(struct ctl_more *more, struct buf *out);
+/* Drops the parts not run (a client gone). */
+void	ctl_more_free(struct ctl_more *more);
 /* printf into a buf: the handlers' one output primitive. */
 int	buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

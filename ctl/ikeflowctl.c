@@ -1,14 +1,193 @@
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/buf.h"
+#include "ctl/bundle.h"
 #include "ctl/ctl_client.h"
 
 #define IKEFLOWCTL_TIMEOUT_MS	30000
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR	"/etc"
+#endif
+#ifndef SBINDIR
+#define SBINDIR		"/usr/sbin"
+#endif
+
+/* ---- tech-support bundle ---- */
+
+static int
+bundle_ask(const char *cmd, struct buf *out, char *why, size_t whylen, void *arg)
+{
+	char err[200] = "";
+
+	switch (ctl_client_request(arg, cmd, out, IKEFLOWCTL_TIMEOUT_MS, err, sizeof(err))) {
+	case CTL_R_OK:
+		return 0;
+	case CTL_R_ERR:
+		return 1;
+	default:
+		snprintf(why, whylen, "%s: %s", (const char *)arg, err);
+		return -1;
+	}
+}
+
+struct bundle_out {
+	int		 fd;
+	const char	*path;
+	int		 err;
+};
+
+static int
+bundle_put(const void *data, size_t len, void *arg)
+{
+	struct bundle_out *o = arg;
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(o->fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			o->err = n < 0 ? errno : EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The ikeflowd beside this ikeflowctl (a build tree, a package's sbin),
+ * else the installed one. */
+static void
+ikeflowd_path(char *dst, size_t len)
+{
+	char self[PATH_MAX - 16];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			snprintf(dst, len, "%s/ikeflowd", self);
+			if (access(dst, X_OK) == 0)
+				return;
+		}
+	}
+	snprintf(dst, len, "%s/ikeflowd", SBINDIR);
+}
+
+static int
+tech_bundle(const char *sock, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "state-dir", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char top[256], deflt[300], ikeflowd[PATH_MAX];
+	const char *file = NULL, *conf = SYSCONFDIR "/ikeflowd.conf";
+	struct bundle_src src = { .ask = bundle_ask, .ask_arg = (void *)sock };
+	struct bundle_out o = { .fd = -1 };
+	struct buf *report;
+	int ch, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "o:c:d:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			file = optarg;
+			break;
+		case 'd':
+			src.state_dir = optarg;
+			break;
+		case 'c':
+			conf = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: ikeflowctl tech-support bundle [-o FILE] "
+			    "[-c IKEFLOWD_CONF] [-d STATE_DIR]\n");
+			return 1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "ikeflowctl: tech-support bundle: unexpected \"%s\"\n",
+		    argv[optind]);
+		return 1;
+	}
+	bundle_name(top, sizeof(top));
+	if (file == NULL) {
+		snprintf(deflt, sizeof(deflt), "%s.tar.gz", top);
+		file = deflt;
+	}
+	if (strcmp(file, "-") == 0) {
+		o.fd = STDOUT_FILENO;
+		o.path = "(standard output)";
+	} else {
+		/* never through a link or over an existing file: it is made here,
+		 * readable by us alone */
+		o.fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		o.path = file;
+		if (o.fd < 0) {
+			fprintf(stderr, "ikeflowctl: %s: %s\n", file, strerror(errno));
+			return 1;
+		}
+		fchmod(o.fd, 0600);
+	}
+	ikeflowd_path(ikeflowd, sizeof(ikeflowd));
+	src.daemon_conf = conf;
+	src.ikeflowd = ikeflowd;
+	src.top = top;
+	if ((report = buf_new(1024)) == NULL) {
+		fprintf(stderr, "ikeflowctl: out of memory\n");
+		return 1;
+	}
+	rc = bundle_write(&src, bundle_put, &o, report);
+	if (rc == 0 && o.fd != STDOUT_FILENO && fsync(o.fd) < 0) {
+		o.err = errno;
+		rc = -1;
+	}
+	if (o.fd != STDOUT_FILENO && close(o.fd) < 0 && rc == 0) {
+		o.err = errno;
+		rc = -1;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "ikeflowctl: %s not written: %s%.*s\n", o.path,
+		    o.err ? strerror(o.err) : "", o.err ? 0 : (int)report->len,
+		    (const char *)report->data);
+		if (o.fd != STDOUT_FILENO)
+			unlink(file);
+		buf_free(report);
+		return 1;
+	}
+	if (report->len > 0) {
+		fprintf(stderr, "ikeflowctl: left out of the bundle (see its MANIFEST):\n");
+		for (const char *p = (const char *)report->data, *end = p + report->len; p < end; ) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+			fprintf(stderr, "  %.*s\n", (int)n, p);
+			p += n + 1;
+		}
+	}
+	fprintf(stderr, "ikeflowctl: wrote %s\n", o.path);
+	buf_free(report);
+	return 0;
+}
 
 static void
 usage(FILE *f)
@@ -24,7 +203,11 @@ usage(FILE *f)
 	    "\n"
 	    "Examples: ikeflowctl help\n"
 	    "          ikeflowctl status\n"
-	    "          ikeflowctl show crypto ipsec sa\n",
+	    "          ikeflowctl show crypto ipsec sa\n"
+	    "          ikeflowctl show tech-support ipsec [peer ADDR | vrf NAME]\n"
+	    "          ikeflowctl tech-support bundle [-o FILE] [-c IKEFLOWD_CONF]\n"
+	    "            (a .tar.gz for a support case, secrets masked; made here,\n"
+	    "            from the daemon's answers and the files)\n",
 	    CTL_SOCKET_DEFAULT);
 }
 
@@ -67,6 +250,9 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
+	if (argc >= 2 && strcasecmp(argv[0], "tech-support") == 0 &&
+	    strcasecmp(argv[1], "bundle") == 0)
+		return tech_bundle(path, argc - 1, argv + 1);
 	if (ctl_client_join(argc, argv, line, sizeof(line)) < 0) {
 		fprintf(stderr, "ikeflowctl: command too long (limit %d bytes) "
 		    "or contains a newline\n", CTL_LINE_MAX - 1);

@@ -131,7 +131,7 @@ name_cmp(const void *a, const void *b)
 }
 
 void
-show_crypto_session(struct buf *out, int detail)
+show_crypto_session(struct buf *out, int detail, const struct ifl_addr *peer)
 {
 	const struct st_ike *ike;
 	const struct st_conn *c;
@@ -149,14 +149,16 @@ show_crypto_session(struct buf *out, int detail)
 		    "K - Keepalives, N - NAT-traversal, T - cTCP encapsulation\n"
 		    "X - IKE Extended Authentication, F - IKE Fragmentation\n\n");
 	for (ike = st_ike_next(0); ike; ike = st_ike_next(ike->index)) {
-		session(out, ike, &k, detail);
 		n++;
+		if (peer == NULL || addr_cmp(peer, &ike->remote) == 0)
+			session(out, ike, &k, detail);
 	}
 	/* children left without an IKE SA (ended under them, or being moved) */
 	for (size_t i = 0; i < k.n; i++) {
 		const struct st_child *ch = k.v[i];
 
-		if (st_ike_find(ch->ike_index) != NULL)
+		if (st_ike_find(ch->ike_index) != NULL ||
+		    (peer && addr_cmp(peer, &ch->remote) != 0))
 			continue;
 		buf_printf(out, "Interface: %s\nSession status: %s\n", ch->conn,
 		    ch->start_mono ? "UP-NO-IKE" : "DOWN");
@@ -178,7 +180,8 @@ show_crypto_session(struct buf *out, int detail)
 		const char *name = c->name;
 
 		if (c->auto_mode == 0 ||
-		    (nbusy && bsearch(&name, busy, nbusy, sizeof(*busy), name_cmp)))
+		    (nbusy && bsearch(&name, busy, nbusy, sizeof(*busy), name_cmp)) ||
+		    (peer && addr_cmp(peer, &c->remote) != 0))
 			continue;
 		buf_printf(out, "Interface: %s\nSession status: DOWN\n", c->name);
 		buf_printf(out, "Peer: %s port 500\n\n", ADDR(&c->remote));
@@ -276,7 +279,7 @@ ikev2_sa(struct buf *out, const struct st_ike *ike, const struct show_kids *k, i
 }
 
 void
-show_crypto_ikev2_sa(struct buf *out, int detailed)
+show_crypto_ikev2_sa(struct buf *out, int detailed, const struct ifl_addr *peer)
 {
 	static const int fam[2] = { AF_INET, AF_INET6 };
 	struct show_kids k;
@@ -292,7 +295,8 @@ show_crypto_ikev2_sa(struct buf *out, int detailed)
 		for (const struct st_ike *ike = st_ike_next(0); ike; ike = st_ike_next(ike->index)) {
 			int af = ike->remote.family ? ike->remote.family : ike->local.family;
 
-			if (ike->version == 2 && (af == fam[f] || (af == 0 && f == 0)))
+			if (ike->version == 2 && (af == fam[f] || (af == 0 && f == 0)) &&
+			    (peer == NULL || addr_cmp(peer, &ike->remote) == 0))
 				ikev2_sa(out, ike, &k, detailed);
 		}
 		buf_printf(out, "\n");
@@ -303,7 +307,7 @@ show_crypto_ikev2_sa(struct buf *out, int detailed)
 /* ---- show crypto isakmp sa [detail] ---- */
 
 void
-show_crypto_isakmp_sa(struct buf *out, int detail)
+show_crypto_isakmp_sa(struct buf *out, int detail, const struct ifl_addr *peer)
 {
 	static const int fam[2] = { AF_INET, AF_INET6 };
 
@@ -327,7 +331,8 @@ show_crypto_isakmp_sa(struct buf *out, int detail)
 			    ike->start_mono ? "ACTIVE" : "NEGOTIATING";
 			char hms[32];
 
-			if (ike->version != 1 || !(af == fam[f] || (af == 0 && f == 0)))
+			if (ike->version != 1 || !(af == fam[f] || (af == 0 && f == 0)) ||
+			    (peer && addr_cmp(peer, &ike->remote) != 0))
 				continue;
 			if (!detail) {
 				buf_printf(out, "%-15s %-15s %-14s %7u %s\n", ADDR(&ike->remote),
@@ -349,47 +354,127 @@ show_crypto_isakmp_sa(struct buf *out, int detail)
 
 /* ---- control socket ---- */
 
+/* "peer ADDRESS" / "remote ADDRESS" (as word) at argv[*i]; 1 taken, 0 not
+ * there, -1 bad (said in out). */
 static int
-want(int argc, char **argv, const char *word, const char *alt, struct buf *out)
+peer_arg(int argc, char **argv, int *i, const char *word, struct ifl_addr *peer,
+    struct buf *out)
 {
-	if (argc == 0)
+	if (*i >= argc || strcasecmp(argv[*i], word) != 0)
 		return 0;
-	if (argc == 1 && (strcasecmp(argv[0], word) == 0 || (alt && strcasecmp(argv[0], alt) == 0)))
-		return 1;
-	buf_printf(out, "%% Invalid input: %s\n", argv[0]);
-	return -1;
+	if (*i + 1 >= argc || addr_parse(argv[*i + 1], peer) < 0) {
+		buf_printf(out, "%% Invalid %s address: %s\n", word,
+		    *i + 1 < argc ? argv[*i + 1] : "(none)");
+		return -1;
+	}
+	*i += 2;
+	return 1;
+}
+
+/* [WORD ADDRESS] [detail] */
+static int
+peer_detail(int argc, char **argv, const char *word, struct ifl_addr *peer,
+    int *has_peer, struct buf *out)
+{
+	int i = 0, d = 0;
+
+	if ((*has_peer = peer_arg(argc, argv, &i, word, peer, out)) < 0)
+		return -1;
+	/* ikev2 sa spells it "detailed"; either is taken everywhere */
+	if (i < argc && (strcasecmp(argv[i], "detail") == 0 ||
+	    strcasecmp(argv[i], "detailed") == 0)) {
+		d = 1;
+		i++;
+	}
+	if (i < argc) {
+		buf_printf(out, "%% Invalid input: %s\n", argv[i]);
+		return -1;
+	}
+	return d;
 }
 
 static int
 cmd_session(int argc, char **argv, struct buf *out, void *arg)
 {
-	int d = want(argc, argv, "detail", NULL, out);
+	struct ifl_addr peer;
+	int has_peer, d;
 
-	if (d < 0)
+	if (argc == 1 && strcasecmp(argv[0], "summary") == 0) {
+		show_crypto_session_summary(out);
+		return 0;
+	}
+	if ((d = peer_detail(argc, argv, "remote", &peer, &has_peer, out)) < 0)
 		return -1;
-	show_crypto_session(out, d);
+	show_crypto_session(out, d, has_peer ? &peer : NULL);
 	return 0;
 }
 
 static int
 cmd_ikev2(int argc, char **argv, struct buf *out, void *arg)
 {
-	int d = want(argc, argv, "detailed", "detail", out);
+	struct ifl_addr peer;
+	int has_peer, d;
 
-	if (d < 0)
+	if ((d = peer_detail(argc, argv, "remote", &peer, &has_peer, out)) < 0)
 		return -1;
-	show_crypto_ikev2_sa(out, d);
+	show_crypto_ikev2_sa(out, d, has_peer ? &peer : NULL);
 	return 0;
 }
 
 static int
 cmd_isakmp(int argc, char **argv, struct buf *out, void *arg)
 {
-	int d = want(argc, argv, "detail", NULL, out);
+	struct ifl_addr peer;
+	int has_peer, d;
 
-	if (d < 0)
+	if ((d = peer_detail(argc, argv, "peer", &peer, &has_peer, out)) < 0)
 		return -1;
-	show_crypto_isakmp_sa(out, d);
+	show_crypto_isakmp_sa(out, d, has_peer ? &peer : NULL);
+	return 0;
+}
+
+/* show crypto ipsec sa in parts of IPSEC_PART children (about 2 kB each):
+ * with thousands of tunnels the loop goes on between them. */
+#define IPSEC_PART	64
+
+struct ipsec_parts {
+	struct ifl_addr	peer;
+	int		has_peer, detail;
+	uint32_t	after;
+	unsigned	shown;
+};
+
+static int
+ipsec_more(struct buf *out, void *arg)
+{
+	struct ipsec_parts *p = arg;
+
+	p->after = show_crypto_ipsec_sa_part(out, p->has_peer ? &p->peer : NULL,
+	    p->detail, p->after, IPSEC_PART, &p->shown);
+	return p->after != 0;
+}
+
+static int
+ipsec_parts(struct buf *out, const struct ifl_addr *peer, int detail)
+{
+	struct ipsec_parts *p = calloc(1, sizeof(*p));
+
+	if (p == NULL) {
+		buf_printf(out, "%% Out of memory\n");
+		return -1;
+	}
+	if (peer) {
+		p->peer = *peer;
+		p->has_peer = 1;
+	}
+	p->detail = detail;
+	/* the first part now; the rest, if any, on the next turns */
+	if (ipsec_more(out, p) == 0 || ctl_answer_more(ipsec_more, free, p) < 0) {
+		/* done at once, or outside the control socket: all now */
+		while (p->after && ipsec_more(out, p))
+			;
+		free(p);
+	}
 	return 0;
 }
 
@@ -397,21 +482,23 @@ static int
 cmd_ipsec(int argc, char **argv, struct buf *out, void *arg)
 {
 	struct ifl_addr peer;
+	int detail = 0;
 
-	if (argc == 0) {
-		show_crypto_ipsec_sa(out, NULL);
-		return 0;
+	if (argc > 0 && strcasecmp(argv[argc - 1], "detail") == 0) {
+		detail = 1;
+		argc--;
 	}
+	if (argc == 0)
+		return ipsec_parts(out, NULL, detail);
 	if (argc != 2 || strcasecmp(argv[0], "peer") != 0) {
-		buf_printf(out, "%% Invalid input: expected \"peer ADDRESS\"\n");
+		buf_printf(out, "%% Invalid input: expected \"peer ADDRESS\" or \"detail\"\n");
 		return -1;
 	}
 	if (addr_parse(argv[1], &peer) < 0) {
 		buf_printf(out, "%% Invalid peer address: %s\n", argv[1]);
 		return -1;
 	}
-	show_crypto_ipsec_sa(out, &peer);
-	return 0;
+	return ipsec_parts(out, &peer, detail);
 }
 
 static int
@@ -428,15 +515,17 @@ cmd_statusall(int argc, char **argv, struct buf *out, void *arg)
 void
 show_crypto_register(void)
 {
-	ctl_register("show crypto session", "show crypto session [detail]",
+	ctl_register("show crypto session",
+	    "show crypto session [summary | [remote ADDRESS] [detail]]",
 	    "crypto sessions per peer with their flows and counters", cmd_session, NULL);
-	ctl_register("show crypto ikev2 sa", "show crypto ikev2 sa [detailed]",
+	ctl_register("show crypto ikev2 sa", "show crypto ikev2 sa [remote ADDRESS] [detailed]",
 	    "IKEv2 security associations", cmd_ikev2, NULL);
-	ctl_register("show crypto isakmp sa", "show crypto isakmp sa [detail]",
+	ctl_register("show crypto isakmp sa", "show crypto isakmp sa [peer ADDRESS] [detail]",
 	    "IKEv1 (ISAKMP) security associations", cmd_isakmp, NULL);
-	ctl_register("show crypto ipsec sa", "show crypto ipsec sa [peer ADDRESS]",
+	ctl_register("show crypto ipsec sa", "show crypto ipsec sa [peer ADDRESS] [detail]",
 	    "IPsec SAs with packet counters, SPIs and lifetimes", cmd_ipsec, NULL);
 	ctl_register("statusall", "statusall",
 	    "connections and SAs in the layout of strongSwan's ipsec statusall",
 	    cmd_statusall, NULL);
+	show_tech_register();
 }

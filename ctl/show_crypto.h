@@ -9,11 +9,24 @@
 
 void	show_crypto_register(void);
 
-void	show_crypto_session(struct buf *out, int detail);
-void	show_crypto_ikev2_sa(struct buf *out, int detailed);
-void	show_crypto_isakmp_sa(struct buf *out, int detail);
-/* peer: only children whose remote endpoint is this address (NULL: all). */
-void	show_crypto_ipsec_sa(struct buf *out, const struct ifl_addr *peer);
+/* peer: only the SAs and connections whose remote endpoint is this
+ * address (NULL: all). */
+void	show_crypto_session(struct buf *out, int detail, const struct ifl_addr *peer);
+void	show_crypto_ikev2_sa(struct buf *out, int detailed, const struct ifl_addr *peer);
+void	show_crypto_isakmp_sa(struct buf *out, int detail, const struct ifl_addr *peer);
+void	show_crypto_ipsec_sa(struct buf *out, const struct ifl_addr *peer, int detail);
+/* At most max children (0: all) after index `after`; returns the index to
+ * go on after, 0 once done. shown counts the children shown so far. */
+uint32_t show_crypto_ipsec_sa_part(struct buf *out, const struct ifl_addr *peer,
+	    int detail, uint32_t after, unsigned max, unsigned *shown);
 void	show_statusall(struct buf *out);
+
+/* show_tech.c: the counts, summaries and per-peer forms that show
+ * tech-support ipsec gathers (registered by show_crypto_register). */
+void	show_crypto_isakmp_sa_count(struct buf *out);
+void	show_crypto_ipsec_sa_count(struct buf *out);
+void	show_crypto_session_summary(struct buf *out);
+void	show_crypto_isakmp_peers(struct buf *out, const struct ifl_addr *peer);
+void	show_tech_register(void);
 
 #endif

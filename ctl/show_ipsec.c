@@ -1,4 +1,4 @@
-/* show crypto ipsec sa [peer ADDR], in the layout of IOS. */
+/* show crypto ipsec sa [peer ADDR] [detail], in the layout of IOS. */
 #include "config.h"
 
 #include <netinet/in.h>
@@ -87,8 +87,26 @@ sas(struct buf *out, const struct st_child *ch, enum st_sa_dir dir)
 	buf_printf(out, "\n     %s pcp sas:\n", d);
 }
 
+/* The error counters IOS adds with "detail": those XFRM keeps are real
+ * (replay and integrity failures), the others have no Linux counterpart
+ * per SA and are 0 there too on a tunnel that has none. */
 static void
-child(struct buf *out, const struct st_child *ch)
+detail_errors(struct buf *out, const struct st_child_counters *t)
+{
+	buf_printf(out, "    #pkts no sa (send) 0, #pkts invalid sa (rcv) 0\n");
+	buf_printf(out, "    #pkts encaps failed (send) 0, #pkts decaps failed (rcv) %llu\n",
+	    (unsigned long long)(t->in.replay_drops + t->in.auth_fails));
+	buf_printf(out, "    #pkts invalid prot (recv) 0, #pkts verify failed: %llu\n",
+	    (unsigned long long)t->in.auth_fails);
+	buf_printf(out, "    #pkts invalid identity (recv) 0, #pkts invalid len (rcv) 0\n");
+	buf_printf(out, "    #pkts replay rollover (send): 0, #pkts replay rollover (rcv) 0\n");
+	buf_printf(out, "    ##pkts replay failed (rcv): %llu\n",
+	    (unsigned long long)t->in.replay_drops);
+	buf_printf(out, "    #pkts internal err (send): 0, #pkts internal err (recv) 0\n\n");
+}
+
+static void
+child(struct buf *out, const struct st_child *ch, int detail)
 {
 	const struct st_ike *ike = show_child_ike(ch);
 	const struct st_sa *cur = st_child_current_sa(ch, ST_SA_OUT);
@@ -118,6 +136,8 @@ child(struct buf *out, const struct st_child *ch)
 	buf_printf(out, "    #pkts not decompressed: 0, #pkts decompress failed: 0\n");
 	buf_printf(out, "    #send errors %llu, #recv errors %llu\n\n",
 	    (unsigned long long)tx_err, (unsigned long long)rx_err);
+	if (detail)
+		detail_errors(out, &t);
 	buf_printf(out, "     local crypto endpt.: %s, remote crypto endpt.: %s\n",
 	    ADDR(&ch->local), ADDR(&ch->remote));
 	if (cur)
@@ -132,18 +152,32 @@ child(struct buf *out, const struct st_child *ch)
 	sas(out, ch, ST_SA_OUT);
 }
 
-void
-show_crypto_ipsec_sa(struct buf *out, const struct ifl_addr *peer)
+uint32_t
+show_crypto_ipsec_sa_part(struct buf *out, const struct ifl_addr *peer, int detail,
+    uint32_t after, unsigned max, unsigned *shown)
 {
 	const struct st_child *ch;
-	int n = 0;
+	unsigned n = 0;
 
-	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index)) {
+	for (ch = st_child_next(after); ch; ch = st_child_next(ch->index)) {
 		if (peer && addr_cmp(peer, &ch->remote) != 0)
 			continue;
-		child(out, ch);
+		if (max && n == max)
+			return after;
+		child(out, ch, detail);
+		after = ch->index;
 		n++;
+		(*shown)++;
 	}
-	if (n == 0)
+	if (*shown == 0)
 		buf_printf(out, "No SAs found\n");
+	return 0;
+}
+
+void
+show_crypto_ipsec_sa(struct buf *out, const struct ifl_addr *peer, int detail)
+{
+	unsigned shown = 0;
+
+	show_crypto_ipsec_sa_part(out, peer, detail, 0, 0, &shown);
 }

@@ -156,5 +156,5 @@ commands_register(void)
 		return -1;
 	/* the views only read the state model: nothing to start or stop */
 	show_crypto_register();
-	return 0;
+	return tech_register();
 }

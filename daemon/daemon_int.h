@@ -69,4 +69,9 @@ const char *daemon_pid_path(void);
 /* status, show running-config, reload */
 int	commands_register(void);
 
+/* tech.c: show version, show processes, show crypto ruleset / eli / engine,
+ * show xfrm, show logging and show tech-support ipsec. */
+int	tech_register(void);
+void	tech_show_version(struct buf *out);
+
 #endif

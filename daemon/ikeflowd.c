@@ -204,5 +204,6 @@ out:
 	pidfile_remove(pidpath, pidfd);
 	loop_free();
 	log_notice("ikeflowd stopped");
+	log_ring_free();
 	return ok ? 0 : 1;
 }

@@ -2,7 +2,7 @@
 # so that unit tests reach it)
 libikeflow_a_SOURCES += daemon/daemon.h daemon/daemon_int.h daemon/modules.c \
 	daemon/options.c daemon/pidfile.c daemon/detach.c daemon/reload.c \
-	daemon/commands.c
+	daemon/commands.c daemon/tech.c
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_daemon_options

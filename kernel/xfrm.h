@@ -215,6 +215,15 @@ int	xfrm_policy_dump(xfrm_pol_fn fn, void *arg);
 /* Parse xfrm_stat text by counter name (unknown names ignored, missing = 0). */
 int	xfrm_stat_parse(const char *text, struct st_ipsec_global *out);
 
+/* ---- text (xfrm_show.c) ---- */
+struct buf;
+/* Every SA / policy the kernel has, `ip -s xfrm state|policy` style, keys
+ * never included; 0 or -errno (also said in out). */
+int	xfrm_show_state(struct buf *out);
+int	xfrm_show_policy(struct buf *out);
+/* The policies this module installed (show crypto ruleset detail). */
+void	xfrm_show_owned_policies(struct buf *out);
+
 /* ---- cleanup ---- */
 /* Remove exactly the SAs and policies this module installed (daemon shutdown). */
 int	xfrm_flush_installed(void);

@@ -22,7 +22,7 @@ endif
 
 # The show views of the control socket render the state model only.
 libikeflow_a_SOURCES += ctl/show_crypto.c ctl/show_crypto.h ctl/show_ipsec.c \
-	ctl/show_statusall.c ctl/show_util.c ctl/show_util.h
+	ctl/show_statusall.c ctl/show_tech.c ctl/show_util.c ctl/show_util.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_show

@@ -394,6 +394,110 @@ t_socket_big_answer(void **state)
 	buf_free(other);
 }
 
+/* ---- answers in parts ---- */
+
+#define NPARTS	500
+
+static int parts_made, parts_done;
+
+static int
+part_more(struct buf *out, void *arg)
+{
+	int *next = arg;
+
+	buf_printf(out, "part %d\n", (*next)++);
+	parts_made++;
+	return *next < NPARTS;
+}
+
+static void
+part_done(void *arg)
+{
+	parts_done++;
+	free(arg);
+}
+
+static int
+parts(int argc, char **argv, struct buf *out, void *arg)
+{
+	int *next = calloc(1, sizeof(*next));
+
+	assert_non_null(next);
+	buf_printf(out, "first\n");
+	assert_int_equal(ctl_answer_more(part_more, part_done, next), 0);
+	/* one pending per request */
+	assert_int_equal(ctl_answer_more(part_more, part_done, next), -1);
+	return 0;
+}
+
+static void
+t_parts_in_process(void **state)
+{
+	int rc;
+	char *s;
+
+	parts_made = parts_done = 0;
+	assert_int_equal(ctl_register("parts", NULL, NULL, parts, NULL), 0);
+	s = run("parts", &rc);
+	assert_int_equal(rc, 0);
+	assert_true(strncmp(s, "first\npart 0\npart 1\n", 20) == 0);
+	assert_non_null(strstr(s, "part 499\n"));
+	assert_int_equal(parts_done, 1);
+	free(s);
+	/* outside a handler there is nothing to hand the parts to */
+	assert_int_equal(ctl_answer_more(part_more, part_done, NULL), -1);
+}
+
+/* On the socket each part is made on its own turn of the loop: another
+ * client is answered in between; a client that leaves drops the rest. */
+static void
+t_socket_parts(void **state)
+{
+	struct buf *resp = buf_new(0), *other = buf_new(0);
+	const char *body;
+	size_t blen;
+	char err[128];
+	int fd, r = 0, i;
+
+	parts_made = parts_done = 0;
+	assert_int_equal(ctl_register("parts", NULL, NULL, parts, NULL), 0);
+	assert_int_equal(ctl_listen(sock_path), 0);
+	fd = ctl_client_connect(sock_path, err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_int_equal(ctl_client_send(fd, "parts", err, sizeof(err)), 0);
+	for (i = 0; i < 5; i++)
+		loop_once(5);
+	assert_true(parts_made < NPARTS);
+	assert_int_equal(exchange("show crypto session", other), 1);
+	assert_int_equal(ctl_client_parse(other, &body, &blen), CTL_R_OK);
+	assert_true(parts_made < NPARTS);
+	for (i = 0; i < 100000 && r == 0; i++) {
+		loop_once(1);
+		r = ctl_client_read_some(fd, resp);
+	}
+	assert_int_equal(r, 1);
+	assert_int_equal(ctl_client_parse(resp, &body, &blen), CTL_R_OK);
+	assert_true(blen > 6 && memcmp(body, "first\npart 0\n", 13) == 0);
+	assert_non_null(memmem(body, blen, "\npart 499\n", 10));
+	assert_int_equal(parts_done, 1);
+	close(fd);
+
+	/* a client gone before the end */
+	parts_made = 0;
+	fd = ctl_client_connect(sock_path, err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_int_equal(ctl_client_send(fd, "parts", err, sizeof(err)), 0);
+	for (i = 0; i < 5; i++)
+		loop_once(5);
+	close(fd);
+	for (i = 0; i < 200 && parts_done < 2; i++)
+		loop_once(5);
+	assert_int_equal(parts_done, 2);
+	assert_true(parts_made < NPARTS);
+	buf_free(resp);
+	buf_free(other);
+}
+
 static void
 t_socket_bad_requests(void **state)
 {
@@ -596,6 +700,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_too_long, setup_cmds, teardown_cmds),
 		cmocka_unit_test_setup_teardown(t_socket_roundtrip, setup_sock, teardown_sock),
 		cmocka_unit_test_setup_teardown(t_socket_big_answer, setup_sock, teardown_sock),
+		cmocka_unit_test_setup_teardown(t_parts_in_process, setup_cmds, teardown_cmds),
+		cmocka_unit_test_setup_teardown(t_socket_parts, setup_sock, teardown_sock),
 		cmocka_unit_test_setup_teardown(t_socket_bad_requests, setup_sock, teardown_sock),
 		cmocka_unit_test_setup_teardown(t_socket_takeover, setup_sock, teardown_sock),
 		cmocka_unit_test(t_client_join),

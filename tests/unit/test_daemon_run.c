@@ -142,7 +142,13 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[128];
+	char cmd[128], *pidtext = read_file("ikeflowd.pid");
+	long pid = atol(pidtext);
+
+	/* a test that failed midway leaves no daemon holding the IKE ports */
+	free(pidtext);
+	if (pid > 1)
+		kill((pid_t)pid, SIGTERM);
 
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
@@ -416,6 +422,93 @@ t_daemon_lifecycle(void **state)
 	free(log);
 }
 
+/* show tech-support ipsec's sections in IOS's order, its peer and vrf
+ * forms, the log ring, and the bundle made by the built ikeflowctl from
+ * this daemon: every file there, the PSKs not. */
+static void
+t_tech_support(void **state)
+{
+	static const char *const order[] = { "show version", "show running-config",
+	    "show crypto isakmp sa count", "show crypto ipsec sa count",
+	    "show crypto session summary", "show crypto session detail",
+	    "show crypto isakmp sa detail", "show crypto ikev2 sa detailed",
+	    "show crypto ipsec sa detail", "show crypto isakmp peers",
+	    "show crypto ruleset detail", "show processes memory | include Crypto IKMP",
+	    "show processes cpu | include Crypto IKMP", "show crypto eli",
+	    "show crypto engine accelerator statistic", NULL };
+	char *body, *at, banner[128], cmd[1024], tgz[256];
+	int status;
+	pid_t pid;
+
+	DAEMON_ARGS("-f");
+	pid = spawn(argv_);
+	assert_int_equal(wait_for("ctl.sock", 1, 5000), 0);
+	/* the socket file is there a moment before it listens */
+	assert_int_equal(ask_until("status", "ikeflowd", &body), CTL_R_OK);
+	free(body);
+
+	assert_int_equal(ask("show tech-support ipsec", &body), CTL_R_OK);
+	at = body;
+	for (size_t i = 0; order[i]; i++) {
+		snprintf(banner, sizeof(banner), "\n------------------ %s ------------------\n",
+		    order[i]);
+		if ((at = strstr(at, banner)) == NULL)
+			fail_msg("section \"%s\" missing or out of order", order[i]);
+	}
+	assert_non_null(strstr(body, "ikeflowd (IKEv2 keying daemon"));
+	assert_non_null(strstr(body, "conn ciscoios"));
+	assert_non_null(strstr(body, "Active IKEv2 SA's: 0\n"));
+	assert_non_null(strstr(body, "  Event loop: "));
+	assert_null(strstr(body, PSK));
+	free(body);
+
+	assert_int_equal(ask("show tech-support ipsec peer 192.0.2.1", &body), CTL_R_OK);
+	assert_non_null(strstr(body, "-- show crypto session remote 192.0.2.1 detail --"));
+	assert_non_null(strstr(body, "-- show crypto ipsec sa peer 192.0.2.1 detail --"));
+	assert_non_null(strstr(body, "-- show crypto isakmp peers 192.0.2.1 --"));
+	assert_null(strstr(body, "-- show crypto session summary --"));
+	free(body);
+	assert_int_equal(ask("show tech-support ipsec vrf blue", &body), CTL_R_OK);
+	assert_true(strncmp(body, "% ikeflow has no VRFs: vrf blue", 31) == 0);
+	assert_non_null(strstr(body, "-- show crypto session summary --"));
+	free(body);
+	assert_int_equal(ask("show tech-support ipsec peer nowhere", &body), CTL_R_ERR);
+	assert_non_null(strstr(body, "% Invalid peer address: nowhere"));
+	free(body);
+
+	assert_int_equal(ask("show logging", &body), CTL_R_OK);
+	assert_non_null(strstr(body, "notice: ikeflowd " PACKAGE_VERSION " ready (pid"));
+	free(body);
+
+	/* the bundle, from the command line */
+	path(tgz, sizeof(tgz), "b.tar.gz");
+	snprintf(cmd, sizeof(cmd), "./ikeflowctl -s %s tech-support bundle -o %s 2>%s/bundle.err",
+	    k_, tgz, dir);
+	assert_int_equal(system(cmd), 0);
+	body = read_file("bundle.err");
+	assert_non_null(strstr(body, "wrote"));
+	assert_null(strstr(body, "left out"));
+	free(body);
+	snprintf(cmd, sizeof(cmd), "test \"$(stat -c %%a %s)\" = 600", tgz);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "mkdir %s/x && tar -C %s/x -xzf %s && cd %s/x/ikeflow-techsupport-* &&"
+	    " test -s tech-support.txt && test -s mib/flowmib.json && test -s log/ikeflowd.log &&"
+	    " grep -q 'PSK <redacted>' config/ipsec.secrets &&"
+	    " grep -q '# nothing missing' MANIFEST &&"
+	    " grep -q 'configuration OK' check-config.txt", dir, dir, tgz, dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "grep -raqiE '%s|0123456789abcdef' %s/x", PSK, dir);
+	assert_int_not_equal(system(cmd), 0);
+	/* never over an existing file */
+	snprintf(cmd, sizeof(cmd), "./ikeflowctl -s %s tech-support bundle -o %s 2>/dev/null",
+	    k_, tgz);
+	assert_int_not_equal(system(cmd), 0);
+
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* Without -f: the starting process returns once the daemon is ready. */
 static void
 t_daemon_detached(void **state)
@@ -466,6 +559,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_usage_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_daemon_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_daemon_detached, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_tech_support, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -328,6 +328,7 @@ t_views_golden(void **unused)
 	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
 		golden(views[i].cmd, views[i].file);
 	golden("help show crypto mib", "help.txt");
+	golden("show crypto mib json", "json.txt");
 }
 
 /* An empty model: the header alone, whatever the view. */

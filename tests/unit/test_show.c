@@ -326,6 +326,81 @@ test_isakmp_sa(void **unused)
 	free(s);
 }
 
+/* The counts, the summary and the per-peer forms of show tech-support ipsec. */
+static void
+test_tech_views(void **unused)
+{
+	char *s;
+
+	seed_tunnel("other", "172.16.10.1", "172.16.20.2", 0x1001, 0x2002);
+	st_ike_new("ciscoios", 2, 0);	/* a responder's SA in negotiation */
+	s = run("show crypto isakmp sa count", 0);
+	assert_string_equal(s, "Active ISAKMP SA's: 0\n"
+	    "Standby ISAKMP SA's: 0\n"
+	    "Currently being negotiated ISAKMP SA's: 0\n"
+	    "Dead ISAKMP SA's: 0\n"
+	    "Active IKEv2 SA's: 2\n"
+	    "Currently being negotiated IKEv2 SA's: 1\n"
+	    "Dead IKEv2 SA's: 0\n");
+	free(s);
+	s = run("show crypto ipsec sa count", 0);
+	assert_string_equal(s, "IPsec SA total: 4, active: 4, rekeying: 0, unused: 0, "
+	    "invalid: 0\n");
+	free(s);
+	s = run("show crypto isakmp sa count extra", -1);
+	has(s, "% Invalid input: extra");
+	free(s);
+
+	s = run("show crypto session summary", 0);
+	has(s, "Crypto session summary\n\n");
+	has(s, "ciscoios             172.16.10.2                             500   "
+	    "(none)/(none)    UP-ACTIVE        1\n");
+	has(s, "other                172.16.20.2                             500   "
+	    "(none)/(none)    UP-ACTIVE        1\n");
+	has(s, "DOWN-NEGOTIATING 0\n");
+	has(s, "\nTotal sessions: 3 (UP-ACTIVE 2, UP-IDLE 0, UP-NO-IKE 0, "
+	    "DOWN-NEGOTIATING 1)\n");
+	free(s);
+
+	s = run("show crypto isakmp peers", 0);
+	has(s, "Peer: 172.16.10.2 Port: 500 Local: 172.16.10.1\n Phase1 id: 172.16.10.2\n"
+	    " IKE version: 2, connection: ciscoios\n");
+	has(s, "Peer: 172.16.20.2 Port: 500 Local: 172.16.10.1\n");
+	free(s);
+	s = run("show crypto isakmp peers 172.16.20.2", 0);
+	has(s, "Peer: 172.16.20.2 Port: 500");
+	hasnt(s, "172.16.10.2");
+	free(s);
+	s = run("show crypto isakmp peers nowhere", -1);
+	has(s, "% Invalid peer address: nowhere");
+	free(s);
+
+	s = run("show crypto session remote 172.16.20.2 detail", 0);
+	has(s, "Interface: other\n");
+	has(s, "Peer: 172.16.20.2 port 500 fvrf: (none) ivrf: (none)\n");
+	has(s, "        Inbound:  #pkts dec'ed 100 drop 0");
+	hasnt(s, "172.16.10.2");
+	free(s);
+	s = run("show crypto session remote", -1);
+	has(s, "% Invalid remote address: (none)");
+	free(s);
+	s = run("show crypto isakmp sa peer 172.16.20.2 detail", 0);
+	has(s, "C-id  Local           Remote");
+	free(s);
+
+	s = run("show crypto ipsec sa peer 172.16.20.2 detail", 0);
+	has(s, "current_peer 172.16.20.2 port 500");
+	has(s, "    #send errors 0, #recv errors 0\n\n"
+	    "    #pkts no sa (send) 0, #pkts invalid sa (rcv) 0\n");
+	has(s, "    #pkts invalid prot (recv) 0, #pkts verify failed: 0\n");
+	has(s, "    ##pkts replay failed (rcv): 0\n");
+	hasnt(s, "172.16.10.2");
+	free(s);
+	s = run("show crypto ipsec sa", 0);
+	hasnt(s, "#pkts no sa");
+	free(s);
+}
+
 static void
 test_statusall(void **unused)
 {
@@ -403,6 +478,16 @@ test_grouping(void **unused)
 	free(s);
 }
 
+static int
+count_n(const char *p, size_t len, const char *what)
+{
+	char *s = strndup(p, len);
+	int n = (int)count(s, what);
+
+	free(s);
+	return n;
+}
+
 static void
 test_many_tunnels(void **unused)
 {
@@ -425,6 +510,27 @@ test_many_tunnels(void **unused)
 	s = run("show crypto ipsec sa peer 10.0.0.1", 0);
 	assert_int_equal(count(s, "#pkts encaps: 100,"), 3000);
 	free(s);
+
+	/* on the control socket the same answer comes in parts of 64 tunnels,
+	 * one per turn of the loop; a tunnel gone meanwhile is skipped */
+	{
+		struct buf *out = buf_new(1024);
+		struct ctl_more more;
+		int parts = 1;
+
+		assert_int_equal(ctl_dispatch_more("show crypto ipsec sa detail", out, &more), 0);
+		assert_non_null(more.fn);
+		assert_int_equal(count_n((const char *)out->data, out->len, "#pkts encaps: 100,"), 64);
+		st_child_end(100, ST_TERM_NORMAL);
+		while (ctl_more_run(&more, out))
+			parts++;
+		assert_null(more.fn);
+		/* 64, then the 2936 left (one ended meanwhile) in 46 more: the
+		 * last of them says it was the last */
+		assert_int_equal(parts, 46);
+		assert_int_equal(count_n((const char *)out->data, out->len, "#pkts encaps: 100,"), 3000);
+		buf_free(out);
+	}
 }
 
 static void
@@ -472,6 +578,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ikev2_sa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_isakmp_sa, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tech_views, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_statusall, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grouping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_tunnels, setup, teardown),

@@ -1,6 +1,6 @@
 # ikeflow demo, narrated on the console (scripts/demo.sh shows it live).
 # Grows with the project: each new capability adds a short section here.
-# bed-timeout: 120
+# bed-timeout: 150
 
 CONF=$SRCDIR/tests/bed/conf/seed-ikev2
 install -m 0600 "$CONF/ipsec.secrets" "$W/gw2-ipsec.secrets"
@@ -73,5 +73,26 @@ snmp_tun() { ip netns exec gw2 snmpget -v2c -c public -On 127.0.0.1 \
     $R.1.3.2.1.32.$tun $R.1.3.2.1.45.$tun $R.1.3.2.1.27.$tun $R.1.3.2.1.40.$tun 2>&1; }
 show snmp-tunnel snmp_tun
 check snmp-in-pkts-100 sh -c "ip netns exec gw2 snmpget -v2c -c public -On -Ov 127.0.0.1 $R.1.3.2.1.32.$tun | grep -qx 'Counter32: 100'"
+
+say "12. gw2# ikeflowctl tech-support bundle   (one file for a support case, secrets masked)"
+B=$W/ikeflow-techsupport.tar.gz
+show bundle ctl gw2 gw2 tech-support bundle -o "$B"
+show bundle-list tar -tvzf "$B"
+bundle_file()	# the bundle's file named */NAME, to stdout
+{
+	tar -xzOf "$B" --wildcards "*/$1"
+}
+show bundle-secrets-masked bundle_file config/ipsec.secrets
+bundle_psk_gone()
+{
+	bundle_file config/ipsec.secrets | grep -q 'PSK <redacted>' &&
+	! tar -xzOf "$B" | grep -qa '"cisco"'
+}
+check bundle-psk-redacted bundle_psk_gone
+bundle_counts()
+{
+	bundle_file tech-support.txt | grep -q '#pkts encaps: 100,'
+}
+check bundle-100-pkts bundle_counts
 
 say "demo finished; logs are in the work directory on the host"
