@@ -219,6 +219,9 @@ struct cfg_daemon {
 	uint32_t	keepalive;			/* seconds, 20; 0 = none */
 	uint32_t	fragment_size;			/* bytes, 1280 */
 	uint32_t	dh_workers;			/* CFG_DH_WORKERS_AUTO */
+	int		install_routes;			/* 1: routes to remote subnets */
+	uint32_t	routing_table;			/* 220 */
+	uint32_t	routing_table_prio;		/* the rule's priority, 220 */
 };
 
 /* dh_workers = auto: as many DH workers as there are other CPUs (see

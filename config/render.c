@@ -93,6 +93,9 @@ render_daemon(const struct cfg_daemon *d, struct buf *b)
 		out(b, "#   dh_workers = auto\n");
 	else
 		out(b, "#   dh_workers = %u\n", d->dh_workers);
+	out(b, "#   install_routes = %s\n", yesno(d->install_routes));
+	out(b, "#   routing_table = %u\n", d->routing_table);
+	out(b, "#   routing_table_prio = %u\n", d->routing_table_prio);
 	out(b, "\n");
 }
 

@@ -9,11 +9,13 @@
  * dependencies come before it, since shutdown runs in reverse. */
 
 extern const struct daemon_module xfrm_module;
+extern const struct daemon_module route_module;
 extern const struct daemon_module ike_module;
 extern const struct daemon_module agent_module;
 
 const struct daemon_module *const daemon_modules[] = {
 	&xfrm_module,
+	&route_module,		/* after ike at shutdown: children first */
 	&ike_module,
 	&agent_module,
 	NULL
