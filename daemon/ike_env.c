@@ -186,16 +186,21 @@ sa_fill(const struct ike_child_sa *c, int in, struct xfrm_sa_cfg *s)
 /* A tunnel's remote subnets are routed towards the peer, with the source
  * inside the local subnets: without a covering route the traffic never
  * reaches the out policy. Transport mode needs none (the peer is the
- * destination). A missing route is logged and the child stays. */
+ * destination), nor does a remote subnet of another family than the
+ * peer's (the next hop would be of the wrong family). A missing route is
+ * logged and the child stays. */
 static void
 routes_add(const struct ike_child_sa *c)
 {
 	const struct ifl_config *cfg = daemon_config();
+	const struct ike_conn *ic = ike_conns_by_name(c->conn);
 	struct ifl_subnet local[IKEV2_MAX_TS], dst;
 	size_t i, n = 0;
 
+	/* passthrough traffic is not ours to route either */
 	if (c->transport || !route_running() || cfg == NULL ||
-	    !cfg->daemon.install_routes)
+	    !cfg->daemon.install_routes ||
+	    (ic != NULL && ic->c.mode == CFG_MODE_PASSTHROUGH))
 		return;
 	for (i = 0; i < c->nts_local && n < IKEV2_MAX_TS; i++)
 		ike_ts_subnet(&c->ts_local[i], &local[n++]);
