@@ -223,6 +223,9 @@ struct cfg_daemon {
 	uint32_t	dh_workers;			/* CFG_DH_WORKERS_AUTO */
 	char		updown_script[CFG_PATH_MAX];	/* PKGLIBEXECDIR "/updown" */
 	uint32_t	updown_timeout;			/* seconds, 30 */
+	int		install_routes;			/* 1: routes to remote subnets */
+	uint32_t	routing_table;			/* 220 */
+	uint32_t	routing_table_prio;		/* the rule's priority, 220 */
 };
 
 /* dh_workers = auto: as many DH workers as there are other CPUs (see

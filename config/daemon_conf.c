@@ -62,6 +62,9 @@ config_daemon_defaults(struct cfg_daemon *d)
 	snprintf(d->updown_script, sizeof(d->updown_script), "%s",
 	    PKGLIBEXECDIR "/updown");
 	d->updown_timeout = 30;
+	d->install_routes = 1;
+	d->routing_table = 220;
+	d->routing_table_prio = 220;
 }
 
 enum dkind { D_PATH, D_STR, D_BOOL, D_U32, D_TIME, D_PORT, D_DOUBLE, D_LOGLEVEL,
@@ -109,6 +112,11 @@ static const struct dkey dkeys[] = {
 	{ "dh_workers", D_WORKERS, F(dh_workers), 0, 64 },
 	{ "updown_script", D_PATH, F(updown_script), 0, 0 },
 	{ "updown_timeout", D_TIME, F(updown_timeout), 1, 3600 },
+	{ "install_routes", D_BOOL, F(install_routes), 0, 0 },
+	/* but 253-255, the kernel's default, main and local (config_daemon_set) */
+	{ "routing_table", D_U32, F(routing_table), 1, 0xffffffff },
+	/* 0 is the local table's rule, 32766 main's */
+	{ "routing_table_prio", D_U32, F(routing_table_prio), 1, 32765 },
 };
 #define NDKEYS	(sizeof(dkeys) / sizeof(dkeys[0]))
 
@@ -199,6 +207,12 @@ config_daemon_set(struct cfg_daemon *d, const char *key, const char *value,
 			log_err("%s: %s = %s: expected %s from %.0f to %.0f", where, key, value,
 			    k->kind == D_TIME ? "seconds" : k->kind == D_WORKERS ?
 			    "auto or a number" : "a number", k->min, k->max);
+			return -1;
+		}
+		if (field == (char *)&d->routing_table && u >= 253 && u <= 255) {
+			log_err("%s: %s = %s: table %u is the kernel's own (%s); "
+			    "choose another, e.g. 220", where, key, value, u,
+			    u == 253 ? "default" : u == 254 ? "main" : "local");
 			return -1;
 		}
 		if (k->kind == D_PORT)

@@ -95,6 +95,9 @@ render_daemon(const struct cfg_daemon *d, struct buf *b)
 		out(b, "#   dh_workers = %u\n", d->dh_workers);
 	out(b, "#   updown_script = %s\n", d->updown_script);
 	out(b, "#   updown_timeout = %u\n", d->updown_timeout);
+	out(b, "#   install_routes = %s\n", yesno(d->install_routes));
+	out(b, "#   routing_table = %u\n", d->routing_table);
+	out(b, "#   routing_table_prio = %u\n", d->routing_table_prio);
 	out(b, "\n");
 }
 

@@ -2,7 +2,9 @@
  * world. Datagrams go out through ike_socket.c; SPIs, SAs and policies go
  * into the kernel through kernel/xfrm.h, the way charon's kernel-netlink
  * does it (inbound SA = UPDSA of the larval SPI, outbound = NEWSA, then out
- * and in + fwd policies with the tunnel template and the reqid). */
+ * and in + fwd policies with the tunnel template and the reqid), and with
+ * install_routes a tunnel's routes to the remote subnets (kernel/route.h),
+ * owned by its inbound SPI. */
 #include "config.h"
 
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include "daemon/daemon.h"
 #include "daemon/ike_daemon.h"
 #include "daemon/updown.h"
+#include "kernel/route.h"
 #include "kernel/xfrm.h"
 #include "state/state.h"
 
@@ -202,6 +205,34 @@ sa_fill(const struct ike_child_sa *c, int in, struct xfrm_sa_cfg *s)
 	}
 }
 
+/* A tunnel's remote subnets are routed towards the peer, with the source
+ * inside the local subnets: without a covering route the traffic never
+ * reaches the out policy. Transport mode needs none (the peer is the
+ * destination), nor does a remote subnet of another family than the
+ * peer's (the next hop would be of the wrong family). A missing route is
+ * logged and the child stays. */
+static void
+routes_add(const struct ike_child_sa *c)
+{
+	const struct ifl_config *cfg = daemon_config();
+	const struct ike_conn *ic = ike_conns_by_name(c->conn);
+	struct ifl_subnet local[IKEV2_MAX_TS], dst;
+	size_t i, n = 0;
+
+	/* passthrough traffic is not ours to route either */
+	if (c->transport || !route_running() || cfg == NULL ||
+	    !cfg->daemon.install_routes ||
+	    (ic != NULL && ic->c.mode == CFG_MODE_PASSTHROUGH))
+		return;
+	for (i = 0; i < c->nts_local && n < IKEV2_MAX_TS; i++)
+		ike_ts_subnet(&c->ts_local[i], &local[n++]);
+	for (i = 0; i < c->nts_remote; i++) {
+		ike_ts_subnet(&c->ts_remote[i], &dst);
+		if (dst.addr.family == c->remote.family)
+			route_child_add(c->conn, c->spi_in, &dst, &c->remote, local, n);
+	}
+}
+
 static int
 env_install_child(void *arg, const struct ike_child_sa *c)
 {
@@ -237,6 +268,7 @@ env_install_child(void *arg, const struct ike_child_sa *c)
 			}
 			n++;
 		}
+	routes_add(c);
 	updown_child(c, 1);
 	return 0;
 fail:
@@ -323,8 +355,13 @@ env_update_child(void *arg, const struct ike_child_sa *c)
 	(void)arg;
 	if (c->old_remote.family &&
 	    (addr_cmp(&c->old_remote, &c->remote) != 0 ||
-	    addr_cmp(&c->old_local, &c->local) != 0))
-		return tunnel_move(c);
+	    addr_cmp(&c->old_local, &c->local) != 0)) {
+		if (tunnel_move(c) < 0)
+			return -1;
+		/* the path towards the peer may have changed with it */
+		route_child_move(c->spi_in, &c->remote);
+		return 0;
+	}
 	if (!c->encap || c->encr_len > sizeof(placeholder) ||
 	    c->integ_len > sizeof(placeholder))
 		return -1;
@@ -382,6 +419,8 @@ env_remove_child(void *arg, const struct ike_child_sa *c)
 	if (!policies_shared(c))
 		policies_remove(c, (size_t)-1);
 	updown_child(c, 0);
+	/* a rekeyed pair's successor already holds the same routes */
+	route_child_del(c->spi_in);
 }
 
 static int

@@ -30,7 +30,7 @@ tests_unit_test_daemon_reload_SOURCES = tests/unit/test_daemon_reload.c
 tests_unit_test_daemon_reload_CFLAGS = $(unit_cflags)
 tests_unit_test_daemon_reload_LDADD = $(unit_ldadd)
 endif
-libikeflow_a_SOURCES += daemon/xfrm_module.c daemon/ike_daemon.h daemon/ike_socket.c daemon/ike_env.c daemon/ike_conns.c daemon/ike_module.c daemon/ike_ctl.c
+libikeflow_a_SOURCES += daemon/xfrm_module.c daemon/route_module.c daemon/ike_daemon.h daemon/ike_socket.c daemon/ike_env.c daemon/ike_conns.c daemon/ike_module.c daemon/ike_ctl.c
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_ike_glue
 TESTS += tests/unit/test_ike_glue

@@ -10,12 +10,14 @@
 
 extern const struct daemon_module xfrm_module;
 extern const struct daemon_module updown_module;
+extern const struct daemon_module route_module;
 extern const struct daemon_module ike_module;
 extern const struct daemon_module agent_module;
 
 const struct daemon_module *const daemon_modules[] = {
 	&xfrm_module,
 	&updown_module,		/* after ike at shutdown: the downs run */
+	&route_module,		/* after ike at shutdown: children first */
 	&ike_module,
 	&agent_module,
 	NULL

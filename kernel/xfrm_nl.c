@@ -10,45 +10,15 @@
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/loop.h"
+#include "kernel/nl.h"
 #include "kernel/xfrm_priv.h"
-
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK	11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK	10
-#endif
 
 #define EV_RCVBUF_START	(1 << 20)
 #define EV_RCVBUF_MAX	(64 << 20)
 
 struct xfrm_ctx xfrm_ctx;
 uint8_t xfrm_reqbuf[IFL_XFRM_BUFSZ] __attribute__((aligned(8)));
-static uint8_t rxbuf[IFL_XFRM_BUFSZ];
 static uint8_t evbuf[IFL_XFRM_BUFSZ];
-
-static struct mnl_socket *
-nl_open(unsigned groups)
-{
-	struct mnl_socket *nl;
-	int one = 1;
-
-	nl = mnl_socket_open2(NETLINK_XFRM, SOCK_CLOEXEC);
-	if (nl == NULL)
-		return NULL;
-	/* Capped acks keep the kernel from echoing requests (and their keys)
-	 * back; extended acks give its reason for a refusal. */
-	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
-	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	if (mnl_socket_bind(nl, groups, MNL_SOCKET_AUTOPID) < 0) {
-		int e = errno;
-
-		mnl_socket_close(nl);
-		errno = e;
-		return NULL;
-	}
-	return nl;
-}
 
 const char *
 xfrm_nl_errtail(char *dst, size_t len)
@@ -60,83 +30,14 @@ xfrm_nl_errtail(char *dst, size_t len)
 	return dst;
 }
 
-static int
-err_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	int err = 0;
-
-	(void)arg;
-	if (xfrm_msg_parse_error(nlh, &err, xfrm_ctx.errmsg, sizeof(xfrm_ctx.errmsg)) < 0) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	if (err == 0)
-		return MNL_CB_STOP;
-	errno = -err;
-	return MNL_CB_ERROR;
-}
-
-static int
-done_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	(void)nlh;
-	(void)arg;
-	return MNL_CB_STOP;
-}
-
-static int
-noop_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	(void)nlh;
-	(void)arg;
-	return MNL_CB_OK;
-}
-
 int
 xfrm_nl_request(struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
 {
-	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
-		[NLMSG_NOOP] = noop_cb,
-		[NLMSG_ERROR] = err_cb,
-		[NLMSG_DONE] = done_cb,
-		[NLMSG_OVERRUN] = noop_cb,
-	};
-	struct mnl_socket *nl = xfrm_ctx.req;
-	uint32_t portid;
-	ssize_t n;
-	int ret = -1;
-
 	xfrm_ctx.errmsg[0] = '\0';
-	if (nl == NULL)
+	if (xfrm_ctx.req == NULL)
 		return -ENOTCONN;
-	/* Every non-dump request is acked, so the end of a reply is unambiguous. */
-	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
-		nlh->nlmsg_flags |= NLM_F_ACK;
-	nlh->nlmsg_seq = ++xfrm_ctx.seq;
-	portid = mnl_socket_get_portid(nl);
-	/* Leftovers of a request abandoned half-way (a reply that failed to
-	 * parse, the rest of its dump) would fail this one's sequence check. */
-	while ((n = recv(mnl_socket_get_fd(nl), rxbuf, sizeof(rxbuf), MSG_DONTWAIT)) > 0)
-		wipe(rxbuf, (size_t)n);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		n = mnl_socket_recvfrom(nl, rxbuf, sizeof(rxbuf));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -1;
-			break;
-		}
-		ret = mnl_cb_run2(rxbuf, n, nlh->nlmsg_seq, portid, cb, arg, ctl,
-		    NLMSG_MIN_TYPE);
-		wipe(rxbuf, n);
-		if (ret <= MNL_CB_STOP)
-			break;
-	}
-	if (ret < 0)
-		return errno ? -errno : -EIO;
-	return 0;
+	return nl_request(xfrm_ctx.req, &xfrm_ctx.seq, nlh, cb, arg,
+	    xfrm_ctx.errmsg, sizeof(xfrm_ctx.errmsg));
 }
 
 /* ---- event socket ---- */
@@ -195,7 +96,7 @@ xfrm_events_open(void)
 	    XFRMNLGRP_SA, XFRMNLGRP_POLICY, XFRMNLGRP_MAPPING };
 	int fd;
 
-	xfrm_ctx.ev = nl_open(0);
+	xfrm_ctx.ev = nl_open(NETLINK_XFRM, 0);
 	if (xfrm_ctx.ev == NULL) {
 		log_err("xfrm: event socket: %s", strerror(errno));
 		return -errno;
@@ -253,7 +154,7 @@ xfrm_init(const struct xfrm_opts *opts)
 	if (xfrm_ctx.opts.refresh_ms == 0)
 		xfrm_ctx.opts.refresh_ms = IFL_XFRM_REFRESH_MS;
 	xfrm_ctx.seq = (uint32_t)time(NULL);
-	xfrm_ctx.req = nl_open(0);
+	xfrm_ctx.req = nl_open(NETLINK_XFRM, 0);
 	if (xfrm_ctx.req == NULL) {
 		ret = -errno;
 		log_err("xfrm: netlink socket: %s", strerror(errno));

@@ -90,6 +90,8 @@ iop_setup()
 	printf 'config setup\n' >"$W/swan-ipsec.conf"
 	printf 'config setup\n' >"$W/ikf-ipsec.conf"
 	install -m 0600 "$IOP_CONF/ipsec.secrets" "$W/ikf-ipsec.secrets"
+	# hand-made covering routes: the interop scenarios are about the
+	# exchanges; ikev2-routes-* test the daemons' own routes without them
 	check topology bed_topology
 	check charon start_strongswan gw1 gw1 "$W/swan-ipsec.conf" \
 	    "$IOP_CONF/ipsec.secrets"
@@ -352,6 +354,37 @@ iop_traffic_across()
 	else
 		check "$P/ikf-cumulative-$1" wait_for 5 iop_ikf_counted "$1"
 	fi
+}
+
+# ---- ikeflowd's route of the tunnel (install_routes, table 220) ----
+
+iop_ikf_route()
+{
+	ip -n gw2 route show table 220 2>/dev/null |
+	    grep -q '^198\.51\.100\.0/24 dev v2 proto static src 203\.0\.113\.1 '
+}
+
+iop_ikf_no_route()
+{
+	[ -z "$(ip -n gw2 route show table 220 2>/dev/null)" ]
+}
+
+# iop_route_mark: remembers where gw2's log is, before the round's tunnel.
+iop_route_mark()
+{
+	IOP_ROUTE_L0=$(wc -l <"$W/gw2.log")
+}
+
+# iop_route_kept: since iop_route_mark, the route was installed once and
+# never removed (rekeys and reauthentications keep it), and it is there.
+iop_route_kept()
+{
+	local log
+
+	log=$(tail -n +$((IOP_ROUTE_L0 + 1)) "$W/gw2.log")
+	check "$P/route-there" iop_ikf_route
+	check_eq "$P/route-installed-once" "1 0" \
+	    "$(grep -c "IKE:$P: route installed" <<<"$log") $(grep -c "IKE:$P: route removed" <<<"$log")"
 }
 
 # iop_child_rekey_round ROLE SWAN_OPTS IKF_OPTS: one side's children live

@@ -10,7 +10,9 @@
 #   protected subnet behind gw2:      203.0.113.0/24
 #       gw2 l2 203.0.113.1/24   <->  h2 e0 203.0.113.10/24 (default via .1)
 #   gw1 routes 203.0.113.0/24 via 192.0.2.2, gw2 routes 198.51.100.0/24 via
-#   192.0.2.1; both forward. `bed_topology lo` instead puts 198.51.100.1/24
+#   192.0.2.1 (hand-made covering routes, unless the gateway is named after
+#   the mode: `bed_topology hosts gw2` leaves gw2 without one, to its
+#   daemon's own routes); both forward. `bed_topology lo` instead puts 198.51.100.1/24
 #   and 203.0.113.1/24 on the gateways' lo and creates no hosts (the seed's
 #   style: ping -I 198.51.100.1 203.0.113.1 from gw1).
 #
@@ -130,10 +132,11 @@ bed_netns()
 	ip netns add "$1" && ip -n "$1" link set lo up
 }
 
-# bed_topology [hosts|lo]: see the address plan above.
+# bed_topology [hosts|lo [GW...]]: see the address plan above; each GW
+# (gw1, gw2) gets no hand-made route to the far subnet.
 bed_topology()
 {
-	local mode=${1:-hosts} n
+	local mode=${1:-hosts} n bare
 
 	bed_netns gw1 && bed_netns gw2 || return 1
 	ip link add v1 type veth peer name v2
@@ -165,8 +168,12 @@ bed_topology()
 		ip -n h1 route add default via 198.51.100.1
 		ip -n h2 route add default via 203.0.113.1
 	fi
-	ip -n gw1 route add 203.0.113.0/24 via 192.0.2.2
-	ip -n gw2 route add 198.51.100.0/24 via 192.0.2.1
+	shift
+	bare=" $* "
+	[[ "$bare" == *" gw1 "* ]] ||
+		ip -n gw1 route add 203.0.113.0/24 via 192.0.2.2
+	[[ "$bare" == *" gw2 "* ]] ||
+		ip -n gw2 route add 198.51.100.0/24 via 192.0.2.1
 }
 
 # bed_bg NAME CMD... >LOG: starts CMD in the background, remembered for

@@ -148,6 +148,24 @@ test_all_settings(void **state)
 	assert_true(cap_has(LOG_ERR, "command line: ike_port = 0: expected a number "
 	    "from 1 to 65535"));
 	assert_int_equal(d.ike_port, 600);
+
+	/* routes: charon's defaults; the kernel's own tables are refused */
+	config_daemon_defaults(&d);
+	assert_int_equal(d.install_routes, 1);
+	assert_int_equal(d.routing_table, 220);
+	assert_int_equal(d.routing_table_prio, 220);
+	assert_int_equal(config_daemon_set(&d, "install_routes", "no", "command line"), 0);
+	assert_int_equal(d.install_routes, 0);
+	assert_int_equal(config_daemon_set(&d, "routing_table", "100000", "command line"), 0);
+	assert_int_equal(d.routing_table, 100000);
+	assert_int_equal(config_daemon_set(&d, "routing_table_prio", "100", "command line"), 0);
+	assert_int_equal(d.routing_table_prio, 100);
+	cap_reset();
+	assert_int_equal(config_daemon_set(&d, "routing_table", "254", "command line"), -1);
+	assert_true(cap_has(LOG_ERR, "command line: routing_table = 254: table 254 is "
+	    "the kernel's own (main); choose another, e.g. 220"));
+	assert_int_equal(d.routing_table, 100000);
+	assert_int_equal(config_daemon_set(&d, "routing_table_prio", "32766", "x"), -1);
 }
 
 static void

@@ -6,6 +6,8 @@ CONF=$SRCDIR/tests/bed/conf/seed-ikev2
 install -m 0600 "$CONF/ipsec.secrets" "$W/gw2-ipsec.secrets"
 
 say "1. Topology: two IPsec gateways in network namespaces of a UML guest"
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 cat <<'TOPO'
      h1 198.51.100.10         gw1                      gw2          h2 203.0.113.10

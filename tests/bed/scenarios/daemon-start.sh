@@ -7,6 +7,8 @@ CONF=$SRCDIR/tests/bed/conf/seed-ikev2
 # git keeps no 0600 mode: the secrets file gets it here
 install -m 0600 "$CONF/ipsec.secrets" "$W/gw2-ipsec.secrets"
 
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 check ikeflowd-binary test -x "$IKEFLOWD"
 check ikeflowd-starts start_ikeflowd gw2 gw2 \

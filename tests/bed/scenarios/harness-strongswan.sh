@@ -11,6 +11,8 @@ tunnel_up()
 	swan gw1 gw1 status ciscoios | grep -q INSTALLED
 }
 
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 check charon-gw2 start_strongswan gw2 gw2 "$CONF/seed-ikev2/ipsec.conf" \
     "$CONF/seed-ikev2/ipsec.secrets"

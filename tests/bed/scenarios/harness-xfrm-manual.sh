@@ -44,6 +44,8 @@ xfrm_packets()
 }
 
 say "topology: h1 - gw1 == gw2 - h2"
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 say "manual SAs and policies"
 check sa-gw1-out xfrm_sa gw1 192.0.2.1 192.0.2.2 0x1001 $ENC_12 $AUTH_12

@@ -26,6 +26,8 @@ half_open_zero()
 	[ "$(stat_of half-open)" = 0 ]
 }
 
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 check charon-ios ikev2_ios
 check ikeflowd ikev2_ikeflowd "$CK/ipsec.conf" "$CK/ikeflowd.conf"

@@ -5,6 +5,8 @@
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
 
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 check charon-ios ikev2_ios
 check ikeflowd ikev2_ikeflowd

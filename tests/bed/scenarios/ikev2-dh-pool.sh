@@ -20,6 +20,8 @@ no_sas()
 	[ "$(ikev2_sa_count gw1)" = 0 ] && [ "$(ikev2_sa_count gw2)" = 0 ]
 }
 
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 check charon-ios ikev2_ios
 check ikeflowd ikev2_ikeflowd "" "$W/pool.conf"

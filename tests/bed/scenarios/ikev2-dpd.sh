@@ -36,6 +36,8 @@ seconds_to_clear()
 
 sed -e 's/^  auto=add$/  auto=add\n  dpdaction=clear\n  dpddelay=2s\n  dpdtimeout=6s/' \
     "$SEED/ipsec.conf" >"$W/ipsec.conf"
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 check charon-ios ikev2_ios
 check ikeflowd ikev2_ikeflowd "$W/ipsec.conf"

@@ -13,6 +13,8 @@ hist_has()
 	ctl gw2 gw2 show crypto ikev2 history | grep -q -- "$1"
 }
 
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 check charon-ios ikev2_ios
 check ikeflowd ikev2_ikeflowd "$IKF/expire.conf"

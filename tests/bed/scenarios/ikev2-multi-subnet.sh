@@ -24,6 +24,8 @@ esp_out()
 	    sub(/\(packets\).*/, ""); sub(/.*, */, ""); n += $0 } END { print n + 0 }'
 }
 
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 ip -n h1 addr add 198.51.100.200/24 dev e0
 ip -n h2 addr add 203.0.113.200/24 dev e0

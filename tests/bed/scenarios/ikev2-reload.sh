@@ -14,6 +14,8 @@ trap_policy()
 
 # the daemon reads this copy, which the scenario edits
 cp "$SEED/ipsec.conf" "$W/ipsec.conf"
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 check charon-ios ikev2_ios
 check ikeflowd ikev2_ikeflowd "$W/ipsec.conf"

@@ -18,6 +18,7 @@ iop_reauth_round()
 	local ike0 n0 n
 
 	iop_conns "ikelifetime=14s rekeymargin=9s rekeyfuzz=0% reauth=yes" ""
+	iop_route_mark
 	iop_up responder
 	ike0=$(iop_swan_ike_spis)
 	n0=$(grep -c "reauthenticating IKE_SA $P\[" "$W/gw1-charon.log")
@@ -29,7 +30,10 @@ iop_reauth_round()
 	check "$P/ikf-one-ike-sa" wait_for 10 iop_ikf_one_ike
 	ctl gw2 gw2 show crypto ikev2 sa >"$W/$P-ikf-ikev2-sa.txt" 2>&1
 	check "$P/ikf-two-sas" wait_for 10 iop_ikf_two_sas
+	# the new IKE SA's child took the route over from the old one
+	iop_route_kept
 	iop_down
+	check "$P/route-gone" wait_for 5 iop_ikf_no_route
 }
 
 iop_setup

@@ -19,6 +19,8 @@
 printf '%s\n' 'log_level = info' 'refresh_interval = 1000' \
     "agentx_socket = unix:$W/agentx-gw2" 'http_listen = no' >"$W/gw2-ikeflowd.conf"
 
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 check snmpd start_snmpd gw2
 check charon-ios ikev2_ios "$IOS/ipsec.conf" "$IOS/wrong-psk.secrets"

@@ -18,6 +18,8 @@ printf '%s\n' 'log_level = info' 'refresh_interval = 1000' \
     "agentx_socket = unix:$W/agentx-gw2" 'agentx_ping_interval = 1' \
     'http_listen = no' >"$W/gw2-ikeflowd.conf"
 
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 # write community private for the refused SETs, traps to snmptrapd
 check snmpd start_snmpd gw2 'rwcommunity private 127.0.0.1' \

@@ -6,6 +6,8 @@
 
 P=$BUILDDIR/tests/bed/xfrm-probe
 
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 check trap-policy ip netns exec gw1 "$P" trap 192.0.2.1 192.0.2.2 \
     198.51.100.0/24 203.0.113.0/24 42

@@ -32,6 +32,8 @@ field()
 	printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
 
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 check probe-binary test -x "$P"
 check install-gw1 ip netns exec gw1 "$P" install-pair $GW1 0x1001 0x2001 --reqid 1

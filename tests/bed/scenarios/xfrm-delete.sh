@@ -7,6 +7,8 @@ P=$BUILDDIR/tests/bed/xfrm-probe
 GW1="192.0.2.1 192.0.2.2 198.51.100.0/24 203.0.113.0/24"
 GW2="192.0.2.2 192.0.2.1 203.0.113.0/24 198.51.100.0/24"
 
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 check install-gw2 ip netns exec gw2 "$P" install-pair $GW2 0x2001 0x1001
 mkfifo "$W/shell.in"

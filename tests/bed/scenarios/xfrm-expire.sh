@@ -6,6 +6,8 @@
 
 P=$BUILDDIR/tests/bed/xfrm-probe
 
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 mkdir -p "$W/fixtures"
 bed_bg events ip netns exec gw1 "$P" events 7 25 >"$W/events.txt" 2>&1

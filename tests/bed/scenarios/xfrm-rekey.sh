@@ -39,6 +39,8 @@ sample()
 	wait_for 5 sh -c "test \$(grep -c '^totals' '$W/shell.out') -ge $nsamples"
 }
 
+# hand-made covering routes (bed_topology): this scenario is not about
+# routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
 check install-gw2 ip netns exec gw2 "$P" install-pair $GW2 0x2001 0x1001
 mkfifo "$W/shell.in"

@@ -96,3 +96,58 @@ ikev2_no_sas()
 {
 	[ "$(ikev2_sa_count gw1)" = 0 ] && [ "$(ikev2_sa_count gw2)" = 0 ]
 }
+
+# ---- routes (ikeflowd's install_routes; bed_topology hosts gw1 gw2) ----
+
+# gw2's table 220, as ip(8) prints it ("" when empty or absent).
+ikev2_ikf_routes()
+{
+	ip -n gw2 route show table 220 2>/dev/null
+}
+
+# ikeflowd's route of the seed tunnel: the peer 192.0.2.1 is on v2's link,
+# the source gw2's address inside its protected subnet.
+ikev2_ikf_route_ok()
+{
+	ikev2_ikf_routes | grep -q '^198\.51\.100\.0/24 dev v2 proto static src 203\.0\.113\.1 '
+}
+
+ikev2_ikf_no_route()
+{
+	[ -z "$(ikev2_ikf_routes)" ]
+}
+
+ikev2_ikf_rule()
+{
+	ip -n gw2 rule | grep -q '^220:[[:space:]]*from all lookup 220'
+}
+
+# ping_all NS DST [ARGS...]: 100 pings from NS, every one answered.
+ping_all()
+{
+	local ns=$1 dst=$2 out
+	shift 2
+	out=$(ip netns exec "$ns" ping -q -c 100 -i 0.01 -W 2 "$@" "$dst" 2>&1)
+	printf '%s\n' "$out"
+	printf '%s\n' "$out" | grep -q ' 100 received'
+}
+
+# The seed tunnel without hand-made routes: right after the tunnel is up,
+# 100 pings each way between h1 and h2 and 100 from gw2 itself to h1, all
+# answered and all through the SAs (N*100 packets each way on both
+# gateways); gw2's own traffic leaves from 203.0.113.1, its route's source.
+ikev2_routes_ping()
+{
+	check ping-h1-h2 ping_all h1 203.0.113.10
+	check ping-h2-h1 ping_all h2 198.51.100.10
+	check gw2-route-src sh -c 'ip -n gw2 route get 198.51.100.10 |
+	    grep -q "dev v2 table 220 src 203.0.113.1 "'
+	check ping-gw2-h1 ping_all gw2 198.51.100.10
+	check_eq gw1-kernel-pkts "300 300" "$(ikev2_kernel_pkts gw1)"
+	check_eq gw2-kernel-pkts "300 300" "$(ikev2_kernel_pkts gw2)"
+	check ikf-route ikev2_ikf_route_ok
+	check ikf-rule ikev2_ikf_rule
+	check ikf-log-route grep -q 'IKE:ciscoios: route installed: 198.51.100.0/24 dev v2 src 203.0.113.1 table 220' "$W/gw2.log"
+	# strongSwan on gw1 routes its side the same way, by itself
+	check swan-route sh -c 'ip -n gw1 route show table 220 | grep -q "^203.0.113.0/24 .*src 198.51.100.1"'
+}

@@ -80,7 +80,7 @@ v6_confs()
 v6_start()
 {
 	start_strongswan gw1 gw1 "$W/swan.conf" "$W/swan.secrets" &&
-	start_ikeflowd gw2 gw2 -c "$SRCDIR/tests/bed/conf/ikev2-ikeflowd/ikeflowd.conf" \
+	start_ikeflowd gw2 gw2 -c "${V6_IKF_CONF:-$SRCDIR/tests/bed/conf/ikev2-ikeflowd/ikeflowd.conf}" \
 	    --ipsec-conf "$W/ikf.conf" --ipsec-secrets "$W/ikf.secrets"
 }
 

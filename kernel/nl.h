@@ -1,0 +1,21 @@
+/* One synchronous netlink request on a libmnl socket, shared by the XFRM
+ * (kernel/xfrm_*.c) and routing (kernel/route.c) interfaces: send, read
+ * until the ack or the end of a dump, keep the kernel's extack reason. */
+#ifndef IKEFLOW_NL_H
+#define IKEFLOW_NL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+
+/* A socket of that netlink family with capped and extended acks, bound to
+ * the multicast groups (0: none). NULL and errno on failure. */
+struct mnl_socket *nl_open(int bus, unsigned groups);
+/* Sends nlh (its sequence from ++*seq; NLM_F_ACK added unless a dump) and
+ * reads until the ack or the dump's end, calling cb for every data message.
+ * 0 or -errno; the kernel's extack message is left in errmsg ("" if none).
+ * The receive buffer is wiped after each read (XFRM replies carry keys). */
+int	nl_request(struct mnl_socket *nl, uint32_t *seq, struct nlmsghdr *nlh,
+	    mnl_cb_t cb, void *arg, char *errmsg, size_t errlen);
+
+#endif

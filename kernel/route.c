@@ -1,0 +1,570 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <net/if.h>
+#include <linux/fib_rules.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+
+#include "common/log.h"
+#include "kernel/nl.h"
+#include "kernel/route.h"
+
+struct route_ent {
+	struct route_info info;
+	uint32_t	*users;
+	size_t		 cap;
+	struct route_ent *next;
+};
+
+static struct {
+	struct mnl_socket *nl;
+	uint32_t	 seq;
+	uint32_t	 table, prio;
+	int		 rule_added[2];	/* IPv4, IPv6 */
+	char		 errmsg[256];
+	struct route_ent *routes;
+} rt;
+
+static uint8_t reqbuf[1024] __attribute__((aligned(8)));
+
+static const char *
+errtail(char *dst, size_t len)
+{
+	if (rt.errmsg[0])
+		snprintf(dst, len, " (%s)", rt.errmsg);
+	else if (len)
+		dst[0] = '\0';
+	return dst;
+}
+
+static int
+fam_idx(int family)
+{
+	return family == AF_INET6;
+}
+
+/* ---- rules ---- */
+
+static struct nlmsghdr *
+msg_rule(uint16_t type, uint16_t flags, uint8_t family)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(reqbuf);
+	struct fib_rule_hdr *frh;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	frh->family = family;
+	frh->action = FR_ACT_TO_TBL;
+	frh->table = rt.table < 256 ? (uint8_t)rt.table : RT_TABLE_UNSPEC;
+	mnl_attr_put_u32(nlh, FRA_TABLE, rt.table);
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, rt.prio);
+	return nlh;
+}
+
+static void
+rule_add(uint8_t family)
+{
+	const char *fam = family == AF_INET ? "IPv4" : "IPv6";
+	char tail[300];
+	int r;
+
+	/* EXCL: an identical rule is refused, and then it is not ours */
+	r = nl_request(rt.nl, &rt.seq, msg_rule(RTM_NEWRULE,
+	    NLM_F_CREATE | NLM_F_EXCL, family), NULL, NULL, rt.errmsg,
+	    sizeof(rt.errmsg));
+	if (r == 0) {
+		rt.rule_added[fam_idx(family)] = 1;
+		log_info("route: %s rule added: priority %u lookup table %u", fam,
+		    rt.prio, rt.table);
+	} else if (r == -EEXIST)
+		log_info("route: %s rule priority %u lookup table %u already there; "
+		    "left as it is", fam, rt.prio, rt.table);
+	else if (family == AF_INET6 && r == -EAFNOSUPPORT)
+		log_debug("route: no IPv6 in this kernel: no IPv6 rule");
+	else
+		log_err("route: %s rule priority %u lookup table %u not added: %s%s",
+		    fam, rt.prio, rt.table, strerror(-r), errtail(tail, sizeof(tail)));
+}
+
+static void
+rule_del(uint8_t family)
+{
+	char tail[300];
+	int r;
+
+	if (!rt.rule_added[fam_idx(family)])
+		return;
+	rt.rule_added[fam_idx(family)] = 0;
+	r = nl_request(rt.nl, &rt.seq, msg_rule(RTM_DELRULE, 0, family), NULL,
+	    NULL, rt.errmsg, sizeof(rt.errmsg));
+	if (r < 0 && r != -ENOENT)
+		log_err("route: %s rule priority %u lookup table %u not removed: %s%s",
+		    family == AF_INET ? "IPv4" : "IPv6", rt.prio, rt.table,
+		    strerror(-r), errtail(tail, sizeof(tail)));
+}
+
+/* ---- the path towards the peer ---- */
+
+struct path {
+	uint32_t	oif;
+	struct ifl_addr	gw;
+	int		found;
+};
+
+static void
+attr_addr(const struct nlattr *a, uint8_t family, struct ifl_addr *out)
+{
+	size_t len = family == AF_INET ? 4 : 16;
+
+	if (mnl_attr_get_payload_len(a) < len)
+		return;
+	memset(out, 0, sizeof(*out));
+	out->family = family;
+	memcpy(out->u.raw, mnl_attr_get_payload(a), len);
+}
+
+static int
+path_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct path *p = arg;
+	const struct rtmsg *rtm;
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
+		return MNL_CB_OK;
+	rtm = mnl_nlmsg_get_payload(nlh);
+	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
+		switch (mnl_attr_get_type(a)) {
+		case RTA_OIF:
+			if (mnl_attr_get_payload_len(a) >= 4)
+				p->oif = mnl_attr_get_u32(a);
+			break;
+		case RTA_GATEWAY:
+			attr_addr(a, rtm->rtm_family, &p->gw);
+			break;
+		}
+	}
+	p->found = p->oif != 0;
+	return MNL_CB_OK;
+}
+
+/* The kernel's own lookup (ip route get PEER). */
+static int
+path_lookup(const struct ifl_addr *peer, struct path *p)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(reqbuf);
+	struct rtmsg *rtm;
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = peer->family;
+	rtm->rtm_dst_len = (uint8_t)(addr_len(peer) * 8);
+	mnl_attr_put(nlh, RTA_DST, addr_len(peer), peer->u.raw);
+	r = nl_request(rt.nl, &rt.seq, nlh, path_cb, p, rt.errmsg, sizeof(rt.errmsg));
+	if (r == 0 && !p->found)
+		r = -ENETUNREACH;
+	return r;
+}
+
+/* ---- the source inside the local subnet ---- */
+
+struct src_find {
+	const struct ifl_subnet *local;
+	size_t		 nlocal;
+	uint8_t		 family;
+	struct ifl_addr	 found;
+};
+
+static int
+src_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct src_find *s = arg;
+	const struct ifaddrmsg *ifa;
+	const struct nlattr *a;
+	struct ifl_addr addr, local;
+	size_t i;
+
+	if (s->found.family || nlh->nlmsg_type != RTM_NEWADDR ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa))
+		return MNL_CB_OK;
+	ifa = mnl_nlmsg_get_payload(nlh);
+	/* 127.0.0.1 and ::1 are in 0.0.0.0/0 too, but no source for a peer */
+	if (ifa->ifa_family != s->family || ifa->ifa_scope == RT_SCOPE_HOST)
+		return MNL_CB_OK;
+	memset(&addr, 0, sizeof(addr));
+	memset(&local, 0, sizeof(local));
+	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
+		if (mnl_attr_get_type(a) == IFA_ADDRESS)
+			attr_addr(a, ifa->ifa_family, &addr);
+		else if (mnl_attr_get_type(a) == IFA_LOCAL)
+			attr_addr(a, ifa->ifa_family, &local);
+	}
+	/* on point-to-point links IFA_ADDRESS is the far end */
+	if (local.family)
+		addr = local;
+	if (addr.family == 0)
+		return MNL_CB_OK;
+	for (i = 0; i < s->nlocal; i++)
+		if (addr_in_subnet(&addr, &s->local[i])) {
+			s->found = addr;
+			break;
+		}
+	return MNL_CB_OK;
+}
+
+static int
+src_find(const struct ifl_subnet *local, size_t nlocal, uint8_t family,
+    struct ifl_addr *out)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(reqbuf);
+	struct ifaddrmsg *ifa;
+	struct src_find s;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	memset(&s, 0, sizeof(s));
+	s.local = local;
+	s.nlocal = nlocal;
+	s.family = family;
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = family;
+	r = nl_request(rt.nl, &rt.seq, nlh, src_cb, &s, rt.errmsg, sizeof(rt.errmsg));
+	if (r == 0)
+		*out = s.found;
+	return r;
+}
+
+/* ---- routes ---- */
+
+static struct nlmsghdr *
+msg_route(uint16_t type, uint16_t flags, const struct route_info *ri)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(reqbuf);
+	struct rtmsg *rtm;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = ri->dst.addr.family;
+	rtm->rtm_dst_len = ri->dst.plen;
+	rtm->rtm_table = ri->table < 256 ? (uint8_t)ri->table : RT_TABLE_UNSPEC;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put_u32(nlh, RTA_TABLE, ri->table);
+	if (ri->dst.plen)
+		mnl_attr_put(nlh, RTA_DST, addr_len(&ri->dst.addr), ri->dst.addr.u.raw);
+	if (type == RTM_DELROUTE)
+		return nlh;
+	mnl_attr_put_u32(nlh, RTA_OIF, ri->oif);
+	if (ri->gw.family)
+		mnl_attr_put(nlh, RTA_GATEWAY, addr_len(&ri->gw), ri->gw.u.raw);
+	if (ri->src.family)
+		mnl_attr_put(nlh, RTA_PREFSRC, addr_len(&ri->src), ri->src.u.raw);
+	return nlh;
+}
+
+static const char *
+route_text(const struct route_info *ri, char *dst, size_t len)
+{
+	char net[SUBNET_STRLEN], gw[ADDR_STRLEN], src[ADDR_STRLEN];
+
+	snprintf(dst, len, "%s%s%s dev %s%s%s table %u",
+	    subnet_str(&ri->dst, net, sizeof(net)), ri->gw.family ? " via " : "",
+	    ri->gw.family ? addr_str(&ri->gw, gw, sizeof(gw)) : "",
+	    ri->ifname[0] ? ri->ifname : "?", ri->src.family ? " src " : "",
+	    ri->src.family ? addr_str(&ri->src, src, sizeof(src)) : "", ri->table);
+	return dst;
+}
+
+/* Where dst goes towards peer: interface and next hop. */
+static int
+route_resolve(const char *conn, struct route_info *ri, const struct ifl_addr *peer)
+{
+	char net[SUBNET_STRLEN], pa[ADDR_STRLEN], tail[300];
+	struct path p;
+	int r;
+
+	if ((r = path_lookup(peer, &p)) < 0) {
+		log_err("IKE:%s: no route to %s installed: the peer %s is not "
+		    "reachable: %s%s", conn, subnet_str(&ri->dst, net, sizeof(net)),
+		    addr_str(peer, pa, sizeof(pa)), strerror(-r),
+		    errtail(tail, sizeof(tail)));
+		return r;
+	}
+	ri->peer = *peer;
+	ri->oif = p.oif;
+	ri->gw = p.gw;
+	if (if_indextoname(p.oif, ri->ifname) == NULL)
+		snprintf(ri->ifname, sizeof(ri->ifname), "if%u", p.oif);
+	return 0;
+}
+
+static struct route_ent *
+ent_find(const struct ifl_subnet *dst)
+{
+	struct route_ent *e;
+
+	for (e = rt.routes; e; e = e->next)
+		if (e->info.dst.plen == dst->plen &&
+		    addr_cmp(&e->info.dst.addr, &dst->addr) == 0)
+			return e;
+	return NULL;
+}
+
+static int
+ent_user_add(struct route_ent *e, uint32_t user)
+{
+	size_t i;
+
+	for (i = 0; i < e->info.users; i++)
+		if (e->users[i] == user)
+			return 0;
+	if (e->info.users == e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 2;
+		uint32_t *u = reallocarray(e->users, cap, sizeof(*u));
+
+		if (u == NULL)
+			return -ENOMEM;
+		e->users = u;
+		e->cap = cap;
+	}
+	e->users[e->info.users++] = user;
+	return 0;
+}
+
+static int
+ent_has_user(const struct route_ent *e, uint32_t user)
+{
+	size_t i;
+
+	for (i = 0; i < e->info.users; i++)
+		if (e->users[i] == user)
+			return 1;
+	return 0;
+}
+
+/* The route moves to peer's path (REPLACE keeps it in place). */
+static int
+ent_repath(struct route_ent *e, const struct ifl_addr *peer)
+{
+	struct route_info ri = e->info;
+	char text[200], tail[300];
+	int r;
+
+	if ((r = route_resolve(e->info.conn, &ri, peer)) < 0)
+		return r;
+	if (ri.oif == e->info.oif && addr_cmp(&ri.gw, &e->info.gw) == 0) {
+		e->info.peer = *peer;
+		return 0;
+	}
+	r = nl_request(rt.nl, &rt.seq, msg_route(RTM_NEWROUTE,
+	    NLM_F_CREATE | NLM_F_REPLACE, &ri), NULL, NULL, rt.errmsg,
+	    sizeof(rt.errmsg));
+	if (r < 0) {
+		log_err("IKE:%s: route %s not moved to the peer's new path: %s%s",
+		    e->info.conn, route_text(&ri, text, sizeof(text)), strerror(-r),
+		    errtail(tail, sizeof(tail)));
+		return r;
+	}
+	e->info = ri;
+	log_info("IKE:%s: route now %s", e->info.conn, route_text(&ri, text,
+	    sizeof(text)));
+	return 0;
+}
+
+int
+route_child_add(const char *conn, uint32_t user, const struct ifl_subnet *dst,
+    const struct ifl_addr *peer, const struct ifl_subnet *local, size_t nlocal)
+{
+	struct route_ent *e, **pp;
+	struct route_info ri;
+	char text[200], tail[300];
+	int r;
+
+	if (rt.nl == NULL)
+		return -ENOTCONN;
+	if ((e = ent_find(dst)) != NULL) {
+		if ((r = ent_user_add(e, user)) < 0)
+			return r;
+		/* the newest child's peer wins (a rekey after a NAT move) */
+		if (addr_cmp(&e->info.peer, peer) != 0)
+			ent_repath(e, peer);
+		return 0;
+	}
+	memset(&ri, 0, sizeof(ri));
+	ri.dst = *dst;
+	ri.table = rt.table;
+	snprintf(ri.conn, sizeof(ri.conn), "%s", conn);
+	if ((r = route_resolve(conn, &ri, peer)) < 0)
+		return r;
+	if ((r = src_find(local, nlocal, dst->addr.family, &ri.src)) < 0)
+		log_warnx("IKE:%s: addresses not listed (%s): the route to %s goes "
+		    "without a source", conn, strerror(-r), subnet_str(dst, text,
+		    sizeof(text)));
+	r = nl_request(rt.nl, &rt.seq, msg_route(RTM_NEWROUTE,
+	    NLM_F_CREATE | NLM_F_EXCL, &ri), NULL, NULL, rt.errmsg, sizeof(rt.errmsg));
+	if (r == -EEXIST) {
+		log_info("IKE:%s: a route to %s in table %u is already there, not "
+		    "ours: left as it is", conn, subnet_str(dst, text, sizeof(text)),
+		    rt.table);
+		return 0;
+	}
+	if (r < 0) {
+		log_err("IKE:%s: route %s not installed: %s%s", conn,
+		    route_text(&ri, text, sizeof(text)), strerror(-r),
+		    errtail(tail, sizeof(tail)));
+		return r;
+	}
+	if ((e = calloc(1, sizeof(*e))) == NULL || ent_user_add(e, user) < 0) {
+		/* a route nobody would remove: take it out again */
+		free(e);
+		nl_request(rt.nl, &rt.seq, msg_route(RTM_DELROUTE, 0, &ri), NULL,
+		    NULL, rt.errmsg, sizeof(rt.errmsg));
+		log_err("IKE:%s: route to %s not installed: out of memory", conn,
+		    subnet_str(dst, text, sizeof(text)));
+		return -ENOMEM;
+	}
+	e->info = ri;
+	e->info.users = 1;
+	for (pp = &rt.routes; *pp; pp = &(*pp)->next)
+		;
+	*pp = e;
+	log_info("IKE:%s: route installed: %s", conn, route_text(&ri, text,
+	    sizeof(text)));
+	return 0;
+}
+
+int
+route_child_move(uint32_t user, const struct ifl_addr *peer)
+{
+	struct route_ent *e;
+	int ret = 0, r;
+
+	for (e = rt.routes; e; e = e->next)
+		if (ent_has_user(e, user) && addr_cmp(&e->info.peer, peer) != 0 &&
+		    (r = ent_repath(e, peer)) < 0)
+			ret = r;
+	return ret;
+}
+
+static void
+ent_remove(struct route_ent *e)
+{
+	char text[200], tail[300];
+	int r;
+
+	r = nl_request(rt.nl, &rt.seq, msg_route(RTM_DELROUTE, 0, &e->info), NULL,
+	    NULL, rt.errmsg, sizeof(rt.errmsg));
+	route_text(&e->info, text, sizeof(text));
+	if (r == 0)
+		log_info("IKE:%s: route removed: %s", e->info.conn, text);
+	else if (r == -ESRCH || r == -ENOENT)
+		log_info("IKE:%s: route %s was removed by someone else", e->info.conn,
+		    text);
+	else
+		log_err("IKE:%s: route %s not removed: %s%s", e->info.conn, text,
+		    strerror(-r), errtail(tail, sizeof(tail)));
+	free(e->users);
+	free(e);
+}
+
+void
+route_child_del(uint32_t user)
+{
+	struct route_ent **pp = &rt.routes, *e;
+	size_t i;
+
+	while ((e = *pp) != NULL) {
+		for (i = 0; i < e->info.users; i++)
+			if (e->users[i] == user) {
+				e->users[i] = e->users[--e->info.users];
+				break;
+			}
+		if (e->info.users > 0) {
+			pp = &e->next;
+			continue;
+		}
+		*pp = e->next;
+		ent_remove(e);
+	}
+}
+
+void
+route_walk(route_fn fn, void *arg)
+{
+	const struct route_ent *e;
+
+	for (e = rt.routes; e; e = e->next)
+		if (fn(&e->info, arg))
+			break;
+}
+
+size_t
+route_count(void)
+{
+	const struct route_ent *e;
+	size_t n = 0;
+
+	for (e = rt.routes; e; e = e->next)
+		n++;
+	return n;
+}
+
+/* ---- lifecycle ---- */
+
+int
+route_init(uint32_t table, uint32_t prio)
+{
+	int r;
+
+	if (rt.nl != NULL)
+		return 0;
+	memset(&rt, 0, sizeof(rt));
+	rt.table = table ? table : IFL_ROUTE_TABLE;
+	rt.prio = prio ? prio : IFL_ROUTE_PRIO;
+	rt.seq = (uint32_t)time(NULL);
+	if ((rt.nl = nl_open(NETLINK_ROUTE, 0)) == NULL) {
+		r = -errno;
+		log_err("route: netlink socket: %s", strerror(errno));
+		return r;
+	}
+	rule_add(AF_INET);
+	rule_add(AF_INET6);
+	return 0;
+}
+
+int
+route_running(void)
+{
+	return rt.nl != NULL;
+}
+
+void
+route_shutdown(void)
+{
+	struct route_ent *e;
+
+	if (rt.nl == NULL)
+		return;
+	while ((e = rt.routes) != NULL) {
+		rt.routes = e->next;
+		ent_remove(e);
+	}
+	rule_del(AF_INET);
+	rule_del(AF_INET6);
+	mnl_socket_close(rt.nl);
+	memset(&rt, 0, sizeof(rt));
+}

@@ -1,0 +1,269 @@
+/* kernel/route.c against the host's real kernel, in a fresh network
+ * namespace (routes and rules need no ESP): the rule at start and its
+ * removal, a tunnel's route with the next hop and interface towards the
+ * peer and the source inside the local subnet, routes shared by children,
+ * a peer that moves, a route or rule that was there before (left alone),
+ * an unreachable peer (logged, naming the connection and the subnet).
+ * What the kernel holds is read back with ip(8), as an operator would. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "kernel/route.h"
+
+static char loglines[16384];
+
+static void
+sink(int prio, const char *line, void *arg)
+{
+	(void)prio;
+	(void)arg;
+	strncat(loglines, line, sizeof(loglines) - strlen(loglines) - 2);
+	strcat(loglines, "\n");
+}
+
+/* The output of a shell command (ip), as one string. */
+static const char *
+run(const char *cmd)
+{
+	static char out[8192];
+	char quiet[512];
+	FILE *f;
+	size_t n = 0;
+
+	/* an empty table is "does not exist" on stderr */
+	snprintf(quiet, sizeof(quiet), "%s 2>/dev/null", cmd);
+	f = popen(quiet, "r");
+	out[0] = '\0';
+	if (f == NULL)
+		return out;
+	n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	pclose(f);
+	return out;
+}
+
+static int
+sh(const char *cmd)
+{
+	return system(cmd);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (unshare(CLONE_NEWNET) < 0)
+		return -1;
+	loglines[0] = '\0';
+	log_init("test", 0, 0);
+	log_setlevel(LOG_DEBUG);
+	log_set_sink(sink, NULL);
+	/* gw2 of the test bed: the outside link to the peer 192.0.2.1, the
+	 * protected subnet 203.0.113.0/24, and a farther network behind a
+	 * router for the peer's moves */
+	if (sh("ip link set lo up && "
+	    "ip link add v2 type veth peer name v1 && "
+	    "ip link set v1 up && ip link set v2 up && "
+	    "ip addr add 192.0.2.2/24 dev v2 && "
+	    "ip addr add 203.0.113.1/24 dev lo && "
+	    "ip route add 10.9.0.0/16 via 192.0.2.254") != 0)
+		return -1;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	route_shutdown();
+	log_set_sink(NULL, NULL);
+	return 0;
+}
+
+static struct ifl_subnet
+net(const char *s)
+{
+	struct ifl_subnet n;
+
+	assert_int_equal(subnet_parse(s, &n), 0);
+	return n;
+}
+
+static struct ifl_addr
+addr(const char *s)
+{
+	struct ifl_addr a;
+
+	assert_int_equal(addr_parse(s, &a), 0);
+	return a;
+}
+
+static void
+t_rule_and_route(void **state)
+{
+	struct ifl_subnet remote = net("198.51.100.0/24"), local = net("203.0.113.0/24");
+	struct ifl_addr peer = addr("192.0.2.1");
+
+	(void)state;
+	assert_int_equal(route_init(220, 220), 0);
+	assert_non_null(strstr(run("ip rule"), "220:\tfrom all lookup 220"));
+	assert_int_equal(route_child_add("ciscoios", 0xc1000001, &remote, &peer,
+	    &local, 1), 0);
+	/* the peer is on the link: no next hop, the link's interface */
+	assert_string_equal(run("ip route show table 220"),
+	    "198.51.100.0/24 dev v2 proto static src 203.0.113.1 \n");
+	assert_int_equal(route_count(), 1);
+	assert_non_null(strstr(loglines, "IKE:ciscoios: route installed: "
+	    "198.51.100.0/24 dev v2 src 203.0.113.1 table 220"));
+	/* a rekey's successor shares it; the route goes with the last child */
+	assert_int_equal(route_child_add("ciscoios", 0xc1000002, &remote, &peer,
+	    &local, 1), 0);
+	assert_int_equal(route_count(), 1);
+	route_child_del(0xc1000001);
+	assert_non_null(strstr(run("ip route show table 220"), "198.51.100.0/24"));
+	route_child_del(0xc1000002);
+	assert_string_equal(run("ip route show table 220"), "");
+	assert_int_equal(route_count(), 0);
+	route_shutdown();
+	assert_null(strstr(run("ip rule"), "lookup 220"));
+}
+
+static int
+walk_cb(const struct route_info *r, void *arg)
+{
+	const struct route_info **out = arg;
+
+	*out = r;
+	return 1;
+}
+
+static void
+t_next_hop_and_move(void **state)
+{
+	struct ifl_subnet remote = net("198.51.100.0/24");
+	struct ifl_subnet locals[2] = { net("172.16.0.0/12"), net("203.0.113.0/25") };
+	struct ifl_addr peer = addr("10.9.1.1"), moved = addr("192.0.2.1");
+	const struct route_info *ri = NULL;
+	char a[ADDR_STRLEN];
+
+	(void)state;
+	assert_int_equal(route_init(1000, 1000), 0);
+	assert_int_equal(route_child_add("far", 7, &remote, &peer, locals, 2), 0);
+	/* the peer behind a router: its next hop; the source from the second
+	 * local subnet */
+	assert_string_equal(run("ip route show table 1000"),
+	    "198.51.100.0/24 via 192.0.2.254 dev v2 proto static src 203.0.113.1 \n");
+	route_walk(walk_cb, &ri);
+	assert_non_null(ri);
+	assert_string_equal(ri->conn, "far");
+	assert_string_equal(ri->ifname, "v2");
+	assert_string_equal(addr_str(&ri->gw, a, sizeof(a)), "192.0.2.254");
+	assert_string_equal(addr_str(&ri->src, a, sizeof(a)), "203.0.113.1");
+	assert_int_equal(ri->users, 1);
+	/* the peer came back from another address (NAT): the route follows */
+	assert_int_equal(route_child_move(7, &moved), 0);
+	assert_string_equal(run("ip route show table 1000"),
+	    "198.51.100.0/24 dev v2 proto static src 203.0.113.1 \n");
+	/* no local address inside the local subnet: no source */
+	remote = net("198.18.0.0/16");
+	locals[0] = net("172.16.0.0/12");
+	assert_int_equal(route_child_add("far", 8, &remote, &moved, locals, 1), 0);
+	assert_non_null(strstr(run("ip route show table 1000"),
+	    "198.18.0.0/16 dev v2 proto static \n"));
+	/* shutdown removes what it added */
+	route_shutdown();
+	assert_string_equal(run("ip route show table 1000"), "");
+	assert_null(strstr(run("ip rule"), "lookup 1000"));
+}
+
+static void
+t_not_ours_left_alone(void **state)
+{
+	struct ifl_subnet remote = net("198.51.100.0/24"), local = net("203.0.113.0/24");
+	struct ifl_addr peer = addr("192.0.2.1");
+
+	(void)state;
+	assert_int_equal(sh("ip rule add pref 220 table 220 && "
+	    "ip route add 198.51.100.0/24 via 192.0.2.77 table 220"), 0);
+	assert_int_equal(route_init(220, 220), 0);
+	assert_non_null(strstr(loglines, "rule priority 220 lookup table 220 "
+	    "already there"));
+	assert_int_equal(route_child_add("ciscoios", 1, &remote, &peer, &local, 1), 0);
+	assert_int_equal(route_count(), 0);
+	assert_non_null(strstr(loglines, "IKE:ciscoios: a route to 198.51.100.0/24 "
+	    "in table 220 is already there, not ours"));
+	route_child_del(1);
+	route_shutdown();
+	/* both stay */
+	assert_non_null(strstr(run("ip route show table 220"), "via 192.0.2.77"));
+	assert_non_null(strstr(run("ip rule"), "220:\tfrom all lookup 220"));
+}
+
+static void
+t_unreachable_peer(void **state)
+{
+	struct ifl_subnet remote = net("198.51.100.0/24"), local = net("203.0.113.0/24");
+	struct ifl_addr peer = addr("100.64.0.1");
+
+	(void)state;
+	assert_int_equal(route_init(220, 220), 0);
+	assert_true(route_child_add("lost", 1, &remote, &peer, &local, 1) < 0);
+	assert_non_null(strstr(loglines, "IKE:lost: no route to 198.51.100.0/24 "
+	    "installed: the peer 100.64.0.1 is not reachable"));
+	assert_int_equal(route_count(), 0);
+	assert_string_equal(run("ip route show table 220"), "");
+}
+
+static void
+t_ipv6(void **state)
+{
+	struct ifl_subnet remote = net("2001:db8:2::/48"), local = net("2001:db8:1::/48");
+	struct ifl_addr peer = addr("2001:db8:ff::1");
+
+	(void)state;
+	if (sh("ip -6 addr add 2001:db8:ff::2/64 dev v2 nodad && "
+	    "ip -6 addr add 2001:db8:1::1/64 dev lo") != 0)
+		skip();
+	assert_int_equal(route_init(220, 220), 0);
+	assert_non_null(strstr(run("ip -6 rule"), "220:\tfrom all lookup 220"));
+	assert_int_equal(route_child_add("v6", 1, &remote, &peer, &local, 1), 0);
+	assert_non_null(strstr(run("ip -6 route show table 220"),
+	    "2001:db8:2::/48 dev v2 proto static src 2001:db8:1::1 "));
+	route_child_del(1);
+	assert_string_equal(run("ip -6 route show table 220"), "");
+	route_shutdown();
+	assert_null(strstr(run("ip -6 rule"), "lookup 220"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(t_rule_and_route, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_next_hop_and_move, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_not_ours_left_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_unreachable_peer, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_ipv6, setup, teardown),
+	};
+
+	if (unshare(CLONE_NEWNET) < 0 || system("ip link add t0 type veth peer "
+	    "name t1 2>/dev/null") != 0) {
+		fprintf(stderr, "no network namespace or veth here (%s): skipped\n",
+		    strerror(errno));
+		return 77;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
