@@ -54,7 +54,8 @@ struct cfg_files {
  * use): a regular file, not already on the chain, within the budget, and for
  * a secrets file (secret != 0) owned by root or by us and closed to group and
  * others. On success the file is pushed on the chain (cfg_file_close pops
- * it); NULL with *why set otherwise (errno's text for open errors), or
+ * it); NULL with *why set otherwise (errno's text for open errors, errno
+ * left as open set it; errno 0 for a refusal), or
  * NULL with *why NULL once the budget ran out and that was said. */
 FILE	*cfg_file_open(struct cfg_files *fs, const char *path, int secret,
 	    const char **why);

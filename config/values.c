@@ -255,10 +255,13 @@ cfg_file_open(struct cfg_files *fs, const char *path, int secret, const char **w
 	int fd, flags;
 
 	*why = NULL;
-	if (fs->over)		/* said once already */
+	if (fs->over) {		/* said once already */
+		errno = 0;
 		return NULL;
+	}
 	if (fs->depth > CFG_INCLUDE_DEPTH) {
 		*why = "includes nested too deeply";
+		errno = 0;
 		return NULL;
 	}
 	/* O_NONBLOCK: a FIFO put in place of the file must not hang the open */
@@ -273,18 +276,14 @@ cfg_file_open(struct cfg_files *fs, const char *path, int secret, const char **w
 	}
 	if (!S_ISREG(st.st_mode)) {
 		*why = "not a regular file, refusing to use it";
-		close(fd);
-		return NULL;
+		goto refuse;
 	}
-	if (secret && (*why = secret_perms(&st)) != NULL) {
-		close(fd);
-		return NULL;
-	}
+	if (secret && (*why = secret_perms(&st)) != NULL)
+		goto refuse;
 	for (int i = 0; i < fs->depth; i++)
 		if (fs->chain[i].dev == st.st_dev && fs->chain[i].ino == st.st_ino) {
 			*why = "loop: it includes itself, directly or through other files";
-			close(fd);
-			return NULL;
+			goto refuse;
 		}
 	if (fs->nfiles + 1 > CFG_INCLUDE_FILES ||
 	    fs->bytes + st.st_size > CFG_INCLUDE_BYTES) {
@@ -295,8 +294,7 @@ cfg_file_open(struct cfg_files *fs, const char *path, int secret, const char **w
 		    CFG_INCLUDE_BYTES >> 20);
 		*why = msg;
 		fs->over = 1;
-		close(fd);
-		return NULL;
+		goto refuse;
 	}
 	if ((flags = fcntl(fd, F_GETFL)) < 0 ||
 	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ||
@@ -311,6 +309,10 @@ cfg_file_open(struct cfg_files *fs, const char *path, int secret, const char **w
 	fs->nfiles++;
 	fs->bytes += st.st_size;
 	return f;
+refuse:
+	close(fd);
+	errno = 0;	/* refused, not missing: no open error to report */
+	return NULL;
 }
 
 void
