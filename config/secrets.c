@@ -15,9 +15,10 @@
 #include "common/log.h"
 #include "config/internal.h"
 
-/* No message names a word of the file but for the include patterns and the
- * types known to be other kinds of secret: any other word may be a secret
- * written in the wrong place (a missing PSK keyword, a stray quote). */
+/* No message repeats a word of the file (only the types known to be other
+ * kinds of secret, and the names of files an include found): any word may
+ * be a secret written in the wrong place (a missing PSK keyword, a stray
+ * quote, a secret on an include line). */
 struct sctx {
 	struct ifl_config *cfg;
 	struct cfg_secret **tail;
