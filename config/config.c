@@ -39,8 +39,7 @@ config_load(const struct cfg_daemon *d)
 	/* no secrets file is fine (no PSK will match); an open one is not */
 	if (access(d->ipsec_secrets, F_OK) < 0 && errno == ENOENT)
 		log_warnx("%s: not found, no pre-shared keys", d->ipsec_secrets);
-	else if (config_secrets_check_perms(d->ipsec_secrets) < 0 ||
-	    secrets_load(d->ipsec_secrets, cfg) < 0)
+	else if (secrets_load(d->ipsec_secrets, cfg) < 0)	/* checks the mode */
 		rc = -1;
 	if (rc < 0) {
 		log_err("configuration not loaded");

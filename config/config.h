@@ -255,14 +255,16 @@ struct ifl_config {
 	int		nsecrets;
 };
 
-/* Loads d->ipsec_conf and d->ipsec_secrets (which must pass
- * config_secrets_check_perms(); a missing secrets file only means no PSKs).
+/* Loads d->ipsec_conf and d->ipsec_secrets (which, and every file it
+ * includes, must pass config_secrets_check_perms() on the descriptor it is
+ * read from; a missing secrets file only means no PSKs).
  * NULL on any error, all of them logged. */
 struct ifl_config *config_load(const struct cfg_daemon *d);
 void	config_free(struct ifl_config *cfg);
 
-/* 0 if the file is a regular file not accessible by group or others; else
- * logs "FILE: mode 0644 allows access by group/others, refusing (chmod 600)". */
+/* 0 if the file is a regular file owned by root or by us and not accessible
+ * by group or others (checked on the open descriptor); else logs e.g.
+ * "FILE: mode 0644 allows access by group/others, refusing to use it (chmod 600)". */
 int	config_secrets_check_perms(const char *path);
 
 const struct cfg_conn *config_conn_find(const struct ifl_config *cfg, const char *name);

@@ -282,18 +282,22 @@ config_daemon_set(struct cfg_daemon *d, const char *key, const char *value,
 int
 config_daemon_load(const char *path, struct cfg_daemon *d, int missing_ok)
 {
+	struct cfg_files fs;
 	FILE *f;
 	char *buf = NULL, where[CFG_PATH_MAX + 16];
+	const char *why;
 	size_t cap = 0;
 	ssize_t n;
 	int line = 0, errors = 0;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	/* checked like the other files: a FIFO must not hang the start */
+	memset(&fs, 0, sizeof(fs));
+	if ((f = cfg_file_open(&fs, path, 0, &why)) == NULL) {
 		if (errno == ENOENT && missing_ok) {
 			log_debug("%s: not found, using the defaults", path);
 			return 0;
 		}
-		log_err("%s: %s", path, strerror(errno));
+		log_err("%s: %s", path, why);
 		return -1;
 	}
 	while ((n = getline(&buf, &cap, f)) != -1) {
@@ -336,7 +340,7 @@ config_daemon_load(const char *path, struct cfg_daemon *d, int missing_ok)
 			errors++;
 	}
 	free(buf);
-	fclose(f);
+	cfg_file_close(&fs, f);
 	if (errors == 0 && d->spi_min > d->spi_max) {
 		log_err("%s: spi_min 0x%08x is above spi_max 0x%08x", path,
 		    d->spi_min, d->spi_max);

@@ -4,10 +4,17 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #include "config/config.h"
 
 #define CFG_INCLUDE_DEPTH	10
+/* What one load may read through includes, all files together: enough for
+ * any real configuration, and a bound on a fan-out of includes (each file
+ * including the next several times) that would otherwise take minutes. */
+#define CFG_INCLUDE_FILES	256
+#define CFG_INCLUDE_BYTES	(16 << 20)
 
 /* Value syntax shared by all files; 0 / -1. */
 int	cfg_parse_time(const char *s, uint32_t *secs);	/* "90", "90s", "3m", "2h", "1d" */
@@ -28,6 +35,31 @@ int	cfg_unquote(const char **p, char *dst, size_t dstlen);
 int	cfg_include_glob(const char *including, const char *pattern, char ***out,
 	    const char **why);
 void	cfg_globfree(char **paths, int n);
+
+/* The files of one load (the top file and its includes): the chain being
+ * read, by device and inode, so that a file including itself, directly or
+ * through others, is an error rather than a loop; and the budget above. */
+struct cfg_files {
+	struct {
+		dev_t	dev;
+		ino_t	ino;
+	}		 chain[CFG_INCLUDE_DEPTH + 1];
+	int		 depth;
+	int		 nfiles;
+	long long	 bytes;
+	int		 over;		/* the budget ran out: read nothing more */
+};
+
+/* Opens path and checks the open descriptor (no window between check and
+ * use): a regular file, not already on the chain, within the budget, and for
+ * a secrets file (secret != 0) owned by root or by us and closed to group and
+ * others. On success the file is pushed on the chain (cfg_file_close pops
+ * it); NULL with *why set otherwise (errno's text for open errors, errno
+ * left as open set it; errno 0 for a refusal), or
+ * NULL with *why NULL once the budget ran out and that was said. */
+FILE	*cfg_file_open(struct cfg_files *fs, const char *path, int secret,
+	    const char **why);
+void	cfg_file_close(struct cfg_files *fs, FILE *f);
 
 /* ipsec.conf into cfg->setup / cfg->conns; 0 / -1 (all errors logged). */
 int	ipsec_conf_load(const char *path, struct ifl_config *cfg);

@@ -111,12 +111,14 @@ struct pctx {
 	struct section	*head, **tail;
 	struct section	*cur;
 	struct fname	*files;
+	struct cfg_files opened;
 	int		 errors;
 	int		 depth;
 	int		 bad_header;	/* keys under a rejected header are skipped */
 };
 
-static int	parse_file(struct pctx *x, const char *path);
+static int	parse_file(struct pctx *x, const char *path, const char *from,
+		    int fromline);
 
 static int
 conn_key_index(const char *name)
@@ -307,7 +309,7 @@ do_include(struct pctx *x, const char *file, int line, const char *pattern)
 	}
 	x->depth++;
 	for (int i = 0; i < n; i++)
-		parse_file(x, paths[i]);
+		parse_file(x, paths[i], file, line);
 	x->depth--;
 	x->cur = NULL;
 	cfg_globfree(paths, n);
@@ -427,23 +429,27 @@ parse_keyline(struct pctx *x, const char *file, int line, char *s, char *vbuf, s
 	}
 }
 
+/* path, included from from:fromline (NULL for the top file). */
 static int
-parse_file(struct pctx *x, const char *path)
+parse_file(struct pctx *x, const char *path, const char *from, int fromline)
 {
 	FILE *f;
 	char *buf = NULL, *vbuf = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	int line = 0;
-	const char *file;
+	const char *file, *why;
 
 	if ((file = intern_file(x, path)) == NULL) {
 		x->errors++;
 		log_err("%s: out of memory", path);
 		return -1;
 	}
-	if ((f = fopen(path, "r")) == NULL) {
-		log_err("%s: %s", path, strerror(errno));
+	if ((f = cfg_file_open(&x->opened, path, 0, &why)) == NULL) {
+		if (why && from)
+			log_err("%s:%d: include: %s: %s", from, fromline, path, why);
+		else if (why)
+			log_err("%s: %s", path, why);
 		x->errors++;
 		return -1;
 	}
@@ -476,7 +482,7 @@ parse_file(struct pctx *x, const char *path)
 	}
 	free(vbuf);
 	free(buf);
-	fclose(f);
+	cfg_file_close(&x->opened, f);
 	x->cur = NULL;
 	return 0;
 }
@@ -1117,7 +1123,7 @@ ipsec_conf_load(const char *path, struct ifl_config *cfg)
 	memset(&x, 0, sizeof(x));
 	x.tail = &x.head;
 	cfg->setup.uniqueids = 1;
-	if (parse_file(&x, path) < 0 || x.errors)
+	if (parse_file(&x, path, NULL, 0) < 0 || x.errors)
 		goto out;
 	if (link_alsos(&x) < 0)
 		goto out;

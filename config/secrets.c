@@ -9,40 +9,40 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include <openssl/evp.h>
 
 #include "common/log.h"
 #include "config/internal.h"
 
+/* No message repeats a word of the file (only the types known to be other
+ * kinds of secret, and the names of files an include found): any word may
+ * be a secret written in the wrong place (a missing PSK keyword, a stray
+ * quote, a secret on an include line). */
 struct sctx {
 	struct ifl_config *cfg;
 	struct cfg_secret **tail;
+	struct cfg_files files;
 	int		 errors;
 	int		 depth;
 };
 
-static int	secrets_file(struct sctx *x, const char *path);
+static int	secrets_file(struct sctx *x, const char *path, const char *from,
+		    int fromline);
 
 int
 config_secrets_check_perms(const char *path)
 {
-	struct stat st;
+	struct cfg_files fs;
+	const char *why;
+	FILE *f;
 
-	if (stat(path, &st) < 0) {
-		log_err("%s: %s", path, strerror(errno));
+	memset(&fs, 0, sizeof(fs));
+	if ((f = cfg_file_open(&fs, path, 1, &why)) == NULL) {
+		log_err("%s: %s", path, why);
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		log_err("%s: not a regular file, refusing to use it", path);
-		return -1;
-	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		log_err("%s: mode %04o allows access by group/others, refusing to use "
-		    "it (chmod 600)", path, (unsigned)(st.st_mode & 07777));
-		return -1;
-	}
+	cfg_file_close(&fs, f);
 	return 0;
 }
 
@@ -184,18 +184,18 @@ secrets_line(struct sctx *x, const char *file, int line, char *s)
 		while (isspace((unsigned char)*p))
 			p++;
 		if (x->depth >= CFG_INCLUDE_DEPTH) {
-			log_err("%s:%d: include %s: nested too deeply", file, line, p);
+			log_err("%s:%d: include: nested too deeply", file, line);
 			x->errors++;
 			return;
 		}
 		if ((n = cfg_include_glob(file, p, &paths, &why)) < 0) {
-			log_err("%s:%d: include %s: %s", file, line, p, why);
+			log_err("%s:%d: include: %s", file, line, why);
 			x->errors++;
 			return;
 		}
 		x->depth++;
 		for (int i = 0; i < n; i++)
-			secrets_file(x, paths[i]);
+			secrets_file(x, paths[i], file, line);
 		x->depth--;
 		cfg_globfree(paths, n);
 		return;
@@ -223,7 +223,8 @@ secrets_line(struct sctx *x, const char *file, int line, char *s)
 				    file, line, type);
 				return;
 			}
-		log_err("%s:%d: unknown secret type '%s'", file, line, type);
+		log_err("%s:%d: unknown secret type after ':' (expected PSK; "
+		    "the word is not shown in case it is the secret)", file, line);
 		x->errors++;
 		return;
 	}
@@ -239,7 +240,8 @@ secrets_line(struct sctx *x, const char *file, int line, char *s)
 		goto bad;
 	for (tok = strtok_r(s, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
 		if (config_id_parse(tok, &sec->sel[sec->nsel++]) < 0) {
-			log_err("%s:%d: invalid selector '%s'", file, line, tok);
+			log_err("%s:%d: selector %d is not an identity (address, "
+			    "@FQDN, user@FQDN or %%any)", file, line, sec->nsel);
 			x->errors++;
 			secret_free(sec);
 			return;
@@ -261,24 +263,32 @@ bad:
 	secret_free(sec);
 }
 
+/* path, included from from:fromline (NULL for the top file). */
 static int
-secrets_file(struct sctx *x, const char *path)
+secrets_file(struct sctx *x, const char *path, const char *from, int fromline)
 {
 	FILE *f;
-	char *buf;
+	const char *why;
+	char *buf, iobuf[BUFSIZ];
 	size_t cap = 4096;	/* roomy, so that getline rarely leaves copies behind */
 	ssize_t n;
 	int line = 0;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		log_err("%s: %s", path, strerror(errno));
+	if ((f = cfg_file_open(&x->files, path, 1, &why)) == NULL) {
+		if (why && from)
+			log_err("%s:%d: include: %s: %s", from, fromline, path, why);
+		else if (why)
+			log_err("%s: %s", path, why);
 		x->errors++;
 		return -1;
 	}
+	/* stdio's buffer holds the text too: ours, to wipe it after */
+	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
 	if ((buf = malloc(cap)) == NULL) {
 		log_err("%s: out of memory", path);
 		x->errors++;
-		fclose(f);
+		cfg_file_close(&x->files, f);
+		wipe(iobuf, sizeof(iobuf));
 		return -1;
 	}
 	while ((n = getline(&buf, &cap, f)) != -1) {
@@ -299,7 +309,8 @@ secrets_file(struct sctx *x, const char *path)
 	}
 	wipe(buf, cap);
 	free(buf);
-	fclose(f);
+	cfg_file_close(&x->files, f);
+	wipe(iobuf, sizeof(iobuf));
 	return 0;
 }
 
@@ -313,7 +324,7 @@ secrets_load(const char *path, struct ifl_config *cfg)
 	x.tail = &cfg->secrets;
 	while (*x.tail)
 		x.tail = &(*x.tail)->next;
-	secrets_file(&x, path);
+	secrets_file(&x, path, NULL, 0);
 	return x.errors ? -1 : 0;
 }
 

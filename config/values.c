@@ -3,10 +3,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config/internal.h"
 
@@ -221,4 +225,102 @@ cfg_globfree(char **paths, int n)
 	for (int i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
+}
+
+/* Why a secrets file's owner or mode is refused, or NULL. */
+static const char *
+secret_perms(const struct stat *st)
+{
+	static char why[128];
+
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		snprintf(why, sizeof(why), "owned by uid %u, not by root or uid %u, "
+		    "refusing to use it (chown root)", (unsigned)st->st_uid,
+		    (unsigned)geteuid());
+		return why;
+	}
+	if (st->st_mode & (S_IRWXG | S_IRWXO)) {
+		snprintf(why, sizeof(why), "mode %04o allows access by group/others, "
+		    "refusing to use it (chmod 600)", (unsigned)(st->st_mode & 07777));
+		return why;
+	}
+	return NULL;
+}
+
+FILE *
+cfg_file_open(struct cfg_files *fs, const char *path, int secret, const char **why)
+{
+	struct stat st;
+	FILE *f;
+	int fd, flags;
+
+	*why = NULL;
+	if (fs->over) {		/* said once already */
+		errno = 0;
+		return NULL;
+	}
+	if (fs->depth > CFG_INCLUDE_DEPTH) {
+		*why = "includes nested too deeply";
+		errno = 0;
+		return NULL;
+	}
+	/* O_NONBLOCK: a FIFO put in place of the file must not hang the open */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) < 0) {
+		*why = strerror(errno);
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		*why = strerror(errno);
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*why = "not a regular file, refusing to use it";
+		goto refuse;
+	}
+	if (secret && (*why = secret_perms(&st)) != NULL)
+		goto refuse;
+	for (int i = 0; i < fs->depth; i++)
+		if (fs->chain[i].dev == st.st_dev && fs->chain[i].ino == st.st_ino) {
+			*why = "loop: it includes itself, directly or through other files";
+			goto refuse;
+		}
+	if (fs->nfiles + 1 > CFG_INCLUDE_FILES ||
+	    fs->bytes + st.st_size > CFG_INCLUDE_BYTES) {
+		static char msg[128];
+
+		snprintf(msg, sizeof(msg), "more than %d files or %d MiB through "
+		    "includes, nothing more is read", CFG_INCLUDE_FILES,
+		    CFG_INCLUDE_BYTES >> 20);
+		*why = msg;
+		fs->over = 1;
+		goto refuse;
+	}
+	if ((flags = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ||
+	    (f = fdopen(fd, "r")) == NULL) {
+		*why = strerror(errno);
+		close(fd);
+		return NULL;
+	}
+	fs->chain[fs->depth].dev = st.st_dev;
+	fs->chain[fs->depth].ino = st.st_ino;
+	fs->depth++;
+	fs->nfiles++;
+	fs->bytes += st.st_size;
+	return f;
+refuse:
+	close(fd);
+	errno = 0;	/* refused, not missing: no open error to report */
+	return NULL;
+}
+
+void
+cfg_file_close(struct cfg_files *fs, FILE *f)
+{
+	if (f == NULL)
+		return;
+	if (fs->depth > 0)
+		fs->depth--;
+	fclose(f);
 }

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,19 +60,47 @@ on_save(void *arg)
 	loop_timer_set(save_timer, STATE_SAVE_MS);
 }
 
+/* The state directory holds the tunnel history: it must be ours and closed
+ * to others, whether we made it or found it. Checked on the open directory,
+ * so that what is checked is what is used; a mode that lets others in is
+ * fixed (we own it), another owner is refused (a chown is the operator's
+ * call, not ours). */
 static int
-state_dir_ready(const char *dir)
+state_dir_ready(const char *dir, uid_t owner)
 {
 	struct stat st;
+	int fd;
 
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		log_err("state directory %s: %s", dir, strerror(errno));
 		return -1;
 	}
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		log_err("state directory %s: not a directory", dir);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
+		log_err("state directory %s: %s", dir,
+		    errno == ENOTDIR ? "not a directory" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
+	if (st.st_uid != owner) {
+		log_err("state directory %s: owned by uid %u, not by uid %u that ikeflowd "
+		    "runs as; refusing to use it (chown it, or set state_dir)", dir,
+		    (unsigned)st.st_uid, (unsigned)owner);
+		close(fd);
+		return -1;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		if (fchmod(fd, st.st_mode & S_IRWXU) < 0) {
+			log_err("state directory %s: mode %04o lets group/others in and "
+			    "cannot be changed: %s", dir, (unsigned)(st.st_mode & 07777),
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+		log_warnx("state directory %s: mode %04o let group/others in, now %04o",
+		    dir, (unsigned)(st.st_mode & 07777), (unsigned)(st.st_mode & S_IRWXU));
+	}
+	close(fd);
 	return 0;
 }
 
@@ -159,7 +188,7 @@ main(int argc, char **argv)
 	state_up = 1;
 	reload_start(&o, cfg);
 	cfg = NULL;
-	if (state_dir_ready(daemon_state_dir()) < 0 ||
+	if (state_dir_ready(daemon_state_dir(), geteuid()) < 0 ||
 	    (lockfd = statedir_lock(daemon_state_dir())) < 0)
 		goto out;
 	if (st_load(daemon_state_dir()) < 0)

@@ -29,6 +29,7 @@
  * so a crash leaves either the old or the new file, never a torn one. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -780,6 +781,86 @@ pst_decode(struct pst_in *in, uint32_t next[6], struct sorted rows[PT_N])
 	return in->why ? -1 : 0;
 }
 
+/* Set-aside files kept: the newest few are enough to look into what went
+ * wrong, and a file corrupted at every start must not fill the disk. */
+#define PST_ASIDE_KEEP	5
+
+struct aside {
+	long long	 when;
+	char		*name;
+};
+
+static int
+aside_cmp(const void *a, const void *b)
+{
+	long long x = ((const struct aside *)a)->when, y = ((const struct aside *)b)->when;
+
+	return x < y ? 1 : x > y ? -1 : 0;	/* newest first */
+}
+
+/* Removes all but the PST_ASIDE_KEEP newest PATH.corrupt-<time> files. */
+static void
+prune_aside(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	char *dname, *prefix = NULL, *victim;
+	struct aside *files = NULL, *grown;
+	size_t n = 0, cap = 0, plen, removed = 0;
+	struct dirent *e;
+	DIR *d;
+
+	if ((dname = slash ? strndup(path, (size_t)(slash - path)) : strdup(".")) == NULL ||
+	    asprintf(&prefix, "%s.corrupt-", base) < 0) {
+		free(dname);
+		return;
+	}
+	plen = strlen(prefix);
+	if ((d = opendir(dname)) == NULL)
+		goto out;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long long t;
+
+		if (strncmp(e->d_name, prefix, plen) != 0)
+			continue;
+		errno = 0;
+		t = strtoll(e->d_name + plen, &end, 10);
+		if (errno || *end != '\0' || end == e->d_name + plen)
+			continue;	/* not one of ours: left alone */
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((grown = reallocarray(files, cap, sizeof(*files))) == NULL)
+				break;
+			files = grown;
+		}
+		if ((files[n].name = strdup(e->d_name)) == NULL)
+			break;
+		files[n++].when = t;
+	}
+	closedir(d);
+	if (n > PST_ASIDE_KEEP)
+		qsort(files, n, sizeof(*files), aside_cmp);
+	for (size_t i = PST_ASIDE_KEEP; i < n; i++) {
+		if (asprintf(&victim, "%s/%s", dname, files[i].name) < 0)
+			break;
+		if (unlink(victim) == 0)
+			removed++;
+		else if (errno != ENOENT)
+			log_warnx("%s: %s", victim, strerror(errno));
+		free(victim);
+	}
+	if (removed)
+		log_notice("state directory %s: %zu older corrupt state file(s) removed, "
+		    "the %d newest kept", dname, removed, PST_ASIDE_KEEP);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(files[i].name);
+	free(files);
+	free(prefix);
+	free(dname);
+}
+
 static void
 set_aside(const char *path, const char *why)
 {
@@ -792,9 +873,11 @@ set_aside(const char *path, const char *why)
 	if (rename(path, aside) < 0)
 		log_err("state file %s: %s; cannot move it to %s (%s), starting with empty history",
 		    path, why, aside, strerror(errno));
-	else
+	else {
 		log_err("state file %s: %s; moved to %s, starting with empty history",
 		    path, why, aside);
+		prune_aside(path);
+	}
 	free(aside);
 }
 

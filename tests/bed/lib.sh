@@ -196,7 +196,7 @@ start_ikeflowd()
 	local ns=$1 name=$2 d=/tmp/$2
 	shift 2
 
-	mkdir -p "$d/state"
+	mkdir -p -m 700 "$d/state"	# as ikeflowd wants it: its own, closed
 	bed_bg "$name" ip netns exec "$ns" unshare -m --propagation private \
 	    sh -c 'mount -t tmpfs run /run && exec "$@"' ikeflowd \
 	    "$IKEFLOWD" -f --control "$d/ctl.sock" --state-dir "$d/state" \

@@ -1,48 +1,105 @@
 #!/bin/sh
-# Builds the IKEv2 codec fuzz targets with libFuzzer (clang) straight from
-# the sources and runs each for SECONDS. Exits non-zero on any finding.
-# Usage: tests/fuzz/run.sh [SRCDIR] [SECONDS]
-# FUZZ_WORK=dir keeps the binaries, corpora and crash artifacts there.
+# Builds the libFuzzer targets (clang) straight from the sources and runs
+# each for SECONDS, JOBS of them at a time, each from its seed corpus in
+# tests/fuzz/corpus/NAME. Exits non-zero on any finding (crash, leak,
+# sanitizer report, failed check, timeout).
+# Usage: tests/fuzz/run.sh [SRCDIR] [SECONDS] [TARGET...]
+# FUZZ_JOBS (default 2) runs that many at once; FUZZ_WORK=dir keeps the
+# binaries, corpora, logs and crash artifacts there.
 set -eu
 src=$(cd "${1:-.}" && pwd)
 secs=${2:-60}
+if [ $# -ge 2 ]; then shift 2; else shift $#; fi
+targets=${*:-"fuzz_ikev2_msg fuzz_ikev2_inner fuzz_ipsec_conf fuzz_ipsec_secrets
+	fuzz_daemon_conf fuzz_state_file fuzz_ctl fuzz_ikev2_engine"}
+jobs=${FUZZ_JOBS:-2}
 cc=${CLANG:-clang}
 work=${FUZZ_WORK:-$(mktemp -d /tmp/ikeflow-fuzz.XXXXXX)}
-mkdir -p "$work/include"
-: > "$work/include/config.h"
+mkdir -p "$work/include" "$work/obj"
+# what configure and the Makefile would define
+cat > "$work/include/config.h" <<-EOT
+	#define PACKAGE_NAME "ikeflow"
+	#define PACKAGE_VERSION "fuzz"
+	#define SYSCONFDIR "/etc"
+	#define LOCALSTATEDIR "/var"
+	#define RUNSTATEDIR "/run"
+	EOT
+cflags="-g -O1 -fno-sanitize-recover=undefined -D_GNU_SOURCE -I$work/include -I$src"
 
-sources="common/buf.c common/addr.c common/log.c keying/ikev2_msg.c
-	keying/ikev2_msg_names.c keying/ikev2_msg_natd.c keying/ikev2_msg_frag.c
-	keying/ikev2_payload.c keying/ikev2_payload_build.c"
-srcs=""
-for f in $sources; do srcs="$srcs $src/$f"; done
-
-status=0
-for t in fuzz_ikev2_msg fuzz_ikev2_inner; do
+# Everything but the daemon's sockets, the kernel and the SNMP agent.
+lib="common/buf.c common/addr.c common/log.c common/loop.c
+	config/config.c config/daemon_conf.c config/id.c config/ipsec_conf.c
+	config/proposal.c config/render.c config/secrets.c config/values.c
+	state/hist.c state/names.c state/persist.c state/rows.c state/sorted.c
+	state/spimap.c state/state.c
+	ctl/ctl.c ctl/show_crypto.c ctl/show_ipsec.c ctl/show_statusall.c
+	ctl/show_util.c"
+lib="$lib $(cd "$src" && ls keying/*.c)"
+objs=""
+for f in $lib; do
+	o="$work/obj/$(echo "$f" | tr / _ | sed 's/\.c$/.o/')"
 	# shellcheck disable=SC2086
-	$cc -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=undefined -D_GNU_SOURCE \
-	    -I"$work/include" -I"$src" -o "$work/$t" "$src/tests/fuzz/$t.c" \
-	    $srcs -lcrypto
+	$cc $cflags -fsanitize=fuzzer-no-link,address,undefined -c -o "$o" "$src/$f"
+	objs="$objs $o"
+done
+rm -f "$work/libfuzz.a"
+# shellcheck disable=SC2086
+ar rcs "$work/libfuzz.a" $objs
+
+for t in $targets; do
+	# shellcheck disable=SC2086
+	$cc $cflags -Wall -Wextra -fsanitize=fuzzer,address,undefined -o "$work/$t" \
+	    "$src/tests/fuzz/$t.c" "$work/libfuzz.a" -lcrypto -lpthread
 	corpus="$work/corpus-$t"
 	mkdir -p "$corpus"
-	if [ $t = fuzz_ikev2_msg ]; then
+	case $t in
+	fuzz_ikev2_msg)
 		for f in "$src"/tests/unit/data/ikev2/*/*.bin; do
 			d=$(basename "$(dirname "$f")")
 			cp "$f" "$corpus/$d-$(basename "$f")"
-		done
-	else
-		cp "$src"/tests/fuzz/corpus/inner/*.bin "$corpus/"
-	fi
-	echo "== $t: $secs s, work dir $work"
+		done;;
+	fuzz_ikev2_inner)
+		cp "$src"/tests/fuzz/corpus/inner/*.bin "$corpus/";;
+	*)
+		cp "$src/tests/fuzz/corpus/${t#fuzz_}"/* "$corpus/";;
+	esac
+done
+
+run_one() {
+	t=$1
+	dict=""
+	[ -f "$src/tests/fuzz/${t#fuzz_}.dict" ] &&
+	    dict="-dict=$src/tests/fuzz/${t#fuzz_}.dict"
+	# shellcheck disable=SC2086
 	if ! "$work/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-	    -print_final_stats=1 -artifact_prefix="$work/$t-" "$corpus" \
-	    > "$work/$t.log" 2>&1; then
+	    -print_final_stats=1 -artifact_prefix="$work/$t-" $dict \
+	    "$work/corpus-$t" > "$work/$t.log" 2>&1; then
 		tail -50 "$work/$t.log"
 		echo "$t: FINDING, see $work/$t-*" >&2
-		status=1
-	else
-		grep -E "^(#[0-9]+.*DONE|stat::number_of_executed_units)" "$work/$t.log" || true
+		return 1
+	fi
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t.log")
+	echo "== $t: $execs runs in $secs s ($((execs / secs))/s), corpus" \
+	    "$(find "$work/corpus-$t" -type f | wc -l) files"
+}
+
+status=0
+running=0
+pids=""
+for t in $targets; do
+	run_one "$t" &
+	pids="$pids $!"
+	running=$((running + 1))
+	if [ $running -ge "$jobs" ]; then
+		for p in $pids; do
+			wait "$p" || status=1
+		done
+		pids=""
+		running=0
 	fi
 done
+for p in $pids; do
+	wait "$p" || status=1
+done
+echo "work dir: $work"
 exit $status

@@ -366,8 +366,13 @@ test_errors(void **state)
 	expect_error("conn a\n\tright=%any\n\tauthby=secret\n\tauto=start\n", 4,
 	    "conn a: auto=start needs a peer address, but right=%any");
 	expect_error("include nothere.conf\n", 1, "include nothere.conf: no such file");
-	expect_error("# includes itself\ninclude bad.conf\n", 2,
-	    "include bad.conf: nested too deeply");
+	{
+		char loop[700];
+
+		snprintf(loop, sizeof(loop), "include: %s/bad.conf: loop: it includes "
+		    "itself, directly or through other files", tdir);
+		expect_error("# includes itself\ninclude bad.conf\n", 2, loop);
+	}
 	expect_error("conn a\nleft=1.2.3.4\n", 2,
 	    "'left=1.2.3.4' is outside a section (keys must be indented)");
 	expect_error("conn a\n\tright=\"1.2.3.4\n", 2, "right: unterminated quoted value");
@@ -393,6 +398,98 @@ test_missing_file(void **state)
 	strncat(want, ": No such file or directory", sizeof(want) - strlen(want) - 1);
 	assert_true(cap_has(LOG_ERR, want));
 	assert_true(cap_has(LOG_ERR, "configuration not loaded"));
+}
+
+/* A file including itself three times used to be read 3^10 times (seconds,
+ * hundreds of MB); loops are errors at once, and a fan-out without a loop
+ * stops at the budget, said once. */
+static void
+test_include_loops(void **state)
+{
+	const char *self;
+	char want[1024], name[32], text[256];
+	int n = 0;
+
+	(void)state;
+	self = put_file("self.conf", "include self.conf\ninclude self.conf\n"
+	    "include self.conf\n", 0644);
+	cap_reset();
+	assert_null(load(self, NULL));
+	for (int i = 0; i < cap.n; i++)
+		n += strstr(cap.line[i], "loop: it includes itself") != NULL;
+	if (n != 3)
+		cap_dump();
+	assert_int_equal(n, 3);
+
+	/* through another file */
+	put_file("b.conf", "include a.conf\n", 0644);
+	self = put_file("a.conf", "conn x\n\tright=1.2.3.4\ninclude b.conf\n", 0644);
+	cap_reset();
+	assert_null(load(self, NULL));
+	snprintf(want, sizeof(want), "%s/b.conf:1: include: %s/a.conf: loop: it "
+	    "includes itself, directly or through other files", tdir, tdir);
+	assert_true(cap_has(LOG_ERR, want));
+
+	/* the same file twice, side by side, is no loop */
+	put_file("empty.inc", "# nothing\n", 0644);
+	self = put_file("twice.conf", "include empty.inc\ninclude empty.inc\n"
+	    "conn x\n\tright=1.2.3.4\n", 0644);
+	cap_reset();
+	{
+		struct ifl_config *cfg = load(self, NULL);
+
+		if (cfg == NULL)
+			cap_dump();
+		assert_non_null(cfg);
+		config_free(cfg);
+	}
+
+	/* a fan-out: f0 includes f1 three times, ... 3^7 files to read */
+	for (int i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "f%d.conf", i);
+		if (i < 7)
+			snprintf(text, sizeof(text), "include f%d.conf\ninclude f%d.conf\n"
+			    "include f%d.conf\n", i + 1, i + 1, i + 1);
+		else
+			snprintf(text, sizeof(text), "# leaf\n");
+		put_file(name, text, 0644);
+	}
+	snprintf(want, sizeof(want), "%s/f0.conf", tdir);
+	cap_reset();
+	assert_null(load(want, NULL));
+	n = 0;
+	for (int i = 0; i < cap.n; i++)
+		n += strstr(cap.line[i], ": more than 256 files or 16 MiB through includes, "
+		    "nothing more is read") != NULL;
+	if (n != 1)
+		cap_dump();
+	assert_int_equal(n, 1);
+	assert_true(cap.n < 8);
+}
+
+/* What is not a regular file is refused before it is read: a FIFO would
+ * hang the daemon, a directory reads as nothing. */
+static void
+test_include_not_regular(void **state)
+{
+	const char *path;
+	char fifo[600], want[1024];
+
+	(void)state;
+	snprintf(fifo, sizeof(fifo), "%s/fifo.conf", tdir);
+	assert_int_equal(mkfifo(fifo, 0644), 0);
+	path = put_file("inc.conf", "include fifo.conf\n", 0644);
+	cap_reset();
+	assert_null(load(path, NULL));
+	snprintf(want, sizeof(want), "%s:1: include: %s: not a regular file, refusing "
+	    "to use it", path, fifo);
+	if (!cap_has(LOG_ERR, want))
+		cap_dump();
+	assert_true(cap_has(LOG_ERR, want));
+	cap_reset();
+	assert_null(load(tdir, NULL));
+	snprintf(want, sizeof(want), "%s: not a regular file, refusing to use it", tdir);
+	assert_true(cap_has(LOG_ERR, want));
 }
 
 static void
@@ -571,6 +668,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_defaults, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_errors, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_include_loops, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_include_not_regular, scratch_setup,
+		    scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_conn_message, scratch_setup,
 		    scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_ignored_not_validated, scratch_setup,

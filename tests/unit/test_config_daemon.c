@@ -57,6 +57,18 @@ test_defaults(void **state)
 	cap_reset();
 	assert_int_equal(config_daemon_load("/nonexistent/ikeflowd.conf", &d, 0), -1);
 	assert_true(cap_has(LOG_ERR, "/nonexistent/ikeflowd.conf: No such file or directory"));
+
+	/* a FIFO in its place is refused at once, not waited on */
+	{
+		char fifo[512], want[600];
+
+		snprintf(fifo, sizeof(fifo), "%s/fifo.conf", tdir);
+		assert_int_equal(mkfifo(fifo, 0644), 0);
+		cap_reset();
+		assert_int_equal(config_daemon_load(fifo, &d, 1), -1);
+		snprintf(want, sizeof(want), "%s: not a regular file, refusing to use it", fifo);
+		assert_true(cap_has(LOG_ERR, want));
+	}
 }
 
 static void

@@ -133,11 +133,121 @@ test_errors(void **state)
 	    "zzsecret");
 	expect_error("@a : PSK \"\"\n", 1, "empty secret", NULL);
 	expect_error("\n\n@a : PSK\n", 3, "empty secret", NULL);
-	expect_error("@a : FOO bar\n", 1, "unknown secret type 'FOO'", NULL);
+	expect_error("@a : FOO bar\n", 1, "unknown secret type after ':' (expected PSK; "
+	    "the word is not shown in case it is the secret)", "FOO");
 	expect_error("@a PSK zzsecret\n", 1, "expected '[selectors] : TYPE secret'", "zzsecret");
-	expect_error("CN=x : PSK zzsecret\n", 1, "invalid selector 'CN=x'", "zzsecret");
-	expect_error("include missing.secrets\n", 1, "include missing.secrets: no such file",
-	    NULL);
+	expect_error("@a CN=x : PSK zzsecret\n", 1, "selector 2 is not an identity (address, "
+	    "@FQDN, user@FQDN or %any)", "zzsecret");
+	expect_error("include missing.secrets\n", 1, "include: no such file", NULL);
+}
+
+/* A secret written where something else belongs (no PSK keyword, no
+ * colon, a quote left open, in an include line, as a selector) is never
+ * repeated in the log, on any error path, nor at debug level. */
+static void
+test_canary(void **state)
+{
+	static const char *const bad[] = {
+		": zzCANARYzz\n",
+		"@a : zzCANARYzz\n",
+		"@a : \"zzCANARYzz\"\n",
+		"@a : PSKzzCANARYzz\n",
+		"@a: PSK zzCANARYzz\n",
+		"@a :PSK zzCANARYzz\n",
+		"zzCANARYzz\n",
+		"@a zzCANARYzz\n",
+		"\"zzCANARYzz\" : PSK x\n",
+		"zz/CANARYzz : PSK x\n",
+		"@a : PSK \"zzCANARYzz\n",
+		"@a : PSK \"zzCANARYzz\" trailing\n",
+		"@a : PSK zzCANARYzz trailing\n",
+		"@a : PSK 0xzzCANARYzz\n",
+		"@a : PSK 0szzCANARYzz\n",
+		"@a : PSK 0szzCANARYzz==\n",
+		"@a : PSK zzCANARYzz\n@b : PSK\n",
+		"@a : PSK zzCANARYzz zzCANARYzz\n",
+		"include zzCANARYzz\n",
+		"include \"zzCANARYzz\n",
+		"include zzCANARYzz/*.secrets\n",
+		"include /nonexistent/zzCANARYzz[\n",
+		"@a : RSA zzCANARYzz\n@b zzCANARYzz\n",
+		"@a : EAP zzCANARYzz\n",
+	};
+	struct ifl_config *cfg;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cfg = load_secrets(bad[i]);
+		if (cap_contains("zzCANARYzz") || cap_contains("CANARY")) {
+			cap_dump();
+			fail_msg("secret echoed for: %s", bad[i]);
+		}
+		config_free(cfg);
+	}
+	/* a line with a NUL byte: the line is not shown either */
+	{
+		static const char text[] = "@a : PSK zzCAN\0ARYzz\n";
+		struct cfg_daemon d;
+		FILE *f;
+
+		config_daemon_defaults(&d);
+		snprintf(d.ipsec_conf, sizeof(d.ipsec_conf), "%s",
+		    put_file("empty.conf", "", 0644));
+		snprintf(d.ipsec_secrets, sizeof(d.ipsec_secrets), "%s/nul.secrets", tdir);
+		assert_non_null(f = fopen(d.ipsec_secrets, "w"));
+		assert_int_equal(fwrite(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
+		fclose(f);
+		assert_int_equal(chmod(d.ipsec_secrets, 0600), 0);
+		cap_reset();
+		assert_null(config_load(&d));
+		assert_true(cap_contains("nul.secrets:1: NUL byte in line"));
+		assert_false(cap_contains("CAN"));
+		assert_false(cap_contains("ARY"));
+	}
+}
+
+/* Included secrets files are checked like the top one, on the descriptor
+ * they are read from; a loop through includes is an error at once. */
+static void
+test_include_checks(void **state)
+{
+	struct ifl_config *cfg;
+	char want[1024];
+	int n = 0;
+
+	(void)state;
+	put_file("open.secrets", "@b : PSK zzopen\n", 0644);
+	cfg = load_secrets("@a : PSK one\ninclude open.secrets\n");
+	snprintf(want, sizeof(want), "%s:2: include: %s/open.secrets: mode 0644 allows "
+	    "access by group/others, refusing to use it (chmod 600)", secrets_path(), tdir);
+	if (cfg != NULL || !cap_has(LOG_ERR, want))
+		cap_dump();
+	assert_null(cfg);
+	assert_true(cap_has(LOG_ERR, want));
+
+	cfg = load_secrets("include ipsec.secrets\ninclude ipsec.secrets\n"
+	    "include ipsec.secrets\n@a : PSK x\n");
+	assert_null(cfg);
+	for (int i = 0; i < cap.n; i++)
+		n += strstr(cap.line[i], "loop: it includes itself") != NULL;
+	assert_int_equal(n, 3);
+
+	/* the owner: root or the daemon's own user, nobody else */
+	if (geteuid() != 0)
+		return;
+	put_file("other.secrets", "@b : PSK zzother\n", 0600);
+	snprintf(want, sizeof(want), "%s/other.secrets", tdir);
+	assert_int_equal(chown(want, 65534, 65534), 0);
+	cfg = load_secrets("@a : PSK one\ninclude other.secrets\n");
+	snprintf(want, sizeof(want), "%s:2: include: %s/other.secrets: owned by uid 65534, "
+	    "not by root or uid 0, refusing to use it (chown root)", secrets_path(), tdir);
+	if (cfg != NULL || !cap_has(LOG_ERR, want))
+		cap_dump();
+	assert_null(cfg);
+	assert_true(cap_has(LOG_ERR, want));
+	snprintf(want, sizeof(want), "%s/other.secrets", tdir);
+	cap_reset();
+	assert_int_equal(config_secrets_check_perms(want), -1);
 }
 
 static void
@@ -300,7 +410,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_syntax, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_errors, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_canary, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_include, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_include_checks, scratch_setup,
+		    scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_best_match, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_permissions, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_ids, scratch_setup, scratch_teardown),

@@ -509,6 +509,49 @@ t_tech_support(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* A state directory found open to others is closed (it is ours); one owned
+ * by another user is refused with the reason, before anything is read. */
+static void
+t_state_dir_checked(void **state)
+{
+	char sd[256], *log, *body;
+	struct stat st;
+	int status;
+	pid_t pid;
+
+	path(sd, sizeof(sd), "state");
+	assert_int_equal(mkdir(sd, 0755), 0);
+	assert_int_equal(chmod(sd, 0757), 0);
+	{
+		DAEMON_ARGS("-f");
+		pid = spawn(argv_);
+	}
+	assert_int_equal(wait_for("ctl.sock", 1, 5000), 0);
+	assert_int_equal(ask("status", &body), CTL_R_OK);
+	free(body);
+	assert_int_equal(stat(sd, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	log = read_file("err");
+	assert_non_null(strstr(log, "state directory"));
+	assert_non_null(strstr(log, "mode 0757 let group/others in, now 0700"));
+	free(log);
+
+	if (geteuid() != 0)
+		return;
+	assert_int_equal(chown(sd, 65534, 65534), 0);
+	{
+		DAEMON_ARGS("-f");
+		assert_int_equal(run(argv_), 1);
+	}
+	log = read_file("err");
+	assert_non_null(strstr(log, "/state: owned by uid 65534, not by uid 0 that "
+	    "ikeflowd runs as; refusing to use it (chown it, or set state_dir)"));
+	free(log);
+}
+
 /* Without -f: the starting process returns once the daemon is ready. */
 static void
 t_daemon_detached(void **state)
@@ -558,6 +601,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_check_secrets_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_usage_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_daemon_lifecycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_state_dir_checked, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_daemon_detached, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_tech_support, setup, teardown),
 	};

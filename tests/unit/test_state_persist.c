@@ -286,6 +286,35 @@ test_garbage(void **unused)
 	assert_non_null(strstr(logged, "not an ikeflowd state file"));
 }
 
+/* A state file found corrupt at every start leaves at most a few set-aside
+ * copies: the newest, what is not ours is left alone. */
+static void
+test_aside_bounded(void **unused)
+{
+	char p[256];
+	int fd;
+
+	for (int i = 0; i < 8; i++) {
+		snprintf(p, sizeof(p), "%s.corrupt-%d", path, 1699999000 + i * 100);
+		assert_true((fd = open(p, O_WRONLY | O_CREAT, 0600)) >= 0);
+		close(fd);
+	}
+	snprintf(p, sizeof(p), "%s.corrupt-notes", path);
+	assert_true((fd = open(p, O_WRONLY | O_CREAT, 0600)) >= 0);
+	close(fd);
+	spit((const unsigned char *)"hello", 5);
+	assert_int_equal(st_load(dir), 1);
+	assert_int_equal(count_aside(), 5 + 1);
+	snprintf(p, sizeof(p), "%s.corrupt-1700000000", path);	/* just set aside */
+	assert_int_equal(access(p, F_OK), 0);
+	snprintf(p, sizeof(p), "%s.corrupt-1699999400", path);	/* 5th newest */
+	assert_int_equal(access(p, F_OK), 0);
+	snprintf(p, sizeof(p), "%s.corrupt-1699999300", path);
+	assert_int_equal(access(p, F_OK), -1);
+	snprintf(p, sizeof(p), "%s.corrupt-notes", path);
+	assert_int_equal(access(p, F_OK), 0);
+}
+
 static void
 test_wrong_version(void **unused)
 {
@@ -409,6 +438,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_aside_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v1_fixture, setup, teardown),

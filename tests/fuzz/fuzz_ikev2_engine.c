@@ -1,0 +1,361 @@
+/* libFuzzer target: the IKEv2 engine behind a live IKE SA. Each input
+ * brings up a fresh pair of engines (initiator and responder, PSK, the real
+ * configuration loader, keys from a real exchange), then its records are
+ * sealed with the established SA's keys and delivered to either engine, so
+ * that decrypted payload chains drive the exchanges (INFORMATIONAL,
+ * CREATE_CHILD_SA, stray IKE_AUTH...) and not only the parsers. What the
+ * engines answer is delivered to the other one. Kernel calls are recorded.
+ *
+ * Input: byte 0 picks the proposals (AES-GCM or AES-CBC + HMAC); then
+ * records of  flags, exchange type, first payload, length (u16), payloads.
+ * flags: bit 0 to the initiator (from the responder), else the reverse;
+ * bit 1 a response; bits 2-3 Message ID: the one expected, one before,
+ * one after, or 0. Engine internals (keying/ikev2_sa.h) are read to find
+ * the SA's keys and expected Message IDs, nothing is written there. */
+#include "config.h"
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keying/ikev2_sa.h"
+#include "keying/ikev2_sk.h"
+#include "tests/fuzz/fuzz_files.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define ADDR_I	"192.0.2.1"
+#define ADDR_R	"192.0.2.2"
+#define MAX_Q	64
+#define MAX_CH	32
+
+struct side {
+	struct ikev2_engine *eng;
+	struct ifl_config *cfg[2];	/* per proposal variant */
+	const struct ifl_config *cur;
+	struct ifl_addr	addr;
+	uint32_t	next_spi;
+	uint32_t	installed[MAX_CH];	/* inbound SPIs, 0 when removed */
+	int		ninstalled;
+};
+
+struct pkt {
+	struct side	*to;
+	struct ifl_addr	src;
+	uint16_t	sport, dport;
+	size_t		len;
+	uint8_t		data[];
+};
+
+static struct side si, sr;
+static struct pkt *q[MAX_Q];
+static int nq;
+
+static struct side *
+peer_of(struct side *s)
+{
+	return s == &si ? &sr : &si;
+}
+
+static int
+e_send(void *arg, const struct ifl_addr *src, uint16_t sport,
+    const struct ifl_addr *dst, uint16_t dport, const uint8_t *p, size_t len)
+{
+	struct side *s = arg;
+	struct pkt *k;
+
+	(void)dst;
+	if (nq == MAX_Q || (k = malloc(sizeof(*k) + len)) == NULL)
+		return -1;
+	k->to = peer_of(s);
+	k->src = *src;
+	k->sport = sport;
+	k->dport = dport;
+	k->len = len;
+	memcpy(k->data, p, len);
+	q[nq++] = k;
+	return 0;
+}
+
+static int
+e_alloc_spi(void *arg, const struct ifl_addr *peer, const struct ifl_addr *local,
+    uint8_t proto, uint32_t reqid, uint32_t *spi)
+{
+	struct side *s = arg;
+
+	(void)peer;
+	(void)local;
+	(void)proto;
+	(void)reqid;
+	*spi = s->next_spi++;
+	return 0;
+}
+
+static void
+e_release_spi(void *arg, const struct ifl_addr *peer, const struct ifl_addr *local,
+    uint8_t proto, uint32_t spi)
+{
+	(void)arg;
+	(void)peer;
+	(void)local;
+	(void)proto;
+	(void)spi;
+}
+
+static int
+e_install(void *arg, const struct ike_child_sa *c)
+{
+	struct side *s = arg;
+
+	FUZZ_CHECK(c->spi_in != 0);
+	if (s->ninstalled < MAX_CH)
+		s->installed[s->ninstalled++] = c->spi_in;
+	return 0;
+}
+
+static void
+e_remove(void *arg, const struct ike_child_sa *c)
+{
+	struct side *s = arg;
+
+	/* only what was installed is removed, once */
+	for (int i = 0; i < s->ninstalled; i++)
+		if (s->installed[i] == c->spi_in) {
+			s->installed[i] = 0;
+			return;
+		}
+	if (s->ninstalled < MAX_CH)
+		abort();
+}
+
+static int
+e_update(void *arg, const struct ike_child_sa *c)
+{
+	(void)arg;
+	(void)c;
+	return 0;
+}
+
+static int
+e_install_out(void *arg, const struct ike_child_sa *c)
+{
+	(void)arg;
+	(void)c;
+	return 0;
+}
+
+static int
+e_psk(void *arg, const struct cfg_id *local, const struct cfg_id *remote,
+    struct buf *out)
+{
+	struct side *s = arg;
+	const struct cfg_secret *sec = config_psk_lookup(s->cur, local, remote);
+
+	return sec ? buf_put(out, sec->key, sec->keylen) : -1;
+}
+
+static const struct cfg_conn *
+e_conn_by_addr(void *arg, const struct ifl_addr *local, const struct ifl_addr *remote)
+{
+	struct side *s = arg;
+
+	(void)local;
+	(void)remote;
+	return s->cur->conns;
+}
+
+static const struct cfg_conn *
+e_conn_by_id(void *arg, const struct cfg_conn *cur, const struct ifl_addr *local,
+    const struct ifl_addr *remote, const struct cfg_id *peer, const struct cfg_id *us)
+{
+	(void)arg;
+	(void)local;
+	(void)remote;
+	(void)us;
+	return cur && config_id_equal(&cur->right.id, peer) ? cur : NULL;
+}
+
+static struct ifl_config *
+load(int initiator, int variant)
+{
+	static const char *const props[2][2] = {
+		{ "aes128gcm16-prfsha256-ecp256!", "aes128gcm16!" },
+		{ "aes128-sha256-ecp256!", "aes128-sha1!" },
+	};
+	static const char secrets[] = ADDR_I " " ADDR_R " : PSK \"fuzzing-psk\"\n";
+	char conf[1024];
+	struct cfg_daemon d;
+	struct ifl_config *cfg;
+
+	snprintf(conf, sizeof(conf),
+	    "conn fuzz\n\tkeyexchange=ikev2\n\tauthby=secret\n\tauto=add\n"
+	    "\tleft=%s\n\tleftid=%s\n\tleftsubnet=%s\n"
+	    "\tright=%s\n\trightid=%s\n\trightsubnet=%s\n\tike=%s\n\tesp=%s\n",
+	    initiator ? ADDR_I : ADDR_R, initiator ? ADDR_I : ADDR_R,
+	    initiator ? "10.1.0.0/16" : "10.2.0.0/16",
+	    initiator ? ADDR_R : ADDR_I, initiator ? ADDR_R : ADDR_I,
+	    initiator ? "10.2.0.0/16" : "10.1.0.0/16",
+	    props[variant][0], props[variant][1]);
+	config_daemon_defaults(&d);
+	snprintf(d.ipsec_conf, sizeof(d.ipsec_conf), "%s",
+	    fuzz_put("ipsec.conf", (const uint8_t *)conf, strlen(conf), 0644));
+	snprintf(d.ipsec_secrets, sizeof(d.ipsec_secrets), "%s",
+	    fuzz_put("ipsec.secrets", (const uint8_t *)secrets, sizeof(secrets) - 1, 0600));
+	FUZZ_CHECK((cfg = config_load(&d)) != NULL);
+	return cfg;
+}
+
+static void
+init(void)
+{
+	fuzz_files_init(0);
+	for (int v = 0; v < 2; v++) {
+		si.cfg[v] = load(1, v);
+		sr.cfg[v] = load(0, v);
+	}
+	FUZZ_CHECK(addr_parse(ADDR_I, &si.addr) == 0);
+	FUZZ_CHECK(addr_parse(ADDR_R, &sr.addr) == 0);
+}
+
+static void
+side_up(struct side *s, int variant, uint32_t spi_base, const struct ike_tuning *tun)
+{
+	struct ike_env env;
+
+	s->cur = s->cfg[variant];
+	s->next_spi = spi_base;
+	s->ninstalled = 0;
+	memset(&env, 0, sizeof(env));
+	env.arg = s;
+	env.send = e_send;
+	env.alloc_spi = e_alloc_spi;
+	env.release_spi = e_release_spi;
+	env.update_child = e_update;
+	env.install_child = e_install;
+	env.install_out = e_install_out;
+	env.remove_child = e_remove;
+	env.psk = e_psk;
+	env.conn_by_addr = e_conn_by_addr;
+	env.conn_by_id = e_conn_by_id;
+	FUZZ_CHECK((s->eng = ikev2_engine_new(&env, tun)) != NULL);
+}
+
+/* Delivers what the engines sent, and what that causes, up to a bound. */
+static void
+pump(void)
+{
+	for (int n = 0; nq > 0 && n < 256; n++) {
+		struct pkt *k = q[0];
+
+		memmove(q, q + 1, (size_t)--nq * sizeof(q[0]));
+		ikev2_input(k->to->eng, &k->src, k->sport, &k->to->addr, k->dport,
+		    k->data, k->len);
+		free(k);
+	}
+	while (nq > 0)
+		free(q[--nq]);
+}
+
+static struct ike_sa *
+established(struct ikev2_engine *e)
+{
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
+		if (sa->phase == IKE_UP && sa->have_keys)
+			return sa;
+	return NULL;
+}
+
+/* One record sealed with the IKE SA's keys, as its other end would. */
+static void
+deliver(struct side *to, uint8_t flags, uint8_t exch, uint8_t first,
+    const uint8_t *plain, size_t len)
+{
+	struct ike_sa *sa = established(to->eng);
+	int response = (flags & 2) != 0, from_initiator;
+	uint32_t msgid;
+	struct buf *m;
+
+	if (sa == NULL)
+		return;
+	/* the sender is the SA's initiator when the receiver is not */
+	from_initiator = !sa->initiator;
+	msgid = response ? sa->req_msgid : sa->peer_msgid;
+	switch ((flags >> 2) & 3) {
+	case 1:
+		msgid--;
+		break;
+	case 2:
+		msgid++;
+		break;
+	case 3:
+		msgid = 0;
+		break;
+	}
+	if ((m = buf_new(0)) == NULL)
+		return;
+	buf_put_u64(m, sa->spi_i);
+	buf_put_u64(m, sa->spi_r);
+	buf_put_u8(m, IKEV2_PL_SK);
+	buf_put_u8(m, 0x20);
+	buf_put_u8(m, exch);
+	buf_put_u8(m, (uint8_t)((from_initiator ? IKEV2_FLAG_INITIATOR : 0) |
+	    (response ? IKEV2_FLAG_RESPONSE : 0)));
+	buf_put_u32(m, msgid);
+	buf_put_u32(m, 0);
+	buf_put_u8(m, first);
+	buf_put_u8(m, 0);
+	buf_put_u16(m, 0);
+	if (!m->failed && ikev2_sk_encrypt(&sa->keys, from_initiator, m,
+	    IKEV2_HDR_LEN, plain, len) == 0)
+		ikev2_input(to->eng, &peer_of(to)->addr, sa->rport, &to->addr, sa->lport,
+		    m->data, m->len);
+	buf_free(m);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int ready;
+	struct ike_tuning tun;
+	size_t off = 1;
+
+	if (size < 1)
+		return 0;
+	if (!ready) {
+		init();
+		ready = 1;
+	}
+	FUZZ_CHECK(loop_init() == 0);
+	FUZZ_CHECK(st_init() == 0);
+	for (int v = 0; v < 2; v++)
+		for (const struct cfg_conn *c = si.cfg[v]->conns; c; c = c->next)
+			FUZZ_CHECK(st_conn_set(c->name) != NULL);
+	ike_tuning_defaults(&tun);
+	side_up(&si, data[0] & 1, 0xc0000000, &tun);
+	side_up(&sr, data[0] & 1, 0xd0000000, &tun);
+	FUZZ_CHECK(ikev2_initiate(si.eng, si.cur->conns) == 0);
+	pump();
+	/* the exchange itself is not fuzzed: it must have worked */
+	FUZZ_CHECK(established(si.eng) != NULL && established(sr.eng) != NULL);
+
+	while (size - off >= 5) {
+		uint8_t flags = data[off], exch = data[off + 1], first = data[off + 2];
+		size_t len = (size_t)data[off + 3] << 8 | data[off + 4];
+
+		off += 5;
+		if (len > size - off)
+			len = size - off;
+		deliver(flags & 1 ? &si : &sr, flags, exch, first, data + off, len);
+		off += len;
+		pump();
+		loop_once(0);
+		pump();
+	}
+	ikev2_engine_free(si.eng);
+	ikev2_engine_free(sr.eng);
+	si.eng = sr.eng = NULL;
+	st_free();
+	loop_free();
+	return 0;
+}
