@@ -11,10 +11,12 @@
 extern const struct daemon_module xfrm_module;
 extern const struct daemon_module ike_module;
 extern const struct daemon_module agent_module;
+extern const struct daemon_module web_module;
 
 const struct daemon_module *const daemon_modules[] = {
 	&xfrm_module,
 	&ike_module,
 	&agent_module,
+	&web_module,
 	NULL
 };
