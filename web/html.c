@@ -25,7 +25,9 @@ page_head(struct buf *b, const char *title, int refresh_js)
 	rc |= bputs(b, " - ikeflow</title><link rel=\"stylesheet\" href=\"/static/style.css\">");
 	if (refresh_js)
 		rc |= bputs(b, "<script src=\"/static/app.js\" defer></script>");
-	rc |= bputs(b, "</head><body><header><a class=\"home\" href=\"/\">ikeflow</a> ");
+	/* when the server made the page: scripts update it later without a reload */
+	rc |= bprintf(b, "</head><body data-rendered=\"%lld\"><header>"
+	    "<a class=\"home\" href=\"/\">ikeflow</a> ", (long long)st_now_wall());
 	rc |= html_esc(b, title);
 	rc |= bputs(b, "</header><main>");
 	return rc ? -1 : 0;

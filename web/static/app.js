@@ -117,6 +117,13 @@
 			    "/s / " + bytes(s.out_bps) + "/s";
 			document.getElementById("s-fail").textContent = s.failures_last_hour;
 			document.getElementById("s-uptime").textContent = dur(s.uptime_s);
+			/* the tab's title says what is wrong at a glance */
+			var down = d.rows.filter(function (r) {
+				return r.state === "down" || r.state === "failed";
+			});
+			document.title = "ikeflow: " + s.tunnels_up + " up, " + (s.down) + " down" +
+			    (down.length ? " - " + down[0].name + ": " + down[0].state +
+			    (down[0].reason ? " (" + down[0].reason + ")" : "") : "");
 			document.body.dataset.refreshed = String(Date.now());
 			stale(false);
 		}).catch(function () { stale(true); });
@@ -175,6 +182,7 @@
 		var per = document.getElementById("per_page");
 		if (per) per.addEventListener("change", function () { per.form.submit(); });
 		if (document.getElementById("tunnels")) {
+			refreshDashboard();
 			setInterval(refreshDashboard, PERIOD);
 		}
 		var h = document.getElementById("tunnel"), canvas = document.getElementById("chart");
