@@ -86,6 +86,7 @@ static const struct dkey dkeys[] = {
 	{ "agentx_ping_interval", D_TIME, F(agentx_ping_interval), 0, 86400 },
 	{ "http_listen", D_HTTP_LISTEN, F(http_listen), 0, 0 },
 	{ "http_allow", D_HTTP_ALLOW, F(http_allow), 0, 0 },
+	{ "http_auth_file", D_PATH, F(http_auth_file), 0, 0 },
 	{ "history_size", D_U32, F(history_size), 1, 1000000 },
 	{ "failure_size", D_U32, F(failure_size), 1, 1000000 },
 	{ "refresh_interval", D_U32, F(refresh_interval), 100, 3600000 },

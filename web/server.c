@@ -21,6 +21,7 @@
 #include "common/loop.h"
 #include "config/config.h"
 #include "web/web.h"
+#include "web/web_auth.h"
 #include "web/web_int.h"
 #include "web/web_server.h"
 
@@ -246,6 +247,52 @@ body_new(void)
 	return bd;
 }
 
+/* ---- basic authentication (http_auth_file) ---- */
+
+static int
+authorized(struct MHD_Connection *c)
+{
+	char *user, *pass = NULL;
+	int ok;
+
+	user = MHD_basic_auth_get_username_password(c, &pass);
+	ok = auth_check(user, pass);
+	if (!ok && user) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		struct ifl_addr a;
+		char s[ADDR_STRLEN] = "?";
+
+		if (ci && addr_from_sockaddr(ci->client_addr, &a, NULL) == 0)
+			addr_str(&a, s, sizeof(s));
+		log_notice("web: %s: wrong password for user \"%.*s\"", s, 64, user);
+	}
+	if (pass) {
+		wipe(pass, strlen(pass));
+		MHD_free(pass);
+	}
+	if (user)
+		MHD_free(user);
+	return ok;
+}
+
+static enum MHD_Result
+send_unauthorized(struct MHD_Connection *c)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+	static const char msg[] = "authentication required\n";
+
+	r = MHD_create_response_from_buffer(sizeof(msg) - 1, (void *)(uintptr_t)msg,
+	    MHD_RESPMEM_PERSISTENT);
+	if (r == NULL)
+		return MHD_NO;
+	headers(r, CT_TEXT, 0);
+	rc = MHD_queue_basic_auth_fail_response(c, "ikeflow", r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
 /* ---- requests ---- */
 
 static const char *
@@ -384,6 +431,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	(void)upload;
 	(void)upload_size;
 	(void)con_cls;
+	if (auth_enabled() && !authorized(c))
+		return send_unauthorized(c);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
 		b = buf_new(256);
@@ -528,6 +577,11 @@ web_server_start(const struct cfg_daemon *d, const struct web_limits *lim)
 	}
 	if (v6)
 		flags |= MHD_USE_IPv6;
+	if (auth_load(d->http_auth_file) < 0) {
+		log_warnx("web: http_auth_file %s is unusable: the web server stays off",
+		    d->http_auth_file);
+		return -1;
+	}
 	memcpy(ws.allow, d->http_allow, sizeof(ws.allow));
 	ws.nallow = d->nhttp_allow;
 	ws.mhd = MHD_start_daemon(flags, 0, on_accept, NULL, on_request, NULL,
@@ -570,13 +624,22 @@ web_server_stop(void)
 	ws.mhd = NULL;
 	ws.epfd = -1;
 	ws.port = 0;
+	auth_clear();
 }
 
-void
-web_server_allow(const struct cfg_daemon *d)
+int
+web_server_access(const struct cfg_daemon *d)
 {
 	memcpy(ws.allow, d->http_allow, sizeof(ws.allow));
 	ws.nallow = d->nhttp_allow;
+	if (auth_load(d->http_auth_file) < 0) {
+		/* fail closed: no user is accepted until the file is fixed */
+		log_warnx("web: http_auth_file %s is unusable: the web server is stopped",
+		    d->http_auth_file);
+		web_server_stop();
+		return -1;
+	}
+	return 0;
 }
 
 int

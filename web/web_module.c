@@ -64,15 +64,15 @@ web_mod_reload(const struct ifl_config *old, const struct ifl_config *cfg)
 {
 	const struct cfg_daemon *o = &old->daemon, *n = &cfg->daemon;
 
-	if (o->http_enable != n->http_enable ||
-	    (n->http_enable && strcmp(o->http_listen, n->http_listen) != 0)) {
+	if (o->http_enable != n->http_enable || (n->http_enable &&
+	    (strcmp(o->http_listen, n->http_listen) != 0 || !web_running()))) {
 		web_stop();
 		if (web_start(n) < 0)
 			log_warnx("web: the dashboard could not start on %s", n->http_listen);
 		return 0;
 	}
 	if (web_running())
-		web_server_allow(n);
+		web_server_access(n);
 	return 0;
 }
 

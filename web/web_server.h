@@ -19,7 +19,8 @@ struct web_limits {
 
 int	web_server_start(const struct cfg_daemon *d, const struct web_limits *lim);
 void	web_server_stop(void);
-/* A reload's new http_allow applies to the next connections. */
-void	web_server_allow(const struct cfg_daemon *d);
+/* A reload's new http_allow and http_auth_file apply to the next requests;
+ * -1 (server stopped) when the new http_auth_file is unusable. */
+int	web_server_access(const struct cfg_daemon *d);
 
 #endif

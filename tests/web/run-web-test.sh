@@ -3,7 +3,9 @@
 # real HTTP clients (curl): security headers, read-only methods, http_allow
 # refusing an address outside the list, a client that sends half a request
 # and stalls while 200 concurrent clients are served (and is closed at the
-# timeout), and /metrics accepted by promtool. Skipped (77) without curl.
+# timeout), /metrics accepted by promtool, and basic authentication against
+# a file of crypt(3) hashes (a bad file keeps the server off). Skipped (77)
+# without curl.
 # bash for /dev/tcp (make check runs tests with sh)
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
@@ -111,4 +113,29 @@ timeout 10 cat <&3 >"$tmp/half"
 exec 3>&-
 kill -0 $fx || fail "the fixture died"
 stop
+
+# ---- basic authentication: user "ops", password "correct horse" ----
+# (the hash is `openssl passwd -6 -salt ikeflowtest 'correct horse'`)
+cat >"$tmp/users" <<'USERS'
+# ikeflow dashboard users
+ops:$6$ikeflowtest$Y1WxMhflB6ENT6ve1JSpTcWDp9DSsSLeSWov8r6PwOUH9thvA4EdXF3C7l/kX9aSKLaxXSsmEdRlk0TqVtaAv.
+USERS
+start 127.0.0.0/8 3 2 "$tmp/users"
+base="http://127.0.0.1:$port"
+code=$(curl -s -D "$tmp/h" -o /dev/null -w '%{http_code}' "$base/api/v1/summary")
+[ "$code" = 401 ] || fail "no credentials: $code"
+grep -qi '^WWW-Authenticate: Basic realm="ikeflow"' "$tmp/h" || fail "no Basic challenge"
+code=$(curl -s -o /dev/null -w '%{http_code}' -u 'ops:correct horsE' "$base/metrics")
+[ "$code" = 401 ] || fail "a wrong password got $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -u 'nobody:correct horse' "$base/metrics")
+[ "$code" = 401 ] || fail "an unknown user got $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -u 'ops:correct horse' "$base/metrics")
+[ "$code" = 200 ] || fail "the right password got $code"
+grep -q 'wrong password for user "ops"' "$tmp/fx.log" || fail "the refusal is not logged"
+! grep -q 'horsE' "$tmp/fx.log" || fail "a password is in the log"
+stop
+printf 'ops:plaintext\n' >"$tmp/bad-users"
+"$fixture" "127.0.0.1:$port" 127.0.0.0/8 3 2 "$tmp/bad-users" >"$tmp/fx.out" 2>"$tmp/fx.log"
+[ $? != 0 ] || fail "a bad http_auth_file did not stop the server"
+grep -q "$tmp/bad-users:1: expected USER:HASH" "$tmp/fx.log" || fail "no FILE:LINE error"
 echo "PASS"

@@ -2,7 +2,7 @@
  * the real event loop, for tests/web/run-web-test.sh. Prints "ready PORT"
  * once it listens.
  *
- * usage: web_fixture LISTEN ALLOW[,ALLOW...] [TUNNELS [TIMEOUT_S]] */
+ * usage: web_fixture LISTEN ALLOW[,ALLOW...] [TUNNELS [TIMEOUT_S [AUTH_FILE]]] */
 #include "config.h"
 
 #include <signal.h>
@@ -34,7 +34,8 @@ main(int argc, char **argv)
 	struct web_limits lim = { WEB_MAX_CONNS, WEB_MAX_PER_IP, WEB_TIMEOUT_S };
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s LISTEN ALLOW[,ALLOW...] [TUNNELS [TIMEOUT_S]]\n",
+		fprintf(stderr, "usage: %s LISTEN ALLOW[,ALLOW...] [TUNNELS [TIMEOUT_S "
+		    "[AUTH_FILE]]]\n",
 		    argv[0]);
 		return 2;
 	}
@@ -46,6 +47,8 @@ main(int argc, char **argv)
 		return 2;
 	if (argc > 4)
 		lim.timeout_s = (unsigned)atoi(argv[4]);
+	if (argc > 5 && config_daemon_set(&d, "http_auth_file", argv[5], "command line") < 0)
+		return 2;
 	if (loop_init() < 0 || st_init() < 0 || loop_signal(SIGTERM, on_term, NULL) < 0 ||
 	    loop_signal(SIGINT, on_term, NULL) < 0)
 		return 1;
