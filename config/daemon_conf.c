@@ -87,6 +87,8 @@ static const struct dkey dkeys[] = {
 	{ "http_listen", D_HTTP_LISTEN, F(http_listen), 0, 0 },
 	{ "http_allow", D_HTTP_ALLOW, F(http_allow), 0, 0 },
 	{ "http_auth_file", D_PATH, F(http_auth_file), 0, 0 },
+	{ "http_cert", D_PATH, F(http_cert), 0, 0 },
+	{ "http_key", D_PATH, F(http_key), 0, 0 },
 	{ "history_size", D_U32, F(history_size), 1, 1000000 },
 	{ "failure_size", D_U32, F(failure_size), 1, 1000000 },
 	{ "refresh_interval", D_U32, F(refresh_interval), 100, 3600000 },

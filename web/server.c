@@ -34,6 +34,7 @@
 
 static struct {
 	struct MHD_Daemon	*mhd;
+	struct buf		*cert, *key;	/* PEM, while MHD runs (key: secret) */
 	int			 epfd;
 	int			 prepared;
 	struct ifl_subnet	 allow[16];
@@ -561,6 +562,66 @@ listen_addr(const char *listen, struct sockaddr_storage *ss, int *v6)
 	return addr_to_sockaddr(&a, (uint16_t)port, ss, &sl) < 0 ? -1 : 0;
 }
 
+/* The whole of a PEM file, NUL-terminated, into a new buffer. */
+static struct buf *
+read_pem(const char *path, int secret)
+{
+	struct buf *b = secret ? buf_new_secret(4096) : buf_new(4096);
+	char chunk[4096];
+	size_t n;
+	FILE *f;
+
+	if (b == NULL)
+		return NULL;
+	if ((f = fopen(path, "re")) == NULL) {
+		log_warnx("web: %s: %s", path, strerror(errno));
+		buf_free(b);
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b->len < 1024 * 1024)
+		buf_put(b, chunk, n);
+	wipe(chunk, sizeof(chunk));
+	if (ferror(f) || b->len == 0 || buf_put_u8(b, 0) < 0 || b->failed) {
+		log_warnx("web: %s: cannot read it (or it is empty)", path);
+		fclose(f);
+		buf_free(b);
+		return NULL;
+	}
+	fclose(f);
+	return b;
+}
+
+static void
+tls_free(void)
+{
+	buf_free(ws.cert);	/* buf_free wipes the key's (secret) buffer */
+	buf_free(ws.key);
+	ws.cert = ws.key = NULL;
+}
+
+/* http_cert and http_key: both or neither. -1 (logged) when unusable. */
+static int
+tls_load(const struct cfg_daemon *d, unsigned *flags)
+{
+	if (!d->http_cert[0] && !d->http_key[0])
+		return 0;
+	if (!d->http_cert[0] || !d->http_key[0]) {
+		log_warnx("web: http_cert and http_key go together; HTTPS needs both");
+		return -1;
+	}
+	if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+		log_warnx("web: this libmicrohttpd has no TLS support");
+		return -1;
+	}
+	if ((ws.cert = read_pem(d->http_cert, 0)) == NULL ||
+	    (ws.key = read_pem(d->http_key, 1)) == NULL) {
+		tls_free();
+		return -1;
+	}
+	*flags |= MHD_USE_TLS;
+	return 0;
+}
+
 int
 web_server_start(const struct cfg_daemon *d, const struct web_limits *lim)
 {
@@ -582,6 +643,11 @@ web_server_start(const struct cfg_daemon *d, const struct web_limits *lim)
 		    d->http_auth_file);
 		return -1;
 	}
+	if (tls_load(d, &flags) < 0) {
+		log_warnx("web: HTTPS is configured but unusable: the web server stays off");
+		auth_clear();
+		return -1;
+	}
 	memcpy(ws.allow, d->http_allow, sizeof(ws.allow));
 	ws.nallow = d->nhttp_allow;
 	ws.mhd = MHD_start_daemon(flags, 0, on_accept, NULL, on_request, NULL,
@@ -592,10 +658,16 @@ web_server_start(const struct cfg_daemon *d, const struct web_limits *lim)
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)lim->timeout_s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)256,
+	    /* with TLS: the PEM texts (options after a NULL one are ignored) */
+	    ws.cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+	    ws.cert ? (const char *)ws.cert->data : NULL,
+	    MHD_OPTION_HTTPS_MEM_KEY, ws.key ? (const char *)ws.key->data : NULL,
 	    MHD_OPTION_END);
 	if (ws.mhd == NULL) {
-		log_warnx("web: cannot listen on %s (address in use or not ours?)",
-		    d->http_listen);
+		log_warnx("web: cannot listen on %s (address in use, not ours, or a bad "
+		    "certificate or key)", d->http_listen);
+		tls_free();
+		auth_clear();
 		return -1;
 	}
 	info = MHD_get_daemon_info(ws.mhd, MHD_DAEMON_INFO_EPOLL_FD);
@@ -610,7 +682,7 @@ web_server_start(const struct cfg_daemon *d, const struct web_limits *lim)
 		ws.prepared = 1;
 	info = MHD_get_daemon_info(ws.mhd, MHD_DAEMON_INFO_BIND_PORT);
 	ws.port = info ? info->port : 0;
-	log_info("web: dashboard on http://%s/", d->http_listen);
+	log_info("web: dashboard on %s://%s/", ws.cert ? "https" : "http", d->http_listen);
 	return 0;
 }
 
@@ -625,6 +697,7 @@ web_server_stop(void)
 	ws.epfd = -1;
 	ws.port = 0;
 	auth_clear();
+	tls_free();
 }
 
 int

@@ -65,7 +65,9 @@ web_mod_reload(const struct ifl_config *old, const struct ifl_config *cfg)
 	const struct cfg_daemon *o = &old->daemon, *n = &cfg->daemon;
 
 	if (o->http_enable != n->http_enable || (n->http_enable &&
-	    (strcmp(o->http_listen, n->http_listen) != 0 || !web_running()))) {
+	    (strcmp(o->http_listen, n->http_listen) != 0 || !web_running() ||
+	    /* a renewed certificate keeps its file name: always read again */
+	    n->http_cert[0] || o->http_cert[0]))) {
 		web_stop();
 		if (web_start(n) < 0)
 			log_warnx("web: the dashboard could not start on %s", n->http_listen);

@@ -4,8 +4,8 @@
 # refusing an address outside the list, a client that sends half a request
 # and stalls while 200 concurrent clients are served (and is closed at the
 # timeout), /metrics accepted by promtool, and basic authentication against
-# a file of crypt(3) hashes (a bad file keeps the server off). Skipped (77)
-# without curl.
+# a file of crypt(3) hashes (a bad file keeps the server off), HTTPS with
+# the configured certificate. Skipped (77) without curl.
 # bash for /dev/tcp (make check runs tests with sh)
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
@@ -138,4 +138,30 @@ printf 'ops:plaintext\n' >"$tmp/bad-users"
 "$fixture" "127.0.0.1:$port" 127.0.0.0/8 3 2 "$tmp/bad-users" >"$tmp/fx.out" 2>"$tmp/fx.log"
 [ $? != 0 ] || fail "a bad http_auth_file did not stop the server"
 grep -q "$tmp/bad-users:1: expected USER:HASH" "$tmp/fx.log" || fail "no FILE:LINE error"
+
+# ---- HTTPS with the configured certificate (made here by openssl) ----
+if command -v openssl >/dev/null; then
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 -subj /CN=ikeflow-test \
+	    -addext subjectAltName=IP:127.0.0.1 2>/dev/null || fail "openssl req"
+	start 127.0.0.0/8 3 2 - "$tmp/cert.pem" "$tmp/key.pem"
+	grep -q "web: dashboard on https://127.0.0.1:$port/" "$tmp/fx.log" ||
+		fail "HTTPS not announced"
+	# verified against that very certificate: the server presents it
+	code=$(curl -s -o "$tmp/s.json" -w '%{http_code}' --cacert "$tmp/cert.pem" \
+	    "https://127.0.0.1:$port/api/v1/summary")
+	[ "$code" = 200 ] || fail "HTTPS with the configured certificate: $code"
+	grep -q tunnels_up "$tmp/s.json" || fail "HTTPS body"
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/")
+	[ "$code" != 200 ] || fail "plain HTTP answered on the HTTPS port"
+	! grep -q 'PRIVATE KEY' "$tmp/fx.log" || fail "the key is in the log"
+	stop
+	: >"$tmp/empty.pem"
+	"$fixture" "127.0.0.1:$port" 127.0.0.0/8 3 2 - "$tmp/cert.pem" "$tmp/empty.pem" \
+	    >"$tmp/fx.out" 2>"$tmp/fx.log"
+	[ $? != 0 ] || fail "an empty key did not stop the server"
+	grep -q "$tmp/empty.pem: cannot read it" "$tmp/fx.log" || fail "no error naming the key"
+else
+	echo "note: no openssl command, HTTPS not tested"
+fi
 echo "PASS"

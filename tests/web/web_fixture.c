@@ -2,7 +2,8 @@
  * the real event loop, for tests/web/run-web-test.sh. Prints "ready PORT"
  * once it listens.
  *
- * usage: web_fixture LISTEN ALLOW[,ALLOW...] [TUNNELS [TIMEOUT_S [AUTH_FILE]]] */
+ * usage: web_fixture LISTEN ALLOW[,ALLOW...] [TUNNELS [TIMEOUT_S [AUTH_FILE|-
+ *	[CERT KEY]]]] */
 #include "config.h"
 
 #include <signal.h>
@@ -35,7 +36,7 @@ main(int argc, char **argv)
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: %s LISTEN ALLOW[,ALLOW...] [TUNNELS [TIMEOUT_S "
-		    "[AUTH_FILE]]]\n",
+		    "[AUTH_FILE|- [CERT KEY]]]]\n",
 		    argv[0]);
 		return 2;
 	}
@@ -47,7 +48,11 @@ main(int argc, char **argv)
 		return 2;
 	if (argc > 4)
 		lim.timeout_s = (unsigned)atoi(argv[4]);
-	if (argc > 5 && config_daemon_set(&d, "http_auth_file", argv[5], "command line") < 0)
+	if (argc > 5 && strcmp(argv[5], "-") != 0 &&
+	    config_daemon_set(&d, "http_auth_file", argv[5], "command line") < 0)
+		return 2;
+	if (argc > 7 && (config_daemon_set(&d, "http_cert", argv[6], "command line") < 0 ||
+	    config_daemon_set(&d, "http_key", argv[7], "command line") < 0))
 		return 2;
 	if (loop_init() < 0 || st_init() < 0 || loop_signal(SIGTERM, on_term, NULL) < 0 ||
 	    loop_signal(SIGINT, on_term, NULL) < 0)
