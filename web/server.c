@@ -40,6 +40,8 @@ static struct {
 	struct ifl_subnet	 allow[16];
 	int			 nallow;
 	uint16_t		 port;
+	uint64_t		 refused_log_ms;	/* last refusal logged */
+	uint32_t		 refused_quiet;		/* refusals not logged since */
 } ws = { .epfd = -1 };
 
 /* The one place where the counters are brought up to date before a page or
@@ -75,8 +77,14 @@ on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
 	for (int i = 0; i < ws.nallow; i++)
 		if (addr_in_subnet(&a, &ws.allow[i]))
 			return MHD_YES;
-	log_info("web: refused a connection from %s (not in http_allow)",
-	    addr_str(&a, s, sizeof(s)));
+	/* one line a second at most: a scan must not flood the log */
+	if (ws.refused_log_ms == 0 || loop_now_ms() >= ws.refused_log_ms + 1000) {
+		log_info("web: refused a connection from %s (not in http_allow)%s",
+		    addr_str(&a, s, sizeof(s)), ws.refused_quiet ? ", and others" : "");
+		ws.refused_log_ms = loop_now_ms();
+		ws.refused_quiet = 0;
+	} else
+		ws.refused_quiet++;
 	return MHD_NO;
 }
 
