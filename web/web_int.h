@@ -14,7 +14,7 @@
 /* ---- throughput samples (web/samples.c) ----
  * One ring per live tunnel: the in/out byte rate over each SAMPLE_SECS
  * interval for the last hour. A ring is 16 bytes of last totals plus
- * SAMPLE_N * 8 bytes of rates, 1936 bytes per tunnel. */
+ * SAMPLE_N * 8 bytes of rates: 1960 bytes per tunnel with its pointer. */
 #define SAMPLE_SECS	15
 #define SAMPLE_N	240		/* 1 hour */
 
