@@ -25,3 +25,4 @@ noinst_PROGRAMS += bench/dh-pool
 bench_dh_pool_SOURCES = bench/dh-pool.c
 bench_dh_pool_LDADD = libikeflow.a $(IKEFLOW_LIBS)
 EXTRA_DIST += bench/dh-pool.md
+EXTRA_DIST += bench/web-bench.sh

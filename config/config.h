@@ -204,6 +204,9 @@ struct cfg_daemon {
 	char		http_listen[128];		/* "127.0.0.1:8080" */
 	int		nhttp_allow;
 	struct ifl_subnet http_allow[16];		/* 127.0.0.0/8, ::1/128 */
+	char		http_auth_file[CFG_PATH_MAX];	/* "" = no basic auth */
+	char		http_cert[CFG_PATH_MAX];	/* PEM; "" = plain HTTP */
+	char		http_key[CFG_PATH_MAX];		/* PEM private key of http_cert */
 	uint32_t	history_size;			/* 200 */
 	uint32_t	failure_size;			/* 200 */
 	uint32_t	refresh_interval;		/* ms, 5000 */

@@ -76,6 +76,10 @@ render_daemon(const struct cfg_daemon *d, struct buf *b)
 	for (int i = 0; i < d->nhttp_allow; i++)
 		out(b, "%s %s", i ? "," : "", subnet_str(&d->http_allow[i], net, sizeof(net)));
 	out(b, "\n");
+	if (d->http_auth_file[0])
+		out(b, "#   http_auth_file = %s\n", d->http_auth_file);
+	if (d->http_cert[0])
+		out(b, "#   http_cert = %s\n#   http_key = %s\n", d->http_cert, d->http_key);
 	out(b, "#   history_size = %u\n", d->history_size);
 	out(b, "#   failure_size = %u\n", d->failure_size);
 	out(b, "#   refresh_interval = %u\n", d->refresh_interval);

@@ -13,6 +13,7 @@ extern const struct daemon_module updown_module;
 extern const struct daemon_module route_module;
 extern const struct daemon_module ike_module;
 extern const struct daemon_module agent_module;
+extern const struct daemon_module web_module;
 
 const struct daemon_module *const daemon_modules[] = {
 	&xfrm_module,
@@ -20,5 +21,6 @@ const struct daemon_module *const daemon_modules[] = {
 	&route_module,		/* after ike at shutdown: children first */
 	&ike_module,
 	&agent_module,
+	&web_module,
 	NULL
 };

@@ -5,11 +5,12 @@
 set -eu
 
 build_deps="build-essential autoconf automake pkg-config libssl-dev
-	libmnl-dev libsnmp-dev libmicrohttpd-dev libcmocka-dev libarchive-dev"
+	libmnl-dev libsnmp-dev libmicrohttpd-dev libjansson-dev libcrypt-dev libcmocka-dev
+	libarchive-dev"
 bed_deps="user-mode-linux kmod iproute2 iputils-ping strongswan-starter
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
 	snmpd snmp snmptrapd smitools valgrind clang libclang-rt-14-dev procps psmisc
-	iptables conntrack"
+	iptables conntrack curl openssl libjs-chart.js prometheus chromium"
 
 missing=
 for p in $build_deps $bed_deps; do
@@ -30,7 +31,7 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missi
 
 # The test bed runs its own strongSwan and snmpd inside UML guests only: the
 # services the packages may have started on this machine are not wanted.
-for svc in strongswan-starter strongswan ipsec snmpd; do
+for svc in strongswan-starter strongswan ipsec snmpd prometheus prometheus-node-exporter; do
 	systemctl disable --now "$svc" 2>/dev/null || true
 done
 if command -v ipsec >/dev/null && [ -e /var/run/charon.pid -o -e /var/run/starter.charon.pid ]; then

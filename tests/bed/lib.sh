@@ -333,3 +333,37 @@ bed_stop_all()
 		kill -9 "$pid" 2>/dev/null
 	done <"$BED_PIDS"
 }
+
+# ---- the host side (scenarios marked "# bed-hostside: yes"; tests/bed/hostside) ----
+
+# hostside_link NS: the guest's eth0 (a TAP on the host) into netns NS as
+# 198.18.0.2/24; the host side is 198.18.0.1.
+hostside_link()
+{
+	[ -n "${BED_HOSTSIDE:-}" ] || { echo "not a bed-hostside scenario"; return 1; }
+	ip link set eth0 netns "$1" &&
+	ip -n "$1" addr add 198.18.0.2/24 dev eth0 &&
+	ip -n "$1" link set eth0 up
+}
+
+# hostside VERB ARGS...: runs a request of tests/bed/hostside on the host
+# and returns its status (124 if no answer within BED_HOSTSIDE_WAIT s).
+hostside()
+{
+	local n t=$(( ${BED_HOSTSIDE_WAIT:-120} * 5 ))
+
+	# unique without a counter (check and wait_for run in subshells)
+	n=$(date +%s%N)
+	mkdir -p "$W/hs"
+	echo "$*" >"$W/hs/req.$n.tmp" && mv "$W/hs/req.$n.tmp" "$W/hs/req.$n"
+	while [ $t -gt 0 ]; do
+		# a directory listing reaches the host every time (no cached lookup)
+		if ls "$W/hs" | grep -qx "res.$n"; then
+			return "$(cat "$W/hs/res.$n")"
+		fi
+		sleep 0.2
+		t=$((t - 1))
+	done
+	echo "hostside: no answer to: $*"
+	return 124
+}

@@ -1,0 +1,451 @@
+/* The web renderers over a state model with hostile names: HTML escapes
+ * every string from configuration or the network, JSON carries them intact,
+ * Prometheus labels are escaped and `promtool check metrics` accepts the
+ * exposition; counters survive a rekey; the throughput samples; lists are
+ * streamed in bounded steps and page by index. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "state/state.h"
+#include "tests/web/web_model.h"
+#include "web/web_int.h"
+
+static uint64_t fake_ms = 1000000;
+static time_t fake_wall = 1700000000;
+
+static uint64_t clock_ms(void) { return fake_ms; }
+static time_t clock_wall(void) { return fake_wall; }
+
+static uint32_t hostile;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	assert_int_equal(st_init(), 0);
+	st_set_clock(clock_ms, clock_wall);
+	hostile = web_model_build(3);
+	samples_take();
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	samples_clear();
+	st_free();
+	return 0;
+}
+
+static char *
+text(struct buf *b)
+{
+	buf_put_u8(b, 0);
+	assert_false(b->failed);
+	return (char *)b->data;
+}
+
+/* Runs a stream to its end; returns the steps it took. */
+static int
+drain(struct stream *s, struct buf *b)
+{
+	int rc, steps = 0;
+
+	do {
+		rc = s->step(s, b);
+		assert_true(rc >= 0);
+		steps++;
+	} while (rc == 0);
+	if (s->release)
+		s->release(s);
+	return steps;
+}
+
+static void
+no_raw_markup(const char *html)
+{
+	assert_null(strstr(html, "<script>alert"));
+	assert_null(strstr(html, "<img src=x"));
+	assert_null(strstr(html, "never<b>"));
+	assert_null(strstr(html, "<i>x</i>"));
+	assert_null(strstr(html, "gone\"conn"));
+}
+
+static void
+test_html_dashboard_escapes(void **state)
+{
+	struct buf *b = buf_new(0);
+	struct row_query rq;
+	const char *h;
+
+	(void)state;
+	row_query_defaults(&rq);
+	assert_int_equal(html_dashboard(b, &rq), 0);
+	h = text(b);
+	no_raw_markup(h);
+	assert_non_null(strstr(h, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&amp;\\"));
+	assert_non_null(strstr(h, "evil&quot;\nid&lt;/td&gt;&lt;img src=x"));
+	/* the configured connection with no tunnel says why */
+	assert_non_null(strstr(h, "never&lt;b&gt;"));
+	assert_non_null(strstr(h, "authentication failed: AUTHENTICATION_FAILED &lt;i&gt;"));
+	assert_non_null(strstr(h, "<span class=\"reason\">ended: peer delete</span>"));
+	assert_non_null(strstr(h, "<span class=\"in-pkts\">100</span>"));
+	assert_non_null(strstr(h, "<dd id=\"s-up\">4</dd>"));
+	buf_free(b);
+
+	/* a filter that is itself markup comes back escaped in the form */
+	b = buf_new(0);
+	snprintf(rq.q, sizeof(rq.q), "\"><script>");
+	assert_int_equal(html_dashboard(b, &rq), 0);
+	h = text(b);
+	assert_null(strstr(h, "\"><script>"));
+	assert_non_null(strstr(h, "value=\"&quot;&gt;&lt;script&gt;\""));
+	assert_non_null(strstr(h, "q=%22%3E%3Cscript%3E"));
+	assert_non_null(strstr(h, "0 of 6 rows"));
+	buf_free(b);
+}
+
+static void
+test_html_filter_sort_page(void **state)
+{
+	struct buf *b = buf_new(0);
+	struct row_query rq;
+	const char *h;
+
+	(void)state;
+	row_query_defaults(&rq);
+	/* case-insensitive; matches peer1-3 and "gone", whose reason is "peer delete" */
+	snprintf(rq.q, sizeof(rq.q), "PEER");
+	strcpy(rq.sort, "in");
+	rq.desc = 1;
+	rq.per_page = 2;
+	assert_int_equal(html_dashboard(b, &rq), 0);
+	h = text(b);
+	assert_non_null(strstr(h, "4 of 6 rows"));
+	assert_non_null(strstr(h, "page 1 of 2"));
+	/* the most inbound traffic first: peer3, then peer2; peer1 on page 2 */
+	assert_non_null(strstr(h, ">peer3<"));
+	assert_non_null(strstr(h, ">peer2<"));
+	assert_null(strstr(h, ">peer1<"));
+	assert_true(strstr(h, ">peer3<") < strstr(h, ">peer2<"));
+	assert_non_null(strstr(h, "rel=\"next\""));
+	buf_free(b);
+}
+
+static void
+test_html_tunnel(void **state)
+{
+	struct buf *b = buf_new(0);
+	const char *h;
+
+	(void)state;
+	assert_int_equal(html_tunnel(b, hostile), 0);
+	h = text(b);
+	no_raw_markup(h);
+	assert_non_null(strstr(h, "<canvas id=\"chart\""));
+	assert_non_null(strstr(h, "0xc0000100"));
+	assert_non_null(strstr(h, "ICV &quot;bad&quot;"));
+	buf_free(b);
+	b = buf_new(0);
+	assert_int_equal(html_tunnel(b, 999), 1);
+	buf_free(b);
+}
+
+static json_t *
+parse(struct buf *b)
+{
+	json_error_t err;
+	json_t *j = json_loadb((const char *)b->data, b->len, 0, &err);
+
+	if (j == NULL)
+		fail_msg("bad JSON at %d: %s", err.position, err.text);
+	return j;
+}
+
+static void
+test_json_tunnel(void **state)
+{
+	struct buf *b = buf_new(0);
+	json_t *j;
+
+	(void)state;
+	assert_int_equal(api_tunnel(b, hostile), 0);
+	j = parse(b);
+	assert_string_equal(json_string_value(json_object_get(j, "name")), HOSTILE_NAME);
+	assert_string_equal(json_string_value(json_object_get(j, "peer_id")), HOSTILE_ID);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "in"),
+	    "packets")), 100);
+	assert_int_equal(json_array_size(json_object_get(j, "sas")), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    json_object_get(j, "sas"), 0), "spi")), "0xc0000100");
+	json_decref(j);
+	buf_reset(b);
+	assert_int_equal(api_tunnel(b, 999), 1);
+	buf_free(b);
+}
+
+static void
+test_json_connections(void **state)
+{
+	struct buf *b = buf_new(0);
+	struct row_query rq;
+	json_t *j, *row;
+
+	(void)state;
+	row_query_defaults(&rq);
+	snprintf(rq.q, sizeof(rq.q), "never");
+	assert_int_equal(api_connections(b, &rq), 0);
+	j = parse(b);
+	assert_int_equal(json_integer_value(json_object_get(j, "total")), 6);
+	assert_int_equal(json_integer_value(json_object_get(j, "matching")), 1);
+	row = json_array_get(json_object_get(j, "rows"), 0);
+	assert_string_equal(json_string_value(json_object_get(row, "name")), "never<b>");
+	assert_string_equal(json_string_value(json_object_get(row, "state")), "failed");
+	assert_non_null(strstr(json_string_value(json_object_get(row, "reason")),
+	    "authentication failed"));
+	assert_true(json_is_null(json_object_get(row, "tunnel")));
+	json_decref(j);
+	buf_free(b);
+}
+
+static void
+test_json_lists_page(void **state)
+{
+	struct buf *b = buf_new(0);
+	struct stream s;
+	json_t *j, *a;
+
+	(void)state;
+	api_list_stream(&s, API_TUNNELS, 0, 2);
+	drain(&s, b);
+	j = parse(b);
+	a = json_object_get(j, "tunnels");
+	assert_int_equal(json_array_size(a), 2);
+	assert_int_equal(json_integer_value(json_object_get(j, "next_after")), 2);
+	json_decref(j);
+	buf_reset(b);
+	api_list_stream(&s, API_TUNNELS, 2, 0);
+	drain(&s, b);
+	j = parse(b);
+	a = json_object_get(j, "tunnels");
+	assert_int_equal(json_array_size(a), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(a, 0), "index")), 3);
+	assert_null(json_object_get(j, "next_after"));
+	json_decref(j);
+
+	buf_reset(b);
+	api_list_stream(&s, API_HISTORY, 0, 0);
+	drain(&s, b);
+	j = parse(b);
+	a = json_object_get(j, "history");
+	assert_int_equal(json_array_size(a), 2);	/* the IKE SA and the tunnel */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(a, 1), "reason")),
+	    "peer delete");
+	json_decref(j);
+
+	buf_reset(b);
+	api_list_stream(&s, API_FAILURES, 0, 0);
+	drain(&s, b);
+	j = parse(b);
+	assert_int_equal(json_array_size(json_object_get(j, "failures")), 2);
+	json_decref(j);
+
+	buf_reset(b);
+	assert_int_equal(api_summary(b), 0);
+	j = parse(b);
+	assert_int_equal(json_integer_value(json_object_get(j, "tunnels_up")), 4);
+	assert_int_equal(json_integer_value(json_object_get(j, "down")), 2);
+	assert_int_equal(json_integer_value(json_object_get(j, "failures_last_hour")), 2);
+	json_decref(j);
+	buf_reset(b);
+	assert_int_equal(api_counters(b), 0);
+	json_decref(parse(b));
+	buf_free(b);
+}
+
+static char *
+metrics_text(struct buf *b)
+{
+	struct stream s;
+
+	metrics_stream(&s);
+	drain(&s, b);
+	return text(b);
+}
+
+static void
+test_metrics(void **state)
+{
+	struct buf *b = buf_new(0);
+	const char *m;
+	char path[] = "/tmp/ikeflow-metrics-XXXXXX", cmd[128];
+	int fd, rc;
+
+	(void)state;
+	m = metrics_text(b);
+	assert_non_null(strstr(m, "\nikeflow_tunnel_in_packets_total{name=\"<script>alert(\\\"x\\\")"
+	    "</script>'&\\\\\",peer=\"192.0.2.2\",index=\"1\"} 100\n"));
+	assert_non_null(strstr(m, "\nikeflow_tunnel_up{name=\"peer1\",peer=\"172.17.0.2\","
+	    "index=\"2\"} 1\n"));
+	assert_non_null(strstr(m, "\nikeflow_connection_up{name=\"never<b>\"} 0\n"));
+	assert_non_null(strstr(m, "\nikeflow_ike_failures_total{reason=\"auth\"} 1\n"));
+	assert_non_null(strstr(m, "\nikeflow_build_info{version=\"" PACKAGE_VERSION "\"} 1\n"));
+	/* one TYPE line per family (promtool below also refuses a second one) */
+	assert_null(strstr(strstr(m, "# TYPE ikeflow_tunnel_up ") + 1,
+	    "# TYPE ikeflow_tunnel_up "));
+
+	if (system("command -v promtool >/dev/null 2>&1") != 0) {
+		buf_free(b);
+		skip();
+	}
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_int_equal(write(fd, m, strlen(m)), (ssize_t)strlen(m));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "promtool check metrics < %s", path);
+	rc = system(cmd);
+	unlink(path);
+	assert_int_equal(rc, 0);
+	buf_free(b);
+}
+
+static void
+test_prom_label_esc(void **state)
+{
+	struct buf *b = buf_new(0);
+
+	(void)state;
+	assert_int_equal(prom_label_esc(b, "a\\b\"c\nd"), 0);
+	assert_string_equal(text(b), "a\\\\b\\\"c\\nd");
+	buf_free(b);
+	b = buf_new(0);
+	assert_int_equal(html_esc(b, "<a href='x'>&\"</a>"), 0);
+	assert_string_equal(text(b), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+	buf_free(b);
+}
+
+/* A rekey: the old pair goes with its final counters, the new one counts on. */
+static void
+test_counters_across_rekey(void **state)
+{
+	struct st_child *ch = st_child_get(hostile);
+	struct st_dir_counters fin = { .octets = 9000, .packets = 110 };
+	struct st_dir_counters fresh = { .octets = 840, .packets = 10 };
+	struct buf *b = buf_new(0);
+
+	(void)state;
+	assert_int_equal(st_child_add_sa(ch, ST_SA_IN, 0xc0000300, IPPROTO_ESP), 0);
+	assert_int_equal(st_sa_gone(0xc0000100, ST_SA_IN, &fin), 0);
+	assert_int_equal(st_sa_update(0xc0000300, ST_SA_IN, &fresh), 0);
+	assert_non_null(strstr(metrics_text(b), "\",peer=\"192.0.2.2\",index=\"1\"} 120\n"));
+	buf_free(b);
+}
+
+static void
+test_samples(void **state)
+{
+	struct st_dir_counters in = { .octets = 8400 + 15000, .packets = 200 };
+	struct sample_pt pts[SAMPLE_N], now;
+	uint64_t end;
+	struct buf *b = buf_new(0);
+	json_t *j;
+
+	(void)state;
+	assert_int_equal(samples_get(hostile, pts, SAMPLE_N, &end), 0);
+	fake_ms += 15000;
+	assert_int_equal(st_sa_update(0xc0000100, ST_SA_IN, &in), 0);
+	samples_take();
+	assert_int_equal(samples_get(hostile, pts, SAMPLE_N, &end), 1);
+	assert_int_equal(pts[0].in_bps, 1000);
+	assert_int_equal(pts[0].out_bps, 0);
+	assert_int_equal(end, fake_ms);
+	assert_int_equal(samples_rate(hostile, &now), 0);
+	assert_int_equal(now.in_bps, 1000);
+	/* the ring keeps the last hour only */
+	for (int i = 0; i < SAMPLE_N + 10; i++) {
+		fake_ms += SAMPLE_SECS * 1000;
+		samples_take();
+	}
+	assert_int_equal(samples_get(hostile, pts, SAMPLE_N, &end), SAMPLE_N);
+	assert_int_equal(pts[SAMPLE_N - 1].in_bps, 0);
+	/* the partial interval is the chart's last point */
+	fake_ms += 5000;
+	assert_int_equal(api_tunnel_samples(b, hostile), 0);
+	j = parse(b);
+	assert_int_equal(json_array_size(json_object_get(j, "in_bps")), SAMPLE_N + 1);
+	json_decref(j);
+	/* an ended tunnel's ring goes */
+	st_child_end(hostile, ST_TERM_NORMAL);
+	samples_take();
+	assert_int_equal(samples_get(hostile, pts, SAMPLE_N, &end), 0);
+	assert_true(samples_bytes_per_tunnel() < 2048);
+	buf_free(b);
+}
+
+/* 1000 tunnels: /metrics and the tunnel list come in many bounded steps. */
+static void
+test_streams_are_incremental(void **state)
+{
+	struct buf *b = buf_new(0);
+	struct stream s;
+	int steps;
+	json_t *j;
+
+	(void)state;
+	teardown(NULL);
+	assert_int_equal(st_init(), 0);
+	st_set_clock(clock_ms, clock_wall);
+	web_model_build(1000);
+	metrics_stream(&s);
+	steps = 0;
+	for (int rc = 0; rc == 0; steps++) {
+		size_t before = b->len;
+
+		rc = s.step(&s, b);
+		assert_true(rc >= 0);
+		/* no step renders more than STREAM_ROWS rows (~200 bytes each) */
+		assert_true(b->len - before < STREAM_ROWS * 256 + 4096);
+	}
+	assert_true(steps > 9 * 1001 / STREAM_ROWS);
+	buf_reset(b);
+	api_list_stream(&s, API_TUNNELS, 0, 0);
+	steps = drain(&s, b);
+	assert_true(steps >= 1001 / STREAM_ROWS);
+	j = parse(b);
+	assert_int_equal(json_array_size(json_object_get(j, "tunnels")), 1001);
+	json_decref(j);
+	buf_free(b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_html_dashboard_escapes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_html_filter_sort_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_html_tunnel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_tunnel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_connections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_lists_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
+		cmocka_unit_test(test_prom_label_esc),
+		cmocka_unit_test_setup_teardown(test_counters_across_rekey, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_samples, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_streams_are_incremental, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,736 @@
+/* The HTTP server: libmicrohttpd with no thread of its own. Its epoll
+ * descriptor sits in ikeflowd's loop and MHD_run() runs when it is readable
+ * and when MHD's next timeout is due (a prepare hook), so every request is
+ * answered on the loop, between keying and AgentX work, and reads the state
+ * model without locks. Large bodies are streamed: MHD asks for the next part
+ * only when the socket can take it, and each part is a bounded number of
+ * rows. The server is read-only: GET and HEAD only. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/loop.h"
+#include "config/config.h"
+#include "web/web.h"
+#include "web/web_auth.h"
+#include "web/web_int.h"
+#include "web/web_server.h"
+
+#ifndef CHARTJS_PATH
+#define CHARTJS_PATH	"/usr/share/javascript/chart.js/chart.min.js"
+#endif
+
+#define CSP	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " \
+		"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+static struct {
+	struct MHD_Daemon	*mhd;
+	struct buf		*cert, *key;	/* PEM, while MHD runs (key: secret) */
+	int			 epfd;
+	int			 prepared;
+	struct ifl_subnet	 allow[16];
+	int			 nallow;
+	uint16_t		 port;
+	uint64_t		 refused_log_ms;	/* last refusal logged */
+	uint32_t		 refused_quiet;		/* refusals not logged since */
+} ws = { .epfd = -1 };
+
+/* The one place where the counters are brought up to date before a page or
+ * document is made from them. The state model holds what the last refresh
+ * folded (every refresh_interval); a call asking the kernel for fresh
+ * counters belongs here, once, for every dynamic response. */
+static void
+web_fresh_counters(void)
+{
+}
+
+/* ---- access ---- */
+
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	struct ifl_addr a;
+	char s[ADDR_STRLEN];
+
+	(void)cls;
+	(void)len;
+	if (addr_from_sockaddr(sa, &a, NULL) < 0)
+		return MHD_NO;
+	/* an IPv4 client of a dual-stack socket comes as ::ffff:a.b.c.d */
+	if (a.family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&a.u.v6)) {
+		struct in_addr v4;
+
+		memcpy(&v4, &a.u.v6.s6_addr[12], 4);
+		a.family = AF_INET;
+		memset(&a.u, 0, sizeof(a.u));
+		a.u.v4 = v4;
+	}
+	for (int i = 0; i < ws.nallow; i++)
+		if (addr_in_subnet(&a, &ws.allow[i]))
+			return MHD_YES;
+	/* one line a second at most: a scan must not flood the log */
+	if (ws.refused_log_ms == 0 || loop_now_ms() >= ws.refused_log_ms + 1000) {
+		log_info("web: refused a connection from %s (not in http_allow)%s",
+		    addr_str(&a, s, sizeof(s)), ws.refused_quiet ? ", and others" : "");
+		ws.refused_log_ms = loop_now_ms();
+		ws.refused_quiet = 0;
+	} else
+		ws.refused_quiet++;
+	return MHD_NO;
+}
+
+/* ---- responses ---- */
+
+enum ctype { CT_HTML, CT_JSON, CT_TEXT, CT_METRICS, CT_JS, CT_CSS };
+
+static const char *const ctypes[] = {
+	[CT_HTML] = "text/html; charset=utf-8",
+	[CT_JSON] = "application/json",
+	[CT_TEXT] = "text/plain; charset=utf-8",
+	[CT_METRICS] = "text/plain; version=0.0.4; charset=utf-8",
+	[CT_JS] = "text/javascript; charset=utf-8",
+	[CT_CSS] = "text/css; charset=utf-8",
+};
+
+static void
+headers(struct MHD_Response *r, enum ctype ct, int cacheable)
+{
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctypes[ct]);
+	MHD_add_response_header(r, "Content-Security-Policy", CSP);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    cacheable ? "max-age=300" : "no-store");
+}
+
+static enum MHD_Result
+queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r, enum ctype ct,
+    int cacheable)
+{
+	enum MHD_Result rc;
+
+	if (r == NULL)
+		return MHD_NO;
+	headers(r, ct, cacheable);
+	rc = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static enum MHD_Result
+send_buf(struct MHD_Connection *c, unsigned status, struct buf *b, enum ctype ct)
+{
+	struct MHD_Response *r;
+
+	r = MHD_create_response_from_buffer(b->len, b->data, MHD_RESPMEM_MUST_COPY);
+	buf_free(b);
+	return queue(c, status, r, ct, 0);
+}
+
+static enum MHD_Result
+send_error(struct MHD_Connection *c, unsigned status, const char *msg, int json)
+{
+	struct buf *b = buf_new(1024);
+
+	if (b == NULL)
+		return MHD_NO;
+	if (json)
+		bprintf(b, "{\"error\":\"%s\"}", msg);	/* msg is ours: no quotes */
+	else
+		html_error(b, (int)status, msg);
+	return send_buf(c, status, b, json ? CT_JSON : CT_HTML);
+}
+
+static enum MHD_Result
+send_static(struct MHD_Connection *c, const char *text, enum ctype ct)
+{
+	struct MHD_Response *r;
+
+	r = MHD_create_response_from_buffer(strlen(text), (void *)(uintptr_t)text,
+	    MHD_RESPMEM_PERSISTENT);
+	return queue(c, MHD_HTTP_OK, r, ct, 1);
+}
+
+static enum MHD_Result
+send_file(struct MHD_Connection *c, const char *path, enum ctype ct)
+{
+	struct MHD_Response *r;
+	struct stat st;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0 ||
+	    !S_ISREG(st.st_mode)) {
+		log_warnx("web: %s: %s (is libjs-chart.js installed?)", path,
+		    fd < 0 ? strerror(errno) : "not a file");
+		if (fd >= 0)
+			close(fd);
+		return send_error(c, MHD_HTTP_NOT_FOUND, "chart library not installed", 0);
+	}
+	r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+	if (r == NULL)
+		close(fd);
+	return queue(c, MHD_HTTP_OK, r, ct, 1);
+}
+
+/* A streamed body: the pending part of one step, then the next step. */
+struct body {
+	struct stream	 s;
+	struct buf	*b;
+	size_t		 off;
+	int		 done;
+};
+
+static ssize_t
+body_read(void *cls, uint64_t pos, char *dst, size_t max)
+{
+	struct body *bd = cls;
+	size_t n;
+
+	(void)pos;
+	while (bd->off >= bd->b->len) {
+		int rc;
+
+		if (bd->done)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		buf_reset(bd->b);
+		bd->off = 0;
+		if ((rc = bd->s.step(&bd->s, bd->b)) < 0 || bd->b->failed) {
+			log_warnx("web: a response could not be completed (out of memory)");
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		}
+		if (rc == 1)
+			bd->done = 1;
+	}
+	n = bd->b->len - bd->off;
+	if (n > max)
+		n = max;
+	memcpy(dst, bd->b->data + bd->off, n);
+	bd->off += n;
+	return (ssize_t)n;
+}
+
+static void
+body_free(void *cls)
+{
+	struct body *bd = cls;
+
+	if (bd->s.release)
+		bd->s.release(&bd->s);
+	buf_free(bd->b);
+	free(bd);
+}
+
+static enum MHD_Result
+send_stream(struct MHD_Connection *c, struct body *bd, enum ctype ct)
+{
+	struct MHD_Response *r;
+
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, body_read, bd,
+	    body_free);
+	if (r == NULL) {
+		body_free(bd);
+		return MHD_NO;
+	}
+	return queue(c, MHD_HTTP_OK, r, ct, 0);
+}
+
+static struct body *
+body_new(void)
+{
+	struct body *bd = calloc(1, sizeof(*bd));
+
+	if (bd && (bd->b = buf_new(64 * 1024)) == NULL) {
+		free(bd);
+		bd = NULL;
+	}
+	return bd;
+}
+
+/* ---- basic authentication (http_auth_file) ---- */
+
+static int
+authorized(struct MHD_Connection *c)
+{
+	char *user, *pass = NULL;
+	int ok;
+
+	user = MHD_basic_auth_get_username_password(c, &pass);
+	ok = auth_check(user, pass);
+	if (!ok && user) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		struct ifl_addr a;
+		char s[ADDR_STRLEN] = "?";
+
+		if (ci && addr_from_sockaddr(ci->client_addr, &a, NULL) == 0)
+			addr_str(&a, s, sizeof(s));
+		log_notice("web: %s: wrong password for user \"%.*s\"", s, 64, user);
+	}
+	if (pass) {
+		wipe(pass, strlen(pass));
+		MHD_free(pass);
+	}
+	if (user)
+		MHD_free(user);
+	return ok;
+}
+
+static enum MHD_Result
+send_unauthorized(struct MHD_Connection *c)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+	static const char msg[] = "authentication required\n";
+
+	r = MHD_create_response_from_buffer(sizeof(msg) - 1, (void *)(uintptr_t)msg,
+	    MHD_RESPMEM_PERSISTENT);
+	if (r == NULL)
+		return MHD_NO;
+	headers(r, CT_TEXT, 0);
+	rc = MHD_queue_basic_auth_fail_response(c, "ikeflow", r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+/* ---- requests ---- */
+
+static const char *
+arg(struct MHD_Connection *c, const char *key)
+{
+	return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static uint32_t
+arg_u32(struct MHD_Connection *c, const char *key, uint32_t def, uint32_t min, uint32_t max)
+{
+	const char *v = arg(c, key);
+	char *end;
+	unsigned long n;
+
+	if (v == NULL || *v == '\0')
+		return def;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || *end || v[0] == '-')
+		return def;
+	return n < min ? min : n > max ? max : (uint32_t)n;
+}
+
+static void
+row_query_from(struct MHD_Connection *c, struct row_query *rq)
+{
+	static const char *const sorts[] = { "index", "name", "state", "peer", "in", "out",
+	    "rate", "uptime", "errors" };
+	const char *v;
+
+	row_query_defaults(rq);
+	if ((v = arg(c, "q")) != NULL)
+		snprintf(rq->q, sizeof(rq->q), "%s", v);
+	if ((v = arg(c, "sort")) != NULL)
+		for (size_t i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++)
+			if (strcmp(v, sorts[i]) == 0)
+				snprintf(rq->sort, sizeof(rq->sort), "%s", sorts[i]);
+	rq->desc = arg_u32(c, "desc", 0, 0, 1);
+	rq->page = arg_u32(c, "page", 1, 1, UINT32_MAX / 500);
+	rq->per_page = arg_u32(c, "per_page", 100, 1, 500);
+}
+
+/* "/api/v1/tunnels/12" with prefix "/api/v1/tunnels/": 12 and the rest */
+static int
+path_index(const char *url, const char *prefix, uint32_t *idx, const char **rest)
+{
+	size_t n = strlen(prefix);
+	char *end;
+	unsigned long v;
+
+	if (strncmp(url, prefix, n) != 0 || url[n] < '0' || url[n] > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(url + n, &end, 10);
+	if (errno || v == 0 || v > UINT32_MAX)
+		return -1;
+	*idx = (uint32_t)v;
+	*rest = end;
+	return 0;
+}
+
+static enum MHD_Result
+doc(struct MHD_Connection *c, int rc, struct buf *b, enum ctype ct, const char *what)
+{
+	if (rc == 1) {
+		buf_free(b);
+		return send_error(c, MHD_HTTP_NOT_FOUND, what, ct == CT_JSON);
+	}
+	if (rc < 0 || b->failed) {
+		buf_free(b);
+		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory",
+		    ct == CT_JSON);
+	}
+	return send_buf(c, MHD_HTTP_OK, b, ct);
+}
+
+static enum MHD_Result
+api(struct MHD_Connection *c, const char *p)
+{
+	struct buf *b;
+	struct body *bd;
+	struct row_query rq;
+	uint32_t idx;
+	const char *rest;
+	enum api_list list = 0;
+
+	if (strcmp(p, "tunnels") == 0)
+		list = API_TUNNELS;
+	else if (strcmp(p, "ike-sas") == 0)
+		list = API_IKE_SAS;
+	else if (strcmp(p, "history") == 0)
+		list = API_HISTORY;
+	else if (strcmp(p, "failures") == 0)
+		list = API_FAILURES;
+	if (list) {
+		if ((bd = body_new()) == NULL)
+			return MHD_NO;
+		api_list_stream(&bd->s, list, arg_u32(c, "after", 0, 0, UINT32_MAX),
+		    arg_u32(c, "limit", 0, 0, UINT32_MAX));
+		return send_stream(c, bd, CT_JSON);
+	}
+	if ((b = buf_new(4096)) == NULL)
+		return MHD_NO;
+	if (strcmp(p, "summary") == 0)
+		return doc(c, api_summary(b), b, CT_JSON, "");
+	if (strcmp(p, "counters") == 0)
+		return doc(c, api_counters(b), b, CT_JSON, "");
+	if (strcmp(p, "connections") == 0) {
+		row_query_from(c, &rq);
+		return doc(c, api_connections(b, &rq), b, CT_JSON, "");
+	}
+	if (path_index(p, "tunnels/", &idx, &rest) == 0) {
+		if (*rest == '\0')
+			return doc(c, api_tunnel(b, idx), b, CT_JSON, "no such tunnel");
+		if (strcmp(rest, "/samples") == 0)
+			return doc(c, api_tunnel_samples(b, idx), b, CT_JSON, "no such tunnel");
+	}
+	buf_free(b);
+	return send_error(c, MHD_HTTP_NOT_FOUND, "no such endpoint", 1);
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+    const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct MHD_Response *r;
+	struct buf *b;
+	struct body *bd;
+	struct row_query rq;
+	uint32_t idx;
+	const char *rest;
+
+	(void)cls;
+	(void)version;
+	(void)upload;
+	(void)upload_size;
+	(void)con_cls;
+	if (auth_enabled() && !authorized(c))
+		return send_unauthorized(c);
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+		b = buf_new(256);
+		if (b == NULL)
+			return MHD_NO;
+		bputs(b, "read-only: GET and HEAD only\n");
+		r = MHD_create_response_from_buffer(b->len, b->data, MHD_RESPMEM_MUST_COPY);
+		buf_free(b);
+		if (r == NULL)
+			return MHD_NO;
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		return queue(c, MHD_HTTP_METHOD_NOT_ALLOWED, r, CT_TEXT, 0);
+	}
+	if (strcmp(url, "/static/app.js") == 0)
+		return send_static(c, web_app_js, CT_JS);
+	if (strcmp(url, "/static/style.css") == 0)
+		return send_static(c, web_style_css, CT_CSS);
+	if (strcmp(url, "/static/chart.min.js") == 0)
+		return send_file(c, CHARTJS_PATH, CT_JS);
+
+	web_fresh_counters();
+	if (strncmp(url, "/api/v1/", 8) == 0)
+		return api(c, url + 8);
+	if (strcmp(url, "/metrics") == 0) {
+		if ((bd = body_new()) == NULL)
+			return MHD_NO;
+		metrics_stream(&bd->s);
+		return send_stream(c, bd, CT_METRICS);
+	}
+	if (strcmp(url, "/") == 0) {
+		if ((b = buf_new(64 * 1024)) == NULL)
+			return MHD_NO;
+		row_query_from(c, &rq);
+		return doc(c, html_dashboard(b, &rq), b, CT_HTML, "");
+	}
+	if (path_index(url, "/tunnel/", &idx, &rest) == 0 && *rest == '\0') {
+		if ((b = buf_new(16 * 1024)) == NULL)
+			return MHD_NO;
+		return doc(c, html_tunnel(b, idx), b, CT_HTML,
+		    "No such tunnel: it may have ended.");
+	}
+	return send_error(c, MHD_HTTP_NOT_FOUND, "No such page.", 0);
+}
+
+/* ---- the loop ---- */
+
+static void
+on_epoll(int fd, uint32_t events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	(void)arg;
+	if (ws.mhd)
+		MHD_run(ws.mhd);
+}
+
+static int
+on_prepare(void *arg)
+{
+	MHD_UNSIGNED_LONG_LONG to;
+
+	(void)arg;
+	if (ws.mhd == NULL)
+		return -1;
+	/* timeouts of idle connections, and work MHD left for the next run */
+	if (MHD_get_timeout(ws.mhd, &to) != MHD_YES)
+		return -1;
+	if (to == 0) {
+		MHD_run(ws.mhd);
+		if (MHD_get_timeout(ws.mhd, &to) != MHD_YES)
+			return -1;
+	}
+	return to > INT_MAX ? INT_MAX : (int)to;
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[256];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	log_info("web: %s", msg);
+}
+
+static int
+listen_addr(const char *listen, struct sockaddr_storage *ss, int *v6)
+{
+	char host[64];
+	const char *colon;
+	struct ifl_addr a;
+	unsigned long port;
+	socklen_t sl;
+	size_t n;
+
+	if (listen[0] == '[') {
+		const char *rb = strchr(listen, ']');
+
+		if (rb == NULL || rb[1] != ':')
+			return -1;
+		n = (size_t)(rb - listen - 1);
+		memcpy(host, listen + 1, n < sizeof(host) ? n : 0);
+		colon = rb + 1;
+	} else {
+		if ((colon = strrchr(listen, ':')) == NULL)
+			return -1;
+		n = (size_t)(colon - listen);
+		memcpy(host, listen, n < sizeof(host) ? n : 0);
+	}
+	if (n == 0 || n >= sizeof(host))
+		return -1;
+	host[n] = '\0';
+	port = strtoul(colon + 1, NULL, 10);
+	if (port > 65535)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	if (strcmp(host, "*") == 0)
+		a.family = AF_INET;
+	else if (addr_parse(host, &a) < 0)
+		return -1;
+	*v6 = a.family == AF_INET6;
+	return addr_to_sockaddr(&a, (uint16_t)port, ss, &sl) < 0 ? -1 : 0;
+}
+
+/* The whole of a PEM file, NUL-terminated, into a new buffer. */
+static struct buf *
+read_pem(const char *path, int secret)
+{
+	struct buf *b = secret ? buf_new_secret(4096) : buf_new(4096);
+	char chunk[4096];
+	size_t n;
+	FILE *f;
+
+	if (b == NULL)
+		return NULL;
+	if ((f = fopen(path, "re")) == NULL) {
+		log_warnx("web: %s: %s", path, strerror(errno));
+		buf_free(b);
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b->len < 1024 * 1024)
+		buf_put(b, chunk, n);
+	wipe(chunk, sizeof(chunk));
+	if (ferror(f) || b->len == 0 || buf_put_u8(b, 0) < 0 || b->failed) {
+		log_warnx("web: %s: cannot read it (or it is empty)", path);
+		fclose(f);
+		buf_free(b);
+		return NULL;
+	}
+	fclose(f);
+	return b;
+}
+
+static void
+tls_free(void)
+{
+	buf_free(ws.cert);	/* buf_free wipes the key's (secret) buffer */
+	buf_free(ws.key);
+	ws.cert = ws.key = NULL;
+}
+
+/* http_cert and http_key: both or neither. -1 (logged) when unusable. */
+static int
+tls_load(const struct cfg_daemon *d, unsigned *flags)
+{
+	if (!d->http_cert[0] && !d->http_key[0])
+		return 0;
+	if (!d->http_cert[0] || !d->http_key[0]) {
+		log_warnx("web: http_cert and http_key go together; HTTPS needs both");
+		return -1;
+	}
+	if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+		log_warnx("web: this libmicrohttpd has no TLS support");
+		return -1;
+	}
+	if ((ws.cert = read_pem(d->http_cert, 0)) == NULL ||
+	    (ws.key = read_pem(d->http_key, 1)) == NULL) {
+		tls_free();
+		return -1;
+	}
+	*flags |= MHD_USE_TLS;
+	return 0;
+}
+
+int
+web_server_start(const struct cfg_daemon *d, const struct web_limits *lim)
+{
+	struct sockaddr_storage ss;
+	const union MHD_DaemonInfo *info;
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	int v6;
+
+	if (ws.mhd)
+		return 0;
+	if (listen_addr(d->http_listen, &ss, &v6) < 0) {
+		log_warnx("web: http_listen = %s: not an address:port", d->http_listen);
+		return -1;
+	}
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	if (auth_load(d->http_auth_file) < 0) {
+		log_warnx("web: http_auth_file %s is unusable: the web server stays off",
+		    d->http_auth_file);
+		return -1;
+	}
+	if (tls_load(d, &flags) < 0) {
+		log_warnx("web: HTTPS is configured but unusable: the web server stays off");
+		auth_clear();
+		return -1;
+	}
+	memcpy(ws.allow, d->http_allow, sizeof(ws.allow));
+	ws.nallow = d->nhttp_allow;
+	ws.mhd = MHD_start_daemon(flags, 0, on_accept, NULL, on_request, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)lim->max_conns,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)lim->max_per_ip,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)lim->timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)256,
+	    /* with TLS: the PEM texts (options after a NULL one are ignored) */
+	    ws.cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+	    ws.cert ? (const char *)ws.cert->data : NULL,
+	    MHD_OPTION_HTTPS_MEM_KEY, ws.key ? (const char *)ws.key->data : NULL,
+	    MHD_OPTION_END);
+	if (ws.mhd == NULL) {
+		log_warnx("web: cannot listen on %s (address in use, not ours, or a bad "
+		    "certificate or key)", d->http_listen);
+		tls_free();
+		auth_clear();
+		return -1;
+	}
+	info = MHD_get_daemon_info(ws.mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	ws.epfd = info ? info->epoll_fd : -1;
+	if (ws.epfd < 0 || loop_fd_add(ws.epfd, EPOLLIN, on_epoll, NULL) < 0) {
+		log_warnx("web: cannot add the HTTP server to the event loop");
+		MHD_stop_daemon(ws.mhd);
+		ws.mhd = NULL;
+		return -1;
+	}
+	if (!ws.prepared && loop_prepare_add(on_prepare, NULL) == 0)
+		ws.prepared = 1;
+	info = MHD_get_daemon_info(ws.mhd, MHD_DAEMON_INFO_BIND_PORT);
+	ws.port = info ? info->port : 0;
+	log_info("web: dashboard on %s://%s/", ws.cert ? "https" : "http", d->http_listen);
+	return 0;
+}
+
+void
+web_server_stop(void)
+{
+	if (ws.mhd == NULL)
+		return;
+	loop_fd_del(ws.epfd);
+	MHD_stop_daemon(ws.mhd);
+	ws.mhd = NULL;
+	ws.epfd = -1;
+	ws.port = 0;
+	auth_clear();
+	tls_free();
+}
+
+int
+web_server_access(const struct cfg_daemon *d)
+{
+	memcpy(ws.allow, d->http_allow, sizeof(ws.allow));
+	ws.nallow = d->nhttp_allow;
+	if (auth_load(d->http_auth_file) < 0) {
+		/* fail closed: no user is accepted until the file is fixed */
+		log_warnx("web: http_auth_file %s is unusable: the web server is stopped",
+		    d->http_auth_file);
+		web_server_stop();
+		return -1;
+	}
+	return 0;
+}
+
+int
+web_running(void)
+{
+	return ws.mhd != NULL;
+}
+
+uint16_t
+web_port(void)
+{
+	return ws.port;
+}

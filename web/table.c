@@ -1,0 +1,226 @@
+/* The dashboard's rows: every tunnel, and every configured connection that
+ * has none (with the reason it is down: its newest failure or the end of
+ * its last tunnel, whichever came last). The JSON "connections" list and the
+ * HTML table are both made from these, so they always agree. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "state/names.h"
+#include "web/web_int.h"
+
+void
+row_query_defaults(struct row_query *rq)
+{
+	memset(rq, 0, sizeof(*rq));
+	strcpy(rq->sort, "index");
+	rq->page = 1;
+	rq->per_page = 100;
+}
+
+const char *
+row_state_name(enum row_state s)
+{
+	switch (s) {
+	case ROW_UP: return "up";
+	case ROW_CONNECTING: return "connecting";
+	case ROW_DOWN: return "down";
+	case ROW_FAILED: return "failed";
+	}
+	return "?";
+}
+
+static int
+ptr_cmp(const void *a, const void *b)
+{
+	const void *x = *(const void *const *)a, *y = *(const void *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Why a connection with no tunnel is down: its newest failure record or the
+ * end of its newest tunnel, whichever is later. */
+static enum row_state
+conn_reason(const struct st_conn *c, char *dst, size_t len)
+{
+	const struct st_ike_failrec *fi, *best_i = NULL;
+	const struct st_ipsec_failrec *fp, *best_p = NULL;
+	const struct st_child_hist *h, *best_h = NULL;
+	uint64_t t_i = 0, t_p = 0, t_h = 0;
+
+	for (fi = st_ike_fail_next(0); fi; fi = st_ike_fail_next(fi->index))
+		if (strcmp(fi->conn, c->name) == 0 && fi->when_mono >= t_i) {
+			best_i = fi;
+			t_i = fi->when_mono;
+		}
+	for (fp = st_ipsec_fail_next(0); fp; fp = st_ipsec_fail_next(fp->index))
+		if (strcmp(fp->conn, c->name) == 0 && fp->when_mono >= t_p) {
+			best_p = fp;
+			t_p = fp->when_mono;
+		}
+	for (h = st_child_hist_next(0); h; h = st_child_hist_next(h->index))
+		if (strcmp(h->child.conn, c->name) == 0 &&
+		    h->child.start_mono + h->active_ms >= t_h) {
+			best_h = h;
+			t_h = h->child.start_mono + h->active_ms;
+		}
+	dst[0] = '\0';
+	if (best_i && t_i >= t_p && t_i >= t_h) {
+		snprintf(dst, len, "%s%s%s", st_ike_fail_name(best_i->reason),
+		    best_i->detail[0] ? ": " : "", best_i->detail);
+		return ROW_FAILED;
+	}
+	if (best_p && t_p >= t_h) {
+		snprintf(dst, len, "%s%s%s", st_ipsec_fail_name(best_p->reason),
+		    best_p->detail[0] ? ": " : "", best_p->detail);
+		return ROW_FAILED;
+	}
+	if (best_h)
+		snprintf(dst, len, "ended: %s", st_term_name(best_h->reason));
+	return ROW_DOWN;
+}
+
+static const char *
+row_name(const struct row *r)
+{
+	return r->child ? r->child->conn : r->conn->name;
+}
+
+static const struct ifl_addr *
+row_peer(const struct row *r)
+{
+	return r->child ? &r->child->remote : &r->conn->remote;
+}
+
+static uint32_t
+row_index(const struct row *r)
+{
+	return r->child ? r->child->index : 0;
+}
+
+static int
+row_match(const struct row *r, const char *q)
+{
+	char peer[64];
+
+	if (q[0] == '\0')
+		return 1;
+	if (strcasestr(row_name(r), q) || strcasestr(row_state_name(r->state), q) ||
+	    strcasestr(addr_str(row_peer(r), peer, sizeof(peer)), q))
+		return 1;
+	if (r->ike && strcasestr(r->ike->remote_id, q))
+		return 1;
+	return strcasestr(r->reason, q) != NULL;
+}
+
+static const struct row_query *sort_q;
+
+static int
+u64cmp(uint64_t a, uint64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	const char *k = sort_q->sort;
+	int c = 0;
+
+	if (strcmp(k, "name") == 0)
+		c = strcmp(row_name(x), row_name(y));
+	else if (strcmp(k, "state") == 0)
+		c = (int)x->state - (int)y->state;
+	else if (strcmp(k, "peer") == 0)
+		c = addr_cmp(row_peer(x), row_peer(y));
+	else if (strcmp(k, "in") == 0)
+		c = u64cmp(x->tot.in.octets, y->tot.in.octets);
+	else if (strcmp(k, "out") == 0)
+		c = u64cmp(x->tot.out.octets, y->tot.out.octets);
+	else if (strcmp(k, "rate") == 0)
+		c = u64cmp((uint64_t)x->rate.in_bps + x->rate.out_bps,
+		    (uint64_t)y->rate.in_bps + y->rate.out_bps);
+	else if (strcmp(k, "uptime") == 0)
+		c = u64cmp(x->child ? child_uptime(x->child) : 0,
+		    y->child ? child_uptime(y->child) : 0);
+	else if (strcmp(k, "errors") == 0)
+		c = u64cmp(x->tot.in.auth_fails + x->tot.in.replay_drops,
+		    y->tot.in.auth_fails + y->tot.in.replay_drops);
+	if (c == 0)	/* stable: by tunnel index, then name */
+		c = u64cmp(row_index(x), row_index(y));
+	if (c == 0)
+		c = strcmp(row_name(x), row_name(y));
+	return sort_q->desc ? -c : c;
+}
+
+int
+rows_build(const struct row_query *rq, struct rows *out)
+{
+	const struct st_conn *c;
+	const struct st_child *ch;
+	const struct st_conn **with = NULL;
+	uint32_t nwith = 0, cap, n = 0;
+	struct row r;
+
+	memset(out, 0, sizeof(*out));
+	cap = st_child_active_count() + 1;
+	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
+		cap++;
+	if ((out->v = calloc(cap, sizeof(*out->v))) == NULL ||
+	    (with = calloc(cap, sizeof(*with))) == NULL) {
+		free(out->v);
+		out->v = NULL;
+		return -1;
+	}
+	for (ch = st_child_next(0); ch && n < cap; ch = st_child_next(ch->index)) {
+		memset(&r, 0, sizeof(r));
+		r.child = ch;
+		r.conn = st_conn_find(ch->conn);
+		r.ike = st_ike_find(ch->ike_index);
+		r.state = ROW_UP;
+		st_child_totals(ch, &r.tot);
+		samples_rate(ch->index, &r.rate);
+		if (r.conn)
+			with[nwith++] = r.conn;
+		out->up++;
+		out->v[n++] = r;
+	}
+	qsort(with, nwith, sizeof(*with), ptr_cmp);
+	for (c = st_conn_next(0); c && n < cap; c = st_conn_next(c->index)) {
+		if (bsearch(&c, with, nwith, sizeof(*with), ptr_cmp))
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.conn = c;
+		r.ike = c->ike_index ? st_ike_find(c->ike_index) : NULL;
+		if (r.ike) {
+			r.state = ROW_CONNECTING;
+			out->connecting++;
+		} else {
+			r.state = conn_reason(c, r.reason, sizeof(r.reason));
+			out->down++;
+		}
+		out->v[n++] = r;
+	}
+	free(with);
+	out->total = n;
+	/* filter in place */
+	out->n = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (row_match(&out->v[i], rq->q))
+			out->v[out->n++] = out->v[i];
+	sort_q = rq;
+	qsort(out->v, out->n, sizeof(*out->v), row_cmp);
+	sort_q = NULL;
+	return 0;
+}
+
+void
+rows_release(struct rows *r)
+{
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,144 @@
+/* Text helpers the renderers share: escaping for HTML, durations, sizes,
+ * selector lists and the derived facts of a tunnel (peer ID, uptime, time to
+ * the next rekey). */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web/web_int.h"
+
+int
+bputs(struct buf *b, const char *s)
+{
+	return buf_put(b, s, strlen(s));
+}
+
+int
+bprintf(struct buf *b, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if ((size_t)n < sizeof(tmp))
+		return buf_put(b, tmp, (size_t)n);
+	/* longer than the stack buffer: format again into the buffer itself */
+	if (buf_reserve(b, (size_t)n + 1) < 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int
+html_esc(struct buf *b, const char *s)
+{
+	const char *run = s;
+	int rc = 0;
+
+	for (; *s; s++) {
+		const char *rep;
+
+		switch (*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		rc |= buf_put(b, run, (size_t)(s - run));
+		rc |= bputs(b, rep);
+		run = s + 1;
+	}
+	rc |= buf_put(b, run, (size_t)(s - run));
+	return rc ? -1 : 0;
+}
+
+const char *
+fmt_dur(uint64_t secs, char *dst, size_t len)
+{
+	uint64_t d = secs / 86400, h = secs / 3600 % 24, m = secs / 60 % 60, s = secs % 60;
+
+	if (d)
+		snprintf(dst, len, "%" PRIu64 "d %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64,
+		    d, h, m, s);
+	else
+		snprintf(dst, len, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64, h, m, s);
+	return dst;
+}
+
+const char *
+fmt_bytes(uint64_t n, char *dst, size_t len)
+{
+	static const char *const unit[] = { "B", "kB", "MB", "GB", "TB", "PB" };
+	double v = (double)n;
+	int u = 0;
+
+	while (v >= 1000 && u < 5) {
+		v /= 1000;
+		u++;
+	}
+	if (u == 0)
+		snprintf(dst, len, "%" PRIu64 " B", n);
+	else
+		snprintf(dst, len, "%.1f %s", v, unit[u]);
+	return dst;
+}
+
+const char *
+child_peer_id(const struct st_child *ch)
+{
+	const struct st_ike *ike = st_ike_find(ch->ike_index);
+
+	return ike ? ike->remote_id : "";
+}
+
+const char *
+ts_list(const struct st_ts *ts, int n, char *dst, size_t len)
+{
+	size_t off = 0;
+
+	dst[0] = '\0';
+	for (int i = 0; i < n && off < len; i++) {
+		char net[64];
+
+		subnet_str(&ts[i].net, net, sizeof(net));
+		if (ts[i].proto || ts[i].port)
+			off += (size_t)snprintf(dst + off, len - off, "%s%s[%u/%u]",
+			    i ? ", " : "", net, ts[i].proto, ts[i].port);
+		else
+			off += (size_t)snprintf(dst + off, len - off, "%s%s", i ? ", " : "", net);
+	}
+	return dst;
+}
+
+uint64_t
+child_uptime(const struct st_child *ch)
+{
+	uint64_t now = st_now_ms();
+
+	return ch->start_mono && now > ch->start_mono ? (now - ch->start_mono) / 1000 : 0;
+}
+
+uint64_t
+child_rekey_in(const struct st_child *ch)
+{
+	uint64_t now = st_now_ms(), age;
+
+	if (ch->rekey_sec == 0 || ch->sa_mono == 0)
+		return 0;
+	age = now > ch->sa_mono ? (now - ch->sa_mono) / 1000 : 0;
+	return age < ch->rekey_sec ? ch->rekey_sec - age : 0;
+}

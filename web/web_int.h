@@ -1,0 +1,129 @@
+/* The web front end's parts: the renderers (JSON, Prometheus text, HTML), the
+ * throughput samples it keeps per tunnel, and the pieces they share. The
+ * renderers write into a struct buf and never touch a socket, so unit tests
+ * run them directly against a state model. */
+#ifndef IKEFLOW_WEB_INT_H
+#define IKEFLOW_WEB_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "state/state.h"
+
+/* ---- throughput samples (web/samples.c) ----
+ * One ring per live tunnel: the in/out byte rate over each SAMPLE_SECS
+ * interval for the last hour. A ring is 16 bytes of last totals plus
+ * SAMPLE_N * 8 bytes of rates: 1960 bytes per tunnel with its pointer. */
+#define SAMPLE_SECS	15
+#define SAMPLE_N	240		/* 1 hour */
+
+struct sample_pt {
+	uint32_t	in_bps, out_bps;	/* bytes per second */
+};
+
+/* Takes one sample of every live tunnel and drops the rings of ended ones. */
+void	samples_take(void);
+void	samples_clear(void);
+/* Oldest first into pts (up to max); returns how many; *end_mono is the
+ * time of the newest (ms, st_now_ms clock). */
+int	samples_get(uint32_t child, struct sample_pt *pts, int max, uint64_t *end_mono);
+/* The rate over the last complete interval, 0 when not known yet. */
+int	samples_rate(uint32_t child, struct sample_pt *now);
+/* The rate from the newest sample to now (at least a second later), for
+ * the chart's last point; -1 when there is none. */
+int	samples_since(uint32_t child, struct sample_pt *now);
+size_t	samples_bytes_per_tunnel(void);
+
+/* ---- shared text helpers (web/text.c) ---- */
+/* HTML text and attribute escaping: & < > " ' */
+int	html_esc(struct buf *b, const char *s);
+int	bprintf(struct buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	bputs(struct buf *b, const char *s);
+/* "1d 02:03:04", "02:03", "-" for 0 */
+const char *fmt_dur(uint64_t secs, char *dst, size_t len);
+/* "1.2 MB", "512 B" */
+const char *fmt_bytes(uint64_t n, char *dst, size_t len);
+/* Peer ID text of a child's IKE SA, "" if unknown */
+const char *child_peer_id(const struct st_child *ch);
+/* "10.1.0.0/16, 10.2.0.0/16" */
+const char *ts_list(const struct st_ts *ts, int n, char *dst, size_t len);
+/* Seconds to the next rekey of a child (by time), 0 when due or unknown. */
+uint64_t child_rekey_in(const struct st_child *ch);
+uint64_t child_uptime(const struct st_child *ch);
+
+/* ---- the dashboard's rows: every configured connection and every tunnel ---- */
+enum row_state { ROW_UP = 1, ROW_CONNECTING, ROW_DOWN, ROW_FAILED };
+
+struct row {
+	const struct st_conn	*conn;		/* NULL for a tunnel of no configured conn */
+	const struct st_child	*child;		/* NULL: a connection with no tunnel */
+	const struct st_ike	*ike;
+	enum row_state		 state;
+	char			 reason[160];	/* why it is down, "" if up or unknown */
+	struct st_child_counters tot;
+	struct sample_pt	 rate;
+};
+
+struct row_query {
+	char		q[128];		/* text filter, substring of name / peer / ID */
+	char		sort[16];	/* name, state, peer, in, out, uptime, index */
+	int		desc;
+	uint32_t	page;		/* from 1 */
+	uint32_t	per_page;	/* 1..500 */
+};
+
+struct rows {
+	struct row	*v;
+	uint32_t	 n;		/* rows matching the filter */
+	uint32_t	 total;		/* before filtering */
+	uint32_t	 up, down, connecting;
+};
+
+void	row_query_defaults(struct row_query *rq);
+/* Builds, filters and sorts; 0 / -1 (out of memory). Free with rows_free. */
+int	rows_build(const struct row_query *rq, struct rows *out);
+void	rows_release(struct rows *r);
+const char *row_state_name(enum row_state s);
+
+/* ---- renderers ---- */
+/* A streamed body: step() appends the next part to out and returns 1 when
+ * it wrote the last part, 0 when more follows, -1 on error. A step renders a
+ * bounded number of rows so one response never holds the loop for long. */
+#define STREAM_ROWS	200
+
+struct stream {
+	int		(*step)(struct stream *s, struct buf *out);
+	void		(*release)(struct stream *s);
+	int		phase;
+	uint32_t	after;		/* the next row's index is greater than this */
+	uint32_t	limit, count;	/* paging: rows to give (0 = all), rows given */
+	void		*ctx;
+};
+
+/* JSON (web/api.c). Whole documents: */
+int	api_summary(struct buf *out);
+int	api_counters(struct buf *out);
+int	api_tunnel(struct buf *out, uint32_t index);		/* 1: no such tunnel */
+int	api_tunnel_samples(struct buf *out, uint32_t index);	/* 1: no such tunnel */
+int	api_connections(struct buf *out, const struct row_query *rq);
+/* Streamed lists: tunnels, IKE SAs, history, failures. */
+enum api_list { API_TUNNELS = 1, API_IKE_SAS, API_HISTORY, API_FAILURES };
+void	api_list_stream(struct stream *s, enum api_list what, uint32_t after, uint32_t limit);
+
+/* Prometheus text exposition format 0.0.4 (web/metrics.c), streamed. */
+void	metrics_stream(struct stream *s);
+/* Label value escaping: \ " and newline. */
+int	prom_label_esc(struct buf *b, const char *s);
+
+/* HTML (web/html.c) */
+int	html_dashboard(struct buf *out, const struct row_query *rq);
+int	html_tunnel(struct buf *out, uint32_t index);		/* 1: no such tunnel */
+int	html_error(struct buf *out, int status, const char *msg);
+
+/* Static assets (web/assets.c) */
+extern const char web_app_js[];
+extern const char web_style_css[];
+
+#endif
