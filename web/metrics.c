@@ -11,27 +11,21 @@
 #include "state/names.h"
 #include "web/web_int.h"
 
+static const char *
+prom_rep(char c)
+{
+	switch (c) {
+	case '\\': return "\\\\";
+	case '"': return "\\\"";
+	case '\n': return "\\n";
+	default: return NULL;
+	}
+}
+
 int
 prom_label_esc(struct buf *b, const char *s)
 {
-	const char *run = s;
-	int rc = 0;
-
-	for (; *s; s++) {
-		const char *rep;
-
-		switch (*s) {
-		case '\\': rep = "\\\\"; break;
-		case '"': rep = "\\\""; break;
-		case '\n': rep = "\\n"; break;
-		default: continue;
-		}
-		rc |= buf_put(b, run, (size_t)(s - run));
-		rc |= bputs(b, rep);
-		run = s + 1;
-	}
-	rc |= buf_put(b, run, (size_t)(s - run));
-	return rc ? -1 : 0;
+	return web_escape(b, s, prom_rep);
 }
 
 struct tfam {

@@ -42,28 +42,39 @@ bprintf(struct buf *b, const char *fmt, ...)
 }
 
 int
-html_esc(struct buf *b, const char *s)
+web_escape(struct buf *b, const char *s, const char *(*rep)(char c))
 {
-	const char *run = s;
+	const char *run = s, *r;
 	int rc = 0;
 
 	for (; *s; s++) {
-		const char *rep;
-
-		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
+		if ((r = rep(*s)) == NULL)
+			continue;
 		rc |= buf_put(b, run, (size_t)(s - run));
-		rc |= bputs(b, rep);
+		rc |= bputs(b, r);
 		run = s + 1;
 	}
 	rc |= buf_put(b, run, (size_t)(s - run));
 	return rc ? -1 : 0;
+}
+
+static const char *
+html_rep(char c)
+{
+	switch (c) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	default: return NULL;
+	}
+}
+
+int
+html_esc(struct buf *b, const char *s)
+{
+	return web_escape(b, s, html_rep);
 }
 
 const char *

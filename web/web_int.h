@@ -37,6 +37,8 @@ size_t	samples_bytes_per_tunnel(void);
 
 /* ---- shared text helpers (web/text.c) ---- */
 /* HTML text and attribute escaping: & < > " ' */
+/* Copies s with each character rep() maps replaced by what it returns. */
+int	web_escape(struct buf *, const char *, const char *(*rep)(char));
 int	html_esc(struct buf *b, const char *s);
 int	bprintf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
