@@ -142,7 +142,7 @@ ike_init_start(struct ike_sa *sa)
 	buf_free(sa->init_i);
 	if ((sa->init_i = buf_from(b->data, b->len)) == NULL)
 		goto fail;
-	sa->phase = IKE_INIT_I;
+	ike_sa_set_phase(sa, IKE_INIT_I);
 	log_info("IKEv2:(SA ID = %u):Generating IKE_SA_INIT message [To %s], DH group %u",
 	    sa->st_index, ike_sa_peer(sa, peer, sizeof(peer)), group);
 	ike_count_notify(sa, 1);
@@ -528,13 +528,13 @@ ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 	sa->chosen.spi_size = 0;
 	ikev2_prop_algs(&sa->chosen, &sa->algs);
 	if ((st = st_ike_new(conn->name, 2, 0)) == NULL) {
-		sa->phase = IKE_DEAD;
+		ike_sa_set_phase(sa, IKE_DEAD);
 		goto out;
 	}
 	sa->st_index = st->index;
 	st_ike_count_in(st, m->raw->len);
 	counted = 1;
-	sa->phase = IKE_INIT_R;
+	ike_sa_set_phase(sa, IKE_INIT_R);
 	count_notifies_in(sa, m);
 	memcpy(sa->ni, nonce.data, nonce.len);
 	sa->ni_len = nonce.len;

@@ -112,26 +112,13 @@ initial_contact(struct ike_sa *sa)
 		}
 }
 
-void
+/* The IKE SA is authenticated: up, and the Cisco-style status line. */
+static void
 ike_sa_established(struct ike_sa *sa)
 {
-	struct st_ike *st = st_ike_get(sa->st_index);
 	char peer[ADDR_STRLEN];
 
-	sa->phase = IKE_UP;
-	sa->last_rx = loop_now_ms();
-	free(sa->offer);
-	sa->offer = NULL;
-	loop_timer_stop(sa->timer);
-	ike_dpd_arm(sa);
-	ike_rekey_arm(sa);
-	ike_keepalive_arm(sa);
-	ike_sa_st_sync(sa);
-	if (st) {
-		st->rekey_after = sa->conn->ikelifetime > sa->conn->rekeymargin ?
-		    sa->conn->ikelifetime - sa->conn->rekeymargin : sa->conn->ikelifetime;
-		st_ike_established(st);
-	}
+	ike_sa_up(sa);
 	log_info("IKEv2:(SA ID = %u):Session with IKE ID PAIR (%s, %s) is UP", sa->st_index,
 	    sa->rid.text, sa->lid.text);
 	log_tag("CRYPTO-5-IKEV2_SESSION_STATUS",
@@ -376,7 +363,7 @@ ike_auth_start(struct ike_sa *sa)
 	ike_msg_start(sa, &bl, b, IKEV2_EXCH_IKE_AUTH, 0, 0);
 	if (ike_msg_seal(sa, &bl, ib, &in) < 0)
 		goto out;
-	sa->phase = IKE_AUTH_I;
+	ike_sa_set_phase(sa, IKE_AUTH_I);
 	log_info("IKEv2:(SA ID = %u):Generating IKE_AUTH message [To %s], ID %s",
 	    sa->st_index, ike_sa_peer(sa, peer, sizeof(peer)), sa->lid.text);
 	ike_send_request(sa, b, IKE_REQ_AUTH);

@@ -24,12 +24,6 @@ log_down(struct ike_sa *sa, const char *why)
 	    addr_str(&sa->remote, peer, sizeof(peer)), sa->rport, sa->rid.text);
 }
 
-static struct st_ike *
-sa_row(struct ike_sa *sa)
-{
-	return sa->st_index ? st_ike_get(sa->st_index) : NULL;
-}
-
 /* Builds an INFORMATIONAL request; delete_proto 0 = no Delete payload. */
 static struct buf *
 info_build(struct ike_sa *sa, uint8_t delete_proto, const uint32_t *spis,
@@ -63,7 +57,7 @@ void
 ike_queue_run(struct ike_sa *sa)
 {
 	struct ike_child *ch;
-	struct st_ike *st = sa_row(sa);
+	struct st_ike *st = ike_sa_row(sa);
 	struct buf *b;
 
 	if (sa->req != NULL || sa->phase != IKE_UP)
@@ -74,7 +68,7 @@ ike_queue_run(struct ike_sa *sa)
 			ike_sa_end(sa, sa->delete_reason);
 			return;
 		}
-		sa->phase = IKE_DELETING;
+		ike_sa_set_phase(sa, IKE_DELETING);
 		log_info("IKEv2:(SA ID = %u):Sending delete for the %sIKE SA", sa->st_index,
 		    sa->rekeyed ? "rekeyed " : "");
 		ike_send_request(sa, b, IKE_REQ_DELETE_IKE);
@@ -138,7 +132,7 @@ ike_info_request(struct ike_sa *sa, struct ikev2_msg *m)
 	struct ikev2_notify n;
 	struct ikev2_perr err;
 	struct ike_child *ch;
-	struct st_ike *st = sa_row(sa);
+	struct st_ike *st = ike_sa_row(sa);
 	struct buf *b = NULL, *ib = NULL;
 	uint32_t ours[INFO_MAX_SPIS];
 	uint16_t nours = 0, auth_failed = 0;

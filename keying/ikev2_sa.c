@@ -310,6 +310,87 @@ ike_sa_wipe_exchange(struct ike_sa *sa)
 	sa->init_i = sa->init_r = NULL;
 }
 
+/* ---- phase ---- */
+
+static const char *const phase_names[] = {
+	[IKE_NEW] = "NEW", [IKE_INIT_I] = "INIT_I", [IKE_AUTH_I] = "AUTH_I",
+	[IKE_INIT_R] = "INIT_R", [IKE_UP] = "UP", [IKE_DELETING] = "DELETING",
+	[IKE_DEAD] = "DEAD",
+};
+
+/* The phases each phase may go to (as iked's sa_state()): INIT_I again
+ * when IKE_SA_INIT restarts (COOKIE, INVALID_KE); NEW straight to UP for
+ * an SA made by a rekey; any phase but DEAD to DEAD. */
+#define PH(p)	(1u << (p))
+static const unsigned phase_next[] = {
+	[IKE_NEW] = PH(IKE_INIT_I) | PH(IKE_INIT_R) | PH(IKE_UP) | PH(IKE_DEAD),
+	[IKE_INIT_I] = PH(IKE_INIT_I) | PH(IKE_AUTH_I) | PH(IKE_DEAD),
+	[IKE_AUTH_I] = PH(IKE_UP) | PH(IKE_DEAD),
+	[IKE_INIT_R] = PH(IKE_UP) | PH(IKE_DEAD),
+	[IKE_UP] = PH(IKE_DELETING) | PH(IKE_DEAD),
+	[IKE_DELETING] = PH(IKE_DEAD),
+	[IKE_DEAD] = 0,
+};
+
+int
+ike_sa_set_phase(struct ike_sa *sa, enum ike_phase to)
+{
+	enum ike_phase from = sa->phase;
+
+	if ((phase_next[from] & PH(to)) == 0) {
+		/* a bug in the engine, not the peer's doing: say so, stay put */
+		log_warnx("IKEv2:(SA ID = %u):refused phase change %s -> %s",
+		    sa->st_index, phase_names[from], phase_names[to]);
+		return -1;
+	}
+	log_debug("IKEv2:(SA ID = %u):phase %s -> %s", sa->st_index,
+	    phase_names[from], phase_names[to]);
+	sa->phase = to;
+	return 0;
+}
+
+struct st_ike *
+ike_sa_row(const struct ike_sa *sa)
+{
+	return sa->st_index ? st_ike_get(sa->st_index) : NULL;
+}
+
+void
+ike_sa_up(struct ike_sa *sa)
+{
+	const struct cfg_conn *c = sa->conn;
+	struct st_ike *st = ike_sa_row(sa);
+
+	ike_sa_set_phase(sa, IKE_UP);
+	sa->last_rx = loop_now_ms();
+	free(sa->offer);
+	sa->offer = NULL;
+	loop_timer_stop(sa->timer);
+	ike_dpd_arm(sa);
+	ike_rekey_arm(sa);
+	ike_keepalive_arm(sa);
+	ike_sa_st_sync(sa);
+	if (st) {
+		/* cikeTunSaRefreshThreshold and the views' "rekeying in" */
+		st->rekey_after = c->ikelifetime > c->rekeymargin ?
+		    c->ikelifetime - c->rekeymargin : c->ikelifetime;
+		st_ike_established(st);
+	}
+}
+
+void
+ike_sa_inherit(struct ike_sa *n, const struct ike_sa *old, const struct ikev2_prop *chosen)
+{
+	n->chosen = *chosen;
+	ikev2_prop_algs(chosen, &n->algs);
+	n->lid = old->lid;
+	n->rid = old->rid;
+	n->nat_local = old->nat_local;
+	n->nat_remote = old->nat_remote;
+	n->peer_natd = old->peer_natd;
+	n->frag = old->frag;
+}
+
 /* ---- children ---- */
 
 struct ike_child *
@@ -527,7 +608,7 @@ ike_sa_end(struct ike_sa *sa, enum st_term reason)
 		st_ike_end(sa->st_index, reason);
 		sa->st_index = 0;
 	}
-	sa->phase = IKE_DEAD;
+	ike_sa_set_phase(sa, IKE_DEAD);
 	ikev2_sa_keys_wipe(&sa->keys);
 	sa->have_keys = 0;
 }

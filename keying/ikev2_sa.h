@@ -29,7 +29,8 @@
 #define IKEV2_DROP_LOG_MS	10000	/* one "dropped" line per peer per 10 s */
 
 enum ike_phase {
-	IKE_INIT_I = 1,		/* initiator: IKE_SA_INIT sent */
+	IKE_NEW = 0,		/* just made */
+	IKE_INIT_I,		/* initiator: IKE_SA_INIT sent */
 	IKE_AUTH_I,		/* initiator: IKE_AUTH sent */
 	IKE_INIT_R,		/* responder: IKE_SA_INIT answered */
 	IKE_UP,			/* established */
@@ -200,6 +201,19 @@ void	ike_keepalive_arm(struct ike_sa *sa);
 void	ike_rekey_arm(struct ike_sa *sa);
 void	ike_sa_set_spi_r(struct ike_sa *sa, uint64_t spi_r);
 void	ike_sa_wipe_exchange(struct ike_sa *sa);	/* DH, nonces: after AUTH */
+/* Moves the SA to another phase if the table of transitions allows it
+ * (logged at debug level); 0, or -1 with a warning and the phase kept. */
+int	ike_sa_set_phase(struct ike_sa *sa, enum ike_phase to);
+/* The SA's state model row, NULL when it has none. */
+struct st_ike *ike_sa_row(const struct ike_sa *sa);
+/* The SA comes up (its IKE_AUTH is done, or a rekey made it): phase UP,
+ * IKE proposals dropped, DPD, rekey and keepalive timers armed, its row
+ * filled and established with its rekey time. */
+void	ike_sa_up(struct ike_sa *sa);
+/* A new IKE SA made by rekeying old takes its identities and NAT and
+ * fragmentation state, with the algorithms of chosen. */
+void	ike_sa_inherit(struct ike_sa *n, const struct ike_sa *old,
+	    const struct ikev2_prop *chosen);
 /* Fills the state model row's addresses, ports, IDs, SPIs. */
 void	ike_sa_st_sync(struct ike_sa *sa);
 const char *ike_sa_peer(const struct ike_sa *sa, char *dst, size_t len);
@@ -277,8 +291,6 @@ struct ike_child_ctx {
  * 0, or -1 with the failure recorded (the child is freed on -1). */
 int	ike_child_install(struct ike_sa *sa, struct ike_child *ch,
 	    const struct ike_child_ctx *x);
-/* The IKE SA is authenticated: state model, Cisco-style status line. */
-void	ike_sa_established(struct ike_sa *sa);
 /* Starts the queued requests (deletes, liveness) when the window is free. */
 void	ike_queue_run(struct ike_sa *sa);
 /* CREATE_CHILD_SA (ikev2_exchange_child.c): the peer's request (a new or
