@@ -50,7 +50,7 @@ prop_aead_only(const struct ikev2_prop *p)
 
 	for (i = 0; i < p->nxf; i++)
 		if (p->xf[i].type == IKEV2_XFORM_ENCR &&
-		    !crypto_encr_is_aead(p->xf[i].id))
+		    !alg_encr_is_aead(p->xf[i].id))
 			return 0;
 	return 1;
 }

@@ -18,7 +18,6 @@
 #include "keying/ikev2_exchange.h"
 #include "keying/ikev2_msg.h"
 #include "keying/ikev2_proposal.h"
-/* after ikev2_const.h: crypto.h re-defines some of its names as macros */
 #include "keying/ikev2_keys.h"
 #include "keying/crypto.h"
 #include "state/state.h"
