@@ -9,22 +9,4 @@ noinst_PROGRAMS += tests/bed/xfrm-probe
 tests_bed_xfrm_probe_SOURCES = tests/bed/xfrm-probe.c
 tests_bed_xfrm_probe_LDADD = libikeflow.a $(IKEFLOW_LIBS)
 
-if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_xfrm_msg
-TESTS += tests/unit/test_xfrm_msg
-tests_unit_test_xfrm_msg_SOURCES = tests/unit/test_xfrm_msg.c
-tests_unit_test_xfrm_msg_CFLAGS = $(unit_cflags)
-tests_unit_test_xfrm_msg_LDADD = $(unit_ldadd)
-endif
-
-if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_xfrm_events tests/unit/test_xfrm_netns
-TESTS += tests/unit/test_xfrm_events tests/unit/test_xfrm_netns
-tests_unit_test_xfrm_events_SOURCES = tests/unit/test_xfrm_events.c
-tests_unit_test_xfrm_events_CFLAGS = $(unit_cflags)
-tests_unit_test_xfrm_events_LDADD = $(unit_ldadd)
-tests_unit_test_xfrm_netns_SOURCES = tests/unit/test_xfrm_netns.c
-tests_unit_test_xfrm_netns_CFLAGS = $(unit_cflags)
-tests_unit_test_xfrm_netns_LDADD = $(unit_ldadd)
-endif
 EXTRA_DIST += tests/unit/data/xfrm
