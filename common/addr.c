@@ -128,20 +128,6 @@ subnet_range(const struct ifl_subnet *n, struct ifl_addr *lo, struct ifl_addr *h
 }
 
 int
-addr_in_subnet(const struct ifl_addr *a, const struct ifl_subnet *n)
-{
-	struct ifl_addr m;
-
-	if (a->family != n->addr.family)
-		return 0;
-	subnet_mask(n, &m);
-	for (size_t i = 0; i < addr_len(a); i++)
-		if ((a->u.raw[i] & m.u.raw[i]) != (n->addr.u.raw[i] & m.u.raw[i]))
-			return 0;
-	return 1;
-}
-
-int
 addr_to_sockaddr(const struct ifl_addr *a, uint16_t port,
     struct sockaddr_storage *ss, socklen_t *sl)
 {

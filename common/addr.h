@@ -30,7 +30,6 @@ const char *subnet_str(const struct ifl_subnet *n, char *dst, size_t len);
 int	addr_cmp(const struct ifl_addr *a, const struct ifl_addr *b);
 int	addr_is_any(const struct ifl_addr *a);
 size_t	addr_len(const struct ifl_addr *a);	/* 4, 16, or 0 */
-int	addr_in_subnet(const struct ifl_addr *a, const struct ifl_subnet *n);
 /* Netmask of a prefix length, in the subnet's family. */
 void	subnet_mask(const struct ifl_subnet *n, struct ifl_addr *mask);
 /* The first and last address of a subnet (traffic-selector ranges). */

@@ -377,19 +377,6 @@ proposal_print(struct strout *so, const struct cfg_proposal *p, enum cfg_proto p
 }
 
 int
-config_proposal_str(const struct cfg_proposal *p, enum cfg_proto proto,
-    char *dst, size_t len)
-{
-	struct strout so = { dst, len, 0, 0 };
-
-	if (len == 0)
-		return -1;
-	dst[0] = '\0';
-	proposal_print(&so, p, proto);
-	return so.trunc ? -1 : 0;
-}
-
-int
 config_proposals_str(const struct cfg_proposals *ps, enum cfg_proto proto,
     char *dst, size_t len)
 {

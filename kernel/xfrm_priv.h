@@ -52,7 +52,6 @@ struct xfrm_reg_sa *xfrm_reg_sa_add(const struct ifl_addr *src, const struct ifl
 void	xfrm_reg_sa_del(const struct ifl_addr *dst, uint32_t spi, uint8_t proto);
 typedef int (*xfrm_reg_sa_fn)(struct xfrm_reg_sa *r, void *arg);
 void	xfrm_reg_sa_walk(xfrm_reg_sa_fn fn, void *arg);	/* fn may delete r */
-size_t	xfrm_reg_sa_count(void);
 int	xfrm_reg_pol_add(const struct xfrm_pol_cfg *p);
 void	xfrm_reg_pol_del(const struct xfrm_pol_cfg *p);
 void	xfrm_reg_pol_del_info(const struct xfrm_pol_info *pi);
