@@ -261,21 +261,10 @@ dh_generate(uint16_t group)
 	return dh;
 }
 
-struct dh *
-dh_new(uint16_t group)
+int
+dh_group_known(uint16_t group)
 {
-	struct dh *dh;
-
-	if ((dh = dh_pool_take(group)) != NULL)
-		return dh;
-	if (group_lookup(group) == NULL) {
-		log_err("%s: unsupported DH group %u", __func__, group);
-		return NULL;
-	}
-	if ((dh = dh_generate(group)) == NULL)
-		log_err("%s: key generation for DH group %u failed", __func__,
-		    group);
-	return dh;
+	return group_lookup(group) != NULL;
 }
 
 struct dh *

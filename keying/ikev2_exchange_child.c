@@ -634,23 +634,6 @@ done:
 
 /* ---- the IKE SA rekeyed, by us (§1.3.2) ---- */
 
-void
-ike_children_move(struct ike_sa *from, struct ike_sa *to)
-{
-	struct ike_child *ch;
-
-	while ((ch = from->children) != NULL) {
-		struct st_child *sc = st_child_get(ch->st_index);
-
-		from->children = ch->next;
-		ch->next = to->children;
-		to->children = ch;
-		if (sc)
-			st_child_reparent(sc, to->st_index);
-	}
-	from->rekeyed = 1;
-}
-
 int
 ike_rekey_start(struct ike_sa *sa)
 {
