@@ -409,19 +409,6 @@ out:
 
 /* ---- initiator: rekeying one of our children (§1.3.3) ---- */
 
-void
-ike_cc_clear(struct ike_sa *sa)
-{
-	if (sa->cc_child)
-		ike_child_free(sa, sa->cc_child, 1);
-	sa->cc_child = NULL;
-	sa->cc_old = 0;
-	dh_free(sa->cc_dh);
-	sa->cc_dh = NULL;
-	wipe(sa->cc_ni, sizeof(sa->cc_ni));
-	sa->cc_ni_len = 0;
-}
-
 int
 ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
 {
@@ -764,7 +751,7 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 		n->rekeyed = 1;
 		n->queue_delete = 1;
 		n->delete_reason = ST_TERM_NORMAL;
-		ike_queue_run(n);
+		ike_sa_kick(n);
 		goto out;
 	}
 	if (peer) {

@@ -29,32 +29,6 @@ ike_tuning_defaults(struct ike_tuning *t)
 	t->keepalive = 20.0;
 }
 
-struct ikev2_engine *
-ikev2_engine_new(const struct ike_env *env, const struct ike_tuning *tuning)
-{
-	struct ikev2_engine *e = calloc(1, sizeof(*e));
-
-	if (e == NULL) {
-		log_err("%s: out of memory", __func__);
-		return NULL;
-	}
-	e->env = *env;
-	if (tuning)
-		e->tun = *tuning;
-	else
-		ike_tuning_defaults(&e->tun);
-	if (e->tun.retrans_timeout <= 0)
-		e->tun.retrans_timeout = 4.0;
-	if (e->tun.retrans_base < 1)
-		e->tun.retrans_base = 1.8;
-	if (e->tun.ike_port == 0)
-		e->tun.ike_port = IKE_PORT;
-	if (e->tun.natt_port == 0)
-		e->tun.natt_port = IKE_NATT_PORT;
-	e->next_reqid = 1;
-	return e;
-}
-
 static void
 ike_sa_free(struct ike_sa *sa)
 {
@@ -107,6 +81,19 @@ ikev2_engine_free(struct ikev2_engine *e)
 	free(e);
 }
 
+static void
+ike_sa_unkick(struct ike_sa *sa)
+{
+	struct ike_sa **pp;
+
+	for (pp = &sa->eng->kicked; *pp; pp = &(*pp)->kick_next)
+		if (*pp == sa) {
+			*pp = sa->kick_next;
+			break;
+		}
+	sa->kicked = 0;
+}
+
 void
 ike_sa_reap(struct ikev2_engine *e)
 {
@@ -117,6 +104,8 @@ ike_sa_reap(struct ikev2_engine *e)
 	while ((sa = *pp) != NULL) {
 		if (sa->phase == IKE_DEAD) {
 			*pp = sa->next;
+			if (sa->kicked)
+				ike_sa_unkick(sa);
 			ike_sa_free(sa);
 		} else
 			pp = &sa->next;
@@ -584,6 +573,30 @@ ike_child_install_out(struct ike_sa *sa, struct ike_child *ch)
 	wipe(ch->out_integ, sizeof(ch->out_integ));
 }
 
+/* Our CREATE_CHILD_SA request in flight is over: what it made goes. */
+void
+ike_cc_clear(struct ike_sa *sa)
+{
+	if (sa->cc_child)
+		ike_child_free(sa, sa->cc_child, 1);
+	sa->cc_child = NULL;
+	sa->cc_old = 0;
+	dh_free(sa->cc_dh);
+	sa->cc_dh = NULL;
+	wipe(sa->cc_ni, sizeof(sa->cc_ni));
+	sa->cc_ni_len = 0;
+}
+
+void
+ike_sa_kick(struct ike_sa *sa)
+{
+	if (sa->kicked)
+		return;
+	sa->kicked = 1;
+	sa->kick_next = sa->eng->kicked;
+	sa->eng->kicked = sa;
+}
+
 /* ---- ending and failing ---- */
 
 void
@@ -628,7 +641,7 @@ ike_sa_retry(struct ike_sa *sa)
 	n->attempt = attempt + 1;
 	log_info("IKEv2:%s: retrying, attempt %u of %s", conn->name, n->attempt,
 	    conn->keyingtries ? "keyingtries" : "%forever");
-	if (ike_init_start(n) < 0)
+	if (e->ops->init_start(n) < 0)
 		ike_sa_end(n, ST_TERM_LOCAL_FAIL);
 }
 
@@ -763,7 +776,7 @@ ike_rtx_fire(void *arg)
 			if (conn->dpdaction == CFG_DPD_RESTART && conn->right.addr.family &&
 			    conn->left.addr.family) {
 				log_info("IKEv2:%s: peer lost, restarting", conn->name);
-				ikev2_initiate(e, conn);
+				e->ops->initiate(e, conn);
 			}
 		} else
 			ike_sa_fail(sa, ST_IKEF_PEER_LOST, 1,
@@ -809,7 +822,7 @@ ike_rekey_fire(void *arg)
 		if (sa->hard_at)
 			loop_timer_set(sa->rekey_timer, sa->hard_at - now);
 	}
-	ike_queue_run(sa);
+	e->ops->queue_run(sa);
 	e->busy--;
 	ike_sa_reap(e);
 }
@@ -889,7 +902,7 @@ ike_timer_fire(void *arg)
 		/* only a quiet peer is asked; our own requests prove it too */
 		if (loop_now_ms() - sa->last_rx + 10 >= delay && sa->req == NULL) {
 			sa->queue_liveness = 1;
-			ike_queue_run(sa);
+			e->ops->queue_run(sa);
 		}
 		ike_dpd_arm(sa);
 	}

@@ -146,6 +146,17 @@ struct ike_sa {
 	size_t		coll_nonce_len;
 	uint64_t	last_drop_log;
 	uint64_t	last_rx;		/* ms: the peer's last authentic message */
+	struct ike_sa	*kick_next;		/* in eng->kicked */
+	int		kicked;
+};
+
+/* What the version-neutral SA layer (timers, retries) asks of the IKE
+ * version's exchanges; set by the engine's creator, so that ikev2_sa.c
+ * does not call up into them. */
+struct ike_ops {
+	int	(*init_start)(struct ike_sa *sa);	/* a new attempt */
+	int	(*initiate)(struct ikev2_engine *e, const struct cfg_conn *conn);
+	void	(*queue_run)(struct ike_sa *sa);	/* start what waits */
 };
 
 #define IKEV2_COOKIE_SECRET_LEN	32
@@ -163,6 +174,8 @@ struct ikev2_engine {
 	struct ikev2_engine_stats st;
 	uint64_t	last_drop_log;		/* drops without an SA */
 	int		busy;			/* inside an entry point: defer frees */
+	const struct ike_ops *ops;
+	struct ike_sa	*kicked;		/* SAs whose queue is to run */
 };
 
 /* ---- SA table (ikev2_sa.c) ---- */
@@ -200,6 +213,11 @@ void	ike_keepalive_arm(struct ike_sa *sa);
 void	ike_rekey_arm(struct ike_sa *sa);
 void	ike_sa_set_spi_r(struct ike_sa *sa, uint64_t spi_r);
 void	ike_sa_wipe_exchange(struct ike_sa *sa);	/* DH, nonces: after AUTH */
+/* Our CREATE_CHILD_SA request's state (cc_*) is dropped. */
+void	ike_cc_clear(struct ike_sa *sa);
+/* The SA's queue is to run once the current event is handled (for an SA
+ * that an exchange of another SA made, e.g. a redundant rekeyed one). */
+void	ike_sa_kick(struct ike_sa *sa);
 /* Moves the SA to another phase if the table of transitions allows it
  * (logged at debug level); 0, or -1 with a warning and the phase kept. */
 int	ike_sa_set_phase(struct ike_sa *sa, enum ike_phase to);
@@ -290,8 +308,14 @@ struct ike_child_ctx {
  * 0, or -1 with the failure recorded (the child is freed on -1). */
 int	ike_child_install(struct ike_sa *sa, struct ike_child *ch,
 	    const struct ike_child_ctx *x);
-/* Starts the queued requests (deletes, liveness) when the window is free. */
+/* Starts the queued requests (deletes, liveness) when the window is free
+ * (ikev2_queue.c); ike_queue_kicked runs those of the kicked SAs. */
 void	ike_queue_run(struct ike_sa *sa);
+void	ike_queue_kicked(struct ikev2_engine *e);
+/* An INFORMATIONAL request: a Delete of the IKE SA (IKEV2_PROTO_IKE), of
+ * ESP SPIs (IKEV2_PROTO_ESP), or empty (0, liveness); NULL on failure. */
+struct buf *ike_info_build(struct ike_sa *sa, uint8_t delete_proto,
+	    const uint32_t *spis, uint16_t nspi);
 /* CREATE_CHILD_SA (ikev2_exchange_child.c): the peer's request (a new or
  * rekeyed child, or a rekey of the IKE SA), our child rekey and its answer. */
 void	ike_create_child_request(struct ike_sa *sa, struct ikev2_msg *m);
@@ -301,7 +325,6 @@ void	ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m);
 /* Moves the children of an IKE SA to its rekeyed successor. */
 void	ike_children_move(struct ike_sa *from, struct ike_sa *to);
 void	ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m);
-void	ike_cc_clear(struct ike_sa *sa);
 
 /* A TSi/TSr payload from selectors. */
 int	ike_build_ts(struct ikev2_builder *bl, uint8_t type, const struct ikev2_ts *ts,

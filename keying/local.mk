@@ -24,7 +24,8 @@ fuzz:
 	$(SHELL) $(srcdir)/tests/fuzz/run.sh $(srcdir) $(FUZZ_SECONDS)
 
 # Against a real strongSwan in two network namespaces (root; skipped otherwise).
-libikeflow_a_SOURCES += keying/ikev2_exchange_child.c keying/ikev2_child.c
+libikeflow_a_SOURCES += keying/ikev2_exchange_child.c keying/ikev2_child.c \
+	keying/ikev2_queue.c
 
 # DH key pairs made ahead of time on worker threads (dh_workers)
 libikeflow_a_SOURCES += keying/crypto_dh_pool.c keying/crypto_dh_pool.h
