@@ -4,4 +4,5 @@
 EXTRA_DIST += tests/bed/README.md tests/bed/run tests/bed/guest-init \
 	tests/bed/lib.sh tests/bed/interop-lib.sh tests/bed/uml-xstate.c \
 	tests/bed/scenarios tests/bed/conf tests/bed/demo \
-	scripts/deps.sh scripts/test-all.sh scripts/demo.sh
+	scripts/deps.sh scripts/test-all.sh scripts/demo.sh \
+	scripts/module-cycles.sh
