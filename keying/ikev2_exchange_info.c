@@ -1,6 +1,7 @@
 /* INFORMATIONAL exchanges (RFC 7296 §1.4, §1.5): deletes of the IKE SA and
  * of child SAs in both directions, liveness checks, error notifies; and the
- * operator's entry points that start them. */
+ * engine's connection bookkeeping (a connection removed or replaced). The
+ * operator's entry points that start exchanges are in ikev2_queue.c. */
 #include "config.h"
 
 #include <stdio.h>
@@ -175,7 +176,7 @@ ike_info_response(struct ike_sa *sa, struct ikev2_msg *m)
 	}
 }
 
-/* ---- the operator's entry points that need no exchange ---- */
+/* ---- connections removed or replaced ---- */
 
 void
 ikev2_conn_gone(struct ikev2_engine *e, const struct cfg_conn *conn)
