@@ -15,20 +15,6 @@ TESTS += tests/agent/run-snmp-test.sh tests/agent/run-snmp-set-stress.sh
 EXTRA_DIST += tests/agent/run-snmp-test.sh tests/agent/run-snmp-set-stress.sh \
 	tests/agent/snmp-lib.sh
 
-if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_agent
-TESTS += tests/unit/test_agent
-tests_unit_test_agent_SOURCES = tests/unit/test_agent.c
-tests_unit_test_agent_CFLAGS = $(unit_cflags)
-tests_unit_test_agent_LDADD = $(unit_ldadd)
-endif
 EXTRA_DIST += doc/flowmib-mapping.md
 
-if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_flowmib_show
-TESTS += tests/unit/test_flowmib_show
-tests_unit_test_flowmib_show_SOURCES = tests/unit/test_flowmib_show.c
-tests_unit_test_flowmib_show_CFLAGS = $(unit_cflags)
-tests_unit_test_flowmib_show_LDADD = $(unit_ldadd)
-endif
 EXTRA_DIST += tests/unit/data/show

@@ -118,7 +118,7 @@ main(int argc, char **argv)
 	unsigned workers[MAXW] = { 0, 1 };
 	int nw = 2, n = 2000, ch, i, g;
 	double busy_us = 0, wall, base;
-	uint16_t groups[16] = { IKEV2_DH_ECP_256, IKEV2_DH_MODP_2048 };
+	uint16_t groups[16] = { IKEV2_DH_ECP256, IKEV2_DH_MODP2048 };
 	int ng = 2;
 	char *s, *tok;
 

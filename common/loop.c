@@ -305,16 +305,6 @@ loop_timer_pending(const struct loop_timer *t)
 	return t && t->slot != SIZE_MAX;
 }
 
-uint64_t
-loop_timer_remaining(const struct loop_timer *t)
-{
-	uint64_t now = loop_now_ms();
-
-	if (!loop_timer_pending(t))
-		return 0;
-	return t->when > now ? t->when - now : 0;
-}
-
 void
 loop_timer_free(struct loop_timer *t)
 {

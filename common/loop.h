@@ -33,7 +33,6 @@ struct loop_timer *loop_timer_new(loop_timer_fn fn, void *arg);
 void	loop_timer_set(struct loop_timer *t, uint64_t ms);	/* fire once, ms from now */
 void	loop_timer_stop(struct loop_timer *t);
 int	loop_timer_pending(const struct loop_timer *t);
-uint64_t loop_timer_remaining(const struct loop_timer *t);	/* ms, 0 if not pending */
 void	loop_timer_free(struct loop_timer *t);
 
 /* The work done per turn (after each wait), for latency reports. */

@@ -74,9 +74,6 @@ struct cfg_proposals {
  * On error returns -1 with a message naming the offending keyword in err. */
 int	config_proposals_parse(const char *s, enum cfg_proto proto,
 	    struct cfg_proposals *out, char *err, size_t errlen);
-/* strongSwan syntax again; parse(print(x)) gives x back. Returns -1 if truncated. */
-int	config_proposal_str(const struct cfg_proposal *p, enum cfg_proto proto,
-	    char *dst, size_t len);
 int	config_proposals_str(const struct cfg_proposals *ps, enum cfg_proto proto,
 	    char *dst, size_t len);
 /* strongSwan 5.9's defaults (a subset of its default list; see config_proposal.c). */

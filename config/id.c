@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "config/config.h"
+#include "config/internal.h"
 
 static int
 printable(const uint8_t *p, size_t len)
@@ -26,17 +27,6 @@ id_set_text(struct cfg_id *id, uint8_t type, const char *s, size_t len)
 	memcpy(id->data, s, len);
 	memcpy(id->text, s, len);
 	id->text[len] = '\0';
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 static void
@@ -89,7 +79,7 @@ config_id_parse(const char *s, struct cfg_id *id)
 		if (n == 0 || n % 2)
 			return -1;
 		for (size_t i = 0; i < n / 2; i++) {
-			int hi = hexval(s[2 + 2 * i]), lo = hexval(s[3 + 2 * i]);
+			int hi = cfg_hexval(s[2 + 2 * i]), lo = cfg_hexval(s[3 + 2 * i]);
 
 			if (hi < 0 || lo < 0)
 				return -1;

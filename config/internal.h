@@ -21,6 +21,7 @@ int	cfg_parse_time(const char *s, uint32_t *secs);	/* "90", "90s", "3m", "2h", "
 int	cfg_parse_bool(const char *s, int *v);		/* yes/no, true/false, 1/0 */
 int	cfg_parse_u32(const char *s, uint32_t *v);	/* decimal or 0x hex */
 int	cfg_parse_u64(const char *s, uint64_t *v);
+int	cfg_hexval(int c);				/* a hex digit's value, or -1 */
 
 /* Cuts a trailing comment ('#' at the start or after whitespace, outside
  * quotes) and trailing whitespace, in place. */

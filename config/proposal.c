@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/alg.h"
 #include "config/config.h"
 
 enum kw_type { KW_ENCR = 1, KW_INTEG, KW_PRF, KW_DH, KW_ESN };
@@ -116,13 +117,6 @@ integ_to_prf(uint16_t integ)
 	return 0;
 }
 
-static int
-is_aead(uint16_t encr)
-{
-	return encr == CFG_ENCR_AES_GCM_8 || encr == CFG_ENCR_AES_GCM_12 ||
-	    encr == CFG_ENCR_AES_GCM_16;
-}
-
 static void
 seterr(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -210,12 +204,12 @@ proposal_parse_one(const char *s, size_t slen, enum cfg_proto proto,
 		rc = 0;
 		switch (kw->type) {
 		case KW_ENCR:
-			if (aead != -1 && aead != is_aead(kw->id)) {
+			if (aead != -1 && aead != alg_encr_is_aead(kw->id)) {
 				seterr(err, errlen, "'%s': AEAD and non-AEAD "
 				    "encryption cannot be combined in one proposal", tok);
 				return -1;
 			}
-			aead = is_aead(kw->id);
+			aead = alg_encr_is_aead(kw->id);
 			rc = add_encr(p, kw->id, kw->keylen);
 			break;
 		case KW_INTEG:
@@ -380,19 +374,6 @@ proposal_print(struct strout *so, const struct cfg_proposal *p, enum cfg_proto p
 	if (proto == CFG_PROTO_ESP && !(p->nesn == 1 && p->esn[0] == CFG_ESN_NO))
 		for (int i = 0; i < p->nesn; i++)
 			so_word(so, p->esn[i] ? "esn" : "noesn");
-}
-
-int
-config_proposal_str(const struct cfg_proposal *p, enum cfg_proto proto,
-    char *dst, size_t len)
-{
-	struct strout so = { dst, len, 0, 0 };
-
-	if (len == 0)
-		return -1;
-	dst[0] = '\0';
-	proposal_print(&so, p, proto);
-	return so.trunc ? -1 : 0;
 }
 
 int

@@ -68,15 +68,6 @@ secrets_free(struct ifl_config *cfg)
 	cfg->nsecrets = 0;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* The secret's text at p (one token, quoted or not) into key/keylen. */
 static int
 decode_secret(const char *p, uint8_t *key, size_t cap, size_t *keylen, const char **why)
@@ -99,7 +90,7 @@ decode_secret(const char *p, uint8_t *key, size_t cap, size_t *keylen, const cha
 			return -1;
 		}
 		for (size_t i = 0; i < n / 2; i++) {
-			int hi = hexval(h[2 * i]), lo = hexval(h[2 * i + 1]);
+			int hi = cfg_hexval(h[2 * i]), lo = cfg_hexval(h[2 * i + 1]);
 
 			if (hi < 0 || lo < 0) {
 				*why = "bad hex secret";

@@ -36,6 +36,15 @@ cfg_parse_u64(const char *s, uint64_t *v)
 }
 
 int
+cfg_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int
 cfg_parse_u32(const char *s, uint32_t *v)
 {
 	uint64_t x;

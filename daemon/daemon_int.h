@@ -64,7 +64,6 @@ int	reload_last_ok(void);	/* -1 never reloaded, 0 failed, 1 ok */
 /* Paths in force (command line over ikeflowd.conf). */
 const char *daemon_settings_path(void);	/* ikeflowd.conf */
 const char *daemon_control_path(void);
-const char *daemon_pid_path(void);
 
 /* status, show running-config, reload */
 int	commands_register(void);

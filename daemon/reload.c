@@ -42,12 +42,6 @@ daemon_control_path(void)
 	return control_path;
 }
 
-const char *
-daemon_pid_path(void)
-{
-	return pid_path;
-}
-
 int
 reload_count(void)
 {

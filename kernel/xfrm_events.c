@@ -117,6 +117,12 @@ on_policy(const struct nlmsghdr *nlh)
 }
 
 void
+xfrm_events_lost(void)
+{
+	xfrm_resync();
+}
+
+void
 xfrm_event_dispatch(const struct nlmsghdr *nlh)
 {
 	switch (nlh->nlmsg_type) {

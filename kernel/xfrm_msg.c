@@ -791,3 +791,21 @@ xfrm_msg_parse_error(const struct nlmsghdr *nlh, int *err, char *msg, size_t msg
 	}
 	return 0;
 }
+
+/* With the message builder that fills it in when a policy has none: more
+ * specific selectors (longer prefixes, ports, a protocol) win. */
+uint32_t
+xfrm_policy_priority(const struct xfrm_pol_cfg *p)
+{
+	uint32_t prio;
+
+	if (p->priority)
+		return p->priority;
+	prio = IFL_XFRM_PRIO_BASE - p->src.plen - p->dst.plen;
+	prio <<= 2;
+	if (p->sport == 0 && p->dport == 0)
+		prio += 2;
+	if (p->proto == 0)
+		prio += 1;
+	return prio;
+}

@@ -1,3 +1,6 @@
+/* The netlink sockets: requests and their acks or dumps, and the event
+ * socket, whose messages and losses it hands up to the handlers the
+ * module's setup gave (xfrm_ctx.ev_msg, ev_lost): it calls nothing above. */
 #include "config.h"
 
 #include <errno.h>
@@ -74,7 +77,8 @@ ev_read(int fd, uint32_t events, void *arg)
 					ev_set_rcvbuf(xfrm_ctx.ev_rcvbuf * 2);
 				log_warnx("xfrm: kernel events lost (receive buffer full), "
 				    "resynchronising; buffer now %d bytes", xfrm_ctx.ev_rcvbuf);
-				xfrm_resync();
+				if (xfrm_ctx.ev_lost != NULL)
+					xfrm_ctx.ev_lost();
 				continue;
 			}
 			log_err("xfrm: event socket: %s", strerror(errno));
@@ -84,7 +88,8 @@ ev_read(int fd, uint32_t events, void *arg)
 
 		for (const struct nlmsghdr *nlh = (const void *)evbuf;
 		    mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
-			xfrm_event_dispatch(nlh);
+			if (xfrm_ctx.ev_msg != NULL)
+				xfrm_ctx.ev_msg(nlh);
 		wipe(evbuf, (size_t)n);
 	}
 }
@@ -129,71 +134,4 @@ xfrm_events_close(void)
 	loop_fd_del(mnl_socket_get_fd(xfrm_ctx.ev));
 	mnl_socket_close(xfrm_ctx.ev);
 	xfrm_ctx.ev = NULL;
-}
-
-/* ---- lifecycle ---- */
-
-int
-xfrm_init(const struct xfrm_opts *opts)
-{
-	int ret;
-
-	if (xfrm_ctx.req != NULL)
-		return 0;
-	if (opts != NULL)
-		xfrm_ctx.opts = *opts;
-	if (xfrm_ctx.opts.spi_min == 0 && xfrm_ctx.opts.spi_max == 0) {
-		xfrm_ctx.opts.spi_min = IFL_XFRM_SPI_MIN;
-		xfrm_ctx.opts.spi_max = IFL_XFRM_SPI_MAX;
-	}
-	if (xfrm_ctx.opts.spi_min < 0x100 || xfrm_ctx.opts.spi_min > xfrm_ctx.opts.spi_max) {
-		log_err("xfrm: bad SPI range %#x-%#x", xfrm_ctx.opts.spi_min,
-		    xfrm_ctx.opts.spi_max);
-		return -EINVAL;
-	}
-	if (xfrm_ctx.opts.refresh_ms == 0)
-		xfrm_ctx.opts.refresh_ms = IFL_XFRM_REFRESH_MS;
-	xfrm_ctx.seq = (uint32_t)time(NULL);
-	xfrm_ctx.req = nl_open(NETLINK_XFRM, 0);
-	if (xfrm_ctx.req == NULL) {
-		ret = -errno;
-		log_err("xfrm: netlink socket: %s", strerror(errno));
-		return ret;
-	}
-	if (!xfrm_ctx.opts.no_events && (ret = xfrm_events_open()) < 0)
-		goto fail;
-	if (!xfrm_ctx.opts.no_timer) {
-		xfrm_ctx.timer = loop_timer_new(xfrm_timer_fn, NULL);
-		if (xfrm_ctx.timer == NULL) {
-			ret = -ENOMEM;
-			goto fail;
-		}
-		loop_timer_set(xfrm_ctx.timer, xfrm_ctx.opts.refresh_ms);
-	}
-	return 0;
-fail:
-	xfrm_shutdown();
-	return ret;
-}
-
-void
-xfrm_shutdown(void)
-{
-	if (xfrm_ctx.timer != NULL)
-		loop_timer_free(xfrm_ctx.timer);
-	xfrm_events_close();
-	if (xfrm_ctx.req != NULL)
-		mnl_socket_close(xfrm_ctx.req);
-	xfrm_reg_free();
-	xfrm_policy_uses_free();
-	memset(&xfrm_ctx, 0, sizeof(xfrm_ctx));
-}
-
-void
-xfrm_set_handlers(const struct xfrm_handlers *h)
-{
-	if (h != NULL)
-		xfrm_ctx.h = *h;
-	else
-		memset(&xfrm_ctx.h, 0, sizeof(xfrm_ctx.h));
 }

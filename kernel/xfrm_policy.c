@@ -15,22 +15,6 @@
 #define IPV6_XFRM_POLICY	35
 #endif
 
-uint32_t
-xfrm_policy_priority(const struct xfrm_pol_cfg *p)
-{
-	uint32_t prio;
-
-	if (p->priority)
-		return p->priority;
-	prio = IFL_XFRM_PRIO_BASE - p->src.plen - p->dst.plen;
-	prio <<= 2;
-	if (p->sport == 0 && p->dport == 0)
-		prio += 2;
-	if (p->proto == 0)
-		prio += 1;
-	return prio;
-}
-
 static void
 log_pol_err(const char *op, const struct xfrm_pol_cfg *p, int err)
 {

@@ -16,6 +16,9 @@ struct xfrm_ctx {
 	struct xfrm_handlers	 h;
 	struct loop_timer	*timer;
 	int			 ev_rcvbuf;
+	/* the event socket's messages, and its news that some were lost */
+	void			(*ev_msg)(const struct nlmsghdr *nlh);
+	void			(*ev_lost)(void);
 	char			 errmsg[256];	/* extack text of the last failed request */
 };
 
@@ -23,6 +26,8 @@ extern struct xfrm_ctx xfrm_ctx;
 /* Request buffer; SA requests hold keys in it and wipe it after sending. */
 extern uint8_t xfrm_reqbuf[IFL_XFRM_BUFSZ];
 
+/* A netlink XFRM socket bound to the multicast groups (capped and extended
+ * acks on); NULL with errno. */
 /* Send one request on the request socket and read until the ack (or the end
  * of a dump), calling cb for every data message. 0 or -errno; the kernel's
  * extack message is left in xfrm_ctx.errmsg. The receive buffer is wiped
@@ -33,6 +38,8 @@ const char *xfrm_nl_errtail(char *dst, size_t len);
 
 /* One event from the event socket (also fed by tests with captured bytes). */
 void	xfrm_event_dispatch(const struct nlmsghdr *nlh);
+/* Events were lost: rebuild from a full dump what they would have told. */
+void	xfrm_events_lost(void);
 int	xfrm_events_open(void);
 void	xfrm_events_close(void);
 
@@ -52,7 +59,6 @@ struct xfrm_reg_sa *xfrm_reg_sa_add(const struct ifl_addr *src, const struct ifl
 void	xfrm_reg_sa_del(const struct ifl_addr *dst, uint32_t spi, uint8_t proto);
 typedef int (*xfrm_reg_sa_fn)(struct xfrm_reg_sa *r, void *arg);
 void	xfrm_reg_sa_walk(xfrm_reg_sa_fn fn, void *arg);	/* fn may delete r */
-size_t	xfrm_reg_sa_count(void);
 int	xfrm_reg_pol_add(const struct xfrm_pol_cfg *p);
 void	xfrm_reg_pol_del(const struct xfrm_pol_cfg *p);
 void	xfrm_reg_pol_del_info(const struct xfrm_pol_info *pi);
@@ -66,9 +72,15 @@ void	xfrm_reg_free(void);
 int	xfrm_fold_update(const struct ifl_addr *dst, uint32_t spi, uint8_t proto,
 	    const struct st_dir_counters *c);
 int	xfrm_fold_gone(const struct xfrm_sa_info *sa, int final_known);
-/* A full dump that also notices SAs of ours that vanished unseen (after lost events). */
+/* A refresh's dump marks the SAs it folds with the generation begun. */
+uint32_t xfrm_fold_begin(void);
+uint32_t xfrm_fold_generation(void);
+/* A full dump that also notices SAs of ours that vanished unseen (after
+ * lost events; xfrm_dump.c). */
 int	xfrm_resync(void);
 void	xfrm_timer_fn(void *arg);
+/* Policy use times (xfrm_usetime.c): read again from a policy dump; freed. */
+int	xfrm_usetime_refresh(void);
 void	xfrm_policy_uses_free(void);
 
 #endif

@@ -125,12 +125,6 @@ xfrm_reg_sa_walk(xfrm_reg_sa_fn fn, void *arg)
 	}
 }
 
-size_t
-xfrm_reg_sa_count(void)
-{
-	return nsas;
-}
-
 static int
 pol_same(const struct xfrm_pol_cfg *a, const struct xfrm_pol_cfg *b)
 {

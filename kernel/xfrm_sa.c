@@ -25,15 +25,6 @@ log_sa_err(const char *op, uint32_t spi, const struct ifl_addr *src,
 	    strerror(-err), xfrm_nl_errtail(tail, sizeof(tail)));
 }
 
-void
-xfrm_sa_counters(const struct xfrm_sa_info *sa, struct st_dir_counters *c)
-{
-	c->octets = sa->bytes;
-	c->packets = sa->packets;
-	c->replay_drops = (uint64_t)sa->replay + sa->replay_window;
-	c->auth_fails = sa->integrity_failed;
-}
-
 static int
 spi_reply_cb(const struct nlmsghdr *nlh, void *arg)
 {

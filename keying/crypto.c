@@ -34,11 +34,11 @@ static const struct mac_alg prf_algs[] = {
 };
 
 static const struct mac_alg integ_algs[] = {
-	{ IKEV2_AUTH_HMAC_MD5_96, "MD5", 16, 12, "hmac-md5-96" },
-	{ IKEV2_AUTH_HMAC_SHA1_96, "SHA1", 20, 12, "hmac-sha1-96" },
-	{ IKEV2_AUTH_HMAC_SHA2_256_128, "SHA2-256", 32, 16, "hmac-sha256-128" },
-	{ IKEV2_AUTH_HMAC_SHA2_384_192, "SHA2-384", 48, 24, "hmac-sha384-192" },
-	{ IKEV2_AUTH_HMAC_SHA2_512_256, "SHA2-512", 64, 32, "hmac-sha512-256" },
+	{ IKEV2_INTEG_HMAC_MD5_96, "MD5", 16, 12, "hmac-md5-96" },
+	{ IKEV2_INTEG_HMAC_SHA1_96, "SHA1", 20, 12, "hmac-sha1-96" },
+	{ IKEV2_INTEG_HMAC_SHA2_256_128, "SHA2-256", 32, 16, "hmac-sha256-128" },
+	{ IKEV2_INTEG_HMAC_SHA2_384_192, "SHA2-384", 48, 24, "hmac-sha384-192" },
+	{ IKEV2_INTEG_HMAC_SHA2_512_256, "SHA2-512", 64, 32, "hmac-sha512-256" },
 };
 
 static const struct dh_name {
@@ -46,14 +46,14 @@ static const struct dh_name {
 	size_t		 publen;
 	const char	*name;
 } dh_names[] = {
-	{ IKEV2_DH_MODP_1024, 128, "modp1024" },
-	{ IKEV2_DH_MODP_1536, 192, "modp1536" },
-	{ IKEV2_DH_MODP_2048, 256, "modp2048" },
-	{ IKEV2_DH_MODP_3072, 384, "modp3072" },
-	{ IKEV2_DH_MODP_4096, 512, "modp4096" },
-	{ IKEV2_DH_ECP_256, 64, "ecp256" },
-	{ IKEV2_DH_ECP_384, 96, "ecp384" },
-	{ IKEV2_DH_ECP_521, 132, "ecp521" },
+	{ IKEV2_DH_MODP1024, 128, "modp1024" },
+	{ IKEV2_DH_MODP1536, 192, "modp1536" },
+	{ IKEV2_DH_MODP2048, 256, "modp2048" },
+	{ IKEV2_DH_MODP3072, 384, "modp3072" },
+	{ IKEV2_DH_MODP4096, 512, "modp4096" },
+	{ IKEV2_DH_ECP256, 64, "ecp256" },
+	{ IKEV2_DH_ECP384, 96, "ecp384" },
+	{ IKEV2_DH_ECP521, 132, "ecp521" },
 	{ IKEV2_DH_CURVE25519, 32, "curve25519" },
 };
 
@@ -155,12 +155,6 @@ size_t
 crypto_encr_icvlen(uint16_t encr)
 {
 	return encr == IKEV2_ENCR_AES_GCM_16 ? GCM_ICV_LEN : 0;
-}
-
-int
-crypto_encr_is_aead(uint16_t encr)
-{
-	return encr == IKEV2_ENCR_AES_GCM_16;
 }
 
 size_t
@@ -375,7 +369,7 @@ crypto_cbc(uint16_t encr, int enc, const uint8_t *key, size_t keylen,
 	size_t bs = crypto_encr_blocksize(encr);
 	int outl = 0, fin = 0, rc = -1;
 
-	if (name == NULL || crypto_encr_is_aead(encr) || bs < 2 ||
+	if (name == NULL || alg_encr_is_aead(encr) || bs < 2 ||
 	    len % bs || len > INT32_MAX) {
 		log_err("%s: bad cipher %u / key %zu / length %zu", __func__,
 		    encr, keylen, len);

@@ -13,7 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/alg.h"		/* alg_encr_is_aead */
 #include "common/buf.h"
+#include "keying/ikev2_const.h"	/* the transform IDs */
 
 /* Transform kinds: equal to the IKEv2 transform type numbers. */
 enum crypto_kind {
@@ -22,36 +24,6 @@ enum crypto_kind {
 	CRYPTO_INTEG = 3,
 	CRYPTO_DH = 4,
 };
-
-/* Encryption (type 1) */
-#define IKEV2_ENCR_3DES		3
-#define IKEV2_ENCR_NULL		11	/* ESP only */
-#define IKEV2_ENCR_AES_CBC	12
-#define IKEV2_ENCR_AES_GCM_16	20
-/* PRF (type 2) */
-#define IKEV2_PRF_HMAC_MD5	1
-#define IKEV2_PRF_HMAC_SHA1	2
-#define IKEV2_PRF_HMAC_SHA2_256	5
-#define IKEV2_PRF_HMAC_SHA2_384	6
-#define IKEV2_PRF_HMAC_SHA2_512	7
-/* Integrity (type 3) */
-#define IKEV2_AUTH_NONE			0
-#define IKEV2_AUTH_HMAC_MD5_96		1
-#define IKEV2_AUTH_HMAC_SHA1_96		2
-#define IKEV2_AUTH_HMAC_SHA2_256_128	12
-#define IKEV2_AUTH_HMAC_SHA2_384_192	13
-#define IKEV2_AUTH_HMAC_SHA2_512_256	14
-/* Key exchange (type 4) */
-#define IKEV2_DH_NONE		0
-#define IKEV2_DH_MODP_1024	2
-#define IKEV2_DH_MODP_1536	5
-#define IKEV2_DH_MODP_2048	14
-#define IKEV2_DH_MODP_3072	15
-#define IKEV2_DH_MODP_4096	16
-#define IKEV2_DH_ECP_256	19
-#define IKEV2_DH_ECP_384	20
-#define IKEV2_DH_ECP_521	21
-#define IKEV2_DH_CURVE25519	31
 
 /* Largest sizes, for fixed buffers. */
 #define CRYPTO_MAX_PRF_LEN	64	/* SHA-512 output */
@@ -76,7 +48,6 @@ size_t	crypto_encr_saltlen(uint16_t encr);	/* 4 for GCM (RFC 5282), else 0 */
 size_t	crypto_encr_blocksize(uint16_t encr);	/* padding unit; 1 for GCM */
 size_t	crypto_encr_ivlen(uint16_t encr);	/* IV bytes on the wire */
 size_t	crypto_encr_icvlen(uint16_t encr);	/* AEAD tag bytes, 0 otherwise */
-int	crypto_encr_is_aead(uint16_t encr);
 /* PRF output length = its preferred key length (HMAC). */
 size_t	crypto_prf_len(uint16_t prf);
 /* Integrity: key bytes and truncated ICV bytes. */

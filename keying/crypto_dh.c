@@ -23,14 +23,14 @@ static const struct dh_group {
 	const char	*ossl;		/* OpenSSL group name, NULL = explicit */
 	size_t		 len;		/* prime / coordinate bytes */
 } dh_groups[] = {
-	{ IKEV2_DH_MODP_1024, DH_MODP, NULL, 128 },	/* no OpenSSL name */
-	{ IKEV2_DH_MODP_1536, DH_MODP, "modp_1536", 192 },
-	{ IKEV2_DH_MODP_2048, DH_MODP, "modp_2048", 256 },
-	{ IKEV2_DH_MODP_3072, DH_MODP, "modp_3072", 384 },
-	{ IKEV2_DH_MODP_4096, DH_MODP, "modp_4096", 512 },
-	{ IKEV2_DH_ECP_256, DH_ECP, "P-256", 32 },
-	{ IKEV2_DH_ECP_384, DH_ECP, "P-384", 48 },
-	{ IKEV2_DH_ECP_521, DH_ECP, "P-521", 66 },
+	{ IKEV2_DH_MODP1024, DH_MODP, NULL, 128 },	/* no OpenSSL name */
+	{ IKEV2_DH_MODP1536, DH_MODP, "modp_1536", 192 },
+	{ IKEV2_DH_MODP2048, DH_MODP, "modp_2048", 256 },
+	{ IKEV2_DH_MODP3072, DH_MODP, "modp_3072", 384 },
+	{ IKEV2_DH_MODP4096, DH_MODP, "modp_4096", 512 },
+	{ IKEV2_DH_ECP256, DH_ECP, "P-256", 32 },
+	{ IKEV2_DH_ECP384, DH_ECP, "P-384", 48 },
+	{ IKEV2_DH_ECP521, DH_ECP, "P-521", 66 },
 	{ IKEV2_DH_CURVE25519, DH_X25519, NULL, 32 },
 };
 
@@ -223,19 +223,19 @@ dh_alloc(uint16_t group, int quiet)
 	dh->g = g;
 	if (g->kind == DH_MODP) {
 		switch (group) {
-		case IKEV2_DH_MODP_1024:
+		case IKEV2_DH_MODP1024:
 			dh->p = BN_get_rfc2409_prime_1024(NULL);
 			break;
-		case IKEV2_DH_MODP_1536:
+		case IKEV2_DH_MODP1536:
 			dh->p = BN_get_rfc3526_prime_1536(NULL);
 			break;
-		case IKEV2_DH_MODP_2048:
+		case IKEV2_DH_MODP2048:
 			dh->p = BN_get_rfc3526_prime_2048(NULL);
 			break;
-		case IKEV2_DH_MODP_3072:
+		case IKEV2_DH_MODP3072:
 			dh->p = BN_get_rfc3526_prime_3072(NULL);
 			break;
-		case IKEV2_DH_MODP_4096:
+		case IKEV2_DH_MODP4096:
 			dh->p = BN_get_rfc3526_prime_4096(NULL);
 			break;
 		}
@@ -261,21 +261,10 @@ dh_generate(uint16_t group)
 	return dh;
 }
 
-struct dh *
-dh_new(uint16_t group)
+int
+dh_group_known(uint16_t group)
 {
-	struct dh *dh;
-
-	if ((dh = dh_pool_take(group)) != NULL)
-		return dh;
-	if (group_lookup(group) == NULL) {
-		log_err("%s: unsupported DH group %u", __func__, group);
-		return NULL;
-	}
-	if ((dh = dh_generate(group)) == NULL)
-		log_err("%s: key generation for DH group %u failed", __func__,
-		    group);
-	return dh;
+	return group_lookup(group) != NULL;
 }
 
 struct dh *

@@ -336,6 +336,25 @@ dh_pool_running(void)
 	return r;
 }
 
+/* Here, above the pool, rather than in crypto_dh.c: the key pair code does
+ * not call up into its cache. */
+struct dh *
+dh_new(uint16_t group)
+{
+	struct dh *dh;
+
+	if ((dh = dh_pool_take(group)) != NULL)
+		return dh;
+	if (!dh_group_known(group)) {
+		log_err("%s: unsupported DH group %u", __func__, group);
+		return NULL;
+	}
+	if ((dh = dh_generate(group)) == NULL)
+		log_err("%s: key generation for DH group %u failed", __func__,
+		    group);
+	return dh;
+}
+
 struct dh *
 dh_pool_take(uint16_t group)
 {

@@ -67,5 +67,7 @@ size_t	dh_pool_conf_groups(const struct ifl_config *cfg, uint16_t *out,
 /* Key generation without the pool and without logging (worker threads must
  * not log: the log sinks belong to the event loop). NULL on failure. */
 struct dh *dh_generate(uint16_t group);
+/* Whether crypto_dh.c knows the group. */
+int	dh_group_known(uint16_t group);
 
 #endif

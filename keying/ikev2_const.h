@@ -289,7 +289,6 @@ const char *ikev2_exchange_name(unsigned int exch);
 const char *ikev2_payload_name(unsigned int type);
 const char *ikev2_notify_name(unsigned int type);
 const char *ikev2_proto_name(unsigned int proto);
-const char *ikev2_xform_type_name(unsigned int type);
 const char *ikev2_xform_name(unsigned int type, unsigned int id);
 const char *ikev2_id_type_name(unsigned int type);
 const char *ikev2_auth_name(unsigned int method);

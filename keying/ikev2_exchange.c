@@ -95,6 +95,43 @@ frag_wanted(const struct cfg_conn *c)
 
 /* ---- initiator ---- */
 
+/* ---- the engine ---- */
+
+/* What the version-neutral SA layer (ikev2_sa.c: timers, retries) asks of
+ * IKEv2's exchanges, without calling up into them. */
+static const struct ike_ops ikev2_ops = {
+	.init_start = ike_init_start,
+	.initiate = ikev2_initiate,
+	.queue_run = ike_queue_run,
+};
+
+struct ikev2_engine *
+ikev2_engine_new(const struct ike_env *env, const struct ike_tuning *tuning)
+{
+	struct ikev2_engine *e = calloc(1, sizeof(*e));
+
+	if (e == NULL) {
+		log_err("%s: out of memory", __func__);
+		return NULL;
+	}
+	e->env = *env;
+	if (tuning)
+		e->tun = *tuning;
+	else
+		ike_tuning_defaults(&e->tun);
+	if (e->tun.retrans_timeout <= 0)
+		e->tun.retrans_timeout = 4.0;
+	if (e->tun.retrans_base < 1)
+		e->tun.retrans_base = 1.8;
+	if (e->tun.ike_port == 0)
+		e->tun.ike_port = IKE_PORT;
+	if (e->tun.natt_port == 0)
+		e->tun.natt_port = IKE_NATT_PORT;
+	e->next_reqid = 1;
+	e->ops = &ikev2_ops;
+	return e;
+}
+
 int
 ike_init_start(struct ike_sa *sa)
 {
@@ -142,7 +179,7 @@ ike_init_start(struct ike_sa *sa)
 	buf_free(sa->init_i);
 	if ((sa->init_i = buf_from(b->data, b->len)) == NULL)
 		goto fail;
-	sa->phase = IKE_INIT_I;
+	ike_sa_set_phase(sa, IKE_INIT_I);
 	log_info("IKEv2:(SA ID = %u):Generating IKE_SA_INIT message [To %s], DH group %u",
 	    sa->st_index, ike_sa_peer(sa, peer, sizeof(peer)), group);
 	ike_count_notify(sa, 1);
@@ -528,13 +565,13 @@ ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 	sa->chosen.spi_size = 0;
 	ikev2_prop_algs(&sa->chosen, &sa->algs);
 	if ((st = st_ike_new(conn->name, 2, 0)) == NULL) {
-		sa->phase = IKE_DEAD;
+		ike_sa_set_phase(sa, IKE_DEAD);
 		goto out;
 	}
 	sa->st_index = st->index;
 	st_ike_count_in(st, m->raw->len);
 	counted = 1;
-	sa->phase = IKE_INIT_R;
+	ike_sa_set_phase(sa, IKE_INIT_R);
 	count_notifies_in(sa, m);
 	memcpy(sa->ni, nonce.data, nonce.len);
 	sa->ni_len = nonce.len;
@@ -805,6 +842,7 @@ ikev2_input(struct ikev2_engine *e, const struct ifl_addr *src, uint16_t sport,
 	if (sa->phase == IKE_UP && sa->req == NULL)
 		ike_queue_run(sa);
 out:
+	ike_queue_kicked(e);
 	ikev2_msg_free(m);
 	e->busy--;
 	ike_sa_reap(e);

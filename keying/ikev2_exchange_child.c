@@ -14,12 +14,6 @@
 #include "keying/ikev2_sa.h"
 #include "keying/ikev2_ts.h"
 
-static struct st_ike *
-sa_row(struct ike_sa *sa)
-{
-	return sa->st_index ? st_ike_get(sa->st_index) : NULL;
-}
-
 /* The lower of an exchange's two nonces. */
 static void
 nonce_low(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
@@ -72,7 +66,7 @@ cc_refuse(struct ike_sa *sa, uint32_t msgid, uint16_t notify, uint16_t group)
 {
 	struct ikev2_builder bl, in;
 	struct buf *b = buf_new(128), *ib = buf_new_secret(32);
-	struct st_ike *st = sa_row(sa);
+	struct st_ike *st = ike_sa_row(sa);
 	uint8_t g[2] = { (uint8_t)(group >> 8), (uint8_t)group };
 
 	if (st)
@@ -162,21 +156,13 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 	if ((n = ike_sa_new(e, sa->conn, 0, &sa->local, sa->lport, &sa->remote,
 	    sa->rport)) == NULL || (st = st_ike_new(sa->conn->name, 2, 0)) == NULL) {
 		if (n)
-			n->phase = IKE_DEAD;
+			ike_sa_set_phase(n, IKE_DEAD);
 		cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
 		goto out;
 	}
 	n->st_index = st->index;
 	n->spi_i = ikev2_spi_value(chosen.spi, 8);
-	n->chosen = chosen;
-	ikev2_prop_algs(&chosen, &n->algs);
-	n->lid = sa->lid;
-	n->rid = sa->rid;
-	n->nat_local = sa->nat_local;
-	n->nat_remote = sa->nat_remote;
-	n->peer_natd = sa->peer_natd;
-	n->frag = sa->frag;
-	n->peer_msgid = 0;
+	ike_sa_inherit(n, sa, &chosen);
 	memcpy(n->ni, ni->data, ni->len);
 	n->ni_len = ni->len;
 	if ((pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL ||
@@ -211,14 +197,8 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 		goto fail;
 	/* the children move over; the old SA waits for the peer's delete */
 	ike_children_move(sa, n);
-	ike_sa_st_sync(n);
-	n->phase = IKE_UP;
-	n->last_rx = loop_now_ms();
-	ike_dpd_arm(n);
-	ike_rekey_arm(n);
-	ike_keepalive_arm(n);
-	st_ike_established(st);
-	if ((st = sa_row(sa)) != NULL)
+	ike_sa_up(n);
+	if ((st = ike_sa_row(sa)) != NULL)
 		st->refreshes++;
 	log_info("IKEv2:(SA ID = %u):IKE SA rekeyed by the peer as SA %u, SPI %016llx/%016llx",
 	    sa->st_index, n->st_index, (unsigned long long)n->spi_i,
@@ -399,7 +379,7 @@ ike_create_child_request(struct ike_sa *sa, struct ikev2_msg *m)
 	struct ikev2_nonce ni;
 	struct ikev2_ke ke;
 	struct ikev2_perr err;
-	struct st_ike *st = sa_row(sa);
+	struct st_ike *st = ike_sa_row(sa);
 	int have_ke;
 
 	if (st)
@@ -429,19 +409,6 @@ out:
 
 /* ---- initiator: rekeying one of our children (§1.3.3) ---- */
 
-void
-ike_cc_clear(struct ike_sa *sa)
-{
-	if (sa->cc_child)
-		ike_child_free(sa, sa->cc_child, 1);
-	sa->cc_child = NULL;
-	sa->cc_old = 0;
-	dh_free(sa->cc_dh);
-	sa->cc_dh = NULL;
-	wipe(sa->cc_ni, sizeof(sa->cc_ni));
-	sa->cc_ni_len = 0;
-}
-
 int
 ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
 {
@@ -450,7 +417,7 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
 	struct ikev2_notify n;
 	struct ike_child *ch;
 	struct buf *b = NULL, *ib = NULL, *pub = NULL;
-	struct st_ike *st = sa_row(sa);
+	struct st_ike *st = ike_sa_row(sa);
 	uint16_t group;
 	int r = -1;
 
@@ -533,7 +500,7 @@ ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m)
 	struct ikev2_notify n;
 	struct ikev2_perr err;
 	struct buf *gir = NULL;
-	struct st_ike *st = sa_row(sa);
+	struct st_ike *st = ike_sa_row(sa);
 	uint16_t notify, dh;
 	char detail[96];
 
@@ -654,23 +621,6 @@ done:
 
 /* ---- the IKE SA rekeyed, by us (§1.3.2) ---- */
 
-void
-ike_children_move(struct ike_sa *from, struct ike_sa *to)
-{
-	struct ike_child *ch;
-
-	while ((ch = from->children) != NULL) {
-		struct st_child *sc = st_child_get(ch->st_index);
-
-		from->children = ch->next;
-		ch->next = to->children;
-		to->children = ch;
-		if (sc)
-			st_child_reparent(sc, to->st_index);
-	}
-	from->rekeyed = 1;
-}
-
 int
 ike_rekey_start(struct ike_sa *sa)
 {
@@ -775,20 +725,13 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 	    sa->rport)) == NULL ||
 	    (!redundant && (st = st_ike_new(sa->conn->name, 2, 1)) == NULL)) {
 		if (n)
-			n->phase = IKE_DEAD;
+			ike_sa_set_phase(n, IKE_DEAD);
 		goto out;
 	}
 	n->st_index = st ? st->index : 0;
 	n->spi_i = sa->cc_ike_spi;
 	n->spi_r = ikev2_spi_value(chosen.spi, 8);
-	n->chosen = chosen;
-	ikev2_prop_algs(&chosen, &n->algs);
-	n->lid = sa->lid;
-	n->rid = sa->rid;
-	n->nat_local = sa->nat_local;
-	n->nat_remote = sa->nat_remote;
-	n->peer_natd = sa->peer_natd;
-	n->frag = sa->frag;
+	ike_sa_inherit(n, sa, &chosen);
 	memcpy(n->ni, sa->cc_ni, sa->cc_ni_len);
 	n->ni_len = sa->cc_ni_len;
 	memcpy(n->nr, nr.data, nr.len);
@@ -799,16 +742,16 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 		goto out;
 	}
 	n->have_keys = 1;
-	n->phase = IKE_UP;
 	if (redundant) {
 		/* ours is redundant: we delete it, the peer deletes the old one */
 		log_info("IKEv2:(SA ID = %u):rekey collision: our new IKE SA "
 		    "%016llx/%016llx is redundant, deleting it", sa->st_index,
 		    (unsigned long long)n->spi_i, (unsigned long long)n->spi_r);
+		ike_sa_set_phase(n, IKE_UP);	/* up only to be deleted */
 		n->rekeyed = 1;
 		n->queue_delete = 1;
 		n->delete_reason = ST_TERM_NORMAL;
-		ike_queue_run(n);
+		ike_sa_kick(n);
 		goto out;
 	}
 	if (peer) {
@@ -819,13 +762,8 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 		ike_children_move(peer, n);
 	}
 	ike_children_move(sa, n);
-	ike_sa_st_sync(n);
-	n->last_rx = loop_now_ms();
-	ike_dpd_arm(n);
-	ike_rekey_arm(n);
-	ike_keepalive_arm(n);
-	st_ike_established(st);
-	if ((st = st_ike_get(sa->st_index)) != NULL)
+	ike_sa_up(n);
+	if ((st = ike_sa_row(sa)) != NULL)
 		st->refreshes++;
 	log_info("IKEv2:(SA ID = %u):IKE SA rekeyed as SA %u, SPI %016llx/%016llx",
 	    sa->st_index, n->st_index, (unsigned long long)n->spi_i,

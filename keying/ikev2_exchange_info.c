@@ -1,6 +1,7 @@
 /* INFORMATIONAL exchanges (RFC 7296 §1.4, §1.5): deletes of the IKE SA and
  * of child SAs in both directions, liveness checks, error notifies; and the
- * operator's entry points that start them. */
+ * engine's connection bookkeeping (a connection removed or replaced). The
+ * operator's entry points that start exchanges are in ikev2_queue.c. */
 #include "config.h"
 
 #include <stdio.h>
@@ -24,15 +25,8 @@ log_down(struct ike_sa *sa, const char *why)
 	    addr_str(&sa->remote, peer, sizeof(peer)), sa->rport, sa->rid.text);
 }
 
-static struct st_ike *
-sa_row(struct ike_sa *sa)
-{
-	return sa->st_index ? st_ike_get(sa->st_index) : NULL;
-}
-
-/* Builds an INFORMATIONAL request; delete_proto 0 = no Delete payload. */
-static struct buf *
-info_build(struct ike_sa *sa, uint8_t delete_proto, const uint32_t *spis,
+struct buf *
+ike_info_build(struct ike_sa *sa, uint8_t delete_proto, const uint32_t *spis,
     uint16_t nspi)
 {
 	struct ikev2_builder bl, in;
@@ -59,61 +53,6 @@ fail:
 	return NULL;
 }
 
-void
-ike_queue_run(struct ike_sa *sa)
-{
-	struct ike_child *ch;
-	struct st_ike *st = sa_row(sa);
-	struct buf *b;
-
-	if (sa->req != NULL || sa->phase != IKE_UP)
-		return;
-	if (sa->queue_delete) {
-		sa->queue_delete = 0;
-		if ((b = info_build(sa, IKEV2_PROTO_IKE, NULL, 0)) == NULL) {
-			ike_sa_end(sa, sa->delete_reason);
-			return;
-		}
-		sa->phase = IKE_DELETING;
-		log_info("IKEv2:(SA ID = %u):Sending delete for the %sIKE SA", sa->st_index,
-		    sa->rekeyed ? "rekeyed " : "");
-		ike_send_request(sa, b, IKE_REQ_DELETE_IKE);
-		return;
-	}
-	if (sa->queue_ike_rekey && !sa->rekeyed) {
-		sa->queue_ike_rekey = 0;
-		if (ike_rekey_start(sa) == 0)
-			return;
-	}
-	for (ch = sa->children; ch; ch = ch->next) {
-		if (!ch->delete_queued)
-			continue;
-		ch->delete_queued = 0;
-		if ((b = info_build(sa, IKEV2_PROTO_ESP, &ch->spi_in, 1)) == NULL)
-			continue;
-		ch->deleting = 1;
-		sa->req_child = ch->spi_in;
-		if (st)
-			st->c.out_p2_sa_del++;
-		log_info("IKEv2:(SA ID = %u):Sending delete for child SA 0x%08x",
-		    sa->st_index, ch->spi_in);
-		ike_send_request(sa, b, IKE_REQ_DELETE_CHILD);
-		return;
-	}
-	for (ch = sa->children; ch; ch = ch->next) {
-		if (!ch->rekey_queued)
-			continue;
-		ch->rekey_queued = 0;
-		if (!ch->rekeyed && !ch->deleting && ike_child_rekey_start(sa, ch) == 0)
-			return;
-	}
-	if (sa->queue_liveness) {
-		sa->queue_liveness = 0;
-		if ((b = info_build(sa, 0, NULL, 0)) != NULL)
-			ike_send_request(sa, b, IKE_REQ_LIVENESS);
-	}
-}
-
 /* The SA whose outstanding IKE rekey the peer's crossing rekey (which made
  * sa) collided with, or NULL. */
 static struct ike_sa *
@@ -138,7 +77,7 @@ ike_info_request(struct ike_sa *sa, struct ikev2_msg *m)
 	struct ikev2_notify n;
 	struct ikev2_perr err;
 	struct ike_child *ch;
-	struct st_ike *st = sa_row(sa);
+	struct st_ike *st = ike_sa_row(sa);
 	struct buf *b = NULL, *ib = NULL;
 	uint32_t ours[INFO_MAX_SPIS];
 	uint16_t nours = 0, auth_failed = 0;
@@ -237,133 +176,7 @@ ike_info_response(struct ike_sa *sa, struct ikev2_msg *m)
 	}
 }
 
-/* ---- operator entry points ---- */
-
-/* An established SA is deleted with the peer; one still negotiating just ends. */
-static void
-ike_sa_terminate(struct ike_sa *sa)
-{
-	if (sa->phase == IKE_UP) {
-		sa->queue_delete = 1;
-		sa->delete_reason = ST_TERM_OPER;
-		ike_queue_run(sa);
-	} else if (sa->phase != IKE_DELETING)
-		ike_sa_end(sa, ST_TERM_OPER);
-}
-
-int
-ikev2_terminate(struct ikev2_engine *e, const char *conn)
-{
-	struct ike_sa *sa;
-	int n = 0;
-
-	e->busy++;
-	for (sa = e->sas; sa; sa = sa->next) {
-		if (sa->phase == IKE_DEAD || strcmp(sa->conn->name, conn) != 0)
-			continue;
-		n++;
-		ike_sa_terminate(sa);
-	}
-	e->busy--;
-	ike_sa_reap(e);
-	return n;
-}
-
-int
-ikev2_terminate_index(struct ikev2_engine *e, uint32_t ike_index)
-{
-	struct ike_sa *sa;
-	int n = 0;
-
-	e->busy++;
-	for (sa = e->sas; sa; sa = sa->next) {
-		if (sa->phase == IKE_DEAD || sa->st_index != ike_index)
-			continue;
-		n++;
-		ike_sa_terminate(sa);
-	}
-	e->busy--;
-	ike_sa_reap(e);
-	return n;
-}
-
-int
-ikev2_child_delete(struct ikev2_engine *e, uint32_t child_index)
-{
-	struct ike_sa *sa;
-	struct ike_child *ch;
-	int found = 0;
-
-	/* every pair of the tunnel: during a rekey there are two */
-	for (sa = e->sas; sa && !found; sa = sa->next) {
-		if (sa->phase != IKE_UP)
-			continue;
-		for (ch = sa->children; ch; ch = ch->next)
-			if (ch->st_index == child_index && !ch->deleting) {
-				ch->delete_queued = 1;
-				found = 1;
-			}
-		if (found) {
-			e->busy++;
-			ike_queue_run(sa);
-			e->busy--;
-			ike_sa_reap(e);
-		}
-	}
-	return found ? 0 : -1;
-}
-
-int
-ikev2_child_rekey(struct ikev2_engine *e, uint32_t child_index)
-{
-	struct ike_sa *sa;
-	struct ike_child *ch;
-
-	for (sa = e->sas; sa; sa = sa->next) {
-		if (sa->phase != IKE_UP)
-			continue;
-		for (ch = sa->children; ch; ch = ch->next)
-			if (ch->st_index == child_index && !ch->deleting && !ch->rekeyed) {
-				e->busy++;
-				ch->rekey_queued = 1;
-				ike_queue_run(sa);
-				e->busy--;
-				ike_sa_reap(e);
-				return 0;
-			}
-	}
-	return -1;
-}
-
-int
-ikev2_ike_rekey(struct ikev2_engine *e, uint32_t ike_index)
-{
-	struct ike_sa *sa = ike_sa_by_index(e, ike_index);
-
-	if (sa == NULL || sa->phase != IKE_UP || sa->rekeyed)
-		return -1;
-	e->busy++;
-	sa->queue_ike_rekey = 1;
-	ike_queue_run(sa);
-	e->busy--;
-	ike_sa_reap(e);
-	return 0;
-}
-
-int
-ikev2_liveness(struct ikev2_engine *e, uint32_t ike_index)
-{
-	struct ike_sa *sa = ike_sa_by_index(e, ike_index);
-
-	if (sa == NULL || sa->phase != IKE_UP)
-		return -1;
-	e->busy++;
-	sa->queue_liveness = 1;
-	ike_queue_run(sa);
-	e->busy--;
-	ike_sa_reap(e);
-	return 0;
-}
+/* ---- connections removed or replaced ---- */
 
 void
 ikev2_conn_gone(struct ikev2_engine *e, const struct cfg_conn *conn)
@@ -378,7 +191,7 @@ ikev2_conn_gone(struct ikev2_engine *e, const struct cfg_conn *conn)
 		/* the connection's memory goes away: tell the peer once, without
 		 * waiting for its answer */
 		if ((sa->phase == IKE_UP || sa->phase == IKE_DELETING) &&
-		    (b = info_build(sa, IKEV2_PROTO_IKE, NULL, 0)) != NULL) {
+		    (b = ike_info_build(sa, IKEV2_PROTO_IKE, NULL, 0)) != NULL) {
 			ike_send_raw(e, sa, &sa->local, sa->lport, &sa->remote, sa->rport,
 			    b->data, b->len);
 			buf_free(b);
@@ -411,37 +224,4 @@ ikev2_conn_active(const struct ikev2_engine *e, const struct cfg_conn *conn)
 		if (sa->phase != IKE_DEAD && sa->conn == conn)
 			n++;
 	return n;
-}
-
-int
-ikev2_child_expired(struct ikev2_engine *e, uint32_t spi, int hard)
-{
-	struct ike_sa *sa;
-	struct ike_child *ch;
-
-	for (sa = e->sas; sa; sa = sa->next) {
-		if (sa->phase == IKE_DEAD)
-			continue;
-		if ((ch = ike_child_by_spi_in(sa, spi)) == NULL &&
-		    (ch = ike_child_by_spi_out(sa, spi)) == NULL)
-			continue;
-		if (!hard) {
-			/* soft: time for a fresh pair */
-			if (sa->phase == IKE_UP && !ch->rekeyed && !ch->deleting)
-				return ikev2_child_rekey(e, ch->st_index);
-			return 0;
-		}
-		log_info("IKEv2:(SA ID = %u):Child SA 0x%08x/0x%08x expired in the kernel",
-		    sa->st_index, ch->spi_in, ch->spi_out);
-		/* this pair only: a rekeyed tunnel's successor stays */
-		if (sa->phase == IKE_UP && !ch->deleting) {
-			e->busy++;
-			ch->delete_queued = 1;
-			ike_queue_run(sa);
-			e->busy--;
-			ike_sa_reap(e);
-		}
-		return 0;
-	}
-	return -1;
 }

@@ -108,12 +108,12 @@ ikev2_ike_keys(struct ikev2_sa_keys *k, const struct st_algs *algs,
 	int aead, rc = -1;
 
 	memset(k, 0, sizeof(*k));
-	aead = crypto_encr_is_aead(algs->encr);
+	aead = alg_encr_is_aead(algs->encr);
 	plen = crypto_prf_len(algs->prf);
 	elen = crypto_encr_keymat_len(algs->encr, algs->encr_keylen);
 	alen = aead ? 0 : crypto_integ_keylen(algs->integ);
 	if (plen == 0 || elen == 0 || (!aead && alen == 0) ||
-	    (aead && algs->integ != IKEV2_AUTH_NONE)) {
+	    (aead && algs->integ != IKEV2_INTEG_NONE)) {
 		log_err("%s: unusable IKE transforms encr %u/%u prf %u integ %u",
 		    __func__, algs->encr, algs->encr_keylen, algs->prf,
 		    algs->integ);
@@ -134,7 +134,7 @@ ikev2_ike_keys(struct ikev2_sa_keys *k, const struct st_algs *algs,
 	k->encr = algs->encr;
 	k->encr_keylen = algs->encr_keylen;
 	k->prf = algs->prf;
-	k->integ = aead ? IKEV2_AUTH_NONE : algs->integ;
+	k->integ = aead ? IKEV2_INTEG_NONE : algs->integ;
 	k->prf_len = plen;
 	k->integ_len = alen;
 	k->encr_len = elen;
@@ -197,12 +197,12 @@ ikev2_child_keys(struct ikev2_child_keys *ck, const struct st_algs *algs,
 	int aead, rc = -1;
 
 	memset(ck, 0, sizeof(*ck));
-	aead = crypto_encr_is_aead(algs->encr);
+	aead = alg_encr_is_aead(algs->encr);
 	elen = crypto_encr_keymat_len(algs->encr, algs->encr_keylen);
 	alen = crypto_integ_keylen(algs->integ);
 	if ((elen == 0 && algs->encr != IKEV2_ENCR_NULL) ||
 	    !crypto_supported(CRYPTO_ENCR, algs->encr, algs->encr_keylen) ||
-	    (aead && algs->integ != IKEV2_AUTH_NONE) ||
+	    (aead && algs->integ != IKEV2_INTEG_NONE) ||
 	    (!aead && alen == 0)) {
 		log_err("%s: unusable ESP transforms encr %u/%u integ %u",
 		    __func__, algs->encr, algs->encr_keylen, algs->integ);

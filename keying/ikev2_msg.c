@@ -9,22 +9,6 @@
 #include "keying/ikev2_msg.h"
 #include "keying/ikev2_msg_priv.h"
 
-void
-ikev2_perr_set(struct ikev2_perr *err, enum ikev2_perr_code code,
-    uint8_t payload, uint16_t notify, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL)
-		return;
-	err->code = code;
-	err->payload = payload;
-	err->notify = notify;
-	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
-	va_end(ap);
-}
-
 static void
 perr_clear(struct ikev2_perr *err)
 {

@@ -132,19 +132,6 @@ ikev2_proto_name(unsigned int v)
 }
 
 const char *
-ikev2_xform_type_name(unsigned int v)
-{
-	switch (v) {
-	case IKEV2_XFORM_ENCR: return "ENCR";
-	case IKEV2_XFORM_PRF: return "PRF";
-	case IKEV2_XFORM_INTEG: return "INTEG";
-	case IKEV2_XFORM_DH: return "DH";
-	case IKEV2_XFORM_ESN: return "ESN";
-	}
-	return "UNKNOWN";
-}
-
-const char *
 ikev2_id_type_name(unsigned int v)
 {
 	switch (v) {

@@ -4,11 +4,30 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "keying/ikev2_msg.h"
 #include "keying/ikev2_msg_priv.h"
+
+/* Here, with the payload parsers that report most errors: the message
+ * parser above them uses it too. */
+void
+ikev2_perr_set(struct ikev2_perr *err, enum ikev2_perr_code code,
+    uint8_t payload, uint16_t notify, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	err->code = code;
+	err->payload = payload;
+	err->notify = notify;
+	va_start(ap, fmt);
+	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	va_end(ap);
+}
 
 #define SYNTAX(err, p, ...) \
 	ikev2_perr_set((err), IKEV2_E_SYNTAX, (p)->type, IKEV2_N_INVALID_SYNTAX, \

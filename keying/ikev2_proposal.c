@@ -50,7 +50,7 @@ prop_aead_only(const struct ikev2_prop *p)
 
 	for (i = 0; i < p->nxf; i++)
 		if (p->xf[i].type == IKEV2_XFORM_ENCR &&
-		    !crypto_encr_is_aead(p->xf[i].id))
+		    !alg_encr_is_aead(p->xf[i].id))
 			return 0;
 	return 1;
 }
@@ -366,35 +366,4 @@ ikev2_prop_algs(const struct ikev2_prop *c, struct st_algs *algs)
 	algs->integ = ikev2_prop_id(c, IKEV2_XFORM_INTEG, NULL);
 	algs->dh = ikev2_prop_id(c, IKEV2_XFORM_DH, NULL);
 	algs->esn = ikev2_prop_id(c, IKEV2_XFORM_ESN, NULL) == IKEV2_ESN_YES;
-}
-
-const char *
-ikev2_prop_str(const struct ikev2_prop *p, char *dst, size_t len)
-{
-	static const int kinds[] = { 0, CRYPTO_ENCR, CRYPTO_PRF, CRYPTO_INTEG, CRYPTO_DH };
-	size_t off = 0;
-	int i, n;
-
-	dst[0] = '\0';
-	for (i = 0; i < p->nxf && off < len; i++) {
-		const struct ikev2_xform *x = &p->xf[i];
-		const char *sep = off ? "/" : "";
-
-		if (x->type == IKEV2_XFORM_ESN)
-			n = snprintf(dst + off, len - off, "%s%s", sep,
-			    x->id ? "esn" : "noesn");
-		else if (x->id == 0)
-			continue;
-		else if (x->keylen)
-			n = snprintf(dst + off, len - off, "%s%s-%u", sep,
-			    crypto_name(kinds[x->type], x->id), x->keylen);
-		else
-			n = snprintf(dst + off, len - off, "%s%s%s", sep,
-			    x->type == IKEV2_XFORM_PRF ? "prf-" : "",
-			    crypto_name(kinds[x->type], x->id));
-		if (n < 0)
-			break;
-		off += (size_t)n;
-	}
-	return dst;
 }

@@ -76,7 +76,5 @@ void	ikev2_prop_set_spi(struct ikev2_prop_list *l, uint64_t spi, uint8_t size);
 /* Transform id of a type in a chosen proposal; 0 if it has none. */
 uint16_t ikev2_prop_id(const struct ikev2_prop *p, uint8_t type, uint16_t *keylen);
 void	ikev2_prop_algs(const struct ikev2_prop *chosen, struct st_algs *algs);
-/* "AES-CBC-128/HMAC-SHA1-96/PRF-HMAC-SHA1/MODP-1536" style, for logs. */
-const char *ikev2_prop_str(const struct ikev2_prop *p, char *dst, size_t len);
 
 #endif

@@ -29,32 +29,6 @@ ike_tuning_defaults(struct ike_tuning *t)
 	t->keepalive = 20.0;
 }
 
-struct ikev2_engine *
-ikev2_engine_new(const struct ike_env *env, const struct ike_tuning *tuning)
-{
-	struct ikev2_engine *e = calloc(1, sizeof(*e));
-
-	if (e == NULL) {
-		log_err("%s: out of memory", __func__);
-		return NULL;
-	}
-	e->env = *env;
-	if (tuning)
-		e->tun = *tuning;
-	else
-		ike_tuning_defaults(&e->tun);
-	if (e->tun.retrans_timeout <= 0)
-		e->tun.retrans_timeout = 4.0;
-	if (e->tun.retrans_base < 1)
-		e->tun.retrans_base = 1.8;
-	if (e->tun.ike_port == 0)
-		e->tun.ike_port = IKE_PORT;
-	if (e->tun.natt_port == 0)
-		e->tun.natt_port = IKE_NATT_PORT;
-	e->next_reqid = 1;
-	return e;
-}
-
 static void
 ike_sa_free(struct ike_sa *sa)
 {
@@ -107,6 +81,19 @@ ikev2_engine_free(struct ikev2_engine *e)
 	free(e);
 }
 
+static void
+ike_sa_unkick(struct ike_sa *sa)
+{
+	struct ike_sa **pp;
+
+	for (pp = &sa->eng->kicked; *pp; pp = &(*pp)->kick_next)
+		if (*pp == sa) {
+			*pp = sa->kick_next;
+			break;
+		}
+	sa->kicked = 0;
+}
+
 void
 ike_sa_reap(struct ikev2_engine *e)
 {
@@ -117,6 +104,8 @@ ike_sa_reap(struct ikev2_engine *e)
 	while ((sa = *pp) != NULL) {
 		if (sa->phase == IKE_DEAD) {
 			*pp = sa->next;
+			if (sa->kicked)
+				ike_sa_unkick(sa);
 			ike_sa_free(sa);
 		} else
 			pp = &sa->next;
@@ -308,6 +297,87 @@ ike_sa_wipe_exchange(struct ike_sa *sa)
 	buf_free(sa->init_i);
 	buf_free(sa->init_r);
 	sa->init_i = sa->init_r = NULL;
+}
+
+/* ---- phase ---- */
+
+static const char *const phase_names[] = {
+	[IKE_NEW] = "NEW", [IKE_INIT_I] = "INIT_I", [IKE_AUTH_I] = "AUTH_I",
+	[IKE_INIT_R] = "INIT_R", [IKE_UP] = "UP", [IKE_DELETING] = "DELETING",
+	[IKE_DEAD] = "DEAD",
+};
+
+/* The phases each phase may go to (as iked's sa_state()): INIT_I again
+ * when IKE_SA_INIT restarts (COOKIE, INVALID_KE); NEW straight to UP for
+ * an SA made by a rekey; any phase but DEAD to DEAD. */
+#define PH(p)	(1u << (p))
+static const unsigned phase_next[] = {
+	[IKE_NEW] = PH(IKE_INIT_I) | PH(IKE_INIT_R) | PH(IKE_UP) | PH(IKE_DEAD),
+	[IKE_INIT_I] = PH(IKE_INIT_I) | PH(IKE_AUTH_I) | PH(IKE_DEAD),
+	[IKE_AUTH_I] = PH(IKE_UP) | PH(IKE_DEAD),
+	[IKE_INIT_R] = PH(IKE_UP) | PH(IKE_DEAD),
+	[IKE_UP] = PH(IKE_DELETING) | PH(IKE_DEAD),
+	[IKE_DELETING] = PH(IKE_DEAD),
+	[IKE_DEAD] = 0,
+};
+
+int
+ike_sa_set_phase(struct ike_sa *sa, enum ike_phase to)
+{
+	enum ike_phase from = sa->phase;
+
+	if ((phase_next[from] & PH(to)) == 0) {
+		/* a bug in the engine, not the peer's doing: say so, stay put */
+		log_warnx("IKEv2:(SA ID = %u):refused phase change %s -> %s",
+		    sa->st_index, phase_names[from], phase_names[to]);
+		return -1;
+	}
+	log_debug("IKEv2:(SA ID = %u):phase %s -> %s", sa->st_index,
+	    phase_names[from], phase_names[to]);
+	sa->phase = to;
+	return 0;
+}
+
+struct st_ike *
+ike_sa_row(const struct ike_sa *sa)
+{
+	return sa->st_index ? st_ike_get(sa->st_index) : NULL;
+}
+
+void
+ike_sa_up(struct ike_sa *sa)
+{
+	const struct cfg_conn *c = sa->conn;
+	struct st_ike *st = ike_sa_row(sa);
+
+	ike_sa_set_phase(sa, IKE_UP);
+	sa->last_rx = loop_now_ms();
+	free(sa->offer);
+	sa->offer = NULL;
+	loop_timer_stop(sa->timer);
+	ike_dpd_arm(sa);
+	ike_rekey_arm(sa);
+	ike_keepalive_arm(sa);
+	ike_sa_st_sync(sa);
+	if (st) {
+		/* cikeTunSaRefreshThreshold and the views' "rekeying in" */
+		st->rekey_after = c->ikelifetime > c->rekeymargin ?
+		    c->ikelifetime - c->rekeymargin : c->ikelifetime;
+		st_ike_established(st);
+	}
+}
+
+void
+ike_sa_inherit(struct ike_sa *n, const struct ike_sa *old, const struct ikev2_prop *chosen)
+{
+	n->chosen = *chosen;
+	ikev2_prop_algs(chosen, &n->algs);
+	n->lid = old->lid;
+	n->rid = old->rid;
+	n->nat_local = old->nat_local;
+	n->nat_remote = old->nat_remote;
+	n->peer_natd = old->peer_natd;
+	n->frag = old->frag;
 }
 
 /* ---- children ---- */
@@ -503,6 +573,30 @@ ike_child_install_out(struct ike_sa *sa, struct ike_child *ch)
 	wipe(ch->out_integ, sizeof(ch->out_integ));
 }
 
+/* Our CREATE_CHILD_SA request in flight is over: what it made goes. */
+void
+ike_cc_clear(struct ike_sa *sa)
+{
+	if (sa->cc_child)
+		ike_child_free(sa, sa->cc_child, 1);
+	sa->cc_child = NULL;
+	sa->cc_old = 0;
+	dh_free(sa->cc_dh);
+	sa->cc_dh = NULL;
+	wipe(sa->cc_ni, sizeof(sa->cc_ni));
+	sa->cc_ni_len = 0;
+}
+
+void
+ike_sa_kick(struct ike_sa *sa)
+{
+	if (sa->kicked)
+		return;
+	sa->kicked = 1;
+	sa->kick_next = sa->eng->kicked;
+	sa->eng->kicked = sa;
+}
+
 /* ---- ending and failing ---- */
 
 void
@@ -527,7 +621,7 @@ ike_sa_end(struct ike_sa *sa, enum st_term reason)
 		st_ike_end(sa->st_index, reason);
 		sa->st_index = 0;
 	}
-	sa->phase = IKE_DEAD;
+	ike_sa_set_phase(sa, IKE_DEAD);
 	ikev2_sa_keys_wipe(&sa->keys);
 	sa->have_keys = 0;
 }
@@ -547,7 +641,7 @@ ike_sa_retry(struct ike_sa *sa)
 	n->attempt = attempt + 1;
 	log_info("IKEv2:%s: retrying, attempt %u of %s", conn->name, n->attempt,
 	    conn->keyingtries ? "keyingtries" : "%forever");
-	if (ike_init_start(n) < 0)
+	if (e->ops->init_start(n) < 0)
 		ike_sa_end(n, ST_TERM_LOCAL_FAIL);
 }
 
@@ -682,7 +776,7 @@ ike_rtx_fire(void *arg)
 			if (conn->dpdaction == CFG_DPD_RESTART && conn->right.addr.family &&
 			    conn->left.addr.family) {
 				log_info("IKEv2:%s: peer lost, restarting", conn->name);
-				ikev2_initiate(e, conn);
+				e->ops->initiate(e, conn);
 			}
 		} else
 			ike_sa_fail(sa, ST_IKEF_PEER_LOST, 1,
@@ -728,7 +822,7 @@ ike_rekey_fire(void *arg)
 		if (sa->hard_at)
 			loop_timer_set(sa->rekey_timer, sa->hard_at - now);
 	}
-	ike_queue_run(sa);
+	e->ops->queue_run(sa);
 	e->busy--;
 	ike_sa_reap(e);
 }
@@ -808,7 +902,7 @@ ike_timer_fire(void *arg)
 		/* only a quiet peer is asked; our own requests prove it too */
 		if (loop_now_ms() - sa->last_rx + 10 >= delay && sa->req == NULL) {
 			sa->queue_liveness = 1;
-			ike_queue_run(sa);
+			e->ops->queue_run(sa);
 		}
 		ike_dpd_arm(sa);
 	}

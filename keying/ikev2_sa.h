@@ -18,7 +18,6 @@
 #include "keying/ikev2_exchange.h"
 #include "keying/ikev2_msg.h"
 #include "keying/ikev2_proposal.h"
-/* after ikev2_const.h: crypto.h re-defines some of its names as macros */
 #include "keying/ikev2_keys.h"
 #include "keying/crypto.h"
 #include "state/state.h"
@@ -29,7 +28,8 @@
 #define IKEV2_DROP_LOG_MS	10000	/* one "dropped" line per peer per 10 s */
 
 enum ike_phase {
-	IKE_INIT_I = 1,		/* initiator: IKE_SA_INIT sent */
+	IKE_NEW = 0,		/* just made */
+	IKE_INIT_I,		/* initiator: IKE_SA_INIT sent */
 	IKE_AUTH_I,		/* initiator: IKE_AUTH sent */
 	IKE_INIT_R,		/* responder: IKE_SA_INIT answered */
 	IKE_UP,			/* established */
@@ -146,6 +146,17 @@ struct ike_sa {
 	size_t		coll_nonce_len;
 	uint64_t	last_drop_log;
 	uint64_t	last_rx;		/* ms: the peer's last authentic message */
+	struct ike_sa	*kick_next;		/* in eng->kicked */
+	int		kicked;
+};
+
+/* What the version-neutral SA layer (timers, retries) asks of the IKE
+ * version's exchanges; set by the engine's creator, so that ikev2_sa.c
+ * does not call up into them. */
+struct ike_ops {
+	int	(*init_start)(struct ike_sa *sa);	/* a new attempt */
+	int	(*initiate)(struct ikev2_engine *e, const struct cfg_conn *conn);
+	void	(*queue_run)(struct ike_sa *sa);	/* start what waits */
 };
 
 #define IKEV2_COOKIE_SECRET_LEN	32
@@ -163,6 +174,8 @@ struct ikev2_engine {
 	struct ikev2_engine_stats st;
 	uint64_t	last_drop_log;		/* drops without an SA */
 	int		busy;			/* inside an entry point: defer frees */
+	const struct ike_ops *ops;
+	struct ike_sa	*kicked;		/* SAs whose queue is to run */
 };
 
 /* ---- SA table (ikev2_sa.c) ---- */
@@ -200,6 +213,24 @@ void	ike_keepalive_arm(struct ike_sa *sa);
 void	ike_rekey_arm(struct ike_sa *sa);
 void	ike_sa_set_spi_r(struct ike_sa *sa, uint64_t spi_r);
 void	ike_sa_wipe_exchange(struct ike_sa *sa);	/* DH, nonces: after AUTH */
+/* Our CREATE_CHILD_SA request's state (cc_*) is dropped. */
+void	ike_cc_clear(struct ike_sa *sa);
+/* The SA's queue is to run once the current event is handled (for an SA
+ * that an exchange of another SA made, e.g. a redundant rekeyed one). */
+void	ike_sa_kick(struct ike_sa *sa);
+/* Moves the SA to another phase if the table of transitions allows it
+ * (logged at debug level); 0, or -1 with a warning and the phase kept. */
+int	ike_sa_set_phase(struct ike_sa *sa, enum ike_phase to);
+/* The SA's state model row, NULL when it has none. */
+struct st_ike *ike_sa_row(const struct ike_sa *sa);
+/* The SA comes up (its IKE_AUTH is done, or a rekey made it): phase UP,
+ * IKE proposals dropped, DPD, rekey and keepalive timers armed, its row
+ * filled and established with its rekey time. */
+void	ike_sa_up(struct ike_sa *sa);
+/* A new IKE SA made by rekeying old takes its identities and NAT and
+ * fragmentation state, with the algorithms of chosen. */
+void	ike_sa_inherit(struct ike_sa *n, const struct ike_sa *old,
+	    const struct ikev2_prop *chosen);
 /* Fills the state model row's addresses, ports, IDs, SPIs. */
 void	ike_sa_st_sync(struct ike_sa *sa);
 const char *ike_sa_peer(const struct ike_sa *sa, char *dst, size_t len);
@@ -277,10 +308,14 @@ struct ike_child_ctx {
  * 0, or -1 with the failure recorded (the child is freed on -1). */
 int	ike_child_install(struct ike_sa *sa, struct ike_child *ch,
 	    const struct ike_child_ctx *x);
-/* The IKE SA is authenticated: state model, Cisco-style status line. */
-void	ike_sa_established(struct ike_sa *sa);
-/* Starts the queued requests (deletes, liveness) when the window is free. */
+/* Starts the queued requests (deletes, liveness) when the window is free
+ * (ikev2_queue.c); ike_queue_kicked runs those of the kicked SAs. */
 void	ike_queue_run(struct ike_sa *sa);
+void	ike_queue_kicked(struct ikev2_engine *e);
+/* An INFORMATIONAL request: a Delete of the IKE SA (IKEV2_PROTO_IKE), of
+ * ESP SPIs (IKEV2_PROTO_ESP), or empty (0, liveness); NULL on failure. */
+struct buf *ike_info_build(struct ike_sa *sa, uint8_t delete_proto,
+	    const uint32_t *spis, uint16_t nspi);
 /* CREATE_CHILD_SA (ikev2_exchange_child.c): the peer's request (a new or
  * rekeyed child, or a rekey of the IKE SA), our child rekey and its answer. */
 void	ike_create_child_request(struct ike_sa *sa, struct ikev2_msg *m);
@@ -290,7 +325,6 @@ void	ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m);
 /* Moves the children of an IKE SA to its rekeyed successor. */
 void	ike_children_move(struct ike_sa *from, struct ike_sa *to);
 void	ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m);
-void	ike_cc_clear(struct ike_sa *sa);
 
 /* A TSi/TSr payload from selectors. */
 int	ike_build_ts(struct ikev2_builder *bl, uint8_t type, const struct ikev2_ts *ts,

@@ -22,7 +22,7 @@ struct sk_dir {
 static int
 sk_dir(const struct ikev2_sa_keys *k, int from_initiator, struct sk_dir *d)
 {
-	d->aead = crypto_encr_is_aead(k->encr);
+	d->aead = alg_encr_is_aead(k->encr);
 	d->ek = from_initiator ? k->sk_ei : k->sk_er;
 	d->ak = from_initiator ? k->sk_ai : k->sk_ar;
 	d->elen = k->encr_len;

@@ -108,6 +108,9 @@ else
 fi
 
 if [ $built = 1 ]; then
+	# keying/ and kernel/ files must not call each other in circles
+	stage module-cycles scripts/module-cycles.sh build keying kernel ||
+	    failed=$((failed + 1))
 	unit_stage unit build 1
 	unit_stage valgrind build 0 VALGRIND=valgrind
 	mkdir -p build-asan

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/alg.h"
 #include "state/names.h"
 
 struct name {
@@ -24,17 +25,10 @@ lookup(const struct name *t, size_t n, unsigned id, const char *prefix)
 	return unknown;
 }
 
-/* IKEv2 transform type 1 IDs that take a key length attribute */
-static int
-encr_has_keylen(unsigned encr)
-{
-	return encr == 12 || encr == 13 || (encr >= 14 && encr <= 20) || encr == 23;
-}
-
 int
 st_encr_is_aead(unsigned encr)
 {
-	return (encr >= 14 && encr <= 16) || (encr >= 18 && encr <= 20) || encr == 28;
+	return alg_encr_is_aead(encr);
 }
 
 const char *
@@ -49,7 +43,7 @@ st_encr_name(const struct st_algs *a)
 	static char buf[48];
 	const char *n = lookup(t, NELEM(t), a->encr, "ENCR");
 
-	if (!encr_has_keylen(a->encr))
+	if (!alg_encr_has_keylen(a->encr))
 		return n;
 	snprintf(buf, sizeof(buf), "%s_%u", n, a->encr_keylen ? a->encr_keylen : 128);
 	return buf;

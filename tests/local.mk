@@ -5,7 +5,8 @@ EXTRA_DIST += tests/bed/README.md tests/bed/run tests/bed/guest-init tests/bed/h
 	tests/bed/lib.sh tests/bed/interop-lib.sh tests/bed/uml-xstate.c \
 	tests/bed/secret-forms.py \
 	tests/bed/scenarios tests/bed/conf tests/bed/demo \
-	scripts/deps.sh scripts/test-all.sh scripts/demo.sh
+	scripts/deps.sh scripts/test-all.sh scripts/demo.sh \
+	scripts/module-cycles.sh
 
 # libFuzzer targets beyond the IKEv2 codec's (keying/local.mk); the corpora
 # ship with tests/fuzz/corpus, engine-seeds.py rewrites the engine's.

@@ -143,26 +143,26 @@ test_integ(void **state)
 	(void)state;
 	memset(k5, 0x0c, sizeof(k5));
 	memset(k1, 0x0b, sizeof(k1));
-	assert_int_equal(crypto_integ(IKEV2_AUTH_HMAC_SHA2_256_128, k5, 20,
+	assert_int_equal(crypto_integ(IKEV2_INTEG_HMAC_SHA2_256_128, k5, 20,
 	    &one, 1, icv), 0);
-	assert_hex(icv, crypto_integ_icvlen(IKEV2_AUTH_HMAC_SHA2_256_128),
+	assert_hex(icv, crypto_integ_icvlen(IKEV2_INTEG_HMAC_SHA2_256_128),
 	    "a3b6167473100ee06e0c796c2955552b");
-	assert_int_equal(crypto_integ_verify(IKEV2_AUTH_HMAC_SHA2_256_128, k5,
+	assert_int_equal(crypto_integ_verify(IKEV2_INTEG_HMAC_SHA2_256_128, k5,
 	    20, &one, 1, icv), 0);
 	icv[15] ^= 1;
-	assert_int_equal(crypto_integ_verify(IKEV2_AUTH_HMAC_SHA2_256_128, k5,
+	assert_int_equal(crypto_integ_verify(IKEV2_INTEG_HMAC_SHA2_256_128, k5,
 	    20, &one, 1, icv), -1);
 
-	assert_int_equal(crypto_integ(IKEV2_AUTH_HMAC_SHA1_96, k1, 20, iov, 3,
+	assert_int_equal(crypto_integ(IKEV2_INTEG_HMAC_SHA1_96, k1, 20, iov, 3,
 	    icv), 0);
 	assert_hex(icv, 12, "b617318655057264e28bc0b6");
-	assert_int_equal(crypto_integ(IKEV2_AUTH_HMAC_MD5_96, k1, 16, iov, 3,
+	assert_int_equal(crypto_integ(IKEV2_INTEG_HMAC_MD5_96, k1, 16, iov, 3,
 	    icv), 0);
 	assert_hex(icv, 12, "9294727a3638bb1c13f48ef8");
-	assert_int_equal(crypto_integ(IKEV2_AUTH_HMAC_SHA2_384_192, k1, 20,
+	assert_int_equal(crypto_integ(IKEV2_INTEG_HMAC_SHA2_384_192, k1, 20,
 	    iov, 3, icv), 0);
 	assert_hex(icv, 24, "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec6");
-	assert_int_equal(crypto_integ(IKEV2_AUTH_HMAC_SHA2_512_256, k1, 20,
+	assert_int_equal(crypto_integ(IKEV2_INTEG_HMAC_SHA2_512_256, k1, 20,
 	    iov, 3, icv), 0);
 	assert_hex(icv, 32,
 	    "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cde");
@@ -185,7 +185,7 @@ test_properties(void **state)
 	assert_false(crypto_supported(CRYPTO_ENCR, 2 /* DES */, 0));
 	assert_true(crypto_supported(CRYPTO_PRF, IKEV2_PRF_HMAC_SHA2_512, 0));
 	assert_false(crypto_supported(CRYPTO_PRF, 4 /* AES128-XCBC */, 0));
-	assert_true(crypto_supported(CRYPTO_INTEG, IKEV2_AUTH_HMAC_SHA1_96, 0));
+	assert_true(crypto_supported(CRYPTO_INTEG, IKEV2_INTEG_HMAC_SHA1_96, 0));
 	assert_false(crypto_supported(CRYPTO_INTEG, 5 /* AES-XCBC-96 */, 0));
 	assert_true(crypto_supported(CRYPTO_DH, IKEV2_DH_CURVE25519, 0));
 	assert_false(crypto_supported(CRYPTO_DH, 22, 0));
@@ -200,11 +200,11 @@ test_properties(void **state)
 	assert_int_equal(crypto_encr_icvlen(IKEV2_ENCR_AES_GCM_16), 16);
 	assert_int_equal(crypto_encr_icvlen(IKEV2_ENCR_AES_CBC), 0);
 	assert_int_equal(crypto_prf_len(IKEV2_PRF_HMAC_SHA2_384), 48);
-	assert_int_equal(crypto_integ_keylen(IKEV2_AUTH_HMAC_SHA2_256_128), 32);
-	assert_int_equal(crypto_integ_icvlen(IKEV2_AUTH_HMAC_SHA2_512_256), 32);
-	assert_int_equal(crypto_dh_publen(IKEV2_DH_ECP_521), 132);
-	assert_int_equal(crypto_dh_publen(IKEV2_DH_MODP_1536), 192);
-	assert_string_equal(crypto_name(CRYPTO_DH, IKEV2_DH_MODP_2048),
+	assert_int_equal(crypto_integ_keylen(IKEV2_INTEG_HMAC_SHA2_256_128), 32);
+	assert_int_equal(crypto_integ_icvlen(IKEV2_INTEG_HMAC_SHA2_512_256), 32);
+	assert_int_equal(crypto_dh_publen(IKEV2_DH_ECP521), 132);
+	assert_int_equal(crypto_dh_publen(IKEV2_DH_MODP1536), 192);
+	assert_string_equal(crypto_name(CRYPTO_DH, IKEV2_DH_MODP2048),
 	    "modp2048");
 	assert_string_equal(crypto_name(CRYPTO_ENCR, 77), "unknown");
 }
@@ -373,7 +373,7 @@ struct dh_kat {
 
 static const struct dh_kat dh_kats[] = {
 	/* RFC 5903 §8.1 */
-	{ IKEV2_DH_ECP_256,
+	{ IKEV2_DH_ECP256,
 	  "c88f01f510d9ac3f70a292daa2316de544e9aab8afe84049c62a9c57862d1433",
 	  "dad0b65394221cf9b051e1feca5787d098dfe637fc90b9ef945d0c3772581180"
 	  "5271a0461cdb8252d61f1c456fa3e59ab1f45b33accf5f58389e0577b8990bb3",
@@ -382,7 +382,7 @@ static const struct dh_kat dh_kats[] = {
 	  "56fbf3ca366cc23e8157854c13c58d6aac23f046ada30f8353e74f33039872ab",
 	  "d6840f6b42f6edafd13116e0e12565202fef8e9ece7dce03812464d04b9442de" },
 	/* RFC 5114 A.7 */
-	{ IKEV2_DH_ECP_384,
+	{ IKEV2_DH_ECP384,
 	  "d27335ea71664af244dd14e9fd1260715dfd8a7965571c48d709ee7a7962a156"
 	  "d706a90cbcb5df2986f05feadb9376f1",
 	  "793148f1787634d5da4c6d9074417d05e057ab62f82054d10ee6b0403d627954"
@@ -396,7 +396,7 @@ static const struct dh_kat dh_kats[] = {
 	  "5ea1fc4af7256d2055981b110575e0a8cae53160137d904c59d926eb1b8456e4"
 	  "27aa8a4540884c37de159a58028abc0e" },
 	/* RFC 5114 A.8 */
-	{ IKEV2_DH_ECP_521,
+	{ IKEV2_DH_ECP521,
 	  "0113f82da825735e3d97276683b2b74277bad27335ea71664af2430cc4f33459"
 	  "b9669ee78b3ffb9b8683015d344dcbfef6fb9af4c6c470be254516cd3c1a1fb4"
 	  "7362",
@@ -467,9 +467,9 @@ test_dh_known_answers(void **state)
 }
 
 static const uint16_t all_groups[] = {
-	IKEV2_DH_MODP_1024, IKEV2_DH_MODP_1536, IKEV2_DH_MODP_2048,
-	IKEV2_DH_MODP_3072, IKEV2_DH_MODP_4096, IKEV2_DH_ECP_256,
-	IKEV2_DH_ECP_384, IKEV2_DH_ECP_521, IKEV2_DH_CURVE25519,
+	IKEV2_DH_MODP1024, IKEV2_DH_MODP1536, IKEV2_DH_MODP2048,
+	IKEV2_DH_MODP3072, IKEV2_DH_MODP4096, IKEV2_DH_ECP256,
+	IKEV2_DH_ECP384, IKEV2_DH_ECP521, IKEV2_DH_CURVE25519,
 };
 
 static void
@@ -497,8 +497,8 @@ test_dh_agreement(void **state)
 		assert_int_equal(dh_derive(a, pb->data, pb->len, sa), 0);
 		assert_int_equal(dh_derive(b, pa->data, pa->len, sb), 0);
 		/* MODP secrets keep the prime's length; ECP is x only */
-		assert_int_equal(sa->len, all_groups[i] >= IKEV2_DH_ECP_256 &&
-		    all_groups[i] <= IKEV2_DH_ECP_521 ? plen / 2 : plen);
+		assert_int_equal(sa->len, all_groups[i] >= IKEV2_DH_ECP256 &&
+		    all_groups[i] <= IKEV2_DH_ECP521 ? plen / 2 : plen);
 		assert_int_equal(sa->len, sb->len);
 		assert_memory_equal(sa->data, sb->data, sa->len);
 		/* a third party's key gives a different secret */
@@ -526,11 +526,11 @@ test_dh_modp_validation(void **state)
 		uint16_t	 group;
 		BIGNUM		*(*prime)(BIGNUM *);
 	} modp[] = {
-		{ IKEV2_DH_MODP_1024, BN_get_rfc2409_prime_1024 },
-		{ IKEV2_DH_MODP_1536, BN_get_rfc3526_prime_1536 },
-		{ IKEV2_DH_MODP_2048, BN_get_rfc3526_prime_2048 },
-		{ IKEV2_DH_MODP_3072, BN_get_rfc3526_prime_3072 },
-		{ IKEV2_DH_MODP_4096, BN_get_rfc3526_prime_4096 },
+		{ IKEV2_DH_MODP1024, BN_get_rfc2409_prime_1024 },
+		{ IKEV2_DH_MODP1536, BN_get_rfc3526_prime_1536 },
+		{ IKEV2_DH_MODP2048, BN_get_rfc3526_prime_2048 },
+		{ IKEV2_DH_MODP3072, BN_get_rfc3526_prime_3072 },
+		{ IKEV2_DH_MODP4096, BN_get_rfc3526_prime_4096 },
 	};
 	uint8_t y[CRYPTO_MAX_DH_PUB + 1];
 	struct buf *pub, *sec;
@@ -582,7 +582,7 @@ static void
 test_dh_ecp_validation(void **state)
 {
 	static const uint16_t ecp[] = {
-		IKEV2_DH_ECP_256, IKEV2_DH_ECP_384, IKEV2_DH_ECP_521,
+		IKEV2_DH_ECP256, IKEV2_DH_ECP384, IKEV2_DH_ECP521,
 	};
 	uint8_t v[CRYPTO_MAX_DH_PUB];
 	struct buf *pub, *sec;
@@ -660,8 +660,8 @@ static void
 test_dh_threads(void **state)
 {
 	static const uint16_t groups[] = {
-		IKEV2_DH_MODP_3072, IKEV2_DH_MODP_3072, IKEV2_DH_ECP_384,
-		IKEV2_DH_ECP_384, IKEV2_DH_CURVE25519, IKEV2_DH_CURVE25519,
+		IKEV2_DH_MODP3072, IKEV2_DH_MODP3072, IKEV2_DH_ECP384,
+		IKEV2_DH_ECP384, IKEV2_DH_CURVE25519, IKEV2_DH_CURVE25519,
 	};
 	struct keygen_job jobs[6];
 	pthread_t tid[6];

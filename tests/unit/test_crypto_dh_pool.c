@@ -75,7 +75,7 @@ teardown(void **state)
 static void
 test_fills_to_depth(void **state)
 {
-	const uint16_t groups[] = { IKEV2_DH_ECP_256, IKEV2_DH_MODP_2048 };
+	const uint16_t groups[] = { IKEV2_DH_ECP256, IKEV2_DH_MODP2048 };
 	struct dh_pool_stats st;
 	uint64_t generated;
 
@@ -98,15 +98,15 @@ test_fills_to_depth(void **state)
 		nap();
 	dh_pool_stats(&st);
 	assert_int_equal(st.generated, generated);
-	assert_int_equal(dh_pool_ready(IKEV2_DH_ECP_256), 4);
-	assert_int_equal(dh_pool_ready(IKEV2_DH_MODP_2048), 4);
-	assert_int_equal(dh_pool_ready(IKEV2_DH_ECP_384), 0);
+	assert_int_equal(dh_pool_ready(IKEV2_DH_ECP256), 4);
+	assert_int_equal(dh_pool_ready(IKEV2_DH_MODP2048), 4);
+	assert_int_equal(dh_pool_ready(IKEV2_DH_ECP384), 0);
 }
 
 static void
 test_take_hits_distinct_and_refills(void **state)
 {
-	const uint16_t group = IKEV2_DH_ECP_256;
+	const uint16_t group = IKEV2_DH_ECP256;
 	struct dh *dh[4];
 	struct buf *pub[4];
 	struct dh_pool_stats st;
@@ -141,8 +141,8 @@ test_take_hits_distinct_and_refills(void **state)
 static void
 test_unpooled_group_inline(void **state)
 {
-	const uint16_t groups[] = { IKEV2_DH_ECP_256, 99, IKEV2_DH_NONE,
-	    IKEV2_DH_ECP_256 };
+	const uint16_t groups[] = { IKEV2_DH_ECP256, 99, IKEV2_DH_NONE,
+	    IKEV2_DH_ECP256 };
 	struct dh_pool_stats st;
 	struct dh *dh;
 
@@ -172,7 +172,7 @@ derive(struct dh *a, struct dh *b, struct buf *secret)
 static void
 test_pooled_pairs_agree(void **state)
 {
-	const uint16_t groups[] = { IKEV2_DH_MODP_2048, IKEV2_DH_CURVE25519 };
+	const uint16_t groups[] = { IKEV2_DH_MODP2048, IKEV2_DH_CURVE25519 };
 	struct buf *s1, *s2;
 	struct dh *a, *b;
 	size_t g;
@@ -187,7 +187,7 @@ test_pooled_pairs_agree(void **state)
 		s2 = buf_new_secret(CRYPTO_MAX_DH_PUB);
 		derive(a, b, s1);
 		derive(b, a, s2);
-		assert_int_equal(s1->len, groups[g] == IKEV2_DH_MODP_2048 ?
+		assert_int_equal(s1->len, groups[g] == IKEV2_DH_MODP2048 ?
 		    256 : 32);
 		assert_int_equal(s1->len, s2->len);
 		assert_memory_equal(s1->data, s2->data, s1->len);
@@ -203,7 +203,7 @@ test_pooled_pairs_agree(void **state)
 static void
 test_stop_start_again(void **state)
 {
-	const uint16_t groups[] = { IKEV2_DH_MODP_2048, IKEV2_DH_ECP_256 };
+	const uint16_t groups[] = { IKEV2_DH_MODP2048, IKEV2_DH_ECP256 };
 	struct dh_pool_stats st;
 	struct dh *dh;
 
@@ -217,8 +217,8 @@ test_stop_start_again(void **state)
 	assert_int_equal(st.workers, 0);
 	assert_int_equal(st.ready, 0);
 	assert_int_equal(st.generated, 6);	/* kept until the next start */
-	assert_int_equal(dh_pool_ready(IKEV2_DH_ECP_256), 0);
-	assert_null(dh_pool_take(IKEV2_DH_ECP_256));
+	assert_int_equal(dh_pool_ready(IKEV2_DH_ECP256), 0);
+	assert_null(dh_pool_take(IKEV2_DH_ECP256));
 	dh_pool_stop();				/* twice is harmless */
 
 	/* stopped in the middle of generating */
@@ -230,7 +230,7 @@ test_stop_start_again(void **state)
 	assert_int_equal(st.hits, 0);
 	assert_int_equal(st.ngroups, 1);
 	assert_int_equal(wait_ready(&groups[1], 1, 2), 0);
-	assert_non_null(dh = dh_new(IKEV2_DH_ECP_256));
+	assert_non_null(dh = dh_new(IKEV2_DH_ECP256));
 	dh_free(dh);
 	dh_pool_stats(&st);
 	assert_int_equal(st.hits, 1);
@@ -239,7 +239,7 @@ test_stop_start_again(void **state)
 static void
 test_zero_workers_no_pool(void **state)
 {
-	const uint16_t group = IKEV2_DH_ECP_256;
+	const uint16_t group = IKEV2_DH_ECP256;
 	struct dh_pool_stats st;
 	struct dh *dh;
 
@@ -266,8 +266,8 @@ test_zero_workers_no_pool(void **state)
 static void
 test_set_groups(void **state)
 {
-	const uint16_t first[] = { IKEV2_DH_ECP_256, IKEV2_DH_ECP_384 };
-	const uint16_t second[] = { IKEV2_DH_CURVE25519, IKEV2_DH_ECP_256 };
+	const uint16_t first[] = { IKEV2_DH_ECP256, IKEV2_DH_ECP384 };
+	const uint16_t second[] = { IKEV2_DH_CURVE25519, IKEV2_DH_ECP256 };
 	struct dh_pool_stats st;
 
 	(void)state;
@@ -275,8 +275,8 @@ test_set_groups(void **state)
 	assert_int_equal(wait_ready(first, 2, 3), 0);
 	assert_int_equal(dh_pool_set_groups(second, 2), 0);
 	/* ECP-384's key pairs are gone, ECP-256's stay */
-	assert_int_equal(dh_pool_ready(IKEV2_DH_ECP_384), 0);
-	assert_int_equal(dh_pool_ready(IKEV2_DH_ECP_256), 3);
+	assert_int_equal(dh_pool_ready(IKEV2_DH_ECP384), 0);
+	assert_int_equal(dh_pool_ready(IKEV2_DH_ECP256), 3);
 	assert_int_equal(wait_ready(second, 2, 3), 0);
 	dh_pool_stats(&st);
 	assert_int_equal(st.ngroups, 2);
@@ -300,7 +300,7 @@ taker_run(void *arg)
 	struct dh *dh;
 
 	for (int i = 0; i < TAKES; i++) {
-		if ((dh = dh_new(IKEV2_DH_ECP_256)) == NULL)
+		if ((dh = dh_new(IKEV2_DH_ECP256)) == NULL)
 			return arg;
 		b = buf_new(64);
 		if (b == NULL || dh_public(dh, b) < 0 || b->len != 64) {
@@ -324,7 +324,7 @@ cmp_pub(const void *a, const void *b)
 static void
 test_concurrent_takers_unique(void **state)
 {
-	const uint16_t group = IKEV2_DH_ECP_256;
+	const uint16_t group = IKEV2_DH_ECP256;
 	static struct taker t[TAKERS];
 	static uint8_t all[TAKERS * TAKES][64];
 	pthread_t th[TAKERS];
@@ -382,13 +382,13 @@ test_conf_groups(void **state)
 	cfg.nconns = 3;
 	/* first proposals' KE first, then PFS, then the alternatives */
 	assert_int_equal(dh_pool_conf_groups(&cfg, g, DH_POOL_MAX_GROUPS), 5);
-	assert_int_equal(g[0], IKEV2_DH_ECP_256);
-	assert_int_equal(g[1], IKEV2_DH_ECP_384);
-	assert_int_equal(g[2], IKEV2_DH_MODP_2048);
-	assert_int_equal(g[3], IKEV2_DH_MODP_3072);
+	assert_int_equal(g[0], IKEV2_DH_ECP256);
+	assert_int_equal(g[1], IKEV2_DH_ECP384);
+	assert_int_equal(g[2], IKEV2_DH_MODP2048);
+	assert_int_equal(g[3], IKEV2_DH_MODP3072);
 	assert_int_equal(g[4], IKEV2_DH_CURVE25519);
 	assert_int_equal(dh_pool_conf_groups(&cfg, g, 2), 2);
-	assert_int_equal(g[1], IKEV2_DH_ECP_384);
+	assert_int_equal(g[1], IKEV2_DH_ECP384);
 	cfg.conns = NULL;
 	cfg.nconns = 0;
 	assert_int_equal(dh_pool_conf_groups(&cfg, g, DH_POOL_MAX_GROUPS), 0);

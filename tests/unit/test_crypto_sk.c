@@ -33,9 +33,9 @@ static const struct {
 };
 
 static const uint16_t integs[] = {
-	IKEV2_AUTH_HMAC_MD5_96, IKEV2_AUTH_HMAC_SHA1_96,
-	IKEV2_AUTH_HMAC_SHA2_256_128, IKEV2_AUTH_HMAC_SHA2_384_192,
-	IKEV2_AUTH_HMAC_SHA2_512_256,
+	IKEV2_INTEG_HMAC_MD5_96, IKEV2_INTEG_HMAC_SHA1_96,
+	IKEV2_INTEG_HMAC_SHA2_256_128, IKEV2_INTEG_HMAC_SHA2_384_192,
+	IKEV2_INTEG_HMAC_SHA2_512_256,
 };
 
 static void
@@ -156,7 +156,7 @@ test_roundtrip_all(void **state)
 
 	(void)state;
 	for (e = 0; e < sizeof(encrs) / sizeof(encrs[0]); e++) {
-		if (crypto_encr_is_aead(encrs[e].encr)) {
+		if (alg_encr_is_aead(encrs[e].encr)) {
 			roundtrip(encrs[e].encr, encrs[e].keylen, 0, 0);
 			roundtrip(encrs[e].encr, encrs[e].keylen, 0, 1);
 			continue;
@@ -183,7 +183,7 @@ test_layout_cbc(void **state)
 	size_t sk_off, ctlen;
 
 	(void)state;
-	make_keys(&k, IKEV2_ENCR_AES_CBC, 128, IKEV2_AUTH_HMAC_SHA2_256_128);
+	make_keys(&k, IKEV2_ENCR_AES_CBC, 128, IKEV2_INTEG_HMAC_SHA2_256_128);
 	sk_off = start_msg(m, 0);
 	assert_int_equal(ikev2_sk_encrypt(&k, 1, m, sk_off, plain, 20), 0);
 	/* 20 bytes of payloads + pad length -> two blocks */
@@ -278,8 +278,8 @@ static void
 test_tamper(void **state)
 {
 	(void)state;
-	tamper(IKEV2_ENCR_AES_CBC, 128, IKEV2_AUTH_HMAC_SHA1_96);
-	tamper(IKEV2_ENCR_3DES, 0, IKEV2_AUTH_HMAC_SHA2_512_256);
+	tamper(IKEV2_ENCR_AES_CBC, 128, IKEV2_INTEG_HMAC_SHA1_96);
+	tamper(IKEV2_ENCR_3DES, 0, IKEV2_INTEG_HMAC_SHA2_512_256);
 	tamper(IKEV2_ENCR_AES_GCM_16, 128, 0);
 	tamper(IKEV2_ENCR_AES_GCM_16, 256, 0);
 }
@@ -299,8 +299,8 @@ test_truncated_garbage(void **state)
 	(void)state;
 	for (e = 0; e < sizeof(encrs) / sizeof(encrs[0]); e++) {
 		make_keys(&k, encrs[e].encr, encrs[e].keylen,
-		    crypto_encr_is_aead(encrs[e].encr) ? 0 :
-		    IKEV2_AUTH_HMAC_SHA2_256_128);
+		    alg_encr_is_aead(encrs[e].encr) ? 0 :
+		    IKEV2_INTEG_HMAC_SHA2_256_128);
 		m = buf_new(0);
 		sk_off = start_msg(m, 0);
 		assert_int_equal(ikev2_sk_encrypt(&k, 0, m, sk_off, plain,
@@ -353,7 +353,7 @@ test_bad_padding(void **state)
 	size_t sk_off;
 
 	(void)state;
-	make_keys(&k, IKEV2_ENCR_AES_CBC, 128, IKEV2_AUTH_HMAC_SHA1_96);
+	make_keys(&k, IKEV2_ENCR_AES_CBC, 128, IKEV2_INTEG_HMAC_SHA1_96);
 	sk_off = start_msg(m, 0);
 	memset(blk, 0, sizeof(blk));
 	blk[15] = 16;				/* 16 + 1 > 16 */
@@ -366,7 +366,7 @@ test_bad_padding(void **state)
 	buf_set_u32(m, 24, (uint32_t)m->len);
 	iov.p = m->data;
 	iov.len = m->len - 12;
-	assert_int_equal(crypto_integ(IKEV2_AUTH_HMAC_SHA1_96, k.sk_ai, 20,
+	assert_int_equal(crypto_integ(IKEV2_INTEG_HMAC_SHA1_96, k.sk_ai, 20,
 	    &iov, 1, m->data + m->len - 12), 0);
 	assert_int_equal(ikev2_sk_decrypt(&k, 1, m->data, m->len, sk_off,
 	    IKEV2_SK_HDR_LEN, p), IKEV2_SK_EMALFORMED);
@@ -387,7 +387,7 @@ test_bad_padding(void **state)
 	buf_set_u32(m, 24, (uint32_t)m->len);
 	iov.p = m->data;
 	iov.len = m->len - 12;
-	assert_int_equal(crypto_integ(IKEV2_AUTH_HMAC_SHA1_96, k.sk_ai, 20,
+	assert_int_equal(crypto_integ(IKEV2_INTEG_HMAC_SHA1_96, k.sk_ai, 20,
 	    &iov, 1, m->data + m->len - 12), 0);
 	assert_int_equal(ikev2_sk_decrypt(&k, 1, m->data, m->len, sk_off,
 	    IKEV2_SK_HDR_LEN, p), 0);
@@ -406,7 +406,7 @@ test_encrypt_errors(void **state)
 	size_t sk_off, len;
 
 	(void)state;
-	make_keys(&k, IKEV2_ENCR_AES_CBC, 256, IKEV2_AUTH_HMAC_SHA1_96);
+	make_keys(&k, IKEV2_ENCR_AES_CBC, 256, IKEV2_INTEG_HMAC_SHA1_96);
 	sk_off = start_msg(m, 0);
 	len = m->len;
 	assert_int_equal(ikev2_sk_encrypt(&k, 1, m, 10, big, 1), -1);

@@ -3,6 +3,8 @@
 #include "test_ikev2_engine_env.h"
 #include "keying/ikev2_msg.h"
 #include "keying/ikev2_sa.h"	/* the responder's cookie secrets */
+#include "agent/flowmib.h"
+#include "ctl/show_crypto.h"
 
 #define ADDR_I	"172.16.10.1"
 #define ADDR_R	"172.16.10.2"
@@ -1380,6 +1382,34 @@ count_hist(enum st_term reason)
 	return n;
 }
 
+/* Both IKE SAs (initiator's and responder's rows) tell when they rekey:
+ * ikelifetime 1440m - rekeymargin 3m, in the MIB's
+ * cikeTunSaRefreshThreshold and in statusall's "rekeying in". */
+static void
+assert_ike_rekey_shown(void)
+{
+	struct buf *out = buf_new(4096);
+	const struct fm_ike_tun *t;
+	const char *s;
+	int n = 0;
+
+	assert_int_equal(fm_refresh(), 0);
+	assert_int_equal(fm_tables[FM_T_IKE_TUN].nrows, 2);
+	for (size_t i = 0; i < fm_tables[FM_T_IKE_TUN].nrows; i++) {
+		t = fm_row_at(&fm_tables[FM_T_IKE_TUN], i);
+		assert_int_equal(t->p.refresh_threshold, 86220);
+		assert_int_equal(t->p.lifetime, 86400);
+	}
+	fm_free();
+	assert_non_null(out);
+	show_statusall(out);
+	assert_true(buf_put_u8(out, 0) == 0);
+	for (s = (const char *)out->data; (s = strstr(s, "pre-shared key rekeying in 23 hours")) != NULL; s++)
+		n++;
+	assert_int_equal(n, 2);
+	buf_free(out);
+}
+
 /* After an IKE rekey: two new rows up, the old two in the history as
  * normal ends, the children under the new rows and still usable. */
 static void
@@ -1393,9 +1423,11 @@ assert_ike_rekeyed_n(uint32_t old_i, uint32_t old_r, int ended)
 		assert_true(ike->index != old_i && ike->index != old_r);
 		assert_int_equal(ike->state, ST_IKE_ESTABLISHED);
 		assert_int_equal(ike->algs.dh, 5);
+		assert_int_equal(ike->rekey_after, 86220);
 		n++;
 	}
 	assert_int_equal(n, 2);
+	assert_ike_rekey_shown();
 	assert_int_equal(count_hist(ST_TERM_NORMAL), ended);
 	assert_int_equal(st_child_active_count(), 2);
 	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index))

@@ -107,7 +107,7 @@ load_cavp(struct kdf_vec *v)
  * 132 bytes: exactly the CAVP DKM, so every key is checked. */
 static const struct st_algs cavp_algs = {
 	.encr = IKEV2_ENCR_AES_CBC, .encr_keylen = 128,
-	.prf = IKEV2_PRF_HMAC_SHA1, .integ = IKEV2_AUTH_HMAC_SHA1_96,
+	.prf = IKEV2_PRF_HMAC_SHA1, .integ = IKEV2_INTEG_HMAC_SHA1_96,
 };
 
 static void
@@ -173,7 +173,7 @@ test_cavp_child_and_rekey(void **state)
 	struct ikev2_sa_keys ike, nike;
 	struct ikev2_child_keys ck;
 	struct st_algs esp = {
-		.encr = IKEV2_ENCR_3DES, .integ = IKEV2_AUTH_HMAC_SHA1_96
+		.encr = IKEV2_ENCR_3DES, .integ = IKEV2_INTEG_HMAC_SHA1_96
 	};
 	struct st_algs gcm = {
 		.encr = IKEV2_ENCR_AES_GCM_16, .encr_keylen = 256
@@ -321,10 +321,10 @@ test_key_lengths(void **state)
 	assert_int_equal(k.prf_len, 64);
 	assert_int_equal(k.integ_len, 0);
 	assert_int_equal(k.encr_len, 36);
-	assert_int_equal(k.integ, IKEV2_AUTH_NONE);
+	assert_int_equal(k.integ, IKEV2_INTEG_NONE);
 	assert_memory_not_equal(k.sk_ei, k.sk_er, 36);
 
-	a.integ = IKEV2_AUTH_HMAC_SHA1_96;	/* AEAD plus integrity: refused */
+	a.integ = IKEV2_INTEG_HMAC_SHA1_96;	/* AEAD plus integrity: refused */
 	assert_int_equal(ikev2_ike_keys_derive(&k, &a, NULL, gir, sizeof(gir),
 	    n, 32, n, 32, 1, 2), -1);
 	a.encr = IKEV2_ENCR_AES_CBC;
@@ -332,10 +332,10 @@ test_key_lengths(void **state)
 	assert_int_equal(ikev2_ike_keys_derive(&k, &a, NULL, gir, sizeof(gir),
 	    n, 32, n, 32, 1, 2), -1);
 	a.encr_keylen = 256;
-	a.integ = IKEV2_AUTH_NONE;		/* CBC without integrity */
+	a.integ = IKEV2_INTEG_NONE;		/* CBC without integrity */
 	assert_int_equal(ikev2_ike_keys_derive(&k, &a, NULL, gir, sizeof(gir),
 	    n, 32, n, 32, 1, 2), -1);
-	a.integ = IKEV2_AUTH_HMAC_SHA2_384_192;
+	a.integ = IKEV2_INTEG_HMAC_SHA2_384_192;
 	a.prf = 0;
 	assert_int_equal(ikev2_ike_keys_derive(&k, &a, NULL, gir, sizeof(gir),
 	    n, 32, n, 32, 1, 2), -1);
@@ -356,7 +356,7 @@ test_key_lengths(void **state)
 	    0);
 	assert_int_equal(ck.encr_len, 0);
 	assert_int_equal(ck.integ_len, 48);
-	a.integ = IKEV2_AUTH_NONE;
+	a.integ = IKEV2_INTEG_NONE;
 	a.encr = IKEV2_ENCR_AES_CBC;
 	a.encr_keylen = 128;
 	assert_int_equal(ikev2_child_keys(&ck, &a, &k, NULL, 0, n, 32, n, 32),

@@ -1,0 +1,198 @@
+/* Full dumps of the kernel's SAs: the periodic refresh that folds every
+ * SA's counters into the state model (with the policies' use times and
+ * /proc/net/xfrm_stat), the dump the module offers, and the resync that
+ * rebuilds what lost events would have told. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/loop.h"
+#include "kernel/xfrm_priv.h"
+
+#define XFRM_STAT_PATH	"/proc/net/xfrm_stat"
+
+static size_t last_sas, last_folded, cur_sas, cur_folded;
+
+/* The hot path of a refresh: body fields only, no attribute parsing. */
+static int
+fold_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct st_dir_counters c;
+	struct ifl_addr dst;
+	uint32_t spi;
+	uint8_t proto;
+
+	(void)arg;
+	if (xfrm_msg_sa_fast(nlh, &dst, &spi, &proto, &c) == 0) {
+		cur_sas++;
+		if (xfrm_fold_update(&dst, spi, proto, &c) == 0)
+			cur_folded++;
+	}
+	return MNL_CB_OK;
+}
+
+static void
+read_xfrm_stat(void)
+{
+	static int warned;
+	struct st_ipsec_global g;
+	char text[4096];
+	ssize_t n;
+	int fd;
+
+	fd = open(XFRM_STAT_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (!warned++)
+			log_info("xfrm: %s: %s (kernel without XFRM statistics): "
+			    "global drop counters stay 0", XFRM_STAT_PATH, strerror(errno));
+		return;
+	}
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n < 0)
+		return;
+	text[n] = '\0';
+	xfrm_stat_parse(text, &g);
+	st_ipsec_global_kernel(&g);
+}
+
+static int
+sa_dump_run(mnl_cb_t cb, void *arg)
+{
+	struct nlmsghdr *nlh;
+	int ret;
+
+	nlh = xfrm_msg_dump(xfrm_reqbuf, sizeof(xfrm_reqbuf), XFRM_MSG_GETSA);
+	if (nlh == NULL)
+		return -errno;
+	ret = xfrm_nl_request(nlh, cb, arg);
+	if (ret < 0)
+		log_err("xfrm: SA dump: %s", strerror(-ret));
+	return ret;
+}
+
+int
+xfrm_refresh_now(void)
+{
+	int ret;
+
+	xfrm_fold_begin();
+	cur_sas = cur_folded = 0;
+	ret = sa_dump_run(fold_cb, NULL);
+	if (ret == 0) {
+		last_sas = cur_sas;
+		last_folded = cur_folded;
+	}
+	if (xfrm_usetime_refresh() < 0 && ret == 0)
+		ret = -EIO;
+	read_xfrm_stat();
+	return ret;
+}
+
+void
+xfrm_refresh_stats(size_t *sas, size_t *folded)
+{
+	*sas = last_sas;
+	*folded = last_folded;
+}
+
+struct sa_dump {
+	xfrm_sa_fn	 fn;
+	void		*arg;
+	int		 stopped;
+};
+
+static int
+sa_dump_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct sa_dump *sd = arg;
+	struct xfrm_sa_info sa;
+
+	if (sd->stopped || xfrm_msg_parse_sa(nlh, &sa, NULL) < 0)
+		return MNL_CB_OK;
+	if (sd->fn(&sa, sd->arg) != 0)
+		sd->stopped = 1;	/* the dump is still read to its end */
+	return MNL_CB_OK;
+}
+
+int
+xfrm_sa_dump(xfrm_sa_fn fn, void *arg)
+{
+	struct sa_dump sd = { fn, arg, 0 };
+
+	return sa_dump_run(sa_dump_cb, &sd);
+}
+
+struct vanished {
+	struct xfrm_sa_info *v;
+	size_t n, cap;
+};
+
+static int
+collect_unseen(struct xfrm_reg_sa *r, void *arg)
+{
+	struct vanished *vs = arg;
+
+	if (r->seen == xfrm_fold_generation() || r->larval)
+		return 0;
+	if (vs->n == vs->cap) {
+		size_t cap = vs->cap ? vs->cap * 2 : 16;
+		struct xfrm_sa_info *nv = realloc(vs->v, cap * sizeof(*nv));
+
+		if (nv == NULL)
+			return 1;
+		vs->v = nv;
+		vs->cap = cap;
+	}
+	memset(&vs->v[vs->n], 0, sizeof(vs->v[0]));
+	vs->v[vs->n].src = r->src;
+	vs->v[vs->n].dst = r->dst;
+	vs->v[vs->n].spi = r->spi;
+	vs->v[vs->n].proto = r->proto;
+	vs->n++;
+	return 0;
+}
+
+int
+xfrm_resync(void)
+{
+	struct vanished vs = { NULL, 0, 0 };
+	int ret;
+
+	ret = xfrm_refresh_now();
+	if (ret < 0)
+		return ret;
+	/* A dump may miss SAs added or removed while it ran, so an SA of ours
+	 * that it did not show is asked for directly before it is declared gone. */
+	xfrm_reg_sa_walk(collect_unseen, &vs);
+	for (size_t i = 0; i < vs.n; i++) {
+		struct xfrm_sa_info *sa = &vs.v[i];
+		char a[ADDR_STRLEN];
+
+		if (xfrm_sa_query(&sa->dst, sa->proto, sa->spi, NULL) != -ENOENT)
+			continue;
+		log_info("xfrm: SA %08x to %s vanished while events were lost",
+		    sa->spi, addr_str(&sa->dst, a, sizeof(a)));
+		xfrm_fold_gone(sa, 0);
+		xfrm_reg_sa_del(&sa->dst, sa->spi, sa->proto);
+		if (xfrm_ctx.h.on_sa_deleted != NULL)
+			xfrm_ctx.h.on_sa_deleted(sa, xfrm_ctx.h.arg);
+	}
+	free(vs.v);
+	return 0;
+}
+
+void
+xfrm_timer_fn(void *arg)
+{
+	(void)arg;
+	xfrm_refresh_now();
+	if (xfrm_ctx.timer != NULL)
+		loop_timer_set(xfrm_ctx.timer, xfrm_ctx.opts.refresh_ms);
+}

@@ -1,0 +1,242 @@
+/* The queue of an IKE SA's requests (window 1: one outstanding at a
+ * time): what the operator, the kernel and the timers asked for waits in
+ * flags on the SA and its children, and ike_queue_run() starts the next one
+ * when the window is free, in a fixed order (deleting the IKE SA, its
+ * rekey, child deletes, child rekeys, a liveness check). Above the
+ * exchanges it starts, with the operator's entry points that feed it. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "keying/ikev2_sa.h"
+
+void
+ike_queue_run(struct ike_sa *sa)
+{
+	struct ike_child *ch;
+	struct st_ike *st = ike_sa_row(sa);
+	struct buf *b;
+
+	if (sa->req != NULL || sa->phase != IKE_UP)
+		return;
+	if (sa->queue_delete) {
+		sa->queue_delete = 0;
+		if ((b = ike_info_build(sa, IKEV2_PROTO_IKE, NULL, 0)) == NULL) {
+			ike_sa_end(sa, sa->delete_reason);
+			return;
+		}
+		ike_sa_set_phase(sa, IKE_DELETING);
+		log_info("IKEv2:(SA ID = %u):Sending delete for the %sIKE SA", sa->st_index,
+		    sa->rekeyed ? "rekeyed " : "");
+		ike_send_request(sa, b, IKE_REQ_DELETE_IKE);
+		return;
+	}
+	if (sa->queue_ike_rekey && !sa->rekeyed) {
+		sa->queue_ike_rekey = 0;
+		if (ike_rekey_start(sa) == 0)
+			return;
+	}
+	for (ch = sa->children; ch; ch = ch->next) {
+		if (!ch->delete_queued)
+			continue;
+		ch->delete_queued = 0;
+		if ((b = ike_info_build(sa, IKEV2_PROTO_ESP, &ch->spi_in, 1)) == NULL)
+			continue;
+		ch->deleting = 1;
+		sa->req_child = ch->spi_in;
+		if (st)
+			st->c.out_p2_sa_del++;
+		log_info("IKEv2:(SA ID = %u):Sending delete for child SA 0x%08x",
+		    sa->st_index, ch->spi_in);
+		ike_send_request(sa, b, IKE_REQ_DELETE_CHILD);
+		return;
+	}
+	for (ch = sa->children; ch; ch = ch->next) {
+		if (!ch->rekey_queued)
+			continue;
+		ch->rekey_queued = 0;
+		if (!ch->rekeyed && !ch->deleting && ike_child_rekey_start(sa, ch) == 0)
+			return;
+	}
+	if (sa->queue_liveness) {
+		sa->queue_liveness = 0;
+		if ((b = ike_info_build(sa, 0, NULL, 0)) != NULL)
+			ike_send_request(sa, b, IKE_REQ_LIVENESS);
+	}
+}
+
+void
+ike_queue_kicked(struct ikev2_engine *e)
+{
+	struct ike_sa *sa;
+
+	while ((sa = e->kicked) != NULL) {
+		e->kicked = sa->kick_next;
+		sa->kicked = 0;
+		ike_queue_run(sa);
+	}
+}
+
+/* ---- the operator's entry points ---- */
+
+/* An established SA is deleted with the peer; one still negotiating just ends. */
+static void
+ike_sa_terminate(struct ike_sa *sa)
+{
+	if (sa->phase == IKE_UP) {
+		sa->queue_delete = 1;
+		sa->delete_reason = ST_TERM_OPER;
+		ike_queue_run(sa);
+	} else if (sa->phase != IKE_DELETING)
+		ike_sa_end(sa, ST_TERM_OPER);
+}
+
+int
+ikev2_terminate(struct ikev2_engine *e, const char *conn)
+{
+	struct ike_sa *sa;
+	int n = 0;
+
+	e->busy++;
+	for (sa = e->sas; sa; sa = sa->next) {
+		if (sa->phase == IKE_DEAD || strcmp(sa->conn->name, conn) != 0)
+			continue;
+		n++;
+		ike_sa_terminate(sa);
+	}
+	e->busy--;
+	ike_sa_reap(e);
+	return n;
+}
+
+int
+ikev2_terminate_index(struct ikev2_engine *e, uint32_t ike_index)
+{
+	struct ike_sa *sa;
+	int n = 0;
+
+	e->busy++;
+	for (sa = e->sas; sa; sa = sa->next) {
+		if (sa->phase == IKE_DEAD || sa->st_index != ike_index)
+			continue;
+		n++;
+		ike_sa_terminate(sa);
+	}
+	e->busy--;
+	ike_sa_reap(e);
+	return n;
+}
+
+int
+ikev2_child_delete(struct ikev2_engine *e, uint32_t child_index)
+{
+	struct ike_sa *sa;
+	struct ike_child *ch;
+	int found = 0;
+
+	/* every pair of the tunnel: during a rekey there are two */
+	for (sa = e->sas; sa && !found; sa = sa->next) {
+		if (sa->phase != IKE_UP)
+			continue;
+		for (ch = sa->children; ch; ch = ch->next)
+			if (ch->st_index == child_index && !ch->deleting) {
+				ch->delete_queued = 1;
+				found = 1;
+			}
+		if (found) {
+			e->busy++;
+			ike_queue_run(sa);
+			e->busy--;
+			ike_sa_reap(e);
+		}
+	}
+	return found ? 0 : -1;
+}
+
+int
+ikev2_child_rekey(struct ikev2_engine *e, uint32_t child_index)
+{
+	struct ike_sa *sa;
+	struct ike_child *ch;
+
+	for (sa = e->sas; sa; sa = sa->next) {
+		if (sa->phase != IKE_UP)
+			continue;
+		for (ch = sa->children; ch; ch = ch->next)
+			if (ch->st_index == child_index && !ch->deleting && !ch->rekeyed) {
+				e->busy++;
+				ch->rekey_queued = 1;
+				ike_queue_run(sa);
+				e->busy--;
+				ike_sa_reap(e);
+				return 0;
+			}
+	}
+	return -1;
+}
+
+int
+ikev2_ike_rekey(struct ikev2_engine *e, uint32_t ike_index)
+{
+	struct ike_sa *sa = ike_sa_by_index(e, ike_index);
+
+	if (sa == NULL || sa->phase != IKE_UP || sa->rekeyed)
+		return -1;
+	e->busy++;
+	sa->queue_ike_rekey = 1;
+	ike_queue_run(sa);
+	e->busy--;
+	ike_sa_reap(e);
+	return 0;
+}
+
+int
+ikev2_liveness(struct ikev2_engine *e, uint32_t ike_index)
+{
+	struct ike_sa *sa = ike_sa_by_index(e, ike_index);
+
+	if (sa == NULL || sa->phase != IKE_UP)
+		return -1;
+	e->busy++;
+	sa->queue_liveness = 1;
+	ike_queue_run(sa);
+	e->busy--;
+	ike_sa_reap(e);
+	return 0;
+}
+
+int
+ikev2_child_expired(struct ikev2_engine *e, uint32_t spi, int hard)
+{
+	struct ike_sa *sa;
+	struct ike_child *ch;
+
+	for (sa = e->sas; sa; sa = sa->next) {
+		if (sa->phase == IKE_DEAD)
+			continue;
+		if ((ch = ike_child_by_spi_in(sa, spi)) == NULL &&
+		    (ch = ike_child_by_spi_out(sa, spi)) == NULL)
+			continue;
+		if (!hard) {
+			/* soft: time for a fresh pair */
+			if (sa->phase == IKE_UP && !ch->rekeyed && !ch->deleting)
+				return ikev2_child_rekey(e, ch->st_index);
+			return 0;
+		}
+		log_info("IKEv2:(SA ID = %u):Child SA 0x%08x/0x%08x expired in the kernel",
+		    sa->st_index, ch->spi_in, ch->spi_out);
+		/* this pair only: a rekeyed tunnel's successor stays */
+		if (sa->phase == IKE_UP && !ch->deleting) {
+			e->busy++;
+			ch->delete_queued = 1;
+			ike_queue_run(sa);
+			e->busy--;
+			ike_sa_reap(e);
+		}
+		return 0;
+	}
+	return -1;
+}
