@@ -44,6 +44,7 @@ static const struct {
 	{ "views/show-crypto-ipsec-sa-detail.txt", "show crypto ipsec sa detail" },
 	{ "views/show-crypto-isakmp-peers.txt", "show crypto isakmp peers" },
 	{ "views/show-crypto-ruleset-detail.txt", "show crypto ruleset detail" },
+	{ "views/show-crypto-route.txt", "show crypto route" },
 	{ "views/show-processes-memory.txt", "show processes memory" },
 	{ "views/show-processes-cpu.txt", "show processes cpu" },
 	{ "views/show-crypto-eli.txt", "show crypto eli" },

@@ -26,6 +26,7 @@
 #include "ctl/ctl_client.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_int.h"
+#include "kernel/route.h"
 #include "kernel/xfrm.h"
 #include "kernel/xfrm_algs.h"
 #include "state/state.h"
@@ -308,6 +309,42 @@ cmd_ruleset(int argc, char **argv, struct buf *out, void *arg)
 	return 0;
 }
 
+/* IOS's RRI view, for the routes ikeflowd added to reach remote subnets
+ * (install_routes): which, towards which peer, through what. */
+static int
+route_line(const struct route_info *r, void *arg)
+{
+	struct buf *out = arg;
+	char n[SUBNET_STRLEN], a[ADDR_STRLEN];
+
+	buf_printf(out, "RRI  %s", subnet_str(&r->dst, n, sizeof(n)));
+	if (r->gw.family)
+		buf_printf(out, " via %s", addr_str(&r->gw, a, sizeof(a)));
+	buf_printf(out, " dev %s", r->ifname[0] ? r->ifname : "?");
+	if (r->src.family)
+		buf_printf(out, " src %s", addr_str(&r->src, a, sizeof(a)));
+	buf_printf(out, " table %u, peer %s, conn %s, %zu child SA%s\n", r->table,
+	    addr_str(&r->peer, a, sizeof(a)), r->conn, r->users, r->users == 1 ? "" : "s");
+	return 0;
+}
+
+static int
+cmd_crypto_route(int argc, char **argv, struct buf *out, void *arg)
+{
+	if (argc) {
+		buf_printf(out, "%% Invalid input: %s\n", argv[0]);
+		return -1;
+	}
+	buf_printf(out, "VPN Routing Table: Shows RRI (routes ikeflowd added for its tunnels)\n");
+	if (!route_running()) {
+		buf_printf(out, "Route installation is off (install_routes = no)\n");
+		return 0;
+	}
+	buf_printf(out, "%zu route%s installed\n\n", route_count(), route_count() == 1 ? "" : "s");
+	route_walk(route_line, out);
+	return 0;
+}
+
 static int
 cmd_xfrm(int argc, char **argv, struct buf *out, void *arg)
 {
@@ -416,7 +453,7 @@ cmd_tech(int argc, char **argv, struct buf *out, void *arg)
 		{ "show crypto isakmp peers ", "" },
 	};
 	static const char *const tail[] = {
-		"show crypto ruleset detail",
+		"show crypto ruleset detail", "show crypto route",
 		"show processes memory | include Crypto IKMP",
 		"show processes cpu | include Crypto IKMP",
 		"show crypto eli", "show crypto engine accelerator statistic", NULL,
@@ -521,6 +558,9 @@ tech_register(void)
 		    cmd_proc_cpu, NULL },
 		{ "show crypto ruleset", "show crypto ruleset [detail]",
 		    "the XFRM policies ikeflowd installed", cmd_ruleset, NULL },
+		{ "show crypto route", "show crypto route",
+		    "the routes ikeflowd added to its tunnels' remote subnets",
+		    cmd_crypto_route, NULL },
 		{ "show crypto eli", "show crypto eli",
 		    "the crypto engines in use (OpenSSL, the kernel's algorithms)",
 		    cmd_eli, NULL },

@@ -433,7 +433,8 @@ t_tech_support(void **state)
 	    "show crypto session summary", "show crypto session detail",
 	    "show crypto isakmp sa detail", "show crypto ikev2 sa detailed",
 	    "show crypto ipsec sa detail", "show crypto isakmp peers",
-	    "show crypto ruleset detail", "show processes memory | include Crypto IKMP",
+	    "show crypto ruleset detail", "show crypto route",
+	    "show processes memory | include Crypto IKMP",
 	    "show processes cpu | include Crypto IKMP", "show crypto eli",
 	    "show crypto engine accelerator statistic", NULL };
 	char *body, *at, banner[128], cmd[1024], tgz[256];

@@ -21,6 +21,10 @@ check up ctl gw2 gw2 up ciscoios
 # the route, which must be there with it)
 check ikf-installed wait_for 20 ikev2_ikf_installed
 ikev2_routes_ping
+ctl gw2 gw2 show crypto route >"$W/show-crypto-route.txt" 2>&1
+check show-crypto-route grep -Eq \
+    '^RRI  198\.51\.100\.0/24 dev v2 src 203\.0\.113\.1 table 220, peer 192\.0\.2\.1, conn ciscoios' \
+    "$W/show-crypto-route.txt"
 
 say "down takes the route away"
 check down ctl gw2 gw2 down ciscoios
