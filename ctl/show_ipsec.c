@@ -138,6 +138,8 @@ show_crypto_ipsec_sa(struct buf *out, const struct ifl_addr *peer)
 	const struct st_child *ch;
 	int n = 0;
 
+	/* the kernel's counters of now, not of the last timer fold */
+	(void)st_counters_fresh(ST_COUNTERS_VIEW_MS);
 	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index)) {
 		if (peer && addr_cmp(peer, &ch->remote) != 0)
 			continue;
