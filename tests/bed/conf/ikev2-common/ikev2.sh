@@ -81,6 +81,20 @@ ikev2_ping_and_count()
 	check ikf-session-enc grep -q "#pkts enc'ed 100 " "$W/gw2-show-session.txt"
 }
 
+# ikev2_up_fails REASON: `ikeflowctl up ciscoios` on gw2 waits for the
+# attempt, exits non-zero, and its output (also in $W/up-fails.txt) names
+# REASON.
+ikev2_up_fails()
+{
+	local rc
+
+	ctl gw2 gw2 up ciscoios >"$W/up-fails.txt" 2>&1
+	rc=$?
+	echo "exit $rc"
+	cat "$W/up-fails.txt"
+	[ "$rc" -ne 0 ] && grep -q -- "$1" "$W/up-fails.txt"
+}
+
 # fails CMD...: passes when CMD fails (shell functions work, unlike sh -c).
 fails()
 {
