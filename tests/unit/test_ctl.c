@@ -777,7 +777,7 @@ t_wait_client_parse(void **state)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct sockaddr_un sun = { .sun_family = AF_UNIX };
-		struct buf *body = buf_new(0);
+		struct buf *body;
 		char err[128];
 		int lfd, rc;
 		pid_t pid;
@@ -798,6 +798,7 @@ t_wait_client_parse(void **state)
 			_exit(0);
 		}
 		close(lfd);
+		body = buf_new(0);
 		rc = ctl_client_request_progress(sock_path, "x", body, 2000, NULL, NULL,
 		    err, sizeof(err));
 		assert_int_equal(rc, cases[i].rc);
