@@ -144,6 +144,23 @@ conn_has_sas(const char *conn)
 	return 0;
 }
 
+/* Only being deleted: `up` would start nothing and wait in vain. */
+static int
+conn_only_deleting(const char *conn)
+{
+	const struct st_ike *ike;
+	int deleting = 0;
+
+	for (ike = st_ike_next(0); ike; ike = st_ike_next(ike->index)) {
+		if (strcmp(ike->conn, conn) != 0)
+			continue;
+		if (ike->state != ST_IKE_DELETING)
+			return 0;
+		deleting = 1;
+	}
+	return deleting;
+}
+
 /* The first failure of the connection recorded since the wait began;
  * advances the marks. 1 with reason filled, 0 if none. */
 static int
@@ -295,6 +312,11 @@ cmd_up(int argc, char **argv, struct buf *out, void *arg)
 	if (wait && conn_child_up(name) != NULL) {
 		buf_printf(out, "connection '%s' is already up\n", name);
 		return 0;
+	}
+	if (wait && conn_only_deleting(name)) {
+		buf_printf(out, "connection '%s' is being deleted: try again once "
+		    "it is gone (ikeflowctl down %s waits for that)\n", name, name);
+		return -1;
 	}
 	/* marks taken before starting: a failure at once is this one's */
 	if (wait) {
