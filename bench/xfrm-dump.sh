@@ -43,7 +43,7 @@ done
 ip_med_us=$(sort -n "$W/ip-times.txt" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 
 ip netns exec gw1 "$P" bench "$N" "$REPS" "$BASE" | tee "$W/module.txt"
-mod_med=$(sed -n 's/.*median_ms=\([0-9.]*\).*/\1/p' "$W/module.txt")
+mod_med=$(sed -n 's/^bench .*median_ms=\([0-9.]*\).*/\1/p' "$W/module.txt")
 check module-ran test -n "$mod_med"
 check module-folded-all grep -q "children=$N .* kernel_sas=$((2 * N)) folded=$((2 * N)) " "$W/module.txt"
 
