@@ -321,7 +321,9 @@ const struct st_child	*st_child_by_spi(uint32_t spi, enum st_sa_dir dir);
  * SAs; on a few thousand SAs that costs less than a GETSA per shown SA).
  * Returns 1 when it folded, 0 when the last fold was recent enough or there
  * is no kernel interface (tests, tools), -1 when the fold failed (the last
- * values stay). */
+ * values stay). Folds on demand take at most 1/20 of the time: when one
+ * takes longer than max_age_ms / 20 (tens of thousands of SAs on a slow
+ * or busy machine), the next waits 20 times that instead. */
 int	st_counters_fresh(uint32_t max_age_ms);
 /* Changes with every fold, by timer or on demand: a reader keeping copies
  * of the counters (the agent's rows) knows when to update them. */

@@ -531,10 +531,13 @@ test_sa_limits(void **unused)
  * whoever made it (timer or reader); a failed fold leaves the age alone. */
 static int folds, fold_fails;
 
+static uint64_t fold_takes_ms;
+
 static int
 fake_fold(void)
 {
 	folds++;
+	fake_ms += fold_takes_ms;
 	if (fold_fails)
 		return -1;
 	st_counters_folded();
@@ -574,9 +577,22 @@ test_counters_fresh(void **unused)
 	assert_true(st_counters_generation() == g);
 	fold_fails = 0;
 	assert_int_equal(st_counters_fresh(200), 1);
+	/* a fold that takes 100 ms: the next on demand not before 2 s */
+	fold_takes_ms = 100;
+	fake_ms += 1001;
+	assert_int_equal(st_counters_fresh(1000), 1);
+	assert_int_equal(folds, 6);
+	fold_takes_ms = 0;
+	fake_ms += 1500;
+	assert_int_equal(st_counters_fresh(1000), 0);
+	fake_ms += 501;
+	assert_int_equal(st_counters_fresh(1000), 1);	/* cheap again */
+	fake_ms += 1001;
+	assert_int_equal(st_counters_fresh(1000), 1);
+	assert_int_equal(folds, 8);
 	st_counters_source(NULL);
 	assert_int_equal(st_counters_fresh(0), 0);
-	assert_int_equal(folds, 5);
+	assert_int_equal(folds, 8);
 }
 
 int
