@@ -269,6 +269,37 @@ table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
 	return SNMP_ERR_NOERROR;
 }
 
+/* First in the chain of the registrations that serve kernel counters
+ * (cipSecTunnelTable, cipSecGlobalStats): a request is answered with
+ * counters at most ST_COUNTERS_AGENT_MS old. One fold when they are staler,
+ * so at most one a second through a long walk and never one per varbind;
+ * it changes counters in place, no row comes or goes, so the containers
+ * and a walk in progress stay as they are. */
+static int
+fresh_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
+    netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	if (!MODE_IS_SET(reqinfo->mode)) {
+		(void)st_counters_fresh(ST_COUNTERS_AGENT_MS);
+		fm_counters_follow();
+	}
+	return netsnmp_call_next_handler(handler, reg, reqinfo, requests);
+}
+
+static int
+inject_fresh(netsnmp_handler_registration *reg)
+{
+	netsnmp_mib_handler *h = netsnmp_create_handler("ikeflow_fresh", fresh_handler);
+
+	if (h == NULL || netsnmp_inject_handler(reg, h) != SNMPERR_SUCCESS) {
+		log_err("%s: %s: out of memory", __func__, reg->handlerName);
+		if (h != NULL)
+			netsnmp_handler_free(h);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 register_table(struct fm_table *t)
 {
@@ -296,6 +327,12 @@ register_table(struct fm_table *t)
 		netsnmp_table_helper_add_index(ti, t->idx_types[i]);
 	ti->min_column = t->min_col;
 	ti->max_column = t->max_col;
+	if (t == &fm_tables[FM_T_IPSEC_TUN] && inject_fresh(reg) < 0) {
+		free(ti);
+		CONTAINER_FREE(c);
+		netsnmp_handler_registration_free(reg);
+		return -1;
+	}
 	if (netsnmp_container_table_register(reg, ti, c, TABLE_CONTAINER_KEY_NETSNMP_INDEX) !=
 	    MIB_REGISTERED_OK) {
 		log_err("%s: %s: registration failed", __func__, t->name);
@@ -420,6 +457,10 @@ register_scalars(const char *name, int group, const oid *sub, size_t sublen, oid
 	if (reg == NULL)
 		return -1;
 	reg->my_reg_void = (void *)(intptr_t)group;
+	if (group == SG_IPSEC_GLOBAL && inject_fresh(reg) < 0) {
+		netsnmp_handler_registration_free(reg);
+		return -1;
+	}
 	if (netsnmp_register_scalar_group(reg, 1, last) != SNMPERR_SUCCESS) {
 		log_err("%s: %s: registration failed", __func__, name);
 		return -1;

@@ -15,6 +15,7 @@ struct fm_globals fm_g;
 static uint64_t fm_start_ms;
 static time_t fm_start_wall;
 static uint64_t fm_nrefresh;
+static uint64_t fm_counters_gen;	/* st_counters_generation() the rows show */
 
 /* ---- string arena: one per rebuild, released with the rows it served ---- */
 
@@ -538,14 +539,38 @@ fill_p1(struct fm_chunk **a, const struct st_ike *ike, uint64_t active_cs, struc
 	    st_cisco_isakmp_hash(ike->algs.integ ? ike->algs.integ : ike->algs.prf));
 }
 
+/* The columns that follow the kernel's counters (fm_refresh_counters). */
+static void
+fill_p2_counters(const struct st_child *ch, const struct st_child_counters *t,
+    struct fm_p2 *p)
+{
+	int aead = st_encr_is_aead(ch->algs.encr);
+	int authed = aead || ch->algs.integ != 0;
+	int encrypted = ch->algs.encr != 11;	/* ENCR_NULL */
+
+	p->in_octets = t->in.octets;
+	p->in_pkts = t->in.packets;
+	p->in_replay = t->in.replay_drops;
+	p->in_auth_fails = t->in.auth_fails;
+	p->in_drops = t->in.replay_drops + t->in.auth_fails;
+	p->in_auths = authed ? t->in.packets : 0;
+	p->in_decrypts = encrypted ? t->in.packets : 0;
+	p->in_decrypt_fails = aead ? t->in.auth_fails : 0;
+	p->out_octets = t->out.octets;
+	p->out_pkts = t->out.packets;
+	p->out_drops = t->out.replay_drops + t->out.auth_fails;
+	p->out_auths = authed ? t->out.packets : 0;
+	p->out_auth_fails = t->out.auth_fails;
+	p->out_encrypts = encrypted ? t->out.packets : 0;
+	p->out_encrypt_fails = 0;
+}
+
 static void
 fill_p2(const struct st_child *ch, const struct st_child_counters *t, uint64_t active_cs,
     struct fm_p2 *p)
 {
 	const struct st_ike *ike = st_ike_find(ch->ike_index);
 	int aead = st_encr_is_aead(ch->algs.encr);
-	int authed = aead || ch->algs.integ != 0;
-	int encrypted = ch->algs.encr != 11;	/* ENCR_NULL */
 	const char *e;
 
 	p->ike_index = ch->ike_index;
@@ -567,21 +592,7 @@ fill_p2(const struct st_child *ch, const struct st_child_counters *t, uint64_t a
 	p->ah_auth = 1;
 	p->esp_auth = aead ? 1 : fm_auth_algo(ch->algs.integ);
 	p->comp = 1;
-	p->in_octets = t->in.octets;
-	p->in_pkts = t->in.packets;
-	p->in_replay = t->in.replay_drops;
-	p->in_auth_fails = t->in.auth_fails;
-	p->in_drops = t->in.replay_drops + t->in.auth_fails;
-	p->in_auths = authed ? t->in.packets : 0;
-	p->in_decrypts = encrypted ? t->in.packets : 0;
-	p->in_decrypt_fails = aead ? t->in.auth_fails : 0;
-	p->out_octets = t->out.octets;
-	p->out_pkts = t->out.packets;
-	p->out_drops = t->out.replay_drops + t->out.auth_fails;
-	p->out_auths = authed ? t->out.packets : 0;
-	p->out_auth_fails = t->out.auth_fails;
-	p->out_encrypts = encrypted ? t->out.packets : 0;
-	p->out_encrypt_fails = 0;
+	fill_p2_counters(ch, t, p);
 	p->dh_group = ch->algs.dh;
 	e = st_cisco_esp_encr(&ch->algs);
 	if (e != NULL && strncmp(e, "esp-", 4) == 0)
@@ -955,6 +966,7 @@ fm_refresh(void)
 {
 	struct growing g[FM_T_COUNT];
 	struct fm_chunk *arena = NULL;
+	uint64_t gen;
 
 	memset(g, 0, sizeof(g));
 	for (int i = 0; i < FM_T_COUNT; i++)
@@ -962,6 +974,7 @@ fm_refresh(void)
 	if (fm_tables[0].max_col == 0)
 		fm_init();
 	fm_build_now = st_now_ms();
+	gen = st_counters_generation();
 	if (build(g, &arena) < 0) {
 		fm_build_now = 0;
 		log_err("%s: out of memory, keeping the previous tables", __func__);
@@ -997,6 +1010,7 @@ fm_refresh(void)
 	arena_free(fm_arena);
 	fm_arena = arena;
 	build_globals();
+	fm_counters_gen = gen;
 	fm_nrefresh++;
 	return 0;
 }
@@ -1005,6 +1019,37 @@ uint64_t
 fm_refresh_count(void)
 {
 	return fm_nrefresh;
+}
+
+/* In place: no row comes or goes, so the containers' keys stay valid and
+ * a walk in progress goes on over the same rows. A tunnel that ended since
+ * the last build keeps its row (and its counters) until the next one. */
+void
+fm_refresh_counters(void)
+{
+	const struct fm_table *t = &fm_tables[FM_T_IPSEC_TUN];
+
+	for (size_t i = 0; i < t->nrows; i++) {
+		struct fm_ipsec_tun *r = fm_row_at(t, i);
+		const struct st_child *ch = st_child_find(r->index);
+		struct st_child_counters c;
+
+		if (ch == NULL)
+			continue;
+		st_child_totals(ch, &c);
+		fill_p2_counters(ch, &c, &r->p);
+	}
+	build_globals();
+	fm_counters_gen = st_counters_generation();
+}
+
+int
+fm_counters_follow(void)
+{
+	if (fm_nrefresh == 0 || fm_counters_gen == st_counters_generation())
+		return 0;
+	fm_refresh_counters();
+	return 1;
 }
 
 void

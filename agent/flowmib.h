@@ -240,6 +240,12 @@ void	fm_free(void);
 /* Rebuilds every table and the globals; refills the containers set in c. */
 int	fm_refresh(void);
 uint64_t fm_refresh_count(void);
+/* Only the counter columns of the tunnel rows and the globals, from the
+ * state model's counters of now (after st_counters_fresh folded). */
+void	fm_refresh_counters(void);
+/* fm_refresh_counters() when a fold happened since the rows' counters were
+ * taken; 1 when it ran. */
+int	fm_counters_follow(void);
 
 #define fm_row_at(t, i)	((void *)((char *)(t)->rows + (size_t)(i) * (t)->row_size))
 /* A table's row by its index OID, or NULL (binary search). */

@@ -569,7 +569,9 @@ view_cmd(int argc, char **argv, struct buf *o, void *arg)
 	}
 	if (want < 0)
 		return -1;
+	(void)st_counters_fresh(ST_COUNTERS_VIEW_MS);
 	view_rows_update();
+	fm_counters_follow();
 	buf_printf(o, "vrf Global\n");
 	if (v->table == VIEW_GLOBALS) {
 		view_row(o, v, (const char *)&fm_g, last, sizeof(last));

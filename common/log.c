@@ -14,6 +14,8 @@ static int log_syslog;
 static int log_level = LOG_INFO;
 static log_sink_fn log_sink;
 static void *log_sink_arg;
+static log_sink_fn log_tap;
+static void *log_tap_arg;
 
 /* The last lines logged, for the diagnostic bundle: the log may go to a
  * journal the person helping cannot read. Bounded by count; each line is
@@ -64,6 +66,22 @@ log_set_sink(log_sink_fn fn, void *arg)
 {
 	log_sink = fn;
 	log_sink_arg = arg;
+}
+
+void
+log_set_tap(log_sink_fn fn, void *arg)
+{
+	log_tap = fn;
+	log_tap_arg = arg;
+}
+
+/* Whether a line of prio is formatted at all: the log's level, or info
+ * while a tap follows the daemon (an operator waiting for `up` sees the
+ * exchange even when the log itself keeps to notices). */
+static int
+log_wanted(int prio)
+{
+	return prio <= log_level || (log_tap != NULL && prio <= LOG_INFO);
 }
 
 static void
@@ -117,6 +135,8 @@ log_emit(int prio, const char *line)
 	struct tm tm;
 	char tbuf[32], stamp[48];
 
+	if (log_tap != NULL && prio <= LOG_INFO)
+		log_tap(prio, line, log_tap_arg);
 	if (prio > log_level)
 		return;
 	if (log_sink)
@@ -138,7 +158,7 @@ log_msg(int prio, const char *fmt, ...)
 	char line[2048];
 	va_list ap;
 
-	if (prio > log_level)
+	if (!log_wanted(prio))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
@@ -159,7 +179,7 @@ log_tag(const char *tag, const char *fmt, ...)
 	d = strchr(tag, '-');
 	if (d && d[1] >= '0' && d[1] <= '7')
 		prio = d[1] - '0';
-	if (prio > log_level)
+	if (!log_wanted(prio))
 		return;
 	n = (size_t)snprintf(line, sizeof(line), "%%%s: ", tag);
 	if (n >= sizeof(line))

@@ -26,6 +26,9 @@ void	log_tag(const char *tag, const char *fmt, ...)
 /* Lines captured by tests: when set, every formatted line is also handed here. */
 typedef void (*log_sink_fn)(int prio, const char *line, void *arg);
 void	log_set_sink(log_sink_fn fn, void *arg);
+/* The daemon's own follower (ikeflowctl up/down streaming an exchange):
+ * sees every line up to LOG_INFO whatever the log level. Main thread only. */
+void	log_set_tap(log_sink_fn fn, void *arg);
 
 /* The last LOG_RING_LINES lines logged (at the level in force), oldest
  * first, as "Mon dd hh:mm:ss.mmm level: text". */

@@ -458,17 +458,31 @@ struct ctl_client {
 	int			 draining;	/* answer sent, reading to EOF */
 	struct loop_timer	*timer;
 	struct ctl_client	*next;
+	/* a deferred answer (ctl_defer): WAIT sent, the result to come */
+	int			 streamed;	/* WAIT sent */
+	int			 waiting;	/* ... and no result yet */
+	uint32_t		 wait_ms;
+	ctl_gone_fn		 gone;
+	void			*gone_arg;
 };
 
 static int listen_fd = -1;
 static char *listen_path;
 static struct ctl_client *clients;
 static int nclients;
+static struct ctl_client *answering;	/* the client ctl_dispatch runs for */
+static struct buf *answering_body;	/* and the handler's output */
 
 static void
 ctl_client_free(struct ctl_client *c)
 {
 	struct ctl_client **pp;
+
+	if (c->waiting && c->gone != NULL) {
+		/* whoever waits for this client's result stops now */
+		c->waiting = 0;
+		c->gone(c->gone_arg);
+	}
 
 	for (pp = &clients; *pp; pp = &(*pp)->next)
 		if (*pp == c) {
@@ -484,11 +498,27 @@ ctl_client_free(struct ctl_client *c)
 	free(c);
 }
 
+static void	ctl_client_sent(struct ctl_client *c);
+
 static void
 ctl_client_timeout(void *arg)
 {
 	struct ctl_client *c = arg;
 
+	if (c->waiting) {
+		ctl_gone_fn gone = c->gone;
+
+		c->waiting = 0;
+		if (gone != NULL)
+			gone(c->gone_arg);
+		log_info("control: no result within %u s for a waiting client",
+		    c->wait_ms / 1000);
+		buf_printf(c->out, "%s\n%% No result within %u s (see the log)\n",
+		    CTL_STATUS_ERR, c->wait_ms / 1000);
+		loop_timer_set(c->timer, CTL_TIMEOUT_MS);
+		ctl_client_sent(c);
+		return;
+	}
 	log_debug("control: client timed out after %d ms", CTL_TIMEOUT_MS);
 	ctl_client_free(c);
 }
@@ -510,7 +540,9 @@ ctl_client_flush(struct ctl_client *c)
 			return -1;
 		}
 		c->wpos += (size_t)n;
-		loop_timer_set(c->timer, CTL_TIMEOUT_MS);
+		/* a waiting client's timer is its wait, not the idle limit */
+		if (!c->waiting)
+			loop_timer_set(c->timer, CTL_TIMEOUT_MS);
 	}
 	return 1;
 }
@@ -573,6 +605,112 @@ ctl_client_drain(struct ctl_client *c)
 	ctl_client_free(c);
 }
 
+/* ---- deferred answers ---- */
+
+/* Sends what is queued; a client that takes nothing for a while keeps its
+ * lines queued (bounded by its wait), one that is gone is freed. */
+static void
+ctl_client_push(struct ctl_client *c)
+{
+	switch (ctl_client_flush(c)) {
+	case 0:
+		loop_fd_mod(c->fd, EPOLLIN | EPOLLOUT);
+		return;
+	case 1:
+		loop_fd_mod(c->fd, EPOLLIN);
+		return;
+	default:
+		ctl_client_free(c);
+	}
+}
+
+/* While waiting, input only tells whether the client is still there. */
+static void
+ctl_client_wait_io(struct ctl_client *c, uint32_t events)
+{
+	char scratch[256];
+	ssize_t n;
+
+	if (c->out->failed) {
+		ctl_client_free(c);
+		return;
+	}
+	if (events & EPOLLOUT) {
+		ctl_client_push(c);
+		return;
+	}
+	n = recv(c->fd, scratch, sizeof(scratch), MSG_DONTWAIT);
+	if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR)))
+		return;
+	log_debug("control: a waiting client went away");
+	ctl_client_free(c);
+}
+
+/* Each line of text as a progress line of the stream. */
+static void
+ctl_stream_text(struct ctl_client *c, const char *text, size_t len)
+{
+	while (len > 0) {
+		const char *nl = memchr(text, '\n', len);
+		size_t n = nl ? (size_t)(nl - text) : len;
+
+		buf_printf(c->out, "%s%.*s\n", CTL_STREAM_PREFIX, (int)n, text);
+		text += n + (nl != NULL);
+		len -= n + (nl != NULL);
+	}
+}
+
+struct ctl_stream *
+ctl_defer(uint32_t wait_ms, ctl_gone_fn gone, void *arg)
+{
+	struct ctl_client *c = answering;
+
+	if (c == NULL || c->streamed)
+		return NULL;
+	c->streamed = c->waiting = 1;
+	c->wait_ms = wait_ms;
+	c->gone = gone;
+	c->gone_arg = arg;
+	buf_printf(c->out, "%s %u\n", CTL_STATUS_WAIT, wait_ms);
+	/* what the handler wrote so far is the first progress */
+	ctl_stream_text(c, (const char *)answering_body->data, answering_body->len);
+	buf_reset(answering_body);
+	loop_timer_set(c->timer, wait_ms);
+	return (struct ctl_stream *)c;
+}
+
+void
+ctl_stream_line(struct ctl_stream *s, const char *line)
+{
+	struct ctl_client *c = (struct ctl_client *)s;
+
+	if (!c->waiting)
+		return;
+	ctl_stream_text(c, line, strlen(line));
+	/* sent from the loop, not here: this runs inside whatever logged the
+	 * line, and a client found gone must not be freed under it */
+	if (c != answering)
+		loop_fd_mod(c->fd, EPOLLIN | EPOLLOUT);
+}
+
+void
+ctl_stream_end(struct ctl_stream *s, int ok, const char *body)
+{
+	struct ctl_client *c = (struct ctl_client *)s;
+	size_t len = strlen(body);
+
+	if (!c->waiting)
+		return;
+	c->waiting = 0;
+	buf_printf(c->out, "%s\n%s%s", ok ? CTL_STATUS_OK : CTL_STATUS_ERR, body,
+	    len > 0 && body[len - 1] != '\n' ? "\n" : "");
+	loop_timer_set(c->timer, CTL_TIMEOUT_MS);
+	/* ctl_client_answer sends it, or the loop (as for a line) */
+	if (c != answering)
+		loop_fd_mod(c->fd, EPOLLIN | EPOLLOUT);
+}
+
 static void
 ctl_client_answer(struct ctl_client *c, const char *line)
 {
@@ -584,9 +722,29 @@ ctl_client_answer(struct ctl_client *c, const char *line)
 		return;
 	}
 	log_debug("control: request \"%s\"", line);
+	answering = c;
+	answering_body = body;
 	rc = ctl_dispatch_more(line, body, &c->more);
+	answering = NULL;
+	answering_body = NULL;
 	if (rc != 0)
 		ctl_more_free(&c->more);	/* an error is the whole answer */
+	if (c->streamed) {
+		/* written after ctl_defer: more progress, or after the end the
+		 * rest of the result */
+		if (c->waiting)
+			ctl_stream_text(c, (const char *)body->data, body->len);
+		else
+			buf_put(c->out, body->data, body->len);
+		buf_free(body);
+		if (c->out->failed)
+			ctl_client_free(c);
+		else if (c->waiting)
+			ctl_client_push(c);
+		else
+			ctl_client_sent(c);
+		return;
+	}
 	buf_printf(c->out, "%s\n", rc == 0 ? CTL_STATUS_OK : CTL_STATUS_ERR);
 	buf_put(c->out, body->data, body->len);
 	if (body->len > 0 && body->data[body->len - 1] != '\n')
@@ -610,8 +768,16 @@ ctl_client_io(int fd, uint32_t events, void *arg)
 		ctl_client_drain(c);
 		return;
 	}
-	if (c->answering) {
-		ctl_client_sent(c);
+	if (c->waiting) {
+		ctl_client_wait_io(c, events);
+		return;
+	}
+	/* an answer in parts, or a deferred one whose result has come */
+	if (c->answering || c->out->len > 0) {
+		if (c->out->failed)
+			ctl_client_free(c);
+		else
+			ctl_client_sent(c);
 		return;
 	}
 	n = recv(fd, c->in + c->inlen, CTL_LINE_MAX - c->inlen, MSG_DONTWAIT);

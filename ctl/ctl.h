@@ -5,6 +5,8 @@
 #ifndef IKEFLOW_CTL_H
 #define IKEFLOW_CTL_H
 
+#include <stdint.h>
+
 #include "common/buf.h"
 
 /* argv[0..argc) are the words after the matched prefix. Return 0, or -1 with
@@ -43,6 +45,22 @@ int	ctl_more_run(struct ctl_more *more, struct buf *out);
 void	ctl_more_free(struct ctl_more *more);
 /* printf into a buf: the handlers' one output primitive. */
 int	buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Answers that come later. A handler that waits for something (up, down)
+ * calls ctl_defer() and returns 0: the client gets "WAIT <wait_ms>" and what
+ * the handler wrote so far at once, every ctl_stream_line() as it happens,
+ * and the result with ctl_stream_end() (OK or ERR, then body), which ends
+ * the stream. The loop goes on meanwhile: the daemon serves everything
+ * else. ctl_defer() returns NULL when the request cannot wait (ctl_dispatch
+ * called directly, as tests do): answer at once then. gone(arg) is called
+ * when the client goes away, when wait_ms pass without a result (the client
+ * then gets ERR, "No result within N s") or at ctl_close(); the stream is
+ * not to be used after it. */
+struct ctl_stream;
+typedef void (*ctl_gone_fn)(void *arg);
+struct ctl_stream *ctl_defer(uint32_t wait_ms, ctl_gone_fn gone, void *arg);
+void	ctl_stream_line(struct ctl_stream *s, const char *line);
+void	ctl_stream_end(struct ctl_stream *s, int ok, const char *body);
 
 int	ctl_listen(const char *path);	/* socket on the event loop; 0 / -1 */
 void	ctl_close(void);

@@ -105,15 +105,66 @@ ctl_client_parse(const struct buf *resp, const char **body, size_t *bodylen)
 	return CTL_R_PROTO;
 }
 
+/* A waiting answer's head: "WAIT <ms>" and the progress lines, handed to
+ * fn as they complete. Returns the offset where the final answer starts
+ * (its OK/ERR line), 0 while it has not come yet, -1 when malformed. *pos
+ * is where to go on; *wait_ms the daemon's announced wait. */
+static long
+stream_scan(const struct buf *resp, size_t *pos, long *wait_ms,
+    ctl_progress_fn fn, void *arg)
+{
+	const char *d = (const char *)resp->data;
+	size_t pl = strlen(CTL_STREAM_PREFIX);
+
+	for (;;) {
+		const char *nl = memchr(d + *pos, '\n', resp->len - *pos);
+		size_t start = *pos, n;
+
+		if (nl == NULL)
+			return 0;
+		n = (size_t)(nl - (d + start));
+		*pos = start + n + 1;
+		if (*wait_ms < 0) {
+			char head[32];
+
+			if (n >= sizeof(head))
+				return -1;
+			memcpy(head, d + start, n);
+			head[n] = '\0';
+			if (sscanf(head, CTL_STATUS_WAIT " %ld", wait_ms) != 1 || *wait_ms < 0)
+				return -1;
+			continue;
+		}
+		if (n >= pl && memcmp(d + start, CTL_STREAM_PREFIX, pl) == 0) {
+			if (fn != NULL)
+				fn(d + start + pl, n - pl, arg);
+			continue;
+		}
+		if ((n == strlen(CTL_STATUS_OK) && memcmp(d + start, CTL_STATUS_OK, n) == 0) ||
+		    (n == strlen(CTL_STATUS_ERR) && memcmp(d + start, CTL_STATUS_ERR, n) == 0))
+			return (long)start;
+		return -1;
+	}
+}
+
 int
 ctl_client_request(const char *path, const char *line, struct buf *body,
     int timeout_ms, char *err, size_t errlen)
 {
-	struct buf *resp = NULL;
+	return ctl_client_request_progress(path, line, body, timeout_ms, NULL, NULL,
+	    err, errlen);
+}
+
+int
+ctl_client_request_progress(const char *path, const char *line, struct buf *body,
+    int timeout_ms, ctl_progress_fn fn, void *arg, char *err, size_t errlen)
+{
+	struct buf *resp = NULL, view;
 	uint64_t deadline = loop_now_ms() + (uint64_t)timeout_ms;
 	const char *b;
-	size_t blen;
-	int fd, rc = CTL_R_PROTO, r;
+	size_t blen, pos = 0, wlen = strlen(CTL_STATUS_WAIT);
+	long wait_ms = -1, final = -1;
+	int fd, rc = CTL_R_PROTO, r, streaming = -1;
 
 	if ((fd = ctl_client_connect(path, err, errlen)) < 0)
 		return CTL_R_UNREACHABLE;
@@ -123,12 +174,36 @@ ctl_client_request(const char *path, const char *line, struct buf *body,
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	while ((r = ctl_client_read_some(fd, resp)) == 0) {
+	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		uint64_t now = loop_now_ms();
+		uint64_t now;
 
+		r = ctl_client_read_some(fd, resp);
+		if (streaming < 0 && resp->len > wlen)
+			streaming = memcmp(resp->data, CTL_STATUS_WAIT " ", wlen + 1) == 0;
+		if (streaming == 1 && final < 0) {
+			long had = wait_ms;
+
+			final = stream_scan(resp, &pos, &wait_ms, fn, arg);
+			if (final == 0)
+				final = -1;
+			else if (final < 0 || wait_ms < 0) {
+				snprintf(err, errlen, "malformed progress in the answer");
+				goto out;
+			}
+			/* the daemon said how long it may take: wait that, and a bit */
+			if (had < 0 && wait_ms >= 0)
+				deadline = loop_now_ms() + (uint64_t)wait_ms + CTL_WAIT_SLACK_MS;
+		}
+		if (r != 0)
+			break;
+		now = loop_now_ms();
 		if (now >= deadline) {
-			snprintf(err, errlen, "no answer within %d ms", timeout_ms);
+			if (wait_ms >= 0)
+				snprintf(err, errlen, "no result within %ld s",
+				    (wait_ms + CTL_WAIT_SLACK_MS) / 1000);
+			else
+				snprintf(err, errlen, "no answer within %d ms", timeout_ms);
 			goto out;
 		}
 		if (poll(&pfd, 1, (int)(deadline - now)) < 0 && errno != EINTR) {
@@ -141,7 +216,16 @@ ctl_client_request(const char *path, const char *line, struct buf *body,
 		    resp->failed ? "too large" : strerror(errno));
 		goto out;
 	}
-	rc = ctl_client_parse(resp, &b, &blen);
+	view = *resp;
+	if (streaming == 1) {
+		if (final < 0) {
+			snprintf(err, errlen, "the daemon ended the answer before its result");
+			goto out;
+		}
+		view.data = resp->data + final;
+		view.len = resp->len - (size_t)final;
+	}
+	rc = ctl_client_parse(&view, &b, &blen);
 	if (rc == CTL_R_PROTO)
 		snprintf(err, errlen, "malformed answer (%zu bytes)", resp->len);
 	else if (buf_put(body, b, blen) < 0) {

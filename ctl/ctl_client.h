@@ -2,7 +2,11 @@
  *
  * A client sends one line of space-separated words (at most CTL_LINE_MAX
  * bytes, newline-terminated); the daemon answers "OK\n" or "ERR\n", then the
- * text body, and closes the connection. */
+ * text body, and closes the connection.
+ *
+ * A command that waits (up, down) answers "WAIT <ms>\n" first (the longest
+ * it will wait), then progress lines, each "| " and the text, as they
+ * happen, and at last "OK\n" or "ERR\n" with the body as above. */
 #ifndef IKEFLOW_CTL_CLIENT_H
 #define IKEFLOW_CTL_CLIENT_H
 
@@ -13,6 +17,8 @@
 #define CTL_LINE_MAX	4096
 #define CTL_STATUS_OK	"OK"
 #define CTL_STATUS_ERR	"ERR"
+#define CTL_STATUS_WAIT	"WAIT"
+#define CTL_STREAM_PREFIX	"| "
 
 #ifndef RUNSTATEDIR
 #define RUNSTATEDIR	"/run"
@@ -39,6 +45,15 @@ int	ctl_client_parse(const struct buf *resp, const char **body, size_t *bodylen)
 /* The whole exchange; the answer's body is appended to body. */
 int	ctl_client_request(const char *path, const char *line, struct buf *body,
 	    int timeout_ms, char *err, size_t errlen);
+/* The same, for commands that wait (WAIT answers): fn gets each progress
+ * line (without its prefix or newline) as it comes. timeout_ms runs until
+ * the daemon answers; after WAIT, the wait it announced and
+ * CTL_WAIT_SLACK_MS more. */
+typedef void (*ctl_progress_fn)(const char *line, size_t len, void *arg);
+#define CTL_WAIT_SLACK_MS	5000
+int	ctl_client_request_progress(const char *path, const char *line,
+	    struct buf *body, int timeout_ms, ctl_progress_fn fn, void *arg,
+	    char *err, size_t errlen);
 /* Joins words with single spaces into a request line; -1 if too long or
  * a word holds a newline. */
 int	ctl_client_join(int argc, char **argv, char *line, size_t len);

@@ -189,6 +189,16 @@ tech_bundle(const char *sock, int argc, char **argv)
 	return 0;
 }
 
+/* A waiting command's progress: printed as it comes. */
+static void
+progress(const char *line, size_t len, void *arg)
+{
+	(void)arg;
+	fwrite(line, 1, len, stdout);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
 static void
 usage(FILE *f)
 {
@@ -200,6 +210,10 @@ usage(FILE *f)
 	    "                     or $IKEFLOWCTL_SOCKET)\n"
 	    "  -h, --help         this text\n"
 	    "  -V, --version      print the version\n"
+	    "\n"
+	    "up NAME and down NAME print the exchange as it happens and exit 0\n"
+	    "once the child SA is installed (the SAs are deleted), 1 with the\n"
+	    "reason otherwise; add --no-wait to return at once.\n"
 	    "\n"
 	    "Examples: ikeflowctl help\n"
 	    "          ikeflowctl status\n"
@@ -262,8 +276,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "ikeflowctl: out of memory\n");
 		return 1;
 	}
-	rc = ctl_client_request(path, line, body, IKEFLOWCTL_TIMEOUT_MS,
-	    err, sizeof(err));
+	/* up and down follow the exchange until its result: as long as the
+	 * daemon announces (its retransmission give-up) and a few seconds */
+	rc = ctl_client_request_progress(path, line, body, IKEFLOWCTL_TIMEOUT_MS,
+	    progress, NULL, err, sizeof(err));
 	switch (rc) {
 	case CTL_R_OK:
 		fwrite(body->data, 1, body->len, stdout);

@@ -139,6 +139,9 @@ show_crypto_session(struct buf *out, int detail, const struct ifl_addr *peer)
 	struct show_kids k;
 	size_t nbusy = 0, n = 0;
 
+	if (detail)
+		(void)st_counters_fresh(ST_COUNTERS_VIEW_MS);
+
 	if (show_kids_init(&k, 0) < 0) {
 		buf_printf(out, "%% Out of memory\n");
 		return;

@@ -159,6 +159,9 @@ show_crypto_ipsec_sa_part(struct buf *out, const struct ifl_addr *peer, int deta
 	const struct st_child *ch;
 	unsigned n = 0;
 
+	/* the kernel's counters of now, not of the last timer fold */
+	if (after == 0)
+		(void)st_counters_fresh(ST_COUNTERS_VIEW_MS);
 	for (ch = st_child_next(after); ch; ch = st_child_next(ch->index)) {
 		if (peer && addr_cmp(peer, &ch->remote) != 0)
 			continue;

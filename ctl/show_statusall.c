@@ -38,6 +38,8 @@ connections(struct buf *out)
 	const struct st_conn *c;
 	struct show_kids k;
 
+	(void)st_counters_fresh(ST_COUNTERS_VIEW_MS);
+
 	if (st_conn_next(0) == NULL || show_kids_init(&k, 1) < 0)
 		return;
 	buf_printf(out, "Connections:\n");

@@ -99,6 +99,9 @@ int	ike_ctl_register(void);
 /* ---- the engine behind the commands (ike_module.c) ---- */
 int	ike_conns_up(const char *name, char *msg, size_t len);
 int	ike_conns_down(const char *name, char *msg, size_t len);
+/* How long up/down wait for their result: one exchange's retransmissions
+ * until the engine gives up, and 10 s more. */
+uint32_t ike_conns_wait_ms(void);
 /* The engine's counters (show crypto ikev2 stats). 0 / -1 (no engine). */
 int	ike_engine_stats(struct ikev2_engine_stats *st);
 

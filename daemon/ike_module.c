@@ -26,6 +26,7 @@
 #define IKE_REQID_BASE	0x1000
 
 static struct ikev2_engine *engine;
+static struct ike_tuning tuning;	/* the engine's, for ike_conns_wait_ms */
 static struct ike_conn *retired;
 static uint32_t next_reqid = IKE_REQID_BASE;
 
@@ -321,6 +322,7 @@ ike_init(const struct ifl_config *cfg)
 	struct ike_conn *list;
 
 	tuning_from(cfg, &t);
+	tuning = t;
 	ike_env_daemon(&env);
 	if ((engine = ikev2_engine_new(&env, &t)) == NULL)
 		return -1;
@@ -431,6 +433,19 @@ ike_conns_up(const char *name, char *msg, size_t len)
 	snprintf(msg, len, "initiating IKEv2 SA '%s' to %s", name,
 	    addr_str(&ic->c.right.addr, peer, sizeof(peer)));
 	return 0;
+}
+
+uint32_t
+ike_conns_wait_ms(void)
+{
+	double ms = 10000, d = tuning.retrans_timeout * 1000.0;
+
+	/* every retransmit's wait and the last one (ike_rtx_fire) */
+	for (unsigned i = 0; i <= tuning.retrans_tries && ms < 3600000; i++) {
+		ms += d;
+		d *= tuning.retrans_base;
+	}
+	return ms < 3600000 ? (uint32_t)ms : 3600000;
 }
 
 int

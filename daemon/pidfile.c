@@ -6,10 +6,53 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/log.h"
 #include "daemon/daemon_int.h"
+
+/* The run directory (RUNSTATEDIR) need not exist yet: a build that was
+ * never installed, or a tmpfs /run after boot. Make every missing parent of
+ * the pid file, 0755 whatever the umask, as other daemons do. */
+static int
+pidfile_dir_make(const char *path)
+{
+	char dir[4096], *p;
+	struct stat st;
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%s", path) >= sizeof(dir)) {
+		log_err("pid file %s: path too long", path);
+		return -1;
+	}
+	if ((p = strrchr(dir, '/')) == NULL || p == dir)
+		return 0;
+	*p = '\0';
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	for (p = dir + 1; ; p++) {
+		int last = *p == '\0';
+
+		if (*p != '/' && !last)
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) == 0)
+			(void)chmod(dir, 0755);
+		else if (errno != EEXIST ||
+		    (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))) {
+			if (errno == EEXIST)
+				errno = ENOTDIR;
+			log_err("pid file %s: cannot create directory %s: %s; "
+			    "name a writable place with --pid-file FILE or "
+			    "pid_file in ikeflowd.conf", path, dir,
+			    strerror(errno));
+			return -1;
+		}
+		if (last)
+			return 0;
+		*p = '/';
+	}
+}
 
 /* The lock, not the file's presence, says whether an instance runs: a
  * daemon that was killed leaves the file but its lock died with it. */
@@ -19,9 +62,13 @@ pidfile_open(const char *path)
 	char text[32] = "";
 	int fd, tries;
 
+	if (pidfile_dir_make(path) < 0)
+		return -1;
 	for (tries = 0; tries < 2; tries++) {
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (fd >= 0) {
+			/* readable by all, as pid files are, whatever the umask */
+			(void)fchmod(fd, 0644);
 			if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 				return fd;
 			/* someone opened our fresh file first: leave it to them */
@@ -30,7 +77,9 @@ pidfile_open(const char *path)
 			return -1;
 		}
 		if (errno != EEXIST) {
-			log_err("pid file %s: %s", path, strerror(errno));
+			log_err("pid file %s: %s; name a writable place with "
+			    "--pid-file FILE or pid_file in ikeflowd.conf",
+			    path, strerror(errno));
 			return -1;
 		}
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {

@@ -427,15 +427,6 @@ tech_add(struct tech *t, const char *pre, const char *peer, const char *post)
 	return 0;
 }
 
-/* The sections show the counters of the last XFRM refresh (every
- * refresh_interval). This is the one place where they would be made
- * fresher first, for all the sections at once (and so for the bundle,
- * which asks this command before its other views). */
-static void
-tech_counters_fresh(void)
-{
-}
-
 static int
 cmd_tech(int argc, char **argv, struct buf *out, void *arg)
 {
@@ -500,7 +491,9 @@ cmd_tech(int argc, char **argv, struct buf *out, void *arg)
 	if (vrf)
 		buf_printf(out, "%% ikeflow has no VRFs: vrf %s is the global routing "
 		    "table, shown below\n", vrf);
-	tech_counters_fresh();
+	/* the kernel's counters of now, once for every section (and so for
+	 * the bundle, which asks this command before its other views) */
+	(void)st_counters_fresh(ST_COUNTERS_VIEW_MS);
 	if (ctl_answer_more(tech_more, tech_free, t) < 0) {
 		while (tech_more(out, t))
 			;

@@ -1,6 +1,7 @@
 /* The kernel interface as an ikeflowd module: XFRM sockets with the SPI
  * range of ikeflowd.conf, the counter refresh (dump-and-fold into the state
- * model, then the SNMP agent's caches), and at shutdown the removal of
+ * model, then the SNMP agent's caches; readers fold on demand in between
+ * through st_counters_fresh), and at shutdown the removal of
  * exactly what this daemon installed. */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "kernel/xfrm.h"
+#include "state/state.h"
 
 static struct loop_timer *refresh_timer;
 static uint32_t refresh_ms;
@@ -49,6 +51,8 @@ xfrm_module_init(const struct ifl_config *cfg)
 		return -1;
 	}
 	loop_timer_set(refresh_timer, refresh_ms);
+	/* readers showing counters fold on demand between two timer folds */
+	st_counters_source(xfrm_fold_now);
 	return 0;
 }
 
@@ -70,6 +74,7 @@ xfrm_module_shutdown(void)
 {
 	int r;
 
+	st_counters_source(NULL);
 	loop_timer_free(refresh_timer);
 	refresh_timer = NULL;
 	if ((r = xfrm_flush_installed()) < 0)

@@ -203,6 +203,10 @@ int	xfrm_socket_bypass(int fd, int family);
  * st_ipsec_global_kernel(). Runs on the refresh timer (unless no_timer);
  * this forces one now. Never call it from an SNMP or HTTP request. */
 int	xfrm_refresh_now(void);
+/* The counters' part of it only (SA dump and xfrm_stat, no policy dump):
+ * what st_counters_fresh() runs. It only updates counters in the state
+ * model (no row comes or goes), so a reader may call it before answering. */
+int	xfrm_fold_now(void);
 /* The last refresh: SAs the kernel listed, and how many the state model knew. */
 void	xfrm_refresh_stats(size_t *sas, size_t *folded);
 /* Latest use (seconds since the epoch, 0 = never) of any policy with this

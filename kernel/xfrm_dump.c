@@ -78,7 +78,7 @@ sa_dump_run(mnl_cb_t cb, void *arg)
 }
 
 int
-xfrm_refresh_now(void)
+xfrm_fold_now(void)
 {
 	int ret;
 
@@ -88,10 +88,20 @@ xfrm_refresh_now(void)
 	if (ret == 0) {
 		last_sas = cur_sas;
 		last_folded = cur_folded;
+		st_counters_folded();
 	}
+	read_xfrm_stat();
+	return ret;
+}
+
+int
+xfrm_refresh_now(void)
+{
+	int ret;
+
+	ret = xfrm_fold_now();
 	if (xfrm_usetime_refresh() < 0 && ret == 0)
 		ret = -EIO;
-	read_xfrm_stat();
 	return ret;
 }
 

@@ -1,5 +1,5 @@
 # state: the tunnel state model, its persistence, and the algorithm names
-libikeflow_a_SOURCES += state/state.h state/state_int.h state/state.c \
+libikeflow_a_SOURCES += state/state.h state/state_int.h state/state.c state/counters.c \
 	state/rows.c state/rows.h state/sorted.c state/sorted.h \
 	state/spimap.c state/spimap.h state/hist.c \
 	state/persist.c state/names.c state/names.h

@@ -314,6 +314,28 @@ const struct st_ike	*st_ike_find(uint32_t index);
 const struct st_child	*st_child_find(uint32_t index);
 const struct st_child	*st_child_by_spi(uint32_t spi, enum st_sa_dir dir);
 
+/* Fresh kernel counters: every reader that shows data-plane counters (the
+ * control socket's views, the SNMP agent, the web page, the bundle) calls
+ * this first. When the last fold of the kernel's SA counters into the model
+ * is older than max_age_ms, the kernel interface folds now (one dump of all
+ * SAs; on a few thousand SAs that costs less than a GETSA per shown SA).
+ * Returns 1 when it folded, 0 when the last fold was recent enough or there
+ * is no kernel interface (tests, tools), -1 when the fold failed (the last
+ * values stay). Folds on demand take at most 1/20 of the time: when one
+ * takes longer than max_age_ms / 20 (tens of thousands of SAs on a slow
+ * or busy machine), the next waits 20 times that instead. */
+int	st_counters_fresh(uint32_t max_age_ms);
+/* Changes with every fold, by timer or on demand: a reader keeping copies
+ * of the counters (the agent's rows) knows when to update them. */
+uint64_t st_counters_generation(void);
+/* The kernel interface's side: its fold, and the stamp of each fold done. */
+void	st_counters_source(int (*fold)(void));
+void	st_counters_folded(void);
+/* How stale the control socket's views may show counters (ms). */
+#define ST_COUNTERS_VIEW_MS	200
+/* ... and the flow MIB's answers. */
+#define ST_COUNTERS_AGENT_MS	1000
+
 /* A child's cumulative counters: retired + live SAs. Never decreases. */
 void	st_child_totals(const struct st_child *ch, struct st_child_counters *out);
 /* The current (newest, non-expiring) SA of a direction, or NULL. */

@@ -44,15 +44,6 @@ static struct {
 	uint32_t		 refused_quiet;		/* refusals not logged since */
 } ws = { .epfd = -1 };
 
-/* The one place where the counters are brought up to date before a page or
- * document is made from them. The state model holds what the last refresh
- * folded (every refresh_interval); a call asking the kernel for fresh
- * counters belongs here, once, for every dynamic response. */
-static void
-web_fresh_counters(void)
-{
-}
-
 /* ---- access ---- */
 
 static enum MHD_Result
@@ -462,7 +453,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	if (strcmp(url, "/static/chart.min.js") == 0)
 		return send_file(c, CHARTJS_PATH, CT_JS);
 
-	web_fresh_counters();
+	/* every dynamic response from the kernel's counters of now */
+	(void)st_counters_fresh(ST_COUNTERS_VIEW_MS);
 	if (strncmp(url, "/api/v1/", 8) == 0)
 		return api(c, url + 8);
 	if (strcmp(url, "/metrics") == 0) {

@@ -686,6 +686,236 @@ t_ikeflowctl_roundtrip(void **state)
 	assert_string_equal(last_args, "peer x");
 }
 
+/* ---- answers that wait (up, down) ---- */
+
+/* "wait MS RESULT": defers for MS, streams three lines 20 ms apart, then
+ * ends OK or ERR as RESULT says ("none": never ends). */
+static struct {
+	struct ctl_stream	*s;
+	struct loop_timer	*t;
+	int			 step, ok, never, gone;
+} wt;
+
+static void
+wait_step(void *arg)
+{
+	char line[64];
+
+	(void)arg;
+	if (wt.s == NULL)
+		return;
+	if (wt.step < 3) {
+		snprintf(line, sizeof(line), "step %d of the exchange", ++wt.step);
+		ctl_stream_line(wt.s, line);
+		loop_timer_set(wt.t, 20);
+		return;
+	}
+	if (wt.never)
+		return;
+	ctl_stream_end(wt.s, wt.ok, wt.ok ? "child SA installed" : "authentication failed");
+	wt.s = NULL;
+}
+
+static void
+wait_gone(void *arg)
+{
+	assert_ptr_equal(arg, &wt);
+	wt.gone++;
+	wt.s = NULL;
+}
+
+static int
+waiting(int argc, char **argv, struct buf *out, void *arg)
+{
+	(void)arg;
+	if (argc != 2)
+		return -1;
+	buf_printf(out, "initiating\n");
+	wt.ok = strcmp(argv[1], "ok") == 0;
+	wt.never = strcmp(argv[1], "none") == 0;
+	wt.step = 0;
+	if ((wt.s = ctl_defer((uint32_t)atoi(argv[0]), wait_gone, &wt)) == NULL) {
+		buf_printf(out, "cannot wait\n");
+		return 0;
+	}
+	/* a second defer in the same request is refused */
+	assert_null(ctl_defer(10, wait_gone, &wt));
+	loop_timer_set(wt.t, 20);
+	return 0;
+}
+
+static int
+setup_wait(void **state)
+{
+	setup_sock(state);
+	memset(&wt, 0, sizeof(wt));
+	assert_non_null(wt.t = loop_timer_new(wait_step, NULL));
+	assert_int_equal(ctl_register("wait", NULL, NULL, waiting, NULL), 0);
+	return 0;
+}
+
+static int
+teardown_wait(void **state)
+{
+	loop_timer_free(wt.t);
+	return teardown_sock(state);
+}
+
+/* ikeflowctl "wait ..." in a child while this process serves; its output
+ * (stdout and stderr) and exit status. */
+static int
+ctl_run(const char *ms, const char *result, char *out, size_t len)
+{
+	int pfd[2], status;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		execl("./ikeflowctl", "ikeflowctl", "-s", sock_path, "wait", ms, result,
+		    (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
+	for (int i = 0; i < 4000; i++) {
+		struct buf *other = buf_new(0);
+		const char *body;
+		size_t blen;
+
+		loop_once(5);
+		/* while one waits, the others are served */
+		if (i == 3) {
+			assert_int_equal(exchange("show crypto session", other), 1);
+			assert_int_equal(ctl_client_parse(other, &body, &blen), CTL_R_OK);
+		}
+		buf_free(other);
+		n = read(pfd[0], out + got, len - 1 - got);
+		if (n == 0)
+			break;
+		if (n > 0)
+			got += (size_t)n;
+	}
+	out[got] = '\0';
+	close(pfd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WEXITSTATUS(status);
+}
+
+static void
+t_wait_stream(void **state)
+{
+	char out[512];
+
+	assert_int_equal(ctl_listen(sock_path), 0);
+	assert_int_equal(ctl_run("5000", "ok", out, sizeof(out)), 0);
+	assert_string_equal(out, "initiating\nstep 1 of the exchange\n"
+	    "step 2 of the exchange\nstep 3 of the exchange\nchild SA installed\n");
+	assert_int_equal(wt.gone, 0);
+
+	assert_int_equal(ctl_run("5000", "fail", out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "step 3 of the exchange\nauthentication failed\n"));
+	assert_int_equal(wt.gone, 0);
+
+	/* no result within the wait: the daemon says so, the waiter is told */
+	assert_int_equal(ctl_run("300", "none", out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "initiating\n"));
+	assert_non_null(strstr(out, "No result within 0 s"));
+	assert_int_equal(wt.gone, 1);
+
+	/* direct dispatch (no client to wait for) answers at once */
+	{
+		int rc;
+		char *s = run("wait 100 ok", &rc);
+
+		assert_int_equal(rc, 0);
+		assert_string_equal(s, "initiating\ncannot wait\n");
+		free(s);
+	}
+}
+
+/* A client that leaves while it waits: the waiter hears of it, and the
+ * daemon goes on. */
+static void
+t_wait_client_gone(void **state)
+{
+	struct buf *resp = buf_new(0);
+	char err[128];
+	int fd;
+
+	assert_int_equal(ctl_listen(sock_path), 0);
+	fd = ctl_client_connect(sock_path, err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_int_equal(ctl_client_send(fd, "wait 5000 none", err, sizeof(err)), 0);
+	for (int i = 0; i < 400 && resp->len < 20; i++) {
+		loop_once(5);
+		(void)ctl_client_read_some(fd, resp);
+	}
+	assert_true(resp->len >= 10);
+	assert_memory_equal(resp->data, "WAIT 5000\n| initiating\n", 23);
+	close(fd);
+	for (int i = 0; i < 100 && wt.gone == 0; i++)
+		loop_once(5);
+	assert_int_equal(wt.gone, 1);
+	buf_reset(resp);
+	assert_int_equal(exchange("show crypto session", resp), 1);
+	buf_free(resp);
+}
+
+/* The client side's reading of a waiting answer, from a fake daemon. */
+static void
+t_wait_client_parse(void **state)
+{
+	static const struct { const char *answer; int rc; const char *body; } cases[] = {
+		{ "WAIT 1000\n| a\n| b\nOK\ndone\n", CTL_R_OK, "done\n" },
+		{ "WAIT 1000\nERR\nno\n", CTL_R_ERR, "no\n" },
+		{ "WAIT 1000\n| a\n", CTL_R_PROTO, NULL },		/* cut short */
+		{ "WAIT x\nOK\n", CTL_R_PROTO, NULL },
+		{ "WAIT 1000\nsomething else\nOK\n", CTL_R_PROTO, NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sockaddr_un sun = { .sun_family = AF_UNIX };
+		struct buf *body;
+		char err[128];
+		int lfd, rc;
+		pid_t pid;
+
+		strcpy(sun.sun_path, sock_path);
+		unlink(sock_path);
+		lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+		assert_int_equal(bind(lfd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+		assert_int_equal(listen(lfd, 1), 0);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			char in[64];
+			int c = accept(lfd, NULL, NULL);
+
+			(void)read(c, in, sizeof(in));
+			(void)write(c, cases[i].answer, strlen(cases[i].answer));
+			_exit(0);
+		}
+		close(lfd);
+		body = buf_new(0);
+		rc = ctl_client_request_progress(sock_path, "x", body, 2000, NULL, NULL,
+		    err, sizeof(err));
+		assert_int_equal(rc, cases[i].rc);
+		if (cases[i].body != NULL) {
+			assert_int_equal(body->len, strlen(cases[i].body));
+			assert_memory_equal(body->data, cases[i].body, body->len);
+		}
+		waitpid(pid, NULL, 0);
+		buf_free(body);
+	}
+	unlink(sock_path);
+}
+
 int
 main(void)
 {
@@ -705,6 +935,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_socket_bad_requests, setup_sock, teardown_sock),
 		cmocka_unit_test_setup_teardown(t_socket_takeover, setup_sock, teardown_sock),
 		cmocka_unit_test(t_client_join),
+		cmocka_unit_test_setup_teardown(t_wait_stream, setup_wait, teardown_wait),
+		cmocka_unit_test_setup_teardown(t_wait_client_gone, setup_wait, teardown_wait),
+		cmocka_unit_test_setup_teardown(t_wait_client_parse, setup_sock, teardown_sock),
 		cmocka_unit_test_setup_teardown(t_ikeflowctl_no_daemon, setup_sock, teardown_sock),
 		cmocka_unit_test_setup_teardown(t_ikeflowctl_roundtrip, setup_sock, teardown_sock),
 	};

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -190,9 +191,31 @@ t_pidfile(void **state)
 	assert_true(fd >= 0);
 	pidfile_remove(path, fd);
 
-	/* no such directory */
-	snprintf(path, sizeof(path), "%s/none/ikeflowd.pid", dir);
-	assert_int_equal(pidfile_open(path), -1);
+	/* missing directories are made, 0755 (the run directory of a build
+	 * that was never installed) */
+	snprintf(path, sizeof(path), "%s/run/ikeflow/ikeflowd.pid", dir);
+	fd = pidfile_open(path);
+	assert_true(fd >= 0);
+	{
+		char sub[300];
+		struct stat st;
+
+		snprintf(sub, sizeof(sub), "%s/run/ikeflow", dir);
+		assert_int_equal(stat(sub, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0755);
+		pidfile_remove(path, fd);
+		rmdir(sub);
+		snprintf(sub, sizeof(sub), "%s/run", dir);
+		rmdir(sub);
+		/* ... unless a file is in the way */
+		snprintf(sub, sizeof(sub), "%s/file", dir);
+		fd = open(sub, O_WRONLY | O_CREAT, 0600);
+		assert_true(fd >= 0);
+		close(fd);
+		snprintf(path, sizeof(path), "%s/file/ikeflowd.pid", dir);
+		assert_int_equal(pidfile_open(path), -1);
+		unlink(sub);
+	}
 	rmdir(dir);
 }
 

@@ -592,6 +592,54 @@ t_daemon_detached(void **state)
 	assert_int_equal(wait_for("ctl.sock", 0, 10), 0);
 }
 
+/* The pid file's directory need not exist (the run directory of a build
+ * that was never installed): it is made 0755, the file 0644, whatever the
+ * umask. A directory that cannot be made names the option to use. */
+static void
+t_daemon_run_dir(void **state)
+{
+	struct stat st;
+	char *body, *err;
+	int status;
+	pid_t pid;
+	mode_t old;
+
+	DAEMON_ARGS("-f");
+	path(p_, sizeof(p_), "run/ikeflow/ikeflowd.pid");
+	old = umask(077);
+	pid = spawn(argv_);
+	umask(old);
+	assert_int_equal(wait_for("ctl.sock", 1, 5000), 0);
+	assert_int_equal(wait_for("run/ikeflow/ikeflowd.pid", 1, 5000), 0);
+	assert_int_equal(ask("status", &body), CTL_R_OK);
+	free(body);
+	path(p_, sizeof(p_), "run");
+	assert_int_equal(stat(p_, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	path(p_, sizeof(p_), "run/ikeflow");
+	assert_int_equal(stat(p_, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	path(p_, sizeof(p_), "run/ikeflow/ikeflowd.pid");
+	assert_int_equal(stat(p_, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 0);
+
+	/* a regular file where a directory must go: refused, saying what to do */
+	write_file("notadir", "x\n", 0644);
+	path(p_, sizeof(p_), "notadir/sub/ikeflowd.pid");
+	pid = spawn(argv_);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 1);
+	err = read_file("err");
+	assert_non_null(strstr(err, "cannot create directory"));
+	assert_non_null(strstr(err, "notadir"));
+	assert_non_null(strstr(err, "--pid-file"));
+	free(err);
+	assert_int_equal(wait_for("ctl.sock", 0, 10), 0);
+}
+
 int
 main(void)
 {
@@ -605,6 +653,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_state_dir_checked, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_daemon_detached, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_tech_support, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_daemon_run_dir, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

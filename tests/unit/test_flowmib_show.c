@@ -450,6 +450,47 @@ t_rebuilds_without_agent(void **unused)
 	assert_int_equal(fm_refresh_count(), n + 5);
 }
 
+/* A kernel fold on demand (st_counters_fresh): the view reads counters of
+ * now, updating the rows' counter columns in place, no rebuild. */
+static uint64_t kernel_pkts;
+static int kernel_folds;
+
+static int
+kernel_fold(void)
+{
+	kernel_folds++;
+	fold(kernel_pkts);
+	st_counters_folded();
+	return 0;
+}
+
+static void
+t_counters_on_demand(void **unused)
+{
+	uint64_t n;
+
+	(void)unused;
+	rich_model();
+	kernel_pkts = 1000;
+	st_counters_source(kernel_fold);
+	assert_true(shows(TUN2, "  In packets:           1000\n"));
+	n = fm_refresh_count();
+	assert_int_equal(kernel_folds, 1);
+
+	/* the kernel counted on: the next view, 0.2 s later, shows it */
+	kernel_pkts = 1234;
+	fake_ms += 200;
+	assert_true(shows(TUN2, "  In packets:           1000\n"));	/* fresh enough */
+	fake_ms += 1;
+	assert_true(shows(TUN2, "  In packets:           1234\n"));
+	assert_int_equal(kernel_folds, 2);
+	assert_int_equal(fm_refresh_count(), n);
+	/* so does the global view */
+	assert_true(shows("show crypto mib ipsec flowmib global",
+	    "  In packets:           4004234\n"));
+	st_counters_source(NULL);
+}
+
 /* With the SNMP agent the rows follow the folds (the daemon calls
  * agent_refresh after each): a view prints them as the agent serves them
  * and builds only for a state change the agent has not caught up with. */
@@ -492,6 +533,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_views_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_bad_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_rebuilds_without_agent, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_counters_on_demand, setup, teardown),
 		/* last: the subagent starts once per process */
 		cmocka_unit_test_setup_teardown(t_rebuilds_with_agent, setup, teardown),
 	};

@@ -527,6 +527,74 @@ test_sa_limits(void **unused)
 	assert_int_equal(st_child_current_sa(ch, ST_SA_IN)->spi, 100 + ST_MAX_SAS - 1);
 }
 
+/* st_counters_fresh: a fold only when the last one is older than asked,
+ * whoever made it (timer or reader); a failed fold leaves the age alone. */
+static int folds, fold_fails;
+
+static uint64_t fold_takes_ms;
+
+static int
+fake_fold(void)
+{
+	folds++;
+	fake_ms += fold_takes_ms;
+	if (fold_fails)
+		return -1;
+	st_counters_folded();
+	return 0;
+}
+
+static void
+test_counters_fresh(void **unused)
+{
+	uint64_t g;
+
+	/* no kernel interface: nothing to fold */
+	assert_int_equal(st_counters_fresh(0), 0);
+	st_counters_source(fake_fold);
+	g = st_counters_generation();
+	assert_int_equal(st_counters_fresh(1000), 1);	/* never folded */
+	assert_int_equal(folds, 1);
+	assert_true(st_counters_generation() == g + 1);
+	fake_ms += 1000;
+	assert_int_equal(st_counters_fresh(1000), 0);	/* exactly 1 s: fresh */
+	assert_int_equal(st_counters_fresh(200), 1);	/* too old for a view */
+	assert_int_equal(folds, 2);
+	fake_ms += 150;
+	assert_int_equal(st_counters_fresh(200), 0);
+	/* a fold by the timer counts as well */
+	fake_ms += 500;
+	st_counters_folded();
+	assert_int_equal(st_counters_fresh(200), 0);
+	assert_int_equal(folds, 2);
+	/* a failing fold: reported, and tried again by the next reader */
+	fake_ms += 300;
+	fold_fails = 1;
+	g = st_counters_generation();
+	assert_int_equal(st_counters_fresh(200), -1);
+	assert_int_equal(st_counters_fresh(200), -1);
+	assert_int_equal(folds, 4);
+	assert_true(st_counters_generation() == g);
+	fold_fails = 0;
+	assert_int_equal(st_counters_fresh(200), 1);
+	/* a fold that takes 100 ms: the next on demand not before 2 s */
+	fold_takes_ms = 100;
+	fake_ms += 1001;
+	assert_int_equal(st_counters_fresh(1000), 1);
+	assert_int_equal(folds, 6);
+	fold_takes_ms = 0;
+	fake_ms += 1500;
+	assert_int_equal(st_counters_fresh(1000), 0);
+	fake_ms += 501;
+	assert_int_equal(st_counters_fresh(1000), 1);	/* cheap again */
+	fake_ms += 1001;
+	assert_int_equal(st_counters_fresh(1000), 1);
+	assert_int_equal(folds, 8);
+	st_counters_source(NULL);
+	assert_int_equal(st_counters_fresh(0), 0);
+	assert_int_equal(folds, 8);
+}
+
 int
 main(void)
 {
@@ -542,6 +610,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_conn_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conn_names_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counters_fresh, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,8 +13,10 @@ check charon-ios ikev2_ios "$IOS/mismatch.conf"
 check ikeflowd ikev2_ikeflowd
 
 say "ikeflowd initiates"
-check up ctl gw2 gw2 up ciscoios
-check ikf-fail-recorded wait_for 15 ikev2_ikf_failure \
+# up waits for the attempt and says why it failed
+check up-fails ikev2_up_fails \
+    "establishing connection 'ciscoios' failed: no proposal chosen: NO_PROPOSAL_CHOSEN from peer in IKE_SA_INIT"
+check ikf-fail-recorded ikev2_ikf_failure \
     'no proposal chosen: NO_PROPOSAL_CHOSEN from peer in IKE_SA_INIT'
 check swan-log-noprop grep -q 'received proposals unacceptable' "$W/gw1-charon.log"
 

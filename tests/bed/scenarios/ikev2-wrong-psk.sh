@@ -12,8 +12,10 @@ check charon-ios ikev2_ios "$IOS/ipsec.conf" "$IOS/wrong-psk.secrets"
 check ikeflowd ikev2_ikeflowd
 
 say "ikeflowd initiates: strongSwan rejects our AUTH"
-check up ctl gw2 gw2 up ciscoios
-check ikf-fail-recorded wait_for 15 ikev2_ikf_failure \
+# up waits for the attempt and says why it failed
+check up-fails ikev2_up_fails \
+    "establishing connection 'ciscoios' failed: authentication failed: AUTHENTICATION_FAILED from peer in IKE_AUTH"
+check ikf-fail-recorded ikev2_ikf_failure \
     'authentication failed: AUTHENTICATION_FAILED from peer in IKE_AUTH'
 check swan-log-mac grep -Eq 'MAC mismatched|authentication of .* failed' "$W/gw1-charon.log"
 check_eq gw1-no-sa 0 "$(ikev2_sa_count gw1)"

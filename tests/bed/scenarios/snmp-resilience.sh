@@ -35,8 +35,8 @@ say "a wrong pre-shared key, each side initiating once"
 swan gw1 gw1 up strongswan >"$W/swan-up-wrong-psk.txt" 2>&1
 check swan-up-failed grep -q "establishing connection 'strongswan' failed" \
     "$W/swan-up-wrong-psk.txt"
-check ikf-up-wrong-psk ctl gw2 gw2 up ciscoios
-check ikf-fail-recorded wait_for 15 ikev2_ikf_failure 'AUTHENTICATION_FAILED from peer'
+check ikf-up-wrong-psk ikev2_up_fails 'failed: authentication failed'
+check ikf-fail-recorded ikev2_ikf_failure 'AUTHENTICATION_FAILED from peer'
 check auth-fails-2 wait_for 10 snmp_is $R.1.2.1.23.0 "Counter32: 2"
 check_eq init-tunnel-fails "Counter32: 1" "$(snmp $R.1.2.1.20.0)"
 check_eq resp-tunnel-fails "Counter32: 1" "$(snmp $R.1.2.1.21.0)"

@@ -35,7 +35,8 @@ ikev2_ping_and_count
 
 T=$(tunnel_index)
 check tunnel-row test -n "$T"
-# the agent serves what the last counter refresh (1 s here) read
+# the agent answers with counters at most 1 s old (counters-live reads
+# them right after the pings, with the refresh timer out of the way)
 check snmp-in-pkts wait_for 10 snmp_is $R.1.3.2.1.32.$T "Counter32: 100"
 check snmp-out-pkts wait_for 10 snmp_is $R.1.3.2.1.45.$T "Counter32: 100"
 check_eq snmp-status "INTEGER: 1" "$(snmp $R.1.3.2.1.51.$T)"

@@ -70,7 +70,8 @@ ikev2_ping_and_count()
 	check swan-statusall-bytes grep -Eq \
 	    'strongswan\{[0-9]+\}:.* bytes_i \(100 pkts.* bytes_o \(100 pkts' \
 	    "$W/gw1-statusall.txt"
-	check ikf-100-each-way wait_for 5 ikev2_ikf_has_100
+	# at once: the view reads the kernel's counters of now
+	check_eq ikf-100-each-way "100 100" "$(ikev2_ikf_pkts)"
 	ctl gw2 gw2 show crypto ipsec sa >"$W/gw2-show-ipsec-sa.txt" 2>&1
 	ctl gw2 gw2 show crypto session detail >"$W/gw2-show-session.txt" 2>&1
 	check ikf-encaps-100 grep -q '#pkts encaps: 100,' "$W/gw2-show-ipsec-sa.txt"
@@ -78,6 +79,20 @@ ikev2_ping_and_count()
 	check ikf-session-up grep -q 'Session status: UP-ACTIVE' "$W/gw2-show-session.txt"
 	check ikf-session-dec grep -q "#pkts dec'ed 100 " "$W/gw2-show-session.txt"
 	check ikf-session-enc grep -q "#pkts enc'ed 100 " "$W/gw2-show-session.txt"
+}
+
+# ikev2_up_fails REASON: `ikeflowctl up ciscoios` on gw2 waits for the
+# attempt, exits non-zero, and its output (also in $W/up-fails.txt) names
+# REASON.
+ikev2_up_fails()
+{
+	local rc
+
+	ctl gw2 gw2 up ciscoios >"$W/up-fails.txt" 2>&1
+	rc=$?
+	echo "exit $rc"
+	cat "$W/up-fails.txt"
+	[ "$rc" -ne 0 ] && grep -q -- "$1" "$W/up-fails.txt"
 }
 
 # fails CMD...: passes when CMD fails (shell functions work, unlike sh -c).

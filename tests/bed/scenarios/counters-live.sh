@@ -1,0 +1,58 @@
+# counters-live: the counters an operator reads right after traffic are the
+# kernel's of that moment, not those of the last timer fold. The seed tunnel
+# (strongSwan on gw1 as the IOS router, ikeflowd on gw2) with the refresh
+# timer set to an hour, so only the readers' own folds can bring the pings
+# in: 100 pings, then at once (no waiting) `show crypto ipsec sa`, `show
+# crypto session detail`, `statusall`, `show crypto mib ipsec flowmib
+# tunnel` and snmpget of cipSecTunInPkts/OutPkts all say 100 each way;
+# 50 more pings, and at once every view says 150.
+# bed-timeout: 150
+
+. "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
+. "$SRCDIR/tests/bed/conf/snmp-common/snmp.sh"
+
+printf '%s\n' 'log_level = info' 'refresh_interval = 3600000' \
+    "agentx_socket = unix:$W/agentx-gw2" 'agentx_ping_interval = 1' \
+    'http_listen = no' >"$W/gw2-ikeflowd.conf"
+
+check topology bed_topology
+check snmpd start_snmpd gw2
+check charon-ios ikev2_ios
+check ikeflowd ikev2_ikeflowd "" "$W/gw2-ikeflowd.conf"
+check agent-registered wait_for 10 agent_up
+check swan-up swan gw1 gw1 up strongswan
+check swan-installed wait_for 10 ikev2_swan_installed
+check ikf-installed wait_for 10 ikev2_ikf_installed
+new_row() { [ -n "$(tunnel_index)" ]; }
+check tunnel-row wait_for 10 new_row
+T=$(tunnel_index)
+check_eq snmp-in-pkts-0 "Counter32: 0" "$(snmp $R.1.3.2.1.32.$T)"
+
+# views: SNMP and the control socket each fold at most once a second, and
+# -i 0.02 makes the pings last longer than that: only a fold made after
+# them can show them all.
+views()	# N: every view shows N packets each way, read at once
+{
+	check_eq "ikf-pkts-$1" "$1 $1" "$(ikev2_ikf_pkts)"
+	check_eq "snmp-in-pkts-$1" "Counter32: $1" "$(snmp $R.1.3.2.1.32.$T)"
+	check_eq "snmp-out-pkts-$1" "Counter32: $1" "$(snmp $R.1.3.2.1.45.$T)"
+	ctl gw2 gw2 show crypto session detail >"$W/gw2-session-$1.txt" 2>&1
+	check "session-dec-$1" grep -q "#pkts dec'ed $1 " "$W/gw2-session-$1.txt"
+	check "session-enc-$1" grep -q "#pkts enc'ed $1 " "$W/gw2-session-$1.txt"
+	ctl gw2 gw2 statusall >"$W/gw2-statusall-$1.txt" 2>&1
+	check "statusall-$1" grep -Eq "bytes_i \($1 pkts.* bytes_o \($1 pkts" \
+	    "$W/gw2-statusall-$1.txt"
+	ctl gw2 gw2 show crypto mib ipsec flowmib tunnel >"$W/gw2-mib-tunnel-$1.txt" 2>&1
+	check "show-mib-in-pkts-$1" grep -q "^  In packets: *$1\$" "$W/gw2-mib-tunnel-$1.txt"
+	check "show-mib-out-pkts-$1" grep -q "^  Out packets: *$1\$" "$W/gw2-mib-tunnel-$1.txt"
+}
+
+check ping-100 ip netns exec h1 ping -q -c 100 -i 0.02 -W 2 203.0.113.10
+check_eq gw2-kernel-100 "100 100" "$(ikev2_kernel_pkts gw2)"
+views 100
+check ping-50 ip netns exec h1 ping -q -c 50 -i 0.03 -W 2 203.0.113.10
+# SNMP first this time: its fold is its own, not one the views made
+check_eq snmp-in-pkts-150-first "Counter32: 150" "$(snmp $R.1.3.2.1.32.$T)"
+views 150
+check_eq gw2-kernel-150 "150 150" "$(ikev2_kernel_pkts gw2)"
+check no-dump-errors fails grep -q 'SA dump' "$W/gw2.log"
