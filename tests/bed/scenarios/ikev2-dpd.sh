@@ -21,17 +21,18 @@ gw2_no_sa()
 	[ "$(ikev2_sa_count gw2)" = 0 ]
 }
 
-# seconds until ikeflowd has no SA left, or 99
-seconds_to_clear()
-{
-	local t=0
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-	while [ $t -lt 30 ]; do
-		gw2_no_sa && { echo $t; return; }
-		sleep 1
-		t=$((t + 1))
-	done
-	echo 99
+# lost_after T0 N: milliseconds from T0 (now_ms) to ikeflowd's N-th "peer
+# silent" verdict, from its log's own timestamps: a slow guest slows the
+# scenario's looks, not the daemon's clock.
+lost_after()
+{
+	local stamp
+
+	stamp=$(grep 'silent for dpdtimeout' "$W/gw2.log" | sed -n "${2}p" | cut -c1-19)
+	[ -n "$stamp" ] || { echo 99999; return; }
+	echo $(( $(date -d "$stamp" +%s%N) / 1000000 - $1 ))
 }
 
 sed -e 's/^  auto=add$/  auto=add\n  dpdaction=clear\n  dpddelay=2s\n  dpdtimeout=6s/' \
@@ -46,14 +47,16 @@ say "dpdaction=clear: gw1 disappears"
 check up ctl gw2 gw2 up ciscoios
 check ikf-installed wait_for 20 ikev2_ikf_installed
 check ping ip netns exec h1 ping -q -c 3 -i 0.1 -W 2 203.0.113.10
+t0=$(now_ms)
 check gw1-link-down ip -n gw1 link set v1 down
-secs=$(seconds_to_clear)
-echo "cleared after ${secs}s"
+check cleared wait_for 30 gw2_no_sa
+ms=$(lost_after "$t0" 1)
+echo "peer declared lost ${ms} ms after the link went down"
 # dpdtimeout 6 s after the peer's last word, which the liveness checks
-# every dpddelay (2 s) kept recent: within dpddelay + dpdtimeout (plus the
-# 1 s polling here), not before the retransmits had a chance
-check_ge cleared-in-time "$secs" 9
-check_ge not-too-early 3 "$secs"
+# every dpddelay (2 s) kept recent: within dpddelay + dpdtimeout (and a
+# late timer on a slow guest), not before the retransmits had a chance
+check_ge cleared-in-time "$ms" 11000
+check_ge not-too-early 3000 "$ms"
 check clear-log grep -q 'silent for dpdtimeout (6s), INFORMATIONAL request' "$W/gw2.log"
 check clear-history wait_for 5 sh -c "ip netns exec gw2 '$IKEFLOWCTL' -s /tmp/gw2/ctl.sock \
     show crypto ikev2 history | grep -q 'ended: peer lost'"
@@ -68,10 +71,13 @@ check reload ctl gw2 gw2 reload
 check up-2 ctl gw2 gw2 up ciscoios
 check ikf-installed-2 wait_for 20 ikev2_ikf_installed
 check ping-2 ip netns exec h1 ping -q -c 3 -i 0.1 -W 2 203.0.113.10
+t0=$(now_ms)
 check gw1-link-down-2 ip -n gw1 link set v1 down
-secs=$(seconds_to_clear)
-echo "held after ${secs}s"
-check_ge held-in-time "$secs" 9
+check held wait_for 30 gw2_no_sa
+ms=$(lost_after "$t0" 2)
+echo "peer declared lost ${ms} ms after the link went down"
+check_ge held-in-time "$ms" 11000
+check_ge held-not-too-early 3000 "$ms"
 check hold-log grep -q 'ciscoios: peer lost, traffic held' "$W/gw2.log"
 check hold-trap trap_policy
 check gw1-link-up-2 ip -n gw1 link set v1 up
