@@ -10,7 +10,9 @@ TRAPD=$(command -v snmptrapd || echo /usr/sbin/snmptrapd)
 [ -x "$FIX" ] || { echo "FAIL: $FIX not built (make tests/agent/agent_fixture)"; exit 1; }
 
 W=$(mktemp -d /tmp/ikeflow-snmp.XXXXXX)
-PORT=$((20000 + $$ % 20000))
+# two ports per process (agent, traps): scripts that make check runs side by
+# side have neighbouring PIDs, and PID + 1 must not be a neighbour's port
+PORT=$((20000 + $$ % 10000 * 2))
 TPORT=$((PORT + 1))
 R=1.3.6.1.4.1.9.9.171
 fails=0
