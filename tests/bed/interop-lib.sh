@@ -449,9 +449,14 @@ iop_ikf_ended()	# WHAT (IKE SA|tunnel) REASON: a history record of this round
 # ikeflowd negotiates again and traffic flows through a new tunnel.
 iop_dpd_round()
 {
-	local role=$1 action=$2 spis0
+	local role=$1 action=$2 spis0 tries=
 
-	iop_conns "" "dpddelay=2s dpdtimeout=10s dpdaction=$action"
+	# a restart keeps trying until the peer is back (as strongSwan's
+	# documentation advises for dpdaction=restart): with one try, its
+	# IKE_SA_INIT gave up after its 6 s of retransmits whenever a slow
+	# guest took longer than that to bring the link back
+	[ "$action" = restart ] && tries=keyingtries=%forever
+	iop_conns "" "dpddelay=2s dpdtimeout=10s dpdaction=$action $tries"
 	iop_up "$role"
 	check "$P/ping-10" ip netns exec h1 ping -q -c 10 -i 0.05 -W 2 203.0.113.10
 	spis0=$(iop_spis gw2)
