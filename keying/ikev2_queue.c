@@ -94,15 +94,17 @@ ike_sa_terminate(struct ike_sa *sa)
 		ike_sa_end(sa, ST_TERM_OPER);
 }
 
-int
-ikev2_terminate(struct ikev2_engine *e, const char *conn)
+/* Ends every live IKE SA for which match() holds; how many. */
+static int
+terminate_matching(struct ikev2_engine *e, int (*match)(const struct ike_sa *, const void *),
+    const void *arg)
 {
 	struct ike_sa *sa;
 	int n = 0;
 
 	e->busy++;
 	for (sa = e->sas; sa; sa = sa->next) {
-		if (sa->phase == IKE_DEAD || strcmp(sa->conn->name, conn) != 0)
+		if (sa->phase == IKE_DEAD || !match(sa, arg))
 			continue;
 		n++;
 		ike_sa_terminate(sa);
@@ -112,22 +114,28 @@ ikev2_terminate(struct ikev2_engine *e, const char *conn)
 	return n;
 }
 
+static int
+of_conn(const struct ike_sa *sa, const void *conn)
+{
+	return strcmp(sa->conn->name, conn) == 0;
+}
+
+static int
+of_index(const struct ike_sa *sa, const void *index)
+{
+	return sa->st_index == *(const uint32_t *)index;
+}
+
+int
+ikev2_terminate(struct ikev2_engine *e, const char *conn)
+{
+	return terminate_matching(e, of_conn, conn);
+}
+
 int
 ikev2_terminate_index(struct ikev2_engine *e, uint32_t ike_index)
 {
-	struct ike_sa *sa;
-	int n = 0;
-
-	e->busy++;
-	for (sa = e->sas; sa; sa = sa->next) {
-		if (sa->phase == IKE_DEAD || sa->st_index != ike_index)
-			continue;
-		n++;
-		ike_sa_terminate(sa);
-	}
-	e->busy--;
-	ike_sa_reap(e);
-	return n;
+	return terminate_matching(e, of_index, &ike_index);
 }
 
 int
