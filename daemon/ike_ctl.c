@@ -19,6 +19,7 @@
 #include "common/loop.h"
 #include "ctl/ctl.h"
 #include "daemon/ike_daemon.h"
+#include "daemon/updown.h"
 #include "keying/crypto_dh_pool.h"
 #include "state/names.h"
 #include "state/state.h"
@@ -196,7 +197,8 @@ waiter_check(void *arg)
 	const struct st_sa *in, *out;
 	char reason[320];
 
-	if (!w->down && (ch = conn_child_up(w->conn)) != NULL) {
+	if (!w->down && (ch = conn_child_up(w->conn)) != NULL &&
+	    updown_conn_pending(w->conn) == 0) {
 		in = st_child_current_sa(ch, ST_SA_IN);
 		out = st_child_current_sa(ch, ST_SA_OUT);
 		waiter_end(w, 1, "connection '%s' established successfully: CHILD SA "

@@ -208,9 +208,9 @@ sa_fill(const struct ike_child_sa *c, int in, struct xfrm_sa_cfg *s)
 /* A tunnel's remote subnets are routed towards the peer, with the source
  * inside the local subnets: without a covering route the traffic never
  * reaches the out policy. Transport mode needs none (the peer is the
- * destination), nor does a remote subnet of another family than the
- * peer's (the next hop would be of the wrong family). A missing route is
- * logged and the child stays. */
+ * destination). A remote subnet of the other family than the peer's is
+ * routed too, through the peer's interface alone (kernel/route.c). A
+ * missing route is logged and the child stays. */
 static void
 routes_add(const struct ike_child_sa *c)
 {
@@ -228,8 +228,7 @@ routes_add(const struct ike_child_sa *c)
 		ike_ts_subnet(&c->ts_local[i], &local[n++]);
 	for (i = 0; i < c->nts_remote; i++) {
 		ike_ts_subnet(&c->ts_remote[i], &dst);
-		if (dst.addr.family == c->remote.family)
-			route_child_add(c->conn, c->spi_in, &dst, &c->remote, local, n);
+		route_child_add(c->conn, c->spi_in, &dst, &c->remote, local, n);
 	}
 }
 

@@ -517,6 +517,18 @@ updown_pending(void)
 	return n;
 }
 
+size_t
+updown_conn_pending(const char *conn)
+{
+	struct ud_job *j;
+	size_t n = 0;
+
+	for (j = jobs; j; j = j->next)
+		if (strcmp(j->conn, conn) == 0)
+			n++;
+	return n;
+}
+
 /* ---- tunnels ---- */
 
 static void

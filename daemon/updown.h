@@ -38,4 +38,10 @@ void	updown_child(const struct ike_child_sa *c, int up);
 /* Jobs queued or running (tests, shutdown). */
 size_t	updown_pending(void);
 
+/* Jobs of connection conn queued or running: `ikeflowctl up` answers once
+ * the up scripts of its new tunnel ran (charon runs them before it says
+ * the CHILD_SA is established), so traffic sent at once passes a firewall
+ * that leftfirewall opens. */
+size_t	updown_conn_pending(const char *conn);
+
 #endif

@@ -289,7 +289,11 @@ route_text(const struct route_info *ri, char *dst, size_t len)
 	return dst;
 }
 
-/* Where dst goes towards peer: interface and next hop. */
+/* Where dst goes towards peer: interface and next hop. A subnet of the
+ * other family than the peer's (IPv4 in IPv6, IPv6 in IPv4) has no next
+ * hop of its own family: it goes through the interface alone, which only
+ * has to bring it to the out policy; the ESP packet then follows the
+ * peer's own route. */
 static int
 route_resolve(const char *conn, struct route_info *ri, const struct ifl_addr *peer)
 {
@@ -306,7 +310,10 @@ route_resolve(const char *conn, struct route_info *ri, const struct ifl_addr *pe
 	}
 	ri->peer = *peer;
 	ri->oif = p.oif;
-	ri->gw = p.gw;
+	if (p.gw.family == ri->dst.addr.family)
+		ri->gw = p.gw;
+	else
+		memset(&ri->gw, 0, sizeof(ri->gw));
 	if (if_indextoname(p.oif, ri->ifname) == NULL)
 		snprintf(ri->ifname, sizeof(ri->ifname), "if%u", p.oif);
 	return 0;

@@ -3,7 +3,8 @@
  * removal, a tunnel's route with the next hop and interface towards the
  * peer and the source inside the local subnet, routes shared by children,
  * a peer that moves, a route or rule that was there before (left alone),
- * an unreachable peer (logged, naming the connection and the subnet).
+ * an unreachable peer (logged, naming the connection and the subnet),
+ * subnets of the other family than the peer's.
  * What the kernel holds is read back with ip(8), as an operator would. */
 #include "config.h"
 
@@ -248,6 +249,37 @@ t_ipv6(void **state)
 	assert_null(strstr(run("ip -6 rule"), "lookup 220"));
 }
 
+/* Each family's subnets through a peer of the other family, both peers
+ * behind a router: the route carries the interface towards the peer but
+ * never the peer's next hop, which is of the wrong family. */
+static void
+t_cross_family(void **state)
+{
+	struct ifl_subnet r4 = net("198.51.100.0/24"), l4 = net("203.0.113.0/24");
+	struct ifl_subnet r6 = net("2001:db8:2::/48"), l6 = net("2001:db8:1::/48");
+	struct ifl_addr peer6 = addr("2001:db8:ee::1"), peer4 = addr("10.9.1.1");
+
+	(void)state;
+	if (sh("ip -6 addr add 2001:db8:ff::2/64 dev v2 nodad && "
+	    "ip -6 addr add 2001:db8:1::1/64 dev lo && "
+	    "ip -6 route add 2001:db8:ee::/48 via 2001:db8:ff::fe") != 0)
+		skip();
+	assert_int_equal(route_init(220, 220), 0);
+	/* IPv4 in IPv6 */
+	assert_int_equal(route_child_add("v4in6", 1, &r4, &peer6, &l4, 1), 0);
+	assert_string_equal(run("ip route show table 220"),
+	    "198.51.100.0/24 dev v2 proto static src 203.0.113.1 \n");
+	/* IPv6 in IPv4 */
+	assert_int_equal(route_child_add("v6in4", 2, &r6, &peer4, &l6, 1), 0);
+	assert_non_null(strstr(run("ip -6 route show table 220"),
+	    "2001:db8:2::/48 dev v2 proto static src 2001:db8:1::1 "));
+	assert_null(strstr(run("ip -6 route show table 220"), " via "));
+	route_child_del(1);
+	route_child_del(2);
+	assert_string_equal(run("ip route show table 220"), "");
+	assert_string_equal(run("ip -6 route show table 220"), "");
+}
+
 int
 main(void)
 {
@@ -257,6 +289,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_not_ours_left_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_unreachable_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ipv6, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_cross_family, setup, teardown),
 	};
 
 	if (unshare(CLONE_NEWNET) < 0 || system("ip link add t0 type veth peer "

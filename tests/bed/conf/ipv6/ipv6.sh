@@ -41,7 +41,8 @@ v6_topology()
 
 # v6_confs OUT1 OUT2 NET1 NET2 [EXTRA]: writes $W/swan.conf (gw1) and
 # $W/ikf.conf (gw2) for one tunnel between OUT1 and OUT2 protecting NET1
-# (behind gw1) and NET2 (behind gw2), and the secrets of both.
+# (behind gw1) and NET2 (behind gw2), and the secrets of both. EXTRA goes
+# in both connections, $V6_IKF_EXTRA in ikeflowd's only.
 v6_confs()
 {
 	local o1=$1 o2=$2 n1=$3 n2=$4 extra=${5:-}
@@ -72,6 +73,7 @@ v6_confs()
 	  rightsubnet=$n1
 	  auto=add
 	  $extra
+	  ${V6_IKF_EXTRA:-}
 	C
 	printf '%s %s : PSK "v6-tunnel-psk"\n' "$o1" "$o2" >"$W/swan.secrets"
 	install -m 0600 "$W/swan.secrets" "$W/ikf.secrets"
@@ -116,7 +118,8 @@ v6_kernel_pkts()
 }
 
 
-# v6_rounds PING-DESTINATION...: the tunnel in both roles: up, 100 pings
+# v6_rounds PING-DESTINATION...: the tunnel in both roles: up ($V6_AFTER_UP
+# ROLE runs then, $V6_VIEWS ROLE after the counts), 100 pings
 # from h1 to each destination (all through the one tunnel, 100 each), the
 # counts in both kernels and in ikeflowd's view, then down with nothing
 # left in ikeflowd's kernel.
@@ -127,6 +130,7 @@ v6_rounds()
 	for role in responder initiator; do
 		say "role: ikeflowd as the IKE $role"
 		v6_up $role
+		"${V6_AFTER_UP:-:}" "$role"
 		n=0
 		for dst in "$@"; do
 			check "$role/ping-$dst" ip netns exec h1 ping -q -c 100 -i 0.01 -W 2 "$dst"
