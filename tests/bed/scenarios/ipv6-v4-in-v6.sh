@@ -11,7 +11,7 @@
 route_view()
 {
 	ip -n gw2 route show table 220 >"$W/$1-routes.txt" 2>&1
-	check "$1/ikf-route" grep -q '^198\\.51\\.100\\.0/24 dev v2 proto static src 203\\.0\\.113\\.1 ' \
+	check "$1/ikf-route" grep -q '^198\.51\.100\.0/24 dev v2 proto static src 203\.0\.113\.1 ' \
 	    "$W/$1-routes.txt"
 	check "$1/ikf-route-no-gateway" sh -c '! grep -q " via " "$0"' "$W/$1-routes.txt"
 }
