@@ -23,6 +23,8 @@ env_send(void *arg, const struct ifl_addr *src, uint16_t sport,
     const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len)
 {
 	(void)arg;
+	if (updown_hold_send(src, sport, dst, dport, pkt, len))
+		return 0;
 	return ike_socket_send(src, sport, dst, dport, pkt, len);
 }
 

@@ -12,5 +12,5 @@ EXTRA_DIST += tests/unit/data/ike_glue/ipsec.conf tests/unit/data/ike_glue/ipsec
 
 # leftupdown / leftfirewall: the updown scripts (updown.c), and the default
 # script, installed as $(pkglibexecdir)/updown
-libikeflow_a_SOURCES += daemon/updown.h daemon/updown.c
+libikeflow_a_SOURCES += daemon/updown.h daemon/updown.c daemon/updown_hold.c
 dist_pkglibexec_SCRIPTS = dist/updown

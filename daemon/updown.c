@@ -433,8 +433,13 @@ job_done(struct ud_job *j, int status)
 static void
 job_finish(struct ud_job *j)
 {
+	char conn[CFG_NAME_MAX];
+
+	snprintf(conn, sizeof(conn), "%s", j->conn);
 	job_unlink(j);
 	job_free(j);
+	if (updown_conn_pending(conn) == 0)
+		updown_hold_release(conn, 1);
 }
 
 /* Reaps the scripts that ended; 1 when one did. */
@@ -650,6 +655,8 @@ tunnel_up(const struct ike_child_sa *c)
 				goto nomem;
 			job_queue(c->conn, c->reqid, t->cmd, env);
 		}
+	if (t->nenv)
+		updown_hold_start(c->conn, &c->remote);
 	t->next = tunnels;
 	tunnels = t;
 	jobs_start();
@@ -809,6 +816,7 @@ updown_shutdown(void)
 		tunnels = t->next;
 		tunnel_free(t);
 	}
+	updown_hold_release(NULL, 1);
 	if (timer) {
 		loop_timer_free(timer);
 		timer = NULL;

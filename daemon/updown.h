@@ -44,4 +44,15 @@ size_t	updown_pending(void);
  * that leftfirewall opens. */
 size_t	updown_conn_pending(const char *conn);
 
+/* daemon/updown_hold.c: what ikeflowd sends to a peer waits while the up
+ * scripts of its new tunnel run (charon answers only after them), then
+ * goes in order. start: from the up's queueing; send: from the IKE send
+ * path, 1 if the message was taken; release: when the connection's last
+ * script ended (conn NULL: all, at shutdown; send 0 drops them). */
+void	updown_hold_start(const char *conn, const struct ifl_addr *peer);
+int	updown_hold_send(const struct ifl_addr *src, uint16_t sport,
+	    const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt,
+	    size_t len);
+void	updown_hold_release(const char *conn, int send);
+
 #endif

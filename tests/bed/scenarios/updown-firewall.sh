@@ -10,10 +10,13 @@
 #    no ping passes the firewall;
 #  - leftupdown=a custom script: it receives the documented PLUTO_*
 #    environment on up and down (it dumps it into $W);
+#  - ikeflowd as the responder: strongSwan's up returns with the rules in;
 #  - ikeflowd stopped with the tunnel up: the down still runs.
-# The pings start once the rules are in: the scripts run asynchronously
-# after the SAs are installed. Routes to the remote subnets are the
-# topology's hand-made ones (this scenario is about the firewall).
+# Pings start as soon as the tunnel is up, as a user's would: `ipsec up`
+# and `ikeflowctl up` return once the up scripts ran, and ikeflowd, as
+# charon, answers an initiator only after its scripts. Routes to the remote
+# subnets are the topology's hand-made ones (this scenario is about the
+# firewall).
 # bed-timeout: 600
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
@@ -74,7 +77,8 @@ say "reference: strongSwan on gw2 with leftfirewall=yes"
 check swan2-start start_strongswan gw2 swan2 "$SEED/ipsec.conf" "$SEED/ipsec.secrets"
 check swan2-up swan gw2 swan2 up ciscoios
 check swan2-installed wait_for 20 swan2_installed
-check swan2-rules-in wait_for 10 rules_in
+# charon runs the script before it reports the CHILD_SA established
+check swan2-rules-when-up-returns rules_in
 check swan2-ping-100 ping_100 swan2
 check swan2-down swan gw2 swan2 down ciscoios
 check swan2-rules-gone wait_for 10 rules_gone
@@ -87,8 +91,8 @@ cp "$SEED/ipsec.conf" "$W/ipsec.conf"
 check ikeflowd ikev2_ikeflowd "$W/ipsec.conf"
 check_eq no-rules-before 0 "$(nrules)"
 check up ctl gw2 gw2 up ciscoios
-check ikf-installed wait_for 20 ikev2_ikf_installed
-check rules-in wait_for 10 rules_in
+# as `ipsec up`, `ikeflowctl up` returns once the up scripts ran
+check rules-when-up-returns rules_in
 ipsec_rules >"$W/rules-up.txt" 2>&1
 R=$(reqid)
 check rule-in grep -qxe "-A FORWARD -s 198.51.100.0/24 -d 203.0.113.0/24 -i v2 -m policy --dir in --pol ipsec --reqid $R --proto esp -j ACCEPT" \
@@ -100,6 +104,16 @@ check down ctl gw2 gw2 down ciscoios
 check rules-gone wait_for 10 rules_gone
 check no-sas-after-down wait_for 10 ikev2_no_sas
 check no-updown-errors sh -c "! grep -q 'updown.*fail' '$W/gw2.log'"
+
+say "ikeflowd answers: the peer's up returns after ikeflowd's rules are in"
+swan gw1 gw1 up strongswan >"$W/swan-up-resp.txt" 2>&1
+check peer-up grep -q "connection 'strongswan' established successfully" \
+    "$W/swan-up-resp.txt"
+check rules-when-peer-up-returns rules_in
+check ping-100-responder ping_100 fw-responder
+check down-responder ctl gw2 gw2 down ciscoios
+check rules-gone-responder wait_for 10 rules_gone
+check no-sas-responder wait_for 10 ikev2_no_sas
 
 say "leftfirewall=no: nothing opens the firewall"
 sed -i 's/^  leftfirewall=yes$/  leftfirewall=no/' "$W/ipsec.conf"
