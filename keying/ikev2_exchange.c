@@ -427,6 +427,51 @@ cookie_make(struct ikev2_engine *e, int which, const struct ikev2_nonce *ni,
 	return 0;
 }
 
+/* IKE_SA_INITs of no configured connection: stray, or a spoofed flood.
+ * Each would cost a log line and a failure record; past NOCONN_LOG_PER_S
+ * a second they cost neither (a summary says how many), and they count
+ * towards the cookie threshold as half-open SAs do, so a flood of them is
+ * soon met with stateless cookies that spoofed sources cannot return. */
+#define NOCONN_LOG_PER_S	10
+
+static void
+noconn_tick(struct ikev2_engine *e, uint64_t now)
+{
+	if (now - e->noconn.win_start < 1000)
+		return;
+	if (e->noconn.suppressed)
+		log_notice("IKEv2: %llu more IKE_SA_INITs for no configured "
+		    "connection refused without a log line or failure record",
+		    (unsigned long long)e->noconn.suppressed);
+	e->noconn.prev = now - e->noconn.win_start < 2000 ? e->noconn.cur : 0;
+	e->noconn.cur = e->noconn.logged = 0;
+	e->noconn.suppressed = 0;
+	e->noconn.win_start = now;
+}
+
+/* Refused in the last one to two seconds. */
+static uint32_t
+noconn_recent(struct ikev2_engine *e, uint64_t now)
+{
+	noconn_tick(e, now);
+	return e->noconn.cur + e->noconn.prev;
+}
+
+/* One more refusal; 1 when it may be logged and recorded. */
+static int
+noconn_count(struct ikev2_engine *e)
+{
+	noconn_tick(e, loop_now_ms());
+	e->noconn.cur++;
+	if (e->noconn.logged >= NOCONN_LOG_PER_S) {
+		e->noconn.suppressed++;
+		e->st.noconn_quiet++;
+		return 0;
+	}
+	e->noconn.logged++;
+	return 1;
+}
+
 /* 1 when the request may go on (no cookie needed, or a valid one), 0 when
  * a COOKIE was sent instead. */
 static int
@@ -437,10 +482,11 @@ cookie_check(struct ikev2_engine *e, const struct ikev2_msg *m,
 	struct ikev2_notify n;
 	uint8_t c[COOKIE_LEN];
 	uint64_t now = loop_now_ms();
-	uint32_t v, all, ip;
+	uint32_t v, all, ip, stray;
 	int which;
 
 	half_open(e, src, &all, &ip);
+	stray = noconn_recent(e, now);
 	/* a hard cap bounds what any flood can take, and one address may
 	 * only hold so many; both drop silently (an answer costs as much) */
 	if ((e->tun.half_open_max && all >= e->tun.half_open_max) ||
@@ -451,7 +497,7 @@ cookie_check(struct ikev2_engine *e, const struct ikev2_msg *m,
 		    "this peer" : "IKE_SA_INIT over half_open_max");
 		return 0;
 	}
-	if ((e->tun.cookie_threshold == 0 || all < e->tun.cookie_threshold) &&
+	if ((e->tun.cookie_threshold == 0 || all + stray < e->tun.cookie_threshold) &&
 	    (e->tun.cookie_threshold_ip == 0 || ip < e->tun.cookie_threshold_ip))
 		return 1;
 	if (e->cookie_since == 0 || now - e->cookie_since >= IKEV2_COOKIE_SWITCH_MS) {
@@ -487,11 +533,15 @@ init_refuse(struct ikev2_engine *e, const struct cfg_conn *conn,
 {
 	char a[ADDR_STRLEN];
 
+	st_ike_global_w()->resp_tunnel_fails++;
+	if (conn == NULL && !noconn_count(e)) {
+		ike_send_init_error(e, h, local, lport, remote, rport, notify, NULL, 0);
+		return;
+	}
 	log_notice("IKEv2:%s: IKE_SA_INIT from %s:%u refused, %s sent: %s",
 	    conn ? conn->name : "(none)", addr_str(remote, a, sizeof(a)), rport,
 	    ikev2_notify_name(notify), detail);
 	st_ike_fail(reason, conn ? conn->name : "", local, remote, detail);
-	st_ike_global_w()->resp_tunnel_fails++;
 	ike_send_init_error(e, h, local, lport, remote, rport, notify, NULL, 0);
 }
 

@@ -67,6 +67,9 @@ struct ikev2_engine_stats {
 	uint64_t	cookies;		/* COOKIEs asked for (§2.6) */
 	uint64_t	init_refused;		/* IKE_SA_INITs over block_threshold
 						 * or half_open_max, dropped */
+	uint64_t	noconn_quiet;		/* IKE_SA_INITs of no connection
+						 * refused without a log line or
+						 * failure record (rate limit) */
 	uint32_t	sas, half_open;
 };
 void	ikev2_engine_stats(const struct ikev2_engine *e, struct ikev2_engine_stats *st);

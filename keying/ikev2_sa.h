@@ -173,6 +173,15 @@ struct ikev2_engine {
 	uint32_t	next_reqid;
 	struct ikev2_engine_stats st;
 	uint64_t	last_drop_log;		/* drops without an SA */
+	/* IKE_SA_INITs that matched no configured connection: they count
+	 * towards cookies, and their log lines and failure records are
+	 * rate-limited (ikev2_exchange.c) */
+	struct {
+		uint64_t	win_start;	/* ms: the current one-second window */
+		uint32_t	cur, prev;	/* refused in it and in the one before */
+		uint32_t	logged;		/* logged and recorded in it */
+		uint64_t	suppressed;	/* not logged since the last summary */
+	}		noconn;
 	int		busy;			/* inside an entry point: defer frees */
 	const struct ike_ops *ops;
 	struct ike_sa	*kicked;		/* SAs whose queue is to run */

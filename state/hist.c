@@ -31,6 +31,28 @@ st_ipsec_fail_next(uint32_t after)
 	return rows_next(&st_ctx.ipsec_fails, after);
 }
 
+/* Failures of no configured connection (stray or spoofed IKE_SA_INITs)
+ * take at most a quarter of the table: past that, a new one replaces the
+ * oldest of its kind, so a flood never evicts the records of configured
+ * tunnels an operator is looking for. */
+static void
+ike_fails_trim(void)
+{
+	uint32_t budget = st_ctx.fail_size / 4 ? st_ctx.fail_size / 4 : 1, n = 0;
+	struct st_ike_failrec *f, *oldest = NULL;
+
+	for (f = rows_next(&st_ctx.ike_fails, 0); f;
+	    f = rows_next(&st_ctx.ike_fails, f->index))
+		if (f->conn[0] == '\0') {
+			if (oldest == NULL)
+				oldest = f;
+			n++;
+		}
+	if (n > budget && oldest != NULL)
+		free(rows_remove(&st_ctx.ike_fails, oldest->index));
+	st_trim(&st_ctx.ike_fails, st_ctx.fail_size);
+}
+
 struct st_ike_failrec *
 st_ike_fail(enum st_ike_fail reason, const char *conn, const struct ifl_addr *local,
     const struct ifl_addr *remote, const char *detail)
@@ -73,7 +95,7 @@ st_ike_fail(enum st_ike_fail reason, const char *conn, const struct ifl_addr *lo
 	}
 	st_emit(ST_EV_IKE_FAIL, f->index, f);
 	index = f->index;
-	st_trim(&st_ctx.ike_fails, st_ctx.fail_size);
+	ike_fails_trim();
 	/* a table of size 0 keeps nothing */
 	return rows_find(&st_ctx.ike_fails, index);
 }

@@ -11,6 +11,9 @@
 
 static const char secrets[] = "172.16.10.2 172.16.10.1 : PSK \"cisco\"\n";
 
+/* the responder's right=: any peer, or only the real initiator */
+static const char *resp_right = "%any";
+
 static const char *
 conn_text(int initiator)
 {
@@ -28,7 +31,7 @@ conn_text(int initiator)
 	    initiator ? ADDR_I : ADDR_R,
 	    initiator ? "192.168.1.0/24" : "192.168.2.0/24",
 	    initiator ? ADDR_I : ADDR_R,
-	    initiator ? ADDR_R : "%any",
+	    initiator ? ADDR_R : resp_right,
 	    initiator ? "192.168.2.0/24" : "192.168.1.0/24",
 	    initiator ? ADDR_R : ADDR_I);
 	return b;
@@ -226,6 +229,127 @@ test_flood_cap(void **state)
 	assert_legit_up();
 }
 
+/* ---- IKE_SA_INITs that match no connection ---- */
+
+static unsigned refused_lines, summary_lines;
+
+static void
+count_lines(int prio, const char *line, void *arg)
+{
+	(void)prio;
+	(void)arg;
+	if (strstr(line, "IKE_SA_INIT from") && strstr(line, "refused"))
+		refused_lines++;
+	if (strstr(line, "more IKE_SA_INITs for no configured connection"))
+		summary_lines++;
+}
+
+/* The responder knows only the real initiator's address: the flood's
+ * sources match no connection. */
+static void
+sides_up_strict(void)
+{
+	resp_right = ADDR_I;
+	sides_up();
+	resp_right = "%any";
+}
+
+static unsigned
+connless_fails(void)
+{
+	const struct st_ike_failrec *f;
+	unsigned n = 0;
+
+	for (f = st_ike_fail_next(0); f; f = st_ike_fail_next(f->index))
+		n += f->conn[0] == '\0';
+	return n;
+}
+
+static int
+has_fail_of(const char *conn)
+{
+	const struct st_ike_failrec *f;
+
+	for (f = st_ike_fail_next(0); f; f = st_ike_fail_next(f->index))
+		if (strcmp(f->conn, conn) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+test_flood_noconn_cookies(void **state)
+{
+	struct ikev2_engine_stats st;
+	struct ifl_addr a, b;
+	uint64_t t0, secs;
+	uint32_t n;
+
+	(void)state;
+	ike_tuning_defaults(&tun_r);
+	tun_r.cookie_threshold = 30;
+	sides_up_strict();
+	capture_init();
+	refused_lines = summary_lines = 0;
+	log_set_sink(count_lines, NULL);
+	/* a tunnel's failure an operator is looking at */
+	assert_int_equal(addr_parse(ADDR_R, &a), 0);
+	assert_int_equal(addr_parse(ADDR_I, &b), 0);
+	assert_non_null(st_ike_fail(ST_IKEF_AUTH, "flood", &a, &b, "planted"));
+	t0 = loop_now_ms();
+	for (n = 1; n <= 10000; n++)
+		flood_one(n, 0);
+	secs = (loop_now_ms() - t0) / 1000 + 2;
+	ikev2_engine_stats(side_r.eng, &st);
+	/* they count towards cookies: a few refusals, then COOKIEs, no state */
+	assert_int_equal(st.half_open, 0);
+	assert_true(st.cookies >= 10000 - 30 * secs);
+	/* each one-second window logs and records at most 10 of them */
+	assert_true(refused_lines <= 10 * secs);
+	assert_true(connless_fails() <= 10 * secs);
+	assert_true(has_fail_of("flood"));
+	/* the real peer answers the COOKIE and gets its tunnel */
+	assert_legit_up();
+	log_set_sink(NULL, NULL);
+}
+
+static void
+test_flood_noconn_budget(void **state)
+{
+	struct ikev2_engine_stats st;
+	struct ifl_addr a, b;
+	uint32_t n, w;
+
+	(void)state;
+	/* no cookies: every request is refused; over six one-second windows
+	 * 60 of them may be logged and recorded, in a table of 20 */
+	ike_tuning_defaults(&tun_r);
+	tun_r.cookie_threshold = 0;
+	tun_r.cookie_threshold_ip = 0;
+	tun_r.block_threshold = 0;
+	st_set_fail_size(20);
+	sides_up_strict();
+	capture_init();
+	refused_lines = summary_lines = 0;
+	log_set_sink(count_lines, NULL);
+	assert_int_equal(addr_parse(ADDR_R, &a), 0);
+	assert_int_equal(addr_parse(ADDR_I, &b), 0);
+	assert_non_null(st_ike_fail(ST_IKEF_AUTH, "flood", &a, &b, "planted"));
+	for (w = 0; w < 6; w++) {
+		for (n = 1; n <= 300; n++)
+			flood_one(w * 1000 + n, 0);
+		run_for(1050);
+	}
+	ikev2_engine_stats(side_r.eng, &st);
+	assert_int_equal(st.half_open, 0);
+	assert_true(st.noconn_quiet >= 6 * 300 - 6 * 10 - 20);
+	assert_true(refused_lines <= 6 * 10 + 10);
+	assert_true(summary_lines >= 4);
+	/* a quarter of the table at most, and the tunnel's record kept */
+	assert_true(connless_fails() <= 5);
+	assert_true(has_fail_of("flood"));
+	log_set_sink(NULL, NULL);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, t_setup, t_teardown)
 
 int
@@ -236,6 +360,8 @@ main(void)
 		T(test_flood_per_address),
 		T(test_flood_block),
 		T(test_flood_cap),
+		T(test_flood_noconn_cookies),
+		T(test_flood_noconn_budget),
 	};
 
 	log_init("test_ikev2_engine_flood", getenv("T_LOG") != NULL, 0);
