@@ -114,6 +114,11 @@ ikev2_engine_new(const struct ike_env *env, const struct ike_tuning *tuning)
 		log_err("%s: out of memory", __func__);
 		return NULL;
 	}
+	if (ike_ho_init(&e->ho) < 0) {
+		log_err("%s: out of memory", __func__);
+		free(e);
+		return NULL;
+	}
 	e->env = *env;
 	if (tuning)
 		e->tun = *tuning;
@@ -384,22 +389,10 @@ out:
 
 #define COOKIE_LEN	(4 + CRYPTO_MAX_PRF_LEN / 2)	/* version | 32 bytes of HMAC */
 
-/* Half-open SAs (responder, IKE_AUTH not yet seen): all of them, and
- * those of one peer address. */
-static void
-half_open(const struct ikev2_engine *e, const struct ifl_addr *src, uint32_t *all,
-    uint32_t *ip)
-{
-	const struct ike_sa *sa;
-
-	*all = *ip = 0;
-	for (sa = e->sas; sa; sa = sa->next)
-		if (sa->phase == IKE_INIT_R) {
-			(*all)++;
-			if (addr_cmp(&sa->remote, src) == 0)
-				(*ip)++;
-		}
-}
+/* Of half_open_max, the part only configured peers (an exact right=
+ * address) may take: an attacker who answers cookies from many sources
+ * fills the rest, and a real tunnel still comes up. */
+#define HALF_OPEN_RESERVE(max)	((max) / 10 ? (max) / 10 : 1)
 
 /* Cookie = VersionIDofSecret | HMAC-SHA256(secret, Ni | IPi | SPIi). */
 static int
@@ -477,7 +470,7 @@ noconn_count(struct ikev2_engine *e)
 static int
 cookie_check(struct ikev2_engine *e, const struct ikev2_msg *m,
     const struct ikev2_nonce *ni, const struct ifl_addr *src, uint16_t sport,
-    const struct ifl_addr *dst, uint16_t dport)
+    const struct ifl_addr *dst, uint16_t dport, int configured)
 {
 	struct ikev2_notify n;
 	uint8_t c[COOKIE_LEN];
@@ -485,16 +478,25 @@ cookie_check(struct ikev2_engine *e, const struct ikev2_msg *m,
 	uint32_t v, all, ip, stray;
 	int which;
 
-	half_open(e, src, &all, &ip);
+	all = e->ho.all;
+	ip = ike_ho_of(&e->ho, src);
 	stray = noconn_recent(e, now);
-	/* a hard cap bounds what any flood can take, and one address may
-	 * only hold so many; both drop silently (an answer costs as much) */
-	if ((e->tun.half_open_max && all >= e->tun.half_open_max) ||
-	    (e->tun.block_threshold && ip >= e->tun.block_threshold)) {
+	/* a hard cap bounds what any flood can take, with a part of it kept
+	 * for configured peers, and one source may only hold so many; all
+	 * drop silently (an answer costs as much) */
+	if (e->tun.block_threshold && ip >= e->tun.block_threshold) {
 		e->st.init_refused++;
-		ike_drop(e, NULL, src, sport, &m->hdr, ip >= e->tun.block_threshold &&
-		    e->tun.block_threshold ? "IKE_SA_INIT over block_threshold for "
-		    "this peer" : "IKE_SA_INIT over half_open_max");
+		ike_drop(e, NULL, src, sport, &m->hdr, src->family == AF_INET6 ?
+		    "IKE_SA_INIT over block_threshold for this peer's /64" :
+		    "IKE_SA_INIT over block_threshold for this peer");
+		return 0;
+	}
+	if (e->tun.half_open_max && (all >= e->tun.half_open_max || (!configured &&
+	    all >= e->tun.half_open_max - HALF_OPEN_RESERVE(e->tun.half_open_max)))) {
+		e->st.init_refused++;
+		ike_drop(e, NULL, src, sport, &m->hdr, all >= e->tun.half_open_max ?
+		    "IKE_SA_INIT over half_open_max" : "IKE_SA_INIT over half_open_max "
+		    "less the part kept for configured peers");
 		return 0;
 	}
 	if ((e->tun.cookie_threshold == 0 || all + stray < e->tun.cookie_threshold) &&
@@ -576,11 +578,14 @@ ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 		    "IKE_SA_INIT without a valid SA, KE or Nonce payload");
 		goto out;
 	}
+	conn = e->env.conn_by_addr(e->env.arg, dst, src);
 	/* under load, only a peer that proves its address gets state, or
 	 * even a failure record (spoofed sources would fill that table) */
-	if (!cookie_check(e, m, &nonce, src, sport, dst, dport))
+	if (!cookie_check(e, m, &nonce, src, sport, dst, dport, conn != NULL &&
+	    conn->right.host_kind == CFG_HOST_ADDR &&
+	    addr_cmp(&conn->right.addr, src) == 0))
 		goto out;
-	if ((conn = e->env.conn_by_addr(e->env.arg, dst, src)) == NULL) {
+	if (conn == NULL) {
 		init_refuse(e, NULL, &m->hdr, dst, dport, src, sport,
 		    IKEV2_N_NO_PROPOSAL_CHOSEN, ST_IKEF_PROPOSAL,
 		    "no connection configured for this peer");

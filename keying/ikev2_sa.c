@@ -77,6 +77,7 @@ ikev2_engine_free(struct ikev2_engine *e)
 			st_ike_end(sa->st_index, ST_TERM_OPER);
 		ike_sa_free(sa);
 	}
+	ike_ho_free(&e->ho);
 	wipe(e->cookie_secret, sizeof(e->cookie_secret));
 	free(e);
 }
@@ -334,6 +335,14 @@ ike_sa_set_phase(struct ike_sa *sa, enum ike_phase to)
 	}
 	log_debug("IKEv2:(SA ID = %u):phase %s -> %s", sa->st_index,
 	    phase_names[from], phase_names[to]);
+	/* the responder's half-open count per source, under the address it
+	 * was counted with (the peer may float to another before IKE_AUTH) */
+	if (from == IKE_INIT_R && to != IKE_INIT_R)
+		ike_ho_add(&sa->eng->ho, &sa->ho_src, -1);
+	else if (to == IKE_INIT_R && from != IKE_INIT_R) {
+		sa->ho_src = sa->remote;
+		ike_ho_add(&sa->eng->ho, &sa->ho_src, 1);
+	}
 	sa->phase = to;
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "common/loop.h"
 #include "config/config.h"
 #include "keying/ike_env.h"
+#include "keying/ike_halfopen.h"
 #include "keying/ikev2_const.h"
 #include "keying/ikev2_exchange.h"
 #include "keying/ikev2_msg.h"
@@ -74,6 +75,7 @@ struct ike_sa {
 	uint64_t	spi_i, spi_r;
 	uint32_t	st_index;		/* state model IKE SA row */
 	struct ifl_addr	local, remote;
+	struct ifl_addr	ho_src;		/* counted as half-open under it (IKE_INIT_R) */
 	uint16_t	lport, rport;
 	int		nat_local, nat_remote;	/* NAT in front of us / the peer */
 	int		peer_natd;		/* the peer sent NAT-D notifies */
@@ -173,6 +175,7 @@ struct ikev2_engine {
 	uint32_t	next_reqid;
 	struct ikev2_engine_stats st;
 	uint64_t	last_drop_log;		/* drops without an SA */
+	struct ike_halfopen ho;			/* IKE_INIT_R SAs per source */
 	/* IKE_SA_INITs that matched no configured connection: they count
 	 * towards cookies, and their log lines and failure records are
 	 * rate-limited (ikev2_exchange.c) */

@@ -218,14 +218,50 @@ test_flood_cap(void **state)
 	for (n = 1; n <= 300; n++)
 		flood_one(n, 0);
 	ikev2_engine_stats(side_r.eng, &st);
-	assert_int_equal(st.half_open, 50);
-	assert_int_equal(st.sas, 50);
-	assert_int_equal(st.init_refused, 250);
+	/* a tenth of the cap is kept for configured peers (right= an address) */
+	assert_int_equal(st.half_open, 45);
+	assert_int_equal(st.sas, 45);
+	assert_int_equal(st.init_refused, 255);
 	/* full: even the real peer waits until the half-open SAs expire, and
 	 * its retransmits (keyingtries) carry it through */
 	run_for(1300);
 	ikev2_engine_stats(side_r.eng, &st);
 	assert_int_equal(st.half_open, 0);
+	assert_legit_up();
+}
+
+static void
+test_flood_reserve(void **state)
+{
+	static char conns[2048];
+	struct ikev2_engine_stats st;
+	uint32_t n;
+
+	(void)state;
+	/* the flood matches a connection for any peer and fills what it may
+	 * of half_open_max; the real peer, configured by its address, comes
+	 * up at once in the part kept for such peers */
+	ike_tuning_defaults(&tun_r);
+	tun_r.cookie_threshold = 0;
+	tun_r.cookie_threshold_ip = 0;
+	tun_r.half_open_max = 50;
+	ike_tuning_defaults(&tun_i);
+	tun_i.retrans_timeout = 0.05;
+	tun_i.retrans_tries = 3;
+	resp_right = ADDR_I;
+	snprintf(conns, sizeof(conns), "%s", conn_text(0));
+	resp_right = "%any";
+	snprintf(conns + strlen(conns), sizeof(conns) - strlen(conns), "%s",
+	    conn_text(0));
+	memcpy(strstr(conns + 10, "conn flood"), "conn anyon", 10);
+	t_side_up(&side_i, ADDR_I, 0xc1000001u, conn_text(1), secrets, &tun_i);
+	t_side_up(&side_r, ADDR_R, 0xc2000001u, conns, secrets, &tun_r);
+	capture_init();
+	for (n = 1; n <= 300; n++)
+		flood_one(n, 0);
+	ikev2_engine_stats(side_r.eng, &st);
+	assert_int_equal(st.half_open, 45);
+	assert_int_equal(st.init_refused, 255);
 	assert_legit_up();
 }
 
@@ -360,6 +396,7 @@ main(void)
 		T(test_flood_per_address),
 		T(test_flood_block),
 		T(test_flood_cap),
+		T(test_flood_reserve),
 		T(test_flood_noconn_cookies),
 		T(test_flood_noconn_budget),
 	};
