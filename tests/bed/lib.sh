@@ -99,10 +99,14 @@ actual:   '$act'"
 
 # wait_for TIMEOUT_S CMD...: polls CMD every 0.2 s until it succeeds, for
 # TIMEOUT_S seconds of wall time (a slow guest makes each poll slower: a
-# count of polls would stretch the wait far beyond its figure).
+# count of polls would stretch the wait far beyond its figure), times
+# BED_TIMEOUT_SCALE as the scenario's own timeout: the figures are what an
+# idle machine needs, and a guest on a busy host gets a fraction of a CPU.
+# No scenario waits for something expected not to happen, so the scale
+# costs nothing when things work.
 wait_for()
 {
-	local end=$(( $(date +%s%N) / 1000000 + $1 * 1000 ))
+	local end=$(( $(date +%s%N) / 1000000 + $1 * 1000 * ${BED_TIMEOUT_SCALE:-3} ))
 	shift
 	while ! "$@" >/dev/null 2>&1; do
 		[ $(( $(date +%s%N) / 1000000 )) -ge $end ] && return 1
