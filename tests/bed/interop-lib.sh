@@ -369,6 +369,19 @@ iop_ikf_no_route()
 	[ -z "$(ip -n gw2 route show table 220 2>/dev/null)" ]
 }
 
+# iop_route_gone SECONDS: the route goes within SECONDS; if not, what gw2
+# holds and what its log says of routes and SAs, for the report.
+iop_route_gone()
+{
+	wait_for "$1" iop_ikf_no_route && return 0
+	echo "table 220:"; ip -n gw2 route show table 220
+	echo "SAs:"; ip -n gw2 xfrm state | grep '^src'
+	echo "ikeflowd's routes:"; ctl gw2 gw2 show crypto route
+	echo "ikeflowd's IKE SAs:"; ctl gw2 gw2 show crypto ikev2 sa
+	echo "log:"; grep -E 'route|DOWN|UP|continues|delete' "$W/gw2.log" | tail -n 25
+	return 1
+}
+
 # iop_route_mark: remembers where gw2's log is, before the round's tunnel.
 iop_route_mark()
 {

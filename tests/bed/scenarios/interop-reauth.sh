@@ -33,7 +33,7 @@ iop_reauth_round()
 	# the new IKE SA's child took the route over from the old one
 	iop_route_kept
 	iop_down
-	check "$P/route-gone" wait_for 5 iop_ikf_no_route
+	check "$P/route-gone" iop_route_gone 5
 }
 
 iop_setup
