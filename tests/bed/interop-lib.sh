@@ -279,13 +279,7 @@ iop_sample_while_pinging()
 # Samples: one tunnel index throughout, counters never going back.
 iop_samples_ok()
 {
-	awk 'NF != 3 || $1 == "" { print "bad sample: " $0; bad = 1; exit }
-	    NR == 1 { id = $1 }
-	    $1 != id { print "tunnel index changed: " id " -> " $1; bad = 1 }
-	    $2 < e || $3 < d { print "counter went back at sample " NR ": " $0; bad = 1 }
-	    { e = $2; d = $3 }
-	    END { if (NR < 3) { print "only " NR " samples"; bad = 1 }; exit bad }' \
-	    "$W/$P-samples.txt"
+	bed_samples_ok "$W/$P-samples.txt"
 }
 
 # The SPIs of the SAs in NS's kernel, sorted, on one line.

@@ -97,6 +97,19 @@ check_ge()
 actual:   '$act'"
 }
 
+# bed_samples_ok FILE: lines "INDEX ENCAPS DECAPS" sampled from a tunnel
+# while traffic crossed it (rekeys included): one tunnel index throughout,
+# counters never going back, at least 3 samples.
+bed_samples_ok()
+{
+	awk 'NF != 3 || $1 == "" { print "bad sample: " $0; bad = 1; exit }
+	    NR == 1 { id = $1 }
+	    $1 != id { print "tunnel index changed: " id " -> " $1; bad = 1 }
+	    $2 < e || $3 < d { print "counter went back at sample " NR ": " $0; bad = 1 }
+	    { e = $2; d = $3 }
+	    END { if (NR < 3) { print "only " NR " samples"; bad = 1 }; exit bad }' "$1"
+}
+
 # wait_for TIMEOUT_S CMD...: polls CMD every 0.2 s until it succeeds, for
 # TIMEOUT_S seconds of wall time (a slow guest makes each poll slower: a
 # count of polls would stretch the wait far beyond its figure), times
