@@ -26,3 +26,8 @@ bench_dh_pool_SOURCES = bench/dh-pool.c
 bench_dh_pool_LDADD = libikeflow.a $(IKEFLOW_LIBS)
 EXTRA_DIST += bench/dh-pool.md
 EXTRA_DIST += bench/web-bench.sh
+
+# The cost of an IKE packet that matches no SA, by number of SAs (host)
+noinst_PROGRAMS += bench/ike-lookup
+bench_ike_lookup_SOURCES = bench/ike-lookup.c
+bench_ike_lookup_LDADD = libikeflow.a $(IKEFLOW_LIBS)

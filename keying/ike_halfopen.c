@@ -8,6 +8,7 @@
 
 #include "keying/crypto.h"
 #include "keying/ike_halfopen.h"
+#include "keying/ike_hash.h"
 
 #define HO_BUCKETS	4096
 
@@ -32,18 +33,12 @@ source_key(const struct ifl_addr *a, uint8_t key[16])
 static uint32_t
 bucket(const struct ike_halfopen *h, uint8_t family, const uint8_t key[16])
 {
-	uint64_t x = h->seed ^ family, w;
+	uint64_t x = family, w;
 	int i;
 
-	/* a keyed 64-bit mix (splitmix64 finaliser per word) */
 	for (i = 0; i < 2; i++) {
 		memcpy(&w, key + 8 * i, 8);
-		x ^= w;
-		x ^= x >> 30;
-		x *= 0xbf58476d1ce4e5b9ULL;
-		x ^= x >> 27;
-		x *= 0x94d049bb133111ebULL;
-		x ^= x >> 31;
+		x = ike_mix64(h->seed, x ^ w);
 	}
 	return (uint32_t)x & (h->nb - 1);
 }

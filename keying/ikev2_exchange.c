@@ -114,8 +114,9 @@ ikev2_engine_new(const struct ike_env *env, const struct ike_tuning *tuning)
 		log_err("%s: out of memory", __func__);
 		return NULL;
 	}
-	if (ike_ho_init(&e->ho) < 0) {
+	if (ike_ho_init(&e->ho) < 0 || ike_sa_index_setup(e) < 0) {
 		log_err("%s: out of memory", __func__);
+		ike_ho_free(&e->ho);
 		free(e);
 		return NULL;
 	}
@@ -616,6 +617,7 @@ ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 	if ((sa = ike_sa_new(e, conn, 0, dst, dport, src, sport)) == NULL)
 		goto out;
 	sa->spi_i = m->hdr.ispi;
+	ike_sa_index_init(sa);
 	sa->chosen = chosen;
 	sa->chosen.spi_size = 0;
 	ikev2_prop_algs(&sa->chosen, &sa->algs);

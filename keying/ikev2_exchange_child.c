@@ -729,7 +729,7 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 		goto out;
 	}
 	n->st_index = st ? st->index : 0;
-	n->spi_i = sa->cc_ike_spi;
+	ike_sa_set_own_spi(n, sa->cc_ike_spi);
 	n->spi_r = ikev2_spi_value(chosen.spi, 8);
 	ike_sa_inherit(n, sa, &chosen);
 	memcpy(n->ni, sa->cc_ni, sa->cc_ni_len);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "keying/ike_hash.h"
 #include "keying/ikev2_sa.h"
 #include "keying/ikev2_sk.h"
 
@@ -78,6 +79,8 @@ ikev2_engine_free(struct ikev2_engine *e)
 		ike_sa_free(sa);
 	}
 	ike_ho_free(&e->ho);
+	free(e->own);
+	free(e->init);
 	wipe(e->cookie_secret, sizeof(e->cookie_secret));
 	free(e);
 }
@@ -95,16 +98,136 @@ ike_sa_unkick(struct ike_sa *sa)
 	sa->kicked = 0;
 }
 
+/* ---- the SPI index ----
+ * Every SA is in own[] under our own SPI (spi_i when we initiated it,
+ * spi_r when we answered); a message names both SPIs, so a lookup probes
+ * the buckets of both and compares the pair. Responders that an
+ * IKE_SA_INIT made are also in init[] under the peer's SPIi, which is all
+ * a retransmitted IKE_SA_INIT can be matched by. The tables double when
+ * they hold twice as many SAs as buckets. */
+#define IDX_BUCKETS_MIN	1024
+
+static uint32_t
+idx_bucket(const struct ikev2_engine *e, uint64_t key)
+{
+	return (uint32_t)ike_mix64(e->seed, key) & (e->nb - 1);
+}
+
+static void
+idx_link(struct ikev2_engine *e, struct ike_sa *sa, int own)
+{
+	struct ike_sa **head;
+
+	if (own) {
+		head = &e->own[idx_bucket(e, sa->own_key)];
+		sa->own_next = *head;
+	} else {
+		head = &e->init[idx_bucket(e, sa->spi_i)];
+		sa->init_next = *head;
+	}
+	*head = sa;
+}
+
+static void
+idx_unlink(struct ikev2_engine *e, struct ike_sa *sa, int own)
+{
+	struct ike_sa **pp;
+
+	if (own) {
+		for (pp = &e->own[idx_bucket(e, sa->own_key)]; *pp; pp = &(*pp)->own_next)
+			if (*pp == sa) {
+				*pp = sa->own_next;
+				return;
+			}
+	} else {
+		for (pp = &e->init[idx_bucket(e, sa->spi_i)]; *pp; pp = &(*pp)->init_next)
+			if (*pp == sa) {
+				*pp = sa->init_next;
+				return;
+			}
+	}
+}
+
+/* Twice the buckets, every SA again; without memory the chains grow. */
+static void
+idx_grow(struct ikev2_engine *e)
+{
+	struct ike_sa **own, **init, *sa;
+	uint32_t nb = e->nb * 2;
+
+	own = calloc(nb, sizeof(*own));
+	init = calloc(nb, sizeof(*init));
+	if (own == NULL || init == NULL) {
+		free(own);
+		free(init);
+		return;
+	}
+	free(e->own);
+	free(e->init);
+	e->own = own;
+	e->init = init;
+	e->nb = nb;
+	for (sa = e->sas; sa; sa = sa->next) {
+		idx_link(e, sa, 1);
+		if (sa->in_init_index)
+			idx_link(e, sa, 0);
+	}
+}
+
+int
+ike_sa_index_setup(struct ikev2_engine *e)
+{
+	e->nb = IDX_BUCKETS_MIN;
+	e->own = calloc(e->nb, sizeof(*e->own));
+	e->init = calloc(e->nb, sizeof(*e->init));
+	if (e->own == NULL || e->init == NULL) {
+		free(e->own);
+		free(e->init);
+		e->own = e->init = NULL;
+		return -1;
+	}
+	if (crypto_random(&e->seed, sizeof(e->seed)) < 0)
+		e->seed = (uint64_t)(uintptr_t)e ^ 0x9e3779b97f4a7c15ULL;
+	return 0;
+}
+
+void
+ike_sa_set_own_spi(struct ike_sa *sa, uint64_t spi)
+{
+	idx_unlink(sa->eng, sa, 1);
+	if (sa->initiator)
+		sa->spi_i = spi;
+	else
+		sa->spi_r = spi;
+	sa->own_key = spi;
+	idx_link(sa->eng, sa, 1);
+}
+
+void
+ike_sa_index_init(struct ike_sa *sa)
+{
+	if (sa->in_init_index)
+		idx_unlink(sa->eng, sa, 0);
+	sa->in_init_index = 1;
+	idx_link(sa->eng, sa, 0);
+}
+
 void
 ike_sa_reap(struct ikev2_engine *e)
 {
 	struct ike_sa **pp = &e->sas, *sa;
 
-	if (e->busy)
+	/* a walk only when some SA died: every packet ends with a reap */
+	if (e->busy || e->ndead == 0)
 		return;
+	e->ndead = 0;
 	while ((sa = *pp) != NULL) {
 		if (sa->phase == IKE_DEAD) {
 			*pp = sa->next;
+			idx_unlink(e, sa, 1);
+			if (sa->in_init_index)
+				idx_unlink(e, sa, 0);
+			e->nidx--;
 			if (sa->kicked)
 				ike_sa_unkick(sa);
 			ike_sa_free(sa);
@@ -165,6 +288,10 @@ ike_sa_new(struct ikev2_engine *e, const struct cfg_conn *conn, int initiator,
 		config_id_from_addr(remote, &sa->rid);
 	sa->next = e->sas;
 	e->sas = sa;
+	sa->own_key = spi;
+	idx_link(e, sa, 1);
+	if (++e->nidx > 2 * e->nb)
+		idx_grow(e);
 	return sa;
 fail:
 	log_err("%s: cannot create an IKE SA for %s", __func__, conn->name);
@@ -205,10 +332,14 @@ struct ike_sa *
 ike_sa_find(struct ikev2_engine *e, uint64_t spi_i, uint64_t spi_r)
 {
 	struct ike_sa *sa;
+	int k;
 
-	for (sa = e->sas; sa; sa = sa->next)
-		if (sa->phase != IKE_DEAD && sa->spi_i == spi_i && sa->spi_r == spi_r)
-			return sa;
+	/* ours is spi_r if we answered, spi_i if we initiated */
+	for (k = 0; k < 2; k++)
+		for (sa = e->own[idx_bucket(e, k ? spi_i : spi_r)]; sa; sa = sa->own_next)
+			if (sa->phase != IKE_DEAD && sa->spi_i == spi_i &&
+			    sa->spi_r == spi_r)
+				return sa;
 	return NULL;
 }
 
@@ -218,16 +349,16 @@ ike_sa_find_half(struct ikev2_engine *e, uint64_t spi_i,
 {
 	struct ike_sa *sa;
 
-	for (sa = e->sas; sa; sa = sa->next) {
-		if (sa->phase == IKE_DEAD || sa->spi_i != spi_i ||
-		    sa->initiator != initiator)
-			continue;
-		if (initiator && sa->phase == IKE_INIT_I)
-			return sa;
-		if (!initiator && addr_cmp(&sa->remote, remote) == 0 &&
-		    sa->rport == rport)
-			return sa;
+	if (initiator) {
+		for (sa = e->own[idx_bucket(e, spi_i)]; sa; sa = sa->own_next)
+			if (sa->phase == IKE_INIT_I && sa->initiator && sa->spi_i == spi_i)
+				return sa;
+		return NULL;
 	}
+	for (sa = e->init[idx_bucket(e, spi_i)]; sa; sa = sa->init_next)
+		if (sa->phase != IKE_DEAD && !sa->initiator && sa->spi_i == spi_i &&
+		    addr_cmp(&sa->remote, remote) == 0 && sa->rport == rport)
+			return sa;
 	return NULL;
 }
 
@@ -343,6 +474,8 @@ ike_sa_set_phase(struct ike_sa *sa, enum ike_phase to)
 		sa->ho_src = sa->remote;
 		ike_ho_add(&sa->eng->ho, &sa->ho_src, 1);
 	}
+	if (to == IKE_DEAD)
+		sa->eng->ndead++;
 	sa->phase = to;
 	return 0;
 }

@@ -76,6 +76,11 @@ struct ike_sa {
 	uint32_t	st_index;		/* state model IKE SA row */
 	struct ifl_addr	local, remote;
 	struct ifl_addr	ho_src;		/* counted as half-open under it (IKE_INIT_R) */
+	/* the engine's SPI index (ikev2_sa.c): under our own SPI, and a
+	 * responder made by an IKE_SA_INIT also under the peer's SPIi */
+	struct ike_sa	*own_next, *init_next;
+	uint64_t	own_key;
+	int		in_init_index;
 	uint16_t	lport, rport;
 	int		nat_local, nat_remote;	/* NAT in front of us / the peer */
 	int		peer_natd;		/* the peer sent NAT-D notifies */
@@ -176,6 +181,13 @@ struct ikev2_engine {
 	struct ikev2_engine_stats st;
 	uint64_t	last_drop_log;		/* drops without an SA */
 	struct ike_halfopen ho;			/* IKE_INIT_R SAs per source */
+	/* SAs by SPI, so that a packet costs the same with 10 SAs or 100,000:
+	 * own[] by our SPI (every SA), init[] by the peer's SPIi (responders
+	 * an IKE_SA_INIT made, for its retransmissions); nb buckets each */
+	struct ike_sa	**own, **init;
+	uint32_t	nb, nidx;
+	uint32_t	ndead;			/* IKE_DEAD SAs for ike_sa_reap */
+	uint64_t	seed;
 	/* IKE_SA_INITs that matched no configured connection: they count
 	 * towards cookies, and their log lines and failure records are
 	 * rate-limited (ikev2_exchange.c) */
@@ -195,6 +207,13 @@ struct ike_sa *ike_sa_new(struct ikev2_engine *e, const struct cfg_conn *conn,
 	    int initiator, const struct ifl_addr *local, uint16_t lport,
 	    const struct ifl_addr *remote, uint16_t rport);
 struct ike_sa *ike_sa_find(struct ikev2_engine *e, uint64_t spi_i, uint64_t spi_r);
+/* Our own SPI of sa changes (an IKE rekey we start uses the SPI it
+ * offered); 0 / -1. */
+void	ike_sa_set_own_spi(struct ike_sa *sa, uint64_t spi);
+/* A responder made by an IKE_SA_INIT, once its spi_i is set: findable by
+ * ike_sa_find_half. */
+void	ike_sa_index_init(struct ike_sa *sa);
+int	ike_sa_index_setup(struct ikev2_engine *e);
 /* sa->esp_offer, allocated if it was not yet; NULL when out of memory. */
 struct ikev2_prop_list *ike_sa_esp_offer(struct ike_sa *sa);
 /* sa->offer, made from the connection's ike= on first use; NULL when none

@@ -10,7 +10,7 @@ libikeflow_a_SOURCES += keying/ikev2_const.h keying/ikev2_msg.h \
 libikeflow_a_SOURCES += keying/ike_env.h keying/ikev2_proposal.c keying/ikev2_proposal.h \
 	keying/ikev2_ts.c keying/ikev2_ts.h keying/ikev2_sa.c keying/ikev2_sa.h \
 	keying/ikev2_exchange.c keying/ikev2_exchange.h keying/ikev2_exchange_auth.c \
-	keying/ikev2_exchange_info.c keying/ike_halfopen.c keying/ike_halfopen.h
+	keying/ikev2_exchange_info.c keying/ike_halfopen.c keying/ike_halfopen.h keying/ike_hash.h
 
 EXTRA_DIST += tests/unit/data/crypto/ikev2_kdf_sha1.rsp tests/unit/data/crypto/openssl.supp
 VALGRIND_FLAGS += --suppressions=$(abs_top_srcdir)/tests/unit/data/crypto/openssl.supp
