@@ -798,7 +798,6 @@ web_server_access(const struct cfg_daemon *d)
 {
 	memcpy(ws.allow, d->http_allow, sizeof(ws.allow));
 	ws.nallow = d->nhttp_allow;
-	snprintf(ws.ctl_socket, sizeof(ws.ctl_socket), "%s", d->control_socket);
 	if (auth_load(d->http_auth_file) < 0) {
 		/* fail closed: no user is accepted until the file is fixed */
 		log_warnx("web: http_auth_file %s is unusable: the web server is stopped",
