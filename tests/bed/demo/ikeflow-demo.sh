@@ -93,7 +93,7 @@ check web-api-100 wait_for 10 web_100
 show web-summary ip netns exec gw2 curl -sf http://127.0.0.1:8080/api/v1/summary
 echo
 check web-screenshot hostside shot "$URL/" dashboard.png 1280x800
-echo "   screenshot of the dashboard (headless Chromium on the host): $W/dashboard.png"
+echo "   screenshot of the dashboard (headless Chromium on the host): dashboard.png in the work directory"
 show web-metrics sh -c "ip netns exec gw2 curl -sf http://127.0.0.1:8080/metrics |
     grep -E '^ikeflow_tunnel_(up|in_packets_total|out_packets_total)'"
 
@@ -117,11 +117,11 @@ bundle_counts()
 	bundle_file tech-support.txt | grep -q '#pkts encaps: 100,'
 }
 check bundle-100-pkts bundle_counts
-echo "   the bundle: $B"
+echo "   the bundle: ikeflow-techsupport.tar.gz in the work directory"
 echo "   (the dashboard offers the same to local clients: GET /tech-support.tar.gz)"
 
 # the host side stops talking to the guest before it halts
 check hostside-stop hostside stop
 check link-down ip -n gw2 link set eth0 down
 
-say "demo finished; the dashboard's screenshot, the bundle and the logs are in $W"
+say "demo finished; the dashboard's screenshot, the bundle and the logs are in the work directory (build/tests/bed/demo/ikeflow-demo/ with scripts/demo.sh)"
