@@ -20,5 +20,10 @@ mkdir -p build
 	exit 1
 }
 echo "== demo: booting the test bed"
-BUILDDIR=$PWD/build exec tests/bed/run -v -k -o "$PWD/build/tests/bed/demo" \
-    tests/bed/demo/ikeflow-demo.sh
+rc=0
+BUILDDIR=$PWD/build tests/bed/run -v -k -o "$PWD/build/tests/bed/demo" \
+    tests/bed/demo/ikeflow-demo.sh || rc=$?
+out=build/tests/bed/demo/ikeflow-demo
+echo "== the dashboard's screenshot: $out/dashboard.png"
+echo "== the diagnostic bundle:      $out/ikeflow-techsupport.tar.gz"
+exit $rc

@@ -186,7 +186,7 @@ summary_strip(struct buf *b, const struct rows *rs)
 }
 
 int
-html_dashboard(struct buf *b, const struct row_query *rq)
+html_dashboard(struct buf *b, const struct row_query *rq, int bundle)
 {
 	struct rows rs;
 	uint32_t first = (rq->page - 1) * rq->per_page, pages;
@@ -239,6 +239,11 @@ html_dashboard(struct buf *b, const struct row_query *rq)
 		rc |= bputs(b, "\">next &rarr;</a>");
 	}
 	rc |= bputs(b, "</nav>");
+	if (bundle)
+		rc |= bputs(b, "<p id=\"tech\"><a href=\"/tech-support.tar.gz\" download>"
+		    "Download a diagnostic bundle</a> (tech-support.tar.gz: the "
+		    "views, the flow MIB, the logs and the configuration with every "
+		    "secret masked)</p>");
 	rc |= page_tail(b);
 	rows_release(&rs);
 	return rc ? -1 : 0;

@@ -2,7 +2,7 @@
 # ikeflowd's loop)
 libikeflow_a_SOURCES += web/web.h web/web_int.h web/web_server.h web/server.c \
 	web/web_module.c web/api.c web/metrics.c web/html.c web/table.c web/text.c \
-	web/samples.c web/auth.c web/web_auth.h
+	web/samples.c web/auth.c web/web_auth.h web/tech_bundle.c
 nodist_libikeflow_a_SOURCES = web/assets.c
 web_assets = $(srcdir)/web/static/app.js $(srcdir)/web/static/style.css
 web/assets.c: $(web_assets) $(srcdir)/web/gen-assets.sh

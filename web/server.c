@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "common/loop.h"
 #include "config/config.h"
+#include "ctl/bundle.h"
 #include "web/web.h"
 #include "web/web_auth.h"
 #include "web/web_int.h"
@@ -37,7 +38,9 @@ static struct {
 	struct buf		*cert, *key;	/* PEM, while MHD runs (key: secret) */
 	int			 epfd;
 	int			 prepared;
+	int			 wake;		/* a connection was resumed */
 	struct ifl_subnet	 allow[16];
+	char			 ctl_socket[CFG_PATH_MAX];	/* for the bundle */
 	int			 nallow;
 	uint16_t		 port;
 	uint64_t		 refused_log_ms;	/* last refusal logged */
@@ -81,7 +84,7 @@ on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
 
 /* ---- responses ---- */
 
-enum ctype { CT_HTML, CT_JSON, CT_TEXT, CT_METRICS, CT_JS, CT_CSS };
+enum ctype { CT_HTML, CT_JSON, CT_TEXT, CT_METRICS, CT_JS, CT_CSS, CT_GZIP };
 
 static const char *const ctypes[] = {
 	[CT_HTML] = "text/html; charset=utf-8",
@@ -90,6 +93,7 @@ static const char *const ctypes[] = {
 	[CT_METRICS] = "text/plain; version=0.0.4; charset=utf-8",
 	[CT_JS] = "text/javascript; charset=utf-8",
 	[CT_CSS] = "text/css; charset=utf-8",
+	[CT_GZIP] = "application/gzip",
 };
 
 static void
@@ -293,6 +297,76 @@ send_unauthorized(struct MHD_Connection *c)
 	return rc;
 }
 
+/* ---- the diagnostic bundle ---- */
+
+/* The client's address as text; 1 when it is a loopback address. */
+static int
+client_addr(struct MHD_Connection *c, char *s, size_t len)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	struct ifl_addr a;
+
+	snprintf(s, len, "?");
+	if (ci == NULL || addr_from_sockaddr(ci->client_addr, &a, NULL) < 0)
+		return 0;
+	addr_str(&a, s, len);
+	if (a.family == AF_INET)
+		return (ntohl(a.u.v4.s_addr) >> 24) == 127;
+	return IN6_IS_ADDR_LOOPBACK(&a.u.v6) || (IN6_IS_ADDR_V4MAPPED(&a.u.v6) &&
+	    a.u.v6.s6_addr[12] == 127);
+}
+
+/* The bundle holds the configuration (masked) and every tunnel's
+ * details: it goes to a local client, or to anyone once http_auth_file
+ * makes them authenticate (on_request checked them). */
+static int
+bundle_allowed(struct MHD_Connection *c)
+{
+	char s[ADDR_STRLEN];
+
+	return auth_enabled() || client_addr(c, s, sizeof(s));
+}
+
+static enum MHD_Result
+send_bundle(struct MHD_Connection *c, int head)
+{
+	struct MHD_Response *r;
+	char client[ADDR_STRLEN], name[128], disp[200];
+	const char *why;
+	unsigned status;
+
+	if (!bundle_allowed(c)) {
+		client_addr(c, client, sizeof(client));
+		log_notice("web: %s: tech-support bundle refused (not a local client, "
+		    "and no http_auth_file)", client);
+		return send_error(c, MHD_HTTP_FORBIDDEN, "The diagnostic bundle is served "
+		    "to local clients only, unless http_auth_file is set.", 0);
+	}
+	client_addr(c, client, sizeof(client));
+	if (head)	/* the headers alone: no bundle made for them */
+		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	else if ((r = web_bundle_response(c, ws.ctl_socket, client, &status, &why)) == NULL) {
+		struct MHD_Response *e;
+		struct buf *b = buf_new(1024);
+
+		if (b == NULL)
+			return MHD_NO;
+		html_error(b, (int)status, why);
+		e = MHD_create_response_from_buffer(b->len, b->data, MHD_RESPMEM_MUST_COPY);
+		buf_free(b);
+		if (e && status == MHD_HTTP_SERVICE_UNAVAILABLE)
+			MHD_add_response_header(e, MHD_HTTP_HEADER_RETRY_AFTER, "30");
+		return queue(c, status, e, CT_HTML, 0);
+	}
+	if (r == NULL)
+		return MHD_NO;
+	snprintf(disp, sizeof(disp), "attachment; filename=%s.tar.gz",
+	    bundle_name(name, sizeof(name)));
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp);
+	return queue(c, MHD_HTTP_OK, r, CT_GZIP, 0);
+}
+
 /* ---- requests ---- */
 
 static const char *
@@ -452,6 +526,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		return send_static(c, web_style_css, CT_CSS);
 	if (strcmp(url, "/static/chart.min.js") == 0)
 		return send_file(c, CHARTJS_PATH, CT_JS);
+	if (strcmp(url, "/tech-support.tar.gz") == 0)
+		return send_bundle(c, strcmp(method, MHD_HTTP_METHOD_HEAD) == 0);
 
 	/* every dynamic response from the kernel's counters of now */
 	(void)st_counters_fresh(ST_COUNTERS_VIEW_MS);
@@ -467,7 +543,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		if ((b = buf_new(64 * 1024)) == NULL)
 			return MHD_NO;
 		row_query_from(c, &rq);
-		return doc(c, html_dashboard(b, &rq), b, CT_HTML, "");
+		return doc(c, html_dashboard(b, &rq, bundle_allowed(c)), b, CT_HTML, "");
 	}
 	if (path_index(url, "/tunnel/", &idx, &rest) == 0 && *rest == '\0') {
 		if ((b = buf_new(16 * 1024)) == NULL)
@@ -479,6 +555,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 }
 
 /* ---- the loop ---- */
+
+void
+web_server_wake(void)
+{
+	ws.wake = 1;
+}
 
 static void
 on_epoll(int fd, uint32_t events, void *arg)
@@ -498,6 +580,11 @@ on_prepare(void *arg)
 	(void)arg;
 	if (ws.mhd == NULL)
 		return -1;
+	/* resumed connections are only taken back by a run */
+	if (ws.wake) {
+		ws.wake = 0;
+		MHD_run(ws.mhd);
+	}
 	/* timeouts of idle connections, and work MHD left for the next run */
 	if (MHD_get_timeout(ws.mhd, &to) != MHD_YES)
 		return -1;
@@ -627,7 +714,8 @@ web_server_start(const struct cfg_daemon *d, const struct web_limits *lim)
 {
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *info;
-	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	/* suspend/resume: a bundle's connection waits for its child */
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	int v6;
 
 	if (ws.mhd)
@@ -650,6 +738,7 @@ web_server_start(const struct cfg_daemon *d, const struct web_limits *lim)
 	}
 	memcpy(ws.allow, d->http_allow, sizeof(ws.allow));
 	ws.nallow = d->nhttp_allow;
+	snprintf(ws.ctl_socket, sizeof(ws.ctl_socket), "%s", d->control_socket);
 	ws.mhd = MHD_start_daemon(flags, 0, on_accept, NULL, on_request, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -691,6 +780,10 @@ web_server_stop(void)
 {
 	if (ws.mhd == NULL)
 		return;
+	/* no connection may stay suspended when MHD stops: the bundles'
+	 * are resumed, then run to their (cut) end */
+	web_bundle_stop_all();
+	MHD_run(ws.mhd);
 	loop_fd_del(ws.epfd);
 	MHD_stop_daemon(ws.mhd);
 	ws.mhd = NULL;

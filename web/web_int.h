@@ -120,7 +120,8 @@ void	metrics_stream(struct stream *s);
 int	prom_label_esc(struct buf *b, const char *s);
 
 /* HTML (web/html.c) */
-int	html_dashboard(struct buf *out, const struct row_query *rq);
+/* bundle: link to /tech-support.tar.gz (the client may have it) */
+int	html_dashboard(struct buf *out, const struct row_query *rq, int bundle);
 int	html_tunnel(struct buf *out, uint32_t index);		/* 1: no such tunnel */
 int	html_error(struct buf *out, int status, const char *msg);
 

@@ -94,9 +94,11 @@ test_html_dashboard_escapes(void **state)
 
 	(void)state;
 	row_query_defaults(&rq);
-	assert_int_equal(html_dashboard(b, &rq), 0);
+	assert_int_equal(html_dashboard(b, &rq, 0), 0);
 	h = text(b);
 	no_raw_markup(h);
+	/* no bundle link unless the client may have it */
+	assert_null(strstr(h, "tech-support.tar.gz"));
 	assert_non_null(strstr(h, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&amp;\\"));
 	assert_non_null(strstr(h, "evil&quot;\nid&lt;/td&gt;&lt;img src=x"));
 	/* the configured connection with no tunnel says why */
@@ -110,8 +112,9 @@ test_html_dashboard_escapes(void **state)
 	/* a filter that is itself markup comes back escaped in the form */
 	b = buf_new(0);
 	snprintf(rq.q, sizeof(rq.q), "\"><script>");
-	assert_int_equal(html_dashboard(b, &rq), 0);
+	assert_int_equal(html_dashboard(b, &rq, 1), 0);
 	h = text(b);
+	assert_non_null(strstr(h, "<a href=\"/tech-support.tar.gz\" download>"));
 	assert_null(strstr(h, "\"><script>"));
 	assert_non_null(strstr(h, "value=\"&quot;&gt;&lt;script&gt;\""));
 	assert_non_null(strstr(h, "q=%22%3E%3Cscript%3E"));
@@ -133,7 +136,7 @@ test_html_filter_sort_page(void **state)
 	strcpy(rq.sort, "in");
 	rq.desc = 1;
 	rq.per_page = 2;
-	assert_int_equal(html_dashboard(b, &rq), 0);
+	assert_int_equal(html_dashboard(b, &rq, 0), 0);
 	h = text(b);
 	assert_non_null(strstr(h, "4 of 6 rows"));
 	assert_non_null(strstr(h, "page 1 of 2"));

@@ -5,7 +5,10 @@
 # and stalls while 200 concurrent clients are served (and is closed at the
 # timeout), /metrics accepted by promtool, and basic authentication against
 # a file of crypt(3) hashes (a bad file keeps the server off), HTTPS with
-# the configured certificate. Skipped (77) without curl.
+# the configured certificate; /tech-support.tar.gz made by the real
+# ikeflowctl in a child: complete, the child reaped, killed when its client
+# goes away or the server stops, two at once and a third refused (503).
+# Skipped (77) without curl.
 # bash for /dev/tcp (make check runs tests with sh)
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
@@ -80,6 +83,89 @@ if command -v promtool >/dev/null; then
 else
 	echo "note: promtool not installed, /metrics not checked by it"
 fi
+
+# ---- the diagnostic bundle: ikeflowctl in a child, streamed ----
+# (no daemon here: the real ikeflowctl writes what it gathers alone; then
+# a control socket that never answers keeps it busy)
+export FIXTURE_IKEFLOWCTL=$PWD/ikeflowctl FIXTURE_CTL_SOCKET=$tmp/ctl.sock
+# children PID: the fixture's children (zombies included), one a line
+children() { ps -o pid= --ppid "$1" 2>/dev/null; }
+# wait_no_children: none left within 10 s
+wait_no_children() {
+	for i in $(seq 100); do
+		[ -z "$(children $fx)" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+stop
+start 127.0.0.0/8 3 2
+base="http://127.0.0.1:$port"
+curl -s "$base/" | grep -q '<a href="/tech-support.tar.gz" download>' ||
+	fail "no bundle link on the dashboard of a local client"
+code=$(curl -s -D "$tmp/h" -o "$tmp/b.tgz" -w '%{http_code}' "$base/tech-support.tar.gz")
+[ "$code" = 200 ] || fail "GET /tech-support.tar.gz: $code"
+grep -Eqi '^Content-Disposition: attachment; filename=ikeflow-techsupport-[A-Za-z0-9._-]+-[0-9]{8}-[0-9]{6}\.tar\.gz' \
+    "$tmp/h" || fail "no attachment file name"
+grep -qi '^Cache-Control: no-store' "$tmp/h" || fail "the bundle is cacheable"
+grep -qi '^Content-Type: application/gzip' "$tmp/h" || fail "bundle content type"
+mkdir "$tmp/b" && tar -C "$tmp/b" -xzf "$tmp/b.tgz" || fail "the bundle does not unpack"
+grep -q '^MISSING tech-support.txt: .*ikeflowd did not answer' "$tmp"/b/*/MANIFEST ||
+	fail "the bundle's MANIFEST does not say the daemon did not answer"
+grep -q 'tech-support bundle for 127.0.0.1: [0-9]* bytes sent' "$tmp/fx.log" ||
+	fail "the download is not logged"
+wait_no_children || fail "a bundle child was left behind: $(children $fx)"
+code=$(curl -s -o /dev/null -w '%{http_code}' -I "$base/tech-support.tar.gz")
+[ "$code" = 200 ] && [ -z "$(children $fx)" ] || fail "HEAD: $code, or it made a bundle"
+# a control socket that accepts and never answers: the child waits
+python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(8)
+held = []
+while True:
+    held.append(s.accept())' "$tmp/ctl.sock" &
+hung=$!
+pids="$pids $hung"
+for i in $(seq 50); do [ -S "$tmp/ctl.sock" ] && break; sleep 0.1; done
+# a client that goes away mid-download: its child is killed and reaped
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$base/tech-support.tar.gz")
+[ "$code" = 200 ] || [ "$code" = 000 ] || fail "a download that was cut: $code"
+wait_no_children || fail "the child of a client that left is still there: $(children $fx)"
+grep -q 'tech-support bundle for 127.0.0.1: the client went away; ikeflowctl (pid [0-9]*) killed' \
+    "$tmp/fx.log" || fail "the client's leaving is not logged"
+# two at once; a third is told to come back
+curl -s -o /dev/null --max-time 8 "$base/tech-support.tar.gz" &
+c1=$!
+curl -s -o /dev/null --max-time 8 "$base/tech-support.tar.gz" &
+c2=$!
+for i in $(seq 100); do [ "$(children $fx | wc -l)" = 2 ] && break; sleep 0.1; done
+[ "$(children $fx | wc -l)" = 2 ] || fail "two downloads, not two children"
+code=$(curl -s -D "$tmp/h" -o /dev/null -w '%{http_code}' "$base/tech-support.tar.gz")
+[ "$code" = 503 ] && grep -qi '^Retry-After: 30' "$tmp/h" || fail "a third bundle: $code"
+# the server keeps serving meanwhile
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$base/api/v1/summary")
+[ "$code" = 200 ] || fail "the API while bundles are made: $code"
+kill $c1 $c2
+wait $c1 $c2 2>/dev/null
+wait_no_children || fail "children left after their clients were killed: $(children $fx)"
+# the server stops with downloads under way: their children go with it
+curl -s -o /dev/null --max-time 8 "$base/tech-support.tar.gz" &
+c1=$!
+for i in $(seq 100); do [ -n "$(children $fx)" ] && break; sleep 0.1; done
+kid=$(children $fx)
+[ -n "$kid" ] || fail "no child for the download"
+kill $fx
+wait $fx 2>/dev/null
+wait $c1 2>/dev/null
+for i in $(seq 50); do kill -0 $kid 2>/dev/null || break; sleep 0.1; done
+! kill -0 $kid 2>/dev/null || fail "ikeflowctl $kid outlived the server"
+pids=
+kill $hung
+wait $hung 2>/dev/null
+unset FIXTURE_IKEFLOWCTL FIXTURE_CTL_SOCKET
+start 127.0.0.0/8 3 2
+base="http://127.0.0.1:$port"
 
 # ---- a stalled half request while 200 clients are served ----
 # (the fixture closes idle connections after 2 s here)

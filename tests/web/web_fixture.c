@@ -3,7 +3,11 @@
  * once it listens.
  *
  * usage: web_fixture LISTEN ALLOW[,ALLOW...] [TUNNELS [TIMEOUT_S [AUTH_FILE|-
- *	[CERT KEY]]]] */
+ *	[CERT KEY]]]]
+ *
+ * FIXTURE_IKEFLOWCTL names the ikeflowctl that makes /tech-support.tar.gz,
+ * FIXTURE_CTL_SOCKET the control socket it asks (there is no daemon here:
+ * a missing socket makes it write what it gathers alone). */
 #include "config.h"
 
 #include <signal.h>
@@ -53,6 +57,11 @@ main(int argc, char **argv)
 		return 2;
 	if (argc > 7 && (config_daemon_set(&d, "http_cert", argv[6], "command line") < 0 ||
 	    config_daemon_set(&d, "http_key", argv[7], "command line") < 0))
+		return 2;
+	if (getenv("FIXTURE_IKEFLOWCTL"))
+		web_bundle_tool(getenv("FIXTURE_IKEFLOWCTL"));
+	if (getenv("FIXTURE_CTL_SOCKET") && config_daemon_set(&d, "control_socket",
+	    getenv("FIXTURE_CTL_SOCKET"), "environment") < 0)
 		return 2;
 	if (loop_init() < 0 || st_init() < 0 || loop_signal(SIGTERM, on_term, NULL) < 0 ||
 	    loop_signal(SIGINT, on_term, NULL) < 0)

@@ -1,6 +1,10 @@
 # ikeflow demo, narrated on the console (scripts/demo.sh shows it live).
 # Grows with the project: each new capability adds a short section here.
-# bed-timeout: 150
+# The guest's eth0 reaches the host (tests/bed/hostside): the dashboard is
+# shown by a headless Chromium there and its screenshot kept beside the
+# bundle, in the work directory (build/tests/bed/demo with scripts/demo.sh).
+# bed-timeout: 300
+# bed-hostside: yes
 
 CONF=$SRCDIR/tests/bed/conf/seed-ikev2
 install -m 0600 "$CONF/ipsec.secrets" "$W/gw2-ipsec.secrets"
@@ -9,6 +13,7 @@ say "1. Topology: two IPsec gateways in network namespaces of a UML guest"
 # hand-made covering routes (bed_topology): this scenario is not about
 # routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
+check hostside-link hostside_link gw2
 cat <<'TOPO'
      h1 198.51.100.10         gw1                      gw2          h2 203.0.113.10
         +---------------- 198.51.100.1 | 192.0.2.1 == 192.0.2.2 | 203.0.113.1 ----------------+
@@ -28,7 +33,8 @@ sed 's/PSK ".*"/PSK "<hidden>"/' "$CONF/ipsec.secrets" | sed 's/^/   ipsec.secre
 sed 's/^/   ipsec.conf: /' "$CONF/ipsec.conf"
 # snmpd on gw2 is the AgentX master; ikeflowd serves the flow MIB through it
 check snmpd-gw2 start_snmpd gw2
-printf '%s\n' 'log_level = info' 'refresh_interval = 1000' 'http_listen = no' \
+printf '%s\n' 'log_level = info' 'refresh_interval = 1000' 'http_listen = *:8080' \
+    'http_allow = 198.18.0.0/24, 127.0.0.0/8' \
     "agentx_socket = unix:$W/agentx-gw2" >"$W/gw2-ikeflowd.conf"
 check ikeflowd-starts start_ikeflowd gw2 gw2 \
     -c "$W/gw2-ikeflowd.conf" \
@@ -76,7 +82,22 @@ snmp_tun() { ip netns exec gw2 snmpget -v2c -c public -On 127.0.0.1 \
 show snmp-tunnel snmp_tun
 check snmp-in-pkts-100 sh -c "ip netns exec gw2 snmpget -v2c -c public -On -Ov 127.0.0.1 $R.1.3.2.1.32.$tun | grep -qx 'Counter32: 100'"
 
-say "12. gw2# ikeflowctl tech-support bundle   (one file for a support case, secrets masked)"
+URL=http://198.18.0.2:8080
+say "12. The web dashboard: $URL/   (gw2's eth0, reached from the host in netns ${BED_HOSTSIDE:-?} while the demo runs)"
+web_100()
+{
+	ip netns exec gw2 curl -sf http://127.0.0.1:8080/api/v1/tunnels |
+	    grep -q '"in":{"bytes":[0-9]*,"packets":100,'
+}
+check web-api-100 wait_for 10 web_100
+show web-summary ip netns exec gw2 curl -sf http://127.0.0.1:8080/api/v1/summary
+echo
+check web-screenshot hostside shot "$URL/" dashboard.png 1280x800
+echo "   screenshot of the dashboard (headless Chromium on the host): dashboard.png in the work directory"
+show web-metrics sh -c "ip netns exec gw2 curl -sf http://127.0.0.1:8080/metrics |
+    grep -E '^ikeflow_tunnel_(up|in_packets_total|out_packets_total)'"
+
+say "13. gw2# ikeflowctl tech-support bundle   (one file for a support case, secrets masked)"
 B=$W/ikeflow-techsupport.tar.gz
 show bundle ctl gw2 gw2 tech-support bundle -o "$B"
 show bundle-list tar -tvzf "$B"
@@ -96,5 +117,11 @@ bundle_counts()
 	bundle_file tech-support.txt | grep -q '#pkts encaps: 100,'
 }
 check bundle-100-pkts bundle_counts
+echo "   the bundle: ikeflow-techsupport.tar.gz in the work directory"
+echo "   (the dashboard offers the same to local clients: GET /tech-support.tar.gz)"
 
-say "demo finished; logs are in the work directory on the host"
+# the host side stops talking to the guest before it halts
+check hostside-stop hostside stop
+check link-down ip -n gw2 link set eth0 down
+
+say "demo finished; the dashboard's screenshot, the bundle and the logs are in the work directory (build/tests/bed/demo/ikeflow-demo/ with scripts/demo.sh)"

@@ -5,11 +5,15 @@
 # the PSKs (quoted, 0x and 0s forms in ipsec.secrets) and the tunnel's real
 # ESP keys read from the kernel and the IKE keys (SK_d, SK_a, SK_e, SK_p)
 # charon logged on gw1 (ikeflowd has no hook that shows them; the IKE SA's
-# keys are the same on both ends), in plain, hex and base64 forms. Then
+# keys are the same on both ends), in plain, hex and base64 forms. The
+# same bundle is downloaded from ikeflowd's web server by curl on gw2's
+# loopback (GET /tech-support.tar.gz, made by ikeflowctl in a child) and
+# goes through the same checks; gw1, not local and without http_auth_file,
+# is refused (403) and its dashboard has no link to it. Then
 # ikeflowd is killed (a daemon that does not answer) and the bundle made
 # again: what the client gathers alone, the same secrets absent, and what
 # is missing said in MANIFEST and on stderr.
-# bed-timeout: 360
+# bed-timeout: 480
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
 
@@ -29,6 +33,8 @@ chmod 600 "$W/gw2-ipsec.secrets"
 	cat "$IKF/ikeflowd.conf"
 	echo "ipsec_conf = $SEED/ipsec.conf"
 	echo "ipsec_secrets = $W/gw2-ipsec.secrets"
+	echo "http_listen = *:8080"
+	echo "http_allow = 192.0.2.0/24, 127.0.0.0/8"
 } >"$W/gw2-ikeflowd.conf"
 
 # charon on gw1 logs the IKE SA's keys (level 4) to a file of their own
@@ -84,10 +90,11 @@ no_secret()
 	none_found -raiF -f "$W/forms.txt" "$2"
 }
 
-# sums_and_mode FILE DIR: 0600, and MANIFEST's SHA-256 sums check out.
+# sums_and_mode FILE DIR [any]: 0600 (unless any: a download's mode is
+# the client's), and MANIFEST's SHA-256 sums check out.
 sums_and_mode()
 {
-	[ "$(stat -c %a "$1")" = 600 ] &&
+	{ [ "${3:-}" = any ] || [ "$(stat -c %a "$1")" = 600 ]; } &&
 	(cd "$2" && grep -E '^[0-9a-f]{64} ' MANIFEST |
 	    awk '{ print $1 "  " $3 }' | sha256sum -c --quiet)
 }
@@ -113,7 +120,8 @@ kernel_tables()
 	grep -q XfrmInNoStates "$1/kernel/xfrm_stat"
 }
 
-# bundle_check TAG FILE: unpacks FILE into $W/TAG and checks the above.
+# bundle_check TAG FILE [any]: unpacks FILE into $W/TAG and checks the
+# above.
 bundle_check()
 {
 	say "$(date +%T) checking the $1 bundle"
@@ -121,7 +129,7 @@ bundle_check()
 	check "$1-untar" tar -C "$W/$1" -xzf "$2"
 	D=$(ls -d "$W/$1"/ikeflow-techsupport-*)
 	check "$1-no-secret" no_secret "$2" "$W/$1"
-	check "$1-sha256-0600" sums_and_mode "$2" "$D"
+	check "$1-sha256-0600" sums_and_mode "$2" "$D" "${3:-}"
 	check "$1-config-masked" masked "$D"
 	check "$1-kernel-tables" kernel_tables "$D"
 }
@@ -157,6 +165,28 @@ check bundle-cli ctl gw2 gw2 tech-support bundle -o "$W/bundle.tar.gz" \
 bundle_check up "$W/bundle.tar.gz"
 check up-tech-support tech_text "$D"
 check up-other-files other_files "$D"
+
+# The same from the web server, to a local client (curl on gw2's loopback).
+say "$(date +%T) downloading the bundle over HTTP"
+check bundle-web ip netns exec gw2 curl -sf --max-time 120 -D "$W/web-headers.txt" \
+    -o "$W/bundle-web.tar.gz" http://127.0.0.1:8080/tech-support.tar.gz
+check web-attachment grep -Eqi \
+    '^Content-Disposition: attachment; filename=ikeflow-techsupport-[A-Za-z0-9._-]+-[0-9]{8}-[0-9]{6}\.tar\.gz' \
+    "$W/web-headers.txt"
+check web-no-store grep -qi '^Cache-Control: no-store' "$W/web-headers.txt"
+bundle_check web "$W/bundle-web.tar.gz" any
+check web-tech-support tech_text "$D"
+check web-other-files other_files "$D"
+check web-child-logged grep -q 'web: tech-support bundle for 127.0.0.1: [0-9]* bytes sent' \
+    "$W/gw2.log"
+# gw1 may see the dashboard (http_allow) but, not local and with no
+# http_auth_file, not the bundle, nor a link to it
+check_eq web-remote-403 403 "$(ip netns exec gw1 curl -s -o "$W/web-403.html" \
+    -w '%{http_code}' --max-time 30 http://192.0.2.2:8080/tech-support.tar.gz)"
+check web-remote-page ip netns exec gw1 curl -sf --max-time 30 -o "$W/web-remote.html" \
+    http://192.0.2.2:8080/
+check web-remote-no-link none_found -q 'tech-support.tar.gz' "$W/web-remote.html"
+check web-refusal-logged grep -q 'web: 192.0.2.1: tech-support bundle refused' "$W/gw2.log"
 
 # A daemon that does not answer: killed, its SAs left in the kernel.
 kill -9 "$(cat /tmp/gw2/ikeflowd.pid)"
