@@ -94,7 +94,7 @@ state_dir_ready(const char *dir, uid_t owner, gid_t group)
 	}
 	if (st.st_uid != owner) {
 		log_err("state directory %s: owned by uid %u, not by uid %u that ikeflowd "
-		    "runs as (user =); refusing to use it (chown it, or set state_dir)", dir,
+		    "runs as; refusing to use it (chown it, or set state_dir)", dir,
 		    (unsigned)st.st_uid, (unsigned)owner);
 		close(fd);
 		return -1;
@@ -268,12 +268,12 @@ out:
 	if (save_timer)
 		loop_timer_free(save_timer);
 	reload_stop();
-	runner_stop();
 	if (cfg)
 		config_free(cfg);
 	if (lockfd >= 0)
 		close(lockfd);
 	pidfile_remove(pidpath, pidfd);
+	runner_stop();		/* after the pid file's lock is let go */
 	loop_free();
 	log_notice("ikeflowd stopped");
 	log_ring_free();

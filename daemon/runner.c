@@ -27,7 +27,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -192,6 +194,27 @@ refuse:
 	close(out);
 }
 
+/* The daemon, no longer root, may not remove its pid file and control
+ * socket from a directory of root's (/run): done here once it has ended,
+ * unless another instance holds the pid file's lock by then. */
+static void
+runner_cleanup(const struct daemon_opts *o)
+{
+	struct cfg_daemon d;
+	struct stat st;
+	int fd;
+
+	if (reload_settings(o, &d) < 0 ||
+	    (fd = open(d.pid_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		if (lstat(d.control_socket, &st) == 0 && S_ISSOCK(st.st_mode))
+			unlink(d.control_socket);
+		unlink(d.pid_file);
+	}
+	close(fd);
+}
+
 static void
 runner_main(const struct daemon_opts *o)
 {
@@ -235,8 +258,10 @@ runner_main(const struct daemon_opts *o)
 				continue;
 			_exit(1);
 		}
-		if (n == 0)		/* the daemon has ended */
+		if (n == 0) {		/* the daemon has ended */
+			runner_cleanup(o);
 			_exit(0);
+		}
 		if ((cm = CMSG_FIRSTHDR(&mh)) != NULL && cm->cmsg_level == SOL_SOCKET &&
 		    cm->cmsg_type == SCM_RIGHTS &&
 		    cm->cmsg_len == CMSG_LEN(2 * sizeof(int)))

@@ -187,6 +187,35 @@ bed_bg()
 	echo "$! $name" >>"$BED_PIDS"
 }
 
+# The daemon reads its secrets as the user it runs as (ikeflow, or --user):
+# a secrets file named by ARGS (--ipsec-secrets, or ipsec_secrets in the
+# ikeflowd.conf of -c) becomes that user's, as an install would have it.
+bed_secrets_owner()
+{
+	local user=ikeflow conf= f
+	local -a files=()
+
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--ipsec-secrets) files+=("$2"); shift ;;
+		--user) user=$2; shift ;;
+		-c|--config) conf=$2; shift ;;
+		esac
+		shift
+	done
+	if [ -n "$conf" ] && [ -r "$conf" ]; then
+		f=$(sed -n 's/^[[:space:]]*ipsec_secrets[[:space:]]*=[[:space:]]*//p' "$conf")
+		[ -n "$f" ] && files+=("$f")
+		f=$(sed -n 's/^[[:space:]]*user[[:space:]]*=[[:space:]]*//p' "$conf")
+		[ -n "$f" ] && user=$f
+	fi
+	for f in "${files[@]}"; do
+		[ -f "$f" ] && [ "$(stat -c %U "$f")" = root ] && [ "$user" != root ] &&
+		    chown "$user" "$f"
+	done
+	return 0
+}
+
 # start_ikeflowd NS NAME [ARGS...]: ikeflowd in netns NS and a private mount
 # namespace (own /run); control socket, pid file and state under /tmp/NAME,
 # log in $W/NAME.log, the source tree's default updown script (the build is
@@ -197,6 +226,7 @@ start_ikeflowd()
 	shift 2
 
 	mkdir -p -m 700 "$d/state"	# as ikeflowd wants it: its own, closed
+	bed_secrets_owner "$@"
 	bed_bg "$name" ip netns exec "$ns" unshare -m --propagation private \
 	    sh -c 'mount -t tmpfs run /run && exec "$@"' ikeflowd \
 	    "$IKEFLOWD" -f --control "$d/ctl.sock" --state-dir "$d/state" \
