@@ -21,6 +21,8 @@ int	priv_resolve(const struct cfg_daemon *d, struct priv_ids *ids);
 /* reload_load with the user's ids, so that what it cannot read fails now */
 struct ifl_config *priv_load_as(const struct daemon_opts *o,
 	    const struct priv_ids *ids);
+/* ikeflowd.conf for the user, then everything as priv_load_as */
+struct ifl_config *priv_load(const struct daemon_opts *o, struct priv_ids *ids);
 /* After the sockets are bound: the user's ids, CAP_NET_ADMIN and
  * CAP_NET_BIND_SERVICE only. 0, or -1 logged. */
 int	priv_drop(const struct priv_ids *ids);
@@ -110,6 +112,8 @@ int	priv_resolve(const struct cfg_daemon *d, struct priv_ids *ids);
 /* reload_load with the user's ids, so that what it cannot read fails now */
 struct ifl_config *priv_load_as(const struct daemon_opts *o,
 	    const struct priv_ids *ids);
+/* ikeflowd.conf for the user, then everything as priv_load_as */
+struct ifl_config *priv_load(const struct daemon_opts *o, struct priv_ids *ids);
 /* After the sockets are bound: the user's ids, CAP_NET_ADMIN and
  * CAP_NET_BIND_SERVICE only. 0, or -1 logged. */
 int	priv_drop(const struct priv_ids *ids);

@@ -140,24 +140,13 @@ modules_shutdown(void)
 	}
 }
 
-/* Read as the user will read it on a reload (priv_load_as). */
-static struct ifl_config *
-load_config(const struct daemon_opts *o, struct priv_ids *ids)
-{
-	struct cfg_daemon d;
-
-	if (reload_settings(o, &d) < 0 || priv_resolve(&d, ids) < 0)
-		return NULL;
-	return priv_load_as(o, ids);
-}
-
 static int
 check_config(const struct daemon_opts *o)
 {
 	struct ifl_config *cfg;
 	struct priv_ids ids;
 
-	if ((cfg = load_config(o, &ids)) == NULL) {
+	if ((cfg = priv_load(o, &ids)) == NULL) {
 		fprintf(stderr, "configuration has errors\n");
 		return 1;
 	}
@@ -190,7 +179,7 @@ main(int argc, char **argv)
 	/* forked first, so that its copy of this process holds no key */
 	if (runner_start(&o) < 0)
 		return 1;
-	if ((cfg = load_config(&o, &ids)) == NULL) {
+	if ((cfg = priv_load(&o, &ids)) == NULL) {
 		log_err("configuration has errors, not starting");
 		runner_stop();
 		return 1;

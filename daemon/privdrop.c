@@ -114,6 +114,16 @@ priv_load_as(const struct daemon_opts *o, const struct priv_ids *ids)
 	return cfg;
 }
 
+struct ifl_config *
+priv_load(const struct daemon_opts *o, struct priv_ids *ids)
+{
+	struct cfg_daemon d;
+
+	if (reload_settings(o, &d) < 0 || priv_resolve(&d, ids) < 0)
+		return NULL;
+	return priv_load_as(o, ids);
+}
+
 static const char *
 priv_capname(int cap)
 {
@@ -132,6 +142,7 @@ priv_drop(const struct priv_ids *ids)
 		log_info("running as root with every privilege (user = root)");
 		return 0;
 	}
+	errno = 0;
 	capng_get_caps_process();
 	setpcap = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
 	capng_clear(CAPNG_SELECT_BOTH);

@@ -6,7 +6,8 @@
  *
  * It runs nothing but commands of the configuration: a leftupdown, or the
  * updown_script of a leftfirewall=yes connection (updown_command). It
- * reads the configuration files itself, as root, when asked for a command
+ * reads the configuration files itself (as the daemon's user, with the
+ * same checks, priv_load) when asked for a command
  * it has not seen, and remembers every command it has seen, so that the
  * down of a connection removed by a reload still runs. The environment is
  * the PLUTO_* variables of the request and a fixed PATH, nothing else.
@@ -69,9 +70,11 @@ allowed_learn(const struct daemon_opts *o)
 {
 	struct ifl_config *cfg;
 	const struct cfg_conn *c;
+	struct priv_ids ids;
 	char **v;
 
-	if ((cfg = reload_load(o)) == NULL)
+	/* read as the daemon reads it: the same files, the same checks */
+	if ((cfg = priv_load(o, &ids)) == NULL)
 		return;
 	for (c = cfg->conns; c; c = c->next) {
 		char *cmd = updown_command(c, cfg->daemon.updown_script);
