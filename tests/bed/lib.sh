@@ -299,8 +299,8 @@ swan()
 	timeout 60 nsenter -t "$(cat "/tmp/$name/ns.pid")" -m -n ipsec "$@"
 }
 
-# start_snmpd NS [LINE...]: AgentX master in NS, socket $W/agentx-NS,
-# community public on 127.0.0.1:161, the LINEs added to its configuration;
+# start_snmpd NS [LINE...]: AgentX master in NS, socket $W/agentx-NS (mode
+# 0660, group ikeflow), community public on 127.0.0.1:161, the LINEs added to its configuration;
 # returns once it answers. The configuration is $W/snmpd-NS.conf, apart from
 # the persistent directory $W/snmpd-NS/: snmpd saves its state there as
 # snmpd.conf when it stops, so a configuration kept in it would not survive
@@ -311,7 +311,9 @@ start_snmpd()
 	shift
 
 	mkdir -p "$W/snmpd-$ns" &&
+	# the socket open to ikeflowd's group: it reconnects as user ikeflow
 	printf '%s\n' 'master agentx' "agentXSocket unix:$W/agentx-$ns" \
+	    'agentXPerms 0660 0755 root ikeflow' \
 	    'rocommunity public 127.0.0.1' "$@" >"$W/snmpd-$ns.conf" &&
 	launch_snmpd "$ns" &&
 	wait_for 10 ip netns exec "$ns" snmpget -v2c -c public -On 127.0.0.1 \
