@@ -24,6 +24,8 @@ check topology bed_topology
 check snmpd start_snmpd gw2
 check charon-ios ikev2_ios
 check ikeflowd ikev2_ikeflowd "$W/gw2-ipsec.conf" "$W/gw2-ikeflowd.conf"
+# the control socket is there before the drop: wait for the daemon's ready
+check ready wait_for 30 grep -q 'ikeflowd .* ready (pid' "$W/gw2.log"
 PID=$(cat /tmp/gw2/ikeflowd.pid)
 grep -E '^(Uid|Gid|Groups|Cap[A-Za-z]+|NoNewPrivs|Seccomp):' "/proc/$PID/status" \
     >"$W/gw2-status.txt"
