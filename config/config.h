@@ -226,6 +226,9 @@ struct cfg_daemon {
 	int		install_routes;			/* 1: routes to remote subnets */
 	uint32_t	routing_table;			/* 220 */
 	uint32_t	routing_table_prio;		/* the rule's priority, 220 */
+	char		user[64];			/* "ikeflow"; "root": no drop */
+	char		group[64];			/* "" = the user's own group */
+	int		seccomp;			/* 1: system call filter */
 };
 
 /* dh_workers = auto: as many DH workers as there are other CPUs (see

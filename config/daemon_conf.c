@@ -65,6 +65,8 @@ config_daemon_defaults(struct cfg_daemon *d)
 	d->install_routes = 1;
 	d->routing_table = 220;
 	d->routing_table_prio = 220;
+	snprintf(d->user, sizeof(d->user), "%s", "ikeflow");
+	d->seccomp = 1;
 }
 
 enum dkind { D_PATH, D_STR, D_BOOL, D_U32, D_TIME, D_PORT, D_DOUBLE, D_LOGLEVEL,
@@ -120,6 +122,10 @@ static const struct dkey dkeys[] = {
 	{ "routing_table", D_U32, F(routing_table), 1, 0xffffffff },
 	/* 0 is the local table's rule, 32766 main's */
 	{ "routing_table_prio", D_U32, F(routing_table_prio), 1, 32765 },
+	/* privileges are dropped at start: changes wait for a restart */
+	{ "user", D_STR, F(user), 0, 0 },
+	{ "group", D_STR, F(group), 0, 0 },
+	{ "seccomp", D_BOOL, F(seccomp), 0, 0 },
 };
 #define NDKEYS	(sizeof(dkeys) / sizeof(dkeys[0]))
 

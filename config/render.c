@@ -102,6 +102,10 @@ render_daemon(const struct cfg_daemon *d, struct buf *b)
 	out(b, "#   install_routes = %s\n", yesno(d->install_routes));
 	out(b, "#   routing_table = %u\n", d->routing_table);
 	out(b, "#   routing_table_prio = %u\n", d->routing_table_prio);
+	out(b, "#   user = %s\n", d->user);
+	if (d->group[0])
+		out(b, "#   group = %s\n", d->group);
+	out(b, "#   seccomp = %s\n", yesno(d->seccomp));
 	out(b, "\n");
 }
 

@@ -278,9 +278,11 @@ add_check_config(struct bw *b, const struct bundle_src *src, const char *conf,
     const struct cfg_daemon *d)
 {
 	const char *name = "check-config.txt";
+	/* as the daemon's user: the files are read as it reads them */
 	char *argv[] = { (char *)src->ikeflowd, "--check-config", "-c", (char *)conf,
 	    "--ipsec-conf", (char *)d->ipsec_conf, "--ipsec-secrets",
-	    (char *)d->ipsec_secrets, NULL };
+	    (char *)d->ipsec_secrets, "--user", (char *)d->user,
+	    d->group[0] ? "--group" : NULL, (char *)d->group, NULL };
 	posix_spawn_file_actions_t fa;
 	struct buf *out;
 	char chunk[4096], why[300];
@@ -311,8 +313,9 @@ add_check_config(struct bw *b, const struct bundle_src *src, const char *conf,
 		return;
 	}
 	if ((out = buf_new(4096)) != NULL)
-		buf_printf(out, "$ %s --check-config -c %s --ipsec-conf %s --ipsec-secrets %s\n",
-		    src->ikeflowd, conf, d->ipsec_conf, d->ipsec_secrets);
+		buf_printf(out, "$ %s --check-config -c %s --ipsec-conf %s --ipsec-secrets %s "
+		    "--user %s%s%s\n", src->ikeflowd, conf, d->ipsec_conf,
+		    d->ipsec_secrets, d->user, d->group[0] ? " --group " : "", d->group);
 	while ((n = read(p[0], chunk, sizeof(chunk))) > 0)
 		if (out && out->len < CHECK_MAX)
 			buf_put(out, chunk, (size_t)n);
@@ -422,6 +425,10 @@ daemon_files(struct bw *b, const struct bundle_src *src, struct cfg_daemon *d,
 			snprintf(d->ipsec_secrets, sizeof(d->ipsec_secrets), "%s", v);
 		else if (strcmp(line, "state_dir") == 0)
 			snprintf(d->state_dir, sizeof(d->state_dir), "%s", v);
+		else if (strcmp(line, "user") == 0)
+			snprintf(d->user, sizeof(d->user), "%s", v);
+		else if (strcmp(line, "group") == 0)
+			snprintf(d->group, sizeof(d->group), "%s", v);
 	}
 	buf_free(out);
 }

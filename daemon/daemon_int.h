@@ -11,6 +11,30 @@ struct ifl_config;
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"
+/* privdrop.c: the user ikeflowd runs as (user/group of ikeflowd.conf). */
+struct priv_ids {
+	int		drop;		/* 0: user = root, every privilege kept */
+	unsigned	uid, gid;
+	char		user[64];
+};
+int	priv_resolve(const struct cfg_daemon *d, struct priv_ids *ids);
+/* reload_load with the user's ids, so that what it cannot read fails now */
+struct ifl_config *priv_load_as(const struct daemon_opts *o,
+	    const struct priv_ids *ids);
+/* ikeflowd.conf for the user, then everything as priv_load_as */
+struct ifl_config *priv_load(const struct daemon_opts *o, struct priv_ids *ids);
+/* After the sockets are bound: the user's ids, CAP_NET_ADMIN and
+ * CAP_NET_BIND_SERVICE only. 0, or -1 logged. */
+int	priv_drop(const struct priv_ids *ids);
+
+/* seccomp.c: the system call filter, last thing before the loop runs. */
+int	seccomp_install(void);
+
+/* runner.c: the privileged process that runs the updown scripts. */
+int	runner_start(const struct daemon_opts *o);
+int	runner_fd(void);	/* -1: none, scripts run from this process */
+void	runner_stop(void);
+
 #endif
 #define IKEFLOWD_CONF_DEFAULT	SYSCONFDIR "/ikeflowd.conf"
 
@@ -27,6 +51,8 @@ struct daemon_opts {
 	const char	*state_dir;
 	const char	*pid_file;
 	const char	*updown_script;
+	const char	*user;
+	const char	*group;
 };
 
 enum { OPTS_RUN = 0, OPTS_EXIT_OK = 1, OPTS_EXIT_FAIL = 2 };
@@ -53,6 +79,9 @@ void	detach_done(int fd, int ok);
 /* Reads ikeflowd.conf, ipsec.conf and ipsec.secrets as the options say.
  * NULL on any error (each logged). */
 struct ifl_config *reload_load(const struct daemon_opts *o);
+/* ikeflowd.conf and the command line only (as reload_load reads them). */
+struct cfg_daemon;
+int	reload_settings(const struct daemon_opts *o, struct cfg_daemon *d);
 /* Puts a loaded configuration in force at start (state, log level); takes
  * ownership of cfg. */
 void	reload_start(const struct daemon_opts *o, struct ifl_config *cfg);
@@ -72,5 +101,29 @@ int	commands_register(void);
  * show xfrm, show logging and show tech-support ipsec. */
 int	tech_register(void);
 void	tech_show_version(struct buf *out);
+
+/* privdrop.c: the user ikeflowd runs as (user/group of ikeflowd.conf). */
+struct priv_ids {
+	int		drop;		/* 0: user = root, every privilege kept */
+	unsigned	uid, gid;
+	char		user[64];
+};
+int	priv_resolve(const struct cfg_daemon *d, struct priv_ids *ids);
+/* reload_load with the user's ids, so that what it cannot read fails now */
+struct ifl_config *priv_load_as(const struct daemon_opts *o,
+	    const struct priv_ids *ids);
+/* ikeflowd.conf for the user, then everything as priv_load_as */
+struct ifl_config *priv_load(const struct daemon_opts *o, struct priv_ids *ids);
+/* After the sockets are bound: the user's ids, CAP_NET_ADMIN and
+ * CAP_NET_BIND_SERVICE only. 0, or -1 logged. */
+int	priv_drop(const struct priv_ids *ids);
+
+/* seccomp.c: the system call filter, last thing before the loop runs. */
+int	seccomp_install(void);
+
+/* runner.c: the privileged process that runs the updown scripts. */
+int	runner_start(const struct daemon_opts *o);
+int	runner_fd(void);	/* -1: none, scripts run from this process */
+void	runner_stop(void);
 
 #endif

@@ -66,7 +66,7 @@ on_save(void *arg)
  * fixed (we own it), another owner is refused (a chown is the operator's
  * call, not ours). */
 static int
-state_dir_ready(const char *dir, uid_t owner)
+state_dir_ready(const char *dir, uid_t owner, gid_t group)
 {
 	struct stat st;
 	int fd;
@@ -81,6 +81,16 @@ state_dir_ready(const char *dir, uid_t owner)
 		if (fd >= 0)
 			close(fd);
 		return -1;
+	}
+	/* made by root (now, or by a run before user = existed): the user's */
+	if (st.st_uid == 0 && owner != 0 && geteuid() == 0) {
+		if (fchown(fd, owner, group) < 0) {
+			log_err("state directory %s: chown to uid %u: %s", dir,
+			    (unsigned)owner, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		st.st_uid = owner;
 	}
 	if (st.st_uid != owner) {
 		log_err("state directory %s: owned by uid %u, not by uid %u that ikeflowd "
@@ -134,8 +144,9 @@ static int
 check_config(const struct daemon_opts *o)
 {
 	struct ifl_config *cfg;
+	struct priv_ids ids;
 
-	if ((cfg = reload_load(o)) == NULL) {
+	if ((cfg = priv_load(o, &ids)) == NULL) {
 		fprintf(stderr, "configuration has errors\n");
 		return 1;
 	}
@@ -149,8 +160,10 @@ main(int argc, char **argv)
 {
 	struct daemon_opts o;
 	struct ifl_config *cfg;
+	struct priv_ids ids;
 	char pidpath[CFG_PATH_MAX];
 	int rc, pidfd = -1, lockfd = -1, ready_fd = -1, state_up = 0, ran = 0, ok = 0;
+	int filter;
 
 	if ((rc = options_parse(&o, argc, argv, stdout, stderr)) != OPTS_RUN)
 		return rc == OPTS_EXIT_OK ? 0 : 1;
@@ -163,14 +176,23 @@ main(int argc, char **argv)
 		return check_config(&o);
 
 	log_notice("ikeflowd %s starting", PACKAGE_VERSION);
-	if ((cfg = reload_load(&o)) == NULL) {
+	/* forked first, so that its copy of this process holds no key */
+	if (runner_start(&o) < 0)
+		return 1;
+	if ((cfg = priv_load(&o, &ids)) == NULL) {
 		log_err("configuration has errors, not starting");
+		runner_stop();
 		return 1;
 	}
+	filter = cfg->daemon.seccomp;
 	if ((pidfd = pidfile_open(cfg->daemon.pid_file)) < 0) {
 		config_free(cfg);
+		runner_stop();
 		return 1;
 	}
+	if (ids.drop && geteuid() == 0 && fchown(pidfd, ids.uid, ids.gid) < 0)
+		log_warnx("pid file %s: chown to user %s: %s", cfg->daemon.pid_file,
+		    ids.user, strerror(errno));
 	snprintf(pidpath, sizeof(pidpath), "%s", cfg->daemon.pid_file);
 	if (!o.foreground) {
 		/* until ready, errors still reach the terminal through stderr */
@@ -188,7 +210,8 @@ main(int argc, char **argv)
 	state_up = 1;
 	reload_start(&o, cfg);
 	cfg = NULL;
-	if (state_dir_ready(daemon_state_dir(), geteuid()) < 0 ||
+	if (state_dir_ready(daemon_state_dir(), ids.drop ? ids.uid : geteuid(),
+	    ids.drop ? ids.gid : getegid()) < 0 ||
 	    (lockfd = statedir_lock(daemon_state_dir())) < 0)
 		goto out;
 	if (st_load(daemon_state_dir()) < 0)
@@ -199,6 +222,14 @@ main(int argc, char **argv)
 	if (commands_register() < 0 || ctl_listen(daemon_control_path()) < 0)
 		goto out;
 	if (modules_init(daemon_config()) < 0)
+		goto out;
+	/* every socket is bound: from here on, the user's ids and
+	 * CAP_NET_ADMIN (privdrop.c), then the system call filter */
+	if (ids.drop && geteuid() == 0 &&
+	    chown(daemon_control_path(), ids.uid, ids.gid) < 0)
+		log_warnx("control socket %s: chown to user %s: %s",
+		    daemon_control_path(), ids.user, strerror(errno));
+	if (priv_drop(&ids) < 0 || (filter && seccomp_install() < 0))
 		goto out;
 	log_notice("ikeflowd %s ready (pid %ld)", PACKAGE_VERSION, (long)getpid());
 	if (ready_fd >= 0) {
@@ -231,6 +262,7 @@ out:
 	if (lockfd >= 0)
 		close(lockfd);
 	pidfile_remove(pidpath, pidfd);
+	runner_stop();		/* after the pid file's lock is let go */
 	loop_free();
 	log_notice("ikeflowd stopped");
 	log_ring_free();

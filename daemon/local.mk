@@ -2,7 +2,8 @@
 # so that unit tests reach it)
 libikeflow_a_SOURCES += daemon/daemon.h daemon/daemon_int.h daemon/modules.c \
 	daemon/options.c daemon/pidfile.c daemon/detach.c daemon/reload.c \
-	daemon/commands.c daemon/tech.c
+	daemon/commands.c daemon/tech.c daemon/privdrop.c daemon/seccomp.c \
+	daemon/runner.c
 
 EXTRA_DIST += tests/unit/data/daemon/ipsec.conf tests/unit/data/daemon/ipsec.secrets \
 	tests/unit/data/daemon/bad-ipsec.conf tests/unit/data/daemon/reload-ipsec.conf

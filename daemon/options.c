@@ -10,6 +10,7 @@
 enum {
 	OPT_IPSEC_CONF = 256, OPT_IPSEC_SECRETS, OPT_CONTROL, OPT_STATE_DIR,
 	OPT_PID_FILE, OPT_CHECK_CONFIG, OPT_LOG_LEVEL, OPT_UPDOWN_SCRIPT,
+	OPT_USER, OPT_GROUP,
 };
 
 void
@@ -29,6 +30,9 @@ options_usage(FILE *f)
 	    "      --state-dir DIR      where tunnel history is kept across restarts\n"
 	    "      --pid-file FILE      pid file (also keeps a second instance out)\n"
 	    "      --updown-script FILE the default updown script (leftfirewall=yes)\n"
+	    "      --user USER          run as USER after start (default ikeflow;\n"
+	    "                           root keeps every privilege)\n"
+	    "      --group GROUP        run as GROUP (default: USER's group)\n"
 	    "      --check-config       check the configuration, print\n"
 	    "                           \"configuration OK\" or the errors, and exit\n"
 	    "  -d, --debug              same as --log-level debug\n"
@@ -53,6 +57,8 @@ options_parse(struct daemon_opts *o, int argc, char **argv, FILE *out, FILE *err
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "pid-file", required_argument, NULL, OPT_PID_FILE },
 		{ "updown-script", required_argument, NULL, OPT_UPDOWN_SCRIPT },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
@@ -93,6 +99,12 @@ options_parse(struct daemon_opts *o, int argc, char **argv, FILE *out, FILE *err
 			break;
 		case OPT_UPDOWN_SCRIPT:
 			o->updown_script = optarg;
+			break;
+		case OPT_USER:
+			o->user = optarg;
+			break;
+		case OPT_GROUP:
+			o->group = optarg;
 			break;
 		case OPT_CHECK_CONFIG:
 			o->check_config = 1;

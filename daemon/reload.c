@@ -66,24 +66,34 @@ reload_set(struct cfg_daemon *d, const char *key, const char *value,
 	return config_daemon_set(d, key, value, where);
 }
 
+int
+reload_settings(const struct daemon_opts *o, struct cfg_daemon *d)
+{
+	config_daemon_defaults(d);
+	if (config_daemon_load(o->config_file, d, !o->config_explicit) < 0)
+		return -1;
+	/* the command line wins over ikeflowd.conf */
+	if (reload_set(d, "ipsec_conf", o->ipsec_conf, "--ipsec-conf") < 0 ||
+	    reload_set(d, "ipsec_secrets", o->ipsec_secrets, "--ipsec-secrets") < 0 ||
+	    reload_set(d, "control_socket", o->control, "--control") < 0 ||
+	    reload_set(d, "state_dir", o->state_dir, "--state-dir") < 0 ||
+	    reload_set(d, "pid_file", o->pid_file, "--pid-file") < 0 ||
+	    reload_set(d, "updown_script", o->updown_script, "--updown-script") < 0 ||
+	    reload_set(d, "user", o->user, "--user") < 0 ||
+	    reload_set(d, "group", o->group, "--group") < 0)
+		return -1;
+	if (o->log_level >= 0)
+		d->log_level = o->log_level;
+	return 0;
+}
+
 struct ifl_config *
 reload_load(const struct daemon_opts *o)
 {
 	struct cfg_daemon d;
 
-	config_daemon_defaults(&d);
-	if (config_daemon_load(o->config_file, &d, !o->config_explicit) < 0)
+	if (reload_settings(o, &d) < 0)
 		return NULL;
-	/* the command line wins over ikeflowd.conf */
-	if (reload_set(&d, "ipsec_conf", o->ipsec_conf, "--ipsec-conf") < 0 ||
-	    reload_set(&d, "ipsec_secrets", o->ipsec_secrets, "--ipsec-secrets") < 0 ||
-	    reload_set(&d, "control_socket", o->control, "--control") < 0 ||
-	    reload_set(&d, "state_dir", o->state_dir, "--state-dir") < 0 ||
-	    reload_set(&d, "pid_file", o->pid_file, "--pid-file") < 0 ||
-	    reload_set(&d, "updown_script", o->updown_script, "--updown-script") < 0)
-		return NULL;
-	if (o->log_level >= 0)
-		d.log_level = o->log_level;
 	return config_load(&d);
 }
 
@@ -161,6 +171,10 @@ reload_warn_restart(const struct cfg_daemon *o, const struct cfg_daemon *n)
 	    strcmp(o->pid_file, n->pid_file) || strcmp(o->state_dir, n->state_dir))
 		log_warnx("control_socket, pid_file and state_dir changes take "
 		    "effect at the next restart");
+	if (strcmp(o->user, n->user) || strcmp(o->group, n->group) ||
+	    o->seccomp != n->seccomp)
+		log_warnx("user, group and seccomp changes take effect at the "
+		    "next restart");
 }
 
 int

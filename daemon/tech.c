@@ -519,6 +519,11 @@ cmd_files(int argc, char **argv, struct buf *out, void *arg)
 		buf_printf(out, "ipsec.secrets %s\n", cfg->daemon.ipsec_secrets);
 	}
 	buf_printf(out, "state_dir %s\n", daemon_state_dir());
+	if (cfg) {	/* the bundle's check-config reads as this user */
+		buf_printf(out, "user %s\n", cfg->daemon.user);
+		if (cfg->daemon.group[0])
+			buf_printf(out, "group %s\n", cfg->daemon.group);
+	}
 	return 0;
 }
 

@@ -28,6 +28,7 @@
 #include "common/loop.h"
 #include "config/config.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_int.h"
 #include "daemon/ike_daemon.h"
 #include "daemon/updown.h"
 #include "state/state.h"
@@ -68,7 +69,7 @@ static struct ud_job *jobs;		/* FIFO */
 static struct ud_tunnel *tunnels;
 static unsigned nrunning;
 static struct loop_timer *timer;
-static char script[CFG_PATH_MAX];
+static char ud_script[CFG_PATH_MAX];
 static uint32_t timeout_s = 30;
 
 /* ---- the environment ---- */
@@ -313,20 +314,47 @@ on_output(int fd, uint32_t events, void *arg)
 	job_read(arg);
 }
 
+/* The request for the runner (runner.c): "CMD\0VAR=VALUE\0...", made
+ * before the fork (no malloc after it). NULL without a runner. */
+static char *
+job_request(const struct ud_job *j, size_t *len)
+{
+	size_t n = strlen(j->cmd) + 1, i;
+	char *m, *p;
+
+	for (i = 0; j->env && j->env[i]; i++)
+		n += strlen(j->env[i]) + 1;
+	if (runner_fd() < 0 || (m = malloc(n)) == NULL)
+		return NULL;
+	p = stpcpy(m, j->cmd) + 1;
+	for (i = 0; j->env && j->env[i]; i++)
+		p = stpcpy(p, j->env[i]) + 1;
+	*len = n;
+	return m;
+}
+
 static int
 job_start(struct ud_job *j)
 {
 	int p[2], nul;
 	pid_t pid;
+	size_t reqlen = 0;
+	char *req = job_request(j, &reqlen);
 
+	if (runner_fd() >= 0 && req == NULL) {
+		log_err("IKE:%s: updown %s not run: out of memory", j->conn, j->verb);
+		return -1;
+	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		log_err("IKE:%s: updown %s not run: pipe: %s", j->conn, j->verb,
 		    strerror(errno));
+		free(req);
 		return -1;
 	}
 	if ((pid = fork()) < 0) {
 		log_err("IKE:%s: updown %s not run: fork: %s", j->conn, j->verb,
 		    strerror(errno));
+		free(req);
 		close(p[0]);
 		close(p[1]);
 		return -1;
@@ -343,6 +371,24 @@ job_start(struct ud_job *j)
 			dup2(nul, 0);
 		dup2(p[1], 1);
 		dup2(p[1], 2);
+		if (req != NULL) {
+			/* the daemon has no privilege left to give the script:
+			 * the runner, forked before the drop, runs it as root
+			 * and says how it ended, which this process repeats */
+			int st = runner_run(req, reqlen, 1);
+
+			if (st < 0) {
+				static const char e[] = "the updown runner did not answer\n";
+
+				(void)!write(2, e, sizeof(e) - 1);
+				_exit(125);
+			}
+			if (WIFSIGNALED(st)) {
+				signal(WTERMSIG(st), SIG_DFL);
+				kill(getpid(), WTERMSIG(st));
+			}
+			_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 125);
+		}
 		/* nothing of the daemon's (sockets, netlink) goes along */
 		if (close_range(3, ~0U, 0) < 0)
 			for (nul = 3; nul < 1024; nul++)
@@ -350,6 +396,7 @@ job_start(struct ud_job *j)
 		execle("/bin/sh", "sh", "-c", j->cmd, (char *)NULL, j->env);
 		_exit(127);
 	}
+	free(req);
 	setpgid(pid, pid);
 	close(p[1]);
 	fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
@@ -560,10 +607,8 @@ tunnel_find(const struct ike_child_sa *c)
 	return pp;
 }
 
-/* The command line for a connection: its leftupdown, else with
- * leftfirewall=yes the shipped script (quoted for sh) and "iptables". */
-static char *
-conn_command(const struct cfg_conn *cc)
+char *
+updown_command(const struct cfg_conn *cc, const char *script)
 {
 	char *cmd;
 	const char *s;
@@ -621,7 +666,7 @@ tunnel_up(const struct ike_child_sa *c)
 	/* a rekey or a reauthentication goes on with the same tunnel */
 	if (ic == NULL || st == NULL || st->nsa > 0 || *tunnel_find(c) != NULL)
 		return;
-	if ((cmd = conn_command(&ic->c)) == NULL)
+	if ((cmd = updown_command(&ic->c, ud_script)) == NULL)
 		return;
 	memset(&x, 0, sizeof(x));
 	x.path = getenv("PATH");
@@ -734,7 +779,7 @@ updown_child(const struct ike_child_sa *c, int up)
 static void
 settings(const struct ifl_config *cfg)
 {
-	snprintf(script, sizeof(script), "%s", cfg->daemon.updown_script);
+	snprintf(ud_script, sizeof(ud_script), "%s", cfg->daemon.updown_script);
 	timeout_s = cfg->daemon.updown_timeout;
 }
 

@@ -35,6 +35,17 @@ void	updown_env_free(char **env);
  * unless the module runs. */
 void	updown_child(const struct ike_child_sa *c, int up);
 
+struct cfg_conn;
+
+/* The command line of a connection: its leftupdown, else with
+ * leftfirewall=yes the script quoted for sh and "iptables"; NULL when it
+ * has none (or on memory). The caller frees it. */
+char	*updown_command(const struct cfg_conn *cc, const char *script);
+
+/* runner.c, in a job process: has the runner run the request
+ * "CMD\0VAR=VALUE\0..." with its output on out; the wait status, or -1. */
+int	runner_run(const char *msg, size_t len, int out);
+
 /* Jobs queued or running (tests, shutdown). */
 size_t	updown_pending(void);
 

@@ -6,7 +6,7 @@ set -eu
 
 build_deps="build-essential autoconf automake pkg-config libssl-dev
 	libmnl-dev libsnmp-dev libmicrohttpd-dev libjansson-dev libcrypt-dev libcmocka-dev
-	libarchive-dev"
+	libarchive-dev libcap-ng-dev libseccomp-dev"
 bed_deps="user-mode-linux kmod iproute2 iputils-ping strongswan-starter
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
 	snmpd snmp snmptrapd smitools valgrind clang libclang-rt-14-dev procps psmisc

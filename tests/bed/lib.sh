@@ -204,6 +204,35 @@ bed_bg()
 	echo "$! $name" >>"$BED_PIDS"
 }
 
+# The daemon reads its secrets as the user it runs as (ikeflow, or --user):
+# a secrets file named by ARGS (--ipsec-secrets, or ipsec_secrets in the
+# ikeflowd.conf of -c) becomes that user's, as an install would have it.
+bed_secrets_owner()
+{
+	local user=ikeflow conf= f
+	local -a files=()
+
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--ipsec-secrets) files+=("$2"); shift ;;
+		--user) user=$2; shift ;;
+		-c|--config) conf=$2; shift ;;
+		esac
+		shift
+	done
+	if [ -n "$conf" ] && [ -r "$conf" ]; then
+		f=$(sed -n 's/^[[:space:]]*ipsec_secrets[[:space:]]*=[[:space:]]*//p' "$conf")
+		[ -n "$f" ] && files+=("$f")
+		f=$(sed -n 's/^[[:space:]]*user[[:space:]]*=[[:space:]]*//p' "$conf")
+		[ -n "$f" ] && user=$f
+	fi
+	for f in "${files[@]}"; do
+		[ -f "$f" ] && [ "$(stat -c %U "$f")" = root ] && [ "$user" != root ] &&
+		    chown "$user" "$f"
+	done
+	return 0
+}
+
 # start_ikeflowd NS NAME [ARGS...]: ikeflowd in netns NS and a private mount
 # namespace (own /run); control socket, pid file and state under /tmp/NAME,
 # log in $W/NAME.log, the source tree's default updown script (the build is
@@ -214,6 +243,7 @@ start_ikeflowd()
 	shift 2
 
 	mkdir -p -m 700 "$d/state"	# as ikeflowd wants it: its own, closed
+	bed_secrets_owner "$@"
 	bed_bg "$name" ip netns exec "$ns" unshare -m --propagation private \
 	    sh -c 'mount -t tmpfs run /run && exec "$@"' ikeflowd \
 	    "$IKEFLOWD" -f --control "$d/ctl.sock" --state-dir "$d/state" \
@@ -286,8 +316,8 @@ swan()
 	timeout 60 nsenter -t "$(cat "/tmp/$name/ns.pid")" -m -n ipsec "$@"
 }
 
-# start_snmpd NS [LINE...]: AgentX master in NS, socket $W/agentx-NS,
-# community public on 127.0.0.1:161, the LINEs added to its configuration;
+# start_snmpd NS [LINE...]: AgentX master in NS, socket $W/agentx-NS (mode
+# 0660, group ikeflow), community public on 127.0.0.1:161, the LINEs added to its configuration;
 # returns once it answers. The configuration is $W/snmpd-NS.conf, apart from
 # the persistent directory $W/snmpd-NS/: snmpd saves its state there as
 # snmpd.conf when it stops, so a configuration kept in it would not survive
@@ -298,7 +328,9 @@ start_snmpd()
 	shift
 
 	mkdir -p "$W/snmpd-$ns" &&
+	# the socket open to ikeflowd's group: it reconnects as user ikeflow
 	printf '%s\n' 'master agentx' "agentXSocket unix:$W/agentx-$ns" \
+	    'agentXPerms 0660 0755 root ikeflow' \
 	    'rocommunity public 127.0.0.1' "$@" >"$W/snmpd-$ns.conf" &&
 	launch_snmpd "$ns" &&
 	wait_for 10 ip netns exec "$ns" snmpget -v2c -c public -On 127.0.0.1 \

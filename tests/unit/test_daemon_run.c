@@ -157,6 +157,10 @@ teardown(void **state)
 
 /* ---- --check-config ---- */
 
+/* --user root: these tests are about the command line, the files and the
+ * control socket, on a host without the ikeflow user and in a directory
+ * only root may enter; t_check_user and the bed's least-privilege scenario
+ * test the drop. A later --user in the arguments wins. */
 #define CHECK_ARGS(conf, secrets, ...)					\
 	char c_[256], s_[256];						\
 	path(c_, sizeof(c_), conf);					\
@@ -164,7 +168,8 @@ teardown(void **state)
 	char d_[256];							\
 	path(d_, sizeof(d_), "empty.conf");				\
 	char *argv_[] = { "ikeflowd", "--check-config", "-c", d_,	\
-	    "--ipsec-conf", c_, "--ipsec-secrets", s_, __VA_ARGS__, NULL }
+	    "--ipsec-conf", c_, "--ipsec-secrets", s_, "--user", "root",	\
+	    __VA_ARGS__, NULL }
 
 static void
 t_check_good(void **state)
@@ -203,6 +208,33 @@ t_check_bad_conn(void **state)
 	free(err);
 	err = read_file("out");
 	assert_string_equal(err, "");
+	free(err);
+}
+
+/* The configuration is read as the user the daemon will run as: a
+ * secrets file only root can read stops it, saying so; a user that does
+ * not exist too. */
+static void
+t_check_user(void **state)
+{
+	char *err;
+
+	if (geteuid() != 0)
+		skip();		/* only root takes another user's ids */
+	{
+		CHECK_ARGS("ipsec.conf", "ipsec.secrets", "--user", "nobody");
+		assert_int_equal(run(argv_), 1);
+	}
+	err = read_file("err");
+	assert_non_null(strstr(err, "must be readable by user nobody"));
+	assert_null(strstr(err, PSK));
+	free(err);
+	{
+		CHECK_ARGS("ipsec.conf", "ipsec.secrets", "--user", "no-such-user-x");
+		assert_int_equal(run(argv_), 1);
+	}
+	err = read_file("err");
+	assert_non_null(strstr(err, "user no-such-user-x: no such user"));
 	free(err);
 }
 
@@ -330,7 +362,7 @@ ask_until(const char *line, const char *want, char **body)
 	path(p_, sizeof(p_), "ikeflowd.pid");				\
 	char d_[256];							\
 	path(d_, sizeof(d_), "empty.conf");				\
-	char *argv_[] = { "ikeflowd", extra, "-c", d_,			\
+	char *argv_[] = { "ikeflowd", extra, "-c", d_, "--user", "root",	\
 	    "--ipsec-conf", c_, "--ipsec-secrets", s_, "--control", k_,	\
 	    "--state-dir", st_, "--pid-file", p_, NULL }
 
@@ -647,6 +679,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_check_good, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_check_bad_conn, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_check_bad_settings, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_check_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_check_secrets_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_usage_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_daemon_lifecycle, setup, teardown),
