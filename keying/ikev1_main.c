@@ -431,7 +431,9 @@ mm_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 	}
 	if (plain == NULL || ikev1_msg_set_plain(m, plain, &err) == -1) {
 		/* garbage after decryption: the keys differ, and only the
-		 * pre-shared key can make them differ */
+		 * pre-shared key can make them differ. The peer hears of it
+		 * in the clear: we share no key */
+		ikev1_notify_send(sa, IKEV1_N_AUTHENTICATION_FAILED);
 		ikev1_sa_fail(sa, ST_IKEF_AUTH, "message 5 does not decrypt: "
 		    "the pre-shared keys differ");
 		return;
@@ -514,6 +516,22 @@ mm_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 	    sa->rid.text);
 	ikev1_send(sa, msg, 1);
 	msg = NULL;
+	if (sa->initial_contact) {
+		struct isakmp_sa *o;
+
+		/* INITIAL-CONTACT: the peer has no other SA with us (it
+		 * restarted), so ours with it are stale: gone, unannounced */
+		for (o = sa->eng->sas; o; o = o->next)
+			if (o != sa && o->phase == IKEV1_UP &&
+			    o->conn == sa->conn &&
+			    addr_cmp(&o->remote, &sa->remote) == 0 &&
+			    config_id_equal(&o->rid, &sa->rid)) {
+				log_info("IKEv1:(SA ID = %u):INITIAL-CONTACT from "
+				    "%s: SA ID = %u is stale", sa->st_index,
+				    a, o->st_index);
+				ikev1_sa_end(o, ST_TERM_PEER_LOST);
+			}
+	}
 out:
 	buf_free(chain);
 	buf_free(msg);
@@ -534,17 +552,4 @@ ikev1_mm_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 		ikev1_drop(sa->eng, &sa->remote, sa->rport,
 		    "Main Mode message out of order");
 	}
-}
-
-void
-ikev1_mm_free(struct isakmp_sa *sa)
-{
-	dh_free(sa->dh);
-	sa->dh = NULL;
-	buf_free(sa->sai_b);
-	buf_free(sa->gxi);
-	buf_free(sa->gxr);
-	buf_free(sa->ni);
-	buf_free(sa->nr);
-	sa->sai_b = sa->gxi = sa->gxr = sa->ni = sa->nr = NULL;
 }

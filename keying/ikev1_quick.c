@@ -188,20 +188,6 @@ ts_to_idb(const struct ikev2_ts *ts, uint8_t *out)
 	return 4 + 2 * alen;
 }
 
-void
-ikev1_qm_clear(struct isakmp_sa *sa)
-{
-	struct ike_env *env = &sa->eng->env;
-
-	if (sa->qm.ch) {
-		if (sa->qm.ch->spi_in && env->release_spi)
-			env->release_spi(env->arg, &sa->remote, &sa->local,
-			    IPPROTO_ESP, sa->qm.ch->spi_in);
-		free(sa->qm.ch);
-	}
-	wipe(&sa->qm, sizeof(sa->qm));
-}
-
 /* Decrypts a Quick Mode message with iv and checks it starts with a HASH
  * of the SA's PRF length. 0 / -1 (dropped). */
 static int

@@ -91,7 +91,7 @@ struct ikev1_engine {
 	uint64_t	 last_drop_log;
 };
 
-/* ---- ikev1_exchange.c ---- */
+/* ---- ikev1_sa.c ---- */
 /* A responder SA with its state row (connecting), half-open timer armed. */
 struct isakmp_sa *ikev1_sa_new(struct ikev1_engine *e,
 	    const struct cfg_conn *conn, const struct ifl_addr *local,
@@ -115,17 +115,21 @@ void	ikev1_notify_send(struct isakmp_sa *sa, uint16_t type);
 const char *ikev1_sa_peer(const struct isakmp_sa *sa, char *dst, size_t len);
 void	ikev1_child_remove(struct isakmp_sa *sa, struct ikev1_child *ch,
 	    enum st_term reason);
-void	ikev1_info_input(struct isakmp_sa *sa, struct ikev1_msg *m);
+/* An Informational protected by HASH(1) carrying one payload. 0 / -1. */
+int	ikev1_info_send(struct isakmp_sa *sa, uint8_t type, const void *body,
+	    size_t len);
+/* Frees an SA (ended or not) and takes it out of the table. */
+void	ikev1_sa_free(struct isakmp_sa *sa);
+/* Main Mode's material, once it is done or failed. */
+void	ikev1_mm_free(struct isakmp_sa *sa);
+/* The Quick Mode in progress is dropped (its larval SPI released). */
+void	ikev1_qm_clear(struct isakmp_sa *sa);
 
-/* ---- ikev1_main.c ---- */
+/* ---- ikev1_main.c, ikev1_quick.c (called by ikev1_exchange.c) ---- */
 void	ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,
 	    const struct ifl_addr *src, uint16_t sport,
 	    const struct ifl_addr *dst, uint16_t dport);
 void	ikev1_mm_input(struct isakmp_sa *sa, struct ikev1_msg *m);
-void	ikev1_mm_free(struct isakmp_sa *sa);
-
-/* ---- ikev1_quick.c ---- */
 void	ikev1_qm_input(struct isakmp_sa *sa, struct ikev1_msg *m);
-void	ikev1_qm_clear(struct isakmp_sa *sa);
 
 #endif
