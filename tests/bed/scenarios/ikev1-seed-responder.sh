@@ -4,7 +4,7 @@
 # (the seed's IKEv1 strongSwan configuration, auto=add) responding. 100
 # pings between the protected subnets, 100 packets on each of the 4 kernel
 # SAs; then strongSwan's `ipsec down` deletes everything on both sides.
-# bed-timeout: 120
+# bed-timeout: 180
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
 . "$SRCDIR/tests/bed/conf/ikev1-common/ikev1.sh"

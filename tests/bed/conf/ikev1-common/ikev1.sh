@@ -30,3 +30,9 @@ ikev1_session_up()
 {
 	ctl gw2 gw2 show crypto session | grep -q 'Session status: UP'
 }
+
+# ikev1_ikf_failure PATTERN: ikeflowd's failure table has a matching line.
+ikev1_ikf_failure()
+{
+	ctl gw2 gw2 show crypto ikev2 failures | grep -q -- "$1"
+}
