@@ -3,7 +3,8 @@
 # initiating Main Mode and Quick Mode with `ipsec up`, and ikeflowd on gw2
 # (the seed's IKEv1 strongSwan configuration, auto=add) responding. 100
 # pings between the protected subnets, 100 packets on each of the 4 kernel
-# SAs; then strongSwan's `ipsec down` deletes everything on both sides.
+# SAs; then strongSwan's `ipsec down` deletes everything on both sides,
+# and after a second `ipsec up` so does `ikeflowctl down` on gw2.
 # bed-timeout: 180
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
@@ -30,3 +31,12 @@ check swan-down swan gw1 gw1 down strongswan
 check ikf-all-gone wait_for 10 ikev1_ikf_no_sa
 check ikf-log-del grep -q 'deleted the ISAKMP SA' "$W/gw2.log"
 check ikf-no-session fails ikev1_session_up
+
+# and ikeflowd's down: its Deletes (IPsec SA, then ISAKMP SA, under
+# HASH(1)) take everything out of strongSwan's kernel too
+check swan-up-again swan gw1 gw1 up strongswan
+check ikf-installed-again wait_for 10 ikev2_ikf_installed
+check ikf-down ctl gw2 gw2 down ciscoios
+check ikf-down-gone wait_for 10 ikev1_ikf_no_sa
+check swan-gone wait_for 20 ikev1_swan_no_sa
+check swan-log-del grep -q 'received DELETE for' "$W/gw1-charon.log"

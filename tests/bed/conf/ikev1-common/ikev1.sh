@@ -36,3 +36,8 @@ ikev1_ikf_failure()
 {
 	ctl gw2 gw2 show crypto ikev2 failures | grep -q -- "$1"
 }
+
+ikev1_swan_no_sa()
+{
+	[ "$(ikev2_sa_count gw1)" = 0 ] && ! swan gw1 gw1 status strongswan | grep -q ESTABLISHED
+}
