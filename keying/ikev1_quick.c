@@ -448,7 +448,7 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 	    msg) == -1)
 		goto internal;
 	(void)ts_to_idb;
-	loop_timer_set(sa->timer, IKEV1_HALF_OPEN_MS);
+	loop_timer_set(sa->timer, IKEV1_HALF_OPEN_MS(sa->eng));
 	ikev1_send(sa, msg, 1);
 	msg = NULL;
 	goto out;

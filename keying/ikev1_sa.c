@@ -64,7 +64,10 @@ sa_timeout(void *arg)
 		return;
 	}
 	ikev1_sa_fail(sa, ST_IKEF_PEER_LOST, "Main Mode not completed "
-	    "within %u s", IKEV1_HALF_OPEN_MS / 1000);
+	    "within %u s", (unsigned)(IKEV1_HALF_OPEN_MS(sa->eng) / 1000));
+	/* no datagram may come to reap it: free it now (the loop is done
+	 * with a timer once it calls it) */
+	ikev1_sa_free(sa);
 }
 
 struct isakmp_sa *
@@ -98,7 +101,7 @@ ikev1_sa_new(struct ikev1_engine *e, const struct cfg_conn *conn,
 	sa->next = e->sas;
 	e->sas = sa;
 	e->st.sas++;
-	loop_timer_set(sa->timer, IKEV1_HALF_OPEN_MS);
+	loop_timer_set(sa->timer, IKEV1_HALF_OPEN_MS(e));
 	return sa;
 }
 

@@ -22,7 +22,9 @@
 #include "state/state.h"
 
 #define IKEV1_NONCE_LEN		32
-#define IKEV1_HALF_OPEN_MS	30000	/* Main/Quick Mode must finish in it */
+/* Main Mode and each Quick Mode must finish within half_open_timeout. */
+#define IKEV1_HALF_OPEN_MS(e)	((uint64_t)((e)->tun.half_open_timeout ? \
+	    (e)->tun.half_open_timeout : 30) * 1000)
 
 enum ikev1_phase {
 	IKEV1_MM_R1 = 1,	/* responder: answered message 1 (MM_SA_EXCH) */

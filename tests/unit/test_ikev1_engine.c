@@ -122,7 +122,7 @@ teardown(void **state)
 }
 
 static struct ikev1_engine *
-engine(void)
+engine_tuned(const struct ike_tuning *t)
 {
 	struct ike_env env;
 	struct ikev1_engine *e;
@@ -130,8 +130,14 @@ engine(void)
 	memset(&env, 0, sizeof(env));
 	env.send = t_send;
 	env.conn_by_addr_v1 = t_conn;
-	assert_non_null(e = ikev1_engine_new(&env, NULL));
+	assert_non_null(e = ikev1_engine_new(&env, t));
 	return e;
+}
+
+static struct ikev1_engine *
+engine(void)
+{
+	return engine_tuned(NULL);
 }
 
 /* Main Mode message 1 offering one ISAKMP transform. */
@@ -295,6 +301,36 @@ test_aggressive_refused(void **state)
 	ikev1_engine_free(e);
 }
 
+/* A peer that never sends message 3: the SA fails at half_open_timeout
+ * (a failure record, its row ended) and is freed without more input. */
+static void
+test_half_open_timeout(void **state)
+{
+	struct ike_tuning t;
+	struct ikev1_engine *e;
+	struct ikev1_engine_stats st;
+	struct buf *m = mm1(0x99ULL, IKEV1_EXCH_MAIN, IKEV1_ENCR_AES,
+	    IKEV1_HASH_SHA1, 5);
+	uint64_t end;
+
+	(void)state;
+	ike_tuning_defaults(&t);
+	t.half_open_timeout = 1;
+	e = engine_tuned(&t);
+	input(e, m);
+	assert_int_equal(nsent, 1);
+	assert_non_null(st_ike_next(0));
+	end = loop_now_ms() + 3000;
+	while (fails(ST_IKEF_PEER_LOST) == 0 && loop_now_ms() < end)
+		loop_once(100);
+	assert_int_equal(fails(ST_IKEF_PEER_LOST), 1);
+	assert_null(st_ike_next(0));
+	ikev1_engine_stats(e, &st);
+	assert_int_equal(st.sas, 0);
+	buf_free(m);
+	ikev1_engine_free(e);
+}
+
 int
 main(void)
 {
@@ -303,6 +339,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_no_proposal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_aggressive_refused, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_half_open_timeout, setup,
 		    teardown),
 	};
 
