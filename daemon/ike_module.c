@@ -86,7 +86,9 @@ conn_start(struct ike_conn *ic, const char *why)
 	char peer[ADDR_STRLEN];
 
 	if (ic->c.ike_version != 2) {
-		log_warnx("IKE:%s: IKEv%d is not supported yet", ic->c.name,
+		/* the IKEv1 engine answers peers but does not initiate yet */
+		log_warnx("IKE:%s: initiating IKEv%d is not supported yet; the "
+		    "connection waits for its peer", ic->c.name,
 		    ic->c.ike_version);
 		return -1;
 	}
