@@ -137,11 +137,11 @@ addr_fits(const struct cfg_end *e, const struct ifl_addr *a)
 /* 0 no, 1 exact addresses, 2..4 looser. Lower is better. */
 static int
 addr_score(const struct cfg_conn *c, const struct ifl_addr *local,
-    const struct ifl_addr *remote)
+    const struct ifl_addr *remote, int version)
 {
 	int l, r;
 
-	if (c->ike_version != 2)
+	if (c->ike_version != version)
 		return 0;
 	if ((l = addr_fits(&c->left, local)) == 0 || (r = addr_fits(&c->right, remote)) == 0)
 		return 0;
@@ -152,12 +152,19 @@ const struct cfg_conn *
 ike_conns_match_addr(const struct ike_conn *list, const struct ifl_addr *local,
     const struct ifl_addr *remote)
 {
+	return ike_conns_match_addr_v(list, local, remote, 2);
+}
+
+const struct cfg_conn *
+ike_conns_match_addr_v(const struct ike_conn *list, const struct ifl_addr *local,
+    const struct ifl_addr *remote, int version)
+{
 	const struct ike_conn *ic;
 	const struct cfg_conn *best = NULL;
 	int s, bs = 0;
 
 	for (ic = list; ic; ic = ic->next) {
-		if ((s = addr_score(&ic->c, local, remote)) == 0)
+		if ((s = addr_score(&ic->c, local, remote, version)) == 0)
 			continue;
 		if (best == NULL || s < bs) {
 			best = &ic->c;
@@ -196,7 +203,7 @@ ike_conns_match_id(const struct ike_conn *list, const struct cfg_conn *cur,
 	if (cur && id_score(cur, peer, us) == 1)
 		return cur;
 	for (ic = list; ic; ic = ic->next) {
-		if (addr_score(&ic->c, local, remote) == 0 ||
+		if (addr_score(&ic->c, local, remote, 2) == 0 ||
 		    (s = id_score(&ic->c, peer, us)) == 0)
 			continue;
 		if (best == NULL || s < bs) {

@@ -74,6 +74,10 @@ int	ike_conn_same(const struct cfg_conn *a, const struct cfg_conn *b);
 /* Responder choices over a connection list (see keying/ike_env.h). */
 const struct cfg_conn *ike_conns_match_addr(const struct ike_conn *list,
 	    const struct ifl_addr *local, const struct ifl_addr *remote);
+/* The same among connections of IKE version `version` (1 or 2). */
+const struct cfg_conn *ike_conns_match_addr_v(const struct ike_conn *list,
+	    const struct ifl_addr *local, const struct ifl_addr *remote,
+	    int version);
 const struct cfg_conn *ike_conns_match_id(const struct ike_conn *list,
 	    const struct cfg_conn *cur, const struct ifl_addr *local,
 	    const struct ifl_addr *remote, const struct cfg_id *peer,

@@ -445,6 +445,14 @@ env_conn_by_addr(void *arg, const struct ifl_addr *local, const struct ifl_addr 
 }
 
 static const struct cfg_conn *
+env_conn_by_addr_v1(void *arg, const struct ifl_addr *local,
+    const struct ifl_addr *remote)
+{
+	(void)arg;
+	return ike_conns_match_addr_v(ike_conns_list(), local, remote, 1);
+}
+
+static const struct cfg_conn *
 env_conn_by_id(void *arg, const struct cfg_conn *cur, const struct ifl_addr *local,
     const struct ifl_addr *remote, const struct cfg_id *peer, const struct cfg_id *us)
 {
@@ -467,5 +475,6 @@ ike_env_daemon(struct ike_env *env)
 	env->remove_child = env_remove_child;
 	env->psk = env_psk;
 	env->conn_by_addr = env_conn_by_addr;
+	env->conn_by_addr_v1 = env_conn_by_addr_v1;
 	env->conn_by_id = env_conn_by_id;
 }

@@ -18,6 +18,7 @@
 #include "daemon/daemon.h"
 #include "daemon/ike_daemon.h"
 #include "keying/crypto_dh_pool.h"
+#include "keying/ikev1_exchange.h"
 #include "keying/ikev2_exchange.h"
 #include "kernel/xfrm.h"
 #include "state/state.h"
@@ -26,6 +27,7 @@
 #define IKE_REQID_BASE	0x1000
 
 static struct ikev2_engine *engine;
+static struct ikev1_engine *engine1;	/* keyexchange=ikev1 */
 static struct ike_tuning tuning;	/* the engine's, for ike_conns_wait_ms */
 static struct ike_conn *retired;
 static uint32_t next_reqid = IKE_REQID_BASE;
@@ -53,7 +55,11 @@ on_datagram(const struct ifl_addr *src, uint16_t sport, const struct ifl_addr *d
     uint16_t dport, const uint8_t *pkt, size_t len, void *arg)
 {
 	(void)arg;
-	if (engine)
+	/* the ISAKMP version byte says which engine: 0x1X IKEv1, else IKEv2
+	 * (whose own checks answer other versions) */
+	if (engine1 && len > 17 && (pkt[17] >> 4) == 1)
+		ikev1_input(engine1, src, sport, dst, dport, pkt, len);
+	else if (engine)
 		ikev2_input(engine, src, sport, dst, dport, pkt, len);
 }
 
@@ -80,7 +86,9 @@ conn_start(struct ike_conn *ic, const char *why)
 	char peer[ADDR_STRLEN];
 
 	if (ic->c.ike_version != 2) {
-		log_warnx("IKE:%s: IKEv%d is not supported yet", ic->c.name,
+		/* the IKEv1 engine answers peers but does not initiate yet */
+		log_warnx("IKE:%s: initiating IKEv%d is not supported yet; the "
+		    "connection waits for its peer", ic->c.name,
 		    ic->c.ike_version);
 		return -1;
 	}
@@ -222,6 +230,7 @@ retired_gone(const char *name)
 			continue;
 		}
 		ikev2_conn_gone(engine, &o->c);
+		ikev1_conn_gone(engine1, &o->c);
 		*pp = o->next;
 		free(o);
 	}
@@ -254,6 +263,7 @@ conns_apply(struct ike_conn *list, struct ike_conn *old)
 		if (ike_conns_by_name(o->c.name) == NULL) {
 			log_info("IKE:%s: removed from the configuration", o->c.name);
 			ikev2_conn_gone(engine, &o->c);
+			ikev1_conn_gone(engine1, &o->c);
 			retired_gone(o->c.name);
 			free(o);
 		} else {
@@ -279,9 +289,11 @@ conns_apply(struct ike_conn *list, struct ike_conn *old)
 
 		ic->retired = 0;
 		if (ic->c.ike_version != 2) {
-			if (!reused)
-				log_warnx("IKE:%s: IKEv%d is not supported yet: the "
-				    "connection stays down", ic->c.name, ic->c.ike_version);
+			/* IKEv1 answers peers; it does not initiate yet */
+			if (!reused && ic->c.auto_mode >= CFG_AUTO_ROUTE)
+				log_warnx("IKE:%s: IKEv1 initiation is not supported "
+				    "yet: the connection waits for the peer",
+				    ic->c.name);
 			continue;
 		}
 		if (ic->c.auto_mode == CFG_AUTO_ROUTE && !ic->trapped)
@@ -326,6 +338,8 @@ ike_init(const struct ifl_config *cfg)
 	ike_env_daemon(&env);
 	if ((engine = ikev2_engine_new(&env, &t)) == NULL)
 		return -1;
+	if ((engine1 = ikev1_engine_new(&env, &t)) == NULL)
+		goto fail;
 	if (ike_socket_open(t.ike_port, t.natt_port, 1, on_datagram, NULL) < 0)
 		goto fail;
 	memset(&h, 0, sizeof(h));
@@ -344,6 +358,8 @@ fail:
 	ike_socket_close();
 	ikev2_engine_free(engine);
 	engine = NULL;
+	ikev1_engine_free(engine1);
+	engine1 = NULL;
 	return -1;
 }
 
@@ -373,12 +389,18 @@ ike_shutdown(void)
 	xfrm_set_handlers(&h);
 	agent_set_destroy_handlers(NULL, NULL);
 	/* peers hear of it once; nobody waits for their answers */
-	for (ic = ike_conns_list(); ic; ic = ic->next)
+	for (ic = ike_conns_list(); ic; ic = ic->next) {
 		ikev2_conn_gone(engine, &ic->c);
-	for (ic = retired; ic; ic = ic->next)
+		ikev1_conn_gone(engine1, &ic->c);
+	}
+	for (ic = retired; ic; ic = ic->next) {
 		ikev2_conn_gone(engine, &ic->c);
+		ikev1_conn_gone(engine1, &ic->c);
+	}
 	ikev2_engine_free(engine);
 	engine = NULL;
+	ikev1_engine_free(engine1);
+	engine1 = NULL;
 	for (ic = ike_conns_list(); ic; ic = ic->next)
 		if (ic->trapped)
 			ike_conn_untrap(ic);
@@ -453,7 +475,8 @@ ike_conns_down(const char *name, char *msg, size_t len)
 {
 	int n;
 
-	if (engine == NULL || (n = ikev2_terminate(engine, name)) == 0) {
+	if (engine == NULL ||
+	    (n = ikev2_terminate(engine, name) + ikev1_terminate(engine1, name)) == 0) {
 		snprintf(msg, len, "no IKE SA named '%s' found", name);
 		return -1;
 	}

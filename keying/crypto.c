@@ -311,6 +311,38 @@ crypto_prf(uint16_t prf, const void *key, size_t keylen,
 }
 
 int
+crypto_hash_iov(uint16_t prf, const struct crypto_iov *iov, int niov,
+    uint8_t *out)
+{
+	const struct mac_alg *a = prf_alg(prf);
+	EVP_MD_CTX *ctx = NULL;
+	EVP_MD *md = NULL;
+	unsigned int outlen = 0;
+	int i, rc = -1;
+
+	if (a == NULL) {
+		log_err("%s: unsupported PRF %u", __func__, prf);
+		return -1;
+	}
+	if ((md = EVP_MD_fetch(NULL, a->digest, NULL)) == NULL ||
+	    (ctx = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestInit_ex(ctx, md, NULL))
+		goto out;
+	for (i = 0; i < niov; i++)
+		if (iov[i].len && !EVP_DigestUpdate(ctx, iov[i].p, iov[i].len))
+			goto out;
+	if (!EVP_DigestFinal_ex(ctx, out, &outlen) || outlen != a->outlen)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0)
+		log_err("%s: %s failed", __func__, a->digest);
+	EVP_MD_CTX_free(ctx);
+	EVP_MD_free(md);
+	return rc;
+}
+
+int
 crypto_integ(uint16_t integ, const void *key, size_t keylen,
     const struct crypto_iov *iov, int niov, uint8_t *out)
 {

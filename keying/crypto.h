@@ -70,6 +70,10 @@ int	crypto_prf(uint16_t prf, const void *key, size_t keylen,
 	    const void *data, size_t len, uint8_t *out);
 int	crypto_prf_iov(uint16_t prf, const void *key, size_t keylen,
 	    const struct crypto_iov *iov, int niov, uint8_t *out);
+/* The plain digest behind a PRF (IKEv1's phase-1 and per-exchange IVs,
+ * RFC 2409 appendix B): out receives crypto_prf_len(prf) bytes. 0 / -1. */
+int	crypto_hash_iov(uint16_t prf, const struct crypto_iov *iov, int niov,
+	    uint8_t *out);
 /* Truncated HMAC: out receives crypto_integ_icvlen(integ) bytes. */
 int	crypto_integ(uint16_t integ, const void *key, size_t keylen,
 	    const struct crypto_iov *iov, int niov, uint8_t *out);

@@ -124,6 +124,9 @@ struct ike_env {
 	/* Responder: a connection for an IKE_SA_INIT from remote to local. */
 	const struct cfg_conn *(*conn_by_addr)(void *arg,
 		    const struct ifl_addr *local, const struct ifl_addr *remote);
+	/* Optional: the same for IKEv1 (keyexchange=ikev1) connections. */
+	const struct cfg_conn *(*conn_by_addr_v1)(void *arg,
+		    const struct ifl_addr *local, const struct ifl_addr *remote);
 	/* Responder at IKE_AUTH: a connection whose remote ID matches the peer's
 	 * (and whose local ID matches `us` when the peer named one, else NULL).
 	 * cur, the one chosen by address, should win when it fits. */

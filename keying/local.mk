@@ -15,7 +15,8 @@ libikeflow_a_SOURCES += keying/ike_env.h keying/ikev2_proposal.c keying/ikev2_pr
 EXTRA_DIST += tests/unit/data/crypto/ikev2_kdf_sha1.rsp tests/unit/data/crypto/openssl.supp
 VALGRIND_FLAGS += --suppressions=$(abs_top_srcdir)/tests/unit/data/crypto/openssl.supp
 EXTRA_DIST += tests/unit/data/ikev2 tests/fuzz/run.sh tests/fuzz/fuzz_ikev2_common.h \
-	tests/fuzz/fuzz_ikev2_msg.c tests/fuzz/fuzz_ikev2_inner.c tests/fuzz/corpus
+	tests/fuzz/fuzz_ikev2_msg.c tests/fuzz/fuzz_ikev2_inner.c tests/fuzz/corpus \
+	tests/fuzz/fuzz_ikev1_msg.c
 
 # libFuzzer runs of the IKEv2 codec (clang): make fuzz FUZZ_SECONDS=300
 FUZZ_SECONDS ?= 60
@@ -29,3 +30,9 @@ libikeflow_a_SOURCES += keying/ikev2_exchange_child.c keying/ikev2_child.c \
 
 # DH key pairs made ahead of time on worker threads (dh_workers)
 libikeflow_a_SOURCES += keying/crypto_dh_pool.c keying/crypto_dh_pool.h
+
+# keying: IKEv1 (ISAKMP codec, keys, exchanges)
+libikeflow_a_SOURCES += keying/ikev1_const.h keying/ikev1_msg.h \
+	keying/ikev1_msg.c keying/ikev1_payload_build.c keying/ikev1_keys.c \
+	keying/ikev1_keys.h keying/ikev1_exchange.h keying/ikev1_sa.h \
+	keying/ikev1_sa.c keying/ikev1_exchange.c keying/ikev1_main.c keying/ikev1_quick.c

@@ -1,0 +1,348 @@
+/* The IKEv1 engine's entry: datagrams dispatched by exchange (a
+ * duplicate request gets the answer again), Informationals received (RFC
+ * 2408 §4.8, RFC 2409 §5.7: Deletes and notifies under HASH(1)), and the
+ * operator entry points. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "keying/ikev1_sa.h"
+
+static struct isakmp_sa *
+sa_find(struct ikev1_engine *e, uint64_t icookie, uint64_t rcookie)
+{
+	struct isakmp_sa *sa;
+
+	for (sa = e->sas; sa; sa = sa->next)
+		if (sa->icookie == icookie && sa->rcookie == rcookie &&
+		    sa->phase != IKEV1_DEAD)
+			return sa;
+	return NULL;
+}
+
+/* Main Mode message 1 again (our answer lost): by CKY-I and peer. */
+static struct isakmp_sa *
+sa_find_half(struct ikev1_engine *e, uint64_t icookie,
+    const struct ifl_addr *remote, uint16_t rport)
+{
+	struct isakmp_sa *sa;
+
+	for (sa = e->sas; sa; sa = sa->next)
+		if (sa->icookie == icookie && sa->rport == rport &&
+		    addr_cmp(&sa->remote, remote) == 0 &&
+		    sa->phase != IKEV1_DEAD)
+			return sa;
+	return NULL;
+}
+
+static int
+delete_send(struct isakmp_sa *sa, uint8_t proto, const void *spis,
+    uint8_t spi_size)
+{
+	uint8_t body[8 + 16];
+
+	body[0] = body[1] = body[2] = 0;
+	body[3] = IKEV1_DOI_IPSEC;
+	body[4] = proto;
+	body[5] = spi_size;
+	body[6] = 0;
+	body[7] = 1;
+	memcpy(body + 8, spis, spi_size);
+	return ikev1_info_send(sa, IKEV1_PL_DELETE, body, 8 + (size_t)spi_size);
+}
+
+/* Deletes all of an SA, telling the peer: IPsec SAs, then the ISAKMP SA. */
+static void
+sa_delete(struct isakmp_sa *sa, enum st_term reason)
+{
+	struct ikev1_child *ch;
+	uint8_t b[16];
+	int i;
+
+	if (sa->phase == IKEV1_UP) {
+		for (ch = sa->children; ch; ch = ch->next) {
+			b[0] = (uint8_t)(ch->spi_in >> 24);
+			b[1] = (uint8_t)(ch->spi_in >> 16);
+			b[2] = (uint8_t)(ch->spi_in >> 8);
+			b[3] = (uint8_t)ch->spi_in;
+			delete_send(sa, IKEV1_PROTO_ESP, b, 4);
+		}
+		for (i = 0; i < 8; i++) {
+			b[i] = (uint8_t)(sa->icookie >> (56 - 8 * i));
+			b[8 + i] = (uint8_t)(sa->rcookie >> (56 - 8 * i));
+		}
+		delete_send(sa, IKEV1_PROTO_ISAKMP, b, 16);
+	}
+	ikev1_sa_end(sa, reason);
+}
+
+/* ---- Informational in ---- */
+
+static void
+info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
+{
+	struct ikev1_perr err;
+	struct ikev1_data hash;
+	struct ikev1_delete d;
+	struct ikev1_notify n;
+	const struct ikev1_pl *pl;
+	const uint8_t *rest;
+	uint8_t iv[CRYPTO_MAX_BLOCK], want[CRYPTO_MAX_PRF_LEN];
+	struct buf *plain;
+	char peer[ADDR_STRLEN + 8];
+	size_t i, j, rest_len;
+	struct ikev1_child *ch;
+
+	ikev1_sa_peer(sa, peer, sizeof(peer));
+	if (!(m->hdr.flags & IKEV1_FLAG_ENC)) {
+		/* an unprotected notify cannot be trusted: log it only */
+		if ((pl = ikev1_msg_get(m, IKEV1_PL_NOTIFY, 0)) != NULL &&
+		    ikev1_pl_notify(pl, &n, &err) == 0)
+			log_notice("IKEv1:%s: %s sent an unprotected %s notify",
+			    sa->conn->name, peer, ikev1_notify_name(n.type));
+		return;
+	}
+	if (sa->phase != IKEV1_UP) {
+		ikev1_drop(sa->eng, &sa->remote, sa->rport,
+		    "encrypted Informational before Main Mode is done");
+		return;
+	}
+	plain = buf_new_secret(m->raw->len);
+	if (plain == NULL || ikev1_iv_exchange(&sa->k, m->hdr.msgid, iv) == -1 ||
+	    ikev1_decrypt(&sa->k, iv, m->raw->data + IKEV1_HDR_LEN,
+	    m->raw->len - IKEV1_HDR_LEN, plain) == -1) {
+		buf_free(plain);
+		ikev1_drop(sa->eng, &sa->remote, sa->rport,
+		    "Informational does not decrypt");
+		return;
+	}
+	if (ikev1_msg_set_plain(m, plain, &err) == -1 ||
+	    m->n == 0 || m->pl[0].type != IKEV1_PL_HASH ||
+	    ikev1_pl_data(&m->pl[0], &hash, &err) == -1 ||
+	    hash.len != sa->k.prf_len) {
+		ikev1_drop(sa->eng, &sa->remote, sa->rport,
+		    "Informational without a valid HASH(1)");
+		return;
+	}
+	rest = ikev1_msg_after(m, &m->pl[0], &rest_len);
+	if (ikev1_hash_qm(&sa->k, 1, m->hdr.msgid, NULL, 0, NULL, 0, rest,
+	    rest_len, want) == -1 ||
+	    ct_memcmp(want, hash.data, sa->k.prf_len) != 0) {
+		ikev1_drop(sa->eng, &sa->remote, sa->rport,
+		    "Informational HASH(1) does not verify");
+		return;
+	}
+	for (i = 0; (pl = ikev1_msg_get(m, IKEV1_PL_NOTIFY, i)) != NULL; i++) {
+		if (ikev1_pl_notify(pl, &n, &err) == -1)
+			continue;
+		st_ike_global_w()->c.in_notifys++;
+		if (sa->st_index && st_ike_get(sa->st_index))
+			st_ike_get(sa->st_index)->c.in_notifys++;
+		log_info("IKEv1:(SA ID = %u):%s notify from %s", sa->st_index,
+		    ikev1_notify_name(n.type), peer);
+	}
+	for (i = 0; (pl = ikev1_msg_get(m, IKEV1_PL_DELETE, i)) != NULL; i++) {
+		if (ikev1_pl_delete(pl, &d, &err) == -1)
+			continue;
+		if (d.proto == IKEV1_PROTO_ESP && d.spi_size == 4) {
+			for (j = 0; j < d.nspi; j++) {
+				uint32_t spi = ikev1_delete_spi(&d, j);
+
+				for (ch = sa->children; ch; ch = ch->next)
+					if (ch->spi_out == spi)
+						break;
+				if (ch == NULL)
+					continue;
+				log_info("IKEv1:(SA ID = %u):%s deleted IPsec "
+				    "SA 0x%08x", sa->st_index, peer, spi);
+				if (sa->st_index && st_ike_get(sa->st_index))
+					st_ike_get(sa->st_index)->c.in_p2_sa_del++;
+				ikev1_child_remove(sa, ch, ST_TERM_PEER_DEL);
+			}
+		} else if (d.proto == IKEV1_PROTO_ISAKMP && d.spi_size == 16) {
+			log_info("IKEv1:(SA ID = %u):%s deleted the ISAKMP SA",
+			    sa->st_index, peer);
+			ikev1_sa_end(sa, ST_TERM_PEER_DEL);
+			return;
+		}
+	}
+}
+
+/* ---- dispatch ---- */
+
+void
+ikev1_input(struct ikev1_engine *e, const struct ifl_addr *src,
+    uint16_t sport, const struct ifl_addr *dst, uint16_t dport,
+    const uint8_t *pkt, size_t len)
+{
+	struct ikev1_perr err;
+	struct ikev1_hdr h;
+	struct ikev1_msg *m = NULL;
+	struct isakmp_sa *sa;
+
+	e->st.rx++;
+	if (ikev1_hdr_parse(pkt, len, &h, &err) == -1) {
+		st_ike_count_in(NULL, len);
+		ikev1_drop(e, src, sport, err.text);
+		goto out;
+	}
+	if (h.rcookie == 0)
+		sa = sa_find_half(e, h.icookie, src, sport);
+	else
+		sa = sa_find(e, h.icookie, h.rcookie);
+	st_ike_count_in(sa && sa->st_index ? st_ike_get(sa->st_index) : NULL,
+	    len);
+	if (sa && sa->last_in && sa->last_out && sa->last_in->len == len &&
+	    memcmp(sa->last_in->data, pkt, len) == 0) {
+		/* our answer was lost: the same answer again */
+		e->st.resent_responses++;
+		e->env.send(e->env.arg, &sa->local, sa->lport, &sa->remote,
+		    sa->rport, sa->last_out->data, sa->last_out->len);
+		goto out;
+	}
+	if ((m = ikev1_msg_parse(pkt, len, &err)) == NULL) {
+		ikev1_drop(e, src, sport, err.text);
+		goto out;
+	}
+	switch (h.exchange) {
+	case IKEV1_EXCH_MAIN:
+		if (sa == NULL && h.rcookie == 0 && h.msgid == 0)
+			ikev1_mm_first(e, m, src, sport, dst, dport);
+		else if (sa == NULL || h.rcookie == 0)
+			ikev1_drop(e, src, sport, "Main Mode message for no SA");
+		else
+			ikev1_mm_input(sa, m);
+		break;
+	case IKEV1_EXCH_QUICK:
+		if (sa == NULL || sa->phase != IKEV1_UP || h.msgid == 0)
+			ikev1_drop(e, src, sport, "Quick Mode without an ISAKMP SA");
+		else
+			ikev1_qm_input(sa, m);
+		break;
+	case IKEV1_EXCH_INFO:
+		if (sa == NULL)
+			ikev1_drop(e, src, sport, "Informational for no SA");
+		else
+			info_input(sa, m);
+		break;
+	case IKEV1_EXCH_AGGRESSIVE:
+		/* refused (strongSwan's aggressive=no): say who tried */
+		{
+			const struct cfg_conn *c = e->env.conn_by_addr_v1 ?
+			    e->env.conn_by_addr_v1(e->env.arg, dst, src) : NULL;
+			char a[ADDR_STRLEN];
+
+			log_notice("IKEv1:%s: Aggressive Mode from %s[%u] "
+			    "refused", c ? c->name : "-",
+			    addr_str(src, a, sizeof(a)), sport);
+			st_ike_fail(ST_IKEF_PROPOSAL, c ? c->name : "", dst,
+			    src, "Aggressive Mode refused");
+			e->st.drops++;
+		}
+		break;
+	default:
+		ikev1_drop(e, src, sport, "unsupported exchange type");
+	}
+out:
+	ikev1_msg_free(m);
+	/* free what this message ended */
+	{
+		struct isakmp_sa *s, *n;
+
+		for (s = e->sas; s; s = n) {
+			n = s->next;
+			if (s->phase == IKEV1_DEAD)
+				ikev1_sa_free(s);
+		}
+	}
+}
+
+/* ---- the engine ---- */
+
+struct ikev1_engine *
+ikev1_engine_new(const struct ike_env *env, const struct ike_tuning *tuning)
+{
+	struct ikev1_engine *e = calloc(1, sizeof(*e));
+
+	if (e == NULL) {
+		log_err("%s: out of memory", __func__);
+		return NULL;
+	}
+	e->env = *env;
+	if (tuning)
+		e->tun = *tuning;
+	else
+		ike_tuning_defaults(&e->tun);
+	e->next_reqid = 1 << 20;	/* apart from the IKEv2 engine's */
+	return e;
+}
+
+void
+ikev1_engine_free(struct ikev1_engine *e)
+{
+	if (e == NULL)
+		return;
+	while (e->sas) {
+		struct isakmp_sa *sa = e->sas;
+		struct ikev1_child *ch;
+
+		while ((ch = sa->children) != NULL) {
+			sa->children = ch->next;
+			if (ch->st_index)
+				st_child_end(ch->st_index, ST_TERM_OTHER);
+			free(ch);
+		}
+		if (sa->st_index)
+			st_ike_end(sa->st_index, ST_TERM_OTHER);
+		sa->st_index = 0;
+		ikev1_sa_free(sa);
+	}
+	free(e);
+}
+
+int
+ikev1_terminate(struct ikev1_engine *e, const char *conn)
+{
+	struct isakmp_sa *sa, *n;
+	int found = 0;
+
+	if (e == NULL)
+		return 0;
+	for (sa = e->sas; sa; sa = sa->next)
+		if (sa->phase != IKEV1_DEAD && strcmp(sa->conn->name, conn) == 0) {
+			sa_delete(sa, ST_TERM_OPER);
+			found++;
+		}
+	for (sa = e->sas; sa; sa = n) {
+		n = sa->next;
+		if (sa->phase == IKEV1_DEAD)
+			ikev1_sa_free(sa);
+	}
+	return found;
+}
+
+void
+ikev1_conn_gone(struct ikev1_engine *e, const struct cfg_conn *conn)
+{
+	struct isakmp_sa *sa, *n;
+
+	if (e == NULL)
+		return;
+	for (sa = e->sas; sa; sa = n) {
+		n = sa->next;
+		if (sa->conn == conn) {
+			sa_delete(sa, ST_TERM_OPER);
+			ikev1_sa_free(sa);
+		}
+	}
+}
+
+void
+ikev1_engine_stats(const struct ikev1_engine *e, struct ikev1_engine_stats *st)
+{
+	*st = e->st;
+}

@@ -1,0 +1,555 @@
+/* Main Mode with pre-shared keys, responder side (RFC 2409 §5, §5.4):
+ *   1 HDR, SA            ->    2 HDR, SA
+ *   3 HDR, KE, Ni        ->    4 HDR, KE, Nr
+ *   5 HDR*, IDii, HASH_I ->    6 HDR*, IDir, HASH_R
+ * The proposal is chosen with the IKEv2 engine's rules over the
+ * connection's ike= (strongSwan's defaults appended unless it ends in
+ * '!'): each IKEv1 transform is one complete suite. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "keying/ikev1_sa.h"
+#include "keying/ikev2_proposal.h"
+
+/* A phase-1 transform's attributes. */
+struct p1_suite {
+	uint16_t	encr, keylen, hash, auth, group;
+	uint32_t	life_sec;
+	int		bad;		/* an attribute we cannot do */
+};
+
+static void
+p1_suite(const struct ikev1_xform *xf, struct p1_suite *s)
+{
+	const uint8_t *p = xf->attrs;
+	size_t left = xf->attrs_len;
+	struct ikev1_attr a;
+	uint16_t life_type = 0;
+
+	memset(s, 0, sizeof(*s));
+	while (ikev1_attr_next(&p, &left, &a) == 1) {
+		if (a.big) {
+			s->bad = 1;
+			continue;
+		}
+		switch (a.type) {
+		case IKEV1_A_ENCR:	s->encr = (uint16_t)a.val; break;
+		case IKEV1_A_KEY_LENGTH: s->keylen = (uint16_t)a.val; break;
+		case IKEV1_A_HASH:	s->hash = (uint16_t)a.val; break;
+		case IKEV1_A_AUTH:	s->auth = (uint16_t)a.val; break;
+		case IKEV1_A_GROUP:	s->group = (uint16_t)a.val; break;
+		case IKEV1_A_LIFE_TYPE:	life_type = (uint16_t)a.val; break;
+		case IKEV1_A_LIFE_DURATION:
+			if (life_type == IKEV1_LIFE_SECONDS)
+				s->life_sec = a.val;
+			break;
+		default:
+			s->bad = 1;	/* PRF, group types: not supported */
+		}
+	}
+}
+
+static uint16_t
+integ_of_hash(uint16_t hash)
+{
+	switch (hash) {
+	case IKEV1_HASH_MD5:		return IKEV2_INTEG_HMAC_MD5_96;
+	case IKEV1_HASH_SHA1:		return IKEV2_INTEG_HMAC_SHA1_96;
+	case IKEV1_HASH_SHA2_256:	return IKEV2_INTEG_HMAC_SHA2_256_128;
+	case IKEV1_HASH_SHA2_384:	return IKEV2_INTEG_HMAC_SHA2_384_192;
+	case IKEV1_HASH_SHA2_512:	return IKEV2_INTEG_HMAC_SHA2_512_256;
+	}
+	return 0;
+}
+
+static void
+xf_add(struct ikev2_prop *p, uint8_t type, uint16_t id, uint16_t keylen)
+{
+	if (p->nxf < IKEV2_PROP_XF_MAX) {
+		p->xf[p->nxf].type = type;
+		p->xf[p->nxf].id = id;
+		p->xf[p->nxf].keylen = keylen;
+		p->nxf++;
+	}
+}
+
+/* The peer's ISAKMP proposal as IKEv2 proposals, one per transform
+ * (numbered by transform index + 1), for ikev2_prop_select. */
+static void
+p1_theirs(const struct ikev1_prop *pr, struct ikev2_prop_list *l)
+{
+	struct p1_suite s;
+	struct ikev2_prop *p;
+	size_t i;
+
+	l->n = 0;
+	for (i = 0; i < pr->nxf && l->n < IKEV2_PROP_MAX; i++) {
+		if (pr->xf[i].id != IKEV1_KEY_IKE)
+			continue;
+		p1_suite(&pr->xf[i], &s);
+		if (s.bad || s.auth != IKEV1_AUTH_PSK ||
+		    ikev1_encr_of(s.encr) == 0 || ikev1_prf_of(s.hash) == 0 ||
+		    s.group == 0)
+			continue;
+		if (s.encr == IKEV1_ENCR_AES && s.keylen == 0)
+			s.keylen = 128;
+		p = &l->p[l->n++];
+		memset(p, 0, sizeof(*p));
+		p->num = (uint8_t)(i + 1);
+		p->proto = IKEV2_PROTO_IKE;
+		xf_add(p, IKEV2_XFORM_ENCR, ikev1_encr_of(s.encr),
+		    s.encr == IKEV1_ENCR_AES ? s.keylen : 0);
+		xf_add(p, IKEV2_XFORM_PRF, ikev1_prf_of(s.hash), 0);
+		xf_add(p, IKEV2_XFORM_INTEG, integ_of_hash(s.hash), 0);
+		xf_add(p, IKEV2_XFORM_DH, s.group, 0);
+	}
+}
+
+/* Our IKEv1 phase-1 proposals. Without '!' strongSwan appends its
+ * defaults; for IKEv1 those of the strongSwan 5.x the seed was recorded
+ * with, which still had SHA1/MD5 with MODP-1536 and -1024 (its log shows
+ * the seed's ike=aes128-md5-modp1536 accepting IOS's AES/SHA/group 5),
+ * then today's (as IKEv2 appends them). */
+static int
+p1_ours(const struct cfg_conn *c, struct ikev2_prop_list *ours)
+{
+	static const char legacy[] = "aes128-aes192-aes256-3des-sha256-"
+	    "sha384-sha512-sha1-md5-modp2048-modp3072-modp4096-modp1536-"
+	    "modp1024";
+	struct cfg_proposals *cp, def;
+	int r;
+
+	if (c->ike.strict)
+		return ikev2_prop_from_cfg(&c->ike, IKEV2_PROTO_IKE, ours);
+	if ((cp = malloc(sizeof(*cp))) == NULL)
+		return -1;
+	*cp = c->ike;
+	if (config_proposals_parse(legacy, CFG_PROTO_IKE, &def, NULL, 0) == 0 &&
+	    cp->n < CFG_MAX_PROPOSALS)
+		cp->p[cp->n++] = def.p[0];
+	r = ikev2_prop_from_cfg(cp, IKEV2_PROTO_IKE, ours);
+	free(cp);
+	return r;
+}
+
+/* Our ID: leftid, else the address in use. */
+static void
+local_id(struct isakmp_sa *sa)
+{
+	if (sa->conn->left.id.type != CFG_ID_ANY)
+		sa->lid = sa->conn->left.id;
+	else
+		config_id_from_addr(&sa->local, &sa->lid);
+}
+
+static void
+clear_notify(struct ikev1_engine *e, const struct ikev1_hdr *req,
+    const struct ifl_addr *local, uint16_t lport,
+    const struct ifl_addr *remote, uint16_t rport, uint16_t type)
+{
+	struct ikev1_builder bl;
+	struct ikev1_notify n;
+	struct ikev1_hdr h;
+	struct buf *msg = buf_new(64);
+
+	if (msg == NULL)
+		return;
+	memset(&h, 0, sizeof(h));
+	h.icookie = req->icookie;
+	h.exchange = IKEV1_EXCH_INFO;
+	memset(&n, 0, sizeof(n));
+	n.doi = IKEV1_DOI_IPSEC;
+	n.proto = IKEV1_PROTO_ISAKMP;
+	n.type = type;
+	ikev1_build_msg(&bl, msg, &h);
+	if (ikev1_build_notify(&bl, &n) == 0 && ikev1_build_finish(&bl) == 0) {
+		e->env.send(e->env.arg, local, lport, remote, rport, msg->data,
+		    msg->len);
+		e->st.tx++;
+	}
+	buf_free(msg);
+}
+
+void
+ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,
+    const struct ifl_addr *src, uint16_t sport, const struct ifl_addr *dst,
+    uint16_t dport)
+{
+	const struct cfg_conn *c;
+	const struct ikev1_pl *pl;
+	struct ikev1_sa *peer = NULL, reply;
+	struct ikev2_prop_list *ours = NULL, *theirs = NULL;
+	const struct ikev1_prop *pr = NULL;
+	const struct ikev1_xform *xf;
+	struct ikev2_prop chosen;
+	struct ikev1_perr err;
+	struct ikev1_builder bl;
+	struct ikev1_hdr h;
+	struct isakmp_sa *sa;
+	struct p1_suite s;
+	struct buf *msg = NULL;
+	struct st_ike *st;
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	size_t i;
+
+	c = e->env.conn_by_addr_v1 ? e->env.conn_by_addr_v1(e->env.arg, dst,
+	    src) : NULL;
+	if (c == NULL) {
+		log_notice("IKEv1: no IKEv1 connection for %s[%u] to %s",
+		    addr_str(src, a, sizeof(a)), sport,
+		    addr_str(dst, b, sizeof(b)));
+		st_ike_fail(ST_IKEF_NO_SA, "", dst, src,
+		    "no IKEv1 connection for this peer");
+		clear_notify(e, &m->hdr, dst, dport, src, sport,
+		    IKEV1_N_NO_PROPOSAL_CHOSEN);
+		return;
+	}
+	if ((pl = ikev1_msg_get(m, IKEV1_PL_SA, 0)) == NULL) {
+		ikev1_drop(e, src, sport, "Main Mode message 1 without SA");
+		return;
+	}
+	if ((sa = ikev1_sa_new(e, c, dst, dport, src, sport)) == NULL)
+		return;
+	sa->icookie = m->hdr.icookie;
+	while (sa->rcookie == 0)
+		if (crypto_random(&sa->rcookie, sizeof(sa->rcookie)) == -1) {
+			ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no random cookie");
+			return;
+		}
+	local_id(sa);
+	if (c->right.id.type != CFG_ID_ANY)
+		sa->rid = c->right.id;
+	else
+		config_id_from_addr(&sa->remote, &sa->rid);
+	if ((st = st_ike_get(sa->st_index)) != NULL) {
+		st->spi_i = sa->icookie;
+		st->spi_r = sa->rcookie;
+	}
+	ikev1_sa_last_in(sa, m);
+
+	peer = calloc(1, sizeof(*peer));
+	ours = calloc(1, sizeof(*ours));
+	theirs = calloc(1, sizeof(*theirs));
+	if (peer == NULL || ours == NULL || theirs == NULL) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
+		goto out;
+	}
+	if (ikev1_pl_sa(pl, peer, &err) == -1) {
+		ikev1_sa_fail(sa, ST_IKEF_ENCODING, "SA payload: %s", err.text);
+		goto out;
+	}
+	for (i = 0; i < peer->nprop; i++)
+		if (peer->prop[i].proto == IKEV1_PROTO_ISAKMP) {
+			pr = &peer->prop[i];
+			break;
+		}
+	if (pr == NULL) {
+		ikev1_sa_fail(sa, ST_IKEF_PROPOSAL, "no ISAKMP proposal");
+		clear_notify(e, &m->hdr, dst, dport, src, sport,
+		    IKEV1_N_NO_PROPOSAL_CHOSEN);
+		goto out;
+	}
+	p1_theirs(pr, theirs);
+	if (p1_ours(c, ours) == -1 ||
+	    ikev2_prop_select(ours, theirs, IKEV2_PROTO_IKE, &chosen) == -1) {
+		ikev1_sa_fail(sa, ST_IKEF_PROPOSAL, "no acceptable proposal "
+		    "among %zu transforms (ike=%s)", pr->nxf,
+		    c->ike.strict ? "strict" : "with defaults");
+		clear_notify(e, &m->hdr, dst, dport, src, sport,
+		    IKEV1_N_NO_PROPOSAL_CHOSEN);
+		goto out;
+	}
+	xf = &pr->xf[chosen.num - 1];
+	p1_suite(xf, &s);
+	if (s.encr == IKEV1_ENCR_AES && s.keylen == 0)
+		s.keylen = 128;
+	if (ikev1_keys_init(&sa->k, ikev1_prf_of(s.hash), ikev1_encr_of(s.encr),
+	    s.encr == IKEV1_ENCR_AES ? s.keylen : 0) == -1) {
+		ikev1_sa_fail(sa, ST_IKEF_PROPOSAL, "transform not supported");
+		goto out;
+	}
+	sa->algs.encr = ikev1_encr_of(s.encr);
+	sa->algs.encr_keylen = sa->k.keylen;
+	sa->algs.prf = ikev1_prf_of(s.hash);
+	sa->algs.integ = integ_of_hash(s.hash);
+	sa->algs.dh = s.group;
+	sa->lifetime = c->ikelifetime;
+	if ((sa->sai_b = buf_from(pl->body, pl->len)) == NULL) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
+		goto out;
+	}
+
+	/* our answer: the chosen transform as the peer wrote it */
+	memset(&reply, 0, sizeof(reply));
+	reply.doi = IKEV1_DOI_IPSEC;
+	reply.situation = IKEV1_SIT_IDENTITY_ONLY;
+	reply.nprop = 1;
+	reply.prop[0].num = pr->num;
+	reply.prop[0].proto = IKEV1_PROTO_ISAKMP;
+	reply.prop[0].nxf = 1;
+	reply.prop[0].xf[0] = *xf;
+	memset(&h, 0, sizeof(h));
+	h.icookie = sa->icookie;
+	h.rcookie = sa->rcookie;
+	h.exchange = IKEV1_EXCH_MAIN;
+	if ((msg = buf_new(256)) == NULL)
+		goto out;
+	ikev1_build_msg(&bl, msg, &h);
+	if (ikev1_build_sa(&bl, &reply) == -1 || ikev1_build_finish(&bl) == -1) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 2");
+		goto out;
+	}
+	sa->phase = IKEV1_MM_R1;
+	log_info("IKEv1:%s: Main Mode from %s[%u]: %s-%u/%s/%s", c->name,
+	    addr_str(src, a, sizeof(a)), sport,
+	    crypto_name(CRYPTO_ENCR, sa->algs.encr), sa->algs.encr_keylen,
+	    crypto_name(CRYPTO_PRF, sa->algs.prf),
+	    crypto_name(CRYPTO_DH, sa->algs.dh));
+	ikev1_send(sa, msg, 1);
+	msg = NULL;
+out:
+	buf_free(msg);
+	free(peer);
+	free(ours);
+	free(theirs);
+}
+
+/* Message 3: KE, Ni -> keys; answer KE, Nr. */
+static void
+mm_key_exchange(struct isakmp_sa *sa, struct ikev1_msg *m)
+{
+	const struct ikev1_pl *kp, *np;
+	struct ikev1_data ke, nonce;
+	struct ikev1_perr err;
+	struct ikev1_builder bl;
+	struct ikev1_hdr h;
+	struct buf *gxy = NULL, *psk = NULL, *msg = NULL;
+	uint8_t nr[IKEV1_NONCE_LEN];
+	struct ike_env *env = &sa->eng->env;
+
+	if ((kp = ikev1_msg_get(m, IKEV1_PL_KE, 0)) == NULL ||
+	    (np = ikev1_msg_get(m, IKEV1_PL_NONCE, 0)) == NULL ||
+	    ikev1_pl_ke(kp, &ke, &err) == -1 ||
+	    ikev1_pl_nonce(np, &nonce, &err) == -1) {
+		ikev1_drop(sa->eng, &sa->remote, sa->rport,
+		    "Main Mode message 3 without KE and nonce");
+		return;
+	}
+	if (ke.len != crypto_dh_publen(sa->algs.dh)) {
+		ikev1_sa_fail(sa, ST_IKEF_ENCODING, "KE of %zu bytes for %s",
+		    ke.len, crypto_name(CRYPTO_DH, sa->algs.dh));
+		return;
+	}
+	ikev1_sa_last_in(sa, m);
+	gxy = buf_new_secret(CRYPTO_MAX_DH_PUB);
+	psk = buf_new_secret(64);
+	sa->gxi = buf_from(ke.data, ke.len);
+	sa->ni = buf_from(nonce.data, nonce.len);
+	sa->gxr = buf_new(CRYPTO_MAX_DH_PUB);
+	if (gxy == NULL || psk == NULL || sa->gxi == NULL || sa->ni == NULL ||
+	    sa->gxr == NULL || crypto_random(nr, sizeof(nr)) == -1 ||
+	    (sa->nr = buf_from(nr, sizeof(nr))) == NULL ||
+	    (sa->dh = dh_new(sa->algs.dh)) == NULL ||
+	    dh_public(sa->dh, sa->gxr) == -1) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no DH key pair or nonce");
+		goto out;
+	}
+	if (dh_derive(sa->dh, ke.data, ke.len, gxy) == -1) {
+		ikev1_sa_fail(sa, ST_IKEF_ENCODING, "the peer's KE is invalid");
+		goto out;
+	}
+	/* Main Mode with PSK: the IDs come encrypted with keys made from
+	 * the key, so the key is that of the configured identities (the
+	 * addresses by default), as strongSwan does */
+	if (env->psk(env->arg, &sa->lid, &sa->rid, psk) == -1) {
+		ikev1_sa_fail(sa, ST_IKEF_AUTH, "no pre-shared key for %s - %s",
+		    sa->lid.text, sa->rid.text);
+		goto out;
+	}
+	if (ikev1_keys_psk(&sa->k, psk->data, psk->len, sa->ni->data,
+	    sa->ni->len, nr, sizeof(nr), gxy->data, gxy->len, sa->gxi->data,
+	    sa->gxi->len, sa->gxr->data, sa->gxr->len, sa->icookie,
+	    sa->rcookie) == -1) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "key derivation failed");
+		goto out;
+	}
+	memset(&h, 0, sizeof(h));
+	h.icookie = sa->icookie;
+	h.rcookie = sa->rcookie;
+	h.exchange = IKEV1_EXCH_MAIN;
+	if ((msg = buf_new(512)) == NULL)
+		goto out;
+	ikev1_build_msg(&bl, msg, &h);
+	if (ikev1_build_raw(&bl, IKEV1_PL_KE, sa->gxr->data, sa->gxr->len) < 0 ||
+	    ikev1_build_raw(&bl, IKEV1_PL_NONCE, nr, sizeof(nr)) < 0 ||
+	    ikev1_build_finish(&bl) == -1) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 4");
+		goto out;
+	}
+	sa->phase = IKEV1_MM_R2;
+	ikev1_send(sa, msg, 1);
+	msg = NULL;
+out:
+	buf_free(msg);
+	buf_free(gxy);
+	buf_free(psk);
+	wipe(nr, sizeof(nr));
+}
+
+/* Message 5: IDii, HASH_I (encrypted) -> verify, answer IDir, HASH_R. */
+static void
+mm_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
+{
+	const struct ikev1_pl *ip, *hp, *pl;
+	struct ikev1_data hash;
+	struct ikev1_notify n;
+	struct ikev1_perr err;
+	struct ikev1_id id;
+	struct ikev1_builder cb;
+	struct cfg_id peer;
+	struct buf *plain, *chain = NULL, *msg = NULL;
+	uint8_t want[CRYPTO_MAX_PRF_LEN], idb[4 + CFG_ID_MAX];
+	struct st_ike *st;
+	char a[ADDR_STRLEN + 8];
+	size_t i, idlen;
+	long hoff;
+
+	if (!(m->hdr.flags & IKEV1_FLAG_ENC)) {
+		ikev1_drop(sa->eng, &sa->remote, sa->rport,
+		    "Main Mode message 5 not encrypted");
+		return;
+	}
+	plain = buf_new_secret(m->raw->len);
+	if (plain == NULL || ikev1_decrypt(&sa->k, sa->k.iv, m->raw->data +
+	    IKEV1_HDR_LEN, m->raw->len - IKEV1_HDR_LEN, plain) == -1) {
+		buf_free(plain);
+		plain = NULL;
+	}
+	if (plain == NULL || ikev1_msg_set_plain(m, plain, &err) == -1) {
+		/* garbage after decryption: the keys differ, and only the
+		 * pre-shared key can make them differ. The peer hears of it
+		 * in the clear: we share no key */
+		ikev1_notify_send(sa, IKEV1_N_AUTHENTICATION_FAILED);
+		ikev1_sa_fail(sa, ST_IKEF_AUTH, "message 5 does not decrypt: "
+		    "the pre-shared keys differ");
+		return;
+	}
+	if ((ip = ikev1_msg_get(m, IKEV1_PL_ID, 0)) == NULL ||
+	    (hp = ikev1_msg_get(m, IKEV1_PL_HASH, 0)) == NULL ||
+	    ikev1_pl_id(ip, &id, &err) == -1 ||
+	    ikev1_pl_data(hp, &hash, &err) == -1) {
+		ikev1_sa_fail(sa, ST_IKEF_ENCODING,
+		    "message 5 without ID and HASH");
+		return;
+	}
+	if (hash.len != sa->k.prf_len ||
+	    ikev1_hash_p1(&sa->k, sa->gxi->data, sa->gxi->len, sa->gxr->data,
+	    sa->gxr->len, sa->icookie, sa->rcookie, sa->sai_b->data,
+	    sa->sai_b->len, ip->body, ip->len, want) == -1 ||
+	    ct_memcmp(want, hash.data, sa->k.prf_len) != 0) {
+		ikev1_sa_fail(sa, ST_IKEF_HASH, "HASH_I does not verify");
+		ikev1_notify_send(sa, IKEV1_N_INVALID_HASH_INFORMATION);
+		return;
+	}
+	if (config_id_from_payload(id.type, id.data, id.len, &peer) == -1) {
+		ikev1_sa_fail(sa, ST_IKEF_AUTH, "ID type %u not supported",
+		    id.type);
+		return;
+	}
+	if (sa->conn->right.id.type != CFG_ID_ANY &&
+	    !config_id_equal(&sa->conn->right.id, &peer)) {
+		ikev1_sa_fail(sa, ST_IKEF_AUTH, "peer ID %s is not rightid %s",
+		    peer.text, sa->conn->right.id.text);
+		return;
+	}
+	sa->rid = peer;
+	for (i = 0; (pl = ikev1_msg_get(m, IKEV1_PL_NOTIFY, i)) != NULL; i++)
+		if (ikev1_pl_notify(pl, &n, &err) == 0 &&
+		    n.type == IKEV1_N_INITIAL_CONTACT)
+			sa->initial_contact = 1;
+	ikev1_sa_last_in(sa, m);
+
+	/* message 6 */
+	idb[0] = sa->lid.type;
+	idb[1] = 0;
+	idb[2] = idb[3] = 0;
+	idlen = 4 + sa->lid.len;
+	memcpy(idb + 4, sa->lid.data, sa->lid.len);
+	if (ikev1_hash_p1(&sa->k, sa->gxr->data, sa->gxr->len, sa->gxi->data,
+	    sa->gxi->len, sa->rcookie, sa->icookie, sa->sai_b->data,
+	    sa->sai_b->len, idb, idlen, want) == -1 ||
+	    (chain = buf_new_secret(128)) == NULL ||
+	    (msg = buf_new(256)) == NULL) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot make HASH_R");
+		goto out;
+	}
+	ikev1_build_chain(&cb, chain);
+	hoff = ikev1_build_raw(&cb, IKEV1_PL_ID, idb, idlen);
+	if (hoff < 0 ||
+	    ikev1_build_raw(&cb, IKEV1_PL_HASH, want, sa->k.prf_len) < 0 ||
+	    ikev1_seal(sa, IKEV1_EXCH_MAIN, 0, &cb, sa->k.iv, msg) == -1) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 6");
+		goto out;
+	}
+	sa->phase = IKEV1_UP;
+	loop_timer_stop(sa->timer);
+	ikev1_mm_free(sa);
+	if ((st = st_ike_get(sa->st_index)) != NULL) {
+		st->local_id_type = sa->lid.type == CFG_ID_IPV4_ADDR ||
+		    sa->lid.type == CFG_ID_IPV6_ADDR ? ST_ID_ADDR : ST_ID_NAME;
+		st->remote_id_type = sa->rid.type == CFG_ID_IPV4_ADDR ||
+		    sa->rid.type == CFG_ID_IPV6_ADDR ? ST_ID_ADDR : ST_ID_NAME;
+		snprintf(st->local_id, sizeof(st->local_id), "%s", sa->lid.text);
+		snprintf(st->remote_id, sizeof(st->remote_id), "%s",
+		    sa->rid.text);
+		st->algs = sa->algs;
+		st->lifetime = sa->lifetime;
+		st->rekey_after = sa->lifetime;
+		st_ike_established(st);
+	}
+	log_info("IKEv1:(SA ID = %u):ISAKMP SA with %s (%s) established in "
+	    "Main Mode", sa->st_index, ikev1_sa_peer(sa, a, sizeof(a)),
+	    sa->rid.text);
+	ikev1_send(sa, msg, 1);
+	msg = NULL;
+	if (sa->initial_contact) {
+		struct isakmp_sa *o;
+
+		/* INITIAL-CONTACT: the peer has no other SA with us (it
+		 * restarted), so ours with it are stale: gone, unannounced */
+		for (o = sa->eng->sas; o; o = o->next)
+			if (o != sa && o->phase == IKEV1_UP &&
+			    o->conn == sa->conn &&
+			    addr_cmp(&o->remote, &sa->remote) == 0 &&
+			    config_id_equal(&o->rid, &sa->rid)) {
+				log_info("IKEv1:(SA ID = %u):INITIAL-CONTACT from "
+				    "%s: SA ID = %u is stale", sa->st_index,
+				    a, o->st_index);
+				ikev1_sa_end(o, ST_TERM_PEER_LOST);
+			}
+	}
+out:
+	buf_free(chain);
+	buf_free(msg);
+	wipe(want, sizeof(want));
+}
+
+void
+ikev1_mm_input(struct isakmp_sa *sa, struct ikev1_msg *m)
+{
+	switch (sa->phase) {
+	case IKEV1_MM_R1:
+		mm_key_exchange(sa, m);
+		break;
+	case IKEV1_MM_R2:
+		mm_auth(sa, m);
+		break;
+	default:
+		ikev1_drop(sa->eng, &sa->remote, sa->rport,
+		    "Main Mode message out of order");
+	}
+}

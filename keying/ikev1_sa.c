@@ -1,0 +1,378 @@
+/* IKEv1 SAs below the exchanges: the SA objects, their ends and failure
+ * records, sending with the answer kept for duplicates, sealing encrypted
+ * messages, Informationals protected by HASH(1), and removal of IPsec
+ * SAs. Main Mode, Quick Mode and the entry layer call here; nothing here
+ * calls them. */
+#include "config.h"
+
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "keying/ikev1_sa.h"
+
+const char *
+ikev1_sa_peer(const struct isakmp_sa *sa, char *dst, size_t len)
+{
+	char a[ADDR_STRLEN];
+
+	snprintf(dst, len, "%s[%u]", addr_str(&sa->remote, a, sizeof(a)),
+	    sa->rport);
+	return dst;
+}
+
+void
+ikev1_drop(struct ikev1_engine *e, const struct ifl_addr *src, uint16_t sport,
+    const char *why)
+{
+	char a[ADDR_STRLEN];
+	uint64_t now = loop_now_ms();
+
+	e->st.drops++;
+	st_ike_global_w()->c.in_drops++;
+	/* one line per 10 s: a flood must not flood the log */
+	if (e->last_drop_log && now - e->last_drop_log < 10000)
+		return;
+	e->last_drop_log = now;
+	log_notice("IKEv1: dropped a message from %s[%u]: %s",
+	    addr_str(src, a, sizeof(a)), sport, why);
+}
+
+/* ---- SAs ---- */
+
+static void
+sa_timeout(void *arg)
+{
+	struct isakmp_sa *sa = arg;
+
+	if (sa->phase == IKEV1_UP) {
+		/* a Quick Mode the peer did not finish */
+		if (sa->qm.msgid) {
+			char peer[ADDR_STRLEN + 8];
+
+			log_notice("IKEv1:%s: Quick Mode 0x%08x with %s timed "
+			    "out", sa->conn->name, sa->qm.msgid,
+			    ikev1_sa_peer(sa, peer, sizeof(peer)));
+			st_ipsec_fail(ST_IPF_PEER_LOST, 0,
+			    sa->qm.ch ? sa->qm.ch->spi_in : 0, &sa->remote,
+			    &sa->local, "Quick Mode timed out");
+			ikev1_qm_clear(sa);
+		}
+		return;
+	}
+	ikev1_sa_fail(sa, ST_IKEF_PEER_LOST, "Main Mode not completed "
+	    "within %u s", (unsigned)(IKEV1_HALF_OPEN_MS(sa->eng) / 1000));
+	/* no datagram may come to reap it: free it now (the loop is done
+	 * with a timer once it calls it) */
+	ikev1_sa_free(sa);
+}
+
+struct isakmp_sa *
+ikev1_sa_new(struct ikev1_engine *e, const struct cfg_conn *conn,
+    const struct ifl_addr *local, uint16_t lport,
+    const struct ifl_addr *remote, uint16_t rport)
+{
+	struct isakmp_sa *sa = calloc(1, sizeof(*sa));
+	struct st_ike *st;
+
+	if (sa == NULL || (sa->timer = loop_timer_new(sa_timeout, sa)) == NULL) {
+		free(sa);
+		log_err("%s: out of memory", __func__);
+		return NULL;
+	}
+	sa->eng = e;
+	sa->conn = conn;
+	sa->local = *local;
+	sa->remote = *remote;
+	sa->lport = lport;
+	sa->rport = rport;
+	if ((st = st_ike_new(conn->name, 1, 0)) != NULL) {
+		sa->st_index = st->index;
+		st->local = *local;
+		st->remote = *remote;
+		st->local_port = lport;
+		st->remote_port = rport;
+		st->auth_method = 2;	/* preSharedKey */
+		st->lifetime = conn->ikelifetime;
+	}
+	sa->next = e->sas;
+	e->sas = sa;
+	e->st.sas++;
+	loop_timer_set(sa->timer, IKEV1_HALF_OPEN_MS(e));
+	return sa;
+}
+
+void
+ikev1_sa_free(struct isakmp_sa *sa)
+{
+	struct isakmp_sa **pp;
+
+	for (pp = &sa->eng->sas; *pp; pp = &(*pp)->next)
+		if (*pp == sa) {
+			*pp = sa->next;
+			break;
+		}
+	sa->eng->st.sas--;
+	ikev1_mm_free(sa);
+	ikev1_qm_clear(sa);
+	buf_free(sa->last_in);
+	buf_free(sa->last_out);
+	loop_timer_free(sa->timer);
+	ikev1_keys_wipe(&sa->k);
+	free(sa);
+}
+
+void
+ikev1_child_remove(struct isakmp_sa *sa, struct ikev1_child *ch,
+    enum st_term reason)
+{
+	struct ike_env *env = &sa->eng->env;
+	struct ikev1_child **pp;
+	struct ike_child_sa d;
+
+	memset(&d, 0, sizeof(d));
+	d.conn = sa->conn->name;
+	d.child_index = ch->st_index;
+	d.local = sa->local;
+	d.remote = sa->remote;
+	d.local_port = sa->lport;
+	d.remote_port = sa->rport;
+	d.proto = IPPROTO_ESP;
+	d.transport = sa->conn->mode == CFG_MODE_TRANSPORT;
+	d.reqid = ch->reqid;
+	d.spi_in = ch->spi_in;
+	d.spi_out = ch->spi_out;
+	d.nts_local = d.nts_remote = 1;
+	d.ts_local = &ch->ts_l;
+	d.ts_remote = &ch->ts_r;
+	env->remove_child(env->arg, &d);
+	if (ch->st_index)
+		st_child_end(ch->st_index, reason);
+	for (pp = &sa->children; *pp; pp = &(*pp)->next)
+		if (*pp == ch) {
+			*pp = ch->next;
+			break;
+		}
+	log_info("IKEv1:(SA ID = %u):IPsec SA 0x%08x/0x%08x removed",
+	    sa->st_index, ch->spi_in, ch->spi_out);
+	free(ch);
+}
+
+void
+ikev1_sa_end(struct isakmp_sa *sa, enum st_term reason)
+{
+	if (sa->phase == IKEV1_DEAD)
+		return;
+	while (sa->children)
+		ikev1_child_remove(sa, sa->children, reason == ST_TERM_OPER ?
+		    ST_TERM_OPER : reason);
+	ikev1_qm_clear(sa);
+	if (sa->st_index)
+		st_ike_end(sa->st_index, reason);
+	sa->st_index = 0;
+	sa->phase = IKEV1_DEAD;
+	loop_timer_stop(sa->timer);
+}
+
+void
+ikev1_sa_fail(struct isakmp_sa *sa, enum st_ike_fail reason,
+    const char *fmt, ...)
+{
+	struct st_ike_failrec *fr;
+	char detail[160], peer[ADDR_STRLEN + 8];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	log_notice("IKEv1:%s: negotiation with %s failed: %s", sa->conn->name,
+	    ikev1_sa_peer(sa, peer, sizeof(peer)), detail);
+	if ((fr = st_ike_fail(reason, sa->conn->name, &sa->local, &sa->remote,
+	    detail)) != NULL) {
+		fr->local_id_type = sa->lid.type == CFG_ID_IPV4_ADDR ||
+		    sa->lid.type == CFG_ID_IPV6_ADDR ? ST_ID_ADDR : ST_ID_NAME;
+		fr->remote_id_type = sa->rid.type == CFG_ID_IPV4_ADDR ||
+		    sa->rid.type == CFG_ID_IPV6_ADDR ? ST_ID_ADDR : ST_ID_NAME;
+		snprintf(fr->local_id, sizeof(fr->local_id), "%s",
+		    sa->lid.text);
+		snprintf(fr->remote_id, sizeof(fr->remote_id), "%s",
+		    sa->rid.text);
+	}
+	ikev1_sa_end(sa, ST_TERM_LOCAL_FAIL);
+}
+
+void
+ikev1_sa_last_in(struct isakmp_sa *sa, const struct ikev1_msg *m)
+{
+	buf_free(sa->last_in);
+	sa->last_in = buf_from(m->raw->data, m->raw->len);
+}
+
+void
+ikev1_mm_free(struct isakmp_sa *sa)
+{
+	dh_free(sa->dh);
+	sa->dh = NULL;
+	buf_free(sa->sai_b);
+	buf_free(sa->gxi);
+	buf_free(sa->gxr);
+	buf_free(sa->ni);
+	buf_free(sa->nr);
+	sa->sai_b = sa->gxi = sa->gxr = sa->ni = sa->nr = NULL;
+}
+
+void
+ikev1_qm_clear(struct isakmp_sa *sa)
+{
+	struct ike_env *env = &sa->eng->env;
+
+	if (sa->qm.ch) {
+		if (sa->qm.ch->spi_in && env->release_spi)
+			env->release_spi(env->arg, &sa->remote, &sa->local,
+			    IPPROTO_ESP, sa->qm.ch->spi_in);
+		free(sa->qm.ch);
+	}
+	wipe(&sa->qm, sizeof(sa->qm));
+}
+
+/* ---- sending ---- */
+
+int
+ikev1_send(struct isakmp_sa *sa, struct buf *msg, int answer)
+{
+	struct ikev1_engine *e = sa->eng;
+	int r;
+
+	r = e->env.send(e->env.arg, &sa->local, sa->lport, &sa->remote,
+	    sa->rport, msg->data, msg->len);
+	e->st.tx++;
+	st_ike_count_out(sa->st_index ? st_ike_get(sa->st_index) : NULL,
+	    msg->len);
+	if (answer) {
+		buf_free(sa->last_out);
+		sa->last_out = msg;
+	} else
+		buf_free(msg);
+	return r;
+}
+
+int
+ikev1_seal(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
+    struct ikev1_builder *chain, uint8_t *iv, struct buf *msg)
+{
+	struct ikev1_builder bl;
+	struct ikev1_hdr h;
+
+	if (ikev1_build_finish(chain) == -1)
+		return -1;
+	memset(&h, 0, sizeof(h));
+	h.icookie = sa->icookie;
+	h.rcookie = sa->rcookie;
+	h.exchange = exch;
+	h.flags = IKEV1_FLAG_ENC;
+	h.msgid = msgid;
+	ikev1_build_msg(&bl, msg, &h);
+	buf_set_u8(msg, 16, chain->first);
+	if (ikev1_encrypt(&sa->k, iv, chain->b->data, chain->b->len, msg) == -1)
+		return -1;
+	return ikev1_build_finish(&bl);
+}
+
+/* A fresh non-zero message ID for an exchange we start. */
+static uint32_t
+msgid_new(void)
+{
+	uint32_t id = 0;
+
+	while (id == 0)
+		if (crypto_random(&id, sizeof(id)) == -1)
+			return 0x1;
+	return id;
+}
+
+/* An Informational protected by HASH(1) with the given payload (a NOTIFY
+ * or DELETE body built by fn's caller). */
+int
+ikev1_info_send(struct isakmp_sa *sa, uint8_t type, const void *body, size_t len)
+{
+	struct ikev1_builder cb;
+	struct buf *chain, *msg;
+	uint8_t iv[CRYPTO_MAX_BLOCK], h[CRYPTO_MAX_PRF_LEN];
+	uint32_t msgid = msgid_new();
+	long hoff;
+	const uint8_t *rest;
+	size_t rest_len;
+	int r = -1;
+
+	chain = buf_new_secret(128);
+	msg = buf_new(256);
+	if (chain == NULL || msg == NULL)
+		goto out;
+	ikev1_build_chain(&cb, chain);
+	memset(h, 0, sizeof(h));
+	hoff = ikev1_build_raw(&cb, IKEV1_PL_HASH, h, sa->k.prf_len);
+	if (hoff < 0 || ikev1_build_raw(&cb, type, body, len) < 0)
+		goto out;
+	rest = chain->data + hoff + IKEV1_PL_HDR_LEN + sa->k.prf_len;
+	rest_len = chain->len - (size_t)(rest - chain->data);
+	if (ikev1_hash_qm(&sa->k, 1, msgid, NULL, 0, NULL, 0, rest, rest_len,
+	    h) == -1)
+		goto out;
+	memcpy(chain->data + hoff + IKEV1_PL_HDR_LEN, h, sa->k.prf_len);
+	if (ikev1_iv_exchange(&sa->k, msgid, iv) == -1 ||
+	    ikev1_seal(sa, IKEV1_EXCH_INFO, msgid, &cb, iv, msg) == -1)
+		goto out;
+	r = ikev1_send(sa, msg, 0);
+	msg = NULL;
+out:
+	buf_free(chain);
+	buf_free(msg);
+	return r;
+}
+
+void
+ikev1_notify_send(struct isakmp_sa *sa, uint16_t type)
+{
+	uint8_t body[8 + 16];
+	size_t len = 8;
+
+	/* DOI, protocol ISAKMP, SPI size, type [, the cookies] */
+	body[0] = body[1] = body[2] = 0;
+	body[3] = IKEV1_DOI_IPSEC;
+	body[4] = IKEV1_PROTO_ISAKMP;
+	body[5] = 0;
+	body[6] = (uint8_t)(type >> 8);
+	body[7] = (uint8_t)type;
+	if (sa->phase == IKEV1_UP) {
+		body[5] = 16;
+		for (len = 0; len < 8; len++) {
+			body[8 + len] = (uint8_t)(sa->icookie >> (56 - 8 * len));
+			body[16 + len] = (uint8_t)(sa->rcookie >> (56 - 8 * len));
+		}
+		len = 24;
+		ikev1_info_send(sa, IKEV1_PL_NOTIFY, body, len);
+	} else {
+		/* before the keys: a clear Informational (RFC 2408 §4.8) */
+		struct ikev1_builder bl;
+		struct ikev1_hdr h;
+		struct buf *msg = buf_new(64);
+
+		if (msg == NULL)
+			return;
+		memset(&h, 0, sizeof(h));
+		h.icookie = sa->icookie;
+		h.rcookie = sa->rcookie;
+		h.exchange = IKEV1_EXCH_INFO;
+		ikev1_build_msg(&bl, msg, &h);
+		if (ikev1_build_raw(&bl, IKEV1_PL_NOTIFY, body, len) < 0 ||
+		    ikev1_build_finish(&bl) == -1) {
+			buf_free(msg);
+			return;
+		}
+		ikev1_send(sa, msg, 0);
+	}
+}
+

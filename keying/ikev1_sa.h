@@ -1,0 +1,137 @@
+/* IKEv1 SA objects and the helpers the Main Mode, Quick Mode and
+ * Informational files share. Internal to keying/ikev1_*.c; the public
+ * face is keying/ikev1_exchange.h. Per-SA state is kept small: the
+ * phase-1 material needed only while Main Mode runs is freed once it is
+ * done. */
+#ifndef IKEFLOW_IKEV1_SA_H
+#define IKEFLOW_IKEV1_SA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/addr.h"
+#include "common/buf.h"
+#include "common/loop.h"
+#include "config/config.h"
+#include "keying/crypto.h"
+#include "keying/ike_env.h"
+#include "keying/ikev1_exchange.h"
+#include "keying/ikev1_keys.h"
+#include "keying/ikev1_msg.h"
+#include "keying/ikev2_msg.h"		/* struct ikev2_ts */
+#include "state/state.h"
+
+#define IKEV1_NONCE_LEN		32
+/* Main Mode and each Quick Mode must finish within half_open_timeout. */
+#define IKEV1_HALF_OPEN_MS(e)	((uint64_t)((e)->tun.half_open_timeout ? \
+	    (e)->tun.half_open_timeout : 30) * 1000)
+
+enum ikev1_phase {
+	IKEV1_MM_R1 = 1,	/* responder: answered message 1 (MM_SA_EXCH) */
+	IKEV1_MM_R2,		/* answered message 3 (MM_KEY_EXCH) */
+	IKEV1_UP,		/* message 6 sent: QM_IDLE */
+	IKEV1_DEAD,
+};
+
+struct ikev1_child {
+	struct ikev1_child *next;
+	uint32_t	st_index;
+	uint32_t	spi_in, spi_out;
+	uint32_t	reqid;
+	struct ikev2_ts	ts_l, ts_r;
+};
+
+/* A Quick Mode in progress (responder: message 2 sent). */
+struct ikev1_qm {
+	uint32_t	msgid;		/* 0 = none */
+	uint8_t		iv[CRYPTO_MAX_BLOCK];
+	uint8_t		ni[IKEV1_NONCE_MAX], nr[IKEV1_NONCE_LEN];
+	size_t		ni_len;
+	uint8_t		gxy[CRYPTO_MAX_DH_PUB];	/* PFS shared secret */
+	size_t		gxy_len;
+	struct ikev1_child *ch;
+	struct st_algs	algs;		/* IKEv2 transform IDs */
+	uint32_t	life_sec;
+	uint64_t	life_kb;
+};
+
+struct isakmp_sa {
+	struct isakmp_sa	*next;
+	struct ikev1_engine *eng;
+	const struct cfg_conn *conn;
+	enum ikev1_phase phase;
+	uint64_t	icookie, rcookie;
+	uint32_t	st_index;
+	struct ifl_addr	local, remote;
+	uint16_t	lport, rport;
+	struct cfg_id	lid, rid;
+	struct st_algs	algs;
+	uint32_t	lifetime;
+	struct ikev1_keys k;
+
+	/* Main Mode only: freed when it is done */
+	struct buf	*sai_b;		/* the initiator's SA payload body */
+	struct dh	*dh;
+	struct buf	*gxi, *gxr, *ni, *nr;
+
+	struct ikev1_qm	 qm;
+	struct ikev1_child *children;
+
+	/* duplicate requests get the last answer again */
+	struct buf	*last_in;	/* the peer's last datagram */
+	struct buf	*last_out;	/* our answer to it */
+	struct loop_timer *timer;	/* half-open / Quick Mode timeout */
+	int		initial_contact;
+};
+
+struct ikev1_engine {
+	struct ike_env	 env;
+	struct ike_tuning tun;
+	struct isakmp_sa	*sas;
+	uint32_t	 next_reqid;
+	struct ikev1_engine_stats st;
+	uint64_t	 last_drop_log;
+};
+
+/* ---- ikev1_sa.c ---- */
+/* A responder SA with its state row (connecting), half-open timer armed. */
+struct isakmp_sa *ikev1_sa_new(struct ikev1_engine *e,
+	    const struct cfg_conn *conn, const struct ifl_addr *local,
+	    uint16_t lport, const struct ifl_addr *remote, uint16_t rport);
+/* Keeps a copy of the datagram our answer belongs to. */
+void	ikev1_sa_last_in(struct isakmp_sa *sa, const struct ikev1_msg *m);
+void	ikev1_drop(struct ikev1_engine *e, const struct ifl_addr *src,
+	    uint16_t sport, const char *why);
+void	ikev1_sa_end(struct isakmp_sa *sa, enum st_term reason);
+void	ikev1_sa_fail(struct isakmp_sa *sa, enum st_ike_fail reason,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Sends (and keeps as the answer to sa->last_in when answer is set). */
+int	ikev1_send(struct isakmp_sa *sa, struct buf *msg, int answer);
+/* An encrypted message: header, chain from the builder encrypted with iv
+ * (updated). msg receives the datagram. 0 / -1. */
+int	ikev1_seal(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
+	    struct ikev1_builder *chain, uint8_t *iv, struct buf *msg);
+/* An Informational with a notify (unencrypted before keys, else
+ * protected by HASH(1)). */
+void	ikev1_notify_send(struct isakmp_sa *sa, uint16_t type);
+const char *ikev1_sa_peer(const struct isakmp_sa *sa, char *dst, size_t len);
+void	ikev1_child_remove(struct isakmp_sa *sa, struct ikev1_child *ch,
+	    enum st_term reason);
+/* An Informational protected by HASH(1) carrying one payload. 0 / -1. */
+int	ikev1_info_send(struct isakmp_sa *sa, uint8_t type, const void *body,
+	    size_t len);
+/* Frees an SA (ended or not) and takes it out of the table. */
+void	ikev1_sa_free(struct isakmp_sa *sa);
+/* Main Mode's material, once it is done or failed. */
+void	ikev1_mm_free(struct isakmp_sa *sa);
+/* The Quick Mode in progress is dropped (its larval SPI released). */
+void	ikev1_qm_clear(struct isakmp_sa *sa);
+
+/* ---- ikev1_main.c, ikev1_quick.c (called by ikev1_exchange.c) ---- */
+void	ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,
+	    const struct ifl_addr *src, uint16_t sport,
+	    const struct ifl_addr *dst, uint16_t dport);
+void	ikev1_mm_input(struct isakmp_sa *sa, struct ikev1_msg *m);
+void	ikev1_qm_input(struct isakmp_sa *sa, struct ikev1_msg *m);
+
+#endif

@@ -1,0 +1,348 @@
+/* The IKEv1 engine as responder, fed Main Mode first messages made with
+ * the codec: the answer (the chosen transform as offered, a fresh
+ * responder cookie, a state row of version 1), the same answer again for
+ * a duplicate, NO-PROPOSAL-CHOSEN and a failure record for a policy the
+ * seed's configuration does not accept, Aggressive Mode refused, and
+ * malformed datagrams dropped. The full exchanges run against strongSwan
+ * in the test bed (ikev1-seed-responder, ikev1-failures). */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "common/loop.h"
+#include "config/config.h"
+#include "keying/ikev1_exchange.h"
+#include "keying/ikev1_msg.h"
+#include "state/state.h"
+
+static const char conf[] =
+    "conn %default\n"
+    "  keyexchange=ikev1\n"
+    "  authby=secret\n"
+    "conn ciscoios\n"
+    "  left=192.0.2.2\n"
+    "  leftsubnet=203.0.113.0/24\n"
+    "  right=192.0.2.1\n"
+    "  rightsubnet=198.51.100.0/24\n"
+    "  auto=add\n"
+    "  ike=aes128-md5-modp1536\n"
+    "  esp=aes128-sha1\n";
+static const char secrets[] = "192.0.2.2 192.0.2.1 : PSK cisco\n";
+
+static char tdir[64];
+static struct ifl_config *cfg;
+static struct ifl_addr us, peer;
+static struct buf *sent[8];
+static int nsent;
+
+static int
+t_send(void *arg, const struct ifl_addr *src, uint16_t sport,
+    const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len)
+{
+	(void)arg;
+	assert_int_equal(addr_cmp(src, &us), 0);
+	assert_int_equal(addr_cmp(dst, &peer), 0);
+	assert_int_equal(sport, 500);
+	assert_int_equal(dport, 500);
+	assert_true(nsent < 8);
+	sent[nsent++] = buf_from(pkt, len);
+	return 0;
+}
+
+static const struct cfg_conn *
+t_conn(void *arg, const struct ifl_addr *local, const struct ifl_addr *remote)
+{
+	(void)arg;
+	return addr_cmp(local, &cfg->conns->left.addr) == 0 &&
+	    addr_cmp(remote, &cfg->conns->right.addr) == 0 ? cfg->conns : NULL;
+}
+
+static const char *
+put(const char *name, const char *text)
+{
+	static char path[2][128];
+	static int slot;
+	char *p = path[slot++ % 2];
+	int fd;
+
+	snprintf(p, 128, "%s/%s", tdir, name);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return p;
+}
+
+static int
+setup(void **state)
+{
+	struct cfg_daemon d;
+
+	(void)state;
+	snprintf(tdir, sizeof(tdir), "/tmp/ikev1-engine-XXXXXX");
+	assert_non_null(mkdtemp(tdir));
+	assert_int_equal(loop_init(), 0);
+	assert_int_equal(st_init(), 0);
+	config_daemon_defaults(&d);
+	snprintf(d.ipsec_conf, sizeof(d.ipsec_conf), "%s",
+	    put("ipsec.conf", conf));
+	snprintf(d.ipsec_secrets, sizeof(d.ipsec_secrets), "%s",
+	    put("ipsec.secrets", secrets));
+	assert_non_null(cfg = config_load(&d));
+	assert_int_equal(cfg->conns->ike_version, 1);
+	assert_int_equal(addr_parse("192.0.2.2", &us), 0);
+	assert_int_equal(addr_parse("192.0.2.1", &peer), 0);
+	nsent = 0;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[100];
+
+	(void)state;
+	while (nsent > 0)
+		buf_free(sent[--nsent]);
+	config_free(cfg);
+	st_free();
+	loop_free();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tdir);
+	assert_int_equal(system(cmd), 0);
+	return 0;
+}
+
+static struct ikev1_engine *
+engine_tuned(const struct ike_tuning *t)
+{
+	struct ike_env env;
+	struct ikev1_engine *e;
+
+	memset(&env, 0, sizeof(env));
+	env.send = t_send;
+	env.conn_by_addr_v1 = t_conn;
+	assert_non_null(e = ikev1_engine_new(&env, t));
+	return e;
+}
+
+static struct ikev1_engine *
+engine(void)
+{
+	return engine_tuned(NULL);
+}
+
+/* Main Mode message 1 offering one ISAKMP transform. */
+static struct buf *
+mm1(uint64_t icookie, uint8_t exch, uint16_t encr, uint16_t hash,
+    uint16_t group)
+{
+	struct ikev1_builder bl;
+	struct ikev1_hdr h;
+	struct ikev1_sa sa;
+	struct buf *b = buf_new(0), *attrs = buf_new(0);
+
+	ikev1_attr_put(attrs, IKEV1_A_ENCR, encr, 0);
+	if (encr == IKEV1_ENCR_AES)
+		ikev1_attr_put(attrs, IKEV1_A_KEY_LENGTH, 128, 0);
+	ikev1_attr_put(attrs, IKEV1_A_HASH, hash, 0);
+	ikev1_attr_put(attrs, IKEV1_A_GROUP, group, 0);
+	ikev1_attr_put(attrs, IKEV1_A_AUTH, IKEV1_AUTH_PSK, 0);
+	ikev1_attr_put(attrs, IKEV1_A_LIFE_TYPE, IKEV1_LIFE_SECONDS, 0);
+	ikev1_attr_put(attrs, IKEV1_A_LIFE_DURATION, 86400, 1);
+	memset(&sa, 0, sizeof(sa));
+	sa.doi = IKEV1_DOI_IPSEC;
+	sa.situation = IKEV1_SIT_IDENTITY_ONLY;
+	sa.nprop = 1;
+	sa.prop[0].num = 1;
+	sa.prop[0].proto = IKEV1_PROTO_ISAKMP;
+	sa.prop[0].nxf = 1;
+	sa.prop[0].xf[0].num = 1;
+	sa.prop[0].xf[0].id = IKEV1_KEY_IKE;
+	sa.prop[0].xf[0].attrs = attrs->data;
+	sa.prop[0].xf[0].attrs_len = attrs->len;
+	memset(&h, 0, sizeof(h));
+	h.icookie = icookie;
+	h.exchange = exch;
+	ikev1_build_msg(&bl, b, &h);
+	assert_int_equal(ikev1_build_sa(&bl, &sa), 0);
+	assert_int_equal(ikev1_build_finish(&bl), 0);
+	buf_free(attrs);
+	return b;
+}
+
+static void
+input(struct ikev1_engine *e, const struct buf *b)
+{
+	ikev1_input(e, &peer, 500, &us, 500, b->data, b->len);
+}
+
+static unsigned
+fails(enum st_ike_fail reason)
+{
+	const struct st_ike_failrec *f;
+	unsigned n = 0;
+
+	for (f = st_ike_fail_next(0); f; f = st_ike_fail_next(f->index))
+		n += f->reason == reason;
+	return n;
+}
+
+static void
+test_answer_and_duplicate(void **state)
+{
+	struct ikev1_engine *e = engine();
+	struct buf *m = mm1(0x1122334455667788ULL, IKEV1_EXCH_MAIN,
+	    IKEV1_ENCR_AES, IKEV1_HASH_SHA1, 5);
+	struct ikev1_engine_stats st;
+	struct ikev1_perr err;
+	struct ikev1_msg *r;
+	struct ikev1_sa sa, offered;
+	struct ikev1_msg *q;
+	const struct st_ike *row;
+
+	(void)state;
+	input(e, m);
+	assert_int_equal(nsent, 1);
+	r = ikev1_msg_parse(sent[0]->data, sent[0]->len, &err);
+	assert_non_null(r);
+	assert_true(r->hdr.icookie == 0x1122334455667788ULL);
+	assert_true(r->hdr.rcookie != 0);
+	assert_int_equal(r->hdr.exchange, IKEV1_EXCH_MAIN);
+	assert_int_equal(ikev1_pl_sa(ikev1_msg_get(r, IKEV1_PL_SA, 0), &sa,
+	    &err), 0);
+	q = ikev1_msg_parse(m->data, m->len, &err);
+	assert_int_equal(ikev1_pl_sa(ikev1_msg_get(q, IKEV1_PL_SA, 0),
+	    &offered, &err), 0);
+	/* non-strict ike=aes128-md5-modp1536 takes IOS's AES/SHA/group 5 */
+	assert_int_equal(sa.nprop, 1);
+	assert_int_equal(sa.prop[0].nxf, 1);
+	assert_int_equal(sa.prop[0].xf[0].attrs_len,
+	    offered.prop[0].xf[0].attrs_len);
+	assert_memory_equal(sa.prop[0].xf[0].attrs, offered.prop[0].xf[0].attrs,
+	    offered.prop[0].xf[0].attrs_len);
+	row = st_ike_next(0);
+	assert_non_null(row);
+	assert_int_equal(row->version, 1);
+	assert_int_equal(row->state, ST_IKE_CONNECTING);
+	assert_true(row->spi_r == r->hdr.rcookie);
+
+	/* the same message again: the same answer, no new SA */
+	input(e, m);
+	assert_int_equal(nsent, 2);
+	assert_int_equal(sent[1]->len, sent[0]->len);
+	assert_memory_equal(sent[1]->data, sent[0]->data, sent[0]->len);
+	ikev1_engine_stats(e, &st);
+	assert_int_equal(st.sas, 1);
+	assert_int_equal(st.resent_responses, 1);
+
+	/* a truncated one is dropped, nothing answered */
+	ikev1_input(e, &peer, 500, &us, 500, m->data, m->len - 1);
+	assert_int_equal(nsent, 2);
+	ikev1_engine_stats(e, &st);
+	assert_int_equal(st.drops, 1);
+	ikev1_msg_free(r);
+	ikev1_msg_free(q);
+	buf_free(m);
+	ikev1_engine_free(e);
+	assert_null(st_ike_next(0));
+}
+
+static void
+test_no_proposal(void **state)
+{
+	struct ikev1_engine *e = engine();
+	struct buf *m = mm1(0xabcdULL, IKEV1_EXCH_MAIN, IKEV1_ENCR_3DES,
+	    IKEV1_HASH_SHA1, 19);	/* 3DES with ECP-256: in no list */
+	struct ikev1_notify n;
+	struct ikev1_perr err;
+	struct ikev1_msg *r;
+
+	(void)state;
+	input(e, m);
+	assert_int_equal(nsent, 1);
+	r = ikev1_msg_parse(sent[0]->data, sent[0]->len, &err);
+	assert_non_null(r);
+	assert_int_equal(r->hdr.exchange, IKEV1_EXCH_INFO);
+	assert_int_equal(ikev1_pl_notify(ikev1_msg_get(r, IKEV1_PL_NOTIFY, 0),
+	    &n, &err), 0);
+	assert_int_equal(n.type, IKEV1_N_NO_PROPOSAL_CHOSEN);
+	assert_int_equal(fails(ST_IKEF_PROPOSAL), 1);
+	assert_null(st_ike_next(0));	/* the row ended with the SA */
+	ikev1_msg_free(r);
+	buf_free(m);
+	ikev1_engine_free(e);
+}
+
+static void
+test_aggressive_refused(void **state)
+{
+	struct ikev1_engine *e = engine();
+	struct buf *m = mm1(0x77ULL, IKEV1_EXCH_AGGRESSIVE, IKEV1_ENCR_AES,
+	    IKEV1_HASH_SHA1, 5);
+	const struct st_ike_failrec *f;
+
+	(void)state;
+	input(e, m);
+	assert_int_equal(nsent, 0);
+	f = st_ike_fail_next(0);
+	assert_non_null(f);
+	assert_string_equal(f->conn, "ciscoios");
+	assert_non_null(strstr(f->detail, "Aggressive Mode refused"));
+	buf_free(m);
+	ikev1_engine_free(e);
+}
+
+/* A peer that never sends message 3: the SA fails at half_open_timeout
+ * (a failure record, its row ended) and is freed without more input. */
+static void
+test_half_open_timeout(void **state)
+{
+	struct ike_tuning t;
+	struct ikev1_engine *e;
+	struct ikev1_engine_stats st;
+	struct buf *m = mm1(0x99ULL, IKEV1_EXCH_MAIN, IKEV1_ENCR_AES,
+	    IKEV1_HASH_SHA1, 5);
+	uint64_t end;
+
+	(void)state;
+	ike_tuning_defaults(&t);
+	t.half_open_timeout = 1;
+	e = engine_tuned(&t);
+	input(e, m);
+	assert_int_equal(nsent, 1);
+	assert_non_null(st_ike_next(0));
+	end = loop_now_ms() + 3000;
+	while (fails(ST_IKEF_PEER_LOST) == 0 && loop_now_ms() < end)
+		loop_once(100);
+	assert_int_equal(fails(ST_IKEF_PEER_LOST), 1);
+	assert_null(st_ike_next(0));
+	ikev1_engine_stats(e, &st);
+	assert_int_equal(st.sas, 0);
+	buf_free(m);
+	ikev1_engine_free(e);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_answer_and_duplicate, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_no_proposal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_aggressive_refused, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_half_open_timeout, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
