@@ -165,6 +165,8 @@ show_crypto_session(struct buf *out, int detail, const struct ifl_addr *peer)
 			continue;
 		buf_printf(out, "Interface: %s\nSession status: %s\n", ch->conn,
 		    ch->start_mono ? "UP-NO-IKE" : "DOWN");
+		if (st_keyed_by() != NULL)
+			buf_printf(out, "Keyed by: %s\n", st_keyed_by());
 		buf_printf(out, "Peer: %s port 500\n", ADDR(&ch->remote));
 		flow(out, ch);
 		buf_printf(out, "        Active SAs: %d, origin: crypto map\n\n", ch->nsa);
