@@ -230,6 +230,7 @@ struct cfg_daemon {
 	char		group[64];			/* "" = the user's own group */
 	int		seccomp;			/* 1: system call filter */
 	int		mode;				/* CFG_MODE_KEYING */
+	char		vici_socket[CFG_PATH_MAX];	/* "/var/run/charon.vici"; "no" */
 };
 
 /* mode = keying: ikeflowd keys its tunnels (ipsec.conf). mode = monitor:

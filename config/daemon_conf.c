@@ -67,6 +67,7 @@ config_daemon_defaults(struct cfg_daemon *d)
 	d->routing_table_prio = 220;
 	snprintf(d->user, sizeof(d->user), "%s", "ikeflow");
 	d->seccomp = 1;
+	snprintf(d->vici_socket, sizeof(d->vici_socket), "/var/run/charon.vici");
 }
 
 enum dkind { D_PATH, D_STR, D_BOOL, D_U32, D_TIME, D_PORT, D_DOUBLE, D_LOGLEVEL,
@@ -127,6 +128,7 @@ static const struct dkey dkeys[] = {
 	{ "group", D_STR, F(group), 0, 0 },
 	{ "seccomp", D_BOOL, F(seccomp), 0, 0 },
 	{ "mode", D_MODE, F(mode), 0, 0 },
+	{ "vici_socket", D_PATH, F(vici_socket), 0, 0 },
 };
 #define NDKEYS	(sizeof(dkeys) / sizeof(dkeys[0]))
 

@@ -107,6 +107,7 @@ render_daemon(const struct cfg_daemon *d, struct buf *b)
 		out(b, "#   group = %s\n", d->group);
 	out(b, "#   seccomp = %s\n", yesno(d->seccomp));
 	out(b, "#   mode = %s\n", d->mode == CFG_MODE_MONITOR ? "monitor" : "keying");
+	out(b, "#   vici_socket = %s\n", d->vici_socket);
 	out(b, "\n");
 }
 

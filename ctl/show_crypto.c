@@ -103,6 +103,8 @@ session(struct buf *out, const struct st_ike *ike, const struct show_kids *k, in
 		buf_printf(out, "Uptime: %s\n",
 		    show_hms(show_active_sec(ike->start_mono), hms, sizeof(hms)));
 	buf_printf(out, "Session status: %s\n", session_status(ike, up));
+	if (st_keyed_by() != NULL)
+		buf_printf(out, "Keyed by: %s\n", st_keyed_by());
 	if (detail) {
 		buf_printf(out, "Peer: %s port %u fvrf: (none) ivrf: (none)\n",
 		    ADDR(&ike->remote), ike->remote_port);

@@ -16,5 +16,5 @@ EXTRA_DIST += tests/unit/data/ike_glue/ipsec.conf tests/unit/data/ike_glue/ipsec
 libikeflow_a_SOURCES += daemon/updown.h daemon/updown.c daemon/updown_hold.c
 
 # mode = monitor: tunnels keyed by another daemon, observed in the kernel
-libikeflow_a_SOURCES += daemon/monitor.h daemon/monitor.c
+libikeflow_a_SOURCES += daemon/monitor.h daemon/monitor.c daemon/monitor_vici.c
 dist_pkglibexec_SCRIPTS = dist/updown

@@ -91,6 +91,15 @@ tun_find(uint32_t reqid, const struct ifl_addr *local, const struct ifl_addr *re
 	return NULL;
 }
 
+uint32_t
+monitor_tunnel_find(uint32_t reqid, const struct ifl_addr *local,
+    const struct ifl_addr *remote)
+{
+	struct mon_tun *t = tun_find(reqid, local, remote);
+
+	return t ? t->child : 0;
+}
+
 static void
 tun_drop(struct mon_tun *t)
 {
@@ -247,6 +256,7 @@ monitor_sa(const struct xfrm_sa_info *sa)
 		log_info("monitor: tunnel %u: %s === %s reqid %u, keyed by another daemon",
 		    ch->index, addr_str(local, l, sizeof(l)),
 		    addr_str(remote, r, sizeof(r)), sa->reqid);
+		monitor_vici_claim(ch->index);
 	}
 	if (st_child_by_spi(sa->spi, dir) != ch) {
 		rekey = st_child_current_sa(ch, dir) != NULL;
@@ -490,6 +500,9 @@ monitor_init(const struct ifl_config *cfg)
 	running = 1;
 	log_info("monitor: mode = monitor: %zu tunnel(s) adopted from the kernel; "
 	    "no IKE, nothing installed", ntuns);
+	if (cfg->daemon.vici_socket[0] != '\0' && strcmp(cfg->daemon.vici_socket, "no") != 0 &&
+	    monitor_vici_start(cfg->daemon.vici_socket) < 0)
+		log_warnx("monitor: vici not followed");
 	return 0;
 }
 
@@ -510,6 +523,7 @@ monitor_shutdown(void)
 	if (!running)
 		return;
 	/* the tunnels live on in the kernel: no history row for them */
+	monitor_vici_stop();
 	xfrm_set_handlers(NULL);
 	monitor_reset();
 	running = 0;

@@ -34,6 +34,22 @@ void	monitor_handlers(struct xfrm_handlers *h);
 void	monitor_set_is_local(int (*fn)(const struct ifl_addr *a));
 /* Live tunnels the observer follows. */
 size_t	monitor_tunnels(void);
+/* The live tunnel of a reqid between these addresses: its index, or 0. */
+uint32_t monitor_tunnel_find(uint32_t reqid, const struct ifl_addr *local,
+	    const struct ifl_addr *remote);
+
+/* strongSwan's vici socket (daemon/monitor_vici.c): IKE SAs and names.
+ * start connects (and keeps trying every few seconds); claim gives a tunnel
+ * just built its IKE SA and name when charon told of it first. */
+int	monitor_vici_start(const char *path);
+void	monitor_vici_stop(void);
+void	monitor_vici_claim(uint32_t child_index);
+/* One EVENT packet's message from charon (list-sa, ike-updown, ike-rekey,
+ * child-updown, child-rekey); tests feed their own. */
+void	monitor_vici_event(const char *name, const uint8_t *msg, size_t len);
+/* End the IKE SA rows vici gave (charon gone); the tunnels stay. */
+void	monitor_vici_forget(void);
+
 /* Forget everything (the state model's rows stay). */
 void	monitor_reset(void);
 

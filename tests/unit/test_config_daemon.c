@@ -186,6 +186,9 @@ test_all_settings(void **state)
 	assert_int_equal(d.mode, CFG_MODE_MONITOR);
 	assert_int_equal(config_daemon_set(&d, "mode", "keying", "command line"), 0);
 	assert_int_equal(d.mode, CFG_MODE_KEYING);
+	assert_string_equal(d.vici_socket, "/var/run/charon.vici");
+	assert_int_equal(config_daemon_set(&d, "vici_socket", "/run/x.vici", "command line"), 0);
+	assert_string_equal(d.vici_socket, "/run/x.vici");
 }
 
 /* In monitor mode ipsec.conf is the keying daemon's: not read, even when

@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 
 #include "common/log.h"
+#include "common/vici.h"
 #include "daemon/monitor.h"
 #include "kernel/xfrm_priv.h"
 #include "state/state.h"
@@ -75,6 +76,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
+	monitor_vici_forget();
 	monitor_reset();
 	monitor_set_is_local(NULL);
 	xfrm_shutdown();
@@ -358,6 +360,120 @@ t_hard_expire_ends(void **state)
 	assert_int_equal(ev.last.child.retired.out.packets, 10);
 }
 
+/* An IKE SA as charon's list-sa event describes it (one child). */
+static void
+put_ike(struct buf *m, const char *uniqueid, const char *spi_i, const char *reqid)
+{
+	assert_int_equal(vici_put_kv(m, "uniqueid", uniqueid), 0);
+	assert_int_equal(vici_put_kv(m, "version", "2"), 0);
+	assert_int_equal(vici_put_kv(m, "state", "ESTABLISHED"), 0);
+	assert_int_equal(vici_put_kv(m, "local-host", GW2), 0);
+	assert_int_equal(vici_put_kv(m, "local-id", GW2), 0);
+	assert_int_equal(vici_put_kv(m, "remote-host", GW1), 0);
+	assert_int_equal(vici_put_kv(m, "remote-id", "gw1.example"), 0);
+	assert_int_equal(vici_put_kv(m, "initiator", "no"), 0);
+	assert_int_equal(vici_put_kv(m, "initiator-spi", spi_i), 0);
+	assert_int_equal(vici_put_kv(m, "responder-spi", "99aabbccddeeff00"), 0);
+	assert_int_equal(vici_put_kv(m, "encr-alg", "AES_CBC"), 0);
+	assert_int_equal(vici_put_kv(m, "encr-keysize", "128"), 0);
+	assert_int_equal(vici_put_kv(m, "integ-alg", "HMAC_SHA1_96"), 0);
+	assert_int_equal(vici_put_kv(m, "prf-alg", "PRF_HMAC_SHA1"), 0);
+	assert_int_equal(vici_put_kv(m, "dh-group", "MODP_1536"), 0);
+	assert_int_equal(vici_put_list(m, "tasks-queued"), 0);
+	assert_int_equal(vici_put_list_end(m), 0);
+	if (reqid == NULL)
+		return;
+	assert_int_equal(vici_put_section(m, "child-sas"), 0);
+	/* charon keys the section NAME-UNIQUEID and names it inside */
+	assert_int_equal(vici_put_section(m, "ciscoios-1"), 0);
+	assert_int_equal(vici_put_kv(m, "name", "ciscoios"), 0);
+	assert_int_equal(vici_put_kv(m, "uniqueid", "1"), 0);
+	assert_int_equal(vici_put_kv(m, "reqid", reqid), 0);
+	assert_int_equal(vici_put_kv(m, "state", "INSTALLED"), 0);
+	assert_int_equal(vici_put_list(m, "local-ts"), 0);
+	assert_int_equal(vici_put_item(m, "203.0.113.0/24"), 0);
+	assert_int_equal(vici_put_list_end(m), 0);
+	assert_int_equal(vici_put_section_end(m), 0);
+	assert_int_equal(vici_put_section_end(m), 0);
+}
+
+/* vici: charon's IKE SA becomes an IKE row with its IDs and algorithms,
+ * the kernel's tunnel of its child's reqid moves under it with the
+ * child's name (whether the SAs or the event come first); an IKE rekey
+ * moves the tunnel to the new IKE SA; the IKE SA going down leaves the
+ * tunnel to the kernel. */
+static void
+t_vici_names_and_ike(void **state)
+{
+	struct buf *m = buf_new(512);
+	const struct st_child *ch;
+	const struct st_ike *ike;
+	uint32_t first;
+
+	(void)state;
+	/* the event first: the tunnel claims its IKE SA when it appears */
+	assert_int_equal(vici_put_section(m, "ciscoios"), 0);
+	put_ike(m, "1", "1122334455667788", "7");
+	assert_int_equal(vici_put_section_end(m), 0);
+	monitor_vici_event("list-sa", m->data, m->len);
+	ike = st_ike_next(0);
+	assert_non_null(ike);
+	assert_null(st_ike_next(ike->index));
+	first = ike->index;
+	assert_string_equal(ike->conn, "ciscoios");
+	assert_string_equal(ike->remote_id, "gw1.example");
+	assert_int_equal(ike->remote_id_type, ST_ID_NAME);
+	assert_int_equal(ike->local_id_type, ST_ID_ADDR);
+	assert_true(ike->spi_i == 0x1122334455667788ULL);
+	assert_int_equal(ike->algs.encr, 12);
+	assert_int_equal(ike->algs.encr_keylen, 128);
+	assert_int_equal(ike->algs.integ, 2);
+	assert_int_equal(ike->algs.prf, 2);
+	assert_int_equal(ike->algs.dh, 5);
+	assert_true(ike->start_mono != 0);
+	newsa(XFRM_MSG_UPDSA, GW1, GW2, 0xc1000001, 7, 0);
+	newsa(XFRM_MSG_NEWSA, GW2, GW1, 0xc2000001, 7, 0);
+	ch = only_child();
+	assert_int_equal(ch->ike_index, first);
+	assert_string_equal(ch->conn, "ciscoios");
+
+	/* an IKE rekey: the tunnel follows the new IKE SA */
+	buf_reset(m);
+	assert_int_equal(vici_put_section(m, "ciscoios"), 0);
+	assert_int_equal(vici_put_section(m, "old"), 0);
+	put_ike(m, "1", "1122334455667788", NULL);
+	assert_int_equal(vici_put_section_end(m), 0);
+	assert_int_equal(vici_put_section(m, "new"), 0);
+	put_ike(m, "2", "aabbccddeeff0011", NULL);
+	assert_int_equal(vici_put_section_end(m), 0);
+	assert_int_equal(vici_put_section_end(m), 0);
+	monitor_vici_event("ike-rekey", m->data, m->len);
+	assert_null(st_ike_find(first));
+	ike = st_ike_next(0);
+	assert_non_null(ike);
+	assert_true(ike->spi_i == 0xaabbccddeeff0011ULL);
+	ch = only_child();
+	assert_int_equal(ch->ike_index, ike->index);
+	assert_int_equal(ev.down, 0);
+
+	/* the IKE SA goes down: its row ends, the tunnel is the kernel's */
+	buf_reset(m);
+	assert_int_equal(vici_put_kv(m, "up", "no"), 0);
+	assert_int_equal(vici_put_section(m, "ciscoios"), 0);
+	put_ike(m, "2", "aabbccddeeff0011", NULL);
+	assert_int_equal(vici_put_section_end(m), 0);
+	monitor_vici_event("ike-updown", m->data, m->len);
+	assert_null(st_ike_next(0));
+	ch = only_child();
+	assert_int_equal(ch->ike_index, 0);
+	assert_int_equal(ev.down, 0);
+
+	/* a malformed event changes nothing */
+	monitor_vici_event("list-sa", m->data, m->len - 1);
+	assert_null(st_ike_next(0));
+	buf_free(m);
+}
+
 int
 main(void)
 {
@@ -366,6 +482,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_rekey_keeps_row_and_folds, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_grouping, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_hard_expire_ends, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_vici_names_and_ike, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
