@@ -522,6 +522,13 @@ monitor_vici_start(const char *path)
 void
 monitor_vici_stop(void)
 {
+	struct vike *v;
+
+	/* at shutdown the IKE SAs live on in charon: no history row for them */
+	while ((v = vc.ikes) != NULL) {
+		vc.ikes = v->next;
+		free(v);
+	}
 	vici_close();
 	loop_timer_free(vc.retry);
 	vc.retry = NULL;

@@ -152,6 +152,10 @@ wait "$PING"
 check ping-200 ping_ok 200
 T2=$(tunnel_index)
 check tunnel-row-after-restart test -n "$T2"
+# the IKE SA lived on in charon: the stop wrote no IKE history row for it
+check_eq no-ike-hist-at-restart "" \
+    "$(snmpnext $R.1.4.2.1.1.2 | grep "^\.$R\.1\.4\.2\.1\.1\.2\.")"
+check vici-ike-row-after-restart wait_for 20 ike_row
 gw2_sas >"$W/gw2-sas-restarted.txt"
 check in-pkts-after-restart wait_for 10 snmp_is $R.1.3.2.1.32.$T2 \
     "Counter32: $(gw2_sa_field in 4)"
