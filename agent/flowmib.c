@@ -669,7 +669,9 @@ child_up(const struct st_child *ch)
 {
 	const struct st_ike *ike = st_ike_find(ch->ike_index);
 
-	return ike != NULL && ike->start_mono != 0 &&
+	/* keyed by another daemon (monitor mode), a tunnel has no IKE SA here */
+	return ((ike != NULL && ike->start_mono != 0) ||
+	    (ch->ike_index == 0 && st_keyed_by() != NULL)) &&
 	    st_child_current_sa(ch, ST_SA_IN) != NULL &&
 	    st_child_current_sa(ch, ST_SA_OUT) != NULL;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/addr.h"
 
@@ -190,4 +191,21 @@ addr_from_sockaddr(const struct sockaddr *sa, struct ifl_addr *a, uint16_t *port
 		return 0;
 	}
 	return -1;
+}
+
+int
+addr_is_local(const struct ifl_addr *a)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd, r;
+
+	if (a->family == 0 || addr_to_sockaddr(a, 0, &ss, &sl) < 0)
+		return 0;
+	if ((fd = socket(a->family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return 0;
+	/* only an address of this host can be bound */
+	r = bind(fd, (struct sockaddr *)&ss, sl) == 0;
+	close(fd);
+	return r;
 }

@@ -29,6 +29,8 @@ int	subnet_parse(const char *s, struct ifl_subnet *n);	/* "a/len" or a host */
 const char *subnet_str(const struct ifl_subnet *n, char *dst, size_t len);
 int	addr_cmp(const struct ifl_addr *a, const struct ifl_addr *b);
 int	addr_is_any(const struct ifl_addr *a);
+/* 1 when a is an address of this host (it can be bound), else 0. */
+int	addr_is_local(const struct ifl_addr *a);
 size_t	addr_len(const struct ifl_addr *a);	/* 4, 16, or 0 */
 int	addr_in_subnet(const struct ifl_addr *a, const struct ifl_subnet *n);
 /* Netmask of a prefix length, in the subnet's family. */

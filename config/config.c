@@ -34,6 +34,12 @@ config_load(const struct cfg_daemon *d)
 		return NULL;
 	}
 	cfg->daemon = *d;
+	if (d->mode == CFG_MODE_MONITOR) {
+		/* ipsec.conf and the PSKs are the keying daemon's business */
+		log_info("mode = monitor: %s and %s are not read", d->ipsec_conf,
+		    d->ipsec_secrets);
+		return cfg;
+	}
 	if (ipsec_conf_load(d->ipsec_conf, cfg) < 0)
 		rc = -1;
 	/* no secrets file is fine (no PSK will match); an open one is not */

@@ -229,7 +229,14 @@ struct cfg_daemon {
 	char		user[64];			/* "ikeflow"; "root": no drop */
 	char		group[64];			/* "" = the user's own group */
 	int		seccomp;			/* 1: system call filter */
+	int		mode;				/* CFG_MODE_KEYING */
+	char		vici_socket[CFG_PATH_MAX];	/* "/var/run/charon.vici"; "no" */
 };
+
+/* mode = keying: ikeflowd keys its tunnels (ipsec.conf). mode = monitor:
+ * another daemon keys them; ikeflowd only observes the kernel's SAs and
+ * policies (daemon/monitor.c), installs nothing and reads no ipsec.conf. */
+enum { CFG_MODE_KEYING = 0, CFG_MODE_MONITOR = 1 };
 
 /* dh_workers = auto: as many DH workers as there are other CPUs (see
  * config_dh_workers). */

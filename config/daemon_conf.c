@@ -67,10 +67,11 @@ config_daemon_defaults(struct cfg_daemon *d)
 	d->routing_table_prio = 220;
 	snprintf(d->user, sizeof(d->user), "%s", "ikeflow");
 	d->seccomp = 1;
+	snprintf(d->vici_socket, sizeof(d->vici_socket), "/var/run/charon.vici");
 }
 
 enum dkind { D_PATH, D_STR, D_BOOL, D_U32, D_TIME, D_PORT, D_DOUBLE, D_LOGLEVEL,
-	D_HTTP_LISTEN, D_HTTP_ALLOW, D_WORKERS };
+	D_HTTP_LISTEN, D_HTTP_ALLOW, D_WORKERS, D_MODE };
 
 struct dkey {
 	const char	*name;
@@ -126,6 +127,8 @@ static const struct dkey dkeys[] = {
 	{ "user", D_STR, F(user), 0, 0 },
 	{ "group", D_STR, F(group), 0, 0 },
 	{ "seccomp", D_BOOL, F(seccomp), 0, 0 },
+	{ "mode", D_MODE, F(mode), 0, 0 },
+	{ "vici_socket", D_PATH, F(vici_socket), 0, 0 },
 };
 #define NDKEYS	(sizeof(dkeys) / sizeof(dkeys[0]))
 
@@ -243,6 +246,16 @@ config_daemon_set(struct cfg_daemon *d, const char *key, const char *value,
 		*(double *)(void *)field = v;
 		return 0;
 	}
+	case D_MODE:
+		if (strcmp(value, "keying") == 0)
+			d->mode = CFG_MODE_KEYING;
+		else if (strcmp(value, "monitor") == 0)
+			d->mode = CFG_MODE_MONITOR;
+		else {
+			log_err("%s: %s = %s: expected keying or monitor", where, key, value);
+			return -1;
+		}
+		return 0;
 	case D_HTTP_LISTEN:
 		if (strcmp(value, "no") == 0 || strcmp(value, "off") == 0) {
 			d->http_enable = 0;

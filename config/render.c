@@ -106,6 +106,8 @@ render_daemon(const struct cfg_daemon *d, struct buf *b)
 	if (d->group[0])
 		out(b, "#   group = %s\n", d->group);
 	out(b, "#   seccomp = %s\n", yesno(d->seccomp));
+	out(b, "#   mode = %s\n", d->mode == CFG_MODE_MONITOR ? "monitor" : "keying");
+	out(b, "#   vici_socket = %s\n", d->vici_socket);
 	out(b, "\n");
 }
 

@@ -103,6 +103,8 @@ session(struct buf *out, const struct st_ike *ike, const struct show_kids *k, in
 		buf_printf(out, "Uptime: %s\n",
 		    show_hms(show_active_sec(ike->start_mono), hms, sizeof(hms)));
 	buf_printf(out, "Session status: %s\n", session_status(ike, up));
+	if (st_keyed_by() != NULL)
+		buf_printf(out, "Keyed by: %s\n", st_keyed_by());
 	if (detail) {
 		buf_printf(out, "Peer: %s port %u fvrf: (none) ivrf: (none)\n",
 		    ADDR(&ike->remote), ike->remote_port);
@@ -165,6 +167,8 @@ show_crypto_session(struct buf *out, int detail, const struct ifl_addr *peer)
 			continue;
 		buf_printf(out, "Interface: %s\nSession status: %s\n", ch->conn,
 		    ch->start_mono ? "UP-NO-IKE" : "DOWN");
+		if (st_keyed_by() != NULL)
+			buf_printf(out, "Keyed by: %s\n", st_keyed_by());
 		buf_printf(out, "Peer: %s port 500\n", ADDR(&ch->remote));
 		flow(out, ch);
 		buf_printf(out, "        Active SAs: %d, origin: crypto map\n\n", ch->nsa);

@@ -118,7 +118,10 @@ child(struct buf *out, const struct st_child *ch, int detail)
 	rx_err = t.in.replay_drops + t.in.auth_fails;
 	tx_err = t.out.replay_drops + t.out.auth_fails;
 	buf_printf(out, "\ninterface: %s\n", ch->conn);
-	buf_printf(out, "    Crypto map tag: %s, local addr %s\n\n", ch->conn, ADDR(&ch->local));
+	buf_printf(out, "    Crypto map tag: %s, local addr %s\n", ch->conn, ADDR(&ch->local));
+	if (st_keyed_by() != NULL)
+		buf_printf(out, "    Keyed by: %s, reqid %u\n", st_keyed_by(), ch->reqid);
+	buf_printf(out, "\n");
 	buf_printf(out, "   protected vrf: (none)\n");
 	ident(out, "local ", ch->ts_local, ch->nts_local, &ch->local);
 	ident(out, "remote", ch->ts_remote, ch->nts_remote, &ch->remote);

@@ -35,19 +35,8 @@ static uint32_t next_reqid = IKE_REQID_BASE;
 static int
 is_local(const struct ifl_addr *a, void *arg)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	int fd, r;
-
 	(void)arg;
-	if (a->family == 0 || addr_to_sockaddr(a, 0, &ss, &sl) < 0)
-		return 0;
-	if ((fd = socket(a->family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-		return 0;
-	/* only an address of this host can be bound */
-	r = bind(fd, (struct sockaddr *)&ss, sl) == 0;
-	close(fd);
-	return r;
+	return addr_is_local(a);
 }
 
 static void
@@ -333,6 +322,9 @@ ike_init(const struct ifl_config *cfg)
 	struct ike_env env;
 	struct ike_conn *list;
 
+	/* monitor mode: another daemon keys; no IKE socket, no SA of ours */
+	if (cfg->daemon.mode == CFG_MODE_MONITOR)
+		return 0;
 	tuning_from(cfg, &t);
 	tuning = t;
 	ike_env_daemon(&env);
@@ -368,6 +360,8 @@ ike_reload(const struct ifl_config *old, const struct ifl_config *cfg)
 {
 	struct ike_conn *list;
 
+	if (engine == NULL)		/* monitor mode (fixed at start) */
+		return 0;
 	if (old->daemon.ike_port != cfg->daemon.ike_port ||
 	    old->daemon.natt_port != cfg->daemon.natt_port)
 		log_warnx("IKE: ike_port and natt_port changes take effect at the "
@@ -385,6 +379,8 @@ ike_shutdown(void)
 	struct ike_conn *ic;
 	struct xfrm_handlers h;
 
+	if (engine == NULL)		/* monitor mode: never started */
+		return;
 	memset(&h, 0, sizeof(h));
 	xfrm_set_handlers(&h);
 	agent_set_destroy_handlers(NULL, NULL);

@@ -14,4 +14,7 @@ EXTRA_DIST += tests/unit/data/ike_glue/ipsec.conf tests/unit/data/ike_glue/ipsec
 # leftupdown / leftfirewall: the updown scripts (updown.c), and the default
 # script, installed as $(pkglibexecdir)/updown
 libikeflow_a_SOURCES += daemon/updown.h daemon/updown.c daemon/updown_hold.c
+
+# mode = monitor: tunnels keyed by another daemon, observed in the kernel
+libikeflow_a_SOURCES += daemon/monitor.h daemon/monitor.c daemon/monitor_vici.c
 dist_pkglibexec_SCRIPTS = dist/updown

@@ -14,8 +14,9 @@
 static int
 route_module_init(const struct ifl_config *cfg)
 {
-	/* a gateway without its routes still keys its tunnels */
-	if (cfg->daemon.install_routes)
+	/* a gateway without its routes still keys its tunnels; in monitor
+	 * mode the keying daemon owns the routes */
+	if (cfg->daemon.install_routes && cfg->daemon.mode != CFG_MODE_MONITOR)
 		route_init(cfg->daemon.routing_table, cfg->daemon.routing_table_prio);
 	return 0;
 }
@@ -23,6 +24,8 @@ route_module_init(const struct ifl_config *cfg)
 static int
 route_module_reload(const struct ifl_config *old, const struct ifl_config *cfg)
 {
+	if (cfg->daemon.mode == CFG_MODE_MONITOR || old->daemon.mode == CFG_MODE_MONITOR)
+		return 0;	/* the mode is fixed at start */
 	if (!cfg->daemon.install_routes) {
 		if (old->daemon.install_routes)
 			log_info("route: install_routes = no: new tunnels get no "

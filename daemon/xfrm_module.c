@@ -40,6 +40,8 @@ xfrm_module_init(const struct ifl_config *cfg)
 	o.spi_max = cfg->daemon.spi_max;
 	/* the refresh runs here, so that the agent follows each fold */
 	o.no_timer = 1;
+	/* monitor mode: another daemon owns the SAD and SPD */
+	o.read_only = cfg->daemon.mode == CFG_MODE_MONITOR;
 	refresh_ms = cfg->daemon.refresh_interval ? cfg->daemon.refresh_interval :
 	    IFL_XFRM_REFRESH_MS;
 	if (xfrm_init(&o) < 0) {

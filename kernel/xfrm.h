@@ -28,6 +28,7 @@ struct xfrm_opts {
 	uint32_t	refresh_ms;		/* counter dump-and-fold interval; 0: 5 s */
 	int		no_events;		/* no event socket (tools, tests) */
 	int		no_timer;		/* no refresh timer (tools, tests) */
+	int		read_only;		/* queries only (monitor mode) */
 };
 
 /* Policy directions: the kernel's XFRM_POLICY_IN/OUT/FWD values. */
@@ -97,6 +98,13 @@ struct xfrm_sa_info {
 	uint32_t	replay_window, replay, integrity_failed;	/* stats */
 	uint64_t	lastused;		/* XFRMA_LASTUSED, 0 if never */
 	int		larval;			/* an SPI allocation, no keys yet (dumps, GETSA) */
+	/* NEWSA/UPDSA only (dumps, GETSA, events): what another daemon
+	 * installed, for the monitor. Algorithms as IKEv2 transform IDs
+	 * (0 = none or unknown to kernel/xfrm_algs.c); never the keys. */
+	uint16_t	encr, encr_keylen, integ;
+	int		esn, encap;
+	uint64_t	soft_sec, hard_sec;	/* lifetimes configured, 0 = none */
+	uint64_t	soft_bytes, hard_bytes;
 };
 
 /* A policy as the kernel reports it (dump, NEWPOLICY/DELPOLICY events). */
@@ -136,6 +144,11 @@ struct xfrm_handlers {
 	/* A policy added, updated or deleted by anyone. */
 	void	(*on_policy_change)(const struct xfrm_pol_info *pol, int deleted, void *arg);
 	void	*arg;
+	/* NEWSA/UPDSA by anyone (larval SAs included: check sa->larval). */
+	void	(*on_sa_new)(const struct xfrm_sa_info *sa, void *arg);
+	/* Events were lost and the registry's SAs resynced: a handler that
+	 * follows SAs of others dumps again. */
+	void	(*on_resync)(void *arg);
 };
 
 /* ---- lifecycle ---- */

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "kernel/xfrm_algs.h"
 
@@ -44,6 +45,29 @@ xfrm_alg_integ(uint16_t id)
 {
 	for (size_t i = 0; i < sizeof(integ_algs) / sizeof(integ_algs[0]); i++)
 		if (integ_algs[i].id == id)
+			return &integ_algs[i];
+	return NULL;
+}
+
+const struct xfrm_alg *
+xfrm_alg_encr_by_name(const char *name, unsigned key_bits, unsigned icv_bits)
+{
+	for (size_t i = 0; i < sizeof(encr_algs) / sizeof(encr_algs[0]); i++) {
+		const struct xfrm_alg *a = &encr_algs[i];
+
+		if (strcmp(a->name, name) == 0 &&
+		    a->key_bits + 8u * a->salt_bytes == key_bits &&
+		    (!a->aead || a->trunc_bits == icv_bits))
+			return a;
+	}
+	return NULL;
+}
+
+const struct xfrm_alg *
+xfrm_alg_integ_by_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(integ_algs) / sizeof(integ_algs[0]); i++)
+		if (strcmp(integ_algs[i].name, name) == 0)
 			return &integ_algs[i];
 	return NULL;
 }

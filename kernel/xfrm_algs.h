@@ -17,6 +17,12 @@ struct xfrm_alg {
 const struct xfrm_alg *xfrm_alg_encr(uint16_t id, uint16_t key_bits);
 const struct xfrm_alg *xfrm_alg_integ(uint16_t id);
 
+/* The IKEv2 transform of a kernel algorithm as an SA reports it (name, key
+ * bits with an AEAD's salt, ICV or truncation bits), or NULL. */
+const struct xfrm_alg *xfrm_alg_encr_by_name(const char *name, unsigned key_bits,
+	    unsigned icv_bits);
+const struct xfrm_alg *xfrm_alg_integ_by_name(const char *name);
+
 /* Bytes of keying material the keying side must supply for each. */
 static inline unsigned
 xfrm_alg_keymat(const struct xfrm_alg *a)

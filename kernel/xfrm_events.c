@@ -116,10 +116,29 @@ on_policy(const struct nlmsghdr *nlh)
 		xfrm_ctx.h.on_policy_change(&pol, deleted, xfrm_ctx.h.arg);
 }
 
+/* NEWSA / UPDSA: nothing to do for our own (the keying side knows them);
+ * a monitor follows those of another daemon. */
+static void
+on_newsa(const struct nlmsghdr *nlh)
+{
+	struct xfrm_sa_info sa;
+
+	if (xfrm_ctx.h.on_sa_new == NULL)
+		return;
+	if (xfrm_msg_parse_sa(nlh, &sa, NULL) < 0) {
+		log_warnx("xfrm: malformed %s (%u bytes) ignored",
+		    xfrm_msg_type_name(nlh->nlmsg_type), nlh->nlmsg_len);
+		return;
+	}
+	xfrm_ctx.h.on_sa_new(&sa, xfrm_ctx.h.arg);
+}
+
 void
 xfrm_events_lost(void)
 {
 	xfrm_resync();
+	if (xfrm_ctx.h.on_resync != NULL)
+		xfrm_ctx.h.on_resync(xfrm_ctx.h.arg);
 }
 
 void
@@ -146,13 +165,17 @@ xfrm_event_dispatch(const struct nlmsghdr *nlh)
 		log_notice("xfrm: kernel %s by another process",
 		    nlh->nlmsg_type == XFRM_MSG_FLUSHSA ? "SAs flushed" : "policies flushed");
 		if (nlh->nlmsg_type == XFRM_MSG_FLUSHSA)
-			xfrm_resync();
+			xfrm_events_lost();
+		break;
+	case XFRM_MSG_NEWSA:
+	case XFRM_MSG_UPDSA:
+		on_newsa(nlh);
 		break;
 	case XFRM_MSG_MAPPING:
 		log_notice("xfrm: NAT mapping of an ESP-in-UDP SA changed");
 		break;
 	default:
-		/* NEWSA/UPDSA (ours and others'), POLEXPIRE: nothing to do. */
+		/* POLEXPIRE: nothing to do. */
 		break;
 	}
 }

@@ -505,11 +505,70 @@ sa_from_info(const void *raw, struct xfrm_sa_info *sa)
 	sa->replay_window = p->stats.replay_window;
 	sa->replay = p->stats.replay;
 	sa->integrity_failed = p->stats.integrity_failed;
+	sa->esn = (p->flags & XFRM_STATE_ESN) != 0;
+	sa->soft_sec = p->lft.soft_add_expires_seconds;
+	sa->hard_sec = p->lft.hard_add_expires_seconds;
+	sa->soft_bytes = p->lft.soft_byte_limit == XFRM_INF ? 0 : p->lft.soft_byte_limit;
+	sa->hard_bytes = p->lft.hard_byte_limit == XFRM_INF ? 0 : p->lft.hard_byte_limit;
 }
 
 struct sa_attrs {
-	const struct nlattr *lastused, *sa, *crypt, *aead;
+	const struct nlattr *lastused, *sa, *crypt, *aead, *auth, *auth_trunc, *encap;
 };
+
+/* The algorithm names of an SA (never its keys): IKEv2 transform IDs. */
+static void
+sa_algs(const struct sa_attrs *a, struct xfrm_sa_info *sa)
+{
+	const struct xfrm_alg *x;
+	char name[sizeof(((struct xfrm_algo *)0)->alg_name)];
+
+	if (a->aead != NULL &&
+	    mnl_attr_get_payload_len(a->aead) >= sizeof(struct xfrm_algo_aead)) {
+		struct xfrm_algo_aead h;
+
+		memcpy(&h, mnl_attr_get_payload(a->aead), sizeof(h));
+		memcpy(name, h.alg_name, sizeof(name));
+		name[sizeof(name) - 1] = '\0';
+		if ((x = xfrm_alg_encr_by_name(name, h.alg_key_len, h.alg_icv_len)) != NULL) {
+			sa->encr = x->id;
+			sa->encr_keylen = x->key_bits;
+		}
+	}
+	if (a->crypt != NULL &&
+	    mnl_attr_get_payload_len(a->crypt) >= sizeof(struct xfrm_algo)) {
+		struct xfrm_algo h;
+
+		memcpy(&h, mnl_attr_get_payload(a->crypt), sizeof(h));
+		memcpy(name, h.alg_name, sizeof(name));
+		name[sizeof(name) - 1] = '\0';
+		if ((x = xfrm_alg_encr_by_name(name, h.alg_key_len, 0)) != NULL) {
+			sa->encr = x->id;
+			sa->encr_keylen = x->key_bits;
+		}
+	}
+	if (a->auth_trunc != NULL &&
+	    mnl_attr_get_payload_len(a->auth_trunc) >= sizeof(struct xfrm_algo_auth)) {
+		struct xfrm_algo_auth h;
+
+		memcpy(&h, mnl_attr_get_payload(a->auth_trunc), sizeof(h));
+		memcpy(name, h.alg_name, sizeof(name));
+		name[sizeof(name) - 1] = '\0';
+		if ((x = xfrm_alg_integ_by_name(name)) != NULL && x->trunc_bits == h.alg_trunc_len)
+			sa->integ = x->id;
+	} else if (a->auth != NULL &&
+	    mnl_attr_get_payload_len(a->auth) >= sizeof(struct xfrm_algo)) {
+		struct xfrm_algo h;
+
+		memcpy(&h, mnl_attr_get_payload(a->auth), sizeof(h));
+		memcpy(name, h.alg_name, sizeof(name));
+		name[sizeof(name) - 1] = '\0';
+		/* without a truncation attribute, the kernel truncates to 96 bits */
+		if ((x = xfrm_alg_integ_by_name(name)) != NULL && x->trunc_bits == 96)
+			sa->integ = x->id;
+	}
+	sa->encap = a->encap != NULL;
+}
 
 static int
 sa_attr_cb(const struct nlattr *attr, void *data)
@@ -530,6 +589,15 @@ sa_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case XFRMA_ALG_AEAD:
 		a->aead = attr;
+		break;
+	case XFRMA_ALG_AUTH:
+		a->auth = attr;
+		break;
+	case XFRMA_ALG_AUTH_TRUNC:
+		a->auth_trunc = attr;
+		break;
+	case XFRMA_ENCAP:
+		a->encap = attr;
 		break;
 	}
 	return MNL_CB_OK;
@@ -597,6 +665,7 @@ xfrm_msg_parse_sa(const struct nlmsghdr *nlh, struct xfrm_sa_info *sa, int *hard
 	 * them, so there only the registry can tell. */
 	if (nlh->nlmsg_type != XFRM_MSG_EXPIRE)
 		sa->larval = a.crypt == NULL && a.aead == NULL;
+	sa_algs(&a, sa);
 	return 0;
 }
 

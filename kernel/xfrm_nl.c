@@ -39,6 +39,14 @@ xfrm_nl_request(struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
 	xfrm_ctx.errmsg[0] = '\0';
 	if (xfrm_ctx.req == NULL)
 		return -ENOTCONN;
+	/* read-only (monitor mode): the kernel's SAD and SPD are another
+	 * daemon's, so nothing but a query may reach it */
+	if (xfrm_ctx.opts.read_only && nlh->nlmsg_type != XFRM_MSG_GETSA &&
+	    nlh->nlmsg_type != XFRM_MSG_GETPOLICY) {
+		log_err("xfrm: %s refused: the kernel interface is read-only "
+		    "(mode = monitor)", xfrm_msg_type_name(nlh->nlmsg_type));
+		return -EPERM;
+	}
 	return nl_request(xfrm_ctx.req, &xfrm_ctx.seq, nlh, cb, arg,
 	    xfrm_ctx.errmsg, sizeof(xfrm_ctx.errmsg));
 }

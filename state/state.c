@@ -50,6 +50,20 @@ copy_name(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
+static const char *keyed_by;
+
+void
+st_set_keyed_by(const char *who)
+{
+	keyed_by = who;
+}
+
+const char *
+st_keyed_by(void)
+{
+	return keyed_by;
+}
+
 int
 st_init(void)
 {

@@ -240,6 +240,12 @@ uint64_t st_now_ms(void);
 time_t	st_now_wall(void);
 void	st_set_clock(uint64_t (*mono_ms)(void), time_t (*wall)(void));
 
+/* Who keys the tunnels: NULL (the default) for ikeflowd itself; in monitor
+ * mode a phrase the views print, e.g. "another daemon (observed in the
+ * kernel)". The string must outlive the model. */
+void	st_set_keyed_by(const char *who);
+const char *st_keyed_by(void);
+
 /* ---- writer API: connections ---- */
 /* Replace the configured connection list (on load and reload); keeps indexes by name. */
 struct st_conn *st_conn_set(const char *name);	/* find or create */

@@ -9,7 +9,7 @@ unit_tests = \
 	tests/unit/test_crypto tests/unit/test_crypto_dh_pool \
 	tests/unit/test_crypto_sk tests/unit/test_ctl tests/unit/test_daemon_options \
 	tests/unit/test_daemon_reload tests/unit/test_daemon_run \
-	tests/unit/test_flowmib_show tests/unit/test_ike_glue \
+	tests/unit/test_flowmib_show tests/unit/test_ike_glue tests/unit/test_monitor \
 	tests/unit/test_ike_glue_socket tests/unit/test_ike_halfopen \
 	tests/unit/test_ikev2_engine \
 	tests/unit/test_ikev2_engine_flood tests/unit/test_ikev2_engine_interop \
@@ -19,7 +19,8 @@ unit_tests = \
 	tests/unit/test_ikev2_msg_errors tests/unit/test_ikev2_proposal \
 	tests/unit/test_route_netns tests/unit/test_show tests/unit/test_state \
 	tests/unit/test_state_persist tests/unit/test_state_sorted \
-	tests/unit/test_updown tests/unit/test_xfrm_events tests/unit/test_xfrm_msg \
+	tests/unit/test_updown tests/unit/test_vici tests/unit/test_xfrm_events \
+	tests/unit/test_xfrm_msg \
 	tests/unit/test_xfrm_netns
 
 if HAVE_CMOCKA

@@ -178,6 +178,40 @@ test_all_settings(void **state)
 	    "the kernel's own (main); choose another, e.g. 220"));
 	assert_int_equal(d.routing_table, 100000);
 	assert_int_equal(config_daemon_set(&d, "routing_table_prio", "32766", "x"), -1);
+
+	/* mode: keying unless monitor is asked for */
+	config_daemon_defaults(&d);
+	assert_int_equal(d.mode, CFG_MODE_KEYING);
+	assert_int_equal(config_daemon_set(&d, "mode", "monitor", "command line"), 0);
+	assert_int_equal(d.mode, CFG_MODE_MONITOR);
+	assert_int_equal(config_daemon_set(&d, "mode", "keying", "command line"), 0);
+	assert_int_equal(d.mode, CFG_MODE_KEYING);
+	assert_string_equal(d.vici_socket, "/var/run/charon.vici");
+	assert_int_equal(config_daemon_set(&d, "vici_socket", "/run/x.vici", "command line"), 0);
+	assert_string_equal(d.vici_socket, "/run/x.vici");
+}
+
+/* In monitor mode ipsec.conf is the keying daemon's: not read, even when
+ * it is not ours to parse. */
+static void
+test_monitor_skips_ipsec_conf(void **state)
+{
+	struct cfg_daemon d;
+	struct ifl_config *cfg;
+
+	(void)state;
+	config_daemon_defaults(&d);
+	snprintf(d.ipsec_conf, sizeof(d.ipsec_conf), "%s",
+	    put_file("ipsec.conf", "connections {\n  not = ours\n}\n", 0644));
+	snprintf(d.ipsec_secrets, sizeof(d.ipsec_secrets), "%s",
+	    put_file("ipsec.secrets", ": PSK \"x\"\n", 0644));
+	assert_null(config_load(&d));
+	d.mode = CFG_MODE_MONITOR;
+	assert_non_null(cfg = config_load(&d));
+	assert_int_equal(cfg->nconns, 0);
+	assert_int_equal(cfg->nsecrets, 0);
+	assert_int_equal(cfg->daemon.mode, CFG_MODE_MONITOR);
+	config_free(cfg);
 }
 
 static void
@@ -228,6 +262,7 @@ test_errors(void **state)
 	    "seconds from 0 to 86400");
 	expect_error("spi_min = 0xd0000000\n", 0, "spi_min 0xd0000000 is above spi_max 0xcfffffff");
 	expect_error("state_dir = \"/unterminated\n", 1, "state_dir: bad quoted value");
+	expect_error("mode = passive\n", 1, "mode = passive: expected keying or monitor");
 }
 
 int
@@ -237,6 +272,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_defaults, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_all_settings, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_errors, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_skips_ipsec_conf, scratch_setup,
+		    scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

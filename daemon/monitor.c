@@ -1,0 +1,537 @@
+/* Monitor mode: tunnels keyed by another daemon, from the kernel alone.
+ *
+ * A tunnel is the SAs of one reqid between one pair of outer addresses:
+ * the keying daemons (strongSwan, Libreswan) give a child SA's pair one
+ * reqid and keep it across rekeys, so a new SA with the reqid and the
+ * addresses of a live tunnel is a rekey of that tunnel. It becomes the
+ * tunnel's current SA in its direction (st_child_add_sa), the older one
+ * keeps counting until the kernel drops it, and its final counters fold
+ * into the tunnel's: the row, its index and its counters go on, as for
+ * ikeflowd's own rekeys. A tunnel left with no SA has ended (history row,
+ * trap). The out policies of the reqid give the traffic selectors.
+ *
+ * The direction of an SA is which end is ours: inbound when its
+ * destination is an address of this host. Nothing here writes to the
+ * kernel; the XFRM interface is opened read-only in this mode. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <linux/xfrm.h>
+
+#include "common/log.h"
+#include "config/config.h"
+#include "daemon/daemon.h"
+#include "daemon/monitor.h"
+#include "state/state.h"
+
+/* An out policy: selectors of the tunnel of its reqid and template. */
+struct mon_pol {
+	struct xfrm_pol_info	p;
+	struct mon_pol		*next;
+};
+
+struct mon_tun {
+	uint32_t	reqid;
+	struct ifl_addr	local, remote;
+	uint32_t	child;		/* cipSecTunIndex */
+	struct mon_tun	*next;
+};
+
+static struct mon_tun *tuns;
+static struct mon_pol *pols;
+static size_t ntuns;
+static int (*is_local)(const struct ifl_addr *a) = addr_is_local;
+
+void
+monitor_set_is_local(int (*fn)(const struct ifl_addr *a))
+{
+	is_local = fn ? fn : addr_is_local;
+}
+
+size_t
+monitor_tunnels(void)
+{
+	return ntuns;
+}
+
+static void
+pols_free(void)
+{
+	struct mon_pol *p;
+
+	while ((p = pols) != NULL) {
+		pols = p->next;
+		free(p);
+	}
+}
+
+void
+monitor_reset(void)
+{
+	struct mon_tun *t;
+
+	while ((t = tuns) != NULL) {
+		tuns = t->next;
+		free(t);
+	}
+	ntuns = 0;
+	pols_free();
+}
+
+static struct mon_tun *
+tun_find(uint32_t reqid, const struct ifl_addr *local, const struct ifl_addr *remote)
+{
+	for (struct mon_tun *t = tuns; t; t = t->next)
+		if (t->reqid == reqid && addr_cmp(&t->local, local) == 0 &&
+		    addr_cmp(&t->remote, remote) == 0)
+			return t;
+	return NULL;
+}
+
+uint32_t
+monitor_tunnel_find(uint32_t reqid, const struct ifl_addr *local,
+    const struct ifl_addr *remote)
+{
+	struct mon_tun *t = tun_find(reqid, local, remote);
+
+	return t ? t->child : 0;
+}
+
+static void
+tun_drop(struct mon_tun *t)
+{
+	struct mon_tun **pp;
+
+	for (pp = &tuns; *pp; pp = &(*pp)->next)
+		if (*pp == t) {
+			*pp = t->next;
+			free(t);
+			ntuns--;
+			return;
+		}
+}
+
+static int
+pol_is_tunnel(const struct xfrm_pol_info *p, const struct mon_tun *t)
+{
+	if (p->dir != IFL_XFRM_OUT || p->reqid != t->reqid)
+		return 0;
+	/* a transport-mode template names no endpoints */
+	return p->transport || (addr_cmp(&p->tmpl_src, &t->local) == 0 &&
+	    addr_cmp(&p->tmpl_dst, &t->remote) == 0);
+}
+
+static int
+ts_has(const struct st_ts *ts, int n, const struct ifl_subnet *net, uint8_t proto,
+    uint16_t port)
+{
+	for (int i = 0; i < n; i++)
+		if (addr_cmp(&ts[i].net.addr, &net->addr) == 0 &&
+		    ts[i].net.plen == net->plen && ts[i].proto == proto &&
+		    ts[i].port == port)
+			return 1;
+	return 0;
+}
+
+/* The selectors of an out policy become the tunnel's (local = source). */
+static void
+tun_add_ts(struct st_child *ch, const struct xfrm_pol_info *p)
+{
+	if (!ts_has(ch->ts_local, ch->nts_local, &p->src, p->proto, p->sport) &&
+	    ch->nts_local < ST_MAX_TS) {
+		ch->ts_local[ch->nts_local].net = p->src;
+		ch->ts_local[ch->nts_local].proto = p->proto;
+		ch->ts_local[ch->nts_local++].port = p->sport;
+	}
+	if (!ts_has(ch->ts_remote, ch->nts_remote, &p->dst, p->proto, p->dport) &&
+	    ch->nts_remote < ST_MAX_TS) {
+		ch->ts_remote[ch->nts_remote].net = p->dst;
+		ch->ts_remote[ch->nts_remote].proto = p->proto;
+		ch->ts_remote[ch->nts_remote++].port = p->dport;
+	}
+}
+
+static enum st_sa_dir
+sa_dir(const struct xfrm_sa_info *sa)
+{
+	int dl = is_local(&sa->dst), sl = is_local(&sa->src);
+
+	if (dl != sl)
+		return dl ? ST_SA_IN : ST_SA_OUT;
+	if (!dl)
+		return 0;
+	/* both ends on this host: the out policy's template tells */
+	for (struct mon_pol *p = pols; p; p = p->next)
+		if (p->p.dir == IFL_XFRM_OUT && p->p.reqid == sa->reqid &&
+		    addr_cmp(&p->p.tmpl_src, &sa->src) == 0 &&
+		    addr_cmp(&p->p.tmpl_dst, &sa->dst) == 0)
+			return ST_SA_OUT;
+	return ST_SA_IN;
+}
+
+static void
+child_from_sa(struct st_child *ch, const struct xfrm_sa_info *sa)
+{
+	ch->transport = sa->mode == XFRM_MODE_TRANSPORT;
+	ch->encap = sa->encap;
+	ch->algs.encr = sa->encr;
+	ch->algs.encr_keylen = sa->encr_keylen;
+	ch->algs.integ = sa->integ;
+	ch->algs.esn = (uint8_t)sa->esn;
+	ch->life_sec = sa->hard_sec > UINT32_MAX ? UINT32_MAX : (uint32_t)sa->hard_sec;
+	ch->rekey_sec = sa->soft_sec > UINT32_MAX ? UINT32_MAX : (uint32_t)sa->soft_sec;
+	ch->life_kb = sa->hard_bytes / 1024 > UINT32_MAX ? UINT32_MAX :
+	    (uint32_t)(sa->hard_bytes / 1024);
+	ch->rekey_kb = sa->soft_bytes / 1024 > UINT32_MAX ? UINT32_MAX :
+	    (uint32_t)(sa->soft_bytes / 1024);
+}
+
+static struct mon_tun *
+tun_new(const struct xfrm_sa_info *sa, const struct ifl_addr *local,
+    const struct ifl_addr *remote)
+{
+	struct mon_tun *t = calloc(1, sizeof(*t));
+	struct st_child *ch;
+	char name[ST_NAME_MAX];
+
+	if (t == NULL) {
+		log_err("monitor: out of memory");
+		return NULL;
+	}
+	/* without the keying daemon's own names, the reqid names the tunnel */
+	snprintf(name, sizeof(name), "reqid-%u", sa->reqid);
+	if ((ch = st_child_new(0, name)) == NULL) {
+		free(t);
+		return NULL;
+	}
+	ch->local = *local;
+	ch->remote = *remote;
+	ch->reqid = sa->reqid;
+	t->reqid = sa->reqid;
+	t->local = *local;
+	t->remote = *remote;
+	t->child = ch->index;
+	t->next = tuns;
+	tuns = t;
+	ntuns++;
+	for (struct mon_pol *p = pols; p; p = p->next)
+		if (pol_is_tunnel(&p->p, t))
+			tun_add_ts(ch, &p->p);
+	return t;
+}
+
+void
+monitor_sa(const struct xfrm_sa_info *sa)
+{
+	const struct ifl_addr *local, *remote;
+	struct st_dir_counters c;
+	struct st_child *ch = NULL;
+	struct mon_tun *t;
+	enum st_sa_dir dir;
+	char l[ADDR_STRLEN], r[ADDR_STRLEN];
+	int rekey;
+
+	if (sa->larval || (sa->proto != IPPROTO_ESP && sa->proto != IPPROTO_AH))
+		return;
+	if ((dir = sa_dir(sa)) == 0) {
+		log_debug("monitor: SA %08x %s -> %s: neither end is ours, not followed",
+		    sa->spi, addr_str(&sa->src, l, sizeof(l)),
+		    addr_str(&sa->dst, r, sizeof(r)));
+		return;
+	}
+	local = dir == ST_SA_IN ? &sa->dst : &sa->src;
+	remote = dir == ST_SA_IN ? &sa->src : &sa->dst;
+	if ((t = tun_find(sa->reqid, local, remote)) != NULL &&
+	    (ch = st_child_get(t->child)) == NULL) {
+		tun_drop(t);		/* ended by someone else (checkpoint, tests) */
+		t = NULL;
+	}
+	if (t == NULL) {
+		if ((t = tun_new(sa, local, remote)) == NULL)
+			return;
+		ch = st_child_get(t->child);
+		log_info("monitor: tunnel %u: %s === %s reqid %u, keyed by another daemon",
+		    ch->index, addr_str(local, l, sizeof(l)),
+		    addr_str(remote, r, sizeof(r)), sa->reqid);
+		monitor_vici_claim(ch->index);
+	}
+	if (st_child_by_spi(sa->spi, dir) != ch) {
+		rekey = st_child_current_sa(ch, dir) != NULL;
+		if (st_child_add_sa(ch, dir, sa->spi, sa->proto) < 0)
+			return;
+		log_info("monitor: tunnel %u: %s SA %08x%s", ch->index,
+		    dir == ST_SA_IN ? "inbound" : "outbound", sa->spi,
+		    rekey ? " replaces the current one (rekey)" : "");
+	}
+	/* the newest SA describes the tunnel (a rekey may change algorithms) */
+	if (st_child_current_sa(ch, dir) != NULL &&
+	    st_child_current_sa(ch, dir)->spi == sa->spi)
+		child_from_sa(ch, sa);
+	xfrm_sa_counters(sa, &c);
+	st_sa_update(sa->spi, dir, &c);
+}
+
+void
+monitor_sa_gone(int reason)
+{
+	struct mon_tun *t, *next;
+
+	for (t = tuns; t; t = next) {
+		const struct st_child *ch = st_child_find(t->child);
+
+		next = t->next;
+		if (ch != NULL && ch->nsa > 0)
+			continue;
+		if (ch != NULL) {
+			log_info("monitor: tunnel %u (reqid %u): its last SA is gone, "
+			    "the tunnel ended", t->child, t->reqid);
+			st_child_end(t->child, (enum st_term)reason);
+		}
+		tun_drop(t);
+	}
+}
+
+void
+monitor_policy(const struct xfrm_pol_info *pol, int deleted)
+{
+	struct mon_pol *p, **pp;
+
+	if (pol->dir != IFL_XFRM_OUT || pol->reqid == 0)
+		return;
+	for (pp = &pols; (p = *pp) != NULL; pp = &p->next)
+		if (p->p.index == pol->index)
+			break;
+	if (deleted) {
+		/* the tunnel keeps the selectors it was shown with */
+		if (p != NULL) {
+			*pp = p->next;
+			free(p);
+		}
+		return;
+	}
+	if (p == NULL) {
+		if ((p = calloc(1, sizeof(*p))) == NULL) {
+			log_err("monitor: out of memory");
+			return;
+		}
+		p->next = pols;
+		pols = p;
+	}
+	p->p = *pol;
+	for (struct mon_tun *t = tuns; t; t = t->next) {
+		struct st_child *ch = st_child_get(t->child);
+
+		if (ch != NULL && pol_is_tunnel(pol, t))
+			tun_add_ts(ch, pol);
+	}
+}
+
+/* ---- the full dump: adoption at start, resync after lost events ---- */
+
+struct sa_list {
+	struct xfrm_sa_info *v;
+	size_t n, cap;
+};
+
+static int
+collect_sa(const struct xfrm_sa_info *sa, void *arg)
+{
+	struct sa_list *l = arg;
+
+	if (sa->larval)
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct xfrm_sa_info *nv = realloc(l->v, cap * sizeof(*nv));
+
+		if (nv == NULL)
+			return 1;
+		l->v = nv;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *sa;
+	return 0;
+}
+
+static int
+collect_pol(const struct xfrm_pol_info *pol, void *arg)
+{
+	(void)arg;
+	monitor_policy(pol, 0);
+	return 0;
+}
+
+/* Older SAs first, so that the newest of a tunnel is its current one. */
+static int
+by_add_time(const void *a, const void *b)
+{
+	const struct xfrm_sa_info *x = a, *y = b;
+
+	if (x->add_time != y->add_time)
+		return x->add_time < y->add_time ? -1 : 1;
+	return 0;
+}
+
+static int
+by_spi(const void *a, const void *b)
+{
+	const struct xfrm_sa_info *x = a, *y = b;
+
+	if (x->spi != y->spi)
+		return x->spi < y->spi ? -1 : 1;
+	return addr_cmp(&x->dst, &y->dst);
+}
+
+int
+monitor_sync(void)
+{
+	struct sa_list l = { NULL, 0, 0 };
+	int ret;
+
+	pols_free();
+	if ((ret = xfrm_policy_dump(collect_pol, NULL)) < 0)
+		return ret;
+	if ((ret = xfrm_sa_dump(collect_sa, &l)) < 0) {
+		free(l.v);
+		return ret;
+	}
+	qsort(l.v, l.n, sizeof(l.v[0]), by_add_time);
+	for (size_t i = 0; i < l.n; i++)
+		monitor_sa(&l.v[i]);
+	/* SAs of our tunnels the kernel no longer has went while we did not
+	 * listen: their last counters are their final ones */
+	qsort(l.v, l.n, sizeof(l.v[0]), by_spi);
+	for (struct mon_tun *t = tuns; t; t = t->next) {
+		const struct st_child *ch = st_child_find(t->child);
+		struct xfrm_sa_info key;
+
+		for (int i = ch ? ch->nsa - 1 : -1; i >= 0; i--) {
+			const struct st_sa *sa = &ch->sa[i];
+
+			memset(&key, 0, sizeof(key));
+			key.spi = sa->spi;
+			key.dst = sa->dir == ST_SA_IN ? t->local : t->remote;
+			if (bsearch(&key, l.v, l.n, sizeof(l.v[0]), by_spi) == NULL)
+				st_sa_gone(sa->spi, sa->dir, NULL);
+		}
+	}
+	free(l.v);
+	monitor_sa_gone(ST_TERM_OTHER);
+	return 0;
+}
+
+/* ---- the module ---- */
+
+static void
+on_sa_new(const struct xfrm_sa_info *sa, void *arg)
+{
+	(void)arg;
+	monitor_sa(sa);
+}
+
+static void
+on_sa_deleted(const struct xfrm_sa_info *sa, void *arg)
+{
+	(void)sa;
+	(void)arg;
+	monitor_sa_gone(ST_TERM_NORMAL);
+}
+
+static void
+on_expire(const struct xfrm_sa_info *sa, int hard, void *arg)
+{
+	(void)sa;
+	(void)arg;
+	/* soft: the keying daemon rekeys; hard: the kernel dropped the SA */
+	if (hard)
+		monitor_sa_gone(ST_TERM_OTHER);
+}
+
+static void
+on_policy(const struct xfrm_pol_info *pol, int deleted, void *arg)
+{
+	(void)arg;
+	monitor_policy(pol, deleted);
+}
+
+static void
+on_resync(void *arg)
+{
+	(void)arg;
+	if (monitor_sync() < 0)
+		log_err("monitor: resync with the kernel failed; tunnels may be stale "
+		    "until the next lost event or restart");
+}
+
+void
+monitor_handlers(struct xfrm_handlers *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->on_sa_new = on_sa_new;
+	h->on_sa_deleted = on_sa_deleted;
+	h->on_expire = on_expire;
+	h->on_policy_change = on_policy;
+	h->on_resync = on_resync;
+}
+
+static int running;
+
+static int
+monitor_init(const struct ifl_config *cfg)
+{
+	struct xfrm_handlers h;
+	int ret;
+
+	if (cfg->daemon.mode != CFG_MODE_MONITOR)
+		return 0;
+	monitor_handlers(&h);
+	xfrm_set_handlers(&h);
+	st_set_keyed_by(MONITOR_KEYED_BY);
+	if ((ret = monitor_sync()) < 0) {
+		log_err("monitor: cannot read the kernel's SAs and policies: %s",
+		    strerror(-ret));
+		xfrm_set_handlers(NULL);
+		monitor_reset();
+		return -1;
+	}
+	running = 1;
+	log_info("monitor: mode = monitor: %zu tunnel(s) adopted from the kernel; "
+	    "no IKE, nothing installed", ntuns);
+	if (cfg->daemon.vici_socket[0] != '\0' && strcmp(cfg->daemon.vici_socket, "no") != 0 &&
+	    monitor_vici_start(cfg->daemon.vici_socket) < 0)
+		log_warnx("monitor: vici not followed");
+	return 0;
+}
+
+static int
+monitor_reload(const struct ifl_config *old, const struct ifl_config *cfg)
+{
+	if (old->daemon.mode != cfg->daemon.mode) {
+		log_err("mode = %s: the mode changes only at a restart",
+		    cfg->daemon.mode == CFG_MODE_MONITOR ? "monitor" : "keying");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+monitor_shutdown(void)
+{
+	if (!running)
+		return;
+	/* the tunnels live on in the kernel: no history row for them */
+	monitor_vici_stop();
+	xfrm_set_handlers(NULL);
+	monitor_reset();
+	running = 0;
+}
+
+const struct daemon_module monitor_module = {
+	.name = "monitor",
+	.init = monitor_init,
+	.reload = monitor_reload,
+	.shutdown = monitor_shutdown,
+};

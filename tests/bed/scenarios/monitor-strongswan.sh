@@ -1,0 +1,201 @@
+# monitor-strongswan: strongSwan keys the seed tunnel on both gateways and
+# ikeflowd on gw2 only watches (mode = monitor), with snmpd. ikeflowd starts
+# after the tunnel is up and adopts its SAs; after 100 pings
+# cipSecTunInPkts/OutPkts = 100 and the HC octets are the kernel's. A child
+# rekey forced with swanctl in the middle of 400 pings keeps the
+# cipSecTunnelTable index and its counters go on (>= 500 each way) while
+# strongSwan's own status shows the new child's smaller numbers. With
+# charon's vici socket, the tunnel sits under its IKE SA's cikeTunnelTable
+# row (IDs, alive) and the views use the connection's name. ikeflowd
+# restarted in the middle of traffic adopts the live SAs again. strongSwan
+# taking the tunnel down ends it in a history row with its final counters
+# and a cipSecTunnelStop notification. The views say another daemon keys
+# the tunnel. ikeflowd never writes to the kernel's SAD/SPD: `ip xfrm
+# state/policy` without counters are the same before and after its run.
+# bed-timeout: 300
+
+. "$SRCDIR/tests/bed/conf/snmp-common/snmp.sh"
+
+CONF=$SRCDIR/tests/bed/conf
+
+printf '%s\n' 'mode = monitor' 'log_level = info' 'refresh_interval = 1000' \
+    "agentx_socket = unix:$W/agentx-gw2" 'agentx_ping_interval = 1' \
+    'http_listen = no' 'vici_socket = /tmp/gw2/charon.vici' >"$W/gw2-ikeflowd.conf"
+# gw2's charon offers vici where ikeflowd (in its own /run) can reach it
+GW2_VICI='plugins {
+		vici {
+			socket = unix:///tmp/gw2/charon.vici
+		}
+	}'
+
+swan_up() { swan gw1 gw1 status ciscoios | grep -q INSTALLED; }
+gw2_swan_rekey() { nsenter -t "$(cat /tmp/gw1/ns.pid)" -m -n swanctl --rekey --child ciscoios; }
+ikf_adopted() { ctl gw2 gw2 show crypto ipsec sa | grep -q 'current outbound spi: 0x[1-9A-F]'; }
+# the SAD and SPD without counters, replay state or keys (not in files)
+kernel_sad_spd()
+{
+	{ ip -n gw2 xfrm state; ip -n gw2 xfrm policy; } |
+	    grep -v -e 'anti-replay' -e 'seq 0x' | sed 's/ 0x[0-9a-f]\{16,\}/ KEY/'
+}
+# inbound packets of the current child in gw2's charon (strongSwan's own
+# view): "N bytes_i (P pkts, ...)", or "0 bytes_i" before any
+swan_child_pkts()
+{
+	swan gw2 gw2 statusall ciscoios | sed -n \
+	    -e 's/.* bytes_i (\([0-9]*\) pkts.*/\1/p' -e 's/.* 0 bytes_i,.*/0/p' | tail -n 1
+}
+two_sas() { [ "$(ip -n gw2 xfrm state | grep -c '^src ')" = 2 ]; }
+# a loaded machine may take longer than start_ikeflowd's 10 s to start it
+start_monitor()
+{
+	start_ikeflowd gw2 gw2 -c "$W/gw2-ikeflowd.conf" ||
+	    wait_for 60 test -S /tmp/gw2/ctl.sock
+}
+# ping_bg N: N pings at 20 ms from h1 in the background (output $W/ping-N.txt)
+ping_bg() { ip netns exec h1 ping -i 0.02 -c "$1" -W 2 203.0.113.10 >"$W/ping-$1.txt" 2>&1 & PING=$!; }
+# ping_ok N: the background pings all came back (call it after `wait $PING`:
+# a check runs in a subshell, which cannot wait for them)
+ping_ok() { grep -q "^$1 packets transmitted, $1 received, 0% packet loss" "$W/ping-$1.txt"; }
+in_over() { [ "$(snmp_num $R.1.3.2.1.32.$T)" -gt "$1" ] 2>/dev/null; }
+
+check topology bed_topology
+check snmpd start_snmpd gw2 'rwcommunity private 127.0.0.1' \
+    'trapsess -v2c -c public 127.0.0.1:162'
+check snmptrapd snmptrapd_start
+gw2_charon()
+{
+	BED_SWAN_CHARON=$GW2_VICI start_strongswan gw2 gw2 \
+	    "$CONF/seed-ikev2/ipsec.conf" "$CONF/seed-ikev2/ipsec.secrets"
+}
+check charon-gw2 gw2_charon
+check charon-gw1 start_strongswan gw1 gw1 "$CONF/swan-gw1/ipsec.conf" \
+    "$CONF/swan-gw1/ipsec.secrets"
+check tunnel-up wait_for 60 swan_up
+check two-sas wait_for 30 two_sas
+kernel_sad_spd >"$W/kernel-before.txt"
+
+say "ikeflowd in monitor mode adopts the tunnel strongSwan keyed"
+check ikeflowd start_monitor
+check agent-registered wait_for 20 agent_up
+check adopted wait_for 20 ikf_adopted
+check no-ike-socket eval '! ip netns exec gw2 ss -lnup | grep ikeflowd'
+T=$(tunnel_index)
+check tunnel-row test -n "$T"
+check ping-100 ip netns exec h1 ping -q -c 100 -i 0.01 -W 2 203.0.113.10
+check snmp-in-pkts wait_for 10 snmp_is $R.1.3.2.1.32.$T "Counter32: 100"
+check snmp-out-pkts wait_for 10 snmp_is $R.1.3.2.1.45.$T "Counter32: 100"
+check_eq snmp-local-addr "Hex-STRING: C0 00 02 02 " "$(snmp $R.1.3.2.1.4.$T)"
+check_eq snmp-remote-addr "Hex-STRING: C0 00 02 01 " "$(snmp $R.1.3.2.1.5.$T)"
+check_eq snmp-status "INTEGER: 1" "$(snmp $R.1.3.2.1.51.$T)"
+# the algorithms from the kernel's SAs: cipSecTunInSaEspAuthAlgo hmacSha(3)
+check_eq snmp-esp-auth "INTEGER: 3" "$(snmp $R.1.3.2.1.19.$T)"
+gw2_sas >"$W/gw2-sas-100.txt"
+in_bytes=$(gw2_sa_field in 3)
+out_bytes=$(gw2_sa_field out 3)
+check_ge kernel-in-bytes 1 "$in_bytes"
+check snmp-hc-in-octets wait_for 10 snmp_is $R.1.3.2.1.27.$T "Counter64: $in_bytes"
+check snmp-hc-out-octets wait_for 10 snmp_is $R.1.3.2.1.40.$T "Counter64: $out_bytes"
+
+say "vici: the IKE SA's row and IDs, the connection's name"
+# cikeTunLocalValue of the only IKE SA row, and its index
+ike_row() { snmpnext $R.1.2.3.1.3 | grep -q "^\.$R\.1\.2\.3\.1\.3\.[0-9]* = STRING: \"192.0.2.2\"$"; }
+check vici-ike-row wait_for 20 ike_row
+I=$(snmpnext $R.1.2.3.1.3 | sed -n "s/^\.$R\.1\.2\.3\.1\.3\.\([0-9]*\) .*/\1/p")
+check_eq vici-remote-id 'STRING: "192.0.2.1"' "$(snmp $R.1.2.3.1.7.$I)"
+check_eq vici-tunnel-ike-index "INTEGER: $I" "$(snmp $R.1.3.2.1.2.$T)"
+check_eq vici-ike-alive "INTEGER: 1" "$(snmp $R.1.3.2.1.3.$T)"
+ctl gw2 gw2 show crypto session >"$W/session.txt" 2>&1
+check vici-session-name grep -q '^Interface: ciscoios$' "$W/session.txt"
+check vici-session-ikev2 grep -q 'IKEv2 SA: local 192.0.2.2/500 remote 192.0.2.1/500 Active' \
+    "$W/session.txt"
+ctl gw2 gw2 show crypto ipsec sa >"$W/ipsec-sa.txt" 2>&1
+check vici-ipsec-sa-name grep -q '^interface: ciscoios$' "$W/ipsec-sa.txt"
+ctl gw2 gw2 show crypto session >"$W/session.txt" 2>&1
+ctl gw2 gw2 show crypto ipsec sa >"$W/ipsec-sa.txt" 2>&1
+check session-keyed-by grep -q 'Keyed by: another daemon' "$W/session.txt"
+check session-flow grep -q '203.0.113.0' "$W/session.txt"
+check ipsec-sa-keyed-by grep -q 'Keyed by: another daemon (observed in the kernel), reqid [1-9]' \
+    "$W/ipsec-sa.txt"
+check ipsec-sa-pkts grep -q '#pkts encaps: 100, ' "$W/ipsec-sa.txt"
+
+say "a child rekey (swanctl) in the middle of 400 pings: same row, counters go on"
+ping_bg 400
+check traffic-before-rekey wait_for 30 in_over 150
+check swan-rekey gw2_swan_rekey
+wait "$PING"
+check ping-400 ping_ok 400
+check rekey-counted wait_for 20 snmp_is $R.1.3.2.1.13.$T "Counter32: 1"
+check old-sas-gone wait_for 30 two_sas
+check_eq same-index "$T" "$(tunnel_index)"
+check_ge snmp-in-pkts-500 500 "$(snmp_num $R.1.3.2.1.32.$T)"
+check_ge snmp-out-pkts-500 500 "$(snmp_num $R.1.3.2.1.45.$T)"
+swan gw2 gw2 statusall >"$W/swan-statusall-rekeyed.txt" 2>&1
+sp=$(swan_child_pkts)
+check swan-child-pkts test -n "$sp"
+say "strongSwan's child shows $sp packets in; ikeflowd's row $(snmp_num $R.1.3.2.1.32.$T)"
+check swan-shows-fewer test "${sp:-999999}" -lt "$(snmp_num $R.1.3.2.1.32.$T)"
+# the row is exactly the kernel's current SAs plus what the retired ones carried
+gw2_sas >"$W/gw2-sas-rekeyed.txt"
+check_ge snmp-hc-in-over-kernel "$(( $(gw2_sa_field in 3) + in_bytes ))" \
+    "$(snmp_num $R.1.3.2.1.27.$T)"
+
+say "ikeflowd restarted in the middle of traffic adopts the live SAs"
+ping_bg 200
+check traffic-before-restart wait_for 30 in_over 520
+ipid=$(cat /tmp/gw2/ikeflowd.pid)
+check ikeflowd-stop kill "$ipid"
+check ikeflowd-stopped wait_for 10 eval '! kill -0 '"$ipid"
+rm -f /tmp/gw2/ctl.sock
+check ikeflowd-again start_monitor
+check readopted wait_for 20 ikf_adopted
+wait "$PING"
+check ping-200 ping_ok 200
+T2=$(tunnel_index)
+check tunnel-row-after-restart test -n "$T2"
+# the IKE SA lived on in charon: the stop wrote no IKE history row for it
+check_eq no-ike-hist-at-restart "" \
+    "$(snmpnext $R.1.4.2.1.1.2 | grep "^\.$R\.1\.4\.2\.1\.1\.2\.")"
+check vici-ike-row-after-restart wait_for 20 ike_row
+gw2_sas >"$W/gw2-sas-restarted.txt"
+check in-pkts-after-restart wait_for 10 snmp_is $R.1.3.2.1.32.$T2 \
+    "Counter32: $(gw2_sa_field in 4)"
+check out-pkts-after-restart wait_for 10 snmp_is $R.1.3.2.1.45.$T2 \
+    "Counter32: $(gw2_sa_field out 4)"
+
+say "strongSwan takes the tunnel down: a history row with its final counters"
+final_in=$(gw2_sa_field in 4)
+final_out=$(gw2_sa_field out 4)
+check set-trap-cntl-stop sh -c "ip netns exec gw2 snmpset -v2c -c private -On 127.0.0.1 \
+    $R.1.6.8.0 i 1 | grep -q 'INTEGER: 1'"
+check swan-down swan gw1 gw1 down ciscoios
+check row-gone wait_for 20 eval '[ -z "$(tunnel_index)" ]'
+H=$(snmpnext $R.1.4.3.1.1.3 | sed -n "s/^\.$R\.1\.4\.3\.1\.1\.3\.\([0-9]*\) .*/\1/p")
+check hist-row test -n "$H"
+check_eq hist-active-index "INTEGER: $T2" "$(snmp $R.1.4.3.1.1.3.$H)"
+check_eq hist-in-pkts "Counter32: $final_in" "$(snmp $R.1.4.3.1.1.31.$H)"
+check_eq hist-out-pkts "Counter32: $final_out" "$(snmp $R.1.4.3.1.1.44.$H)"
+check trap-ipsec-stop wait_for 10 trap_seen 8 "\.$R\.1\.3\.2\.1\.10\.$T2 = INTEGER: [0-9]+"
+ctl gw2 gw2 show crypto ipsec sa >"$W/ipsec-sa-down.txt" 2>&1
+check views-empty grep -q 'No SAs found' "$W/ipsec-sa-down.txt"
+
+say "monitor mode writes nothing to the kernel: SAD and SPD before = after"
+check swan-up-again swan gw1 gw1 up ciscoios
+check tunnel-up-again wait_for 60 swan_up
+check two-sas-again wait_for 30 two_sas
+ipid=$(cat /tmp/gw2/ikeflowd.pid)
+check ikeflowd-stop-2 kill "$ipid"
+check ikeflowd-stopped-2 wait_for 10 eval '! kill -0 '"$ipid"
+rm -f /tmp/gw2/ctl.sock
+kernel_sad_spd >"$W/kernel-before.txt"
+check ikeflowd-3 start_monitor
+check readopted-3 wait_for 20 ikf_adopted
+check ping-20 ip netns exec h1 ping -q -c 20 -i 0.01 -W 2 203.0.113.10
+T3=$(tunnel_index)
+check in-pkts-3 wait_for 10 snmp_is $R.1.3.2.1.32.$T3 "Counter32: 20"
+ipid=$(cat /tmp/gw2/ikeflowd.pid)
+check ikeflowd-stop-3 kill "$ipid"
+check ikeflowd-stopped-3 wait_for 10 eval '! kill -0 '"$ipid"
+kernel_sad_spd >"$W/kernel-after.txt"
+check sad-spd-unchanged diff "$W/kernel-before.txt" "$W/kernel-after.txt"
+check_ge sad-lines 10 "$(wc -l <"$W/kernel-after.txt")"
+check no-refused-write eval '! grep -q "read-only (mode = monitor)" "$W/gw2.log"'
