@@ -11,30 +11,6 @@ struct ifl_config;
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"
-/* privdrop.c: the user ikeflowd runs as (user/group of ikeflowd.conf). */
-struct priv_ids {
-	int		drop;		/* 0: user = root, every privilege kept */
-	unsigned	uid, gid;
-	char		user[64];
-};
-int	priv_resolve(const struct cfg_daemon *d, struct priv_ids *ids);
-/* reload_load with the user's ids, so that what it cannot read fails now */
-struct ifl_config *priv_load_as(const struct daemon_opts *o,
-	    const struct priv_ids *ids);
-/* ikeflowd.conf for the user, then everything as priv_load_as */
-struct ifl_config *priv_load(const struct daemon_opts *o, struct priv_ids *ids);
-/* After the sockets are bound: the user's ids, CAP_NET_ADMIN and
- * CAP_NET_BIND_SERVICE only. 0, or -1 logged. */
-int	priv_drop(const struct priv_ids *ids);
-
-/* seccomp.c: the system call filter, last thing before the loop runs. */
-int	seccomp_install(void);
-
-/* runner.c: the privileged process that runs the updown scripts. */
-int	runner_start(const struct daemon_opts *o);
-int	runner_fd(void);	/* -1: none, scripts run from this process */
-void	runner_stop(void);
-
 #endif
 #define IKEFLOWD_CONF_DEFAULT	SYSCONFDIR "/ikeflowd.conf"
 
