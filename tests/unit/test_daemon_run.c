@@ -130,12 +130,21 @@ run(char **argv)
 static int
 setup(void **state)
 {
+	char conf[256];
+
 	strcpy(dir, "/tmp/ikeflowd-test.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	copy(DATA "/ipsec.conf", "ipsec.conf", 0644);
 	copy(DATA "/ipsec.secrets", "ipsec.secrets", 0600);
-	/* whatever is installed under SYSCONFDIR stays out of the tests */
-	write_file("empty.conf", "# all defaults\n", 0644);
+	/* whatever is installed under SYSCONFDIR stays out of the tests; the
+	 * daemons of this test take IKE ports of their own (make check runs
+	 * test_ike_glue_socket on 500 and 4500 at the same time, and another
+	 * copy of the suite may run too), and leave the host's routing rules
+	 * and port 8080 alone */
+	snprintf(conf, sizeof(conf), "# defaults but for these\n"
+	    "ike_port = %u\nnatt_port = %u\ninstall_routes = no\nhttp_listen = no\n",
+	    20000 + (unsigned)getpid() % 10000 * 2, 20001 + (unsigned)getpid() % 10000 * 2);
+	write_file("empty.conf", conf, 0644);
 	return 0;
 }
 
@@ -145,7 +154,13 @@ teardown(void **state)
 	char cmd[128], *pidtext = read_file("ikeflowd.pid");
 	long pid = atol(pidtext);
 
-	/* a test that failed midway leaves no daemon holding the IKE ports */
+	/* a test that failed midway leaves no daemon holding the IKE ports,
+	 * t_daemon_detached's second one included */
+	free(pidtext);
+	if (pid > 1)
+		kill((pid_t)pid, SIGTERM);
+	pidtext = read_file("other.pid");
+	pid = atol(pidtext);
 	free(pidtext);
 	if (pid > 1)
 		kill((pid_t)pid, SIGTERM);
