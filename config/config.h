@@ -17,6 +17,7 @@
 
 #define CFG_NAME_MAX		64	/* conn names (= ST_NAME_MAX) */
 #define CFG_ID_MAX		256	/* identities as text (= ST_ID_MAX) */
+#define IKEFLOW_DEFAULT_USER	"ikeflow"	/* user = in ikeflowd.conf */
 #define CFG_MAX_TS		8	/* subnets per side (= ST_MAX_TS) */
 #define CFG_MAX_PROPOSALS	16
 #define CFG_MAX_XFORMS		16	/* transforms of one type in a proposal */

@@ -65,7 +65,7 @@ config_daemon_defaults(struct cfg_daemon *d)
 	d->install_routes = 1;
 	d->routing_table = 220;
 	d->routing_table_prio = 220;
-	snprintf(d->user, sizeof(d->user), "%s", "ikeflow");
+	snprintf(d->user, sizeof(d->user), "%s", IKEFLOW_DEFAULT_USER);
 	d->seccomp = 1;
 	snprintf(d->vici_socket, sizeof(d->vici_socket), "/var/run/charon.vici");
 }

@@ -41,7 +41,19 @@ priv_resolve(const struct cfg_daemon *d, struct priv_ids *ids)
 	memset(ids, 0, sizeof(*ids));
 	snprintf(ids->user, sizeof(ids->user), "%s", d->user);
 	errno = 0;
-	if ((pw = getpwnam(d->user)) == NULL) {
+	if ((pw = getpwnam(d->user)) == NULL && errno == 0 &&
+	    strcmp(d->user, IKEFLOW_DEFAULT_USER) == 0 && d->group[0] == '\0') {
+		/* the default user was never made (a build run from its tree,
+		 * a test host): the gateway still keys its tunnels, as root as
+		 * before, and says how to get the drop */
+		log_warnx("user %s: no such user; running as root. Create it "
+		    "(useradd --system --no-create-home --shell /usr/sbin/nologin "
+		    "%s) to run with CAP_NET_ADMIN only, or set user = root to "
+		    "silence this", d->user, d->user);
+		snprintf(ids->user, sizeof(ids->user), "root");
+		return 0;
+	}
+	if (pw == NULL) {
 		log_err("user %s: %s; create it (useradd --system --no-create-home "
 		    "--shell /usr/sbin/nologin %s) or name another with user = "
 		    "in ikeflowd.conf or --user", d->user,
