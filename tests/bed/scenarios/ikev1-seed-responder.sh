@@ -25,6 +25,14 @@ check ike-proposal grep -q 'IKE proposal: AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1
 check ikf-log-mm grep -q 'IKEv1:(SA ID = [0-9]*):ISAKMP SA with 192.0.2.1\[500\] (192.0.2.1) established in Main Mode' "$W/gw2.log"
 ikev2_ping_and_count
 ctl gw2 gw2 show crypto session >"$W/gw2-show-session-brief.txt" 2>&1
+# the seed's views of the ISAKMP SA: QM_IDLE, and AES/SHA/PSK/group 5
+ctl gw2 gw2 show crypto isakmp sa >"$W/gw2-isakmp-sa.txt" 2>&1
+check isakmp-qm-idle grep -Eq '^192\.0\.2\.1 +192\.0\.2\.2 +QM_IDLE +[0-9]+ ACTIVE$' \
+    "$W/gw2-isakmp-sa.txt"
+ctl gw2 gw2 show crypto isakmp sa detail >"$W/gw2-isakmp-sa-detail.txt" 2>&1
+check isakmp-detail grep -Eq \
+    '^[0-9]+ +192\.0\.2\.2 +192\.0\.2\.1 +ACTIVE +aes +sha +psk +5 +[0-9]+:[0-9]{2}:[0-9]{2}' \
+    "$W/gw2-isakmp-sa-detail.txt"
 
 # strongSwan's down: its Deletes take everything out of gw2's kernel
 check swan-down swan gw1 gw1 down strongswan
