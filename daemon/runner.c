@@ -31,6 +31,7 @@
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -197,9 +198,32 @@ refuse:
 	close(out);
 }
 
+/* 1 when a daemon listens on the socket at path (or it cannot be told):
+ * a new instance binds its control socket before it takes the pid file's
+ * lock, and that socket must not go with the old one's. */
+static int
+sock_listened(const char *path)
+{
+	struct sockaddr_un sun;
+	int s, r;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return 1;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path));
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return 1;
+	r = connect(s, (struct sockaddr *)&sun, sizeof(sun)) == 0 ||
+	    errno != ECONNREFUSED;
+	close(s);
+	return r;
+}
+
 /* The daemon, no longer root, may not remove its pid file and control
  * socket from a directory of root's (/run): done here once it has ended,
- * unless another instance holds the pid file's lock by then. */
+ * unless another instance holds the pid file's lock by then, or already
+ * listens on the control socket. */
 static void
 runner_cleanup(const struct daemon_opts *o)
 {
@@ -211,7 +235,8 @@ runner_cleanup(const struct daemon_opts *o)
 	    (fd = open(d.pid_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return;
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-		if (lstat(d.control_socket, &st) == 0 && S_ISSOCK(st.st_mode))
+		if (lstat(d.control_socket, &st) == 0 && S_ISSOCK(st.st_mode) &&
+		    !sock_listened(d.control_socket))
 			unlink(d.control_socket);
 		unlink(d.pid_file);
 	}
