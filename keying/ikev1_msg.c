@@ -8,25 +8,8 @@
 #include <string.h>
 
 #include "keying/ikev1_msg.h"
-
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t
-rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) << 32 | rd32(p + 4);
-}
+/* the big-endian readers of the IKEv2 codec: one header format family */
+#include "keying/ikev2_msg_priv.h"
 
 static void __attribute__((format(printf, 5, 6)))
 perr_set(struct ikev1_perr *err, enum ikev1_perr_code code, uint8_t payload,
@@ -156,14 +139,14 @@ ikev1_hdr_parse(const uint8_t *p, size_t len, struct ikev1_hdr *h,
 		    "message of %zu bytes is shorter than the ISAKMP header", len);
 		return -1;
 	}
-	h->icookie = rd64(p);
-	h->rcookie = rd64(p + 8);
+	h->icookie = ikev2_rd64(p);
+	h->rcookie = ikev2_rd64(p + 8);
 	h->next = p[16];
 	h->version = p[17];
 	h->exchange = p[18];
 	h->flags = p[19];
-	h->msgid = rd32(p + 20);
-	h->length = rd32(p + 24);
+	h->msgid = ikev2_rd32(p + 20);
+	h->length = ikev2_rd32(p + 24);
 	if ((h->version >> 4) != 1) {
 		perr_set(err, IKEV1_E_VERSION, 0, IKEV1_N_INVALID_MAJOR_VERSION,
 		    "unsupported ISAKMP version %u.%u", h->version >> 4,
@@ -211,7 +194,7 @@ ikev1_chain_parse(const uint8_t *p, size_t len, uint8_t first, int padded,
 			    ikev1_payload_name(type), off);
 			return -1;
 		}
-		plen = rd16(p + off + 2);
+		plen = ikev2_rd16(p + off + 2);
 		if (plen < IKEV1_PL_HDR_LEN || plen > len - off) {
 			perr_set(err, IKEV1_E_PAYLOAD_LENGTH, type,
 			    IKEV1_N_PAYLOAD_MALFORMED,
@@ -349,15 +332,15 @@ ikev1_attr_next(const uint8_t **p, size_t *left, struct ikev1_attr *a)
 	if (*left < 4)
 		return -1;
 	memset(a, 0, sizeof(*a));
-	a->type = rd16(q) & 0x7fff;
+	a->type = ikev2_rd16(q) & 0x7fff;
 	if (q[0] & 0x80) {
 		a->tv = 1;
-		a->val = rd16(q + 2);
+		a->val = ikev2_rd16(q + 2);
 		*p += 4;
 		*left -= 4;
 		return 1;
 	}
-	alen = rd16(q + 2);
+	alen = ikev2_rd16(q + 2);
 	if (alen > *left - 4)
 		return -1;
 	a->data = q + 4;
@@ -448,7 +431,7 @@ parse_prop(const uint8_t *p, size_t len, struct ikev1_prop *pr,
 			    "proposal %u: bad transform header", pr->num);
 			return -1;
 		}
-		tlen = rd16(p + off + 2);
+		tlen = ikev2_rd16(p + off + 2);
 		if (tlen < IKEV1_PL_HDR_LEN || tlen > len - off) {
 			perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
 			    IKEV1_N_BAD_PROPOSAL_SYNTAX,
@@ -501,8 +484,8 @@ ikev1_pl_sa(const struct ikev1_pl *pl, struct ikev1_sa *sa,
 		    IKEV1_N_PAYLOAD_MALFORMED, "SA payload of %zu bytes", len);
 		return -1;
 	}
-	sa->doi = rd32(p);
-	sa->situation = rd32(p + 4);
+	sa->doi = ikev2_rd32(p);
+	sa->situation = ikev2_rd32(p + 4);
 	if (sa->doi != IKEV1_DOI_IPSEC) {
 		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
 		    IKEV1_N_DOI_NOT_SUPPORTED, "DOI %u is not IPsec", sa->doi);
@@ -530,7 +513,7 @@ ikev1_pl_sa(const struct ikev1_pl *pl, struct ikev1_sa *sa,
 			    ikev1_payload_name(next));
 			return -1;
 		}
-		plen = rd16(p + off + 2);
+		plen = ikev2_rd16(p + off + 2);
 		if (plen < IKEV1_PL_HDR_LEN || plen > len - off) {
 			perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
 			    IKEV1_N_BAD_PROPOSAL_SYNTAX,
@@ -579,7 +562,7 @@ ikev1_pl_id(const struct ikev1_pl *pl, struct ikev1_id *id,
 	}
 	id->type = pl->body[0];
 	id->proto = pl->body[1];
-	id->port = rd16(pl->body + 2);
+	id->port = ikev2_rd16(pl->body + 2);
 	id->data = pl->body + 4;
 	id->len = pl->len - 4;
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
@@ -657,10 +640,10 @@ ikev1_pl_notify(const struct ikev1_pl *pl, struct ikev1_notify *n,
 		    pl->len);
 		return -1;
 	}
-	n->doi = rd32(pl->body);
+	n->doi = ikev2_rd32(pl->body);
 	n->proto = pl->body[4];
 	n->spi_size = pl->body[5];
-	n->type = rd16(pl->body + 6);
+	n->type = ikev2_rd16(pl->body + 6);
 	n->spi = n->spi_size ? pl->body + 8 : NULL;
 	n->data = pl->body + 8 + n->spi_size;
 	n->len = pl->len - 8 - n->spi_size;
@@ -678,10 +661,10 @@ ikev1_pl_delete(const struct ikev1_pl *pl, struct ikev1_delete *d,
 		    pl->len);
 		return -1;
 	}
-	d->doi = rd32(pl->body);
+	d->doi = ikev2_rd32(pl->body);
 	d->proto = pl->body[4];
 	d->spi_size = pl->body[5];
-	d->nspi = rd16(pl->body + 6);
+	d->nspi = ikev2_rd16(pl->body + 6);
 	d->spis = pl->body + 8;
 	if (d->spi_size == 0 || d->nspi == 0 ||
 	    (size_t)d->spi_size * d->nspi != pl->len - 8) {
@@ -699,7 +682,7 @@ ikev1_delete_spi(const struct ikev1_delete *d, size_t i)
 {
 	if (d->spi_size != 4 || i >= d->nspi)
 		return 0;
-	return rd32(d->spis + 4 * i);
+	return ikev2_rd32(d->spis + 4 * i);
 }
 
 int
