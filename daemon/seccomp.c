@@ -62,6 +62,9 @@ static const char *const allowed[] = {
 	"setrlimit", "getrusage", "times", "uname", "sysinfo", "getrandom",
 	"getuid", "geteuid", "getgid", "getegid", "getgroups", "getresuid",
 	"getresgid", "capget", "getpriority",
+	/* the DH pool's workers lower their own priority as they start, and
+	 * one may start after the filter is in (TSYNC covers it) */
+	"setpriority",
 #if defined(__SANITIZE_ADDRESS__)
 	/* LeakSanitizer's report at exit stops the threads with ptrace: in
 	 * the ASan build only (make check runs the daemon in it) */
@@ -115,6 +118,9 @@ seccomp_install(void)
 		log_err("seccomp: cannot set up the filter");
 		return -1;
 	}
+	/* the kernel log names the call too (audit type 1326), for when the
+	 * standard error goes nowhere; best effort on older kernels */
+	(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
 	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) < 0)
 		goto fail;
 	for (i = 0; i < NALLOWED; i++) {

@@ -256,8 +256,16 @@ dh_pool_start(unsigned workers, const uint16_t *groups, size_t ngroups,
 	drop_free(drop, ndrop);		/* nothing: stop emptied the pool */
 
 	/* the event loop takes its signals through a signalfd: workers must
-	 * never be the thread a process signal is delivered to */
+	 * never be the thread a process signal is delivered to. A fault the
+	 * thread itself causes stays unblocked: blocked, the kernel kills
+	 * the process without running the handler (the seccomp filter's
+	 * SIGSYS would then die with no message naming the call) */
 	sigfillset(&all);
+	sigdelset(&all, SIGSYS);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
 	pthread_sigmask(SIG_SETMASK, &all, &saved);
 	for (i = 0; i < workers; i++) {
 		if ((rc = pthread_create(&pool.threads[i], NULL, pool_worker,

@@ -140,13 +140,12 @@ setup(void **state)
 	 * daemons of this test take IKE ports of their own (make check runs
 	 * test_ike_glue_socket on 500 and 4500 at the same time, and another
 	 * copy of the suite may run too), and leave the host's routing rules
-	 * and port 8080 alone. No seccomp filter: these daemons start and
-	 * stop many times a second, and with the filter some of them died
-	 * at start or stop (under investigation: the bed's scenarios, whose
-	 * daemons all run filtered, never saw it; least-privilege tests it) */
+	 * and port 8080 alone. They run with the seccomp filter, as
+	 * installed daemons do: starting and stopping many times a second,
+	 * they are the ones that found a DH worker's first call missing
+	 * from it */
 	snprintf(conf, sizeof(conf), "# defaults but for these\n"
-	    "ike_port = %u\nnatt_port = %u\ninstall_routes = no\nhttp_listen = no\n"
-	    "seccomp = no\n",
+	    "ike_port = %u\nnatt_port = %u\ninstall_routes = no\nhttp_listen = no\n",
 	    20000 + (unsigned)getpid() % 10000 * 2, 20001 + (unsigned)getpid() % 10000 * 2);
 	write_file("empty.conf", conf, 0644);
 	return 0;
@@ -488,6 +487,50 @@ t_daemon_lifecycle(void **state)
 	free(log);
 }
 
+/* Worker threads started after the seccomp filter is in (a reload from
+ * no DH workers to two) live under it: their first calls are allowed, and
+ * the daemon answers after they have run. */
+static void
+t_workers_after_filter(void **state)
+{
+	char conf[256], *body, *log;
+	int status;
+	pid_t pid;
+
+	snprintf(conf, sizeof(conf), "ike_port = %u\nnatt_port = %u\n"
+	    "install_routes = no\nhttp_listen = no\ndh_workers = 0\n",
+	    20000 + (unsigned)getpid() % 10000 * 2, 20001 + (unsigned)getpid() % 10000 * 2);
+	write_file("empty.conf", conf, 0644);
+	DAEMON_ARGS("-f");
+	pid = spawn(argv_);
+	assert_int_equal(wait_for("ctl.sock", 1, 5000), 0);
+	assert_int_equal(ask_until("show crypto ikev2 stats", "no workers", &body),
+	    CTL_R_OK);
+	free(body);
+
+	*strstr(conf, "dh_workers = 0") = '\0';
+	strcat(conf, "dh_workers = 2\n");
+	write_file("empty.conf", conf, 0644);
+	assert_int_equal(ask("reload", &body), CTL_R_OK);
+	free(body);
+	/* the workers fill the pool: every one of them ran */
+	assert_int_equal(ask_until("show crypto ikev2 stats", "2 workers", &body),
+	    CTL_R_OK);
+	free(body);
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(ask("status", &body), CTL_R_OK);
+		free(body);
+	}
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	log = read_file("err");
+	assert_non_null(strstr(log, "seccomp: system call filter installed"));
+	assert_null(strstr(log, "not allowed"));
+	free(log);
+}
+
 /* show tech-support ipsec's sections in IOS's order, its peer and vrf
  * forms, the log ring, and the bundle made by the built ikeflowctl from
  * this daemon: every file there, the PSKs not. */
@@ -718,6 +761,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_usage_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_daemon_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_state_dir_checked, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_workers_after_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_daemon_detached, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_tech_support, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_daemon_run_dir, setup, teardown),
