@@ -902,6 +902,7 @@ int
 ctl_listen(const char *path)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char tmp[sizeof(sun.sun_path)];
 	mode_t omask;
 	int fd = -1, rc;
 
@@ -922,17 +923,27 @@ ctl_listen(const char *path)
 		log_err("control socket %s: socket: %s", path, strerror(errno));
 		return -1;
 	}
-	/* no window in which the socket exists with a looser mode */
+	/* The socket is bound under a temporary name and renamed into place
+	 * once it listens: a client that finds the path (a script, a unit's
+	 * ExecStartPost, a test waiting for it) can connect at once instead
+	 * of meeting ECONNREFUSED between bind and listen. No window either
+	 * in which it exists with a looser mode. */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) >= sizeof(tmp))
+		strcpy(tmp, path);	/* no room: bind in place */
+	strcpy(sun.sun_path, tmp);
+	(void)unlink(tmp);		/* a leftover of a crash */
 	omask = umask(0177);
 	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(omask);
 	if (rc < 0) {
-		log_err("control socket %s: bind: %s", path, strerror(errno));
+		log_err("control socket %s: bind: %s", tmp, strerror(errno));
 		goto fail;
 	}
-	if (chmod(path, 0600) < 0 || listen(fd, 16) < 0) {
+	if (chmod(tmp, 0600) < 0 || listen(fd, 16) < 0 ||
+	    (strcmp(tmp, path) != 0 && rename(tmp, path) < 0)) {
 		log_err("control socket %s: %s", path, strerror(errno));
-		goto fail_unlink;
+		unlink(tmp);
+		goto fail;
 	}
 	if ((listen_path = strdup(path)) == NULL ||
 	    loop_fd_add(fd, EPOLLIN, ctl_accept, NULL) < 0)
