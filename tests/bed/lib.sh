@@ -368,10 +368,14 @@ bed_stop_all()
 {
 	local ns name pid
 
+	# every strongSwan at once: each stop waits for its charon to end
 	if [ -f "$BED_SWANS" ]; then
+		local -a stops=()
 		while read -r ns name; do
-			swan "$ns" "$name" stop >/dev/null 2>&1
+			swan "$ns" "$name" stop >/dev/null 2>&1 &
+			stops+=($!)
 		done <"$BED_SWANS"
+		[ ${#stops[@]} = 0 ] || wait "${stops[@]}"
 	fi
 	[ -f "$BED_PIDS" ] || return 0
 	while read -r pid name; do
