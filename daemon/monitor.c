@@ -189,30 +189,19 @@ child_from_sa(struct st_child *ch, const struct xfrm_sa_info *sa)
 	    (uint32_t)(sa->soft_bytes / 1024);
 }
 
+/* Follows the row ch as the tunnel of its reqid and addresses. */
 static struct mon_tun *
-tun_new(const struct xfrm_sa_info *sa, const struct ifl_addr *local,
-    const struct ifl_addr *remote)
+tun_link(struct st_child *ch)
 {
 	struct mon_tun *t = calloc(1, sizeof(*t));
-	struct st_child *ch;
-	char name[ST_NAME_MAX];
 
 	if (t == NULL) {
 		log_err("monitor: out of memory");
 		return NULL;
 	}
-	/* without the keying daemon's own names, the reqid names the tunnel */
-	snprintf(name, sizeof(name), "reqid-%u", sa->reqid);
-	if ((ch = st_child_new(0, name)) == NULL) {
-		free(t);
-		return NULL;
-	}
-	ch->local = *local;
-	ch->remote = *remote;
-	ch->reqid = sa->reqid;
-	t->reqid = sa->reqid;
-	t->local = *local;
-	t->remote = *remote;
+	t->reqid = ch->reqid;
+	t->local = ch->local;
+	t->remote = ch->remote;
 	t->child = ch->index;
 	t->next = tuns;
 	tuns = t;
@@ -221,6 +210,66 @@ tun_new(const struct xfrm_sa_info *sa, const struct ifl_addr *local,
 		if (pol_is_tunnel(&p->p, t))
 			tun_add_ts(ch, &p->p);
 	return t;
+}
+
+static struct mon_tun *
+tun_new(const struct xfrm_sa_info *sa, const struct ifl_addr *local,
+    const struct ifl_addr *remote)
+{
+	struct mon_tun *t;
+	struct st_child *ch;
+	char name[ST_NAME_MAX];
+
+	/* without the keying daemon's own names, the reqid names the tunnel */
+	snprintf(name, sizeof(name), "reqid-%u", sa->reqid);
+	if ((ch = st_child_new(0, name)) == NULL)
+		return NULL;
+	ch->local = *local;
+	ch->remote = *remote;
+	ch->reqid = sa->reqid;
+	if ((t = tun_link(ch)) == NULL)
+		st_child_end(ch->index, ST_TERM_OTHER);
+	return t;
+}
+
+/* The rows the state file kept from the last run (st_load) are this run's
+ * tunnels again: monitor_sync then finds their SAs in the kernel (counters
+ * go on from the kernel's own), retires those that went meanwhile with
+ * their last counters, and follows a rekey done meanwhile as one. */
+void
+monitor_restore(void)
+{
+	uint32_t idx = 0;
+	struct st_child *ch;
+
+	while ((ch = (struct st_child *)st_child_next(idx)) != NULL) {
+		idx = ch->index;
+		/* its IKE SA row did not outlive the last run: vici names it again */
+		ch->ike_index = 0;
+		if (ch->reqid == 0 || tun_find(ch->reqid, &ch->local, &ch->remote) != NULL ||
+		    tun_link(ch) == NULL) {
+			log_warnx("monitor: tunnel %u (reqid %u) of the last run cannot be "
+			    "followed; it ends", ch->index, ch->reqid);
+			st_child_end(ch->index, ST_TERM_OTHER);
+			continue;
+		}
+		log_info("monitor: tunnel %u (reqid %u) continues from the last run",
+		    ch->index, ch->reqid);
+	}
+}
+
+/* Rows a monitor-mode run left in the state file have no observer in
+ * keying mode: they end now, into the history. */
+static void
+tuns_orphaned(void)
+{
+	const struct st_child *ch;
+
+	while ((ch = st_child_next(0)) != NULL) {
+		log_notice("monitor: tunnel %u (reqid %u) of a mode = monitor run is "
+		    "not followed in keying mode; it ends", ch->index, ch->reqid);
+		st_child_end(ch->index, ST_TERM_OTHER);
+	}
 }
 
 void
@@ -485,11 +534,14 @@ monitor_init(const struct ifl_config *cfg)
 	struct xfrm_handlers h;
 	int ret;
 
-	if (cfg->daemon.mode != CFG_MODE_MONITOR)
+	if (cfg->daemon.mode != CFG_MODE_MONITOR) {
+		tuns_orphaned();
 		return 0;
+	}
 	monitor_handlers(&h);
 	xfrm_set_handlers(&h);
 	st_set_keyed_by(MONITOR_KEYED_BY);
+	monitor_restore();
 	if ((ret = monitor_sync()) < 0) {
 		log_err("monitor: cannot read the kernel's SAs and policies: %s",
 		    strerror(-ret));
@@ -498,7 +550,7 @@ monitor_init(const struct ifl_config *cfg)
 		return -1;
 	}
 	running = 1;
-	log_info("monitor: mode = monitor: %zu tunnel(s) adopted from the kernel; "
+	log_info("monitor: mode = monitor: %zu tunnel(s) followed in the kernel; "
 	    "no IKE, nothing installed", ntuns);
 	if (cfg->daemon.vici_socket[0] != '\0' && strcmp(cfg->daemon.vici_socket, "no") != 0 &&
 	    monitor_vici_start(cfg->daemon.vici_socket) < 0)
@@ -522,7 +574,8 @@ monitor_shutdown(void)
 {
 	if (!running)
 		return;
-	/* the tunnels live on in the kernel: no history row for them */
+	/* the tunnels live on in the kernel: no history row for them, their
+	 * rows are saved with the state (st_keyed_by) for the next run */
 	monitor_vici_stop();
 	xfrm_set_handlers(NULL);
 	monitor_reset();

@@ -24,6 +24,9 @@ void	monitor_sa(const struct xfrm_sa_info *sa);
 void	monitor_sa_gone(int reason);
 /* An out policy gives its tunnel's traffic selectors. */
 void	monitor_policy(const struct xfrm_pol_info *pol, int deleted);
+/* The live rows st_load brought back from the last run are followed again
+ * (same index, counters going on); call before the first monitor_sync. */
+void	monitor_restore(void);
 /* Dump the kernel's policies and SAs: adopt what is new, end what vanished
  * (at start, and after lost events). 0 or -errno. */
 int	monitor_sync(void);

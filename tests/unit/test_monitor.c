@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -290,6 +291,84 @@ t_rekey_keeps_row_and_folds(void **state)
 	assert_int_equal(ev.last.child.retired.in.octets, 460 * 84);
 }
 
+/* A restart in the middle of traffic: the rows saved with the state come
+ * back under their index and their counters go on from the kernel's, also
+ * across a rekey done while ikeflowd was down. */
+static void
+t_restart_continues_rows(void **state)
+{
+	char dir[] = "/tmp/test_monitor.XXXXXX", path[64];
+	struct st_child_counters t;
+	const struct st_child *ch;
+	uint32_t index;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	newsa(XFRM_MSG_NEWSA, GW1, GW2, 0xc1000001, 7, 0);
+	newsa(XFRM_MSG_NEWSA, GW2, GW1, 0xc2000001, 7, 0);
+	newsa(XFRM_MSG_UPDSA, GW1, GW2, 0xc1000001, 7, 100);
+	newsa(XFRM_MSG_UPDSA, GW2, GW1, 0xc2000001, 7, 100);
+	index = only_child()->index;
+
+	/* ikeflowd's own tunnels are not saved */
+	assert_int_equal(st_save(dir), 0);
+	monitor_reset();
+	st_free();
+	st_init();
+	assert_int_equal(st_load(dir), 0);
+	assert_null(st_child_next(0));
+
+	/* kept while another daemon keys them */
+	st_init();
+	newsa(XFRM_MSG_NEWSA, GW1, GW2, 0xc1000001, 7, 0);
+	newsa(XFRM_MSG_NEWSA, GW2, GW1, 0xc2000001, 7, 0);
+	newsa(XFRM_MSG_UPDSA, GW1, GW2, 0xc1000001, 7, 100);
+	newsa(XFRM_MSG_UPDSA, GW2, GW1, 0xc2000001, 7, 100);
+	index = only_child()->index;
+	st_set_keyed_by(MONITOR_KEYED_BY);
+	assert_int_equal(st_save(dir), 0);
+	monitor_reset();
+	st_free();
+	st_init();
+	st_subscribe(on_event, NULL);
+	memset(&ev, 0, sizeof(ev));
+	assert_int_equal(st_load(dir), 0);
+	monitor_restore();
+	assert_int_equal(monitor_tunnels(), 1);
+	ch = only_child();
+	assert_int_equal(ch->index, index);
+	assert_int_equal(st_child_active_count(), 1);
+
+	/* the kernel's SAs counted on meanwhile */
+	newsa(XFRM_MSG_UPDSA, GW1, GW2, 0xc1000001, 7, 130);
+	newsa(XFRM_MSG_UPDSA, GW2, GW1, 0xc2000001, 7, 120);
+	st_child_totals(only_child(), &t);
+	assert_int_equal(t.in.packets, 130);
+	assert_int_equal(t.out.packets, 120);
+	assert_int_equal(ev.up, 0);
+
+	/* a rekey: same row, the old pair folds in */
+	newsa(XFRM_MSG_NEWSA, GW1, GW2, 0xc1000002, 7, 5);
+	newsa(XFRM_MSG_NEWSA, GW2, GW1, 0xc2000002, 7, 5);
+	delsa(GW1, GW2, 0xc1000001, 7, 140);
+	delsa(GW2, GW1, 0xc2000001, 7, 140);
+	ch = only_child();
+	assert_int_equal(ch->index, index);
+	st_child_totals(ch, &t);
+	assert_int_equal(t.in.packets, 145);
+	assert_int_equal(t.out.packets, 145);
+	assert_int_equal(ev.rekey, 1);
+
+	/* a later tunnel takes a new index */
+	newsa(XFRM_MSG_NEWSA, GW1, GW2, 0xc1000009, 9, 0);
+	assert_true(st_child_next(index)->index > index);
+
+	st_set_keyed_by(NULL);
+	snprintf(path, sizeof(path), "%s/ikeflowd.state", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* Tunnels are told apart by reqid and addresses; SAs of nobody here, larval
  * SAs and other protocols are not followed. */
 static void
@@ -480,6 +559,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(t_adopt_captured_dump, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_rekey_keeps_row_and_folds, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_restart_continues_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_grouping, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_hard_expire_ends, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_vici_names_and_ike, setup, teardown),
