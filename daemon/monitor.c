@@ -566,6 +566,8 @@ monitor_reload(const struct ifl_config *old, const struct ifl_config *cfg)
 		    cfg->daemon.mode == CFG_MODE_MONITOR ? "monitor" : "keying");
 		return -1;
 	}
+	if (running)
+		monitor_vici_relist();
 	return 0;
 }
 

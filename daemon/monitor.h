@@ -47,9 +47,12 @@ uint32_t monitor_tunnel_find(uint32_t reqid, const struct ifl_addr *local,
 int	monitor_vici_start(const char *path);
 void	monitor_vici_stop(void);
 void	monitor_vici_claim(uint32_t child_index);
-/* One EVENT packet's message from charon (list-sa, ike-updown, ike-rekey,
- * child-updown, child-rekey); tests feed their own. */
+/* One EVENT packet's message from charon (list-sa, list-conn, ike-updown,
+ * ike-rekey, child-updown, child-rekey, log); tests feed their own. */
 void	monitor_vici_event(const char *name, const uint8_t *msg, size_t len);
+/* Ask charon for its configured connections again (a reload drops the
+ * connection rows: monitor mode reads no ipsec.conf). */
+void	monitor_vici_relist(void);
 /* End the IKE SA rows vici gave (charon gone); the tunnels stay. */
 void	monitor_vici_forget(void);
 

@@ -535,11 +535,33 @@ t_vici_names_and_ike(void **state)
 	assert_int_equal(ch->ike_index, ike->index);
 	assert_int_equal(ev.down, 0);
 
+	/* a reauthentication (make-before-break): a new IKE SA whose child
+	 * has the reqid takes the tunnel; the old child's and the old IKE
+	 * SA's down events (charon leaves "up" out then) do not take it back */
+	first = ike->index;
+	buf_reset(m);
+	assert_int_equal(vici_put_kv(m, "up", "yes"), 0);
+	assert_int_equal(vici_put_section(m, "ciscoios"), 0);
+	put_ike(m, "3", "0102030405060708", "7");
+	assert_int_equal(vici_put_section_end(m), 0);
+	monitor_vici_event("child-updown", m->data, m->len);
+	ike = st_ike_find(only_child()->ike_index);
+	assert_non_null(ike);
+	assert_true(ike->index != first);
+	buf_reset(m);
+	assert_int_equal(vici_put_section(m, "ciscoios"), 0);
+	put_ike(m, "2", "aabbccddeeff0011", "7");
+	assert_int_equal(vici_put_section_end(m), 0);
+	monitor_vici_event("child-updown", m->data, m->len);
+	assert_int_equal(only_child()->ike_index, ike->index);
+	monitor_vici_event("ike-updown", m->data, m->len);
+	assert_null(st_ike_find(first));
+	assert_int_equal(only_child()->ike_index, ike->index);
+
 	/* the IKE SA goes down: its row ends, the tunnel is the kernel's */
 	buf_reset(m);
-	assert_int_equal(vici_put_kv(m, "up", "no"), 0);
 	assert_int_equal(vici_put_section(m, "ciscoios"), 0);
-	put_ike(m, "2", "aabbccddeeff0011", NULL);
+	put_ike(m, "3", "0102030405060708", NULL);
 	assert_int_equal(vici_put_section_end(m), 0);
 	monitor_vici_event("ike-updown", m->data, m->len);
 	assert_null(st_ike_next(0));
@@ -553,6 +575,75 @@ t_vici_names_and_ike(void **state)
 	buf_free(m);
 }
 
+/* vici: the configured connections (list-conn) are connection rows under
+ * their CHILD_SA configs' names, with addresses and start action; a
+ * failure charon logs (log event) is one IKE failure record naming the
+ * connection, however many lines charon writes about it. */
+static void
+t_vici_conns_and_failures(void **state)
+{
+	struct buf *m = buf_new(512);
+	const struct st_conn *c;
+	const struct st_ike_failrec *f;
+	struct ifl_addr a;
+
+	(void)state;
+	assert_int_equal(vici_put_section(m, "gw-gw"), 0);
+	assert_int_equal(vici_put_list(m, "local_addrs"), 0);
+	assert_int_equal(vici_put_item(m, "%any"), 0);
+	assert_int_equal(vici_put_item(m, GW2), 0);
+	assert_int_equal(vici_put_list_end(m), 0);
+	assert_int_equal(vici_put_list(m, "remote_addrs"), 0);
+	assert_int_equal(vici_put_item(m, GW1), 0);
+	assert_int_equal(vici_put_list_end(m), 0);
+	assert_int_equal(vici_put_kv(m, "version", "IKEv1"), 0);
+	assert_int_equal(vici_put_section(m, "children"), 0);
+	assert_int_equal(vici_put_section(m, "net-net"), 0);
+	assert_int_equal(vici_put_kv(m, "mode", "TUNNEL"), 0);
+	assert_int_equal(vici_put_kv(m, "start_action", "trap"), 0);
+	assert_int_equal(vici_put_section_end(m), 0);
+	assert_int_equal(vici_put_section_end(m), 0);
+	assert_int_equal(vici_put_section_end(m), 0);
+	monitor_vici_event("list-conn", m->data, m->len);
+	c = st_conn_find("net-net");
+	assert_non_null(c);
+	assert_null(st_conn_find("gw-gw"));
+	assert_int_equal(c->ike_version, 1);
+	assert_int_equal(c->auto_mode, 2);
+	addr_parse(GW1, &a);
+	assert_int_equal(addr_cmp(&c->remote, &a), 0);
+	addr_parse(GW2, &a);
+	assert_int_equal(addr_cmp(&c->local, &a), 0);
+
+	/* a wrong PSK: two lines about IKE SA 5, one record */
+	for (int i = 0; i < 2; i++) {
+		buf_reset(m);
+		assert_int_equal(vici_put_kv(m, "group", "IKE"), 0);
+		assert_int_equal(vici_put_kv(m, "level", "1"), 0);
+		assert_int_equal(vici_put_kv(m, "ikesa-name", "gw-gw"), 0);
+		assert_int_equal(vici_put_kv(m, "ikesa-uniqueid", "5"), 0);
+		assert_int_equal(vici_put_kv(m, "msg", i ? "received AUTHENTICATION_FAILED "
+		    "notify error" : "tried 1 shared key for '192.0.2.2' - '192.0.2.1', "
+		    "but MAC mismatched"), 0);
+		monitor_vici_event("log", m->data, m->len);
+	}
+	/* an ordinary line is no failure */
+	buf_reset(m);
+	assert_int_equal(vici_put_kv(m, "ikesa-name", "gw-gw"), 0);
+	assert_int_equal(vici_put_kv(m, "ikesa-uniqueid", "6"), 0);
+	assert_int_equal(vici_put_kv(m, "msg", "IKE_SA gw-gw[6] established"), 0);
+	monitor_vici_event("log", m->data, m->len);
+	f = st_ike_fail_next(0);
+	assert_non_null(f);
+	assert_null(st_ike_fail_next(f->index));
+	assert_int_equal(f->reason, ST_IKEF_AUTH);
+	assert_string_equal(f->conn, "net-net");
+	assert_non_null(strstr(f->detail, "MAC mismatched"));
+	assert_int_equal(addr_cmp(&f->local, &a), 0);
+	assert_int_equal(st_conn_find("net-net")->fail_count, 1);
+	buf_free(m);
+}
+
 int
 main(void)
 {
@@ -563,6 +654,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_grouping, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_hard_expire_ends, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_vici_names_and_ike, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_vici_conns_and_failures, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
