@@ -369,6 +369,59 @@ t_restart_continues_rows(void **state)
 	rmdir(dir);
 }
 
+/* Many tunnels (the lookups are hashed, the hashes grow): each SA and
+ * policy finds its own tunnel, and one tunnel's end ends only it. */
+static void
+t_many_tunnels(void **state)
+{
+	struct xfrm_pol_info pol;
+	struct ifl_addr l, r;
+	const struct st_child *ch;
+	enum { N = 2000 };
+
+	(void)state;
+	for (uint32_t i = 1; i <= N; i++) {
+		newsa(XFRM_MSG_NEWSA, GW1, GW2, 0xc1000000 + i, i, i);
+		newsa(XFRM_MSG_NEWSA, GW2, GW1, 0xc2000000 + i, i, i);
+	}
+	assert_int_equal(monitor_tunnels(), N);
+	assert_int_equal(ev.up, N);
+	memset(&pol, 0, sizeof(pol));
+	subnet_parse("203.0.113.0/24", &pol.src);
+	pol.dir = IFL_XFRM_OUT;
+	addr_parse(GW2, &pol.tmpl_src);
+	addr_parse(GW1, &pol.tmpl_dst);
+	for (uint32_t i = 1; i <= N; i++) {
+		char net[32];
+
+		snprintf(net, sizeof(net), "10.%u.%u.0/24", i >> 8, i & 0xff);
+		subnet_parse(net, &pol.dst);
+		pol.reqid = i;
+		pol.index = 8 * i;
+		xfrm_ctx.h.on_policy_change(&pol, 0, xfrm_ctx.h.arg);
+	}
+	addr_parse(GW2, &l);
+	addr_parse(GW1, &r);
+	ch = st_child_find(monitor_tunnel_find(1234, &l, &r));
+	assert_non_null(ch);
+	assert_int_equal(ch->reqid, 1234);
+	assert_int_equal(ch->nts_remote, 1);
+	assert_int_equal(ch->ts_remote[0].net.addr.u.raw[1], 1234 >> 8);
+	assert_int_equal(ch->ts_remote[0].net.addr.u.raw[2], 1234 & 0xff);
+	assert_int_equal(st_child_current_sa(ch, ST_SA_IN)->c.packets, 1234);
+
+	delsa(GW1, GW2, 0xc1000000 + 1234, 1234, 1300);
+	assert_int_equal(ev.down, 0);
+	delsa(GW2, GW1, 0xc2000000 + 1234, 1234, 1300);
+	assert_int_equal(ev.down, 1);
+	assert_int_equal(ev.last.child.reqid, 1234);
+	assert_int_equal(ev.last.child.retired.in.packets, 1300);
+	assert_int_equal(monitor_tunnels(), N - 1);
+	assert_int_equal(monitor_tunnel_find(1234, &l, &r), 0);
+	assert_true(monitor_tunnel_find(1233, &l, &r) != 0);
+	assert_true(monitor_tunnel_find(1235, &l, &r) != 0);
+}
+
 /* Tunnels are told apart by reqid and addresses; SAs of nobody here, larval
  * SAs and other protocols are not followed. */
 static void
@@ -651,6 +704,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_adopt_captured_dump, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_rekey_keeps_row_and_folds, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_restart_continues_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_many_tunnels, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_grouping, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_hard_expire_ends, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_vici_names_and_ike, setup, teardown),
