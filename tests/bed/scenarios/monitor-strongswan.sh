@@ -19,7 +19,7 @@
 # and a cipSecTunnelStop notification. The views say another daemon keys
 # the tunnel. ikeflowd never writes to the kernel's SAD/SPD: `ip xfrm
 # state/policy` without counters are the same before and after its run.
-# bed-timeout: 300
+# bed-timeout: 420
 
 . "$SRCDIR/tests/bed/conf/snmp-common/snmp.sh"
 
