@@ -15,6 +15,7 @@
  * kernel; the XFRM interface is opened read-only in this mode. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,23 +28,117 @@
 #include "daemon/monitor.h"
 #include "state/state.h"
 
+/* Tunnels and policies are found by reqid (and policies by their kernel
+ * index) through chained hashes: every SA and policy event looks one up,
+ * and adopting thousands of tunnels must not walk them all each time. */
+struct hlink {
+	struct hlink	*next;
+	uint32_t	key;
+};
+
+struct htab {
+	struct hlink	**b;
+	uint32_t	nb, n;
+};
+
+#define HTAB_FIRST	256
+
 /* An out policy: selectors of the tunnel of its reqid and template. */
 struct mon_pol {
 	struct xfrm_pol_info	p;
-	struct mon_pol		*next;
+	struct hlink		by_reqid, by_index;
 };
 
 struct mon_tun {
+	struct hlink	by_reqid;	/* first: the link is the tunnel */
 	uint32_t	reqid;
 	struct ifl_addr	local, remote;
 	uint32_t	child;		/* cipSecTunIndex */
-	struct mon_tun	*next;
 };
 
-static struct mon_tun *tuns;
-static struct mon_pol *pols;
-static size_t ntuns;
+#define POL_OF(l, m)	((struct mon_pol *)(void *)((char *)(l) - offsetof(struct mon_pol, m)))
+#define TUN_OF(l)	((struct mon_tun *)(void *)(l))
+
+static struct htab tuns;		/* by reqid */
+static struct htab pols_reqid, pols_index;
 static int (*is_local)(const struct ifl_addr *a) = addr_is_local;
+
+static uint32_t
+hmix(uint32_t key)
+{
+	return (uint32_t)(((uint64_t)key * 0x9e3779b97f4a7c15ULL) >> 32);
+}
+
+/* The first link of key's chain (compare keys along it), or NULL. */
+static struct hlink *
+htab_chain(const struct htab *t, uint32_t key)
+{
+	return t->nb ? t->b[hmix(key) & (t->nb - 1)] : NULL;
+}
+
+static int
+htab_add(struct htab *t, struct hlink *l, uint32_t key)
+{
+	if (t->n >= t->nb) {
+		uint32_t nnb = t->nb ? t->nb * 2 : HTAB_FIRST;
+		struct hlink **nb = calloc(nnb, sizeof(*nb));
+
+		if (nb == NULL)
+			return -1;
+		for (uint32_t i = 0; i < t->nb; i++)
+			while (t->b[i] != NULL) {
+				struct hlink *e = t->b[i];
+
+				t->b[i] = e->next;
+				e->next = nb[hmix(e->key) & (nnb - 1)];
+				nb[hmix(e->key) & (nnb - 1)] = e;
+			}
+		free(t->b);
+		t->b = nb;
+		t->nb = nnb;
+	}
+	l->key = key;
+	l->next = t->b[hmix(key) & (t->nb - 1)];
+	t->b[hmix(key) & (t->nb - 1)] = l;
+	t->n++;
+	return 0;
+}
+
+static void
+htab_del(struct htab *t, struct hlink *l)
+{
+	struct hlink **pp;
+
+	if (t->nb == 0)
+		return;
+	for (pp = &t->b[hmix(l->key) & (t->nb - 1)]; *pp; pp = &(*pp)->next)
+		if (*pp == l) {
+			*pp = l->next;
+			t->n--;
+			return;
+		}
+}
+
+/* Calls fn on every entry (fn may delete the one it is given). */
+static void
+htab_each(struct htab *t, void (*fn)(struct hlink *l, void *arg), void *arg)
+{
+	for (uint32_t i = 0; i < t->nb; i++) {
+		struct hlink *l, *next;
+
+		for (l = t->b[i]; l; l = next) {
+			next = l->next;
+			fn(l, arg);
+		}
+	}
+}
+
+static void
+htab_free(struct htab *t)
+{
+	free(t->b);
+	memset(t, 0, sizeof(*t));
+}
 
 void
 monitor_set_is_local(int (*fn)(const struct ifl_addr *a))
@@ -54,40 +149,49 @@ monitor_set_is_local(int (*fn)(const struct ifl_addr *a))
 size_t
 monitor_tunnels(void)
 {
-	return ntuns;
+	return tuns.n;
+}
+
+static void
+pol_free(struct hlink *l, void *arg)
+{
+	(void)arg;
+	free(POL_OF(l, by_index));
 }
 
 static void
 pols_free(void)
 {
-	struct mon_pol *p;
+	htab_each(&pols_index, pol_free, NULL);
+	htab_free(&pols_index);
+	htab_free(&pols_reqid);
+}
 
-	while ((p = pols) != NULL) {
-		pols = p->next;
-		free(p);
-	}
+static void
+tun_free(struct hlink *l, void *arg)
+{
+	(void)arg;
+	free(TUN_OF(l));
 }
 
 void
 monitor_reset(void)
 {
-	struct mon_tun *t;
-
-	while ((t = tuns) != NULL) {
-		tuns = t->next;
-		free(t);
-	}
-	ntuns = 0;
+	htab_each(&tuns, tun_free, NULL);
+	htab_free(&tuns);
 	pols_free();
 }
 
 static struct mon_tun *
 tun_find(uint32_t reqid, const struct ifl_addr *local, const struct ifl_addr *remote)
 {
-	for (struct mon_tun *t = tuns; t; t = t->next)
+	for (struct hlink *l = htab_chain(&tuns, reqid); l; l = l->next) {
+		struct mon_tun *t = TUN_OF(l);
+
 		if (t->reqid == reqid && addr_cmp(&t->local, local) == 0 &&
 		    addr_cmp(&t->remote, remote) == 0)
 			return t;
+	}
 	return NULL;
 }
 
@@ -103,15 +207,8 @@ monitor_tunnel_find(uint32_t reqid, const struct ifl_addr *local,
 static void
 tun_drop(struct mon_tun *t)
 {
-	struct mon_tun **pp;
-
-	for (pp = &tuns; *pp; pp = &(*pp)->next)
-		if (*pp == t) {
-			*pp = t->next;
-			free(t);
-			ntuns--;
-			return;
-		}
+	htab_del(&tuns, &t->by_reqid);
+	free(t);
 }
 
 static int
@@ -164,11 +261,14 @@ sa_dir(const struct xfrm_sa_info *sa)
 	if (!dl)
 		return 0;
 	/* both ends on this host: the out policy's template tells */
-	for (struct mon_pol *p = pols; p; p = p->next)
+	for (struct hlink *l = htab_chain(&pols_reqid, sa->reqid); l; l = l->next) {
+		const struct mon_pol *p = POL_OF(l, by_reqid);
+
 		if (p->p.dir == IFL_XFRM_OUT && p->p.reqid == sa->reqid &&
 		    addr_cmp(&p->p.tmpl_src, &sa->src) == 0 &&
 		    addr_cmp(&p->p.tmpl_dst, &sa->dst) == 0)
 			return ST_SA_OUT;
+	}
 	return ST_SA_IN;
 }
 
@@ -189,38 +289,89 @@ child_from_sa(struct st_child *ch, const struct xfrm_sa_info *sa)
 	    (uint32_t)(sa->soft_bytes / 1024);
 }
 
+/* Follows the row ch as the tunnel of its reqid and addresses. */
 static struct mon_tun *
-tun_new(const struct xfrm_sa_info *sa, const struct ifl_addr *local,
-    const struct ifl_addr *remote)
+tun_link(struct st_child *ch)
 {
 	struct mon_tun *t = calloc(1, sizeof(*t));
-	struct st_child *ch;
-	char name[ST_NAME_MAX];
 
 	if (t == NULL) {
 		log_err("monitor: out of memory");
 		return NULL;
 	}
-	/* without the keying daemon's own names, the reqid names the tunnel */
-	snprintf(name, sizeof(name), "reqid-%u", sa->reqid);
-	if ((ch = st_child_new(0, name)) == NULL) {
+	t->reqid = ch->reqid;
+	t->local = ch->local;
+	t->remote = ch->remote;
+	t->child = ch->index;
+	if (htab_add(&tuns, &t->by_reqid, t->reqid) < 0) {
+		log_err("monitor: out of memory");
 		free(t);
 		return NULL;
 	}
+	for (struct hlink *l = htab_chain(&pols_reqid, t->reqid); l; l = l->next)
+		if (pol_is_tunnel(&POL_OF(l, by_reqid)->p, t))
+			tun_add_ts(ch, &POL_OF(l, by_reqid)->p);
+	return t;
+}
+
+static struct mon_tun *
+tun_new(const struct xfrm_sa_info *sa, const struct ifl_addr *local,
+    const struct ifl_addr *remote)
+{
+	struct mon_tun *t;
+	struct st_child *ch;
+	char name[ST_NAME_MAX];
+
+	/* without the keying daemon's own names, the reqid names the tunnel */
+	snprintf(name, sizeof(name), "reqid-%u", sa->reqid);
+	if ((ch = st_child_new(0, name)) == NULL)
+		return NULL;
 	ch->local = *local;
 	ch->remote = *remote;
 	ch->reqid = sa->reqid;
-	t->reqid = sa->reqid;
-	t->local = *local;
-	t->remote = *remote;
-	t->child = ch->index;
-	t->next = tuns;
-	tuns = t;
-	ntuns++;
-	for (struct mon_pol *p = pols; p; p = p->next)
-		if (pol_is_tunnel(&p->p, t))
-			tun_add_ts(ch, &p->p);
+	if ((t = tun_link(ch)) == NULL)
+		st_child_end(ch->index, ST_TERM_OTHER);
 	return t;
+}
+
+/* The rows the state file kept from the last run (st_load) are this run's
+ * tunnels again: monitor_sync then finds their SAs in the kernel (counters
+ * go on from the kernel's own), retires those that went meanwhile with
+ * their last counters, and follows a rekey done meanwhile as one. */
+void
+monitor_restore(void)
+{
+	uint32_t idx = 0;
+	struct st_child *ch;
+
+	while ((ch = (struct st_child *)st_child_next(idx)) != NULL) {
+		idx = ch->index;
+		/* its IKE SA row did not outlive the last run: vici names it again */
+		ch->ike_index = 0;
+		if (ch->reqid == 0 || tun_find(ch->reqid, &ch->local, &ch->remote) != NULL ||
+		    tun_link(ch) == NULL) {
+			log_warnx("monitor: tunnel %u (reqid %u) of the last run cannot be "
+			    "followed; it ends", ch->index, ch->reqid);
+			st_child_end(ch->index, ST_TERM_OTHER);
+			continue;
+		}
+		log_info("monitor: tunnel %u (reqid %u) continues from the last run",
+		    ch->index, ch->reqid);
+	}
+}
+
+/* Rows a monitor-mode run left in the state file have no observer in
+ * keying mode: they end now, into the history. */
+static void
+tuns_orphaned(void)
+{
+	const struct st_child *ch;
+
+	while ((ch = st_child_next(0)) != NULL) {
+		log_notice("monitor: tunnel %u (reqid %u) of a mode = monitor run is "
+		    "not followed in keying mode; it ends", ch->index, ch->reqid);
+		st_child_end(ch->index, ST_TERM_OTHER);
+	}
 }
 
 void
@@ -274,54 +425,81 @@ monitor_sa(const struct xfrm_sa_info *sa)
 	st_sa_update(sa->spi, dir, &c);
 }
 
+/* A tunnel left without SA has ended. */
+static void
+tun_gone(struct hlink *l, void *arg)
+{
+	struct mon_tun *t = TUN_OF(l);
+	const struct st_child *ch = st_child_find(t->child);
+
+	if (ch != NULL && ch->nsa > 0)
+		return;
+	if (ch != NULL) {
+		log_info("monitor: tunnel %u (reqid %u): its last SA is gone, "
+		    "the tunnel ended", t->child, t->reqid);
+		st_child_end(t->child, (enum st_term)*(int *)arg);
+	}
+	tun_drop(t);
+}
+
 void
 monitor_sa_gone(int reason)
 {
-	struct mon_tun *t, *next;
+	htab_each(&tuns, tun_gone, &reason);
+}
 
-	for (t = tuns; t; t = next) {
-		const struct st_child *ch = st_child_find(t->child);
+/* The SA sa left the kernel: only its own tunnel may have ended (all are
+ * looked at when the message did not say whose it was). */
+static void
+monitor_sa_deleted(const struct xfrm_sa_info *sa, int reason)
+{
+	enum st_sa_dir dir = sa_dir(sa);
+	struct mon_tun *t;
 
-		next = t->next;
-		if (ch != NULL && ch->nsa > 0)
-			continue;
-		if (ch != NULL) {
-			log_info("monitor: tunnel %u (reqid %u): its last SA is gone, "
-			    "the tunnel ended", t->child, t->reqid);
-			st_child_end(t->child, (enum st_term)reason);
-		}
-		tun_drop(t);
-	}
+	if (dir != 0 && (t = tun_find(sa->reqid, dir == ST_SA_IN ? &sa->dst : &sa->src,
+	    dir == ST_SA_IN ? &sa->src : &sa->dst)) != NULL)
+		tun_gone(&t->by_reqid, &reason);
+	else
+		monitor_sa_gone(reason);
 }
 
 void
 monitor_policy(const struct xfrm_pol_info *pol, int deleted)
 {
-	struct mon_pol *p, **pp;
+	struct mon_pol *p = NULL;
+	struct hlink *l;
 
 	if (pol->dir != IFL_XFRM_OUT || pol->reqid == 0)
 		return;
-	for (pp = &pols; (p = *pp) != NULL; pp = &p->next)
-		if (p->p.index == pol->index)
-			break;
-	if (deleted) {
+	for (l = htab_chain(&pols_index, pol->index); l && p == NULL; l = l->next)
+		if (POL_OF(l, by_index)->p.index == pol->index)
+			p = POL_OF(l, by_index);
+	if (p != NULL && (deleted || p->p.reqid != pol->reqid)) {
 		/* the tunnel keeps the selectors it was shown with */
-		if (p != NULL) {
-			*pp = p->next;
-			free(p);
-		}
-		return;
+		htab_del(&pols_index, &p->by_index);
+		htab_del(&pols_reqid, &p->by_reqid);
+		free(p);
+		p = NULL;
 	}
+	if (deleted)
+		return;
 	if (p == NULL) {
-		if ((p = calloc(1, sizeof(*p))) == NULL) {
+		if ((p = calloc(1, sizeof(*p))) == NULL ||
+		    htab_add(&pols_index, &p->by_index, pol->index) < 0) {
+			free(p);
 			log_err("monitor: out of memory");
 			return;
 		}
-		p->next = pols;
-		pols = p;
+		if (htab_add(&pols_reqid, &p->by_reqid, pol->reqid) < 0) {
+			htab_del(&pols_index, &p->by_index);
+			free(p);
+			log_err("monitor: out of memory");
+			return;
+		}
 	}
 	p->p = *pol;
-	for (struct mon_tun *t = tuns; t; t = t->next) {
+	for (l = htab_chain(&tuns, pol->reqid); l; l = l->next) {
+		struct mon_tun *t = TUN_OF(l);
 		struct st_child *ch = st_child_get(t->child);
 
 		if (ch != NULL && pol_is_tunnel(pol, t))
@@ -385,6 +563,25 @@ by_spi(const void *a, const void *b)
 	return addr_cmp(&x->dst, &y->dst);
 }
 
+static void
+tun_retire_missing(struct hlink *h, void *arg)
+{
+	const struct mon_tun *t = TUN_OF(h);
+	const struct st_child *ch = st_child_find(t->child);
+	const struct sa_list *l = arg;
+	struct xfrm_sa_info key;
+
+	for (int i = ch ? ch->nsa - 1 : -1; i >= 0; i--) {
+		const struct st_sa *sa = &ch->sa[i];
+
+		memset(&key, 0, sizeof(key));
+		key.spi = sa->spi;
+		key.dst = sa->dir == ST_SA_IN ? t->local : t->remote;
+		if (bsearch(&key, l->v, l->n, sizeof(l->v[0]), by_spi) == NULL)
+			st_sa_gone(sa->spi, sa->dir, NULL);
+	}
+}
+
 int
 monitor_sync(void)
 {
@@ -404,20 +601,7 @@ monitor_sync(void)
 	/* SAs of our tunnels the kernel no longer has went while we did not
 	 * listen: their last counters are their final ones */
 	qsort(l.v, l.n, sizeof(l.v[0]), by_spi);
-	for (struct mon_tun *t = tuns; t; t = t->next) {
-		const struct st_child *ch = st_child_find(t->child);
-		struct xfrm_sa_info key;
-
-		for (int i = ch ? ch->nsa - 1 : -1; i >= 0; i--) {
-			const struct st_sa *sa = &ch->sa[i];
-
-			memset(&key, 0, sizeof(key));
-			key.spi = sa->spi;
-			key.dst = sa->dir == ST_SA_IN ? t->local : t->remote;
-			if (bsearch(&key, l.v, l.n, sizeof(l.v[0]), by_spi) == NULL)
-				st_sa_gone(sa->spi, sa->dir, NULL);
-		}
-	}
+	htab_each(&tuns, tun_retire_missing, &l);
 	free(l.v);
 	monitor_sa_gone(ST_TERM_OTHER);
 	return 0;
@@ -435,9 +619,8 @@ on_sa_new(const struct xfrm_sa_info *sa, void *arg)
 static void
 on_sa_deleted(const struct xfrm_sa_info *sa, void *arg)
 {
-	(void)sa;
 	(void)arg;
-	monitor_sa_gone(ST_TERM_NORMAL);
+	monitor_sa_deleted(sa, ST_TERM_NORMAL);
 }
 
 static void
@@ -485,11 +668,14 @@ monitor_init(const struct ifl_config *cfg)
 	struct xfrm_handlers h;
 	int ret;
 
-	if (cfg->daemon.mode != CFG_MODE_MONITOR)
+	if (cfg->daemon.mode != CFG_MODE_MONITOR) {
+		tuns_orphaned();
 		return 0;
+	}
 	monitor_handlers(&h);
 	xfrm_set_handlers(&h);
 	st_set_keyed_by(MONITOR_KEYED_BY);
+	monitor_restore();
 	if ((ret = monitor_sync()) < 0) {
 		log_err("monitor: cannot read the kernel's SAs and policies: %s",
 		    strerror(-ret));
@@ -498,8 +684,8 @@ monitor_init(const struct ifl_config *cfg)
 		return -1;
 	}
 	running = 1;
-	log_info("monitor: mode = monitor: %zu tunnel(s) adopted from the kernel; "
-	    "no IKE, nothing installed", ntuns);
+	log_info("monitor: mode = monitor: %zu tunnel(s) followed in the kernel; "
+	    "no IKE, nothing installed", (size_t)tuns.n);
 	if (cfg->daemon.vici_socket[0] != '\0' && strcmp(cfg->daemon.vici_socket, "no") != 0 &&
 	    monitor_vici_start(cfg->daemon.vici_socket) < 0)
 		log_warnx("monitor: vici not followed");
@@ -514,6 +700,8 @@ monitor_reload(const struct ifl_config *old, const struct ifl_config *cfg)
 		    cfg->daemon.mode == CFG_MODE_MONITOR ? "monitor" : "keying");
 		return -1;
 	}
+	if (running)
+		monitor_vici_relist();
 	return 0;
 }
 
@@ -522,7 +710,8 @@ monitor_shutdown(void)
 {
 	if (!running)
 		return;
-	/* the tunnels live on in the kernel: no history row for them */
+	/* the tunnels live on in the kernel: no history row for them, their
+	 * rows are saved with the state (st_keyed_by) for the next run */
 	monitor_vici_stop();
 	xfrm_set_handlers(NULL);
 	monitor_reset();

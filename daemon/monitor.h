@@ -24,6 +24,9 @@ void	monitor_sa(const struct xfrm_sa_info *sa);
 void	monitor_sa_gone(int reason);
 /* An out policy gives its tunnel's traffic selectors. */
 void	monitor_policy(const struct xfrm_pol_info *pol, int deleted);
+/* The live rows st_load brought back from the last run are followed again
+ * (same index, counters going on); call before the first monitor_sync. */
+void	monitor_restore(void);
 /* Dump the kernel's policies and SAs: adopt what is new, end what vanished
  * (at start, and after lost events). 0 or -errno. */
 int	monitor_sync(void);
@@ -44,9 +47,12 @@ uint32_t monitor_tunnel_find(uint32_t reqid, const struct ifl_addr *local,
 int	monitor_vici_start(const char *path);
 void	monitor_vici_stop(void);
 void	monitor_vici_claim(uint32_t child_index);
-/* One EVENT packet's message from charon (list-sa, ike-updown, ike-rekey,
- * child-updown, child-rekey); tests feed their own. */
+/* One EVENT packet's message from charon (list-sa, list-conn, ike-updown,
+ * ike-rekey, child-updown, child-rekey, log); tests feed their own. */
 void	monitor_vici_event(const char *name, const uint8_t *msg, size_t len);
+/* Ask charon for its configured connections again (a reload drops the
+ * connection rows: monitor mode reads no ipsec.conf). */
+void	monitor_vici_relist(void);
 /* End the IKE SA rows vici gave (charon gone); the tunnels stay. */
 void	monitor_vici_forget(void);
 

@@ -3,7 +3,10 @@
  * ike-rekey, child-updown and child-rekey events) become IKE SA rows of
  * the state model, and the tunnels the kernel observer built
  * (daemon/monitor.c) are moved under them by reqid and addresses and take
- * their CHILD_SA's name. Without the socket (Libreswan, manual SAs, charon
+ * their CHILD_SA's name. Its configured connections (list-conns, at connect
+ * and at every reload) are the connection rows, one per CHILD_SA config,
+ * so those that are down show; failures charon logs (the log event) are
+ * IKE failure records naming the connection. Without the socket (Libreswan, manual SAs, charon
  * not running) nothing here happens and the observer works alone; a
  * charon that goes away ends its IKE SA rows (the tunnels stay, the kernel
  * says when they end) and is looked for again every few seconds. */
@@ -66,6 +69,36 @@ struct vike {
 	struct vike	*next;
 };
 
+/* A configured connection (list-conns): its CHILD_SA configs are the
+ * connections the views list, under the names the tunnels take. */
+#define VICI_MAX_CONNS	256	/* IKE configs whose failures are named */
+
+struct vconn {
+	char		name[ST_NAME_MAX];	/* the IKE config (log's ikesa-name) */
+	char		child[ST_NAME_MAX];	/* its first CHILD_SA config */
+};
+
+/* What one list-conn event says, and the state of the walk. */
+struct vconnmsg {
+	char		ike[ST_NAME_MAX];
+	int		version;		/* 0: any */
+	struct ifl_addr	local, remote;
+	int		nchild;
+	char		child[VICI_MAX_CHILD][ST_NAME_MAX];
+	int		auto_mode[VICI_MAX_CHILD];
+};
+
+/* A log event's fields. */
+struct vlog {
+	char		ike[ST_NAME_MAX];
+	uint32_t	uniqueid;
+	char		msg[256];
+};
+
+/* Requests in flight, answered in order (CMD_RESPONSE names none). */
+enum vreq { VREQ_SAS, VREQ_CONNS };
+#define VICI_MAX_REQS	8
+
 static struct {
 	char			 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int			 fd;
@@ -73,6 +106,13 @@ static struct {
 	struct buf		*in;
 	struct loop_timer	*retry;
 	struct vike		*ikes;
+	enum vreq		 req[VICI_MAX_REQS];
+	int			 nreq;
+	uint64_t		 conn_gen;	/* of the list-conns in flight */
+	struct vconn		 conns[VICI_MAX_CONNS];
+	int			 nconns;
+	uint32_t		 failed_id;	/* the IKE SA of the last failure */
+	enum st_ike_fail	 failed_reason;
 } vc = { .fd = -1 };
 
 /* ---- reading messages ---- */
@@ -331,13 +371,160 @@ monitor_vici_claim(uint32_t child_index)
 	}
 }
 
+/* ---- configured connections (list-conns) ---- */
+
+/* Paths: NAME/version, NAME/local_addrs[], NAME/remote_addrs[],
+ * NAME/children/CHILD/start_action. */
+static int
+conn_cb(const struct vici_elem *e, void *arg)
+{
+	struct vconnmsg *m = arg;
+	struct ifl_addr a;
+	int i;
+
+	if (e->depth == 0) {
+		if (e->type == VICI_SECTION_START)
+			snprintf(m->ike, sizeof(m->ike), "%s", e->name);
+		return 0;
+	}
+	if (e->depth == 1 && e->type == VICI_KEY_VALUE && strcmp(e->name, "version") == 0)
+		m->version = strcmp(e->value, "IKEv1") == 0 ? 1 :
+		    strcmp(e->value, "IKEv2") == 0 ? 2 : 0;
+	else if (e->depth == 1 && e->type == VICI_LIST_ITEM && addr_parse(e->value, &a) == 0) {
+		/* the first address that is one: "%any" and ranges are not */
+		if (strcmp(e->list, "local_addrs") == 0 && m->local.family == 0)
+			m->local = a;
+		else if (strcmp(e->list, "remote_addrs") == 0 && m->remote.family == 0)
+			m->remote = a;
+	} else if (e->depth == 2 && e->type == VICI_SECTION_START &&
+	    strcmp(e->sect[1], "children") == 0 && m->nchild < VICI_MAX_CHILD) {
+		snprintf(m->child[m->nchild], sizeof(m->child[0]), "%s", e->name);
+		m->auto_mode[m->nchild++] = 1;	/* add */
+	} else if (e->depth == 3 && e->type == VICI_KEY_VALUE &&
+	    strcmp(e->sect[1], "children") == 0 && strcmp(e->name, "start_action") == 0) {
+		for (i = 0; i < m->nchild; i++)
+			if (strcmp(m->child[i], e->sect[2]) == 0)
+				m->auto_mode[i] = strcmp(e->value, "start") == 0 ? 3 :
+				    strcmp(e->value, "trap") == 0 ? 2 : 1;
+	}
+	return 0;
+}
+
+static void
+conn_event(const uint8_t *msg, size_t len)
+{
+	struct vconnmsg m;
+
+	memset(&m, 0, sizeof(m));
+	if (vici_walk(msg, len, conn_cb, &m) < 0 || m.ike[0] == '\0') {
+		log_warnx("monitor: vici: malformed list-conn event ignored (%zu bytes)", len);
+		return;
+	}
+	for (int i = 0; i < m.nchild; i++) {
+		struct st_conn *c = st_conn_set(m.child[i]);
+
+		if (c == NULL)
+			continue;
+		c->ike_version = m.version ? m.version : 2;
+		c->auto_mode = m.auto_mode[i];
+		c->local = m.local;
+		c->remote = m.remote;
+	}
+	if (m.nchild > 0 && vc.nconns < VICI_MAX_CONNS) {
+		snprintf(vc.conns[vc.nconns].name, sizeof(vc.conns[0].name), "%s", m.ike);
+		snprintf(vc.conns[vc.nconns++].child, sizeof(vc.conns[0].child), "%s",
+		    m.child[0]);
+	}
+}
+
+/* The connection rows an IKE config's failures are named after: its first
+ * CHILD_SA config (the tunnels' names), or the IKE config's own name. */
+static const char *
+conn_for(const char *ike)
+{
+	for (int i = 0; i < vc.nconns; i++)
+		if (strcmp(vc.conns[i].name, ike) == 0)
+			return vc.conns[i].child;
+	return ike;
+}
+
+/* ---- failures, from charon's log stream ---- */
+
+static int
+log_cb(const struct vici_elem *e, void *arg)
+{
+	struct vlog *l = arg;
+
+	if (e->depth != 0 || e->type != VICI_KEY_VALUE)
+		return 0;
+	if (strcmp(e->name, "ikesa-name") == 0)
+		snprintf(l->ike, sizeof(l->ike), "%s", e->value);
+	else if (strcmp(e->name, "ikesa-uniqueid") == 0)
+		l->uniqueid = (uint32_t)strtoul(e->value, NULL, 10);
+	else if (strcmp(e->name, "msg") == 0)
+		snprintf(l->msg, sizeof(l->msg), "%s", e->value);
+	return 0;
+}
+
+/* charon's messages that say an IKE SA failed, and what the MIB calls it
+ * (cikeFailReason). Its alerts are not on vici; these lines are. */
+static const struct {
+	const char		*text;
+	enum st_ike_fail	 reason;
+} fail_msgs[] = {
+	{ "AUTHENTICATION_FAILED", ST_IKEF_AUTH },	/* sent or received */
+	{ "MAC mismatched", ST_IKEF_AUTH },		/* wrong PSK */
+	{ "authentication of", ST_IKEF_AUTH },		/* "... failed" */
+	{ "NO_PROPOSAL_CHOSEN", ST_IKEF_PROPOSAL },
+	{ "no acceptable proposal", ST_IKEF_PROPOSAL },
+	{ "giving up after", ST_IKEF_PEER_LOST },	/* retransmits */
+	{ "TS_UNACCEPTABLE", ST_IKEF_PROPOSAL },
+};
+
+static void
+log_event(const uint8_t *msg, size_t len)
+{
+	const struct st_conn *c;
+	struct vlog l;
+	size_t i;
+
+	memset(&l, 0, sizeof(l));
+	if (vici_walk(msg, len, log_cb, &l) < 0 || l.ike[0] == '\0')
+		return;
+	for (i = 0; i < sizeof(fail_msgs) / sizeof(fail_msgs[0]); i++)
+		if (strstr(l.msg, fail_msgs[i].text) != NULL &&
+		    (strcmp(fail_msgs[i].text, "authentication of") != 0 ||
+		    strstr(l.msg, " failed") != NULL))
+			break;
+	if (i == sizeof(fail_msgs) / sizeof(fail_msgs[0]))
+		return;
+	/* one record per IKE SA and reason: charon says it in several lines */
+	if (l.uniqueid != 0 && l.uniqueid == vc.failed_id &&
+	    fail_msgs[i].reason == vc.failed_reason)
+		return;
+	vc.failed_id = l.uniqueid;
+	vc.failed_reason = fail_msgs[i].reason;
+	c = st_conn_find(conn_for(l.ike));
+	log_notice("monitor: vici: IKE SA %s[%u] failed: %s", l.ike, l.uniqueid, l.msg);
+	st_ike_fail(fail_msgs[i].reason, conn_for(l.ike), c ? &c->local : NULL,
+	    c ? &c->remote : NULL, l.msg);
+}
+
 void
 monitor_vici_event(const char *name, const uint8_t *msg, size_t len)
 {
-	struct vmsg *m = calloc(1, sizeof(*m));
+	struct vmsg *m;
 	struct vike *v;
 
-	if (m == NULL)
+	if (strcmp(name, "list-conn") == 0) {
+		conn_event(msg, len);
+		return;
+	}
+	if (strcmp(name, "log") == 0) {
+		log_event(msg, len);
+		return;
+	}
+	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return;
 	m->up = -1;
 	if (vici_walk(msg, len, walk_cb, m) < 0) {
@@ -345,6 +532,10 @@ monitor_vici_event(const char *name, const uint8_t *msg, size_t len)
 		free(m);
 		return;
 	}
+	/* charon says "up = yes" when up and nothing at all when down */
+	if ((strcmp(name, "ike-updown") == 0 || strcmp(name, "child-updown") == 0) &&
+	    m->up != 1)
+		m->up = 0;
 	for (int i = 0; i < m->nsa; i++) {
 		struct vsa *s = &m->sa[i];
 
@@ -382,6 +573,7 @@ monitor_vici_event(const char *name, const uint8_t *msg, size_t len)
 /* ---- the socket ---- */
 
 static void vici_close(void);
+static void request_done(void);
 
 static int
 send_pkt(enum vici_pkt type, const char *name)
@@ -431,12 +623,48 @@ on_readable(int fd, uint32_t events, void *arg)
 		if (vici_pkt_parse(vc.in->data + 4, seglen, &type, name, &m, &mlen) == 0) {
 			if (type == VICI_EVENT)
 				monitor_vici_event(name, m, mlen);
+			else if (type == VICI_CMD_RESPONSE || type == VICI_CMD_UNKNOWN)
+				request_done();
 			else if (type == VICI_EVENT_UNKNOWN || type == VICI_CMD_UNKNOWN)
 				log_warnx("monitor: vici: charon refused a request (%d)", (int)type);
 		}
 		memmove(vc.in->data, vc.in->data + 4 + seglen, vc.in->len - 4 - seglen);
 		vc.in->len -= 4 + seglen;
 	}
+}
+
+/* A request whose answer comes in order; -1 when it cannot be sent. */
+static int
+request(enum vreq what, const char *cmd)
+{
+	if (vc.nreq == VICI_MAX_REQS || send_pkt(VICI_CMD_REQUEST, cmd) < 0)
+		return -1;
+	if (what == VREQ_CONNS) {
+		/* the rows not listed again by its answer go */
+		vc.conn_gen = st_conn_generation_next();
+		vc.nconns = 0;
+	}
+	vc.req[vc.nreq++] = what;
+	return 0;
+}
+
+/* The oldest request is answered: after list-conns, every configured
+ * connection has come as a list-conn event. */
+static void
+request_done(void)
+{
+	if (vc.nreq == 0)
+		return;
+	if (vc.req[0] == VREQ_CONNS)
+		st_conn_prune(vc.conn_gen);
+	memmove(vc.req, vc.req + 1, (size_t)--vc.nreq * sizeof(vc.req[0]));
+}
+
+void
+monitor_vici_relist(void)
+{
+	if (vc.fd >= 0 && request(VREQ_CONNS, "list-conns") < 0)
+		log_warnx("monitor: vici: %s: cannot ask for the connections", vc.path);
 }
 
 void
@@ -459,10 +687,12 @@ vici_close(void)
 	monitor_vici_forget();
 	buf_free(vc.in);
 	vc.in = NULL;
+	vc.nreq = 0;
 }
 
 static const char *const events[] = {
-	"list-sa", "ike-updown", "ike-rekey", "child-updown", "child-rekey",
+	"list-sa", "list-conn", "ike-updown", "ike-rekey", "child-updown",
+	"child-rekey", "log",
 };
 
 static void
@@ -492,7 +722,7 @@ try_connect(void *arg)
 		if (send_pkt(VICI_EVENT_REGISTER, events[i]) < 0)
 			break;
 	if (i < sizeof(events) / sizeof(events[0]) ||
-	    send_pkt(VICI_CMD_REQUEST, "list-sas") < 0 ||
+	    request(VREQ_SAS, "list-sas") < 0 || request(VREQ_CONNS, "list-conns") < 0 ||
 	    (vc.in = buf_new(4096)) == NULL ||
 	    fcntl(vc.fd, F_SETFL, fcntl(vc.fd, F_GETFL) | O_NONBLOCK) < 0 ||
 	    loop_fd_add(vc.fd, EPOLLIN, on_readable, NULL) < 0) {

@@ -2,10 +2,10 @@
  * that a restart neither forgets ended tunnels nor reuses an index a poller
  * has already seen.
  *
- * File STATE_DIR/ikeflowd.state, format version 1; integers big-endian:
+ * File STATE_DIR/ikeflowd.state, format version 2; integers big-endian:
  *
  *   "IKFLSTAT"	8 bytes magic
- *   u32	version (1)
+ *   u32	version (2; version 1 files, without live tunnels, are read too)
  *   u32	body length L
  *   body	L bytes, below
  *   sha256	32 bytes over everything before it (magic .. end of body)
@@ -17,6 +17,12 @@
  *   u32 n, n x child history record
  *   u32 n, n x IKE failure record
  *   u32 n, n x IPsec failure record
+ *   u32 n, n x live tunnel (a child record)	(version 2)
+ *
+ * Live tunnels are saved only when another daemon keys them
+ * (st_set_keyed_by, monitor mode): they outlive ikeflowd in the kernel, and
+ * the next run continues their rows (same index, counters going on) when it
+ * finds their SAs again. ikeflowd's own tunnels end with it.
  *
  * Field encodings: str = u16 length + bytes (no NUL, shorter than the field);
  * addr = u8 family (0, AF_INET, AF_INET6) + 16 bytes; time = u64 seconds;
@@ -47,7 +53,8 @@
 
 #define PST_MAGIC	"IKFLSTAT"
 #define PST_MAGIC_LEN	8
-#define PST_VERSION	1
+#define PST_VERSION	2
+#define PST_VERSION_MIN	1
 #define PST_HDR_LEN	(PST_MAGIC_LEN + 8)
 #define PST_SUM_LEN	32
 #define PST_MAX_FILE	(256u << 20)
@@ -596,6 +603,7 @@ pst_encode(void)
 {
 	struct buf *b = buf_new(4096);
 	uint8_t sum[PST_SUM_LEN];
+	uint32_t nlive;
 
 	if (b == NULL)
 		return NULL;
@@ -615,6 +623,10 @@ pst_encode(void)
 		for (uint32_t i = 0; i < r->n; i++)
 			put_rec(b, t, r->v[i]);
 	}
+	nlive = st_keyed_by() != NULL ? st_ctx.children.n : 0;
+	buf_put_u32(b, nlive);
+	for (uint32_t i = 0; i < nlive; i++)
+		put_child(b, st_ctx.children.v[i]);
 	if (b->failed || b->len - PST_HDR_LEN > UINT32_MAX) {
 		buf_free(b);
 		return NULL;
@@ -721,7 +733,8 @@ out:
 	return rc;
 }
 
-/* Checks the envelope; leaves in->b's cursor at the body and its len at the body's end. */
+/* Checks the envelope; leaves in->b's cursor at the body and its len at the
+ * body's end. The format version, or -1. */
 static int
 pst_check(struct pst_in *in)
 {
@@ -736,10 +749,11 @@ pst_check(struct pst_in *in)
 	buf_get(b, PST_MAGIC_LEN);
 	buf_get_u32(b, &version);
 	buf_get_u32(b, &blen);
-	if (version != PST_VERSION) {
+	if (version < PST_VERSION_MIN || version > PST_VERSION) {
 		static char why[64];
 
-		snprintf(why, sizeof(why), "version %u, expected %u", version, PST_VERSION);
+		snprintf(why, sizeof(why), "version %u, expected %u to %u", version,
+		    PST_VERSION_MIN, PST_VERSION);
 		return bad(in, why);
 	}
 	if ((uint64_t)blen + PST_HDR_LEN + PST_SUM_LEN != b->len)
@@ -750,13 +764,38 @@ pst_check(struct pst_in *in)
 	if (memcmp(sum, b->data + PST_HDR_LEN + blen, PST_SUM_LEN) != 0)
 		return bad(in, "checksum mismatch");
 	b->len = PST_HDR_LEN + blen;
-	return 0;
+	return (int)version;
+}
+
+/* A live tunnel's record (version 2), freshly allocated, or NULL. */
+static struct st_child *
+get_live(struct pst_in *in)
+{
+	struct child_node *cn = calloc(1, sizeof(*cn));
+
+	if (cn == NULL) {
+		bad(in, "out of memory");
+		return NULL;
+	}
+	get_child(in, &cn->c);
+	if (in->b->failed)
+		bad(in, "truncated");
+	else if (cn->c.index == 0 || cn->c.index > ST_INDEX_MAX)
+		bad(in, "record index out of range");
+	if (in->why) {
+		free(cn);
+		return NULL;
+	}
+	return &cn->c;
 }
 
 static int
-pst_decode(struct pst_in *in, uint32_t next[6], struct sorted rows[PT_N])
+pst_decode(struct pst_in *in, uint32_t next[6], struct sorted rows[PT_N],
+    struct sorted *live)
 {
-	if (pst_check(in) < 0)
+	int version;
+
+	if ((version = pst_check(in)) < 0)
 		return -1;
 	for (int i = 0; i < 6; i++)
 		next[i] = get_u32(in);
@@ -770,6 +809,22 @@ pst_decode(struct pst_in *in, uint32_t next[6], struct sorted rows[PT_N])
 				return -1;
 			if (rows_append(&rows[t], rec) < 0) {
 				free(rec);
+				return bad(in, "records out of order");
+			}
+		}
+		if (in->b->failed)
+			return bad(in, "truncated");
+	}
+	if (version >= 2) {
+		uint32_t n = get_u32(in);
+
+		for (uint32_t i = 0; i < n && !in->why; i++) {
+			struct st_child *ch = get_live(in);
+
+			if (ch == NULL)
+				return -1;
+			if (rows_append(live, ch) < 0) {
+				free(ch);
 				return bad(in, "records out of order");
 			}
 		}
@@ -881,10 +936,48 @@ set_aside(const char *path, const char *why)
 	free(aside);
 }
 
+/* Live tunnels of the previous run become rows again, with their SAs in
+ * the SPI map; their keeper (monitor mode) finds their SAs in the kernel
+ * or ends them. Monotonic times of another boot are clamped to now. */
+static void
+live_restore(struct sorted *live)
+{
+	uint64_t now = st_now_ms();
+
+	for (uint32_t k = 0; k < live->n; k++) {
+		struct st_child *ch = live->v[k];
+
+		live->v[k] = NULL;
+		if (rows_find(&st_ctx.children, ch->index) != NULL ||
+		    rows_append(&st_ctx.children, ch) < 0) {
+			log_warnx("state file: live tunnel %u not restored", ch->index);
+			free(ch);
+			continue;
+		}
+		if (ch->start_mono > now)
+			ch->start_mono = now;
+		if (ch->sa_mono > now)
+			ch->sa_mono = now;
+		for (int i = 0; i < ch->nsa; i++) {
+			if (ch->sa[i].installed_mono > now)
+				ch->sa[i].installed_mono = now;
+			if (spimap_put(&st_ctx.spis, ch->sa[i].spi, ch->sa[i].dir,
+			    ch->index) < 0)
+				log_err("state file: live tunnel %u: SPI 0x%08x not followed",
+				    ch->index, ch->sa[i].spi);
+		}
+		if (ch->start_mono != 0)
+			st_ctx.child_up++;
+		if (ch->index >= st_ctx.next_child && ch->index < ST_INDEX_MAX)
+			st_ctx.next_child = ch->index + 1;
+	}
+	rows_clear(live, NULL);
+}
+
 int
 st_load(const char *state_dir)
 {
-	struct sorted rows[PT_N] = { { 0 } };
+	struct sorted rows[PT_N] = { { 0 } }, live = { 0 };
 	uint32_t next[6] = { 0 };
 	uint32_t *cur[6] = {
 		&st_ctx.next_ike, &st_ctx.next_child, &st_ctx.next_ike_hist,
@@ -905,7 +998,7 @@ st_load(const char *state_dir)
 			log_err("state file %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (pst_decode(&in, next, rows) < 0) {
+	if (pst_decode(&in, next, rows, &live) < 0) {
 		set_aside(path, in.why ? in.why : "unreadable");
 		rc = 1;
 		goto out;
@@ -943,13 +1036,15 @@ st_load(const char *state_dir)
 	}
 	st_set_hist_size(st_ctx.hist_size);
 	st_set_fail_size(st_ctx.fail_size);
-	log_info("state file %s: %u+%u history and %u+%u failure records", path,
-	    st_ctx.ike_hist.n, st_ctx.child_hist.n, st_ctx.ike_fails.n,
-	    st_ctx.ipsec_fails.n);
+	log_info("state file %s: %u+%u history and %u+%u failure records, "
+	    "%u live tunnel(s)", path, st_ctx.ike_hist.n, st_ctx.child_hist.n,
+	    st_ctx.ike_fails.n, st_ctx.ipsec_fails.n, live.n);
+	live_restore(&live);
 	rc = 0;
 out:
 	for (int t = 0; t < PT_N; t++)
 		rows_clear(&rows[t], free);
+	rows_clear(&live, free);
 	buf_free(in.b);
 	free(path);
 	return rc;

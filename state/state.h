@@ -227,7 +227,10 @@ void	st_free(void);
 /* File STATE_DIR/ikeflowd.state (format in state/persist.c). st_load returns 0
  * when loaded or absent (fresh start), 1 when the file was corrupt and was
  * renamed aside to FILE.corrupt-<unix time> (history starts empty), -1 when
- * it could not be read at all. Call it after st_init, before tunnels exist. */
+ * it could not be read at all. Call it after st_init, before tunnels exist.
+ * Live tunnels are saved too while another daemon keys them (st_keyed_by
+ * set): st_load brings them back as live rows, which their keeper (monitor
+ * mode) follows on or ends. */
 int	st_load(const char *state_dir);		/* a corrupt file is logged and set aside */
 int	st_save(const char *state_dir);		/* atomic: write temp + fsync + rename */
 void	st_set_hist_size(uint32_t n);		/* cipSecHistTableSize */
@@ -242,7 +245,8 @@ void	st_set_clock(uint64_t (*mono_ms)(void), time_t (*wall)(void));
 
 /* Who keys the tunnels: NULL (the default) for ikeflowd itself; in monitor
  * mode a phrase the views print, e.g. "another daemon (observed in the
- * kernel)". The string must outlive the model. */
+ * kernel)". The string must outlive the model. Set, the live tunnels
+ * outlive ikeflowd and st_save keeps them. */
 void	st_set_keyed_by(const char *who);
 const char *st_keyed_by(void);
 

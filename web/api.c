@@ -125,6 +125,10 @@ jtunnel(const struct st_child *ch, int with_sas)
 	    "remote_subnets", jts(ch->ts_remote, ch->nts_remote),
 	    "in", jdir(&t.in), "out", jdir(&t.out),
 	    "rate", "in_bps", ju64(rt.in_bps), "out_bps", ju64(rt.out_bps));
+	/* monitor mode: another daemon keys the tunnel (null: ikeflowd) */
+	if (j)
+		json_object_set_new(j, "keyed_by", st_keyed_by() ? json_string(st_keyed_by()) :
+		    json_null());
 	if (j && with_sas) {
 		json_t *sas = json_array();
 
@@ -273,13 +277,14 @@ api_summary(struct buf *out)
 		return -1;
 	st_ipsec_global(&g);
 	rc = put_json(out, json_pack("{s:s,s:o,s:i,s:i,s:i,s:i,s:i,s:i,s:o,s:o,s:i,"
-	    "s:o,s:o}", "version", PACKAGE_VERSION, "uptime_s", ju64(st_uptime_ms() / 1000),
+	    "s:o,s:o,s:o}", "version", PACKAGE_VERSION, "uptime_s", ju64(st_uptime_ms() / 1000),
 	    "connections", (int)nconn, "tunnels_up", (int)rs.up, "down", (int)rs.down,
 	    "connecting", (int)rs.connecting, "ike_sas", (int)st_ike_active_count(),
 	    "tunnels", (int)st_child_active_count(),
 	    "in_bps", ju64(in_bps), "out_bps", ju64(out_bps),
 	    "failures_last_hour", (int)failures_last_hour(),
-	    "in_bytes_total", ju64(g.c.in.octets), "out_bytes_total", ju64(g.c.out.octets)));
+	    "in_bytes_total", ju64(g.c.in.octets), "out_bytes_total", ju64(g.c.out.octets),
+	    "keyed_by", st_keyed_by() ? json_string(st_keyed_by()) : json_null()));
 	rows_release(&rs);
 	return rc;
 }

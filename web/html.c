@@ -179,6 +179,12 @@ summary_strip(struct buf *b, const struct rows *rs)
 		rc |= bprintf(b, "<div><dt>Failures, last hour</dt><dd id=\"s-fail\">%u</dd></div>",
 		    nf);
 	}
+	/* monitor mode: the tunnels are another daemon's, ikeflowd only watches */
+	if (st_keyed_by() != NULL) {
+		rc |= bputs(b, "<div><dt>Keyed by</dt><dd id=\"s-keyed-by\">");
+		rc |= html_esc(b, st_keyed_by());
+		rc |= bputs(b, "</dd></div>");
+	}
 	rc |= bprintf(b, "<div><dt>Daemon uptime</dt><dd id=\"s-uptime\">%s</dd></div>"
 	    "<div><dt>Version</dt><dd>%s</dd></div></dl></section>",
 	    fmt_dur(st_uptime_ms() / 1000, t3, sizeof(t3)), PACKAGE_VERSION);
@@ -288,6 +294,10 @@ html_tunnel(struct buf *b, uint32_t index)
 	rc |= bprintf(b, "\">Tunnel %u: ", ch->index);
 	rc |= html_esc(b, ch->conn);
 	rc |= bputs(b, " <span class=\"badge\" id=\"t-state\">up</span></h1><dl class=\"facts\">");
+	if (st_keyed_by() != NULL) {
+		snprintf(tmp, sizeof(tmp), "%s, reqid %u", st_keyed_by(), ch->reqid);
+		rc |= fact(b, "Keyed by", tmp);
+	}
 	rc |= fact(b, "Local address", addr_str(&ch->local, tmp, sizeof(tmp)));
 	rc |= fact(b, "Peer address", addr_str(&ch->remote, tmp, sizeof(tmp)));
 	if (ike) {

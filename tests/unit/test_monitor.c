@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -290,6 +291,137 @@ t_rekey_keeps_row_and_folds(void **state)
 	assert_int_equal(ev.last.child.retired.in.octets, 460 * 84);
 }
 
+/* A restart in the middle of traffic: the rows saved with the state come
+ * back under their index and their counters go on from the kernel's, also
+ * across a rekey done while ikeflowd was down. */
+static void
+t_restart_continues_rows(void **state)
+{
+	char dir[] = "/tmp/test_monitor.XXXXXX", path[64];
+	struct st_child_counters t;
+	const struct st_child *ch;
+	uint32_t index;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	newsa(XFRM_MSG_NEWSA, GW1, GW2, 0xc1000001, 7, 0);
+	newsa(XFRM_MSG_NEWSA, GW2, GW1, 0xc2000001, 7, 0);
+	newsa(XFRM_MSG_UPDSA, GW1, GW2, 0xc1000001, 7, 100);
+	newsa(XFRM_MSG_UPDSA, GW2, GW1, 0xc2000001, 7, 100);
+	index = only_child()->index;
+
+	/* ikeflowd's own tunnels are not saved */
+	assert_int_equal(st_save(dir), 0);
+	monitor_reset();
+	st_free();
+	st_init();
+	assert_int_equal(st_load(dir), 0);
+	assert_null(st_child_next(0));
+
+	/* kept while another daemon keys them */
+	st_init();
+	newsa(XFRM_MSG_NEWSA, GW1, GW2, 0xc1000001, 7, 0);
+	newsa(XFRM_MSG_NEWSA, GW2, GW1, 0xc2000001, 7, 0);
+	newsa(XFRM_MSG_UPDSA, GW1, GW2, 0xc1000001, 7, 100);
+	newsa(XFRM_MSG_UPDSA, GW2, GW1, 0xc2000001, 7, 100);
+	index = only_child()->index;
+	st_set_keyed_by(MONITOR_KEYED_BY);
+	assert_int_equal(st_save(dir), 0);
+	monitor_reset();
+	st_free();
+	st_init();
+	st_subscribe(on_event, NULL);
+	memset(&ev, 0, sizeof(ev));
+	assert_int_equal(st_load(dir), 0);
+	monitor_restore();
+	assert_int_equal(monitor_tunnels(), 1);
+	ch = only_child();
+	assert_int_equal(ch->index, index);
+	assert_int_equal(st_child_active_count(), 1);
+
+	/* the kernel's SAs counted on meanwhile */
+	newsa(XFRM_MSG_UPDSA, GW1, GW2, 0xc1000001, 7, 130);
+	newsa(XFRM_MSG_UPDSA, GW2, GW1, 0xc2000001, 7, 120);
+	st_child_totals(only_child(), &t);
+	assert_int_equal(t.in.packets, 130);
+	assert_int_equal(t.out.packets, 120);
+	assert_int_equal(ev.up, 0);
+
+	/* a rekey: same row, the old pair folds in */
+	newsa(XFRM_MSG_NEWSA, GW1, GW2, 0xc1000002, 7, 5);
+	newsa(XFRM_MSG_NEWSA, GW2, GW1, 0xc2000002, 7, 5);
+	delsa(GW1, GW2, 0xc1000001, 7, 140);
+	delsa(GW2, GW1, 0xc2000001, 7, 140);
+	ch = only_child();
+	assert_int_equal(ch->index, index);
+	st_child_totals(ch, &t);
+	assert_int_equal(t.in.packets, 145);
+	assert_int_equal(t.out.packets, 145);
+	assert_int_equal(ev.rekey, 1);
+
+	/* a later tunnel takes a new index */
+	newsa(XFRM_MSG_NEWSA, GW1, GW2, 0xc1000009, 9, 0);
+	assert_true(st_child_next(index)->index > index);
+
+	st_set_keyed_by(NULL);
+	snprintf(path, sizeof(path), "%s/ikeflowd.state", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Many tunnels (the lookups are hashed, the hashes grow): each SA and
+ * policy finds its own tunnel, and one tunnel's end ends only it. */
+static void
+t_many_tunnels(void **state)
+{
+	struct xfrm_pol_info pol;
+	struct ifl_addr l, r;
+	const struct st_child *ch;
+	enum { N = 2000 };
+
+	(void)state;
+	for (uint32_t i = 1; i <= N; i++) {
+		newsa(XFRM_MSG_NEWSA, GW1, GW2, 0xc1000000 + i, i, i);
+		newsa(XFRM_MSG_NEWSA, GW2, GW1, 0xc2000000 + i, i, i);
+	}
+	assert_int_equal(monitor_tunnels(), N);
+	assert_int_equal(ev.up, N);
+	memset(&pol, 0, sizeof(pol));
+	subnet_parse("203.0.113.0/24", &pol.src);
+	pol.dir = IFL_XFRM_OUT;
+	addr_parse(GW2, &pol.tmpl_src);
+	addr_parse(GW1, &pol.tmpl_dst);
+	for (uint32_t i = 1; i <= N; i++) {
+		char net[32];
+
+		snprintf(net, sizeof(net), "10.%u.%u.0/24", i >> 8, i & 0xff);
+		subnet_parse(net, &pol.dst);
+		pol.reqid = i;
+		pol.index = 8 * i;
+		xfrm_ctx.h.on_policy_change(&pol, 0, xfrm_ctx.h.arg);
+	}
+	addr_parse(GW2, &l);
+	addr_parse(GW1, &r);
+	ch = st_child_find(monitor_tunnel_find(1234, &l, &r));
+	assert_non_null(ch);
+	assert_int_equal(ch->reqid, 1234);
+	assert_int_equal(ch->nts_remote, 1);
+	assert_int_equal(ch->ts_remote[0].net.addr.u.raw[1], 1234 >> 8);
+	assert_int_equal(ch->ts_remote[0].net.addr.u.raw[2], 1234 & 0xff);
+	assert_int_equal(st_child_current_sa(ch, ST_SA_IN)->c.packets, 1234);
+
+	delsa(GW1, GW2, 0xc1000000 + 1234, 1234, 1300);
+	assert_int_equal(ev.down, 0);
+	delsa(GW2, GW1, 0xc2000000 + 1234, 1234, 1300);
+	assert_int_equal(ev.down, 1);
+	assert_int_equal(ev.last.child.reqid, 1234);
+	assert_int_equal(ev.last.child.retired.in.packets, 1300);
+	assert_int_equal(monitor_tunnels(), N - 1);
+	assert_int_equal(monitor_tunnel_find(1234, &l, &r), 0);
+	assert_true(monitor_tunnel_find(1233, &l, &r) != 0);
+	assert_true(monitor_tunnel_find(1235, &l, &r) != 0);
+}
+
 /* Tunnels are told apart by reqid and addresses; SAs of nobody here, larval
  * SAs and other protocols are not followed. */
 static void
@@ -456,11 +588,33 @@ t_vici_names_and_ike(void **state)
 	assert_int_equal(ch->ike_index, ike->index);
 	assert_int_equal(ev.down, 0);
 
+	/* a reauthentication (make-before-break): a new IKE SA whose child
+	 * has the reqid takes the tunnel; the old child's and the old IKE
+	 * SA's down events (charon leaves "up" out then) do not take it back */
+	first = ike->index;
+	buf_reset(m);
+	assert_int_equal(vici_put_kv(m, "up", "yes"), 0);
+	assert_int_equal(vici_put_section(m, "ciscoios"), 0);
+	put_ike(m, "3", "0102030405060708", "7");
+	assert_int_equal(vici_put_section_end(m), 0);
+	monitor_vici_event("child-updown", m->data, m->len);
+	ike = st_ike_find(only_child()->ike_index);
+	assert_non_null(ike);
+	assert_true(ike->index != first);
+	buf_reset(m);
+	assert_int_equal(vici_put_section(m, "ciscoios"), 0);
+	put_ike(m, "2", "aabbccddeeff0011", "7");
+	assert_int_equal(vici_put_section_end(m), 0);
+	monitor_vici_event("child-updown", m->data, m->len);
+	assert_int_equal(only_child()->ike_index, ike->index);
+	monitor_vici_event("ike-updown", m->data, m->len);
+	assert_null(st_ike_find(first));
+	assert_int_equal(only_child()->ike_index, ike->index);
+
 	/* the IKE SA goes down: its row ends, the tunnel is the kernel's */
 	buf_reset(m);
-	assert_int_equal(vici_put_kv(m, "up", "no"), 0);
 	assert_int_equal(vici_put_section(m, "ciscoios"), 0);
-	put_ike(m, "2", "aabbccddeeff0011", NULL);
+	put_ike(m, "3", "0102030405060708", NULL);
 	assert_int_equal(vici_put_section_end(m), 0);
 	monitor_vici_event("ike-updown", m->data, m->len);
 	assert_null(st_ike_next(0));
@@ -474,15 +628,87 @@ t_vici_names_and_ike(void **state)
 	buf_free(m);
 }
 
+/* vici: the configured connections (list-conn) are connection rows under
+ * their CHILD_SA configs' names, with addresses and start action; a
+ * failure charon logs (log event) is one IKE failure record naming the
+ * connection, however many lines charon writes about it. */
+static void
+t_vici_conns_and_failures(void **state)
+{
+	struct buf *m = buf_new(512);
+	const struct st_conn *c;
+	const struct st_ike_failrec *f;
+	struct ifl_addr a;
+
+	(void)state;
+	assert_int_equal(vici_put_section(m, "gw-gw"), 0);
+	assert_int_equal(vici_put_list(m, "local_addrs"), 0);
+	assert_int_equal(vici_put_item(m, "%any"), 0);
+	assert_int_equal(vici_put_item(m, GW2), 0);
+	assert_int_equal(vici_put_list_end(m), 0);
+	assert_int_equal(vici_put_list(m, "remote_addrs"), 0);
+	assert_int_equal(vici_put_item(m, GW1), 0);
+	assert_int_equal(vici_put_list_end(m), 0);
+	assert_int_equal(vici_put_kv(m, "version", "IKEv1"), 0);
+	assert_int_equal(vici_put_section(m, "children"), 0);
+	assert_int_equal(vici_put_section(m, "net-net"), 0);
+	assert_int_equal(vici_put_kv(m, "mode", "TUNNEL"), 0);
+	assert_int_equal(vici_put_kv(m, "start_action", "trap"), 0);
+	assert_int_equal(vici_put_section_end(m), 0);
+	assert_int_equal(vici_put_section_end(m), 0);
+	assert_int_equal(vici_put_section_end(m), 0);
+	monitor_vici_event("list-conn", m->data, m->len);
+	c = st_conn_find("net-net");
+	assert_non_null(c);
+	assert_null(st_conn_find("gw-gw"));
+	assert_int_equal(c->ike_version, 1);
+	assert_int_equal(c->auto_mode, 2);
+	addr_parse(GW1, &a);
+	assert_int_equal(addr_cmp(&c->remote, &a), 0);
+	addr_parse(GW2, &a);
+	assert_int_equal(addr_cmp(&c->local, &a), 0);
+
+	/* a wrong PSK: two lines about IKE SA 5, one record */
+	for (int i = 0; i < 2; i++) {
+		buf_reset(m);
+		assert_int_equal(vici_put_kv(m, "group", "IKE"), 0);
+		assert_int_equal(vici_put_kv(m, "level", "1"), 0);
+		assert_int_equal(vici_put_kv(m, "ikesa-name", "gw-gw"), 0);
+		assert_int_equal(vici_put_kv(m, "ikesa-uniqueid", "5"), 0);
+		assert_int_equal(vici_put_kv(m, "msg", i ? "received AUTHENTICATION_FAILED "
+		    "notify error" : "tried 1 shared key for '192.0.2.2' - '192.0.2.1', "
+		    "but MAC mismatched"), 0);
+		monitor_vici_event("log", m->data, m->len);
+	}
+	/* an ordinary line is no failure */
+	buf_reset(m);
+	assert_int_equal(vici_put_kv(m, "ikesa-name", "gw-gw"), 0);
+	assert_int_equal(vici_put_kv(m, "ikesa-uniqueid", "6"), 0);
+	assert_int_equal(vici_put_kv(m, "msg", "IKE_SA gw-gw[6] established"), 0);
+	monitor_vici_event("log", m->data, m->len);
+	f = st_ike_fail_next(0);
+	assert_non_null(f);
+	assert_null(st_ike_fail_next(f->index));
+	assert_int_equal(f->reason, ST_IKEF_AUTH);
+	assert_string_equal(f->conn, "net-net");
+	assert_non_null(strstr(f->detail, "MAC mismatched"));
+	assert_int_equal(addr_cmp(&f->local, &a), 0);
+	assert_int_equal(st_conn_find("net-net")->fail_count, 1);
+	buf_free(m);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(t_adopt_captured_dump, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_rekey_keeps_row_and_folds, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_restart_continues_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_many_tunnels, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_grouping, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_hard_expire_ends, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_vici_names_and_ike, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_vici_conns_and_failures, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
