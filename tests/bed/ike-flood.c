@@ -104,6 +104,10 @@ send_req(const struct req *r, const uint8_t *cookie, size_t clen)
 	struct iovec iov;
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf };
 	struct cmsghdr *cm;
+	struct in_pktinfo p4 = { .ipi_spec_dst = r->src.u.v4 };
+	struct in6_pktinfo p6 = { .ipi6_addr = r->src.u.v6 };
+	const void *pi;
+	size_t pl;
 	struct buf *b;
 	int rc = -1;
 
@@ -123,23 +127,21 @@ send_req(const struct req *r, const uint8_t *cookie, size_t clen)
 	mh.msg_namelen = sl;
 	memset(&ctl, 0, sizeof(ctl));
 	cm = (struct cmsghdr *)ctl.buf;
+	/* the source address of this request */
 	if (dst.family == AF_INET) {
-		struct in_pktinfo pi = { .ipi_spec_dst = r->src.u.v4 };
-
-		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
 		cm->cmsg_level = IPPROTO_IP;
 		cm->cmsg_type = IP_PKTINFO;
-		cm->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		pi = &p4;
+		pl = sizeof(p4);
 	} else {
-		struct in6_pktinfo pi = { .ipi6_addr = r->src.u.v6 };
-
-		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
 		cm->cmsg_level = IPPROTO_IPV6;
 		cm->cmsg_type = IPV6_PKTINFO;
-		cm->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		pi = &p6;
+		pl = sizeof(p6);
 	}
+	mh.msg_controllen = CMSG_SPACE(pl);
+	cm->cmsg_len = CMSG_LEN(pl);
+	memcpy(CMSG_DATA(cm), pi, pl);
 	if (sendmsg(fd, &mh, 0) < 0) {
 		char a[ADDR_STRLEN];
 
