@@ -476,14 +476,18 @@ cmd_stats(int argc, char **argv, struct buf *out, void *arg)
 	}
 	ike_socket_stats(&sk);
 	buf_printf(out, "IKEv2 SAs: %u, half-open: %u\n"
+	    "  half-open sources: %u (an IPv6 /64 counts as one)\n"
 	    "  messages in: %llu, out: %llu, dropped: %llu\n"
 	    "  retransmits: %llu, responses resent: %llu\n"
-	    "  cookies sent: %llu, IKE_SA_INIT refused: %llu\n"
+	    "  cookies sent: %llu, IKE_SA_INIT refused: %llu, of no connection "
+	    "and not logged: %llu\n"
 	    "  NAT-T keepalives sent: %llu, received: %llu\n",
-	    st.sas, st.half_open, (unsigned long long)st.rx, (unsigned long long)st.tx,
+	    st.sas, st.half_open, st.ho_sources, (unsigned long long)st.rx,
+	    (unsigned long long)st.tx,
 	    (unsigned long long)st.drops, (unsigned long long)st.retransmits,
 	    (unsigned long long)st.resent_responses, (unsigned long long)st.cookies,
-	    (unsigned long long)st.init_refused, (unsigned long long)st.keepalives,
+	    (unsigned long long)st.init_refused, (unsigned long long)st.noconn_quiet,
+	    (unsigned long long)st.keepalives,
 	    (unsigned long long)sk.keepalives);
 	dh_pool_stats(&dp);
 	if (dp.workers == 0)

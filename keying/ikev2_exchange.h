@@ -71,6 +71,9 @@ struct ikev2_engine_stats {
 						 * refused without a log line or
 						 * failure record (rate limit) */
 	uint32_t	sas, half_open;
+	uint32_t	ho_sources;		/* sources holding half-open
+						 * responder SAs (an IPv6 /64
+						 * is one) */
 };
 void	ikev2_engine_stats(const struct ikev2_engine *e, struct ikev2_engine_stats *st);
 

@@ -1317,6 +1317,7 @@ ikev2_engine_stats(const struct ikev2_engine *e, struct ikev2_engine_stats *st)
 
 	*st = e->st;
 	st->sas = st->half_open = 0;
+	st->ho_sources = e->ho.sources;
 	for (sa = e->sas; sa; sa = sa->next) {
 		if (sa->phase == IKE_DEAD)
 			continue;

@@ -31,24 +31,62 @@ st_ipsec_fail_next(uint32_t after)
 	return rows_next(&st_ctx.ipsec_fails, after);
 }
 
+#define FAIL_KINDS	16	/* connections told apart when trimming */
+
+/* The oldest record of the connection with the most records in the IKE
+ * failure table (records of no connection are one more kind). One pass;
+ * past FAIL_KINDS connections, the later ones are not candidates. */
+static struct st_ike_failrec *
+ike_fails_biggest(void)
+{
+	struct { struct st_ike_failrec *oldest; uint32_t n; } k[FAIL_KINDS];
+	struct st_ike_failrec *f;
+	size_t nk = 0, i, best = 0;
+
+	for (f = rows_next(&st_ctx.ike_fails, 0); f; f = rows_next(&st_ctx.ike_fails, f->index)) {
+		for (i = 0; i < nk; i++)
+			if (strcmp(k[i].oldest->conn, f->conn) == 0)
+				break;
+		if (i == nk) {
+			if (nk == FAIL_KINDS)
+				continue;
+			k[nk].oldest = f;
+			k[nk++].n = 0;
+		}
+		k[i].n++;
+	}
+	for (i = 1; i < nk; i++)
+		if (k[i].n > k[best].n)
+			best = i;
+	return nk ? k[best].oldest : NULL;
+}
+
 /* Failures of no configured connection (stray or spoofed IKE_SA_INITs)
  * take at most a quarter of the table: past that, a new one replaces the
  * oldest of its kind, so a flood never evicts the records of configured
- * tunnels an operator is looking for. */
+ * tunnels an operator is looking for. Once the table is full, the
+ * connection with the most records gives up its own oldest: a connection
+ * open to any peer collects a record for every half-open SA of a flood
+ * that answers cookies (each times out), and that must not evict the
+ * other tunnels' records either. */
 static void
 ike_fails_trim(void)
 {
-	uint32_t budget = st_ctx.fail_size / 4 ? st_ctx.fail_size / 4 : 1, n = 0;
+	uint32_t budget = st_ctx.fail_size / 4 ? st_ctx.fail_size / 4 : 1, n = 0, total = 0;
 	struct st_ike_failrec *f, *oldest = NULL;
 
 	for (f = rows_next(&st_ctx.ike_fails, 0); f;
-	    f = rows_next(&st_ctx.ike_fails, f->index))
+	    f = rows_next(&st_ctx.ike_fails, f->index), total++)
 		if (f->conn[0] == '\0') {
 			if (oldest == NULL)
 				oldest = f;
 			n++;
 		}
-	if (n > budget && oldest != NULL)
+	if (n > budget && oldest != NULL) {
+		free(rows_remove(&st_ctx.ike_fails, oldest->index));
+		total--;
+	}
+	if (total > st_ctx.fail_size && (oldest = ike_fails_biggest()) != NULL)
 		free(rows_remove(&st_ctx.ike_fails, oldest->index));
 	st_trim(&st_ctx.ike_fails, st_ctx.fail_size);
 }

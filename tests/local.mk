@@ -16,3 +16,8 @@ EXTRA_DIST += tests/fuzz/fuzz_files.h tests/fuzz/fuzz_ipsec_conf.c \
 	tests/fuzz/fuzz_ikev2_engine.c tests/fuzz/fuzz_vici.c tests/fuzz/engine-seeds.py \
 	tests/fuzz/ipsec_conf.dict tests/fuzz/ipsec_secrets.dict \
 	tests/fuzz/daemon_conf.dict tests/fuzz/README.md
+
+# The test bed's IKE_SA_INIT flood that answers cookies (scenario ike-flood).
+noinst_PROGRAMS += tests/bed/ike-flood
+tests_bed_ike_flood_SOURCES = tests/bed/ike-flood.c
+tests_bed_ike_flood_LDADD = libikeflow.a $(IKEFLOW_LIBS)

@@ -381,6 +381,49 @@ test_fail_ring(void **unused)
 	assert_null(st_ipsec_fail_next(0));
 }
 
+/* A full table: the connection with the most records (a flood's half-open
+ * SAs timing out on connections open to any peer) gives up its oldest,
+ * records of no connection take a quarter at most, so another tunnel's
+ * failure stays, however two floods share the table. */
+static void
+test_fail_conn_budget(void **unused)
+{
+	struct ifl_addr l, r;
+	const struct st_ike_failrec *f;
+	int i, site = 0, open = 0, open6 = 0, none = 0, total = 0;
+
+	addr_parse("192.0.2.2", &l);
+	addr_parse("192.0.2.1", &r);
+	st_set_fail_size(10);
+	assert_non_null(st_ike_fail(ST_IKEF_PROPOSAL, "site", &l, &r, "planted"));
+	/* below the size, one connection may take more than half */
+	for (i = 0; i < 8; i++)
+		assert_non_null(st_ike_fail(ST_IKEF_PEER_LOST, "open", &l, &r, "timed out"));
+	for (i = 0; i < 30; i++) {
+		assert_non_null(st_ike_fail(ST_IKEF_PEER_LOST, "open", &l, &r, "timed out"));
+		assert_non_null(st_ike_fail(ST_IKEF_PROPOSAL, "", &l, &r, "no connection"));
+	}
+	/* a second flood: its connection takes over from the first */
+	for (i = 0; i < 30; i++)
+		assert_non_null(st_ike_fail(ST_IKEF_PEER_LOST, "open6", &l, &r, "timed out"));
+	for (f = st_ike_fail_next(0); f; f = st_ike_fail_next(f->index), total++) {
+		site += strcmp(f->conn, "site") == 0;
+		open += strcmp(f->conn, "open") == 0;
+		open6 += strcmp(f->conn, "open6") == 0;
+		none += f->conn[0] == '\0';
+	}
+	assert_int_equal(total, 10);
+	assert_int_equal(site, 1);
+	/* a quarter (2) of no connection; the floods share the rest */
+	assert_int_equal(none, 2);
+	assert_int_equal(open + open6, 7);
+	assert_true(open6 >= 3 && open >= 3);
+	/* the newest record stays: it was the last one added */
+	for (f = st_ike_fail_next(0); st_ike_fail_next(f->index); f = st_ike_fail_next(f->index))
+		;
+	assert_string_equal(f->conn, "open6");
+}
+
 static void
 test_checkpoint(void **unused)
 {
@@ -605,6 +648,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_event_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hist_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_ring, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fail_conn_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conns_and_globals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conn_names, setup, teardown),

@@ -160,3 +160,97 @@ v6_counts()
 		    "$(v6_kernel_pkts $ns | tr '\n' ' ' | sed 's/ $//')"
 	done
 }
+
+# ---- views and the flow MIB of a round (with conf/snmp-common/snmp.sh) ----
+
+# v6_hex ADDR|PREFIX...: one line per argument, the address (for a
+# prefix, then its mask on the next line) as snmpget prints an
+# IPSIpAddress: 4 or 16 raw octets, never text. One python3 for all: a
+# start costs the guest dearly.
+v6_hex()
+{
+	python3 - "$@" <<-'P'
+	import ipaddress, sys
+	for a in sys.argv[1:]:
+	    n = ipaddress.ip_network(a, strict=False)
+	    for x in [n.network_address] + ([n.netmask] if "/" in a else []):
+	        print("Hex-STRING: " + "".join("%02X " % b for b in x.packed))
+	P
+}
+
+# ikeflowd's conf for SNMP: AgentX to snmpd on gw2 (start_snmpd gw2).
+v6_snmp_conf()
+{
+	printf '%s\n' 'log_level = info' 'refresh_interval = 1000' \
+	    "agentx_socket = unix:$W/agentx-gw2" 'agentx_ping_interval = 1' \
+	    'http_listen = no' >"$W/gw2-ikeflowd.conf"
+	V6_IKF_CONF=$W/gw2-ikeflowd.conf
+}
+
+# v6_views ROLE OUT1 OUT2 NET1 NET2 N: after a round of v6_rounds (its
+# files in $W), ikeflowd's views and the flow MIB show the tunnel with
+# gw2's outer address OUT2 and subnet NET2, the peer's OUT1 and NET1, N
+# packets each way: every IPSIpAddress as raw octets of its family, the
+# endpoint rows as prefix and mask, the IKE IDs (addresses) as text; and
+# snmptable with the project's MIB module decodes the rows.
+v6_views()
+{
+	local r=$1 o1=$2 o2=$3 n1=$4 n2=$5 n=$6 T I lid h
+	local -a x
+
+	# x: o1, o2, n1 and its mask, n2 and its mask, as the MIB has them
+	mapfile -t x <<<"$(v6_hex $o1 $o2 $n1 $n2)"
+	check "$r/ipsec-sa-peer" grep -q "current_peer $o1 port" "$W/$r-ipsec-sa.txt"
+	case $n2 in
+	*:*)	lid="${n2}/0/0" ;;
+	*)	h=$(( 0xffffffff << (32 - ${n2#*/}) & 0xffffffff ))
+		lid="${n2%/*}/$((h >> 24)).$((h >> 16 & 255)).$((h >> 8 & 255)).$((h & 255))/0/0" ;;
+	esac
+	check "$r/ipsec-sa-ident" grep -qF "local  ident (addr/mask/prot/port): ($lid)" \
+	    "$W/$r-ipsec-sa.txt"
+	check "$r/session-up" grep -q 'Session status: UP-ACTIVE' "$W/$r-session.txt"
+	ctl gw2 gw2 show crypto ikev2 sa >"$W/$r-ikev2-sa.txt" 2>&1
+	# the SA under its family's header (both are printed, as IOS does)
+	case $o1 in *:*) h=IPv6 ;; *) h=IPv4 ;; esac
+	check "$r/ikev2-sa-$h-section" awk -v s="$h Crypto IKEv2" -v p=" $o1/" '
+	    /Crypto IKEv2/ { on = index($0, s) > 0 } on && index($0, p) { f = 1 }
+	    END { exit !f }' "$W/$r-ikev2-sa.txt"
+	T=$(tunnel_index)
+	check "$r/snmp-tunnel-row" test -n "$T"
+	check_eq "$r/snmp-in-pkts" "Counter32: $n" "$(snmp $R.1.3.2.1.32.$T)"
+	check_eq "$r/snmp-out-pkts" "Counter32: $n" "$(snmp $R.1.3.2.1.45.$T)"
+	check_eq "$r/snmp-local-addr" "${x[1]}" "$(snmp $R.1.3.2.1.4.$T)"
+	check_eq "$r/snmp-remote-addr" "${x[0]}" "$(snmp $R.1.3.2.1.5.$T)"
+	I=$(snmp $R.1.3.2.1.2.$T | sed 's/.*INTEGER: //')
+	check_eq "$r/snmp-ike-local-addr" "${x[1]}" "$(snmp $R.1.2.3.1.4.$I)"
+	check_eq "$r/snmp-ike-remote-addr" "${x[0]}" "$(snmp $R.1.2.3.1.8.$I)"
+	check_eq "$r/snmp-ike-local-type" "INTEGER: 1" "$(snmp $R.1.2.3.1.2.$I)"
+	snmp $R.1.2.3.1.3.$I >"$W/$r-ike-local-value.txt"
+	check "$r/snmp-ike-local-value" grep -qix "STRING: \"$o2\"" "$W/$r-ike-local-value.txt"
+	snmp $R.1.2.3.1.7.$I >"$W/$r-ike-remote-value.txt"
+	check "$r/snmp-ike-remote-value" grep -qix "STRING: \"$o1\"" "$W/$r-ike-remote-value.txt"
+	# the endpoint row: each subnet as prefix and mask (ipSubnet), in its family
+	check_eq "$r/snmp-endpt-local-type" "INTEGER: 3" "$(snmp $R.1.3.3.1.3.$T.1)"
+	check_eq "$r/snmp-endpt-local-addr1" "${x[4]}" "$(snmp $R.1.3.3.1.4.$T.1)"
+	check_eq "$r/snmp-endpt-local-addr2" "${x[5]}" "$(snmp $R.1.3.3.1.5.$T.1)"
+	check_eq "$r/snmp-endpt-remote-type" "INTEGER: 3" "$(snmp $R.1.3.3.1.9.$T.1)"
+	check_eq "$r/snmp-endpt-remote-addr1" "${x[2]}" "$(snmp $R.1.3.3.1.10.$T.1)"
+	check_eq "$r/snmp-endpt-remote-addr2" "${x[3]}" "$(snmp $R.1.3.3.1.11.$T.1)"
+	snmpwalk_gw2 $R.1.3.2 >"$W/$r-snmpwalk.txt"
+	check "$r/snmpwalk-remote-addr" grep -qF "${x[0]}" "$W/$r-snmpwalk.txt"
+	h=${x[0]#Hex-STRING: }
+	v6_snmptable "$r" cipSecTunnelTable "${h% }"
+	v6_snmptable "$r" cikeTunnelTable "${h% }"
+}
+
+# v6_snmptable ROLE TABLE OCTETS: snmptable, with the project's MIB module
+# (and the IETF stand-ins of tests/agent/lint-mibs), names TABLE's columns
+# and prints a row with the address OCTETS ("C0 00 02 01").
+v6_snmptable()
+{
+	ip netns exec gw2 snmptable -v2c -c public \
+	    -M "$SRCDIR/tests/agent/lint-mibs:$SRCDIR/mibs" -m CISCO-IPSEC-FLOW-MONITOR-MIB \
+	    -Cf '|' 127.0.0.1 "CISCO-IPSEC-FLOW-MONITOR-MIB::$2" >"$W/$1-$2.txt" 2>&1
+	check "$1/snmptable-$2" sh -c 'grep -q "LocalAddr" "$0" &&
+	    grep -qiF "$1" "$0"' "$W/$1-$2.txt" "$3"
+}
