@@ -17,6 +17,7 @@
 
 #include "config/config.h"
 #include "config_testutil.h"
+#include "golden_testutil.h"
 #include "ctl/ctl.h"
 #include "ctl/show_crypto.h"
 #include "keying/ikev1_sa.h"
@@ -181,45 +182,14 @@ run(const char *cmd)
 	return s;
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *s;
-	long n;
-
-	if (fp == NULL)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	s = malloc((size_t)n + 1);
-	assert_non_null(s);
-	assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
-	s[n] = '\0';
-	fclose(fp);
-	return s;
-}
-
 static void
 golden(const char *cmd, const char *name)
 {
-	char path[512], *got = run(cmd), *want;
+	char path[512], *got = run(cmd);
 
 	snprintf(path, sizeof(path), "%s/%s", DATA, name);
-	if (getenv("IFL_GOLDEN_UPDATE") != NULL) {
-		FILE *fp = fopen(path, "w");
-
-		assert_non_null(fp);
-		assert_int_equal(fputs(got, fp) >= 0, 1);
-		assert_int_equal(fclose(fp), 0);
-	}
-	if ((want = slurp(path)) == NULL)
-		fail_msg("%s: missing (IFL_GOLDEN_UPDATE=1 writes it)", path);
-	if (strcmp(got, want) != 0)
-		fail_msg("%s differs from %s:\n%s", cmd, path, got);
+	golden_check(cmd, got, path);
 	free(got);
-	free(want);
 }
 
 /* ciscoios up with 192.0.2.1: the crypto map's current peer. */
