@@ -51,66 +51,54 @@ ctl gw2 gw2 show crypto ipsec default transform-set >"$W/gw2-default-xform.txt" 
 check default-xform-view diff -u "$GOLD/ipsec-default-transform-set.txt" \
     "$W/gw2-default-xform.txt"
 
+# default_case P N SWAN_IKE SWAN_ESP ENCR DH XFORM SET: strongSwan's conn
+# pP offers only IOS's default policy P (its proposal SWAN_IKE and ESP
+# SWAN_ESP in statusall); the tunnel comes up, carries pings, is the Nth
+# to log IOS's messages, and gw2's views show ENCR/sha/psk/DH, policy P,
+# transform XFORM from default set SET; then strongSwan takes it down.
+default_case()
+{
+	local p=$1 n=$2 ike=$3 esp=$4 encr=$5 dh=$6 xform=$7 set=$8
+
+	check "swan-up-$p" swan gw1 gw1 up "p$p"
+	check "ikf-installed-$p" wait_for 10 ikev2_ikf_installed
+	check_eq "gw1-sa-count-$p" 2 "$(ikev2_sa_count gw1)"
+	check_eq "gw2-sa-count-$p" 2 "$(ikev2_sa_count gw2)"
+	swan gw1 gw1 statusall >"$W/gw1-statusall-$p.txt" 2>&1
+	check "ike-$p" grep -q "IKE proposal: $ike" "$W/gw1-statusall-$p.txt"
+	check "esp-$p" grep -Eq "p$p\{[0-9]+\}: +$esp," "$W/gw1-statusall-$p.txt"
+	check "ping-$p" ping_all h1 203.0.113.10
+	check_eq "gw2-kernel-pkts-$p" "100 100" "$(ikev2_kernel_pkts gw2)"
+	defaults_logged "$n" "$p"
+	ctl gw2 gw2 show crypto isakmp sa detail >"$W/gw2-isakmp-sa-$p.txt" 2>&1
+	check "isakmp-detail-$p" grep -Eq \
+	    "^[0-9]+ +192\.0\.2\.2 +192\.0\.2\.1 +ACTIVE +$encr +sha +psk +$dh " \
+	    "$W/gw2-isakmp-sa-$p.txt"
+	check "isakmp-default-$p" grep -q \
+	    "ISAKMP policy: Default protection suite of priority $p\$" \
+	    "$W/gw2-isakmp-sa-$p.txt"
+	ctl gw2 gw2 show crypto ipsec sa >"$W/gw2-ipsec-sa-$p.txt" 2>&1
+	check "ipsec-xform-$p" grep -q "transform: $xform ," "$W/gw2-ipsec-sa-$p.txt"
+	check_eq "ipsec-default-set-$p" 2 \
+	    "$(lines "transform set: #\$!default_transform_set_$set" "$W/gw2-ipsec-sa-$p.txt")"
+	ctl gw2 gw2 show crypto map >"$W/gw2-crypto-map-$p.txt" 2>&1
+	check "crypto-map-peer-$p" grep -qx 'Current peer: 192.0.2.1' "$W/gw2-crypto-map-$p.txt"
+	check "crypto-map-sets-$p" grep -qxF \
+	    "  #\$!default_transform_set_$set: { $xform }," "$W/gw2-crypto-map-$p.txt"
+	check "swan-down-$p" swan gw1 gw1 down "p$p"
+	check "ikf-gone-$p" wait_for 10 ikev1_ikf_no_sa
+}
+
 say "65508: AES-128/SHA/group 5, esp-aes esp-sha-hmac"
-check swan-up-65508 swan gw1 gw1 up p65508
-check ikf-installed-65508 wait_for 10 ikev2_ikf_installed
-check_eq gw1-sa-count-65508 2 "$(ikev2_sa_count gw1)"
-check_eq gw2-sa-count-65508 2 "$(ikev2_sa_count gw2)"
-swan gw1 gw1 statusall >"$W/gw1-statusall-65508.txt" 2>&1
-check ike-65508 grep -q 'IKE proposal: AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1536' \
-    "$W/gw1-statusall-65508.txt"
-check esp-65508 grep -Eq 'p65508\{[0-9]+\}: +AES_CBC_128/HMAC_SHA1_96,' \
-    "$W/gw1-statusall-65508.txt"
-check ping-65508 ping_all h1 203.0.113.10
-check_eq gw2-kernel-pkts-65508 "100 100" "$(ikev2_kernel_pkts gw2)"
-defaults_logged 1 65508
-ctl gw2 gw2 show crypto isakmp sa detail >"$W/gw2-isakmp-sa-65508.txt" 2>&1
-check isakmp-detail-65508 grep -Eq \
-    '^[0-9]+ +192\.0\.2\.2 +192\.0\.2\.1 +ACTIVE +aes +sha +psk +5 ' \
-    "$W/gw2-isakmp-sa-65508.txt"
-check isakmp-default-65508 grep -q \
-    'ISAKMP policy: Default protection suite of priority 65508$' \
-    "$W/gw2-isakmp-sa-65508.txt"
-ctl gw2 gw2 show crypto ipsec sa >"$W/gw2-ipsec-sa-65508.txt" 2>&1
-check ipsec-xform-65508 grep -q 'transform: esp-aes esp-sha-hmac ,' \
-    "$W/gw2-ipsec-sa-65508.txt"
-check_eq ipsec-default-set-65508 2 \
-    "$(lines 'transform set: #$!default_transform_set_1' "$W/gw2-ipsec-sa-65508.txt")"
-ctl gw2 gw2 show crypto map >"$W/gw2-crypto-map.txt" 2>&1
-check crypto-map-peer grep -qx 'Current peer: 192.0.2.1' "$W/gw2-crypto-map.txt"
+default_case 65508 1 AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1536 \
+    AES_CBC_128/HMAC_SHA1_96 aes 5 'esp-aes esp-sha-hmac' 1
 check crypto-map-acl grep -qx \
     '    access-list ciscoios permit ip 203.0.113.0 0.0.0.255 198.51.100.0 0.0.0.255' \
-    "$W/gw2-crypto-map.txt"
-check crypto-map-sets grep -qx \
-    '  #$!default_transform_set_1: { esp-aes esp-sha-hmac },' "$W/gw2-crypto-map.txt"
-check swan-down-65508 swan gw1 gw1 down p65508
-check ikf-gone-65508 wait_for 10 ikev1_ikf_no_sa
+    "$W/gw2-crypto-map-65508.txt"
 
 say "65512: 3DES/SHA/group 2, esp-3des esp-sha-hmac"
-check swan-up-65512 swan gw1 gw1 up p65512
-check ikf-installed-65512 wait_for 10 ikev2_ikf_installed
-swan gw1 gw1 statusall >"$W/gw1-statusall-65512.txt" 2>&1
-check ike-65512 grep -q 'IKE proposal: 3DES_CBC/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024' \
-    "$W/gw1-statusall-65512.txt"
-check esp-65512 grep -Eq 'p65512\{[0-9]+\}: +3DES_CBC/HMAC_SHA1_96,' \
-    "$W/gw1-statusall-65512.txt"
-check ping-65512 ping_all h1 203.0.113.10
-check_eq gw2-kernel-pkts-65512 "100 100" "$(ikev2_kernel_pkts gw2)"
-defaults_logged 2 65512
-ctl gw2 gw2 show crypto isakmp sa detail >"$W/gw2-isakmp-sa-65512.txt" 2>&1
-check isakmp-detail-65512 grep -Eq \
-    '^[0-9]+ +192\.0\.2\.2 +192\.0\.2\.1 +ACTIVE +3des +sha +psk +2 ' \
-    "$W/gw2-isakmp-sa-65512.txt"
-check isakmp-default-65512 grep -q \
-    'ISAKMP policy: Default protection suite of priority 65512$' \
-    "$W/gw2-isakmp-sa-65512.txt"
-ctl gw2 gw2 show crypto ipsec sa >"$W/gw2-ipsec-sa-65512.txt" 2>&1
-check ipsec-xform-65512 grep -q 'transform: esp-3des esp-sha-hmac ,' \
-    "$W/gw2-ipsec-sa-65512.txt"
-check_eq ipsec-default-set-65512 2 \
-    "$(lines 'transform set: #$!default_transform_set_0' "$W/gw2-ipsec-sa-65512.txt")"
-check swan-down-65512 swan gw1 gw1 down p65512
-check ikf-gone-65512 wait_for 10 ikev1_ikf_no_sa
+default_case 65512 2 3DES_CBC/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024 \
+    3DES_CBC/HMAC_SHA1_96 3des 2 'esp-3des esp-sha-hmac' 0
 
 say "isakmp_default_policy = no: the 65508 offer is refused"
 cp "$DEF/ikeflowd-no-default.conf" "$W/ikeflowd.conf"
