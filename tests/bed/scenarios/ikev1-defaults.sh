@@ -8,7 +8,7 @@
 # syslog with their severities; the views say default. Then, after a
 # reload with isakmp_default_policy = no, the same 65508 offer is refused
 # with a failure record naming the peer and its proposal.
-# bed-timeout: 180
+# bed-timeout: 240
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
 . "$SRCDIR/tests/bed/conf/ikev1-common/ikev1.sh"
