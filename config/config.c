@@ -47,6 +47,8 @@ config_load(const struct cfg_daemon *d)
 		log_warnx("%s: not found, no pre-shared keys", d->ipsec_secrets);
 	else if (secrets_load(d->ipsec_secrets, cfg) < 0)	/* checks the mode */
 		rc = -1;
+	if (rc == 0)
+		config_ios_defaults_apply(cfg);
 	if (rc < 0) {
 		log_err("configuration not loaded");
 		config_free(cfg);

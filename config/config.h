@@ -111,6 +111,15 @@ int	config_id_equal(const struct cfg_id *a, const struct cfg_id *b);
 
 /* ---- connections ---- */
 
+/* Where a connection's ike= / esp= proposals came from. */
+enum cfg_prop_from {
+	CFG_FROM_CONF = 0,	/* written in ipsec.conf */
+	CFG_FROM_SWAN,		/* not written: strongSwan's defaults (IKEv2) */
+	CFG_FROM_IOS,		/* not written, IKEv1: IOS's defaults (below) */
+	CFG_FROM_NONE,		/* not written, IKEv1, IOS's defaults switched
+				 * off: no proposal at all, as IOS */
+};
+
 enum cfg_auto { CFG_AUTO_IGNORE = 0, CFG_AUTO_ADD = 1, CFG_AUTO_ROUTE = 2, CFG_AUTO_START = 3 };
 enum cfg_host { CFG_HOST_ADDR = 1, CFG_HOST_ANY, CFG_HOST_DEFAULTROUTE, CFG_HOST_NAME };
 enum cfg_auth { CFG_AUTH_PSK = 1 };
@@ -144,6 +153,9 @@ struct cfg_conn {
 	enum cfg_auto	auto_mode;
 	struct cfg_end	left, right;		/* left is the local end */
 	struct cfg_proposals ike, esp;
+	/* where ike= and esp= came from (ios_defaults.c): an IKEv1 conn
+	 * without them uses IOS's default ISAKMP policies / transform sets */
+	enum cfg_prop_from ike_from, esp_from;
 	uint32_t	ikelifetime;		/* seconds */
 	uint32_t	keylife;		/* seconds (lifetime) */
 	uint32_t	rekeymargin;		/* seconds (margintime) */
@@ -232,6 +244,8 @@ struct cfg_daemon {
 	int		seccomp;			/* 1: system call filter */
 	int		mode;				/* CFG_MODE_KEYING */
 	char		vici_socket[CFG_PATH_MAX];	/* "/var/run/charon.vici"; "no" */
+	int		isakmp_default_policy;		/* 1: IOS's default ISAKMP policies */
+	int		ipsec_default_transform_set;	/* 1: IOS's default transform sets */
 };
 
 /* mode = keying: ikeflowd keys its tunnels (ipsec.conf). mode = monitor:
@@ -253,6 +267,48 @@ int	config_daemon_set(struct cfg_daemon *d, const char *key, const char *value,
 /* The number of DH workers to run: dh_workers, or for auto the online CPUs
  * but the event loop's own, at most 4 (0 on a single CPU). */
 unsigned config_dh_workers(const struct cfg_daemon *d);
+
+struct ifl_config;
+
+/* ---- Cisco IOS's intelligent defaults (ios_defaults.c) ---- */
+
+/* One of IOS's default ISAKMP policies (priority 65507..65514). */
+enum cfg_isakmp_auth { CFG_ISAKMP_RSA_SIG = 1, CFG_ISAKMP_PSK };
+struct cfg_isakmp_policy {
+	uint16_t	priority;
+	enum cfg_isakmp_auth auth;
+	struct cfg_encr_alg encr;
+	uint16_t	integ;		/* enum cfg_integ: its hash */
+	uint16_t	dh;
+	uint32_t	lifetime;	/* seconds; no volume limit */
+};
+#define CFG_ISAKMP_DEFAULT_N	8
+
+/* One of IOS's default transform sets (#$!default_transform_set_N). */
+struct cfg_transform_set {
+	const char	*name;		/* "#$!default_transform_set_1" */
+	struct cfg_encr_alg encr;
+	uint16_t	integ;
+};
+#define CFG_XFORM_DEFAULT_N	2
+
+/* The tables, in IOS's order: policies by priority; transform sets as
+ * IOS lists them (set 1, esp-aes, first). */
+const struct cfg_isakmp_policy *config_isakmp_default_policies(void);
+const struct cfg_transform_set *config_default_transform_sets(void);
+/* An IKEv1 connection's c->ike / c->esp as loaded: for ike_from /
+ * esp_from CFG_FROM_IOS the PSK default policies (65508 first) / the
+ * default transform sets, for CFG_FROM_NONE none; keying/ikev1_policy.c
+ * turns them into what is offered and accepted. */
+/* The default policy (PSK, ours to use) a chosen suite is, or NULL. */
+const struct cfg_isakmp_policy *config_isakmp_default_match(
+	    const struct cfg_encr_alg *encr, uint16_t integ, uint16_t dh);
+/* The default transform set a chosen ESP suite is, or NULL. */
+const struct cfg_transform_set *config_default_transform_match(
+	    const struct cfg_encr_alg *encr, uint16_t integ);
+/* Gives each IKEv1 connection without ike= / esp= IOS's defaults (or none,
+ * when d switches them off). Called by config_load. */
+void	config_ios_defaults_apply(struct ifl_config *cfg);
 
 /* ---- the whole configuration ---- */
 

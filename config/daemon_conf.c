@@ -68,6 +68,8 @@ config_daemon_defaults(struct cfg_daemon *d)
 	snprintf(d->user, sizeof(d->user), "%s", IKEFLOW_DEFAULT_USER);
 	d->seccomp = 1;
 	snprintf(d->vici_socket, sizeof(d->vici_socket), "/var/run/charon.vici");
+	d->isakmp_default_policy = 1;
+	d->ipsec_default_transform_set = 1;
 }
 
 enum dkind { D_PATH, D_STR, D_BOOL, D_U32, D_TIME, D_PORT, D_DOUBLE, D_LOGLEVEL,
@@ -129,6 +131,9 @@ static const struct dkey dkeys[] = {
 	{ "seccomp", D_BOOL, F(seccomp), 0, 0 },
 	{ "mode", D_MODE, F(mode), 0, 0 },
 	{ "vici_socket", D_PATH, F(vici_socket), 0, 0 },
+	/* IOS's (no) crypto isakmp default policy / ipsec default transform-set */
+	{ "isakmp_default_policy", D_BOOL, F(isakmp_default_policy), 0, 0 },
+	{ "ipsec_default_transform_set", D_BOOL, F(ipsec_default_transform_set), 0, 0 },
 };
 #define NDKEYS	(sizeof(dkeys) / sizeof(dkeys[0]))
 

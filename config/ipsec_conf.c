@@ -980,6 +980,8 @@ conn_resolve(struct pctx *x, struct section *s, struct section *def, int *ignore
 			conn_apply(x, c, &conn_keys[i], vals[i], &authby);
 	if (x->errors != before)
 		goto fail;
+	c->ike_from = vals[conn_key_index("ike")] ? CFG_FROM_CONF : CFG_FROM_SWAN;
+	c->esp_from = vals[conn_key_index("esp")] ? CFG_FROM_CONF : CFG_FROM_SWAN;
 	/* auto=ignore conns (templates for also=, mostly) need not be complete */
 	if (c->auto_mode == CFG_AUTO_IGNORE) {
 		*ignored = 1;

@@ -108,7 +108,29 @@ render_daemon(const struct cfg_daemon *d, struct buf *b)
 	out(b, "#   seccomp = %s\n", yesno(d->seccomp));
 	out(b, "#   mode = %s\n", d->mode == CFG_MODE_MONITOR ? "monitor" : "keying");
 	out(b, "#   vici_socket = %s\n", d->vici_socket);
+	out(b, "#   isakmp_default_policy = %s\n", yesno(d->isakmp_default_policy));
+	out(b, "#   ipsec_default_transform_set = %s\n",
+	    yesno(d->ipsec_default_transform_set));
 	out(b, "\n");
+}
+
+/* ike= / esp=; IOS's defaults stay unwritten (as in the file), said in
+ * a comment: written out, they would read back as configured. */
+static void
+render_props(struct buf *b, const char *key, const struct cfg_proposals *ps,
+    enum cfg_proto proto, enum cfg_prop_from from)
+{
+	char props[2048];
+
+	if (from == CFG_FROM_NONE) {
+		out(b, "\t# %s not set, IOS's defaults switched off: none\n", key);
+		return;
+	}
+	config_proposals_str(ps, proto, props, sizeof(props));
+	if (from == CFG_FROM_IOS)
+		out(b, "\t# %s not set: IOS's defaults, %s\n", key, props);
+	else
+		out(b, "\t%s=%s\n", key, props);
 }
 
 static void
@@ -142,17 +164,14 @@ render_conn(const struct cfg_conn *c, struct buf *b)
 	static const char *dpds[] = { "none", "clear", "hold", "restart" };
 	static const char *frags[] = { "no", "yes", "accept", "force" };
 	static const char *modes[] = { "?", "tunnel", "transport", "passthrough" };
-	char props[2048];
 
 	out(b, "conn %s\n", c->name);
 	out(b, "\tkeyexchange=ikev%d\n", c->ike_version);
 	out(b, "\tauto=%s\n", autos[c->auto_mode & 3]);
 	render_end(&c->left, "left", b);
 	render_end(&c->right, "right", b);
-	config_proposals_str(&c->ike, CFG_PROTO_IKE, props, sizeof(props));
-	out(b, "\tike=%s\n", props);
-	config_proposals_str(&c->esp, CFG_PROTO_ESP, props, sizeof(props));
-	out(b, "\tesp=%s\n", props);
+	render_props(b, "ike", &c->ike, CFG_PROTO_IKE, c->ike_from);
+	render_props(b, "esp", &c->esp, CFG_PROTO_ESP, c->esp_from);
 	out(b, "\tikelifetime=%us\n", c->ikelifetime);
 	out(b, "\tkeylife=%us\n", c->keylife);
 	out(b, "\trekeymargin=%us\n", c->rekeymargin);

@@ -354,6 +354,10 @@ show_crypto_isakmp_sa(struct buf *out, int detail, const struct ifl_addr *peer)
 			    show_hms(show_remaining_sec(ike->lifetime, ike->start_mono), hms,
 			    sizeof(hms)), ike->nat_local || ike->nat_remote ? "N" : "");
 			buf_printf(out, "       Engine-id:Conn-id =  SW:%u\n", ike->index);
+			/* IOS says it in syslog only; here the SA says it too */
+			if (ike->default_policy)
+				buf_printf(out, "       ISAKMP policy: Default protection "
+				    "suite of priority %u\n", ike->default_policy);
 		}
 		buf_printf(out, "\n");
 	}

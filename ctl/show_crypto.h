@@ -6,6 +6,7 @@
 
 #include "common/addr.h"
 #include "common/buf.h"
+#include "config/config.h"
 
 void	show_crypto_register(void);
 
@@ -28,5 +29,17 @@ void	show_crypto_ipsec_sa_count(struct buf *out);
 void	show_crypto_session_summary(struct buf *out);
 void	show_crypto_isakmp_peers(struct buf *out, const struct ifl_addr *peer);
 void	show_tech_register(void);
+
+/* show_config.c: the configuration in force as IOS's ISAKMP policies,
+ * transform sets and crypto map (with IOS's defaults), from cfg (the
+ * crypto map adds the current peer from the state model). Registered
+ * with the configuration's getter. */
+void	show_crypto_isakmp_default_policy(struct buf *out, const struct ifl_config *cfg);
+void	show_crypto_isakmp_policy(struct buf *out, const struct ifl_config *cfg);
+void	show_crypto_ipsec_default_transform_set(struct buf *out,
+	    const struct ifl_config *cfg);
+void	show_crypto_ipsec_transform_set(struct buf *out, const struct ifl_config *cfg);
+void	show_crypto_map(struct buf *out, const struct ifl_config *cfg);
+int	show_config_register(const struct ifl_config *(*cfg)(void));
 
 #endif

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 
 #include "ctl/ctl.h"
+#include "config/config.h"
 #include "ctl/show_crypto.h"
 #include "ctl/show_util.h"
 #include "state/names.h"
@@ -62,6 +63,9 @@ sas(struct buf *out, const struct st_child *ch, enum st_sa_dir dir)
 		    *auth ? " " : "", auth);
 		buf_printf(out, "        in use settings ={%s%s, }\n",
 		    ch->transport ? "Transport" : "Tunnel", ch->encap ? " UDP-Encaps" : "");
+		if (ch->default_xform > 0 && ch->default_xform <= CFG_XFORM_DEFAULT_N)
+			buf_printf(out, "        transform set: %s\n",
+			    config_default_transform_sets()[ch->default_xform - 1].name);
 		buf_printf(out, "        conn id: %u, flow_id: SW:%u, crypto map: %s\n",
 		    ch->index, ch->index, ch->conn);
 		/* without lifebytes there is no volume limit: IOS-XE's own

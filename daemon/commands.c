@@ -156,5 +156,7 @@ commands_register(void)
 		return -1;
 	/* the views only read the state model: nothing to start or stop */
 	show_crypto_register();
+	if (show_config_register(daemon_config) < 0)
+		return -1;
 	return tech_register();
 }

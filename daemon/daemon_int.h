@@ -17,6 +17,7 @@ struct ifl_config;
 /* Command line. NULL paths and log_level -1 mean "as ikeflowd.conf says". */
 struct daemon_opts {
 	int		 foreground;
+	int		 syslog;		/* --syslog: also to syslog in the foreground */
 	int		 check_config;
 	int		 log_level;
 	const char	*config_file;

@@ -167,7 +167,7 @@ main(int argc, char **argv)
 
 	if ((rc = options_parse(&o, argc, argv, stdout, stderr)) != OPTS_RUN)
 		return rc == OPTS_EXIT_OK ? 0 : 1;
-	log_init("ikeflowd", 1, 0);
+	log_init("ikeflowd", 1, o.syslog && !o.check_config);
 	if (o.log_level >= 0)
 		log_setlevel(o.log_level);
 	harden();

@@ -10,7 +10,7 @@
 enum {
 	OPT_IPSEC_CONF = 256, OPT_IPSEC_SECRETS, OPT_CONTROL, OPT_STATE_DIR,
 	OPT_PID_FILE, OPT_CHECK_CONFIG, OPT_LOG_LEVEL, OPT_UPDOWN_SCRIPT,
-	OPT_USER, OPT_GROUP,
+	OPT_USER, OPT_GROUP, OPT_SYSLOG,
 };
 
 void
@@ -21,6 +21,7 @@ options_usage(FILE *f)
 	    "IKE keying daemon with an IPsec flow monitor (SNMP AgentX subagent).\n"
 	    "\n"
 	    "  -f, --foreground         stay in the foreground, log to stderr\n"
+	    "      --syslog             with -f, log to syslog as well\n"
 	    "  -c, --config FILE        daemon settings (default %s)\n"
 	    "      --ipsec-conf FILE    connections (default: from ikeflowd.conf,\n"
 	    "                           else %s)\n"
@@ -50,6 +51,7 @@ options_parse(struct daemon_opts *o, int argc, char **argv, FILE *out, FILE *err
 {
 	static const struct option longopts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
+		{ "syslog", no_argument, NULL, OPT_SYSLOG },
 		{ "config", required_argument, NULL, 'c' },
 		{ "ipsec-conf", required_argument, NULL, OPT_IPSEC_CONF },
 		{ "ipsec-secrets", required_argument, NULL, OPT_IPSEC_SECRETS },
@@ -77,6 +79,9 @@ options_parse(struct daemon_opts *o, int argc, char **argv, FILE *out, FILE *err
 		switch (ch) {
 		case 'f':
 			o->foreground = 1;
+			break;
+		case OPT_SYSLOG:
+			o->syslog = 1;
 			break;
 		case 'c':
 			o->config_file = optarg;

@@ -109,33 +109,6 @@ p1_theirs(const struct ikev1_prop *pr, struct ikev2_prop_list *l)
 	}
 }
 
-/* Our IKEv1 phase-1 proposals. Without '!' strongSwan appends its
- * defaults; for IKEv1 those of the strongSwan 5.x the seed was recorded
- * with, which still had SHA1/MD5 with MODP-1536 and -1024 (its log shows
- * the seed's ike=aes128-md5-modp1536 accepting IOS's AES/SHA/group 5),
- * then today's (as IKEv2 appends them). */
-static int
-p1_ours(const struct cfg_conn *c, struct ikev2_prop_list *ours)
-{
-	static const char legacy[] = "aes128-aes192-aes256-3des-sha256-"
-	    "sha384-sha512-sha1-md5-modp2048-modp3072-modp4096-modp1536-"
-	    "modp1024";
-	struct cfg_proposals *cp, def;
-	int r;
-
-	if (c->ike.strict)
-		return ikev2_prop_from_cfg(&c->ike, IKEV2_PROTO_IKE, ours);
-	if ((cp = malloc(sizeof(*cp))) == NULL)
-		return -1;
-	*cp = c->ike;
-	if (config_proposals_parse(legacy, CFG_PROTO_IKE, &def, NULL, 0) == 0 &&
-	    cp->n < CFG_MAX_PROPOSALS)
-		cp->p[cp->n++] = def.p[0];
-	r = ikev2_prop_from_cfg(cp, IKEV2_PROTO_IKE, ours);
-	free(cp);
-	return r;
-}
-
 /* Our ID: leftid, else the address in use. */
 static void
 local_id(struct isakmp_sa *sa)
@@ -254,11 +227,12 @@ ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,
 		goto out;
 	}
 	p1_theirs(pr, theirs);
-	if (p1_ours(c, ours) == -1 ||
+	if (ikev1_isakmp_proposals(c, ours) == -1 ||
 	    ikev2_prop_select(ours, theirs, IKEV2_PROTO_IKE, &chosen) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_PROPOSAL, "no acceptable proposal "
-		    "among %zu transforms (ike=%s)", pr->nxf,
-		    c->ike.strict ? "strict" : "with defaults");
+		char why[160];
+
+		ikev1_no_proposal_why(c, CFG_PROTO_IKE, theirs, why, sizeof(why));
+		ikev1_sa_fail(sa, ST_IKEF_PROPOSAL, "%s", why);
 		clear_notify(e, &m->hdr, dst, dport, src, sport,
 		    IKEV1_N_NO_PROPOSAL_CHOSEN);
 		goto out;
@@ -507,6 +481,8 @@ mm_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 		snprintf(st->remote_id, sizeof(st->remote_id), "%s",
 		    sa->rid.text);
 		st->algs = sa->algs;
+		st->default_policy = ikev1_isakmp_default_used(sa->conn,
+		    &sa->algs);
 		st->lifetime = sa->lifetime;
 		st->rekey_after = sa->lifetime;
 		st_ike_established(st);

@@ -307,10 +307,12 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 	if (pr != NULL)
 		p2_theirs(pr, theirs);
 	if (pr == NULL ||
-	    ikev2_prop_from_cfg(&c->esp, IKEV2_PROTO_ESP, ours) == -1 ||
+	    ikev1_esp_proposals(c, ours) == -1 ||
 	    ikev2_prop_select(ours, theirs, IKEV2_PROTO_ESP, &chosen) == -1) {
-		qm_fail(sa, ST_IPF_PROPOSAL, IKEV1_N_NO_PROPOSAL_CHOSEN,
-		    "no acceptable ESP proposal");
+		char why[160];
+
+		ikev1_no_proposal_why(c, CFG_PROTO_ESP, theirs, why, sizeof(why));
+		qm_fail(sa, ST_IPF_PROPOSAL, IKEV1_N_NO_PROPOSAL_CHOSEN, why);
 		goto out;
 	}
 	p2_suite(&pr->xf[chosen.num - 1], &s);
@@ -546,6 +548,7 @@ qm_finish(struct isakmp_sa *sa, struct ikev1_msg *m)
 	st->transport = d.transport;
 	st->reqid = ch->reqid;
 	st->algs = sa->qm.algs;
+	st->default_xform = ikev1_transform_default_used(c, &sa->qm.algs);
 	st->life_sec = sa->qm.life_sec;
 	st->life_kb = (uint32_t)sa->qm.life_kb;
 	st->nts_local = st->nts_remote = 1;

@@ -127,6 +127,29 @@ void	ikev1_mm_free(struct isakmp_sa *sa);
 /* The Quick Mode in progress is dropped (its larval SPI released). */
 void	ikev1_qm_clear(struct isakmp_sa *sa);
 
+/* ---- ikev1_policy.c: proposals of both roles, IOS's defaults ---- */
+struct ikev2_prop_list;
+/* The ISAKMP suites c offers (initiator) and accepts (responder): its
+ * ike= with, unless '!', strongSwan's defaults; for no ike= IOS's PSK
+ * default policies (config/ios_defaults.c); -1 when there are none
+ * (isakmp_default_policy = no). */
+int	ikev1_isakmp_proposals(const struct cfg_conn *c,
+	    struct ikev2_prop_list *ours);
+/* The same for Quick Mode: esp=, or IOS's default transform sets. */
+int	ikev1_esp_proposals(const struct cfg_conn *c,
+	    struct ikev2_prop_list *ours);
+/* A failure detail naming the peer's first suite and what c has. */
+void	ikev1_no_proposal_why(const struct cfg_conn *c, enum cfg_proto proto,
+	    const struct ikev2_prop_list *theirs, char *dst, size_t len);
+/* Once an SA is up with algs: if they are one of IOS's default ISAKMP
+ * policies (transform sets) that c uses, logs IOS's syslog message and
+ * returns its priority (1 + the set's index in
+ * config_default_transform_sets()); else 0. */
+uint16_t ikev1_isakmp_default_used(const struct cfg_conn *c,
+	    const struct st_algs *algs);
+int	ikev1_transform_default_used(const struct cfg_conn *c,
+	    const struct st_algs *algs);
+
 /* ---- ikev1_main.c, ikev1_quick.c (called by ikev1_exchange.c) ---- */
 void	ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,
 	    const struct ifl_addr *src, uint16_t sport,

@@ -10,7 +10,7 @@ build_deps="build-essential autoconf automake pkg-config libssl-dev
 bed_deps="user-mode-linux kmod iproute2 iputils-ping strongswan-starter
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
 	snmpd snmp snmptrapd smitools valgrind clang libclang-rt-14-dev procps psmisc
-	iptables conntrack curl jq openssl libjs-chart.js prometheus chromium"
+	iptables conntrack curl jq openssl libjs-chart.js prometheus chromium python3"
 
 missing=
 for p in $build_deps $bed_deps; do

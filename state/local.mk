@@ -6,6 +6,7 @@ libikeflow_a_SOURCES += state/state.h state/state_int.h state/state.c state/coun
 
 # The show views of the control socket render the state model only.
 libikeflow_a_SOURCES += ctl/show_crypto.c ctl/show_crypto.h ctl/show_ipsec.c \
-	ctl/show_statusall.c ctl/show_tech.c ctl/show_util.c ctl/show_util.h
+	ctl/show_statusall.c ctl/show_tech.c ctl/show_util.c ctl/show_util.h \
+	ctl/show_config.c
 
 EXTRA_DIST += tests/unit/data/state/v1.state

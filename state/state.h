@@ -120,6 +120,8 @@ struct st_ike {
 	uint32_t	refreshes;		/* child rekeys/creates under this IKE SA */
 	uint32_t	total_sas;		/* children created under it */
 	uint32_t	peer_index;		/* cikePeerIntIndex */
+	uint16_t	default_policy;		/* IOS default ISAKMP policy in use
+						 * (its priority), 0: a configured one */
 	struct st_ike_counters c;
 };
 
@@ -149,6 +151,10 @@ struct st_child {
 	int		encap;			/* ESP in UDP */
 	uint32_t	reqid;
 	struct st_algs	algs;
+	int		default_xform;		/* IOS default transform set in use:
+						 * 1 + its index in
+						 * config_default_transform_sets();
+						 * 0: a configured esp= */
 	uint32_t	life_kb;		/* cipSecTunLifeSize */
 	uint32_t	life_sec;		/* cipSecTunLifeTime */
 	uint32_t	rekey_kb, rekey_sec;	/* *SaLifeSize/TimeThreshold */

@@ -252,6 +252,16 @@ start_ikeflowd()
 	wait_for 10 test -S "$d/ctl.sock"
 }
 
+# start_syslog: a syslog daemon on the guest's /dev/log (every namespace
+# shares it) writing what it receives, one message a line with its <PRI>,
+# to $W/syslog.log; start it before the daemons (ikeflowd --syslog).
+start_syslog()
+{
+	bed_bg syslog python3 "$SRCDIR/tests/bed/syslog-sink.py" /dev/log \
+	    "$W/syslog.log" >>"$W/syslog-sink.log" 2>&1
+	wait_for 10 test -S /dev/log
+}
+
 # ctl NS NAME WORDS...: ikeflowctl on that daemon's control socket.
 ctl()
 {

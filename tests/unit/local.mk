@@ -14,6 +14,7 @@ unit_tests = \
 	tests/unit/test_ikev2_engine \
 	tests/unit/test_ikev2_engine_flood tests/unit/test_ikev2_engine_interop \
 	tests/unit/test_ikev1_msg tests/unit/test_ikev1_keys tests/unit/test_ikev1_engine \
+	tests/unit/test_ios_defaults \
 	tests/unit/test_ikev2_keys tests/unit/test_ikev2_msg \
 	tests/unit/test_ikev2_msg_build tests/unit/test_ikev2_msg_corpus \
 	tests/unit/test_ikev2_msg_errors tests/unit/test_ikev2_proposal \
@@ -29,4 +30,5 @@ TESTS += $(unit_tests)
 endif
 # Programs without an LDADD of their own (the unit tests) link this.
 LDADD = $(unit_ldadd)
-EXTRA_DIST += tests/unit/config_testutil.h tests/unit/test_ikev2_engine_env.h
+EXTRA_DIST += tests/unit/config_testutil.h tests/unit/test_ikev2_engine_env.h \
+	tests/unit/golden_testutil.h

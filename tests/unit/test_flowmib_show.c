@@ -24,6 +24,8 @@
 #include "ctl/ctl.h"
 #include "state/state.h"
 
+#include "golden_testutil.h"
+
 #define DATA	TEST_SRCDIR "/unit/data/show"
 
 static uint64_t fake_ms;
@@ -241,63 +243,15 @@ run(const char *cmd, int rc)
 	return s;
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *s;
-	long n;
-
-	if (fp == NULL)
-		return NULL;
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	assert_true(n >= 0);
-	rewind(fp);
-	s = malloc((size_t)n + 1);
-	assert_non_null(s);
-	assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
-	s[n] = '\0';
-	fclose(fp);
-	return s;
-}
-
-/* The command's output against DATA/name; a difference is printed line by
- * line before the test fails. */
+/* The command's output against DATA/name. */
 static void
 golden(const char *cmd, const char *name)
 {
-	char path[512], *got = run(cmd, 0), *want;
+	char path[512], *got = run(cmd, 0);
 
 	snprintf(path, sizeof(path), "%s/%s", DATA, name);
-	if (getenv("IFL_GOLDEN_UPDATE") != NULL) {
-		FILE *fp = fopen(path, "w");
-
-		assert_non_null(fp);
-		assert_int_equal(fputs(got, fp) >= 0, 1);
-		assert_int_equal(fclose(fp), 0);
-	}
-	want = slurp(path);
-	if (want == NULL)
-		fail_msg("%s: missing (IFL_GOLDEN_UPDATE=1 writes it)", path);
-	if (strcmp(got, want) != 0) {
-		const char *g = got, *w = want;
-		int n = 1;
-
-		while (*g && *w && strcspn(g, "\n") == strcspn(w, "\n") &&
-		    strncmp(g, w, strcspn(g, "\n")) == 0) {
-			g += strcspn(g, "\n") + (g[strcspn(g, "\n")] != '\0');
-			w += strcspn(w, "\n") + (w[strcspn(w, "\n")] != '\0');
-			n++;
-		}
-		print_error("%s: line %d differs:\n  got:  %.*s\n  want: %.*s\n", cmd, n,
-		    (int)strcspn(g, "\n"), g, (int)strcspn(w, "\n"), w);
-		free(got);
-		free(want);
-		fail();
-	}
+	golden_check(cmd, got, path);
 	free(got);
-	free(want);
 }
 
 static const struct {

@@ -331,6 +331,89 @@ test_half_open_timeout(void **state)
 	ikev1_engine_free(e);
 }
 
+/* Reloads the configuration with ciscoios naming no ike= / esp=, IOS's
+ * default ISAKMP policies switched on or off. */
+static void
+reload_no_ike(int defaults)
+{
+	static const char noike[] =
+	    "conn ciscoios\n"
+	    "  keyexchange=ikev1\n"
+	    "  authby=secret\n"
+	    "  left=192.0.2.2\n"
+	    "  leftsubnet=203.0.113.0/24\n"
+	    "  right=192.0.2.1\n"
+	    "  rightsubnet=198.51.100.0/24\n"
+	    "  auto=add\n";
+	struct cfg_daemon d = cfg->daemon;
+
+	config_free(cfg);
+	d.isakmp_default_policy = defaults;
+	snprintf(d.ipsec_conf, sizeof(d.ipsec_conf), "%s", put("noike.conf", noike));
+	assert_non_null(cfg = config_load(&d));
+	assert_int_equal(cfg->conns->ike_from, defaults ? CFG_FROM_IOS : CFG_FROM_NONE);
+}
+
+/* MM1 offering one suite: 1 if answered with it, 0 if NO-PROPOSAL-CHOSEN. */
+static int
+accepted(struct ikev1_engine *e, uint64_t icookie, uint16_t encr,
+    uint16_t hash, uint16_t group)
+{
+	struct buf *m = mm1(icookie, IKEV1_EXCH_MAIN, encr, hash, group);
+	struct ikev1_perr err;
+	struct ikev1_msg *r;
+	int n = nsent, ok;
+
+	input(e, m);
+	buf_free(m);
+	assert_int_equal(nsent, n + 1);
+	r = ikev1_msg_parse(sent[n]->data, sent[n]->len, &err);
+	assert_non_null(r);
+	ok = r->hdr.exchange == IKEV1_EXCH_MAIN;
+	ikev1_msg_free(r);
+	return ok;
+}
+
+/* No ike=: IOS's four PSK default policies are accepted, nothing else
+ * (not strongSwan's defaults: AES-128/SHA1/MODP-2048 is refused). */
+static void
+test_ios_default_policies(void **state)
+{
+	struct ikev1_engine *e;
+
+	(void)state;
+	reload_no_ike(1);
+	e = engine();
+	assert_true(accepted(e, 0x65508, IKEV1_ENCR_AES, IKEV1_HASH_SHA1, 5));
+	assert_true(accepted(e, 0x65510, IKEV1_ENCR_AES, IKEV1_HASH_MD5, 5));
+	assert_true(accepted(e, 0x65512, IKEV1_ENCR_3DES, IKEV1_HASH_SHA1, 2));
+	assert_true(accepted(e, 0x65514, IKEV1_ENCR_3DES, IKEV1_HASH_MD5, 2));
+	assert_false(accepted(e, 0x14, IKEV1_ENCR_AES, IKEV1_HASH_SHA1, 14));
+	assert_false(accepted(e, 0x3de55, IKEV1_ENCR_3DES, IKEV1_HASH_SHA1, 5));
+	assert_int_equal(fails(ST_IKEF_PROPOSAL), 2);
+	ikev1_engine_free(e);
+}
+
+/* isakmp_default_policy = no and no ike=: nothing is accepted, and the
+ * failure record names the peer's suite and why. */
+static void
+test_ios_default_policies_off(void **state)
+{
+	const struct st_ike_failrec *f;
+	struct ikev1_engine *e;
+
+	(void)state;
+	reload_no_ike(0);
+	e = engine();
+	assert_false(accepted(e, 0x65508, IKEV1_ENCR_AES, IKEV1_HASH_SHA1, 5));
+	f = st_ike_fail_next(0);
+	assert_non_null(f);
+	assert_int_equal(addr_cmp(&f->remote, &peer), 0);
+	assert_string_equal(f->detail, "no acceptable proposal: peer offered "
+	    "aes128-sha1-modp1536 (ike=none, isakmp_default_policy = no)");
+	ikev1_engine_free(e);
+}
+
 int
 main(void)
 {
@@ -341,6 +424,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_aggressive_refused, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_half_open_timeout, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ios_default_policies, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ios_default_policies_off, setup,
 		    teardown),
 	};
 
