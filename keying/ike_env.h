@@ -40,6 +40,9 @@ struct ike_tuning {
 };
 
 void	ike_tuning_defaults(struct ike_tuning *t);
+/* The wait before retransmit number tries + 1 (tries 0: the first):
+ * retrans_timeout * retrans_base^tries, in ms. */
+uint64_t ike_tuning_rtx_delay(const struct ike_tuning *t, unsigned tries);
 
 /* Lifetimes of one child SA; 0 = no limit. */
 struct ike_lifetimes {

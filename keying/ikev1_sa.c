@@ -70,6 +70,68 @@ sa_timeout(void *arg)
 	ikev1_sa_free(sa);
 }
 
+/* Our request went unanswered: again, or after retrans_tries resends
+ * the peer is silent (Main Mode: the SA fails; Quick Mode: the exchange
+ * does, the ISAKMP SA stays). */
+static void
+rtx_fire(void *arg)
+{
+	struct isakmp_sa *sa = arg;
+	struct ikev1_engine *e = sa->eng;
+	char peer[ADDR_STRLEN + 8];
+
+	if (sa->last_out == NULL || sa->phase == IKEV1_DEAD)
+		return;
+	ikev1_sa_peer(sa, peer, sizeof(peer));
+	if (sa->rtx_tries >= e->tun.retrans_tries) {
+		if (sa->phase != IKEV1_UP) {
+			ikev1_sa_fail(sa, ST_IKEF_PEER_LOST, "peer %s silent: "
+			    "Main Mode message %d not answered after %u "
+			    "retransmits", peer, 2 * (int)(sa->phase -
+			    IKEV1_MM_I1) + 1, sa->rtx_tries);
+			ikev1_sa_free(sa);	/* as sa_timeout does */
+			return;
+		}
+		if (sa->qm.msgid && sa->qm.initiator) {
+			struct st_ipsec_failrec *f;
+
+			log_notice("IKEv1:%s: Quick Mode with %s failed: peer "
+			    "silent, message 1 not answered after %u "
+			    "retransmits", sa->conn->name, peer, sa->rtx_tries);
+			if ((f = st_ipsec_fail(ST_IPF_PEER_LOST, 0, sa->qm.ch ?
+			    sa->qm.ch->spi_in : 0, &sa->remote, &sa->local,
+			    "peer silent: Quick Mode not answered")) != NULL)
+				snprintf(f->conn, sizeof(f->conn), "%s",
+				    sa->conn->name);
+			ikev1_qm_clear(sa);
+		}
+		return;
+	}
+	sa->rtx_tries++;
+	log_info("IKEv1:(SA ID = %u):Retransmitting packet [To %s] (%u of %u)",
+	    sa->st_index, peer, sa->rtx_tries, e->tun.retrans_tries);
+	e->env.send(e->env.arg, &sa->local, sa->lport, &sa->remote, sa->rport,
+	    sa->last_out->data, sa->last_out->len);
+	e->st.tx++;
+	e->st.retransmits++;
+	loop_timer_set(sa->rtx, ike_tuning_rtx_delay(&e->tun, sa->rtx_tries));
+}
+
+int
+ikev1_send_request(struct isakmp_sa *sa, struct buf *msg)
+{
+	sa->rtx_tries = 0;
+	loop_timer_set(sa->rtx, ike_tuning_rtx_delay(&sa->eng->tun, 0));
+	return ikev1_send(sa, msg, 1);
+}
+
+void
+ikev1_rtx_stop(struct isakmp_sa *sa)
+{
+	loop_timer_stop(sa->rtx);
+	sa->rtx_tries = 0;
+}
+
 struct isakmp_sa *
 ikev1_sa_new(struct ikev1_engine *e, const struct cfg_conn *conn,
     const struct ifl_addr *local, uint16_t lport,
@@ -78,7 +140,10 @@ ikev1_sa_new(struct ikev1_engine *e, const struct cfg_conn *conn,
 	struct isakmp_sa *sa = calloc(1, sizeof(*sa));
 	struct st_ike *st;
 
-	if (sa == NULL || (sa->timer = loop_timer_new(sa_timeout, sa)) == NULL) {
+	if (sa == NULL || (sa->timer = loop_timer_new(sa_timeout, sa)) == NULL ||
+	    (sa->rtx = loop_timer_new(rtx_fire, sa)) == NULL) {
+		if (sa)
+			loop_timer_free(sa->timer);
 		free(sa);
 		log_err("%s: out of memory", __func__);
 		return NULL;
@@ -121,6 +186,7 @@ ikev1_sa_free(struct isakmp_sa *sa)
 	buf_free(sa->last_in);
 	buf_free(sa->last_out);
 	loop_timer_free(sa->timer);
+	loop_timer_free(sa->rtx);
 	ikev1_keys_wipe(&sa->k);
 	free(sa);
 }
@@ -175,6 +241,7 @@ ikev1_sa_end(struct isakmp_sa *sa, enum st_term reason)
 	sa->st_index = 0;
 	sa->phase = IKEV1_DEAD;
 	loop_timer_stop(sa->timer);
+	loop_timer_stop(sa->rtx);
 }
 
 void
@@ -235,6 +302,9 @@ ikev1_qm_clear(struct isakmp_sa *sa)
 			    IPPROTO_ESP, sa->qm.ch->spi_in);
 		free(sa->qm.ch);
 	}
+	if (sa->qm.initiator && sa->qm.msgid)
+		loop_timer_stop(sa->rtx);
+	dh_free(sa->qm.dh);
 	wipe(&sa->qm, sizeof(sa->qm));
 }
 

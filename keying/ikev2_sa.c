@@ -835,16 +835,22 @@ ike_sa_fail(struct ike_sa *sa, enum st_ike_fail reason, int retry,
 
 /* ---- timers ---- */
 
-static uint64_t
-ike_rtx_delay(const struct ikev2_engine *e, unsigned tries)
+uint64_t
+ike_tuning_rtx_delay(const struct ike_tuning *t, unsigned tries)
 {
-	double ms = e->tun.retrans_timeout * 1000.0;
+	double ms = t->retrans_timeout * 1000.0;
 	unsigned i;
 
 	for (i = 0; i < tries; i++)
-		ms *= e->tun.retrans_base;
+		ms *= t->retrans_base;
 
 	return ms < 1 ? 1 : (uint64_t)ms;
+}
+
+static uint64_t
+ike_rtx_delay(const struct ikev2_engine *e, unsigned tries)
+{
+	return ike_tuning_rtx_delay(&e->tun, tries);
 }
 
 /* When DPD is on, the moment the peer counts as lost: dpdtimeout after

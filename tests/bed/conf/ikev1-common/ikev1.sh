@@ -7,11 +7,11 @@
 SEED1=$SRCDIR/tests/bed/conf/seed-ikev1
 IOS1=$SRCDIR/tests/bed/conf/ikev1-ios
 
-# ikev1_ikeflowd [IPSEC_CONF]: ikeflowd on gw2.
+# ikev1_ikeflowd [IPSEC_CONF [IKEFLOWD_CONF]]: ikeflowd on gw2.
 ikev1_ikeflowd()
 {
 	install -m 0600 "$SEED1/ipsec.secrets" "$W/gw2-ipsec.secrets" &&
-	start_ikeflowd gw2 gw2 -c "$IKF/ikeflowd.conf" \
+	start_ikeflowd gw2 gw2 -c "${2:-$IKF/ikeflowd.conf}" \
 	    --ipsec-conf "${1:-$SEED1/ipsec.conf}" --ipsec-secrets "$W/gw2-ipsec.secrets"
 }
 
@@ -40,4 +40,20 @@ ikev1_ikf_failure()
 ikev1_swan_no_sa()
 {
 	[ "$(ikev2_sa_count gw1)" = 0 ] && ! swan gw1 gw1 status strongswan | grep -q ESTABLISHED
+}
+
+# ikev1_snmp_seed: snmpd on gw2 (started with the snmp-common helpers)
+# sees the one tunnel as the seed's NMS would: 100 packets each way in
+# cipSecTunnelTable, and its cikeTunnelTable row negotiated in main mode.
+ikev1_snmp_seed()
+{
+	local t i
+
+	t=$(tunnel_index)
+	check snmp-tunnel-row test -n "$t"
+	check snmp-in-pkts wait_for 10 snmp_is "$R.1.3.2.1.32.$t" "Counter32: 100"
+	check snmp-out-pkts wait_for 10 snmp_is "$R.1.3.2.1.45.$t" "Counter32: 100"
+	i=$(snmp "$R.1.3.2.1.2.$t" | sed 's/.*INTEGER: //')
+	check snmp-ike-row test -n "$i"
+	check_eq snmp-nego-mode-main "INTEGER: 1" "$(snmp "$R.1.2.3.1.10.$i")"
 }
