@@ -51,6 +51,10 @@ struct ike_lifetimes {
 	uint64_t	soft_packets, hard_packets;
 };
 
+/* A connection's child lifetimes for the kernel: keylife, lifebytes,
+ * lifepackets, each soft limit the rekey margin before the hard one. */
+void	ike_child_lifetimes(const struct cfg_conn *c, struct ike_lifetimes *l);
+
 /* One child: an ESP SA pair plus its policies. Key pointers are into
  * engine-owned memory that is wiped right after the call; the env copies
  * what it needs. For remove_child only the identifying fields (addresses,

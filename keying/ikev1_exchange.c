@@ -19,7 +19,7 @@ sa_find(struct ikev1_engine *e, uint64_t icookie, uint64_t rcookie)
 
 	for (sa = e->sas; sa; sa = sa->next)
 		if (sa->icookie == icookie && sa->rcookie == rcookie &&
-		    sa->phase != IKEV1_DEAD)
+		    sa->phase != IKEV1_DEAD && sa->phase != IKEV1_EXPIRED)
 			return sa;
 	return NULL;
 }
@@ -48,25 +48,9 @@ sa_find_half(struct ikev1_engine *e, uint64_t icookie,
 	for (sa = e->sas; sa; sa = sa->next)
 		if (sa->icookie == icookie && sa->rport == rport &&
 		    addr_cmp(&sa->remote, remote) == 0 &&
-		    sa->phase != IKEV1_DEAD)
+		    sa->phase != IKEV1_DEAD && sa->phase != IKEV1_EXPIRED)
 			return sa;
 	return NULL;
-}
-
-static int
-delete_send(struct isakmp_sa *sa, uint8_t proto, const void *spis,
-    uint8_t spi_size)
-{
-	uint8_t body[8 + 16];
-
-	body[0] = body[1] = body[2] = 0;
-	body[3] = IKEV1_DOI_IPSEC;
-	body[4] = proto;
-	body[5] = spi_size;
-	body[6] = 0;
-	body[7] = 1;
-	memcpy(body + 8, spis, spi_size);
-	return ikev1_info_send(sa, IKEV1_PL_DELETE, body, 8 + (size_t)spi_size);
 }
 
 /* Deletes all of an SA, telling the peer: IPsec SAs, then the ISAKMP SA. */
@@ -78,18 +62,13 @@ sa_delete(struct isakmp_sa *sa, enum st_term reason)
 	int i;
 
 	if (sa->phase == IKEV1_UP) {
-		for (ch = sa->children; ch; ch = ch->next) {
-			b[0] = (uint8_t)(ch->spi_in >> 24);
-			b[1] = (uint8_t)(ch->spi_in >> 16);
-			b[2] = (uint8_t)(ch->spi_in >> 8);
-			b[3] = (uint8_t)ch->spi_in;
-			delete_send(sa, IKEV1_PROTO_ESP, b, 4);
-		}
+		for (ch = sa->children; ch; ch = ch->next)
+			ikev1_delete_esp(sa, ch->spi_in);
 		for (i = 0; i < 8; i++) {
 			b[i] = (uint8_t)(sa->icookie >> (56 - 8 * i));
 			b[8 + i] = (uint8_t)(sa->rcookie >> (56 - 8 * i));
 		}
-		delete_send(sa, IKEV1_PROTO_ISAKMP, b, 16);
+		ikev1_delete_send(sa, IKEV1_PROTO_ISAKMP, b, 16);
 	}
 	ikev1_sa_end(sa, reason);
 }
@@ -377,7 +356,6 @@ ikev1_child_expired(struct ikev1_engine *e, uint32_t spi, int hard)
 {
 	struct isakmp_sa *sa;
 	struct ikev1_child *ch;
-	uint8_t b[4];
 
 	if (e == NULL)
 		return -1;
@@ -385,16 +363,27 @@ ikev1_child_expired(struct ikev1_engine *e, uint32_t spi, int hard)
 		for (ch = sa->children; ch; ch = ch->next) {
 			if (ch->spi_in != spi && ch->spi_out != spi)
 				continue;
-			if (!hard)
+			if (!hard) {
+				/* soft: ours to rekey, once (whichever of
+				 * the pair's SAs comes first) */
+				if (ch->initiator && !ch->rekeying &&
+				    !ch->rekeyed && sa->phase == IKEV1_UP &&
+				    sa->qm.msgid == 0) {
+					ch->rekeying = 1;
+					log_info("IKEv1:(SA ID = %u):rekeying "
+					    "IPsec SA 0x%08x/0x%08x",
+					    sa->st_index, ch->spi_in,
+					    ch->spi_out);
+					return ikev1_qm_start(sa);
+				}
 				return 0;
-			if (sa->phase == IKEV1_UP) {
-				b[0] = (uint8_t)(ch->spi_in >> 24);
-				b[1] = (uint8_t)(ch->spi_in >> 16);
-				b[2] = (uint8_t)(ch->spi_in >> 8);
-				b[3] = (uint8_t)ch->spi_in;
-				delete_send(sa, IKEV1_PROTO_ESP, b, 4);
 			}
+			if (sa->phase == IKEV1_UP)
+				ikev1_delete_esp(sa, ch->spi_in);
 			ikev1_child_remove(sa, ch, ST_TERM_NORMAL);
+			/* the last IPsec SA of an expired ISAKMP SA */
+			if (sa->phase == IKEV1_EXPIRED && sa->children == NULL)
+				ikev1_sa_free(sa);
 			return 0;
 		}
 	return -1;

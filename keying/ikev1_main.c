@@ -329,39 +329,82 @@ out:
 	free(theirs);
 }
 
+/* Messages 3 and 4: the peer's KE (of the chosen group's size) and
+ * nonce. 0, or -1 (dropped, or the SA failed). */
+static int
+mm_peer_ke(struct isakmp_sa *sa, struct ikev1_msg *m, struct ikev1_data *ke,
+    struct ikev1_data *nonce)
+{
+	const struct ikev1_pl *kp, *np;
+	struct ikev1_perr err;
+
+	if ((kp = ikev1_msg_get(m, IKEV1_PL_KE, 0)) == NULL ||
+	    (np = ikev1_msg_get(m, IKEV1_PL_NONCE, 0)) == NULL ||
+	    ikev1_pl_ke(kp, ke, &err) == -1 ||
+	    ikev1_pl_nonce(np, nonce, &err) == -1) {
+		ikev1_drop(sa->eng, &sa->remote, sa->rport, sa->initiator ?
+		    "Main Mode message 4 without KE and nonce" :
+		    "Main Mode message 3 without KE and nonce");
+		return -1;
+	}
+	if (ke->len != crypto_dh_publen(sa->algs.dh)) {
+		ikev1_sa_fail(sa, ST_IKEF_ENCODING, "KE of %zu bytes for %s",
+		    ke->len, crypto_name(CRYPTO_DH, sa->algs.dh));
+		return -1;
+	}
+	return 0;
+}
+
+/* Both roles, with both sides' g^x, nonces and cookies kept: g^xy from
+ * the peer's KE, then SKEYID and the keys from the pre-shared key.
+ * 0, or -1 (the SA failed). */
+static int
+mm_keys(struct isakmp_sa *sa, const struct ikev1_data *peer_ke)
+{
+	struct ike_env *env = &sa->eng->env;
+	struct buf *gxy = buf_new_secret(CRYPTO_MAX_DH_PUB);
+	struct buf *psk = buf_new_secret(64);
+	int r = -1;
+
+	if (gxy == NULL || psk == NULL)
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
+	else if (dh_derive(sa->dh, peer_ke->data, peer_ke->len, gxy) == -1)
+		ikev1_sa_fail(sa, ST_IKEF_ENCODING, "the peer's KE is invalid");
+	/* Main Mode with PSK: the IDs come encrypted with keys made from
+	 * the key, so the key is that of the configured identities (the
+	 * addresses by default), as strongSwan does */
+	else if (env->psk(env->arg, &sa->lid, &sa->rid, psk) == -1)
+		ikev1_sa_fail(sa, ST_IKEF_AUTH, "no pre-shared key for %s - %s",
+		    sa->lid.text, sa->rid.text);
+	else if (ikev1_keys_psk(&sa->k, psk->data, psk->len, sa->ni->data,
+	    sa->ni->len, sa->nr->data, sa->nr->len, gxy->data, gxy->len,
+	    sa->gxi->data, sa->gxi->len, sa->gxr->data, sa->gxr->len,
+	    sa->icookie, sa->rcookie) == -1)
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "key derivation failed");
+	else
+		r = 0;
+	buf_free(gxy);
+	buf_free(psk);
+	return r;
+}
+
 /* Message 3: KE, Ni -> keys; answer KE, Nr. */
 static void
 mm_key_exchange(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
-	const struct ikev1_pl *kp, *np;
 	struct ikev1_data ke, nonce;
-	struct ikev1_perr err;
 	struct ikev1_builder bl;
 	struct ikev1_hdr h;
-	struct buf *gxy = NULL, *psk = NULL, *msg = NULL;
+	struct buf *msg = NULL;
 	uint8_t nr[IKEV1_NONCE_LEN];
-	struct ike_env *env = &sa->eng->env;
 
-	if ((kp = ikev1_msg_get(m, IKEV1_PL_KE, 0)) == NULL ||
-	    (np = ikev1_msg_get(m, IKEV1_PL_NONCE, 0)) == NULL ||
-	    ikev1_pl_ke(kp, &ke, &err) == -1 ||
-	    ikev1_pl_nonce(np, &nonce, &err) == -1) {
-		ikev1_drop(sa->eng, &sa->remote, sa->rport,
-		    "Main Mode message 3 without KE and nonce");
+	if (mm_peer_ke(sa, m, &ke, &nonce) == -1)
 		return;
-	}
-	if (ke.len != crypto_dh_publen(sa->algs.dh)) {
-		ikev1_sa_fail(sa, ST_IKEF_ENCODING, "KE of %zu bytes for %s",
-		    ke.len, crypto_name(CRYPTO_DH, sa->algs.dh));
-		return;
-	}
 	ikev1_sa_last_in(sa, m);
-	gxy = buf_new_secret(CRYPTO_MAX_DH_PUB);
-	psk = buf_new_secret(64);
 	sa->gxi = buf_from(ke.data, ke.len);
 	sa->ni = buf_from(nonce.data, nonce.len);
 	sa->gxr = buf_new(CRYPTO_MAX_DH_PUB);
-	if (gxy == NULL || psk == NULL || sa->gxi == NULL || sa->ni == NULL ||
+	if (sa->gxi == NULL || sa->ni == NULL ||
 	    sa->gxr == NULL || crypto_random(nr, sizeof(nr)) == -1 ||
 	    (sa->nr = buf_from(nr, sizeof(nr))) == NULL ||
 	    (sa->dh = dh_new(sa->algs.dh)) == NULL ||
@@ -369,25 +412,8 @@ mm_key_exchange(struct isakmp_sa *sa, struct ikev1_msg *m)
 		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no DH key pair or nonce");
 		goto out;
 	}
-	if (dh_derive(sa->dh, ke.data, ke.len, gxy) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_ENCODING, "the peer's KE is invalid");
+	if (mm_keys(sa, &ke) == -1)
 		goto out;
-	}
-	/* Main Mode with PSK: the IDs come encrypted with keys made from
-	 * the key, so the key is that of the configured identities (the
-	 * addresses by default), as strongSwan does */
-	if (env->psk(env->arg, &sa->lid, &sa->rid, psk) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_AUTH, "no pre-shared key for %s - %s",
-		    sa->lid.text, sa->rid.text);
-		goto out;
-	}
-	if (ikev1_keys_psk(&sa->k, psk->data, psk->len, sa->ni->data,
-	    sa->ni->len, nr, sizeof(nr), gxy->data, gxy->len, sa->gxi->data,
-	    sa->gxi->len, sa->gxr->data, sa->gxr->len, sa->icookie,
-	    sa->rcookie) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "key derivation failed");
-		goto out;
-	}
 	memset(&h, 0, sizeof(h));
 	h.icookie = sa->icookie;
 	h.rcookie = sa->rcookie;
@@ -407,8 +433,6 @@ mm_key_exchange(struct isakmp_sa *sa, struct ikev1_msg *m)
 	msg = NULL;
 out:
 	buf_free(msg);
-	buf_free(gxy);
-	buf_free(psk);
 	wipe(nr, sizeof(nr));
 }
 
@@ -437,6 +461,7 @@ mm_established(struct isakmp_sa *sa)
 		st->mm_state = ST_MM_KEY_AUTH;
 		st_ike_established(st);
 	}
+	ikev1_sa_adopt(sa);
 	log_info("IKEv1:(SA ID = %u):ISAKMP SA with %s (%s) established in "
 	    "Main Mode", sa->st_index, ikev1_sa_peer(sa, a, sizeof(a)),
 	    sa->rid.text);
@@ -453,30 +478,32 @@ id_body(const struct cfg_id *id, uint8_t *out)
 	return 4 + id->len;
 }
 
-/* Message 5: IDii, HASH_I (encrypted) -> verify, answer IDir, HASH_R. */
-static void
-mm_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
+/* Messages 5 (responder) and 6 (initiator): decrypted on a copy of the
+ * phase-1 IV (kept only when it verifies: a forged message must not move
+ * it), the peer's HASH_I / HASH_R verified over its ID payload, the ID
+ * checked against rightid and kept in sa->rid. The responder tells the
+ * peer what failed. 0, or -1 (dropped, or the SA failed). */
+static int
+mm_peer_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
-	const struct ikev1_pl *ip, *hp, *pl;
+	const struct ikev1_pl *ip, *hp;
 	struct ikev1_data hash;
-	struct ikev1_notify n;
 	struct ikev1_perr err;
 	struct ikev1_id id;
-	struct ikev1_builder cb;
 	struct cfg_id peer;
-	struct buf *plain, *chain = NULL, *msg = NULL;
-	uint8_t want[CRYPTO_MAX_PRF_LEN], idb[4 + CFG_ID_MAX];
-	char a[ADDR_STRLEN + 8];
-	size_t i, idlen;
-	long hoff;
+	struct buf *plain;
+	uint8_t want[CRYPTO_MAX_PRF_LEN], iv[CRYPTO_MAX_BLOCK];
+	int msgno = sa->initiator ? 6 : 5, r = -1;
 
 	if (!(m->hdr.flags & IKEV1_FLAG_ENC)) {
-		ikev1_drop(sa->eng, &sa->remote, sa->rport,
+		ikev1_drop(sa->eng, &sa->remote, sa->rport, sa->initiator ?
+		    "Main Mode message 6 not encrypted" :
 		    "Main Mode message 5 not encrypted");
-		return;
+		return -1;
 	}
+	memcpy(iv, sa->k.iv, sizeof(iv));
 	plain = buf_new_secret(m->raw->len);
-	if (plain == NULL || ikev1_decrypt(&sa->k, sa->k.iv, m->raw->data +
+	if (plain == NULL || ikev1_decrypt(&sa->k, iv, m->raw->data +
 	    IKEV1_HDR_LEN, m->raw->len - IKEV1_HDR_LEN, plain) == -1) {
 		buf_free(plain);
 		plain = NULL;
@@ -485,40 +512,111 @@ mm_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 		/* garbage after decryption: the keys differ, and only the
 		 * pre-shared key can make them differ. The peer hears of it
 		 * in the clear: we share no key */
-		ikev1_notify_send(sa, IKEV1_N_AUTHENTICATION_FAILED);
-		ikev1_sa_fail(sa, ST_IKEF_AUTH, "message 5 does not decrypt: "
-		    "the pre-shared keys differ");
-		return;
+		if (!sa->initiator)
+			ikev1_notify_send(sa, IKEV1_N_AUTHENTICATION_FAILED);
+		ikev1_sa_fail(sa, ST_IKEF_AUTH, "message %d does not decrypt: "
+		    "the pre-shared keys differ", msgno);
+		return -1;
 	}
 	if ((ip = ikev1_msg_get(m, IKEV1_PL_ID, 0)) == NULL ||
 	    (hp = ikev1_msg_get(m, IKEV1_PL_HASH, 0)) == NULL ||
 	    ikev1_pl_id(ip, &id, &err) == -1 ||
 	    ikev1_pl_data(hp, &hash, &err) == -1) {
 		ikev1_sa_fail(sa, ST_IKEF_ENCODING,
-		    "message 5 without ID and HASH");
-		return;
+		    "message %d without ID and HASH", msgno);
+		return -1;
 	}
-	if (hash.len != sa->k.prf_len ||
+	/* the peer's view: HASH_I starts with g^xi and CKY-I, HASH_R with
+	 * g^xr and CKY-R */
+	if (hash.len != sa->k.prf_len || (sa->initiator ?
+	    ikev1_hash_p1(&sa->k, sa->gxr->data, sa->gxr->len, sa->gxi->data,
+	    sa->gxi->len, sa->rcookie, sa->icookie, sa->sai_b->data,
+	    sa->sai_b->len, ip->body, ip->len, want) :
 	    ikev1_hash_p1(&sa->k, sa->gxi->data, sa->gxi->len, sa->gxr->data,
 	    sa->gxr->len, sa->icookie, sa->rcookie, sa->sai_b->data,
-	    sa->sai_b->len, ip->body, ip->len, want) == -1 ||
+	    sa->sai_b->len, ip->body, ip->len, want)) == -1 ||
 	    ct_memcmp(want, hash.data, sa->k.prf_len) != 0) {
-		ikev1_sa_fail(sa, ST_IKEF_HASH, "HASH_I does not verify");
-		ikev1_notify_send(sa, IKEV1_N_INVALID_HASH_INFORMATION);
-		return;
+		ikev1_sa_fail(sa, ST_IKEF_HASH, "%s does not verify",
+		    sa->initiator ? "HASH_R" : "HASH_I");
+		if (!sa->initiator)
+			ikev1_notify_send(sa, IKEV1_N_INVALID_HASH_INFORMATION);
+		goto out;
 	}
 	if (config_id_from_payload(id.type, id.data, id.len, &peer) == -1) {
 		ikev1_sa_fail(sa, ST_IKEF_AUTH, "ID type %u not supported",
 		    id.type);
-		return;
+		goto out;
 	}
 	if (sa->conn->right.id.type != CFG_ID_ANY &&
 	    !config_id_equal(&sa->conn->right.id, &peer)) {
 		ikev1_sa_fail(sa, ST_IKEF_AUTH, "peer ID %s is not rightid %s",
 		    peer.text, sa->conn->right.id.text);
-		return;
+		goto out;
 	}
+	memcpy(sa->k.iv, iv, sizeof(iv));
 	sa->rid = peer;
+	r = 0;
+out:
+	wipe(want, sizeof(want));
+	return r;
+}
+
+/* Messages 5 (initiator) and 6 (responder): our ID and HASH_I / HASH_R,
+ * encrypted. The datagram, or NULL (the SA failed). */
+static struct buf *
+mm_our_auth(struct isakmp_sa *sa)
+{
+	struct ikev1_builder cb;
+	struct buf *chain = NULL, *msg = NULL;
+	uint8_t hash[CRYPTO_MAX_PRF_LEN], idb[4 + CFG_ID_MAX];
+	size_t idlen = id_body(&sa->lid, idb);
+	int r;
+
+	if (sa->initiator)
+		r = ikev1_hash_p1(&sa->k, sa->gxi->data, sa->gxi->len,
+		    sa->gxr->data, sa->gxr->len, sa->icookie, sa->rcookie,
+		    sa->sai_b->data, sa->sai_b->len, idb, idlen, hash);
+	else
+		r = ikev1_hash_p1(&sa->k, sa->gxr->data, sa->gxr->len,
+		    sa->gxi->data, sa->gxi->len, sa->rcookie, sa->icookie,
+		    sa->sai_b->data, sa->sai_b->len, idb, idlen, hash);
+	if (r == -1 || (chain = buf_new_secret(512)) == NULL ||
+	    (msg = buf_new(512)) == NULL) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot make %s",
+		    sa->initiator ? "HASH_I" : "HASH_R");
+		goto fail;
+	}
+	ikev1_build_chain(&cb, chain);
+	if (ikev1_build_raw(&cb, IKEV1_PL_ID, idb, idlen) < 0 ||
+	    ikev1_build_raw(&cb, IKEV1_PL_HASH, hash, sa->k.prf_len) < 0 ||
+	    ikev1_seal(sa, IKEV1_EXCH_MAIN, 0, &cb, sa->k.iv, msg) == -1) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message %d",
+		    sa->initiator ? 5 : 6);
+		goto fail;
+	}
+	buf_free(chain);
+	wipe(hash, sizeof(hash));
+	return msg;
+fail:
+	buf_free(chain);
+	buf_free(msg);
+	wipe(hash, sizeof(hash));
+	return NULL;
+}
+
+/* Message 5: IDii, HASH_I (encrypted) -> verify, answer IDir, HASH_R. */
+static void
+mm_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
+{
+	const struct ikev1_pl *pl;
+	struct ikev1_notify n;
+	struct ikev1_perr err;
+	struct buf *msg;
+	char a[ADDR_STRLEN + 8];
+	size_t i;
+
+	if (mm_peer_auth(sa, m) == -1)
+		return;
 	for (i = 0; (pl = ikev1_msg_get(m, IKEV1_PL_NOTIFY, i)) != NULL; i++)
 		if (ikev1_pl_notify(pl, &n, &err) == 0 &&
 		    n.type == IKEV1_N_INITIAL_CONTACT)
@@ -526,23 +624,8 @@ mm_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 	ikev1_sa_last_in(sa, m);
 
 	/* message 6 */
-	idlen = id_body(&sa->lid, idb);
-	if (ikev1_hash_p1(&sa->k, sa->gxr->data, sa->gxr->len, sa->gxi->data,
-	    sa->gxi->len, sa->rcookie, sa->icookie, sa->sai_b->data,
-	    sa->sai_b->len, idb, idlen, want) == -1 ||
-	    (chain = buf_new_secret(128)) == NULL ||
-	    (msg = buf_new(256)) == NULL) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot make HASH_R");
-		goto out;
-	}
-	ikev1_build_chain(&cb, chain);
-	hoff = ikev1_build_raw(&cb, IKEV1_PL_ID, idb, idlen);
-	if (hoff < 0 ||
-	    ikev1_build_raw(&cb, IKEV1_PL_HASH, want, sa->k.prf_len) < 0 ||
-	    ikev1_seal(sa, IKEV1_EXCH_MAIN, 0, &cb, sa->k.iv, msg) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 6");
-		goto out;
-	}
+	if ((msg = mm_our_auth(sa)) == NULL)
+		return;
 	mm_established(sa);
 	ikev1_sa_peer(sa, a, sizeof(a));
 	ikev1_send(sa, msg, 1);
@@ -563,10 +646,6 @@ mm_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 				ikev1_sa_end(o, ST_TERM_PEER_LOST);
 			}
 	}
-out:
-	buf_free(chain);
-	buf_free(msg);
-	wipe(want, sizeof(want));
 }
 
 /* ---- initiator ---- */
@@ -870,146 +949,35 @@ out:
 static void
 mm_i_keys(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
-	const struct ikev1_pl *kp, *np;
 	struct ikev1_data ke, nonce;
-	struct ikev1_perr err;
-	struct ikev1_builder cb;
-	struct ike_env *env = &sa->eng->env;
-	struct buf *gxy = NULL, *psk = NULL, *chain = NULL, *msg = NULL;
-	uint8_t hash[CRYPTO_MAX_PRF_LEN], idb[4 + CFG_ID_MAX];
-	size_t idlen;
+	struct buf *msg;
 
-	if ((kp = ikev1_msg_get(m, IKEV1_PL_KE, 0)) == NULL ||
-	    (np = ikev1_msg_get(m, IKEV1_PL_NONCE, 0)) == NULL ||
-	    ikev1_pl_ke(kp, &ke, &err) == -1 ||
-	    ikev1_pl_nonce(np, &nonce, &err) == -1) {
-		ikev1_drop(sa->eng, &sa->remote, sa->rport,
-		    "Main Mode message 4 without KE and nonce");
+	if (mm_peer_ke(sa, m, &ke, &nonce) == -1)
 		return;
-	}
-	if (ke.len != crypto_dh_publen(sa->algs.dh)) {
-		ikev1_sa_fail(sa, ST_IKEF_ENCODING, "KE of %zu bytes for %s",
-		    ke.len, crypto_name(CRYPTO_DH, sa->algs.dh));
-		return;
-	}
 	ikev1_rtx_stop(sa);
 	ikev1_sa_last_in(sa, m);
-	gxy = buf_new_secret(CRYPTO_MAX_DH_PUB);
-	psk = buf_new_secret(64);
-	sa->gxr = buf_from(ke.data, ke.len);
-	sa->nr = buf_from(nonce.data, nonce.len);
-	if (gxy == NULL || psk == NULL || sa->gxr == NULL || sa->nr == NULL) {
+	if ((sa->gxr = buf_from(ke.data, ke.len)) == NULL ||
+	    (sa->nr = buf_from(nonce.data, nonce.len)) == NULL) {
 		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
-		goto out;
+		return;
 	}
-	if (dh_derive(sa->dh, ke.data, ke.len, gxy) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_ENCODING, "the peer's KE is invalid");
-		goto out;
-	}
-	if (env->psk(env->arg, &sa->lid, &sa->rid, psk) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_AUTH, "no pre-shared key for %s - %s",
-		    sa->lid.text, sa->rid.text);
-		goto out;
-	}
-	if (ikev1_keys_psk(&sa->k, psk->data, psk->len, sa->ni->data,
-	    sa->ni->len, sa->nr->data, sa->nr->len, gxy->data, gxy->len,
-	    sa->gxi->data, sa->gxi->len, sa->gxr->data, sa->gxr->len,
-	    sa->icookie, sa->rcookie) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "key derivation failed");
-		goto out;
-	}
-	idlen = id_body(&sa->lid, idb);
-	if (ikev1_hash_p1(&sa->k, sa->gxi->data, sa->gxi->len, sa->gxr->data,
-	    sa->gxr->len, sa->icookie, sa->rcookie, sa->sai_b->data,
-	    sa->sai_b->len, idb, idlen, hash) == -1 ||
-	    (chain = buf_new_secret(512)) == NULL ||
-	    (msg = buf_new(512)) == NULL) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot make HASH_I");
-		goto out;
-	}
-	ikev1_build_chain(&cb, chain);
-	if (ikev1_build_raw(&cb, IKEV1_PL_ID, idb, idlen) < 0 ||
-	    ikev1_build_raw(&cb, IKEV1_PL_HASH, hash, sa->k.prf_len) < 0 ||
-	    ikev1_seal(sa, IKEV1_EXCH_MAIN, 0, &cb, sa->k.iv, msg) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 5");
-		goto out;
-	}
+	if (mm_keys(sa, &ke) == -1 || (msg = mm_our_auth(sa)) == NULL)
+		return;
 	sa->phase = IKEV1_MM_I3;
 	mm_state(sa, ST_MM_KEY_EXCH);
 	ikev1_send_request(sa, msg);
-	msg = NULL;
-out:
-	buf_free(gxy);
-	buf_free(psk);
-	buf_free(chain);
-	buf_free(msg);
-	wipe(hash, sizeof(hash));
 }
 
 /* Message 6: IDir, HASH_R -> established; Quick Mode next. */
 static void
 mm_i_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
-	const struct ikev1_pl *ip, *hp;
-	struct ikev1_data hash;
-	struct ikev1_perr err;
-	struct ikev1_id id;
-	struct cfg_id peer;
-	struct buf *plain;
-	uint8_t want[CRYPTO_MAX_PRF_LEN], iv[CRYPTO_MAX_BLOCK];
-
-	if (!(m->hdr.flags & IKEV1_FLAG_ENC)) {
-		ikev1_drop(sa->eng, &sa->remote, sa->rport,
-		    "Main Mode message 6 not encrypted");
+	if (mm_peer_auth(sa, m) == -1)
 		return;
-	}
-	/* on a copy of the IV: a forged message must not move it */
-	memcpy(iv, sa->k.iv, sizeof(iv));
-	plain = buf_new_secret(m->raw->len);
-	if (plain == NULL || ikev1_decrypt(&sa->k, iv, m->raw->data +
-	    IKEV1_HDR_LEN, m->raw->len - IKEV1_HDR_LEN, plain) == -1) {
-		buf_free(plain);
-		plain = NULL;
-	}
-	if (plain == NULL || ikev1_msg_set_plain(m, plain, &err) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_AUTH, "message 6 does not decrypt: "
-		    "the pre-shared keys differ");
-		return;
-	}
-	if ((ip = ikev1_msg_get(m, IKEV1_PL_ID, 0)) == NULL ||
-	    (hp = ikev1_msg_get(m, IKEV1_PL_HASH, 0)) == NULL ||
-	    ikev1_pl_id(ip, &id, &err) == -1 ||
-	    ikev1_pl_data(hp, &hash, &err) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_ENCODING,
-		    "message 6 without ID and HASH");
-		return;
-	}
-	if (hash.len != sa->k.prf_len ||
-	    ikev1_hash_p1(&sa->k, sa->gxr->data, sa->gxr->len, sa->gxi->data,
-	    sa->gxi->len, sa->rcookie, sa->icookie, sa->sai_b->data,
-	    sa->sai_b->len, ip->body, ip->len, want) == -1 ||
-	    ct_memcmp(want, hash.data, sa->k.prf_len) != 0) {
-		ikev1_sa_fail(sa, ST_IKEF_HASH, "HASH_R does not verify");
-		return;
-	}
-	if (config_id_from_payload(id.type, id.data, id.len, &peer) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_AUTH, "ID type %u not supported",
-		    id.type);
-		return;
-	}
-	if (sa->conn->right.id.type != CFG_ID_ANY &&
-	    !config_id_equal(&sa->conn->right.id, &peer)) {
-		ikev1_sa_fail(sa, ST_IKEF_AUTH, "peer ID %s is not rightid %s",
-		    peer.text, sa->conn->right.id.text);
-		return;
-	}
-	memcpy(sa->k.iv, iv, sizeof(iv));
-	sa->rid = peer;
 	ikev1_sa_last_in(sa, m);
 	buf_free(sa->last_out);
 	sa->last_out = NULL;	/* message 6 has no answer */
 	mm_established(sa);
-	wipe(want, sizeof(want));
 	ikev1_qm_start(sa);
 }
 

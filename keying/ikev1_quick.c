@@ -236,6 +236,28 @@ qm_fail(struct isakmp_sa *sa, enum st_ipsec_fail reason, uint16_t notify,
 	ikev1_qm_clear(sa);
 }
 
+/* Both roles: what the chosen transform says for the child being made
+ * (pr: the chosen proposal with the peer's SPI). */
+static void
+qm_take(struct isakmp_sa *sa, const struct ikev1_prop *pr,
+    const struct p2_suite *s)
+{
+	const struct cfg_conn *c = sa->conn;
+
+	sa->qm.ch->spi_out = (uint32_t)pr->spi[0] << 24 |
+	    (uint32_t)pr->spi[1] << 16 | (uint32_t)pr->spi[2] << 8 | pr->spi[3];
+	sa->qm.algs.encr = s->encr;
+	sa->qm.algs.encr_keylen = s->keylen;
+	sa->qm.algs.integ = s->integ;
+	sa->qm.algs.dh = s->group;
+	/* the shorter of the lifetimes (the peer's attributes, ours) */
+	sa->qm.life_sec = s->life_sec && s->life_sec < c->keylife ?
+	    s->life_sec : c->keylife;
+	sa->qm.life_kb = s->life_kb && (c->lifebytes == 0 ||
+	    s->life_kb < c->lifebytes / 1024) ? s->life_kb :
+	    c->lifebytes / 1024;
+}
+
 /* Message 1: choose, answer with message 2. */
 static void
 qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
@@ -323,15 +345,7 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 		    "encapsulation mode differs from the connection's");
 		goto out;
 	}
-	ch->spi_out = (uint32_t)pr->spi[0] << 24 | (uint32_t)pr->spi[1] << 16 |
-	    (uint32_t)pr->spi[2] << 8 | pr->spi[3];
-	sa->qm.algs.encr = s.encr;
-	sa->qm.algs.encr_keylen = s.keylen;
-	sa->qm.algs.integ = s.integ;
-	sa->qm.algs.dh = s.group;
-	sa->qm.life_sec = s.life_sec && s.life_sec < c->keylife ? s.life_sec :
-	    c->keylife;
-	sa->qm.life_kb = s.life_kb;
+	qm_take(sa, pr, &s);
 
 	/* selectors: the IDs, else the hosts */
 	nl = ikev2_ts_from_end(&c->left, &sa->local, ours_l, CFG_MAX_TS);
@@ -468,6 +482,41 @@ out:
 	free(theirs);
 }
 
+/* The live pair a new one for the same selectors replaces, under this
+ * ISAKMP SA or another with the same connection and peer (an older or
+ * expired one): moved under this one. NULL if none. */
+static struct ikev1_child *
+qm_predecessor(struct isakmp_sa *sa, const struct ikev1_child *ch)
+{
+	struct isakmp_sa *o;
+	struct ikev1_child **pp, *p;
+	struct st_child *st;
+
+	for (o = sa->eng->sas; o; o = o->next) {
+		if (o != sa && (o->conn != sa->conn || (o->phase != IKEV1_UP &&
+		    o->phase != IKEV1_EXPIRED) ||
+		    addr_cmp(&o->remote, &sa->remote) != 0))
+			continue;
+		for (pp = &o->children; (p = *pp) != NULL; pp = &p->next) {
+			if (p->rekeyed || !ikev2_ts_same(&p->ts_l, 1, &ch->ts_l,
+			    1) || !ikev2_ts_same(&p->ts_r, 1, &ch->ts_r, 1))
+				continue;
+			if (o != sa) {
+				*pp = p->next;
+				p->next = sa->children;
+				sa->children = p;
+				if ((st = st_child_get(p->st_index)) != NULL)
+					st_child_reparent(st, sa->st_index);
+				if (o->phase == IKEV1_EXPIRED &&
+				    o->children == NULL)
+					ikev1_sa_free(o);
+			}
+			return p;
+		}
+	}
+	return NULL;
+}
+
 /* Both roles, the exchange done: KEYMAT, both SAs and the policies into
  * the kernel, the child row. */
 static void
@@ -475,7 +524,7 @@ qm_install(struct isakmp_sa *sa)
 {
 	const struct cfg_conn *c = sa->conn;
 	struct ike_env *env = &sa->eng->env;
-	struct ikev1_child *ch = sa->qm.ch;
+	struct ikev1_child *ch = sa->qm.ch, *pred;
 	struct ike_child_sa d;
 	struct st_child *st;
 	uint8_t kin[2 * CRYPTO_MAX_PRF_LEN], kout[2 * CRYPTO_MAX_PRF_LEN];
@@ -494,40 +543,64 @@ qm_install(struct isakmp_sa *sa)
 		qm_fail(sa, ST_IPF_INTERNAL, 0, "KEYMAT derivation failed");
 		goto out;
 	}
-	if ((st = st_child_new(sa->st_index, c->name)) == NULL) {
+	/* a new pair for the selectors of a live one is a rekey (either
+	 * side's): it continues that tunnel's row, index and counters */
+	if ((pred = qm_predecessor(sa, ch)) != NULL &&
+	    (st = st_child_get(pred->st_index)) != NULL)
+		ch->reqid = pred->reqid;
+	else if ((st = st_child_new(sa->st_index, c->name)) == NULL) {
 		qm_fail(sa, ST_IPF_INTERNAL, 0, "no state row for the child");
 		goto out;
-	}
+	} else
+		pred = NULL;
 	ch->st_index = st->index;
-	memset(&d, 0, sizeof(d));
-	d.conn = c->name;
-	d.child_index = st->index;
-	d.local = sa->local;
-	d.remote = sa->remote;
-	d.local_port = sa->lport;
-	d.remote_port = sa->rport;
-	d.proto = IPPROTO_ESP;
-	d.transport = c->mode == CFG_MODE_TRANSPORT;
-	d.reqid = ch->reqid;
-	d.spi_in = ch->spi_in;
-	d.spi_out = ch->spi_out;
-	d.encr = sa->qm.algs.encr;
-	d.encr_keylen = sa->qm.algs.encr_keylen;
-	d.integ = sa->qm.algs.integ;
+	ch->initiator = sa->qm.initiator;
+	ch->algs = sa->qm.algs;
+	ikev1_child_desc(sa, ch, &d);
 	d.encr_in = kin;
 	d.integ_in = kin + ek;
 	d.encr_out = kout;
 	d.integ_out = kout + ek;
 	d.encr_len = ek;
 	d.integ_len = ik;
-	/* the initiator rekeys (strongSwan, IOS); we only enforce the end */
-	d.life.hard_sec = sa->qm.life_sec;
-	d.life.hard_bytes = sa->qm.life_kb * 1024;
+	/* our rekey: the new outbound SA waits for the grace */
+	if (pred && ch->initiator && env->install_out) {
+		if ((ch->out_keys = buf_new_secret(ek + ik)) == NULL ||
+		    buf_put(ch->out_keys, kout, ek + ik) == -1) {
+			qm_fail(sa, ST_IPF_INTERNAL, 0, "out of memory");
+			goto out;
+		}
+		d.in_only = 1;
+	}
+	if (ch->initiator) {
+		/* ours to rekey, rekeymargin (less up to rekeyfuzz percent
+		 * of it) before the end the responder agreed to */
+		uint32_t fuzz = 0;
+
+		ike_child_lifetimes(c, &d.life);
+		d.life.hard_sec = sa->qm.life_sec;
+		d.life.hard_bytes = sa->qm.life_kb * 1024;
+		if (c->rekeymargin && c->rekeyfuzz &&
+		    crypto_random(&fuzz, sizeof(fuzz)) == 0)
+			fuzz %= c->rekeymargin * c->rekeyfuzz / 100 + 1;
+		d.life.soft_sec = c->rekey && d.life.hard_sec > c->rekeymargin +
+		    fuzz ? d.life.hard_sec - c->rekeymargin - fuzz : 0;
+		if (d.life.soft_bytes >= d.life.hard_bytes)
+			d.life.soft_bytes = 0;
+	} else {
+		/* the initiator rekeys (strongSwan, IOS); we only enforce
+		 * the end */
+		d.life.hard_sec = sa->qm.life_sec;
+		d.life.hard_bytes = sa->qm.life_kb * 1024;
+	}
 	d.nts_local = d.nts_remote = 1;
 	d.ts_local = &ch->ts_l;
 	d.ts_remote = &ch->ts_r;
 	if (env->install_child(env->arg, &d) == -1) {
-		st_child_end(st->index, ST_TERM_LOCAL_FAIL);
+		buf_free(ch->out_keys);
+		ch->out_keys = NULL;
+		if (pred == NULL)
+			st_child_end(st->index, ST_TERM_LOCAL_FAIL);
 		ch->st_index = 0;
 		qm_fail(sa, ST_IPF_SYSCAP, 0, "the kernel refused the SAs");
 		goto out;
@@ -537,6 +610,8 @@ qm_install(struct isakmp_sa *sa)
 	st->algs = sa->qm.algs;
 	st->life_sec = sa->qm.life_sec;
 	st->life_kb = (uint32_t)sa->qm.life_kb;
+	st->rekey_sec = (uint32_t)d.life.soft_sec;
+	st->rekey_kb = (uint32_t)(d.life.soft_bytes / 1024);
 	st->nts_local = st->nts_remote = 1;
 	ikev2_ts_to_st(&ch->ts_l, &st->ts_local[0]);
 	ikev2_ts_to_st(&ch->ts_r, &st->ts_remote[0]);
@@ -545,10 +620,19 @@ qm_install(struct isakmp_sa *sa)
 	ch->next = sa->children;
 	sa->children = ch;
 	sa->qm.ch = NULL;
-	log_info("IKEv1:(SA ID = %u):IPsec SA installed, SPI in 0x%08x out "
-	    "0x%08x, reqid %u", sa->st_index, ch->spi_in, ch->spi_out,
-	    ch->reqid);
+	log_info("IKEv1:(SA ID = %u):IPsec SA %s, SPI in 0x%08x out "
+	    "0x%08x, reqid %u", sa->st_index, pred ? "rekeyed" : "installed",
+	    ch->spi_in, ch->spi_out, ch->reqid);
 	ikev1_qm_clear(sa);
+	if (pred) {
+		pred->rekeyed = 1;
+		/* our rekey: the old pair goes after the grace (the peer's:
+		 * when it deletes it, or it expires) */
+		if (ch->initiator) {
+			pred->drop = 1;
+			ikev1_rekey_grace(sa);
+		}
+	}
 out:
 	wipe(kin, sizeof(kin));
 	wipe(kout, sizeof(kout));
@@ -794,7 +878,6 @@ static void
 qm_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
 	const struct cfg_conn *c = sa->conn;
-	struct ikev1_child *ch = sa->qm.ch;
 	struct ikev1_sa *reply = NULL;
 	struct ikev2_prop_list *ours = NULL, *theirs = NULL;
 	const struct ikev1_pl *pl;
@@ -855,17 +938,7 @@ qm_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 		    "the responder chose an ESP transform we did not offer");
 		goto out;
 	}
-	ch->spi_out = (uint32_t)pr->spi[0] << 24 | (uint32_t)pr->spi[1] << 16 |
-	    (uint32_t)pr->spi[2] << 8 | pr->spi[3];
-	sa->qm.algs.encr = s.encr;
-	sa->qm.algs.encr_keylen = s.keylen;
-	sa->qm.algs.integ = s.integ;
-	/* the responder may shorten the lifetimes (RESPONDER-LIFETIME or
-	 * its answer's attributes) */
-	sa->qm.life_sec = s.life_sec && s.life_sec < c->keylife ? s.life_sec :
-	    c->keylife;
-	sa->qm.life_kb = s.life_kb && (c->lifebytes == 0 ||
-	    s.life_kb < c->lifebytes / 1024) ? s.life_kb : c->lifebytes / 1024;
+	qm_take(sa, pr, &s);
 	memcpy(sa->qm.nr, nonce.data, nonce.len);
 	sa->qm.nr_len = nonce.len;
 	if (sa->qm.dh) {

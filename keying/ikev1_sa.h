@@ -33,16 +33,31 @@ enum ikev1_phase {
 	IKEV1_MM_I2,		/* sent message 3 (MM_SA_SETUP) */
 	IKEV1_MM_I3,		/* sent message 5 (MM_KEY_EXCH) */
 	IKEV1_UP,		/* message 6 sent: QM_IDLE */
+	IKEV1_EXPIRED,		/* ikelifetime over: no keys, only IPsec SAs
+				 * waiting for their end or a new ISAKMP SA */
 	IKEV1_DEAD,
 };
 
 struct ikev1_child {
 	struct ikev1_child *next;
-	uint32_t	st_index;
+	uint32_t	st_index;	/* shared with its successor after a rekey */
 	uint32_t	spi_in, spi_out;
 	uint32_t	reqid;
 	struct ikev2_ts	ts_l, ts_r;
+	struct st_algs	algs;
+	int		initiator;	/* our Quick Mode made it: we rekey it */
+	int		rekeying;	/* our rekey of it is under way */
+	int		rekeyed;	/* a newer pair continues its tunnel */
+	int		drop;		/* replaced by our rekey: deleted when
+					 * the grace is over */
+	struct buf	*out_keys;	/* our rekey: the outbound SA's keys
+					 * until the grace is over (secret) */
 };
+
+/* After our rekey the responder installs its new SAs only when message 3
+ * reaches it: our new outbound SA, and the old pair's delete, wait this
+ * long (strongSwan's delete_rekeyed_delay does the like). */
+#define IKEV1_REKEY_GRACE_MS	3000
 
 /* A Quick Mode in progress (responder: message 2 sent; initiator:
  * message 1 sent). */
@@ -92,6 +107,8 @@ struct isakmp_sa {
 	 * retrans_tries times, then the peer counts as silent */
 	struct loop_timer *rtx;
 	unsigned	rtx_tries;
+	struct loop_timer *expire;	/* ikelifetime */
+	struct loop_timer *grace;	/* IKEV1_REKEY_GRACE_MS after our rekey */
 	int		initial_contact;
 };
 
@@ -132,13 +149,28 @@ void	ikev1_notify_send(struct isakmp_sa *sa, uint16_t type);
 const char *ikev1_sa_peer(const struct isakmp_sa *sa, char *dst, size_t len);
 void	ikev1_child_remove(struct isakmp_sa *sa, struct ikev1_child *ch,
 	    enum st_term reason);
+/* What the kernel side needs to know of a child, keys left out. */
+void	ikev1_child_desc(const struct isakmp_sa *sa,
+	    const struct ikev1_child *ch, struct ike_child_sa *d);
+/* Our rekey is in: the grace until its outbound SA and the old pair's
+ * delete. */
+void	ikev1_rekey_grace(struct isakmp_sa *sa);
 /* An Informational protected by HASH(1) carrying one payload. 0 / -1. */
 int	ikev1_info_send(struct isakmp_sa *sa, uint8_t type, const void *body,
 	    size_t len);
+/* An Informational Delete of our SPIs (proto ESP: 4 bytes each;
+ * ISAKMP: the two cookies). 0 / -1. */
+int	ikev1_delete_send(struct isakmp_sa *sa, uint8_t proto, const void *spis,
+	    uint8_t spi_size);
+/* A Delete of the pair whose inbound SPI is ours. */
+int	ikev1_delete_esp(struct isakmp_sa *sa, uint32_t spi);
 /* Frees an SA (ended or not) and takes it out of the table. */
 void	ikev1_sa_free(struct isakmp_sa *sa);
 /* Main Mode's material, once it is done or failed. */
 void	ikev1_mm_free(struct isakmp_sa *sa);
+/* Main Mode done (both roles): ikelifetime armed, and the IPsec SAs of
+ * an expired ISAKMP SA with the same connection and peer move here. */
+void	ikev1_sa_adopt(struct isakmp_sa *sa);
 /* The Quick Mode in progress is dropped (its larval SPI released). */
 void	ikev1_qm_clear(struct isakmp_sa *sa);
 

@@ -575,10 +575,8 @@ ike_child_by_spi_in(struct ike_sa *sa, uint32_t spi)
 	return NULL;
 }
 
-/* A child's kernel lifetimes: keylife, lifebytes, lifepackets, each with
- * its soft limit the rekey margin before. */
-static void
-life_of(const struct cfg_conn *c, struct ike_lifetimes *l)
+void
+ike_child_lifetimes(const struct cfg_conn *c, struct ike_lifetimes *l)
 {
 	l->hard_sec = c->keylife;
 	l->soft_sec = c->keylife > c->rekeymargin ? c->keylife - c->rekeymargin : 0;
@@ -617,7 +615,7 @@ ike_child_desc(const struct ike_sa *sa, const struct ike_child *ch,
 	d->encr_len = ch->encr_len;
 	d->integ_len = ch->integ_len;
 	d->in_only = ch->out_pending;
-	life_of(sa->conn, &d->life);
+	ike_child_lifetimes(sa->conn, &d->life);
 }
 
 void

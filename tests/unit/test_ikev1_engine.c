@@ -25,6 +25,7 @@
 #include "config/config.h"
 #include "keying/ikev1_exchange.h"
 #include "keying/ikev1_msg.h"
+#include "keying/ikev1_sa.h"		/* IKEV1_REKEY_GRACE_MS */
 #include "state/state.h"
 
 static const char conf[] =
@@ -519,6 +520,8 @@ test_initiator(void **state)
 	    ST_MM_KEY_EXCH };
 	static const enum st_mm_state after_r[] = { ST_MM_NO_STATE,
 	    ST_MM_SA_SETUP, ST_MM_SA_SETUP, ST_MM_KEY_EXCH, ST_MM_KEY_EXCH };
+	uint32_t ci, cr;
+	uint64_t end;
 	int n;
 
 	(void)state;
@@ -558,6 +561,37 @@ test_initiator(void **state)
 	assert_int_equal(inst[0].spi_out, inst[1].spi_in);
 	assert_int_equal(st_child_count_for_ike(i->index), 1);
 	assert_int_equal(st_child_count_for_ike(r->index), 1);
+	ci = st_child_by_spi(inst[0].spi_in, ST_SA_IN)->index;
+	cr = st_child_by_spi(inst[1].spi_in, ST_SA_IN)->index;
+
+	/* a responder's soft expiry is not its to rekey */
+	assert_int_equal(ikev1_child_expired(swan, inst[1].spi_in, 0), 0);
+	assert_int_equal(nwire, 0);
+	/* the initiator's is: a new Quick Mode, the new pairs continue both
+	 * tunnels' rows, and the old pair is deleted on both sides */
+	assert_int_equal(ikev1_child_expired(ios, inst[0].spi_out, 0), 0);
+	assert_int_equal(ikev1_child_expired(ios, inst[0].spi_in, 0), 0);
+	assert_int_equal(nwire, 1);		/* one rekey for the pair */
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(ninst, 4);
+	/* the old pair stays through the grace, then goes on both sides */
+	assert_int_equal(nremoved, 0);
+	end = loop_now_ms() + IKEV1_REKEY_GRACE_MS + 2000;
+	while (nwire == 0 && loop_now_ms() < end)
+		loop_once(100);
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(nremoved, 2);
+	assert_int_equal(inst[2].spi_in, inst[3].spi_out);
+	assert_int_equal(st_child_by_spi(inst[2].spi_in, ST_SA_IN)->index, ci);
+	assert_int_equal(st_child_by_spi(inst[3].spi_in, ST_SA_IN)->index, cr);
+	assert_int_equal(st_child_find(ci)->refreshes, 1);
+	assert_int_equal(st_child_find(cr)->refreshes, 1);
+	assert_int_equal(st_child_count_for_ike(i->index), 1);
+	assert_int_equal(st_child_count_for_ike(r->index), 1);
+	assert_int_equal(ikev1_child_expired(ios, inst[0].spi_in, 1), -1);
+	nremoved = 0;
 
 	/* the initiator's down: its Deletes take the responder's SAs too */
 	assert_int_equal(ikev1_terminate(ios, "strongswan"), 1);
@@ -565,6 +599,74 @@ test_initiator(void **state)
 		;
 	assert_int_equal(nremoved, 2);
 	assert_null(st_ike_next(0));
+	ikev1_engine_free(ios);
+	ikev1_engine_free(swan);
+}
+
+/* ikelifetime over: the initiator's ISAKMP SA goes with a Delete, its
+ * IPsec SA stays (its row too); a new Main Mode adopts it, and the Quick
+ * Mode after it continues the tunnel's row. */
+static void
+test_isakmp_expiry(void **state)
+{
+	struct ikev1_engine *ios = wire_engine(w_conn_ios, NULL);
+	struct ikev1_engine *swan = wire_engine(t_conn, NULL);
+	const struct st_child *ch;
+	const struct st_ike *i;
+	struct ikev1_msg *m;
+	struct ikev1_perr err;
+	uint32_t ci, cr;
+	uint64_t end;
+
+	(void)state;
+	cfg_ios->conns->ikelifetime = 1;
+	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(ninst, 2);
+	ci = st_child_by_spi(inst[0].spi_in, ST_SA_IN)->index;
+	cr = st_child_by_spi(inst[1].spi_in, ST_SA_IN)->index;
+	end = loop_now_ms() + 3000;
+	while (ike_row(1) != NULL && loop_now_ms() < end)
+		loop_once(50);
+	assert_null(ike_row(1));
+	ch = st_child_find(ci);
+	assert_non_null(ch);
+	assert_int_equal(ch->ike_index, 0);
+	assert_int_equal(nremoved, 0);
+	/* the Delete of the ISAKMP SA (its two cookies) */
+	assert_int_equal(nwire, 1);
+	m = ikev1_msg_parse(wire[0].b->data, wire[0].b->len, &err);
+	assert_non_null(m);
+	assert_int_equal(m->hdr.exchange, IKEV1_EXCH_INFO);
+	ikev1_msg_free(m);
+	buf_free(wire[0].b);
+	nwire = 0;
+
+	cfg_ios->conns->ikelifetime = 3600;
+	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
+	while (wire_step(swan, &us, ios))
+		;
+	i = ike_row(1);
+	assert_non_null(i);
+	ch = st_child_find(ci);
+	assert_non_null(ch);
+	assert_int_equal(ch->ike_index, i->index);
+	/* the new pair continued the adopted child's row, on both sides
+	 * (the responder's still under its older ISAKMP SA); the old pair
+	 * went on both */
+	assert_int_equal(ninst, 4);
+	assert_int_equal(st_child_by_spi(inst[2].spi_in, ST_SA_IN)->index, ci);
+	assert_int_equal(st_child_by_spi(inst[3].spi_in, ST_SA_IN)->index, cr);
+	assert_int_equal(st_child_count_for_ike(i->index), 1);
+	assert_int_equal(st_child_find(cr)->refreshes, 1);
+	assert_int_equal(st_child_find(ci)->refreshes, 1);
+	end = loop_now_ms() + IKEV1_REKEY_GRACE_MS + 2000;
+	while (nwire == 0 && loop_now_ms() < end)
+		loop_once(100);
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(nremoved, 2);
 	ikev1_engine_free(ios);
 	ikev1_engine_free(swan);
 }
@@ -618,6 +720,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_half_open_timeout, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_initiator, wire_setup,
+		    wire_teardown),
+		cmocka_unit_test_setup_teardown(test_isakmp_expiry, wire_setup,
 		    wire_teardown),
 		cmocka_unit_test_setup_teardown(test_initiator_peer_silent,
 		    wire_setup, wire_teardown),
