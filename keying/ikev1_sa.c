@@ -293,8 +293,9 @@ ikev1_child_desc(const struct isakmp_sa *sa, const struct ikev1_child *ch,
 	d->in_only = ch->out_keys != NULL;
 }
 
-/* The grace after our rekey is over: the new pairs' outbound SAs go in,
- * the pairs they replace go (the peer is told). */
+/* The grace after our rekey is over: the new pairs' outbound SAs go in;
+ * one grace later (the peer's traffic has moved to the new pair too) the
+ * pairs they replace go, the peer told. */
 static void
 grace_fire(void *arg)
 {
@@ -303,6 +304,7 @@ grace_fire(void *arg)
 	struct ikev1_child *ch, *n;
 	struct ike_child_sa d;
 	size_t ek;
+	int moved = 0;
 
 	if (sa->phase != IKEV1_UP)
 		return;
@@ -322,6 +324,11 @@ grace_fire(void *arg)
 			    ch->spi_out);
 		buf_free(ch->out_keys);
 		ch->out_keys = NULL;
+		moved = 1;
+	}
+	if (moved) {
+		loop_timer_set(sa->grace, IKEV1_REKEY_GRACE_MS);
+		return;
 	}
 	for (ch = sa->children; ch; ch = n) {
 		n = ch->next;

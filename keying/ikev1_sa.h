@@ -55,8 +55,9 @@ struct ikev1_child {
 };
 
 /* After our rekey the responder installs its new SAs only when message 3
- * reaches it: our new outbound SA, and the old pair's delete, wait this
- * long (strongSwan's delete_rekeyed_delay does the like). */
+ * reaches it: our new outbound SA waits this long, and the old pair's
+ * delete as long again (strongSwan's delete_rekeyed_delay does the
+ * like). */
 #define IKEV1_REKEY_GRACE_MS	3000
 
 /* A Quick Mode in progress (responder: message 2 sent; initiator:

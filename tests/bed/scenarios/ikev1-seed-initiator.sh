@@ -75,7 +75,6 @@ check acquire-logged wait_for 5 grep -q 'ciscoios: traffic 203.0.113.10 -> 198.5
     "$W/gw2.log"
 check swan-installed wait_for 20 ikev2_swan_installed
 check ikf-installed wait_for 10 ikev2_ikf_installed
-check_eq gw2-sa-count-route 2 "$(ikev2_sa_count gw2)"
 check ping-route ip netns exec h2 ping -q -c 5 -i 0.05 -W 2 198.51.100.10
 
 say "our own phase-2 rekeys under traffic"

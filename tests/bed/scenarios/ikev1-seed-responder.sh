@@ -9,7 +9,7 @@
 # when strongSwan deletes it. Then strongSwan's `ipsec down` deletes
 # everything on both sides, and after a second `ipsec up` so does
 # `ikeflowctl down` on gw2.
-# bed-timeout: 180
+# bed-timeout: 240
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
 . "$SRCDIR/tests/bed/conf/ikev1-common/ikev1.sh"
