@@ -313,6 +313,18 @@ show_crypto_ikev2_sa(struct buf *out, int detailed, const struct ifl_addr *peer)
 
 /* ---- show crypto isakmp sa [detail] ---- */
 
+static const char *
+isakmp_state(const struct st_ike *ike)
+{
+	static const char *const mm[] = { "MM_NO_STATE", "MM_SA_SETUP",
+	    "MM_KEY_EXCH", "MM_KEY_AUTH" };
+
+	if (ike->start_mono)
+		return "QM_IDLE";
+	return (unsigned)ike->mm_state < sizeof(mm) / sizeof(mm[0]) ?
+	    mm[ike->mm_state] : "MM_NO_STATE";
+}
+
 void
 show_crypto_isakmp_sa(struct buf *out, int detail, const struct ifl_addr *peer)
 {
@@ -343,7 +355,7 @@ show_crypto_isakmp_sa(struct buf *out, int detail, const struct ifl_addr *peer)
 				continue;
 			if (!detail) {
 				buf_printf(out, "%-15s %-15s %-14s %7u %s\n", ADDR(&ike->remote),
-				    ADDR(&ike->local), ike->start_mono ? "QM_IDLE" : "MM_NO_STATE",
+				    ADDR(&ike->local), isakmp_state(ike),
 				    ike->index, status);
 				continue;
 			}

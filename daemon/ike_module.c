@@ -1,4 +1,5 @@
-/* The IKE module of ikeflowd: the IKEv2 engine on the UDP sockets, and the
+/* The IKE module of ikeflowd: the IKEv2 and IKEv1 engines on the UDP
+ * sockets (keyexchange= says which one a connection uses), and the
  * connection lifecycle around it. At start and on reload: auto=start
  * connections are initiated, auto=route ones get trap policies (an ACQUIRE
  * for one initiates it), auto=add ones wait for the peer or `up NAME`.
@@ -69,21 +70,34 @@ conn_busy(const char *name)
 	return 0;
 }
 
+/* The engine of a connection's keyexchange=: what the daemon starts and
+ * tells about the kernel's events goes through here, the same for both. */
+static int
+conn_initiate(const struct cfg_conn *c)
+{
+	return c->ike_version == 1 ? ikev1_initiate(engine1, c) :
+	    ikev2_initiate(engine, c);
+}
+
+/* A kernel expiry or foreign delete of one of our SAs, for whichever
+ * engine owns it. 0, -1 = neither's. */
+static int
+child_expired(uint32_t spi, int hard)
+{
+	if (ikev2_child_expired(engine, spi, hard) == 0)
+		return 0;
+	return ikev1_child_expired(engine1, spi, hard);
+}
+
 static int
 conn_start(struct ike_conn *ic, const char *why)
 {
 	char peer[ADDR_STRLEN];
 
-	if (ic->c.ike_version != 2) {
-		/* the IKEv1 engine answers peers but does not initiate yet */
-		log_warnx("IKE:%s: initiating IKEv%d is not supported yet; the "
-		    "connection waits for its peer", ic->c.name,
-		    ic->c.ike_version);
-		return -1;
-	}
-	log_info("IKE:%s: initiating with %s (%s)", ic->c.name,
-	    addr_str(&ic->c.right.addr, peer, sizeof(peer)), why);
-	return ikev2_initiate(engine, &ic->c);
+	log_info("IKE:%s: initiating IKEv%d with %s (%s)", ic->c.name,
+	    ic->c.ike_version, addr_str(&ic->c.right.addr, peer, sizeof(peer)),
+	    why);
+	return conn_initiate(&ic->c);
 }
 
 static void
@@ -136,7 +150,7 @@ on_expire(const struct xfrm_sa_info *sa, int hard, void *arg)
 		/* the engine rekeys the pair (once, whichever SA comes first);
 		 * with rekey=no the hard expiry ends it */
 		conn = daemon_config() ? config_conn_find(daemon_config(), ch->conn) : NULL;
-		if ((conn && !conn->rekey) || ikev2_child_expired(engine, sa->spi, 0) < 0)
+		if ((conn && !conn->rekey) || child_expired(sa->spi, 0) < 0)
 			log_notice("IKE:%s: child SA %08x (%s, %s -> %s) reached its "
 			    "soft lifetime; not rekeyed", ch->conn, sa->spi,
 			    sa_dir_name(sa), s, d);
@@ -144,7 +158,7 @@ on_expire(const struct xfrm_sa_info *sa, int hard, void *arg)
 	}
 	/* the kernel removed it (its final counters are folded already): the
 	 * engine deletes the pair, on the peer too */
-	if (ikev2_child_expired(engine, sa->spi, 1) == 0)
+	if (child_expired(sa->spi, 1) == 0)
 		log_notice("IKE: child SA %08x (%s -> %s) expired: deleting the child",
 		    sa->spi, s, d);
 }
@@ -157,7 +171,7 @@ on_sa_deleted(const struct xfrm_sa_info *sa, void *arg)
 	(void)arg;
 	/* our own deletes take the child out of the engine first: only
 	 * someone else's find it there */
-	if (ikev2_child_expired(engine, sa->spi, 1) < 0)
+	if (child_expired(sa->spi, 1) < 0)
 		return;
 	log_notice("IKE: child SA %08x (%s -> %s) deleted from the kernel by another "
 	    "process: deleting the child", sa->spi, addr_str(&sa->src, s, sizeof(s)),
@@ -277,14 +291,6 @@ conns_apply(struct ike_conn *list, struct ike_conn *old)
 		int reused = ic->retired == 2;
 
 		ic->retired = 0;
-		if (ic->c.ike_version != 2) {
-			/* IKEv1 answers peers; it does not initiate yet */
-			if (!reused && ic->c.auto_mode >= CFG_AUTO_ROUTE)
-				log_warnx("IKE:%s: IKEv1 initiation is not supported "
-				    "yet: the connection waits for the peer",
-				    ic->c.name);
-			continue;
-		}
 		if (ic->c.auto_mode == CFG_AUTO_ROUTE && !ic->trapped)
 			ike_conn_trap(ic);
 		else if (ic->c.auto_mode == CFG_AUTO_START && !reused &&
@@ -448,8 +454,8 @@ ike_conns_up(const char *name, char *msg, size_t len)
 		snprintf(msg, len, "initiating '%s' failed (see the log)", name);
 		return -1;
 	}
-	snprintf(msg, len, "initiating IKEv2 SA '%s' to %s", name,
-	    addr_str(&ic->c.right.addr, peer, sizeof(peer)));
+	snprintf(msg, len, "initiating IKEv%d SA '%s' to %s", ic->c.ike_version,
+	    name, addr_str(&ic->c.right.addr, peer, sizeof(peer)));
 	return 0;
 }
 

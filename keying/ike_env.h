@@ -40,6 +40,9 @@ struct ike_tuning {
 };
 
 void	ike_tuning_defaults(struct ike_tuning *t);
+/* The wait before retransmit number tries + 1 (tries 0: the first):
+ * retrans_timeout * retrans_base^tries, in ms. */
+uint64_t ike_tuning_rtx_delay(const struct ike_tuning *t, unsigned tries);
 
 /* Lifetimes of one child SA; 0 = no limit. */
 struct ike_lifetimes {
@@ -47,6 +50,10 @@ struct ike_lifetimes {
 	uint64_t	soft_bytes, hard_bytes;
 	uint64_t	soft_packets, hard_packets;
 };
+
+/* A connection's child lifetimes for the kernel: keylife, lifebytes,
+ * lifepackets, each soft limit the rekey margin before the hard one. */
+void	ike_child_lifetimes(const struct cfg_conn *c, struct ike_lifetimes *l);
 
 /* One child: an ESP SA pair plus its policies. Key pointers are into
  * engine-owned memory that is wiped right after the call; the env copies

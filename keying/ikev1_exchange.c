@@ -19,7 +19,21 @@ sa_find(struct ikev1_engine *e, uint64_t icookie, uint64_t rcookie)
 
 	for (sa = e->sas; sa; sa = sa->next)
 		if (sa->icookie == icookie && sa->rcookie == rcookie &&
-		    sa->phase != IKEV1_DEAD)
+		    sa->phase != IKEV1_DEAD && sa->phase != IKEV1_EXPIRED)
+			return sa;
+	return NULL;
+}
+
+/* Main Mode message 2 to our message 1: by CKY-I, the SA has no CKY-R
+ * yet. */
+static struct isakmp_sa *
+sa_find_ours(struct ikev1_engine *e, uint64_t icookie)
+{
+	struct isakmp_sa *sa;
+
+	for (sa = e->sas; sa; sa = sa->next)
+		if (sa->initiator && sa->phase == IKEV1_MM_I1 &&
+		    sa->icookie == icookie && sa->rcookie == 0)
 			return sa;
 	return NULL;
 }
@@ -34,25 +48,9 @@ sa_find_half(struct ikev1_engine *e, uint64_t icookie,
 	for (sa = e->sas; sa; sa = sa->next)
 		if (sa->icookie == icookie && sa->rport == rport &&
 		    addr_cmp(&sa->remote, remote) == 0 &&
-		    sa->phase != IKEV1_DEAD)
+		    sa->phase != IKEV1_DEAD && sa->phase != IKEV1_EXPIRED)
 			return sa;
 	return NULL;
-}
-
-static int
-delete_send(struct isakmp_sa *sa, uint8_t proto, const void *spis,
-    uint8_t spi_size)
-{
-	uint8_t body[8 + 16];
-
-	body[0] = body[1] = body[2] = 0;
-	body[3] = IKEV1_DOI_IPSEC;
-	body[4] = proto;
-	body[5] = spi_size;
-	body[6] = 0;
-	body[7] = 1;
-	memcpy(body + 8, spis, spi_size);
-	return ikev1_info_send(sa, IKEV1_PL_DELETE, body, 8 + (size_t)spi_size);
 }
 
 /* Deletes all of an SA, telling the peer: IPsec SAs, then the ISAKMP SA. */
@@ -64,18 +62,13 @@ sa_delete(struct isakmp_sa *sa, enum st_term reason)
 	int i;
 
 	if (sa->phase == IKEV1_UP) {
-		for (ch = sa->children; ch; ch = ch->next) {
-			b[0] = (uint8_t)(ch->spi_in >> 24);
-			b[1] = (uint8_t)(ch->spi_in >> 16);
-			b[2] = (uint8_t)(ch->spi_in >> 8);
-			b[3] = (uint8_t)ch->spi_in;
-			delete_send(sa, IKEV1_PROTO_ESP, b, 4);
-		}
+		for (ch = sa->children; ch; ch = ch->next)
+			ikev1_delete_esp(sa, ch->spi_in);
 		for (i = 0; i < 8; i++) {
 			b[i] = (uint8_t)(sa->icookie >> (56 - 8 * i));
 			b[8 + i] = (uint8_t)(sa->rcookie >> (56 - 8 * i));
 		}
-		delete_send(sa, IKEV1_PROTO_ISAKMP, b, 16);
+		ikev1_delete_send(sa, IKEV1_PROTO_ISAKMP, b, 16);
 	}
 	ikev1_sa_end(sa, reason);
 }
@@ -100,10 +93,22 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 	ikev1_sa_peer(sa, peer, sizeof(peer));
 	if (!(m->hdr.flags & IKEV1_FLAG_ENC)) {
 		/* an unprotected notify cannot be trusted: log it only */
-		if ((pl = ikev1_msg_get(m, IKEV1_PL_NOTIFY, 0)) != NULL &&
-		    ikev1_pl_notify(pl, &n, &err) == 0)
-			log_notice("IKEv1:%s: %s sent an unprotected %s notify",
-			    sa->conn->name, peer, ikev1_notify_name(n.type));
+		if ((pl = ikev1_msg_get(m, IKEV1_PL_NOTIFY, 0)) == NULL ||
+		    ikev1_pl_notify(pl, &n, &err) == -1)
+			return;
+		log_notice("IKEv1:%s: %s sent an unprotected %s notify",
+		    sa->conn->name, peer, ikev1_notify_name(n.type));
+		/* our Main Mode refused before there are keys: the only
+		 * way a responder can say so (a forged one costs the
+		 * attempt, as it would by dropping our messages) */
+		if (sa->initiator && sa->phase != IKEV1_UP && n.type < 8192)
+			ikev1_sa_fail(sa, n.type == IKEV1_N_NO_PROPOSAL_CHOSEN ?
+			    ST_IKEF_PROPOSAL : n.type ==
+			    IKEV1_N_AUTHENTICATION_FAILED ||
+			    n.type == IKEV1_N_INVALID_HASH_INFORMATION ?
+			    ST_IKEF_AUTH : ST_IKEF_OTHER,
+			    "peer %s refused Main Mode: %s", peer,
+			    ikev1_notify_name(n.type));
 		return;
 	}
 	if (sa->phase != IKEV1_UP) {
@@ -192,8 +197,9 @@ ikev1_input(struct ikev1_engine *e, const struct ifl_addr *src,
 	}
 	if (h.rcookie == 0)
 		sa = sa_find_half(e, h.icookie, src, sport);
-	else
-		sa = sa_find(e, h.icookie, h.rcookie);
+	else if ((sa = sa_find(e, h.icookie, h.rcookie)) == NULL &&
+	    h.exchange == IKEV1_EXCH_MAIN)
+		sa = sa_find_ours(e, h.icookie);
 	st_ike_count_in(sa && sa->st_index ? st_ike_get(sa->st_index) : NULL,
 	    len);
 	if (sa && sa->last_in && sa->last_out && sa->last_in->len == len &&
@@ -212,7 +218,8 @@ ikev1_input(struct ikev1_engine *e, const struct ifl_addr *src,
 	case IKEV1_EXCH_MAIN:
 		if (sa == NULL && h.rcookie == 0 && h.msgid == 0)
 			ikev1_mm_first(e, m, src, sport, dst, dport);
-		else if (sa == NULL || h.rcookie == 0)
+		else if (sa == NULL || h.rcookie == 0 ||
+		    (sa->initiator && h.msgid != 0))
 			ikev1_drop(e, src, sport, "Main Mode message for no SA");
 		else
 			ikev1_mm_input(sa, m);
@@ -323,6 +330,63 @@ ikev1_terminate(struct ikev1_engine *e, const char *conn)
 			ikev1_sa_free(sa);
 	}
 	return found;
+}
+
+int
+ikev1_initiate(struct ikev1_engine *e, const struct cfg_conn *conn)
+{
+	struct isakmp_sa *sa;
+
+	if (e == NULL)
+		return -1;
+	/* an ISAKMP SA of the connection that is up only needs a Quick Mode
+	 * (a child deleted, or an ACQUIRE after the child expired) */
+	for (sa = e->sas; sa; sa = sa->next)
+		if (sa->conn == conn && sa->phase == IKEV1_UP &&
+		    addr_cmp(&sa->remote, &conn->right.addr) == 0) {
+			if (sa->qm.msgid)
+				return 0;	/* one is under way */
+			return ikev1_qm_start(sa);
+		}
+	return ikev1_mm_start(e, conn);
+}
+
+int
+ikev1_child_expired(struct ikev1_engine *e, uint32_t spi, int hard)
+{
+	struct isakmp_sa *sa;
+	struct ikev1_child *ch;
+
+	if (e == NULL)
+		return -1;
+	for (sa = e->sas; sa; sa = sa->next)
+		for (ch = sa->children; ch; ch = ch->next) {
+			if (ch->spi_in != spi && ch->spi_out != spi)
+				continue;
+			if (!hard) {
+				/* soft: ours to rekey, once (whichever of
+				 * the pair's SAs comes first) */
+				if (ch->initiator && !ch->rekeying &&
+				    !ch->rekeyed && sa->phase == IKEV1_UP &&
+				    sa->qm.msgid == 0) {
+					ch->rekeying = 1;
+					log_info("IKEv1:(SA ID = %u):rekeying "
+					    "IPsec SA 0x%08x/0x%08x",
+					    sa->st_index, ch->spi_in,
+					    ch->spi_out);
+					return ikev1_qm_start(sa);
+				}
+				return 0;
+			}
+			if (sa->phase == IKEV1_UP)
+				ikev1_delete_esp(sa, ch->spi_in);
+			ikev1_child_remove(sa, ch, ST_TERM_NORMAL);
+			/* the last IPsec SA of an expired ISAKMP SA */
+			if (sa->phase == IKEV1_EXPIRED && sa->children == NULL)
+				ikev1_sa_free(sa);
+			return 0;
+		}
+	return -1;
 }
 
 void

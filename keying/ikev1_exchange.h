@@ -1,5 +1,5 @@
 /* The IKEv1 exchange engine (RFC 2409): Main Mode with pre-shared keys
- * and Quick Mode as responder, Informational deletes both ways. Like the
+ * and Quick Mode in both roles, Informational deletes both ways. Like the
  * IKEv2 engine it is pure protocol logic behind a struct ike_env, on the
  * one event loop; it keeps its own small SA objects (struct ikev1_sa) and
  * writes the same state model rows (version 1), so views, the flow MIB and
@@ -26,6 +26,13 @@ void	ikev1_engine_free(struct ikev1_engine *e);
 void	ikev1_input(struct ikev1_engine *e, const struct ifl_addr *src,
 	    uint16_t sport, const struct ifl_addr *dst, uint16_t dport,
 	    const uint8_t *pkt, size_t len);
+/* Starts Main Mode then Quick Mode for conn as initiator (auto=start,
+ * ACQUIRE, `up`); the result shows in the state model. 0 / -1. */
+int	ikev1_initiate(struct ikev1_engine *e, const struct cfg_conn *conn);
+/* The kernel expired one of our IPsec SAs (by either SPI). Hard: the
+ * pair is deleted, on the peer too. Soft: nothing yet (the hard expiry
+ * ends it). 0, -1 = not ours. */
+int	ikev1_child_expired(struct ikev1_engine *e, uint32_t spi, int hard);
 /* Deletes the ISAKMP SAs of a connection and their IPsec SAs, telling
  * the peer. Returns how many were found. */
 int	ikev1_terminate(struct ikev1_engine *e, const char *conn);
@@ -33,7 +40,7 @@ int	ikev1_terminate(struct ikev1_engine *e, const char *conn);
 void	ikev1_conn_gone(struct ikev1_engine *e, const struct cfg_conn *conn);
 
 struct ikev1_engine_stats {
-	uint64_t	rx, tx, resent_responses, drops;
+	uint64_t	rx, tx, retransmits, resent_responses, drops;
 	uint32_t	sas;
 };
 void	ikev1_engine_stats(const struct ikev1_engine *e,

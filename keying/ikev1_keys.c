@@ -30,6 +30,29 @@ ikev1_encr_of(uint16_t encr)
 	return 0;
 }
 
+uint16_t
+ikev1_hash_from_prf(uint16_t prf)
+{
+	static const uint16_t hashes[] = { IKEV1_HASH_MD5, IKEV1_HASH_SHA1,
+	    IKEV1_HASH_SHA2_256, IKEV1_HASH_SHA2_384, IKEV1_HASH_SHA2_512 };
+	size_t i;
+
+	for (i = 0; i < sizeof(hashes) / sizeof(hashes[0]); i++)
+		if (ikev1_prf_of(hashes[i]) == prf)
+			return hashes[i];
+	return 0;
+}
+
+uint16_t
+ikev1_encr_from(uint16_t encr)
+{
+	switch (encr) {
+	case IKEV2_ENCR_3DES:		return IKEV1_ENCR_3DES;
+	case IKEV2_ENCR_AES_CBC:	return IKEV1_ENCR_AES;
+	}
+	return 0;
+}
+
 int
 ikev1_keys_init(struct ikev1_keys *k, uint16_t prf, uint16_t encr,
     uint16_t keylen)

@@ -34,6 +34,9 @@ struct ikev1_keys {
  * 0 when not supported. */
 uint16_t ikev1_prf_of(uint16_t hash);
 uint16_t ikev1_encr_of(uint16_t encr);
+/* The reverse, for our offers; 0 when IKEv1 has no such value. */
+uint16_t ikev1_hash_from_prf(uint16_t prf);
+uint16_t ikev1_encr_from(uint16_t encr);
 
 /* Sets the algorithms; 0 / -1 when a combination is not supported. */
 int	ikev1_keys_init(struct ikev1_keys *k, uint16_t prf, uint16_t encr,

@@ -1,4 +1,4 @@
-/* Quick Mode, responder side (RFC 2409 §5.5):
+/* Quick Mode, both roles (RFC 2409 §5.5):
  *   1 HDR*, HASH(1), SA, Ni [, KE] [, IDci, IDcr]  ->
  *                     2 HDR*, HASH(2), SA, Nr [, KE] [, IDci, IDcr]
  *   3 HDR*, HASH(3)  -> both SAs and the policies installed.
@@ -221,16 +221,41 @@ qm_fail(struct isakmp_sa *sa, enum st_ipsec_fail reason, uint16_t notify,
 {
 	char peer[ADDR_STRLEN + 8];
 	struct st_ike *st = st_ike_get(sa->st_index);
+	struct st_ipsec_failrec *f;
 
 	log_notice("IKEv1:%s: Quick Mode with %s failed: %s", sa->conn->name,
 	    ikev1_sa_peer(sa, peer, sizeof(peer)), detail);
-	st_ipsec_fail(reason, 0, sa->qm.ch ? sa->qm.ch->spi_in : 0,
-	    &sa->remote, &sa->local, detail);
+	/* no tunnel row yet: the record names the connection itself */
+	if ((f = st_ipsec_fail(reason, 0, sa->qm.ch ? sa->qm.ch->spi_in : 0,
+	    &sa->remote, &sa->local, detail)) != NULL)
+		snprintf(f->conn, sizeof(f->conn), "%s", sa->conn->name);
 	if (st)
 		st->c.in_p2_exchg_reject++;
 	if (notify)
 		ikev1_notify_send(sa, notify);
 	ikev1_qm_clear(sa);
+}
+
+/* Both roles: what the chosen transform says for the child being made
+ * (pr: the chosen proposal with the peer's SPI). */
+static void
+qm_take(struct isakmp_sa *sa, const struct ikev1_prop *pr,
+    const struct p2_suite *s)
+{
+	const struct cfg_conn *c = sa->conn;
+
+	sa->qm.ch->spi_out = (uint32_t)pr->spi[0] << 24 |
+	    (uint32_t)pr->spi[1] << 16 | (uint32_t)pr->spi[2] << 8 | pr->spi[3];
+	sa->qm.algs.encr = s->encr;
+	sa->qm.algs.encr_keylen = s->keylen;
+	sa->qm.algs.integ = s->integ;
+	sa->qm.algs.dh = s->group;
+	/* the shorter of the lifetimes (the peer's attributes, ours) */
+	sa->qm.life_sec = s->life_sec && s->life_sec < c->keylife ?
+	    s->life_sec : c->keylife;
+	sa->qm.life_kb = s->life_kb && (c->lifebytes == 0 ||
+	    s->life_kb < c->lifebytes / 1024) ? s->life_kb :
+	    c->lifebytes / 1024;
 }
 
 /* Message 1: choose, answer with message 2. */
@@ -322,15 +347,7 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 		    "encapsulation mode differs from the connection's");
 		goto out;
 	}
-	ch->spi_out = (uint32_t)pr->spi[0] << 24 | (uint32_t)pr->spi[1] << 16 |
-	    (uint32_t)pr->spi[2] << 8 | pr->spi[3];
-	sa->qm.algs.encr = s.encr;
-	sa->qm.algs.encr_keylen = s.keylen;
-	sa->qm.algs.integ = s.integ;
-	sa->qm.algs.dh = s.group;
-	sa->qm.life_sec = s.life_sec && s.life_sec < c->keylife ? s.life_sec :
-	    c->keylife;
-	sa->qm.life_kb = s.life_kb;
+	qm_take(sa, pr, &s);
 
 	/* selectors: the IDs, else the hosts */
 	nl = ikev2_ts_from_end(&c->left, &sa->local, ours_l, CFG_MAX_TS);
@@ -406,7 +423,8 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 		    "no SPI from the kernel");
 		goto out;
 	}
-	if (crypto_random(sa->qm.nr, sizeof(sa->qm.nr)) == -1)
+	sa->qm.nr_len = IKEV1_NONCE_LEN;
+	if (crypto_random(sa->qm.nr, sa->qm.nr_len) == -1)
 		goto internal;
 
 	/* message 2 */
@@ -432,7 +450,7 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 	hoff = ikev1_build_raw(&cb, IKEV1_PL_HASH, want, sa->k.prf_len);
 	if (hoff < 0 || ikev1_build_sa(&cb, &reply) == -1 ||
 	    ikev1_build_raw(&cb, IKEV1_PL_NONCE, sa->qm.nr,
-	    sizeof(sa->qm.nr)) < 0 ||
+	    sa->qm.nr_len) < 0 ||
 	    (gxr && ikev1_build_raw(&cb, IKEV1_PL_KE, gxr->data,
 	    gxr->len) < 0) ||
 	    (idp[0] && (ikev1_build_raw(&cb, IKEV1_PL_ID, idp[0]->body,
@@ -449,7 +467,6 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 	if (ikev1_seal(sa, IKEV1_EXCH_QUICK, m->hdr.msgid, &cb, sa->qm.iv,
 	    msg) == -1)
 		goto internal;
-	(void)ts_to_idb;
 	loop_timer_set(sa->timer, IKEV1_HALF_OPEN_MS(sa->eng));
 	ikev1_send(sa, msg, 1);
 	msg = NULL;
@@ -467,80 +484,125 @@ out:
 	free(theirs);
 }
 
-/* Message 3: HASH(3) -> install. */
+/* The live pair a new one for the same selectors replaces, under this
+ * ISAKMP SA or another with the same connection and peer (an older or
+ * expired one): moved under this one. NULL if none. */
+static struct ikev1_child *
+qm_predecessor(struct isakmp_sa *sa, const struct ikev1_child *ch)
+{
+	struct isakmp_sa *o;
+	struct ikev1_child **pp, *p;
+	struct st_child *st;
+
+	for (o = sa->eng->sas; o; o = o->next) {
+		if (o != sa && (o->conn != sa->conn || (o->phase != IKEV1_UP &&
+		    o->phase != IKEV1_EXPIRED) ||
+		    addr_cmp(&o->remote, &sa->remote) != 0))
+			continue;
+		for (pp = &o->children; (p = *pp) != NULL; pp = &p->next) {
+			if (p->rekeyed || !ikev2_ts_same(&p->ts_l, 1, &ch->ts_l,
+			    1) || !ikev2_ts_same(&p->ts_r, 1, &ch->ts_r, 1))
+				continue;
+			if (o != sa) {
+				*pp = p->next;
+				p->next = sa->children;
+				sa->children = p;
+				if ((st = st_child_get(p->st_index)) != NULL)
+					st_child_reparent(st, sa->st_index);
+				if (o->phase == IKEV1_EXPIRED &&
+				    o->children == NULL)
+					ikev1_sa_free(o);
+			}
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* Both roles, the exchange done: KEYMAT, both SAs and the policies into
+ * the kernel, the child row. */
 static void
-qm_finish(struct isakmp_sa *sa, struct ikev1_msg *m)
+qm_install(struct isakmp_sa *sa)
 {
 	const struct cfg_conn *c = sa->conn;
 	struct ike_env *env = &sa->eng->env;
-	struct ikev1_child *ch = sa->qm.ch;
-	struct ikev1_data hash;
+	struct ikev1_child *ch = sa->qm.ch, *pred;
 	struct ike_child_sa d;
 	struct st_child *st;
-	uint8_t want[CRYPTO_MAX_PRF_LEN];
 	uint8_t kin[2 * CRYPTO_MAX_PRF_LEN], kout[2 * CRYPTO_MAX_PRF_LEN];
 	size_t ek, ik;
 	const uint8_t *gxy = sa->qm.gxy_len ? sa->qm.gxy : NULL;
 
-	if (qm_open(sa, m, sa->qm.iv, &hash) == -1)
-		return;
-	if (ikev1_hash_qm(&sa->k, 3, m->hdr.msgid, sa->qm.ni, sa->qm.ni_len,
-	    sa->qm.nr, sizeof(sa->qm.nr), NULL, 0, want) == -1 ||
-	    ct_memcmp(want, hash.data, sa->k.prf_len) != 0) {
-		ikev1_drop(sa->eng, &sa->remote, sa->rport,
-		    "Quick Mode HASH(3) does not verify");
-		return;
-	}
-	loop_timer_stop(sa->timer);
-	ikev1_sa_last_in(sa, m);
-	buf_free(sa->last_out);
-	sa->last_out = NULL;	/* message 3 has no answer */
 	ek = crypto_encr_keylen(sa->qm.algs.encr, sa->qm.algs.encr_keylen);
 	ik = crypto_integ_keylen(sa->qm.algs.integ);
 	if (ek + ik > sizeof(kin) ||
 	    ikev1_keymat(&sa->k, gxy, sa->qm.gxy_len, IKEV1_PROTO_ESP,
-	    ch->spi_in, sa->qm.ni, sa->qm.ni_len, sa->qm.nr, sizeof(sa->qm.nr),
+	    ch->spi_in, sa->qm.ni, sa->qm.ni_len, sa->qm.nr, sa->qm.nr_len,
 	    kin, ek + ik) == -1 ||
 	    ikev1_keymat(&sa->k, gxy, sa->qm.gxy_len, IKEV1_PROTO_ESP,
 	    ch->spi_out, sa->qm.ni, sa->qm.ni_len, sa->qm.nr,
-	    sizeof(sa->qm.nr), kout, ek + ik) == -1) {
+	    sa->qm.nr_len, kout, ek + ik) == -1) {
 		qm_fail(sa, ST_IPF_INTERNAL, 0, "KEYMAT derivation failed");
 		goto out;
 	}
-	if ((st = st_child_new(sa->st_index, c->name)) == NULL) {
+	/* a new pair for the selectors of a live one is a rekey (either
+	 * side's): it continues that tunnel's row, index and counters */
+	if ((pred = qm_predecessor(sa, ch)) != NULL &&
+	    (st = st_child_get(pred->st_index)) != NULL)
+		ch->reqid = pred->reqid;
+	else if ((st = st_child_new(sa->st_index, c->name)) == NULL) {
 		qm_fail(sa, ST_IPF_INTERNAL, 0, "no state row for the child");
 		goto out;
-	}
+	} else
+		pred = NULL;
 	ch->st_index = st->index;
-	memset(&d, 0, sizeof(d));
-	d.conn = c->name;
-	d.child_index = st->index;
-	d.local = sa->local;
-	d.remote = sa->remote;
-	d.local_port = sa->lport;
-	d.remote_port = sa->rport;
-	d.proto = IPPROTO_ESP;
-	d.transport = c->mode == CFG_MODE_TRANSPORT;
-	d.reqid = ch->reqid;
-	d.spi_in = ch->spi_in;
-	d.spi_out = ch->spi_out;
-	d.encr = sa->qm.algs.encr;
-	d.encr_keylen = sa->qm.algs.encr_keylen;
-	d.integ = sa->qm.algs.integ;
+	ch->initiator = sa->qm.initiator;
+	ch->algs = sa->qm.algs;
+	ikev1_child_desc(sa, ch, &d);
 	d.encr_in = kin;
 	d.integ_in = kin + ek;
 	d.encr_out = kout;
 	d.integ_out = kout + ek;
 	d.encr_len = ek;
 	d.integ_len = ik;
-	/* the initiator rekeys (strongSwan, IOS); we only enforce the end */
-	d.life.hard_sec = sa->qm.life_sec;
-	d.life.hard_bytes = sa->qm.life_kb * 1024;
+	/* our rekey: the new outbound SA waits for the grace */
+	if (pred && ch->initiator && env->install_out) {
+		if ((ch->out_keys = buf_new_secret(ek + ik)) == NULL ||
+		    buf_put(ch->out_keys, kout, ek + ik) == -1) {
+			qm_fail(sa, ST_IPF_INTERNAL, 0, "out of memory");
+			goto out;
+		}
+		d.in_only = 1;
+	}
+	if (ch->initiator) {
+		/* ours to rekey, rekeymargin (less up to rekeyfuzz percent
+		 * of it) before the end the responder agreed to */
+		uint32_t fuzz = 0;
+
+		ike_child_lifetimes(c, &d.life);
+		d.life.hard_sec = sa->qm.life_sec;
+		d.life.hard_bytes = sa->qm.life_kb * 1024;
+		if (c->rekeymargin && c->rekeyfuzz &&
+		    crypto_random(&fuzz, sizeof(fuzz)) == 0)
+			fuzz %= c->rekeymargin * c->rekeyfuzz / 100 + 1;
+		d.life.soft_sec = c->rekey && d.life.hard_sec > c->rekeymargin +
+		    fuzz ? d.life.hard_sec - c->rekeymargin - fuzz : 0;
+		if (d.life.soft_bytes >= d.life.hard_bytes)
+			d.life.soft_bytes = 0;
+	} else {
+		/* the initiator rekeys (strongSwan, IOS); we only enforce
+		 * the end */
+		d.life.hard_sec = sa->qm.life_sec;
+		d.life.hard_bytes = sa->qm.life_kb * 1024;
+	}
 	d.nts_local = d.nts_remote = 1;
 	d.ts_local = &ch->ts_l;
 	d.ts_remote = &ch->ts_r;
 	if (env->install_child(env->arg, &d) == -1) {
-		st_child_end(st->index, ST_TERM_LOCAL_FAIL);
+		buf_free(ch->out_keys);
+		ch->out_keys = NULL;
+		if (pred == NULL)
+			st_child_end(st->index, ST_TERM_LOCAL_FAIL);
 		ch->st_index = 0;
 		qm_fail(sa, ST_IPF_SYSCAP, 0, "the kernel refused the SAs");
 		goto out;
@@ -551,6 +613,8 @@ qm_finish(struct isakmp_sa *sa, struct ikev1_msg *m)
 	st->default_xform = ikev1_transform_default_used(c, &sa->qm.algs);
 	st->life_sec = sa->qm.life_sec;
 	st->life_kb = (uint32_t)sa->qm.life_kb;
+	st->rekey_sec = (uint32_t)d.life.soft_sec;
+	st->rekey_kb = (uint32_t)(d.life.soft_bytes / 1024);
 	st->nts_local = st->nts_remote = 1;
 	ikev2_ts_to_st(&ch->ts_l, &st->ts_local[0]);
 	ikev2_ts_to_st(&ch->ts_r, &st->ts_remote[0]);
@@ -559,13 +623,368 @@ qm_finish(struct isakmp_sa *sa, struct ikev1_msg *m)
 	ch->next = sa->children;
 	sa->children = ch;
 	sa->qm.ch = NULL;
-	log_info("IKEv1:(SA ID = %u):IPsec SA installed, SPI in 0x%08x out "
-	    "0x%08x, reqid %u", sa->st_index, ch->spi_in, ch->spi_out,
-	    ch->reqid);
+	log_info("IKEv1:(SA ID = %u):IPsec SA %s, SPI in 0x%08x out "
+	    "0x%08x, reqid %u", sa->st_index, pred ? "rekeyed" : "installed",
+	    ch->spi_in, ch->spi_out, ch->reqid);
 	ikev1_qm_clear(sa);
+	if (pred) {
+		pred->rekeyed = 1;
+		/* our rekey: the old pair goes after the grace (the peer's:
+		 * when it deletes it, or it expires) */
+		if (ch->initiator) {
+			pred->drop = 1;
+			ikev1_rekey_grace(sa);
+		}
+	}
 out:
 	wipe(kin, sizeof(kin));
 	wipe(kout, sizeof(kout));
+}
+
+/* Message 3: HASH(3) -> install. */
+static void
+qm_finish(struct isakmp_sa *sa, struct ikev1_msg *m)
+{
+	struct ikev1_data hash;
+	uint8_t want[CRYPTO_MAX_PRF_LEN];
+
+	if (qm_open(sa, m, sa->qm.iv, &hash) == -1)
+		return;
+	if (ikev1_hash_qm(&sa->k, 3, m->hdr.msgid, sa->qm.ni, sa->qm.ni_len,
+	    sa->qm.nr, sa->qm.nr_len, NULL, 0, want) == -1 ||
+	    ct_memcmp(want, hash.data, sa->k.prf_len) != 0) {
+		ikev1_drop(sa->eng, &sa->remote, sa->rport,
+		    "Quick Mode HASH(3) does not verify");
+		return;
+	}
+	loop_timer_stop(sa->timer);
+	ikev1_sa_last_in(sa, m);
+	buf_free(sa->last_out);
+	sa->last_out = NULL;	/* message 3 has no answer */
+	qm_install(sa);
+}
+
+/* ---- initiator ---- */
+
+static uint16_t
+esp_auth_from(uint16_t integ)
+{
+	switch (integ) {
+	case IKEV2_INTEG_HMAC_MD5_96:		return IKEV1_AUTH_HMAC_MD5;
+	case IKEV2_INTEG_HMAC_SHA1_96:		return IKEV1_AUTH_HMAC_SHA1;
+	case IKEV2_INTEG_HMAC_SHA2_256_128:	return IKEV1_AUTH_HMAC_SHA2_256;
+	case IKEV2_INTEG_HMAC_SHA2_384_192:	return IKEV1_AUTH_HMAC_SHA2_384;
+	case IKEV2_INTEG_HMAC_SHA2_512_256:	return IKEV1_AUTH_HMAC_SHA2_512;
+	}
+	return 0;
+}
+
+/* Our phase-2 offer from esp=: one ESP proposal with our SPI, each
+ * encryption x integrity a transform, with the connection's lifetimes,
+ * mode and (PFS) the first group configured. *group receives it (0 = no
+ * PFS). 0 / -1. */
+static int
+qm_offer(const struct cfg_conn *c, const uint8_t *spi, struct ikev1_sa *sa,
+    struct buf *attrs, uint16_t *group)
+{
+	struct ikev2_prop_list *ours = calloc(1, sizeof(*ours));
+	size_t off[IKEV1_MAX_XFORMS], n = 0, i;
+	int p, x, y;
+
+	memset(sa, 0, sizeof(*sa));
+	*group = 0;
+	if (ours == NULL || ikev1_esp_proposals(c, ours) == -1) {
+		free(ours);
+		return -1;
+	}
+	for (p = 0; p < ours->n && *group == 0; p++)
+		for (x = 0; x < ours->p[p].nxf; x++)
+			if (ours->p[p].xf[x].type == IKEV2_XFORM_DH &&
+			    ours->p[p].xf[x].id != 0) {
+				*group = ours->p[p].xf[x].id;
+				break;
+			}
+	for (p = 0; p < ours->n; p++) {
+		const struct ikev2_prop *pr = &ours->p[p];
+
+		for (x = 0; x < pr->nxf; x++)
+		for (y = 0; y < pr->nxf; y++) {
+			uint16_t auth = esp_auth_from(pr->xf[y].id);
+			uint8_t id = pr->xf[x].id == IKEV2_ENCR_AES_CBC ?
+			    IKEV1_ESP_AES : pr->xf[x].id == IKEV2_ENCR_3DES ?
+			    IKEV1_ESP_3DES : 0;
+
+			if (pr->xf[x].type != IKEV2_XFORM_ENCR ||
+			    pr->xf[y].type != IKEV2_XFORM_INTEG ||
+			    auth == 0 || id == 0 || n == IKEV1_MAX_XFORMS)
+				continue;
+			off[n] = attrs->len;
+			ikev1_attr_put(attrs, IKEV1_A2_LIFE_TYPE,
+			    IKEV1_LIFE_SECONDS, 0);
+			ikev1_attr_put(attrs, IKEV1_A2_LIFE_DURATION, c->keylife,
+			    1);
+			if (c->lifebytes / 1024 > 0 &&
+			    c->lifebytes / 1024 <= UINT32_MAX) {
+				ikev1_attr_put(attrs, IKEV1_A2_LIFE_TYPE,
+				    IKEV1_LIFE_KILOBYTES, 0);
+				ikev1_attr_put(attrs, IKEV1_A2_LIFE_DURATION,
+				    (uint32_t)(c->lifebytes / 1024), 1);
+			}
+			if (*group)
+				ikev1_attr_put(attrs, IKEV1_A2_GROUP, *group, 0);
+			ikev1_attr_put(attrs, IKEV1_A2_ENCAP,
+			    c->mode == CFG_MODE_TRANSPORT ?
+			    IKEV1_ENCAP_TRANSPORT : IKEV1_ENCAP_TUNNEL, 0);
+			ikev1_attr_put(attrs, IKEV1_A2_AUTH, auth, 0);
+			if (id == IKEV1_ESP_AES)
+				ikev1_attr_put(attrs, IKEV1_A2_KEY_LENGTH,
+				    pr->xf[x].keylen ? pr->xf[x].keylen : 128,
+				    0);
+			sa->prop[0].xf[n].num = (uint8_t)(n + 1);
+			sa->prop[0].xf[n].id = id;
+			n++;
+		}
+	}
+	free(ours);
+	sa->doi = IKEV1_DOI_IPSEC;
+	sa->situation = IKEV1_SIT_IDENTITY_ONLY;
+	sa->nprop = 1;
+	sa->prop[0].num = 1;
+	sa->prop[0].proto = IKEV1_PROTO_ESP;
+	sa->prop[0].spi_size = 4;
+	sa->prop[0].spi = spi;
+	sa->prop[0].nxf = n;
+	for (i = 0; i < n; i++) {
+		sa->prop[0].xf[i].attrs = attrs->data + off[i];
+		sa->prop[0].xf[i].attrs_len = (i + 1 < n ? off[i + 1] :
+		    attrs->len) - off[i];
+	}
+	return n && !attrs->failed ? 0 : -1;
+}
+
+static void
+spi_bytes(uint32_t spi, uint8_t *b)
+{
+	b[0] = (uint8_t)(spi >> 24);
+	b[1] = (uint8_t)(spi >> 16);
+	b[2] = (uint8_t)(spi >> 8);
+	b[3] = (uint8_t)spi;
+}
+
+int
+ikev1_qm_start(struct isakmp_sa *sa)
+{
+	const struct cfg_conn *c = sa->conn;
+	struct ike_env *env = &sa->eng->env;
+	struct ikev2_ts ts_l[CFG_MAX_TS], ts_r[CFG_MAX_TS];
+	struct ikev1_sa *offer = NULL;
+	struct ikev1_builder cb;
+	struct ikev1_child *ch;
+	struct buf *attrs = NULL, *chain = NULL, *msg = NULL, *gxi = NULL;
+	uint8_t h[CRYPTO_MAX_PRF_LEN], spi[4], idb[2][4 + 32];
+	size_t idl[2];
+	const uint8_t *rest;
+	size_t rest_len;
+	uint16_t group;
+	uint32_t msgid = 0;
+	long hoff;
+	char peer[ADDR_STRLEN + 8];
+
+	ikev1_qm_clear(sa);
+	if (ikev2_ts_from_end(&c->left, &sa->local, ts_l, CFG_MAX_TS) == 0 ||
+	    ikev2_ts_from_end(&c->right, &sa->remote, ts_r, CFG_MAX_TS) == 0)
+		return -1;
+	while (msgid == 0)
+		if (crypto_random(&msgid, sizeof(msgid)) == -1)
+			return -1;
+	if ((sa->qm.ch = ch = calloc(1, sizeof(*ch))) == NULL)
+		goto internal;
+	sa->qm.msgid = msgid;
+	sa->qm.initiator = 1;
+	/* one pair of selectors per Quick Mode: the first subnets */
+	ch->ts_l = ts_l[0];
+	ch->ts_r = ts_r[0];
+	ch->reqid = c->reqid ? c->reqid : sa->eng->next_reqid++;
+	if (env->alloc_spi(env->arg, &sa->remote, &sa->local, IPPROTO_ESP,
+	    ch->reqid, &ch->spi_in) == -1) {
+		ch->spi_in = 0;
+		qm_fail(sa, ST_IPF_SYSCAP, 0, "no SPI from the kernel");
+		return -1;
+	}
+	spi_bytes(ch->spi_in, spi);
+	offer = calloc(1, sizeof(*offer));
+	attrs = buf_new(256);
+	chain = buf_new_secret(1024);
+	msg = buf_new(1024);
+	if (offer == NULL || attrs == NULL || chain == NULL || msg == NULL ||
+	    ikev1_iv_exchange(&sa->k, msgid, sa->qm.iv) == -1)
+		goto internal;
+	if (qm_offer(c, spi, offer, attrs, &group) == -1) {
+		qm_fail(sa, ST_IPF_PROPOSAL, 0, "no ESP transform to offer "
+		    "from esp=");
+		goto out;
+	}
+	sa->qm.algs.dh = group;
+	sa->qm.ni_len = IKEV1_NONCE_LEN;
+	if (crypto_random(sa->qm.ni, sa->qm.ni_len) == -1)
+		goto internal;
+	if (group && ((gxi = buf_new(CRYPTO_MAX_DH_PUB)) == NULL ||
+	    (sa->qm.dh = dh_new(group)) == NULL ||
+	    dh_public(sa->qm.dh, gxi) == -1))
+		goto internal;
+	idl[0] = ts_to_idb(&ch->ts_l, idb[0]);
+	idl[1] = ts_to_idb(&ch->ts_r, idb[1]);
+	ikev1_build_chain(&cb, chain);
+	memset(h, 0, sizeof(h));
+	hoff = ikev1_build_raw(&cb, IKEV1_PL_HASH, h, sa->k.prf_len);
+	if (hoff < 0 || ikev1_build_sa(&cb, offer) == -1 ||
+	    ikev1_build_raw(&cb, IKEV1_PL_NONCE, sa->qm.ni,
+	    sa->qm.ni_len) < 0 ||
+	    (gxi && ikev1_build_raw(&cb, IKEV1_PL_KE, gxi->data,
+	    gxi->len) < 0) ||
+	    ikev1_build_raw(&cb, IKEV1_PL_ID, idb[0], idl[0]) < 0 ||
+	    ikev1_build_raw(&cb, IKEV1_PL_ID, idb[1], idl[1]) < 0 ||
+	    ikev1_build_finish(&cb) == -1)
+		goto internal;
+	rest = chain->data + hoff + IKEV1_PL_HDR_LEN + sa->k.prf_len;
+	rest_len = chain->len - (size_t)(rest - chain->data);
+	if (ikev1_hash_qm(&sa->k, 1, msgid, NULL, 0, NULL, 0, rest, rest_len,
+	    h) == -1)
+		goto internal;
+	memcpy(chain->data + hoff + IKEV1_PL_HDR_LEN, h, sa->k.prf_len);
+	if (ikev1_seal(sa, IKEV1_EXCH_QUICK, msgid, &cb, sa->qm.iv, msg) == -1)
+		goto internal;
+	log_info("IKEv1:%s: initiating Quick Mode 0x%08x with %s, SPI 0x%08x",
+	    c->name, msgid, ikev1_sa_peer(sa, peer, sizeof(peer)), ch->spi_in);
+	ikev1_send_request(sa, msg);
+	msg = NULL;
+	buf_free(attrs);
+	buf_free(chain);
+	buf_free(gxi);
+	free(offer);
+	return 0;
+internal:
+	qm_fail(sa, ST_IPF_INTERNAL, 0, "cannot build Quick Mode message 1");
+out:
+	buf_free(attrs);
+	buf_free(chain);
+	buf_free(msg);
+	buf_free(gxi);
+	free(offer);
+	return -1;
+}
+
+/* Message 2: HASH(2), the responder's transform and SPI, Nr [, KE]
+ * [, IDs] -> message 3, then install. */
+static void
+qm_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
+{
+	const struct cfg_conn *c = sa->conn;
+	struct ikev1_sa *reply = NULL;
+	struct ikev2_prop_list *ours = NULL, *theirs = NULL;
+	const struct ikev1_pl *pl;
+	struct ikev1_data hash, nonce, ke;
+	struct ikev2_prop chosen;
+	struct ikev1_perr err;
+	struct ikev1_builder cb;
+	struct p2_suite s;
+	struct buf *chain = NULL, *msg = NULL, *gxy = NULL;
+	uint8_t want[CRYPTO_MAX_PRF_LEN], iv[CRYPTO_MAX_BLOCK];
+	const uint8_t *rest;
+	size_t rest_len;
+	const struct ikev1_prop *pr;
+
+	memcpy(iv, sa->qm.iv, sizeof(iv));
+	if (qm_open(sa, m, iv, &hash) == -1)
+		return;
+	rest = ikev1_msg_after(m, &m->pl[0], &rest_len);
+	if (ikev1_hash_qm(&sa->k, 2, m->hdr.msgid, sa->qm.ni, sa->qm.ni_len,
+	    NULL, 0, rest, rest_len, want) == -1 ||
+	    ct_memcmp(want, hash.data, sa->k.prf_len) != 0) {
+		ikev1_drop(sa->eng, &sa->remote, sa->rport,
+		    "Quick Mode HASH(2) does not verify");
+		return;
+	}
+	memcpy(sa->qm.iv, iv, sizeof(iv));
+	ikev1_rtx_stop(sa);
+	ikev1_sa_last_in(sa, m);
+	if ((reply = calloc(1, sizeof(*reply))) == NULL ||
+	    (ours = calloc(1, sizeof(*ours))) == NULL ||
+	    (theirs = calloc(1, sizeof(*theirs))) == NULL) {
+		qm_fail(sa, ST_IPF_INTERNAL, 0, "out of memory");
+		goto out;
+	}
+	if ((pl = ikev1_msg_get(m, IKEV1_PL_SA, 0)) == NULL ||
+	    ikev1_pl_sa(pl, reply, &err) == -1 || reply->nprop != 1 ||
+	    reply->prop[0].proto != IKEV1_PROTO_ESP ||
+	    reply->prop[0].spi_size != 4 || reply->prop[0].nxf != 1 ||
+	    (pl = ikev1_msg_get(m, IKEV1_PL_NONCE, 0)) == NULL ||
+	    ikev1_pl_nonce(pl, &nonce, &err) == -1 ||
+	    nonce.len > sizeof(sa->qm.nr)) {
+		qm_fail(sa, ST_IPF_ENCODING, IKEV1_N_PAYLOAD_MALFORMED,
+		    "message 2 without one ESP transform and a nonce");
+		goto out;
+	}
+	pr = &reply->prop[0];
+	/* the answer must be one of our transforms, as the responder
+	 * would choose it */
+	p2_theirs(pr, theirs);
+	p2_suite(&pr->xf[0], &s);
+	if (theirs->n != 1 ||
+	    ikev2_prop_from_cfg(&c->esp, IKEV2_PROTO_ESP, ours) == -1 ||
+	    ikev2_prop_select(ours, theirs, IKEV2_PROTO_ESP, &chosen) == -1 ||
+	    s.group != sa->qm.algs.dh ||
+	    (s.encap == IKEV1_ENCAP_TRANSPORT) !=
+	    (c->mode == CFG_MODE_TRANSPORT)) {
+		qm_fail(sa, ST_IPF_PROPOSAL, IKEV1_N_NO_PROPOSAL_CHOSEN,
+		    "the responder chose an ESP transform we did not offer");
+		goto out;
+	}
+	qm_take(sa, pr, &s);
+	memcpy(sa->qm.nr, nonce.data, nonce.len);
+	sa->qm.nr_len = nonce.len;
+	if (sa->qm.dh) {
+		gxy = buf_new_secret(CRYPTO_MAX_DH_PUB);
+		if ((pl = ikev1_msg_get(m, IKEV1_PL_KE, 0)) == NULL ||
+		    ikev1_pl_ke(pl, &ke, &err) == -1 || gxy == NULL ||
+		    dh_derive(sa->qm.dh, ke.data, ke.len, gxy) == -1 ||
+		    gxy->len > sizeof(sa->qm.gxy)) {
+			qm_fail(sa, ST_IPF_PROPOSAL,
+			    IKEV1_N_INVALID_KEY_INFORMATION,
+			    "PFS key exchange failed");
+			goto out;
+		}
+		memcpy(sa->qm.gxy, gxy->data, gxy->len);
+		sa->qm.gxy_len = gxy->len;
+	}
+
+	/* message 3 */
+	if ((chain = buf_new_secret(128)) == NULL ||
+	    (msg = buf_new(128)) == NULL ||
+	    ikev1_hash_qm(&sa->k, 3, m->hdr.msgid, sa->qm.ni, sa->qm.ni_len,
+	    sa->qm.nr, sa->qm.nr_len, NULL, 0, want) == -1) {
+		qm_fail(sa, ST_IPF_INTERNAL, 0, "cannot build message 3");
+		goto out;
+	}
+	ikev1_build_chain(&cb, chain);
+	if (ikev1_build_raw(&cb, IKEV1_PL_HASH, want, sa->k.prf_len) < 0 ||
+	    ikev1_seal(sa, IKEV1_EXCH_QUICK, m->hdr.msgid, &cb, sa->qm.iv,
+	    msg) == -1) {
+		qm_fail(sa, ST_IPF_INTERNAL, 0, "cannot build message 3");
+		goto out;
+	}
+	/* kept as the answer to message 2: sent again if it comes again */
+	ikev1_send(sa, msg, 1);
+	msg = NULL;
+	qm_install(sa);
+out:
+	buf_free(gxy);
+	buf_free(chain);
+	buf_free(msg);
+	free(reply);
+	free(ours);
+	free(theirs);
+	wipe(want, sizeof(want));
 }
 
 void
@@ -576,7 +995,9 @@ ikev1_qm_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 		    "Quick Mode message not encrypted");
 		return;
 	}
-	if (sa->qm.msgid == m->hdr.msgid && sa->qm.ch)
+	if (sa->qm.msgid == m->hdr.msgid && sa->qm.ch && sa->qm.initiator)
+		qm_reply(sa, m);
+	else if (sa->qm.msgid == m->hdr.msgid && sa->qm.ch)
 		qm_finish(sa, m);
 	else
 		qm_request(sa, m);

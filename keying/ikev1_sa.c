@@ -70,6 +70,138 @@ sa_timeout(void *arg)
 	ikev1_sa_free(sa);
 }
 
+/* Our request went unanswered: again, or after retrans_tries resends
+ * the peer is silent (Main Mode: the SA fails; Quick Mode: the exchange
+ * does, the ISAKMP SA stays). */
+static void
+rtx_fire(void *arg)
+{
+	struct isakmp_sa *sa = arg;
+	struct ikev1_engine *e = sa->eng;
+	char peer[ADDR_STRLEN + 8];
+
+	if (sa->last_out == NULL || sa->phase == IKEV1_DEAD)
+		return;
+	ikev1_sa_peer(sa, peer, sizeof(peer));
+	if (sa->rtx_tries >= e->tun.retrans_tries) {
+		if (sa->phase != IKEV1_UP) {
+			ikev1_sa_fail(sa, ST_IKEF_PEER_LOST, "peer %s silent: "
+			    "Main Mode message %d not answered after %u "
+			    "retransmits", peer, 2 * (int)(sa->phase -
+			    IKEV1_MM_I1) + 1, sa->rtx_tries);
+			ikev1_sa_free(sa);	/* as sa_timeout does */
+			return;
+		}
+		if (sa->qm.msgid && sa->qm.initiator) {
+			struct st_ipsec_failrec *f;
+
+			log_notice("IKEv1:%s: Quick Mode with %s failed: peer "
+			    "silent, message 1 not answered after %u "
+			    "retransmits", sa->conn->name, peer, sa->rtx_tries);
+			if ((f = st_ipsec_fail(ST_IPF_PEER_LOST, 0, sa->qm.ch ?
+			    sa->qm.ch->spi_in : 0, &sa->remote, &sa->local,
+			    "peer silent: Quick Mode not answered")) != NULL)
+				snprintf(f->conn, sizeof(f->conn), "%s",
+				    sa->conn->name);
+			ikev1_qm_clear(sa);
+		}
+		return;
+	}
+	sa->rtx_tries++;
+	log_info("IKEv1:(SA ID = %u):Retransmitting packet [To %s] (%u of %u)",
+	    sa->st_index, peer, sa->rtx_tries, e->tun.retrans_tries);
+	e->env.send(e->env.arg, &sa->local, sa->lport, &sa->remote, sa->rport,
+	    sa->last_out->data, sa->last_out->len);
+	e->st.tx++;
+	e->st.retransmits++;
+	loop_timer_set(sa->rtx, ike_tuning_rtx_delay(&e->tun, sa->rtx_tries));
+}
+
+int
+ikev1_send_request(struct isakmp_sa *sa, struct buf *msg)
+{
+	sa->rtx_tries = 0;
+	loop_timer_set(sa->rtx, ike_tuning_rtx_delay(&sa->eng->tun, 0));
+	return ikev1_send(sa, msg, 1);
+}
+
+void
+ikev1_rtx_stop(struct isakmp_sa *sa)
+{
+	loop_timer_stop(sa->rtx);
+	sa->rtx_tries = 0;
+}
+
+/* ikelifetime is over: the ISAKMP SA goes (the peer is told), its IPsec
+ * SAs stay until their own end or until a new Main Mode with the peer
+ * adopts them (a phase-1 rekey proper is issue #16). */
+static void
+expire_fire(void *arg)
+{
+	struct isakmp_sa *sa = arg;
+	struct ikev1_child *ch;
+	struct st_child *st;
+	uint8_t b[16];
+	int i;
+
+	if (sa->phase != IKEV1_UP)
+		return;
+	log_info("IKEv1:(SA ID = %u):ISAKMP SA reached its lifetime (%u s): "
+	    "deleted, its IPsec SAs kept", sa->st_index, sa->lifetime);
+	for (i = 0; i < 8; i++) {
+		b[i] = (uint8_t)(sa->icookie >> (56 - 8 * i));
+		b[8 + i] = (uint8_t)(sa->rcookie >> (56 - 8 * i));
+	}
+	ikev1_delete_send(sa, IKEV1_PROTO_ISAKMP, b, 16);
+	ikev1_qm_clear(sa);
+	/* the children's rows outlive the IKE row */
+	for (ch = sa->children; ch; ch = ch->next)
+		if ((st = st_child_get(ch->st_index)) != NULL)
+			st_child_reparent(st, 0);
+	if (sa->st_index)
+		st_ike_end(sa->st_index, ST_TERM_NORMAL);
+	sa->st_index = 0;
+	loop_timer_stop(sa->timer);
+	loop_timer_stop(sa->rtx);
+	ikev1_keys_wipe(&sa->k);
+	buf_free(sa->last_in);
+	buf_free(sa->last_out);
+	sa->last_in = sa->last_out = NULL;
+	sa->phase = IKEV1_EXPIRED;
+	if (sa->children == NULL)
+		ikev1_sa_free(sa);
+}
+
+void
+ikev1_sa_adopt(struct isakmp_sa *sa)
+{
+	struct isakmp_sa *o, *n;
+	struct ikev1_child *ch;
+	struct st_child *st;
+
+	if (sa->lifetime)
+		loop_timer_set(sa->expire, (uint64_t)sa->lifetime * 1000);
+	for (o = sa->eng->sas; o; o = n) {
+		n = o->next;
+		if (o->phase != IKEV1_EXPIRED || o->conn != sa->conn ||
+		    addr_cmp(&o->remote, &sa->remote) != 0)
+			continue;
+		while ((ch = o->children) != NULL) {
+			o->children = ch->next;
+			ch->next = sa->children;
+			sa->children = ch;
+			if ((st = st_child_get(ch->st_index)) != NULL)
+				st_child_reparent(st, sa->st_index);
+			log_info("IKEv1:(SA ID = %u):IPsec SA 0x%08x/0x%08x "
+			    "of the expired ISAKMP SA adopted", sa->st_index,
+			    ch->spi_in, ch->spi_out);
+		}
+		ikev1_sa_free(o);
+	}
+}
+
+static void grace_fire(void *arg);
+
 struct isakmp_sa *
 ikev1_sa_new(struct ikev1_engine *e, const struct cfg_conn *conn,
     const struct ifl_addr *local, uint16_t lport,
@@ -78,7 +210,15 @@ ikev1_sa_new(struct ikev1_engine *e, const struct cfg_conn *conn,
 	struct isakmp_sa *sa = calloc(1, sizeof(*sa));
 	struct st_ike *st;
 
-	if (sa == NULL || (sa->timer = loop_timer_new(sa_timeout, sa)) == NULL) {
+	if (sa == NULL || (sa->timer = loop_timer_new(sa_timeout, sa)) == NULL ||
+	    (sa->rtx = loop_timer_new(rtx_fire, sa)) == NULL ||
+	    (sa->expire = loop_timer_new(expire_fire, sa)) == NULL ||
+	    (sa->grace = loop_timer_new(grace_fire, sa)) == NULL) {
+		if (sa) {
+			loop_timer_free(sa->timer);
+			loop_timer_free(sa->rtx);
+			loop_timer_free(sa->expire);
+		}
 		free(sa);
 		log_err("%s: out of memory", __func__);
 		return NULL;
@@ -121,8 +261,88 @@ ikev1_sa_free(struct isakmp_sa *sa)
 	buf_free(sa->last_in);
 	buf_free(sa->last_out);
 	loop_timer_free(sa->timer);
+	loop_timer_free(sa->rtx);
+	loop_timer_free(sa->expire);
+	loop_timer_free(sa->grace);
 	ikev1_keys_wipe(&sa->k);
 	free(sa);
+}
+
+void
+ikev1_child_desc(const struct isakmp_sa *sa, const struct ikev1_child *ch,
+    struct ike_child_sa *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->conn = sa->conn->name;
+	d->child_index = ch->st_index;
+	d->local = sa->local;
+	d->remote = sa->remote;
+	d->local_port = sa->lport;
+	d->remote_port = sa->rport;
+	d->proto = IPPROTO_ESP;
+	d->transport = sa->conn->mode == CFG_MODE_TRANSPORT;
+	d->reqid = ch->reqid;
+	d->spi_in = ch->spi_in;
+	d->spi_out = ch->spi_out;
+	d->encr = ch->algs.encr;
+	d->encr_keylen = ch->algs.encr_keylen;
+	d->integ = ch->algs.integ;
+	d->nts_local = d->nts_remote = 1;
+	d->ts_local = &ch->ts_l;
+	d->ts_remote = &ch->ts_r;
+	d->in_only = ch->out_keys != NULL;
+}
+
+/* The grace after our rekey is over: the new pairs' outbound SAs go in;
+ * one grace later (the peer's traffic has moved to the new pair too) the
+ * pairs they replace go, the peer told. */
+static void
+grace_fire(void *arg)
+{
+	struct isakmp_sa *sa = arg;
+	struct ike_env *env = &sa->eng->env;
+	struct ikev1_child *ch, *n;
+	struct ike_child_sa d;
+	size_t ek;
+	int moved = 0;
+
+	if (sa->phase != IKEV1_UP)
+		return;
+	for (ch = sa->children; ch; ch = ch->next) {
+		if (ch->out_keys == NULL)
+			continue;
+		ikev1_child_desc(sa, ch, &d);
+		ek = crypto_encr_keylen(ch->algs.encr, ch->algs.encr_keylen);
+		d.in_only = 0;
+		d.encr_out = ch->out_keys->data;
+		d.integ_out = ch->out_keys->data + ek;
+		d.encr_len = ek;
+		d.integ_len = ch->out_keys->len - ek;
+		if (env->install_out(env->arg, &d) == -1)
+			log_warnx("IKEv1:(SA ID = %u):outbound SA 0x%08x of the "
+			    "rekeyed child not installed", sa->st_index,
+			    ch->spi_out);
+		buf_free(ch->out_keys);
+		ch->out_keys = NULL;
+		moved = 1;
+	}
+	if (moved) {
+		loop_timer_set(sa->grace, IKEV1_REKEY_GRACE_MS);
+		return;
+	}
+	for (ch = sa->children; ch; ch = n) {
+		n = ch->next;
+		if (ch->drop) {
+			ikev1_delete_esp(sa, ch->spi_in);
+			ikev1_child_remove(sa, ch, ST_TERM_NORMAL);
+		}
+	}
+}
+
+void
+ikev1_rekey_grace(struct isakmp_sa *sa)
+{
+	loop_timer_set(sa->grace, IKEV1_REKEY_GRACE_MS);
 }
 
 void
@@ -133,24 +353,24 @@ ikev1_child_remove(struct isakmp_sa *sa, struct ikev1_child *ch,
 	struct ikev1_child **pp;
 	struct ike_child_sa d;
 
-	memset(&d, 0, sizeof(d));
-	d.conn = sa->conn->name;
-	d.child_index = ch->st_index;
-	d.local = sa->local;
-	d.remote = sa->remote;
-	d.local_port = sa->lport;
-	d.remote_port = sa->rport;
-	d.proto = IPPROTO_ESP;
-	d.transport = sa->conn->mode == CFG_MODE_TRANSPORT;
-	d.reqid = ch->reqid;
-	d.spi_in = ch->spi_in;
-	d.spi_out = ch->spi_out;
-	d.nts_local = d.nts_remote = 1;
-	d.ts_local = &ch->ts_l;
-	d.ts_remote = &ch->ts_r;
+	ikev1_child_desc(sa, ch, &d);
+	/* a rekeyed pair: its successor goes on with the policies and the
+	 * tunnel's row */
+	if (ch->rekeyed) {
+		d.superseded = 1;
+		d.nts_local = d.nts_remote = 0;
+	}
 	env->remove_child(env->arg, &d);
-	if (ch->st_index)
+	if (ch->st_index && !ch->rekeyed)
 		st_child_end(ch->st_index, reason);
+	else if (ch->rekeyed) {
+		/* out of the row at once (its final counters are folded):
+		 * were the successor removed before the kernel's delete
+		 * events arrive, the row would still seem to share the
+		 * policies */
+		st_sa_gone(ch->spi_in, ST_SA_IN, NULL);
+		st_sa_gone(ch->spi_out, ST_SA_OUT, NULL);
+	}
 	for (pp = &sa->children; *pp; pp = &(*pp)->next)
 		if (*pp == ch) {
 			*pp = ch->next;
@@ -158,6 +378,7 @@ ikev1_child_remove(struct isakmp_sa *sa, struct ikev1_child *ch,
 		}
 	log_info("IKEv1:(SA ID = %u):IPsec SA 0x%08x/0x%08x removed",
 	    sa->st_index, ch->spi_in, ch->spi_out);
+	buf_free(ch->out_keys);
 	free(ch);
 }
 
@@ -175,6 +396,9 @@ ikev1_sa_end(struct isakmp_sa *sa, enum st_term reason)
 	sa->st_index = 0;
 	sa->phase = IKEV1_DEAD;
 	loop_timer_stop(sa->timer);
+	loop_timer_stop(sa->rtx);
+	loop_timer_stop(sa->expire);
+	loop_timer_stop(sa->grace);
 }
 
 void
@@ -233,8 +457,12 @@ ikev1_qm_clear(struct isakmp_sa *sa)
 		if (sa->qm.ch->spi_in && env->release_spi)
 			env->release_spi(env->arg, &sa->remote, &sa->local,
 			    IPPROTO_ESP, sa->qm.ch->spi_in);
+		buf_free(sa->qm.ch->out_keys);
 		free(sa->qm.ch);
 	}
+	if (sa->qm.initiator && sa->qm.msgid)
+		loop_timer_stop(sa->rtx);
+	dh_free(sa->qm.dh);
 	wipe(&sa->qm, sizeof(sa->qm));
 }
 
@@ -331,6 +559,34 @@ out:
 	buf_free(chain);
 	buf_free(msg);
 	return r;
+}
+
+int
+ikev1_delete_send(struct isakmp_sa *sa, uint8_t proto, const void *spis,
+    uint8_t spi_size)
+{
+	uint8_t body[8 + 16];
+
+	body[0] = body[1] = body[2] = 0;
+	body[3] = IKEV1_DOI_IPSEC;
+	body[4] = proto;
+	body[5] = spi_size;
+	body[6] = 0;
+	body[7] = 1;
+	memcpy(body + 8, spis, spi_size);
+	return ikev1_info_send(sa, IKEV1_PL_DELETE, body, 8 + (size_t)spi_size);
+}
+
+int
+ikev1_delete_esp(struct isakmp_sa *sa, uint32_t spi)
+{
+	uint8_t b[4];
+
+	b[0] = (uint8_t)(spi >> 24);
+	b[1] = (uint8_t)(spi >> 16);
+	b[2] = (uint8_t)(spi >> 8);
+	b[3] = (uint8_t)spi;
+	return ikev1_delete_send(sa, IKEV1_PROTO_ESP, b, 4);
 }
 
 void

@@ -29,24 +29,46 @@
 enum ikev1_phase {
 	IKEV1_MM_R1 = 1,	/* responder: answered message 1 (MM_SA_EXCH) */
 	IKEV1_MM_R2,		/* answered message 3 (MM_KEY_EXCH) */
+	IKEV1_MM_I1,		/* initiator: sent message 1 (MM_NO_STATE) */
+	IKEV1_MM_I2,		/* sent message 3 (MM_SA_SETUP) */
+	IKEV1_MM_I3,		/* sent message 5 (MM_KEY_EXCH) */
 	IKEV1_UP,		/* message 6 sent: QM_IDLE */
+	IKEV1_EXPIRED,		/* ikelifetime over: no keys, only IPsec SAs
+				 * waiting for their end or a new ISAKMP SA */
 	IKEV1_DEAD,
 };
 
 struct ikev1_child {
 	struct ikev1_child *next;
-	uint32_t	st_index;
+	uint32_t	st_index;	/* shared with its successor after a rekey */
 	uint32_t	spi_in, spi_out;
 	uint32_t	reqid;
 	struct ikev2_ts	ts_l, ts_r;
+	struct st_algs	algs;
+	int		initiator;	/* our Quick Mode made it: we rekey it */
+	int		rekeying;	/* our rekey of it is under way */
+	int		rekeyed;	/* a newer pair continues its tunnel */
+	int		drop;		/* replaced by our rekey: deleted when
+					 * the grace is over */
+	struct buf	*out_keys;	/* our rekey: the outbound SA's keys
+					 * until the grace is over (secret) */
 };
 
-/* A Quick Mode in progress (responder: message 2 sent). */
+/* After our rekey the responder installs its new SAs only when message 3
+ * reaches it: our new outbound SA waits this long, and the old pair's
+ * delete as long again (strongSwan's delete_rekeyed_delay does the
+ * like). */
+#define IKEV1_REKEY_GRACE_MS	3000
+
+/* A Quick Mode in progress (responder: message 2 sent; initiator:
+ * message 1 sent). */
 struct ikev1_qm {
 	uint32_t	msgid;		/* 0 = none */
+	int		initiator;
 	uint8_t		iv[CRYPTO_MAX_BLOCK];
-	uint8_t		ni[IKEV1_NONCE_MAX], nr[IKEV1_NONCE_LEN];
-	size_t		ni_len;
+	uint8_t		ni[IKEV1_NONCE_MAX], nr[IKEV1_NONCE_MAX];
+	size_t		ni_len, nr_len;
+	struct dh	*dh;		/* initiator with PFS: our key pair */
 	uint8_t		gxy[CRYPTO_MAX_DH_PUB];	/* PFS shared secret */
 	size_t		gxy_len;
 	struct ikev1_child *ch;
@@ -60,6 +82,7 @@ struct isakmp_sa {
 	struct ikev1_engine *eng;
 	const struct cfg_conn *conn;
 	enum ikev1_phase phase;
+	int		initiator;	/* of the Main Mode */
 	uint64_t	icookie, rcookie;
 	uint32_t	st_index;
 	struct ifl_addr	local, remote;
@@ -81,6 +104,12 @@ struct isakmp_sa {
 	struct buf	*last_in;	/* the peer's last datagram */
 	struct buf	*last_out;	/* our answer to it */
 	struct loop_timer *timer;	/* half-open / Quick Mode timeout */
+	/* our request (last_out) until it is answered: resent
+	 * retrans_tries times, then the peer counts as silent */
+	struct loop_timer *rtx;
+	unsigned	rtx_tries;
+	struct loop_timer *expire;	/* ikelifetime */
+	struct loop_timer *grace;	/* IKEV1_REKEY_GRACE_MS after our rekey */
 	int		initial_contact;
 };
 
@@ -107,6 +136,10 @@ void	ikev1_sa_fail(struct isakmp_sa *sa, enum st_ike_fail reason,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Sends (and keeps as the answer to sa->last_in when answer is set). */
 int	ikev1_send(struct isakmp_sa *sa, struct buf *msg, int answer);
+/* Sends a request of ours (kept as last_out) and resends it with the
+ * configured timeouts until ikev1_rtx_stop (its answer came). */
+int	ikev1_send_request(struct isakmp_sa *sa, struct buf *msg);
+void	ikev1_rtx_stop(struct isakmp_sa *sa);
 /* An encrypted message: header, chain from the builder encrypted with iv
  * (updated). msg receives the datagram. 0 / -1. */
 int	ikev1_seal(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
@@ -117,13 +150,28 @@ void	ikev1_notify_send(struct isakmp_sa *sa, uint16_t type);
 const char *ikev1_sa_peer(const struct isakmp_sa *sa, char *dst, size_t len);
 void	ikev1_child_remove(struct isakmp_sa *sa, struct ikev1_child *ch,
 	    enum st_term reason);
+/* What the kernel side needs to know of a child, keys left out. */
+void	ikev1_child_desc(const struct isakmp_sa *sa,
+	    const struct ikev1_child *ch, struct ike_child_sa *d);
+/* Our rekey is in: the grace until its outbound SA and the old pair's
+ * delete. */
+void	ikev1_rekey_grace(struct isakmp_sa *sa);
 /* An Informational protected by HASH(1) carrying one payload. 0 / -1. */
 int	ikev1_info_send(struct isakmp_sa *sa, uint8_t type, const void *body,
 	    size_t len);
+/* An Informational Delete of our SPIs (proto ESP: 4 bytes each;
+ * ISAKMP: the two cookies). 0 / -1. */
+int	ikev1_delete_send(struct isakmp_sa *sa, uint8_t proto, const void *spis,
+	    uint8_t spi_size);
+/* A Delete of the pair whose inbound SPI is ours. */
+int	ikev1_delete_esp(struct isakmp_sa *sa, uint32_t spi);
 /* Frees an SA (ended or not) and takes it out of the table. */
 void	ikev1_sa_free(struct isakmp_sa *sa);
 /* Main Mode's material, once it is done or failed. */
 void	ikev1_mm_free(struct isakmp_sa *sa);
+/* Main Mode done (both roles): ikelifetime armed, and the IPsec SAs of
+ * an expired ISAKMP SA with the same connection and peer move here. */
+void	ikev1_sa_adopt(struct isakmp_sa *sa);
 /* The Quick Mode in progress is dropped (its larval SPI released). */
 void	ikev1_qm_clear(struct isakmp_sa *sa);
 
@@ -151,6 +199,16 @@ int	ikev1_transform_default_used(const struct cfg_conn *c,
 	    const struct st_algs *algs);
 
 /* ---- ikev1_main.c, ikev1_quick.c (called by ikev1_exchange.c) ---- */
+/* Our phase-1 offer for c: one ISAKMP proposal whose transforms are the
+ * configured ike= suites (each encryption x hash x group), then, unless
+ * strict, the defaults the responder side accepts too; attributes are
+ * encoded into attrs, which sa's transforms point into. 0 / -1. */
+int	ikev1_conn_offer(const struct cfg_conn *c, struct ikev1_sa *sa,
+	    struct buf *attrs);
+/* Initiator: a new ISAKMP SA for conn, Main Mode message 1 sent. */
+int	ikev1_mm_start(struct ikev1_engine *e, const struct cfg_conn *conn);
+/* Initiator: Quick Mode message 1 for the connection's selectors. 0 / -1. */
+int	ikev1_qm_start(struct isakmp_sa *sa);
 void	ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,
 	    const struct ifl_addr *src, uint16_t sport,
 	    const struct ifl_addr *dst, uint16_t dport);

@@ -42,22 +42,6 @@ ike_child_fail(struct ike_sa *sa, struct ike_child *ch, enum st_ipsec_fail reaso
 		ike_child_free(sa, ch, 1);
 }
 
-static int
-ts_same(const struct ikev2_ts *a, size_t na, const struct ikev2_ts *b, size_t nb)
-{
-	size_t i;
-
-	if (na != nb)
-		return 0;
-	for (i = 0; i < na; i++)
-		if (a[i].type != b[i].type || a[i].proto != b[i].proto ||
-		    a[i].sport != b[i].sport || a[i].eport != b[i].eport ||
-		    addr_cmp(&a[i].start, &b[i].start) != 0 ||
-		    addr_cmp(&a[i].end, &b[i].end) != 0)
-			return 0;
-	return 1;
-}
-
 /* The tunnel a new child continues: a live child of another IKE SA of the
  * same connection and peer identity, with the same traffic selectors. That
  * is a reauthentication (RFC 7296 §2.8.3: the peer makes a new IKE SA and
@@ -80,8 +64,8 @@ child_predecessor(const struct ike_sa *sa, const struct ike_child *ch,
 		for (oc = o->children; oc; oc = oc->next)
 			if (oc->installed && !oc->rekeyed && oc->st_index &&
 			    oc->transport == ch->transport &&
-			    ts_same(oc->ts_l, oc->nts_l, ch->ts_l, ch->nts_l) &&
-			    ts_same(oc->ts_r, oc->nts_r, ch->ts_r, ch->nts_r)) {
+			    ikev2_ts_same(oc->ts_l, oc->nts_l, ch->ts_l, ch->nts_l) &&
+			    ikev2_ts_same(oc->ts_r, oc->nts_r, ch->ts_r, ch->nts_r)) {
 				*owner = o;
 				return oc;
 			}

@@ -575,10 +575,8 @@ ike_child_by_spi_in(struct ike_sa *sa, uint32_t spi)
 	return NULL;
 }
 
-/* A child's kernel lifetimes: keylife, lifebytes, lifepackets, each with
- * its soft limit the rekey margin before. */
-static void
-life_of(const struct cfg_conn *c, struct ike_lifetimes *l)
+void
+ike_child_lifetimes(const struct cfg_conn *c, struct ike_lifetimes *l)
 {
 	l->hard_sec = c->keylife;
 	l->soft_sec = c->keylife > c->rekeymargin ? c->keylife - c->rekeymargin : 0;
@@ -617,7 +615,7 @@ ike_child_desc(const struct ike_sa *sa, const struct ike_child *ch,
 	d->encr_len = ch->encr_len;
 	d->integ_len = ch->integ_len;
 	d->in_only = ch->out_pending;
-	life_of(sa->conn, &d->life);
+	ike_child_lifetimes(sa->conn, &d->life);
 }
 
 void
@@ -835,16 +833,22 @@ ike_sa_fail(struct ike_sa *sa, enum st_ike_fail reason, int retry,
 
 /* ---- timers ---- */
 
-static uint64_t
-ike_rtx_delay(const struct ikev2_engine *e, unsigned tries)
+uint64_t
+ike_tuning_rtx_delay(const struct ike_tuning *t, unsigned tries)
 {
-	double ms = e->tun.retrans_timeout * 1000.0;
+	double ms = t->retrans_timeout * 1000.0;
 	unsigned i;
 
 	for (i = 0; i < tries; i++)
-		ms *= e->tun.retrans_base;
+		ms *= t->retrans_base;
 
 	return ms < 1 ? 1 : (uint64_t)ms;
+}
+
+static uint64_t
+ike_rtx_delay(const struct ikev2_engine *e, unsigned tries)
+{
+	return ike_tuning_rtx_delay(&e->tun, tries);
 }
 
 /* When DPD is on, the moment the peer counts as lost: dpdtimeout after

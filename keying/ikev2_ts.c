@@ -148,3 +148,20 @@ ikev2_ts_to_st(const struct ikev2_ts *ts, struct st_ts *out)
 	out->proto = ts->proto;
 	out->port = ts->sport == ts->eport ? ts->sport : 0;
 }
+
+int
+ikev2_ts_same(const struct ikev2_ts *a, size_t na, const struct ikev2_ts *b,
+    size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (a[i].type != b[i].type || a[i].proto != b[i].proto ||
+		    a[i].sport != b[i].sport || a[i].eport != b[i].eport ||
+		    addr_cmp(&a[i].start, &b[i].start) != 0 ||
+		    addr_cmp(&a[i].end, &b[i].end) != 0)
+			return 0;
+	return 1;
+}

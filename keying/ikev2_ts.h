@@ -28,6 +28,9 @@ size_t	ikev2_ts_narrow(const struct ikev2_ts *theirs, size_t ntheirs,
 int	ikev2_ts_inside(const struct ikev2_ts *ts, size_t n,
 	    const struct ikev2_ts *within, size_t nwithin);
 /* The state model's form: the smallest subnet covering the range. */
+/* 1 when the two lists are the same selectors in the same order. */
+int	ikev2_ts_same(const struct ikev2_ts *a, size_t na,
+	    const struct ikev2_ts *b, size_t nb);
 void	ikev2_ts_to_st(const struct ikev2_ts *ts, struct st_ts *out);
 
 #endif

@@ -65,6 +65,13 @@ enum st_ike_state {
 	ST_IKE_DELETING,
 };
 
+enum st_mm_state {
+	ST_MM_NO_STATE = 0,	/* created, nothing agreed yet */
+	ST_MM_SA_SETUP,		/* the ISAKMP SA's parameters are agreed */
+	ST_MM_KEY_EXCH,		/* DH done, the keys made, not authenticated */
+	ST_MM_KEY_AUTH,		/* authenticated (responder, before QM_IDLE) */
+};
+
 /* Why a tunnel ended; values are the MIB's cikeTunHistTermReason / cipSecTunHistTermReason. */
 enum st_term {
 	ST_TERM_OTHER = 1, ST_TERM_NORMAL = 2, ST_TERM_OPER = 3, ST_TERM_PEER_DEL = 4,
@@ -105,6 +112,9 @@ struct st_ike {
 	int		version;		/* 1 or 2 */
 	int		initiator;		/* we initiated */
 	enum st_ike_state state;
+	/* IKEv1 Main Mode progress as IOS names it (show crypto isakmp sa);
+	 * QM_IDLE once established */
+	enum st_mm_state mm_state;
 	struct ifl_addr	local, remote;
 	uint16_t	local_port, remote_port;
 	enum st_id_type	local_id_type, remote_id_type;

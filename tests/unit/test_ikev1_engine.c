@@ -3,8 +3,11 @@
  * responder cookie, a state row of version 1), the same answer again for
  * a duplicate, NO-PROPOSAL-CHOSEN and a failure record for a policy the
  * seed's configuration does not accept, Aggressive Mode refused, and
- * malformed datagrams dropped. The full exchanges run against strongSwan
- * in the test bed (ikev1-seed-responder, ikev1-failures). */
+ * malformed datagrams dropped. Then an initiator engine against a
+ * responder engine, message by message: IOS's Main Mode states on the way,
+ * Quick Mode, the SAs each side installs; and an initiator whose peer is
+ * silent. The full exchanges run against strongSwan in the test bed
+ * (ikev1-seed-responder, ikev1-seed-initiator, ikev1-failures). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -22,6 +25,7 @@
 #include "config/config.h"
 #include "keying/ikev1_exchange.h"
 #include "keying/ikev1_msg.h"
+#include "keying/ikev1_sa.h"		/* IKEV1_REKEY_GRACE_MS */
 #include "state/state.h"
 
 static const char conf[] =
@@ -414,6 +418,379 @@ test_ios_default_policies_off(void **state)
 	ikev1_engine_free(e);
 }
 
+/* ---- two engines talking ---- */
+
+/* The IOS side of the seed, as a second configuration. */
+static const char conf_ios[] =
+    "conn %default\n"
+    "  keyexchange=ikev1\n"
+    "  authby=secret\n"
+    "conn strongswan\n"
+    "  left=192.0.2.1\n"
+    "  leftsubnet=198.51.100.0/24\n"
+    "  right=192.0.2.2\n"
+    "  rightsubnet=203.0.113.0/24\n"
+    "  auto=add\n"
+    "  ike=aes128-sha1-modp1536!\n"
+    "  esp=aes128-sha1!\n";
+
+struct wire_msg {
+	struct ifl_addr	src, dst;
+	struct buf	*b;
+};
+
+static struct wire_msg wire[16];
+static int nwire, wire_mute;
+static uint32_t next_spi = 0xc0000100;
+struct installed {
+	const char	*conn;
+	uint32_t	spi_in, spi_out;
+};
+static struct installed inst[8];
+static int ninst, nremoved;
+
+static int
+w_send(void *arg, const struct ifl_addr *src, uint16_t sport,
+    const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len)
+{
+	(void)arg;
+	assert_int_equal(sport, 500);
+	assert_int_equal(dport, 500);
+	if (wire_mute)
+		return 0;
+	assert_true(nwire < 16);
+	wire[nwire].src = *src;
+	wire[nwire].dst = *dst;
+	wire[nwire].b = buf_from(pkt, len);
+	nwire++;
+	return 0;
+}
+
+static int
+w_spi(void *arg, const struct ifl_addr *p, const struct ifl_addr *l,
+    uint8_t proto, uint32_t reqid, uint32_t *spi)
+{
+	(void)arg; (void)p; (void)l; (void)proto; (void)reqid;
+	*spi = next_spi++;
+	return 0;
+}
+
+static int
+w_install(void *arg, const struct ike_child_sa *c)
+{
+	(void)arg;
+	assert_true(ninst < 8);
+	assert_int_equal(c->encr_len, 16);	/* AES-128 */
+	assert_int_equal(c->integ_len, 20);	/* HMAC-SHA1 */
+	inst[ninst].conn = c->conn;
+	inst[ninst].spi_in = c->spi_in;
+	inst[ninst].spi_out = c->spi_out;
+	ninst++;
+	return 0;
+}
+
+static void
+w_remove(void *arg, const struct ike_child_sa *c)
+{
+	(void)arg;
+	(void)c;
+	nremoved++;
+}
+
+static int
+w_psk(void *arg, const struct cfg_id *l, const struct cfg_id *r,
+    struct buf *out)
+{
+	(void)arg; (void)l; (void)r;
+	buf_put(out, "cisco", 5);
+	return out->failed ? -1 : 0;
+}
+
+static struct ifl_config *cfg_ios;
+
+static const struct cfg_conn *
+w_conn_ios(void *arg, const struct ifl_addr *local, const struct ifl_addr *remote)
+{
+	(void)arg;
+	return addr_cmp(local, &cfg_ios->conns->left.addr) == 0 &&
+	    addr_cmp(remote, &cfg_ios->conns->right.addr) == 0 ?
+	    cfg_ios->conns : NULL;
+}
+
+static struct ikev1_engine *
+wire_engine(const struct cfg_conn *(*conn)(void *, const struct ifl_addr *,
+    const struct ifl_addr *), const struct ike_tuning *t)
+{
+	struct ike_env env;
+	struct ikev1_engine *e;
+
+	memset(&env, 0, sizeof(env));
+	env.send = w_send;
+	env.alloc_spi = w_spi;
+	env.install_child = w_install;
+	env.remove_child = w_remove;
+	env.psk = w_psk;
+	env.conn_by_addr_v1 = conn;
+	assert_non_null(e = ikev1_engine_new(&env, t));
+	return e;
+}
+
+static int
+wire_setup(void **state)
+{
+	struct cfg_daemon d;
+
+	setup(state);
+	config_daemon_defaults(&d);
+	snprintf(d.ipsec_conf, sizeof(d.ipsec_conf), "%s",
+	    put("ios.conf", conf_ios));
+	snprintf(d.ipsec_secrets, sizeof(d.ipsec_secrets), "%s",
+	    put("ios.secrets", secrets));
+	assert_non_null(cfg_ios = config_load(&d));
+	nwire = ninst = nremoved = wire_mute = 0;
+	return 0;
+}
+
+static int
+wire_teardown(void **state)
+{
+	while (nwire > 0)
+		buf_free(wire[--nwire].b);
+	config_free(cfg_ios);
+	return teardown(state);
+}
+
+/* Delivers the oldest message on the wire to the engine it is for. */
+static int
+wire_step(struct ikev1_engine *a, const struct ifl_addr *a_addr,
+    struct ikev1_engine *b)
+{
+	struct wire_msg m;
+
+	if (nwire == 0)
+		return 0;
+	m = wire[0];
+	memmove(&wire[0], &wire[1], (size_t)(nwire - 1) * sizeof(wire[0]));
+	nwire--;
+	ikev1_input(addr_cmp(&m.dst, a_addr) == 0 ? a : b, &m.src, 500, &m.dst,
+	    500, m.b->data, m.b->len);
+	buf_free(m.b);
+	return 1;
+}
+
+static const struct st_ike *
+ike_row(int initiator)
+{
+	const struct st_ike *ike;
+
+	for (ike = st_ike_next(0); ike; ike = st_ike_next(ike->index))
+		if (ike->initiator == initiator)
+			return ike;
+	return NULL;
+}
+
+static void
+test_initiator(void **state)
+{
+	/* the IOS side (192.0.2.1) initiates to the seed's strongSwan
+	 * configuration (192.0.2.2), whose ike= takes SHA1 only through
+	 * the defaults */
+	struct ikev1_engine *ios = wire_engine(w_conn_ios, NULL);
+	struct ikev1_engine *swan = wire_engine(t_conn, NULL);
+	const struct st_ike *i, *r;
+	static const enum st_mm_state after_i[] = { ST_MM_NO_STATE,
+	    ST_MM_NO_STATE, ST_MM_SA_SETUP, ST_MM_SA_SETUP, ST_MM_KEY_EXCH,
+	    ST_MM_KEY_EXCH };
+	static const enum st_mm_state after_r[] = { ST_MM_NO_STATE,
+	    ST_MM_SA_SETUP, ST_MM_SA_SETUP, ST_MM_KEY_EXCH, ST_MM_KEY_EXCH };
+	uint32_t ci, cr;
+	uint64_t end;
+	int n;
+
+	(void)state;
+	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
+	assert_int_equal(nwire, 1);
+	/* messages 1..6, one at a time: IOS's states on both sides */
+	for (n = 0; n < 6; n++) {
+		i = ike_row(1);
+		assert_non_null(i);
+		assert_int_equal(i->version, 1);
+		assert_int_equal(i->mm_state, after_i[n]);
+		assert_int_equal(i->start_mono, 0);
+		if (n >= 1 && n < 5) {
+			r = ike_row(0);
+			assert_non_null(r);
+			assert_int_equal(r->mm_state, after_r[n]);
+		}
+		assert_int_equal(wire_step(swan, &us, ios), 1);
+	}
+	i = ike_row(1);
+	r = ike_row(0);
+	assert_non_null(i);
+	assert_non_null(r);
+	assert_int_equal(i->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(r->state, ST_IKE_ESTABLISHED);
+	assert_true(i->spi_i == r->spi_i && i->spi_r == r->spi_r);
+	assert_int_equal(i->algs.dh, 5);
+	assert_int_equal(i->algs.prf, r->algs.prf);
+	/* Quick Mode: 3 messages, then nothing more on the wire */
+	for (n = 0; n < 3; n++)
+		assert_int_equal(wire_step(swan, &us, ios), 1);
+	assert_int_equal(nwire, 0);
+	assert_int_equal(ninst, 2);
+	assert_string_equal(inst[0].conn, "strongswan");	/* after message 2 */
+	assert_string_equal(inst[1].conn, "ciscoios");	/* after message 3 */
+	assert_int_equal(inst[0].spi_in, inst[1].spi_out);
+	assert_int_equal(inst[0].spi_out, inst[1].spi_in);
+	assert_int_equal(st_child_count_for_ike(i->index), 1);
+	assert_int_equal(st_child_count_for_ike(r->index), 1);
+	ci = st_child_by_spi(inst[0].spi_in, ST_SA_IN)->index;
+	cr = st_child_by_spi(inst[1].spi_in, ST_SA_IN)->index;
+
+	/* a responder's soft expiry is not its to rekey */
+	assert_int_equal(ikev1_child_expired(swan, inst[1].spi_in, 0), 0);
+	assert_int_equal(nwire, 0);
+	/* the initiator's is: a new Quick Mode, the new pairs continue both
+	 * tunnels' rows, and the old pair is deleted on both sides */
+	assert_int_equal(ikev1_child_expired(ios, inst[0].spi_out, 0), 0);
+	assert_int_equal(ikev1_child_expired(ios, inst[0].spi_in, 0), 0);
+	assert_int_equal(nwire, 1);		/* one rekey for the pair */
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(ninst, 4);
+	/* the old pair stays through the grace, then goes on both sides */
+	assert_int_equal(nremoved, 0);
+	end = loop_now_ms() + IKEV1_REKEY_GRACE_MS + 2000;
+	while (nwire == 0 && loop_now_ms() < end)
+		loop_once(100);
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(nremoved, 2);
+	assert_int_equal(inst[2].spi_in, inst[3].spi_out);
+	assert_int_equal(st_child_by_spi(inst[2].spi_in, ST_SA_IN)->index, ci);
+	assert_int_equal(st_child_by_spi(inst[3].spi_in, ST_SA_IN)->index, cr);
+	assert_int_equal(st_child_find(ci)->refreshes, 1);
+	assert_int_equal(st_child_find(cr)->refreshes, 1);
+	assert_int_equal(st_child_count_for_ike(i->index), 1);
+	assert_int_equal(st_child_count_for_ike(r->index), 1);
+	assert_int_equal(ikev1_child_expired(ios, inst[0].spi_in, 1), -1);
+	nremoved = 0;
+
+	/* the initiator's down: its Deletes take the responder's SAs too */
+	assert_int_equal(ikev1_terminate(ios, "strongswan"), 1);
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(nremoved, 2);
+	assert_null(st_ike_next(0));
+	ikev1_engine_free(ios);
+	ikev1_engine_free(swan);
+}
+
+/* ikelifetime over: the initiator's ISAKMP SA goes with a Delete, its
+ * IPsec SA stays (its row too); a new Main Mode adopts it, and the Quick
+ * Mode after it continues the tunnel's row. */
+static void
+test_isakmp_expiry(void **state)
+{
+	struct ikev1_engine *ios = wire_engine(w_conn_ios, NULL);
+	struct ikev1_engine *swan = wire_engine(t_conn, NULL);
+	const struct st_child *ch;
+	const struct st_ike *i;
+	struct ikev1_msg *m;
+	struct ikev1_perr err;
+	uint32_t ci, cr;
+	uint64_t end;
+
+	(void)state;
+	cfg_ios->conns->ikelifetime = 1;
+	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(ninst, 2);
+	ci = st_child_by_spi(inst[0].spi_in, ST_SA_IN)->index;
+	cr = st_child_by_spi(inst[1].spi_in, ST_SA_IN)->index;
+	end = loop_now_ms() + 3000;
+	while (ike_row(1) != NULL && loop_now_ms() < end)
+		loop_once(50);
+	assert_null(ike_row(1));
+	ch = st_child_find(ci);
+	assert_non_null(ch);
+	assert_int_equal(ch->ike_index, 0);
+	assert_int_equal(nremoved, 0);
+	/* the Delete of the ISAKMP SA (its two cookies) */
+	assert_int_equal(nwire, 1);
+	m = ikev1_msg_parse(wire[0].b->data, wire[0].b->len, &err);
+	assert_non_null(m);
+	assert_int_equal(m->hdr.exchange, IKEV1_EXCH_INFO);
+	ikev1_msg_free(m);
+	buf_free(wire[0].b);
+	nwire = 0;
+
+	cfg_ios->conns->ikelifetime = 3600;
+	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
+	while (wire_step(swan, &us, ios))
+		;
+	i = ike_row(1);
+	assert_non_null(i);
+	ch = st_child_find(ci);
+	assert_non_null(ch);
+	assert_int_equal(ch->ike_index, i->index);
+	/* the new pair continued the adopted child's row, on both sides
+	 * (the responder's still under its older ISAKMP SA); the old pair
+	 * went on both */
+	assert_int_equal(ninst, 4);
+	assert_int_equal(st_child_by_spi(inst[2].spi_in, ST_SA_IN)->index, ci);
+	assert_int_equal(st_child_by_spi(inst[3].spi_in, ST_SA_IN)->index, cr);
+	assert_int_equal(st_child_count_for_ike(i->index), 1);
+	assert_int_equal(st_child_find(cr)->refreshes, 1);
+	assert_int_equal(st_child_find(ci)->refreshes, 1);
+	end = loop_now_ms() + IKEV1_REKEY_GRACE_MS + 2000;
+	while (nwire == 0 && loop_now_ms() < end)
+		loop_once(100);
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(nremoved, 2);
+	ikev1_engine_free(ios);
+	ikev1_engine_free(swan);
+}
+
+/* Nobody answers: message 1 is resent retrans_tries times, then a
+ * failure record names the silent peer and nothing is left. */
+static void
+test_initiator_peer_silent(void **state)
+{
+	struct ike_tuning t;
+	struct ikev1_engine *ios;
+	struct ikev1_engine_stats st;
+	const struct st_ike_failrec *f;
+	uint64_t end;
+
+	(void)state;
+	ike_tuning_defaults(&t);
+	t.retrans_timeout = 0.05;
+	t.retrans_base = 1.5;
+	t.retrans_tries = 2;
+	ios = wire_engine(w_conn_ios, &t);
+	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
+	end = loop_now_ms() + 3000;
+	while (fails(ST_IKEF_PEER_LOST) == 0 && loop_now_ms() < end)
+		loop_once(20);
+	assert_int_equal(nwire, 3);		/* message 1 and 2 resends */
+	assert_int_equal(wire[2].b->len, wire[0].b->len);
+	assert_memory_equal(wire[2].b->data, wire[0].b->data, wire[0].b->len);
+	f = st_ike_fail_next(0);
+	assert_non_null(f);
+	assert_int_equal(f->reason, ST_IKEF_PEER_LOST);
+	assert_string_equal(f->conn, "strongswan");
+	assert_non_null(strstr(f->detail, "192.0.2.2[500] silent"));
+	assert_null(st_ike_next(0));
+	assert_int_equal(ninst, 0);
+	ikev1_engine_stats(ios, &st);
+	assert_int_equal(st.retransmits, 2);
+	assert_int_equal(st.sas, 0);
+	ikev1_engine_free(ios);
+}
+
 int
 main(void)
 {
@@ -429,6 +806,12 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ios_default_policies_off, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_initiator, wire_setup,
+		    wire_teardown),
+		cmocka_unit_test_setup_teardown(test_isakmp_expiry, wire_setup,
+		    wire_teardown),
+		cmocka_unit_test_setup_teardown(test_initiator_peer_silent,
+		    wire_setup, wire_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,16 +3,31 @@
 # initiating Main Mode and Quick Mode with `ipsec up`, and ikeflowd on gw2
 # (the seed's IKEv1 strongSwan configuration, auto=add) responding. 100
 # pings between the protected subnets, 100 packets on each of the 4 kernel
-# SAs; then strongSwan's `ipsec down` deletes everything on both sides,
-# and after a second `ipsec up` so does `ikeflowctl down` on gw2.
-# bed-timeout: 180
+# SAs, and in snmpd on gw2 (counters, main mode). strongSwan rekeys phase
+# 2 while 240 more pings cross: none is lost, the new pair continues the
+# tunnel's row (one index, counters cumulative) and the old pair goes
+# when strongSwan deletes it. Then strongSwan's `ipsec down` deletes
+# everything on both sides, and after a second `ipsec up` so does
+# `ikeflowctl down` on gw2.
+# bed-timeout: 240
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
 . "$SRCDIR/tests/bed/conf/ikev1-common/ikev1.sh"
+. "$SRCDIR/tests/bed/conf/snmp-common/snmp.sh"
+
+printf '%s\n' 'log_level = info' 'refresh_interval = 1000' \
+    "agentx_socket = unix:$W/agentx-gw2" 'agentx_ping_interval = 1' \
+    'http_listen = no' >"$W/gw2-ikeflowd.conf"
+
+# strongSwan keeps an IKEv1 pair it rekeyed until it expires unless told
+# to delete it (as IOS does)
+BED_SWAN_CHARON='delete_rekeyed = yes'
 
 check topology bed_topology
+check snmpd start_snmpd gw2
 check charon-ios ikev1_ios
-check ikeflowd ikev1_ikeflowd
+check ikeflowd ikev1_ikeflowd "$SEED1/ipsec.conf" "$W/gw2-ikeflowd.conf"
+check agent-registered wait_for 10 agent_up
 check swan-up swan gw1 gw1 up strongswan
 check swan-installed wait_for 10 ikev2_swan_installed
 check ikf-installed wait_for 10 ikev2_ikf_installed
@@ -33,6 +48,19 @@ ctl gw2 gw2 show crypto isakmp sa detail >"$W/gw2-isakmp-sa-detail.txt" 2>&1
 check isakmp-detail grep -Eq \
     '^[0-9]+ +192\.0\.2\.2 +192\.0\.2\.1 +ACTIVE +aes +sha +psk +5 +[0-9]+:[0-9]{2}:[0-9]{2}' \
     "$W/gw2-isakmp-sa-detail.txt"
+ikev1_snmp_seed
+
+say "strongSwan rekeys phase 2 under traffic"
+T0=$(tunnel_index)
+SPIS0=$(ikev1_gw2_spis)
+ikev1_pings_sampled peer-rekey 240 swan_rekey
+check ikf-log-rekeyed grep -q 'IPsec SA rekeyed' "$W/gw2.log"
+check old-pair-gone wait_for 20 ikev1_spis_gone "$SPIS0"
+check_eq gw2-sa-count-rekeyed 2 "$(ikev2_sa_count gw2)"
+check_eq same-tunnel "$T0" "$(tunnel_index)"
+check ikf-cumulative wait_for 10 ikev1_ikf_counted 340
+check snmp-cumulative-in wait_for 10 snmp_is "$R.1.3.2.1.32.$T0" "Counter32: 340"
+check snmp-cumulative-out wait_for 10 snmp_is "$R.1.3.2.1.45.$T0" "Counter32: 340"
 
 # strongSwan's down: its Deletes take everything out of gw2's kernel
 check swan-down swan gw1 gw1 down strongswan

@@ -7,11 +7,11 @@
 SEED1=$SRCDIR/tests/bed/conf/seed-ikev1
 IOS1=$SRCDIR/tests/bed/conf/ikev1-ios
 
-# ikev1_ikeflowd [IPSEC_CONF]: ikeflowd on gw2.
+# ikev1_ikeflowd [IPSEC_CONF [IKEFLOWD_CONF]]: ikeflowd on gw2.
 ikev1_ikeflowd()
 {
 	install -m 0600 "$SEED1/ipsec.secrets" "$W/gw2-ipsec.secrets" &&
-	start_ikeflowd gw2 gw2 -c "$IKF/ikeflowd.conf" \
+	start_ikeflowd gw2 gw2 -c "${2:-$IKF/ikeflowd.conf}" \
 	    --ipsec-conf "${1:-$SEED1/ipsec.conf}" --ipsec-secrets "$W/gw2-ipsec.secrets"
 }
 
@@ -40,4 +40,81 @@ ikev1_ikf_failure()
 ikev1_swan_no_sa()
 {
 	[ "$(ikev2_sa_count gw1)" = 0 ] && ! swan gw1 gw1 status strongswan | grep -q ESTABLISHED
+}
+
+# ikev1_snmp_seed: snmpd on gw2 (started with the snmp-common helpers)
+# sees the one tunnel as the seed's NMS would: 100 packets each way in
+# cipSecTunnelTable, and its cikeTunnelTable row negotiated in main mode.
+ikev1_snmp_seed()
+{
+	local t i
+
+	t=$(tunnel_index)
+	check snmp-tunnel-row test -n "$t"
+	check snmp-in-pkts wait_for 10 snmp_is "$R.1.3.2.1.32.$t" "Counter32: 100"
+	check snmp-out-pkts wait_for 10 snmp_is "$R.1.3.2.1.45.$t" "Counter32: 100"
+	i=$(snmp "$R.1.3.2.1.2.$t" | sed 's/.*INTEGER: //')
+	check snmp-ike-row test -n "$i"
+	check_eq snmp-nego-mode-main "INTEGER: 1" "$(snmp "$R.1.2.3.1.10.$i")"
+}
+
+# ikev1_sample: "TUNNEL-INDEX ENCAPS DECAPS" as snmpd and ikeflowd on gw2
+# show the one tunnel.
+ikev1_sample()
+{
+	local t
+
+	t=$(tunnel_index)
+	ctl gw2 gw2 show crypto ipsec sa | awk -v t="$t" '
+	    /#pkts encaps:/ { sub(/,.*/, "", $3); e = $3 }
+	    /#pkts decaps:/ { sub(/,.*/, "", $3); d = $3 }
+	    END { print t, e, d }'
+}
+
+# ikev1_pings_sampled NAME N [CMD...]: N pings at 50 ms from h1 to h2
+# while the tunnel is sampled (before, each second during, after; CMD
+# runs once as the pings start): none lost, one tunnel index, counters
+# never back.
+ikev1_pings_sampled()
+{
+	local name=$1 n=$2 ping
+	shift 2
+
+	ikev1_sample >"$W/samples-$name.txt"
+	ip netns exec h1 ping -i 0.05 -c "$n" -W 2 203.0.113.10 >"$W/ping-$name.txt" 2>&1 &
+	ping=$!
+	[ $# -gt 0 ] && check "$name-cmd" "$@"
+	while kill -0 $ping 2>/dev/null; do
+		ikev1_sample >>"$W/samples-$name.txt"
+		sleep 1
+	done
+	wait $ping
+	ikev1_sample >>"$W/samples-$name.txt"
+	cat "$W/samples-$name.txt"
+	check "$name-no-ping-lost" grep -q "^$n packets transmitted, $n received, 0% packet loss" \
+	    "$W/ping-$name.txt"
+	check "$name-samples" bed_samples_ok "$W/samples-$name.txt"
+}
+
+# ikev1_ikf_counted N: ikeflowd shows N packets each way on the tunnel.
+ikev1_ikf_counted()
+{
+	[ "$(ikev2_ikf_pkts)" = "$1 $1" ]
+}
+
+# ikev1_gw2_spis: gw2's ESP SPIs, one line.
+ikev1_gw2_spis()
+{
+	ip -n gw2 xfrm state | awk '/proto esp spi/ { print $4 }' | sort | tr '\n' ' '
+}
+
+# ikev1_spis_gone SPIS: none of these is left in gw2's kernel.
+ikev1_spis_gone()
+{
+	local s
+
+	for s in $1; do
+		ip -n gw2 xfrm state | grep -q "spi $s " && return 1
+	done
+	return 0
 }
