@@ -199,5 +199,7 @@ ike_children_move(struct ike_sa *from, struct ike_sa *to)
 		if (sc)
 			st_child_reparent(sc, to->st_index);
 	}
+	/* a delete or rekey asked for one of them goes along */
+	ike_xchg_move_children(from, to);
 	from->rekeyed = 1;
 }

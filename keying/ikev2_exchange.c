@@ -103,6 +103,15 @@ static const struct ike_ops ikev2_ops = {
 	.init_start = ike_init_start,
 	.initiate = ikev2_initiate,
 	.queue_run = ike_queue_run,
+	.xchg = {
+		[IKE_X_DELETE_IKE] = &ike_x_delete_ike,
+		[IKE_X_REKEY_IKE] = &ike_x_rekey_ike,
+		[IKE_X_DELETE_CHILD] = &ike_x_delete_child,
+		[IKE_X_REKEY_CHILD] = &ike_x_rekey_child,
+		[IKE_X_LIVENESS] = &ike_x_liveness,
+		[IKE_X_INIT] = &ike_x_init,
+		[IKE_X_AUTH] = &ike_x_auth,
+	},
 };
 
 struct ikev2_engine *
@@ -144,6 +153,7 @@ ike_init_start(struct ike_sa *sa)
 	struct ikev2_builder bl;
 	struct st_ike *st;
 	struct buf *b = NULL, *pub = NULL;
+	struct ike_xchg *x = NULL;
 	uint16_t group;
 	char peer[ADDR_STRLEN + 8];
 
@@ -166,7 +176,7 @@ ike_init_start(struct ike_sa *sa)
 	if (sa->ni_len == 0 && nonce_new(sa->ni, &sa->ni_len) < 0)
 		goto fail;
 	if ((b = buf_new(512)) == NULL || (pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL ||
-	    dh_public(sa->dh, pub) < 0)
+	    dh_public(sa->dh, pub) < 0 || (x = ike_xchg_new(sa, IKE_X_INIT, 0)) == NULL)
 		goto fail;
 	sa->next_msgid = 0;
 	ike_msg_start(sa, &bl, b, IKEV2_EXCH_IKE_SA_INIT, 0, 0);
@@ -191,8 +201,9 @@ ike_init_start(struct ike_sa *sa)
 	ike_count_notify(sa, 1);
 	ike_count_notify(sa, 1);
 	buf_free(pub);
-	return ike_send_request(sa, b, IKE_REQ_INIT);
+	return ike_send_request(sa, b, x);
 fail:
+	ike_xchg_free(sa, x);
 	buf_free(b);
 	buf_free(pub);
 	ike_sa_fail(sa, ST_IKEF_INTERNAL, 0, "cannot build IKE_SA_INIT");
@@ -245,6 +256,11 @@ get_one(const struct ikev2_msg *m, uint8_t type, const struct ikev2_pl **p)
 {
 	return (*p = ikev2_msg_get(m, type, 0)) != NULL ? 0 : -1;
 }
+
+/* Started by ike_init_start, never queued; its answer comes before the SA
+ * has keys, by the initiator's SPI alone, so ikev2_input hands it to
+ * ike_init_response itself. */
+const struct ike_xchg_ops ike_x_init = { IKEV2_EXCH_IKE_SA_INIT, NULL, NULL, NULL };
 
 void
 ike_init_response(struct ike_sa *sa, struct ikev2_msg *m)
@@ -804,6 +820,7 @@ input_response(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *sr
 {
 	struct ikev2_engine *e = sa->eng;
 	const struct ikev2_hdr *h = &m->hdr;
+	struct ike_xchg *x;
 	int r;
 
 	if (sa->req == NULL || h->msgid != sa->req_msgid) {
@@ -817,20 +834,15 @@ input_response(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *sr
 	if (r == 1)
 		return;		/* more fragments to come */
 	sa->last_rx = loop_now_ms();
-	if (sa->req_kind == IKE_REQ_AUTH && h->exchange == IKEV2_EXCH_IKE_AUTH)
-		ike_auth_response(sa, m);
-	else if (sa->req_kind == IKE_REQ_CREATE_CHILD &&
-	    h->exchange == IKEV2_EXCH_CREATE_CHILD_SA)
-		ike_create_child_response(sa, m);
-	else if (sa->req_kind == IKE_REQ_REKEY_IKE &&
-	    h->exchange == IKEV2_EXCH_CREATE_CHILD_SA)
-		ike_rekey_response(sa, m);
-	else if (sa->req_kind != IKE_REQ_AUTH && sa->req_kind != IKE_REQ_INIT &&
-	    sa->req_kind != IKE_REQ_CREATE_CHILD && sa->req_kind != IKE_REQ_REKEY_IKE &&
-	    h->exchange == IKEV2_EXCH_INFORMATIONAL)
-		ike_info_response(sa, m);
-	else
+	if ((x = sa->xa) == NULL || x->ops->response == NULL ||
+	    x->ops->exchange != h->exchange) {
 		ike_drop(e, sa, src, sport, h, "response of the wrong exchange type");
+		return;
+	}
+	/* the handler owns it now: what it starts next becomes the SA's */
+	sa->xa = NULL;
+	x->ops->response(sa, x, m);
+	ike_xchg_free(sa, x);
 }
 
 void

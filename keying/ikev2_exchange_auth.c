@@ -121,6 +121,7 @@ ike_auth_start(struct ike_sa *sa)
 	struct ikev2_builder bl, in;
 	struct buf *b = NULL, *ib = NULL, *psk = NULL;
 	struct ike_child *ch = NULL;
+	struct ike_xchg *x = NULL;
 	uint8_t idb[4 + CFG_ID_MAX], auth[CRYPTO_MAX_PRF_LEN];
 	size_t idlen;
 	int r = -1;
@@ -143,14 +144,15 @@ ike_auth_start(struct ike_sa *sa)
 		r = 0;
 		goto out;
 	}
-	if (ike_sa_esp_offer(sa) == NULL ||
-	    ikev2_prop_from_cfg(&c->esp, IKEV2_PROTO_ESP, sa->esp_offer) < 0) {
+	if ((x = ike_xchg_new(sa, IKE_X_AUTH, 0)) == NULL)
+		goto out;
+	if ((x->offer = ike_offer_new(c, 0)) == NULL) {
 		ike_sa_fail(sa, ST_IKEF_PROPOSAL, 0, "no usable ESP proposal configured");
 		r = 0;
 		goto out;
 	}
-	ikev2_prop_strip_dh(sa->esp_offer);
-	ikev2_prop_set_spi(sa->esp_offer, ch->spi_in, 4);
+	ikev2_prop_strip_dh(x->offer);
+	ikev2_prop_set_spi(x->offer, ch->spi_in, 4);
 	ch->nts_l = ikev2_ts_from_end(&c->left, &sa->local, ch->ts_l, ST_MAX_TS);
 	ch->nts_r = ikev2_ts_from_end(&c->right, &sa->remote, ch->ts_r, ST_MAX_TS);
 
@@ -169,7 +171,7 @@ ike_auth_start(struct ike_sa *sa)
 		ikev2_build_notify_simple(&in, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
 		ike_count_notify(sa, 1);
 	}
-	ikev2_build_sa(&in, sa->esp_offer);
+	ikev2_build_sa(&in, x->offer);
 	ike_build_ts(&in, IKEV2_PL_TSI, ch->ts_l, ch->nts_l);
 	ike_build_ts(&in, IKEV2_PL_TSR, ch->ts_r, ch->nts_r);
 	sa->next_msgid = 1;
@@ -179,10 +181,12 @@ ike_auth_start(struct ike_sa *sa)
 	ike_sa_set_phase(sa, IKE_AUTH_I);
 	log_info("IKEv2:(SA ID = %u):Generating IKE_AUTH message [To %s], ID %s",
 	    sa->st_index, ike_sa_peer(sa, peer, sizeof(peer)), sa->lid.text);
-	ike_send_request(sa, b, IKE_REQ_AUTH);
+	ike_send_request(sa, b, x);
+	x = NULL;
 	b = NULL;
 	r = 0;
 out:
+	ike_xchg_free(sa, x);
 	wipe(auth, sizeof(auth));
 	buf_free(psk);
 	buf_free(ib);
@@ -215,7 +219,7 @@ info_notify_oneway(struct ike_sa *sa, uint16_t notify)
 
 /* The child part of the IKE_AUTH response (the IKE SA is up by now). */
 static void
-auth_response_child(struct ike_sa *sa, struct ikev2_msg *m)
+auth_response_child(struct ike_sa *sa, const struct ike_xchg *x, struct ikev2_msg *m)
 {
 	struct ike_child *ch = sa->pending;
 	const struct ikev2_pl *p, *pi, *pr;
@@ -224,7 +228,7 @@ auth_response_child(struct ike_sa *sa, struct ikev2_msg *m)
 	struct ikev2_tsp *tsi = NULL, *tsr = NULL;
 	struct ikev2_notify n;
 	struct ikev2_perr err;
-	struct ike_child_ctx x = { 1, sa->ni, sa->nr, sa->ni_len, sa->nr_len, NULL, 0, 0 };
+	struct ike_child_ctx cx = { 1, sa->ni, sa->nr, sa->ni_len, sa->nr_len, NULL, 0, 0 };
 	uint16_t notify;
 	char detail[96];
 
@@ -247,8 +251,8 @@ auth_response_child(struct ike_sa *sa, struct ikev2_msg *m)
 		ike_child_fail(sa, ch, ST_IPF_ENCODING, "IKE_AUTH response lacks SA or TS");
 		goto out;
 	}
-	if (sa->esp_offer == NULL ||
-	    ikev2_prop_accept(sa->esp_offer, reply, IKEV2_PROTO_ESP, &chosen) < 0 ||
+	if (x->offer == NULL ||
+	    ikev2_prop_accept(x->offer, reply, IKEV2_PROTO_ESP, &chosen) < 0 ||
 	    chosen.spi_size != 4) {
 		ike_child_fail(sa, ch, ST_IPF_PROPOSAL,
 		    "peer chose an ESP proposal we did not offer");
@@ -270,15 +274,15 @@ auth_response_child(struct ike_sa *sa, struct ikev2_msg *m)
 	memcpy(ch->ts_l, tsi->ts, ch->nts_l * sizeof(ch->ts_l[0]));
 	ch->nts_r = tsr->n < ST_MAX_TS ? tsr->n : ST_MAX_TS;
 	memcpy(ch->ts_r, tsr->ts, ch->nts_r * sizeof(ch->ts_r[0]));
-	ike_child_install(sa, ch, &x);
+	ike_child_install(sa, ch, &cx);
 out:
 	free(reply);
 	free(tsi);
 	free(tsr);
 }
 
-void
-ike_auth_response(struct ike_sa *sa, struct ikev2_msg *m)
+static void
+auth_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 {
 	const struct ikev2_pl *idp, *ap;
 	struct ikev2_id id;
@@ -320,9 +324,13 @@ ike_auth_response(struct ike_sa *sa, struct ikev2_msg *m)
 	}
 	buf_free(psk);
 	ike_sa_established(sa);
-	auth_response_child(sa, m);
+	auth_response_child(sa, x, m);
 	ike_sa_wipe_exchange(sa);
 }
+
+const struct ike_xchg_ops ike_x_auth = {
+	IKEV2_EXCH_IKE_AUTH, NULL, auth_response, NULL,	/* started by IKE_SA_INIT's answer */
+};
 
 /* ---- responder ---- */
 

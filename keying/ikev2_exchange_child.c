@@ -31,33 +31,33 @@ nonce_low(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
 	}
 }
 
-/* 1 when the lowest nonce of our exchange (ni, nr) is below the lowest of
- * the peer's crossing one, kept in sa->coll_nonce: ours made the redundant SA. */
+/* 1 when the lowest nonce of our exchange x (its ni, the peer's nr) is
+ * below the lowest of the peer's crossing one, kept in x->coll_nonce: ours
+ * made the redundant SA. */
 static int
-coll_ours_lowest(const struct ike_sa *sa, const uint8_t *ni, size_t ni_len,
-    const uint8_t *nr, size_t nr_len)
+coll_ours_lowest(const struct ike_xchg *x, const uint8_t *nr, size_t nr_len)
 {
 	const uint8_t *low;
 	size_t len, n;
 	int c;
 
-	nonce_low(ni, ni_len, nr, nr_len, &low, &len);
-	n = len < sa->coll_nonce_len ? len : sa->coll_nonce_len;
-	c = memcmp(low, sa->coll_nonce, n);
-	return c < 0 || (c == 0 && len < sa->coll_nonce_len);
+	nonce_low(x->ni, x->ni_len, nr, nr_len, &low, &len);
+	n = len < x->coll_nonce_len ? len : x->coll_nonce_len;
+	c = memcmp(low, x->coll_nonce, n);
+	return c < 0 || (c == 0 && len < x->coll_nonce_len);
 }
 
-/* Keeps the lowest nonce of the peer's exchange that crossed ours. */
+/* Keeps in our exchange x the lowest nonce of the peer's that crossed it. */
 static void
-coll_keep(struct ike_sa *sa, const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+coll_keep(struct ike_xchg *x, const uint8_t *ni, size_t ni_len, const uint8_t *nr,
     size_t nr_len)
 {
 	const uint8_t *low;
 	size_t len;
 
 	nonce_low(ni, ni_len, nr, nr_len, &low, &len);
-	memcpy(sa->coll_nonce, low, len);
-	sa->coll_nonce_len = len;
+	memcpy(x->coll_nonce, low, len);
+	x->coll_nonce_len = len;
 }
 
 /* Answers with one error notify (data for INVALID_KE_PAYLOAD). */
@@ -132,6 +132,7 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 	struct ikev2_builder bl, in;
 	struct buf *pub = NULL, *gir = NULL, *b = NULL, *ib = NULL;
 	struct ike_sa *n = NULL;
+	struct ike_xchg *x;
 	struct st_ike *st;
 	uint16_t err = IKEV2_N_NO_PROPOSAL_CHOSEN, want = 0;
 
@@ -203,12 +204,12 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 	log_info("IKEv2:(SA ID = %u):IKE SA rekeyed by the peer as SA %u, SPI %016llx/%016llx",
 	    sa->st_index, n->st_index, (unsigned long long)n->spi_i,
 	    (unsigned long long)n->spi_r);
-	if (sa->req_kind == IKE_REQ_REKEY_IKE) {
+	if ((x = ike_xchg_active(sa, IKE_X_REKEY_IKE)) != NULL) {
 		log_info("IKEv2:(SA ID = %u):the peer's IKE SA rekey crosses ours",
 		    sa->st_index);
-		sa->coll_spi_i = n->spi_i;
-		sa->coll_spi_r = n->spi_r;
-		coll_keep(sa, n->ni, n->ni_len, n->nr, n->nr_len);
+		x->coll_spi_i = n->spi_i;
+		x->coll_spi_r = n->spi_r;
+		coll_keep(x, n->ni, n->ni_len, n->nr, n->nr_len);
 	}
 	ike_send_response(sa, b, m->hdr.msgid);
 	b = NULL;
@@ -242,6 +243,7 @@ child_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list *th
 	struct ikev2_perr perr;
 	struct ikev2_builder bl, in;
 	struct ike_child *old = NULL, *ch = NULL;
+	struct ike_xchg *ours_x;
 	struct buf *pub = NULL, *gir = NULL, *b = NULL, *ib = NULL;
 	uint8_t nr[IKEV2_NONCE_LEN];
 	uint16_t err, want = 0;
@@ -325,12 +327,12 @@ child_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list *th
 			cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
 			goto out;
 		}
-		if (old && sa->req_kind == IKE_REQ_CREATE_CHILD &&
-		    sa->cc_old == old->spi_in) {
+		if (old && (ours_x = ike_xchg_active(sa, IKE_X_REKEY_CHILD)) != NULL &&
+		    ours_x->child == old->spi_in) {
 			log_info("IKEv2:(SA ID = %u):the peer's rekey of child SA "
 			    "0x%08x crosses ours", sa->st_index, old->spi_in);
-			sa->coll_child = done->spi_in;
-			coll_keep(sa, ni->data, ni->len, nr, sizeof(nr));
+			ours_x->coll_child = done->spi_in;
+			coll_keep(ours_x, ni->data, ni->len, nr, sizeof(nr));
 		}
 		if (old)
 			old->rekeyed = 1;
@@ -409,10 +411,11 @@ out:
 
 /* ---- initiator: rekeying one of our children (§1.3.3) ---- */
 
-int
-ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
+static int
+child_rekey_start(struct ike_sa *sa, struct ike_xchg *x)
 {
 	struct ike_env *env = &sa->eng->env;
+	struct ike_child *old = ike_child_by_spi_in(sa, x->child);
 	struct ikev2_builder bl, in;
 	struct ikev2_notify n;
 	struct ike_child *ch;
@@ -421,11 +424,12 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
 	uint16_t group;
 	int r = -1;
 
-	ike_cc_clear(sa);
+	/* gone, replaced or going since it was asked for */
+	if (old == NULL || old->rekeyed || old->deleting)
+		return -1;
 	if ((ch = ike_child_new(sa)) == NULL)
 		return -1;
-	sa->cc_child = ch;
-	sa->cc_old = old->spi_in;
+	x->made = ch;
 	ch->reqid = old->reqid;
 	ch->transport = old->transport;
 	ch->nts_l = old->nts_l;
@@ -433,20 +437,18 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
 	memcpy(ch->ts_l, old->ts_l, sizeof(ch->ts_l));
 	memcpy(ch->ts_r, old->ts_r, sizeof(ch->ts_r));
 	if (env->alloc_spi(env->arg, &sa->remote, &sa->local, IPPROTO_ESP, ch->reqid,
-	    &ch->spi_in) < 0 ||
-	    ike_sa_esp_offer(sa) == NULL ||
-	    ikev2_prop_from_cfg(&sa->conn->esp, IKEV2_PROTO_ESP, sa->esp_offer) < 0)
+	    &ch->spi_in) < 0 || (x->offer = ike_offer_new(sa->conn, 0)) == NULL)
 		goto out;
-	ikev2_prop_set_spi(sa->esp_offer, ch->spi_in, 4);
-	if (sa->cc_group)
-		ikev2_prop_prefer_dh(sa->esp_offer, sa->cc_group);
-	if (crypto_random(sa->cc_ni, IKEV2_NONCE_LEN) < 0)
+	ikev2_prop_set_spi(x->offer, ch->spi_in, 4);
+	if (x->group)
+		ikev2_prop_prefer_dh(x->offer, x->group);
+	if (crypto_random(x->ni, IKEV2_NONCE_LEN) < 0)
 		goto out;
-	sa->cc_ni_len = IKEV2_NONCE_LEN;
+	x->ni_len = IKEV2_NONCE_LEN;
 	/* esp= with a DH group asks for PFS */
-	if ((group = ikev2_prop_first_dh(sa->esp_offer)) != 0 &&
-	    ((sa->cc_dh = dh_new(group)) == NULL || (pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL ||
-	    dh_public(sa->cc_dh, pub) < 0))
+	if ((group = ikev2_prop_first_dh(x->offer)) != 0 &&
+	    ((x->dh = dh_new(group)) == NULL || (pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL ||
+	    dh_public(x->dh, pub) < 0))
 		goto out;
 	if ((b = buf_new(512)) == NULL || (ib = buf_new_secret(512)) == NULL)
 		goto out;
@@ -459,8 +461,8 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
 	ikev2_build_notify(&in, &n);
 	if (ch->transport)
 		ikev2_build_notify_simple(&in, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
-	ikev2_build_sa(&in, sa->esp_offer);
-	ikev2_build_nonce(&in, sa->cc_ni, sa->cc_ni_len);
+	ikev2_build_sa(&in, x->offer);
+	ikev2_build_nonce(&in, x->ni, x->ni_len);
 	if (group)
 		ikev2_build_ke(&in, group, pub->data, pub->len);
 	ike_build_ts(&in, IKEV2_PL_TSI, ch->ts_l, ch->nts_l);
@@ -473,24 +475,22 @@ ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
 		st->c.out_p2_exchg++;
 	log_info("IKEv2:(SA ID = %u):Rekeying child SA 0x%08x/0x%08x", sa->st_index,
 	    old->spi_in, old->spi_out);
-	ike_send_request(sa, b, IKE_REQ_CREATE_CHILD);
+	ike_send_request(sa, b, x);
 	b = NULL;
 	r = 0;
 out:
-	if (r < 0) {
+	if (r < 0)
 		ike_child_fail(sa, NULL, ST_IPF_INTERNAL, "cannot start the child rekey");
-		ike_cc_clear(sa);
-	}
 	buf_free(b);
 	buf_free(ib);
 	buf_free(pub);
 	return r;
 }
 
-void
-ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m)
+static void
+child_rekey_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 {
-	struct ike_child *ch = sa->cc_child, *old = ike_child_by_spi_in(sa, sa->cc_old);
+	struct ike_child *ch = x->made, *old = ike_child_by_spi_in(sa, x->child);
 	const struct ikev2_pl *p, *pi, *pr;
 	struct ikev2_prop_list *reply = calloc(1, sizeof(*reply));
 	struct ikev2_tsp *tsi = calloc(1, sizeof(*tsi)), *tsr = calloc(1, sizeof(*tsr));
@@ -499,6 +499,7 @@ ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m)
 	struct ikev2_ke ke;
 	struct ikev2_notify n;
 	struct ikev2_perr err;
+	struct ike_xchg *again;
 	struct buf *gir = NULL;
 	struct st_ike *st = ike_sa_row(sa);
 	uint16_t notify, dh;
@@ -513,19 +514,27 @@ ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m)
 		if (st)
 			st->c.in_p2_exchg_reject++;
 		/* INVALID_KE_PAYLOAD: once more, with the group asked for */
-		if (notify == IKEV2_N_INVALID_KE_PAYLOAD && old && !sa->cc_group &&
+		if (notify == IKEV2_N_INVALID_KE_PAYLOAD && old && !x->group &&
 		    ikev2_msg_notify(m, notify, &n) == 1 && n.len == 2 &&
-		    sa->esp_offer != NULL &&
-		    ikev2_prop_has_dh(sa->esp_offer, (uint16_t)(n.data[0] << 8 | n.data[1]))) {
+		    x->offer != NULL &&
+		    ikev2_prop_has_dh(x->offer, (uint16_t)(n.data[0] << 8 | n.data[1]))) {
 			uint16_t group = (uint16_t)(n.data[0] << 8 | n.data[1]);
 
 			log_info("IKEv2:(SA ID = %u):peer wants DH group %u for the child",
 			    sa->st_index, group);
-			ike_cc_clear(sa);
-			sa->cc_group = group;
-			if (ike_child_rekey_start(sa, old) < 0)
-				sa->cc_group = 0;
-			goto done;
+			/* this attempt's larval SA goes before the next one's */
+			ike_child_free(sa, ch, 1);
+			x->made = NULL;
+			if ((again = ike_xchg_new(sa, IKE_X_REKEY_CHILD, x->child)) != NULL) {
+				again->group = group;
+				/* a crossing rekey of the peer's stays on record */
+				again->coll_child = x->coll_child;
+				memcpy(again->coll_nonce, x->coll_nonce, x->coll_nonce_len);
+				again->coll_nonce_len = x->coll_nonce_len;
+				if (child_rekey_start(sa, again) < 0)
+					ike_xchg_free(sa, again);
+			}
+			goto out;
 		}
 		snprintf(detail, sizeof(detail), "%s from peer in CREATE_CHILD_SA",
 		    ikev2_notify_name(notify));
@@ -544,8 +553,8 @@ ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m)
 		snprintf(detail, sizeof(detail), "malformed CREATE_CHILD_SA response");
 		goto fail;
 	}
-	if (sa->esp_offer == NULL ||
-	    ikev2_prop_accept(sa->esp_offer, reply, IKEV2_PROTO_ESP, &chosen) < 0 ||
+	if (x->offer == NULL ||
+	    ikev2_prop_accept(x->offer, reply, IKEV2_PROTO_ESP, &chosen) < 0 ||
 	    chosen.spi_size != 4 ||
 	    !ikev2_ts_inside(tsi->ts, tsi->n, ch->ts_l, ch->nts_l) ||
 	    !ikev2_ts_inside(tsr->ts, tsr->n, ch->ts_r, ch->nts_r)) {
@@ -555,10 +564,10 @@ ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m)
 	dh = ikev2_prop_id(&chosen, IKEV2_XFORM_DH, NULL);
 	if (dh) {
 		if ((p = ikev2_msg_get(m, IKEV2_PL_KE, 0)) == NULL ||
-		    ikev2_pl_ke(p, &ke, &err) < 0 || ke.group != dh || sa->cc_dh == NULL ||
-		    dh_group(sa->cc_dh) != dh ||
+		    ikev2_pl_ke(p, &ke, &err) < 0 || ke.group != dh || x->dh == NULL ||
+		    dh_group(x->dh) != dh ||
 		    (gir = buf_new_secret(CRYPTO_MAX_DH_PUB)) == NULL ||
-		    dh_derive(sa->cc_dh, ke.data, ke.len, gir) < 0) {
+		    dh_derive(x->dh, ke.data, ke.len, gir) < 0) {
 			snprintf(detail, sizeof(detail), "no usable KE in CREATE_CHILD_SA answer");
 			goto fail;
 		}
@@ -574,23 +583,22 @@ ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m)
 	ch->nts_r = tsr->n < ST_MAX_TS ? tsr->n : ST_MAX_TS;
 	memcpy(ch->ts_r, tsr->ts, ch->nts_r * sizeof(ch->ts_r[0]));
 	{
-		struct ike_child_ctx x = { 1, sa->cc_ni, nr.data, sa->cc_ni_len, nr.len,
+		struct ike_child_ctx cx = { 1, x->ni, nr.data, x->ni_len, nr.len,
 		    gir ? gir->data : NULL, gir ? gir->len : 0, old ? old->st_index : 0, 0 };
-		struct ike_child *peer = sa->coll_child ?
-		    ike_child_by_spi_in(sa, sa->coll_child) : NULL;
+		struct ike_child *peer = x->coll_child ?
+		    ike_child_by_spi_in(sa, x->coll_child) : NULL;
 
-		x.redundant = peer && old &&
-		    coll_ours_lowest(sa, sa->cc_ni, sa->cc_ni_len, nr.data, nr.len);
-		sa->cc_child = NULL;
-		if (ike_child_install(sa, ch, &x) < 0 || old == NULL)
+		cx.redundant = peer && old && coll_ours_lowest(x, nr.data, nr.len);
+		x->made = NULL;
+		if (ike_child_install(sa, ch, &cx) < 0 || old == NULL)
 			goto out;
-		if (x.redundant) {
+		if (cx.redundant) {
 			/* ours is the redundant pair: we delete it, the peer
 			 * deletes the old one */
 			log_info("IKEv2:(SA ID = %u):rekey collision: our child SA "
 			    "0x%08x is redundant, deleting it", sa->st_index, ch->spi_in);
 			ch->rekeyed = 1;
-			ch->delete_queued = 1;
+			ike_xchg_queue(sa, IKE_X_DELETE_CHILD, ch->spi_in);
 			goto out;
 		}
 		if (peer) {
@@ -602,71 +610,71 @@ ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m)
 		/* the old pair goes once the window is free; its inbound SA
 		 * stays until the peer answered the delete */
 		old->rekeyed = 1;
-		old->delete_queued = 1;
+		ike_xchg_queue(sa, IKE_X_DELETE_CHILD, old->spi_in);
 	}
 	goto out;
 fail:
 	ike_child_fail(sa, ch, ST_IPF_PROPOSAL, detail);
-	sa->cc_child = NULL;
+	x->made = NULL;
 out:
-	ike_cc_clear(sa);
-	sa->cc_group = 0;
-	sa->coll_child = 0;
-done:
 	free(reply);
 	free(tsi);
 	free(tsr);
 	buf_free(gir);
 }
 
+const struct ike_xchg_ops ike_x_rekey_child = {
+	IKEV2_EXCH_CREATE_CHILD_SA, child_rekey_start, child_rekey_response, NULL,
+};
+
 /* ---- the IKE SA rekeyed, by us (§1.3.2) ---- */
 
-int
-ike_rekey_start(struct ike_sa *sa)
+static int
+ike_rekey_start(struct ike_sa *sa, struct ike_xchg *x)
 {
 	struct ikev2_builder bl, in;
 	struct buf *b = NULL, *ib = NULL, *pub = NULL;
 	uint16_t group;
 	int r = -1;
 
-	ike_cc_clear(sa);
-	if (ike_sa_ike_offer(sa) == NULL)
+	/* the peer's rekey replaced it meanwhile */
+	if (sa->rekeyed)
+		return -1;
+	if ((x->offer = ike_offer_new(sa->conn, 1)) == NULL)
 		goto out;
 	/* the group that works with this peer goes first */
-	ikev2_prop_prefer_dh(sa->offer, sa->algs.dh);
-	group = ikev2_prop_first_dh(sa->offer);
-	if (crypto_random(&sa->cc_ike_spi, sizeof(sa->cc_ike_spi)) < 0 ||
-	    sa->cc_ike_spi == 0 || crypto_random(sa->cc_ni, IKEV2_NONCE_LEN) < 0 ||
-	    (sa->cc_dh = dh_new(group)) == NULL ||
-	    (pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL || dh_public(sa->cc_dh, pub) < 0 ||
+	ikev2_prop_prefer_dh(x->offer, sa->algs.dh);
+	group = ikev2_prop_first_dh(x->offer);
+	if (crypto_random(&x->ike_spi, sizeof(x->ike_spi)) < 0 ||
+	    x->ike_spi == 0 || crypto_random(x->ni, IKEV2_NONCE_LEN) < 0 ||
+	    (x->dh = dh_new(group)) == NULL ||
+	    (pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL || dh_public(x->dh, pub) < 0 ||
 	    (b = buf_new(512)) == NULL || (ib = buf_new_secret(512)) == NULL)
 		goto out;
-	sa->cc_ni_len = IKEV2_NONCE_LEN;
-	ikev2_prop_set_spi(sa->offer, sa->cc_ike_spi, 8);
+	x->ni_len = IKEV2_NONCE_LEN;
+	ikev2_prop_set_spi(x->offer, x->ike_spi, 8);
 	ikev2_build_chain(&in, ib);
-	ikev2_build_sa(&in, sa->offer);
-	ikev2_build_nonce(&in, sa->cc_ni, sa->cc_ni_len);
+	ikev2_build_sa(&in, x->offer);
+	ikev2_build_nonce(&in, x->ni, x->ni_len);
 	ikev2_build_ke(&in, group, pub->data, pub->len);
 	ike_msg_start(sa, &bl, b, IKEV2_EXCH_CREATE_CHILD_SA, 0, 0);
 	if (ike_msg_seal(sa, &bl, ib, &in) < 0)
 		goto out;
 	log_info("IKEv2:(SA ID = %u):Rekeying the IKE SA", sa->st_index);
-	ike_send_request(sa, b, IKE_REQ_REKEY_IKE);
+	ike_send_request(sa, b, x);
 	b = NULL;
 	r = 0;
 out:
-	if (r < 0) {
+	if (r < 0)
 		log_warnx("IKEv2:(SA ID = %u):cannot start the IKE SA rekey", sa->st_index);
-		ike_cc_clear(sa);
-	}
 	buf_free(b);
 	buf_free(ib);
 	buf_free(pub);
 	return r;
 }
 
-void
-ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
+static void
+ike_rekey_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 {
 	struct ikev2_prop_list *reply = calloc(1, sizeof(*reply));
 	const struct ikev2_pl *p;
@@ -702,24 +710,24 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 	}
 	if ((p = ikev2_msg_get(m, IKEV2_PL_SA, 0)) == NULL ||
 	    ikev2_pl_sa(p, reply, &err) < 0 ||
-	    sa->offer == NULL ||
-	    ikev2_prop_accept(sa->offer, reply, IKEV2_PROTO_IKE, &chosen) < 0 ||
+	    x->offer == NULL ||
+	    ikev2_prop_accept(x->offer, reply, IKEV2_PROTO_IKE, &chosen) < 0 ||
 	    chosen.spi_size != 8 || ikev2_spi_value(chosen.spi, 8) == 0 ||
 	    (p = ikev2_msg_get(m, IKEV2_PL_NONCE, 0)) == NULL ||
 	    ikev2_pl_nonce(p, &nr, &err) < 0 || nr.len < IKEV2_NONCE_MIN ||
 	    nr.len > IKEV2_NONCE_MAX ||
 	    (p = ikev2_msg_get(m, IKEV2_PL_KE, 0)) == NULL || ikev2_pl_ke(p, &ke, &err) < 0 ||
 	    ke.group != ikev2_prop_id(&chosen, IKEV2_XFORM_DH, NULL) ||
-	    ke.group != dh_group(sa->cc_dh) ||
+	    ke.group != dh_group(x->dh) ||
 	    (gir = buf_new_secret(CRYPTO_MAX_DH_PUB)) == NULL ||
-	    dh_derive(sa->cc_dh, ke.data, ke.len, gir) < 0) {
+	    dh_derive(x->dh, ke.data, ke.len, gir) < 0) {
 		log_warnx("IKEv2:(SA ID = %u):unusable answer to our IKE SA rekey", sa->st_index);
 		goto out;
 	}
-	if (sa->coll_spi_i && (peer = ike_sa_find(sa->eng, sa->coll_spi_i,
-	    sa->coll_spi_r)) != NULL && peer->phase != IKE_UP)
+	if (x->coll_spi_i && (peer = ike_sa_find(sa->eng, x->coll_spi_i,
+	    x->coll_spi_r)) != NULL && peer->phase != IKE_UP)
 		peer = NULL;
-	redundant = peer && coll_ours_lowest(sa, sa->cc_ni, sa->cc_ni_len, nr.data, nr.len);
+	redundant = peer && coll_ours_lowest(x, nr.data, nr.len);
 	/* a redundant SA only lives to be deleted: no state row */
 	if ((n = ike_sa_new(sa->eng, sa->conn, 1, &sa->local, sa->lport, &sa->remote,
 	    sa->rport)) == NULL ||
@@ -729,11 +737,11 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 		goto out;
 	}
 	n->st_index = st ? st->index : 0;
-	ike_sa_set_own_spi(n, sa->cc_ike_spi);
+	ike_sa_set_own_spi(n, x->ike_spi);
 	n->spi_r = ikev2_spi_value(chosen.spi, 8);
 	ike_sa_inherit(n, sa, &chosen);
-	memcpy(n->ni, sa->cc_ni, sa->cc_ni_len);
-	n->ni_len = sa->cc_ni_len;
+	memcpy(n->ni, x->ni, x->ni_len);
+	n->ni_len = x->ni_len;
 	memcpy(n->nr, nr.data, nr.len);
 	n->nr_len = nr.len;
 	if (ikev2_ike_keys_derive(&n->keys, &n->algs, &sa->keys, gir->data, gir->len,
@@ -749,8 +757,7 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 		    (unsigned long long)n->spi_i, (unsigned long long)n->spi_r);
 		ike_sa_set_phase(n, IKE_UP);	/* up only to be deleted */
 		n->rekeyed = 1;
-		n->queue_delete = 1;
-		n->delete_reason = ST_TERM_NORMAL;
+		ike_sa_delete_later(n, ST_TERM_NORMAL);
 		ike_sa_kick(n);
 		goto out;
 	}
@@ -769,11 +776,12 @@ ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m)
 	    sa->st_index, n->st_index, (unsigned long long)n->spi_i,
 	    (unsigned long long)n->spi_r);
 	/* the old one goes, quietly */
-	sa->queue_delete = 1;
-	sa->delete_reason = ST_TERM_NORMAL;
+	ike_sa_delete_later(sa, ST_TERM_NORMAL);
 out:
-	sa->coll_spi_i = sa->coll_spi_r = 0;
-	ike_cc_clear(sa);
 	free(reply);
 	buf_free(gir);
 }
+
+const struct ike_xchg_ops ike_x_rekey_ike = {
+	IKEV2_EXCH_CREATE_CHILD_SA, ike_rekey_start, ike_rekey_response, NULL,
+};

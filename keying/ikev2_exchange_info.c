@@ -60,9 +60,13 @@ coll_owner(struct ike_sa *sa)
 {
 	struct ike_sa *o;
 
+	const struct ike_xchg *x;
+
 	for (o = sa->eng->sas; o; o = o->next)
-		if (o != sa && o->phase != IKE_DEAD && o->coll_spi_i == sa->spi_i &&
-		    o->coll_spi_r == sa->spi_r && (o->coll_spi_i || o->coll_spi_r))
+		if (o != sa && o->phase != IKE_DEAD &&
+		    (x = ike_xchg_active(o, IKE_X_REKEY_IKE)) != NULL &&
+		    x->coll_spi_i == sa->spi_i && x->coll_spi_r == sa->spi_r &&
+		    (x->coll_spi_i || x->coll_spi_r))
 			return o;
 	return NULL;
 }
@@ -71,6 +75,7 @@ void
 ike_info_request(struct ike_sa *sa, struct ikev2_msg *m)
 {
 	struct ike_sa *owner = NULL;
+	struct ike_xchg *x;
 	const struct ikev2_pl *p;
 	struct ikev2_builder bl, in;
 	struct ikev2_delete d;
@@ -103,13 +108,15 @@ ike_info_request(struct ike_sa *sa, struct ikev2_msg *m)
 				st->c.in_p2_sa_del++;
 			log_info("IKEv2:(SA ID = %u):Peer deleted child SA 0x%08x/0x%08x",
 			    sa->st_index, ch->spi_in, ch->spi_out);
-			if (sa->req_kind == IKE_REQ_DELETE_CHILD && sa->req_child == ch->spi_in)
-				sa->req_child = 0;
+			if ((x = ike_xchg_active(sa, IKE_X_DELETE_CHILD)) != NULL &&
+			    x->child == ch->spi_in)
+				x->child = 0;
 			/* the redundant pair of a rekey collision, deleted
 			 * before our own answer came: the row goes on */
-			if (sa->coll_child && sa->coll_child == ch->spi_in) {
+			if ((x = ike_xchg_active(sa, IKE_X_REKEY_CHILD)) != NULL &&
+			    x->coll_child && x->coll_child == ch->spi_in) {
 				ch->rekeyed = 1;
-				sa->coll_child = 0;
+				x->coll_child = 0;
 			}
 			ike_child_remove(sa, ch, ST_TERM_PEER_DEL);
 		}
@@ -142,7 +149,8 @@ out:
 		 * own rekey was answered: its children go back to wait for it */
 		log_info("IKEv2:(SA ID = %u):Redundant IKE SA deleted by peer", sa->st_index);
 		ike_children_move(sa, owner);
-		owner->coll_spi_i = owner->coll_spi_r = 0;
+		x = ike_xchg_active(owner, IKE_X_REKEY_IKE);
+		x->coll_spi_i = x->coll_spi_r = 0;
 		ike_sa_end(sa, ST_TERM_NORMAL);
 	} else if (delete_ike) {
 		log_down(sa, "deleted by peer");
@@ -152,29 +160,101 @@ out:
 	buf_free(ib);
 }
 
-void
-ike_info_response(struct ike_sa *sa, struct ikev2_msg *m)
+/* ---- our requests: the IKE SA's delete, a child's delete, liveness ---- */
+
+static int
+delete_ike_start(struct ike_sa *sa, struct ike_xchg *x)
 {
-	enum ike_req_kind kind = sa->req_kind;
+	struct buf *b;
+
+	if ((b = ike_info_build(sa, IKEV2_PROTO_IKE, NULL, 0)) == NULL) {
+		ike_sa_end(sa, x->reason);
+		return -1;
+	}
+	ike_sa_set_phase(sa, IKE_DELETING);
+	log_info("IKEv2:(SA ID = %u):Sending delete for the %sIKE SA", sa->st_index,
+	    sa->rekeyed ? "rekeyed " : "");
+	return ike_send_request(sa, b, x);
+}
+
+static void
+delete_ike_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
+{
+	(void)m;
+	ike_request_done(sa);
+	if (!sa->rekeyed)
+		log_down(sa, "deleted by us");
+	ike_sa_end(sa, x->reason);
+}
+
+static void
+delete_ike_timeout(struct ike_sa *sa, struct ike_xchg *x)
+{
+	char peer[ADDR_STRLEN + 8];
+
+	(void)x;
+	log_info("IKEv2:%s: no answer to our delete from %s, SA gone",
+	    sa->conn->name, ike_sa_peer(sa, peer, sizeof(peer)));
+	ike_sa_end(sa, ST_TERM_PEER_LOST);
+}
+
+static int
+delete_child_start(struct ike_sa *sa, struct ike_xchg *x)
+{
+	struct ike_child *ch = ike_child_by_spi_in(sa, x->child);
+	struct st_ike *st = ike_sa_row(sa);
+	struct buf *b;
+
+	if (ch == NULL || (b = ike_info_build(sa, IKEV2_PROTO_ESP, &ch->spi_in, 1)) == NULL)
+		return -1;
+	ch->deleting = 1;
+	if (st)
+		st->c.out_p2_sa_del++;
+	log_info("IKEv2:(SA ID = %u):Sending delete for child SA 0x%08x",
+	    sa->st_index, ch->spi_in);
+	return ike_send_request(sa, b, x);
+}
+
+static void
+delete_child_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
+{
 	struct ike_child *ch;
-	uint32_t spi = sa->req_child;
 
 	(void)m;
 	ike_request_done(sa);
-	switch (kind) {
-	case IKE_REQ_DELETE_IKE:
-		if (!sa->rekeyed)
-			log_down(sa, "deleted by us");
-		ike_sa_end(sa, sa->delete_reason);
-		break;
-	case IKE_REQ_DELETE_CHILD:
-		if (spi && (ch = ike_child_by_spi_in(sa, spi)) != NULL)
-			ike_child_remove(sa, ch, ST_TERM_OPER);
-		break;
-	default:
-		break;
-	}
+	/* 0 when the peer deleted it meanwhile */
+	if (x->child && (ch = ike_child_by_spi_in(sa, x->child)) != NULL)
+		ike_child_remove(sa, ch, ST_TERM_OPER);
 }
+
+static int
+liveness_start(struct ike_sa *sa, struct ike_xchg *x)
+{
+	struct buf *b;
+
+	if ((b = ike_info_build(sa, 0, NULL, 0)) == NULL)
+		return -1;
+	return ike_send_request(sa, b, x);
+}
+
+static void
+liveness_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
+{
+	(void)x;
+	(void)m;
+	ike_request_done(sa);
+}
+
+const struct ike_xchg_ops ike_x_delete_ike = {
+	IKEV2_EXCH_INFORMATIONAL, delete_ike_start, delete_ike_response,
+	delete_ike_timeout,
+};
+const struct ike_xchg_ops ike_x_delete_child = {
+	IKEV2_EXCH_INFORMATIONAL, delete_child_start, delete_child_response, NULL,
+};
+const struct ike_xchg_ops ike_x_liveness = {
+	IKEV2_EXCH_INFORMATIONAL, liveness_start, liveness_response, NULL,
+};
 
 /* ---- connections removed or replaced ---- */
 

@@ -1,8 +1,8 @@
 /* The queue of an IKE SA's requests (window 1: one outstanding at a
- * time): what the operator, the kernel and the timers asked for waits in
- * flags on the SA and its children, and ike_queue_run() starts the next one
- * when the window is free, in a fixed order (deleting the IKE SA, its
- * rekey, child deletes, child rekeys, a liveness check). Above the
+ * time): what the operator, the kernel and the timers asked for waits as
+ * exchange objects in sa->xq, in kind order (deleting the IKE SA, its
+ * rekey, child deletes, child rekeys, a liveness check), and
+ * ike_queue_run() starts the first one when the window is free. Above the
  * exchanges it starts, with the operator's entry points that feed it. */
 #include "config.h"
 
@@ -16,55 +16,16 @@
 void
 ike_queue_run(struct ike_sa *sa)
 {
-	struct ike_child *ch;
-	struct st_ike *st = ike_sa_row(sa);
-	struct buf *b;
+	struct ike_xchg *x;
 
-	if (sa->req != NULL || sa->phase != IKE_UP)
-		return;
-	if (sa->queue_delete) {
-		sa->queue_delete = 0;
-		if ((b = ike_info_build(sa, IKEV2_PROTO_IKE, NULL, 0)) == NULL) {
-			ike_sa_end(sa, sa->delete_reason);
+	/* one outstanding request (window 1); one that cannot start is dropped
+	 * and the next one tried */
+	while (sa->req == NULL && sa->phase == IKE_UP && (x = sa->xq) != NULL) {
+		sa->xq = x->next;
+		x->next = NULL;
+		if (x->ops->start(sa, x) == 0)
 			return;
-		}
-		ike_sa_set_phase(sa, IKE_DELETING);
-		log_info("IKEv2:(SA ID = %u):Sending delete for the %sIKE SA", sa->st_index,
-		    sa->rekeyed ? "rekeyed " : "");
-		ike_send_request(sa, b, IKE_REQ_DELETE_IKE);
-		return;
-	}
-	if (sa->queue_ike_rekey && !sa->rekeyed) {
-		sa->queue_ike_rekey = 0;
-		if (ike_rekey_start(sa) == 0)
-			return;
-	}
-	for (ch = sa->children; ch; ch = ch->next) {
-		if (!ch->delete_queued)
-			continue;
-		ch->delete_queued = 0;
-		if ((b = ike_info_build(sa, IKEV2_PROTO_ESP, &ch->spi_in, 1)) == NULL)
-			continue;
-		ch->deleting = 1;
-		sa->req_child = ch->spi_in;
-		if (st)
-			st->c.out_p2_sa_del++;
-		log_info("IKEv2:(SA ID = %u):Sending delete for child SA 0x%08x",
-		    sa->st_index, ch->spi_in);
-		ike_send_request(sa, b, IKE_REQ_DELETE_CHILD);
-		return;
-	}
-	for (ch = sa->children; ch; ch = ch->next) {
-		if (!ch->rekey_queued)
-			continue;
-		ch->rekey_queued = 0;
-		if (!ch->rekeyed && !ch->deleting && ike_child_rekey_start(sa, ch) == 0)
-			return;
-	}
-	if (sa->queue_liveness) {
-		sa->queue_liveness = 0;
-		if ((b = ike_info_build(sa, 0, NULL, 0)) != NULL)
-			ike_send_request(sa, b, IKE_REQ_LIVENESS);
+		ike_xchg_free(sa, x);
 	}
 }
 
@@ -87,8 +48,7 @@ static void
 ike_sa_terminate(struct ike_sa *sa)
 {
 	if (sa->phase == IKE_UP) {
-		sa->queue_delete = 1;
-		sa->delete_reason = ST_TERM_OPER;
+		ike_sa_delete_later(sa, ST_TERM_OPER);
 		ike_queue_run(sa);
 	} else if (sa->phase != IKE_DELETING)
 		ike_sa_end(sa, ST_TERM_OPER);
@@ -151,7 +111,7 @@ ikev2_child_delete(struct ikev2_engine *e, uint32_t child_index)
 			continue;
 		for (ch = sa->children; ch; ch = ch->next)
 			if (ch->st_index == child_index && !ch->deleting) {
-				ch->delete_queued = 1;
+				ike_xchg_queue(sa, IKE_X_DELETE_CHILD, ch->spi_in);
 				found = 1;
 			}
 		if (found) {
@@ -176,7 +136,7 @@ ikev2_child_rekey(struct ikev2_engine *e, uint32_t child_index)
 		for (ch = sa->children; ch; ch = ch->next)
 			if (ch->st_index == child_index && !ch->deleting && !ch->rekeyed) {
 				e->busy++;
-				ch->rekey_queued = 1;
+				ike_xchg_queue(sa, IKE_X_REKEY_CHILD, ch->spi_in);
 				ike_queue_run(sa);
 				e->busy--;
 				ike_sa_reap(e);
@@ -194,7 +154,7 @@ ikev2_ike_rekey(struct ikev2_engine *e, uint32_t ike_index)
 	if (sa == NULL || sa->phase != IKE_UP || sa->rekeyed)
 		return -1;
 	e->busy++;
-	sa->queue_ike_rekey = 1;
+	ike_xchg_queue(sa, IKE_X_REKEY_IKE, 0);
 	ike_queue_run(sa);
 	e->busy--;
 	ike_sa_reap(e);
@@ -209,7 +169,7 @@ ikev2_liveness(struct ikev2_engine *e, uint32_t ike_index)
 	if (sa == NULL || sa->phase != IKE_UP)
 		return -1;
 	e->busy++;
-	sa->queue_liveness = 1;
+	ike_xchg_queue(sa, IKE_X_LIVENESS, 0);
 	ike_queue_run(sa);
 	e->busy--;
 	ike_sa_reap(e);
@@ -239,7 +199,7 @@ ikev2_child_expired(struct ikev2_engine *e, uint32_t spi, int hard)
 		/* this pair only: a rekeyed tunnel's successor stays */
 		if (sa->phase == IKE_UP && !ch->deleting) {
 			e->busy++;
-			ch->delete_queued = 1;
+			ike_xchg_queue(sa, IKE_X_DELETE_CHILD, ch->spi_in);
 			ike_queue_run(sa);
 			e->busy--;
 			ike_sa_reap(e);

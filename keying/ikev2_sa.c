@@ -30,6 +30,8 @@ ike_tuning_defaults(struct ike_tuning *t)
 	t->keepalive = 20.0;
 }
 
+static void ike_xchg_clear(struct ike_sa *sa);
+
 static void
 ike_sa_free(struct ike_sa *sa)
 {
@@ -41,9 +43,7 @@ ike_sa_free(struct ike_sa *sa)
 	}
 	if (sa->pending)
 		ike_child_free(sa, sa->pending, 1);
-	if (sa->cc_child)
-		ike_child_free(sa, sa->cc_child, 1);
-	dh_free(sa->cc_dh);
+	ike_xchg_clear(sa);
 	loop_timer_free(sa->rtx);
 	loop_timer_free(sa->timer);
 	loop_timer_free(sa->rekey_timer);
@@ -60,7 +60,6 @@ ike_sa_free(struct ike_sa *sa)
 	ikev2_sa_keys_wipe(&sa->keys);
 	wipe(sa->ni, sizeof(sa->ni));
 	wipe(sa->nr, sizeof(sa->nr));
-	free(sa->esp_offer);
 	free(sa->offer);
 	free(sa);
 }
@@ -306,25 +305,25 @@ fail:
 }
 
 struct ikev2_prop_list *
-ike_sa_esp_offer(struct ike_sa *sa)
+ike_offer_new(const struct cfg_conn *c, int ike)
 {
-	if (sa->esp_offer == NULL)
-		sa->esp_offer = calloc(1, sizeof(*sa->esp_offer));
-	return sa->esp_offer;
+	struct ikev2_prop_list *l;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return NULL;
+	if ((ike ? ikev2_prop_from_cfg(&c->ike, IKEV2_PROTO_IKE, l) :
+	    ikev2_prop_from_cfg(&c->esp, IKEV2_PROTO_ESP, l)) < 0 || (ike && l->n == 0)) {
+		free(l);
+		return NULL;
+	}
+	return l;
 }
 
 struct ikev2_prop_list *
 ike_sa_ike_offer(struct ike_sa *sa)
 {
-	if (sa->offer == NULL) {
-		if ((sa->offer = calloc(1, sizeof(*sa->offer))) == NULL)
-			return NULL;
-		if (ikev2_prop_from_cfg(&sa->conn->ike, IKEV2_PROTO_IKE, sa->offer) < 0 ||
-		    sa->offer->n == 0) {
-			free(sa->offer);
-			sa->offer = NULL;
-		}
-	}
+	if (sa->offer == NULL)
+		sa->offer = ike_offer_new(sa->conn, 1);
 	return sa->offer;
 }
 
@@ -649,7 +648,7 @@ ike_children_follow(struct ike_sa *sa, const struct ifl_addr *old_local,
 		    "follow the peer to %s:%u: rekeying it", sa->st_index, ch->spi_in,
 		    ch->spi_out, addr_str(&sa->remote, a, sizeof(a)), sa->rport);
 		if (!ch->rekeyed && !ch->deleting)
-			ch->rekey_queued = 1;
+			ike_xchg_queue(sa, IKE_X_REKEY_CHILD, ch->spi_in);
 	}
 }
 
@@ -713,18 +712,119 @@ ike_child_install_out(struct ike_sa *sa, struct ike_child *ch)
 	wipe(ch->out_integ, sizeof(ch->out_integ));
 }
 
-/* Our CREATE_CHILD_SA request in flight is over: what it made goes. */
-void
-ike_cc_clear(struct ike_sa *sa)
+/* ---- exchange objects ---- */
+
+struct ike_xchg *
+ike_xchg_new(struct ike_sa *sa, enum ike_xkind kind, uint32_t child)
 {
-	if (sa->cc_child)
-		ike_child_free(sa, sa->cc_child, 1);
-	sa->cc_child = NULL;
-	sa->cc_old = 0;
-	dh_free(sa->cc_dh);
-	sa->cc_dh = NULL;
-	wipe(sa->cc_ni, sizeof(sa->cc_ni));
-	sa->cc_ni_len = 0;
+	struct ike_xchg *x;
+
+	if ((x = calloc(1, sizeof(*x))) == NULL) {
+		log_warnx("IKEv2:(SA ID = %u):no memory for an exchange", sa->st_index);
+		return NULL;
+	}
+	x->kind = kind;
+	x->ops = sa->eng->ops->xchg[kind];
+	x->child = child;
+	x->reason = ST_TERM_OPER;
+	return x;
+}
+
+/* What the exchange made goes with it: a child it asked for is still
+ * larval (an installed one is no longer x->made). */
+void
+ike_xchg_free(struct ike_sa *sa, struct ike_xchg *x)
+{
+	if (x == NULL)
+		return;
+	if (x->made)
+		ike_child_free(sa, x->made, 1);
+	dh_free(x->dh);
+	free(x->offer);
+	wipe(x, sizeof(*x));
+	free(x);
+}
+
+/* The outstanding exchange and the waiting ones are dropped. */
+static void
+ike_xchg_clear(struct ike_sa *sa)
+{
+	struct ike_xchg *x;
+
+	ike_xchg_free(sa, sa->xa);
+	sa->xa = NULL;
+	while ((x = sa->xq) != NULL) {
+		sa->xq = x->next;
+		ike_xchg_free(sa, x);
+	}
+}
+
+/* Inserts x after the waiting exchanges of its kind and those before it. */
+static void
+xq_insert(struct ike_sa *sa, struct ike_xchg *x)
+{
+	struct ike_xchg **pp;
+
+	for (pp = &sa->xq; *pp && (*pp)->kind <= x->kind; pp = &(*pp)->next)
+		;
+	x->next = *pp;
+	*pp = x;
+}
+
+struct ike_xchg *
+ike_xchg_queue(struct ike_sa *sa, enum ike_xkind kind, uint32_t child)
+{
+	struct ike_xchg *x;
+
+	for (x = sa->xq; x; x = x->next)
+		if (x->kind == kind && x->child == child)
+			return x;
+	if ((x = ike_xchg_new(sa, kind, child)) != NULL)
+		xq_insert(sa, x);
+	return x;
+}
+
+void
+ike_xchg_unqueue(struct ike_sa *sa, enum ike_xkind kind)
+{
+	struct ike_xchg **pp = &sa->xq, *x;
+
+	while ((x = *pp) != NULL) {
+		if (x->kind == kind) {
+			*pp = x->next;
+			ike_xchg_free(sa, x);
+		} else
+			pp = &x->next;
+	}
+}
+
+struct ike_xchg *
+ike_xchg_active(const struct ike_sa *sa, enum ike_xkind kind)
+{
+	return sa->xa && sa->xa->kind == kind ? sa->xa : NULL;
+}
+
+void
+ike_xchg_move_children(struct ike_sa *from, struct ike_sa *to)
+{
+	struct ike_xchg **pp = &from->xq, *x;
+
+	while ((x = *pp) != NULL) {
+		if (x->child) {
+			*pp = x->next;
+			xq_insert(to, x);
+		} else
+			pp = &x->next;
+	}
+}
+
+void
+ike_sa_delete_later(struct ike_sa *sa, enum st_term reason)
+{
+	struct ike_xchg *x;
+
+	if ((x = ike_xchg_queue(sa, IKE_X_DELETE_IKE, 0)) != NULL)
+		x->reason = reason;
 }
 
 void
@@ -746,7 +846,7 @@ ike_sa_end(struct ike_sa *sa, enum st_term reason)
 
 	if (sa->phase == IKE_DEAD)
 		return;
-	ike_cc_clear(sa);
+	ike_xchg_clear(sa);
 	while (sa->children)
 		ike_child_remove(sa, sa->children, reason);
 	if (sa->pending)
@@ -892,10 +992,8 @@ ike_rtx_fire(void *arg)
 	dead_at = ike_dead_at(sa);
 	if (sa->req_tries >= e->tun.retrans_tries || (dead_at && now + 5 >= dead_at)) {
 		/* the last wait, retrans_timeout * base^tries, is over too */
-		if (sa->phase == IKE_DELETING) {
-			log_info("IKEv2:%s: no answer to our delete from %s, SA gone",
-			    sa->conn->name, ike_sa_peer(sa, peer, sizeof(peer)));
-			ike_sa_end(sa, ST_TERM_PEER_LOST);
+		if (sa->xa && sa->xa->ops->timeout) {
+			sa->xa->ops->timeout(sa, sa->xa);
 		} else if (sa->phase == IKE_UP) {
 			const struct cfg_conn *conn = sa->conn;
 
@@ -959,11 +1057,10 @@ ike_rekey_fire(void *arg)
 		/* not replaced in time (or rekey=no): the SA ends */
 		log_info("IKEv2:(SA ID = %u):IKE SA lifetime of %us expired, deleting",
 		    sa->st_index, sa->conn->ikelifetime);
-		sa->queue_delete = 1;
-		sa->delete_reason = ST_TERM_NORMAL;
-		sa->queue_ike_rekey = 0;
+		ike_sa_delete_later(sa, ST_TERM_NORMAL);
+		ike_xchg_unqueue(sa, IKE_X_REKEY_IKE);
 	} else if (!sa->rekeyed) {
-		sa->queue_ike_rekey = 1;
+		ike_xchg_queue(sa, IKE_X_REKEY_IKE, 0);
 		/* back for the hard limit, should the rekey not happen */
 		if (sa->hard_at)
 			loop_timer_set(sa->rekey_timer, sa->hard_at - now);
@@ -1047,7 +1144,7 @@ ike_timer_fire(void *arg)
 		delay = (uint64_t)sa->conn->dpddelay * 1000;
 		/* only a quiet peer is asked; our own requests prove it too */
 		if (loop_now_ms() - sa->last_rx + 10 >= delay && sa->req == NULL) {
-			sa->queue_liveness = 1;
+			ike_xchg_queue(sa, IKE_X_LIVENESS, 0);
 			e->ops->queue_run(sa);
 		}
 		ike_dpd_arm(sa);
@@ -1195,15 +1292,17 @@ ike_send_raw(struct ikev2_engine *e, struct ike_sa *sa, const struct ifl_addr *s
 }
 
 int
-ike_send_request(struct ike_sa *sa, struct buf *msg, enum ike_req_kind kind)
+ike_send_request(struct ike_sa *sa, struct buf *msg, struct ike_xchg *x)
 {
+	if (sa->xa != x)
+		ike_xchg_free(sa, sa->xa);
+	sa->xa = x;
 	buf_free(sa->req);
 	buf_free(sa->req_frags);
 	sa->req = msg;
 	sa->req_frags = sa->seal_frags;
 	sa->seal_frags = NULL;
 	sa->req_msgid = sa->next_msgid++;
-	sa->req_kind = kind;
 	sa->req_tries = 0;
 	ike_send_msg(sa, msg, sa->req_frags);
 	loop_timer_set(sa->rtx, ike_rtx_next(sa, 0, loop_now_ms()));
@@ -1218,7 +1317,8 @@ ike_request_done(struct ike_sa *sa)
 	buf_free(sa->req_frags);
 	sa->req = NULL;
 	sa->req_frags = NULL;
-	sa->req_kind = IKE_REQ_NONE;
+	ike_xchg_free(sa, sa->xa);
+	sa->xa = NULL;
 }
 
 int

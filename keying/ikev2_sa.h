@@ -48,8 +48,6 @@ struct ike_child {
 	int		transport;
 	int		installed;
 	int		deleting;		/* our Delete for it is out */
-	int		delete_queued;		/* to be deleted once the window is free */
-	int		rekey_queued;		/* to be rekeyed once the window is free */
 	int		rekeyed;		/* replaced by a rekey: its row lives on */
 	int		out_pending;		/* outbound SA waits for the old pair's delete */
 	uint8_t		out_encr[IKE_CHILD_KEY_MAX], out_integ[IKE_CHILD_KEY_MAX];
@@ -59,11 +57,56 @@ struct ike_child {
 	struct ikev2_ts	ts_l[ST_MAX_TS], ts_r[ST_MAX_TS];
 };
 
-/* What our outstanding request is about, for its response handler. */
-enum ike_req_kind {
-	IKE_REQ_NONE = 0, IKE_REQ_INIT, IKE_REQ_AUTH, IKE_REQ_DELETE_IKE,
-	IKE_REQ_DELETE_CHILD, IKE_REQ_LIVENESS, IKE_REQ_CREATE_CHILD,
-	IKE_REQ_REKEY_IKE,
+/* The exchanges we start. A queued one waits in this order: deleting the
+ * IKE SA first, then its rekey, child deletes, child rekeys, a liveness
+ * check last. IKE_SA_INIT and IKE_AUTH are started at once, never queued. */
+enum ike_xkind {
+	IKE_X_DELETE_IKE = 0, IKE_X_REKEY_IKE, IKE_X_DELETE_CHILD, IKE_X_REKEY_CHILD,
+	IKE_X_LIVENESS, IKE_X_INIT, IKE_X_AUTH, IKE_X_MAX
+};
+
+struct ike_sa;
+struct ike_xchg;
+
+/* What one kind of exchange does; one table per kind, in eng->ops->xchg. */
+struct ike_xchg_ops {
+	uint8_t	exchange;	/* exchange type of its request and response */
+	/* Builds the request and sends it with ike_send_request, which makes
+	 * x the SA's outstanding exchange; 0, or -1 (nothing sent, the caller
+	 * frees x). */
+	int	(*start)(struct ike_sa *sa, struct ike_xchg *x);
+	/* The peer's answer (NULL: answered elsewhere, IKE_SA_INIT). x is no
+	 * longer the SA's and is freed when it returns. */
+	void	(*response)(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m);
+	/* No answer after the last retransmission; NULL: the SA fails. */
+	void	(*timeout)(struct ike_sa *sa, struct ike_xchg *x);
+};
+
+/* One exchange we started, from the moment it is asked for until it is
+ * answered or given up: the state only it needs lives here, not on the
+ * SA. Freed by ike_xchg_free (the child it made still larval, its DH, its
+ * nonce wiped). */
+struct ike_xchg {
+	struct ike_xchg	*next;			/* in sa->xq */
+	enum ike_xkind	kind;
+	const struct ike_xchg_ops *ops;
+	uint32_t	child;			/* spi_in of the child deleted or rekeyed */
+	enum st_term	reason;			/* IKE delete: how the SA's row ends */
+	/* IKE_AUTH, CREATE_CHILD_SA: our proposals (6 kB; only while asked) */
+	struct ikev2_prop_list *offer;
+	struct ike_child *made;			/* the child being negotiated */
+	struct dh	*dh;
+	uint8_t		ni[IKEV2_NONCE_LEN];
+	size_t		ni_len;
+	uint16_t	group;			/* DH group the peer asked for (INVALID_KE) */
+	uint64_t	ike_spi;		/* our SPI of the IKE SA being made */
+	/* §2.8: a rekey of the peer's crossing this one. We answer it; what
+	 * it made is kept here until our own answer says which of the two is
+	 * redundant (the one whose exchange had the lowest nonce) */
+	uint32_t	coll_child;		/* spi_in of the child the peer's made */
+	uint64_t	coll_spi_i, coll_spi_r;	/* the IKE SA the peer's made */
+	uint8_t		coll_nonce[IKEV2_NONCE_MAX];	/* its exchange's lowest */
+	size_t		coll_nonce_len;
 };
 
 struct ike_sa {
@@ -103,9 +146,9 @@ struct ike_sa {
 	uint32_t	next_msgid;
 	struct buf	*req;			/* as sent, for retransmission */
 	uint32_t	req_msgid;
-	enum ike_req_kind req_kind;
-	uint32_t	req_child;		/* spi_in of the child a Delete is about */
 	unsigned	req_tries;
+	struct ike_xchg	*xa;			/* the exchange req belongs to */
+	struct ike_xchg	*xq;			/* exchanges waiting, in kind order */
 	struct loop_timer *rtx;
 
 	/* the peer's requests */
@@ -118,21 +161,8 @@ struct ike_sa {
 	struct ikev2_reasm reasm;
 
 	struct ike_child *pending;		/* child negotiated in IKE_AUTH */
-	/* our ESP proposals while we ask for a child; allocated on first use,
-	 * so a responder (most SAs of a gateway) does not carry 6 kB of them */
-	struct ikev2_prop_list *esp_offer;
 	struct ike_child *children;
-	int		queue_delete;		/* operator asked to delete the IKE SA */
 	int		rekeyed;		/* replaced by a rekeyed IKE SA */
-	/* our CREATE_CHILD_SA request in flight */
-	struct ike_child *cc_child;		/* the new child */
-	uint32_t	cc_old;			/* spi_in of the child it replaces */
-	struct dh	*cc_dh;
-	uint8_t		cc_ni[IKEV2_NONCE_LEN];
-	size_t		cc_ni_len;
-	uint16_t	cc_group;		/* DH group the peer asked for (INVALID_KE) */
-	int		queue_liveness;
-	enum st_term	delete_reason;
 	unsigned	attempt;		/* keyingtries used, from 1 */
 	unsigned	invalid_ke;
 	uint8_t		cookie[64];		/* the responder's COOKIE (§2.6) */
@@ -141,16 +171,7 @@ struct ike_sa {
 	struct loop_timer *timer;		/* half-open timeout / DPD */
 	struct loop_timer *rekey_timer;		/* IKE SA rekey (ikelifetime - margin) */
 	struct loop_timer *keepalive_timer;	/* NAT-T keepalives */
-	int		queue_ike_rekey;
 	uint64_t	hard_at;		/* ms: ikelifetime is over, 0 = none */
-	uint64_t	cc_ike_spi;		/* our SPI of the IKE SA being made */
-	/* §2.8: a rekey of the peer's crossing our outstanding one. We answer
-	 * it; what it made is kept here until our own answer says which of
-	 * the two is redundant (the one whose exchange had the lowest nonce) */
-	uint32_t	coll_child;		/* spi_in of the child the peer's made */
-	uint64_t	coll_spi_i, coll_spi_r;	/* the IKE SA the peer's made */
-	uint8_t		coll_nonce[IKEV2_NONCE_MAX];	/* its exchange's lowest */
-	size_t		coll_nonce_len;
 	uint64_t	last_drop_log;
 	uint64_t	last_rx;		/* ms: the peer's last authentic message */
 	struct ike_sa	*kick_next;		/* in eng->kicked */
@@ -164,6 +185,7 @@ struct ike_ops {
 	int	(*init_start)(struct ike_sa *sa);	/* a new attempt */
 	int	(*initiate)(struct ikev2_engine *e, const struct cfg_conn *conn);
 	void	(*queue_run)(struct ike_sa *sa);	/* start what waits */
+	const struct ike_xchg_ops *xchg[IKE_X_MAX];	/* by kind */
 };
 
 #define IKEV2_COOKIE_SECRET_LEN	32
@@ -214,8 +236,9 @@ void	ike_sa_set_own_spi(struct ike_sa *sa, uint64_t spi);
  * ike_sa_find_half. */
 void	ike_sa_index_init(struct ike_sa *sa);
 int	ike_sa_index_setup(struct ikev2_engine *e);
-/* sa->esp_offer, allocated if it was not yet; NULL when out of memory. */
-struct ikev2_prop_list *ike_sa_esp_offer(struct ike_sa *sa);
+/* Proposals made from the connection's ike= (ike) or esp=, allocated;
+ * NULL when none is usable or on no memory. */
+struct ikev2_prop_list *ike_offer_new(const struct cfg_conn *c, int ike);
 /* sa->offer, made from the connection's ike= on first use; NULL when none
  * is usable or on no memory. */
 struct ikev2_prop_list *ike_sa_ike_offer(struct ike_sa *sa);
@@ -244,8 +267,23 @@ void	ike_keepalive_arm(struct ike_sa *sa);
 void	ike_rekey_arm(struct ike_sa *sa);
 void	ike_sa_set_spi_r(struct ike_sa *sa, uint64_t spi_r);
 void	ike_sa_wipe_exchange(struct ike_sa *sa);	/* DH, nonces: after AUTH */
-/* Our CREATE_CHILD_SA request's state (cc_*) is dropped. */
-void	ike_cc_clear(struct ike_sa *sa);
+/* ---- exchange objects (ikev2_sa.c) ---- */
+/* A new exchange of that kind (about the child with that spi_in, or 0),
+ * not yet queued; NULL on no memory. */
+struct ike_xchg *ike_xchg_new(struct ike_sa *sa, enum ike_xkind kind, uint32_t child);
+void	ike_xchg_free(struct ike_sa *sa, struct ike_xchg *x);
+/* Asks for an exchange: queued in kind order, after those of its kind,
+ * unless the same one waits already. Returns the one waiting (to set its
+ * reason), NULL on no memory. The queue runs by ike_queue_run. */
+struct ike_xchg *ike_xchg_queue(struct ike_sa *sa, enum ike_xkind kind, uint32_t child);
+/* Forgets the waiting exchanges of that kind. */
+void	ike_xchg_unqueue(struct ike_sa *sa, enum ike_xkind kind);
+/* The outstanding exchange when it is of that kind, else NULL. */
+struct ike_xchg *ike_xchg_active(const struct ike_sa *sa, enum ike_xkind kind);
+/* The waiting exchanges about children of from go with them to to. */
+void	ike_xchg_move_children(struct ike_sa *from, struct ike_sa *to);
+/* Our IKE SA delete, queued (the row ends with reason). */
+void	ike_sa_delete_later(struct ike_sa *sa, enum st_term reason);
 /* The SA's queue is to run once the current event is handled (for an SA
  * that an exchange of another SA made, e.g. a redundant rekeyed one). */
 void	ike_sa_kick(struct ike_sa *sa);
@@ -292,11 +330,14 @@ void	ike_msg_start(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *b,
  * ike_send_request/response sends those instead. 0 / -1. */
 int	ike_msg_seal(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *inner_b,
 	    struct ikev2_builder *inner);
-/* Sends a request: kept for retransmission, next_msgid advances. 0 / -1. */
-int	ike_send_request(struct ike_sa *sa, struct buf *msg, enum ike_req_kind kind);
+/* Sends the request of exchange x, which becomes the SA's outstanding one
+ * (an earlier one is freed): kept for retransmission, next_msgid
+ * advances. 0 / -1. */
+int	ike_send_request(struct ike_sa *sa, struct buf *msg, struct ike_xchg *x);
 /* Sends a response and keeps it for a retransmitted request. */
 int	ike_send_response(struct ike_sa *sa, struct buf *msg, uint32_t msgid);
-/* The outstanding request was answered: stop retransmitting. */
+/* The outstanding request was answered: stop retransmitting; its exchange,
+ * if still the SA's, is freed. */
 void	ike_request_done(struct ike_sa *sa);
 /* Sends a message, or its fragments when frags is not NULL. */
 int	ike_send_msg(struct ike_sa *sa, const struct buf *msg, const struct buf *frags);
@@ -321,9 +362,9 @@ void	ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 void	ike_init_response(struct ike_sa *sa, struct ikev2_msg *m);
 int	ike_auth_start(struct ike_sa *sa);
 void	ike_auth_request(struct ike_sa *sa, struct ikev2_msg *m);
-void	ike_auth_response(struct ike_sa *sa, struct ikev2_msg *m);
+extern const struct ike_xchg_ops ike_x_init, ike_x_auth;
 void	ike_info_request(struct ike_sa *sa, struct ikev2_msg *m);
-void	ike_info_response(struct ike_sa *sa, struct ikev2_msg *m);
+extern const struct ike_xchg_ops ike_x_delete_ike, ike_x_delete_child, ike_x_liveness;
 /* How a child came about, for its keys (RFC 7296 §2.17) and state row. */
 struct ike_child_ctx {
 	int		we_initiated;	/* we started the exchange that made it */
@@ -350,12 +391,9 @@ struct buf *ike_info_build(struct ike_sa *sa, uint8_t delete_proto,
 /* CREATE_CHILD_SA (ikev2_exchange_child.c): the peer's request (a new or
  * rekeyed child, or a rekey of the IKE SA), our child rekey and its answer. */
 void	ike_create_child_request(struct ike_sa *sa, struct ikev2_msg *m);
-int	ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old);
-int	ike_rekey_start(struct ike_sa *sa);
-void	ike_rekey_response(struct ike_sa *sa, struct ikev2_msg *m);
+extern const struct ike_xchg_ops ike_x_rekey_child, ike_x_rekey_ike;
 /* Moves the children of an IKE SA to its rekeyed successor. */
 void	ike_children_move(struct ike_sa *from, struct ike_sa *to);
-void	ike_create_child_response(struct ike_sa *sa, struct ikev2_msg *m);
 
 /* A TSi/TSr payload from selectors. */
 int	ike_build_ts(struct ikev2_builder *bl, uint8_t type, const struct ikev2_ts *ts,
