@@ -6,7 +6,8 @@
  * holding those SPIs for each into the state model, so the xfrm refresh folds
  * real kernel counters into them and the agent serves them like negotiated
  * tunnels. They are no configured connections (a reload leaves them be).
- * The xfrm module removes the SAs and policies again at shutdown.
+ * The xfrm module removes the SAs and policies again at shutdown. The web
+ * module serves them too when http_listen is set (bench/web-bed.sh).
  *
  * Environment: BENCH_TUNNELS (default 9999), BENCH_LOCAL (our outer address,
  * default 192.0.2.2). Peers are 198.18.0.0/15 (RFC 2544 benchmarking range),
@@ -36,6 +37,7 @@
 extern const struct daemon_module xfrm_module;
 extern const struct daemon_module ike_module;
 extern const struct daemon_module agent_module;
+extern const struct daemon_module web_module;
 
 struct bench_tunnel {
 	char		name[32];
@@ -206,5 +208,6 @@ const struct daemon_module *const daemon_modules[] = {
 	&ike_module,
 	&bench_module,
 	&agent_module,
+	&web_module,		/* off unless http_listen is set (bench/web-bed.sh) */
 	NULL
 };

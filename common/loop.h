@@ -41,8 +41,12 @@ struct loop_stats {
 	uint64_t	busy_us;	/* total time spent working */
 	uint64_t	last_us, max_us;	/* the last turn's, the longest */
 	uint64_t	over_100ms;	/* turns that took 100 ms or more */
+	uint64_t	peak_us;	/* the longest since loop_peak_reset() */
 };
 void	loop_get_stats(struct loop_stats *st);
+/* Starts a new window for peak_us: the longest stall over a span of
+ * interest (a benchmark's requests, an operator's "since I last looked"). */
+void	loop_peak_reset(void);
 
 uint64_t loop_now_ms(void);	/* CLOCK_MONOTONIC in ms */
 

@@ -168,6 +168,11 @@ cmd_proc_cpu(int argc, char **argv, struct buf *out, void *arg)
 	    (unsigned long long)(ls.turns ? ls.busy_us / ls.turns : 0),
 	    (unsigned long long)ls.max_us, (unsigned long long)ls.last_us,
 	    (unsigned long long)ls.over_100ms);
+	/* what a client waited at most lately, not since the start (when
+	 * loading thousands of SAs takes long turns that nobody waits on) */
+	buf_printf(out, "  Longest turn since the last look: %llu us\n",
+	    (unsigned long long)ls.peak_us);
+	loop_peak_reset();
 	return 0;
 }
 

@@ -394,7 +394,7 @@ api_connections(struct buf *out, const struct row_query *rq)
 		return -1;
 	a = json_array();
 	for (uint32_t i = first; i < rs.n && i < first + rq->per_page; i++)
-		json_array_append_new(a, jrow(&rs.v[i]));
+		json_array_append_new(a, jrow(rs.v[i]));
 	j = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:o}", "total", (int)rs.total,
 	    "matching", (int)rs.n, "up", (int)rs.up, "down", (int)rs.down,
 	    "connecting", (int)rs.connecting, "page", (int)rq->page,

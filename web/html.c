@@ -229,7 +229,7 @@ html_dashboard(struct buf *b, const struct row_query *rq, int bundle)
 	rc |= th(b, rq, "errors", "Errors");
 	rc |= bputs(b, "</tr></thead><tbody>\n");
 	for (uint32_t i = first; i < rs.n && i < first + rq->per_page; i++)
-		rc |= row_html(b, &rs.v[i]);
+		rc |= row_html(b, rs.v[i]);
 	if (rs.n == 0)
 		rc |= bputs(b, "<tr><td colspan=\"12\">No connection matches.</td></tr>");
 	rc |= bputs(b, "</tbody></table></div><nav aria-label=\"Pages\" id=\"pages\">");

@@ -4,7 +4,10 @@
  * answered on the loop, between keying and AgentX work, and reads the state
  * model without locks. Large bodies are streamed: MHD asks for the next part
  * only when the socket can take it, and each part is a bounded number of
- * rows. The server is read-only: GET and HEAD only. */
+ * rows. A run of MHD renders for at most RUN_BUDGET_US: a body that finds
+ * the budget spent gives way (its connection is suspended and resumed on
+ * the next turn), so 200 clients of big documents cost each turn a few ms,
+ * not one part each. The server is read-only: GET and HEAD only. */
 #include "config.h"
 
 #include <errno.h>
@@ -15,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -30,8 +34,13 @@
 #define CHARTJS_PATH	"/usr/share/javascript/chart.js/chart.min.js"
 #endif
 
+/* How long one run of MHD may spend rendering bodies. */
+#define RUN_BUDGET_US	4000
+
 #define CSP	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " \
 		"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+struct body;
 
 static struct {
 	struct MHD_Daemon	*mhd;
@@ -39,6 +48,10 @@ static struct {
 	int			 epfd;
 	int			 prepared;
 	int			 wake;		/* a connection was resumed */
+	uint64_t		 run_start_us;	/* when the current MHD run began */
+	unsigned		 run_steps;	/* body parts it rendered so far */
+	struct body		*paused;	/* bodies that gave way, to resume */
+	int			 stopping;	/* no body gives way: MHD stops */
 	struct ifl_subnet	 allow[16];
 	char			 ctl_socket[CFG_PATH_MAX];	/* for the bundle */
 	int			 nallow;
@@ -183,7 +196,60 @@ struct body {
 	struct buf	*b;
 	size_t		 off;
 	int		 done;
+	struct MHD_Connection *conn;
+	struct body	*next_paused;
+	int		 paused;
 };
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Every MHD run goes through here: it starts the run's render budget. */
+static void
+mhd_run(void)
+{
+	ws.run_start_us = now_us();
+	ws.run_steps = 0;
+	MHD_run(ws.mhd);
+}
+
+/* The run's budget is spent: the connection waits for the next turn. A
+ * run renders one part at least, whatever the clock says (on a loaded
+ * machine the run itself may have waited for a CPU longer than that). */
+static int
+body_give_way(struct body *bd)
+{
+	if (bd->conn == NULL || ws.stopping || ws.run_steps++ == 0 ||
+	    now_us() - ws.run_start_us < RUN_BUDGET_US)
+		return 0;
+	MHD_suspend_connection(bd->conn);
+	bd->paused = 1;
+	bd->next_paused = ws.paused;
+	ws.paused = bd;
+	return 1;
+}
+
+/* Resumes the bodies that gave way; 1 if there were any. */
+static int
+bodies_resume(void)
+{
+	struct body *bd;
+	int any = ws.paused != NULL;
+
+	while ((bd = ws.paused) != NULL) {
+		ws.paused = bd->next_paused;
+		bd->next_paused = NULL;
+		bd->paused = 0;
+		MHD_resume_connection(bd->conn);
+	}
+	return any;
+}
 
 static ssize_t
 body_read(void *cls, uint64_t pos, char *dst, size_t max)
@@ -197,6 +263,8 @@ body_read(void *cls, uint64_t pos, char *dst, size_t max)
 
 		if (bd->done)
 			return MHD_CONTENT_READER_END_OF_STREAM;
+		if (body_give_way(bd))
+			return 0;	/* called again once resumed */
 		buf_reset(bd->b);
 		bd->off = 0;
 		if ((rc = bd->s.step(&bd->s, bd->b)) < 0 || bd->b->failed) {
@@ -218,7 +286,14 @@ static void
 body_free(void *cls)
 {
 	struct body *bd = cls;
+	struct body **pp;
 
+	/* (MHD frees no suspended connection's response; to be sure) */
+	for (pp = &ws.paused; *pp; pp = &(*pp)->next_paused)
+		if (*pp == bd) {
+			*pp = bd->next_paused;
+			break;
+		}
 	if (bd->s.release)
 		bd->s.release(&bd->s);
 	buf_free(bd->b);
@@ -230,6 +305,7 @@ send_stream(struct MHD_Connection *c, struct body *bd, enum ctype ct)
 {
 	struct MHD_Response *r;
 
+	bd->conn = c;
 	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, body_read, bd,
 	    body_free);
 	if (r == NULL) {
@@ -569,7 +645,7 @@ on_epoll(int fd, uint32_t events, void *arg)
 	(void)events;
 	(void)arg;
 	if (ws.mhd)
-		MHD_run(ws.mhd);
+		mhd_run();
 }
 
 static int
@@ -583,15 +659,23 @@ on_prepare(void *arg)
 	/* resumed connections are only taken back by a run */
 	if (ws.wake) {
 		ws.wake = 0;
-		MHD_run(ws.mhd);
+		mhd_run();
 	}
 	/* timeouts of idle connections, and work MHD left for the next run */
-	if (MHD_get_timeout(ws.mhd, &to) != MHD_YES)
-		return -1;
-	if (to == 0) {
-		MHD_run(ws.mhd);
+	if (ws.paused == NULL) {
 		if (MHD_get_timeout(ws.mhd, &to) != MHD_YES)
 			return -1;
+		if (to == 0) {
+			mhd_run();
+			if (MHD_get_timeout(ws.mhd, &to) != MHD_YES)
+				return -1;
+		}
+	}
+	/* bodies that gave way (in any run: no event will wake them) go on
+	 * in the next turn, after whatever else is ready: no wait */
+	if (bodies_resume()) {
+		ws.wake = 1;
+		return 0;
 	}
 	return to > INT_MAX ? INT_MAX : (int)to;
 }
@@ -783,7 +867,10 @@ web_server_stop(void)
 	/* no connection may stay suspended when MHD stops: the bundles'
 	 * are resumed, then run to their (cut) end */
 	web_bundle_stop_all();
-	MHD_run(ws.mhd);
+	ws.stopping = 1;
+	bodies_resume();
+	mhd_run();
+	ws.stopping = 0;
 	loop_fd_del(ws.epfd);
 	MHD_stop_daemon(ws.mhd);
 	ws.mhd = NULL;

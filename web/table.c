@@ -124,10 +124,11 @@ u64cmp(uint64_t a, uint64_t b)
 	return a < b ? -1 : a > b;
 }
 
+/* (pointers are sorted: a row is a few hundred bytes to move) */
 static int
 row_cmp(const void *a, const void *b)
 {
-	const struct row *x = a, *y = b;
+	const struct row *x = *(const struct row *const *)a, *y = *(const struct row *const *)b;
 	const char *k = sort_q->sort;
 	int c = 0;
 
@@ -170,10 +171,10 @@ rows_build(const struct row_query *rq, struct rows *out)
 	cap = st_child_active_count() + 1;
 	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
 		cap++;
-	if ((out->v = calloc(cap, sizeof(*out->v))) == NULL ||
+	if ((out->all = calloc(cap, sizeof(*out->all))) == NULL ||
+	    (out->v = calloc(cap, sizeof(*out->v))) == NULL ||
 	    (with = calloc(cap, sizeof(*with))) == NULL) {
-		free(out->v);
-		out->v = NULL;
+		rows_release(out);
 		return -1;
 	}
 	for (ch = st_child_next(0); ch && n < cap; ch = st_child_next(ch->index)) {
@@ -187,7 +188,7 @@ rows_build(const struct row_query *rq, struct rows *out)
 		if (r.conn)
 			with[nwith++] = r.conn;
 		out->up++;
-		out->v[n++] = r;
+		out->all[n++] = r;
 	}
 	qsort(with, nwith, sizeof(*with), ptr_cmp);
 	for (c = st_conn_next(0); c && n < cap; c = st_conn_next(c->index)) {
@@ -203,15 +204,15 @@ rows_build(const struct row_query *rq, struct rows *out)
 			r.state = conn_reason(c, r.reason, sizeof(r.reason));
 			out->down++;
 		}
-		out->v[n++] = r;
+		out->all[n++] = r;
 	}
 	free(with);
 	out->total = n;
-	/* filter in place */
+	/* the matching rows, by reference */
 	out->n = 0;
 	for (uint32_t i = 0; i < n; i++)
-		if (row_match(&out->v[i], rq->q))
-			out->v[out->n++] = out->v[i];
+		if (row_match(&out->all[i], rq->q))
+			out->v[out->n++] = &out->all[i];
 	sort_q = rq;
 	qsort(out->v, out->n, sizeof(*out->v), row_cmp);
 	sort_q = NULL;
@@ -221,6 +222,7 @@ rows_build(const struct row_query *rq, struct rows *out)
 void
 rows_release(struct rows *r)
 {
+	free(r->all);
 	free(r->v);
 	memset(r, 0, sizeof(*r));
 }

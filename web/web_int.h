@@ -77,7 +77,8 @@ struct row_query {
 };
 
 struct rows {
-	struct row	*v;
+	struct row	*all;		/* every row, in no order */
+	struct row	**v;		/* those matching the filter, sorted */
 	uint32_t	 n;		/* rows matching the filter */
 	uint32_t	 total;		/* before filtering */
 	uint32_t	 up, down, connecting;

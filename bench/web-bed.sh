@@ -1,0 +1,146 @@
+# web-bed: the web server at 10,000 real tunnels, in one guest.
+# gw2 runs bench/agent-bed-ikeflowd (ikeflowd's own main and modules, plus
+# bench/agent-bed-rows.c, which installs N ESP SA pairs and their policies in
+# gw2's kernel and enters an established IKE SA and child for each into the
+# state model: see bench/agent-bed.md) with the web server on loopback.
+# RUNS interleaved rounds, each: `ip -s xfrm state` of the same SAs (the
+# floor), then `/` (first page), `/api/v1/tunnels` (the full list) and
+# `/metrics`, each a whole client command's wall time (as the floor's);
+# medians and ratios to the floor. Then the event loop's longest stall while
+# they are served: big requests back to back while a cheap one
+# (/static/style.css) is timed over and over (what a client waits), and
+# ikeflowd's own longest loop turn over the same span (`show processes cpu`).
+# Goals: /metrics <= 0.5x the floor, / under 50 ms, longest stall < 50 ms.
+#
+# Run (as root, from the build directory):
+#   tests/bed/run -o OUTDIR bench/web-bed.sh     (SRCDIR's path if elsewhere)
+# Figures: OUTDIR/web-bed/bench.txt (and on the console).
+# bed-timeout: 900
+
+. "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
+
+N=${BENCH_N:-10000}
+RUNS=${BENCH_RUNS:-5}
+STALL_ROUNDS=${BENCH_STALL_ROUNDS:-3}
+BASE=http://127.0.0.1:8080
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
+# timed NAME CMD...: the command's wall time in ms, appended to $W/NAME.ms
+timed()
+{
+	local name=$1 t0 rc
+	shift
+	t0=$(date +%s%N)
+	"$@" >"$W/$name.out" 2>&1
+	rc=$?
+	echo $(( ($(date +%s%N) - t0) / 1000000 )) >>"$W/$name.ms"
+	return $rc
+}
+get() { ip netns exec gw2 curl -sf --max-time 120 -o "$W/$1.body" -w '%{time_total}\n' "$BASE$2"; }
+floor() { ip netns exec gw2 ip -s xfrm state >"$W/floor.body"; }
+metrics_tunnels() { get m /metrics >/dev/null && grep -c '^ikeflow_tunnel_up{' "$W/m.body"; }
+all_in_metrics() { [ "$(metrics_tunnels)" = "$N" ]; }
+
+printf '%s\n' 'log_level = info' "agentx_socket = unix:$W/agentx-gw2" \
+    'http_listen = 127.0.0.1:8080' 'http_allow = 127.0.0.0/8' >"$W/gw2-ikeflowd.conf"
+
+check topology bed_topology
+check snmpd start_snmpd gw2
+export BENCH_TUNNELS=$N BENCH_LOCAL=192.0.2.2
+t0=$(date +%s)
+IKEFLOWD=$BUILDDIR/bench/agent-bed-ikeflowd check ikeflowd ikev2_ikeflowd "" "$W/gw2-ikeflowd.conf"
+check bench-rows-installed wait_for 900 grep -q 'bench: .* tunnels installed' "$W/gw2.log"
+say "$(sed -n 's/.*notice: \(bench: .*\)/\1/p' "$W/gw2.log") (ikeflowd up after $(( $(date +%s) - t0 )) s)"
+check_eq kernel-sas "$((2 * N))" "$(ikev2_sa_count gw2)"
+check web-all-tunnels wait_for 60 all_in_metrics
+LOG0=$(wc -l <"$W/gw2.log")
+
+# Interleaved rounds: anything else the guest does hits all alike.
+for r in $(seq "$RUNS"); do
+	timed floor floor || { check "floor-$r" false; break; }
+	timed page get p / || { check "page-$r" false; break; }
+	cat "$W/page.out" >>"$W/page-curl.s"
+	timed tunnels get t /api/v1/tunnels || { check "tunnels-$r" false; break; }
+	timed metrics get m /metrics || { check "metrics-$r" false; break; }
+done
+check_eq rounds-complete "$RUNS" "$(wc -l <"$W/metrics.ms")"
+# each answer whole and about all the tunnels
+check_eq floor-sas "$((2 * N))" "$(grep -c '^src ' "$W/floor.body")"
+check page-whole grep -q '</html>' "$W/p.body"
+# (the seed's configured connection, with no tunnel, is a row too)
+check page-count grep -q "<p id=\"count\">$((N + 1)) of $((N + 1)) rows" "$W/p.body"
+check_eq tunnels-listed "$N" "$(grep -o '"index":' "$W/t.body" | wc -l)"
+check_eq metrics-tunnels "$N" "$(grep -c '^ikeflow_tunnel_up{' "$W/m.body")"
+
+# ikeflowd's longest loop turn since the last look, in ms
+peak_ms()
+{
+	ctl gw2 gw2 show processes cpu |
+	    sed -n 's/.*Longest turn since the last look: \([0-9]*\) us.*/\1/p' |
+	    awk '{ printf "%d", $1 / 1000 }'
+}
+# stall NAME: STALL_ROUNDS of the three big requests at once, back to back,
+# while the cheap request runs in a loop. Prints "PROBES MAX_MS MEDIAN_MS
+# PEAK_MS" (the cheap request's waits, ikeflowd's longest turn meanwhile).
+stall()
+{
+	local f=$W/probe-$1.s load
+	peak_ms >/dev/null	# a new window for the peak
+	( for r in $(seq "$STALL_ROUNDS"); do
+		get sp1 / >/dev/null & get sp2 /api/v1/tunnels >/dev/null &
+		get sp3 /metrics >/dev/null & wait
+	done ) &
+	load=$!
+	: >"$f"
+	while kill -0 $load 2>/dev/null; do
+		get probe /static/style.css >>"$f" || echo 999 >>"$f"
+	done
+	wait $load
+	echo "$(wc -l <"$f") $(sort -n "$f" | tail -1 | awk '{ printf "%d", $1 * 1000 }')" \
+	    "$(median <"$f" | awk '{ printf "%d", $1 * 1000 }') $(peak_ms)"
+}
+# The refresh alone: one refresh interval (5 s) with no request (a
+# measurement window, not a wait for a condition).
+peak_ms >/dev/null
+sleep 6
+idle_peak=$(peak_ms)
+# As deployed: the refresh timer folds 20,000 SAs every 5 s meanwhile.
+set -- $(stall refresh)
+probes=$1 probe_max=$2 probe_med=$3 peak=$4
+check_ge probes 5 "$probes"
+# The web server alone: the refresh timer stopped by a reload, and the
+# counters folded (on demand, by a first request) before the window opens.
+cp "$W/gw2-ikeflowd.conf" "$W/gw2-ikeflowd.conf.default"
+echo 'refresh_interval = 3600000' >>"$W/gw2-ikeflowd.conf"
+check reload-no-refresh ctl gw2 gw2 reload
+check summary-folds get s /api/v1/summary
+set -- $(stall web)
+probes2=$1 probe_max2=$2 probe_med2=$3 peak2=$4
+check_ge probes-web 5 "$probes2"
+check ikf-no-errors sh -c "! tail -n +$((LOG0 + 1)) '$W/gw2.log' | grep -E ' (error|warning): '"
+
+fl=$(median <"$W/floor.ms")
+pg=$(median <"$W/page.ms")
+pgc=$(median <"$W/page-curl.s" | awk '{ printf "%d", $1 * 1000 }')
+tu=$(median <"$W/tunnels.ms")
+me=$(median <"$W/metrics.ms")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+size() { stat -c %s "$W/$1.body"; }
+{
+	echo "web-bed: $N tunnels (real kernel SAs), $RUNS interleaved rounds, medians (ms, whole command)"
+	echo "  ip -s xfrm state : $fl ms ($(size floor) bytes; runs: $(tr '\n' ' ' <"$W/floor.ms"))"
+	echo "  /                : $pg ms, request alone $pgc ms ($(size p) bytes; runs: $(tr '\n' ' ' <"$W/page.ms")), ratio $(ratio "$pg" "$fl")"
+	echo "  /api/v1/tunnels  : $tu ms ($(size t) bytes; runs: $(tr '\n' ' ' <"$W/tunnels.ms")), ratio $(ratio "$tu" "$fl")"
+	echo "  /metrics         : $me ms ($(size m) bytes; runs: $(tr '\n' ' ' <"$W/metrics.ms")), ratio $(ratio "$me" "$fl")"
+	echo "  stall: $STALL_ROUNDS rounds of /, /api/v1/tunnels and /metrics at once, a cheap request over and over meanwhile:"
+	echo "    with the refresh (every 5 s): $probes cheap requests, longest $probe_max ms," \
+	    "median $probe_med ms; ikeflowd's longest loop turn $peak ms"
+	echo "    refresh stopped (web alone): $probes2 cheap requests, longest $probe_max2 ms," \
+	    "median $probe_med2 ms; ikeflowd's longest loop turn $peak2 ms"
+	echo "    no request, 6 s (one refresh): ikeflowd's longest loop turn $idle_peak ms"
+	echo "  goals: /metrics <= 0.5x floor, / < 50 ms, longest stall < 50 ms"
+} | tee "$W/bench.txt"
+check metrics-half-floor awk -v a="$me" -v b="$fl" 'BEGIN { exit !(a <= 0.5 * b) }'
+check page-under-50ms test "$pgc" -lt 50
+check stall-under-50ms test "$probe_max2" -lt 50
