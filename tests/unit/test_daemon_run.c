@@ -174,11 +174,15 @@ teardown(void **state)
 	long pid = atol(pidtext);
 
 	/* a test that failed midway leaves no daemon holding the IKE ports,
-	 * t_daemon_detached's second one included, and the next test's
-	 * daemon finds them free: wait for the end */
+	 * t_daemon_detached's second one and t_daemon_run_dir's included,
+	 * and the next test's daemon finds them free: wait for the end */
 	free(pidtext);
 	stop_daemon(pid);
 	pidtext = read_file("other.pid");
+	pid = atol(pidtext);
+	free(pidtext);
+	stop_daemon(pid);
+	pidtext = read_file("run/ikeflow/ikeflowd.pid");	/* t_daemon_run_dir's */
 	pid = atol(pidtext);
 	free(pidtext);
 	stop_daemon(pid);
