@@ -386,7 +386,13 @@ t_ipv6(void **unused)
 	const struct fm_ipsec_tun *r;
 	oid idx[2] = { 0, 1 };
 	const struct fm_endpt *e;
+	const struct fm_ipsec_hist *h;
+	const struct fm_ike_hist *ih;
+	const struct fm_ike_fail *iff;
+	const struct fm_ipsec_fail *pf;
+	struct ifl_addr a, b;
 	static const u_char local[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
+	    remote[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 },
 	    mask[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 	(void)unused;
@@ -402,6 +408,30 @@ t_ipv6(void **unused)
 	assert_non_null(e);
 	expect_u(FM_T_ENDPT, e, 3, ASN_INTEGER, 3);
 	expect_oct(FM_T_ENDPT, e, 5, mask, 16);
+	expect_oct(FM_T_PEER, fm_row_at(&fm_tables[FM_T_PEER], 0), 6, local, 16);
+	expect_oct(FM_T_PEER, fm_row_at(&fm_tables[FM_T_PEER], 0), 7, remote, 16);
+
+	/* every other IPSIpAddress column: history and failure rows */
+	addr_parse("2001:db8::1", &a);
+	addr_parse("2001:db8::2", &b);
+	assert_non_null(st_ipsec_fail(ST_IPF_IN_AUTH, r->index, 0xc0000600, &b, &a,
+	    "ICV"));
+	assert_non_null(st_ike_fail(ST_IKEF_PEER_LOST, "six", &a, &b, "gone"));
+	st_child_end(r->index, ST_TERM_PEER_LOST);
+	st_ike_end(ike->index, ST_TERM_PEER_LOST);
+	assert_int_equal(fm_refresh(), 0);
+	h = fm_row_at(&fm_tables[FM_T_IPSEC_HIST], 0);
+	expect_oct(FM_T_IPSEC_HIST, h, 5, local, 16);
+	expect_oct(FM_T_IPSEC_HIST, h, 6, remote, 16);
+	ih = fm_row_at(&fm_tables[FM_T_IKE_HIST], 0);
+	expect_oct(FM_T_IKE_HIST, ih, 9, local, 16);
+	expect_oct(FM_T_IKE_HIST, ih, 11, remote, 16);
+	iff = fm_row_at(&fm_tables[FM_T_IKE_FAIL], 0);
+	expect_oct(FM_T_IKE_FAIL, iff, 8, local, 16);
+	expect_oct(FM_T_IKE_FAIL, iff, 9, remote, 16);
+	pf = fm_row_at(&fm_tables[FM_T_IPSEC_FAIL], 0);
+	expect_oct(FM_T_IPSEC_FAIL, pf, 6, remote, 16);
+	expect_oct(FM_T_IPSEC_FAIL, pf, 7, local, 16);
 }
 
 /* A failure kept from a run before a reboot: its monotonic time means
