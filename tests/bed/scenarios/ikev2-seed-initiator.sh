@@ -5,16 +5,25 @@
 # pings between the protected subnets started at once all pass, then both
 # sides count 100 packets each way: strongSwan in the kernel and in
 # `ipsec statusall`, ikeflowd in `show crypto ipsec sa` and `show crypto
-# session detail`.
+# session detail`, and over SNMP (snmpd on gw2): the tunnel row's 100
+# packets each way and its IPv4 addresses as 4 raw octets, in a get and in
+# a walk.
 # bed-timeout: 120
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
+. "$SRCDIR/tests/bed/conf/snmp-common/snmp.sh"
+
+printf '%s\n' 'log_level = info' 'refresh_interval = 1000' \
+    "agentx_socket = unix:$W/agentx-gw2" 'agentx_ping_interval = 1' \
+    'http_listen = no' >"$W/gw2-ikeflowd.conf"
 
 # hand-made covering routes (bed_topology): this scenario is not about
 # routing; ikev2-routes-* test the daemons' own routes without them
 check topology bed_topology
+check snmpd start_snmpd gw2
 check charon-ios ikev2_ios
-check ikeflowd ikev2_ikeflowd
+check ikeflowd ikev2_ikeflowd "" "$W/gw2-ikeflowd.conf"
+check agent-registered wait_for 10 agent_up
 ctl gw2 gw2 up ciscoios >"$W/up.txt" 2>&1
 check_eq up-exit 0 $?
 cat "$W/up.txt"
@@ -37,3 +46,17 @@ check swan-responder grep -q 'ESTABLISHED.*192.0.2.1\[192.0.2.1\]...192.0.2.2\[1
     "$W/gw1-statusall-up.txt"
 ctl gw2 gw2 show crypto ikev2 sa >"$W/gw2-show-ikev2-sa.txt" 2>&1
 check ikf-ikev2-sa grep -q READY "$W/gw2-show-ikev2-sa.txt"
+
+# the flow MIB at once, as an NMS polling right after the pings
+T=$(tunnel_index)
+check snmp-tunnel-row test -n "$T"
+check_eq snmp-in-pkts "Counter32: 100" "$(snmp $R.1.3.2.1.32.$T)"
+check_eq snmp-out-pkts "Counter32: 100" "$(snmp $R.1.3.2.1.45.$T)"
+check_eq snmp-local-addr "Hex-STRING: C0 00 02 02 " "$(snmp $R.1.3.2.1.4.$T)"
+check_eq snmp-remote-addr "Hex-STRING: C0 00 02 01 " "$(snmp $R.1.3.2.1.5.$T)"
+I=$(snmp $R.1.3.2.1.2.$T | sed 's/.*INTEGER: //')
+check_eq snmp-ike-remote-addr "Hex-STRING: C0 00 02 01 " "$(snmp $R.1.2.3.1.8.$I)"
+ip netns exec gw2 snmpwalk -v2c -c public -On 127.0.0.1 $R.1.3.2.1.5 \
+    >"$W/snmpwalk-remote-addr.txt" 2>&1
+check snmpwalk-remote-addr grep -qF ".$R.1.3.2.1.5.$T = Hex-STRING: C0 00 02 01" \
+    "$W/snmpwalk-remote-addr.txt"
