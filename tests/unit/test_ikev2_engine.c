@@ -443,7 +443,7 @@ test_peer_silent(void **state)
 	filter_arg = &side_i;
 	initiate();
 	/* 30 + 45 + 67.5 + 101 ms of waiting, then the give-up */
-	run_until(count_ike_fails(ST_IKEF_PEER_LOST) == 1, 20000);
+	loop_until(count_ike_fails(ST_IKEF_PEER_LOST) == 1, 20000);
 	assert_int_equal(side_i.sent, 1 + 3);
 	ikev2_engine_stats(side_i.eng, &st);
 	assert_int_equal(st.retransmits, 3);
@@ -464,7 +464,7 @@ test_peer_silent_keyingtries(void **state)
 	filter = drop_all_from;
 	filter_arg = &side_i;
 	initiate();
-	run_until(count_ike_fails(ST_IKEF_PEER_LOST) == 2, 20000);
+	loop_until(count_ike_fails(ST_IKEF_PEER_LOST) == 2, 20000);
 	/* two whole attempts of four datagrams each */
 	assert_int_equal(side_i.sent, 2 * (1 + 3));
 	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 2);
@@ -682,7 +682,7 @@ test_liveness(void **state)
 	filter = drop_all_from;
 	filter_arg = &side_r;
 	assert_int_equal(ikev2_liveness(side_i.eng, ike_row(1)->index), 0);
-	run_until(ike_row(1) == NULL, 20000);
+	loop_until(ike_row(1) == NULL, 20000);
 	assert_null(ike_row(1));
 	assert_int_equal(live_children(&side_i), 0);
 	assert_int_equal(hist_of(1)->reason, ST_TERM_PEER_LOST);

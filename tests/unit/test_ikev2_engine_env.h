@@ -403,7 +403,7 @@ run_for(int ms)
 /* Runs the loop until cond holds, for ms at most: a chain of timers (a
  * retransmit's, then the next) runs late on a loaded machine, so a fixed
  * window may end between two of them. */
-#define run_until(cond, ms) do {					\
+#define loop_until(cond, ms) do {					\
 	uint64_t end_ = loop_now_ms() + (uint64_t)(ms);			\
 									\
 	while (!(cond) && loop_now_ms() < end_) {			\
