@@ -209,6 +209,13 @@ v6_views()
 	check "$r/ipsec-sa-ident" grep -qF "local  ident (addr/mask/prot/port): ($lid)" \
 	    "$W/$r-ipsec-sa.txt"
 	check "$r/session-up" grep -q 'Session status: UP-ACTIVE' "$W/$r-session.txt"
+	# statusall as strongSwan prints it: the outer addresses, the subnets
+	check "$r/statusall-ike" grep -qF "ESTABLISHED" "$W/$r-statusall.txt"
+	check "$r/statusall-addrs" grep -qF "$o2[" "$W/$r-statusall.txt"
+	check "$r/statusall-peer" grep -qF "]...$o1[" "$W/$r-statusall.txt"
+	check "$r/statusall-child" grep -qE "\{[0-9]+\}: +$n2 === $n1\$" \
+	    "$W/$r-statusall.txt"
+	check "$r/statusall-pkts" grep -qF "($n pkts)" "$W/$r-statusall.txt"
 	ctl gw2 gw2 show crypto ikev2 sa >"$W/$r-ikev2-sa.txt" 2>&1
 	# the SA under its family's header (both are printed, as IOS does)
 	case $o1 in *:*) h=IPv6 ;; *) h=IPv4 ;; esac
