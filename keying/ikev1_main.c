@@ -305,6 +305,32 @@ out:
 
 /* Messages 3 and 4: the peer's KE (of the chosen group's size) and
  * nonce. 0, or -1 (dropped, or the SA failed). */
+/* Main Mode message 3 or 4 (NUM): our KE payload GX and nonce, in the
+ * clear. NULL when it cannot be built (the SA has failed, naming it). */
+static struct buf *
+mm_ke_nonce(struct isakmp_sa *sa, const struct buf *gx,
+    const struct buf *nonce, int num)
+{
+	struct ikev1_builder bl;
+	struct ikev1_hdr h;
+	struct buf *msg;
+
+	memset(&h, 0, sizeof(h));
+	h.icookie = sa->icookie;
+	h.rcookie = sa->rcookie;
+	h.exchange = IKEV1_EXCH_MAIN;
+	if ((msg = buf_new(512)) != NULL) {
+		ikev1_build_msg(&bl, msg, &h);
+		if (ikev1_build_raw(&bl, IKEV1_PL_KE, gx->data, gx->len) >= 0 &&
+		    ikev1_build_raw(&bl, IKEV1_PL_NONCE, nonce->data,
+		    nonce->len) >= 0 && ikev1_build_finish(&bl) == 0)
+			return msg;
+	}
+	buf_free(msg);
+	ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message %d", num);
+	return NULL;
+}
+
 static int
 mm_peer_ke(struct isakmp_sa *sa, struct ikev1_msg *m, struct ikev1_data *ke,
     struct ikev1_data *nonce)
@@ -367,8 +393,6 @@ static void
 mm_key_exchange(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
 	struct ikev1_data ke, nonce;
-	struct ikev1_builder bl;
-	struct ikev1_hdr h;
 	struct buf *msg = NULL;
 	uint8_t nr[IKEV1_NONCE_LEN];
 
@@ -386,21 +410,9 @@ mm_key_exchange(struct isakmp_sa *sa, struct ikev1_msg *m)
 		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no DH key pair or nonce");
 		goto out;
 	}
-	if (mm_keys(sa, &ke) == -1)
+	if (mm_keys(sa, &ke) == -1 ||
+	    (msg = mm_ke_nonce(sa, sa->gxr, sa->nr, 4)) == NULL)
 		goto out;
-	memset(&h, 0, sizeof(h));
-	h.icookie = sa->icookie;
-	h.rcookie = sa->rcookie;
-	h.exchange = IKEV1_EXCH_MAIN;
-	if ((msg = buf_new(512)) == NULL)
-		goto out;
-	ikev1_build_msg(&bl, msg, &h);
-	if (ikev1_build_raw(&bl, IKEV1_PL_KE, sa->gxr->data, sa->gxr->len) < 0 ||
-	    ikev1_build_raw(&bl, IKEV1_PL_NONCE, nr, sizeof(nr)) < 0 ||
-	    ikev1_build_finish(&bl) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 4");
-		goto out;
-	}
 	sa->phase = IKEV1_MM_R2;
 	mm_state(sa, ST_MM_KEY_EXCH);
 	ikev1_send(sa, msg, 1);
@@ -830,8 +842,6 @@ mm_i_setup(struct isakmp_sa *sa, struct ikev1_msg *m)
 	const struct ikev1_pl *pl;
 	struct ikev1_sa *reply = NULL, *offer = NULL;
 	struct ikev1_perr err;
-	struct ikev1_builder bl;
-	struct ikev1_hdr h;
 	struct p1_suite s, o;
 	struct buf *attrs = NULL, *msg = NULL;
 	struct st_ike *st;
@@ -893,22 +903,12 @@ mm_i_setup(struct isakmp_sa *sa, struct ikev1_msg *m)
 	if (sa->gxi == NULL || crypto_random(ni, sizeof(ni)) == -1 ||
 	    (sa->ni = buf_from(ni, sizeof(ni))) == NULL ||
 	    (sa->dh = dh_new(sa->algs.dh)) == NULL ||
-	    dh_public(sa->dh, sa->gxi) == -1 ||
-	    (msg = buf_new(512)) == NULL) {
+	    dh_public(sa->dh, sa->gxi) == -1) {
 		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no DH key pair or nonce");
 		goto out;
 	}
-	memset(&h, 0, sizeof(h));
-	h.icookie = sa->icookie;
-	h.rcookie = sa->rcookie;
-	h.exchange = IKEV1_EXCH_MAIN;
-	ikev1_build_msg(&bl, msg, &h);
-	if (ikev1_build_raw(&bl, IKEV1_PL_KE, sa->gxi->data, sa->gxi->len) < 0 ||
-	    ikev1_build_raw(&bl, IKEV1_PL_NONCE, ni, sizeof(ni)) < 0 ||
-	    ikev1_build_finish(&bl) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 3");
+	if ((msg = mm_ke_nonce(sa, sa->gxi, sa->ni, 3)) == NULL)
 		goto out;
-	}
 	sa->phase = IKEV1_MM_I2;
 	mm_state(sa, ST_MM_SA_SETUP);
 	ikev1_send_request(sa, msg);
