@@ -280,6 +280,22 @@ fail:
 	return -1;
 }
 
+/* The inbound SA alone (the larval SA of its SPI made whole): a later
+ * install_child updates it in place, keys and counters kept. */
+static int
+env_install_in(void *arg, const struct ike_child_sa *c)
+{
+	struct xfrm_sa_cfg s;
+
+	(void)arg;
+	sa_fill(c, 1, &s);
+	if (xfrm_sa_update(&s) < 0) {
+		log_err("IKE:%s: inbound SA 0x%08x not installed", c->conn, c->spi_in);
+		return -1;
+	}
+	return 0;
+}
+
 /* The peer's NAT mapping moved: UPDSA on a valid SA takes over only the
  * new encapsulation and lifetimes (the kernel keeps its keys, sequence
  * numbers and replay window), so the key attributes it insists on are
@@ -471,6 +487,7 @@ ike_env_daemon(struct ike_env *env)
 	env->hold = env_hold;
 	env->install_child = env_install_child;
 	env->install_out = env_install_out;
+	env->install_in = env_install_in;
 	env->update_child = env_update_child;
 	env->remove_child = env_remove_child;
 	env->psk = env_psk;

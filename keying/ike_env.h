@@ -124,6 +124,11 @@ struct ike_env {
 	 * old pair: before that the peer may not have the new inbound SA yet,
 	 * and the kernel would send on the newest SA at once. */
 	int	(*install_out)(void *arg, const struct ike_child_sa *c);
+	/* Optional. The inbound SA of a child alone, before the rest: an
+	 * IKEv1 Quick Mode responder's, as it sends message 2. The initiator
+	 * sends on the new SA as soon as it has that message, which may
+	 * overtake message 3; install_child later takes the same SA over. */
+	int	(*install_in)(void *arg, const struct ike_child_sa *c);
 	/* The pre-shared key for (local ID, remote ID), appended to out (a
 	 * secret buf). 0 / -1 when there is none. */
 	int	(*psk)(void *arg, const struct cfg_id *local,

@@ -258,6 +258,8 @@ qm_take(struct isakmp_sa *sa, const struct ikev1_prop *pr,
 	    c->lifebytes / 1024;
 }
 
+static int	qm_install_in(struct isakmp_sa *);
+
 /* Message 1: choose, answer with message 2. */
 static void
 qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
@@ -467,6 +469,11 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 	if (ikev1_seal(sa, IKEV1_EXCH_QUICK, m->hdr.msgid, &cb, sa->qm.iv,
 	    msg) == -1)
 		goto internal;
+	if (qm_install_in(sa) == -1) {
+		qm_fail(sa, ST_IPF_SYSCAP, IKEV1_N_NO_PROPOSAL_CHOSEN,
+		    "the kernel refused the inbound SA");
+		goto out;
+	}
 	loop_timer_set(sa->timer, IKEV1_HALF_OPEN_MS(sa->eng));
 	ikev1_send(sa, msg, 1);
 	msg = NULL;
@@ -521,6 +528,64 @@ qm_predecessor(struct isakmp_sa *sa, const struct ikev1_child *ch)
 
 /* Both roles, the exchange done: KEYMAT, both SAs and the policies into
  * the kernel, the child row. */
+#define QM_KEYS_MAX	(2 * CRYPTO_MAX_PRF_LEN)
+
+/* The child's KEYMAT both ways (RFC 2409 5.5): kin/kout receive the
+ * encryption key then the integrity key, *ek and *ik their lengths.
+ * 0 / -1. */
+static int
+qm_keymat(struct isakmp_sa *sa, const struct ikev1_child *ch, uint8_t *kin,
+    uint8_t *kout, size_t *ek, size_t *ik)
+{
+	const uint8_t *gxy = sa->qm.gxy_len ? sa->qm.gxy : NULL;
+
+	*ek = crypto_encr_keylen(sa->qm.algs.encr, sa->qm.algs.encr_keylen);
+	*ik = crypto_integ_keylen(sa->qm.algs.integ);
+	if (*ek + *ik > QM_KEYS_MAX ||
+	    ikev1_keymat(&sa->k, gxy, sa->qm.gxy_len, IKEV1_PROTO_ESP,
+	    ch->spi_in, sa->qm.ni, sa->qm.ni_len, sa->qm.nr, sa->qm.nr_len,
+	    kin, *ek + *ik) == -1 ||
+	    ikev1_keymat(&sa->k, gxy, sa->qm.gxy_len, IKEV1_PROTO_ESP,
+	    ch->spi_out, sa->qm.ni, sa->qm.ni_len, sa->qm.nr,
+	    sa->qm.nr_len, kout, *ek + *ik) == -1)
+		return -1;
+	return 0;
+}
+
+/* Responder, as message 2 leaves: the new inbound SA goes in now. The
+ * initiator sends on the new pair once it has message 2, and its first
+ * packets may reach the kernel before message 3 reaches us (during a
+ * rekey under traffic they did, and were dropped). qm_install takes the
+ * SA over at message 3; a Quick Mode that ends before releases its SPI,
+ * and the SA with it. 0 / -1. */
+static int
+qm_install_in(struct isakmp_sa *sa)
+{
+	struct ike_env *env = &sa->eng->env;
+	struct ikev1_child *ch = sa->qm.ch;
+	struct ike_child_sa d;
+	uint8_t kin[QM_KEYS_MAX], kout[QM_KEYS_MAX];
+	size_t ek, ik;
+	int rc = -1;
+
+	if (env->install_in == NULL)
+		return 0;
+	if (qm_keymat(sa, ch, kin, kout, &ek, &ik) == 0) {
+		ch->algs = sa->qm.algs;
+		ikev1_child_desc(sa, ch, &d);
+		d.encr_in = kin;
+		d.integ_in = kin + ek;
+		d.encr_len = ek;
+		d.integ_len = ik;
+		d.life.hard_sec = sa->qm.life_sec;
+		d.life.hard_bytes = sa->qm.life_kb * 1024;
+		rc = env->install_in(env->arg, &d);
+	}
+	wipe(kin, sizeof(kin));
+	wipe(kout, sizeof(kout));
+	return rc;
+}
+
 static void
 qm_install(struct isakmp_sa *sa)
 {
@@ -529,19 +594,10 @@ qm_install(struct isakmp_sa *sa)
 	struct ikev1_child *ch = sa->qm.ch, *pred;
 	struct ike_child_sa d;
 	struct st_child *st;
-	uint8_t kin[2 * CRYPTO_MAX_PRF_LEN], kout[2 * CRYPTO_MAX_PRF_LEN];
+	uint8_t kin[QM_KEYS_MAX], kout[QM_KEYS_MAX];
 	size_t ek, ik;
-	const uint8_t *gxy = sa->qm.gxy_len ? sa->qm.gxy : NULL;
 
-	ek = crypto_encr_keylen(sa->qm.algs.encr, sa->qm.algs.encr_keylen);
-	ik = crypto_integ_keylen(sa->qm.algs.integ);
-	if (ek + ik > sizeof(kin) ||
-	    ikev1_keymat(&sa->k, gxy, sa->qm.gxy_len, IKEV1_PROTO_ESP,
-	    ch->spi_in, sa->qm.ni, sa->qm.ni_len, sa->qm.nr, sa->qm.nr_len,
-	    kin, ek + ik) == -1 ||
-	    ikev1_keymat(&sa->k, gxy, sa->qm.gxy_len, IKEV1_PROTO_ESP,
-	    ch->spi_out, sa->qm.ni, sa->qm.ni_len, sa->qm.nr,
-	    sa->qm.nr_len, kout, ek + ik) == -1) {
+	if (qm_keymat(sa, ch, kin, kout, &ek, &ik) == -1) {
 		qm_fail(sa, ST_IPF_INTERNAL, 0, "KEYMAT derivation failed");
 		goto out;
 	}

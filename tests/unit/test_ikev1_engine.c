@@ -448,6 +448,13 @@ struct installed {
 };
 static struct installed inst[8];
 static int ninst, nremoved;
+/* inbound SAs a Quick Mode responder put in before message 3, with their
+ * keys, and how many install_child took over with the same keys */
+static struct {
+	uint32_t	spi;
+	uint8_t		keys[16 + 20];
+} ins[8];
+static int nin, nin_taken;
 
 static int
 w_send(void *arg, const struct ifl_addr *src, uint16_t sport,
@@ -486,6 +493,27 @@ w_install(void *arg, const struct ike_child_sa *c)
 	inst[ninst].spi_in = c->spi_in;
 	inst[ninst].spi_out = c->spi_out;
 	ninst++;
+	for (int i = 0; i < nin; i++)
+		if (ins[i].spi == c->spi_in) {
+			assert_memory_equal(ins[i].keys, c->encr_in, 16);
+			assert_memory_equal(ins[i].keys + 16, c->integ_in, 20);
+			nin_taken++;
+		}
+	return 0;
+}
+
+static int
+w_install_in(void *arg, const struct ike_child_sa *c)
+{
+	(void)arg;
+	assert_true(nin < 8);
+	assert_int_equal(c->encr_len, 16);
+	assert_int_equal(c->integ_len, 20);
+	assert_null(c->encr_out);
+	ins[nin].spi = c->spi_in;
+	memcpy(ins[nin].keys, c->encr_in, 16);
+	memcpy(ins[nin].keys + 16, c->integ_in, 20);
+	nin++;
 	return 0;
 }
 
@@ -528,6 +556,7 @@ wire_engine(const struct cfg_conn *(*conn)(void *, const struct ifl_addr *,
 	env.send = w_send;
 	env.alloc_spi = w_spi;
 	env.install_child = w_install;
+	env.install_in = w_install_in;
 	env.remove_child = w_remove;
 	env.psk = w_psk;
 	env.conn_by_addr_v1 = conn;
@@ -547,7 +576,7 @@ wire_setup(void **state)
 	snprintf(d.ipsec_secrets, sizeof(d.ipsec_secrets), "%s",
 	    put("ios.secrets", secrets));
 	assert_non_null(cfg_ios = config_load(&d));
-	nwire = ninst = nremoved = wire_mute = 0;
+	nwire = ninst = nremoved = wire_mute = nin = nin_taken = 0;
 	return 0;
 }
 
@@ -642,6 +671,11 @@ test_initiator(void **state)
 	assert_string_equal(inst[1].conn, "ciscoios");	/* after message 3 */
 	assert_int_equal(inst[0].spi_in, inst[1].spi_out);
 	assert_int_equal(inst[0].spi_out, inst[1].spi_in);
+	/* the responder's inbound SA went in with message 2, and message 3
+	 * installed the pair over it with the same keys */
+	assert_int_equal(nin, 1);
+	assert_int_equal(ins[0].spi, inst[1].spi_in);
+	assert_int_equal(nin_taken, 1);
 	assert_int_equal(st_child_count_for_ike(i->index), 1);
 	assert_int_equal(st_child_count_for_ike(r->index), 1);
 	ci = st_child_by_spi(inst[0].spi_in, ST_SA_IN)->index;
@@ -658,6 +692,8 @@ test_initiator(void **state)
 	while (wire_step(swan, &us, ios))
 		;
 	assert_int_equal(ninst, 4);
+	assert_int_equal(nin, 2);
+	assert_int_equal(nin_taken, 2);
 	/* the old pair stays through the grace, then goes on both sides */
 	assert_int_equal(nremoved, 0);
 	end = loop_now_ms() + IKEV1_REKEY_GRACE_MS + 2000;
