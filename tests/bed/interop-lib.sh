@@ -427,10 +427,12 @@ iop_ike_rekey_round()
 	n0=$(grep -c "IKE_SA $P\[[0-9]*\] rekeyed between" "$W/gw1-charon.log")
 	iop_traffic_across 240
 	check_eq "$P/child-unchanged" "$spis0" "$(iop_spis gw2)"
-	check_eq "$P/swan-one-ike-sa" 1 "$(iop_swan_established)"
+	# a rekey may have just made a new IKE SA: the old one goes once its
+	# delete is answered
+	check "$P/swan-one-ike-sa" wait_for 10 iop_swan_one_ike
 	check "$P/ike-spis-changed" test "$ike0" != "$(iop_swan_ike_spis)"
+	check "$P/ikf-one-ike-sa" wait_for 10 iop_ikf_one_ike_sa
 	ctl gw2 gw2 show crypto ikev2 sa >"$W/$P-ikf-ikev2-sa.txt" 2>&1
-	check_eq "$P/ikf-one-ike-sa" 1 "$(grep -c READY "$W/$P-ikf-ikev2-sa.txt")"
 	n=$(grep -c "IKE_SA $P\[[0-9]*\] rekeyed between" "$W/gw1-charon.log")
 	check_ge "$P/ike-rekeys" 2 "$((n - n0))"
 	iop_down

@@ -10,7 +10,7 @@
 check topology bed_topology
 check charon-ios ikev2_ios
 check ikeflowd ikev2_ikeflowd "$IKF/start.conf"
-check ikf-log-start grep -q 'ciscoios: initiating with 192.0.2.1 (auto=start)' "$W/gw2.log"
+check ikf-log-start grep -q 'ciscoios: initiating IKEv2 with 192.0.2.1 (auto=start)' "$W/gw2.log"
 check swan-installed wait_for 20 ikev2_swan_installed
 check ikf-installed wait_for 10 ikev2_ikf_installed
 # up on a connection already up starts no second IKE SA
