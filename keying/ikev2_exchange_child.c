@@ -199,6 +199,7 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 	/* the children move over; the old SA waits for the peer's delete */
 	ike_children_move(sa, n);
 	ike_sa_up(n);
+	ike_sa_pass_delete(n, sa);
 	if ((st = ike_sa_row(sa)) != NULL)
 		st->refreshes++;
 	log_info("IKEv2:(SA ID = %u):IKE SA rekeyed by the peer as SA %u, SPI %016llx/%016llx",
@@ -770,6 +771,7 @@ ike_rekey_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 	}
 	ike_children_move(sa, n);
 	ike_sa_up(n);
+	ike_sa_pass_delete(n, sa);
 	if ((st = ike_sa_row(sa)) != NULL)
 		st->refreshes++;
 	log_info("IKEv2:(SA ID = %u):IKE SA rekeyed as SA %u, SPI %016llx/%016llx",

@@ -828,6 +828,19 @@ ike_sa_delete_later(struct ike_sa *sa, enum st_term reason)
 }
 
 void
+ike_sa_pass_delete(struct ike_sa *n, const struct ike_sa *old)
+{
+	const struct ike_xchg *x;
+
+	for (x = old->xq; x; x = x->next)
+		if (x->kind == IKE_X_DELETE_IKE && x->reason == ST_TERM_OPER) {
+			ike_sa_delete_later(n, ST_TERM_OPER);
+			ike_sa_kick(n);
+			return;
+		}
+}
+
+void
 ike_sa_kick(struct ike_sa *sa)
 {
 	if (sa->kicked)

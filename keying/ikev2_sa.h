@@ -284,6 +284,10 @@ struct ike_xchg *ike_xchg_active(const struct ike_sa *sa, enum ike_xkind kind);
 void	ike_xchg_move_children(struct ike_sa *from, struct ike_sa *to);
 /* Our IKE SA delete, queued (the row ends with reason). */
 void	ike_sa_delete_later(struct ike_sa *sa, enum st_term reason);
+/* A rekey made N in place of OLD while the operator's delete of OLD was
+ * waiting: that delete was for the tunnel, so N is deleted too (else the
+ * tunnel lived on in N and `down` never ended). */
+void	ike_sa_pass_delete(struct ike_sa *n, const struct ike_sa *old);
 /* The SA's queue is to run once the current event is handled (for an SA
  * that an exchange of another SA made, e.g. a redundant rekeyed one). */
 void	ike_sa_kick(struct ike_sa *sa);

@@ -1479,6 +1479,25 @@ test_ike_rekey_by_initiator(void **state)
 	assert_ike_rekeyed(oi, or);
 }
 
+/* The operator's down while our IKE rekey is in flight: the request is
+ * for the tunnel, so the new IKE SA goes too, not only the old one. */
+static void
+test_down_during_ike_rekey(void **state)
+{
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_int_equal(ikev2_ike_rekey(side_i.eng, ike_row(1)->index), 0);
+	assert_int_equal(ikev2_terminate(side_i.eng, "ciscoios"), 1);
+	pump();
+	assert_int_equal(live_children(&side_i), 0);
+	assert_int_equal(live_children(&side_r), 0);
+	assert_null(st_ike_next(0));
+	assert_int_equal(st_child_active_count(), 0);
+}
+
 static void
 test_ike_rekey_by_responder(void **state)
 {
@@ -2080,6 +2099,7 @@ main(void)
 		T(test_child_rekey_refused),
 		T(test_dpd),
 		T(test_ike_rekey_by_initiator),
+		T(test_down_during_ike_rekey),
 		T(test_ike_rekey_by_responder),
 		T(test_ike_rekey_crossing),
 		T(test_cookie_responder),
