@@ -95,7 +95,7 @@ sample()
 # sample_until SECS CMD...: samples (at least once) until CMD succeeds
 sample_until()
 {
-	local end=$(( $(date +%s) + $1 ))
+	local end=$(( $(date +%s) + $1 * ${BED_TIMEOUT_SCALE:-3} ))
 	shift
 	while sample; ! "$@" >/dev/null 2>&1; do
 		[ "$(date +%s)" -ge "$end" ] && return 1
