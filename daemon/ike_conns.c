@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "daemon/daemon.h"
 #include "daemon/ike_daemon.h"
+#include "kernel/route.h"
 #include "kernel/xfrm.h"
 #include "state/state.h"
 
@@ -242,6 +244,24 @@ trap_pair(const struct ike_conn *ic, int i, int j, struct xfrm_pol_cfg *p)
 	return 0;
 }
 
+/* The trap's routes (install_routes = yes): the remote subnets are routed
+ * towards the peer as a child's would be, so that the first packet reaches
+ * the trap policy on a gateway with no route of its own to them. */
+static void
+trap_routes_add(const struct ike_conn *ic)
+{
+	const struct ifl_config *cfg = daemon_config();
+	const struct cfg_conn *c = &ic->c;
+	int j;
+
+	if (!route_running() || cfg == NULL || !cfg->daemon.install_routes ||
+	    c->mode == CFG_MODE_TRANSPORT || c->mode == CFG_MODE_PASSTHROUGH)
+		return;
+	for (j = 0; j < c->right.nsubnets; j++)
+		route_trap_add(c->name, c->reqid, &c->right.subnets[j],
+		    &c->right.addr, c->left.subnets, c->left.nsubnets);
+}
+
 int
 ike_conn_trap(struct ike_conn *ic)
 {
@@ -270,6 +290,7 @@ ike_conn_trap(struct ike_conn *ic)
 		log_info("IKE:%s: routed (%d trap polic%s, reqid %u)", c->name, n,
 		    n == 1 ? "y" : "ies", c->reqid);
 	ic->trapped = 1;
+	trap_routes_add(ic);
 	return 0;
 }
 
@@ -282,6 +303,8 @@ ike_conn_untrap(struct ike_conn *ic)
 	int i, j;
 
 	ic->trapped = 0;
+	/* a live child holds the routes it needs as a user of its own */
+	route_trap_del(c->reqid);
 	/* a live child of the connection owns the same selectors now */
 	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index))
 		if (strcmp(ch->conn, c->name) == 0 && ch->reqid == c->reqid)

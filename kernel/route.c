@@ -16,7 +16,7 @@
 
 struct route_ent {
 	struct route_info info;
-	uint32_t	*users;
+	uint64_t	*users;		/* child SPIs, and trap keys above 2^32 */
 	size_t		 cap;
 	struct route_ent *next;
 };
@@ -331,8 +331,12 @@ ent_find(const struct ifl_subnet *dst)
 	return NULL;
 }
 
+/* A routed connection's trap holds its routes under a key no SPI can
+ * take: the reqid above 2^32. */
+#define TRAP_KEY(reqid)	((1ULL << 32) | (reqid))
+
 static int
-ent_user_add(struct route_ent *e, uint32_t user)
+ent_user_add(struct route_ent *e, uint64_t user)
 {
 	size_t i;
 
@@ -341,7 +345,7 @@ ent_user_add(struct route_ent *e, uint32_t user)
 			return 0;
 	if (e->info.users == e->cap) {
 		size_t cap = e->cap ? e->cap * 2 : 2;
-		uint32_t *u = reallocarray(e->users, cap, sizeof(*u));
+		uint64_t *u = reallocarray(e->users, cap, sizeof(*u));
 
 		if (u == NULL)
 			return -ENOMEM;
@@ -353,7 +357,7 @@ ent_user_add(struct route_ent *e, uint32_t user)
 }
 
 static int
-ent_has_user(const struct route_ent *e, uint32_t user)
+ent_has_user(const struct route_ent *e, uint64_t user)
 {
 	size_t i;
 
@@ -392,8 +396,8 @@ ent_repath(struct route_ent *e, const struct ifl_addr *peer)
 	return 0;
 }
 
-int
-route_child_add(const char *conn, uint32_t user, const struct ifl_subnet *dst,
+static int
+route_user_add(const char *conn, uint64_t user, const struct ifl_subnet *dst,
     const struct ifl_addr *peer, const struct ifl_subnet *local, size_t nlocal)
 {
 	struct route_ent *e, **pp;
@@ -455,6 +459,20 @@ route_child_add(const char *conn, uint32_t user, const struct ifl_subnet *dst,
 }
 
 int
+route_child_add(const char *conn, uint32_t user, const struct ifl_subnet *dst,
+    const struct ifl_addr *peer, const struct ifl_subnet *local, size_t nlocal)
+{
+	return route_user_add(conn, user, dst, peer, local, nlocal);
+}
+
+int
+route_trap_add(const char *conn, uint32_t reqid, const struct ifl_subnet *dst,
+    const struct ifl_addr *peer, const struct ifl_subnet *local, size_t nlocal)
+{
+	return route_user_add(conn, TRAP_KEY(reqid), dst, peer, local, nlocal);
+}
+
+int
 route_child_move(uint32_t user, const struct ifl_addr *peer)
 {
 	struct route_ent *e;
@@ -488,8 +506,8 @@ ent_remove(struct route_ent *e)
 	free(e);
 }
 
-void
-route_child_del(uint32_t user)
+static void
+route_user_del(uint64_t user)
 {
 	struct route_ent **pp = &rt.routes, *e;
 	size_t i;
@@ -507,6 +525,18 @@ route_child_del(uint32_t user)
 		*pp = e->next;
 		ent_remove(e);
 	}
+}
+
+void
+route_child_del(uint32_t user)
+{
+	route_user_del(user);
+}
+
+void
+route_trap_del(uint32_t reqid)
+{
+	route_user_del(TRAP_KEY(reqid));
 }
 
 void

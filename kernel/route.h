@@ -13,6 +13,7 @@
  * its successor, the children of a reauthentication) and goes when the
  * last one does. A route to the same subnet already in the table that this
  * module did not add is left alone, as is a rule that was already there.
+ * A routed connection's trap holds its routes too (route_trap_add).
  * Errors are logged naming the connection, the subnet and the kernel's
  * reason; a child without its route stays up. */
 #ifndef IKEFLOW_ROUTE_H
@@ -59,6 +60,14 @@ int	route_child_add(const char *conn, uint32_t user, const struct ifl_subnet *ds
 int	route_child_move(uint32_t user, const struct ifl_addr *peer);
 /* The child is gone: routes nobody else uses are removed. */
 void	route_child_del(uint32_t user);
+
+/* A routed connection (auto=route) needs its routes while its trap
+ * policies are in: without one, a gateway with no route covering the
+ * remote subnet never hands the first packet to the trap, and no ACQUIRE
+ * comes. The trap holds them as one more user, keyed by its reqid. */
+int	route_trap_add(const char *conn, uint32_t reqid, const struct ifl_subnet *dst,
+	    const struct ifl_addr *peer, const struct ifl_subnet *local, size_t nlocal);
+void	route_trap_del(uint32_t reqid);
 
 /* The routes installed now, in the order they were added (the diagnostic
  * bundle, status views). fn returns !0 to stop. */

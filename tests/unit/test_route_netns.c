@@ -4,7 +4,8 @@
  * peer and the source inside the local subnet, routes shared by children,
  * a peer that moves, a route or rule that was there before (left alone),
  * an unreachable peer (logged, naming the connection and the subnet),
- * subnets of the other family than the peer's.
+ * subnets of the other family than the peer's, a routed connection's trap
+ * holding its routes apart from its children.
  * What the kernel holds is read back with ip(8), as an operator would. */
 #include "config.h"
 
@@ -140,6 +141,36 @@ t_rule_and_route(void **state)
 	assert_int_equal(route_count(), 0);
 	route_shutdown();
 	assert_null(strstr(run("ip rule"), "lookup 220"));
+}
+
+/* auto=route: the trap holds the route before any child and after the
+ * last one; a trap's reqid equal to a child's SPI is still another user. */
+static void
+t_trap_route(void **state)
+{
+	struct ifl_subnet remote = net("198.51.100.0/24"), local = net("203.0.113.0/24");
+	struct ifl_addr peer = addr("192.0.2.1");
+
+	(void)state;
+	assert_int_equal(route_init(220, 220), 0);
+	assert_int_equal(route_trap_add("ciscoios", 7, &remote, &peer, &local, 1), 0);
+	assert_string_equal(run("ip route show table 220"),
+	    "198.51.100.0/24 dev v2 proto static src 203.0.113.1 \n");
+	/* the ACQUIRE's child comes and goes: the trap's route stays */
+	assert_int_equal(route_child_add("ciscoios", 7, &remote, &peer, &local, 1), 0);
+	assert_int_equal(route_count(), 1);
+	route_child_del(7);
+	assert_non_null(strstr(run("ip route show table 220"), "198.51.100.0/24"));
+	/* trapped again (a child's delete puts the trap back): still one user */
+	assert_int_equal(route_trap_add("ciscoios", 7, &remote, &peer, &local, 1), 0);
+	assert_int_equal(route_child_add("ciscoios", 0xc1000001, &remote, &peer,
+	    &local, 1), 0);
+	/* untrapped while a child lives: the child keeps it */
+	route_trap_del(7);
+	assert_non_null(strstr(run("ip route show table 220"), "198.51.100.0/24"));
+	route_child_del(0xc1000001);
+	assert_string_equal(run("ip route show table 220"), "");
+	assert_int_equal(route_count(), 0);
 }
 
 static int
@@ -290,6 +321,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_unreachable_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ipv6, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_cross_family, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_trap_route, setup, teardown),
 	};
 
 	if (unshare(CLONE_NEWNET) < 0 || system("ip link add t0 type veth peer "

@@ -66,9 +66,8 @@ sed -i -e 's/^\( *\)auto=add/\1auto=route/' -e 's/^\( *\)keylife=60m/\1keylife=2
 check conf-short-life grep -q 'rekeyfuzz=0%' "$W/gw2-ipsec.conf"
 check reload ctl gw2 gw2 reload
 check trap-installed wait_for 5 trap_policy
-# a trap policy only sees packets routed out: a route of the operator's
-# (ikeflowd's own comes with the child, in table 220)
-check route-to-trap ip -n gw2 route add 198.51.100.0/24 dev v2 src 203.0.113.1
+# no route of the operator's: ikeflowd routes the trap's remote subnet
+check trap-route wait_for 5 ikev2_ikf_route_ok
 # the triggering packet is dropped while the tunnel comes up
 ip netns exec h2 ping -c 1 -W 1 198.51.100.10 >/dev/null 2>&1
 check acquire-logged wait_for 5 grep -q 'ciscoios: traffic 203.0.113.10 -> 198.51.100.10 triggers' \
