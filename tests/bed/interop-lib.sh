@@ -272,7 +272,7 @@ iop_sample_while_pinging()
 	: >"$W/$P-samples.txt"
 	while kill -0 "$IOP_PING" 2>/dev/null; do
 		iop_ikf_sample >>"$W/$P-samples.txt"
-		sleep 1
+		bed_sleep 1
 	done
 }
 

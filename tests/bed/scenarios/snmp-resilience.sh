@@ -95,11 +95,11 @@ sample()
 # sample_until SECS CMD...: samples (at least once) until CMD succeeds
 sample_until()
 {
-	local end=$(( $(date +%s) + $1 * ${BED_TIMEOUT_SCALE:-3} ))
+	local end=$(( EPOCHSECONDS + $1 * ${BED_TIMEOUT_SCALE:-3} ))
 	shift
 	while sample; ! "$@" >/dev/null 2>&1; do
-		[ "$(date +%s)" -ge "$end" ] && return 1
-		sleep 0.3
+		[ "$EPOCHSECONDS" -ge "$end" ] && return 1
+		bed_sleep 0.3
 	done
 	sample
 }
