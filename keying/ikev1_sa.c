@@ -272,21 +272,10 @@ void
 ikev1_child_desc(const struct isakmp_sa *sa, const struct ikev1_child *ch,
     struct ike_child_sa *d)
 {
-	memset(d, 0, sizeof(*d));
-	d->conn = sa->conn->name;
-	d->child_index = ch->st_index;
-	d->local = sa->local;
-	d->remote = sa->remote;
-	d->local_port = sa->lport;
-	d->remote_port = sa->rport;
-	d->proto = IPPROTO_ESP;
+	ike_child_desc_init(d, sa->conn->name, ch->st_index, &sa->local,
+	    sa->lport, &sa->remote, sa->rport, ch->reqid, ch->spi_in,
+	    ch->spi_out, &ch->algs);
 	d->transport = sa->conn->mode == CFG_MODE_TRANSPORT;
-	d->reqid = ch->reqid;
-	d->spi_in = ch->spi_in;
-	d->spi_out = ch->spi_out;
-	d->encr = ch->algs.encr;
-	d->encr_keylen = ch->algs.encr_keylen;
-	d->integ = ch->algs.integ;
 	d->nts_local = d->nts_remote = 1;
 	d->ts_local = &ch->ts_l;
 	d->ts_remote = &ch->ts_r;
@@ -521,6 +510,25 @@ msgid_new(void)
 	return id;
 }
 
+int
+ikev1_seal_hashed(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
+    struct ikev1_builder *cb, long hoff, const uint8_t *ni, size_t ni_len,
+    uint8_t *iv, struct buf *msg)
+{
+	struct buf *chain = cb->b;
+	uint8_t *h;
+	const uint8_t *rest;
+
+	if (hoff < 0 || ikev1_build_finish(cb) == -1)
+		return -1;
+	h = chain->data + hoff + IKEV1_PL_HDR_LEN;
+	rest = h + sa->k.prf_len;
+	if (ikev1_hash_qm(&sa->k, ni ? 2 : 1, msgid, ni, ni_len, NULL, 0,
+	    rest, chain->len - (size_t)(rest - chain->data), h) == -1)
+		return -1;
+	return ikev1_seal(sa, exch, msgid, cb, iv, msg);
+}
+
 /* An Informational protected by HASH(1) with the given payload (a NOTIFY
  * or DELETE body built by fn's caller). */
 int
@@ -531,8 +539,6 @@ ikev1_info_send(struct isakmp_sa *sa, uint8_t type, const void *body, size_t len
 	uint8_t iv[CRYPTO_MAX_BLOCK], h[CRYPTO_MAX_PRF_LEN];
 	uint32_t msgid = msgid_new();
 	long hoff;
-	const uint8_t *rest;
-	size_t rest_len;
 	int r = -1;
 
 	chain = buf_new_secret(128);
@@ -542,16 +548,10 @@ ikev1_info_send(struct isakmp_sa *sa, uint8_t type, const void *body, size_t len
 	ikev1_build_chain(&cb, chain);
 	memset(h, 0, sizeof(h));
 	hoff = ikev1_build_raw(&cb, IKEV1_PL_HASH, h, sa->k.prf_len);
-	if (hoff < 0 || ikev1_build_raw(&cb, type, body, len) < 0)
-		goto out;
-	rest = chain->data + hoff + IKEV1_PL_HDR_LEN + sa->k.prf_len;
-	rest_len = chain->len - (size_t)(rest - chain->data);
-	if (ikev1_hash_qm(&sa->k, 1, msgid, NULL, 0, NULL, 0, rest, rest_len,
-	    h) == -1)
-		goto out;
-	memcpy(chain->data + hoff + IKEV1_PL_HDR_LEN, h, sa->k.prf_len);
-	if (ikev1_iv_exchange(&sa->k, msgid, iv) == -1 ||
-	    ikev1_seal(sa, IKEV1_EXCH_INFO, msgid, &cb, iv, msg) == -1)
+	if (hoff < 0 || ikev1_build_raw(&cb, type, body, len) < 0 ||
+	    ikev1_iv_exchange(&sa->k, msgid, iv) == -1 ||
+	    ikev1_seal_hashed(sa, IKEV1_EXCH_INFO, msgid, &cb, hoff, NULL, 0,
+	    iv, msg) == -1)
 		goto out;
 	r = ikev1_send(sa, msg, 0);
 	msg = NULL;

@@ -144,6 +144,13 @@ void	ikev1_rtx_stop(struct isakmp_sa *sa);
  * (updated). msg receives the datagram. 0 / -1. */
 int	ikev1_seal(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
 	    struct ikev1_builder *chain, uint8_t *iv, struct buf *msg);
+/* ikev1_seal for a message protected by HASH(1) (ni NULL) or HASH(2)
+ * (RFC 2409 5.5): the chain in cb starts with a HASH payload at hoff whose
+ * body is filled with prf(SKEYID_a, M-ID [| Ni_b] | the payloads after
+ * it). 0 / -1. */
+int	ikev1_seal_hashed(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
+	    struct ikev1_builder *cb, long hoff, const uint8_t *ni,
+	    size_t ni_len, uint8_t *iv, struct buf *msg);
 /* An Informational with a notify (unencrypted before keys, else
  * protected by HASH(1)). */
 void	ikev1_notify_send(struct isakmp_sa *sa, uint16_t type);

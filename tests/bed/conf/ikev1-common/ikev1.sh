@@ -42,6 +42,24 @@ ikev1_swan_no_sa()
 	[ "$(ikev2_sa_count gw1)" = 0 ] && ! swan gw1 gw1 status strongswan | grep -q ESTABLISHED
 }
 
+# ikev1_seed_views: strongSwan's statusall (kept in gw1-statusall-up.txt)
+# and ikeflowd's ISAKMP views show the seed's phase 1: IKEv1, AES-128/
+# SHA1/MODP1536 with PSK, in QM_IDLE.
+ikev1_seed_views()
+{
+	swan gw1 gw1 statusall >"$W/gw1-statusall-up.txt" 2>&1
+	check swan-ikev1 grep -q 'IKEv1 SPIs:' "$W/gw1-statusall-up.txt"
+	check ike-proposal grep -q 'IKE proposal: AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1536' \
+	    "$W/gw1-statusall-up.txt"
+	ctl gw2 gw2 show crypto isakmp sa >"$W/gw2-isakmp-sa.txt" 2>&1
+	check isakmp-qm-idle grep -Eq '^192\.0\.2\.1 +192\.0\.2\.2 +QM_IDLE +[0-9]+ ACTIVE$' \
+	    "$W/gw2-isakmp-sa.txt"
+	ctl gw2 gw2 show crypto isakmp sa detail >"$W/gw2-isakmp-sa-detail.txt" 2>&1
+	check isakmp-detail grep -Eq \
+	    '^[0-9]+ +192\.0\.2\.2 +192\.0\.2\.1 +ACTIVE +aes +sha +psk +5 +[0-9]+:[0-9]{2}:[0-9]{2}' \
+	    "$W/gw2-isakmp-sa-detail.txt"
+}
+
 # ikev1_snmp_seed: snmpd on gw2 (started with the snmp-common helpers)
 # sees the one tunnel as the seed's NMS would: 100 packets each way in
 # cipSecTunnelTable, and its cikeTunnelTable row negotiated in main mode.
