@@ -643,16 +643,10 @@ qm_install(struct isakmp_sa *sa)
 	if (ch->initiator) {
 		/* ours to rekey, rekeymargin (less up to rekeyfuzz percent
 		 * of it) before the end the responder agreed to */
-		uint32_t fuzz = 0;
-
 		ike_child_lifetimes(c, &d.life);
 		d.life.hard_sec = sa->qm.life_sec;
 		d.life.hard_bytes = sa->qm.life_kb * 1024;
-		if (c->rekeymargin && c->rekeyfuzz &&
-		    crypto_random(&fuzz, sizeof(fuzz)) == 0)
-			fuzz %= c->rekeymargin * c->rekeyfuzz / 100 + 1;
-		d.life.soft_sec = c->rekey && d.life.hard_sec > c->rekeymargin +
-		    fuzz ? d.life.hard_sec - c->rekeymargin - fuzz : 0;
+		d.life.soft_sec = ikev1_rekey_after(c, sa->qm.life_sec);
 		if (d.life.soft_bytes >= d.life.hard_bytes)
 			d.life.soft_bytes = 0;
 	} else {

@@ -7,9 +7,11 @@
 # on each of the 4 SAs, QM_IDLE in the ISAKMP views, and snmpd on gw2
 # serves the counters and main mode. Then the same connection with
 # auto=route and child SAs of 20 s rekeyed 12 s before their end: after a
-# reload the first packet's ACQUIRE brings it up, and while 240 pings
+# reload the first packet's ACQUIRE brings it up, and while 400 pings
 # cross ikeflowd rekeys phase 2 with no ping lost, one tunnel index and
-# cumulative counters, each old pair deleted once the new one is in.
+# cumulative counters, each old pair deleted once the new one is in; the
+# ISAKMP SA (ikelifetime 30 s) is rekeyed too, by a new Main Mode that
+# takes the tunnel over (new C-id, the old SA deleted and in the history).
 # bed-timeout: 240
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
@@ -52,7 +54,8 @@ check down ctl gw2 gw2 down ciscoios
 check ikf-all-gone wait_for 10 ikev1_ikf_no_sa
 check swan-gone wait_for 20 ikev1_swan_no_sa
 sed -i -e 's/^\( *\)auto=add/\1auto=route/' -e 's/^\( *\)keylife=60m/\1keylife=20s/' \
-    -e 's/^\( *\)rekeymargin=3m/\1rekeymargin=12s\n\1rekeyfuzz=0%/' "$W/gw2-ipsec.conf"
+    -e 's/^\( *\)rekeymargin=3m/\1rekeymargin=12s\n\1rekeyfuzz=0%/' \
+    -e 's/^\( *\)ikelifetime=1440m/\1ikelifetime=30s/' "$W/gw2-ipsec.conf"
 check conf-short-life grep -q 'rekeyfuzz=0%' "$W/gw2-ipsec.conf"
 check reload ctl gw2 gw2 reload
 check trap-installed wait_for 5 trap_policy
@@ -66,14 +69,20 @@ check swan-installed wait_for 20 ikev2_swan_installed
 check ikf-installed wait_for 10 ikev2_ikf_installed
 check ping-route ip netns exec h2 ping -q -c 5 -i 0.05 -W 2 198.51.100.10
 
-say "our own phase-2 rekeys under traffic"
+say "our own phase-2 and phase-1 rekeys under traffic"
 T0=$(tunnel_index)
 SPIS0=$(ikev1_gw2_spis)
-ikev1_pings_sampled own-rekey 240
+C0=$(ikev1_cids)
+C0=${C0%% *}
+I0=$(ikev1_snmp_ike_index)
+check isakmp-cid test -n "$C0"
+ikev1_pings_sampled own-rekey 400
+ikev1_reauth_checks "$C0"
 check ikf-log-rekeying grep -q 'rekeying IPsec SA' "$W/gw2.log"
 check ikf-log-rekeyed grep -q 'IPsec SA rekeyed' "$W/gw2.log"
 check old-pair-gone ikev1_spis_gone "$SPIS0"
 check_eq same-tunnel "$T0" "$(tunnel_index)"
-check ikf-cumulative wait_for 10 ikev1_ikf_counted 245
-check snmp-cumulative-in wait_for 10 snmp_is "$R.1.3.2.1.32.$T0" "Counter32: 245"
+check ikf-cumulative wait_for 10 ikev1_ikf_counted 405
+check snmp-cumulative-in wait_for 10 snmp_is "$R.1.3.2.1.32.$T0" "Counter32: 405"
+check snmp-ike-index-followed wait_for 10 ikev1_snmp_followed "$I0"
 check no-psk-in-log sh -c "! grep -Eqw 'cisco' '$W/gw2.log'"

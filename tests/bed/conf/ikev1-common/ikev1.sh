@@ -136,3 +136,51 @@ ikev1_spis_gone()
 	done
 	return 0
 }
+
+# ikev1_snmp_ike_index: cipSecTunIkeTunnelIndex of the one tunnel.
+ikev1_snmp_ike_index()
+{
+	snmp "$R.1.3.2.1.2.$(tunnel_index)" | sed 's/.*INTEGER: //'
+}
+
+# ikev1_snmp_followed OLD: the tunnel's row points at another
+# cikeTunnelTable row than OLD, one negotiated in main mode.
+ikev1_snmp_followed()
+{
+	local i
+
+	i=$(ikev1_snmp_ike_index)
+	[ -n "$i" ] && [ "$i" != "$1" ] && snmp_is "$R.1.2.3.1.10.$i" "INTEGER: 1"
+}
+
+# ikev1_cids: the C-ids of gw2's ISAKMP SAs, one line.
+ikev1_cids()
+{
+	ctl gw2 gw2 show crypto isakmp sa detail |
+	    awk '$1 ~ /^[0-9]+$/ && $2 ~ /^192\./ { print $1 }' | tr '\n' ' '
+}
+
+# ikev1_reauthed C-ID: gw2 has one ISAKMP SA (QM_IDLE), not C-ID, and
+# strongSwan one IKE SA: the reauthentication replaced the old on both.
+ikev1_reauthed()
+{
+	local c
+
+	c=$(ikev1_cids)
+	[ -n "$c" ] && [ "$c" = "${c%% *} " ] && [ "$c" != "$1 " ] &&
+	    [ "$(swan gw1 gw1 status | grep -c 'ESTABLISHED')" = 1 ]
+}
+
+# ikev1_reauth_checks C-ID: after ikeflowd's phase-1 rekey (a new Main
+# Mode): the old ISAKMP SA replaced and in the history, the tunnel's
+# kernel SAs not renegotiated for it.
+ikev1_reauth_checks()
+{
+	check ikf-log-reauth wait_for 30 grep -q 'reauthenticating with 192.0.2.1' "$W/gw2.log"
+	check ikf-log-adopted wait_for 30 grep -q 'reauthenticated by SA ID' "$W/gw2.log"
+	check reauth-one-isakmp-sa wait_for 20 ikev1_reauthed "$1"
+	ctl gw2 gw2 show crypto isakmp sa detail >"$W/gw2-isakmp-sa-reauth.txt" 2>&1
+	cat "$W/gw2-isakmp-sa-reauth.txt"
+	ctl gw2 gw2 show crypto ikev2 history >"$W/history-reauth.txt" 2>&1
+	check hist-old-isakmp-sa grep -q "ciscoios: IKE SA $1 .*ended" "$W/history-reauth.txt"
+}
