@@ -300,6 +300,7 @@ test_aggressive_refused(void **state)
 	f = st_ike_fail_next(0);
 	assert_non_null(f);
 	assert_string_equal(f->conn, "ciscoios");
+	assert_int_equal(addr_cmp(&f->remote, &peer), 0);
 	assert_non_null(strstr(f->detail, "Aggressive Mode refused"));
 	buf_free(m);
 	ikev1_engine_free(e);
