@@ -597,7 +597,8 @@ initial_contact(const struct isakmp_sa *sa)
 }
 
 /* Messages 5 (initiator) and 6 (responder): our ID and HASH_I / HASH_R,
- * encrypted (the initiator's with INITIAL-CONTACT when it applies). The datagram, or NULL (the SA failed). */
+ * encrypted (the initiator's with INITIAL-CONTACT when it applies). The
+ * datagram, or NULL (the SA failed). */
 static struct buf *
 mm_our_auth(struct isakmp_sa *sa)
 {
