@@ -72,10 +72,7 @@ check ping-route ip netns exec h2 ping -q -c 5 -i 0.05 -W 2 198.51.100.10
 say "our own phase-2 and phase-1 rekeys under traffic"
 T0=$(tunnel_index)
 SPIS0=$(ikev1_gw2_spis)
-C0=$(ikev1_cids)
-C0=${C0%% *}
-I0=$(ikev1_snmp_ike_index)
-check isakmp-cid test -n "$C0"
+ikev1_reauth_mark
 ikev1_pings_sampled own-rekey 400
 ikev1_reauth_checks "$C0"
 check ikf-log-rekeying grep -q 'rekeying IPsec SA' "$W/gw2.log"

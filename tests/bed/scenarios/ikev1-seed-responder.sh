@@ -60,10 +60,7 @@ check snmp-cumulative-in wait_for 10 snmp_is "$R.1.3.2.1.32.$T0" "Counter32: 340
 check snmp-cumulative-out wait_for 10 snmp_is "$R.1.3.2.1.45.$T0" "Counter32: 340"
 
 say "ikeflowd rekeys phase 1 (a new Main Mode) under traffic"
-C0=$(ikev1_cids)
-C0=${C0%% *}
-I0=$(ikev1_snmp_ike_index)
-check isakmp-cid test -n "$C0"
+ikev1_reauth_mark
 ikev1_pings_sampled own-reauth 240
 ikev1_reauth_checks "$C0"
 check_eq same-tunnel-reauth "$T0" "$(tunnel_index)"

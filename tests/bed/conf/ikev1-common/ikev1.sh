@@ -171,6 +171,16 @@ ikev1_reauthed()
 	    [ "$(swan gw1 gw1 status | grep -c 'ESTABLISHED')" = 1 ]
 }
 
+# ikev1_reauth_mark: C0 and I0 become the ISAKMP SA's C-id and the
+# tunnel's cipSecTunIkeTunnelIndex before a phase-1 rekey.
+ikev1_reauth_mark()
+{
+	C0=$(ikev1_cids)
+	C0=${C0%% *}
+	I0=$(ikev1_snmp_ike_index)
+	check isakmp-cid test -n "$C0"
+}
+
 # ikev1_reauth_checks C-ID: after ikeflowd's phase-1 rekey (a new Main
 # Mode): the old ISAKMP SA replaced and in the history, the tunnel's
 # kernel SAs not renegotiated for it.
