@@ -87,6 +87,15 @@ struct ike_child_sa {
 	const struct ikev2_ts *ts_local, *ts_remote;
 };
 
+struct st_algs;
+/* Starts a child's install description as both IKE versions fill it:
+ * zeroed, then its row, outer addresses and IKE ports, reqid, SPIs and
+ * algorithms (keys, selectors and mode left to the caller). */
+void	ike_child_desc_init(struct ike_child_sa *d, const char *conn,
+	    uint32_t child_index, const struct ifl_addr *local, uint16_t lport,
+	    const struct ifl_addr *remote, uint16_t rport, uint32_t reqid,
+	    uint32_t spi_in, uint32_t spi_out, const struct st_algs *algs);
+
 struct ike_env {
 	void	*arg;
 

@@ -58,17 +58,11 @@ static void
 sa_delete(struct isakmp_sa *sa, enum st_term reason)
 {
 	struct ikev1_child *ch;
-	uint8_t b[16];
-	int i;
 
 	if (sa->phase == IKEV1_UP) {
 		for (ch = sa->children; ch; ch = ch->next)
 			ikev1_delete_esp(sa, ch->spi_in);
-		for (i = 0; i < 8; i++) {
-			b[i] = (uint8_t)(sa->icookie >> (56 - 8 * i));
-			b[8 + i] = (uint8_t)(sa->rcookie >> (56 - 8 * i));
-		}
-		ikev1_delete_send(sa, IKEV1_PROTO_ISAKMP, b, 16);
+		ikev1_delete_isakmp(sa);
 	}
 	ikev1_sa_end(sa, reason);
 }
@@ -171,7 +165,13 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 		} else if (d.proto == IKEV1_PROTO_ISAKMP && d.spi_size == 16) {
 			log_info("IKEv1:(SA ID = %u):%s deleted the ISAKMP SA",
 			    sa->st_index, peer);
-			ikev1_sa_end(sa, ST_TERM_PEER_DEL);
+			/* a reauthentication: the peer, done first, deleted
+			 * the old SA before our new one is up; its IPsec SAs
+			 * wait for the new SA to adopt them */
+			if (sa->children && ikev1_mm_pending(sa))
+				ikev1_sa_expire(sa);
+			else
+				ikev1_sa_end(sa, ST_TERM_PEER_DEL);
 			return;
 		}
 	}

@@ -422,17 +422,46 @@ out:
 	wipe(nr, sizeof(nr));
 }
 
+static int	mm_start(struct ikev1_engine *, const struct cfg_conn *,
+		    const struct ifl_addr *, uint16_t, const struct ifl_addr *,
+		    uint16_t);
+
+/* rekeymargin before ikelifetime: IKEv1 cannot rekey an ISAKMP SA, so
+ * a new Main Mode with the peer (charon and IOS do the same); when it is
+ * up it takes over this SA's children and deletes it (ikev1_sa_adopt). */
+static void
+mm_rekey_fire(void *arg)
+{
+	struct isakmp_sa *sa = arg;
+	char a[ADDR_STRLEN + 8];
+
+	if (sa->phase != IKEV1_UP || sa->reauth)
+		return;
+	sa->reauth = 1;
+	log_info("IKEv1:(SA ID = %u):reauthenticating with %s: a new Main "
+	    "Mode before the lifetime (%u s) ends", sa->st_index,
+	    ikev1_sa_peer(sa, a, sizeof(a)), sa->lifetime);
+	if (mm_start(sa->eng, sa->conn, &sa->local, sa->lport, &sa->remote,
+	    sa->rport) == -1)
+		log_warnx("IKEv1:(SA ID = %u):no new Main Mode: the SA ends "
+		    "with its lifetime", sa->st_index);
+}
+
 /* Main Mode done, both roles: QM_IDLE, the row established. */
 static void
 mm_established(struct isakmp_sa *sa)
 {
 	struct st_ike *st;
 	char a[ADDR_STRLEN + 8];
+	uint32_t after = ikev1_rekey_after(sa->conn, sa->lifetime);
 
 	sa->phase = IKEV1_UP;
 	loop_timer_stop(sa->timer);
 	ikev1_rtx_stop(sa);
 	ikev1_mm_free(sa);
+	if (after && (sa->rekey != NULL ||
+	    (sa->rekey = loop_timer_new(mm_rekey_fire, sa)) != NULL))
+		loop_timer_set(sa->rekey, (uint64_t)after * 1000);
 	if ((st = st_ike_get(sa->st_index)) != NULL) {
 		st->local_id_type = sa->lid.type == CFG_ID_IPV4_ADDR ||
 		    sa->lid.type == CFG_ID_IPV6_ADDR ? ST_ID_ADDR : ST_ID_NAME;
@@ -445,7 +474,7 @@ mm_established(struct isakmp_sa *sa)
 		st->default_policy = ikev1_isakmp_default_used(sa->conn,
 		    &sa->algs);
 		st->lifetime = sa->lifetime;
-		st->rekey_after = sa->lifetime;
+		st->rekey_after = after ? after : sa->lifetime;
 		st->mm_state = ST_MM_KEY_AUTH;
 		st_ike_established(st);
 	}
@@ -549,14 +578,34 @@ out:
 	return r;
 }
 
+/* Our other ISAKMP SAs with sa's peer (live, or expired with IPsec SAs
+ * left): none, and the initiator's message 5 says INITIAL-CONTACT (RFC
+ * 2407 4.6.3.3), so that a peer which lost us clears what it has. */
+static int
+initial_contact(const struct isakmp_sa *sa)
+{
+	const struct isakmp_sa *o;
+
+	if (!sa->initiator || !sa->eng->tun.initial_contact)
+		return 0;
+	for (o = sa->eng->sas; o; o = o->next)
+		if (o != sa && (o->phase == IKEV1_UP ||
+		    o->phase == IKEV1_EXPIRED) &&
+		    addr_cmp(&o->remote, &sa->remote) == 0)
+			return 0;
+	return 1;
+}
+
 /* Messages 5 (initiator) and 6 (responder): our ID and HASH_I / HASH_R,
- * encrypted. The datagram, or NULL (the SA failed). */
+ * encrypted (the initiator's with INITIAL-CONTACT when it applies). The
+ * datagram, or NULL (the SA failed). */
 static struct buf *
 mm_our_auth(struct isakmp_sa *sa)
 {
 	struct ikev1_builder cb;
 	struct buf *chain = NULL, *msg = NULL;
 	uint8_t hash[CRYPTO_MAX_PRF_LEN], idb[4 + CFG_ID_MAX];
+	uint8_t nb[IKEV1_NOTIFY_MAX];
 	size_t idlen = id_body(&sa->lid, idb);
 	int r;
 
@@ -577,6 +626,8 @@ mm_our_auth(struct isakmp_sa *sa)
 	ikev1_build_chain(&cb, chain);
 	if (ikev1_build_raw(&cb, IKEV1_PL_ID, idb, idlen) < 0 ||
 	    ikev1_build_raw(&cb, IKEV1_PL_HASH, hash, sa->k.prf_len) < 0 ||
+	    (initial_contact(sa) && ikev1_build_raw(&cb, IKEV1_PL_NOTIFY, nb,
+	    ikev1_notify_body(sa, IKEV1_N_INITIAL_CONTACT, 1, nb)) < 0) ||
 	    ikev1_seal(sa, IKEV1_EXCH_MAIN, 0, &cb, sa->k.iv, msg) == -1) {
 		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message %d",
 		    sa->initiator ? 5 : 6);
@@ -614,26 +665,31 @@ mm_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 	/* message 6 */
 	if ((msg = mm_our_auth(sa)) == NULL)
 		return;
-	mm_established(sa);
 	ikev1_sa_peer(sa, a, sizeof(a));
-	ikev1_send(sa, msg, 1);
-	msg = NULL;
 	if (sa->initial_contact) {
 		struct isakmp_sa *o;
 
 		/* INITIAL-CONTACT: the peer has no other SA with us (it
-		 * restarted), so ours with it are stale: gone, unannounced */
+		 * restarted), so ours with it are stale: gone at once,
+		 * unannounced, before this one could adopt their IPsec SAs */
 		for (o = sa->eng->sas; o; o = o->next)
-			if (o != sa && o->phase == IKEV1_UP &&
+			if (o != sa && (o->phase == IKEV1_UP ||
+			    o->phase == IKEV1_EXPIRED) &&
 			    o->conn == sa->conn &&
 			    addr_cmp(&o->remote, &sa->remote) == 0 &&
 			    config_id_equal(&o->rid, &sa->rid)) {
 				log_info("IKEv1:(SA ID = %u):INITIAL-CONTACT from "
-				    "%s: SA ID = %u is stale", sa->st_index,
-				    a, o->st_index);
+				    "%s: ISAKMP SA %u and its IPsec SAs are "
+				    "stale", sa->st_index, a, o->st_index);
 				ikev1_sa_end(o, ST_TERM_PEER_LOST);
 			}
 	}
+	/* message 6 before the old SA's Delete that adopting sends */
+	ikev1_send(sa, msg, 1);
+	msg = NULL;
+	mm_established(sa);
+	if (sa->qm_again)
+		ikev1_qm_start(sa);
 }
 
 /* ---- initiator ---- */
@@ -749,6 +805,21 @@ ikev1_conn_offer(const struct cfg_conn *c, struct ikev1_sa *sa,
 int
 ikev1_mm_start(struct ikev1_engine *e, const struct cfg_conn *c)
 {
+	uint16_t port = e->tun.ike_port ? e->tun.ike_port : IKE_PORT;
+
+	if (c->left.addr.family == 0 || c->right.addr.family == 0) {
+		log_warnx("IKEv1:%s: cannot initiate without both addresses",
+		    c->name);
+		return -1;
+	}
+	return mm_start(e, c, &c->left.addr, port, &c->right.addr, port);
+}
+
+static int
+mm_start(struct ikev1_engine *e, const struct cfg_conn *c,
+    const struct ifl_addr *local, uint16_t lport,
+    const struct ifl_addr *remote, uint16_t rport)
+{
 	struct ikev1_builder bl, cb;
 	struct ikev1_sa *offer;
 	struct ikev1_hdr h;
@@ -756,16 +827,9 @@ ikev1_mm_start(struct ikev1_engine *e, const struct cfg_conn *c)
 	struct st_ike *st;
 	struct buf *attrs = NULL, *body = NULL, *msg = NULL;
 	char a[ADDR_STRLEN];
-	uint16_t port = e->tun.ike_port ? e->tun.ike_port : IKE_PORT;
 	int r = -1;
 
-	if (c->left.addr.family == 0 || c->right.addr.family == 0) {
-		log_warnx("IKEv1:%s: cannot initiate without both addresses",
-		    c->name);
-		return -1;
-	}
-	if ((sa = ikev1_sa_new(e, c, &c->left.addr, port, &c->right.addr,
-	    port)) == NULL)
+	if ((sa = ikev1_sa_new(e, c, local, lport, remote, rport)) == NULL)
 		return -1;
 	/* retransmissions decide when the peer is silent */
 	loop_timer_stop(sa->timer);
@@ -954,7 +1018,10 @@ mm_i_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 	buf_free(sa->last_out);
 	sa->last_out = NULL;	/* message 6 has no answer */
 	mm_established(sa);
-	ikev1_qm_start(sa);
+	/* a reauthentication took the children over: no Quick Mode needed
+	 * unless one of them was being rekeyed */
+	if (sa->children == NULL || sa->qm_again)
+		ikev1_qm_start(sa);
 }
 
 void

@@ -258,6 +258,36 @@ qm_take(struct isakmp_sa *sa, const struct ikev1_prop *pr,
 	    c->lifebytes / 1024;
 }
 
+/* PFS (RFC 2409 5.5), both roles: the peer's KE in m with our key pair
+ * dh gives g^xy in sa->qm. 0, or -1 (the Quick Mode failed). */
+static int
+qm_pfs(struct isakmp_sa *sa, struct dh *dh, struct ikev1_msg *m)
+{
+	const struct ikev1_pl *pl;
+	struct ikev1_data ke;
+	struct ikev1_perr err;
+	struct buf *gxy;
+	int r = -1;
+
+	if ((pl = ikev1_msg_get(m, IKEV1_PL_KE, 0)) == NULL ||
+	    ikev1_pl_ke(pl, &ke, &err) == -1) {
+		qm_fail(sa, ST_IPF_ENCODING, IKEV1_N_PAYLOAD_MALFORMED,
+		    "PFS group without KE");
+		return -1;
+	}
+	if ((gxy = buf_new_secret(CRYPTO_MAX_DH_PUB)) != NULL &&
+	    dh_derive(dh, ke.data, ke.len, gxy) == 0 &&
+	    gxy->len <= sizeof(sa->qm.gxy)) {
+		memcpy(sa->qm.gxy, gxy->data, gxy->len);
+		sa->qm.gxy_len = gxy->len;
+		r = 0;
+	} else
+		qm_fail(sa, ST_IPF_PROPOSAL, IKEV1_N_INVALID_KEY_INFORMATION,
+		    "PFS key exchange failed");
+	buf_free(gxy);
+	return r;
+}
+
 static int	qm_install_in(struct isakmp_sa *);
 
 /* Message 1: choose, answer with message 2. */
@@ -271,14 +301,14 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 	const struct ikev1_prop *pr = NULL;
 	const struct ikev1_pl *pl, *idp[2];
 	struct ikev2_ts ours_l[CFG_MAX_TS], ours_r[CFG_MAX_TS];
-	struct ikev1_data hash, nonce, ke;
+	struct ikev1_data hash, nonce;
 	struct ikev2_prop chosen;
 	struct ikev1_perr err;
 	struct ikev1_builder cb;
 	struct ikev1_id id;
 	struct p2_suite s;
 	struct ikev1_child *ch;
-	struct buf *chain = NULL, *msg = NULL, *gxr = NULL, *gxy = NULL;
+	struct buf *chain = NULL, *msg = NULL, *gxr = NULL;
 	struct dh *dh = NULL;
 	uint8_t want[CRYPTO_MAX_PRF_LEN], spi[4];
 	const uint8_t *rest;
@@ -396,26 +426,15 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 
 	/* PFS */
 	if (s.group) {
-		if ((pl = ikev1_msg_get(m, IKEV1_PL_KE, 0)) == NULL ||
-		    ikev1_pl_ke(pl, &ke, &err) == -1) {
-			qm_fail(sa, ST_IPF_ENCODING, IKEV1_N_PAYLOAD_MALFORMED,
-			    "PFS group without KE");
-			goto out;
-		}
-		gxy = buf_new_secret(CRYPTO_MAX_DH_PUB);
-		gxr = buf_new(CRYPTO_MAX_DH_PUB);
-		if (gxy == NULL || gxr == NULL ||
-		    (dh = dh_new(s.group)) == NULL ||
-		    dh_public(dh, gxr) == -1 ||
-		    dh_derive(dh, ke.data, ke.len, gxy) == -1 ||
-		    gxy->len > sizeof(sa->qm.gxy)) {
+		if ((gxr = buf_new(CRYPTO_MAX_DH_PUB)) == NULL ||
+		    (dh = dh_new(s.group)) == NULL || dh_public(dh, gxr) == -1) {
 			qm_fail(sa, ST_IPF_PROPOSAL,
 			    IKEV1_N_INVALID_KEY_INFORMATION,
 			    "PFS key exchange failed");
 			goto out;
 		}
-		memcpy(sa->qm.gxy, gxy->data, gxy->len);
-		sa->qm.gxy_len = gxy->len;
+		if (qm_pfs(sa, dh, m) == -1)
+			goto out;
 	}
 
 	if (env->alloc_spi(env->arg, &sa->remote, &sa->local, IPPROTO_ESP,
@@ -458,16 +477,8 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 	    (idp[0] && (ikev1_build_raw(&cb, IKEV1_PL_ID, idp[0]->body,
 	    idp[0]->len) < 0 || ikev1_build_raw(&cb, IKEV1_PL_ID,
 	    idp[1]->body, idp[1]->len) < 0)) ||
-	    ikev1_build_finish(&cb) == -1)
-		goto internal;
-	rest = chain->data + hoff + IKEV1_PL_HDR_LEN + sa->k.prf_len;
-	rest_len = chain->len - (size_t)(rest - chain->data);
-	if (ikev1_hash_qm(&sa->k, 2, m->hdr.msgid, sa->qm.ni, sa->qm.ni_len,
-	    NULL, 0, rest, rest_len, want) == -1)
-		goto internal;
-	memcpy(chain->data + hoff + IKEV1_PL_HDR_LEN, want, sa->k.prf_len);
-	if (ikev1_seal(sa, IKEV1_EXCH_QUICK, m->hdr.msgid, &cb, sa->qm.iv,
-	    msg) == -1)
+	    ikev1_seal_hashed(sa, IKEV1_EXCH_QUICK, m->hdr.msgid, &cb, hoff,
+	    sa->qm.ni, sa->qm.ni_len, sa->qm.iv, msg) == -1)
 		goto internal;
 	if (qm_install_in(sa) == -1) {
 		qm_fail(sa, ST_IPF_SYSCAP, IKEV1_N_NO_PROPOSAL_CHOSEN,
@@ -482,7 +493,6 @@ internal:
 	qm_fail(sa, ST_IPF_INTERNAL, 0, "cannot build message 2");
 out:
 	dh_free(dh);
-	buf_free(gxy);
 	buf_free(gxr);
 	buf_free(chain);
 	buf_free(msg);
@@ -633,16 +643,10 @@ qm_install(struct isakmp_sa *sa)
 	if (ch->initiator) {
 		/* ours to rekey, rekeymargin (less up to rekeyfuzz percent
 		 * of it) before the end the responder agreed to */
-		uint32_t fuzz = 0;
-
 		ike_child_lifetimes(c, &d.life);
 		d.life.hard_sec = sa->qm.life_sec;
 		d.life.hard_bytes = sa->qm.life_kb * 1024;
-		if (c->rekeymargin && c->rekeyfuzz &&
-		    crypto_random(&fuzz, sizeof(fuzz)) == 0)
-			fuzz %= c->rekeymargin * c->rekeyfuzz / 100 + 1;
-		d.life.soft_sec = c->rekey && d.life.hard_sec > c->rekeymargin +
-		    fuzz ? d.life.hard_sec - c->rekeymargin - fuzz : 0;
+		d.life.soft_sec = ikev1_rekey_after(c, sa->qm.life_sec);
 		if (d.life.soft_bytes >= d.life.hard_bytes)
 			d.life.soft_bytes = 0;
 	} else {
@@ -839,8 +843,6 @@ ikev1_qm_start(struct isakmp_sa *sa)
 	struct buf *attrs = NULL, *chain = NULL, *msg = NULL, *gxi = NULL;
 	uint8_t h[CRYPTO_MAX_PRF_LEN], spi[4], idb[2][4 + 32];
 	size_t idl[2];
-	const uint8_t *rest;
-	size_t rest_len;
 	uint16_t group;
 	uint32_t msgid = 0;
 	long hoff;
@@ -900,15 +902,8 @@ ikev1_qm_start(struct isakmp_sa *sa)
 	    gxi->len) < 0) ||
 	    ikev1_build_raw(&cb, IKEV1_PL_ID, idb[0], idl[0]) < 0 ||
 	    ikev1_build_raw(&cb, IKEV1_PL_ID, idb[1], idl[1]) < 0 ||
-	    ikev1_build_finish(&cb) == -1)
-		goto internal;
-	rest = chain->data + hoff + IKEV1_PL_HDR_LEN + sa->k.prf_len;
-	rest_len = chain->len - (size_t)(rest - chain->data);
-	if (ikev1_hash_qm(&sa->k, 1, msgid, NULL, 0, NULL, 0, rest, rest_len,
-	    h) == -1)
-		goto internal;
-	memcpy(chain->data + hoff + IKEV1_PL_HDR_LEN, h, sa->k.prf_len);
-	if (ikev1_seal(sa, IKEV1_EXCH_QUICK, msgid, &cb, sa->qm.iv, msg) == -1)
+	    ikev1_seal_hashed(sa, IKEV1_EXCH_QUICK, msgid, &cb, hoff, NULL, 0,
+	    sa->qm.iv, msg) == -1)
 		goto internal;
 	log_info("IKEv1:%s: initiating Quick Mode 0x%08x with %s, SPI 0x%08x",
 	    c->name, msgid, ikev1_sa_peer(sa, peer, sizeof(peer)), ch->spi_in);
@@ -939,12 +934,12 @@ qm_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 	struct ikev1_sa *reply = NULL;
 	struct ikev2_prop_list *ours = NULL, *theirs = NULL;
 	const struct ikev1_pl *pl;
-	struct ikev1_data hash, nonce, ke;
+	struct ikev1_data hash, nonce;
 	struct ikev2_prop chosen;
 	struct ikev1_perr err;
 	struct ikev1_builder cb;
 	struct p2_suite s;
-	struct buf *chain = NULL, *msg = NULL, *gxy = NULL;
+	struct buf *chain = NULL, *msg = NULL;
 	uint8_t want[CRYPTO_MAX_PRF_LEN], iv[CRYPTO_MAX_BLOCK];
 	const uint8_t *rest;
 	size_t rest_len;
@@ -999,20 +994,8 @@ qm_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 	qm_take(sa, pr, &s);
 	memcpy(sa->qm.nr, nonce.data, nonce.len);
 	sa->qm.nr_len = nonce.len;
-	if (sa->qm.dh) {
-		gxy = buf_new_secret(CRYPTO_MAX_DH_PUB);
-		if ((pl = ikev1_msg_get(m, IKEV1_PL_KE, 0)) == NULL ||
-		    ikev1_pl_ke(pl, &ke, &err) == -1 || gxy == NULL ||
-		    dh_derive(sa->qm.dh, ke.data, ke.len, gxy) == -1 ||
-		    gxy->len > sizeof(sa->qm.gxy)) {
-			qm_fail(sa, ST_IPF_PROPOSAL,
-			    IKEV1_N_INVALID_KEY_INFORMATION,
-			    "PFS key exchange failed");
-			goto out;
-		}
-		memcpy(sa->qm.gxy, gxy->data, gxy->len);
-		sa->qm.gxy_len = gxy->len;
-	}
+	if (sa->qm.dh && qm_pfs(sa, sa->qm.dh, m) == -1)
+		goto out;
 
 	/* message 3 */
 	if ((chain = buf_new_secret(128)) == NULL ||
@@ -1034,7 +1017,6 @@ qm_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 	msg = NULL;
 	qm_install(sa);
 out:
-	buf_free(gxy);
 	buf_free(chain);
 	buf_free(msg);
 	free(reply);

@@ -134,25 +134,39 @@ ikev1_rtx_stop(struct isakmp_sa *sa)
 
 /* ikelifetime is over: the ISAKMP SA goes (the peer is told), its IPsec
  * SAs stay until their own end or until a new Main Mode with the peer
- * adopts them (a phase-1 rekey proper is issue #16). */
+ * adopts them. */
 static void
 expire_fire(void *arg)
 {
 	struct isakmp_sa *sa = arg;
-	struct ikev1_child *ch;
-	struct st_child *st;
-	uint8_t b[16];
-	int i;
 
 	if (sa->phase != IKEV1_UP)
 		return;
 	log_info("IKEv1:(SA ID = %u):ISAKMP SA reached its lifetime (%u s): "
 	    "deleted, its IPsec SAs kept", sa->st_index, sa->lifetime);
-	for (i = 0; i < 8; i++) {
-		b[i] = (uint8_t)(sa->icookie >> (56 - 8 * i));
-		b[8 + i] = (uint8_t)(sa->rcookie >> (56 - 8 * i));
-	}
-	ikev1_delete_send(sa, IKEV1_PROTO_ISAKMP, b, 16);
+	ikev1_delete_isakmp(sa);
+	ikev1_sa_expire(sa);
+}
+
+int
+ikev1_mm_pending(const struct isakmp_sa *sa)
+{
+	const struct isakmp_sa *o;
+
+	for (o = sa->eng->sas; o; o = o->next)
+		if (o != sa && o->conn == sa->conn && o->phase >= IKEV1_MM_R1 &&
+		    o->phase <= IKEV1_MM_I3 &&
+		    addr_cmp(&o->remote, &sa->remote) == 0)
+			return 1;
+	return 0;
+}
+
+void
+ikev1_sa_expire(struct isakmp_sa *sa)
+{
+	struct ikev1_child *ch;
+	struct st_child *st;
+
 	ikev1_qm_clear(sa);
 	/* the children's rows outlive the IKE row */
 	for (ch = sa->children; ch; ch = ch->next)
@@ -163,6 +177,7 @@ expire_fire(void *arg)
 	sa->st_index = 0;
 	loop_timer_stop(sa->timer);
 	loop_timer_stop(sa->rtx);
+	loop_timer_stop(sa->rekey);
 	ikev1_keys_wipe(&sa->k);
 	buf_free(sa->last_in);
 	buf_free(sa->last_out);
@@ -172,18 +187,45 @@ expire_fire(void *arg)
 		ikev1_sa_free(sa);
 }
 
+uint32_t
+ikev1_rekey_after(const struct cfg_conn *c, uint32_t life)
+{
+	uint32_t fuzz = 0;
+
+	if (c->rekeymargin && c->rekeyfuzz &&
+	    crypto_random(&fuzz, sizeof(fuzz)) == 0)
+		fuzz %= c->rekeymargin * c->rekeyfuzz / 100 + 1;
+	return c->rekey && life > c->rekeymargin + fuzz ?
+	    life - c->rekeymargin - fuzz : 0;
+}
+
+void
+ikev1_delete_isakmp(struct isakmp_sa *sa)
+{
+	uint8_t b[16];
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		b[i] = (uint8_t)(sa->icookie >> (56 - 8 * i));
+		b[8 + i] = (uint8_t)(sa->rcookie >> (56 - 8 * i));
+	}
+	ikev1_delete_send(sa, IKEV1_PROTO_ISAKMP, b, 16);
+}
+
 void
 ikev1_sa_adopt(struct isakmp_sa *sa)
 {
 	struct isakmp_sa *o, *n;
 	struct ikev1_child *ch;
 	struct st_child *st;
+	int pending = 0;
 
 	if (sa->lifetime)
 		loop_timer_set(sa->expire, (uint64_t)sa->lifetime * 1000);
 	for (o = sa->eng->sas; o; o = n) {
 		n = o->next;
-		if (o->phase != IKEV1_EXPIRED || o->conn != sa->conn ||
+		if (o == sa || (o->phase != IKEV1_EXPIRED &&
+		    o->phase != IKEV1_UP) || o->conn != sa->conn ||
 		    addr_cmp(&o->remote, &sa->remote) != 0)
 			continue;
 		while ((ch = o->children) != NULL) {
@@ -192,12 +234,29 @@ ikev1_sa_adopt(struct isakmp_sa *sa)
 			sa->children = ch;
 			if ((st = st_child_get(ch->st_index)) != NULL)
 				st_child_reparent(st, sa->st_index);
+			/* the old SA's Quick Mode goes with it: one here */
+			if (ch->rekeying && !ch->rekeyed) {
+				ch->rekeying = 0;
+				sa->qm_again = 1;
+			}
+			/* a rekey's grace the old SA had running */
+			if (ch->out_keys || ch->drop)
+				pending = 1;
 			log_info("IKEv1:(SA ID = %u):IPsec SA 0x%08x/0x%08x "
-			    "of the expired ISAKMP SA adopted", sa->st_index,
-			    ch->spi_in, ch->spi_out);
+			    "of %s ISAKMP SA %u adopted", sa->st_index,
+			    ch->spi_in, ch->spi_out, o->phase == IKEV1_UP ?
+			    "the reauthenticated" : "the expired", o->st_index);
+		}
+		if (o->phase == IKEV1_UP) {
+			log_info("IKEv1:(SA ID = %u):reauthenticated by SA ID "
+			    "= %u: deleted", o->st_index, sa->st_index);
+			ikev1_delete_isakmp(o);
+			ikev1_sa_end(o, ST_TERM_NORMAL);
 		}
 		ikev1_sa_free(o);
 	}
+	if (pending)
+		ikev1_rekey_grace(sa);
 }
 
 static void grace_fire(void *arg);
@@ -264,6 +323,7 @@ ikev1_sa_free(struct isakmp_sa *sa)
 	loop_timer_free(sa->rtx);
 	loop_timer_free(sa->expire);
 	loop_timer_free(sa->grace);
+	loop_timer_free(sa->rekey);
 	ikev1_keys_wipe(&sa->k);
 	free(sa);
 }
@@ -272,21 +332,10 @@ void
 ikev1_child_desc(const struct isakmp_sa *sa, const struct ikev1_child *ch,
     struct ike_child_sa *d)
 {
-	memset(d, 0, sizeof(*d));
-	d->conn = sa->conn->name;
-	d->child_index = ch->st_index;
-	d->local = sa->local;
-	d->remote = sa->remote;
-	d->local_port = sa->lport;
-	d->remote_port = sa->rport;
-	d->proto = IPPROTO_ESP;
+	ike_child_desc_init(d, sa->conn->name, ch->st_index, &sa->local,
+	    sa->lport, &sa->remote, sa->rport, ch->reqid, ch->spi_in,
+	    ch->spi_out, &ch->algs);
 	d->transport = sa->conn->mode == CFG_MODE_TRANSPORT;
-	d->reqid = ch->reqid;
-	d->spi_in = ch->spi_in;
-	d->spi_out = ch->spi_out;
-	d->encr = ch->algs.encr;
-	d->encr_keylen = ch->algs.encr_keylen;
-	d->integ = ch->algs.integ;
 	d->nts_local = d->nts_remote = 1;
 	d->ts_local = &ch->ts_l;
 	d->ts_remote = &ch->ts_r;
@@ -399,6 +448,7 @@ ikev1_sa_end(struct isakmp_sa *sa, enum st_term reason)
 	loop_timer_stop(sa->rtx);
 	loop_timer_stop(sa->expire);
 	loop_timer_stop(sa->grace);
+	loop_timer_stop(sa->rekey);
 }
 
 void
@@ -521,6 +571,25 @@ msgid_new(void)
 	return id;
 }
 
+int
+ikev1_seal_hashed(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
+    struct ikev1_builder *cb, long hoff, const uint8_t *ni, size_t ni_len,
+    uint8_t *iv, struct buf *msg)
+{
+	struct buf *chain = cb->b;
+	uint8_t *h;
+	const uint8_t *rest;
+
+	if (hoff < 0 || ikev1_build_finish(cb) == -1)
+		return -1;
+	h = chain->data + hoff + IKEV1_PL_HDR_LEN;
+	rest = h + sa->k.prf_len;
+	if (ikev1_hash_qm(&sa->k, ni ? 2 : 1, msgid, ni, ni_len, NULL, 0,
+	    rest, chain->len - (size_t)(rest - chain->data), h) == -1)
+		return -1;
+	return ikev1_seal(sa, exch, msgid, cb, iv, msg);
+}
+
 /* An Informational protected by HASH(1) with the given payload (a NOTIFY
  * or DELETE body built by fn's caller). */
 int
@@ -531,8 +600,6 @@ ikev1_info_send(struct isakmp_sa *sa, uint8_t type, const void *body, size_t len
 	uint8_t iv[CRYPTO_MAX_BLOCK], h[CRYPTO_MAX_PRF_LEN];
 	uint32_t msgid = msgid_new();
 	long hoff;
-	const uint8_t *rest;
-	size_t rest_len;
 	int r = -1;
 
 	chain = buf_new_secret(128);
@@ -542,16 +609,10 @@ ikev1_info_send(struct isakmp_sa *sa, uint8_t type, const void *body, size_t len
 	ikev1_build_chain(&cb, chain);
 	memset(h, 0, sizeof(h));
 	hoff = ikev1_build_raw(&cb, IKEV1_PL_HASH, h, sa->k.prf_len);
-	if (hoff < 0 || ikev1_build_raw(&cb, type, body, len) < 0)
-		goto out;
-	rest = chain->data + hoff + IKEV1_PL_HDR_LEN + sa->k.prf_len;
-	rest_len = chain->len - (size_t)(rest - chain->data);
-	if (ikev1_hash_qm(&sa->k, 1, msgid, NULL, 0, NULL, 0, rest, rest_len,
-	    h) == -1)
-		goto out;
-	memcpy(chain->data + hoff + IKEV1_PL_HDR_LEN, h, sa->k.prf_len);
-	if (ikev1_iv_exchange(&sa->k, msgid, iv) == -1 ||
-	    ikev1_seal(sa, IKEV1_EXCH_INFO, msgid, &cb, iv, msg) == -1)
+	if (hoff < 0 || ikev1_build_raw(&cb, type, body, len) < 0 ||
+	    ikev1_iv_exchange(&sa->k, msgid, iv) == -1 ||
+	    ikev1_seal_hashed(sa, IKEV1_EXCH_INFO, msgid, &cb, hoff, NULL, 0,
+	    iv, msg) == -1)
 		goto out;
 	r = ikev1_send(sa, msg, 0);
 	msg = NULL;
@@ -589,26 +650,36 @@ ikev1_delete_esp(struct isakmp_sa *sa, uint32_t spi)
 	return ikev1_delete_send(sa, IKEV1_PROTO_ESP, b, 4);
 }
 
-void
-ikev1_notify_send(struct isakmp_sa *sa, uint16_t type)
+size_t
+ikev1_notify_body(const struct isakmp_sa *sa, uint16_t type, int cookies,
+    uint8_t *body)
 {
-	uint8_t body[8 + 16];
-	size_t len = 8;
+	int i;
 
 	/* DOI, protocol ISAKMP, SPI size, type [, the cookies] */
 	body[0] = body[1] = body[2] = 0;
 	body[3] = IKEV1_DOI_IPSEC;
 	body[4] = IKEV1_PROTO_ISAKMP;
-	body[5] = 0;
+	body[5] = cookies ? 16 : 0;
 	body[6] = (uint8_t)(type >> 8);
 	body[7] = (uint8_t)type;
+	if (!cookies)
+		return 8;
+	for (i = 0; i < 8; i++) {
+		body[8 + i] = (uint8_t)(sa->icookie >> (56 - 8 * i));
+		body[16 + i] = (uint8_t)(sa->rcookie >> (56 - 8 * i));
+	}
+	return IKEV1_NOTIFY_MAX;
+}
+
+void
+ikev1_notify_send(struct isakmp_sa *sa, uint16_t type)
+{
+	uint8_t body[IKEV1_NOTIFY_MAX];
+	size_t len;
+
 	if (sa->phase == IKEV1_UP) {
-		body[5] = 16;
-		for (len = 0; len < 8; len++) {
-			body[8 + len] = (uint8_t)(sa->icookie >> (56 - 8 * len));
-			body[16 + len] = (uint8_t)(sa->rcookie >> (56 - 8 * len));
-		}
-		len = 24;
+		len = ikev1_notify_body(sa, type, 1, body);
 		ikev1_info_send(sa, IKEV1_PL_NOTIFY, body, len);
 	} else {
 		/* before the keys: a clear Informational (RFC 2408 §4.8) */
@@ -618,6 +689,7 @@ ikev1_notify_send(struct isakmp_sa *sa, uint16_t type)
 
 		if (msg == NULL)
 			return;
+		len = ikev1_notify_body(sa, type, 0, body);
 		memset(&h, 0, sizeof(h));
 		h.icookie = sa->icookie;
 		h.rcookie = sa->rcookie;

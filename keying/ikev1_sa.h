@@ -109,6 +109,13 @@ struct isakmp_sa {
 	struct loop_timer *rtx;
 	unsigned	rtx_tries;
 	struct loop_timer *expire;	/* ikelifetime */
+	/* rekeymargin (less fuzz) before that: a new Main Mode with the
+	 * peer (IKEv1 has no rekey of its own: a reauthentication), which
+	 * takes over the children once up */
+	struct loop_timer *rekey;
+	int		reauth;		/* that Main Mode is under way */
+	int		qm_again;	/* adopted a child whose rekey the old
+					 * SA had under way: a Quick Mode */
 	struct loop_timer *grace;	/* IKEV1_REKEY_GRACE_MS after our rekey */
 	int		initial_contact;
 };
@@ -144,6 +151,18 @@ void	ikev1_rtx_stop(struct isakmp_sa *sa);
  * (updated). msg receives the datagram. 0 / -1. */
 int	ikev1_seal(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
 	    struct ikev1_builder *chain, uint8_t *iv, struct buf *msg);
+/* ikev1_seal for a message protected by HASH(1) (ni NULL) or HASH(2)
+ * (RFC 2409 5.5): the chain in cb starts with a HASH payload at hoff whose
+ * body is filled with prf(SKEYID_a, M-ID [| Ni_b] | the payloads after
+ * it). 0 / -1. */
+int	ikev1_seal_hashed(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
+	    struct ikev1_builder *cb, long hoff, const uint8_t *ni,
+	    size_t ni_len, uint8_t *iv, struct buf *msg);
+/* An ISAKMP notify's body for sa (cookies: with its two cookies as the
+ * SPI) into body (IKEV1_NOTIFY_MAX bytes); returns its length. */
+#define IKEV1_NOTIFY_MAX	(8 + 16)
+size_t	ikev1_notify_body(const struct isakmp_sa *sa, uint16_t type,
+	    int cookies, uint8_t *body);
 /* An Informational with a notify (unencrypted before keys, else
  * protected by HASH(1)). */
 void	ikev1_notify_send(struct isakmp_sa *sa, uint16_t type);
@@ -169,9 +188,23 @@ int	ikev1_delete_esp(struct isakmp_sa *sa, uint32_t spi);
 void	ikev1_sa_free(struct isakmp_sa *sa);
 /* Main Mode's material, once it is done or failed. */
 void	ikev1_mm_free(struct isakmp_sa *sa);
-/* Main Mode done (both roles): ikelifetime armed, and the IPsec SAs of
- * an expired ISAKMP SA with the same connection and peer move here. */
+/* Main Mode done (both roles): ikelifetime and the reauthentication
+ * armed; the IPsec SAs of the other ISAKMP SAs with the same connection
+ * and peer (expired, or live: this one reauthenticates them, whichever
+ * side started it) move here, and a live one is deleted, the peer told. */
 void	ikev1_sa_adopt(struct isakmp_sa *sa);
+/* The ISAKMP SA is over (its keys wiped, its row ended) but its IPsec
+ * SAs stay, for their own end or a new Main Mode to adopt; freed if it
+ * has none. */
+void	ikev1_sa_expire(struct isakmp_sa *sa);
+/* A Main Mode of sa's connection with its peer is under way. */
+int	ikev1_mm_pending(const struct isakmp_sa *sa);
+/* When to rekey something of life seconds that c lets us rekey:
+ * rekeymargin less up to rekeyfuzz percent of it before the end, in
+ * seconds from now; 0 = never. */
+uint32_t ikev1_rekey_after(const struct cfg_conn *c, uint32_t life);
+/* The ISAKMP delete of sa's cookies, protected by its keys. */
+void	ikev1_delete_isakmp(struct isakmp_sa *sa);
 /* The Quick Mode in progress is dropped (its larval SPI released). */
 void	ikev1_qm_clear(struct isakmp_sa *sa);
 
@@ -207,6 +240,7 @@ int	ikev1_conn_offer(const struct cfg_conn *c, struct ikev1_sa *sa,
 	    struct buf *attrs);
 /* Initiator: a new ISAKMP SA for conn, Main Mode message 1 sent. */
 int	ikev1_mm_start(struct ikev1_engine *e, const struct cfg_conn *conn);
+
 /* Initiator: Quick Mode message 1 for the connection's selectors. 0 / -1. */
 int	ikev1_qm_start(struct isakmp_sa *sa);
 void	ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,

@@ -587,25 +587,36 @@ ike_child_lifetimes(const struct cfg_conn *c, struct ike_lifetimes *l)
 }
 
 void
+ike_child_desc_init(struct ike_child_sa *d, const char *conn,
+    uint32_t child_index, const struct ifl_addr *local, uint16_t lport,
+    const struct ifl_addr *remote, uint16_t rport, uint32_t reqid,
+    uint32_t spi_in, uint32_t spi_out, const struct st_algs *algs)
+{
+	memset(d, 0, sizeof(*d));
+	d->conn = conn;
+	d->child_index = child_index;
+	d->local = *local;
+	d->remote = *remote;
+	d->local_port = lport;
+	d->remote_port = rport;
+	d->proto = IPPROTO_ESP;
+	d->reqid = reqid;
+	d->spi_in = spi_in;
+	d->spi_out = spi_out;
+	d->encr = algs->encr;
+	d->encr_keylen = algs->encr_keylen;
+	d->integ = algs->integ;
+}
+
+void
 ike_child_desc(const struct ike_sa *sa, const struct ike_child *ch,
     struct ike_child_sa *d)
 {
-	memset(d, 0, sizeof(*d));
-	d->conn = sa->conn->name;
-	d->child_index = ch->st_index;
-	d->local = sa->local;
-	d->remote = sa->remote;
-	d->local_port = sa->lport;
-	d->remote_port = sa->rport;
+	ike_child_desc_init(d, sa->conn->name, ch->st_index, &sa->local,
+	    sa->lport, &sa->remote, sa->rport, ch->reqid, ch->spi_in,
+	    ch->spi_out, &ch->algs);
 	d->encap = sa->nat_local || sa->nat_remote || sa->conn->forceencaps;
-	d->proto = IPPROTO_ESP;
 	d->transport = ch->transport;
-	d->reqid = ch->reqid;
-	d->spi_in = ch->spi_in;
-	d->spi_out = ch->spi_out;
-	d->encr = ch->algs.encr;
-	d->encr_keylen = ch->algs.encr_keylen;
-	d->integ = ch->algs.integ;
 	d->esn = ch->algs.esn;
 	d->nts_local = ch->nts_l;
 	d->nts_remote = ch->nts_r;

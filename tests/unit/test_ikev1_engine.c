@@ -300,6 +300,7 @@ test_aggressive_refused(void **state)
 	f = st_ike_fail_next(0);
 	assert_non_null(f);
 	assert_string_equal(f->conn, "ciscoios");
+	assert_int_equal(addr_cmp(&f->remote, &peer), 0);
 	assert_non_null(strstr(f->detail, "Aggressive Mode refused"));
 	buf_free(m);
 	ikev1_engine_free(e);
@@ -723,8 +724,8 @@ test_initiator(void **state)
 }
 
 /* ikelifetime over: the initiator's ISAKMP SA goes with a Delete, its
- * IPsec SA stays (its row too); a new Main Mode adopts it, and the Quick
- * Mode after it continues the tunnel's row. */
+ * IPsec SA stays (its row too); a new Main Mode adopts it, with no Quick
+ * Mode. */
 static void
 test_isakmp_expiry(void **state)
 {
@@ -771,21 +772,90 @@ test_isakmp_expiry(void **state)
 	ch = st_child_find(ci);
 	assert_non_null(ch);
 	assert_int_equal(ch->ike_index, i->index);
-	/* the new pair continued the adopted child's row, on both sides
-	 * (the responder's still under its older ISAKMP SA); the old pair
-	 * went on both */
-	assert_int_equal(ninst, 4);
-	assert_int_equal(st_child_by_spi(inst[2].spi_in, ST_SA_IN)->index, ci);
-	assert_int_equal(st_child_by_spi(inst[3].spi_in, ST_SA_IN)->index, cr);
+	/* the pair goes on under the new ISAKMP SAs, on both sides (the
+	 * responder's Main Mode took over its older SA's): no Quick Mode,
+	 * nothing removed */
+	assert_int_equal(ninst, 2);
+	assert_int_equal(nremoved, 0);
 	assert_int_equal(st_child_count_for_ike(i->index), 1);
-	assert_int_equal(st_child_find(cr)->refreshes, 1);
-	assert_int_equal(st_child_find(ci)->refreshes, 1);
-	end = loop_now_ms() + IKEV1_REKEY_GRACE_MS + 2000;
-	while (nwire == 0 && loop_now_ms() < end)
-		loop_once(100);
+	assert_int_equal(st_child_find(cr)->ike_index, ike_row(0)->index);
+	assert_int_equal(st_child_find(ci)->refreshes, 0);
+	ikev1_engine_free(ios);
+	ikev1_engine_free(swan);
+}
+
+/* rekeymargin before ikelifetime the initiator runs a new Main Mode
+ * (IKEv1's phase-1 rekey is a reauthentication): once up, on both sides
+ * it takes the IPsec SAs over without a new Quick Mode (their rows,
+ * indexes and SAs unchanged) and the old ISAKMP SA is deleted. Then the
+ * initiator restarts: its first Main Mode says INITIAL-CONTACT, and the
+ * responder drops its stale SAs at once. */
+static void
+test_isakmp_reauth(void **state)
+{
+	struct ikev1_engine *ios = wire_engine(w_conn_ios, NULL);
+	struct ikev1_engine *swan = wire_engine(t_conn, NULL);
+	struct ikev1_engine_stats st;
+	const struct st_ike *i, *r;
+	uint32_t ci, cr, i0, r0;
+	uint64_t end;
+
+	(void)state;
+	cfg_ios->conns->ikelifetime = 4;
+	cfg_ios->conns->rekeymargin = 3;
+	cfg_ios->conns->rekeyfuzz = 0;
+	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
 	while (wire_step(swan, &us, ios))
 		;
-	assert_int_equal(nremoved, 2);
+	assert_int_equal(ninst, 2);
+	ci = st_child_by_spi(inst[0].spi_in, ST_SA_IN)->index;
+	cr = st_child_by_spi(inst[1].spi_in, ST_SA_IN)->index;
+	i0 = ike_row(1)->index;
+	r0 = ike_row(0)->index;
+	assert_int_equal(ike_row(1)->rekey_after, 1);
+
+	/* a second before the end: Main Mode message 1 again */
+	end = loop_now_ms() + 3000;
+	while (nwire == 0 && loop_now_ms() < end)
+		loop_once(50);
+	assert_int_equal(nwire, 1);
+	while (wire_step(swan, &us, ios))
+		;
+	i = ike_row(1);
+	r = ike_row(0);
+	assert_non_null(i);
+	assert_non_null(r);
+	assert_true(i->index != i0 && r->index != r0);
+	assert_int_equal(i->state, ST_IKE_ESTABLISHED);
+	assert_null(st_ike_find(i0));
+	assert_null(st_ike_find(r0));
+	/* no Quick Mode, nothing removed: the same pairs, re-parented */
+	assert_int_equal(ninst, 2);
+	assert_int_equal(nremoved, 0);
+	assert_int_equal(st_child_find(ci)->ike_index, i->index);
+	assert_int_equal(st_child_find(cr)->ike_index, r->index);
+	assert_int_equal(st_child_find(ci)->refreshes, 0);
+	ikev1_engine_stats(ios, &st);
+	assert_int_equal(st.sas, 1);
+	ikev1_engine_stats(swan, &st);
+	assert_int_equal(st.sas, 1);
+
+	/* the initiator restarts (its SAs forgotten, the peer not told) */
+	ikev1_engine_free(ios);
+	cfg_ios->conns->ikelifetime = 3600;
+	ios = wire_engine(w_conn_ios, NULL);
+	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
+	/* Main Mode's 6 messages: INITIAL-CONTACT in message 5 ends the
+	 * responder's stale SA and its pair before the new one is up */
+	for (int n = 0; n < 6; n++)
+		assert_int_equal(wire_step(swan, &us, ios), 1);
+	assert_int_equal(nremoved, 1);
+	assert_null(st_child_find(cr));
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(ninst, 4);
+	ikev1_engine_stats(swan, &st);
+	assert_int_equal(st.sas, 1);
 	ikev1_engine_free(ios);
 	ikev1_engine_free(swan);
 }
@@ -845,6 +915,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_initiator, wire_setup,
 		    wire_teardown),
 		cmocka_unit_test_setup_teardown(test_isakmp_expiry, wire_setup,
+		    wire_teardown),
+		cmocka_unit_test_setup_teardown(test_isakmp_reauth, wire_setup,
 		    wire_teardown),
 		cmocka_unit_test_setup_teardown(test_initiator_peer_silent,
 		    wire_setup, wire_teardown),

@@ -7,9 +7,11 @@
 # on each of the 4 SAs, QM_IDLE in the ISAKMP views, and snmpd on gw2
 # serves the counters and main mode. Then the same connection with
 # auto=route and child SAs of 20 s rekeyed 12 s before their end: after a
-# reload the first packet's ACQUIRE brings it up, and while 240 pings
+# reload the first packet's ACQUIRE brings it up, and while 400 pings
 # cross ikeflowd rekeys phase 2 with no ping lost, one tunnel index and
-# cumulative counters, each old pair deleted once the new one is in.
+# cumulative counters, each old pair deleted once the new one is in; the
+# ISAKMP SA (ikelifetime 30 s) is rekeyed too, by a new Main Mode that
+# takes the tunnel over (new C-id, the old SA deleted and in the history).
 # bed-timeout: 240
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
@@ -42,19 +44,9 @@ check up-says-installed grep -q "connection 'ciscoios' established successfully:
     "$W/up.txt"
 check_eq gw1-sa-count 2 "$(ikev2_sa_count gw1)"
 check_eq gw2-sa-count 2 "$(ikev2_sa_count gw2)"
-swan gw1 gw1 statusall >"$W/gw1-statusall-up.txt" 2>&1
-check swan-ikev1 grep -q 'IKEv1 SPIs:' "$W/gw1-statusall-up.txt"
-check ike-proposal grep -q 'IKE proposal: AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1536' \
-    "$W/gw1-statusall-up.txt"
+ikev1_seed_views
 check swan-responder grep -q 'ESTABLISHED.*192.0.2.1\[192.0.2.1\]...192.0.2.2\[192.0.2.2\]' \
     "$W/gw1-statusall-up.txt"
-ctl gw2 gw2 show crypto isakmp sa >"$W/gw2-isakmp-sa.txt" 2>&1
-check isakmp-qm-idle grep -Eq '^192\.0\.2\.1 +192\.0\.2\.2 +QM_IDLE +[0-9]+ ACTIVE$' \
-    "$W/gw2-isakmp-sa.txt"
-ctl gw2 gw2 show crypto isakmp sa detail >"$W/gw2-isakmp-sa-detail.txt" 2>&1
-check isakmp-detail grep -Eq \
-    '^[0-9]+ +192\.0\.2\.2 +192\.0\.2\.1 +ACTIVE +aes +sha +psk +5 +[0-9]+:[0-9]{2}:[0-9]{2}' \
-    "$W/gw2-isakmp-sa-detail.txt"
 ikev1_snmp_seed
 
 say "auto=route: the first packet's ACQUIRE starts Main Mode"
@@ -62,7 +54,8 @@ check down ctl gw2 gw2 down ciscoios
 check ikf-all-gone wait_for 10 ikev1_ikf_no_sa
 check swan-gone wait_for 20 ikev1_swan_no_sa
 sed -i -e 's/^\( *\)auto=add/\1auto=route/' -e 's/^\( *\)keylife=60m/\1keylife=20s/' \
-    -e 's/^\( *\)rekeymargin=3m/\1rekeymargin=12s\n\1rekeyfuzz=0%/' "$W/gw2-ipsec.conf"
+    -e 's/^\( *\)rekeymargin=3m/\1rekeymargin=12s\n\1rekeyfuzz=0%/' \
+    -e 's/^\( *\)ikelifetime=1440m/\1ikelifetime=30s/' "$W/gw2-ipsec.conf"
 check conf-short-life grep -q 'rekeyfuzz=0%' "$W/gw2-ipsec.conf"
 check reload ctl gw2 gw2 reload
 check trap-installed wait_for 5 trap_policy
@@ -76,14 +69,17 @@ check swan-installed wait_for 20 ikev2_swan_installed
 check ikf-installed wait_for 10 ikev2_ikf_installed
 check ping-route ip netns exec h2 ping -q -c 5 -i 0.05 -W 2 198.51.100.10
 
-say "our own phase-2 rekeys under traffic"
+say "our own phase-2 and phase-1 rekeys under traffic"
 T0=$(tunnel_index)
 SPIS0=$(ikev1_gw2_spis)
-ikev1_pings_sampled own-rekey 240
+ikev1_reauth_mark
+ikev1_pings_sampled own-rekey 400
+ikev1_reauth_checks "$C0"
 check ikf-log-rekeying grep -q 'rekeying IPsec SA' "$W/gw2.log"
 check ikf-log-rekeyed grep -q 'IPsec SA rekeyed' "$W/gw2.log"
 check old-pair-gone ikev1_spis_gone "$SPIS0"
 check_eq same-tunnel "$T0" "$(tunnel_index)"
-check ikf-cumulative wait_for 10 ikev1_ikf_counted 245
-check snmp-cumulative-in wait_for 10 snmp_is "$R.1.3.2.1.32.$T0" "Counter32: 245"
+check ikf-cumulative wait_for 10 ikev1_ikf_counted 405
+check snmp-cumulative-in wait_for 10 snmp_is "$R.1.3.2.1.32.$T0" "Counter32: 405"
+check snmp-ike-index-followed wait_for 10 ikev1_snmp_followed "$I0"
 check no-psk-in-log sh -c "! grep -Eqw 'cisco' '$W/gw2.log'"

@@ -42,6 +42,24 @@ ikev1_swan_no_sa()
 	[ "$(ikev2_sa_count gw1)" = 0 ] && ! swan gw1 gw1 status strongswan | grep -q ESTABLISHED
 }
 
+# ikev1_seed_views: strongSwan's statusall (kept in gw1-statusall-up.txt)
+# and ikeflowd's ISAKMP views show the seed's phase 1: IKEv1, AES-128/
+# SHA1/MODP1536 with PSK, in QM_IDLE.
+ikev1_seed_views()
+{
+	swan gw1 gw1 statusall >"$W/gw1-statusall-up.txt" 2>&1
+	check swan-ikev1 grep -q 'IKEv1 SPIs:' "$W/gw1-statusall-up.txt"
+	check ike-proposal grep -q 'IKE proposal: AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1536' \
+	    "$W/gw1-statusall-up.txt"
+	ctl gw2 gw2 show crypto isakmp sa >"$W/gw2-isakmp-sa.txt" 2>&1
+	check isakmp-qm-idle grep -Eq '^192\.0\.2\.1 +192\.0\.2\.2 +QM_IDLE +[0-9]+ ACTIVE$' \
+	    "$W/gw2-isakmp-sa.txt"
+	ctl gw2 gw2 show crypto isakmp sa detail >"$W/gw2-isakmp-sa-detail.txt" 2>&1
+	check isakmp-detail grep -Eq \
+	    '^[0-9]+ +192\.0\.2\.2 +192\.0\.2\.1 +ACTIVE +aes +sha +psk +5 +[0-9]+:[0-9]{2}:[0-9]{2}' \
+	    "$W/gw2-isakmp-sa-detail.txt"
+}
+
 # ikev1_snmp_seed: snmpd on gw2 (started with the snmp-common helpers)
 # sees the one tunnel as the seed's NMS would: 100 packets each way in
 # cipSecTunnelTable, and its cikeTunnelTable row negotiated in main mode.
@@ -117,4 +135,62 @@ ikev1_spis_gone()
 		ip -n gw2 xfrm state | grep -q "spi $s " && return 1
 	done
 	return 0
+}
+
+# ikev1_snmp_ike_index: cipSecTunIkeTunnelIndex of the one tunnel.
+ikev1_snmp_ike_index()
+{
+	snmp "$R.1.3.2.1.2.$(tunnel_index)" | sed 's/.*INTEGER: //'
+}
+
+# ikev1_snmp_followed OLD: the tunnel's row points at another
+# cikeTunnelTable row than OLD, one negotiated in main mode.
+ikev1_snmp_followed()
+{
+	local i
+
+	i=$(ikev1_snmp_ike_index)
+	[ -n "$i" ] && [ "$i" != "$1" ] && snmp_is "$R.1.2.3.1.10.$i" "INTEGER: 1"
+}
+
+# ikev1_cids: the C-ids of gw2's ISAKMP SAs, one line.
+ikev1_cids()
+{
+	ctl gw2 gw2 show crypto isakmp sa detail |
+	    awk '$1 ~ /^[0-9]+$/ && $2 ~ /^192\./ { print $1 }' | tr '\n' ' '
+}
+
+# ikev1_reauthed C-ID: gw2 has one ISAKMP SA (QM_IDLE), not C-ID, and
+# strongSwan one IKE SA: the reauthentication replaced the old on both.
+ikev1_reauthed()
+{
+	local c
+
+	c=$(ikev1_cids)
+	[ -n "$c" ] && [ "$c" = "${c%% *} " ] && [ "$c" != "$1 " ] &&
+	    [ "$(swan gw1 gw1 status | grep -c 'ESTABLISHED')" = 1 ]
+}
+
+# ikev1_reauth_mark: C0 and I0 become the ISAKMP SA's C-id and the
+# tunnel's cipSecTunIkeTunnelIndex before a phase-1 rekey.
+ikev1_reauth_mark()
+{
+	C0=$(ikev1_cids)
+	C0=${C0%% *}
+	I0=$(ikev1_snmp_ike_index)
+	check isakmp-cid test -n "$C0"
+}
+
+# ikev1_reauth_checks C-ID: after ikeflowd's phase-1 rekey (a new Main
+# Mode): the old ISAKMP SA replaced and in the history, the tunnel's
+# kernel SAs not renegotiated for it.
+ikev1_reauth_checks()
+{
+	check ikf-log-reauth wait_for 30 grep -q 'reauthenticating with 192.0.2.1' "$W/gw2.log"
+	check ikf-log-adopted wait_for 30 grep -q 'reauthenticated by SA ID' "$W/gw2.log"
+	check reauth-one-isakmp-sa wait_for 20 ikev1_reauthed "$1"
+	ctl gw2 gw2 show crypto isakmp sa detail >"$W/gw2-isakmp-sa-reauth.txt" 2>&1
+	cat "$W/gw2-isakmp-sa-reauth.txt"
+	ctl gw2 gw2 show crypto ikev2 history >"$W/history-reauth.txt" 2>&1
+	check hist-old-isakmp-sa grep -q "ciscoios: IKE SA $1 .*ended" "$W/history-reauth.txt"
 }
