@@ -213,6 +213,7 @@ ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,
 		st->spi_r = sa->rcookie;
 	}
 	ikev1_sa_last_in(sa, m);
+	ikev1_vendor_sa(sa, m);
 
 	peer = calloc(1, sizeof(*peer));
 	ours = calloc(1, sizeof(*ours));
@@ -283,7 +284,8 @@ ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,
 	if ((msg = buf_new(256)) == NULL)
 		goto out;
 	ikev1_build_msg(&bl, msg, &h);
-	if (ikev1_build_sa(&bl, &reply) == -1 || ikev1_build_finish(&bl) == -1) {
+	if (ikev1_build_sa(&bl, &reply) == -1 || ikev1_vendor_add(&bl) == -1 ||
+	    ikev1_build_finish(&bl) == -1) {
 		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 2");
 		goto out;
 	}
@@ -814,7 +816,8 @@ ikev1_mm_start(struct ikev1_engine *e, const struct cfg_conn *c)
 	h.exchange = IKEV1_EXCH_MAIN;
 	ikev1_build_msg(&bl, msg, &h);
 	if (ikev1_build_raw(&bl, IKEV1_PL_SA, sa->sai_b->data,
-	    sa->sai_b->len) < 0 || ikev1_build_finish(&bl) == -1) {
+	    sa->sai_b->len) < 0 || ikev1_vendor_add(&bl) == -1 ||
+	    ikev1_build_finish(&bl) == -1) {
 		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 1");
 		goto out;
 	}
@@ -960,6 +963,7 @@ mm_i_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 void
 ikev1_mm_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
+	ikev1_vendor_sa(sa, m);
 	switch (sa->phase) {
 	case IKEV1_MM_I1:
 		mm_i_setup(sa, m);

@@ -181,6 +181,7 @@ ikev1_sa_adopt(struct isakmp_sa *sa)
 
 	if (sa->lifetime)
 		loop_timer_set(sa->expire, (uint64_t)sa->lifetime * 1000);
+	ikev1_dpd_start(sa);
 	for (o = sa->eng->sas; o; o = n) {
 		n = o->next;
 		if (o->phase != IKEV1_EXPIRED || o->conn != sa->conn ||
@@ -264,6 +265,7 @@ ikev1_sa_free(struct isakmp_sa *sa)
 	loop_timer_free(sa->rtx);
 	loop_timer_free(sa->expire);
 	loop_timer_free(sa->grace);
+	loop_timer_free(sa->dpd);
 	ikev1_keys_wipe(&sa->k);
 	free(sa);
 }
@@ -399,6 +401,7 @@ ikev1_sa_end(struct isakmp_sa *sa, enum st_term reason)
 	loop_timer_stop(sa->rtx);
 	loop_timer_stop(sa->expire);
 	loop_timer_stop(sa->grace);
+	loop_timer_stop(sa->dpd);
 }
 
 void
@@ -425,7 +428,8 @@ ikev1_sa_fail(struct isakmp_sa *sa, enum st_ike_fail reason,
 		snprintf(fr->remote_id, sizeof(fr->remote_id), "%s",
 		    sa->rid.text);
 	}
-	ikev1_sa_end(sa, ST_TERM_LOCAL_FAIL);
+	ikev1_sa_end(sa, reason == ST_IKEF_PEER_LOST && sa->phase ==
+	    IKEV1_UP ? ST_TERM_PEER_LOST : ST_TERM_LOCAL_FAIL);
 }
 
 void

@@ -18,6 +18,7 @@
 #include "keying/ikev1_exchange.h"
 #include "keying/ikev1_keys.h"
 #include "keying/ikev1_msg.h"
+#include "keying/ikev1_vendor.h"
 #include "keying/ikev2_msg.h"		/* struct ikev2_ts */
 #include "state/state.h"
 
@@ -111,6 +112,13 @@ struct isakmp_sa {
 	struct loop_timer *expire;	/* ikelifetime */
 	struct loop_timer *grace;	/* IKEV1_REKEY_GRACE_MS after our rekey */
 	int		initial_contact;
+
+	/* ikev1_vendor.c, ikev1_dpd.c */
+	uint32_t	vids;		/* vendor IDs the peer sent (a set) */
+	struct loop_timer *dpd;		/* created when DPD is on */
+	uint64_t	last_rx;	/* ms: the peer's last protected word */
+	uint32_t	dpd_seq;	/* our last R-U-THERE's */
+	int		dpd_pending;	/* ... and it is unanswered */
 };
 
 struct ikev1_engine {
@@ -197,6 +205,18 @@ uint16_t ikev1_isakmp_default_used(const struct cfg_conn *c,
 	    const struct st_algs *algs);
 int	ikev1_transform_default_used(const struct cfg_conn *c,
 	    const struct st_algs *algs);
+
+/* ---- ikev1_vendor.c, ikev1_dpd.c ---- */
+/* The vendor IDs of a Main Mode message from the peer: logged when new,
+ * kept in sa->vids and on its state row. */
+void	ikev1_vendor_sa(struct isakmp_sa *sa, const struct ikev1_msg *m);
+/* Main Mode done: DPD armed when the connection wants it and the peer
+ * sent the DPD vendor ID. */
+void	ikev1_dpd_start(struct isakmp_sa *sa);
+/* A protected message from the peer: it is alive. */
+void	ikev1_dpd_heard(struct isakmp_sa *sa);
+/* A protected notify: R-U-THERE answered, R-U-THERE-ACK taken. */
+void	ikev1_dpd_notify(struct isakmp_sa *sa, const struct ikev1_notify *n);
 
 /* ---- ikev1_main.c, ikev1_quick.c (called by ikev1_exchange.c) ---- */
 /* Our phase-1 offer for c: one ISAKMP proposal whose transforms are the
