@@ -204,6 +204,8 @@ ikev1_input(struct ikev1_engine *e, const struct ifl_addr *src,
 		sa = sa_find_ours(e, h.icookie);
 	st_ike_count_in(sa && sa->st_index ? st_ike_get(sa->st_index) : NULL,
 	    len);
+	if (sa)
+		ikev1_natt_input(sa, dst, dport, sport);
 	if (sa && sa->last_in && sa->last_out && sa->last_in->len == len &&
 	    memcmp(sa->last_in->data, pkt, len) == 0) {
 		/* our answer was lost: the same answer again */

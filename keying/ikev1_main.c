@@ -325,7 +325,8 @@ mm_ke_nonce(struct isakmp_sa *sa, const struct buf *gx,
 		ikev1_build_msg(&bl, msg, &h);
 		if (ikev1_build_raw(&bl, IKEV1_PL_KE, gx->data, gx->len) >= 0 &&
 		    ikev1_build_raw(&bl, IKEV1_PL_NONCE, nonce->data,
-		    nonce->len) >= 0 && ikev1_build_finish(&bl) == 0)
+		    nonce->len) >= 0 && ikev1_natt_add(sa, &bl) == 0 &&
+		    ikev1_build_finish(&bl) == 0)
 			return msg;
 	}
 	buf_free(msg);
@@ -354,6 +355,7 @@ mm_peer_ke(struct isakmp_sa *sa, struct ikev1_msg *m, struct ikev1_data *ke,
 		    ke->len, crypto_name(CRYPTO_DH, sa->algs.dh));
 		return -1;
 	}
+	ikev1_natt_check(sa, m);
 	return 0;
 }
 
@@ -944,6 +946,7 @@ mm_i_keys(struct isakmp_sa *sa, struct ikev1_msg *m)
 		return;
 	sa->phase = IKEV1_MM_I3;
 	mm_state(sa, ST_MM_KEY_EXCH);
+	ikev1_natt_float(sa);
 	ikev1_send_request(sa, msg);
 }
 

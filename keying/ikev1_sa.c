@@ -182,6 +182,7 @@ ikev1_sa_adopt(struct isakmp_sa *sa)
 	if (sa->lifetime)
 		loop_timer_set(sa->expire, (uint64_t)sa->lifetime * 1000);
 	ikev1_dpd_start(sa);
+	ikev1_natt_start(sa);
 	for (o = sa->eng->sas; o; o = n) {
 		n = o->next;
 		if (o->phase != IKEV1_EXPIRED || o->conn != sa->conn ||
@@ -266,6 +267,7 @@ ikev1_sa_free(struct isakmp_sa *sa)
 	loop_timer_free(sa->expire);
 	loop_timer_free(sa->grace);
 	loop_timer_free(sa->dpd);
+	loop_timer_free(sa->keepalive);
 	ikev1_keys_wipe(&sa->k);
 	free(sa);
 }
@@ -282,6 +284,7 @@ ikev1_child_desc(const struct isakmp_sa *sa, const struct ikev1_child *ch,
 	d->local_port = sa->lport;
 	d->remote_port = sa->rport;
 	d->proto = IPPROTO_ESP;
+	d->encap = sa->nat_local || sa->nat_remote;
 	d->transport = sa->conn->mode == CFG_MODE_TRANSPORT;
 	d->reqid = ch->reqid;
 	d->spi_in = ch->spi_in;
@@ -402,6 +405,7 @@ ikev1_sa_end(struct isakmp_sa *sa, enum st_term reason)
 	loop_timer_stop(sa->expire);
 	loop_timer_stop(sa->grace);
 	loop_timer_stop(sa->dpd);
+	loop_timer_stop(sa->keepalive);
 }
 
 void

@@ -63,7 +63,8 @@ static const struct vid {
 };
 
 /* What we send: the extensions the engine speaks. */
-static const enum ikev1_vendor ours[] = { IKEV1_VID_DPD };
+static const enum ikev1_vendor ours[] = { IKEV1_VID_DPD,
+    IKEV1_VID_NATT_RFC };
 
 static const char *const names[IKEV1_VID_MAX] = {
 	[IKEV1_VID_UNKNOWN]		= "unknown",

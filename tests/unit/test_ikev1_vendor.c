@@ -145,7 +145,7 @@ test_note(void **state)
 	buf_free(b);
 }
 
-/* What we send parses back as what we speak: DPD. */
+/* What we send parses back as what we speak: DPD and NAT-T. */
 static void
 test_ours(void **state)
 {
@@ -165,9 +165,9 @@ test_ours(void **state)
 	assert_int_equal(ikev1_build_finish(&bl), 0);
 	m = ikev1_msg_parse(b->data, b->len, &err);
 	assert_non_null(m);
-	assert_int_equal(ikev1_msg_count(m, IKEV1_PL_VENDOR), 1);
+	assert_int_equal(ikev1_msg_count(m, IKEV1_PL_VENDOR), 2);
 	assert_int_equal(ikev1_vendor_note(m, &seen, "test"),
-	    IKEV1_VID_BIT(IKEV1_VID_DPD));
+	    IKEV1_VID_BIT(IKEV1_VID_DPD) | IKEV1_VID_BIT(IKEV1_VID_NATT_RFC));
 	ikev1_msg_free(m);
 	buf_free(b);
 }

@@ -54,7 +54,7 @@ ctl gw2 gw2 show crypto isakmp sa detail >"$W/isakmp-detail.txt" 2>&1
 cat "$W/isakmp-detail.txt"
 check detail-cap-d grep -Eq '^[0-9]+ +192\.0\.2\.2 +192\.0\.2\.1 +ACTIVE .* D$' \
     "$W/isakmp-detail.txt"
-check detail-vids grep -Eq '^ +Vendor IDs seen: DPD, XAUTH$' \
+check detail-vids grep -Eq '^ +Vendor IDs seen: DPD, NAT-T RFC 3947, XAUTH$' \
     "$W/isakmp-detail.txt"
 
 say "R-U-THERE both ways"
