@@ -21,27 +21,18 @@ dpd_on(const struct isakmp_sa *sa)
 	    (sa->vids & IKEV1_VID_BIT(IKEV1_VID_DPD));
 }
 
-/* A DPD notify body: DOI, protocol ISAKMP, the cookies as SPI, type, and
- * the sequence number as data (RFC 3706 §5.1). */
-static int
+/* The sequence number is the notify's data (RFC 3706 §5.1); the
+ * cookies are its SPI. */
+static void
 dpd_send(struct isakmp_sa *sa, uint16_t type, uint32_t seq)
 {
-	uint8_t b[8 + 16 + 4];
-	int i;
+	uint8_t b[4];
 
-	b[0] = b[1] = b[2] = 0;
-	b[3] = IKEV1_DOI_IPSEC;
-	b[4] = IKEV1_PROTO_ISAKMP;
-	b[5] = 16;
-	b[6] = (uint8_t)(type >> 8);
-	b[7] = (uint8_t)type;
-	for (i = 0; i < 8; i++) {
-		b[8 + i] = (uint8_t)(sa->icookie >> (56 - 8 * i));
-		b[16 + i] = (uint8_t)(sa->rcookie >> (56 - 8 * i));
-	}
-	for (i = 0; i < 4; i++)
-		b[24 + i] = (uint8_t)(seq >> (24 - 8 * i));
-	return ikev1_info_send(sa, IKEV1_PL_NOTIFY, b, sizeof(b));
+	b[0] = (uint8_t)(seq >> 24);
+	b[1] = (uint8_t)(seq >> 16);
+	b[2] = (uint8_t)(seq >> 8);
+	b[3] = (uint8_t)seq;
+	ikev1_notify_send_data(sa, type, b, sizeof(b));
 }
 
 static void

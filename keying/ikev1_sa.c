@@ -600,8 +600,18 @@ ikev1_delete_esp(struct isakmp_sa *sa, uint32_t spi)
 void
 ikev1_notify_send(struct isakmp_sa *sa, uint16_t type)
 {
-	uint8_t body[8 + 16];
+	ikev1_notify_send_data(sa, type, NULL, 0);
+}
+
+void
+ikev1_notify_send_data(struct isakmp_sa *sa, uint16_t type, const void *data,
+    size_t dlen)
+{
+	uint8_t body[8 + 16 + IKEV1_NOTIFY_DATA_MAX];
 	size_t len = 8;
+
+	if (dlen > IKEV1_NOTIFY_DATA_MAX)
+		return;
 
 	/* DOI, protocol ISAKMP, SPI size, type [, the cookies] */
 	body[0] = body[1] = body[2] = 0;
@@ -617,7 +627,9 @@ ikev1_notify_send(struct isakmp_sa *sa, uint16_t type)
 			body[16 + len] = (uint8_t)(sa->rcookie >> (56 - 8 * len));
 		}
 		len = 24;
-		ikev1_info_send(sa, IKEV1_PL_NOTIFY, body, len);
+		if (dlen)
+			memcpy(body + len, data, dlen);
+		ikev1_info_send(sa, IKEV1_PL_NOTIFY, body, len + dlen);
 	} else {
 		/* before the keys: a clear Informational (RFC 2408 §4.8) */
 		struct ikev1_builder bl;

@@ -158,6 +158,11 @@ int	ikev1_seal(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
 /* An Informational with a notify (unencrypted before keys, else
  * protected by HASH(1)). */
 void	ikev1_notify_send(struct isakmp_sa *sa, uint16_t type);
+/* The same with notification data (once keys exist: RFC 3706's
+ * sequence numbers). */
+#define IKEV1_NOTIFY_DATA_MAX	16
+void	ikev1_notify_send_data(struct isakmp_sa *sa, uint16_t type,
+	    const void *data, size_t dlen);
 const char *ikev1_sa_peer(const struct isakmp_sa *sa, char *dst, size_t len);
 void	ikev1_child_remove(struct isakmp_sa *sa, struct ikev1_child *ch,
 	    enum st_term reason);
