@@ -10,6 +10,7 @@
 #include "ctl/ctl.h"
 #include "ctl/show_crypto.h"
 #include "ctl/show_util.h"
+#include "keying/ikev1_vendor.h"
 #include "state/names.h"
 
 /* ---- show crypto session [detail] ---- */
@@ -348,7 +349,7 @@ show_crypto_isakmp_sa(struct buf *out, int detail, const struct ifl_addr *peer)
 			int af = ike->remote.family ? ike->remote.family : ike->local.family;
 			const char *status = ike->state == ST_IKE_DELETING ? "ACTIVE (deleted)" :
 			    ike->start_mono ? "ACTIVE" : "NEGOTIATING";
-			char hms[32];
+			char hms[32], vids[160], cap[4];
 
 			if (ike->version != 1 || !(af == fam[f] || (af == 0 && f == 0)) ||
 			    (peer && addr_cmp(peer, &ike->remote) != 0))
@@ -359,13 +360,20 @@ show_crypto_isakmp_sa(struct buf *out, int detail, const struct ifl_addr *peer)
 				    ike->index, status);
 				continue;
 			}
+			/* IOS's capabilities: D when DPD was agreed (the
+			 * peer sent its vendor ID; we always do), N NAT-T */
+			snprintf(cap, sizeof(cap), "%s%s",
+			    ike->vendors & IKEV1_VID_BIT(IKEV1_VID_DPD) ? "D" : "",
+			    ike->nat_local || ike->nat_remote ? "N" : "");
 			buf_printf(out, "%-5u %-15s %-15s        %-6s %-4s %-6s %-4s %-2u %s %s\n",
 			    ike->index, ADDR(&ike->local), ADDR(&ike->remote), status,
 			    st_cisco_isakmp_encr(&ike->algs), st_cisco_isakmp_hash(ike->algs.integ),
 			    "psk", ike->algs.dh,
 			    show_hms(show_remaining_sec(ike->lifetime, ike->start_mono), hms,
-			    sizeof(hms)), ike->nat_local || ike->nat_remote ? "N" : "");
+			    sizeof(hms)), cap);
 			buf_printf(out, "       Engine-id:Conn-id =  SW:%u\n", ike->index);
+			buf_printf(out, "       Vendor IDs seen: %s\n",
+			    ikev1_vendor_list(ike->vendors, vids, sizeof(vids)));
 			/* IOS says it in syslog only; here the SA says it too */
 			if (ike->default_policy)
 				buf_printf(out, "       ISAKMP policy: Default protection "

@@ -196,7 +196,8 @@ enum ikev1_notify_type {
 	IKEV1_N_DPD_R_U_THERE_ACK	= 36137,
 };
 
-/* Vendor IDs the engine recognises (ikev1_vendor_kind) */
+/* Vendor IDs the engine recognises (keying/ikev1_vendor.c); a set of
+ * them is a bit mask of 1 << kind. */
 enum ikev1_vendor {
 	IKEV1_VID_UNKNOWN = 0,
 	IKEV1_VID_DPD,			/* RFC 3706 */
@@ -206,6 +207,10 @@ enum ikev1_vendor {
 	IKEV1_VID_XAUTH,
 	IKEV1_VID_CISCO_UNITY,
 	IKEV1_VID_FRAGMENTATION,
+	IKEV1_VID_STRONGSWAN,
+	IKEV1_VID_NATT_DRAFT_07,
+	IKEV1_VID_CISCO_IOS,
+	IKEV1_VID_MAX
 };
 
 #endif

@@ -135,6 +135,7 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 		    "Informational HASH(1) does not verify");
 		return;
 	}
+	ikev1_dpd_heard(sa);
 	for (i = 0; (pl = ikev1_msg_get(m, IKEV1_PL_NOTIFY, i)) != NULL; i++) {
 		if (ikev1_pl_notify(pl, &n, &err) == -1)
 			continue;
@@ -143,6 +144,7 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 			st_ike_get(sa->st_index)->c.in_notifys++;
 		log_info("IKEv1:(SA ID = %u):%s notify from %s", sa->st_index,
 		    ikev1_notify_name(n.type), peer);
+		ikev1_dpd_notify(sa, &n);
 	}
 	for (i = 0; (pl = ikev1_msg_get(m, IKEV1_PL_DELETE, i)) != NULL; i++) {
 		if (ikev1_pl_delete(pl, &d, &err) == -1)
@@ -202,6 +204,8 @@ ikev1_input(struct ikev1_engine *e, const struct ifl_addr *src,
 		sa = sa_find_ours(e, h.icookie);
 	st_ike_count_in(sa && sa->st_index ? st_ike_get(sa->st_index) : NULL,
 	    len);
+	if (sa)
+		ikev1_natt_input(sa, dst, dport, sport);
 	if (sa && sa->last_in && sa->last_out && sa->last_in->len == len &&
 	    memcmp(sa->last_in->data, pkt, len) == 0) {
 		/* our answer was lost: the same answer again */
@@ -227,8 +231,10 @@ ikev1_input(struct ikev1_engine *e, const struct ifl_addr *src,
 	case IKEV1_EXCH_QUICK:
 		if (sa == NULL || sa->phase != IKEV1_UP || h.msgid == 0)
 			ikev1_drop(e, src, sport, "Quick Mode without an ISAKMP SA");
-		else
+		else {
+			ikev1_dpd_heard(sa);
 			ikev1_qm_input(sa, m);
+		}
 		break;
 	case IKEV1_EXCH_INFO:
 		if (sa == NULL)

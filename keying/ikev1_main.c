@@ -213,6 +213,7 @@ ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,
 		st->spi_r = sa->rcookie;
 	}
 	ikev1_sa_last_in(sa, m);
+	ikev1_vendor_sa(sa, m);
 
 	peer = calloc(1, sizeof(*peer));
 	ours = calloc(1, sizeof(*ours));
@@ -283,7 +284,8 @@ ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,
 	if ((msg = buf_new(256)) == NULL)
 		goto out;
 	ikev1_build_msg(&bl, msg, &h);
-	if (ikev1_build_sa(&bl, &reply) == -1 || ikev1_build_finish(&bl) == -1) {
+	if (ikev1_build_sa(&bl, &reply) == -1 || ikev1_vendor_add(&bl) == -1 ||
+	    ikev1_build_finish(&bl) == -1) {
 		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 2");
 		goto out;
 	}
@@ -323,7 +325,8 @@ mm_ke_nonce(struct isakmp_sa *sa, const struct buf *gx,
 		ikev1_build_msg(&bl, msg, &h);
 		if (ikev1_build_raw(&bl, IKEV1_PL_KE, gx->data, gx->len) >= 0 &&
 		    ikev1_build_raw(&bl, IKEV1_PL_NONCE, nonce->data,
-		    nonce->len) >= 0 && ikev1_build_finish(&bl) == 0)
+		    nonce->len) >= 0 && ikev1_natt_add(sa, &bl) == 0 &&
+		    ikev1_build_finish(&bl) == 0)
 			return msg;
 	}
 	buf_free(msg);
@@ -352,6 +355,7 @@ mm_peer_ke(struct isakmp_sa *sa, struct ikev1_msg *m, struct ikev1_data *ke,
 		    ke->len, crypto_name(CRYPTO_DH, sa->algs.dh));
 		return -1;
 	}
+	ikev1_natt_check(sa, m);
 	return 0;
 }
 
@@ -878,7 +882,8 @@ mm_start(struct ikev1_engine *e, const struct cfg_conn *c,
 	h.exchange = IKEV1_EXCH_MAIN;
 	ikev1_build_msg(&bl, msg, &h);
 	if (ikev1_build_raw(&bl, IKEV1_PL_SA, sa->sai_b->data,
-	    sa->sai_b->len) < 0 || ikev1_build_finish(&bl) == -1) {
+	    sa->sai_b->len) < 0 || ikev1_vendor_add(&bl) == -1 ||
+	    ikev1_build_finish(&bl) == -1) {
 		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 1");
 		goto out;
 	}
@@ -1005,6 +1010,7 @@ mm_i_keys(struct isakmp_sa *sa, struct ikev1_msg *m)
 		return;
 	sa->phase = IKEV1_MM_I3;
 	mm_state(sa, ST_MM_KEY_EXCH);
+	ikev1_natt_float(sa);
 	ikev1_send_request(sa, msg);
 }
 
@@ -1027,6 +1033,7 @@ mm_i_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 void
 ikev1_mm_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
+	ikev1_vendor_sa(sa, m);
 	switch (sa->phase) {
 	case IKEV1_MM_I1:
 		mm_i_setup(sa, m);

@@ -1,5 +1,4 @@
-/* ISAKMP message building (RFC 2408 §3) and the vendor IDs the engine
- * knows. */
+/* ISAKMP message building (RFC 2408 §3). */
 #include "config.h"
 
 #include <string.h>
@@ -204,73 +203,4 @@ ikev1_build_delete(struct ikev1_builder *bl, const struct ikev1_delete *d)
 	buf_put_u16(bl->b, d->nspi);
 	buf_put(bl->b, d->spis, (size_t)d->spi_size * d->nspi);
 	return pl_end(bl, off);
-}
-
-/* ---- vendor IDs ---- */
-
-static const struct vid {
-	enum ikev1_vendor kind;
-	size_t		 len;		/* bytes to send */
-	size_t		 match;		/* prefix that identifies it */
-	uint8_t		 bytes[20];
-} vids[] = {
-	/* RFC 3706 */
-	{ IKEV1_VID_DPD, 16, 14, { 0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1,
-	    0xc9, 0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00 } },
-	/* MD5("RFC 3947") */
-	{ IKEV1_VID_NATT_RFC, 16, 16, { 0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03,
-	    0x58, 0x45, 0x5c, 0x57, 0x28, 0xf2, 0x0e, 0x95, 0x45, 0x2f } },
-	/* MD5("draft-ietf-ipsec-nat-t-ike-02\n") */
-	{ IKEV1_VID_NATT_DRAFT_02, 16, 16, { 0x90, 0xcb, 0x80, 0x91, 0x3e,
-	    0xbb, 0x69, 0x6e, 0x08, 0x63, 0x81, 0xb5, 0xec, 0x42, 0x7b,
-	    0x1f } },
-	/* MD5("draft-ietf-ipsec-nat-t-ike-02") */
-	{ IKEV1_VID_NATT_DRAFT_02, 16, 16, { 0xcd, 0x60, 0x46, 0x43, 0x35,
-	    0xdf, 0x21, 0xf8, 0x7c, 0xfd, 0xb2, 0xfc, 0x68, 0xb6, 0xa4,
-	    0x48 } },
-	/* MD5("draft-ietf-ipsec-nat-t-ike-03") */
-	{ IKEV1_VID_NATT_DRAFT_03, 16, 16, { 0x7d, 0x94, 0x19, 0xa6, 0x53,
-	    0x10, 0xca, 0x6f, 0x2c, 0x17, 0x9d, 0x92, 0x15, 0x52, 0x9d,
-	    0x56 } },
-	/* MD5("draft-ietf-ipsra-isakmp-xauth-06.txt"), first 8 bytes */
-	{ IKEV1_VID_XAUTH, 8, 8, { 0x09, 0x00, 0x26, 0x89, 0xdf, 0xd6, 0xb7,
-	    0x12 } },
-	/* MD5("CISCO-UNITY") with major 1, minor 0 in the last two bytes */
-	{ IKEV1_VID_CISCO_UNITY, 16, 14, { 0x12, 0xf5, 0xf2, 0x8c, 0x45,
-	    0x71, 0x68, 0xa9, 0x70, 0x2d, 0x9f, 0xe2, 0x74, 0xcc, 0x01,
-	    0x00 } },
-	/* MD5("FRAGMENTATION"), Cisco appends 4 bytes of flags */
-	{ IKEV1_VID_FRAGMENTATION, 16, 16, { 0x40, 0x48, 0xb7, 0xd5, 0x6e,
-	    0xbc, 0xe8, 0x85, 0x25, 0xe7, 0xde, 0x7f, 0x00, 0xd6, 0xc2,
-	    0xd3 } },
-};
-
-enum ikev1_vendor
-ikev1_vendor_kind(const uint8_t *data, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(vids) / sizeof(vids[0]); i++) {
-		if (len < vids[i].match || len > 20)
-			continue;
-		/* an exact ID, or a known prefix with version bytes after it */
-		if ((len == vids[i].len || len > vids[i].match) &&
-		    memcmp(data, vids[i].bytes, vids[i].match) == 0)
-			return vids[i].kind;
-	}
-	return IKEV1_VID_UNKNOWN;
-}
-
-const uint8_t *
-ikev1_vendor_bytes(enum ikev1_vendor v, size_t *len)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(vids) / sizeof(vids[0]); i++)
-		if (vids[i].kind == v) {
-			*len = vids[i].len;
-			return vids[i].bytes;
-		}
-	*len = 0;
-	return NULL;
 }

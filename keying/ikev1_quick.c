@@ -373,7 +373,7 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 		goto out;
 	}
 	p2_suite(&pr->xf[chosen.num - 1], &s);
-	if ((s.encap == IKEV1_ENCAP_TRANSPORT) !=
+	if (ikev1_natt_transport(s.encap) !=
 	    (c->mode == CFG_MODE_TRANSPORT)) {
 		qm_fail(sa, ST_IPF_PROPOSAL, IKEV1_N_NO_PROPOSAL_CHOSEN,
 		    "encapsulation mode differs from the connection's");
@@ -668,6 +668,7 @@ qm_install(struct isakmp_sa *sa)
 		goto out;
 	}
 	st->transport = d.transport;
+	st->encap = d.encap;
 	st->reqid = ch->reqid;
 	st->algs = sa->qm.algs;
 	st->default_xform = ikev1_transform_default_used(c, &sa->qm.algs);
@@ -741,11 +742,11 @@ esp_auth_from(uint16_t integ)
 
 /* Our phase-2 offer from esp=: one ESP proposal with our SPI, each
  * encryption x integrity a transform, with the connection's lifetimes,
- * mode and (PFS) the first group configured. *group receives it (0 = no
- * PFS). 0 / -1. */
+ * mode (encap: plain or UDP-encapsulated) and (PFS) the first group
+ * configured. *group receives it (0 = no PFS). 0 / -1. */
 static int
 qm_offer(const struct cfg_conn *c, const uint8_t *spi, struct ikev1_sa *sa,
-    struct buf *attrs, uint16_t *group)
+    struct buf *attrs, uint16_t *group, uint16_t encap)
 {
 	struct ikev2_prop_list *ours = calloc(1, sizeof(*ours));
 	size_t off[IKEV1_MAX_XFORMS], n = 0, i;
@@ -792,9 +793,7 @@ qm_offer(const struct cfg_conn *c, const uint8_t *spi, struct ikev1_sa *sa,
 			}
 			if (*group)
 				ikev1_attr_put(attrs, IKEV1_A2_GROUP, *group, 0);
-			ikev1_attr_put(attrs, IKEV1_A2_ENCAP,
-			    c->mode == CFG_MODE_TRANSPORT ?
-			    IKEV1_ENCAP_TRANSPORT : IKEV1_ENCAP_TUNNEL, 0);
+			ikev1_attr_put(attrs, IKEV1_A2_ENCAP, encap, 0);
 			ikev1_attr_put(attrs, IKEV1_A2_AUTH, auth, 0);
 			if (id == IKEV1_ESP_AES)
 				ikev1_attr_put(attrs, IKEV1_A2_KEY_LENGTH,
@@ -877,7 +876,8 @@ ikev1_qm_start(struct isakmp_sa *sa)
 	if (offer == NULL || attrs == NULL || chain == NULL || msg == NULL ||
 	    ikev1_iv_exchange(&sa->k, msgid, sa->qm.iv) == -1)
 		goto internal;
-	if (qm_offer(c, spi, offer, attrs, &group) == -1) {
+	if (qm_offer(c, spi, offer, attrs, &group, ikev1_natt_encap(sa,
+	    c->mode == CFG_MODE_TRANSPORT)) == -1) {
 		qm_fail(sa, ST_IPF_PROPOSAL, 0, "no ESP transform to offer "
 		    "from esp=");
 		goto out;
@@ -985,7 +985,7 @@ qm_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 	    ikev2_prop_from_cfg(&c->esp, IKEV2_PROTO_ESP, ours) == -1 ||
 	    ikev2_prop_select(ours, theirs, IKEV2_PROTO_ESP, &chosen) == -1 ||
 	    s.group != sa->qm.algs.dh ||
-	    (s.encap == IKEV1_ENCAP_TRANSPORT) !=
+	    ikev1_natt_transport(s.encap) !=
 	    (c->mode == CFG_MODE_TRANSPORT)) {
 		qm_fail(sa, ST_IPF_PROPOSAL, IKEV1_N_NO_PROPOSAL_CHOSEN,
 		    "the responder chose an ESP transform we did not offer");

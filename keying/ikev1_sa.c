@@ -222,6 +222,8 @@ ikev1_sa_adopt(struct isakmp_sa *sa)
 
 	if (sa->lifetime)
 		loop_timer_set(sa->expire, (uint64_t)sa->lifetime * 1000);
+	ikev1_dpd_start(sa);
+	ikev1_natt_start(sa);
 	for (o = sa->eng->sas; o; o = n) {
 		n = o->next;
 		if (o == sa || (o->phase != IKEV1_EXPIRED &&
@@ -324,6 +326,8 @@ ikev1_sa_free(struct isakmp_sa *sa)
 	loop_timer_free(sa->expire);
 	loop_timer_free(sa->grace);
 	loop_timer_free(sa->rekey);
+	loop_timer_free(sa->dpd);
+	loop_timer_free(sa->keepalive);
 	ikev1_keys_wipe(&sa->k);
 	free(sa);
 }
@@ -335,6 +339,7 @@ ikev1_child_desc(const struct isakmp_sa *sa, const struct ikev1_child *ch,
 	ike_child_desc_init(d, sa->conn->name, ch->st_index, &sa->local,
 	    sa->lport, &sa->remote, sa->rport, ch->reqid, ch->spi_in,
 	    ch->spi_out, &ch->algs);
+	d->encap = sa->nat_local || sa->nat_remote;
 	d->transport = sa->conn->mode == CFG_MODE_TRANSPORT;
 	d->nts_local = d->nts_remote = 1;
 	d->ts_local = &ch->ts_l;
@@ -449,6 +454,8 @@ ikev1_sa_end(struct isakmp_sa *sa, enum st_term reason)
 	loop_timer_stop(sa->expire);
 	loop_timer_stop(sa->grace);
 	loop_timer_stop(sa->rekey);
+	loop_timer_stop(sa->dpd);
+	loop_timer_stop(sa->keepalive);
 }
 
 void
@@ -475,7 +482,8 @@ ikev1_sa_fail(struct isakmp_sa *sa, enum st_ike_fail reason,
 		snprintf(fr->remote_id, sizeof(fr->remote_id), "%s",
 		    sa->rid.text);
 	}
-	ikev1_sa_end(sa, ST_TERM_LOCAL_FAIL);
+	ikev1_sa_end(sa, reason == ST_IKEF_PEER_LOST && sa->phase ==
+	    IKEV1_UP ? ST_TERM_PEER_LOST : ST_TERM_LOCAL_FAIL);
 }
 
 void
@@ -675,12 +683,23 @@ ikev1_notify_body(const struct isakmp_sa *sa, uint16_t type, int cookies,
 void
 ikev1_notify_send(struct isakmp_sa *sa, uint16_t type)
 {
-	uint8_t body[IKEV1_NOTIFY_MAX];
+	ikev1_notify_send_data(sa, type, NULL, 0);
+}
+
+void
+ikev1_notify_send_data(struct isakmp_sa *sa, uint16_t type, const void *data,
+    size_t dlen)
+{
+	uint8_t body[IKEV1_NOTIFY_MAX + IKEV1_NOTIFY_DATA_MAX];
 	size_t len;
 
+	if (dlen > IKEV1_NOTIFY_DATA_MAX)
+		return;
 	if (sa->phase == IKEV1_UP) {
 		len = ikev1_notify_body(sa, type, 1, body);
-		ikev1_info_send(sa, IKEV1_PL_NOTIFY, body, len);
+		if (dlen)
+			memcpy(body + len, data, dlen);
+		ikev1_info_send(sa, IKEV1_PL_NOTIFY, body, len + dlen);
 	} else {
 		/* before the keys: a clear Informational (RFC 2408 §4.8) */
 		struct ikev1_builder bl;

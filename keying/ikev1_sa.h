@@ -18,6 +18,7 @@
 #include "keying/ikev1_exchange.h"
 #include "keying/ikev1_keys.h"
 #include "keying/ikev1_msg.h"
+#include "keying/ikev1_vendor.h"
 #include "keying/ikev2_msg.h"		/* struct ikev2_ts */
 #include "state/state.h"
 
@@ -118,6 +119,16 @@ struct isakmp_sa {
 					 * SA had under way: a Quick Mode */
 	struct loop_timer *grace;	/* IKEV1_REKEY_GRACE_MS after our rekey */
 	int		initial_contact;
+
+	/* ikev1_vendor.c, ikev1_dpd.c, ikev1_natt.c */
+	uint32_t	vids;		/* vendor IDs the peer sent (a set) */
+	struct loop_timer *dpd;		/* created when DPD is on */
+	uint64_t	last_rx;	/* ms: the peer's last protected word */
+	uint32_t	dpd_seq;	/* our last R-U-THERE's */
+	int		dpd_pending;	/* ... and it is unanswered */
+	int		nat_local, nat_remote;	/* NAT-D: a NAT in front of
+					 * us / of the peer */
+	struct loop_timer *keepalive;	/* created when behind a NAT */
 };
 
 struct ikev1_engine {
@@ -166,6 +177,11 @@ size_t	ikev1_notify_body(const struct isakmp_sa *sa, uint16_t type,
 /* An Informational with a notify (unencrypted before keys, else
  * protected by HASH(1)). */
 void	ikev1_notify_send(struct isakmp_sa *sa, uint16_t type);
+/* The same with notification data (once keys exist: RFC 3706's
+ * sequence numbers). */
+#define IKEV1_NOTIFY_DATA_MAX	16
+void	ikev1_notify_send_data(struct isakmp_sa *sa, uint16_t type,
+	    const void *data, size_t dlen);
 const char *ikev1_sa_peer(const struct isakmp_sa *sa, char *dst, size_t len);
 void	ikev1_child_remove(struct isakmp_sa *sa, struct ikev1_child *ch,
 	    enum st_term reason);
@@ -230,6 +246,36 @@ uint16_t ikev1_isakmp_default_used(const struct cfg_conn *c,
 	    const struct st_algs *algs);
 int	ikev1_transform_default_used(const struct cfg_conn *c,
 	    const struct st_algs *algs);
+
+/* ---- ikev1_vendor.c, ikev1_dpd.c ---- */
+/* The vendor IDs of a Main Mode message from the peer: logged when new,
+ * kept in sa->vids and on its state row. */
+void	ikev1_vendor_sa(struct isakmp_sa *sa, const struct ikev1_msg *m);
+/* Main Mode done: DPD armed when the connection wants it and the peer
+ * sent the DPD vendor ID. */
+void	ikev1_dpd_start(struct isakmp_sa *sa);
+/* A protected message from the peer: it is alive. */
+void	ikev1_dpd_heard(struct isakmp_sa *sa);
+/* A protected notify: R-U-THERE answered, R-U-THERE-ACK taken. */
+void	ikev1_dpd_notify(struct isakmp_sa *sa, const struct ikev1_notify *n);
+
+/* NAT-T (RFC 3947), once both sides sent its vendor ID: Main Mode
+ * messages 3 and 4 carry NAT-D payloads (ikev1_natt_add, 0 / -1) and
+ * the peer's tell whether there is a NAT (ikev1_natt_check); with one,
+ * the initiator moves to the NAT-T port for message 5 (ikev1_natt_float)
+ * and the responder follows (ikev1_natt_input, for each datagram of
+ * the SA); Quick Mode then asks for the UDP-encapsulated mode
+ * (ikev1_natt_encap) and either kind of mode is taken
+ * (ikev1_natt_transport); keepalives while we are behind the NAT
+ * (ikev1_natt_start once Main Mode is done). */
+int	ikev1_natt_add(struct isakmp_sa *sa, struct ikev1_builder *bl);
+void	ikev1_natt_check(struct isakmp_sa *sa, const struct ikev1_msg *m);
+void	ikev1_natt_float(struct isakmp_sa *sa);
+void	ikev1_natt_input(struct isakmp_sa *sa, const struct ifl_addr *dst,
+	    uint16_t dport, uint16_t sport);
+uint16_t ikev1_natt_encap(const struct isakmp_sa *sa, int transport);
+int	ikev1_natt_transport(uint16_t encap);
+void	ikev1_natt_start(struct isakmp_sa *sa);
 
 /* ---- ikev1_main.c, ikev1_quick.c (called by ikev1_exchange.c) ---- */
 /* Our phase-1 offer for c: one ISAKMP proposal whose transforms are the

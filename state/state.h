@@ -132,6 +132,8 @@ struct st_ike {
 	uint32_t	peer_index;		/* cikePeerIntIndex */
 	uint16_t	default_policy;		/* IOS default ISAKMP policy in use
 						 * (its priority), 0: a configured one */
+	uint32_t	vendors;		/* IKEv1: vendor IDs the peer sent,
+						 * 1 << enum ikev1_vendor */
 	struct st_ike_counters c;
 };
 

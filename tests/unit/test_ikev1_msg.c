@@ -409,36 +409,6 @@ test_id_notify_delete(void **state)
 	buf_free(b);
 }
 
-static void
-test_vendor(void **state)
-{
-	static const enum ikev1_vendor all[] = { IKEV1_VID_DPD,
-	    IKEV1_VID_NATT_RFC, IKEV1_VID_NATT_DRAFT_02,
-	    IKEV1_VID_NATT_DRAFT_03, IKEV1_VID_XAUTH, IKEV1_VID_CISCO_UNITY,
-	    IKEV1_VID_FRAGMENTATION };
-	uint8_t frag[20], other[16];
-	const uint8_t *v;
-	size_t i, len;
-
-	(void)state;
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-		v = ikev1_vendor_bytes(all[i], &len);
-		assert_non_null(v);
-		assert_int_equal(ikev1_vendor_kind(v, len), all[i]);
-		/* a prefix is not the ID */
-		assert_int_equal(ikev1_vendor_kind(v, 7),
-		    IKEV1_VID_UNKNOWN);
-	}
-	/* Cisco's fragmentation VID carries 4 bytes of flags */
-	v = ikev1_vendor_bytes(IKEV1_VID_FRAGMENTATION, &len);
-	memcpy(frag, v, 16);
-	memcpy(frag + 16, "\x80\0\0\0", 4);
-	assert_int_equal(ikev1_vendor_kind(frag, 20), IKEV1_VID_FRAGMENTATION);
-	memset(other, 0x5a, sizeof(other));
-	assert_int_equal(ikev1_vendor_kind(other, 16), IKEV1_VID_UNKNOWN);
-	assert_null(ikev1_vendor_bytes(IKEV1_VID_UNKNOWN, &len));
-}
-
 int
 main(void)
 {
@@ -450,7 +420,6 @@ main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_encrypted),
 		cmocka_unit_test(test_id_notify_delete),
-		cmocka_unit_test(test_vendor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

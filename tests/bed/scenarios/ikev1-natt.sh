@@ -1,0 +1,75 @@
+# ikev1-natt: IKEv1 NAT traversal (RFC 3947) through the real NAT box of
+# ikev2-natt-real: strongSwan (gw1, 192.0.2.130, the IOS router with
+# keyexchange=ikev1) is behind the NAT (192.0.2.1), ikeflowd (gw2) runs
+# the seed's IKEv1 configuration. First strongSwan initiates, then (the
+# NAT forwarding UDP 500 and 4500 to gw1) ikeflowd does. Each time both
+# sent the RFC 3947 vendor ID, the NAT-D payloads of Main Mode messages
+# 3/4 show the NAT, IKE moves to port 4500 from message 5, the kernels
+# carry ESP in UDP (espinudp, to the NAT's port on gw2), 100 pings count
+# exactly, strongSwan's keepalives cross the NAT, and the views say
+# UDP-Encaps, Cap. N and the NAT's port.
+# bed-timeout: 180
+
+. "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
+. "$SRCDIR/tests/bed/conf/ikev1-common/ikev1.sh"
+NR=$SRCDIR/tests/bed/conf/ikev2-natt-real
+. "$NR/nat.sh"
+
+sed -e 's/keyexchange=ikev2/keyexchange=ikev1/' -e '/dpd/d' \
+    "$NR/swan.conf" >"$W/gw1-ipsec.conf"
+check conf-ikev1 grep -q 'keyexchange=ikev1' "$W/gw1-ipsec.conf"
+
+# natt_round NAME PORTS: the tunnel is up through the NAT; gw2's ESP in
+# UDP goes to the NAT's port in PORTS (a grep -E pattern)
+natt_round()
+{
+	local p=$1 port
+
+	check "$p/swan-installed" wait_for 20 ikev2_swan_installed
+	check "$p/ikf-installed" wait_for 10 ikev2_ikf_installed
+	check "$p/ikf-nat-detected" grep -q 'NAT detected in front of the peer' "$W/gw2.log"
+	check "$p/swan-behind-nat" grep -q 'local host is behind NAT, sending keep alives' \
+	    "$W/gw1-charon.log"
+	check "$p/swan-floated" grep -Eq 'sending packet: from 192\.0\.2\.130\[4500\] to 192\.0\.2\.2\[4500\]' \
+	    "$W/gw1-charon.log"
+	for ns in gw1 gw2; do
+		check_eq "$p/$ns-espinudp" 2 "$(ip -n $ns xfrm state | grep -c 'encap type espinudp')"
+	done
+	port=$(encap_dport gw2 192.0.2.2)
+	echo "ESP in UDP from gw2 to the NAT's port $port"
+	check "$p/port-of-nat" sh -c "echo '$port' | grep -Eqx '$2'"
+	check "$p/ping-100" ip netns exec h1 ping -q -c 100 -i 0.01 -W 2 203.0.113.10
+	check_eq "$p/gw1-kernel-pkts" "100 100" "$(ikev2_kernel_pkts gw1)"
+	check_eq "$p/gw2-kernel-pkts" "100 100" "$(ikev2_kernel_pkts gw2)"
+	check "$p/ikf-counted" wait_for 10 ikev1_ikf_counted 100
+	ctl gw2 gw2 show crypto ipsec sa >"$W/$p-ipsec-sa.txt" 2>&1
+	check "$p/view-udp-encaps" grep -q 'in use settings ={Tunnel UDP-Encaps, }' \
+	    "$W/$p-ipsec-sa.txt"
+	check "$p/view-nat-port" grep -Eq "current_peer 192\.0\.2\.1 port $2\$" "$W/$p-ipsec-sa.txt"
+	ctl gw2 gw2 show crypto isakmp sa detail >"$W/$p-isakmp-detail.txt" 2>&1
+	check "$p/view-cap-n" grep -Eq '^[0-9]+ +192\.0\.2\.2 +192\.0\.2\.1 +ACTIVE .* D?N$' \
+	    "$W/$p-isakmp-detail.txt"
+	check "$p/keepalives" wait_for 30 sh -c "[ \"\$($IPT -L FORWARD -v -x -n |
+	    awk '/length 29/ { print \$1 }')\" -ge 1 ]"
+}
+
+check topology nat_topology
+BED_SWAN_CHARON="keep_alive = 2s" check charon ikev1_ios "$W/gw1-ipsec.conf"
+check ikeflowd ikev1_ikeflowd
+
+say "strongSwan, behind the NAT, initiates"
+check swan-up swan gw1 gw1 up strongswan
+natt_round swan-init '400[0-9][0-9]'
+check swan-down swan gw1 gw1 down strongswan
+check ikf-no-sa wait_for 20 ikev1_ikf_no_sa
+check swan-no-sa wait_for 20 ikev1_swan_no_sa
+
+say "ikeflowd initiates to the NAT, which forwards IKE to gw1"
+check dnat-500 $IPT -t nat -A PREROUTING -i o1 -p udp --dport 500 -j DNAT --to-destination 192.0.2.130:500
+check dnat-4500 $IPT -t nat -A PREROUTING -i o1 -p udp --dport 4500 -j DNAT --to-destination 192.0.2.130:4500
+check conntrack-flush ip netns exec nat conntrack -F
+$IPT -Z FORWARD
+check ikf-up ctl gw2 gw2 up ciscoios
+natt_round ikf-init '4500'
+check ikf-floated grep -q 'ISAKMP SA with 192.0.2.1\[4500\]' "$W/gw2.log"
+check no-psk-in-log sh -c "! grep -Eqw 'cisco' '$W/gw2.log'"
