@@ -56,7 +56,7 @@ dpd_dead(struct isakmp_sa *sa)
 	if (conn->dpdaction == CFG_DPD_RESTART && conn->left.addr.family &&
 	    conn->right.addr.family) {
 		log_info("IKEv1:%s: peer %s dead, restarting", conn->name, peer);
-		ikev1_mm_start(e, conn);
+		e->restart(e, conn);
 	}
 	/* no datagram may come to reap it: free it now, as sa_timeout does */
 	ikev1_sa_free(sa);

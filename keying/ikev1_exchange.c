@@ -291,6 +291,7 @@ ikev1_engine_new(const struct ike_env *env, const struct ike_tuning *tuning)
 	else
 		ike_tuning_defaults(&e->tun);
 	e->next_reqid = 1 << 20;	/* apart from the IKEv2 engine's */
+	e->restart = ikev1_initiate;
 	return e;
 }
 

@@ -482,6 +482,10 @@ mm_established(struct isakmp_sa *sa)
 		st->mm_state = ST_MM_KEY_AUTH;
 		st_ike_established(st);
 	}
+	/* liveness and keepalives here, not in ikev1_sa.c: DPD's restart
+	 * runs a new Main Mode, and the lower layer never calls up */
+	ikev1_dpd_start(sa);
+	ikev1_natt_start(sa);
 	ikev1_sa_adopt(sa);
 	log_info("IKEv1:(SA ID = %u):ISAKMP SA with %s (%s) established in "
 	    "Main Mode", sa->st_index, ikev1_sa_peer(sa, a, sizeof(a)),

@@ -222,8 +222,6 @@ ikev1_sa_adopt(struct isakmp_sa *sa)
 
 	if (sa->lifetime)
 		loop_timer_set(sa->expire, (uint64_t)sa->lifetime * 1000);
-	ikev1_dpd_start(sa);
-	ikev1_natt_start(sa);
 	for (o = sa->eng->sas; o; o = n) {
 		n = o->next;
 		if (o == sa || (o->phase != IKEV1_EXPIRED &&

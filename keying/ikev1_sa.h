@@ -138,6 +138,9 @@ struct ikev1_engine {
 	uint32_t	 next_reqid;
 	struct ikev1_engine_stats st;
 	uint64_t	 last_drop_log;
+	/* dpdaction=restart's new negotiation (ikev1_initiate): the layers
+	 * below the exchanges reach it through here, never by a call up */
+	int		(*restart)(struct ikev1_engine *e, const struct cfg_conn *c);
 };
 
 /* ---- ikev1_sa.c ---- */
