@@ -272,13 +272,6 @@ get_one(const struct ikev2_msg *m, uint8_t type, const struct ikev2_pl **p)
 	return (*p = ikev2_msg_get(m, type, 0)) != NULL ? 0 : -1;
 }
 
-void
-ike_setup_timeout(struct ike_sa *sa, struct ike_xchg *x)
-{
-	ike_sa_fail(sa, ST_IKEF_PEER_LOST, 1, "%s request not answered after %u retransmits",
-	    ikev2_exchange_name(x->ops->exchange), sa->req_tries);
-}
-
 /* The answer to IKE_SA_INIT: x is sent again (COOKIE, INVALID_KE) or turns
  * into IKE_AUTH. */
 static void
@@ -759,6 +752,24 @@ msg_open(struct ike_sa *sa, struct ikev2_msg *m, int frag_only, uint16_t *num)
 	return ikev2_msg_set_inner(m, plain, first, &err);
 }
 
+/* Opens a message of the SA's: 0 when it is whole and authentic, else 1
+ * (dropped, or a fragment kept until the set is complete). */
+static int
+input_open(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src,
+    uint16_t sport)
+{
+	int r;
+
+	if ((r = msg_open(sa, m, 0, NULL)) < 0) {
+		ike_drop(sa->eng, sa, src, sport, &m->hdr, "integrity check failed");
+		return 1;
+	}
+	if (r == 1)
+		return 1;
+	sa->last_rx = loop_now_ms();
+	return 0;
+}
+
 static void
 input_request(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src,
     uint16_t sport, uint16_t dport)
@@ -785,13 +796,8 @@ input_request(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src
 		ike_drop(e, sa, src, sport, h, "message ID outside the window");
 		return;
 	}
-	if ((r = msg_open(sa, m, 0, NULL)) < 0) {
-		ike_drop(e, sa, src, sport, h, "integrity check failed");
+	if (input_open(sa, m, src, sport) != 0)
 		return;
-	}
-	if (r == 1)
-		return;		/* more fragments to come */
-	sa->last_rx = loop_now_ms();
 	/* the peer floated to 4500 or its NAT mapping changed (§2.23); to a
 	 * new address only a peer behind a NAT is followed, and only by a
 	 * host not behind one itself (no MOBIKE here) */
@@ -869,19 +875,13 @@ input_response(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *sr
 {
 	struct ikev2_engine *e = sa->eng;
 	const struct ikev2_hdr *h = &m->hdr;
-	int r;
 
 	if (sa->req == NULL || h->msgid != sa->req_msgid) {
 		ike_drop(e, sa, src, sport, h, "response to no request of ours");
 		return;
 	}
-	if ((r = msg_open(sa, m, 0, NULL)) < 0) {
-		ike_drop(e, sa, src, sport, h, "integrity check failed");
+	if (input_open(sa, m, src, sport) != 0)
 		return;
-	}
-	if (r == 1)
-		return;		/* more fragments to come */
-	sa->last_rx = loop_now_ms();
 	input_answer(sa, m, src, sport);
 }
 

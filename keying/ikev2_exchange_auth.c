@@ -330,6 +330,13 @@ auth_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 	auth_response_child(sa, x, m);
 }
 
+void
+ike_setup_timeout(struct ike_sa *sa, struct ike_xchg *x)
+{
+	ike_sa_fail(sa, ST_IKEF_PEER_LOST, 1, "%s request not answered after %u retransmits",
+	    ikev2_exchange_name(x->ops->exchange), sa->req_tries);
+}
+
 /* IKE_SA_INIT's object, turned into IKE_AUTH by its answer */
 const struct ike_xchg_ops ike_x_auth = {
 	IKEV2_EXCH_IKE_AUTH, ike_auth_start, auth_response, ike_setup_timeout,
@@ -413,21 +420,7 @@ static void
 auth_refuse(struct ike_sa *sa, uint32_t msgid, uint16_t notify,
     enum st_ike_fail reason, const char *detail)
 {
-	struct ikev2_builder bl, in;
-	struct buf *b = buf_new(128), *ib = buf_new_secret(32);
-
-	if (b && ib) {
-		ikev2_build_chain(&in, ib);
-		ikev2_build_notify_simple(&in, notify, NULL, 0);
-		ike_msg_start(sa, &bl, b, IKEV2_EXCH_IKE_AUTH, 1, msgid);
-		if (ike_msg_seal(sa, &bl, ib, &in) == 0) {
-			ike_count_notify(sa, 1);
-			ike_send_response(sa, b, msgid);
-			b = NULL;
-		}
-	}
-	buf_free(b);
-	buf_free(ib);
+	ike_send_error_response(sa, IKEV2_EXCH_IKE_AUTH, msgid, notify, NULL, 0);
 	ike_sa_fail(sa, reason, 0, "%s", detail);
 }
 

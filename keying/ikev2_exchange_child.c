@@ -64,25 +64,13 @@ coll_keep(struct ike_xchg *x, const uint8_t *ni, size_t ni_len, const uint8_t *n
 static void
 cc_refuse(struct ike_sa *sa, uint32_t msgid, uint16_t notify, uint16_t group)
 {
-	struct ikev2_builder bl, in;
-	struct buf *b = buf_new(128), *ib = buf_new_secret(32);
 	struct st_ike *st = ike_sa_row(sa);
 	uint8_t g[2] = { (uint8_t)(group >> 8), (uint8_t)group };
 
 	if (st)
 		st->c.out_p2_exchg_reject++;
-	if (b && ib) {
-		ikev2_build_chain(&in, ib);
-		ikev2_build_notify_simple(&in, notify, group ? g : NULL, group ? 2 : 0);
-		ike_msg_start(sa, &bl, b, IKEV2_EXCH_CREATE_CHILD_SA, 1, msgid);
-		if (ike_msg_seal(sa, &bl, ib, &in) == 0) {
-			ike_count_notify(sa, 1);
-			ike_send_response(sa, b, msgid);
-			b = NULL;
-		}
-	}
-	buf_free(b);
-	buf_free(ib);
+	ike_send_error_response(sa, IKEV2_EXCH_CREATE_CHILD_SA, msgid, notify,
+	    group ? g : NULL, group ? 2 : 0);
 }
 
 /* DH for a child or IKE rekey: our key pair for the peer's KE, g^ir into

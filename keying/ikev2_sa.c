@@ -1329,6 +1329,29 @@ ike_request_done(struct ike_sa *sa)
 }
 
 int
+ike_send_error_response(struct ike_sa *sa, uint8_t exch, uint32_t msgid,
+    uint16_t notify, const void *data, size_t len)
+{
+	struct ikev2_builder bl, in;
+	struct buf *b = buf_new(128), *ib = buf_new_secret(32);
+	int r = -1;
+
+	if (b && ib) {
+		ikev2_build_chain(&in, ib);
+		ikev2_build_notify_simple(&in, notify, data, len);
+		ike_msg_start(sa, &bl, b, exch, 1, msgid);
+		if (ike_msg_seal(sa, &bl, ib, &in) == 0) {
+			ike_count_notify(sa, 1);
+			r = ike_send_response(sa, b, msgid);
+			b = NULL;
+		}
+	}
+	buf_free(b);
+	buf_free(ib);
+	return r;
+}
+
+int
 ike_send_response(struct ike_sa *sa, struct buf *msg, uint32_t msgid)
 {
 	buf_free(sa->resp);

@@ -343,6 +343,10 @@ int	ike_msg_seal(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *inner_
 int	ike_send_request(struct ike_sa *sa, struct buf *msg, struct ike_xchg *x);
 /* Sends a response and keeps it for a retransmitted request. */
 int	ike_send_response(struct ike_sa *sa, struct buf *msg, uint32_t msgid);
+/* Answers the peer's request msgid of that exchange with one error notify
+ * (data may be NULL), encrypted and kept like any response. 0 / -1. */
+int	ike_send_error_response(struct ike_sa *sa, uint8_t exch, uint32_t msgid,
+	    uint16_t notify, const void *data, size_t len);
 /* The outstanding request was answered: stop retransmitting; its exchange,
  * if still the SA's, is freed. */
 void	ike_request_done(struct ike_sa *sa);
@@ -371,7 +375,8 @@ void	ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
  * SA's outstanding one); -1 when nothing was sent. */
 int	ike_auth_start(struct ike_sa *sa, struct ike_xchg *x);
 void	ike_auth_request(struct ike_sa *sa, struct ikev2_msg *m);
-/* IKE_SA_INIT and IKE_AUTH not answered: the attempt fails (keyingtries). */
+/* IKE_SA_INIT and IKE_AUTH not answered: the attempt fails (keyingtries;
+ * ikev2_exchange_auth.c). */
 void	ike_setup_timeout(struct ike_sa *sa, struct ike_xchg *x);
 extern const struct ike_xchg_ops ike_x_init, ike_x_auth;
 void	ike_info_request(struct ike_sa *sa, struct ikev2_msg *m);
