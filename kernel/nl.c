@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -21,6 +22,16 @@ struct nl_err {
 	char	*msg;
 	size_t	 len;
 };
+
+const char *
+nl_errtail(const char *errmsg, char *dst, size_t len)
+{
+	if (errmsg[0])
+		snprintf(dst, len, " (%s)", errmsg);
+	else if (len)
+		dst[0] = '\0';
+	return dst;
+}
 
 struct mnl_socket *
 nl_open(int bus, unsigned groups)

@@ -17,5 +17,7 @@ struct mnl_socket *nl_open(int bus, unsigned groups);
  * The receive buffer is wiped after each read (XFRM replies carry keys). */
 int	nl_request(struct mnl_socket *nl, uint32_t *seq, struct nlmsghdr *nlh,
 	    mnl_cb_t cb, void *arg, char *errmsg, size_t errlen);
+/* " (errmsg)" for a log line, "" when the kernel gave no reason; dst. */
+const char *nl_errtail(const char *errmsg, char *dst, size_t len);
 
 #endif

@@ -35,11 +35,7 @@ static uint8_t reqbuf[1024] __attribute__((aligned(8)));
 static const char *
 errtail(char *dst, size_t len)
 {
-	if (rt.errmsg[0])
-		snprintf(dst, len, " (%s)", rt.errmsg);
-	else if (len)
-		dst[0] = '\0';
-	return dst;
+	return nl_errtail(rt.errmsg, dst, len);
 }
 
 static int

@@ -26,11 +26,7 @@ static uint8_t evbuf[IFL_XFRM_BUFSZ];
 const char *
 xfrm_nl_errtail(char *dst, size_t len)
 {
-	if (xfrm_ctx.errmsg[0])
-		snprintf(dst, len, " (%s)", xfrm_ctx.errmsg);
-	else if (len)
-		dst[0] = '\0';
-	return dst;
+	return nl_errtail(xfrm_ctx.errmsg, dst, len);
 }
 
 int

@@ -168,8 +168,6 @@ ike_child_install(struct ike_sa *sa, struct ike_child *ch, const struct ike_chil
 	st_child_add_sa(st, ST_SA_IN, ch->spi_in, IPPROTO_ESP);
 	st_child_add_sa(st, ST_SA_OUT, ch->spi_out, IPPROTO_ESP);
 listed:
-	if (sa->pending == ch)
-		sa->pending = NULL;
 	ch->next = sa->children;
 	sa->children = ch;
 	log_info("IKEv2:(SA ID = %u):Child SA %s, SPI in 0x%08x out 0x%08x, reqid %u",

@@ -147,44 +147,36 @@ ikev2_engine_new(const struct ike_env *env, const struct ike_tuning *tuning)
 	return e;
 }
 
-int
-ike_init_start(struct ike_sa *sa)
+/* Builds and sends IKE_SA_INIT from x: again, with the same nonce, after a
+ * COOKIE or INVALID_KE. -1 when nothing was sent (the SA failed). */
+static int
+init_send(struct ike_sa *sa, struct ike_xchg *x)
 {
 	struct ikev2_builder bl;
-	struct st_ike *st;
 	struct buf *b = NULL, *pub = NULL;
-	struct ike_xchg *x = NULL;
 	uint16_t group;
 	char peer[ADDR_STRLEN + 8];
 
-	if (sa->st_index == 0) {
-		if ((st = st_ike_new(sa->conn->name, 2, 1)) == NULL)
-			return -1;
-		sa->st_index = st->index;
-		if (sa->attempt == 0)
-			sa->attempt = 1;
-	}
-	ike_sa_st_sync(sa);
-	if (ike_sa_ike_offer(sa) == NULL) {
+	if (x->offer == NULL && (x->offer = ike_offer_new(sa->conn, 1)) == NULL) {
 		ike_sa_fail(sa, ST_IKEF_PROPOSAL, 0, "no usable IKE proposal configured");
-		return 0;
+		return -1;
 	}
-	group = ikev2_prop_first_dh(sa->offer);
-	dh_free(sa->dh);
-	if ((sa->dh = dh_new(group)) == NULL)
+	group = ikev2_prop_first_dh(x->offer);
+	dh_free(x->dh);
+	if ((x->dh = dh_new(group)) == NULL)
 		goto fail;
-	if (sa->ni_len == 0 && nonce_new(sa->ni, &sa->ni_len) < 0)
+	if (x->ni_len == 0 && nonce_new(x->ni, &x->ni_len) < 0)
 		goto fail;
 	if ((b = buf_new(512)) == NULL || (pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL ||
-	    dh_public(sa->dh, pub) < 0 || (x = ike_xchg_new(sa, IKE_X_INIT, 0)) == NULL)
+	    dh_public(x->dh, pub) < 0)
 		goto fail;
 	sa->next_msgid = 0;
 	ike_msg_start(sa, &bl, b, IKEV2_EXCH_IKE_SA_INIT, 0, 0);
-	if (sa->cookie_len)
-		ikev2_build_notify_simple(&bl, IKEV2_N_COOKIE, sa->cookie, sa->cookie_len);
-	ikev2_build_sa(&bl, sa->offer);
+	if (x->cookie_len)
+		ikev2_build_notify_simple(&bl, IKEV2_N_COOKIE, x->cookie, x->cookie_len);
+	ikev2_build_sa(&bl, x->offer);
 	ikev2_build_ke(&bl, group, pub->data, pub->len);
-	ikev2_build_nonce(&bl, sa->ni, sa->ni_len);
+	ikev2_build_nonce(&bl, x->ni, x->ni_len);
 	if (natd_add(sa, &bl) < 0)
 		goto fail;
 	if (frag_wanted(sa->conn))
@@ -192,8 +184,8 @@ ike_init_start(struct ike_sa *sa)
 		    NULL, 0);
 	if (ikev2_build_finish(&bl) < 0)
 		goto fail;
-	buf_free(sa->init_i);
-	if ((sa->init_i = buf_from(b->data, b->len)) == NULL)
+	buf_free(x->init_i);
+	if ((x->init_i = buf_from(b->data, b->len)) == NULL)
 		goto fail;
 	ike_sa_set_phase(sa, IKE_INIT_I);
 	log_info("IKEv2:(SA ID = %u):Generating IKE_SA_INIT message [To %s], DH group %u",
@@ -203,10 +195,32 @@ ike_init_start(struct ike_sa *sa)
 	buf_free(pub);
 	return ike_send_request(sa, b, x);
 fail:
-	ike_xchg_free(sa, x);
 	buf_free(b);
 	buf_free(pub);
 	ike_sa_fail(sa, ST_IKEF_INTERNAL, 0, "cannot build IKE_SA_INIT");
+	return -1;
+}
+
+int
+ike_init_start(struct ike_sa *sa)
+{
+	struct st_ike *st;
+	struct ike_xchg *x;
+
+	if (sa->st_index == 0) {
+		if ((st = st_ike_new(sa->conn->name, 2, 1)) == NULL)
+			return -1;
+		sa->st_index = st->index;
+		if (sa->attempt == 0)
+			sa->attempt = 1;
+	}
+	ike_sa_st_sync(sa);
+	if ((x = ike_xchg_new(sa, IKE_X_INIT, 0)) == NULL) {
+		ike_sa_fail(sa, ST_IKEF_INTERNAL, 0, "cannot build IKE_SA_INIT");
+		return 0;
+	}
+	if (x->ops->start(sa, x) < 0)
+		ike_xchg_free(sa, x);
 	return 0;
 }
 
@@ -229,25 +243,26 @@ ikev2_initiate(struct ikev2_engine *e, const struct cfg_conn *conn)
 	return r;
 }
 
-/* Reads the peer's KE, derives g^ir and the IKE SA keys. */
+/* Reads the peer's KE, derives g^ir and the IKE SA keys from x's DH and
+ * nonces. */
 static int
-init_derive(struct ike_sa *sa, const struct ikev2_ke *ke)
+init_derive(struct ike_sa *sa, struct ike_xchg *x, const struct ikev2_ke *ke)
 {
 	struct buf *gir = buf_new_secret(CRYPTO_MAX_DH_PUB);
 	int r = -1;
 
-	if (gir == NULL || dh_derive(sa->dh, ke->data, ke->len, gir) < 0)
+	if (gir == NULL || dh_derive(x->dh, ke->data, ke->len, gir) < 0)
 		goto out;
 	if (ikev2_ike_keys_derive(&sa->keys, &sa->algs, NULL, gir->data, gir->len,
-	    sa->ni, sa->ni_len, sa->nr, sa->nr_len, sa->spi_i, sa->spi_r) < 0)
+	    x->ni, x->ni_len, x->nr, x->nr_len, sa->spi_i, sa->spi_r) < 0)
 		goto out;
 	sa->have_keys = 1;
 	r = 0;
 out:
 	buf_free(gir);
 	/* the private value is no longer needed */
-	dh_free(sa->dh);
-	sa->dh = NULL;
+	dh_free(x->dh);
+	x->dh = NULL;
 	return r;
 }
 
@@ -257,13 +272,10 @@ get_one(const struct ikev2_msg *m, uint8_t type, const struct ikev2_pl **p)
 	return (*p = ikev2_msg_get(m, type, 0)) != NULL ? 0 : -1;
 }
 
-/* Started by ike_init_start, never queued; its answer comes before the SA
- * has keys, by the initiator's SPI alone, so ikev2_input hands it to
- * ike_init_response itself. */
-const struct ike_xchg_ops ike_x_init = { IKEV2_EXCH_IKE_SA_INIT, NULL, NULL, NULL };
-
-void
-ike_init_response(struct ike_sa *sa, struct ikev2_msg *m)
+/* The answer to IKE_SA_INIT: x is sent again (COOKIE, INVALID_KE) or turns
+ * into IKE_AUTH. */
+static void
+init_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 {
 	const struct ikev2_pl *p;
 	struct ikev2_prop_list *reply = NULL;
@@ -279,33 +291,31 @@ ike_init_response(struct ike_sa *sa, struct ikev2_msg *m)
 		/* the responder is under load: the same request again, with the
 		 * cookie in front (RFC 7296 §2.6). A new cookie replaces ours (the
 		 * peer's secret may have changed meanwhile), a few times only. */
-		if (n.len == 0 || n.len > sizeof(sa->cookie) ||
-		    sa->cookie_tries >= IKEV2_COOKIE_TRIES) {
+		if (n.len == 0 || n.len > sizeof(x->cookie) ||
+		    x->cookie_tries >= IKEV2_COOKIE_TRIES) {
 			ike_sa_fail(sa, ST_IKEF_OTHER, 1, "unusable COOKIE from peer");
 			return;
 		}
-		memcpy(sa->cookie, n.data, n.len);
-		sa->cookie_len = n.len;
-		sa->cookie_tries++;
+		memcpy(x->cookie, n.data, n.len);
+		x->cookie_len = n.len;
+		x->cookie_tries++;
 		log_info("IKEv2:(SA ID = %u):peer asks for a cookie, resending IKE_SA_INIT",
 		    sa->st_index);
-		if (ike_init_start(sa) < 0)
-			ike_sa_end(sa, ST_TERM_LOCAL_FAIL);
+		init_send(sa, x);
 		return;
 	}
 	if (ikev2_msg_notify(m, IKEV2_N_INVALID_KE_PAYLOAD, &n) == 1) {
 		group = n.len == 2 ? (uint16_t)(n.data[0] << 8 | n.data[1]) : 0;
-		if (group == 0 || sa->offer == NULL || !ikev2_prop_has_dh(sa->offer, group) ||
-		    ++sa->invalid_ke > IKEV2_INVALID_KE_MAX) {
+		if (group == 0 || x->offer == NULL || !ikev2_prop_has_dh(x->offer, group) ||
+		    ++x->invalid_ke > IKEV2_INVALID_KE_MAX) {
 			ike_sa_fail(sa, ST_IKEF_PROPOSAL, 0,
 			    "INVALID_KE_PAYLOAD from peer asks for DH group %u", group);
 			return;
 		}
 		log_info("IKEv2:(SA ID = %u):peer wants DH group %u, retrying", sa->st_index,
 		    group);
-		ikev2_prop_prefer_dh(sa->offer, group);
-		if (ike_init_start(sa) < 0)
-			ike_sa_end(sa, ST_TERM_LOCAL_FAIL);
+		ikev2_prop_prefer_dh(x->offer, group);
+		init_send(sa, x);
 		return;
 	}
 	if ((notify = ikev2_msg_error_notify(m)) != 0) {
@@ -323,8 +333,8 @@ ike_init_response(struct ike_sa *sa, struct ikev2_msg *m)
 		    "IKE_SA_INIT response lacks SA, KE or Nonce");
 		return;
 	}
-	if (sa->offer == NULL ||
-	    ikev2_prop_accept(sa->offer, reply, IKEV2_PROTO_IKE, &sa->chosen) < 0) {
+	if (x->offer == NULL ||
+	    ikev2_prop_accept(x->offer, reply, IKEV2_PROTO_IKE, &sa->chosen) < 0) {
 		free(reply);
 		ike_sa_fail(sa, ST_IKEF_PROPOSAL, 0,
 		    "peer chose an IKE proposal we did not offer");
@@ -332,18 +342,18 @@ ike_init_response(struct ike_sa *sa, struct ikev2_msg *m)
 	}
 	free(reply);
 	ikev2_prop_algs(&sa->chosen, &sa->algs);
-	if (ke.group != sa->algs.dh || dh_group(sa->dh) != ke.group ||
+	if (ke.group != sa->algs.dh || dh_group(x->dh) != ke.group ||
 	    nonce.len < IKEV2_NONCE_MIN || nonce.len > IKEV2_NONCE_MAX) {
 		ike_sa_fail(sa, ST_IKEF_PROPOSAL, 0,
 		    "IKE_SA_INIT response with KE group %u / nonce of %zu bytes",
 		    ke.group, nonce.len);
 		return;
 	}
-	memcpy(sa->nr, nonce.data, nonce.len);
-	sa->nr_len = nonce.len;
+	memcpy(x->nr, nonce.data, nonce.len);
+	x->nr_len = nonce.len;
 	ike_sa_set_spi_r(sa, m->hdr.rspi);
-	if ((sa->init_r = buf_from(m->raw->data, m->raw->len)) == NULL ||
-	    init_derive(sa, &ke) < 0) {
+	if ((x->init_r = buf_from(m->raw->data, m->raw->len)) == NULL ||
+	    init_derive(sa, x, &ke) < 0) {
 		ike_sa_fail(sa, ST_IKEF_INTERNAL, 0, "IKE key derivation failed");
 		return;
 	}
@@ -358,14 +368,20 @@ ike_init_response(struct ike_sa *sa, struct ikev2_msg *m)
 		sa->rport = sa->eng->tun.natt_port;
 	}
 	ike_sa_st_sync(sa);
-	if (ike_auth_start(sa) < 0)
+	if (ike_auth_start(sa, x) < 0)
 		ike_sa_fail(sa, ST_IKEF_INTERNAL, 0, "cannot build IKE_AUTH");
 }
+
+/* Started by ike_init_start, never queued; its answer comes before the SA
+ * has keys, found by the initiator's SPI alone. */
+const struct ike_xchg_ops ike_x_init = {
+	IKEV2_EXCH_IKE_SA_INIT, init_send, init_response, ike_setup_timeout,
+};
 
 /* ---- responder ---- */
 
 static int
-init_reply(struct ike_sa *sa, const struct buf *pub, int frag)
+init_reply(struct ike_sa *sa, struct ike_xchg *x, const struct buf *pub, int frag)
 {
 	struct ikev2_prop_list *one = calloc(1, sizeof(*one));
 	struct ikev2_builder bl;
@@ -380,7 +396,7 @@ init_reply(struct ike_sa *sa, const struct buf *pub, int frag)
 	ike_msg_start(sa, &bl, b, IKEV2_EXCH_IKE_SA_INIT, 1, 0);
 	ikev2_build_sa(&bl, one);
 	ikev2_build_ke(&bl, sa->algs.dh, pub->data, pub->len);
-	ikev2_build_nonce(&bl, sa->nr, sa->nr_len);
+	ikev2_build_nonce(&bl, x->nr, x->nr_len);
 	if (natd_add(sa, &bl) < 0)
 		goto out;
 	ike_count_notify(sa, 1);
@@ -391,7 +407,7 @@ init_reply(struct ike_sa *sa, const struct buf *pub, int frag)
 		ike_count_notify(sa, 1);
 	}
 	if (ikev2_build_finish(&bl) < 0 ||
-	    (sa->init_r = buf_from(b->data, b->len)) == NULL)
+	    (x->init_r = buf_from(b->data, b->len)) == NULL)
 		goto out;
 	ike_send_response(sa, b, 0);
 	b = NULL;
@@ -578,6 +594,7 @@ ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 	struct ikev2_ke ke;
 	struct ikev2_perr err;
 	struct ike_sa *sa;
+	struct ike_xchg *x;
 	struct st_ike *st;
 	struct buf *pub = NULL;
 	uint8_t gbuf[2];
@@ -646,18 +663,22 @@ ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 	counted = 1;
 	ike_sa_set_phase(sa, IKE_INIT_R);
 	count_notifies_in(sa, m);
-	memcpy(sa->ni, nonce.data, nonce.len);
-	sa->ni_len = nonce.len;
+	if ((x = sa->xr = ike_xchg_new(sa, IKE_X_INIT, 0)) == NULL) {
+		ike_sa_fail(sa, ST_IKEF_INTERNAL, 0, "cannot set up the IKE SA");
+		goto out;
+	}
+	memcpy(x->ni, nonce.data, nonce.len);
+	x->ni_len = nonce.len;
 	natd_check(sa, m);
 	ike_sa_st_sync(sa);
 	frag = frag_wanted(conn) &&
 	    ikev2_msg_notify(m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, &n) == 1;
 	/* the public value first: deriving the keys frees the private one */
-	if ((sa->init_i = buf_from(m->raw->data, m->raw->len)) == NULL ||
-	    nonce_new(sa->nr, &sa->nr_len) < 0 ||
-	    (sa->dh = dh_new(sa->algs.dh)) == NULL ||
-	    (pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL || dh_public(sa->dh, pub) < 0 ||
-	    init_derive(sa, &ke) < 0 || init_reply(sa, pub, frag) < 0) {
+	if ((x->init_i = buf_from(m->raw->data, m->raw->len)) == NULL ||
+	    nonce_new(x->nr, &x->nr_len) < 0 ||
+	    (x->dh = dh_new(sa->algs.dh)) == NULL ||
+	    (pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL || dh_public(x->dh, pub) < 0 ||
+	    init_derive(sa, x, &ke) < 0 || init_reply(sa, x, pub, frag) < 0) {
 		ike_sa_fail(sa, ST_IKEF_INTERNAL, 0, "cannot set up the IKE SA");
 		goto out;
 	}
@@ -731,6 +752,24 @@ msg_open(struct ike_sa *sa, struct ikev2_msg *m, int frag_only, uint16_t *num)
 	return ikev2_msg_set_inner(m, plain, first, &err);
 }
 
+/* Opens a message of the SA's: 0 when it is whole and authentic, else 1
+ * (dropped, or a fragment kept until the set is complete). */
+static int
+input_open(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src,
+    uint16_t sport)
+{
+	int r;
+
+	if ((r = msg_open(sa, m, 0, NULL)) < 0) {
+		ike_drop(sa->eng, sa, src, sport, &m->hdr, "integrity check failed");
+		return 1;
+	}
+	if (r == 1)
+		return 1;
+	sa->last_rx = loop_now_ms();
+	return 0;
+}
+
 static void
 input_request(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src,
     uint16_t sport, uint16_t dport)
@@ -757,13 +796,8 @@ input_request(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src
 		ike_drop(e, sa, src, sport, h, "message ID outside the window");
 		return;
 	}
-	if ((r = msg_open(sa, m, 0, NULL)) < 0) {
-		ike_drop(e, sa, src, sport, h, "integrity check failed");
+	if (input_open(sa, m, src, sport) != 0)
 		return;
-	}
-	if (r == 1)
-		return;		/* more fragments to come */
-	sa->last_rx = loop_now_ms();
 	/* the peer floated to 4500 or its NAT mapping changed (§2.23); to a
 	 * new address only a peer behind a NAT is followed, and only by a
 	 * host not behind one itself (no MOBIKE here) */
@@ -814,35 +848,41 @@ input_request(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src
 	}
 }
 
+/* The answer to our outstanding exchange goes to its handler, which owns
+ * the exchange then: what it starts next becomes the SA's, and one it
+ * sends again (IKE_SA_INIT after a COOKIE, or turned into IKE_AUTH) stays
+ * the SA's outstanding one; else it is freed here. */
+static void
+input_answer(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src,
+    uint16_t sport)
+{
+	struct ike_xchg *x;
+
+	if ((x = sa->xa) == NULL || x->ops->exchange != m->hdr.exchange) {
+		ike_drop(sa->eng, sa, src, sport, &m->hdr,
+		    "response of the wrong exchange type");
+		return;
+	}
+	sa->xa = NULL;
+	x->ops->response(sa, x, m);
+	if (sa->xa != x)
+		ike_xchg_free(sa, x);
+}
+
 static void
 input_response(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src,
     uint16_t sport)
 {
 	struct ikev2_engine *e = sa->eng;
 	const struct ikev2_hdr *h = &m->hdr;
-	struct ike_xchg *x;
-	int r;
 
 	if (sa->req == NULL || h->msgid != sa->req_msgid) {
 		ike_drop(e, sa, src, sport, h, "response to no request of ours");
 		return;
 	}
-	if ((r = msg_open(sa, m, 0, NULL)) < 0) {
-		ike_drop(e, sa, src, sport, h, "integrity check failed");
+	if (input_open(sa, m, src, sport) != 0)
 		return;
-	}
-	if (r == 1)
-		return;		/* more fragments to come */
-	sa->last_rx = loop_now_ms();
-	if ((x = sa->xa) == NULL || x->ops->response == NULL ||
-	    x->ops->exchange != h->exchange) {
-		ike_drop(e, sa, src, sport, h, "response of the wrong exchange type");
-		return;
-	}
-	/* the handler owns it now: what it starts next becomes the SA's */
-	sa->xa = NULL;
-	x->ops->response(sa, x, m);
-	ike_xchg_free(sa, x);
+	input_answer(sa, m, src, sport);
 }
 
 void
@@ -900,10 +940,10 @@ ikev2_input(struct ikev2_engine *e, const struct ifl_addr *src, uint16_t sport,
 		goto out;
 	}
 	if (h.exchange == IKEV2_EXCH_IKE_SA_INIT) {
-		if (h.msgid != 0 || addr_cmp(src, &sa->remote) != 0)
+		if (h.msgid != 0 || addr_cmp(src, &sa->remote) != 0 || sa->req == NULL)
 			ike_drop(e, sa, src, sport, &h, "unexpected IKE_SA_INIT response");
 		else
-			ike_init_response(sa, m);
+			input_answer(sa, m, src, sport);
 	} else if (resp)
 		input_response(sa, m, src, sport);
 	else

@@ -12,30 +12,31 @@
 
 /* ---- shared ---- */
 
-/* Our AUTH data: our first message, the other side's nonce, our SK_p. */
+/* Our AUTH data: our first message, the other side's nonce (both kept in
+ * x, the SA's IKE_SA_INIT), our SK_p. */
 static int
-auth_data(struct ike_sa *sa, const struct buf *psk, const uint8_t *idbody,
-    size_t idlen, uint8_t *out)
+auth_data(struct ike_sa *sa, const struct ike_xchg *x, const struct buf *psk,
+    const uint8_t *idbody, size_t idlen, uint8_t *out)
 {
 	int from_i = sa->initiator;
-	const struct buf *msg = from_i ? sa->init_i : sa->init_r;
+	const struct buf *msg = from_i ? x->init_i : x->init_r;
 
 	return ikev2_psk_auth(sa->algs.prf, psk->data, psk->len, msg->data, msg->len,
-	    from_i ? sa->nr : sa->ni, from_i ? sa->nr_len : sa->ni_len,
+	    from_i ? x->nr : x->ni, from_i ? x->nr_len : x->ni_len,
 	    from_i ? sa->keys.sk_pi : sa->keys.sk_pr, sa->keys.prf_len,
 	    idbody, idlen, out);
 }
 
 static int
-auth_verify(struct ike_sa *sa, const struct buf *psk, const struct ikev2_pl *idp,
-    const struct ikev2_auth *auth)
+auth_verify(struct ike_sa *sa, const struct ike_xchg *x, const struct buf *psk,
+    const struct ikev2_pl *idp, const struct ikev2_auth *auth)
 {
-	const struct buf *msg = sa->initiator ? sa->init_r : sa->init_i;
+	const struct buf *msg = sa->initiator ? x->init_r : x->init_i;
 
 	if (auth->method != IKEV2_AUTH_PSK)
 		return -1;
 	return ikev2_psk_verify(sa->algs.prf, psk->data, psk->len, msg->data, msg->len,
-	    sa->initiator ? sa->ni : sa->nr, sa->initiator ? sa->ni_len : sa->nr_len,
+	    sa->initiator ? x->ni : x->nr, sa->initiator ? x->ni_len : x->nr_len,
 	    sa->initiator ? sa->keys.sk_pr : sa->keys.sk_pi, sa->keys.prf_len,
 	    idp->body, idp->len, auth->data, auth->len);
 }
@@ -114,38 +115,40 @@ ike_sa_established(struct ike_sa *sa)
 /* ---- initiator ---- */
 
 int
-ike_auth_start(struct ike_sa *sa)
+ike_auth_start(struct ike_sa *sa, struct ike_xchg *x)
 {
 	struct ike_env *env = &sa->eng->env;
 	const struct cfg_conn *c = sa->conn;
 	struct ikev2_builder bl, in;
 	struct buf *b = NULL, *ib = NULL, *psk = NULL;
 	struct ike_child *ch = NULL;
-	struct ike_xchg *x = NULL;
 	uint8_t idb[4 + CFG_ID_MAX], auth[CRYPTO_MAX_PRF_LEN];
 	size_t idlen;
 	int r = -1;
 	char peer[ADDR_STRLEN + 8];
 
+	/* IKE_SA_INIT is done: its IKE proposals go, the ESP ones come */
+	x->kind = IKE_X_AUTH;
+	x->ops = sa->eng->ops->xchg[IKE_X_AUTH];
+	free(x->offer);
+	x->offer = NULL;
 	if ((psk = psk_get(sa)) == NULL) {
 		ike_sa_fail(sa, ST_IKEF_AUTH, 0, "no pre-shared key for %s - %s",
 		    sa->lid.text, sa->rid.text);
 		return 0;
 	}
 	if ((idlen = ike_id_body(&sa->lid, idb, sizeof(idb))) == 0 ||
-	    auth_data(sa, psk, idb, idlen, auth) < 0)
+	    auth_data(sa, x, psk, idb, idlen, auth) < 0)
 		goto out;
 	if ((ch = ike_child_new(sa)) == NULL)
 		goto out;
-	sa->pending = ch;
+	x->made = ch;
 	if (env->alloc_spi(env->arg, &sa->remote, &sa->local, IPPROTO_ESP, ch->reqid,
 	    &ch->spi_in) < 0) {
 		ike_sa_fail(sa, ST_IKEF_SYSCAP, 0, "no inbound SPI from the kernel");
 		r = 0;
 		goto out;
 	}
-	if ((x = ike_xchg_new(sa, IKE_X_AUTH, 0)) == NULL)
-		goto out;
 	if ((x->offer = ike_offer_new(c, 0)) == NULL) {
 		ike_sa_fail(sa, ST_IKEF_PROPOSAL, 0, "no usable ESP proposal configured");
 		r = 0;
@@ -182,11 +185,9 @@ ike_auth_start(struct ike_sa *sa)
 	log_info("IKEv2:(SA ID = %u):Generating IKE_AUTH message [To %s], ID %s",
 	    sa->st_index, ike_sa_peer(sa, peer, sizeof(peer)), sa->lid.text);
 	ike_send_request(sa, b, x);
-	x = NULL;
 	b = NULL;
 	r = 0;
 out:
-	ike_xchg_free(sa, x);
 	wipe(auth, sizeof(auth));
 	buf_free(psk);
 	buf_free(ib);
@@ -219,21 +220,23 @@ info_notify_oneway(struct ike_sa *sa, uint16_t notify)
 
 /* The child part of the IKE_AUTH response (the IKE SA is up by now). */
 static void
-auth_response_child(struct ike_sa *sa, const struct ike_xchg *x, struct ikev2_msg *m)
+auth_response_child(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 {
-	struct ike_child *ch = sa->pending;
+	struct ike_child *ch = x->made;
 	const struct ikev2_pl *p, *pi, *pr;
 	struct ikev2_prop_list *reply = NULL;
 	struct ikev2_prop chosen;
 	struct ikev2_tsp *tsi = NULL, *tsr = NULL;
 	struct ikev2_notify n;
 	struct ikev2_perr err;
-	struct ike_child_ctx cx = { 1, sa->ni, sa->nr, sa->ni_len, sa->nr_len, NULL, 0, 0 };
+	struct ike_child_ctx cx = { 1, x->ni, x->nr, x->ni_len, x->nr_len, NULL, 0, 0 };
 	uint16_t notify;
 	char detail[96];
 
 	if (ch == NULL)
 		return;
+	/* installed or failed below: no longer the exchange's */
+	x->made = NULL;
 	if ((notify = ikev2_msg_error_notify(m)) != 0) {
 		snprintf(detail, sizeof(detail), "%s from peer", ikev2_notify_name(notify));
 		ike_child_fail(sa, ch, ST_IPF_PROPOSAL, detail);
@@ -314,7 +317,7 @@ auth_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 		return;
 	}
 	sa->rid = rid;
-	if ((psk = psk_get(sa)) == NULL || auth_verify(sa, psk, idp, &auth) < 0) {
+	if ((psk = psk_get(sa)) == NULL || auth_verify(sa, x, psk, idp, &auth) < 0) {
 		buf_free(psk);
 		info_notify_oneway(sa, IKEV2_N_AUTHENTICATION_FAILED);
 		ike_sa_fail(sa, ST_IKEF_AUTH, 0,
@@ -325,11 +328,18 @@ auth_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 	buf_free(psk);
 	ike_sa_established(sa);
 	auth_response_child(sa, x, m);
-	ike_sa_wipe_exchange(sa);
 }
 
+void
+ike_setup_timeout(struct ike_sa *sa, struct ike_xchg *x)
+{
+	ike_sa_fail(sa, ST_IKEF_PEER_LOST, 1, "%s request not answered after %u retransmits",
+	    ikev2_exchange_name(x->ops->exchange), sa->req_tries);
+}
+
+/* IKE_SA_INIT's object, turned into IKE_AUTH by its answer */
 const struct ike_xchg_ops ike_x_auth = {
-	IKEV2_EXCH_IKE_AUTH, NULL, auth_response, NULL,	/* started by IKE_SA_INIT's answer */
+	IKEV2_EXCH_IKE_AUTH, ike_auth_start, auth_response, ike_setup_timeout,
 };
 
 /* ---- responder ---- */
@@ -410,21 +420,7 @@ static void
 auth_refuse(struct ike_sa *sa, uint32_t msgid, uint16_t notify,
     enum st_ike_fail reason, const char *detail)
 {
-	struct ikev2_builder bl, in;
-	struct buf *b = buf_new(128), *ib = buf_new_secret(32);
-
-	if (b && ib) {
-		ikev2_build_chain(&in, ib);
-		ikev2_build_notify_simple(&in, notify, NULL, 0);
-		ike_msg_start(sa, &bl, b, IKEV2_EXCH_IKE_AUTH, 1, msgid);
-		if (ike_msg_seal(sa, &bl, ib, &in) == 0) {
-			ike_count_notify(sa, 1);
-			ike_send_response(sa, b, msgid);
-			b = NULL;
-		}
-	}
-	buf_free(b);
-	buf_free(ib);
+	ike_send_error_response(sa, IKEV2_EXCH_IKE_AUTH, msgid, notify, NULL, 0);
 	ike_sa_fail(sa, reason, 0, "%s", detail);
 }
 
@@ -443,12 +439,18 @@ ike_auth_request(struct ike_sa *sa, struct ikev2_msg *m)
 	struct cfg_id peer, us;
 	struct buf *psk = NULL, *b = NULL, *ib = NULL;
 	struct ike_child *ch = NULL, *done = NULL;
+	struct ike_xchg *x = sa->xr;	/* the peer's IKE_SA_INIT */
 	uint32_t msgid = m->hdr.msgid;
 	uint8_t idb[4 + CFG_ID_MAX], mine[CRYPTO_MAX_PRF_LEN];
 	uint16_t child_err;
 	size_t idlen;
 	char detail[128];
 
+	if (x == NULL) {
+		auth_refuse(sa, msgid, IKEV2_N_TEMPORARY_FAILURE, ST_IKEF_INTERNAL,
+		    "IKE_AUTH request without the IKE_SA_INIT state");
+		return;
+	}
 	if ((idp = ikev2_msg_get(m, IKEV2_PL_IDI, 0)) == NULL ||
 	    (ap = ikev2_msg_get(m, IKEV2_PL_AUTH, 0)) == NULL ||
 	    ikev2_pl_id(idp, &id, &err) < 0 || ikev2_pl_auth(ap, &auth, &err) < 0 ||
@@ -480,7 +482,7 @@ ike_auth_request(struct ike_sa *sa, struct ikev2_msg *m)
 			sa->lid = conn->left.id;
 	}
 	sa->rid = peer;
-	if ((psk = psk_get(sa)) == NULL || auth_verify(sa, psk, idp, &auth) < 0) {
+	if ((psk = psk_get(sa)) == NULL || auth_verify(sa, x, psk, idp, &auth) < 0) {
 		buf_free(psk);
 		snprintf(detail, sizeof(detail),
 		    "AUTH payload of %.64s does not verify (pre-shared key mismatch?)",
@@ -507,18 +509,18 @@ ike_auth_request(struct ike_sa *sa, struct ikev2_msg *m)
 	} else {
 		/* installed before the answer goes out, so the peer's first
 		 * packets find the SAs */
-		struct ike_child_ctx x = { 0, sa->ni, sa->nr, sa->ni_len, sa->nr_len,
+		struct ike_child_ctx cx = { 0, x->ni, x->nr, x->ni_len, x->nr_len,
 		    NULL, 0, 0 };
 
 		done = ch;
 		ch = NULL;
-		if (ike_child_install(sa, done, &x) < 0) {
+		if (ike_child_install(sa, done, &cx) < 0) {
 			done = NULL;
 			child_err = IKEV2_N_TEMPORARY_FAILURE;
 		}
 	}
 	if ((idlen = ike_id_body(&sa->lid, idb, sizeof(idb))) == 0 ||
-	    auth_data(sa, psk, idb, idlen, mine) < 0)
+	    auth_data(sa, x, psk, idb, idlen, mine) < 0)
 		goto fail;
 	ikev2_build_chain(&in, ib);
 	build_id(&in, IKEV2_PL_IDR, &sa->lid);

@@ -64,25 +64,13 @@ coll_keep(struct ike_xchg *x, const uint8_t *ni, size_t ni_len, const uint8_t *n
 static void
 cc_refuse(struct ike_sa *sa, uint32_t msgid, uint16_t notify, uint16_t group)
 {
-	struct ikev2_builder bl, in;
-	struct buf *b = buf_new(128), *ib = buf_new_secret(32);
 	struct st_ike *st = ike_sa_row(sa);
 	uint8_t g[2] = { (uint8_t)(group >> 8), (uint8_t)group };
 
 	if (st)
 		st->c.out_p2_exchg_reject++;
-	if (b && ib) {
-		ikev2_build_chain(&in, ib);
-		ikev2_build_notify_simple(&in, notify, group ? g : NULL, group ? 2 : 0);
-		ike_msg_start(sa, &bl, b, IKEV2_EXCH_CREATE_CHILD_SA, 1, msgid);
-		if (ike_msg_seal(sa, &bl, ib, &in) == 0) {
-			ike_count_notify(sa, 1);
-			ike_send_response(sa, b, msgid);
-			b = NULL;
-		}
-	}
-	buf_free(b);
-	buf_free(ib);
+	ike_send_error_response(sa, IKEV2_EXCH_CREATE_CHILD_SA, msgid, notify,
+	    group ? g : NULL, group ? 2 : 0);
 }
 
 /* DH for a child or IKE rekey: our key pair for the peer's KE, g^ir into
@@ -133,6 +121,7 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 	struct buf *pub = NULL, *gir = NULL, *b = NULL, *ib = NULL;
 	struct ike_sa *n = NULL;
 	struct ike_xchg *x;
+	uint8_t nr[IKEV2_NONCE_LEN];	/* ours, as the new SA's responder */
 	struct st_ike *st;
 	uint16_t err = IKEV2_N_NO_PROPOSAL_CHOSEN, want = 0;
 
@@ -164,20 +153,17 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 	n->st_index = st->index;
 	n->spi_i = ikev2_spi_value(chosen.spi, 8);
 	ike_sa_inherit(n, sa, &chosen);
-	memcpy(n->ni, ni->data, ni->len);
-	n->ni_len = ni->len;
 	if ((pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL ||
 	    (gir = buf_new_secret(CRYPTO_MAX_DH_PUB)) == NULL ||
-	    crypto_random(n->nr, IKEV2_NONCE_LEN) < 0 ||
+	    crypto_random(nr, sizeof(nr)) < 0 ||
 	    cc_dh(n->algs.dh, ke, pub, gir) < 0) {
 		ike_sa_end(n, ST_TERM_LOCAL_FAIL);
 		cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
 		goto out;
 	}
-	n->nr_len = IKEV2_NONCE_LEN;
 	/* SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr) */
 	if (ikev2_ike_keys_derive(&n->keys, &n->algs, &sa->keys, gir->data, gir->len,
-	    n->ni, n->ni_len, n->nr, n->nr_len, n->spi_i, n->spi_r) < 0) {
+	    ni->data, ni->len, nr, sizeof(nr), n->spi_i, n->spi_r) < 0) {
 		ike_sa_end(n, ST_TERM_LOCAL_FAIL);
 		cc_refuse(sa, m->hdr.msgid, IKEV2_N_TEMPORARY_FAILURE, 0);
 		goto out;
@@ -191,7 +177,7 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 	ikev2_spi_put(one->p[0].spi, 8, n->spi_r);
 	ikev2_build_chain(&in, ib);
 	ikev2_build_sa(&in, one);
-	ikev2_build_nonce(&in, n->nr, n->nr_len);
+	ikev2_build_nonce(&in, nr, sizeof(nr));
 	ikev2_build_ke(&in, n->algs.dh, pub->data, pub->len);
 	ike_msg_start(sa, &bl, b, IKEV2_EXCH_CREATE_CHILD_SA, 1, m->hdr.msgid);
 	if (ike_msg_seal(sa, &bl, ib, &in) < 0)
@@ -210,7 +196,7 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 		    sa->st_index);
 		x->coll_spi_i = n->spi_i;
 		x->coll_spi_r = n->spi_r;
-		coll_keep(x, n->ni, n->ni_len, n->nr, n->nr_len);
+		coll_keep(x, ni->data, ni->len, nr, sizeof(nr));
 	}
 	ike_send_response(sa, b, m->hdr.msgid);
 	b = NULL;
@@ -625,7 +611,8 @@ out:
 }
 
 const struct ike_xchg_ops ike_x_rekey_child = {
-	IKEV2_EXCH_CREATE_CHILD_SA, child_rekey_start, child_rekey_response, NULL,
+	IKEV2_EXCH_CREATE_CHILD_SA, child_rekey_start, child_rekey_response,
+	ike_sa_peer_lost,
 };
 
 /* ---- the IKE SA rekeyed, by us (§1.3.2) ---- */
@@ -741,12 +728,8 @@ ike_rekey_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 	ike_sa_set_own_spi(n, x->ike_spi);
 	n->spi_r = ikev2_spi_value(chosen.spi, 8);
 	ike_sa_inherit(n, sa, &chosen);
-	memcpy(n->ni, x->ni, x->ni_len);
-	n->ni_len = x->ni_len;
-	memcpy(n->nr, nr.data, nr.len);
-	n->nr_len = nr.len;
 	if (ikev2_ike_keys_derive(&n->keys, &n->algs, &sa->keys, gir->data, gir->len,
-	    n->ni, n->ni_len, n->nr, n->nr_len, n->spi_i, n->spi_r) < 0) {
+	    x->ni, x->ni_len, nr.data, nr.len, n->spi_i, n->spi_r) < 0) {
 		ike_sa_end(n, ST_TERM_LOCAL_FAIL);
 		goto out;
 	}
@@ -785,5 +768,6 @@ out:
 }
 
 const struct ike_xchg_ops ike_x_rekey_ike = {
-	IKEV2_EXCH_CREATE_CHILD_SA, ike_rekey_start, ike_rekey_response, NULL,
+	IKEV2_EXCH_CREATE_CHILD_SA, ike_rekey_start, ike_rekey_response,
+	ike_sa_peer_lost,
 };

@@ -250,10 +250,11 @@ const struct ike_xchg_ops ike_x_delete_ike = {
 	delete_ike_timeout,
 };
 const struct ike_xchg_ops ike_x_delete_child = {
-	IKEV2_EXCH_INFORMATIONAL, delete_child_start, delete_child_response, NULL,
+	IKEV2_EXCH_INFORMATIONAL, delete_child_start, delete_child_response,
+	ike_sa_peer_lost,
 };
 const struct ike_xchg_ops ike_x_liveness = {
-	IKEV2_EXCH_INFORMATIONAL, liveness_start, liveness_response, NULL,
+	IKEV2_EXCH_INFORMATIONAL, liveness_start, liveness_response, ike_sa_peer_lost,
 };
 
 /* ---- connections removed or replaced ---- */

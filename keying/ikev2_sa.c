@@ -41,16 +41,11 @@ ike_sa_free(struct ike_sa *sa)
 		sa->children = ch->next;
 		free(ch);
 	}
-	if (sa->pending)
-		ike_child_free(sa, sa->pending, 1);
 	ike_xchg_clear(sa);
 	loop_timer_free(sa->rtx);
 	loop_timer_free(sa->timer);
 	loop_timer_free(sa->rekey_timer);
 	loop_timer_free(sa->keepalive_timer);
-	dh_free(sa->dh);
-	buf_free(sa->init_i);
-	buf_free(sa->init_r);
 	buf_free(sa->req);
 	buf_free(sa->resp);
 	buf_free(sa->req_frags);
@@ -58,9 +53,6 @@ ike_sa_free(struct ike_sa *sa)
 	buf_free(sa->seal_frags);
 	ikev2_reasm_clear(&sa->reasm);
 	ikev2_sa_keys_wipe(&sa->keys);
-	wipe(sa->ni, sizeof(sa->ni));
-	wipe(sa->nr, sizeof(sa->nr));
-	free(sa->offer);
 	free(sa);
 }
 
@@ -319,14 +311,6 @@ ike_offer_new(const struct cfg_conn *c, int ike)
 	return l;
 }
 
-struct ikev2_prop_list *
-ike_sa_ike_offer(struct ike_sa *sa)
-{
-	if (sa->offer == NULL)
-		sa->offer = ike_offer_new(sa->conn, 1);
-	return sa->offer;
-}
-
 struct ike_sa *
 ike_sa_find(struct ikev2_engine *e, uint64_t spi_i, uint64_t spi_r)
 {
@@ -423,11 +407,8 @@ ike_sa_st_sync(struct ike_sa *sa)
 void
 ike_sa_wipe_exchange(struct ike_sa *sa)
 {
-	dh_free(sa->dh);
-	sa->dh = NULL;
-	buf_free(sa->init_i);
-	buf_free(sa->init_r);
-	sa->init_i = sa->init_r = NULL;
+	ike_xchg_free(sa, sa->xr);
+	sa->xr = NULL;
 }
 
 /* ---- phase ---- */
@@ -493,8 +474,6 @@ ike_sa_up(struct ike_sa *sa)
 
 	ike_sa_set_phase(sa, IKE_UP);
 	sa->last_rx = loop_now_ms();
-	free(sa->offer);
-	sa->offer = NULL;
 	loop_timer_stop(sa->timer);
 	ike_dpd_arm(sa);
 	ike_rekey_arm(sa);
@@ -545,8 +524,6 @@ ike_child_free(struct ike_sa *sa, struct ike_child *ch, int release_spi)
 	if (release_spi && ch->spi_in && !ch->installed && env->release_spi)
 		env->release_spi(env->arg, &sa->remote, &sa->local, IPPROTO_ESP,
 		    ch->spi_in);
-	if (sa->pending == ch)
-		sa->pending = NULL;
 	wipe(ch->out_encr, sizeof(ch->out_encr));
 	wipe(ch->out_integ, sizeof(ch->out_integ));
 	free(ch);
@@ -752,11 +729,14 @@ ike_xchg_free(struct ike_sa *sa, struct ike_xchg *x)
 		ike_child_free(sa, x->made, 1);
 	dh_free(x->dh);
 	free(x->offer);
+	buf_free(x->init_i);
+	buf_free(x->init_r);
 	wipe(x, sizeof(*x));
 	free(x);
 }
 
-/* The outstanding exchange and the waiting ones are dropped. */
+/* The outstanding exchange, the waiting ones and a responder's
+ * IKE_SA_INIT are dropped. */
 static void
 ike_xchg_clear(struct ike_sa *sa)
 {
@@ -764,6 +744,7 @@ ike_xchg_clear(struct ike_sa *sa)
 
 	ike_xchg_free(sa, sa->xa);
 	sa->xa = NULL;
+	ike_sa_wipe_exchange(sa);
 	while ((x = sa->xq) != NULL) {
 		sa->xq = x->next;
 		ike_xchg_free(sa, x);
@@ -873,8 +854,6 @@ ike_sa_end(struct ike_sa *sa, enum st_term reason)
 	ike_xchg_clear(sa);
 	while (sa->children)
 		ike_child_remove(sa, sa->children, reason);
-	if (sa->pending)
-		ike_child_free(sa, sa->pending, 1);
 	loop_timer_stop(sa->rtx);
 	loop_timer_stop(sa->timer);
 	loop_timer_stop(sa->rekey_timer);
@@ -1002,6 +981,39 @@ ike_rtx_next(const struct ike_sa *sa, unsigned tries, uint64_t now)
 	return delay < left ? delay : left;
 }
 
+void
+ike_sa_peer_lost(struct ike_sa *sa, struct ike_xchg *x)
+{
+	struct ikev2_engine *e = sa->eng;
+	const struct cfg_conn *conn = sa->conn;
+	uint64_t dead_at = ike_dead_at(sa);
+	const char *what = ikev2_exchange_name(x ? x->ops->exchange :
+	    sa->req->data[18]);
+
+	/* dpdaction=hold: traffic brings the tunnel back; the trap goes in
+	 * before the SAs go, so no packet leaks out in the clear between the
+	 * two */
+	if (conn->dpdaction == CFG_DPD_HOLD && e->env.hold) {
+		log_info("IKEv2:%s: peer lost, holding its traffic", conn->name);
+		e->env.hold(e->env.arg, conn);
+	}
+	if (dead_at && loop_now_ms() + 5 >= dead_at)
+		ike_sa_fail(sa, ST_IKEF_PEER_LOST, 0,
+		    "silent for dpdtimeout (%us), %s request (message %u) "
+		    "not answered after %u retransmits", conn->dpdtimeout,
+		    what, sa->req_msgid, sa->req_tries);
+	else
+		ike_sa_fail(sa, ST_IKEF_PEER_LOST, 0,
+		    "%s request (message %u) not answered after %u retransmits",
+		    what, sa->req_msgid, sa->req_tries);
+	/* dpdaction=restart: negotiate again at once */
+	if (conn->dpdaction == CFG_DPD_RESTART && conn->right.addr.family &&
+	    conn->left.addr.family) {
+		log_info("IKEv2:%s: peer lost, restarting", conn->name);
+		e->ops->initiate(e, conn);
+	}
+}
+
 static void
 ike_rtx_fire(void *arg)
 {
@@ -1015,41 +1027,12 @@ ike_rtx_fire(void *arg)
 	e->busy++;
 	dead_at = ike_dead_at(sa);
 	if (sa->req_tries >= e->tun.retrans_tries || (dead_at && now + 5 >= dead_at)) {
-		/* the last wait, retrans_timeout * base^tries, is over too */
-		if (sa->xa && sa->xa->ops->timeout) {
+		/* the last wait, retrans_timeout * base^tries, is over too:
+		 * the exchange ends through its own handler */
+		if (sa->xa)
 			sa->xa->ops->timeout(sa, sa->xa);
-		} else if (sa->phase == IKE_UP) {
-			const struct cfg_conn *conn = sa->conn;
-
-			/* dpdaction=hold: traffic brings the tunnel back; the
-			 * trap goes in before the SAs go, so no packet leaks
-			 * out in the clear between the two */
-			if (conn->dpdaction == CFG_DPD_HOLD && e->env.hold) {
-				log_info("IKEv2:%s: peer lost, holding its traffic",
-				    conn->name);
-				e->env.hold(e->env.arg, conn);
-			}
-			if (dead_at && now + 5 >= dead_at)
-				ike_sa_fail(sa, ST_IKEF_PEER_LOST, 0,
-				    "silent for dpdtimeout (%us), %s request (message %u) "
-				    "not answered after %u retransmits", conn->dpdtimeout,
-				    ikev2_exchange_name(sa->req->data[18]), sa->req_msgid,
-				    sa->req_tries);
-			else
-				ike_sa_fail(sa, ST_IKEF_PEER_LOST, 0,
-				    "%s request (message %u) not answered after %u retransmits",
-				    ikev2_exchange_name(sa->req->data[18]), sa->req_msgid,
-				    sa->req_tries);
-			/* dpdaction=restart: negotiate again at once */
-			if (conn->dpdaction == CFG_DPD_RESTART && conn->right.addr.family &&
-			    conn->left.addr.family) {
-				log_info("IKEv2:%s: peer lost, restarting", conn->name);
-				e->ops->initiate(e, conn);
-			}
-		} else
-			ike_sa_fail(sa, ST_IKEF_PEER_LOST, 1,
-			    "%s request not answered after %u retransmits",
-			    ikev2_exchange_name(sa->req->data[18]), sa->req_tries);
+		else
+			ike_sa_peer_lost(sa, NULL);
 		goto out;
 	}
 	sa->req_tries++;
@@ -1343,6 +1326,29 @@ ike_request_done(struct ike_sa *sa)
 	sa->req_frags = NULL;
 	ike_xchg_free(sa, sa->xa);
 	sa->xa = NULL;
+}
+
+int
+ike_send_error_response(struct ike_sa *sa, uint8_t exch, uint32_t msgid,
+    uint16_t notify, const void *data, size_t len)
+{
+	struct ikev2_builder bl, in;
+	struct buf *b = buf_new(128), *ib = buf_new_secret(32);
+	int r = -1;
+
+	if (b && ib) {
+		ikev2_build_chain(&in, ib);
+		ikev2_build_notify_simple(&in, notify, data, len);
+		ike_msg_start(sa, &bl, b, exch, 1, msgid);
+		if (ike_msg_seal(sa, &bl, ib, &in) == 0) {
+			ike_count_notify(sa, 1);
+			r = ike_send_response(sa, b, msgid);
+			b = NULL;
+		}
+	}
+	buf_free(b);
+	buf_free(ib);
+	return r;
 }
 
 int

@@ -85,21 +85,30 @@ struct ike_xchg_ops {
 /* One exchange we started, from the moment it is asked for until it is
  * answered or given up: the state only it needs lives here, not on the
  * SA. Freed by ike_xchg_free (the child it made still larval, its DH, its
- * nonce wiped). */
+ * nonce wiped). IKE_SA_INIT and IKE_AUTH are one object: IKE_X_INIT turns
+ * into IKE_X_AUTH when the first answer comes, keeping the nonces and
+ * messages AUTH is computed over; a responder keeps its own in sa->xr. */
 struct ike_xchg {
 	struct ike_xchg	*next;			/* in sa->xq */
 	enum ike_xkind	kind;
 	const struct ike_xchg_ops *ops;
 	uint32_t	child;			/* spi_in of the child deleted or rekeyed */
 	enum st_term	reason;			/* IKE delete: how the SA's row ends */
-	/* IKE_AUTH, CREATE_CHILD_SA: our proposals (6 kB; only while asked) */
+	/* our proposals (6 kB; only while asked): IKE_SA_INIT's and an IKE
+	 * rekey's IKE ones, IKE_AUTH's and CREATE_CHILD_SA's ESP ones */
 	struct ikev2_prop_list *offer;
 	struct ike_child *made;			/* the child being negotiated */
 	struct dh	*dh;
-	uint8_t		ni[IKEV2_NONCE_LEN];
-	size_t		ni_len;
+	uint8_t		ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
+	size_t		ni_len, nr_len;		/* nr: IKE_SA_INIT's only */
 	uint16_t	group;			/* DH group the peer asked for (INVALID_KE) */
 	uint64_t	ike_spi;		/* our SPI of the IKE SA being made */
+	/* IKE_SA_INIT: both messages, for AUTH; what a restart reuses */
+	struct buf	*init_i, *init_r;
+	uint8_t		cookie[64];		/* the responder's COOKIE (§2.6) */
+	size_t		cookie_len;
+	unsigned	cookie_tries;		/* COOKIEs answered, up to IKEV2_COOKIE_TRIES */
+	unsigned	invalid_ke;		/* INVALID_KE retries */
 	/* §2.8: a rekey of the peer's crossing this one. We answer it; what
 	 * it made is kept here until our own answer says which of the two is
 	 * redundant (the one whose exchange had the lowest nonce) */
@@ -130,15 +139,8 @@ struct ike_sa {
 	int		frag;			/* both sides announced fragmentation */
 	struct cfg_id	lid, rid;
 
-	/* our IKE proposals: made when we start IKE_SA_INIT or an IKE rekey,
-	 * dropped once established (a responder never holds the 6.4 kB) */
-	struct ikev2_prop_list *offer;
 	struct ikev2_prop chosen;
 	struct st_algs	algs;
-	struct dh	*dh;
-	uint8_t		ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
-	size_t		ni_len, nr_len;
-	struct buf	*init_i, *init_r;	/* IKE_SA_INIT messages, for AUTH */
 	struct ikev2_sa_keys keys;
 	int		have_keys;
 
@@ -149,6 +151,9 @@ struct ike_sa {
 	unsigned	req_tries;
 	struct ike_xchg	*xa;			/* the exchange req belongs to */
 	struct ike_xchg	*xq;			/* exchanges waiting, in kind order */
+	/* responder: the peer's IKE_SA_INIT, kept (as an IKE_X_INIT object)
+	 * until its IKE_AUTH is answered */
+	struct ike_xchg	*xr;
 	struct loop_timer *rtx;
 
 	/* the peer's requests */
@@ -160,14 +165,9 @@ struct ike_sa {
 	struct buf	*req_frags, *resp_frags, *seal_frags;
 	struct ikev2_reasm reasm;
 
-	struct ike_child *pending;		/* child negotiated in IKE_AUTH */
 	struct ike_child *children;
 	int		rekeyed;		/* replaced by a rekeyed IKE SA */
 	unsigned	attempt;		/* keyingtries used, from 1 */
-	unsigned	invalid_ke;
-	uint8_t		cookie[64];		/* the responder's COOKIE (§2.6) */
-	size_t		cookie_len;
-	unsigned	cookie_tries;		/* COOKIEs answered, up to IKEV2_COOKIE_TRIES */
 	struct loop_timer *timer;		/* half-open timeout / DPD */
 	struct loop_timer *rekey_timer;		/* IKE SA rekey (ikelifetime - margin) */
 	struct loop_timer *keepalive_timer;	/* NAT-T keepalives */
@@ -239,9 +239,6 @@ int	ike_sa_index_setup(struct ikev2_engine *e);
 /* Proposals made from the connection's ike= (ike) or esp=, allocated;
  * NULL when none is usable or on no memory. */
 struct ikev2_prop_list *ike_offer_new(const struct cfg_conn *c, int ike);
-/* sa->offer, made from the connection's ike= on first use; NULL when none
- * is usable or on no memory. */
-struct ikev2_prop_list *ike_sa_ike_offer(struct ike_sa *sa);
 /* Half-open lookups: the responder by (SPIi, peer), the initiator by SPIi. */
 struct ike_sa *ike_sa_find_half(struct ikev2_engine *e, uint64_t spi_i,
 	    const struct ifl_addr *remote, uint16_t rport, int initiator);
@@ -266,7 +263,9 @@ void	ike_keepalive_arm(struct ike_sa *sa);
  * its end at ikelifetime if it was not replaced by then. */
 void	ike_rekey_arm(struct ike_sa *sa);
 void	ike_sa_set_spi_r(struct ike_sa *sa, uint64_t spi_r);
-void	ike_sa_wipe_exchange(struct ike_sa *sa);	/* DH, nonces: after AUTH */
+/* The responder's IKE_SA_INIT state (DH, nonces, messages) goes: after
+ * IKE_AUTH. */
+void	ike_sa_wipe_exchange(struct ike_sa *sa);
 /* ---- exchange objects (ikev2_sa.c) ---- */
 /* A new exchange of that kind (about the child with that spi_in, or 0),
  * not yet queued; NULL on no memory. */
@@ -276,6 +275,10 @@ void	ike_xchg_free(struct ike_sa *sa, struct ike_xchg *x);
  * unless the same one waits already. Returns the one waiting (to set its
  * reason), NULL on no memory. The queue runs by ike_queue_run. */
 struct ike_xchg *ike_xchg_queue(struct ike_sa *sa, enum ike_xkind kind, uint32_t child);
+/* The timeout of an exchange of an established SA: the peer counts as
+ * lost. Failure record naming the peer and the exchange, the SA ends with
+ * its children, then dpdaction (hold, restart). */
+void	ike_sa_peer_lost(struct ike_sa *sa, struct ike_xchg *x);
 /* Forgets the waiting exchanges of that kind. */
 void	ike_xchg_unqueue(struct ike_sa *sa, enum ike_xkind kind);
 /* The outstanding exchange when it is of that kind, else NULL. */
@@ -340,6 +343,10 @@ int	ike_msg_seal(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *inner_
 int	ike_send_request(struct ike_sa *sa, struct buf *msg, struct ike_xchg *x);
 /* Sends a response and keeps it for a retransmitted request. */
 int	ike_send_response(struct ike_sa *sa, struct buf *msg, uint32_t msgid);
+/* Answers the peer's request msgid of that exchange with one error notify
+ * (data may be NULL), encrypted and kept like any response. 0 / -1. */
+int	ike_send_error_response(struct ike_sa *sa, uint8_t exch, uint32_t msgid,
+	    uint16_t notify, const void *data, size_t len);
 /* The outstanding request was answered: stop retransmitting; its exchange,
  * if still the SA's, is freed. */
 void	ike_request_done(struct ike_sa *sa);
@@ -359,13 +366,18 @@ void	ike_drop(struct ikev2_engine *e, struct ike_sa *sa, const struct ifl_addr *
 	    uint16_t sport, const struct ikev2_hdr *h, const char *why);
 
 /* ---- exchanges (ikev2_exchange*.c) ---- */
+/* A new attempt: an IKE_X_INIT object, started. */
 int	ike_init_start(struct ike_sa *sa);
 void	ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 	    const struct ifl_addr *src, uint16_t sport,
 	    const struct ifl_addr *dst, uint16_t dport);
-void	ike_init_response(struct ike_sa *sa, struct ikev2_msg *m);
-int	ike_auth_start(struct ike_sa *sa);
+/* IKE_SA_INIT answered: x turns into IKE_AUTH and is sent (it stays the
+ * SA's outstanding one); -1 when nothing was sent. */
+int	ike_auth_start(struct ike_sa *sa, struct ike_xchg *x);
 void	ike_auth_request(struct ike_sa *sa, struct ikev2_msg *m);
+/* IKE_SA_INIT and IKE_AUTH not answered: the attempt fails (keyingtries;
+ * ikev2_exchange_auth.c). */
+void	ike_setup_timeout(struct ike_sa *sa, struct ike_xchg *x);
 extern const struct ike_xchg_ops ike_x_init, ike_x_auth;
 void	ike_info_request(struct ike_sa *sa, struct ikev2_msg *m);
 extern const struct ike_xchg_ops ike_x_delete_ike, ike_x_delete_child, ike_x_liveness;

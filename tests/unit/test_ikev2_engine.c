@@ -689,6 +689,61 @@ test_liveness(void **state)
 	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 1);
 }
 
+/* IKE_AUTH never answered: its own timeout ends the attempt, with a
+ * failure record naming the exchange, and the inbound SPI of the child it
+ * was negotiating goes back to the kernel. */
+static void
+test_auth_timeout(void **state)
+{
+	struct drop_spec d = { &side_r, IKEV2_EXCH_IKE_AUTH, 1, 1000, 0 };
+	const struct st_ike_failrec *f;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, "\tkeyingtries=1\n", variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	filter = drop_some;
+	filter_arg = &d;
+	initiate();
+	loop_until(count_ike_fails(ST_IKEF_PEER_LOST) >= 1, 20000);
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_IKE_AUTH - 32], 1 + 3);
+	f = st_ike_fail_next(0);
+	assert_non_null(f);
+	assert_int_equal(f->reason, ST_IKEF_PEER_LOST);
+	assert_non_null(strstr(f->detail, "IKE_AUTH request not answered"));
+	assert_int_equal(side_i.nchildren, 0);
+	assert_int_equal(side_i.released, 1);
+}
+
+/* A child rekey never answered: the SA is lost through the rekey's own
+ * timeout (record naming CREATE_CHILD_SA), its children leave the kernel
+ * and the new child's larval SPI is given back. */
+static void
+test_child_rekey_timeout(void **state)
+{
+	struct drop_spec d = { &side_r, IKEV2_EXCH_CREATE_CHILD_SA, 1, 1000, 0 };
+	const struct st_ike_failrec *f;
+	uint32_t idx;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+	assert_int_equal(live_children(&side_i), 1);
+	idx = side_i.children[0].d.child_index;
+	filter = drop_some;
+	filter_arg = &d;
+	assert_int_equal(ikev2_child_rekey(side_i.eng, idx), 0);
+	loop_until(ike_row(1) == NULL, 20000);
+	assert_null(ike_row(1));
+	assert_int_equal(hist_of(1)->reason, ST_TERM_PEER_LOST);
+	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 1);
+	f = st_ike_fail_next(0);
+	assert_non_null(strstr(f->detail, "CREATE_CHILD_SA request"));
+	assert_int_equal(live_children(&side_i), 0);
+	assert_int_equal(side_i.released, 1);
+}
+
 static void
 test_ts_narrowed(void **state)
 {
@@ -2074,6 +2129,8 @@ main(void)
 		T(test_lost_init_response),
 		T(test_peer_silent),
 		T(test_peer_silent_keyingtries),
+		T(test_auth_timeout),
+		T(test_child_rekey_timeout),
 		T(test_duplicate_request),
 		T(test_delete_ike_by_initiator),
 		T(test_delete_ike_by_responder),
