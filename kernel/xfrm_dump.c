@@ -22,22 +22,27 @@
  * receive buffer more): the loop's stalls stay well under 50 ms. */
 #define XFRM_STEP_US	5000
 
-static size_t last_sas, last_folded, cur_sas, cur_folded;
+static size_t last_sas, last_folded;
+
+/* SAs a fold's dump listed, and how many of them the state model knew */
+struct fold_count {
+	size_t	sas, folded;
+};
 
 /* The hot path of a refresh: body fields only, no attribute parsing. */
 static int
 fold_cb(const struct nlmsghdr *nlh, void *arg)
 {
+	struct fold_count *fc = arg;
 	struct st_dir_counters c;
 	struct ifl_addr dst;
 	uint32_t spi;
 	uint8_t proto;
 
-	(void)arg;
 	if (xfrm_msg_sa_fast(nlh, &dst, &spi, &proto, &c) == 0) {
-		cur_sas++;
+		fc->sas++;
 		if (xfrm_fold_update(&dst, spi, proto, &c) == 0)
-			cur_folded++;
+			fc->folded++;
 	}
 	return MNL_CB_OK;
 }
@@ -85,14 +90,14 @@ sa_dump_run(mnl_cb_t cb, void *arg)
 int
 xfrm_fold_now(void)
 {
+	struct fold_count fc = { 0, 0 };
 	int ret;
 
 	xfrm_fold_begin();
-	cur_sas = cur_folded = 0;
-	ret = sa_dump_run(fold_cb, NULL);
+	ret = sa_dump_run(fold_cb, &fc);
 	if (ret == 0) {
-		last_sas = cur_sas;
-		last_folded = cur_folded;
+		last_sas = fc.sas;
+		last_folded = fc.folded;
 		st_counters_folded();
 	}
 	read_xfrm_stat();
@@ -119,7 +124,7 @@ static struct {
 	uint32_t		 seq;
 	uint32_t		 budget_us;
 	uint64_t		 start_ms;	/* st_now_ms() at the start */
-	size_t			 sas, folded;
+	struct fold_count	 fc;
 	struct xfrm_usetab	*uses;
 	void			(*done)(int, void *);
 	void			*arg;
@@ -133,23 +138,6 @@ mono_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
-static int
-step_fold_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	struct st_dir_counters c;
-	struct ifl_addr dst;
-	uint32_t spi;
-	uint8_t proto;
-
-	(void)arg;
-	if (xfrm_msg_sa_fast(nlh, &dst, &spi, &proto, &c) == 0) {
-		step.sas++;
-		if (xfrm_fold_update(&dst, spi, proto, &c) == 0)
-			step.folded++;
-	}
-	return MNL_CB_OK;
 }
 
 static int
@@ -180,8 +168,8 @@ step_end(int ret)
 	void (*done)(int, void *) = step.done;
 
 	if (ret == 0) {
-		last_sas = step.sas;
-		last_folded = step.folded;
+		last_sas = step.fc.sas;
+		last_folded = step.fc.folded;
 		xfrm_usetime_commit(step.uses);
 	} else
 		xfrm_usetime_discard(step.uses);
@@ -207,9 +195,12 @@ step_read(int fd, uint32_t events, void *arg)
 		return;
 	}
 	do {
-		r = nl_dump_step(xfrm_ctx.step, step.seq,
-		    step.phase == STEP_SAS ? step_fold_cb : step_use_cb, NULL,
-		    step.errmsg, sizeof(step.errmsg));
+		if (step.phase == STEP_SAS)
+			r = nl_dump_step(xfrm_ctx.step, step.seq, fold_cb, &step.fc,
+			    step.errmsg, sizeof(step.errmsg));
+		else
+			r = nl_dump_step(xfrm_ctx.step, step.seq, step_use_cb, NULL,
+			    step.errmsg, sizeof(step.errmsg));
 		if (r == NL_DUMP_DONE && step.phase == STEP_SAS) {
 			/* the counters are whole: readers may use them now */
 			st_counters_folded_at(step.start_ms);
@@ -243,7 +234,7 @@ xfrm_refresh_start(void (*done)(int ret, void *arg), void *arg)
 	if ((step.uses = xfrm_usetime_new()) == NULL)
 		return -ENOMEM;
 	xfrm_fold_begin();
-	step.sas = step.folded = 0;
+	step.fc.sas = step.fc.folded = 0;
 	step.start_ms = st_now_ms();
 	if ((ret = step_send(XFRM_MSG_GETSA)) < 0) {
 		log_err("xfrm: SA dump (refresh): %s", strerror(-ret));
