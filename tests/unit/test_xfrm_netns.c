@@ -481,6 +481,13 @@ t_refresh_in_steps(void **state)
 	assert_true(st_counters_generation() == gen + 1);
 	drain_events();
 	assert_int_equal(refresh_done, 1);
+	/* and the loop sleeps again: nothing of the dump is left to read */
+	{
+		uint64_t t0 = loop_now_ms();
+
+		assert_int_equal(loop_once(100), 0);
+		assert_true(loop_now_ms() - t0 >= 90);
+	}
 
 	/* a shutdown in the middle: no callback, nothing leaked */
 	assert_int_equal(xfrm_refresh_start(on_refreshed, NULL), 0);
