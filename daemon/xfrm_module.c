@@ -5,6 +5,7 @@
  * exactly what this daemon installed. */
 #include "config.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -20,14 +21,29 @@ static struct loop_timer *refresh_timer;
 static uint32_t refresh_ms;
 
 static void
-on_refresh(void *arg)
+refreshed(int ret, void *arg)
 {
+	(void)ret;
 	(void)arg;
-	xfrm_refresh_now();
 	/* the SNMP tables follow the counters just folded */
 	if (agent_running())
 		agent_refresh();
 	loop_timer_set(refresh_timer, refresh_ms);
+}
+
+/* In steps: a dump of 20,000 SAs read at once would hold keying, AgentX
+ * and the web server for a good part of a second. The timer is set again
+ * when the refresh ends, so refreshes never overlap. */
+static void
+on_refresh(void *arg)
+{
+	int ret;
+
+	(void)arg;
+	if ((ret = xfrm_refresh_start(refreshed, NULL)) == -EBUSY)
+		return;
+	if (ret < 0)
+		refreshed(xfrm_refresh_now(), NULL);
 }
 
 static int

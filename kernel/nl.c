@@ -92,16 +92,28 @@ noop_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
+static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+	[NLMSG_NOOP] = noop_cb,
+	[NLMSG_ERROR] = err_cb,
+	[NLMSG_DONE] = done_cb,
+	[NLMSG_OVERRUN] = noop_cb,
+};
+
+/* Leftovers of a request abandoned half-way (a reply that failed to parse,
+ * the rest of its dump) would fail the next one's sequence check. */
+static void
+nl_drain(struct mnl_socket *nl)
+{
+	ssize_t n;
+
+	while ((n = recv(mnl_socket_get_fd(nl), rxbuf, sizeof(rxbuf), MSG_DONTWAIT)) > 0)
+		wipe(rxbuf, (size_t)n);
+}
+
 int
 nl_request(struct mnl_socket *nl, uint32_t *seq, struct nlmsghdr *nlh,
     mnl_cb_t cb, void *arg, char *errmsg, size_t errlen)
 {
-	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
-		[NLMSG_NOOP] = noop_cb,
-		[NLMSG_ERROR] = err_cb,
-		[NLMSG_DONE] = done_cb,
-		[NLMSG_OVERRUN] = noop_cb,
-	};
 	struct nl_err e = { errmsg, errlen };
 	uint32_t portid;
 	ssize_t n;
@@ -118,10 +130,7 @@ nl_request(struct mnl_socket *nl, uint32_t *seq, struct nlmsghdr *nlh,
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	nlh->nlmsg_seq = ++*seq;
 	portid = mnl_socket_get_portid(nl);
-	/* Leftovers of a request abandoned half-way (a reply that failed to
-	 * parse, the rest of its dump) would fail this one's sequence check. */
-	while ((n = recv(mnl_socket_get_fd(nl), rxbuf, sizeof(rxbuf), MSG_DONTWAIT)) > 0)
-		wipe(rxbuf, (size_t)n);
+	nl_drain(nl);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
@@ -141,4 +150,42 @@ nl_request(struct mnl_socket *nl, uint32_t *seq, struct nlmsghdr *nlh,
 	if (ret < 0)
 		return errno ? -errno : -EIO;
 	return 0;
+}
+
+int
+nl_dump_start(struct mnl_socket *nl, uint32_t *seq, struct nlmsghdr *nlh)
+{
+	if (nl == NULL)
+		return -ENOTCONN;
+	nlh->nlmsg_seq = ++*seq;
+	nl_drain(nl);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+nl_dump_step(struct mnl_socket *nl, uint32_t seq, mnl_cb_t cb, void *arg,
+    char *errmsg, size_t errlen)
+{
+	struct nl_err e = { errmsg, errlen };
+	ssize_t n;
+	int ret;
+
+	if (errlen)
+		errmsg[0] = '\0';
+	n = recv(mnl_socket_get_fd(nl), rxbuf, sizeof(rxbuf), MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return NL_DUMP_WAIT;
+		return -errno;
+	}
+	cur_err = &e;
+	errno = 0;
+	ret = mnl_cb_run2(rxbuf, (size_t)n, seq, mnl_socket_get_portid(nl), cb, arg,
+	    ctl, NLMSG_MIN_TYPE);
+	wipe(rxbuf, (size_t)n);
+	if (ret < 0)
+		return errno ? -errno : -EIO;
+	return ret == MNL_CB_STOP ? NL_DUMP_DONE : NL_DUMP_MORE;
 }

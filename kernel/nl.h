@@ -20,4 +20,15 @@ int	nl_request(struct mnl_socket *nl, uint32_t *seq, struct nlmsghdr *nlh,
 /* " (errmsg)" for a log line, "" when the kernel gave no reason; dst. */
 const char *nl_errtail(const char *errmsg, char *dst, size_t len);
 
+/* A dump read in steps from a non-blocking socket, so that a long one
+ * (tens of thousands of SAs) never holds the event loop: start sends the
+ * request; each step reads what one receive gives (cb for every data
+ * message) and says NL_DUMP_MORE (call again), NL_DUMP_WAIT (nothing
+ * ready: wait for the socket) or NL_DUMP_DONE; -errno on failure, with the
+ * kernel's extack message in errmsg. */
+enum { NL_DUMP_DONE = 0, NL_DUMP_MORE = 1, NL_DUMP_WAIT = 2 };
+int	nl_dump_start(struct mnl_socket *nl, uint32_t *seq, struct nlmsghdr *nlh);
+int	nl_dump_step(struct mnl_socket *nl, uint32_t seq, mnl_cb_t cb, void *arg,
+	    char *errmsg, size_t errlen);
+
 #endif

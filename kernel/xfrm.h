@@ -220,6 +220,14 @@ int	xfrm_refresh_now(void);
  * what st_counters_fresh() runs. It only updates counters in the state
  * model (no row comes or goes), so a reader may call it before answering. */
 int	xfrm_fold_now(void);
+/* The same refresh read in steps on a socket of its own, so that the event
+ * loop serves everything else between them (a dump of 20,000 SAs takes a
+ * good part of a second): a few milliseconds of a turn each, then the next
+ * step when the socket is ready again. done(0 or -errno, arg) runs once at
+ * its end, from the loop. -EBUSY while one is under way. The counters it
+ * folds count as read at its start (st_counters_fresh). */
+int	xfrm_refresh_start(void (*done)(int ret, void *arg), void *arg);
+int	xfrm_refresh_running(void);
 /* The last refresh: SAs the kernel listed, and how many the state model knew. */
 void	xfrm_refresh_stats(size_t *sas, size_t *folded);
 /* Latest use (seconds since the epoch, 0 = never) of any policy with this

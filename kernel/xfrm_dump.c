@@ -9,30 +9,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
 #include "common/loop.h"
+#include "kernel/nl.h"
 #include "kernel/xfrm_priv.h"
 
 #define XFRM_STAT_PATH	"/proc/net/xfrm_stat"
+/* A refresh in steps takes at most this much of one loop turn (and one
+ * receive buffer more): the loop's stalls stay well under 50 ms. */
+#define XFRM_STEP_US	5000
 
-static size_t last_sas, last_folded, cur_sas, cur_folded;
+static size_t last_sas, last_folded;
+
+/* SAs a fold's dump listed, and how many of them the state model knew */
+struct fold_count {
+	size_t	sas, folded;
+};
 
 /* The hot path of a refresh: body fields only, no attribute parsing. */
 static int
 fold_cb(const struct nlmsghdr *nlh, void *arg)
 {
+	struct fold_count *fc = arg;
 	struct st_dir_counters c;
 	struct ifl_addr dst;
 	uint32_t spi;
 	uint8_t proto;
 
-	(void)arg;
 	if (xfrm_msg_sa_fast(nlh, &dst, &spi, &proto, &c) == 0) {
-		cur_sas++;
+		fc->sas++;
 		if (xfrm_fold_update(&dst, spi, proto, &c) == 0)
-			cur_folded++;
+			fc->folded++;
 	}
 	return MNL_CB_OK;
 }
@@ -80,14 +90,14 @@ sa_dump_run(mnl_cb_t cb, void *arg)
 int
 xfrm_fold_now(void)
 {
+	struct fold_count fc = { 0, 0 };
 	int ret;
 
 	xfrm_fold_begin();
-	cur_sas = cur_folded = 0;
-	ret = sa_dump_run(fold_cb, NULL);
+	ret = sa_dump_run(fold_cb, &fc);
 	if (ret == 0) {
-		last_sas = cur_sas;
-		last_folded = cur_folded;
+		last_sas = fc.sas;
+		last_folded = fc.folded;
 		st_counters_folded();
 	}
 	read_xfrm_stat();
@@ -103,6 +113,183 @@ xfrm_refresh_now(void)
 	if (xfrm_usetime_refresh() < 0 && ret == 0)
 		ret = -EIO;
 	return ret;
+}
+
+/* ---- the refresh in steps ---- */
+
+enum step_phase { STEP_IDLE, STEP_SAS, STEP_POLICIES };
+
+static struct {
+	enum step_phase		 phase;
+	uint32_t		 seq;
+	uint32_t		 budget_us;
+	uint64_t		 start_ms;	/* st_now_ms() at the start */
+	struct fold_count	 fc;
+	struct xfrm_usetab	*uses;
+	void			(*done)(int, void *);
+	void			*arg;
+	char			 errmsg[256];
+} step = { .budget_us = XFRM_STEP_US };
+
+static uint64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static int
+step_use_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct xfrm_pol_info pi;
+
+	(void)arg;
+	if (xfrm_msg_parse_policy(nlh, &pi) == 0)
+		xfrm_usetime_note(step.uses, &pi);
+	return MNL_CB_OK;
+}
+
+static int
+step_send(uint16_t type)
+{
+	struct nlmsghdr *nlh;
+	uint8_t req[256] __attribute__((aligned(8)));
+
+	if ((nlh = xfrm_msg_dump(req, sizeof(req), type)) == NULL)
+		return -errno;
+	return nl_dump_start(xfrm_ctx.step, &step.seq, nlh);
+}
+
+static void
+step_end(int ret)
+{
+	void (*done)(int, void *) = step.done;
+
+	if (ret == 0) {
+		last_sas = step.fc.sas;
+		last_folded = step.fc.folded;
+		xfrm_usetime_commit(step.uses);
+	} else
+		xfrm_usetime_discard(step.uses);
+	step.uses = NULL;
+	step.phase = STEP_IDLE;
+	step.done = NULL;
+	if (done != NULL)
+		done(ret, step.arg);
+}
+
+static void
+step_read(int fd, uint32_t events, void *arg)
+{
+	uint64_t until = mono_us() + step.budget_us;
+	int r;
+
+	(void)fd;
+	(void)events;
+	(void)arg;
+	if (step.phase == STEP_IDLE) {
+		/* nothing asked: a leftover of an abandoned dump */
+		nl_dump_step(xfrm_ctx.step, 0, NULL, NULL, step.errmsg, sizeof(step.errmsg));
+		return;
+	}
+	do {
+		if (step.phase == STEP_SAS)
+			r = nl_dump_step(xfrm_ctx.step, step.seq, fold_cb, &step.fc,
+			    step.errmsg, sizeof(step.errmsg));
+		else
+			r = nl_dump_step(xfrm_ctx.step, step.seq, step_use_cb, NULL,
+			    step.errmsg, sizeof(step.errmsg));
+		if (r == NL_DUMP_DONE && step.phase == STEP_SAS) {
+			/* the counters are whole: readers may use them now */
+			st_counters_folded_at(step.start_ms);
+			read_xfrm_stat();
+			step.phase = STEP_POLICIES;
+			if ((r = step_send(XFRM_MSG_GETPOLICY)) == 0)
+				r = NL_DUMP_MORE;
+		} else if (r == NL_DUMP_DONE) {
+			step_end(0);
+			return;
+		}
+	} while (r == NL_DUMP_MORE && mono_us() < until);
+	if (r < 0) {
+		log_err("xfrm: %s dump (refresh): %s%s%s%s",
+		    step.phase == STEP_SAS ? "SA" : "policy", strerror(-r),
+		    step.errmsg[0] ? " (" : "", step.errmsg, step.errmsg[0] ? ")" : "");
+		step_end(r);
+	}
+	/* otherwise the rest is read in the next turn: the socket stays ready */
+}
+
+int
+xfrm_refresh_start(void (*done)(int ret, void *arg), void *arg)
+{
+	int ret;
+
+	if (xfrm_ctx.step == NULL)
+		return -ENOTCONN;
+	if (step.phase != STEP_IDLE)
+		return -EBUSY;
+	if ((step.uses = xfrm_usetime_new()) == NULL)
+		return -ENOMEM;
+	xfrm_fold_begin();
+	step.fc.sas = step.fc.folded = 0;
+	step.start_ms = st_now_ms();
+	if ((ret = step_send(XFRM_MSG_GETSA)) < 0) {
+		log_err("xfrm: SA dump (refresh): %s", strerror(-ret));
+		xfrm_usetime_discard(step.uses);
+		step.uses = NULL;
+		return ret;
+	}
+	step.phase = STEP_SAS;
+	step.done = done;
+	step.arg = arg;
+	return 0;
+}
+
+int
+xfrm_refresh_running(void)
+{
+	return step.phase != STEP_IDLE;
+}
+
+void
+xfrm_step_budget(uint32_t us)
+{
+	step.budget_us = us ? us : XFRM_STEP_US;
+}
+
+int
+xfrm_step_open(void)
+{
+	int fd, e;
+
+	if ((xfrm_ctx.step = nl_open(NETLINK_XFRM, 0)) == NULL)
+		return -errno;
+	fd = mnl_socket_get_fd(xfrm_ctx.step);
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0 ||
+	    loop_fd_add(fd, EPOLLIN, step_read, NULL) < 0) {
+		e = errno ? errno : EIO;
+		mnl_socket_close(xfrm_ctx.step);
+		xfrm_ctx.step = NULL;
+		return -e;
+	}
+	return 0;
+}
+
+void
+xfrm_step_close(void)
+{
+	if (xfrm_ctx.step == NULL)
+		return;
+	loop_fd_del(mnl_socket_get_fd(xfrm_ctx.step));
+	mnl_socket_close(xfrm_ctx.step);
+	xfrm_ctx.step = NULL;
+	xfrm_usetime_discard(step.uses);
+	step.uses = NULL;
+	step.phase = STEP_IDLE;
+	step.done = NULL;
 }
 
 void

@@ -43,6 +43,9 @@ xfrm_init(const struct xfrm_opts *opts)
 	xfrm_ctx.ev_lost = xfrm_events_lost;
 	if (!xfrm_ctx.opts.no_events && (ret = xfrm_events_open()) < 0)
 		goto fail;
+	/* without it (no event loop: tools) refreshes are read at once */
+	if ((ret = xfrm_step_open()) < 0)
+		log_debug("xfrm: no socket for refreshes in steps: %s", strerror(-ret));
 	if (!xfrm_ctx.opts.no_timer) {
 		xfrm_ctx.timer = loop_timer_new(xfrm_timer_fn, NULL);
 		if (xfrm_ctx.timer == NULL) {
@@ -63,6 +66,7 @@ xfrm_shutdown(void)
 	if (xfrm_ctx.timer != NULL)
 		loop_timer_free(xfrm_ctx.timer);
 	xfrm_events_close();
+	xfrm_step_close();
 	if (xfrm_ctx.req != NULL)
 		mnl_socket_close(xfrm_ctx.req);
 	xfrm_reg_free();

@@ -11,6 +11,7 @@ struct loop_timer;
 
 struct xfrm_ctx {
 	struct mnl_socket	*req, *ev;
+	struct mnl_socket	*step;		/* the refresh read in steps */
 	uint32_t		 seq;
 	struct xfrm_opts	 opts;
 	struct xfrm_handlers	 h;
@@ -79,8 +80,21 @@ uint32_t xfrm_fold_generation(void);
  * lost events; xfrm_dump.c). */
 int	xfrm_resync(void);
 void	xfrm_timer_fn(void *arg);
-/* Policy use times (xfrm_usetime.c): read again from a policy dump; freed. */
+/* Policy use times (xfrm_usetime.c): read again from a policy dump into a
+ * new table that replaces the one xfrm_policy_use_time() reads when whole
+ * (commit; discard drops one); freed. */
+struct xfrm_usetab;
 int	xfrm_usetime_refresh(void);
+struct xfrm_usetab *xfrm_usetime_new(void);
+void	xfrm_usetime_note(struct xfrm_usetab *t, const struct xfrm_pol_info *p);
+void	xfrm_usetime_commit(struct xfrm_usetab *t);
+void	xfrm_usetime_discard(struct xfrm_usetab *t);
 void	xfrm_policy_uses_free(void);
+/* The refresh in steps (xfrm_dump.c): its socket, opened by xfrm_init and
+ * closed (a refresh under way abandoned, its callback not called) by
+ * xfrm_shutdown; the loop time one turn may give it (tests shorten it). */
+int	xfrm_step_open(void);
+void	xfrm_step_close(void);
+void	xfrm_step_budget(uint32_t us);
 
 #endif

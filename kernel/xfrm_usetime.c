@@ -14,13 +14,18 @@
 #include "common/loop.h"
 #include "kernel/xfrm_priv.h"
 
-/* reqid -> latest policy use, open addressing, rebuilt by every refresh. */
+/* reqid -> latest policy use, open addressing. Every refresh builds a new
+ * table and puts it in place when its dump is whole: a refresh read in
+ * steps never shows its readers a half-built one. */
 struct use_slot {
 	uint32_t	reqid;		/* 0 = empty (reqid 0 is never looked up) */
 	uint64_t	use;
 };
-static struct use_slot *uses;
-static size_t nuses, usecap;
+struct xfrm_usetab {
+	struct use_slot	*slots;
+	size_t		 n, cap;
+};
+static struct xfrm_usetab cur;
 
 static struct use_slot *
 use_slot(struct use_slot *tab, size_t cap, uint32_t reqid)
@@ -32,64 +37,93 @@ use_slot(struct use_slot *tab, size_t cap, uint32_t reqid)
 	return &tab[i];
 }
 
-static void
-use_note(uint32_t reqid, uint64_t use)
+void
+xfrm_usetime_note(struct xfrm_usetab *t, const struct xfrm_pol_info *p)
 {
 	struct use_slot *sl;
 
-	if (reqid == 0)
+	if (p->reqid == 0)
 		return;
-	if (2 * (nuses + 1) > usecap) {
-		size_t cap = usecap ? usecap * 2 : 256;
+	if (2 * (t->n + 1) > t->cap) {
+		/* sized like the last table: no growth while a dump is read */
+		size_t cap = t->cap ? t->cap * 2 : cur.cap ? cur.cap : 256;
 		struct use_slot *nt = calloc(cap, sizeof(*nt));
 
 		if (nt == NULL)
 			return;
-		for (size_t i = 0; i < usecap; i++)
-			if (uses[i].reqid != 0)
-				*use_slot(nt, cap, uses[i].reqid) = uses[i];
-		free(uses);
-		uses = nt;
-		usecap = cap;
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slots[i].reqid != 0)
+				*use_slot(nt, cap, t->slots[i].reqid) = t->slots[i];
+		free(t->slots);
+		t->slots = nt;
+		t->cap = cap;
 	}
-	sl = use_slot(uses, usecap, reqid);
+	sl = use_slot(t->slots, t->cap, p->reqid);
 	if (sl->reqid == 0) {
-		sl->reqid = reqid;
-		nuses++;
+		sl->reqid = p->reqid;
+		t->n++;
 	}
-	if (use > sl->use)
-		sl->use = use;
+	if (p->use_time > sl->use)
+		sl->use = p->use_time;
+}
+
+struct xfrm_usetab *
+xfrm_usetime_new(void)
+{
+	return calloc(1, sizeof(struct xfrm_usetab));
+}
+
+void
+xfrm_usetime_discard(struct xfrm_usetab *t)
+{
+	if (t == NULL)
+		return;
+	free(t->slots);
+	free(t);
+}
+
+void
+xfrm_usetime_commit(struct xfrm_usetab *t)
+{
+	free(cur.slots);
+	cur = *t;
+	free(t);
 }
 
 uint64_t
 xfrm_policy_use_time(uint32_t reqid)
 {
-	if (reqid == 0 || usecap == 0)
+	if (reqid == 0 || cur.cap == 0)
 		return 0;
-	return use_slot(uses, usecap, reqid)->use;
+	return use_slot(cur.slots, cur.cap, reqid)->use;
 }
 
 void
 xfrm_policy_uses_free(void)
 {
-	free(uses);
-	uses = NULL;
-	nuses = usecap = 0;
+	free(cur.slots);
+	memset(&cur, 0, sizeof(cur));
 }
 
 static int
 use_cb(const struct xfrm_pol_info *p, void *arg)
 {
-	(void)arg;
-	use_note(p->reqid, p->use_time);
+	xfrm_usetime_note(arg, p);
 	return 0;
 }
 
 int
 xfrm_usetime_refresh(void)
 {
-	if (usecap)
-		memset(uses, 0, usecap * sizeof(*uses));
-	nuses = 0;
-	return xfrm_policy_dump(use_cb, NULL);
+	struct xfrm_usetab *t = xfrm_usetime_new();
+	int ret;
+
+	if (t == NULL)
+		return -ENOMEM;
+	if ((ret = xfrm_policy_dump(use_cb, t)) < 0) {
+		xfrm_usetime_discard(t);
+		return ret;
+	}
+	xfrm_usetime_commit(t);
+	return 0;
 }

@@ -31,7 +31,14 @@ st_counters_source(int (*fold)(void))
 void
 st_counters_folded(void)
 {
-	folded_ms = st_now_ms();
+	st_counters_folded_at(st_now_ms());
+}
+
+void
+st_counters_folded_at(uint64_t start_ms)
+{
+	if (start_ms > folded_ms)
+		folded_ms = start_ms;
 	folds++;
 }
 

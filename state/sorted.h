@@ -9,6 +9,7 @@
 struct sorted {
 	void		**v;
 	uint32_t	n, cap;
+	uint32_t	hint;	/* rows.c: the last position looked up (a cache) */
 };
 
 /* <0, 0 or >0 as elem sorts before, with or after key. */

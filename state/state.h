@@ -359,6 +359,9 @@ uint64_t st_counters_generation(void);
 /* The kernel interface's side: its fold, and the stamp of each fold done. */
 void	st_counters_source(int (*fold)(void));
 void	st_counters_folded(void);
+/* ... of a fold read over a while (in steps): its counters are as old as
+ * its start, st_now_ms() then; a later fold's stamp is kept. */
+void	st_counters_folded_at(uint64_t start_ms);
 /* How stale the control socket's views may show counters (ms). */
 #define ST_COUNTERS_VIEW_MS	200
 /* ... and the flow MIB's answers. */

@@ -145,17 +145,14 @@ row_html(struct buf *b, const struct row *r)
 static int
 summary_strip(struct buf *b, const struct rows *rs)
 {
-	const struct st_child *ch;
 	uint64_t in = 0, out = 0;
 	char t1[32], t2[32], t3[32];
 	int rc = 0;
 
-	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index)) {
-		struct sample_pt r;
-
-		samples_rate(ch->index, &r);
-		in += r.in_bps;
-		out += r.out_bps;
+	/* every tunnel's row has its rate already */
+	for (uint32_t i = 0; i < rs->total; i++) {
+		in += rs->all[i].rate.in_bps;
+		out += rs->all[i].rate.out_bps;
 	}
 	rc |= bprintf(b, "<section aria-label=\"Summary\"><dl id=\"summary\">"
 	    "<div><dt>Tunnels up</dt><dd id=\"s-up\">%u</dd></div>"

@@ -6,10 +6,27 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "state/names.h"
+#include "state/rows.h"
 #include "web/web_int.h"
+
+/* A tunnel's rendered label set, kept by tunnel index: a scrape of 10,000
+ * tunnels writes each one nine times (once a family), and escaping and
+ * formatting them was a good part of its cost. The connection name and
+ * peer it was made from are kept to check it against (a NATed peer can
+ * move; a test's model can give an index again). */
+struct tlabel {
+	uint32_t	index;		/* first member (state/rows.h) */
+	struct ifl_addr	remote;
+	const char	*conn;		/* in the same allocation, after s */
+	size_t		len;
+	char		s[];		/* {name="...",peer="...",index="N"} */
+};
+
+static struct sorted tlabels;
 
 static const char *
 prom_rep(char c)
@@ -77,6 +94,73 @@ tunnel_labels(struct buf *b, const struct st_child *ch)
 	rc |= prom_label_esc(b, addr_str(&ch->remote, peer, sizeof(peer)));
 	rc |= bprintf(b, "\",index=\"%u\"}", ch->index);
 	return rc ? -1 : 0;
+}
+
+static int
+tlabel_ok(const struct tlabel *l, const struct st_child *ch)
+{
+	return addr_cmp(&l->remote, &ch->remote) == 0 && strcmp(l->conn, ch->conn) == 0;
+}
+
+/* The tunnel's labels, from the cache or made and kept; NULL when they
+ * cannot be kept (out of memory: the caller renders them itself). */
+static const struct tlabel *
+tlabel_get(const struct st_child *ch)
+{
+	struct tlabel *l = rows_find(&tlabels, ch->index);
+	struct buf *b;
+	size_t clen;
+
+	if (l != NULL && tlabel_ok(l, ch))
+		return l;
+	if ((b = buf_new(128)) == NULL)
+		return NULL;
+	clen = strlen(ch->conn);
+	if (tunnel_labels(b, ch) < 0 ||
+	    (l = malloc(sizeof(*l) + b->len + 1 + clen + 1)) == NULL) {
+		buf_free(b);
+		return NULL;
+	}
+	l->index = ch->index;
+	l->remote = ch->remote;
+	l->len = b->len;
+	memcpy(l->s, b->data, b->len);
+	l->s[b->len] = '\0';
+	memcpy(l->s + b->len + 1, ch->conn, clen + 1);
+	l->conn = l->s + b->len + 1;
+	buf_free(b);
+	if (rows_find(&tlabels, ch->index) != NULL) {
+		/* the one there is stale: same position */
+		free(tlabels.v[tlabels.hint]);
+		tlabels.v[tlabels.hint] = l;
+		return l;
+	}
+	/* new tunnels have the highest indexes: kept in order by appending;
+	 * any other (one that could not be kept before) is not kept */
+	if ((tlabels.n > 0 && rows_index(tlabels.v[tlabels.n - 1]) >= ch->index) ||
+	    rows_append(&tlabels, l) < 0) {
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+/* The labels of tunnels that ended go (once a scrape). */
+static void
+tlabels_prune(void)
+{
+	for (uint32_t i = 0; i < tlabels.n;) {
+		if (st_child_find(rows_index(tlabels.v[i])) == NULL)
+			free(sorted_remove_at(&tlabels, i));
+		else
+			i++;
+	}
+}
+
+void
+metrics_clear(void)
+{
+	rows_clear(&tlabels, free);
 }
 
 static int
@@ -176,13 +260,20 @@ metrics_step(struct stream *s, struct buf *b)
 		if (s->count == 0 && head(b, f->name, f->type, f->help) < 0)
 			return -1;
 		s->count = 1;
+		if (s->phase == 0 && s->after == 0)
+			tlabels_prune();
 		for (ch = st_child_next(s->after); ch && n < STREAM_ROWS;
 		    ch = st_child_next(ch->index), n++) {
+			const struct tlabel *l = tlabel_get(ch);
 			struct st_child_counters t;
+			int rc;
 
 			st_child_totals(ch, &t);
-			if (bputs(b, f->name) < 0 || tunnel_labels(b, ch) < 0 ||
-			    bprintf(b, " %" PRIu64 "\n", f->get(ch, &t)) < 0)
+			rc = bputs(b, f->name);
+			rc |= l ? buf_put(b, l->s, l->len) : tunnel_labels(b, ch);
+			rc |= bputs(b, " ");
+			rc |= bput_u64(b, f->get(ch, &t));
+			if (rc | bputs(b, "\n"))
 				return -1;
 			s->after = ch->index;
 		}

@@ -116,7 +116,23 @@ row_match(const struct row *r, const char *q)
 	return strcasestr(r->reason, q) != NULL;
 }
 
-static const struct row_query *sort_q;
+enum sort_key { K_INDEX, K_NAME, K_STATE, K_PEER, K_IN, K_OUT, K_RATE, K_UPTIME,
+    K_ERRORS };
+
+static enum sort_key sort_key;
+static int sort_desc;
+
+static enum sort_key
+sort_key_of(const char *k)
+{
+	static const char *names[] = { "index", "name", "state", "peer", "in", "out",
+	    "rate", "uptime", "errors" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(k, names[i]) == 0)
+			return (enum sort_key)i;
+	return K_INDEX;
+}
 
 static int
 u64cmp(uint64_t a, uint64_t b)
@@ -124,38 +140,66 @@ u64cmp(uint64_t a, uint64_t b)
 	return a < b ? -1 : a > b;
 }
 
-/* (pointers are sorted: a row is a few hundred bytes to move) */
+/* (pointers are sorted: a row is a few hundred bytes to move; the key is
+ * read once, not compared as a string in each of n log n comparisons) */
 static int
 row_cmp(const void *a, const void *b)
 {
 	const struct row *x = *(const struct row *const *)a, *y = *(const struct row *const *)b;
-	const char *k = sort_q->sort;
 	int c = 0;
 
-	if (strcmp(k, "name") == 0)
+	switch (sort_key) {
+	case K_INDEX:
+		break;
+	case K_NAME:
 		c = strcmp(row_name(x), row_name(y));
-	else if (strcmp(k, "state") == 0)
+		break;
+	case K_STATE:
 		c = (int)x->state - (int)y->state;
-	else if (strcmp(k, "peer") == 0)
+		break;
+	case K_PEER:
 		c = addr_cmp(row_peer(x), row_peer(y));
-	else if (strcmp(k, "in") == 0)
+		break;
+	case K_IN:
 		c = u64cmp(x->tot.in.octets, y->tot.in.octets);
-	else if (strcmp(k, "out") == 0)
+		break;
+	case K_OUT:
 		c = u64cmp(x->tot.out.octets, y->tot.out.octets);
-	else if (strcmp(k, "rate") == 0)
+		break;
+	case K_RATE:
 		c = u64cmp((uint64_t)x->rate.in_bps + x->rate.out_bps,
 		    (uint64_t)y->rate.in_bps + y->rate.out_bps);
-	else if (strcmp(k, "uptime") == 0)
+		break;
+	case K_UPTIME:
 		c = u64cmp(x->child ? child_uptime(x->child) : 0,
 		    y->child ? child_uptime(y->child) : 0);
-	else if (strcmp(k, "errors") == 0)
+		break;
+	case K_ERRORS:
 		c = u64cmp(x->tot.in.auth_fails + x->tot.in.replay_drops,
 		    y->tot.in.auth_fails + y->tot.in.replay_drops);
+		break;
+	}
 	if (c == 0)	/* stable: by tunnel index, then name */
 		c = u64cmp(row_index(x), row_index(y));
 	if (c == 0)
 		c = strcmp(row_name(x), row_name(y));
-	return sort_q->desc ? -c : c;
+	return sort_desc ? -c : c;
+}
+
+/* In index order (the default) rows_build lists the connections without
+ * a tunnel (index 0: by name) first, then the tunnels in index order: only
+ * those few are sorted, not the 10,000 tunnels. */
+static void
+sort_by_index(struct rows *out, uint32_t nconn)
+{
+	qsort(out->v, nconn, sizeof(*out->v), row_cmp);
+	if (sort_desc)
+		for (uint32_t i = 0, j = out->n; i + 1 < j; i++, j--) {
+			struct row *t = out->v[i];
+
+			out->v[i] = out->v[j - 1];
+			out->v[j - 1] = t;
+		}
 }
 
 int
@@ -164,7 +208,7 @@ rows_build(const struct row_query *rq, struct rows *out)
 	const struct st_conn *c;
 	const struct st_child *ch;
 	const struct st_conn **with = NULL;
-	uint32_t nwith = 0, cap, n = 0;
+	uint32_t nwith = 0, cap, n = 0, nchild, nconn;
 	struct row r;
 
 	memset(out, 0, sizeof(*out));
@@ -177,19 +221,21 @@ rows_build(const struct row_query *rq, struct rows *out)
 		rows_release(out);
 		return -1;
 	}
+	/* (filled in place: the array is zeroed, a row is a few hundred bytes) */
 	for (ch = st_child_next(0); ch && n < cap; ch = st_child_next(ch->index)) {
-		memset(&r, 0, sizeof(r));
-		r.child = ch;
-		r.conn = st_conn_find(ch->conn);
-		r.ike = st_ike_find(ch->ike_index);
-		r.state = ROW_UP;
-		st_child_totals(ch, &r.tot);
-		samples_rate(ch->index, &r.rate);
-		if (r.conn)
-			with[nwith++] = r.conn;
+		struct row *rp = &out->all[n++];
+
+		rp->child = ch;
+		rp->conn = st_conn_find(ch->conn);
+		rp->ike = st_ike_find(ch->ike_index);
+		rp->state = ROW_UP;
+		st_child_totals(ch, &rp->tot);
+		samples_rate(ch->index, &rp->rate);
+		if (rp->conn)
+			with[nwith++] = rp->conn;
 		out->up++;
-		out->all[n++] = r;
 	}
+	nchild = n;
 	qsort(with, nwith, sizeof(*with), ptr_cmp);
 	for (c = st_conn_next(0); c && n < cap; c = st_conn_next(c->index)) {
 		if (bsearch(&c, with, nwith, sizeof(*with), ptr_cmp))
@@ -208,14 +254,22 @@ rows_build(const struct row_query *rq, struct rows *out)
 	}
 	free(with);
 	out->total = n;
-	/* the matching rows, by reference */
+	/* the matching rows, by reference: connections without a tunnel
+	 * first, then the tunnels in index order (as st_child_next gave them) */
 	out->n = 0;
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = nchild; i < n; i++)
 		if (row_match(&out->all[i], rq->q))
 			out->v[out->n++] = &out->all[i];
-	sort_q = rq;
-	qsort(out->v, out->n, sizeof(*out->v), row_cmp);
-	sort_q = NULL;
+	nconn = out->n;
+	for (uint32_t i = 0; i < nchild; i++)
+		if (row_match(&out->all[i], rq->q))
+			out->v[out->n++] = &out->all[i];
+	sort_key = sort_key_of(rq->sort);
+	sort_desc = rq->desc;
+	if (sort_key == K_INDEX)
+		sort_by_index(out, nconn);
+	else
+		qsort(out->v, out->n, sizeof(*out->v), row_cmp);
 	return 0;
 }
 

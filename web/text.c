@@ -18,6 +18,17 @@ bputs(struct buf *b, const char *s)
 }
 
 int
+bput_u64(struct buf *b, uint64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return buf_put(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+int
 bprintf(struct buf *b, const char *fmt, ...)
 {
 	char tmp[512];

@@ -43,6 +43,8 @@ int	html_esc(struct buf *b, const char *s);
 int	bprintf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	bputs(struct buf *b, const char *s);
+/* v in decimal (what bprintf's %PRIu64 gives, without the printf) */
+int	bput_u64(struct buf *b, uint64_t v);
 /* "1d 02:03:04", "02:03", "-" for 0 */
 const char *fmt_dur(uint64_t secs, char *dst, size_t len);
 /* "1.2 MB", "512 B" */
@@ -117,6 +119,9 @@ void	api_list_stream(struct stream *s, enum api_list what, uint32_t after, uint3
 
 /* Prometheus text exposition format 0.0.4 (web/metrics.c), streamed. */
 void	metrics_stream(struct stream *s);
+/* Each tunnel's label set is rendered once and kept (about 150 bytes a
+ * tunnel) until the tunnel ends; this frees them all. */
+void	metrics_clear(void);
 /* Label value escaping: \ " and newline. */
 int	prom_label_esc(struct buf *b, const char *s);
 

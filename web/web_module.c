@@ -49,6 +49,7 @@ web_stop(void)
 		sample_timer = NULL;
 	}
 	samples_clear();
+	metrics_clear();
 }
 
 static int

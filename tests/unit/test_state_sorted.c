@@ -176,8 +176,8 @@ test_reserve(void **unused)
 	struct sorted s = { 0 };
 	/* counts near the limits, with no array behind them: the checks must
 	 * fail before anything is allocated or touched */
-	struct sorted full = { NULL, UINT32_MAX, UINT32_MAX };
-	struct sorted half = { NULL, 0x80000000U, 0x80000000U };
+	struct sorted full = { NULL, UINT32_MAX, UINT32_MAX, 0 };
+	struct sorted half = { NULL, 0x80000000U, 0x80000000U, 0 };
 
 	assert_int_equal(sorted_reserve(&s, 0), 0);
 	assert_int_equal(sorted_reserve(&s, 5), 0);
@@ -260,6 +260,49 @@ test_rows(void **unused)
 	assert_null(r.v);
 }
 
+/* Lookups remember their position (walks in index order cost O(1) a
+ * step): every answer stays that of a binary search, whatever the order
+ * of the questions and the rows added or taken out between them. */
+static void
+test_rows_hint(void **unused)
+{
+	static uint32_t rec[200];
+	struct sorted r = { 0 };
+	uint32_t seed = 7;
+
+	for (uint32_t i = 0; i < 200; i++) {
+		rec[i] = 3 * i + 1;	/* 1, 4, 7, ... */
+		assert_int_equal(rows_append(&r, &rec[i]), 0);
+	}
+	for (int k = 0; k < 5000; k++) {
+		uint32_t q;
+		const uint32_t *f, *nx;
+
+		seed = seed * 1103515245 + 12345;
+		/* mostly the next index of a walk, sometimes anywhere */
+		q = k % 7 ? (uint32_t)k % 610 : (seed >> 8) % 620;
+		f = rows_find(&r, q);
+		nx = rows_next(&r, q);
+		if (q % 3 == 1 && q < 600 && (k < 100 || (q / 3) % 10 != 5))
+			assert_ptr_equal(f, &rec[q / 3]);
+		else
+			assert_null(f);
+		/* the first row after q that is still there */
+		{
+			const uint32_t *want = NULL;
+
+			for (uint32_t i = 0; i < 200 && want == NULL; i++)
+				if (rec[i] > q && !(k >= 100 && i % 10 == 5))
+					want = &rec[i];
+			assert_ptr_equal(nx, want);
+		}
+		if (k == 99)	/* rows taken out under the cached position */
+			for (uint32_t i = 5; i < 200; i += 10)
+				assert_ptr_equal(rows_remove(&r, rec[i]), &rec[i]);
+	}
+	rows_clear(&r, NULL);
+}
+
 int
 main(void)
 {
@@ -271,6 +314,7 @@ main(void)
 		cmocka_unit_test(test_reserve),
 		cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_rows_hint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

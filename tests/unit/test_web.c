@@ -47,6 +47,7 @@ teardown(void **state)
 {
 	(void)state;
 	samples_clear();
+	metrics_clear();
 	st_free();
 	return 0;
 }
@@ -325,6 +326,57 @@ test_metrics(void **state)
 	buf_free(b);
 }
 
+/* The label sets kept between scrapes follow the tunnel: a peer that
+ * moved shows its new address, a tunnel that ended is gone. */
+static void
+test_metrics_labels_follow(void **state)
+{
+	struct st_child *ch = st_child_get(2);
+	struct buf *b = buf_new(0);
+	const char *m;
+
+	(void)state;
+	assert_non_null(strstr(metrics_text(b), "peer=\"172.17.0.2\",index=\"2\"}"));
+	addr_parse("198.51.100.9", &ch->remote);
+	buf_free(b);
+	b = buf_new(0);
+	m = metrics_text(b);
+	assert_null(strstr(m, "peer=\"172.17.0.2\",index=\"2\"}"));
+	assert_non_null(strstr(m, "\nikeflow_tunnel_up{name=\"peer1\",peer=\"198.51.100.9\","
+	    "index=\"2\"} 1\n"));
+	st_child_end(2, ST_TERM_PEER_DEL);
+	buf_free(b);
+	b = buf_new(0);
+	assert_null(strstr(metrics_text(b), "index=\"2\"}"));
+	buf_free(b);
+}
+
+/* The default order, by index, either way: connections without a tunnel
+ * (index 0) before the tunnels, and after them when descending. */
+static void
+test_html_index_order(void **state)
+{
+	struct buf *b = buf_new(0);
+	struct row_query rq;
+	const char *h;
+
+	(void)state;
+	row_query_defaults(&rq);
+	assert_int_equal(html_dashboard(b, &rq, 0), 0);
+	h = text(b);
+	assert_non_null(strstr(h, "never&lt;b&gt;"));
+	assert_true(strstr(h, "never&lt;b&gt;") < strstr(h, ">peer1<"));
+	assert_true(strstr(h, ">peer1<") < strstr(h, ">peer3<"));
+	buf_free(b);
+	b = buf_new(0);
+	rq.desc = 1;
+	assert_int_equal(html_dashboard(b, &rq, 0), 0);
+	h = text(b);
+	assert_true(strstr(h, ">peer3<") < strstr(h, ">peer1<"));
+	assert_true(strstr(h, ">peer1<") < strstr(h, "never&lt;b&gt;"));
+	buf_free(b);
+}
+
 static void
 test_prom_label_esc(void **state)
 {
@@ -444,6 +496,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_json_connections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_lists_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics_labels_follow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_html_index_order, setup, teardown),
 		cmocka_unit_test(test_prom_label_esc),
 		cmocka_unit_test_setup_teardown(test_counters_across_rekey, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples, setup, teardown),

@@ -31,9 +31,14 @@ static int policy_events, policy_deletes, deleted_sas;
 static void
 sink(int prio, const char *line, void *arg)
 {
+	size_t len = strlen(loglines);
+
 	(void)prio;
 	(void)arg;
-	strncat(loglines, line, sizeof(loglines) - strlen(loglines) - 2);
+	/* a full buffer keeps its first lines */
+	if (len + strlen(line) + 2 > sizeof(loglines))
+		return;
+	strcat(loglines, line);
 	strcat(loglines, "\n");
 }
 
@@ -417,6 +422,83 @@ t_enobufs_resync(void **state)
 	assert_true(xfrm_ctx.ev_rcvbuf > 1);
 }
 
+static int refresh_done, refresh_ret;
+
+static void
+on_refreshed(int ret, void *arg)
+{
+	(void)arg;
+	refresh_done++;
+	refresh_ret = ret;
+}
+
+/* The refresh in steps: a dump of many SAs and policies read over several
+ * loop turns (a tiny budget: one receive buffer a turn), other work served
+ * between them, its end told once, every SA folded and the counters
+ * stamped as of its start; one at a time; abandoned cleanly by a shutdown. */
+static void
+t_refresh_in_steps(void **state)
+{
+	struct ifl_addr peer, us;
+	struct xfrm_pol_cfg p;
+	size_t sas, folded;
+	uint64_t gen;
+	uint32_t spi;
+	int turns = 0;
+
+	(void)state;
+	addr_parse("192.0.2.2", &peer);
+	addr_parse("192.0.2.1", &us);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(xfrm_spi_alloc(&peer, &us, 0, 7, &spi), 0);
+	for (int i = 0; i < 1000; i++) {
+		char src[32];
+
+		snprintf(src, sizeof(src), "10.%d.%d.0/24", i / 200, i % 200);
+		pol(&p, src, "10.250.0.0/16", IFL_XFRM_OUT);
+		p.reqid = 100 + (uint32_t)i;
+		assert_int_equal(xfrm_policy_add(&p), 0);
+	}
+	drain_events();
+	refresh_done = 0;
+	refresh_ret = 1;
+	gen = st_counters_generation();
+	xfrm_step_budget(1);
+	assert_int_equal(xfrm_refresh_start(on_refreshed, NULL), 0);
+	assert_true(xfrm_refresh_running());
+	assert_int_equal(xfrm_refresh_start(on_refreshed, NULL), -EBUSY);
+	while (refresh_done == 0 && turns < 10000) {
+		loop_once(1000);
+		turns++;
+	}
+	assert_int_equal(refresh_done, 1);
+	assert_int_equal(refresh_ret, 0);
+	assert_false(xfrm_refresh_running());
+	/* 300 SAs and 1000 policies do not fit one receive buffer */
+	assert_true(turns > 2);
+	xfrm_refresh_stats(&sas, &folded);
+	assert_int_equal(sas, 300);
+	assert_true(st_counters_generation() == gen + 1);
+	drain_events();
+	assert_int_equal(refresh_done, 1);
+	/* and the loop sleeps again: nothing of the dump is left to read */
+	{
+		uint64_t t0 = loop_now_ms();
+
+		assert_int_equal(loop_once(100), 0);
+		assert_true(loop_now_ms() - t0 >= 90);
+	}
+
+	/* a shutdown in the middle: no callback, nothing leaked */
+	assert_int_equal(xfrm_refresh_start(on_refreshed, NULL), 0);
+	loop_once(1000);
+	xfrm_step_budget(0);
+	xfrm_flush_installed();
+	xfrm_shutdown();
+	assert_false(xfrm_refresh_running());
+	assert_int_equal(refresh_done, 1);
+}
+
 static int
 find_v6(const struct xfrm_pol_info *p, void *arg)
 {
@@ -475,6 +557,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_socket_bypass, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_enobufs_resync, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ipv6, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_refresh_in_steps, setup, teardown),
 	};
 
 	/* Namespaces need root; without them there is nothing to test here. */

@@ -75,6 +75,7 @@ main(int argc, char **argv)
 	loop_run();
 	web_server_stop();
 	samples_clear();
+	metrics_clear();
 	st_free();
 	loop_free();
 	return 0;
