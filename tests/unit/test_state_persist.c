@@ -428,6 +428,50 @@ test_unwritable(void **unused)
 	assert_non_null(strstr(logged, bad));
 }
 
+/* A failure is logged once while it lasts, told by st_save_error, and the
+ * next save that works says so and clears it. */
+static void
+test_unwritable_logged_once(void **unused)
+{
+	char bad[160];
+
+	snprintf(bad, sizeof(bad), "%s/no/such/dir", dir);
+	assert_int_equal(st_save(bad), -1);
+	assert_non_null(strstr(logged, bad));
+	assert_non_null(st_save_error());
+	assert_non_null(strstr(st_save_error(), bad));
+	logged[0] = '\0';
+	assert_int_equal(st_save(bad), -1);
+	assert_string_equal(logged, "");
+	assert_int_equal(st_save(dir), 0);
+	assert_null(st_save_error());
+	assert_int_equal(st_save(bad), -1);
+	assert_non_null(strstr(logged, bad));
+	assert_int_equal(st_save(dir), 0);
+}
+
+/* A running daemon's save puts the counters ahead: killed before its next
+ * save, it starts past every index it handed out; a clean stop's save
+ * keeps them exact. */
+static void
+test_save_ahead(void **unused)
+{
+	for (int i = 0; i < 5; i++)
+		st_ike_end(st_ike_new("x", 2, 1)->index, ST_TERM_NORMAL);
+	assert_int_equal(st_save_ahead(dir, 100), 0);
+	/* taken after the save, then the daemon dies */
+	assert_int_equal(st_ike_new("x", 2, 1)->index, 6);
+	st_free();
+	st_init();
+	assert_int_equal(st_load(dir), 0);
+	assert_int_equal(st_ike_new("x", 2, 1)->index, 106);
+	assert_int_equal(st_save(dir), 0);
+	st_free();
+	st_init();
+	assert_int_equal(st_load(dir), 0);
+	assert_int_equal(st_ike_new("x", 2, 1)->index, 107);
+}
+
 int
 main(void)
 {
@@ -435,6 +479,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_survives_empty_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unwritable_logged_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_save_ahead, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
