@@ -1,0 +1,5 @@
+# soak-rekey: 200 tunnels to ikeflowd rekeying for 3 minutes under faults
+# (the CI size of bench/soak.sh; conf/soak/soak.sh says what is checked).
+# bed-timeout: 480
+
+. "$SRCDIR/tests/bed/conf/soak/soak.sh"
