@@ -1,4 +1,4 @@
-# The soak, shared by the scenario soak-rekey (the CI size) and bench/soak.sh
+# The soak, shared by the scenario soak-rekey.sh (the CI size) and bench/soak.sh
 # (any size): sourced after lib.sh. strongSwan on gw1 opens SOAK_N tunnels
 # to ikeflowd on gw2 (conns sK, identities @iK, selectors 10.1.x.y/32 ===
 # 10.2.x.y/32, IKE aes128-sha256-ecp256, ESP aes128-sha256, PSK; the load
@@ -30,12 +30,12 @@ soak_sub()	# SIDE(1|2) I: tunnel I's selector on that side
 
 # ikeflowd's conns: it only answers; its own lifetimes are longer than the
 # initiator's so that every rekey is strongSwan's (no collisions to judge),
-# the child's twice the rekey time: the kernel's hard expiry of an SA a
-# killed ikeflowd left behind.
+# the child's three times the rekey time: the kernel's hard expiry of an
+# SA a killed ikeflowd left behind.
 # (awk: a fork per tunnel takes minutes in a busy guest)
 soak_resp_conf()	# N
 {
-	awk -v n="$1" -v cl=$((SOAK_CHILD_REKEY * 2)) -v il=$((SOAK_IKE_REKEY * 4)) 'BEGIN {
+	awk -v n="$1" -v cl=$((SOAK_CHILD_REKEY * 3)) -v il=$((SOAK_IKE_REKEY * 4)) 'BEGIN {
 	    printf "config setup\n  uniqueids=no\n\nconn %%default\n"
 	    printf "  keyexchange=ikev2\n  authby=secret\n  ike=aes128-sha256-ecp256!\n"
 	    printf "  esp=aes128-sha256!\n  mobike=no\n  left=192.0.2.2\n  right=192.0.2.1\n"
@@ -398,7 +398,7 @@ check end-pings pings_ok
 check samples soak_samples_ok
 check rss-fds-flat soak_flat 2
 # what the killed daemon left in the kernel expired (its hard lifetime)
-check no-stale-sas wait_for $((SOAK_CHILD_REKEY * 2)) no_stale
+check no-stale-sas wait_for $((SOAK_CHILD_REKEY * 3)) no_stale
 check_ge child-rekeys $((N * (SOAK_SECS / SOAK_CHILD_REKEY - 1))) "$(log_child_rekeys)"
 # The peer stops (every tunnel deleted, peerDelRequest(4) in history): the
 # history is still, and the restarted ikeflowd's rows of rekeyed IKE SAs
