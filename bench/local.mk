@@ -20,6 +20,10 @@ EXTRA_DIST += bench/agent-bed.sh bench/agent-bed.md bench/web-bed.sh bench/web-b
 # IKEv2 setup rate and memory per tunnel against charon (test bed, root)
 EXTRA_DIST += bench/ike-setup-rate.sh bench/ike-setup-rate.bed bench/README-ike.md
 
+# The soak: tunnels rekeying for a long time under faults (test bed, root);
+# its CI size is tests/bed/scenarios/soak-rekey.sh
+EXTRA_DIST += bench/soak.sh bench/soak.md
+
 # DH on the event loop with and without the DH pool (host, not the test bed)
 noinst_PROGRAMS += bench/dh-pool
 bench_dh_pool_SOURCES = bench/dh-pool.c

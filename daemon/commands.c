@@ -97,6 +97,8 @@ cmd_status(int argc, char **argv, struct buf *out, void *arg)
 	buf_printf(out, "\n");
 	buf_printf(out, "Control socket: %s\n", daemon_control_path());
 	buf_printf(out, "State directory: %s\n", daemon_state_dir());
+	if (st_save_error() != NULL)
+		buf_printf(out, "  history not saved: %s\n", st_save_error());
 	buf_printf(out, "Connections loaded: %u\n", nconn);
 	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
 		commands_conn(out, c);

@@ -429,6 +429,8 @@ cmd_history(int argc, char **argv, struct buf *out, void *arg)
 	(void)argc;
 	(void)argv;
 	(void)arg;
+	if (st_save_error() != NULL)
+		buf_printf(out, "History not saved: %s\n", st_save_error());
 	buf_printf(out, "IKE SAs ended:\n");
 	for (h = st_ike_hist_next(0); h; h = st_ike_hist_next(h->index), n++)
 		buf_printf(out, "  %u %s: IKE SA %u %s[%u] -> %s[%u] SPIs %016llx_i "

@@ -39,6 +39,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -598,8 +599,18 @@ sha256(const uint8_t *p, size_t len, uint8_t out[PST_SUM_LEN])
 	    olen == PST_SUM_LEN ? 0 : -1;
 }
 
+/* An index counter written n ahead: a daemon killed before its next save
+ * starts again past every index it may have handed out since this one. */
+static uint32_t
+ahead(uint32_t next, uint32_t n)
+{
+	if (next == 0 || next > ST_INDEX_MAX)
+		return next;		/* exhausted stays exhausted */
+	return n > ST_INDEX_MAX + 1U - next ? ST_INDEX_MAX + 1U : next + n;
+}
+
 static struct buf *
-pst_encode(void)
+pst_encode(uint32_t n)
 {
 	struct buf *b = buf_new(4096);
 	uint8_t sum[PST_SUM_LEN];
@@ -610,12 +621,12 @@ pst_encode(void)
 	buf_put(b, PST_MAGIC, PST_MAGIC_LEN);
 	buf_put_u32(b, PST_VERSION);
 	buf_put_u32(b, 0);		/* body length, patched below */
-	buf_put_u32(b, st_ctx.next_ike);
-	buf_put_u32(b, st_ctx.next_child);
-	buf_put_u32(b, st_ctx.next_ike_hist);
-	buf_put_u32(b, st_ctx.next_child_hist);
-	buf_put_u32(b, st_ctx.next_ike_fail);
-	buf_put_u32(b, st_ctx.next_ipsec_fail);
+	buf_put_u32(b, ahead(st_ctx.next_ike, n));
+	buf_put_u32(b, ahead(st_ctx.next_child, n));
+	buf_put_u32(b, ahead(st_ctx.next_ike_hist, n));
+	buf_put_u32(b, ahead(st_ctx.next_child_hist, n));
+	buf_put_u32(b, ahead(st_ctx.next_ike_fail, n));
+	buf_put_u32(b, ahead(st_ctx.next_ipsec_fail, n));
 	for (int t = 0; t < PT_N; t++) {
 		const struct sorted *r = pst_rows(t);
 
@@ -639,34 +650,54 @@ pst_encode(void)
 	return b;
 }
 
-int
-st_save(const char *state_dir)
+/* Why the last save failed ("" after one that worked): logged when it first
+ * happens or changes, not at every retry, and shown by the history view. */
+static char	pst_error[256];
+
+static void __attribute__((format(printf, 1, 2)))
+save_failed(const char *fmt, ...)
+{
+	char msg[sizeof(pst_error)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (strcmp(msg, pst_error) != 0)
+		log_err("%s (history not saved; retried, logged again only "
+		    "if the error changes)", msg);
+	snprintf(pst_error, sizeof(pst_error), "%s", msg);
+}
+
+static int
+pst_save(const char *state_dir, uint32_t n)
 {
 	char *path = pst_path(state_dir, ""), *tmp = pst_path(state_dir, ".tmp");
 	struct buf *b = NULL;
 	int fd = -1, dfd, rc = -1;
 
 	if (path == NULL || tmp == NULL) {
-		log_err("%s: out of memory", __func__);
+		save_failed("state file in %s: out of memory", state_dir);
 		goto out;
 	}
-	if ((b = pst_encode()) == NULL) {
-		log_err("%s: cannot encode the state for %s", __func__, path);
+	if ((b = pst_encode(n)) == NULL) {
+		save_failed("state file %s: cannot encode the state", path);
 		goto out;
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || write_all(fd, b->data, b->len) < 0 || fsync(fd) < 0) {
-		log_err("state file %s: %s", tmp, strerror(errno));
+		save_failed("state file %s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		log_err("state file %s: %s", tmp, strerror(errno));
+		save_failed("state file %s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	fd = -1;
 	if (rename(tmp, path) < 0) {
-		log_err("state file %s: rename from %s: %s", path, tmp, strerror(errno));
+		save_failed("state file %s: rename from %s: %s", path, tmp,
+		    strerror(errno));
 		goto out;
 	}
 	/* the rename itself must reach the disk too */
@@ -674,6 +705,9 @@ st_save(const char *state_dir)
 		fsync(dfd);
 		close(dfd);
 	}
+	if (pst_error[0] != '\0')
+		log_notice("state file %s saved again", path);
+	pst_error[0] = '\0';
 	rc = 0;
 out:
 	if (fd >= 0)
@@ -684,6 +718,24 @@ out:
 	free(path);
 	free(tmp);
 	return rc;
+}
+
+int
+st_save(const char *state_dir)
+{
+	return pst_save(state_dir, 0);
+}
+
+int
+st_save_ahead(const char *state_dir, uint32_t n)
+{
+	return pst_save(state_dir, n);
+}
+
+const char *
+st_save_error(void)
+{
+	return pst_error[0] != '\0' ? pst_error : NULL;
 }
 
 /* ---- load ---- */

@@ -251,6 +251,13 @@ void	st_free(void);
  * mode) follows on or ends. */
 int	st_load(const char *state_dir);		/* a corrupt file is logged and set aside */
 int	st_save(const char *state_dir);		/* atomic: write temp + fsync + rename */
+/* st_save with the index counters written n ahead, for the saves of a
+ * running daemon: one killed before its next save must not hand out again
+ * the indexes it took since (it skips up to n instead). */
+int	st_save_ahead(const char *state_dir, uint32_t n);
+/* Why the last save failed, or NULL when it worked. A failure is logged
+ * once, not at every retry, until it changes or a save works again. */
+const char *st_save_error(void);
 void	st_set_hist_size(uint32_t n);		/* cipSecHistTableSize */
 void	st_set_fail_size(uint32_t n);		/* cipSecFailTableSize */
 uint32_t st_hist_size(void);

@@ -418,6 +418,8 @@ test_v1_fixture(void **unused)
 	assert_int_equal(st_child_new(2, NULL)->index, 2);
 }
 
+/* A save that fails is logged with the path, once while it lasts, told by
+ * st_save_error, and the next save that works says so and clears it. */
 static void
 test_unwritable(void **unused)
 {
@@ -426,6 +428,38 @@ test_unwritable(void **unused)
 	snprintf(bad, sizeof(bad), "%s/no/such/dir", dir);
 	assert_int_equal(st_save(bad), -1);
 	assert_non_null(strstr(logged, bad));
+	assert_non_null(st_save_error());
+	assert_non_null(strstr(st_save_error(), bad));
+	logged[0] = '\0';
+	assert_int_equal(st_save(bad), -1);
+	assert_string_equal(logged, "");
+	assert_int_equal(st_save(dir), 0);
+	assert_null(st_save_error());
+	assert_int_equal(st_save(bad), -1);
+	assert_non_null(strstr(logged, bad));
+	assert_int_equal(st_save(dir), 0);
+}
+
+/* A running daemon's save puts the counters ahead: killed before its next
+ * save, it starts past every index it handed out; a clean stop's save
+ * keeps them exact. */
+static void
+test_save_ahead(void **unused)
+{
+	for (int i = 0; i < 5; i++)
+		st_ike_end(st_ike_new("x", 2, 1)->index, ST_TERM_NORMAL);
+	assert_int_equal(st_save_ahead(dir, 100), 0);
+	/* taken after the save, then the daemon dies */
+	assert_int_equal(st_ike_new("x", 2, 1)->index, 6);
+	st_free();
+	st_init();
+	assert_int_equal(st_load(dir), 0);
+	assert_int_equal(st_ike_new("x", 2, 1)->index, 106);
+	assert_int_equal(st_save(dir), 0);
+	st_free();
+	st_init();
+	assert_int_equal(st_load(dir), 0);
+	assert_int_equal(st_ike_new("x", 2, 1)->index, 107);
 }
 
 int
@@ -435,6 +469,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_survives_empty_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_save_ahead, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),

@@ -1,0 +1,39 @@
+#!/bin/sh
+# The soak: SOAK_N tunnels to ikeflowd rekeying for SOAK_SECS under faults,
+# in one test-bed guest. It runs the very scenario CI runs at 200 tunnels
+# for 3 minutes (tests/bed/conf/soak/soak-rekey.sh, whose code is
+# tests/bed/conf/soak/soak.sh), at the size asked. Needs root (UML test bed).
+#
+# usage: bench/soak.sh [BUILDDIR]
+# environment (defaults: the full soak of issue 18):
+#   SOAK_N            tunnels (2000)
+#   SOAK_SECS         seconds of rekeying after all are up (1800)
+#   SOAK_CHILD_REKEY  child rekey time, s (60; strongSwan rekeys up to 20 % earlier)
+#   SOAK_IKE_REKEY    IKE rekey time, s (300)
+#   SOAK_PINGS        tunnels with pings across them (20)
+#   SOAK_POLL_EVERY   pause between two SNMP poll cycles, s (2)
+#   SOAK_MEM          the guest's memory (2048M)
+set -u
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+B=$(cd "${1:-.}" && pwd) || exit 2
+: "${SOAK_N:=2000}" "${SOAK_SECS:=1800}" "${SOAK_CHILD_REKEY:=60}"
+: "${SOAK_IKE_REKEY:=300}" "${SOAK_PINGS:=20}" "${SOAK_POLL_EVERY:=2}"
+for v in "$SOAK_N" "$SOAK_SECS" "$SOAK_CHILD_REKEY" "$SOAK_IKE_REKEY" "$SOAK_PINGS" "$SOAK_POLL_EVERY"; do
+	case $v in ''|*[!0-9]*) echo "soak: SOAK_* must be numbers" >&2; exit 2 ;; esac
+done
+OUT=$B/bench/soak.out
+mkdir -p "$OUT" || exit 2
+NAME=soak-$SOAK_N-$SOAK_SECS
+S=$OUT/$NAME.sh
+{
+	# the guest's own timeout: set-up, the soak, the faults' recoveries
+	echo "# bed-timeout: $((SOAK_SECS * 2 + SOAK_N / 2 + 600))"
+	for v in SOAK_N SOAK_SECS SOAK_CHILD_REKEY SOAK_IKE_REKEY SOAK_PINGS SOAK_POLL_EVERY; do
+		printf "%s='%s'\n" "$v" "$(eval "printf %s \"\$$v\"")"
+	done
+	echo ". \"\$SRCDIR/tests/bed/conf/soak/soak.sh\""
+} >"$S"
+BED_MEM=${SOAK_MEM:-2048M} BUILDDIR=$B "$SRC/tests/bed/run" -k -o "$OUT" "$S"
+rc=$?
+cat "$OUT/$NAME/soak.txt" 2>/dev/null || rc=1
+exit $rc

@@ -1,0 +1,418 @@
+# The soak, shared by the scenario soak-rekey.sh (the CI size) and bench/soak.sh
+# (any size): sourced after lib.sh. strongSwan on gw1 opens SOAK_N tunnels
+# to ikeflowd on gw2 (conns sK, identities @iK, selectors 10.1.x.y/32 ===
+# 10.2.x.y/32, IKE aes128-sha256-ecp256, ESP aes128-sha256, PSK; the load
+# of bench/ike-setup-rate.bed, over vici) and rekeys their children every
+# SOAK_CHILD_REKEY s and their IKE SAs every SOAK_IKE_REKEY s (less up to
+# 20 %, so the rekeys spread out; the SAs live twice that: a busy guest's
+# rekey may take a while, and an SA that expires first is a lost tunnel),
+# while pings cross the first SOAK_PINGS
+# tunnels and a poller walks every tunnel's HC counters and index each
+# cycle. The faults come one after the other, each checked before the
+# next, until SOAK_SECS have passed since all tunnels were up; then the
+# checks of the whole run: every tunnel still there, no counter ever back,
+# no index ever changed, ikeflowd's RSS and fds flat, history rows =
+# rekeys. Results in $W/soak.txt.
+
+N=${SOAK_N:-200}
+SOAK_SECS=${SOAK_SECS:-180}
+SOAK_CHILD_REKEY=${SOAK_CHILD_REKEY:-45}
+SOAK_IKE_REKEY=${SOAK_IKE_REKEY:-150}
+SOAK_PINGS=${SOAK_PINGS:-10}
+SOAK_PSK=soak-rekey-benchmark
+R=1.3.6.1.4.1.9.9.171
+POLL=$W/soak-poll
+
+soak_sub()	# SIDE(1|2) I: tunnel I's selector on that side
+{
+	echo "10.$1.$(($2 / 256)).$(($2 % 256))"
+}
+
+# ikeflowd's conns: it only answers; its own lifetimes are longer than the
+# initiator's so that every rekey is strongSwan's (no collisions to judge),
+# the child's three times the rekey time: the kernel's hard expiry of an
+# SA a killed ikeflowd left behind.
+# (awk: a fork per tunnel takes minutes in a busy guest)
+soak_resp_conf()	# N
+{
+	awk -v n="$1" -v cl=$((SOAK_CHILD_REKEY * 3)) -v il=$((SOAK_IKE_REKEY * 4)) 'BEGIN {
+	    printf "config setup\n  uniqueids=no\n\nconn %%default\n"
+	    printf "  keyexchange=ikev2\n  authby=secret\n  ike=aes128-sha256-ecp256!\n"
+	    printf "  esp=aes128-sha256!\n  mobike=no\n  left=192.0.2.2\n  right=192.0.2.1\n"
+	    printf "  leftid=@r\n  auto=add\n  lifetime=%ds\n  ikelifetime=%ds\n", cl, il
+	    printf "  margintime=%ds\n", cl / 5
+	    for (i = 1; i <= n; i++)
+		printf "\nconn s%d\n  rightid=@i%d\n  leftsubnet=10.2.%d.%d/32\n  rightsubnet=10.1.%d.%d/32\n",
+		    i, i, int(i / 256), i % 256, int(i / 256), i % 256 }'
+}
+
+soak_init_swanctl()
+{
+	awk -v n="$N" -v ir="$SOAK_IKE_REKEY" -v cr="$SOAK_CHILD_REKEY" -v psk="$SOAK_PSK" 'BEGIN {
+	    print "connections {"
+	    for (i = 1; i <= n; i++) {
+		a = int(i / 256) "." i % 256
+		printf "  s%d {\n    version = 2\n    local_addrs = 192.0.2.1\n    remote_addrs = 192.0.2.2\n", i
+		printf "    proposals = aes128-sha256-ecp256\n    keyingtries = 0\n    mobike = no\n    unique = never\n"
+		printf "    rekey_time = %ds\n    rand_time = %ds\n    over_time = %ds\n    dpd_delay = 30s\n", ir, int(ir / 5), ir
+		printf "    local { auth = psk\n      id = @i%d\n    }\n    remote { auth = psk\n      id = @r\n    }\n", i
+		printf "    children { s%d { local_ts = 10.1.%s/32\n      remote_ts = 10.2.%s/32\n", i, a, a
+		printf "      esp_proposals = aes128-sha256\n      start_action = start\n"
+		printf "      dpd_action = restart\n      close_action = start\n"
+		printf "      rekey_time = %ds\n      rand_time = %ds\n      life_time = %ds\n    } }\n  }\n", cr, int(cr / 5), 2 * cr
+	    }
+	    print "}"
+	    printf "secrets { ike-soak { secret = \"%s\" } }\n", psk }'
+}
+
+# The initiator: quiet, no DoS protection (one address opens everything),
+# three retransmissions (4, 7 and 13 s: a busy guest answers late, but a
+# dead responder is given up in under a minute, not strongSwan's 165 s).
+SOAK_CHARON="dos_protection = no
+retransmit_timeout = 4.0
+retransmit_tries = 3
+filelog {
+	bed {
+		default = 0
+		ike = 1
+		knl = 0
+		cfg = 0
+	}
+}"
+
+soak_init_start()	# NAME
+{
+	BED_SWAN_CHARON=$SOAK_CHARON start_strongswan gw1 "$1" "$W/empty.conf" \
+	    "$W/psk.secrets" &&
+	nsenter -t "$(cat "/tmp/$1/ns.pid")" -m -n \
+	    swanctl --load-all --noprompt --file "$W/init-swanctl.conf" \
+	    >>"$W/$1-swanctl.log" 2>&1
+}
+
+soak_ikf_start()
+{
+	start_ikeflowd gw2 gw2 -c "$W/ikeflowd.conf" \
+	    --ipsec-conf "$W/resp.conf" --ipsec-secrets "$W/psk-ikf.secrets"
+}
+
+ikf_pid() { cat /tmp/gw2/ikeflowd.pid; }
+soak_sas() { ip -n "$1" xfrm state count | awk '{ print $NF }'; }
+# every tunnel up on both sides: 2N SAs in each kernel (more during a
+# rekey), N children installed for strongSwan and as rows in the flow MIB
+# (a rekey lists a child twice for a moment: names are counted once)
+soak_children() { swanctl_i --list-sas 2>/dev/null | awk '/INSTALLED, TUNNEL/ { u[$1] = 1 } END { print length(u) }'; }
+swanctl_i() { nsenter -t "$(cat "/tmp/$SOAK_INIT/ns.pid")" -m -n swanctl "$@"; }
+soak_rows() { snmpbulk $R.1.3.2.1.2 | grep -c "^\.$R\.1\.3\.2\.1\.2\."; }
+all_up()
+{
+	[ "$(soak_sas gw2)" -ge $((2 * N)) ] && [ "$(soak_sas gw1)" -ge $((2 * N)) ] &&
+	[ "$(soak_children)" = "$N" ]
+}
+all_rows() { [ "$(soak_rows)" = "$N" ]; }
+
+snmpbulk() { ip netns exec gw2 snmpbulkwalk -v2c -c public -On -Oq -Cr60 -t 5 -r 1 127.0.0.1 "$@" 2>/dev/null; }
+agent_up() { ip netns exec gw2 snmpget -v2c -c public -On -Oqv 127.0.0.1 $R.1.1.1.0 2>/dev/null | grep -qx 1; }
+
+# One poll: every tunnel as "cycle epoch selector index InPkts HcInOctets
+# OutPkts HcOutOctets" (the selector from cipSecEndPtLocalAddr1 of its
+# first endpoint), appended to $POLL/samples; a walk that fails (snmpd
+# down) makes the cycle a gap. Then ikeflowd's RSS (kB) and fd count.
+soak_poll_once()	# CYCLE
+{
+	local c=$1 col p e
+
+	e=$(cat "$POLL/epoch")
+	for col in 3.3.1.4 3.2.1.32 3.2.1.27 3.2.1.45 3.2.1.40; do
+		snmpbulk $R.1.$col >"$POLL/walk.$col" || { echo "$c gap" >>"$POLL/gaps"; return 0; }
+	done
+	# a cycle that saw the epoch change is a transition's
+	[ "$(cat "$POLL/epoch")" = "$e" ] || e=T
+	awk -v c="$c" -v e="$e" -v r=".$R.1." '
+	    function hex(s,	d) { d = "0123456789ABCDEF"; s = toupper(s)
+		return (index(d, substr(s, 1, 1)) - 1) * 16 + index(d, substr(s, 2, 1)) - 1 }
+	    FNR == 1 { f++ }
+	    { o = $1; sub(r, "", o); n = split(o, x, ".") }
+	    f == 1 && x[n] == 1 { sel[x[5]] = sprintf("%d.%d.%d.%d", hex($2), hex($3), hex($4), hex($5)); next }
+	    f > 1 { v[x[5], f] = $2; seen[x[5]]++ }
+	    END { for (t in sel) if (seen[t] == 4)
+		print c, e, sel[t], t, v[t, 2], v[t, 3], v[t, 4], v[t, 5] }' \
+	    "$POLL"/walk.3.3.1.4 "$POLL"/walk.3.2.1.32 "$POLL"/walk.3.2.1.27 \
+	    "$POLL"/walk.3.2.1.45 "$POLL"/walk.3.2.1.40 >>"$POLL/samples"
+	p=$(ikf_pid 2>/dev/null)
+	[ -n "$p" ] && [ -d "/proc/$p" ] &&
+	    echo "$(date +%s) $(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status") $(ls "/proc/$p/fd" | wc -l) $(cat "$POLL/epoch")" >>"$POLL/resources"
+	echo "$c" >"$POLL/cycle"
+}
+
+soak_poller()
+{
+	local c=0
+
+	while [ ! -e "$POLL/stop" ]; do
+		c=$((c + 1))
+		soak_poll_once "$c"
+		sleep "${SOAK_POLL_EVERY:-2}"
+	done
+}
+
+cycle() { cat "$POLL/cycle" 2>/dev/null || echo 0; }
+# more_cycles N: the poller completed N cycles more than when this began
+cycles_past() { [ "$(cycle)" -ge "$1" ]; }
+poll_more() { local t=$(( $(cycle) + $1 )); wait_for $((30 * $1)) cycles_past "$t"; }
+# The complete cycles since the last gap: rows of every tunnel.
+full_cycle() { awk -v n="$N" '{ c[$1]++ } END { for (k in c) if (c[k] == n) f++; exit !(f > 0) }' "$POLL/samples"; }
+
+# The run's verdict on the samples: within one epoch (one ikeflowd, with
+# all its tunnels up), each selector keeps its index and its counters never
+# go back, and every cycle without a gap has a row for every tunnel. Cycles
+# of a transition (epoch T: ikeflowd killed, tunnels coming back) are
+# counted, not judged.
+soak_samples_ok()
+{
+	awk -v n="$N" '
+	    $2 == "T" { tcyc[$1] = 1; next }
+	    { k = $2 SUBSEP $3; rows[$1]++; cyc[$1] = 1 }
+	    (k in idx) && idx[k] != $4 { printf "index of %s changed in cycle %d: %s -> %s\n", $3, $1, idx[k], $4; bad = 1 }
+	    (k in idx) { for (i = 5; i <= 8; i++) if ($i + 0 < p[k, i]) {
+		printf "%s (index %s) column %d went back in cycle %d: %s -> %s\n", $3, $4, i, $1, p[k, i], $i; bad = 1 } }
+	    { idx[k] = $4; for (i = 5; i <= 8; i++) p[k, i] = $i + 0 }
+	    END { for (c in cyc) { total++; if (rows[c] != n) { printf "cycle %d: %d rows, not %d\n", c, rows[c], n; short++ } }
+		for (c in tcyc) tn++
+		printf "%d cycles judged, %d with a missing row; %d in transition\n", total, short, tn
+		exit bad || short || total < 3 }' "$POLL/samples"
+}
+
+# The slope of ikeflowd's RSS (kB/min) and fds (per min) in one epoch, from
+# its first full child rekey cycle on (least squares), and the spread.
+soak_slope()	# EPOCH
+{
+	awk -v e="$1" -v skip="$SOAK_CHILD_REKEY" '
+	    $4 != e { next }
+	    !t0 { t0 = $1 }
+	    $1 - t0 < skip { next }
+	    { x = ($1 - t0) / 60; n++; sx += x; sy += $2; sxx += x * x; sxy += x * $2; sf += $3; sxf += x * $3
+	      if (!lo || $2 < lo) lo = $2; if ($2 > hi) hi = $2
+	      if (flo == "" || $3 < flo) flo = $3; if ($3 > fhi) fhi = $3 }
+	    END { d = n * sxx - sx * sx; if (n < 3 || d == 0) { print "too few samples"; exit 1 }
+		printf "samples %d rss %d..%d kB slope %.1f kB/min fds %d..%d slope %.2f /min\n", n, lo, hi,
+		    (n * sxy - sx * sy) / d, flo, fhi, (n * sxf - sx * sf) / d }' "$POLL/resources"
+}
+
+# The bounds: RSS within 10 % (and 4 MB) of its lowest, fds within 2.
+soak_flat()	# EPOCH
+{
+	local s
+
+	s=$(soak_slope "$1") || { echo "$s"; return 1; }
+	echo "$s"
+	echo "$s" | awk '{ split($4, r, /\.\./); split($10, f, /\.\./)
+	    g = r[2] - r[1]; lim = r[1] / 10; if (lim < 4096) lim = 4096
+	    exit !(g <= lim && f[2] - f[1] <= 2) }'
+}
+
+# IKE rekeys in ikeflowd's log (by the peer: strongSwan does them all),
+# from its RUNth start on (1: all)
+log_ike_rekeys()	# [RUN]
+{
+	awk -v r="${1:-1}" '/ikeflowd .* ready/ { n++ } n >= r && /IKE SA rekeyed/ { c++ }
+	    END { print c + 0 }' "$W/gw2.log"
+}
+log_child_rekeys() { grep -c 'Child SA rekeyed' "$W/gw2.log"; }
+# cikeTunnelHistTable rows of reason normal(2) (IKE SAs a rekey replaced)
+# with an index above MIN
+hist_normal()	# [MIN]
+{
+	snmpbulk $R.1.4.2.1.2 | awk -v m="${1:-0}" '$2 == 2 { n = split($1, o, "."); if (o[n] > m) c++ }
+	    END { print c + 0 }'
+}
+hist_max() { snmpbulk $R.1.4.2.1.2 | awk '{ n = split($1, o, "."); if (o[n] > m) m = o[n] } END { print m + 0 }'; }
+
+ping_start()	# K
+{
+	bed_bg "ping$1" ip netns exec gw1 ping -i 0.5 -W 1 -I "$(soak_sub 1 "$1")" \
+	    "$(soak_sub 2 "$1")" >>"$W/ping-$1.txt" 2>&1
+}
+
+# A pinged tunnel answers now (the next 3 pings, one may be lost)
+ping_ok()	# K
+{
+	ip netns exec gw1 ping -c 3 -i 0.3 -W 2 -I "$(soak_sub 1 "$1")" "$(soak_sub 2 "$1")" |
+	    grep -q ' [1-9][0-9]* received'
+}
+pings_ok() { local k; for k in $(seq 1 "$SOAK_PINGS"); do ping_ok "$k" || return 1; done; }
+
+# The cipSecTunnelTable rows' indexes, one a line: a tunnel torn down and
+# set up again would come back under another.
+tun_set() { snmpbulk $R.1.3.2.1.2 | sed -n "s/^\.$R\.1\.3\.2\.1\.2\.\([0-9]*\) .*/\1/p" | sort -n; }
+same_tunnels()	# FILE
+{
+	tun_set >"$1.after" && [ "$(grep -c . "$1.after")" = "$N" ] && diff "$1" "$1.after"
+}
+reloads() { grep -c 'configuration reloaded' "$W/gw2.log"; }
+reloaded_since() { [ "$(reloads)" -gt "$1" ]; }
+
+elapsed() { echo $(( $(date +%s) - T0 )); }
+
+hist_all() { snmpbulk $R.1.4.2.1.2 | grep -c "^\.$R\.1\.4\.2\.1\.2\."; }
+state_saved_after()	# UNIX_TIME
+{
+	[ "$(stat -c %Y /tmp/gw2/state/ikeflowd.state 2>/dev/null || echo 0)" -gt "$1" ]
+}
+# The SPIs of gw2's kernel that ikeflowd does not know (its cipSecSpiTable);
+# none once what a killed daemon left behind has expired.
+stale_spis()
+{
+	snmpbulk $R.1.3.4.1.3 | awk '{ printf "%08x\n", $2 }' | sort -u >"$W/spis-mib"
+	ip -n gw2 xfrm state | awk '/^\tproto esp spi/ { sub(/^0x/, "", $4); printf "%08s\n", $4 }' |
+	    tr ' ' 0 | sort -u >"$W/spis-kernel"
+	comm -23 "$W/spis-kernel" "$W/spis-mib"
+}
+no_stale() { [ -z "$(stale_spis)" ]; }
+min_tunnel() { tun_set | head -n 1; }
+
+
+# ---- set-up ----
+mkdir -p "$POLL"
+echo 1 >"$POLL/epoch"
+printf ': PSK "%s"\n' "$SOAK_PSK" >"$W/psk.secrets"
+install -m 0600 "$W/psk.secrets" "$W/psk-ikf.secrets"
+soak_resp_conf "$N" >"$W/resp.conf"
+soak_init_swanctl >"$W/init-swanctl.conf"
+printf 'config setup\n  uniqueids=no\n' >"$W/empty.conf"
+printf '%s\n' 'log_level = info' 'refresh_interval = 5000' "agentx_socket = unix:$W/agentx-gw2" \
+    'http_listen = no' 'cookie_threshold = 0' 'cookie_threshold_ip = 0' \
+    'block_threshold = 0' 'history_size = 100000' >"$W/ikeflowd.conf"
+check topology bed_topology lo
+ip -n gw1 route add 10.2.0.0/16 via 192.0.2.2
+ip -n gw2 route add 10.1.0.0/16 via 192.0.2.1
+for k in $(seq 1 "$SOAK_PINGS"); do
+	ip -n gw1 addr add "$(soak_sub 1 "$k")/32" dev lo
+	ip -n gw2 addr add "$(soak_sub 2 "$k")/32" dev lo
+done
+# the state directory on its own small tmpfs, to fill it later
+mkdir -p -m 700 /tmp/gw2/state
+mount -t tmpfs -o size=4m,mode=700 soakstate /tmp/gw2/state
+chown ikeflow /tmp/gw2/state
+check snmpd start_snmpd gw2
+check ikeflowd soak_ikf_start
+check agent-registered wait_for 10 agent_up
+SOAK_INIT=i1
+t_up0=$(date +%s)
+check initiator soak_init_start $SOAK_INIT
+up_counts() { echo "SAs gw1 $(soak_sas gw1) gw2 $(soak_sas gw2), children $(soak_children), rows $(soak_rows)"; }
+wait_for $((N / 4 + 30)) all_up
+check all-up sh -c "$(declare -f soak_sas soak_children swanctl_i snmpbulk soak_rows up_counts all_up)
+	SOAK_INIT=$SOAK_INIT N=$N R=$R; up_counts; all_up"
+T0=$(date +%s)
+say "$N tunnels up in $((T0 - t_up0)) s"
+check all-rows wait_for 30 all_rows
+for k in $(seq 1 "$SOAK_PINGS"); do ping_start "$k"; done
+bed_bg poller soak_poller >>"$W/poller.log" 2>&1
+check first-poll wait_for 60 full_cycle
+
+# ---- faults, in turn, while the rekeys go on ----
+say "SIGHUP, the configuration unchanged ($(elapsed) s)"
+tun_set >"$W/tunnels-0"
+r0=$(reloads)
+check hup-unchanged kill -HUP "$(ikf_pid)"
+check hup-done wait_for 30 reloaded_since "$r0"
+check hup-polls poll_more 2
+check hup-nothing-down same_tunnels "$W/tunnels-0"
+
+say "SIGHUP, a connection added ($(elapsed) s)"
+r0=$(reloads)
+soak_resp_conf $((N + 1)) >"$W/resp.conf"
+check hup-changed kill -HUP "$(ikf_pid)"
+check hup-changed-done wait_for 30 reloaded_since "$r0"
+check hup-changed-conns grep -q "configuration reloaded: $((N + 1)) connections" "$W/gw2.log"
+check hup-changed-polls poll_more 2
+check hup-changed-nothing-down same_tunnels "$W/tunnels-0"
+
+say "snmpd killed and restarted ($(elapsed) s)"
+spid=$(cat "$W/snmpd-gw2/snmpd.pid")
+check snmpd-kill kill -9 "$spid"
+check snmpd-gone wait_for 10 eval '! kill -0 '"$spid"
+g0=$(grep -c gap "$POLL/gaps" 2>/dev/null)
+check snmpd-gap wait_for 30 eval '[ "$(grep -c gap "$POLL/gaps" 2>/dev/null)" -gt "'"${g0:-0}"'" ]'
+launch_snmpd gw2
+check snmpd-back wait_for 30 agent_up
+check snmpd-polls-resume poll_more 2
+
+say "ikeflowd killed with SIGKILL and restarted ($(elapsed) s)"
+h0=$(hist_all)
+hmax=$(hist_max)
+imax=$(tun_set | tail -n 1)
+ts=$(date +%s)
+# what ikeflowd knew a moment ago is in the state file
+check kill-state-saved wait_for 30 state_saved_after "$ts"
+echo T >"$POLL/epoch"
+ipid=$(ikf_pid)
+check kill-9 kill -9 "$ipid"
+check kill-gone wait_for 10 eval '! kill -0 '"$ipid"
+# the kernel keeps the dead daemon's SAs (traffic goes on through them)
+check_ge kill-sas-kept $((2 * N)) "$(soak_sas gw2)"
+rm -f /tmp/gw2/ctl.sock
+check kill-restart soak_ikf_start
+check kill-agent wait_for 30 agent_up
+check_ge kill-history-kept "$h0" "$(hist_all)"
+# strongSwan finds the responder gone (DPD, or a rekey without an answer)
+# and sets every tunnel up again: new rows, under new indexes
+check kill-reestablished wait_for $((SOAK_CHILD_REKEY * 3 + 60)) all_rows
+check_ge kill-indexes-new $((imax + 1)) "$(min_tunnel)"
+check kill-all-up wait_for 60 all_up
+echo 2 >"$POLL/epoch"
+check kill-pings wait_for 30 pings_ok
+
+say "10% loss and 200 ms delay on the link for $((SOAK_CHILD_REKEY)) s ($(elapsed) s)"
+ck0=$(log_child_rekeys)
+check netem-on ip netns exec gw1 tc qdisc add dev v1 root netem loss 10% delay 200ms
+check netem-on-gw2 ip netns exec gw2 tc qdisc add dev v2 root netem loss 10% delay 200ms
+tn=$(date +%s)
+rekeys_through() { [ "$(log_child_rekeys)" -ge $((ck0 + N / 2)) ] && [ $(( $(date +%s) - tn )) -ge "$SOAK_CHILD_REKEY" ]; }
+check netem-rekeys wait_for $((SOAK_CHILD_REKEY * 3)) rekeys_through
+ip netns exec gw1 tc qdisc del dev v1 root
+ip netns exec gw2 tc qdisc del dev v2 root
+check netem-all-up wait_for 60 all_up
+check netem-pings wait_for 30 pings_ok
+
+say "the state directory full ($(elapsed) s)"
+# counted before the filling: the save 2 s after the next rekey fails at once
+e0=$(grep -c 'state file' "$W/gw2.log")
+dd if=/dev/zero of=/tmp/gw2/state/filler bs=64k >/dev/null 2>&1
+ck0=$(log_child_rekeys)
+check full-logged wait_for 60 eval '[ "$(grep -c "state file" "$W/gw2.log")" -gt '"$e0"' ]'
+keying_on() { [ "$(log_child_rekeys)" -ge $((ck0 + 20)) ]; }
+check full-keying-on wait_for $((SOAK_CHILD_REKEY * 2)) keying_on
+check full-logged-once test "$(grep -c 'state file' "$W/gw2.log")" = $((e0 + 1))
+check full-in-views sh -c "ip netns exec gw2 '$IKEFLOWCTL' -s /tmp/gw2/ctl.sock show crypto ikev2 history | grep -qi 'not saved'"
+rm -f /tmp/gw2/state/filler
+check full-saved-again wait_for 30 grep -q 'saved again' "$W/gw2.log"
+check full-view-clear sh -c "! ip netns exec gw2 '$IKEFLOWCTL' -s /tmp/gw2/ctl.sock show crypto ikev2 history | grep -qi 'not saved'"
+
+say "the rest of the ${SOAK_SECS} s ($(elapsed) s)"
+soak_done() { [ "$(elapsed)" -ge "$SOAK_SECS" ]; }
+check soak-time wait_for $((SOAK_SECS * 2)) soak_done
+check end-all-up wait_for 60 all_up
+check end-polls poll_more 1
+touch "$POLL/stop"
+check end-pings pings_ok
+check samples soak_samples_ok
+check rss-fds-flat soak_flat 2
+# what the killed daemon left in the kernel expired (its hard lifetime)
+check no-stale-sas wait_for $((SOAK_CHILD_REKEY * 3)) no_stale
+check_ge child-rekeys $((N * (SOAK_SECS / SOAK_CHILD_REKEY - 1))) "$(log_child_rekeys)"
+# The peer stops (every tunnel deleted, peerDelRequest(4) in history): the
+# history is still, and the restarted ikeflowd's rows of rekeyed IKE SAs
+# are as many as the IKE rekeys it logged
+check peer-stop swan gw1 "$SOAK_INIT" stop
+check peer-gone wait_for 120 eval '[ "$(soak_sas gw2)" = 0 ]'
+check_eq history-rows-rekeys "$(log_ike_rekeys 2)" "$(hist_normal "$hmax")"
+{
+	echo "tunnels $N, child rekey ${SOAK_CHILD_REKEY} s, IKE rekey ${SOAK_IKE_REKEY} s, ${SOAK_SECS} s"
+	echo "set-up $((T0 - t_up0)) s; child rekeys $(log_child_rekeys), IKE rekeys $(log_ike_rekeys) ($(log_ike_rekeys 2) after the restart, history rows of them $(hist_normal "$hmax"))"
+	soak_samples_ok
+	echo "ikeflowd before SIGKILL: $(soak_slope 1)"
+	echo "ikeflowd after restart: $(soak_slope 2)"
+	grep -c . "$POLL/gaps" 2>/dev/null | sed 's/^/poll gaps (snmpd down): /'
+} >"$W/soak.txt"
+cat "$W/soak.txt"
