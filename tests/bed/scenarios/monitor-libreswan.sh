@@ -5,10 +5,10 @@
 # Without vici the phase-1 tables are empty and cipSecTunIkeTunnelAlive is
 # false; the views say another daemon keys the tunnel. A child rekey forced
 # with whack in the middle of 400 pings keeps the cipSecTunnelTable index
-# and its counters go on (>= 500 each way) while pluto's own traffic status
-# shows the new child's smaller numbers. ikeflowd never writes to the
-# kernel's SAD/SPD: `ip xfrm state/policy` without counters are the same
-# before and after its run.
+# and its counters go on (>= 500 each way, less pluto's own losses) while
+# pluto's own traffic status shows the new child's smaller numbers.
+# ikeflowd never writes to the kernel's SAD/SPD: `ip xfrm state/policy`
+# without counters are the same before and after its run.
 # bed-timeout: 300
 
 . "$SRCDIR/tests/bed/conf/snmp-common/snmp.sh"
@@ -97,12 +97,19 @@ check traffic-before-rekey wait_for 30 in_over 150
 old_spi=$(gw2_sa_field in 2)
 check pluto-rekey whack gw1 gw1 --rekey-ipsec --name seed
 wait "$PING"
-check ping-400 grep -q '^400 packets transmitted, 400 received, 0% packet loss' "$W/ping-400.txt"
+# every ping went out; pluto's own rekey may lose a reply or two (it did
+# once here: gw1 dropped its old inbound SA before the last packet on
+# it): that is Libreswan's behaviour, not what ikeflowd reports. Every
+# reply h1 received was a request gw2 let in and a reply it sent out.
+check ping-400 grep -q '^400 packets transmitted' "$W/ping-400.txt"
+grep 'packet loss' "$W/ping-400.txt"
+got=$(sed -n 's/^400 packets transmitted, \([0-9]*\) received.*/\1/p' "$W/ping-400.txt")
+check_ge ping-400-replies 390 "${got:-0}"
 check old-sas-gone wait_for 30 eval 'two_sas && [ "$(gw2_sa_field in 2)" != "$old_spi" ]'
 check rekey-counted wait_for 20 snmp_is $R.1.3.2.1.13.$T "Counter32: 1"
 check_eq same-index "$T" "$(tunnel_index)"
-check snmp-in-pkts-500 wait_for 10 snmp_is $R.1.3.2.1.32.$T "Counter32: 500"
-check snmp-out-pkts-500 wait_for 10 snmp_is $R.1.3.2.1.45.$T "Counter32: 500"
+check snmp-in-pkts-500 wait_for 10 in_over $((100 + ${got:-400} - 1))
+check_ge snmp-out-pkts-500 $((100 + ${got:-400})) "$(snmp_num $R.1.3.2.1.45.$T)"
 whack gw2 gw2 --trafficstatus >"$W/pluto-traffic-rekeyed.txt" 2>&1
 pb=$(pluto_in_bytes)
 check pluto-in-bytes test -n "$pb"
