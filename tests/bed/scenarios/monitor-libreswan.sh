@@ -12,6 +12,7 @@
 # bed-timeout: 300
 
 . "$SRCDIR/tests/bed/conf/snmp-common/snmp.sh"
+. "$SRCDIR/tests/bed/conf/monitor-common/monitor.sh"
 . "$SRCDIR/tests/bed/conf/libreswan/pluto.sh"
 
 CONF=$SRCDIR/tests/bed/conf/libreswan
@@ -20,23 +21,6 @@ printf '%s\n' 'mode = monitor' 'log_level = info' 'refresh_interval = 1000' \
     "agentx_socket = unix:$W/agentx-gw2" 'agentx_ping_interval = 1' \
     'vici_socket = no' >"$W/gw2-ikeflowd.conf"
 
-two_sas() { [ "$(ip -n gw2 xfrm state | grep -c '^src ')" = 2 ]; }
-ikf_adopted() { ctl gw2 gw2 show crypto ipsec sa | grep -q 'current outbound spi: 0x[1-9A-F]'; }
-# the SAD and SPD without counters, replay state (pluto's SAs have ESN:
-# their replay bitmap too) or keys (not in files)
-kernel_sad_spd()
-{
-	{ ip -n gw2 xfrm state; ip -n gw2 xfrm policy; } |
-	    grep -v -e 'anti-replay' -e 'seq 0x' -e '^[[:space:]]*\([0-9a-f]\{8\} \)*$' |
-	    sed 's/ 0x[0-9a-f]\{16,\}/ KEY/'
-}
-# a loaded machine may take longer than start_ikeflowd's 10 s to start it
-start_monitor()
-{
-	start_ikeflowd gw2 gw2 -c "$W/gw2-ikeflowd.conf" ||
-	    wait_for 60 test -S /tmp/gw2/ctl.sock
-}
-in_over() { [ "$(snmp_num $R.1.3.2.1.32.$T)" -gt "$1" ] 2>/dev/null; }
 # no row under the table OID
 table_empty() { ! snmpwalk_gw2 "$1" | grep -q "^\.$1\."; }
 # inBytes of the current child in gw2's pluto (Libreswan's own view)
@@ -52,26 +36,7 @@ check pluto-established grep -q '"seed"' "$W/pluto-traffic-up.txt"
 kernel_sad_spd >"$W/kernel-before.txt"
 
 say "ikeflowd in monitor mode adopts the tunnel Libreswan keyed"
-check ikeflowd start_monitor
-check agent-registered wait_for 20 agent_up
-check adopted wait_for 20 ikf_adopted
-check no-ike-socket eval '! ip netns exec gw2 ss -lnup | grep ikeflowd'
-T=$(tunnel_index)
-check tunnel-row test -n "$T"
-check ping-100 ip netns exec h1 ping -q -c 100 -i 0.01 -W 2 203.0.113.10
-check snmp-in-pkts wait_for 10 snmp_is $R.1.3.2.1.32.$T "Counter32: 100"
-check snmp-out-pkts wait_for 10 snmp_is $R.1.3.2.1.45.$T "Counter32: 100"
-check_eq snmp-local-addr "Hex-STRING: C0 00 02 02 " "$(snmp $R.1.3.2.1.4.$T)"
-check_eq snmp-remote-addr "Hex-STRING: C0 00 02 01 " "$(snmp $R.1.3.2.1.5.$T)"
-check_eq snmp-status "INTEGER: 1" "$(snmp $R.1.3.2.1.51.$T)"
-# the algorithms from the kernel's SAs: cipSecTunInSaEspAuthAlgo hmacSha(3)
-check_eq snmp-esp-auth "INTEGER: 3" "$(snmp $R.1.3.2.1.19.$T)"
-gw2_sas >"$W/gw2-sas-100.txt"
-in_bytes=$(gw2_sa_field in 3)
-out_bytes=$(gw2_sa_field out 3)
-check_ge kernel-in-bytes 1 "$in_bytes"
-check snmp-hc-in-octets wait_for 10 snmp_is $R.1.3.2.1.27.$T "Counter64: $in_bytes"
-check snmp-hc-out-octets wait_for 10 snmp_is $R.1.3.2.1.40.$T "Counter64: $out_bytes"
+monitor_adopt_100
 
 say "no vici: empty phase-1 tables, the views say another daemon keys it"
 check_eq ike-active-tunnels "Gauge32: 0" "$(snmp $R.1.2.1.1.0)"
