@@ -22,6 +22,7 @@
 # bed-timeout: 420
 
 . "$SRCDIR/tests/bed/conf/snmp-common/snmp.sh"
+. "$SRCDIR/tests/bed/conf/monitor-common/monitor.sh"
 
 CONF=$SRCDIR/tests/bed/conf
 
@@ -38,13 +39,6 @@ GW2_VICI='plugins {
 
 swan_up() { swan gw1 gw1 status ciscoios | grep -q INSTALLED; }
 gw2_swan_rekey() { nsenter -t "$(cat /tmp/gw1/ns.pid)" -m -n swanctl --rekey --child ciscoios; }
-ikf_adopted() { ctl gw2 gw2 show crypto ipsec sa | grep -q 'current outbound spi: 0x[1-9A-F]'; }
-# the SAD and SPD without counters, replay state or keys (not in files)
-kernel_sad_spd()
-{
-	{ ip -n gw2 xfrm state; ip -n gw2 xfrm policy; } |
-	    grep -v -e 'anti-replay' -e 'seq 0x' | sed 's/ 0x[0-9a-f]\{16,\}/ KEY/'
-}
 # inbound packets of the current child in gw2's charon (strongSwan's own
 # view): "N bytes_i (P pkts, ...)", or "0 bytes_i" before any
 swan_child_pkts()
@@ -52,19 +46,11 @@ swan_child_pkts()
 	swan gw2 gw2 statusall ciscoios | sed -n \
 	    -e 's/.* bytes_i (\([0-9]*\) pkts.*/\1/p' -e 's/.* 0 bytes_i,.*/0/p' | tail -n 1
 }
-two_sas() { [ "$(ip -n gw2 xfrm state | grep -c '^src ')" = 2 ]; }
-# a loaded machine may take longer than start_ikeflowd's 10 s to start it
-start_monitor()
-{
-	start_ikeflowd gw2 gw2 -c "$W/gw2-ikeflowd.conf" ||
-	    wait_for 60 test -S /tmp/gw2/ctl.sock
-}
 # ping_bg N: N pings at 20 ms from h1 in the background (output $W/ping-N.txt)
 ping_bg() { ip netns exec h1 ping -i 0.02 -c "$1" -W 2 203.0.113.10 >"$W/ping-$1.txt" 2>&1 & PING=$!; }
 # ping_ok N: the background pings all came back (call it after `wait $PING`:
 # a check runs in a subshell, which cannot wait for them)
 ping_ok() { grep -q "^$1 packets transmitted, $1 received, 0% packet loss" "$W/ping-$1.txt"; }
-in_over() { [ "$(snmp_num $R.1.3.2.1.32.$T)" -gt "$1" ] 2>/dev/null; }
 
 check topology bed_topology
 check snmpd start_snmpd gw2 'rwcommunity private 127.0.0.1' \
@@ -89,26 +75,7 @@ check two-sas wait_for 30 two_sas
 kernel_sad_spd >"$W/kernel-before.txt"
 
 say "ikeflowd in monitor mode adopts the tunnel strongSwan keyed"
-check ikeflowd start_monitor
-check agent-registered wait_for 20 agent_up
-check adopted wait_for 20 ikf_adopted
-check no-ike-socket eval '! ip netns exec gw2 ss -lnup | grep ikeflowd'
-T=$(tunnel_index)
-check tunnel-row test -n "$T"
-check ping-100 ip netns exec h1 ping -q -c 100 -i 0.01 -W 2 203.0.113.10
-check snmp-in-pkts wait_for 10 snmp_is $R.1.3.2.1.32.$T "Counter32: 100"
-check snmp-out-pkts wait_for 10 snmp_is $R.1.3.2.1.45.$T "Counter32: 100"
-check_eq snmp-local-addr "Hex-STRING: C0 00 02 02 " "$(snmp $R.1.3.2.1.4.$T)"
-check_eq snmp-remote-addr "Hex-STRING: C0 00 02 01 " "$(snmp $R.1.3.2.1.5.$T)"
-check_eq snmp-status "INTEGER: 1" "$(snmp $R.1.3.2.1.51.$T)"
-# the algorithms from the kernel's SAs: cipSecTunInSaEspAuthAlgo hmacSha(3)
-check_eq snmp-esp-auth "INTEGER: 3" "$(snmp $R.1.3.2.1.19.$T)"
-gw2_sas >"$W/gw2-sas-100.txt"
-in_bytes=$(gw2_sa_field in 3)
-out_bytes=$(gw2_sa_field out 3)
-check_ge kernel-in-bytes 1 "$in_bytes"
-check snmp-hc-in-octets wait_for 10 snmp_is $R.1.3.2.1.27.$T "Counter64: $in_bytes"
-check snmp-hc-out-octets wait_for 10 snmp_is $R.1.3.2.1.40.$T "Counter64: $out_bytes"
+monitor_adopt_100
 
 say "vici: the IKE SA's row and IDs, the connection's name"
 # cikeTunLocalValue of the only IKE SA row, and its index
