@@ -43,13 +43,7 @@ check_eq ike-active-tunnels "Gauge32: 0" "$(snmp $R.1.2.1.1.0)"
 check ike-peer-table-empty table_empty $R.1.2.2
 check ike-tunnel-table-empty table_empty $R.1.2.3
 check_eq ike-alive-false "INTEGER: 2" "$(snmp $R.1.3.2.1.3.$T)"
-ctl gw2 gw2 show crypto session >"$W/session.txt" 2>&1
-ctl gw2 gw2 show crypto ipsec sa >"$W/ipsec-sa.txt" 2>&1
-check session-keyed-by grep -q 'Keyed by: another daemon' "$W/session.txt"
-check session-flow grep -q '203.0.113.0' "$W/session.txt"
-check ipsec-sa-keyed-by grep -q 'Keyed by: another daemon (observed in the kernel), reqid [1-9]' \
-    "$W/ipsec-sa.txt"
-check ipsec-sa-pkts grep -q '#pkts encaps: 100, ' "$W/ipsec-sa.txt"
+monitor_keyed_by_views
 ctl gw2 gw2 show crypto isakmp sa >"$W/isakmp-sa.txt" 2>&1
 check isakmp-sa-none eval '! grep -q "192.0.2.1" "$W/isakmp-sa.txt"'
 kernel_sad_spd >"$W/kernel-after.txt"

@@ -46,3 +46,16 @@ monitor_adopt_100()
 	check snmp-hc-in-octets wait_for 10 snmp_is $R.1.3.2.1.27.$T "Counter64: $in_bytes"
 	check snmp-hc-out-octets wait_for 10 snmp_is $R.1.3.2.1.40.$T "Counter64: $out_bytes"
 }
+
+# The session and IPsec SA views of the adopted tunnel after its 100
+# pings: they say another daemon keys it (both monitor scenarios).
+monitor_keyed_by_views()
+{
+	ctl gw2 gw2 show crypto session >"$W/session.txt" 2>&1
+	ctl gw2 gw2 show crypto ipsec sa >"$W/ipsec-sa.txt" 2>&1
+	check session-keyed-by grep -q 'Keyed by: another daemon' "$W/session.txt"
+	check session-flow grep -q '203.0.113.0' "$W/session.txt"
+	check ipsec-sa-keyed-by grep -q 'Keyed by: another daemon (observed in the kernel), reqid [1-9]' \
+	    "$W/ipsec-sa.txt"
+	check ipsec-sa-pkts grep -q '#pkts encaps: 100, ' "$W/ipsec-sa.txt"
+}
