@@ -2,8 +2,10 @@
 # strongSwan (gw1, the IOS router, dpddelay=3s). ikeflowd (gw2, the seed's
 # IKEv1 configuration with dpddelay=2s dpdtimeout=8s) initiates: each side
 # saw the other's DPD vendor ID (`show crypto isakmp sa detail` lists
-# them, Cap. D), asks the quiet other R-U-THERE and answers its
-# R-U-THERE-ACK. Then gw1 is silenced (iptables DROP in its namespace):
+# them, Cap. D). A side that hears from the other within its dpddelay
+# never asks, so each direction has its part: with ikeflowd's 2 s it asks
+# and charon answers; with 5 s (the second tunnel) charon asks and
+# ikeflowd answers. Then gw1 is silenced (iptables DROP in its namespace):
 # with dpdaction=clear ikeflowd records the peer dead, naming it, the
 # history says "peer lost" and nothing is left in gw2's kernel; with
 # dpdaction=restart, gw1 back, ikeflowd negotiates again at once and a new
@@ -57,11 +59,9 @@ check detail-cap-d grep -Eq '^[0-9]+ +192\.0\.2\.2 +192\.0\.2\.1 +ACTIVE .* D$' 
 check detail-vids grep -Eq '^ +Vendor IDs seen: DPD, NAT-T RFC 3947, XAUTH$' \
     "$W/isakmp-detail.txt"
 
-say "R-U-THERE both ways"
-# ours, answered by charon; charon's, answered by us
+say "R-U-THERE from ikeflowd (dpddelay 2 s, charon's 3 s), answered by charon"
+# charon hears our R-U-THERE every 2 s, so it never asks itself here
 check swan-got-dpd wait_for 15 grep -Eq 'parsed INFORMATIONAL_V1 request [0-9]+ \[ HASH N\(DPD\) \]' \
-    "$W/gw1-charon.log"
-check swan-got-ack wait_for 15 grep -Eq 'parsed INFORMATIONAL_V1 request [0-9]+ \[ HASH N\(DPD_ACK\) \]' \
     "$W/gw1-charon.log"
 check ikf-got-ack wait_for 15 grep -q 'R-U-THERE-ACK notify from 192.0.2.1' "$W/gw2.log"
 check ikf-still-up ikev1_session_up
@@ -76,10 +76,17 @@ check swan-down swan gw1 gw1 down strongswan
 check swan-no-sa wait_for 20 ikev1_swan_no_sa
 
 say "dpdaction=restart: gw1 silenced, then back"
-sed -i 's/dpdaction=clear/dpdaction=restart/' "$W/gw2-ipsec.conf"
+# dpddelay 5 s: charon (3 s) asks first now, and keeps ikeflowd from
+# asking while gw1 can be heard
+sed -i -e 's/dpdaction=clear/dpdaction=restart/' -e 's/dpddelay=2s/dpddelay=5s/' \
+    "$W/gw2-ipsec.conf"
+check conf-gw2-delay-5 grep -q 'dpddelay=5s' "$W/gw2-ipsec.conf"
 check reload ctl gw2 gw2 reload
 check up-2 ctl gw2 gw2 up ciscoios
 check ping-10-2 ip netns exec h1 ping -q -c 10 -i 0.05 -W 2 203.0.113.10
+say "R-U-THERE from charon, answered by ikeflowd"
+check swan-got-ack wait_for 15 grep -Eq 'parsed INFORMATIONAL_V1 request [0-9]+ \[ HASH N\(DPD_ACK\) \]' \
+    "$W/gw1-charon.log"
 SPIS0=$(ikev1_gw2_spis)
 check silence-2 silence -I
 check ikf-peer-dead-2 wait_for 30 ikf_dead 2
