@@ -21,20 +21,11 @@
 # bed-timeout: 1200
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
+. "$SRCDIR/bench/bed-common.sh"
 
 N=${BENCH_N:-10000}
 RUNS=${BENCH_RUNS:-7}
 RUNS2=${BENCH_RUNS2:-3}
-R=1.3.6.1.4.1.9.9.171
-FR=1.3.6.1.4.1.8072.9999.171
-POLL=$BUILDDIR/bench/agent-poll
-
-snmp() { ip netns exec gw2 snmpget -v2c -c public -On -Ov 127.0.0.1 "$@" 2>&1; }
-# poll ROOT: "ROWS rows PDUS pdus SECS s"
-poll() { ip netns exec gw2 "$POLL" 127.0.0.1:161 public "$1"; }
-poll_all() { [ "$(poll "$1" 2>/dev/null | awk '{ print $1 }')" = "$N" ]; }
-cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }	# clock ticks
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 ike_spis() { swan gw1 gw1 statusall strongswan | sed -n 's/.*IKEv2 SPIs: \([0-9a-f_ir*]* [0-9a-f_ir*]*\).*/\1/p' | tr -d '*' | head -1; }
 # the stroke interface has no rekey: vici's, in gw1's namespaces
 swan_rekey_ike() { nsenter -t "$(cat /tmp/gw1/ns.pid)" -m -n swanctl --rekey --ike strongswan; }
@@ -60,30 +51,11 @@ check ping-before ip netns exec h1 ping -q -c 5 -i 0.2 -W 2 203.0.113.10
 # socket once (ikeflowd resynchronises and says so): errors count from here.
 LOG0=$(wc -l <"$W/gw2.log")
 
-bed_bg floor sh -c 'echo $$ >"$1"; exec ip netns exec gw2 "$2" "unix:$3" "$4"' floor \
-    "$W/floor.pid" "$BUILDDIR/bench/floor-agent" "$W/agentx-gw2" "$N" >"$W/floor.log" 2>&1
+bench_floor_start
 check agent-all-rows wait_for 30 poll_all $R
 check floor-all-rows wait_for 30 poll_all $FR
 IKF=$(cat /tmp/gw2/ikeflowd.pid) FLOOR=$(cat "$W/floor.pid")
-
-# The two alternate, so that anything else the guest does hits both alike.
-: >"$W/ikf-times.txt"; : >"$W/floor-times.txt"
-ikecpu=0 floorcpu=0
-for r in $(seq "$RUNS"); do
-	c=$(cpu "$IKF"); out=$(poll $R) || { check poll-ikeflowd-$r false; break; }
-	ikecpu=$((ikecpu + $(cpu "$IKF") - c))
-	echo "ikeflowd $out" >>"$W/polls.txt"
-	echo "$out" | awk -v n="$N" '$1 == n { print $(NF - 1) }' >>"$W/ikf-times.txt"
-	c=$(cpu "$FLOOR"); out=$(poll $FR) || { check poll-floor-$r false; break; }
-	floorcpu=$((floorcpu + $(cpu "$FLOOR") - c))
-	echo "floor    $out" >>"$W/polls.txt"
-	echo "$out" | awk -v n="$N" '$1 == n { print $(NF - 1) }' >>"$W/floor-times.txt"
-done
-check_eq ikeflowd-polls-complete "$RUNS" "$(wc -l <"$W/ikf-times.txt")"
-check_eq floor-polls-complete "$RUNS" "$(wc -l <"$W/floor-times.txt")"
-ike=$(median <"$W/ikf-times.txt")
-floor=$(median <"$W/floor-times.txt")
-ratio=$(awk -v i="$ike" -v f="$floor" 'BEGIN { printf "%.2f", i / f }')
+bench_rounds "$RUNS" "" "$IKF" "$FLOOR"
 
 # Where the subagents' time goes. UML has no vDSO: every clock_gettime is a
 # real system call in the guest, where it costs what it does not on hardware.
@@ -109,16 +81,8 @@ check trace-idle trace idle "$IKF" sleep 10
 cp "$W/gw2-ikeflowd.conf" "$W/gw2-ikeflowd.conf.default"
 echo 'refresh_interval = 3600000' >>"$W/gw2-ikeflowd.conf"
 check reload-no-refresh ctl gw2 gw2 reload
-: >"$W/ikf-times-norefresh.txt"; : >"$W/floor-times-norefresh.txt"
-for r in $(seq "$RUNS2"); do
-	poll $R | awk -v n="$N" '$1 == n { print $(NF - 1) }' >>"$W/ikf-times-norefresh.txt"
-	poll $FR | awk -v n="$N" '$1 == n { print $(NF - 1) }' >>"$W/floor-times-norefresh.txt"
-done
-check_eq polls-norefresh-complete "$((2 * RUNS2))" \
-    "$(cat "$W/ikf-times-norefresh.txt" "$W/floor-times-norefresh.txt" | wc -l)"
-ike2=$(median <"$W/ikf-times-norefresh.txt")
-floor2=$(median <"$W/floor-times-norefresh.txt")
-ratio2=$(awk -v i="$ike2" -v f="$floor2" 'BEGIN { printf "%.2f", i / f }')
+bench_rounds "$RUNS2" -norefresh "$IKF" "$FLOOR"
+ike2=$BR_IKE floor2=$BR_FLOOR ratio2=$BR_RATIO
 check trace-ikeflowd trace ikeflowd "$IKF" poll $R
 check trace-floor trace floor "$FLOOR" poll $FR
 cp "$W/gw2-ikeflowd.conf.default" "$W/gw2-ikeflowd.conf"
@@ -150,11 +114,7 @@ ctl gw2 gw2 show crypto ikev2 sa detailed >"$W/gw2-show-ikev2-sa.txt" 2>&1
 
 {
 	echo "agent-bed: $N tunnels ($((N - 1)) bench + 1 negotiated), real kernel SAs, $RUNS polls each, medians"
-	echo "  ikeflowd poll : $ike s (runs: $(tr '\n' ' ' <"$W/ikf-times.txt"))"
-	echo "  floor poll    : $floor s (runs: $(tr '\n' ' ' <"$W/floor-times.txt"))"
-	echo "  ratio         : $ratio (goals: poll < 3 s, ratio <= 1.20)"
-	awk -v ic="$ikecpu" -v fc="$floorcpu" -v hz="$(getconf CLK_TCK)" -v r="$RUNS" 'BEGIN {
-	    printf "  subagent CPU per poll: ikeflowd %.3f s, floor %.3f s\n", ic / hz / r, fc / hz / r }'
+	bench_rounds_report
 	echo "  without refresh ($RUNS2 polls each): ikeflowd $ike2 s, floor $floor2 s, ratio $ratio2"
 	echo "    (runs: ikeflowd $(tr '\n' ' ' <"$W/ikf-times-norefresh.txt")/ floor $(tr '\n' ' ' <"$W/floor-times-norefresh.txt"))"
 	for a in ikeflowd floor; do
@@ -166,5 +126,4 @@ ctl gw2 gw2 show crypto ikev2 sa detailed >"$W/gw2-show-ikev2-sa.txt" 2>&1
 	echo "  rekey during poll: poll $(cat "$W/rekey-poll.txt"); IKE SPIs $old -> $new," \
 	    "done $(( (re - rs) / 1000000 )) ms after ipsec rekey (0.2 s polling)"
 } | tee "$W/bench.txt"
-check poll-under-3s awk -v i="$ike" 'BEGIN { exit !(i < 3) }'
-check ratio-within-goal awk -v r="$ratio" 'BEGIN { exit !(r <= 1.2) }'
+bench_goals

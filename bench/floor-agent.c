@@ -2,9 +2,11 @@
  * with the shapes of cipSecTunnelTable and cikeTunnelTable (N rows, the same
  * column types), served under ROOT (default 1.3.6.1.4.1.8072.9999.171) with
  * precomputed values and a switch per column. No state model, no mapping:
- * what Net-SNMP and AgentX alone cost.
+ * what Net-SNMP and AgentX alone cost. IKE_ROWS (default ROWS) sets the
+ * cikeTunnelTable's rows apart: 0 for the monitor-mode bench, whose
+ * ikeflowd has no IKE SAs (no vici).
  *
- * usage: floor-agent AGENTX_SOCKET ROWS [ROOT_OID] */
+ * usage: floor-agent AGENTX_SOCKET ROWS [ROOT_OID [IKE_ROWS]] */
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
@@ -99,13 +101,19 @@ main(int argc, char **argv)
 	oid root[MAX_OID_LEN];
 	size_t rootlen = MAX_OID_LEN;
 	struct row *rows;
-	int n;
+	int n, nike;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s AGENTX_SOCKET ROWS [ROOT_OID]\n", argv[0]);
+		fprintf(stderr, "usage: %s AGENTX_SOCKET ROWS [ROOT_OID [IKE_ROWS]]\n",
+		    argv[0]);
 		return 2;
 	}
 	n = atoi(argv[2]);
+	nike = argc > 4 ? atoi(argv[4]) : n;
+	if (n < 0 || nike < 0 || nike > n) {
+		fprintf(stderr, "%s: IKE_ROWS must be 0 to ROWS\n", argv[0]);
+		return 2;
+	}
 	setenv("MIBS", "", 1);
 	setenv("MIBDIRS", "/dev/null", 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
@@ -126,7 +134,7 @@ main(int argc, char **argv)
 		rows[i].c64.low = 10000;
 	}
 	table("floorIpsec", root, rootlen, ipsec, 51, rows, n);
-	table("floorIke", root, rootlen, ike, 35, rows, n);
+	table("floorIke", root, rootlen, ike, 35, rows, nike);
 	init_snmp("floor-agent");
 	signal(SIGTERM, on_term);
 	signal(SIGINT, on_term);
