@@ -195,6 +195,16 @@ static const struct variant variants[] = {
 	    { 20, 256, 5, 0, 31, 0 }, { 12, 256, 0, 12, 0, 0 } },
 };
 
+/* Both sides with the seed's proposals, the tunnel negotiated. */
+static void
+seed_up(void)
+{
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	pump();
+}
+
 static void
 run_variant(const struct variant *v)
 {
@@ -517,10 +527,7 @@ delete_ike_from(struct t_side *who)
 {
 	const struct st_ike_hist *hi, *hr;
 
-	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
-	    variants[0].esp, NULL, NULL, NULL);
-	initiate();
-	pump();
+	seed_up();
 	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
 	assert_int_equal(ikev2_terminate(who->eng, "ciscoios"), 1);
 	pump();
@@ -568,10 +575,7 @@ test_reauth_continues_tunnel(void **state)
 	uint32_t row_i, row_r, ike_i_old, ike_r_old;
 
 	(void)state;
-	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
-	    variants[0].esp, NULL, NULL, NULL);
-	initiate();
-	pump();
+	seed_up();
 	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
 	row_i = side_i.children[0].d.child_index;
 	row_r = side_r.children[0].d.child_index;
@@ -614,10 +618,7 @@ test_terminate_by_index(void **state)
 	const struct st_ike *mine, *theirs;
 
 	(void)state;
-	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
-	    variants[0].esp, NULL, NULL, NULL);
-	initiate();
-	pump();
+	seed_up();
 	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
 	mine = ike_row(0);
 	theirs = ike_row(1);
@@ -642,10 +643,7 @@ test_delete_child(void **state)
 	uint32_t idx;
 
 	(void)state;
-	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
-	    variants[0].esp, NULL, NULL, NULL);
-	initiate();
-	pump();
+	seed_up();
 	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
 	idx = side_r.children[0].d.child_index;
 	assert_int_equal(ikev2_child_delete(side_r.eng, idx), 0);
@@ -668,10 +666,7 @@ static void
 test_liveness(void **state)
 {
 	(void)state;
-	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
-	    variants[0].esp, NULL, NULL, NULL);
-	initiate();
-	pump();
+	seed_up();
 	assert_int_equal(ikev2_liveness(side_i.eng, ike_row(1)->index), 0);
 	pump();
 	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_INFORMATIONAL - 32], 1);
@@ -725,10 +720,7 @@ test_child_rekey_timeout(void **state)
 	uint32_t idx;
 
 	(void)state;
-	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
-	    variants[0].esp, NULL, NULL, NULL);
-	initiate();
-	pump();
+	seed_up();
 	assert_int_equal(live_children(&side_i), 1);
 	idx = side_i.children[0].d.child_index;
 	filter = drop_some;
@@ -1085,10 +1077,7 @@ test_child_rekey_by_initiator(void **state)
 	uint32_t idx;
 
 	(void)state;
-	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
-	    variants[0].esp, NULL, NULL, NULL);
-	initiate();
-	pump();
+	seed_up();
 	idx = side_i.children[0].d.child_index;
 	assert_int_equal(ikev2_child_rekey(side_i.eng, idx), 0);
 	pump();
@@ -1227,10 +1216,7 @@ test_child_rekey_old_kept(void **state)
 	uint32_t idx;
 
 	(void)state;
-	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
-	    variants[0].esp, NULL, NULL, NULL);
-	initiate();
-	pump();
+	seed_up();
 	idx = side_i.children[0].d.child_index;
 	filter = drop_some;
 	filter_arg = &d;
@@ -1408,10 +1394,7 @@ test_initial_contact(void **state)
 	uint32_t old_r;
 
 	(void)state;
-	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
-	    variants[0].esp, NULL, NULL, NULL);
-	initiate();
-	pump();
+	seed_up();
 	old_r = ike_row(0)->index;
 	/* the initiator forgets everything without a word */
 	t_side_down(&side_i);
@@ -1519,10 +1502,7 @@ test_ike_rekey_by_initiator(void **state)
 	uint32_t oi, or;
 
 	(void)state;
-	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
-	    variants[0].esp, NULL, NULL, NULL);
-	initiate();
-	pump();
+	seed_up();
 	oi = ike_row(1)->index;
 	or = ike_row(0)->index;
 	assert_int_equal(ikev2_ike_rekey(side_i.eng, oi), 0);
@@ -1540,10 +1520,7 @@ static void
 test_down_during_ike_rekey(void **state)
 {
 	(void)state;
-	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
-	    variants[0].esp, NULL, NULL, NULL);
-	initiate();
-	pump();
+	seed_up();
 	assert_int_equal(ikev2_ike_rekey(side_i.eng, ike_row(1)->index), 0);
 	assert_int_equal(ikev2_terminate(side_i.eng, "ciscoios"), 1);
 	pump();
@@ -1559,10 +1536,7 @@ test_ike_rekey_by_responder(void **state)
 	uint32_t oi, or;
 
 	(void)state;
-	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
-	    variants[0].esp, NULL, NULL, NULL);
-	initiate();
-	pump();
+	seed_up();
 	oi = ike_row(1)->index;
 	or = ike_row(0)->index;
 	assert_int_equal(ikev2_ike_rekey(side_r.eng, or), 0);
@@ -1576,10 +1550,7 @@ test_ike_rekey_crossing(void **state)
 	uint32_t oi, or;
 
 	(void)state;
-	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
-	    variants[0].esp, NULL, NULL, NULL);
-	initiate();
-	pump();
+	seed_up();
 	oi = ike_row(1)->index;
 	or = ike_row(0)->index;
 	/* both at once, twice over (§2.8.2): both answered, the IKE SA
