@@ -222,10 +222,10 @@ log_child_rekeys() { grep -c 'Child SA rekeyed' "$W/gw2.log"; }
 # with an index above MIN
 hist_normal()	# [MIN]
 {
-	snmpbulk $R.1.4.2.1.2 | awk -v m="${1:-0}" '$2 == 2 { n = split($1, o, "."); if (o[n] > m) c++ }
+	snmpbulk $R.1.4.2.1.1.2 | awk -v m="${1:-0}" '$2 == 2 { n = split($1, o, "."); if (o[n] > m) c++ }
 	    END { print c + 0 }'
 }
-hist_max() { snmpbulk $R.1.4.2.1.2 | awk '{ n = split($1, o, "."); if (o[n] > m) m = o[n] } END { print m + 0 }'; }
+hist_max() { snmpbulk $R.1.4.2.1.1.2 | awk '{ n = split($1, o, "."); if (o[n] > m) m = o[n] } END { print m + 0 }'; }
 
 ping_start()	# K
 {
@@ -253,7 +253,7 @@ reloaded_since() { [ "$(reloads)" -gt "$1" ]; }
 
 elapsed() { echo $(( $(date +%s) - T0 )); }
 
-hist_all() { snmpbulk $R.1.4.2.1.2 | grep -c "^\.$R\.1\.4\.2\.1\.2\."; }
+hist_all() { snmpbulk $R.1.4.2.1.1.2 | grep -c "^\.$R\.1\.4\.2\.1\.1\.2\."; }
 state_saved_after()	# UNIX_TIME
 {
 	[ "$(stat -c %Y /tmp/gw2/state/ikeflowd.state 2>/dev/null || echo 0)" -gt "$1" ]
@@ -341,6 +341,8 @@ check snmpd-polls-resume poll_more 2
 say "ikeflowd killed with SIGKILL and restarted ($(elapsed) s)"
 h0=$(hist_all)
 hmax=$(hist_max)
+# rekeys and the faults so far left history rows: the kill must keep them
+check_ge history-before-kill 1 "$h0"
 imax=$(tun_set | tail -n 1)
 ts=$(date +%s)
 # what ikeflowd knew a moment ago is in the state file
