@@ -311,9 +311,8 @@ config_daemon_load(const char *path, struct cfg_daemon *d, int missing_ok)
 {
 	struct cfg_files fs;
 	FILE *f;
-	char *buf = NULL, where[CFG_PATH_MAX + 16];
+	char *buf, where[CFG_PATH_MAX + 16];
 	const char *why;
-	size_t cap = 0;
 	ssize_t n;
 	int line = 0, errors = 0;
 
@@ -327,11 +326,25 @@ config_daemon_load(const char *path, struct cfg_daemon *d, int missing_ok)
 		log_err("%s: %s", path, why);
 		return -1;
 	}
-	while ((n = getline(&buf, &cap, f)) != -1) {
+	if ((buf = malloc(CFG_LINE_MAX + 1)) == NULL) {
+		log_err("%s: out of memory", path);
+		cfg_file_close(&fs, f);
+		return -1;
+	}
+	while ((n = cfg_readline(&fs, f, buf, &why)) != -1) {
 		char *key, *val, *eq, *end;
 
 		line++;
 		snprintf(where, sizeof(where), "%s:%d", path, line);
+		if (n == -2 && why == NULL)
+			break;
+		if (n <= 0) {
+			log_err("%s: %s", where, why);
+			errors++;
+			if (n == -2)
+				break;
+			continue;
+		}
 		if (strlen(buf) != (size_t)n) {
 			log_err("%s: NUL byte in line", where);
 			errors++;

@@ -15,6 +15,10 @@
  * including the next several times) that would otherwise take minutes. */
 #define CFG_INCLUDE_FILES	256
 #define CFG_INCLUDE_BYTES	(16 << 20)
+/* The longest line any of the files may have (a conn's subnets and
+ * proposals fit many times over); a longer one is an error, not a read
+ * that grows without end. */
+#define CFG_LINE_MAX		65536	/* said in cfg_readline's message */
 
 /* Value syntax shared by all files; 0 / -1. */
 int	cfg_parse_time(const char *s, uint32_t *secs);	/* "90", "90s", "3m", "2h", "1d" */
@@ -47,7 +51,8 @@ struct cfg_files {
 	}		 chain[CFG_INCLUDE_DEPTH + 1];
 	int		 depth;
 	int		 nfiles;
-	long long	 bytes;
+	long long	 bytes;		/* what the files' sizes claim */
+	long long	 read;		/* what was read: /proc's files say 0 */
 	int		 over;		/* the budget ran out: read nothing more */
 };
 
@@ -61,6 +66,16 @@ struct cfg_files {
 FILE	*cfg_file_open(struct cfg_files *fs, const char *path, int secret,
 	    const char **why);
 void	cfg_file_close(struct cfg_files *fs, FILE *f);
+
+/* One line of f into buf (CFG_LINE_MAX + 1 bytes), NUL-terminated with its
+ * newline, read byte by byte so that a NUL byte inside shows (strlen differs
+ * from the length returned). Returns the length; -1 at the end of the file;
+ * 0 with *why set for a line longer than CFG_LINE_MAX (skipped to its end:
+ * go on) or -2 with *why set when the load's budget of bytes ran out (a
+ * file that yields more than its size said, as /proc's do, or grows while
+ * read: stop, nothing more is read by this file or the next; *why is
+ * NULL when that was said already). */
+ssize_t	cfg_readline(struct cfg_files *fs, FILE *f, char *buf, const char **why);
 
 /* ipsec.conf into cfg->setup / cfg->conns; 0 / -1 (all errors logged). */
 int	ipsec_conf_load(const char *path, struct ifl_config *cfg);

@@ -434,8 +434,7 @@ static int
 parse_file(struct pctx *x, const char *path, const char *from, int fromline)
 {
 	FILE *f;
-	char *buf = NULL, *vbuf = NULL;
-	size_t cap = 0;
+	char *buf, *vbuf;
 	ssize_t n;
 	int line = 0;
 	const char *file, *why;
@@ -453,9 +452,24 @@ parse_file(struct pctx *x, const char *path, const char *from, int fromline)
 		x->errors++;
 		return -1;
 	}
+	buf = malloc(CFG_LINE_MAX + 1);
+	vbuf = malloc(CFG_LINE_MAX + 1);
+	if (buf == NULL || vbuf == NULL) {
+		log_err("%s: out of memory", path);
+		x->errors++;
+		goto out;
+	}
 	x->cur = NULL;
-	while ((n = getline(&buf, &cap, f)) != -1) {
+	while ((n = cfg_readline(&x->opened, f, buf, &why)) != -1) {
 		line++;
+		if (n == -2 && why == NULL)
+			break;
+		if (n <= 0) {
+			perr(x, file, line, "%s", why);
+			if (n == -2)
+				break;
+			continue;
+		}
 		if (strlen(buf) != (size_t)n) {
 			perr(x, file, line, "NUL byte in line");
 			continue;
@@ -469,13 +483,9 @@ parse_file(struct pctx *x, const char *path, const char *from, int fromline)
 		}
 		if (buf[strspn(buf, " \t\r\n")] == '\0')
 			continue;
-		free(vbuf);
-		if ((vbuf = malloc((size_t)n + 1)) == NULL) {
-			perr(x, file, line, "out of memory");
-			break;
-		}
 		parse_keyline(x, file, line, buf, vbuf, (size_t)n + 1);
 	}
+out:
 	if (ferror(f)) {
 		log_err("%s: read error", path);
 		x->errors++;

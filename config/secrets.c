@@ -261,7 +261,7 @@ secrets_file(struct sctx *x, const char *path, const char *from, int fromline)
 	FILE *f;
 	const char *why;
 	char *buf, iobuf[BUFSIZ];
-	size_t cap = 4096;	/* roomy, so that getline rarely leaves copies behind */
+	size_t cap = CFG_LINE_MAX + 1;	/* one buffer, never grown: no copies left behind */
 	ssize_t n;
 	int line = 0;
 
@@ -282,8 +282,17 @@ secrets_file(struct sctx *x, const char *path, const char *from, int fromline)
 		wipe(iobuf, sizeof(iobuf));
 		return -1;
 	}
-	while ((n = getline(&buf, &cap, f)) != -1) {
+	while ((n = cfg_readline(&x->files, f, buf, &why)) != -1) {
 		line++;
+		if (n == -2 && why == NULL)
+			break;
+		if (n <= 0) {
+			log_err("%s:%d: %s", path, line, why);
+			x->errors++;
+			if (n == -2)
+				break;
+			continue;
+		}
 		if (strlen(buf) != (size_t)n) {
 			log_err("%s:%d: NUL byte in line", path, line);
 			x->errors++;

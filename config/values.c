@@ -324,6 +324,40 @@ refuse:
 	return NULL;
 }
 
+ssize_t
+cfg_readline(struct cfg_files *fs, FILE *f, char *buf, const char **why)
+{
+	static const char over[] = "more than 16 MiB read through includes "
+	    "(a file yielding more than its size says?), nothing more is read";
+	size_t n = 0;
+	int c, toolong = 0;
+
+	_Static_assert(CFG_INCLUDE_BYTES == 16 << 20, "the message says 16 MiB");
+	*why = NULL;
+	if (fs->over)		/* said once already, where it ran out */
+		return -2;
+	while ((c = getc_unlocked(f)) != EOF) {
+		if (++fs->read > CFG_INCLUDE_BYTES) {
+			fs->over = 1;
+			buf[0] = '\0';
+			*why = over;
+			return -2;
+		}
+		if (n < CFG_LINE_MAX)
+			buf[n++] = (char)c;
+		else
+			toolong = 1;
+		if (c == '\n')
+			break;
+	}
+	buf[n] = '\0';
+	if (toolong) {
+		*why = "line longer than 65536 bytes, skipped";
+		return 0;
+	}
+	return n > 0 ? (ssize_t)n : -1;
+}
+
 void
 cfg_file_close(struct cfg_files *fs, FILE *f)
 {

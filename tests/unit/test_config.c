@@ -492,6 +492,45 @@ test_include_not_regular(void **state)
 	assert_true(cap_has(LOG_ERR, want));
 }
 
+
+/* A regular file that yields more than its size says: /proc's say 0, and
+ * /proc/self/pagemap yields 8 bytes for every page of the address space
+ * (terabytes, with no newline). Reading it whole hung the load until
+ * memory ran out; the bytes read count against the budget, a line is at
+ * most 64 KiB, and both are errors naming file:line. */
+static void
+test_include_lying_size(void **state)
+{
+	const char *path;
+	char want[1024], *big;
+	size_t n = 70000;
+
+	(void)state;
+	path = put_file("proc.conf", "include /proc/self/pagemap\n", 0644);
+	cap_reset();
+	assert_null(load(path, NULL));
+	snprintf(want, sizeof(want), "/proc/self/pagemap:1: more than 16 MiB read through includes "
+	    "(a file yielding more than its size says?), nothing more is read");
+	if (!cap_has(LOG_ERR, want))
+		cap_dump();
+	assert_true(cap_has(LOG_ERR, want));
+	assert_int_equal(cap.n, 2);	/* said once; "not loaded" */
+
+	/* one overlong line is skipped, the lines around it still count */
+	assert_non_null(big = malloc(n + 64));
+	memcpy(big, "conn x\n\tright=1.2.3.4\n\tleftid=", 30);
+	memset(big + 30, 'a', n);
+	strcpy(big + 30 + n, "\n\tauto=add\n\tleft=%defaultroute\n");
+	path = put_file("long.conf", big, 0644);
+	free(big);
+	cap_reset();
+	assert_null(load(path, NULL));
+	snprintf(want, sizeof(want), "%s:3: line longer than 65536 bytes, skipped", path);
+	if (!cap_has(LOG_ERR, want))
+		cap_dump();
+	assert_true(cap_has(LOG_ERR, want));
+	assert_int_equal(cap.n, 2);	/* that line and "not loaded" */
+}
 static void
 test_duplicate_conn_message(void **state)
 {
@@ -669,6 +708,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_errors, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_include_loops, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_include_lying_size, scratch_setup,
+		    scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_include_not_regular, scratch_setup,
 		    scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_conn_message, scratch_setup,
