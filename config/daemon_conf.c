@@ -345,11 +345,6 @@ config_daemon_load(const char *path, struct cfg_daemon *d, int missing_ok)
 				break;
 			continue;
 		}
-		if (strlen(buf) != (size_t)n) {
-			log_err("%s: NUL byte in line", where);
-			errors++;
-			continue;
-		}
 		cfg_strip_comment(buf);
 		key = buf + strspn(buf, " \t\r\n");
 		if (*key == '\0')

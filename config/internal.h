@@ -19,6 +19,8 @@
  * proposals fit many times over); a longer one is an error, not a read
  * that grows without end. */
 #define CFG_LINE_MAX		65536	/* said in cfg_readline's message */
+/* Lines too long or with a NUL byte, in one load, before reading stops. */
+#define CFG_BAD_LINES		10
 
 /* Value syntax shared by all files; 0 / -1. */
 int	cfg_parse_time(const char *s, uint32_t *secs);	/* "90", "90s", "3m", "2h", "1d" */
@@ -53,6 +55,7 @@ struct cfg_files {
 	int		 nfiles;
 	long long	 bytes;		/* what the files' sizes claim */
 	long long	 read;		/* what was read: /proc's files say 0 */
+	int		 bad;		/* unreadable lines */
 	int		 over;		/* the budget ran out: read nothing more */
 };
 
@@ -68,13 +71,13 @@ FILE	*cfg_file_open(struct cfg_files *fs, const char *path, int secret,
 void	cfg_file_close(struct cfg_files *fs, FILE *f);
 
 /* One line of f into buf (CFG_LINE_MAX + 1 bytes), NUL-terminated with its
- * newline, read byte by byte so that a NUL byte inside shows (strlen differs
- * from the length returned). Returns the length; -1 at the end of the file;
- * 0 with *why set for a line longer than CFG_LINE_MAX (skipped to its end:
- * go on) or -2 with *why set when the load's budget of bytes ran out (a
- * file that yields more than its size said, as /proc's do, or grows while
- * read: stop, nothing more is read by this file or the next; *why is
- * NULL when that was said already). */
+ * newline. Returns the length; -1 at the end of the file; 0 with *why set
+ * for a line longer than CFG_LINE_MAX (skipped to its end) or with a NUL
+ * byte: say it and go on; -2 when the load's budget ran out: more bytes
+ * than CFG_INCLUDE_BYTES (a file yielding more than its size said, as
+ * /proc's do, or growing while read) or more than CFG_BAD_LINES unreadable
+ * lines (a binary file): say *why, unless NULL (said already), and stop;
+ * nothing more is read by this file or the next. */
 ssize_t	cfg_readline(struct cfg_files *fs, FILE *f, char *buf, const char **why);
 
 /* ipsec.conf into cfg->setup / cfg->conns; 0 / -1 (all errors logged). */

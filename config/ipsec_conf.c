@@ -470,10 +470,6 @@ parse_file(struct pctx *x, const char *path, const char *from, int fromline)
 				break;
 			continue;
 		}
-		if (strlen(buf) != (size_t)n) {
-			perr(x, file, line, "NUL byte in line");
-			continue;
-		}
 		cfg_strip_comment(buf);
 		if (buf[0] == '\0')
 			continue;

@@ -293,11 +293,6 @@ secrets_file(struct sctx *x, const char *path, const char *from, int fromline)
 				break;
 			continue;
 		}
-		if (strlen(buf) != (size_t)n) {
-			log_err("%s:%d: NUL byte in line", path, line);
-			x->errors++;
-			continue;
-		}
 		cfg_strip_comment(buf);
 		if (buf[strspn(buf, " \t\r\n")] == '\0')
 			continue;

@@ -330,9 +330,10 @@ cfg_readline(struct cfg_files *fs, FILE *f, char *buf, const char **why)
 	static const char over[] = "more than 16 MiB read through includes "
 	    "(a file yielding more than its size says?), nothing more is read";
 	size_t n = 0;
-	int c, toolong = 0;
+	int c, toolong = 0, nul = 0;
 
 	_Static_assert(CFG_INCLUDE_BYTES == 16 << 20, "the message says 16 MiB");
+	_Static_assert(CFG_LINE_MAX == 65536, "the message says 65536");
 	*why = NULL;
 	if (fs->over)		/* said once already, where it ran out */
 		return -2;
@@ -343,6 +344,7 @@ cfg_readline(struct cfg_files *fs, FILE *f, char *buf, const char **why)
 			*why = over;
 			return -2;
 		}
+		nul |= c == '\0';
 		if (n < CFG_LINE_MAX)
 			buf[n++] = (char)c;
 		else
@@ -351,11 +353,17 @@ cfg_readline(struct cfg_files *fs, FILE *f, char *buf, const char **why)
 			break;
 	}
 	buf[n] = '\0';
-	if (toolong) {
-		*why = "line longer than 65536 bytes, skipped";
-		return 0;
+	if (!toolong && !nul)
+		return n > 0 ? (ssize_t)n : -1;
+	/* a binary file included by mistake: a few lines said, not thousands */
+	if (++fs->bad > CFG_BAD_LINES) {
+		fs->over = 1;
+		*why = "more unreadable lines than a text file has (a binary "
+		    "file?), nothing more is read";
+		return -2;
 	}
-	return n > 0 ? (ssize_t)n : -1;
+	*why = toolong ? "line longer than 65536 bytes, skipped" : "NUL byte in line";
+	return 0;
 }
 
 void
