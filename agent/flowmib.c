@@ -522,7 +522,8 @@ fill_p1(struct fm_chunk **a, const struct st_ike *ike, uint64_t active_cs, struc
 	p->local_name = p->remote_name = astr(a, "");
 	p->local_addr = ike->local;
 	p->remote_addr = ike->remote;
-	p->nego_mode = 1;		/* main: IKEv1 Main Mode; IKEv2 has no aggressive mode */
+	/* main(1): IKEv1 Main Mode, and IKEv2, which has no aggressive mode */
+	p->nego_mode = ike->aggressive ? 2 : 1;
 	p->dh = fm_dh_group(ike->algs.dh);
 	p->encr = fm_encr_algo(&ike->algs);
 	p->hash = fm_ike_hash_algo(ike->algs.integ ? ike->algs.integ : ike->algs.prf);

@@ -319,11 +319,15 @@ isakmp_state(const struct st_ike *ike)
 {
 	static const char *const mm[] = { "MM_NO_STATE", "MM_SA_SETUP",
 	    "MM_KEY_EXCH", "MM_KEY_AUTH" };
+	/* Aggressive Mode: IOS's AG_INIT_EXCH from message 1 to 3 */
+	static const char *const ag[] = { "AG_NO_STATE", "AG_INIT_EXCH",
+	    "AG_INIT_EXCH", "AG_AUTH" };
+	const char *const *names = ike->aggressive ? ag : mm;
 
 	if (ike->start_mono)
 		return "QM_IDLE";
 	return (unsigned)ike->mm_state < sizeof(mm) / sizeof(mm[0]) ?
-	    mm[ike->mm_state] : "MM_NO_STATE";
+	    names[ike->mm_state] : names[0];
 }
 
 void
@@ -372,6 +376,9 @@ show_crypto_isakmp_sa(struct buf *out, int detail, const struct ifl_addr *peer)
 			    show_hms(show_remaining_sec(ike->lifetime, ike->start_mono), hms,
 			    sizeof(hms)), cap);
 			buf_printf(out, "       Engine-id:Conn-id =  SW:%u\n", ike->index);
+			/* IOS does not say it here; an operator asks it first */
+			buf_printf(out, "       Negotiation mode: %s\n",
+			    ike->aggressive ? "Aggressive" : "Main");
 			buf_printf(out, "       Vendor IDs seen: %s\n",
 			    ikev1_vendor_list(ike->vendors, vids, sizeof(vids)));
 			/* IOS says it in syslog only; here the SA says it too */

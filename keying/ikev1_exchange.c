@@ -24,15 +24,16 @@ sa_find(struct ikev1_engine *e, uint64_t icookie, uint64_t rcookie)
 	return NULL;
 }
 
-/* Main Mode message 2 to our message 1: by CKY-I, the SA has no CKY-R
- * yet. */
+/* Main (Aggressive) Mode message 2 to our message 1: by CKY-I, the SA
+ * has no CKY-R yet. */
 static struct isakmp_sa *
 sa_find_ours(struct ikev1_engine *e, uint64_t icookie)
 {
 	struct isakmp_sa *sa;
 
 	for (sa = e->sas; sa; sa = sa->next)
-		if (sa->initiator && sa->phase == IKEV1_MM_I1 &&
+		if (sa->initiator && (sa->phase == IKEV1_MM_I1 ||
+		    sa->phase == IKEV1_AG_I1) &&
 		    sa->icookie == icookie && sa->rcookie == 0)
 			return sa;
 	return NULL;
@@ -101,7 +102,7 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 			    IKEV1_N_AUTHENTICATION_FAILED ||
 			    n.type == IKEV1_N_INVALID_HASH_INFORMATION ?
 			    ST_IKEF_AUTH : ST_IKEF_OTHER,
-			    "peer %s refused Main Mode: %s", peer,
+			    "peer %s refused %s: %s", peer, ikev1_p1_mode(sa),
 			    ikev1_notify_name(n.type));
 		return;
 	}
@@ -200,7 +201,8 @@ ikev1_input(struct ikev1_engine *e, const struct ifl_addr *src,
 	if (h.rcookie == 0)
 		sa = sa_find_half(e, h.icookie, src, sport);
 	else if ((sa = sa_find(e, h.icookie, h.rcookie)) == NULL &&
-	    h.exchange == IKEV1_EXCH_MAIN)
+	    (h.exchange == IKEV1_EXCH_MAIN ||
+	    h.exchange == IKEV1_EXCH_AGGRESSIVE))
 		sa = sa_find_ours(e, h.icookie);
 	st_ike_count_in(sa && sa->st_index ? st_ike_get(sa->st_index) : NULL,
 	    len);
@@ -243,19 +245,13 @@ ikev1_input(struct ikev1_engine *e, const struct ifl_addr *src,
 			info_input(sa, m);
 		break;
 	case IKEV1_EXCH_AGGRESSIVE:
-		/* refused (strongSwan's aggressive=no): say who tried */
-		{
-			const struct cfg_conn *c = e->env.conn_by_addr_v1 ?
-			    e->env.conn_by_addr_v1(e->env.arg, dst, src) : NULL;
-			char a[ADDR_STRLEN];
-
-			log_notice("IKEv1:%s: Aggressive Mode from %s[%u] "
-			    "refused", c ? c->name : "-",
-			    addr_str(src, a, sizeof(a)), sport);
-			st_ike_fail(ST_IKEF_PROPOSAL, c ? c->name : "", dst,
-			    src, "Aggressive Mode refused");
-			e->st.drops++;
-		}
+		if (sa == NULL && h.rcookie == 0 && h.msgid == 0)
+			ikev1_ag_first(e, m, src, sport, dst, dport);
+		else if (sa == NULL || h.rcookie == 0 || h.msgid != 0)
+			ikev1_drop(e, src, sport,
+			    "Aggressive Mode message for no SA");
+		else
+			ikev1_ag_input(sa, m);
 		break;
 	default:
 		ikev1_drop(e, src, sport, "unsupported exchange type");
@@ -276,6 +272,14 @@ out:
 
 /* ---- the engine ---- */
 
+/* The phase-1 rekey: the mode sa was made in, with its addresses. */
+static int
+p1_reauth(struct isakmp_sa *sa)
+{
+	return (sa->aggressive ? ikev1_ag_start_at : ikev1_mm_start_at)(sa->eng,
+	    sa->conn, &sa->local, sa->lport, &sa->remote, sa->rport);
+}
+
 struct ikev1_engine *
 ikev1_engine_new(const struct ike_env *env, const struct ike_tuning *tuning)
 {
@@ -292,6 +296,7 @@ ikev1_engine_new(const struct ike_env *env, const struct ike_tuning *tuning)
 		ike_tuning_defaults(&e->tun);
 	e->next_reqid = 1 << 20;	/* apart from the IKEv2 engine's */
 	e->restart = ikev1_initiate;
+	e->reauth = p1_reauth;
 	return e;
 }
 
@@ -355,7 +360,8 @@ ikev1_initiate(struct ikev1_engine *e, const struct cfg_conn *conn)
 				return 0;	/* one is under way */
 			return ikev1_qm_start(sa);
 		}
-	return ikev1_mm_start(e, conn);
+	return conn->aggressive ? ikev1_ag_start(e, conn) :
+	    ikev1_mm_start(e, conn);
 }
 
 int

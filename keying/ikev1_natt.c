@@ -120,8 +120,11 @@ ikev1_natt_input(struct isakmp_sa *sa, const struct ifl_addr *dst,
 	struct st_ike *st;
 
 	/* the initiator moved to the NAT-T port for message 5: the
-	 * answers go where it came from (its NAT's port) */
-	if (sa->phase != IKEV1_MM_R2 || !(sa->nat_local || sa->nat_remote) ||
+	 * answers go where it came from (its NAT's port). In Aggressive
+	 * Mode message 3 says whether there is a NAT, but it comes from the
+	 * NAT-T port only when there is one. */
+	if (!((sa->phase == IKEV1_MM_R2 && (sa->nat_local ||
+	    sa->nat_remote)) || sa->phase == IKEV1_AG_R1) ||
 	    dport != natt_port(sa) || sa->lport == dport ||
 	    addr_cmp(dst, &sa->local) != 0)
 		return;

@@ -63,8 +63,9 @@ sa_timeout(void *arg)
 		}
 		return;
 	}
-	ikev1_sa_fail(sa, ST_IKEF_PEER_LOST, "Main Mode not completed "
-	    "within %u s", (unsigned)(IKEV1_HALF_OPEN_MS(sa->eng) / 1000));
+	ikev1_sa_fail(sa, ST_IKEF_PEER_LOST, "%s not completed within %u s",
+	    sa->aggressive ? "Aggressive Mode" : "Main Mode",
+	    (unsigned)(IKEV1_HALF_OPEN_MS(sa->eng) / 1000));
 	/* no datagram may come to reap it: free it now (the loop is done
 	 * with a timer once it calls it) */
 	ikev1_sa_free(sa);
@@ -86,9 +87,11 @@ rtx_fire(void *arg)
 	if (sa->rtx_tries >= e->tun.retrans_tries) {
 		if (sa->phase != IKEV1_UP) {
 			ikev1_sa_fail(sa, ST_IKEF_PEER_LOST, "peer %s silent: "
-			    "Main Mode message %d not answered after %u "
-			    "retransmits", peer, 2 * (int)(sa->phase -
-			    IKEV1_MM_I1) + 1, sa->rtx_tries);
+			    "%s message %d not answered after %u "
+			    "retransmits", peer, sa->aggressive ?
+			    "Aggressive Mode" : "Main Mode", sa->aggressive ?
+			    1 : 2 * (int)(sa->phase - IKEV1_MM_I1) + 1,
+			    sa->rtx_tries);
 			ikev1_sa_free(sa);	/* as sa_timeout does */
 			return;
 		}
@@ -155,7 +158,7 @@ ikev1_mm_pending(const struct isakmp_sa *sa)
 
 	for (o = sa->eng->sas; o; o = o->next)
 		if (o != sa && o->conn == sa->conn && o->phase >= IKEV1_MM_R1 &&
-		    o->phase <= IKEV1_MM_I3 &&
+		    o->phase < IKEV1_UP &&
 		    addr_cmp(&o->remote, &sa->remote) == 0)
 			return 1;
 	return 0;
@@ -501,7 +504,8 @@ ikev1_mm_free(struct isakmp_sa *sa)
 	buf_free(sa->gxr);
 	buf_free(sa->ni);
 	buf_free(sa->nr);
-	sa->sai_b = sa->gxi = sa->gxr = sa->ni = sa->nr = NULL;
+	buf_free(sa->idi_b);
+	sa->sai_b = sa->gxi = sa->gxr = sa->ni = sa->nr = sa->idi_b = NULL;
 }
 
 void

@@ -33,6 +33,9 @@ enum ikev1_phase {
 	IKEV1_MM_I1,		/* initiator: sent message 1 (MM_NO_STATE) */
 	IKEV1_MM_I2,		/* sent message 3 (MM_SA_SETUP) */
 	IKEV1_MM_I3,		/* sent message 5 (MM_KEY_EXCH) */
+	IKEV1_AG_R1,		/* Aggressive Mode responder: answered
+				 * message 1 (AG_INIT_EXCH) */
+	IKEV1_AG_I1,		/* initiator: sent message 1 (AG_INIT_EXCH) */
 	IKEV1_UP,		/* message 6 sent: QM_IDLE */
 	IKEV1_EXPIRED,		/* ikelifetime over: no keys, only IPsec SAs
 				 * waiting for their end or a new ISAKMP SA */
@@ -84,6 +87,8 @@ struct isakmp_sa {
 	const struct cfg_conn *conn;
 	enum ikev1_phase phase;
 	int		initiator;	/* of the Main Mode */
+	int		aggressive;	/* made in Aggressive Mode (its phase-1
+					 * rekey is one too) */
 	uint64_t	icookie, rcookie;
 	uint32_t	st_index;
 	struct ifl_addr	local, remote;
@@ -97,6 +102,9 @@ struct isakmp_sa {
 	struct buf	*sai_b;		/* the initiator's SA payload body */
 	struct dh	*dh;
 	struct buf	*gxi, *gxr, *ni, *nr;
+	struct buf	*idi_b;		/* Aggressive Mode responder: the
+					 * initiator's ID payload body, for
+					 * HASH_I in message 3 */
 
 	struct ikev1_qm	 qm;
 	struct ikev1_child *children;
@@ -141,6 +149,9 @@ struct ikev1_engine {
 	/* dpdaction=restart's new negotiation (ikev1_initiate): the layers
 	 * below the exchanges reach it through here, never by a call up */
 	int		(*restart)(struct ikev1_engine *e, const struct cfg_conn *c);
+	/* the phase-1 rekey (a new Main or Aggressive Mode as sa was made)
+	 * the same way */
+	int		(*reauth)(struct isakmp_sa *sa);
 };
 
 /* ---- ikev1_sa.c ---- */
@@ -280,15 +291,113 @@ uint16_t ikev1_natt_encap(const struct isakmp_sa *sa, int transport);
 int	ikev1_natt_transport(uint16_t encap);
 void	ikev1_natt_start(struct isakmp_sa *sa);
 
-/* ---- ikev1_main.c, ikev1_quick.c (called by ikev1_exchange.c) ---- */
+/* ---- ikev1_phase1.c: what Main and Aggressive Mode share ---- */
+/* A phase-1 transform's attributes. */
+struct ikev1_p1_suite {
+	uint16_t	encr, keylen, hash, auth, group;
+	uint32_t	life_sec;
+	int		bad;		/* an attribute we cannot do */
+};
+/* The attributes of xf (AES without a key length: 128). */
+void	ikev1_p1_suite(const struct ikev1_xform *xf, struct ikev1_p1_suite *s);
+/* Suites a and b are the same (encryption, key length, hash, group,
+ * authentication). */
+int	ikev1_p1_suite_same(const struct ikev1_p1_suite *a,
+	    const struct ikev1_p1_suite *b);
+/* The peer's ISAKMP proposal as IKEv2 proposals, one per PSK transform
+ * we can do (numbered by transform index + 1), for ikev2_prop_select. */
+void	ikev1_p1_theirs(const struct ikev1_prop *pr,
+	    struct ikev2_prop_list *l);
+/* The chosen suite's keys and algorithms on sa. 0, or -1 (the SA
+ * failed). */
+int	ikev1_p1_use(struct isakmp_sa *sa, const struct ikev1_p1_suite *s);
+/* Responder: the peer's SA payload pl of first message m: its ISAKMP
+ * proposal against ours, one transform chosen and taken (keys, algs,
+ * SAi_b kept); reply is the answer's SA (the transform as the peer wrote
+ * it, pointing into m). In Aggressive Mode only transforms of the first
+ * one's DH group (that of its KE) count. On failure the SA has failed
+ * naming why and the peer is told NO-PROPOSAL-CHOSEN. 0 / -1. */
+int	ikev1_p1_choose(struct isakmp_sa *sa, const struct ikev1_msg *m,
+	    const struct ikev1_pl *pl, struct ikev1_sa *reply);
+/* Initiator: the responder's SA payload pl chooses one transform of
+ * our offer; it is taken (keys, algs). 0, or -1 (the SA failed). */
+int	ikev1_p1_chosen(struct isakmp_sa *sa, const struct ikev1_pl *pl,
+	    const struct ikev1_sa *offer);
+/* Our ID (leftid, else the address in use) and the peer's as configured
+ * (rightid, else its address). */
+void	ikev1_p1_ids(struct isakmp_sa *sa);
+/* IOS's name for where phase 1 stands (show crypto isakmp sa). */
+void	ikev1_p1_state(struct isakmp_sa *sa, enum st_mm_state state);
+/* An unprotected notify answering a first message we refuse. */
+void	ikev1_p1_clear_notify(struct ikev1_engine *e,
+	    const struct ikev1_hdr *req, const struct ifl_addr *local,
+	    uint16_t lport, const struct ifl_addr *remote, uint16_t rport,
+	    uint16_t type);
+/* g^xy from the peer's KE, then SKEYID and the keys from the pre-shared
+ * key of (sa->lid, sa->rid); both sides' g^x, nonces and cookies kept.
+ * 0, or -1 (the SA failed). */
+int	ikev1_p1_keys(struct isakmp_sa *sa, const struct ikev1_data *peer_ke);
+/* The KE (of the chosen group's size) and nonce of a message from the
+ * peer, NAT-D checked. 0, or -1 (dropped naming what, or the SA failed). */
+int	ikev1_p1_peer_ke(struct isakmp_sa *sa, struct ikev1_msg *m,
+	    struct ikev1_data *ke, struct ikev1_data *nonce, const char *what);
+/* An ID payload body for id: 4 + its length bytes in out. */
+size_t	ikev1_p1_id_body(const struct cfg_id *id, uint8_t *out);
+/* An encrypted phase-1 message (number msgno) from the peer decrypted
+ * into m on iv, a copy of the phase-1 IV (the caller keeps it only once
+ * the message verifies: a forged one must not move it). Garbage means
+ * the pre-shared keys differ: the SA fails saying so (a responder tells
+ * the peer). 0 / -1. */
+int	ikev1_p1_open(struct isakmp_sa *sa, struct ikev1_msg *m, int msgno,
+	    uint8_t *iv);
+/* Our HASH_I (initiator) or HASH_R over our ID payload body idb. 0 / -1. */
+int	ikev1_p1_our_hash(const struct isakmp_sa *sa, const uint8_t *idb,
+	    size_t idlen, uint8_t *out);
+/* The peer's HASH_I / HASH_R over its ID payload body idb, compared in
+ * constant time. 0 = it verifies. */
+int	ikev1_p1_peer_hash_ok(const struct isakmp_sa *sa, const uint8_t *idb,
+	    size_t idlen, const struct ikev1_data *hash);
+/* The peer's ID payload: known and, with rightid, that one. 0, or -1
+ * (the SA failed naming it). */
+int	ikev1_p1_peer_id(struct isakmp_sa *sa, const struct ikev1_pl *ip,
+	    struct cfg_id *peer);
+/* Our initiator's last phase-1 message says INITIAL-CONTACT: we have no
+ * other SA with the peer. */
+int	ikev1_p1_initial_contact(const struct isakmp_sa *sa);
+/* The peer's last phase-1 message: INITIAL-CONTACT in it ends our stale
+ * SAs with it (and their IPsec SAs) at once. */
+void	ikev1_p1_contact_in(struct isakmp_sa *sa, const struct ikev1_msg *m);
+/* Phase 1 done, both roles and modes: QM_IDLE, the row established,
+ * DPD, keepalives, the rekey timer, older SAs' children adopted. */
+void	ikev1_p1_established(struct isakmp_sa *sa);
+/* The mode's name for logs and failure records. */
+const char *ikev1_p1_mode(const struct isakmp_sa *sa);
+
+/* ---- ikev1_main.c, ikev1_aggressive.c, ikev1_quick.c (called by
+ * ikev1_exchange.c) ---- */
 /* Our phase-1 offer for c: one ISAKMP proposal whose transforms are the
  * configured ike= suites (each encryption x hash x group), then, unless
  * strict, the defaults the responder side accepts too; attributes are
  * encoded into attrs, which sa's transforms point into. 0 / -1. */
 int	ikev1_conn_offer(const struct cfg_conn *c, struct ikev1_sa *sa,
 	    struct buf *attrs);
-/* Initiator: a new ISAKMP SA for conn, Main Mode message 1 sent. */
+/* Initiator: a new ISAKMP SA for conn, Main Mode message 1 sent (to
+ * its configured addresses, or these). */
 int	ikev1_mm_start(struct ikev1_engine *e, const struct cfg_conn *conn);
+int	ikev1_mm_start_at(struct ikev1_engine *e, const struct cfg_conn *c,
+	    const struct ifl_addr *local, uint16_t lport,
+	    const struct ifl_addr *remote, uint16_t rport);
+/* The same in Aggressive Mode (aggressive=yes). */
+int	ikev1_ag_start(struct ikev1_engine *e, const struct cfg_conn *conn);
+int	ikev1_ag_start_at(struct ikev1_engine *e, const struct cfg_conn *c,
+	    const struct ifl_addr *local, uint16_t lport,
+	    const struct ifl_addr *remote, uint16_t rport);
+/* Aggressive Mode message 1 (refused, with a failure record naming the
+ * peer, unless the connection says aggressive=yes) and the others. */
+void	ikev1_ag_first(struct ikev1_engine *e, struct ikev1_msg *m,
+	    const struct ifl_addr *src, uint16_t sport,
+	    const struct ifl_addr *dst, uint16_t dport);
+void	ikev1_ag_input(struct isakmp_sa *sa, struct ikev1_msg *m);
 
 /* Initiator: Quick Mode message 1 for the connection's selectors. 0 / -1. */
 int	ikev1_qm_start(struct isakmp_sa *sa);

@@ -37,4 +37,5 @@ libikeflow_a_SOURCES += keying/ikev1_const.h keying/ikev1_msg.h \
 	keying/ikev1_keys.h keying/ikev1_exchange.h keying/ikev1_sa.h \
 	keying/ikev1_sa.c keying/ikev1_exchange.c keying/ikev1_main.c keying/ikev1_quick.c \
 	keying/ikev1_policy.c keying/ikev1_vendor.c keying/ikev1_vendor.h \
-	keying/ikev1_dpd.c keying/ikev1_natt.c
+	keying/ikev1_dpd.c keying/ikev1_natt.c keying/ikev1_phase1.c \
+	keying/ikev1_aggressive.c

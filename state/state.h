@@ -115,6 +115,8 @@ struct st_ike {
 	/* IKEv1 Main Mode progress as IOS names it (show crypto isakmp sa);
 	 * QM_IDLE once established */
 	enum st_mm_state mm_state;
+	int		aggressive;		/* IKEv1 Aggressive Mode: AG_* states,
+						 * cikeTunNegoMode aggressive(2) */
 	struct ifl_addr	local, remote;
 	uint16_t	local_port, remote_port;
 	enum st_id_type	local_id_type, remote_id_type;

@@ -2,7 +2,9 @@
  * the codec: the answer (the chosen transform as offered, a fresh
  * responder cookie, a state row of version 1), the same answer again for
  * a duplicate, NO-PROPOSAL-CHOSEN and a failure record for a policy the
- * seed's configuration does not accept, Aggressive Mode refused, and
+ * seed's configuration does not accept, Aggressive Mode refused without
+ * aggressive=yes (and with it, both roles, a wrong key, a group the KE
+ * fixes that the responder does not take), and
  * malformed datagrams dropped. Then an initiator engine against a
  * responder engine, message by message: IOS's Main Mode states on the way,
  * Quick Mode, the SAs each side installs; and an initiator whose peer is
@@ -526,12 +528,18 @@ w_remove(void *arg, const struct ike_child_sa *c)
 	nremoved++;
 }
 
+/* set: the strongSwan side (192.0.2.2) has another key */
+static int psk_differs;
+
 static int
 w_psk(void *arg, const struct cfg_id *l, const struct cfg_id *r,
     struct buf *out)
 {
-	(void)arg; (void)l; (void)r;
-	buf_put(out, "cisco", 5);
+	(void)arg; (void)r;
+	if (psk_differs && strcmp(l->text, "192.0.2.2") == 0)
+		buf_put(out, "ocsic", 5);
+	else
+		buf_put(out, "cisco", 5);
 	return out->failed ? -1 : 0;
 }
 
@@ -578,6 +586,7 @@ wire_setup(void **state)
 	    put("ios.secrets", secrets));
 	assert_non_null(cfg_ios = config_load(&d));
 	nwire = ninst = nremoved = wire_mute = nin = nin_taken = 0;
+	psk_differs = 0;
 	return 0;
 }
 
@@ -860,6 +869,212 @@ test_isakmp_reauth(void **state)
 	ikev1_engine_free(swan);
 }
 
+/* The exchange of the first message on the wire. */
+static uint8_t
+wire_exchange(void)
+{
+	assert_true(nwire > 0);
+	assert_true(wire[0].b->len > 18);
+	return wire[0].b->data[18];
+}
+
+/* Aggressive Mode, both roles (aggressive=yes on both sides): message 1
+ * with KE, nonce and ID, AG_INIT_EXCH on both sides, the initiator up
+ * with message 2 (HASH_R verified), the responder with message 3; then
+ * Quick Mode as after Main Mode, rows saying aggressive. Rekeying the
+ * ISAKMP SA runs Aggressive Mode again and the IPsec SAs stay. */
+static void
+test_aggressive(void **state)
+{
+	struct ikev1_engine *ios = wire_engine(w_conn_ios, NULL);
+	struct ikev1_engine *swan = wire_engine(t_conn, NULL);
+	const struct st_ike *i, *r;
+	struct ikev1_msg *m;
+	struct ikev1_perr err;
+	uint32_t i0, ci;
+	uint64_t end;
+
+	(void)state;
+	cfg->conns->aggressive = cfg_ios->conns->aggressive = 1;
+	cfg_ios->conns->ikelifetime = 4;
+	cfg_ios->conns->rekeymargin = 3;
+	cfg_ios->conns->rekeyfuzz = 0;
+	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
+	assert_int_equal(nwire, 1);
+	assert_int_equal(wire_exchange(), IKEV1_EXCH_AGGRESSIVE);
+	m = ikev1_msg_parse(wire[0].b->data, wire[0].b->len, &err);
+	assert_non_null(m);
+	assert_non_null(ikev1_msg_get(m, IKEV1_PL_KE, 0));
+	assert_non_null(ikev1_msg_get(m, IKEV1_PL_NONCE, 0));
+	assert_non_null(ikev1_msg_get(m, IKEV1_PL_ID, 0));
+	ikev1_msg_free(m);
+	i = ike_row(1);
+	assert_int_equal(i->aggressive, 1);
+	assert_int_equal(i->mm_state, ST_MM_SA_SETUP);	/* AG_INIT_EXCH */
+
+	/* message 1 -> the responder answers with message 2 */
+	assert_int_equal(wire_step(swan, &us, ios), 1);
+	r = ike_row(0);
+	assert_non_null(r);
+	assert_int_equal(r->aggressive, 1);
+	assert_int_equal(r->mm_state, ST_MM_SA_SETUP);
+	assert_int_equal(r->start_mono, 0);
+	assert_int_equal(nwire, 1);
+	m = ikev1_msg_parse(wire[0].b->data, wire[0].b->len, &err);
+	assert_non_null(m);
+	assert_int_equal(m->hdr.exchange, IKEV1_EXCH_AGGRESSIVE);
+	assert_non_null(ikev1_msg_get(m, IKEV1_PL_HASH, 0));
+	assert_int_equal(m->hdr.flags & IKEV1_FLAG_ENC, 0);
+	ikev1_msg_free(m);
+	/* message 2 -> the initiator is up: message 3 and Quick Mode 1 */
+	assert_int_equal(wire_step(swan, &us, ios), 1);
+	i = ike_row(1);
+	assert_int_equal(i->state, ST_IKE_ESTABLISHED);
+	assert_int_equal(nwire, 2);
+	assert_int_equal(wire_exchange(), IKEV1_EXCH_AGGRESSIVE);
+	assert_true(wire[0].b->data[19] & IKEV1_FLAG_ENC);
+	assert_int_equal(wire_step(swan, &us, ios), 1);
+	r = ike_row(0);
+	assert_int_equal(r->state, ST_IKE_ESTABLISHED);
+	assert_true(i->spi_i == r->spi_i && i->spi_r == r->spi_r);
+	assert_int_equal(i->algs.dh, 5);
+	assert_int_equal(r->algs.dh, 5);
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(ninst, 2);
+	assert_int_equal(inst[0].spi_in, inst[1].spi_out);
+	assert_int_equal(st_child_count_for_ike(i->index), 1);
+	assert_int_equal(st_child_count_for_ike(r->index), 1);
+	assert_int_equal(fails(ST_IKEF_HASH) + fails(ST_IKEF_PROPOSAL) +
+	    fails(ST_IKEF_AUTH), 0);
+
+	/* the ISAKMP SA's rekey: Aggressive Mode again, the pair adopted */
+	i0 = i->index;
+	ci = st_child_by_spi(inst[0].spi_in, ST_SA_IN)->index;
+	end = loop_now_ms() + 3000;
+	while (nwire == 0 && loop_now_ms() < end)
+		loop_once(50);
+	assert_int_equal(nwire, 1);
+	assert_int_equal(wire_exchange(), IKEV1_EXCH_AGGRESSIVE);
+	while (wire_step(swan, &us, ios))
+		;
+	i = ike_row(1);
+	assert_non_null(i);
+	assert_true(i->index != i0);
+	assert_int_equal(i->aggressive, 1);
+	assert_int_equal(i->state, ST_IKE_ESTABLISHED);
+	assert_null(st_ike_find(i0));
+	assert_int_equal(st_child_find(ci)->ike_index, i->index);
+	assert_int_equal(ninst, 2);
+	assert_int_equal(nremoved, 0);
+	ikev1_engine_free(ios);
+	ikev1_engine_free(swan);
+}
+
+/* Aggressive Mode with another key on the responder: HASH_R does not
+ * verify, the initiator fails saying so, nothing is installed. */
+static void
+test_aggressive_wrong_psk(void **state)
+{
+	struct ikev1_engine *ios = wire_engine(w_conn_ios, NULL);
+	struct ikev1_engine *swan = wire_engine(t_conn, NULL);
+	const struct st_ike_failrec *f;
+
+	(void)state;
+	cfg->conns->aggressive = cfg_ios->conns->aggressive = 1;
+	psk_differs = 1;
+	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(fails(ST_IKEF_HASH), 1);
+	f = st_ike_fail_next(0);
+	assert_non_null(f);
+	assert_string_equal(f->conn, "strongswan");
+	assert_non_null(strstr(f->detail, "HASH_R does not verify"));
+	assert_null(ike_row(1));
+	assert_int_equal(ninst, 0);
+	assert_int_equal(nin, 0);
+	ikev1_engine_free(ios);
+	ikev1_engine_free(swan);
+}
+
+/* Aggressive Mode message 1 whose first transform has group 1 (its KE)
+ * and whose second one would be taken in Main Mode: the group cannot
+ * be negotiated, so it is refused with NO-PROPOSAL-CHOSEN and a failure
+ * record naming the group. */
+static void
+test_aggressive_group_mismatch(void **state)
+{
+	struct ikev1_engine *e = engine();
+	struct ikev1_builder bl;
+	struct ikev1_hdr h;
+	struct ikev1_sa sa;
+	struct ikev1_notify n;
+	struct ikev1_perr err;
+	struct ikev1_msg *r;
+	const struct st_ike_failrec *f;
+	struct buf *b = buf_new(0), *attrs = buf_new(0);
+	uint8_t ke[96], nonce[32], id[8] = { IKEV1_ID_IPV4_ADDR, 0, 0, 0,
+	    192, 0, 2, 1 };
+	size_t off;
+	int g;
+
+	(void)state;
+	cfg->conns->aggressive = 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.doi = IKEV1_DOI_IPSEC;
+	sa.situation = IKEV1_SIT_IDENTITY_ONLY;
+	sa.nprop = 1;
+	sa.prop[0].num = 1;
+	sa.prop[0].proto = IKEV1_PROTO_ISAKMP;
+	sa.prop[0].nxf = 2;
+	for (g = 0; g < 2; g++) {
+		off = attrs->len;
+		ikev1_attr_put(attrs, IKEV1_A_ENCR, IKEV1_ENCR_AES, 0);
+		ikev1_attr_put(attrs, IKEV1_A_KEY_LENGTH, 128, 0);
+		ikev1_attr_put(attrs, IKEV1_A_HASH, IKEV1_HASH_SHA1, 0);
+		ikev1_attr_put(attrs, IKEV1_A_GROUP, g ? 5 : 1, 0);
+		ikev1_attr_put(attrs, IKEV1_A_AUTH, IKEV1_AUTH_PSK, 0);
+		sa.prop[0].xf[g].num = (uint8_t)(g + 1);
+		sa.prop[0].xf[g].id = IKEV1_KEY_IKE;
+		sa.prop[0].xf[g].attrs_len = attrs->len - off;
+	}
+	sa.prop[0].xf[0].attrs = attrs->data;
+	sa.prop[0].xf[1].attrs = attrs->data + sa.prop[0].xf[0].attrs_len;
+	memset(ke, 0x5a, sizeof(ke));	/* modp768's size */
+	memset(nonce, 0xa5, sizeof(nonce));
+	memset(&h, 0, sizeof(h));
+	h.icookie = 0x99ULL;
+	h.exchange = IKEV1_EXCH_AGGRESSIVE;
+	ikev1_build_msg(&bl, b, &h);
+	assert_int_equal(ikev1_build_sa(&bl, &sa), 0);
+	assert_true(ikev1_build_raw(&bl, IKEV1_PL_KE, ke, sizeof(ke)) >= 0);
+	assert_true(ikev1_build_raw(&bl, IKEV1_PL_NONCE, nonce,
+	    sizeof(nonce)) >= 0);
+	assert_true(ikev1_build_raw(&bl, IKEV1_PL_ID, id, sizeof(id)) >= 0);
+	assert_int_equal(ikev1_build_finish(&bl), 0);
+	input(e, b);
+	assert_int_equal(nsent, 1);
+	r = ikev1_msg_parse(sent[0]->data, sent[0]->len, &err);
+	assert_non_null(r);
+	assert_int_equal(r->hdr.exchange, IKEV1_EXCH_INFO);
+	assert_int_equal(ikev1_pl_notify(ikev1_msg_get(r, IKEV1_PL_NOTIFY, 0),
+	    &n, &err), 0);
+	assert_int_equal(n.type, IKEV1_N_NO_PROPOSAL_CHOSEN);
+	ikev1_msg_free(r);
+	f = st_ike_fail_next(0);
+	assert_non_null(f);
+	assert_int_equal(f->reason, ST_IKEF_PROPOSAL);
+	assert_string_equal(f->conn, "ciscoios");
+	assert_non_null(strstr(f->detail, "Aggressive Mode"));
+	assert_non_null(strstr(f->detail, "group 1"));
+	assert_null(st_ike_next(0));
+
+	buf_free(b);
+	buf_free(attrs);
+	ikev1_engine_free(e);
+}
+
 /* Nobody answers: message 1 is resent retrans_tries times, then a
  * failure record names the silent peer and nothing is left. */
 static void
@@ -920,6 +1135,12 @@ main(void)
 		    wire_teardown),
 		cmocka_unit_test_setup_teardown(test_initiator_peer_silent,
 		    wire_setup, wire_teardown),
+		cmocka_unit_test_setup_teardown(test_aggressive, wire_setup,
+		    wire_teardown),
+		cmocka_unit_test_setup_teardown(test_aggressive_wrong_psk,
+		    wire_setup, wire_teardown),
+		cmocka_unit_test_setup_teardown(test_aggressive_group_mismatch,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
