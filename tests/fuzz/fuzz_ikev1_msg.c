@@ -1,6 +1,9 @@
 /* libFuzzer target: a whole ISAKMP datagram through ikev1_msg_parse and
  * every typed parser; an encrypted body is handed over as if it were the
- * plaintext. A parsed SA is built again and must parse to the same. */
+ * plaintext. A parsed SA is built again and must parse to the same. Then
+ * the datagram goes to a fresh IKEv1 engine as responder whose connection
+ * says aggressive=yes, so Main and Aggressive Mode's first messages reach
+ * the proposal choice, the KE and ID checks and the keys. */
 #include "config.h"
 
 #include <stddef.h>
@@ -8,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/loop.h"
+#include "keying/ikev1_exchange.h"
 #include "keying/ikev1_msg.h"
-
-#define FUZZ_CHECK(x)	do { if (!(x)) abort(); } while (0)
+#include "state/state.h"
+#include "tests/fuzz/fuzz_files.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -95,6 +100,74 @@ payloads(const struct ikev1_msg *m)
 	}
 }
 
+static const char conf[] =
+    "conn aggr\n\tkeyexchange=ikev1\n\tauthby=secret\n\tauto=add\n"
+    "\tleft=192.0.2.2\n\tleftsubnet=10.2.0.0/16\n"
+    "\tright=192.0.2.1\n\trightsubnet=10.1.0.0/16\n"
+    "\tike=aes128-sha1-modp1536\n\tesp=aes128-sha1\n\taggressive=yes\n";
+static const char secrets[] = "192.0.2.2 192.0.2.1 : PSK \"" FUZZ_CANARY "\"\n";
+static struct ifl_config *cfg;
+static struct ifl_addr us, them;
+
+static int
+e_send(void *arg, const struct ifl_addr *src, uint16_t sport,
+    const struct ifl_addr *dst, uint16_t dport, const uint8_t *p, size_t len)
+{
+	(void)arg; (void)src; (void)sport; (void)dst; (void)dport; (void)p;
+	(void)len;
+	return 0;
+}
+
+static int
+e_psk(void *arg, const struct cfg_id *l, const struct cfg_id *r,
+    struct buf *out)
+{
+	(void)arg; (void)l; (void)r;
+	buf_put(out, FUZZ_CANARY, strlen(FUZZ_CANARY));
+	return out->failed ? -1 : 0;
+}
+
+static const struct cfg_conn *
+e_conn(void *arg, const struct ifl_addr *local, const struct ifl_addr *remote)
+{
+	(void)arg; (void)local; (void)remote;
+	return cfg->conns;
+}
+
+static void
+engine(const uint8_t *data, size_t size)
+{
+	struct ikev1_engine *e;
+	struct ike_env env;
+
+	if (cfg == NULL) {
+		struct cfg_daemon d;
+
+		fuzz_files_init(1);
+		config_daemon_defaults(&d);
+		snprintf(d.ipsec_conf, sizeof(d.ipsec_conf), "%s",
+		    fuzz_put("ipsec.conf", (const uint8_t *)conf,
+		    sizeof(conf) - 1, 0644));
+		snprintf(d.ipsec_secrets, sizeof(d.ipsec_secrets), "%s",
+		    fuzz_put("ipsec.secrets", (const uint8_t *)secrets,
+		    sizeof(secrets) - 1, 0600));
+		FUZZ_CHECK((cfg = config_load(&d)) != NULL);
+		FUZZ_CHECK(addr_parse("192.0.2.2", &us) == 0);
+		FUZZ_CHECK(addr_parse("192.0.2.1", &them) == 0);
+	}
+	FUZZ_CHECK(loop_init() == 0);
+	FUZZ_CHECK(st_init() == 0);
+	memset(&env, 0, sizeof(env));
+	env.send = e_send;
+	env.psk = e_psk;
+	env.conn_by_addr_v1 = e_conn;
+	FUZZ_CHECK((e = ikev1_engine_new(&env, NULL)) != NULL);
+	ikev1_input(e, &them, 500, &us, 500, data, size);
+	ikev1_engine_free(e);
+	st_free();
+	loop_free();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -118,5 +191,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	payloads(m);
 	ikev1_msg_free(m);
+	engine(data, size);
 	return 0;
 }
