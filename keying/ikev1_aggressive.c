@@ -19,131 +19,34 @@
 #include "common/log.h"
 #include "keying/ikev1_sa.h"
 
-/* Our offer: Main Mode's, less the transforms of other groups than the
- * first one's (that of our KE). 0 / -1. */
-static int
-ag_offer(const struct cfg_conn *c, struct ikev1_sa *offer, struct buf *attrs)
-{
-	struct ikev1_p1_suite s;
-	uint16_t group = 0;
-	size_t i, n = 0;
-
-	if (ikev1_conn_offer(c, offer, attrs) == -1)
-		return -1;
-	for (i = 0; i < offer->prop[0].nxf; i++) {
-		ikev1_p1_suite(&offer->prop[0].xf[i], &s);
-		if (i == 0)
-			group = s.group;
-		if (s.group != group)
-			continue;
-		offer->prop[0].xf[n] = offer->prop[0].xf[i];
-		offer->prop[0].xf[n].num = (uint8_t)(n + 1);
-		n++;
-	}
-	offer->prop[0].nxf = n;
-	return n ? 0 : -1;
-}
-
-/* g^x of sa->algs.dh into *gx and a nonce into *nonce. 0, or -1 (the SA
- * failed). */
-static int
-ag_dh_nonce(struct isakmp_sa *sa, struct buf **gx, struct buf **nonce)
-{
-	uint8_t n[IKEV1_NONCE_LEN];
-	int r = -1;
-
-	if ((*gx = buf_new(CRYPTO_MAX_DH_PUB)) != NULL &&
-	    crypto_random(n, sizeof(n)) == 0 &&
-	    (*nonce = buf_from(n, sizeof(n))) != NULL &&
-	    (sa->dh = dh_new(sa->algs.dh)) != NULL &&
-	    dh_public(sa->dh, *gx) == 0)
-		r = 0;
-	else
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no DH key pair or nonce");
-	wipe(n, sizeof(n));
-	return r;
-}
-
 /* ---- initiator ---- */
-
-int
-ikev1_ag_start(struct ikev1_engine *e, const struct cfg_conn *c)
-{
-	uint16_t port = e->tun.ike_port ? e->tun.ike_port : IKE_PORT;
-
-	if (c->left.addr.family == 0 || c->right.addr.family == 0) {
-		log_warnx("IKEv1:%s: cannot initiate without both addresses",
-		    c->name);
-		return -1;
-	}
-	return ikev1_ag_start_at(e, c, &c->left.addr, port, &c->right.addr,
-	    port);
-}
 
 int
 ikev1_ag_start_at(struct ikev1_engine *e, const struct cfg_conn *c,
     const struct ifl_addr *local, uint16_t lport,
     const struct ifl_addr *remote, uint16_t rport)
 {
-	struct ikev1_builder bl, cb;
-	struct ikev1_sa *offer = NULL;
-	struct ikev1_p1_suite s;
+	struct ikev1_builder bl;
 	struct ikev1_hdr h;
 	struct isakmp_sa *sa;
-	struct st_ike *st;
-	struct buf *attrs = NULL, *body = NULL, *msg = NULL;
+	struct buf *msg = NULL;
 	uint8_t idb[4 + CFG_ID_MAX];
 	size_t idlen;
 	char a[ADDR_STRLEN];
-	int r = -1;
 
-	if ((sa = ikev1_sa_new(e, c, local, lport, remote, rport)) == NULL)
+	if ((sa = ikev1_p1_initiator(e, c, local, lport, remote, rport,
+	    1)) == NULL)
 		return -1;
-	/* retransmissions decide when the peer is silent */
-	loop_timer_stop(sa->timer);
-	sa->initiator = 1;
-	sa->aggressive = 1;
-	sa->lifetime = c->ikelifetime;
-	while (sa->icookie == 0)
-		if (crypto_random(&sa->icookie, sizeof(sa->icookie)) == -1) {
-			ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no random cookie");
-			goto out;
-		}
-	ikev1_p1_ids(sa);
-	ikev1_p1_state(sa, ST_MM_NO_STATE);
-	if ((st = st_ike_get(sa->st_index)) != NULL) {
-		st->initiator = 1;
-		st->spi_i = sa->icookie;
-	}
-	offer = calloc(1, sizeof(*offer));
-	attrs = buf_new(512);
-	body = buf_new(1024);
-	msg = buf_new(1024);
-	if (offer == NULL || attrs == NULL || body == NULL || msg == NULL) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
-		goto out;
-	}
-	if (ag_offer(c, offer, attrs) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_PROPOSAL, "no ISAKMP transform to "
-		    "offer from ike=");
-		goto out;
-	}
-	/* the group of our KE: that of every transform offered */
-	ikev1_p1_suite(&offer->prop[0].xf[0], &s);
-	sa->algs.dh = s.group;
-	ikev1_build_chain(&cb, body);
-	if (ikev1_build_sa(&cb, offer) == -1 || ikev1_build_finish(&cb) == -1 ||
-	    (sa->sai_b = buf_from(body->data + IKEV1_PL_HDR_LEN,
-	    body->len - IKEV1_PL_HDR_LEN)) == NULL) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 1");
-		goto out;
-	}
-	if (ag_dh_nonce(sa, &sa->gxi, &sa->ni) == -1)
-		goto out;
+	if (ikev1_p1_dh_nonce(sa, &sa->gxi, &sa->ni) == -1)
+		goto fail;
 	idlen = ikev1_p1_id_body(&sa->lid, idb);
 	memset(&h, 0, sizeof(h));
 	h.icookie = sa->icookie;
 	h.exchange = IKEV1_EXCH_AGGRESSIVE;
+	if ((msg = buf_new(1024)) == NULL) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
+		goto fail;
+	}
 	ikev1_build_msg(&bl, msg, &h);
 	if (ikev1_build_raw(&bl, IKEV1_PL_SA, sa->sai_b->data,
 	    sa->sai_b->len) < 0 || ikev1_build_raw(&bl, IKEV1_PL_KE,
@@ -152,7 +55,7 @@ ikev1_ag_start_at(struct ikev1_engine *e, const struct cfg_conn *c,
 	    ikev1_build_raw(&bl, IKEV1_PL_ID, idb, idlen) < 0 ||
 	    ikev1_vendor_add(&bl) == -1 || ikev1_build_finish(&bl) == -1) {
 		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 1");
-		goto out;
+		goto fail;
 	}
 	sa->phase = IKEV1_AG_I1;
 	ikev1_p1_state(sa, ST_MM_SA_SETUP);
@@ -160,16 +63,11 @@ ikev1_ag_start_at(struct ikev1_engine *e, const struct cfg_conn *c,
 	    c->name, addr_str(&sa->remote, a, sizeof(a)), sa->rport,
 	    crypto_name(CRYPTO_DH, sa->algs.dh));
 	ikev1_send_request(sa, msg);
-	msg = NULL;
-	r = 0;
-out:
-	if (r == -1)
-		ikev1_sa_free(sa);	/* failed and ended above */
-	free(offer);
-	buf_free(attrs);
-	buf_free(body);
+	return 0;
+fail:
 	buf_free(msg);
-	return r;
+	ikev1_sa_free(sa);	/* failed and ended above */
+	return -1;
 }
 
 /* Message 3: HASH_I (with INITIAL-CONTACT when it applies, NAT-D when
@@ -213,12 +111,10 @@ static void
 ag_i_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
 	const struct ikev1_pl *pl, *ip, *hp;
-	struct ikev1_sa *offer = NULL;
 	struct ikev1_data ke, nonce, hash;
 	struct ikev1_perr err;
 	struct cfg_id peer;
-	struct st_ike *st;
-	struct buf *attrs = NULL, *msg;
+	struct buf *msg;
 	char a[ADDR_STRLEN + 8];
 
 	if ((pl = ikev1_msg_get(m, IKEV1_PL_SA, 0)) == NULL ||
@@ -229,60 +125,41 @@ ag_i_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 		    "Aggressive Mode message 2 without SA, ID and HASH");
 		return;
 	}
-	offer = calloc(1, sizeof(*offer));
-	attrs = buf_new(512);
-	if (offer == NULL || attrs == NULL ||
-	    ag_offer(sa->conn, offer, attrs) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
-		goto out;
-	}
-	if (ikev1_p1_chosen(sa, pl, offer) == -1)
-		goto out;
-	ikev1_rtx_stop(sa);
-	sa->rcookie = m->hdr.rcookie;
-	if ((st = st_ike_get(sa->st_index)) != NULL)
-		st->spi_r = sa->rcookie;
-	if (ikev1_p1_peer_ke(sa, m, &ke, &nonce,
+	if (ikev1_p1_chosen(sa, m, pl) == -1 ||
+	    ikev1_p1_peer_ke(sa, m, &ke, &nonce,
 	    "Aggressive Mode message 2") == -1)
-		goto out;
+		return;
 	if ((sa->gxr = buf_from(ke.data, ke.len)) == NULL ||
 	    (sa->nr = buf_from(nonce.data, nonce.len)) == NULL) {
 		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
-		goto out;
+		return;
 	}
 	if (ikev1_p1_keys(sa, &ke) == -1)
-		goto out;
+		return;
 	if (ikev1_p1_peer_hash_ok(sa, ip->body, ip->len, &hash) == -1) {
 		/* with the responder's KE and nonce, only the key can make
 		 * its HASH_R differ from ours */
 		ikev1_notify_send(sa, IKEV1_N_INVALID_HASH_INFORMATION);
 		ikev1_sa_fail(sa, ST_IKEF_HASH, "HASH_R does not verify: the "
 		    "pre-shared keys differ");
-		goto out;
+		return;
 	}
 	if (ikev1_p1_peer_id(sa, ip, &peer) == -1)
-		goto out;
+		return;
 	sa->rid = peer;
 	ikev1_sa_last_in(sa, m);
 	/* behind a NAT message 3 goes from the NAT-T port already */
 	ikev1_natt_float(sa);
 	if ((msg = ag_hash_i(sa)) == NULL)
-		goto out;
+		return;
 	ikev1_p1_state(sa, ST_MM_KEY_AUTH);
 	ikev1_send(sa, msg, 1);
-	log_info("IKEv1:%s: Aggressive Mode with %s: %s-%u/%s/%s", sa->conn->name,
-	    ikev1_sa_peer(sa, a, sizeof(a)),
+	log_info("IKEv1:%s: Aggressive Mode with %s: %s-%u/%s/%s",
+	    sa->conn->name, ikev1_sa_peer(sa, a, sizeof(a)),
 	    crypto_name(CRYPTO_ENCR, sa->algs.encr), sa->algs.encr_keylen,
 	    crypto_name(CRYPTO_PRF, sa->algs.prf),
 	    crypto_name(CRYPTO_DH, sa->algs.dh));
 	ikev1_p1_established(sa);
-	/* a reauthentication took the children over: no Quick Mode needed
-	 * unless one of them was being rekeyed */
-	if (sa->children == NULL || sa->qm_again)
-		ikev1_qm_start(sa);
-out:
-	free(offer);
-	buf_free(attrs);
 }
 
 /* ---- responder ---- */
@@ -355,7 +232,7 @@ ikev1_ag_first(struct ikev1_engine *e, struct ikev1_msg *m,
 		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
 		return;
 	}
-	if (ag_dh_nonce(sa, &sa->gxr, &sa->nr) == -1 ||
+	if (ikev1_p1_dh_nonce(sa, &sa->gxr, &sa->nr) == -1 ||
 	    ikev1_p1_keys(sa, &ke) == -1)
 		return;
 	idlen = ikev1_p1_id_body(&sa->lid, idb);
@@ -425,8 +302,6 @@ ag_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 	ikev1_p1_state(sa, ST_MM_KEY_AUTH);
 	ikev1_p1_contact_in(sa, m);
 	ikev1_p1_established(sa);
-	if (sa->qm_again)
-		ikev1_qm_start(sa);
 }
 
 void

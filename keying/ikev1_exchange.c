@@ -348,6 +348,7 @@ int
 ikev1_initiate(struct ikev1_engine *e, const struct cfg_conn *conn)
 {
 	struct isakmp_sa *sa;
+	uint16_t port;
 
 	if (e == NULL)
 		return -1;
@@ -360,8 +361,14 @@ ikev1_initiate(struct ikev1_engine *e, const struct cfg_conn *conn)
 				return 0;	/* one is under way */
 			return ikev1_qm_start(sa);
 		}
-	return conn->aggressive ? ikev1_ag_start(e, conn) :
-	    ikev1_mm_start(e, conn);
+	if (conn->left.addr.family == 0 || conn->right.addr.family == 0) {
+		log_warnx("IKEv1:%s: cannot initiate without both addresses",
+		    conn->name);
+		return -1;
+	}
+	port = e->tun.ike_port ? e->tun.ike_port : IKE_PORT;
+	return (conn->aggressive ? ikev1_ag_start_at : ikev1_mm_start_at)(e,
+	    conn, &conn->left.addr, port, &conn->right.addr, port);
 }
 
 int

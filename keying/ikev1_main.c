@@ -124,33 +124,23 @@ static void
 mm_key_exchange(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
 	struct ikev1_data ke, nonce;
-	struct buf *msg = NULL;
-	uint8_t nr[IKEV1_NONCE_LEN];
+	struct buf *msg;
 
 	if (ikev1_p1_peer_ke(sa, m, &ke, &nonce, "Main Mode message 3") == -1)
 		return;
 	ikev1_sa_last_in(sa, m);
-	sa->gxi = buf_from(ke.data, ke.len);
-	sa->ni = buf_from(nonce.data, nonce.len);
-	sa->gxr = buf_new(CRYPTO_MAX_DH_PUB);
-	if (sa->gxi == NULL || sa->ni == NULL ||
-	    sa->gxr == NULL || crypto_random(nr, sizeof(nr)) == -1 ||
-	    (sa->nr = buf_from(nr, sizeof(nr))) == NULL ||
-	    (sa->dh = dh_new(sa->algs.dh)) == NULL ||
-	    dh_public(sa->dh, sa->gxr) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no DH key pair or nonce");
-		goto out;
+	if ((sa->gxi = buf_from(ke.data, ke.len)) == NULL ||
+	    (sa->ni = buf_from(nonce.data, nonce.len)) == NULL) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
+		return;
 	}
-	if (ikev1_p1_keys(sa, &ke) == -1 ||
+	if (ikev1_p1_dh_nonce(sa, &sa->gxr, &sa->nr) == -1 ||
+	    ikev1_p1_keys(sa, &ke) == -1 ||
 	    (msg = mm_ke_nonce(sa, sa->gxr, sa->nr, 4)) == NULL)
-		goto out;
+		return;
 	sa->phase = IKEV1_MM_R2;
 	ikev1_p1_state(sa, ST_MM_KEY_EXCH);
 	ikev1_send(sa, msg, 1);
-	msg = NULL;
-out:
-	buf_free(msg);
-	wipe(nr, sizeof(nr));
 }
 
 /* Messages 5 (responder) and 6 (initiator): decrypted on a copy of the
@@ -255,206 +245,46 @@ mm_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 	ikev1_send(sa, msg, 1);
 	msg = NULL;
 	ikev1_p1_established(sa);
-	if (sa->qm_again)
-		ikev1_qm_start(sa);
 }
 
 /* ---- initiator ---- */
-
-/* Suites a and b differ in how many of encryption, hash and group. */
-static int
-suite_distance(const struct ikev1_p1_suite *a, const struct ikev1_p1_suite *b)
-{
-	return (a->encr != b->encr || a->keylen != b->keylen) +
-	    (a->hash != b->hash) + (a->group != b->group);
-}
-
-#define OFFER_CANDIDATES	256
-
-int
-ikev1_conn_offer(const struct cfg_conn *c, struct ikev1_sa *sa,
-    struct buf *attrs)
-{
-	struct ikev2_prop_list *ours;
-	struct ikev1_p1_suite *cand, t;
-	size_t off[IKEV1_MAX_XFORMS], n = 0, nc = 0, nconf = 0, i, j;
-	int p, x, y, z, d;
-
-	memset(sa, 0, sizeof(*sa));
-	ours = calloc(1, sizeof(*ours));
-	cand = calloc(OFFER_CANDIDATES, sizeof(*cand));
-	if (ours == NULL || cand == NULL || ikev1_isakmp_proposals(c, ours) == -1) {
-		free(ours);
-		free(cand);
-		return -1;
-	}
-	/* every encryption x PRF (= the hash) x group of each proposal; the
-	 * configured ones count first */
-	for (p = 0; p < ours->n; p++) {
-		const struct ikev2_prop *pr = &ours->p[p];
-
-		for (x = 0; x < pr->nxf; x++)
-		for (y = 0; y < pr->nxf; y++)
-		for (z = 0; z < pr->nxf; z++) {
-			if (pr->xf[x].type != IKEV2_XFORM_ENCR ||
-			    pr->xf[y].type != IKEV2_XFORM_PRF ||
-			    pr->xf[z].type != IKEV2_XFORM_DH ||
-			    nc == OFFER_CANDIDATES)
-				continue;
-			memset(&t, 0, sizeof(t));
-			t.encr = ikev1_encr_from(pr->xf[x].id);
-			t.keylen = t.encr == IKEV1_ENCR_AES ?
-			    (pr->xf[x].keylen ? pr->xf[x].keylen : 128) : 0;
-			t.hash = ikev1_hash_from_prf(pr->xf[y].id);
-			t.group = pr->xf[z].id;
-			t.auth = IKEV1_AUTH_PSK;
-			if (t.encr == 0 || t.hash == 0)
-				continue;
-			for (i = 0; i < nc && !ikev1_p1_suite_same(&cand[i], &t); i++)
-				;
-			if (i < nc)
-				continue;
-			cand[nc++] = t;
-		}
-		if (p < c->ike.n)
-			nconf = nc;
-	}
-	/* strongSwan's defaults expand to more transforms than a message
-	 * should carry: those nearest the first configured suite go first
-	 * (the seed's aes128-md5-modp1536 then offers AES-128/SHA1/group 5
-	 * early enough for IOS's policy) */
-	for (d = 1; d <= 3 && nconf; d++)
-		for (i = nconf, j = nconf; i < nc; i++)
-			if (suite_distance(&cand[0], &cand[i]) == d) {
-				t = cand[i];
-				memmove(&cand[j + 1], &cand[j],
-				    (i - j) * sizeof(*cand));
-				cand[j++] = t;
-				nconf = j;
-			}
-	sa->doi = IKEV1_DOI_IPSEC;
-	sa->situation = IKEV1_SIT_IDENTITY_ONLY;
-	sa->nprop = 1;
-	sa->prop[0].num = 1;
-	sa->prop[0].proto = IKEV1_PROTO_ISAKMP;
-	for (i = 0; i < nc && n < IKEV1_MAX_XFORMS; i++, n++) {
-		off[n] = attrs->len;
-		ikev1_attr_put(attrs, IKEV1_A_ENCR, cand[i].encr, 0);
-		if (cand[i].keylen)
-			ikev1_attr_put(attrs, IKEV1_A_KEY_LENGTH, cand[i].keylen,
-			    0);
-		ikev1_attr_put(attrs, IKEV1_A_HASH, cand[i].hash, 0);
-		ikev1_attr_put(attrs, IKEV1_A_AUTH, cand[i].auth, 0);
-		ikev1_attr_put(attrs, IKEV1_A_GROUP, cand[i].group, 0);
-		ikev1_attr_put(attrs, IKEV1_A_LIFE_TYPE, IKEV1_LIFE_SECONDS, 0);
-		ikev1_attr_put(attrs, IKEV1_A_LIFE_DURATION, c->ikelifetime, 1);
-		sa->prop[0].xf[n].num = (uint8_t)(n + 1);
-		sa->prop[0].xf[n].id = IKEV1_KEY_IKE;
-	}
-	sa->prop[0].nxf = n;
-	/* attrs may have moved while it grew */
-	for (i = 0; i < n; i++) {
-		sa->prop[0].xf[i].attrs = attrs->data + off[i];
-		sa->prop[0].xf[i].attrs_len = (i + 1 < n ? off[i + 1] :
-		    attrs->len) - off[i];
-	}
-	free(ours);
-	free(cand);
-	return n && !attrs->failed ? 0 : -1;
-}
-
-int
-ikev1_mm_start(struct ikev1_engine *e, const struct cfg_conn *c)
-{
-	uint16_t port = e->tun.ike_port ? e->tun.ike_port : IKE_PORT;
-
-	if (c->left.addr.family == 0 || c->right.addr.family == 0) {
-		log_warnx("IKEv1:%s: cannot initiate without both addresses",
-		    c->name);
-		return -1;
-	}
-	return ikev1_mm_start_at(e, c, &c->left.addr, port, &c->right.addr,
-	    port);
-}
 
 int
 ikev1_mm_start_at(struct ikev1_engine *e, const struct cfg_conn *c,
     const struct ifl_addr *local, uint16_t lport,
     const struct ifl_addr *remote, uint16_t rport)
 {
-	struct ikev1_builder bl, cb;
-	struct ikev1_sa *offer;
+	struct ikev1_builder bl;
 	struct ikev1_hdr h;
 	struct isakmp_sa *sa;
-	struct st_ike *st;
-	struct buf *attrs = NULL, *body = NULL, *msg = NULL;
+	struct buf *msg;
 	char a[ADDR_STRLEN];
-	int r = -1;
 
-	if ((sa = ikev1_sa_new(e, c, local, lport, remote, rport)) == NULL)
+	if ((sa = ikev1_p1_initiator(e, c, local, lport, remote, rport,
+	    0)) == NULL)
 		return -1;
-	/* retransmissions decide when the peer is silent */
-	loop_timer_stop(sa->timer);
-	sa->initiator = 1;
-	while (sa->icookie == 0)
-		if (crypto_random(&sa->icookie, sizeof(sa->icookie)) == -1) {
-			ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no random cookie");
-			goto out;
-		}
-	ikev1_p1_ids(sa);
-	if ((st = st_ike_get(sa->st_index)) != NULL) {
-		st->initiator = 1;
-		st->spi_i = sa->icookie;
-	}
-	offer = calloc(1, sizeof(*offer));
-	attrs = buf_new(512);
-	body = buf_new(1024);
-	msg = buf_new(1024);
-	if (offer == NULL || attrs == NULL || body == NULL || msg == NULL) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
-		free(offer);
-		goto out;
-	}
-	if (ikev1_conn_offer(c, offer, attrs) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_PROPOSAL, "no ISAKMP transform to "
-		    "offer from ike=");
-		free(offer);
-		goto out;
-	}
-	/* the SA payload's body is part of HASH_I and HASH_R: kept */
-	ikev1_build_chain(&cb, body);
-	if (ikev1_build_sa(&cb, offer) == -1 || ikev1_build_finish(&cb) == -1 ||
-	    (sa->sai_b = buf_from(body->data + IKEV1_PL_HDR_LEN,
-	    body->len - IKEV1_PL_HDR_LEN)) == NULL) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 1");
-		free(offer);
-		goto out;
-	}
-	free(offer);
 	memset(&h, 0, sizeof(h));
 	h.icookie = sa->icookie;
 	h.exchange = IKEV1_EXCH_MAIN;
+	if ((msg = buf_new(1024)) == NULL) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
+		ikev1_sa_free(sa);
+		return -1;
+	}
 	ikev1_build_msg(&bl, msg, &h);
 	if (ikev1_build_raw(&bl, IKEV1_PL_SA, sa->sai_b->data,
 	    sa->sai_b->len) < 0 || ikev1_vendor_add(&bl) == -1 ||
 	    ikev1_build_finish(&bl) == -1) {
 		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 1");
-		goto out;
+		buf_free(msg);
+		ikev1_sa_free(sa);
+		return -1;
 	}
 	sa->phase = IKEV1_MM_I1;
-	sa->lifetime = c->ikelifetime;
 	log_info("IKEv1:%s: initiating Main Mode with %s[%u]", c->name,
 	    addr_str(&sa->remote, a, sizeof(a)), sa->rport);
 	ikev1_send_request(sa, msg);
-	msg = NULL;
-	r = 0;
-out:
-	if (r == -1)
-		ikev1_sa_free(sa);	/* failed and ended above */
-	buf_free(attrs);
-	buf_free(body);
-	buf_free(msg);
-	return r;
+	return 0;
 }
 
 /* Message 2: the responder's choice, one of our transforms -> message 3
@@ -463,51 +293,24 @@ static void
 mm_i_setup(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
 	const struct ikev1_pl *pl;
-	struct ikev1_sa *offer = NULL;
-	struct buf *attrs = NULL, *msg = NULL;
-	struct st_ike *st;
-	uint8_t ni[IKEV1_NONCE_LEN];
+	struct buf *msg;
 
 	if ((pl = ikev1_msg_get(m, IKEV1_PL_SA, 0)) == NULL) {
 		ikev1_drop(sa->eng, &sa->remote, sa->rport,
 		    "Main Mode message 2 without SA");
 		return;
 	}
-	offer = calloc(1, sizeof(*offer));
-	attrs = buf_new(512);
-	if (offer == NULL || attrs == NULL ||
-	    ikev1_conn_offer(sa->conn, offer, attrs) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
-		goto out;
-	}
-	if (ikev1_p1_chosen(sa, pl, offer) == -1)
-		goto out;
-	ikev1_rtx_stop(sa);
-	sa->rcookie = m->hdr.rcookie;
-	if ((st = st_ike_get(sa->st_index)) != NULL)
-		st->spi_r = sa->rcookie;
+	if (ikev1_p1_chosen(sa, m, pl) == -1)
+		return;
 	ikev1_sa_last_in(sa, m);
 
 	/* message 3 */
-	sa->gxi = buf_new(CRYPTO_MAX_DH_PUB);
-	if (sa->gxi == NULL || crypto_random(ni, sizeof(ni)) == -1 ||
-	    (sa->ni = buf_from(ni, sizeof(ni))) == NULL ||
-	    (sa->dh = dh_new(sa->algs.dh)) == NULL ||
-	    dh_public(sa->dh, sa->gxi) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no DH key pair or nonce");
-		goto out;
-	}
-	if ((msg = mm_ke_nonce(sa, sa->gxi, sa->ni, 3)) == NULL)
-		goto out;
+	if (ikev1_p1_dh_nonce(sa, &sa->gxi, &sa->ni) == -1 ||
+	    (msg = mm_ke_nonce(sa, sa->gxi, sa->ni, 3)) == NULL)
+		return;
 	sa->phase = IKEV1_MM_I2;
 	ikev1_p1_state(sa, ST_MM_SA_SETUP);
 	ikev1_send_request(sa, msg);
-	msg = NULL;
-out:
-	buf_free(attrs);
-	buf_free(msg);
-	free(offer);
-	wipe(ni, sizeof(ni));
 }
 
 /* Message 4: KE, Nr -> keys; message 5 (IDii, HASH_I, encrypted). */
@@ -544,10 +347,6 @@ mm_i_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 	buf_free(sa->last_out);
 	sa->last_out = NULL;	/* message 6 has no answer */
 	ikev1_p1_established(sa);
-	/* a reauthentication took the children over: no Quick Mode needed
-	 * unless one of them was being rekeyed */
-	if (sa->children == NULL || sa->qm_again)
-		ikev1_qm_start(sa);
 }
 
 void

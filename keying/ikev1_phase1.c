@@ -3,8 +3,8 @@
  * transform attributes, the keys from g^xy and the key, HASH_I / HASH_R,
  * the peer's ID, INITIAL-CONTACT, and the end of phase 1 (QM_IDLE, the
  * state row, DPD, keepalives, the rekey, adoption of older SAs' IPsec
- * SAs). Nothing here calls the exchanges: the phase-1 rekey goes through
- * the engine's reauth hook. */
+ * SAs, the first Quick Mode). Nothing here calls Main or Aggressive
+ * Mode: the phase-1 rekey goes through the engine's reauth hook. */
 #include "config.h"
 
 #include <stdio.h>
@@ -243,6 +243,24 @@ ikev1_p1_id_body(const struct cfg_id *id, uint8_t *out)
 	return 4 + id->len;
 }
 
+int
+ikev1_p1_dh_nonce(struct isakmp_sa *sa, struct buf **gx, struct buf **nonce)
+{
+	uint8_t n[IKEV1_NONCE_LEN];
+	int r = -1;
+
+	if ((*gx = buf_new(CRYPTO_MAX_DH_PUB)) != NULL &&
+	    crypto_random(n, sizeof(n)) == 0 &&
+	    (*nonce = buf_from(n, sizeof(n))) != NULL &&
+	    (sa->dh = dh_new(sa->algs.dh)) != NULL &&
+	    dh_public(sa->dh, *gx) == 0)
+		r = 0;
+	else
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no DH key pair or nonce");
+	wipe(n, sizeof(n));
+	return r;
+}
+
 /* HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b),
  * HASH_R the same from the responder's side: the hash of the side that
  * sends ID idb. */
@@ -421,6 +439,11 @@ ikev1_p1_established(struct isakmp_sa *sa)
 	log_info("IKEv1:(SA ID = %u):ISAKMP SA with %s (%s) established in "
 	    "%s", sa->st_index, ikev1_sa_peer(sa, a, sizeof(a)), sa->rid.text,
 	    ikev1_p1_mode(sa));
+	/* the initiator's Quick Mode, unless a reauthentication took the
+	 * children over; either side's when it adopted one whose rekey was
+	 * under way */
+	if ((sa->initiator && sa->children == NULL) || sa->qm_again)
+		ikev1_qm_start(sa);
 }
 
 /* Responder: the peer's SA payload pl of first message m: its ISAKMP
@@ -547,18 +570,22 @@ ikev1_p1_open(struct isakmp_sa *sa, struct ikev1_msg *m, int msgno,
 }
 
 int
-ikev1_p1_chosen(struct isakmp_sa *sa, const struct ikev1_pl *pl,
-    const struct ikev1_sa *offer)
+ikev1_p1_chosen(struct isakmp_sa *sa, const struct ikev1_msg *m,
+    const struct ikev1_pl *pl)
 {
 	struct ikev1_sa *reply = calloc(1, sizeof(*reply));
+	struct ikev1_sa *offer = calloc(1, sizeof(*offer));
+	struct buf *attrs = buf_new(512);
 	struct ikev1_p1_suite s, o;
 	struct ikev1_perr err;
+	struct st_ike *st;
 	size_t i;
 	int r = -1;
 
-	if (reply == NULL) {
+	if (reply == NULL || offer == NULL || attrs == NULL ||
+	    ikev1_conn_offer(sa->conn, offer, attrs, sa->aggressive) == -1) {
 		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
-		return -1;
+		goto out;
 	}
 	if (ikev1_pl_sa(pl, reply, &err) == -1 || reply->nprop != 1 ||
 	    reply->prop[0].proto != IKEV1_PROTO_ISAKMP ||
@@ -579,8 +606,190 @@ ikev1_p1_chosen(struct isakmp_sa *sa, const struct ikev1_pl *pl,
 		    "transform we did not offer");
 		goto out;
 	}
-	r = ikev1_p1_use(sa, &s);
+	if ((r = ikev1_p1_use(sa, &s)) == -1)
+		goto out;
+	ikev1_rtx_stop(sa);
+	sa->rcookie = m->hdr.rcookie;
+	if ((st = st_ike_get(sa->st_index)) != NULL)
+		st->spi_r = sa->rcookie;
 out:
 	free(reply);
+	free(offer);
+	buf_free(attrs);
 	return r;
+}
+
+/* ---- initiator ---- */
+
+/* Suites a and b differ in how many of encryption, hash and group. */
+static int
+suite_distance(const struct ikev1_p1_suite *a, const struct ikev1_p1_suite *b)
+{
+	return (a->encr != b->encr || a->keylen != b->keylen) +
+	    (a->hash != b->hash) + (a->group != b->group);
+}
+
+#define OFFER_CANDIDATES	256
+
+int
+ikev1_conn_offer(const struct cfg_conn *c, struct ikev1_sa *sa,
+    struct buf *attrs, int one_group)
+{
+	struct ikev2_prop_list *ours;
+	struct ikev1_p1_suite *cand, t;
+	size_t off[IKEV1_MAX_XFORMS], n = 0, nc = 0, nconf = 0, i, j;
+	int p, x, y, z, d;
+
+	memset(sa, 0, sizeof(*sa));
+	ours = calloc(1, sizeof(*ours));
+	cand = calloc(OFFER_CANDIDATES, sizeof(*cand));
+	if (ours == NULL || cand == NULL || ikev1_isakmp_proposals(c, ours) == -1) {
+		free(ours);
+		free(cand);
+		return -1;
+	}
+	/* every encryption x PRF (= the hash) x group of each proposal; the
+	 * configured ones count first */
+	for (p = 0; p < ours->n; p++) {
+		const struct ikev2_prop *pr = &ours->p[p];
+
+		for (x = 0; x < pr->nxf; x++)
+		for (y = 0; y < pr->nxf; y++)
+		for (z = 0; z < pr->nxf; z++) {
+			if (pr->xf[x].type != IKEV2_XFORM_ENCR ||
+			    pr->xf[y].type != IKEV2_XFORM_PRF ||
+			    pr->xf[z].type != IKEV2_XFORM_DH ||
+			    nc == OFFER_CANDIDATES)
+				continue;
+			memset(&t, 0, sizeof(t));
+			t.encr = ikev1_encr_from(pr->xf[x].id);
+			t.keylen = t.encr == IKEV1_ENCR_AES ?
+			    (pr->xf[x].keylen ? pr->xf[x].keylen : 128) : 0;
+			t.hash = ikev1_hash_from_prf(pr->xf[y].id);
+			t.group = pr->xf[z].id;
+			t.auth = IKEV1_AUTH_PSK;
+			if (t.encr == 0 || t.hash == 0)
+				continue;
+			for (i = 0; i < nc && !ikev1_p1_suite_same(&cand[i], &t); i++)
+				;
+			if (i < nc)
+				continue;
+			cand[nc++] = t;
+		}
+		if (p < c->ike.n)
+			nconf = nc;
+	}
+	/* strongSwan's defaults expand to more transforms than a message
+	 * should carry: those nearest the first configured suite go first
+	 * (the seed's aes128-md5-modp1536 then offers AES-128/SHA1/group 5
+	 * early enough for IOS's policy) */
+	for (d = 1; d <= 3 && nconf; d++)
+		for (i = nconf, j = nconf; i < nc; i++)
+			if (suite_distance(&cand[0], &cand[i]) == d) {
+				t = cand[i];
+				memmove(&cand[j + 1], &cand[j],
+				    (i - j) * sizeof(*cand));
+				cand[j++] = t;
+				nconf = j;
+			}
+	/* Aggressive Mode's KE is of one group: the first suite's */
+	for (i = j = 0; one_group && i < nc; i++)
+		if (cand[i].group == cand[0].group)
+			cand[j++] = cand[i];
+	if (one_group)
+		nc = j;
+	sa->doi = IKEV1_DOI_IPSEC;
+	sa->situation = IKEV1_SIT_IDENTITY_ONLY;
+	sa->nprop = 1;
+	sa->prop[0].num = 1;
+	sa->prop[0].proto = IKEV1_PROTO_ISAKMP;
+	for (i = 0; i < nc && n < IKEV1_MAX_XFORMS; i++, n++) {
+		off[n] = attrs->len;
+		ikev1_attr_put(attrs, IKEV1_A_ENCR, cand[i].encr, 0);
+		if (cand[i].keylen)
+			ikev1_attr_put(attrs, IKEV1_A_KEY_LENGTH, cand[i].keylen,
+			    0);
+		ikev1_attr_put(attrs, IKEV1_A_HASH, cand[i].hash, 0);
+		ikev1_attr_put(attrs, IKEV1_A_AUTH, cand[i].auth, 0);
+		ikev1_attr_put(attrs, IKEV1_A_GROUP, cand[i].group, 0);
+		ikev1_attr_put(attrs, IKEV1_A_LIFE_TYPE, IKEV1_LIFE_SECONDS, 0);
+		ikev1_attr_put(attrs, IKEV1_A_LIFE_DURATION, c->ikelifetime, 1);
+		sa->prop[0].xf[n].num = (uint8_t)(n + 1);
+		sa->prop[0].xf[n].id = IKEV1_KEY_IKE;
+	}
+	sa->prop[0].nxf = n;
+	/* attrs may have moved while it grew */
+	for (i = 0; i < n; i++) {
+		sa->prop[0].xf[i].attrs = attrs->data + off[i];
+		sa->prop[0].xf[i].attrs_len = (i + 1 < n ? off[i + 1] :
+		    attrs->len) - off[i];
+	}
+	free(ours);
+	free(cand);
+	return n && !attrs->failed ? 0 : -1;
+}
+
+struct isakmp_sa *
+ikev1_p1_initiator(struct ikev1_engine *e, const struct cfg_conn *c,
+    const struct ifl_addr *local, uint16_t lport,
+    const struct ifl_addr *remote, uint16_t rport, int aggressive)
+{
+	struct ikev1_builder cb;
+	struct ikev1_sa *offer = NULL;
+	struct ikev1_p1_suite s;
+	struct isakmp_sa *sa;
+	struct st_ike *st;
+	struct buf *attrs = NULL, *body = NULL;
+
+	if ((sa = ikev1_sa_new(e, c, local, lport, remote, rport)) == NULL)
+		return NULL;
+	/* retransmissions decide when the peer is silent */
+	loop_timer_stop(sa->timer);
+	sa->initiator = 1;
+	sa->aggressive = aggressive;
+	sa->lifetime = c->ikelifetime;
+	while (sa->icookie == 0)
+		if (crypto_random(&sa->icookie, sizeof(sa->icookie)) == -1) {
+			ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no random cookie");
+			goto fail;
+		}
+	ikev1_p1_ids(sa);
+	ikev1_p1_state(sa, ST_MM_NO_STATE);
+	if ((st = st_ike_get(sa->st_index)) != NULL) {
+		st->initiator = 1;
+		st->spi_i = sa->icookie;
+	}
+	offer = calloc(1, sizeof(*offer));
+	attrs = buf_new(512);
+	body = buf_new(1024);
+	if (offer == NULL || attrs == NULL || body == NULL) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
+		goto fail;
+	}
+	if (ikev1_conn_offer(c, offer, attrs, aggressive) == -1) {
+		ikev1_sa_fail(sa, ST_IKEF_PROPOSAL, "no ISAKMP transform to "
+		    "offer from ike=");
+		goto fail;
+	}
+	/* the group of an Aggressive Mode KE: that of every transform */
+	ikev1_p1_suite(&offer->prop[0].xf[0], &s);
+	sa->algs.dh = s.group;
+	/* the SA payload's body is part of HASH_I and HASH_R: kept */
+	ikev1_build_chain(&cb, body);
+	if (ikev1_build_sa(&cb, offer) == -1 || ikev1_build_finish(&cb) == -1 ||
+	    (sa->sai_b = buf_from(body->data + IKEV1_PL_HDR_LEN,
+	    body->len - IKEV1_PL_HDR_LEN)) == NULL) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 1");
+		goto fail;
+	}
+	free(offer);
+	buf_free(attrs);
+	buf_free(body);
+	return sa;
+fail:
+	ikev1_sa_free(sa);	/* failed and ended above */
+	free(offer);
+	buf_free(attrs);
+	buf_free(body);
+	return NULL;
 }

@@ -319,10 +319,12 @@ int	ikev1_p1_use(struct isakmp_sa *sa, const struct ikev1_p1_suite *s);
  * naming why and the peer is told NO-PROPOSAL-CHOSEN. 0 / -1. */
 int	ikev1_p1_choose(struct isakmp_sa *sa, const struct ikev1_msg *m,
 	    const struct ikev1_pl *pl, struct ikev1_sa *reply);
-/* Initiator: the responder's SA payload pl chooses one transform of
- * our offer; it is taken (keys, algs). 0, or -1 (the SA failed). */
-int	ikev1_p1_chosen(struct isakmp_sa *sa, const struct ikev1_pl *pl,
-	    const struct ikev1_sa *offer);
+/* Initiator: the responder's SA payload pl (of its message 2, m)
+ * chooses one transform of our offer; it is taken (keys, algs), our
+ * message 1 no longer resent, the responder's cookie kept. 0, or -1
+ * (the SA failed). */
+int	ikev1_p1_chosen(struct isakmp_sa *sa, const struct ikev1_msg *m,
+	    const struct ikev1_pl *pl);
 /* Our ID (leftid, else the address in use) and the peer's as configured
  * (rightid, else its address). */
 void	ikev1_p1_ids(struct isakmp_sa *sa);
@@ -341,6 +343,10 @@ int	ikev1_p1_keys(struct isakmp_sa *sa, const struct ikev1_data *peer_ke);
  * peer, NAT-D checked. 0, or -1 (dropped naming what, or the SA failed). */
 int	ikev1_p1_peer_ke(struct isakmp_sa *sa, struct ikev1_msg *m,
 	    struct ikev1_data *ke, struct ikev1_data *nonce, const char *what);
+/* Our key pair of sa->algs.dh (g^x into *gx) and a nonce into *nonce.
+ * 0, or -1 (the SA failed). */
+int	ikev1_p1_dh_nonce(struct isakmp_sa *sa, struct buf **gx,
+	    struct buf **nonce);
 /* An ID payload body for id: 4 + its length bytes in out. */
 size_t	ikev1_p1_id_body(const struct cfg_id *id, uint8_t *out);
 /* An encrypted phase-1 message (number msgno) from the peer decrypted
@@ -368,27 +374,33 @@ int	ikev1_p1_initial_contact(const struct isakmp_sa *sa);
  * SAs with it (and their IPsec SAs) at once. */
 void	ikev1_p1_contact_in(struct isakmp_sa *sa, const struct ikev1_msg *m);
 /* Phase 1 done, both roles and modes: QM_IDLE, the row established,
- * DPD, keepalives, the rekey timer, older SAs' children adopted. */
+ * DPD, keepalives, the rekey timer, older SAs' children adopted, then
+ * the initiator's Quick Mode (send the last phase-1 message first). */
 void	ikev1_p1_established(struct isakmp_sa *sa);
+/* Our phase-1 offer for c: one ISAKMP proposal whose transforms are the
+ * configured ike= suites (each encryption x hash x group), then, unless
+ * strict, the defaults the responder side accepts too; with one_group
+ * (Aggressive Mode) only those of the first suite's group. Attributes
+ * are encoded into attrs, which sa's transforms point into. 0 / -1. */
+int	ikev1_conn_offer(const struct cfg_conn *c, struct ikev1_sa *sa,
+	    struct buf *attrs, int one_group);
+/* Initiator: a new ISAKMP SA for c with remote (cookie, IDs, state row,
+ * the offer's SAi_b kept; in Aggressive Mode the group in algs.dh).
+ * NULL when it failed (recorded and freed). */
+struct isakmp_sa *ikev1_p1_initiator(struct ikev1_engine *e,
+	    const struct cfg_conn *c, const struct ifl_addr *local,
+	    uint16_t lport, const struct ifl_addr *remote, uint16_t rport,
+	    int aggressive);
 /* The mode's name for logs and failure records. */
 const char *ikev1_p1_mode(const struct isakmp_sa *sa);
 
 /* ---- ikev1_main.c, ikev1_aggressive.c, ikev1_quick.c (called by
  * ikev1_exchange.c) ---- */
-/* Our phase-1 offer for c: one ISAKMP proposal whose transforms are the
- * configured ike= suites (each encryption x hash x group), then, unless
- * strict, the defaults the responder side accepts too; attributes are
- * encoded into attrs, which sa's transforms point into. 0 / -1. */
-int	ikev1_conn_offer(const struct cfg_conn *c, struct ikev1_sa *sa,
-	    struct buf *attrs);
-/* Initiator: a new ISAKMP SA for conn, Main Mode message 1 sent (to
- * its configured addresses, or these). */
-int	ikev1_mm_start(struct ikev1_engine *e, const struct cfg_conn *conn);
+/* Initiator: Main (Aggressive) Mode message 1 for c to remote, a new
+ * ISAKMP SA sent. 0 / -1. */
 int	ikev1_mm_start_at(struct ikev1_engine *e, const struct cfg_conn *c,
 	    const struct ifl_addr *local, uint16_t lport,
 	    const struct ifl_addr *remote, uint16_t rport);
-/* The same in Aggressive Mode (aggressive=yes). */
-int	ikev1_ag_start(struct ikev1_engine *e, const struct cfg_conn *conn);
 int	ikev1_ag_start_at(struct ikev1_engine *e, const struct cfg_conn *c,
 	    const struct ifl_addr *local, uint16_t lport,
 	    const struct ifl_addr *remote, uint16_t rport);
