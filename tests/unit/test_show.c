@@ -323,6 +323,28 @@ test_isakmp_sa(void **unused)
 	has(s, "C-id  Local           Remote          I-VRF  Status Encr Hash   Auth DH Lifetime Cap.\n");
 	has(s, "2     172.16.10.1     172.16.10.2            ACTIVE aes  sha    psk  5  23:59:35 \n");
 	has(s, "       Engine-id:Conn-id =  SW:2\n");
+	has(s, "       Negotiation mode: Main\n");
+	free(s);
+
+	/* an Aggressive Mode SA: IOS's AG_* states, then QM_IDLE */
+	v1 = st_ike_new("ciscoios", 1, 0);
+	addr_parse("172.16.10.1", &v1->local);
+	addr_parse("172.16.10.3", &v1->remote);
+	v1->aggressive = 1;
+	v1->mm_state = ST_MM_SA_SETUP;
+	s = run("show crypto isakmp sa", 0);
+	has(s, "172.16.10.3     172.16.10.1     AG_INIT_EXCH         3 NEGOTIATING\n");
+	free(s);
+	v1->mm_state = ST_MM_KEY_AUTH;
+	s = run("show crypto isakmp sa", 0);
+	has(s, "172.16.10.3     172.16.10.1     AG_AUTH              3 NEGOTIATING\n");
+	free(s);
+	st_ike_established(v1);
+	s = run("show crypto isakmp sa detail", 0);
+	has(s, "       Negotiation mode: Aggressive\n");
+	free(s);
+	s = run("show crypto isakmp sa", 0);
+	has(s, "172.16.10.3     172.16.10.1     QM_IDLE              3 ACTIVE\n");
 	free(s);
 }
 
