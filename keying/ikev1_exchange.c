@@ -95,8 +95,10 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 		    sa->conn->name, peer, ikev1_notify_name(n.type));
 		/* our Main Mode refused before there are keys: the only
 		 * way a responder can say so (a forged one costs the
-		 * attempt, as it would by dropping our messages) */
-		if (sa->initiator && sa->phase != IKEV1_UP && n.type < 8192)
+		 * attempt, as it would by dropping our messages); so does
+		 * an Aggressive Mode initiator whose HASH_R did not verify */
+		if ((sa->initiator || sa->phase == IKEV1_AG_R1) &&
+		    sa->phase != IKEV1_UP && n.type < 8192)
 			ikev1_sa_fail(sa, n.type == IKEV1_N_NO_PROPOSAL_CHOSEN ?
 			    ST_IKEF_PROPOSAL : n.type ==
 			    IKEV1_N_AUTHENTICATION_FAILED ||

@@ -972,7 +972,8 @@ test_aggressive(void **state)
 }
 
 /* Aggressive Mode with another key on the responder: HASH_R does not
- * verify, the initiator fails saying so, nothing is installed. */
+ * verify, the initiator fails saying so and tells the responder, which
+ * fails too; nothing is installed. */
 static void
 test_aggressive_wrong_psk(void **state)
 {
@@ -991,6 +992,14 @@ test_aggressive_wrong_psk(void **state)
 	assert_non_null(f);
 	assert_string_equal(f->conn, "strongswan");
 	assert_non_null(strstr(f->detail, "HASH_R does not verify"));
+	/* the responder hears of it and fails at once, naming the peer */
+	f = st_ike_fail_next(f->index);
+	assert_non_null(f);
+	assert_int_equal(f->reason, ST_IKEF_AUTH);
+	assert_string_equal(f->conn, "ciscoios");
+	assert_non_null(strstr(f->detail,
+	    "192.0.2.1[500] refused Aggressive Mode: INVALID-HASH-INFORMATION"));
+	assert_null(ike_row(0));
 	assert_null(ike_row(1));
 	assert_int_equal(ninst, 0);
 	assert_int_equal(nin, 0);
