@@ -5,10 +5,10 @@
 # connection each (conf/ikev1-interop-matrix), all at once in one boot.
 # Each cell establishes with exactly its proposal (both daemons' views,
 # PFS group), carries 100 pings counted exactly in the flow MIB's tunnel
-# view, then while 400 more pings cross it rekeys phase 2 (ikeflowd for
+# view, then while 300 more pings cross it rekeys phase 2 (ikeflowd for
 # its i* cells by lifetime, strongSwan for the r* cells on request) and
 # phase 1 (ikeflowd by ikelifetime: a new Main Mode that adopts the
-# tunnel): no ping lost, one tunnel index, counters cumulative (500 each
+# tunnel): no ping lost, one tunnel index, counters cumulative (400 each
 # way at the end), the old SAs gone. The seed proposal, DPD and NAT-T
 # have their own ikev1-* scenarios.
 # bed-timeout: 180
