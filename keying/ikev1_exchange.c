@@ -138,6 +138,7 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 		    "Informational HASH(1) does not verify");
 		return;
 	}
+	ikev1_natt_follow(sa);
 	ikev1_dpd_heard(sa);
 	for (i = 0; (pl = ikev1_msg_get(m, IKEV1_PL_NOTIFY, i)) != NULL; i++) {
 		if (ikev1_pl_notify(pl, &n, &err) == -1)
@@ -209,7 +210,7 @@ ikev1_input(struct ikev1_engine *e, const struct ifl_addr *src,
 	st_ike_count_in(sa && sa->st_index ? st_ike_get(sa->st_index) : NULL,
 	    len);
 	if (sa)
-		ikev1_natt_input(sa, dst, dport, sport);
+		ikev1_natt_input(sa, src, sport, dst, dport);
 	if (sa && sa->last_in && sa->last_out && sa->last_in->len == len &&
 	    memcmp(sa->last_in->data, pkt, len) == 0) {
 		/* our answer was lost: the same answer again */

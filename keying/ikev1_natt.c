@@ -114,11 +114,14 @@ ikev1_natt_float(struct isakmp_sa *sa)
 }
 
 void
-ikev1_natt_input(struct isakmp_sa *sa, const struct ifl_addr *dst,
-    uint16_t dport, uint16_t sport)
+ikev1_natt_input(struct isakmp_sa *sa, const struct ifl_addr *src,
+    uint16_t sport, const struct ifl_addr *dst, uint16_t dport)
 {
 	struct st_ike *st;
 
+	sa->in_src = *src;
+	sa->in_sport = sport;
+	sa->in_dport = dport;
 	/* the initiator moved to the NAT-T port for message 5: the
 	 * answers go where it came from (its NAT's port). In Aggressive
 	 * Mode message 3 says whether there is a NAT, but it comes from the
@@ -133,6 +136,63 @@ ikev1_natt_input(struct isakmp_sa *sa, const struct ifl_addr *dst,
 	if ((st = st_ike_get(sa->st_index)) != NULL) {
 		st->local_port = sa->lport;
 		st->remote_port = sa->rport;
+	}
+}
+
+/* The datagram being processed proved authentic (its HASH verified):
+ * when it came from elsewhere than the SA's peer, the NAT in front of the
+ * peer has a new mapping (RFC 3947 §4: a NATed peer's address and port
+ * are those of its last authentic message). Only a peer behind a NAT is
+ * followed, and only by a host not behind one itself; the kernel's SAs
+ * follow through the engine's update_child, as IKEv2's do. */
+void
+ikev1_natt_follow(struct isakmp_sa *sa)
+{
+	struct ike_env *env = &sa->eng->env;
+	struct ifl_addr old_local = sa->local, old_remote = sa->remote;
+	struct ikev1_child *ch;
+	struct ike_child_sa d;
+	struct st_child *stc;
+	struct st_ike *st;
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+
+	if (sa->phase != IKEV1_UP || sa->in_sport == 0 ||
+	    (sa->in_sport == sa->rport && sa->in_dport == sa->lport &&
+	    addr_cmp(&sa->in_src, &sa->remote) == 0))
+		return;
+	if (!sa->nat_remote || sa->nat_local) {
+		log_notice("IKEv1:(SA ID = %u):authenticated message from "
+		    "%s[%u], not from the peer's %s[%u]: not followed (%s)",
+		    sa->st_index, addr_str(&sa->in_src, a, sizeof(a)),
+		    sa->in_sport, addr_str(&sa->remote, b, sizeof(b)),
+		    sa->rport, sa->nat_local ? "we are behind a NAT" :
+		    "no NAT in front of the peer");
+		return;
+	}
+	sa->remote = sa->in_src;
+	sa->rport = sa->in_sport;
+	sa->lport = sa->in_dport;
+	if ((st = st_ike_get(sa->st_index)) != NULL) {
+		st->remote = sa->remote;
+		st->local_port = sa->lport;
+		st->remote_port = sa->rport;
+	}
+	log_info("IKEv1:(SA ID = %u):peer moved to %s[%u] (NAT mapping "
+	    "changed), its SAs follow", sa->st_index,
+	    addr_str(&sa->remote, a, sizeof(a)), sa->rport);
+	if (env->update_child == NULL)
+		return;
+	for (ch = sa->children; ch; ch = ch->next) {
+		if (ch->st_index && (stc = st_child_get(ch->st_index)) != NULL)
+			stc->remote = sa->remote;
+		ikev1_child_desc(sa, ch, &d);
+		d.old_local = old_local;
+		d.old_remote = old_remote;
+		if (env->update_child(env->arg, &d) == -1)
+			log_warnx("IKEv1:(SA ID = %u):IPsec SA 0x%08x/0x%08x "
+			    "could not follow the peer to %s[%u]: it ends "
+			    "with its lifetime", sa->st_index, ch->spi_in,
+			    ch->spi_out, a, sa->rport);
 	}
 }
 

@@ -332,6 +332,7 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 		    "Quick Mode HASH(1) does not verify");
 		return;
 	}
+	ikev1_natt_follow(sa);
 	if (st) {
 		st->c.in_p2_exchg++;
 		st_ike_global_w()->c.in_p2_exchg++;
@@ -658,6 +659,7 @@ qm_install(struct isakmp_sa *sa)
 	d.nts_local = d.nts_remote = 1;
 	d.ts_local = &ch->ts_l;
 	d.ts_remote = &ch->ts_r;
+	ch->life = d.life;
 	if (env->install_child(env->arg, &d) == -1) {
 		buf_free(ch->out_keys);
 		ch->out_keys = NULL;
@@ -718,6 +720,7 @@ qm_finish(struct isakmp_sa *sa, struct ikev1_msg *m)
 		    "Quick Mode HASH(3) does not verify");
 		return;
 	}
+	ikev1_natt_follow(sa);
 	loop_timer_stop(sa->timer);
 	ikev1_sa_last_in(sa, m);
 	buf_free(sa->last_out);
@@ -956,6 +959,7 @@ qm_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 		    "Quick Mode HASH(2) does not verify");
 		return;
 	}
+	ikev1_natt_follow(sa);
 	memcpy(sa->qm.iv, iv, sizeof(iv));
 	ikev1_rtx_stop(sa);
 	ikev1_sa_last_in(sa, m);

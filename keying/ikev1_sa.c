@@ -341,6 +341,9 @@ ikev1_child_desc(const struct isakmp_sa *sa, const struct ikev1_child *ch,
 	    sa->lport, &sa->remote, sa->rport, ch->reqid, ch->spi_in,
 	    ch->spi_out, &ch->algs);
 	d->encap = sa->nat_local || sa->nat_remote;
+	d->encr_len = crypto_encr_keylen(ch->algs.encr, ch->algs.encr_keylen);
+	d->integ_len = crypto_integ_keylen(ch->algs.integ);
+	d->life = ch->life;
 	d->transport = sa->conn->mode == CFG_MODE_TRANSPORT;
 	d->nts_local = d->nts_remote = 1;
 	d->ts_local = &ch->ts_l;

@@ -56,6 +56,8 @@ struct ikev1_child {
 					 * the grace is over */
 	struct buf	*out_keys;	/* our rekey: the outbound SA's keys
 					 * until the grace is over (secret) */
+	struct ike_lifetimes life;	/* as installed: an update (the peer's
+					 * NAT mapping moved) keeps them */
 };
 
 /* After our rekey the responder installs its new SAs only when message 3
@@ -137,6 +139,10 @@ struct isakmp_sa {
 	int		nat_local, nat_remote;	/* NAT-D: a NAT in front of
 					 * us / of the peer */
 	struct loop_timer *keepalive;	/* created when behind a NAT */
+	/* where the datagram being processed came from and went to: once
+	 * it proves authentic, a NATed peer's new mapping is followed */
+	struct ifl_addr	in_src;
+	uint16_t	in_sport, in_dport;
 };
 
 struct ikev1_engine {
@@ -281,15 +287,19 @@ void	ikev1_dpd_notify(struct isakmp_sa *sa, const struct ikev1_notify *n);
  * the SA); Quick Mode then asks for the UDP-encapsulated mode
  * (ikev1_natt_encap) and either kind of mode is taken
  * (ikev1_natt_transport); keepalives while we are behind the NAT
- * (ikev1_natt_start once Main Mode is done). */
+ * (ikev1_natt_start once Main Mode is done). When the NAT in front of
+ * the peer gives it a new mapping, the first authentic message from it
+ * (ikev1_natt_follow, once its HASH verified) moves the ISAKMP SA and
+ * the kernel's ESP-in-UDP SAs there. */
 int	ikev1_natt_add(struct isakmp_sa *sa, struct ikev1_builder *bl);
 void	ikev1_natt_check(struct isakmp_sa *sa, const struct ikev1_msg *m);
 void	ikev1_natt_float(struct isakmp_sa *sa);
-void	ikev1_natt_input(struct isakmp_sa *sa, const struct ifl_addr *dst,
-	    uint16_t dport, uint16_t sport);
+void	ikev1_natt_input(struct isakmp_sa *sa, const struct ifl_addr *src,
+	    uint16_t sport, const struct ifl_addr *dst, uint16_t dport);
 uint16_t ikev1_natt_encap(const struct isakmp_sa *sa, int transport);
 int	ikev1_natt_transport(uint16_t encap);
 void	ikev1_natt_start(struct isakmp_sa *sa);
+void	ikev1_natt_follow(struct isakmp_sa *sa);
 
 /* ---- ikev1_phase1.c: what Main and Aggressive Mode share ---- */
 /* A phase-1 transform's attributes. */

@@ -7,9 +7,11 @@
  * fixes that the responder does not take), and
  * malformed datagrams dropped. Then an initiator engine against a
  * responder engine, message by message: IOS's Main Mode states on the way,
- * Quick Mode, the SAs each side installs; and an initiator whose peer is
- * silent. The full exchanges run against strongSwan in the test bed
- * (ikev1-seed-responder, ikev1-seed-initiator, ikev1-failures). */
+ * Quick Mode, the SAs each side installs; an initiator whose peer is
+ * silent; and a NATed peer's new port followed once a message from it
+ * proves authentic. The full exchanges run against strongSwan in the test
+ * bed (ikev1-seed-responder, ikev1-seed-initiator, ikev1-failures,
+ * ikev1-natt). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -444,6 +446,12 @@ struct wire_msg {
 
 static struct wire_msg wire[16];
 static int nwire, wire_mute;
+/* test_nat_mapping_followed: the ports may leave 500, the last one
+ * sent to is kept, and update_child's calls are counted */
+static int wire_nat;
+static uint16_t wire_dport;
+static int nupdated;
+static struct ike_child_sa updated;
 static uint32_t next_spi = 0xc0000100;
 struct installed {
 	const char	*conn;
@@ -464,8 +472,11 @@ w_send(void *arg, const struct ifl_addr *src, uint16_t sport,
     const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len)
 {
 	(void)arg;
-	assert_int_equal(sport, 500);
-	assert_int_equal(dport, 500);
+	wire_dport = dport;
+	if (!wire_nat) {
+		assert_int_equal(sport, 500);
+		assert_int_equal(dport, 500);
+	}
 	if (wire_mute)
 		return 0;
 	assert_true(nwire < 16);
@@ -532,6 +543,15 @@ w_remove(void *arg, const struct ike_child_sa *c)
 static int psk_differs;
 
 static int
+w_update(void *arg, const struct ike_child_sa *c)
+{
+	(void)arg;
+	updated = *c;
+	nupdated++;
+	return 0;
+}
+
+static int
 w_psk(void *arg, const struct cfg_id *l, const struct cfg_id *r,
     struct buf *out)
 {
@@ -567,6 +587,7 @@ wire_engine(const struct cfg_conn *(*conn)(void *, const struct ifl_addr *,
 	env.install_child = w_install;
 	env.install_in = w_install_in;
 	env.remove_child = w_remove;
+	env.update_child = w_update;
 	env.psk = w_psk;
 	env.conn_by_addr_v1 = conn;
 	assert_non_null(e = ikev1_engine_new(&env, t));
@@ -587,6 +608,7 @@ wire_setup(void **state)
 	assert_non_null(cfg_ios = config_load(&d));
 	nwire = ninst = nremoved = wire_mute = nin = nin_taken = 0;
 	psk_differs = 0;
+	wire_nat = nupdated = 0;
 	return 0;
 }
 
@@ -1121,6 +1143,100 @@ test_initiator_peer_silent(void **state)
 	ikev1_engine_free(ios);
 }
 
+/* wire[0], delivered to e as if from the peer's port sport to our 4500;
+ * forged: a bit of its first encrypted block flipped (the last byte
+ * could be padding, which no HASH covers). */
+static void
+deliver_from(struct ikev1_engine *e, uint16_t sport, int forged)
+{
+	struct buf *b = buf_from(wire[0].b->data, wire[0].b->len);
+
+	assert_non_null(b);
+	if (forged)
+		b->data[IKEV1_HDR_LEN + 4] ^= 0x01;
+	ikev1_input(e, &wire[0].src, sport, &wire[0].dst, 4500, b->data,
+	    b->len);
+	buf_free(b);
+}
+
+/* ios initiates to swan: Main Mode and Quick Mode, one pair on each
+ * side; then the ports may leave 500. */
+static void
+wire_up(struct ikev1_engine **ios, struct ikev1_engine **swan)
+{
+	int n;
+
+	*ios = wire_engine(w_conn_ios, NULL);
+	*swan = wire_engine(t_conn, NULL);
+	ninst = nin = nin_taken = wire_nat = 0;
+	assert_int_equal(ikev1_initiate(*ios, cfg_ios->conns), 0);
+	for (n = 0; n < 9; n++)
+		assert_int_equal(wire_step(*swan, &us, *ios), 1);
+	assert_int_equal(nwire, 0);
+	assert_int_equal(ninst, 2);
+	assert_non_null((*swan)->sas);
+	assert_int_equal((*swan)->sas->phase, IKEV1_UP);
+	wire_nat = 1;
+}
+
+/* The NAT in front of the responder's peer gives the peer a new mapping
+ * (a new source port): a forged message from there moves nothing; the
+ * peer's next authentic one (a Quick Mode, HASH(1) verified) moves the
+ * ISAKMP SA (its row, the answer's port) and the kernel's ESP-in-UDP SAs
+ * there. Without a NAT in front of the peer, nothing follows. */
+static void
+test_nat_mapping_followed(void **state)
+{
+	struct ikev1_engine *ios, *swan;
+	const struct st_ike *r;
+
+	(void)state;
+	/* no NAT in front of the peer: an authentic message from another
+	 * port is answered but not followed */
+	wire_up(&ios, &swan);
+	assert_int_equal(ikev1_child_expired(ios, inst[0].spi_out, 0), 0);
+	assert_int_equal(nwire, 1);
+	deliver_from(swan, 40123, 0);
+	assert_int_equal(nupdated, 0);
+	assert_int_equal(swan->sas->rport, 500);
+	ikev1_engine_free(ios);
+	ikev1_engine_free(swan);
+	while (nwire > 0)
+		buf_free(wire[--nwire].b);
+
+	wire_up(&ios, &swan);
+	/* NAT-D found the NAT in front of the peer (the bed's ikev1-natt
+	 * runs the payloads through a real one) */
+	swan->sas->nat_remote = 1;
+	assert_int_equal(ikev1_child_expired(ios, inst[0].spi_out, 0), 0);
+	assert_int_equal(nwire, 1);
+	deliver_from(swan, 40999, 1);
+	assert_int_equal(nupdated, 0);
+	assert_int_equal(swan->sas->rport, 500);
+	deliver_from(swan, 40123, 0);
+	assert_int_equal(nupdated, 1);
+	assert_int_equal(swan->sas->rport, 40123);
+	assert_int_equal(swan->sas->lport, 4500);
+	assert_int_equal(updated.remote_port, 40123);
+	assert_int_equal(updated.local_port, 4500);
+	assert_true(updated.encap);
+	/* the kernel insists on keys of the right size (placeholders) and
+	 * takes the lifetimes over: those the pair was installed with */
+	assert_int_equal(updated.encr_len, 16);
+	assert_int_equal(updated.integ_len, 20);
+	assert_int_equal(updated.life.hard_sec, 3600);
+	assert_int_equal(updated.spi_in, inst[1].spi_in);
+	assert_int_equal(addr_cmp(&updated.old_remote, &updated.remote), 0);
+	/* Quick Mode message 2 went to the new mapping */
+	assert_int_equal(wire_dport, 40123);
+	r = ike_row(0);
+	assert_non_null(r);
+	assert_int_equal(r->remote_port, 40123);
+	assert_int_equal(r->local_port, 4500);
+	ikev1_engine_free(ios);
+	ikev1_engine_free(swan);
+}
+
 int
 main(void)
 {
@@ -1150,6 +1266,8 @@ main(void)
 		    wire_setup, wire_teardown),
 		cmocka_unit_test_setup_teardown(test_aggressive_group_mismatch,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nat_mapping_followed,
+		    wire_setup, wire_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,10 @@
 # 3/4 show the NAT, IKE moves to port 4500 from message 5, the kernels
 # carry ESP in UDP (espinudp, to the NAT's port on gw2), 100 pings count
 # exactly, strongSwan's keepalives cross the NAT, and the views say
-# UDP-Encaps, Cap. N and the NAT's port.
+# UDP-Encaps, Cap. N and the NAT's port. Between the two, the NAT gives
+# strongSwan a new mapping (new SNAT ports, conntrack flushed): its next
+# authentic message (a phase-2 rekey) moves ikeflowd's ISAKMP SA and its
+# kernel SAs' ESP-in-UDP port there, and pings cross again.
 # bed-timeout: 180
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
@@ -60,6 +63,28 @@ check ikeflowd ikev1_ikeflowd
 say "strongSwan, behind the NAT, initiates"
 check swan-up swan gw1 gw1 up strongswan
 natt_round swan-init '400[0-9][0-9]'
+
+say "the NAT gives strongSwan a new mapping: ikeflowd follows it"
+check snat-new-ports $IPT -t nat -R POSTROUTING 1 -o o1 -p udp -j SNAT \
+    --to-source 192.0.2.1:41000-41099
+check conntrack-flush-mapping ip netns exec nat conntrack -F
+# strongSwan's next authentic word (a phase-2 rekey) comes from the new port
+check swan-rekey-new-port nsenter -t "$(cat /tmp/gw1/ns.pid)" -m -n \
+    swanctl --rekey --child strongswan
+check ikf-followed wait_for 20 grep -Eq \
+    'peer moved to 192\.0\.2\.1\[410[0-9][0-9]\] \(NAT mapping changed\), its SAs follow' \
+    "$W/gw2.log"
+check ikf-old-pair-moved grep -Eq \
+    'IKE:ciscoios: SAs 0x[0-9a-f]{8}/0x[0-9a-f]{8}: ESP in UDP now to port 410[0-9][0-9]' \
+    "$W/gw2.log"
+check ikf-installed-moved wait_for 20 ikev2_ikf_installed
+port=$(encap_dport gw2 192.0.2.2)
+echo "ESP in UDP from gw2 to the NAT's new port $port"
+check new-port-in-kernel sh -c "echo '$port' | grep -Eqx '410[0-9][0-9]'"
+check ping-new-mapping ip netns exec h1 ping -q -c 20 -i 0.05 -W 2 203.0.113.10
+ctl gw2 gw2 show crypto ipsec sa >"$W/ipsec-sa-moved.txt" 2>&1
+check view-new-port grep -Eq 'current_peer 192\.0\.2\.1 port 410[0-9][0-9]$' \
+    "$W/ipsec-sa-moved.txt"
 check swan-down swan gw1 gw1 down strongswan
 check ikf-no-sa wait_for 20 ikev1_ikf_no_sa
 check swan-no-sa wait_for 20 ikev1_swan_no_sa
