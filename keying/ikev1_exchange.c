@@ -391,6 +391,22 @@ ikev1_child_expired(struct ikev1_engine *e, uint32_t spi, int hard)
 				 * the pair's SAs comes first) */
 				if (ch->initiator && !ch->rekeying &&
 				    !ch->rekeyed && sa->phase == IKEV1_UP &&
+				    sa->reauth) {
+					/* our new Main Mode is under way: the
+					 * peer may move its children to it
+					 * before this SA's Quick Mode ends,
+					 * and lose that pair with this SA's
+					 * Delete. The new SA rekeys it once
+					 * it adopts it (qm_again). */
+					ch->rekeying = 1;
+					log_info("IKEv1:(SA ID = %u):rekey of "
+					    "IPsec SA 0x%08x/0x%08x waits for "
+					    "the new ISAKMP SA", sa->st_index,
+					    ch->spi_in, ch->spi_out);
+					return 0;
+				}
+				if (ch->initiator && !ch->rekeying &&
+				    !ch->rekeyed && sa->phase == IKEV1_UP &&
 				    sa->qm.msgid == 0) {
 					ch->rekeying = 1;
 					log_info("IKEv1:(SA ID = %u):rekeying "

@@ -871,20 +871,41 @@ test_isakmp_reauth(void **state)
 	ikev1_engine_stats(swan, &st);
 	assert_int_equal(st.sas, 1);
 
+	/* the pair's rekey comes due while the next reauthentication is
+	 * under way: no Quick Mode on the old SA (the peer could adopt its
+	 * children first and lose the new pair with the old SA's Delete),
+	 * one on the new SA once it is up, continuing the same rows */
+	end = loop_now_ms() + 3000;
+	while (nwire == 0 && loop_now_ms() < end)
+		loop_once(50);
+	assert_int_equal(nwire, 1);		/* Main Mode message 1 */
+	assert_int_equal(ikev1_child_expired(ios, inst[0].spi_out, 0), 0);
+	assert_int_equal(nwire, 1);
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(ninst, 4);
+	assert_int_equal(st_child_by_spi(inst[2].spi_in, ST_SA_IN)->index, ci);
+	assert_int_equal(st_child_by_spi(inst[2].spi_in, ST_SA_IN)->ike_index,
+	    ike_row(1)->index);
+	ikev1_engine_stats(ios, &st);
+	assert_int_equal(st.sas, 1);
+
 	/* the initiator restarts (its SAs forgotten, the peer not told) */
 	ikev1_engine_free(ios);
 	cfg_ios->conns->ikelifetime = 3600;
 	ios = wire_engine(w_conn_ios, NULL);
 	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
 	/* Main Mode's 6 messages: INITIAL-CONTACT in message 5 ends the
-	 * responder's stale SA and its pair before the new one is up */
+	 * responder's stale SA and its pairs (the rekeyed one still in its
+	 * grace) before the new one is up */
+	nremoved = 0;
 	for (int n = 0; n < 6; n++)
 		assert_int_equal(wire_step(swan, &us, ios), 1);
-	assert_int_equal(nremoved, 1);
+	assert_int_equal(nremoved, 2);
 	assert_null(st_child_find(cr));
 	while (wire_step(swan, &us, ios))
 		;
-	assert_int_equal(ninst, 4);
+	assert_int_equal(ninst, 6);
 	ikev1_engine_stats(swan, &st);
 	assert_int_equal(st.sas, 1);
 	ikev1_engine_free(ios);
