@@ -25,9 +25,9 @@ refreshed(int ret, void *arg)
 {
 	(void)ret;
 	(void)arg;
-	/* the SNMP tables follow the counters just folded */
+	/* the SNMP tables follow the counters just folded, built in steps */
 	if (agent_running())
-		agent_refresh();
+		agent_refresh_steps();
 	loop_timer_set(refresh_timer, refresh_ms);
 }
 
