@@ -409,6 +409,47 @@ test_counters_across_rekey(void **state)
 	buf_free(b);
 }
 
+/* In index order the dashboard fills only its page's rows: each row of
+ * any page still shows its counters, IDs and reasons, and the summary's
+ * throughput is every tunnel's, not the page's. */
+static void
+test_html_index_page_filled(void **state)
+{
+	struct st_dir_counters in = { .octets = 8400 + 15000, .packets = 200 };
+	struct buf *b = buf_new(0);
+	struct row_query rq;
+	const char *h;
+
+	(void)state;
+	row_query_defaults(&rq);
+	rq.per_page = 2;
+	/* page 1: the two connections without a tunnel, with their reasons */
+	assert_int_equal(html_dashboard(b, &rq, 0), 0);
+	h = text(b);
+	assert_non_null(strstr(h, "6 of 6 rows"));
+	assert_non_null(strstr(h, "page 1 of 3"));
+	assert_non_null(strstr(h, "AUTHENTICATION_FAILED &lt;i&gt;x&lt;/i&gt;"));
+	assert_non_null(strstr(h, "class=\"st-failed\""));
+	assert_non_null(strstr(h, "ended: "));
+	assert_null(strstr(h, ">peer1<"));
+	buf_free(b);
+	/* page 2: the first two tunnels, whole; a rate on page 3 counts too */
+	fake_ms += 15000;
+	assert_int_equal(st_sa_update(0xc1000006, ST_SA_IN, &in), 0);	/* peer3 */
+	samples_take();
+	b = buf_new(0);
+	rq.page = 2;
+	assert_int_equal(html_dashboard(b, &rq, 0), 0);
+	h = text(b);
+	assert_non_null(strstr(h, "<span class=\"in-pkts\">100</span>"));
+	assert_non_null(strstr(h, "<span class=\"in-pkts\">10</span>"));
+	assert_non_null(strstr(h, ">peer1<"));
+	assert_null(strstr(h, ">peer3<"));
+	assert_non_null(strstr(h, "id=\"s-rate\">"));
+	assert_null(strstr(h, "id=\"s-rate\">0 "));
+	buf_free(b);
+}
+
 static void
 test_samples(void **state)
 {
@@ -498,6 +539,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics_labels_follow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html_index_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_html_index_page_filled, setup, teardown),
 		cmocka_unit_test(test_prom_label_esc),
 		cmocka_unit_test_setup_teardown(test_counters_across_rekey, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples, setup, teardown),
