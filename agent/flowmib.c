@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/loop.h"
 #include "state/names.h"
+#include "state/rows.h"
 
 struct fm_globals fm_g;
 
@@ -702,6 +703,17 @@ struct fm_build {
 
 static struct fm_build fb_step;	/* the build in steps under way, if running */
 
+/* A new row of table t with the one index idx; NULL when out of memory. */
+static void *
+grow_row1(struct fm_build *b, enum fm_table_id t, uint32_t idx)
+{
+	struct fm_row *h = grow(&b->g[t]);
+
+	if (h != NULL)
+		row_index1(h, idx);
+	return h;
+}
+
 static int
 add_ike(struct fm_build *b, const struct st_ike *ike)
 {
@@ -714,9 +726,8 @@ add_ike(struct fm_build *b, const struct st_ike *ike)
 
 	if (ike->start_mono == 0)
 		return 0;
-	if ((r = grow(&b->g[FM_T_IKE_TUN])) == NULL)
+	if ((r = grow_row1(b, FM_T_IKE_TUN, ike->index)) == NULL)
 		return -1;
-	row_index1(&r->h, ike->index);
 	r->index = ike->index;
 	fill_p1(&b->arena, ike, cs, &r->p);
 	r->status = 1;
@@ -779,9 +790,8 @@ add_child(struct fm_build *b, const struct st_child *ch)
 	if (!child_up(ch))
 		return 0;
 	st_child_totals(ch, &t);
-	if ((r = grow(&g[FM_T_IPSEC_TUN])) == NULL)
+	if ((r = grow_row1(b, FM_T_IPSEC_TUN, ch->index)) == NULL)
 		return -1;
-	row_index1(&r->h, ch->index);
 	r->index = ch->index;
 	fill_p2(ch, &t, fm_hundredths(ch->start_mono), &r->p);
 	r->status = 1;
@@ -832,11 +842,10 @@ add_child(struct fm_build *b, const struct st_child *ch)
 static int
 add_ike_hist(struct fm_build *b, const struct st_ike_hist *h)
 {
-	struct fm_ike_hist *r = grow(&b->g[FM_T_IKE_HIST]);
+	struct fm_ike_hist *r = grow_row1(b, FM_T_IKE_HIST, h->index);
 
 	if (r == NULL)
 		return -1;
-	row_index1(&r->h, h->index);
 	r->index = h->index;
 	r->reason = h->reason;
 	r->active_index = h->ike.index;
@@ -849,13 +858,12 @@ add_ike_hist(struct fm_build *b, const struct st_ike_hist *h)
 static int
 add_ipsec_hist(struct fm_build *b, const struct st_child_hist *h)
 {
-	struct fm_ipsec_hist *r = grow(&b->g[FM_T_IPSEC_HIST]);
+	struct fm_ipsec_hist *r = grow_row1(b, FM_T_IPSEC_HIST, h->index);
 	const struct st_child *ch = &h->child;
 	struct st_child_counters t = ch->retired;
 
 	if (r == NULL)
 		return -1;
-	row_index1(&r->h, h->index);
 	r->index = h->index;
 	r->reason = h->reason;
 	r->active_index = ch->index;
@@ -880,12 +888,11 @@ add_ipsec_hist(struct fm_build *b, const struct st_child_hist *h)
 static int
 add_ike_fail(struct fm_build *b, const struct st_ike_failrec *f)
 {
-	struct fm_ike_fail *r = grow(&b->g[FM_T_IKE_FAIL]);
+	struct fm_ike_fail *r = grow_row1(b, FM_T_IKE_FAIL, f->index);
 	char val[ST_ID_MAX];
 
 	if (r == NULL)
 		return -1;
-	row_index1(&r->h, f->index);
 	r->index = f->index;
 	r->reason = f->reason;
 	r->time = fm_timestamp_rec(f->when_mono, f->when);
@@ -903,11 +910,10 @@ add_ike_fail(struct fm_build *b, const struct st_ike_failrec *f)
 static int
 add_ipsec_fail(struct fm_build *b, const struct st_ipsec_failrec *f)
 {
-	struct fm_ipsec_fail *r = grow(&b->g[FM_T_IPSEC_FAIL]);
+	struct fm_ipsec_fail *r = grow_row1(b, FM_T_IPSEC_FAIL, f->index);
 
 	if (r == NULL)
 		return -1;
-	row_index1(&r->h, f->index);
 	r->index = f->index;
 	r->reason = f->reason;
 	r->time = fm_timestamp_rec(f->when_mono, f->when);
@@ -941,53 +947,35 @@ phase_end(struct fm_build *b)
 	b->after = 0;
 }
 
-/* One row (or record) of the current walk, or the walk's end. */
+/* One row (or record) of the current walk, or the walk's end. Every
+ * record starts with its index (state/rows.h). */
 static int
 build_one(struct fm_build *b)
 {
-	const struct st_ike *ike;
-	const struct st_child *ch;
-	const struct st_ike_hist *ih;
-	const struct st_child_hist *chh;
-	const struct st_ike_failrec *ifr;
-	const struct st_ipsec_failrec *pfr;
+	const void *rec;
 
 	switch (b->phase) {
-	case FB_IKE:
-		if ((ike = st_ike_next(b->after)) == NULL)
-			break;
-		b->after = ike->index;
-		return add_ike(b, ike);
-	case FB_CHILD:
-		if ((ch = st_child_next(b->after)) == NULL)
-			break;
-		b->after = ch->index;
-		return add_child(b, ch);
-	case FB_IKE_HIST:
-		if ((ih = st_ike_hist_next(b->after)) == NULL)
-			break;
-		b->after = ih->index;
-		return add_ike_hist(b, ih);
-	case FB_IPSEC_HIST:
-		if ((chh = st_child_hist_next(b->after)) == NULL)
-			break;
-		b->after = chh->index;
-		return add_ipsec_hist(b, chh);
-	case FB_IKE_FAIL:
-		if ((ifr = st_ike_fail_next(b->after)) == NULL)
-			break;
-		b->after = ifr->index;
-		return add_ike_fail(b, ifr);
-	case FB_IPSEC_FAIL:
-		if ((pfr = st_ipsec_fail_next(b->after)) == NULL)
-			break;
-		b->after = pfr->index;
-		return add_ipsec_fail(b, pfr);
-	case FB_DONE:
+	case FB_IKE:		rec = st_ike_next(b->after); break;
+	case FB_CHILD:		rec = st_child_next(b->after); break;
+	case FB_IKE_HIST:	rec = st_ike_hist_next(b->after); break;
+	case FB_IPSEC_HIST:	rec = st_child_hist_next(b->after); break;
+	case FB_IKE_FAIL:	rec = st_ike_fail_next(b->after); break;
+	case FB_IPSEC_FAIL:	rec = st_ipsec_fail_next(b->after); break;
+	default:		return 0;
+	}
+	if (rec == NULL) {
+		phase_end(b);
 		return 0;
 	}
-	phase_end(b);
-	return 0;
+	b->after = rows_index(rec);
+	switch (b->phase) {
+	case FB_IKE:		return add_ike(b, rec);
+	case FB_CHILD:		return add_child(b, rec);
+	case FB_IKE_HIST:	return add_ike_hist(b, rec);
+	case FB_IPSEC_HIST:	return add_ipsec_hist(b, rec);
+	case FB_IKE_FAIL:	return add_ike_fail(b, rec);
+	default:		return add_ipsec_fail(b, rec);
+	}
 }
 
 /* Clock reads are not free: one per this many rows. */
