@@ -250,19 +250,119 @@ row_fill(struct row *r)
 		r->state = conn_reason(r->conn, r->reason, sizeof(r->reason));
 }
 
+static int
+name_cmp(const void *a, const void *b)
+{
+	const struct st_conn *x = *(const struct st_conn *const *)a;
+	const struct st_conn *y = *(const struct st_conn *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* Appends p to a growing array of pointers; -1 when out of memory. */
+static int
+ptr_push(const void ***v, uint32_t *n, uint32_t *cap, const void *p)
+{
+	if (*n == *cap) {
+		uint32_t c = *cap ? *cap * 2 : 256;
+		const void **nv = realloc(*v, c * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[(*n)++] = p;
+	return 0;
+}
+
+/* Index order and no filter: the order is known from the indexes and the
+ * names alone (the connections without a tunnel by name, then the tunnels
+ * by index; desc reverses it), so rows are made for the page only: the
+ * dashboard's first page of 10,000 tunnels looks at each tunnel once, for
+ * its connection's name. out->v has every position; only the page's are
+ * set. */
+static int
+rows_build_window(const struct row_query *rq, struct rows *out)
+{
+	const struct st_child *ch;
+	const struct st_conn *c;
+	const void **kids = NULL, **lone = NULL;
+	struct name_set with = { NULL, 0 };
+	uint32_t nkids = 0, capk = 0, nlone = 0, capl = 0, nconns = 0, first, k = 0;
+	int rc = -1;
+
+	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
+		nconns++;
+	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index))
+		if (ptr_push(&kids, &nkids, &capk, ch) < 0)
+			goto out;
+	if (name_set_init(&with, nkids + nconns) < 0)
+		goto out;
+	for (uint32_t i = 0; i < nkids; i++)
+		name_set_add(&with, ((const struct st_child *)kids[i])->conn);
+	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
+		if (!name_set_add(&with, c->name) && ptr_push(&lone, &nlone, &capl, c) < 0)
+			goto out;
+	if (nlone > 1)
+		qsort(lone, nlone, sizeof(*lone), name_cmp);
+	out->n = out->total = nlone + nkids;
+	out->up = nkids;
+	first = (rq->page - 1) * rq->per_page;
+	if ((out->v = calloc(out->n ? out->n : 1, sizeof(*out->v))) == NULL ||
+	    (out->all = calloc(nlone + rq->per_page, sizeof(*out->all))) == NULL)
+		goto out;
+	for (uint32_t i = 0; i < nlone; i++) {
+		struct row *r = &out->all[k];
+
+		r->conn = lone[i];
+		r->ike = r->conn->ike_index ? st_ike_find(r->conn->ike_index) : NULL;
+		r->state = r->ike ? ROW_CONNECTING : ROW_DOWN;
+		if (r->ike)
+			out->connecting++;
+		else
+			out->down++;
+		/* the connections' rows always exist: they are few, and counted */
+		out->v[rq->desc ? out->n - 1 - i : i] = r;
+		k++;
+	}
+	for (uint32_t pos = first; pos < out->n && pos - first < rq->per_page; pos++) {
+		uint32_t asc = rq->desc ? out->n - 1 - pos : pos;
+		struct row *r;
+
+		if (asc < nlone) {
+			row_fill(out->v[pos]);
+			continue;
+		}
+		r = &out->all[k++];
+		r->child = kids[asc - nlone];
+		r->state = ROW_UP;
+		row_fill(r);
+		out->v[pos] = r;
+	}
+	rc = 0;
+out:
+	free(kids);
+	free(lone);
+	free(with.v);
+	if (rc < 0)
+		rows_release(out);
+	return rc;
+}
+
 int
 rows_build(const struct row_query *rq, struct rows *out)
 {
 	const struct st_conn *c;
 	const struct st_child *ch;
 	struct name_set with = { NULL, 0 };
-	uint32_t cap, n = 0, nchild, nconn, first;
-	/* index order and no filter: the order is known from the indexes and
-	 * names alone, so only the page's rows need their counters, rates and
-	 * reasons (the dashboard's first page of 10,000 tunnels) */
-	int window = rq->q[0] == '\0' && sort_key_of(rq->sort) == K_INDEX;
+	uint32_t cap, n = 0, nchild, nconn;
 
 	memset(out, 0, sizeof(*out));
+	sort_key = sort_key_of(rq->sort);
+	sort_desc = rq->desc;
+	if (rq->q[0] == '\0' && sort_key == K_INDEX)
+		return rows_build_window(rq, out);
 	cap = st_child_active_count() + 1;
 	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
 		cap++;
@@ -300,9 +400,8 @@ rows_build(const struct row_query *rq, struct rows *out)
 	}
 	free(with.v);
 	out->total = n;
-	if (!window)
-		for (uint32_t i = 0; i < n; i++)
-			row_fill(&out->all[i]);
+	for (uint32_t i = 0; i < n; i++)
+		row_fill(&out->all[i]);
 	/* the matching rows, by reference: connections without a tunnel
 	 * first, then the tunnels in index order (as st_child_next gave them) */
 	out->n = 0;
@@ -313,15 +412,10 @@ rows_build(const struct row_query *rq, struct rows *out)
 	for (uint32_t i = 0; i < nchild; i++)
 		if (row_match(&out->all[i], rq->q))
 			out->v[out->n++] = &out->all[i];
-	sort_key = sort_key_of(rq->sort);
-	sort_desc = rq->desc;
 	if (sort_key == K_INDEX)
 		sort_by_index(out, nconn);
 	else
 		qsort(out->v, out->n, sizeof(*out->v), row_cmp);
-	first = (rq->page - 1) * rq->per_page;
-	for (uint32_t i = first; window && i < out->n && i - first < rq->per_page; i++)
-		row_fill(out->v[i]);
 	return 0;
 }
 

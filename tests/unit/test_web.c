@@ -409,6 +409,23 @@ test_counters_across_rekey(void **state)
 	buf_free(b);
 }
 
+/* The dashboard's page for rq holds every string of want and none of
+ * absent (both NULL-terminated). */
+static void
+page_holds(const struct row_query *rq, const char *const *want, const char *const *absent)
+{
+	struct buf *b = buf_new(0);
+	const char *h;
+
+	assert_int_equal(html_dashboard(b, rq, 0), 0);
+	h = text(b);
+	for (; *want != NULL; want++)
+		assert_non_null(strstr(h, *want));
+	for (; *absent != NULL; absent++)
+		assert_null(strstr(h, *absent));
+	buf_free(b);
+}
+
 /* In index order the dashboard fills only its page's rows: each row of
  * any page still shows its counters, IDs and reasons, and the summary's
  * throughput is every tunnel's, not the page's. */
@@ -416,38 +433,28 @@ static void
 test_html_index_page_filled(void **state)
 {
 	struct st_dir_counters in = { .octets = 8400 + 15000, .packets = 200 };
-	struct buf *b = buf_new(0);
 	struct row_query rq;
-	const char *h;
 
 	(void)state;
 	row_query_defaults(&rq);
 	rq.per_page = 2;
 	/* page 1: the two connections without a tunnel, with their reasons */
-	assert_int_equal(html_dashboard(b, &rq, 0), 0);
-	h = text(b);
-	assert_non_null(strstr(h, "6 of 6 rows"));
-	assert_non_null(strstr(h, "page 1 of 3"));
-	assert_non_null(strstr(h, "AUTHENTICATION_FAILED &lt;i&gt;x&lt;/i&gt;"));
-	assert_non_null(strstr(h, "class=\"st-failed\""));
-	assert_non_null(strstr(h, "ended: "));
-	assert_null(strstr(h, ">peer1<"));
-	buf_free(b);
+	page_holds(&rq, (const char *[]){ "6 of 6 rows", "page 1 of 3",
+	    "AUTHENTICATION_FAILED &lt;i&gt;x&lt;/i&gt;", "class=\"st-failed\"", "ended: ",
+	    NULL }, (const char *[]){ ">peer1<", NULL });
 	/* page 2: the first two tunnels, whole; a rate on page 3 counts too */
 	fake_ms += 15000;
 	assert_int_equal(st_sa_update(0xc1000006, ST_SA_IN, &in), 0);	/* peer3 */
 	samples_take();
-	b = buf_new(0);
 	rq.page = 2;
-	assert_int_equal(html_dashboard(b, &rq, 0), 0);
-	h = text(b);
-	assert_non_null(strstr(h, "<span class=\"in-pkts\">100</span>"));
-	assert_non_null(strstr(h, "<span class=\"in-pkts\">10</span>"));
-	assert_non_null(strstr(h, ">peer1<"));
-	assert_null(strstr(h, ">peer3<"));
-	assert_non_null(strstr(h, "id=\"s-rate\">"));
-	assert_null(strstr(h, "id=\"s-rate\">0 "));
-	buf_free(b);
+	page_holds(&rq, (const char *[]){ "<span class=\"in-pkts\">100</span>",
+	    "<span class=\"in-pkts\">10</span>", ">peer1<", "id=\"s-rate\">", NULL },
+	    (const char *[]){ ">peer3<", "id=\"s-rate\">0 ", NULL });
+	/* backwards, the last page: the connections without a tunnel */
+	rq.desc = 1;
+	rq.page = 3;
+	page_holds(&rq, (const char *[]){ "page 3 of 3", "never&lt;b&gt;", "gone&quot;conn",
+	    "AUTHENTICATION_FAILED", NULL }, (const char *[]){ ">peer", NULL });
 }
 
 static void
