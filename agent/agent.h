@@ -16,6 +16,9 @@ int	agent_running(void);
  * were folded in; state changes (tunnels up and down) are picked up by the
  * agent itself on the next loop iteration. Never called inside a request. */
 void	agent_refresh(void);
+/* The same in steps over the next loop turns (the daemon's way after a
+ * fold): the previous tables are served whole until the new ones are. */
+void	agent_refresh_steps(void);
 /* Net-SNMP work was queued outside a read (a notification): look again. */
 void	agent_kick(void);
 

@@ -8,7 +8,9 @@
 
 #include "agent/flowmib.h"
 #include "common/log.h"
+#include "common/loop.h"
 #include "state/names.h"
+#include "state/rows.h"
 
 struct fm_globals fm_g;
 
@@ -677,206 +679,324 @@ child_up(const struct st_child *ch)
 	    st_child_current_sa(ch, ST_SA_OUT) != NULL;
 }
 
-static int
-build(struct growing *g, struct fm_chunk **a)
+/* ---- the build, whole or in steps ---- */
+
+/* The walks of a build, in order: the IKE SAs (then the peers, sorted and
+ * one per association), the children (then the correlation rows, sorted),
+ * the history and failure records. Each walk resumes after the index it
+ * reached, so a build split across loop turns holds no pointer into the
+ * state model between them, and rows that went meanwhile are just not
+ * met. */
+enum fm_phase {
+	FB_IKE, FB_CHILD, FB_IKE_HIST, FB_IPSEC_HIST, FB_IKE_FAIL, FB_IPSEC_FAIL, FB_DONE
+};
+
+struct fm_build {
+	struct growing	 g[FM_T_COUNT];
+	struct fm_chunk	*arena;
+	uint64_t	 now;		/* st_now_ms() at the start */
+	uint64_t	 gen;		/* st_counters_generation() at the start */
+	enum fm_phase	 phase;
+	uint32_t	 after;		/* the last index the phase's walk took */
+	int		 running;
+};
+
+static struct fm_build fb_step;	/* the build in steps under way, if running */
+
+/* A new row of table t with the one index idx; NULL when out of memory. */
+static void *
+grow_row1(struct fm_build *b, enum fm_table_id t, uint32_t idx)
 {
-	struct growing *peer = &g[FM_T_PEER], *corr = &g[FM_T_PEER_CORR];
+	struct fm_row *h = grow(&b->g[t]);
+
+	if (h != NULL)
+		row_index1(h, idx);
+	return h;
+}
+
+static int
+add_ike(struct fm_build *b, const struct st_ike *ike)
+{
+	struct growing *peer = &b->g[FM_T_PEER];
+	struct fm_ike_tun *r;
+	struct fm_peer *p;
+	uint64_t cs = fm_hundredths(ike->start_mono);
 	oid key[FM_IDX_MAX];
 	size_t klen;
 
-	for (const struct st_ike *ike = st_ike_next(0); ike; ike = st_ike_next(ike->index)) {
-		struct fm_ike_tun *r;
-		struct fm_peer *p;
-		uint64_t cs = fm_hundredths(ike->start_mono);
+	if (ike->start_mono == 0)
+		return 0;
+	if ((r = grow_row1(b, FM_T_IKE_TUN, ike->index)) == NULL)
+		return -1;
+	r->index = ike->index;
+	fill_p1(&b->arena, ike, cs, &r->p);
+	r->status = 1;
 
-		if (ike->start_mono == 0)
-			continue;
-		if ((r = grow(&g[FM_T_IKE_TUN])) == NULL)
-			return -1;
-		row_index1(&r->h, ike->index);
-		r->index = ike->index;
-		fill_p1(a, ike, cs, &r->p);
-		r->status = 1;
+	klen = fm_peer_index(key, FM_IDX_MAX, r->p.local_type, r->p.local_value,
+	    r->p.remote_type, r->p.remote_value, r->p.peer_index);
+	if (klen == 0)
+		return 0;	/* IDs too long for an instance OID */
+	if ((p = grow(peer)) == NULL || (p->h.nx.oids = arena_alloc(&b->arena,
+	    klen * sizeof(oid))) == NULL)
+		return -1;
+	memcpy(p->h.nx.oids, key, klen * sizeof(oid));
+	p->h.nx.len = klen;
+	p->local_addr = ike->local;
+	p->remote_addr = ike->remote;
+	p->active_time = cs;
+	p->active_tunnel = ike->index;
+	p->local_type = r->p.local_type;
+	p->remote_type = r->p.remote_type;
+	p->local_value = r->p.local_value;
+	p->remote_value = r->p.remote_value;
+	p->int_index = r->p.peer_index;
+	return 0;
+}
 
-		klen = fm_peer_index(key, FM_IDX_MAX, r->p.local_type, r->p.local_value,
-		    r->p.remote_type, r->p.remote_value, r->p.peer_index);
-		if (klen == 0)
-			continue;	/* IDs too long for an instance OID */
-		if ((p = grow(peer)) == NULL || (p->h.nx.oids = arena_alloc(a,
-		    klen * sizeof(oid))) == NULL)
-			return -1;
-		memcpy(p->h.nx.oids, key, klen * sizeof(oid));
-		p->h.nx.len = klen;
-		p->local_addr = ike->local;
-		p->remote_addr = ike->remote;
-		p->active_time = cs;
-		p->active_tunnel = ike->index;
-		p->local_type = r->p.local_type;
-		p->remote_type = r->p.remote_type;
-		p->local_value = r->p.local_value;
-		p->remote_value = r->p.remote_value;
-		p->int_index = r->p.peer_index;
+/* One row per peer association: the newest IKE SA of it is the active one. */
+static void
+peers_merge(struct growing *peer)
+{
+	size_t w = 0;
+
+	if (peer->n < 2)
+		return;
+	qsort(peer->rows, peer->n, peer->t->row_size, row_cmp);
+	for (size_t i = 1; i < peer->n; i++) {
+		struct fm_peer *pw = (struct fm_peer *)((char *)peer->rows + w * sizeof(*pw));
+		struct fm_peer *pi = (struct fm_peer *)((char *)peer->rows + i * sizeof(*pi));
+
+		if (row_cmp(pw, pi) == 0) {
+			if (pi->active_tunnel > pw->active_tunnel)
+				*pw = *pi;
+		} else if (++w != i)
+			memcpy((char *)peer->rows + w * sizeof(*pw), pi, sizeof(*pi));
 	}
-	fixup_inline(&g[FM_T_IKE_TUN]);
-	/* One row per peer association: the newest IKE SA of it is the active one. */
-	if (peer->n > 1)
-		qsort(peer->rows, peer->n, peer->t->row_size, row_cmp);
-	if (peer->n > 1) {
-		size_t w = 0;
+	peer->n = w + 1;
+}
 
-		for (size_t i = 1; i < peer->n; i++) {
-			struct fm_peer *pw = (struct fm_peer *)((char *)peer->rows + w * sizeof(*pw));
-			struct fm_peer *pi = (struct fm_peer *)((char *)peer->rows + i * sizeof(*pi));
+static int
+add_child(struct fm_build *b, const struct st_child *ch)
+{
+	struct growing *g = b->g, *peer = &g[FM_T_PEER], *corr = &g[FM_T_PEER_CORR];
+	struct st_child_counters t;
+	struct fm_ipsec_tun *r;
+	const struct fm_ike_tun *it;
+	struct fm_peer *p;
+	struct fm_peer_corr *c;
+	oid ik = ch->ike_index, key[FM_IDX_MAX];
+	size_t klen;
 
-			if (row_cmp(pw, pi) == 0) {
-				if (pi->active_tunnel > pw->active_tunnel)
-					*pw = *pi;
-			} else if (++w != i)
-				memcpy((char *)peer->rows + w * sizeof(*pw), pi, sizeof(*pi));
-		}
-		peer->n = w + 1;
+	if (!child_up(ch))
+		return 0;
+	st_child_totals(ch, &t);
+	if ((r = grow_row1(b, FM_T_IPSEC_TUN, ch->index)) == NULL)
+		return -1;
+	r->index = ch->index;
+	fill_p2(ch, &t, fm_hundredths(ch->start_mono), &r->p);
+	r->status = 1;
+
+	for (int k = 0, n = ep_count(ch); k < n; k++) {
+		struct fm_endpt *e = grow(&g[FM_T_ENDPT]);
+
+		if (e == NULL)
+			return -1;
+		row_index2(&e->h, ch->index, k + 1);
+		fill_ep(&b->arena, ch, k, &e->e);
+	}
+	for (int k = 0; k < ch->nsa; k++) {
+		struct fm_spi *s = grow(&g[FM_T_SPI]);
+
+		if (s == NULL)
+			return -1;
+		row_index2(&s->h, ch->index, k + 1);
+		s->dir = ch->sa[k].dir;
+		s->value = ch->sa[k].spi;
+		s->proto = spi_proto(ch->sa[k].proto);
+		s->status = ch->sa[k].expiring ? 2 : 1;
 	}
 
-	for (const struct st_child *ch = st_child_next(0); ch; ch = st_child_next(ch->index)) {
-		struct st_child_counters t;
-		struct fm_ipsec_tun *r;
-		const struct fm_ike_tun *it;
-		struct fm_peer *p;
-		struct fm_peer_corr *c;
-		oid ik = ch->ike_index;
+	/* The peer association of the child's IKE SA */
+	it = fm_find(&(struct fm_table){ .rows = g[FM_T_IKE_TUN].rows,
+	    .nrows = g[FM_T_IKE_TUN].n, .row_size = sizeof(struct fm_ike_tun) }, &ik, 1);
+	if (it == NULL)
+		return 0;
+	klen = fm_peer_index(key, FM_IDX_MAX - 1, it->p.local_type, it->p.local_value,
+	    it->p.remote_type, it->p.remote_value, it->p.peer_index);
+	if (klen == 0)
+		return 0;
+	p = fm_find(&(struct fm_table){ .rows = peer->rows, .nrows = peer->n,
+	    .row_size = sizeof(struct fm_peer) }, key, klen);
+	if (p == NULL)
+		return 0;
+	if ((c = grow(corr)) == NULL || (c->h.nx.oids = arena_alloc(&b->arena,
+	    (klen + 1) * sizeof(oid))) == NULL)
+		return -1;
+	memcpy(c->h.nx.oids, key, klen * sizeof(oid));
+	c->h.nx.oids[klen] = ++p->nseq;
+	c->h.nx.len = klen + 1;
+	c->ipsec_tun = ch->index;
+	return 0;
+}
 
-		if (!child_up(ch))
-			continue;
-		st_child_totals(ch, &t);
-		if ((r = grow(&g[FM_T_IPSEC_TUN])) == NULL)
+static int
+add_ike_hist(struct fm_build *b, const struct st_ike_hist *h)
+{
+	struct fm_ike_hist *r = grow_row1(b, FM_T_IKE_HIST, h->index);
+
+	if (r == NULL)
+		return -1;
+	r->index = h->index;
+	r->reason = h->reason;
+	r->active_index = h->ike.index;
+	r->start_time = fm_timestamp_rec(h->ike.start_mono, h->ike.start_wall);
+	r->total_sas = h->ike.total_sas;
+	fill_p1(&b->arena, &h->ike, clamp_i32(h->active_ms / 10), &r->p);
+	return 0;
+}
+
+static int
+add_ipsec_hist(struct fm_build *b, const struct st_child_hist *h)
+{
+	struct fm_ipsec_hist *r = grow_row1(b, FM_T_IPSEC_HIST, h->index);
+	const struct st_child *ch = &h->child;
+	struct st_child_counters t = ch->retired;
+
+	if (r == NULL)
+		return -1;
+	r->index = h->index;
+	r->reason = h->reason;
+	r->active_index = ch->index;
+	r->start_time = fm_timestamp_rec(ch->start_mono, ch->start_wall);
+	r->total_sas = ch->expired_sas + (uint64_t)ch->nsa;
+	fill_p2(ch, &t, clamp_i32(h->active_ms / 10), &r->p);
+	r->p.ike_alive = 2;
+	for (int k = 0, n = ep_count(ch); k < n; k++) {
+		struct fm_endpt_hist *e = grow(&b->g[FM_T_ENDPT_HIST]);
+
+		if (e == NULL)
 			return -1;
-		row_index1(&r->h, ch->index);
-		r->index = ch->index;
-		fill_p2(ch, &t, fm_hundredths(ch->start_mono), &r->p);
-		r->status = 1;
-
-		for (int k = 0, n = ep_count(ch); k < n; k++) {
-			struct fm_endpt *e = grow(&g[FM_T_ENDPT]);
-
-			if (e == NULL)
-				return -1;
-			row_index2(&e->h, ch->index, k + 1);
-			fill_ep(a, ch, k, &e->e);
-		}
-		for (int k = 0; k < ch->nsa; k++) {
-			struct fm_spi *s = grow(&g[FM_T_SPI]);
-
-			if (s == NULL)
-				return -1;
-			row_index2(&s->h, ch->index, k + 1);
-			s->dir = ch->sa[k].dir;
-			s->value = ch->sa[k].spi;
-			s->proto = spi_proto(ch->sa[k].proto);
-			s->status = ch->sa[k].expiring ? 2 : 1;
-		}
-
-		/* The peer association of the child's IKE SA */
-		it = fm_find(&(struct fm_table){ .rows = g[FM_T_IKE_TUN].rows,
-		    .nrows = g[FM_T_IKE_TUN].n, .row_size = sizeof(struct fm_ike_tun) }, &ik, 1);
-		if (it == NULL)
-			continue;
-		klen = fm_peer_index(key, FM_IDX_MAX - 1, it->p.local_type, it->p.local_value,
-		    it->p.remote_type, it->p.remote_value, it->p.peer_index);
-		if (klen == 0)
-			continue;
-		p = fm_find(&(struct fm_table){ .rows = peer->rows, .nrows = peer->n,
-		    .row_size = sizeof(struct fm_peer) }, key, klen);
-		if (p == NULL)
-			continue;
-		if ((c = grow(corr)) == NULL || (c->h.nx.oids = arena_alloc(a,
-		    (klen + 1) * sizeof(oid))) == NULL)
-			return -1;
-		memcpy(c->h.nx.oids, key, klen * sizeof(oid));
-		c->h.nx.oids[klen] = ++p->nseq;
-		c->h.nx.len = klen + 1;
-		c->ipsec_tun = ch->index;
-	}
-	if (corr->n > 1)
-		qsort(corr->rows, corr->n, corr->t->row_size, row_cmp);
-
-	for (const struct st_ike_hist *h = st_ike_hist_next(0); h; h = st_ike_hist_next(h->index)) {
-		struct fm_ike_hist *r = grow(&g[FM_T_IKE_HIST]);
-
-		if (r == NULL)
-			return -1;
-		row_index1(&r->h, h->index);
-		r->index = h->index;
-		r->reason = h->reason;
-		r->active_index = h->ike.index;
-		r->start_time = fm_timestamp_rec(h->ike.start_mono, h->ike.start_wall);
-		r->total_sas = h->ike.total_sas;
-		fill_p1(a, &h->ike, clamp_i32(h->active_ms / 10), &r->p);
-	}
-	for (const struct st_child_hist *h = st_child_hist_next(0); h;
-	    h = st_child_hist_next(h->index)) {
-		struct fm_ipsec_hist *r = grow(&g[FM_T_IPSEC_HIST]);
-		const struct st_child *ch = &h->child;
-		struct st_child_counters t = ch->retired;
-
-		if (r == NULL)
-			return -1;
-		row_index1(&r->h, h->index);
-		r->index = h->index;
-		r->reason = h->reason;
-		r->active_index = ch->index;
-		r->start_time = fm_timestamp_rec(ch->start_mono, ch->start_wall);
-		r->total_sas = ch->expired_sas + (uint64_t)ch->nsa;
-		fill_p2(ch, &t, clamp_i32(h->active_ms / 10), &r->p);
-		r->p.ike_alive = 2;
-		for (int k = 0, n = ep_count(ch); k < n; k++) {
-			struct fm_endpt_hist *e = grow(&g[FM_T_ENDPT_HIST]);
-
-			if (e == NULL)
-				return -1;
-			/* Stable across trims: a block of endpoint numbers per record. */
-			row_index1(&e->h, (h->index - 1) * ST_MAX_TS * ST_MAX_TS + k + 1);
-			e->tun_hist_index = h->index;
-			e->active_index = k + 1;
-			fill_ep(a, ch, k, &e->e);
-		}
-	}
-	for (const struct st_ike_failrec *f = st_ike_fail_next(0); f;
-	    f = st_ike_fail_next(f->index)) {
-		struct fm_ike_fail *r = grow(&g[FM_T_IKE_FAIL]);
-		char val[ST_ID_MAX];
-
-		if (r == NULL)
-			return -1;
-		row_index1(&r->h, f->index);
-		r->index = f->index;
-		r->reason = f->reason;
-		r->time = fm_timestamp_rec(f->when_mono, f->when);
-		r->time_sec = r->time / 100;
-		r->local_type = fm_ike_id(f->local_id_type, f->local_id, &f->local, val, sizeof(val));
-		r->local_value = astr(a, val);
-		r->remote_type = fm_ike_id(f->remote_id_type, f->remote_id, &f->remote, val,
-		    sizeof(val));
-		r->remote_value = astr(a, val);
-		r->local_addr = f->local;
-		r->remote_addr = f->remote;
-	}
-	for (const struct st_ipsec_failrec *f = st_ipsec_fail_next(0); f;
-	    f = st_ipsec_fail_next(f->index)) {
-		struct fm_ipsec_fail *r = grow(&g[FM_T_IPSEC_FAIL]);
-
-		if (r == NULL)
-			return -1;
-		row_index1(&r->h, f->index);
-		r->index = f->index;
-		r->reason = f->reason;
-		r->time = fm_timestamp_rec(f->when_mono, f->when);
-		r->time_sec = r->time / 100;
-		r->tunnel = f->tunnel_index;
-		r->spi = f->spi & 0x7fffffff;	/* Integer32 (0..2147483647) */
-		r->src = f->src;
-		r->dst = f->dst;
+		/* Stable across trims: a block of endpoint numbers per record. */
+		row_index1(&e->h, (h->index - 1) * ST_MAX_TS * ST_MAX_TS + k + 1);
+		e->tun_hist_index = h->index;
+		e->active_index = k + 1;
+		fill_ep(&b->arena, ch, k, &e->e);
 	}
 	return 0;
+}
+
+static int
+add_ike_fail(struct fm_build *b, const struct st_ike_failrec *f)
+{
+	struct fm_ike_fail *r = grow_row1(b, FM_T_IKE_FAIL, f->index);
+	char val[ST_ID_MAX];
+
+	if (r == NULL)
+		return -1;
+	r->index = f->index;
+	r->reason = f->reason;
+	r->time = fm_timestamp_rec(f->when_mono, f->when);
+	r->time_sec = r->time / 100;
+	r->local_type = fm_ike_id(f->local_id_type, f->local_id, &f->local, val, sizeof(val));
+	r->local_value = astr(&b->arena, val);
+	r->remote_type = fm_ike_id(f->remote_id_type, f->remote_id, &f->remote, val,
+	    sizeof(val));
+	r->remote_value = astr(&b->arena, val);
+	r->local_addr = f->local;
+	r->remote_addr = f->remote;
+	return 0;
+}
+
+static int
+add_ipsec_fail(struct fm_build *b, const struct st_ipsec_failrec *f)
+{
+	struct fm_ipsec_fail *r = grow_row1(b, FM_T_IPSEC_FAIL, f->index);
+
+	if (r == NULL)
+		return -1;
+	r->index = f->index;
+	r->reason = f->reason;
+	r->time = fm_timestamp_rec(f->when_mono, f->when);
+	r->time_sec = r->time / 100;
+	r->tunnel = f->tunnel_index;
+	r->spi = f->spi & 0x7fffffff;	/* Integer32 (0..2147483647) */
+	r->src = f->src;
+	r->dst = f->dst;
+	return 0;
+}
+
+/* The end of a walk: what the phase finishes, then the next walk. */
+static void
+phase_end(struct fm_build *b)
+{
+	switch (b->phase) {
+	case FB_IKE:
+		/* the children look their IKE SA's row up: in place from now on */
+		fixup_inline(&b->g[FM_T_IKE_TUN]);
+		peers_merge(&b->g[FM_T_PEER]);
+		break;
+	case FB_CHILD:
+		if (b->g[FM_T_PEER_CORR].n > 1)
+			qsort(b->g[FM_T_PEER_CORR].rows, b->g[FM_T_PEER_CORR].n,
+			    sizeof(struct fm_peer_corr), row_cmp);
+		break;
+	default:
+		break;
+	}
+	b->phase++;
+	b->after = 0;
+}
+
+/* One row (or record) of the current walk, or the walk's end. Every
+ * record starts with its index (state/rows.h). */
+static int
+build_one(struct fm_build *b)
+{
+	const void *rec;
+
+	switch (b->phase) {
+	case FB_IKE:		rec = st_ike_next(b->after); break;
+	case FB_CHILD:		rec = st_child_next(b->after); break;
+	case FB_IKE_HIST:	rec = st_ike_hist_next(b->after); break;
+	case FB_IPSEC_HIST:	rec = st_child_hist_next(b->after); break;
+	case FB_IKE_FAIL:	rec = st_ike_fail_next(b->after); break;
+	case FB_IPSEC_FAIL:	rec = st_ipsec_fail_next(b->after); break;
+	default:		return 0;
+	}
+	if (rec == NULL) {
+		phase_end(b);
+		return 0;
+	}
+	b->after = rows_index(rec);
+	switch (b->phase) {
+	case FB_IKE:		return add_ike(b, rec);
+	case FB_CHILD:		return add_child(b, rec);
+	case FB_IKE_HIST:	return add_ike_hist(b, rec);
+	case FB_IPSEC_HIST:	return add_ipsec_hist(b, rec);
+	case FB_IKE_FAIL:	return add_ike_fail(b, rec);
+	default:		return add_ipsec_fail(b, rec);
+	}
+}
+
+/* Clock reads are not free: one per this many rows. */
+#define FB_CHECK_EVERY	32
+
+/* Builds until the end (1), until_us (CLOCK_MONOTONIC, 0: no limit) has
+ * passed (0), or out of memory (-1). */
+static int
+build_run(struct fm_build *b, uint64_t until_us)
+{
+	unsigned n = 0;
+	int r = 0;
+
+	fm_build_now = b->now;
+	while (r == 0 && b->phase != FB_DONE) {
+		if (until_us != 0 && ++n % FB_CHECK_EVERY == 0 && loop_now_us() >= until_us)
+			break;
+		r = build_one(b);
+	}
+	fm_build_now = 0;
+	return r < 0 ? -1 : b->phase == FB_DONE;
 }
 
 static void
@@ -964,29 +1084,35 @@ fm_init(void)
 	}
 }
 
-int
-fm_refresh(void)
+static void
+build_begin(struct fm_build *b)
 {
-	struct growing g[FM_T_COUNT];
-	struct fm_chunk *arena = NULL;
-	uint64_t gen;
-
-	memset(g, 0, sizeof(g));
+	memset(b, 0, sizeof(*b));
 	for (int i = 0; i < FM_T_COUNT; i++)
-		g[i].t = &fm_tables[i];
+		b->g[i].t = &fm_tables[i];
 	if (fm_tables[0].max_col == 0)
 		fm_init();
-	fm_build_now = st_now_ms();
-	gen = st_counters_generation();
-	if (build(g, &arena) < 0) {
-		fm_build_now = 0;
-		log_err("%s: out of memory, keeping the previous tables", __func__);
-		for (int i = 0; i < FM_T_COUNT; i++)
-			free(g[i].rows);
-		arena_free(arena);
-		return -1;
-	}
-	fm_build_now = 0;
+	b->now = st_now_ms();
+	b->gen = st_counters_generation();
+	b->phase = FB_IKE;
+}
+
+static void
+build_discard(struct fm_build *b)
+{
+	for (int i = 0; i < FM_T_COUNT; i++)
+		free(b->g[i].rows);
+	arena_free(b->arena);
+	memset(b, 0, sizeof(*b));
+}
+
+/* The new rows replace the served ones at once: a walk or a SET in
+ * progress sees either the old tables or the new, never a mix. */
+static void
+build_install(struct fm_build *b)
+{
+	struct growing *g = b->g;
+
 	for (int i = 0; i < FM_T_COUNT; i++) {
 		struct fm_table *t = &fm_tables[i];
 
@@ -1011,11 +1137,69 @@ fm_refresh(void)
 		t->nrows = g[i].n;
 	}
 	arena_free(fm_arena);
-	fm_arena = arena;
+	fm_arena = b->arena;
 	build_globals();
-	fm_counters_gen = gen;
+	fm_counters_gen = b->gen;
 	fm_nrefresh++;
+	memset(b, 0, sizeof(*b));
+}
+
+int
+fm_refresh(void)
+{
+	struct fm_build b;
+
+	/* rows of now: a build in steps under way would only be older */
+	fm_refresh_abort();
+	build_begin(&b);
+	if (build_run(&b, 0) < 0) {
+		log_err("%s: out of memory, keeping the previous tables", __func__);
+		build_discard(&b);
+		return -1;
+	}
+	build_install(&b);
 	return 0;
+}
+
+int
+fm_refresh_start(void)
+{
+	if (fb_step.running)
+		return -1;
+	build_begin(&fb_step);
+	fb_step.running = 1;
+	return 0;
+}
+
+int
+fm_refresh_step(uint32_t budget_us)
+{
+	int r;
+
+	if (!fb_step.running)
+		return 1;
+	r = build_run(&fb_step, loop_now_us() + (budget_us ? budget_us : 1));
+	if (r < 0) {
+		log_err("%s: out of memory, keeping the previous tables", __func__);
+		build_discard(&fb_step);
+		return -1;
+	}
+	if (r == 1)
+		build_install(&fb_step);
+	return r;
+}
+
+int
+fm_refresh_running(void)
+{
+	return fb_step.running;
+}
+
+void
+fm_refresh_abort(void)
+{
+	if (fb_step.running)
+		build_discard(&fb_step);
 }
 
 uint64_t
@@ -1058,6 +1242,7 @@ fm_counters_follow(void)
 void
 fm_free(void)
 {
+	fm_refresh_abort();
 	for (int i = 0; i < FM_T_COUNT; i++) {
 		struct fm_table *t = &fm_tables[i];
 

@@ -237,8 +237,19 @@ extern const struct fm_scalar fm_ipsec_global_scalars[];	/* 1.3.1.N, 30 */
 
 void	fm_init(void);		/* stamps the agent start (TimeStamp zero) */
 void	fm_free(void);
-/* Rebuilds every table and the globals; refills the containers set in c. */
+/* Rebuilds every table and the globals; refills the containers set in c.
+ * A build in steps under way is dropped: this one is newer. */
 int	fm_refresh(void);
+/* The same build in steps, so that 10,000 tunnels do not hold the event loop
+ * for the whole of it: fm_refresh_step() builds for about budget_us and
+ * returns 0 while there is more, 1 when the new rows are served (or none was
+ * under way), -1 when memory ran out (the previous rows stay). Until the
+ * end, the tables served are the previous ones, whole. fm_refresh_start()
+ * is -1 while one is under way. */
+int	fm_refresh_start(void);
+int	fm_refresh_step(uint32_t budget_us);
+int	fm_refresh_running(void);
+void	fm_refresh_abort(void);
 uint64_t fm_refresh_count(void);
 /* Only the counter columns of the tunnel rows and the globals, from the
  * state model's counters of now (after st_counters_fresh folded). */

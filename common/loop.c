@@ -334,7 +334,7 @@ loop_run_timers(void)
 static struct loop_stats stats;
 static uint64_t turn_start;	/* when the last wait ended; 0 before the first */
 
-static uint64_t
+uint64_t
 loop_now_us(void)
 {
 	struct timespec ts;

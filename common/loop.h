@@ -49,5 +49,6 @@ void	loop_get_stats(struct loop_stats *st);
 void	loop_peak_reset(void);
 
 uint64_t loop_now_ms(void);	/* CLOCK_MONOTONIC in ms */
+uint64_t loop_now_us(void);	/* the same in microseconds: work budgets */
 
 #endif

@@ -1,7 +1,8 @@
 /* The kernel interface as an ikeflowd module: XFRM sockets with the SPI
  * range of ikeflowd.conf, the counter refresh (dump-and-fold into the state
  * model, then the SNMP agent's caches; readers fold on demand in between
- * through st_counters_fresh), and at shutdown the removal of
+ * through st_counters_fresh, or wait for a fold in steps through
+ * st_counters_wait), and at shutdown the removal of
  * exactly what this daemon installed. */
 #include "config.h"
 
@@ -25,10 +26,19 @@ refreshed(int ret, void *arg)
 {
 	(void)ret;
 	(void)arg;
-	/* the SNMP tables follow the counters just folded */
+	/* the SNMP tables follow the counters just folded, built in steps */
 	if (agent_running())
-		agent_refresh();
+		agent_refresh_steps();
 	loop_timer_set(refresh_timer, refresh_ms);
+	/* readers that waited for a fold that started too early get another */
+	st_counters_step_ended();
+}
+
+/* A reader's fold on demand, in the same steps (st_counters_wait). */
+static int
+fold_in_steps(void)
+{
+	return xfrm_refresh_start(refreshed, NULL);
 }
 
 /* In steps: a dump of 20,000 SAs read at once would hold keying, AgentX
@@ -71,6 +81,7 @@ xfrm_module_init(const struct ifl_config *cfg)
 	loop_timer_set(refresh_timer, refresh_ms);
 	/* readers showing counters fold on demand between two timer folds */
 	st_counters_source(xfrm_fold_now);
+	st_counters_step_source(fold_in_steps);
 	return 0;
 }
 
@@ -92,6 +103,7 @@ xfrm_module_shutdown(void)
 {
 	int r;
 
+	st_counters_step_source(NULL);
 	st_counters_source(NULL);
 	loop_timer_free(refresh_timer);
 	refresh_timer = NULL;

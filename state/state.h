@@ -371,6 +371,22 @@ void	st_counters_folded(void);
 /* ... of a fold read over a while (in steps): its counters are as old as
  * its start, st_now_ms() then; a later fold's stamp is kept. */
 void	st_counters_folded_at(uint64_t start_ms);
+/* For readers that can answer later: when the counters are older than
+ * st_counters_fresh would take, a fold in steps is started (or the one under
+ * way joined, if it started late enough) and 1 returned: ready(arg) runs
+ * once, from the loop, when the counters are fresh (or no fold could be
+ * had); the reader then answers. 0: answer now (fresh, or folded at once
+ * because no fold in steps can be had). */
+int	st_counters_wait(uint32_t max_age_ms, void (*ready)(void *), void *arg);
+/* Calls every waiter's ready() that has this function, now (the reader is
+ * stopping). */
+void	st_counters_release(void (*ready)(void *));
+/* The kernel interface's fold in steps: start() returns 0, -EBUSY while one
+ * runs, or another -errno; st_counters_folded_at() at its end wakes the
+ * waiters it serves, and st_counters_step_ended() (whatever the outcome)
+ * starts the next for those it did not. */
+void	st_counters_step_source(int (*start)(void));
+void	st_counters_step_ended(void);
 /* How stale the control socket's views may show counters (ms). */
 #define ST_COUNTERS_VIEW_MS	200
 /* ... and the flow MIB's answers. */

@@ -254,7 +254,6 @@ failures_last_hour(void)
 int
 api_summary(struct buf *out)
 {
-	const struct st_child *ch;
 	const struct st_conn *c;
 	struct st_ipsec_global g;
 	struct rows rs;
@@ -265,13 +264,7 @@ api_summary(struct buf *out)
 
 	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
 		nconn++;
-	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index)) {
-		struct sample_pt r;
-
-		samples_rate(ch->index, &r);
-		in_bps += r.in_bps;
-		out_bps += r.out_bps;
-	}
+	samples_rate_sum(&in_bps, &out_bps);
 	row_query_defaults(&rq);
 	if (rows_build(&rq, &rs) < 0)
 		return -1;

@@ -149,11 +149,7 @@ summary_strip(struct buf *b, const struct rows *rs)
 	char t1[32], t2[32], t3[32];
 	int rc = 0;
 
-	/* every tunnel's row has its rate already */
-	for (uint32_t i = 0; i < rs->total; i++) {
-		in += rs->all[i].rate.in_bps;
-		out += rs->all[i].rate.out_bps;
-	}
+	samples_rate_sum(&in, &out);
 	rc |= bprintf(b, "<section aria-label=\"Summary\"><dl id=\"summary\">"
 	    "<div><dt>Tunnels up</dt><dd id=\"s-up\">%u</dd></div>"
 	    "<div><dt>Connections</dt><dd id=\"s-conns\">%u</dd></div>"

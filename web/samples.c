@@ -20,6 +20,7 @@ struct ring {
 };
 
 static struct sorted rings;
+static uint64_t sum_in, sum_out;	/* of every ring's latest rate */
 
 size_t
 samples_bytes_per_tunnel(void)
@@ -39,6 +40,8 @@ rate(uint64_t now, uint64_t then, uint64_t dt_ms)
 static void
 take_one(struct ring *g, const struct st_child *ch, uint64_t now)
 {
+	const struct sample_pt *p;
+
 	struct st_child_counters t;
 
 	st_child_totals(ch, &t);
@@ -54,6 +57,11 @@ take_one(struct ring *g, const struct st_child *ch, uint64_t now)
 	g->last_mono = now;
 	g->last_in = t.in.octets;
 	g->last_out = t.out.octets;
+	if (g->count > 0) {
+		p = &g->pt[(g->head + SAMPLE_N - 1) % SAMPLE_N];
+		sum_in += p->in_bps;
+		sum_out += p->out_bps;
+	}
 }
 
 void
@@ -65,6 +73,7 @@ samples_take(void)
 
 	/* walk both index orders together: rings of ended tunnels go, new
 	 * tunnels (always the highest indexes) get a ring */
+	sum_in = sum_out = 0;
 	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index)) {
 		struct ring *g;
 
@@ -91,6 +100,14 @@ void
 samples_clear(void)
 {
 	rows_clear(&rings, free);
+	sum_in = sum_out = 0;
+}
+
+void
+samples_rate_sum(uint64_t *in_bps, uint64_t *out_bps)
+{
+	*in_bps = sum_in;
+	*out_bps = sum_out;
 }
 
 int

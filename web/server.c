@@ -565,6 +565,14 @@ api(struct MHD_Connection *c, const char *p)
 	return send_error(c, MHD_HTTP_NOT_FOUND, "no such endpoint", 1);
 }
 
+/* The fold a request waited for ended (st_counters_wait). */
+static void
+fold_ready(void *arg)
+{
+	MHD_resume_connection(arg);
+	ws.wake = 1;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **con_cls)
@@ -580,7 +588,6 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	(void)version;
 	(void)upload;
 	(void)upload_size;
-	(void)con_cls;
 	if (auth_enabled() && !authorized(c))
 		return send_unauthorized(c);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
@@ -605,8 +612,17 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	if (strcmp(url, "/tech-support.tar.gz") == 0)
 		return send_bundle(c, strcmp(method, MHD_HTTP_METHOD_HEAD) == 0);
 
-	/* every dynamic response from the kernel's counters of now */
-	(void)st_counters_fresh(ST_COUNTERS_VIEW_MS);
+	/* Every dynamic response from the kernel's counters of now. When they
+	 * are older, the request waits (suspended) for a fold in steps: a fold
+	 * of 20,000 SAs at once would hold the loop for a good part of a
+	 * second. MHD calls again once it is resumed; then it is answered. */
+	if (*con_cls == NULL) {
+		*con_cls = &ws;		/* asked once */
+		if (st_counters_wait(ST_COUNTERS_VIEW_MS, fold_ready, c) == 1) {
+			MHD_suspend_connection(c);
+			return MHD_YES;
+		}
+	}
 	if (strncmp(url, "/api/v1/", 8) == 0)
 		return api(c, url + 8);
 	if (strcmp(url, "/metrics") == 0) {
@@ -867,6 +883,7 @@ web_server_stop(void)
 	/* no connection may stay suspended when MHD stops: the bundles'
 	 * are resumed, then run to their (cut) end */
 	web_bundle_stop_all();
+	st_counters_release(fold_ready);
 	ws.stopping = 1;
 	bodies_resume();
 	mhd_run();

@@ -33,12 +33,46 @@ row_state_name(enum row_state s)
 	return "?";
 }
 
-static int
-ptr_cmp(const void *a, const void *b)
-{
-	const void *x = *(const void *const *)a, *y = *(const void *const *)b;
+/* The names of the connections that have a tunnel, hashed: which
+ * connections have none is then one probe each, not a search by name for
+ * each of 10,000 tunnels. */
+struct name_set {
+	const char	**v;
+	uint32_t	 mask;
+};
 
-	return x < y ? -1 : x > y;
+static uint32_t
+name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	while (*s != '\0')
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+static int
+name_set_init(struct name_set *ns, uint32_t n)
+{
+	uint32_t cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	ns->mask = cap - 1;
+	return (ns->v = calloc(cap, sizeof(*ns->v))) == NULL ? -1 : 0;
+}
+
+/* 1 when the name was there already */
+static int
+name_set_add(struct name_set *ns, const char *name)
+{
+	uint32_t i;
+
+	for (i = name_hash(name) & ns->mask; ns->v[i] != NULL; i = (i + 1) & ns->mask)
+		if (strcmp(ns->v[i], name) == 0)
+			return 1;
+	ns->v[i] = name;
+	return 0;
 }
 
 /* Why a connection with no tunnel is down: its newest failure record or the
@@ -202,22 +236,139 @@ sort_by_index(struct rows *out, uint32_t nconn)
 		}
 }
 
+/* What a row shows beyond its place in the order: rows_build fills the
+ * page's rows only when the order does not depend on it. */
+static void
+row_fill(struct row *r)
+{
+	if (r->child != NULL) {
+		r->conn = st_conn_find(r->child->conn);
+		r->ike = st_ike_find(r->child->ike_index);
+		st_child_totals(r->child, &r->tot);
+		samples_rate(r->child->index, &r->rate);
+	} else if (r->state != ROW_CONNECTING)
+		r->state = conn_reason(r->conn, r->reason, sizeof(r->reason));
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	const struct st_conn *x = *(const struct st_conn *const *)a;
+	const struct st_conn *y = *(const struct st_conn *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* Appends p to a growing array of pointers; -1 when out of memory. */
+static int
+ptr_push(const void ***v, uint32_t *n, uint32_t *cap, const void *p)
+{
+	if (*n == *cap) {
+		uint32_t c = *cap ? *cap * 2 : 256;
+		const void **nv = realloc(*v, c * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[(*n)++] = p;
+	return 0;
+}
+
+/* Index order and no filter: the order is known from the indexes and the
+ * names alone (the connections without a tunnel by name, then the tunnels
+ * by index; desc reverses it), so rows are made for the page only: the
+ * dashboard's first page of 10,000 tunnels looks at each tunnel once, for
+ * its connection's name. out->v has every position; only the page's are
+ * set. */
+static int
+rows_build_window(const struct row_query *rq, struct rows *out)
+{
+	const struct st_child *ch;
+	const struct st_conn *c;
+	const void **kids = NULL, **lone = NULL;
+	struct name_set with = { NULL, 0 };
+	uint32_t nkids = 0, capk = 0, nlone = 0, capl = 0, nconns = 0, first, k = 0;
+	int rc = -1;
+
+	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
+		nconns++;
+	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index))
+		if (ptr_push(&kids, &nkids, &capk, ch) < 0)
+			goto out;
+	if (name_set_init(&with, nkids + nconns) < 0)
+		goto out;
+	for (uint32_t i = 0; i < nkids; i++)
+		name_set_add(&with, ((const struct st_child *)kids[i])->conn);
+	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
+		if (!name_set_add(&with, c->name) && ptr_push(&lone, &nlone, &capl, c) < 0)
+			goto out;
+	if (nlone > 1)
+		qsort(lone, nlone, sizeof(*lone), name_cmp);
+	out->n = out->total = nlone + nkids;
+	out->up = nkids;
+	first = (rq->page - 1) * rq->per_page;
+	if ((out->v = calloc(out->n ? out->n : 1, sizeof(*out->v))) == NULL ||
+	    (out->all = calloc(nlone + rq->per_page, sizeof(*out->all))) == NULL)
+		goto out;
+	for (uint32_t i = 0; i < nlone; i++) {
+		struct row *r = &out->all[k];
+
+		r->conn = lone[i];
+		r->ike = r->conn->ike_index ? st_ike_find(r->conn->ike_index) : NULL;
+		r->state = r->ike ? ROW_CONNECTING : ROW_DOWN;
+		if (r->ike)
+			out->connecting++;
+		else
+			out->down++;
+		/* the connections' rows always exist: they are few, and counted */
+		out->v[rq->desc ? out->n - 1 - i : i] = r;
+		k++;
+	}
+	for (uint32_t pos = first; pos < out->n && pos - first < rq->per_page; pos++) {
+		uint32_t asc = rq->desc ? out->n - 1 - pos : pos;
+		struct row *r;
+
+		if (asc < nlone) {
+			row_fill(out->v[pos]);
+			continue;
+		}
+		r = &out->all[k++];
+		r->child = kids[asc - nlone];
+		r->state = ROW_UP;
+		row_fill(r);
+		out->v[pos] = r;
+	}
+	rc = 0;
+out:
+	free(kids);
+	free(lone);
+	free(with.v);
+	if (rc < 0)
+		rows_release(out);
+	return rc;
+}
+
 int
 rows_build(const struct row_query *rq, struct rows *out)
 {
 	const struct st_conn *c;
 	const struct st_child *ch;
-	const struct st_conn **with = NULL;
-	uint32_t nwith = 0, cap, n = 0, nchild, nconn;
-	struct row r;
+	struct name_set with = { NULL, 0 };
+	uint32_t cap, n = 0, nchild, nconn;
 
 	memset(out, 0, sizeof(*out));
+	sort_key = sort_key_of(rq->sort);
+	sort_desc = rq->desc;
+	if (rq->q[0] == '\0' && sort_key == K_INDEX)
+		return rows_build_window(rq, out);
 	cap = st_child_active_count() + 1;
 	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
 		cap++;
 	if ((out->all = calloc(cap, sizeof(*out->all))) == NULL ||
 	    (out->v = calloc(cap, sizeof(*out->v))) == NULL ||
-	    (with = calloc(cap, sizeof(*with))) == NULL) {
+	    name_set_init(&with, cap) < 0) {
 		rows_release(out);
 		return -1;
 	}
@@ -226,34 +377,31 @@ rows_build(const struct row_query *rq, struct rows *out)
 		struct row *rp = &out->all[n++];
 
 		rp->child = ch;
-		rp->conn = st_conn_find(ch->conn);
-		rp->ike = st_ike_find(ch->ike_index);
 		rp->state = ROW_UP;
-		st_child_totals(ch, &rp->tot);
-		samples_rate(ch->index, &rp->rate);
-		if (rp->conn)
-			with[nwith++] = rp->conn;
+		name_set_add(&with, ch->conn);
 		out->up++;
 	}
 	nchild = n;
-	qsort(with, nwith, sizeof(*with), ptr_cmp);
 	for (c = st_conn_next(0); c && n < cap; c = st_conn_next(c->index)) {
-		if (bsearch(&c, with, nwith, sizeof(*with), ptr_cmp))
+		struct row *rp;
+
+		if (name_set_add(&with, c->name))
 			continue;
-		memset(&r, 0, sizeof(r));
-		r.conn = c;
-		r.ike = c->ike_index ? st_ike_find(c->ike_index) : NULL;
-		if (r.ike) {
-			r.state = ROW_CONNECTING;
+		rp = &out->all[n++];
+		rp->conn = c;
+		rp->ike = c->ike_index ? st_ike_find(c->ike_index) : NULL;
+		if (rp->ike) {
+			rp->state = ROW_CONNECTING;
 			out->connecting++;
 		} else {
-			r.state = conn_reason(c, r.reason, sizeof(r.reason));
+			rp->state = ROW_DOWN;	/* or failed: row_fill says */
 			out->down++;
 		}
-		out->all[n++] = r;
 	}
-	free(with);
+	free(with.v);
 	out->total = n;
+	for (uint32_t i = 0; i < n; i++)
+		row_fill(&out->all[i]);
 	/* the matching rows, by reference: connections without a tunnel
 	 * first, then the tunnels in index order (as st_child_next gave them) */
 	out->n = 0;
@@ -264,8 +412,6 @@ rows_build(const struct row_query *rq, struct rows *out)
 	for (uint32_t i = 0; i < nchild; i++)
 		if (row_match(&out->all[i], rq->q))
 			out->v[out->n++] = &out->all[i];
-	sort_key = sort_key_of(rq->sort);
-	sort_desc = rq->desc;
 	if (sort_key == K_INDEX)
 		sort_by_index(out, nconn);
 	else

@@ -34,6 +34,9 @@ int	samples_rate(uint32_t child, struct sample_pt *now);
  * the chart's last point; -1 when there is none. */
 int	samples_since(uint32_t child, struct sample_pt *now);
 size_t	samples_bytes_per_tunnel(void);
+/* The sum of samples_rate() over the tunnels of the last sample (the
+ * summary's throughput without a look at every tunnel). */
+void	samples_rate_sum(uint64_t *in_bps, uint64_t *out_bps);
 
 /* ---- shared text helpers (web/text.c) ---- */
 /* HTML text and attribute escaping: & < > " ' */

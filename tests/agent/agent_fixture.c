@@ -97,7 +97,7 @@ static void
 on_refresh(void *arg)
 {
 	(void)arg;
-	agent_refresh();
+	agent_refresh_steps();		/* as the daemon after a fold */
 	loop_timer_set(refresh, refresh_ms);
 }
 

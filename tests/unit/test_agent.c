@@ -601,6 +601,84 @@ t_show_views(void **unused)
 	buf_free(out);
 }
 
+/* The tables built in steps (the daemon's way after each fold) are the
+ * tables built at once; until the last step the previous ones are served
+ * whole; a tunnel that ends between two steps is left out, and a build at
+ * once drops the one in steps. */
+static void
+t_refresh_in_steps(void **unused)
+{
+	struct st_ike *ike;
+	struct st_child *ch;
+	char conn[16], local[32], remote[32], lnet[32], rnet[32];
+	size_t nrows[FM_T_COUNT], steps = 0;
+	struct fm_p2 *p2;
+	uint32_t last = 0, first = 0;
+	int r;
+
+	(void)unused;
+	for (int i = 0; i < 300; i++) {
+		snprintf(conn, sizeof(conn), "s%d", i);
+		snprintf(local, sizeof(local), "10.9.%d.1", i / 200);
+		snprintf(remote, sizeof(remote), "10.8.%d.%d", i / 200, i % 200 + 1);
+		snprintf(lnet, sizeof(lnet), "192.168.%d.0/24", i % 250);
+		snprintf(rnet, sizeof(rnet), "172.16.%d.0/24", i % 250);
+		ike = ike_up(conn, local, remote, i % 3 ? "peer.example" : NULL);
+		ch = child_up(ike, lnet, rnet, 0xc0001000 + 2 * (uint32_t)i, 1000 + i);
+		if (first == 0)
+			first = ch->index;
+		last = ch->index;
+	}
+	assert_non_null(st_ipsec_fail(ST_IPF_IN_AUTH, first, 0xc0001000, &ike->local,
+	    &ike->remote, "ICV"));
+	assert_int_equal(fm_refresh(), 0);
+	assert_int_equal(fm_tables[FM_T_IPSEC_TUN].nrows, 300);
+
+	st_child_end(first, ST_TERM_PEER_LOST);
+	assert_int_equal(fm_refresh_start(), 0);
+	assert_int_equal(fm_refresh_start(), -1);	/* one at a time */
+	while ((r = fm_refresh_step(1)) == 0) {
+		/* the previous rows, whole, until the end */
+		assert_int_equal(fm_tables[FM_T_IPSEC_TUN].nrows, 300);
+		assert_non_null(row1(FM_T_IPSEC_TUN, first));
+		if (steps++ == 0)
+			st_child_end(last, ST_TERM_PEER_DEL);	/* not walked yet */
+	}
+	assert_int_equal(r, 1);
+	assert_true(steps > 2);
+	assert_false(fm_refresh_running());
+	assert_null(row1(FM_T_IPSEC_TUN, first));
+	assert_null(row1(FM_T_IPSEC_TUN, last));
+	assert_int_equal(fm_tables[FM_T_IPSEC_TUN].nrows, 298);
+	assert_int_equal(fm_tables[FM_T_IPSEC_HIST].nrows, 2);
+
+	/* the same as a build at once */
+	for (int i = 0; i < FM_T_COUNT; i++)
+		nrows[i] = fm_tables[i].nrows;
+	p2 = malloc(298 * sizeof(*p2));
+	assert_non_null(p2);
+	for (size_t i = 0; i < 298; i++)
+		p2[i] = ((struct fm_ipsec_tun *)fm_row_at(&fm_tables[FM_T_IPSEC_TUN], i))->p;
+	assert_int_equal(fm_refresh(), 0);
+	for (int i = 0; i < FM_T_COUNT; i++)
+		assert_int_equal(fm_tables[i].nrows, nrows[i]);
+	for (size_t i = 0; i < 298; i++)
+		assert_memory_equal(&p2[i], &((struct fm_ipsec_tun *)fm_row_at(
+		    &fm_tables[FM_T_IPSEC_TUN], i))->p, sizeof(*p2));
+	free(p2);
+	assert_int_equal(fm_tables[FM_T_PEER_CORR].nrows, 298);
+	assert_int_equal(fm_tables[FM_T_PEER].nrows, 300);	/* the IKE SAs stay */
+
+	/* a build at once drops the one in steps (freed: ASan and valgrind) */
+	assert_int_equal(fm_refresh_start(), 0);
+	assert_int_equal(fm_refresh_step(1), 0);
+	assert_int_equal(fm_refresh(), 0);
+	assert_false(fm_refresh_running());
+	assert_int_equal(fm_refresh_step(1), 1);	/* none under way */
+	assert_int_equal(fm_refresh_start(), 0);	/* and one left running: fm_free */
+	assert_int_equal(fm_refresh_step(1), 0);
+}
+
 int
 main(void)
 {
@@ -614,6 +692,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_ipv6, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_notification_varbinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_show_views, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_refresh_in_steps, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

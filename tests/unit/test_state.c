@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -638,6 +639,109 @@ test_counters_fresh(void **unused)
 	assert_int_equal(folds, 8);
 }
 
+/* st_counters_wait: readers that can answer later join or start a fold in
+ * steps and are woken by the first fold that started late enough for them;
+ * with no fold in steps to be had they are answered at once. */
+static int steps, step_running, step_fail, nready;
+static uint64_t step_start;
+static uintptr_t ready_order[8];
+
+static int
+fake_step(void)
+{
+	steps++;
+	if (step_fail)
+		return -ENOTCONN;
+	if (step_running)
+		return -EBUSY;
+	step_running = 1;
+	step_start = fake_ms;
+	return 0;
+}
+
+static void
+fake_step_end(void)
+{
+	step_running = 0;
+	st_counters_folded_at(step_start);
+	st_counters_step_ended();
+}
+
+static void
+ready(void *arg)
+{
+	ready_order[nready++ % 8] = (uintptr_t)arg;
+}
+
+static void
+test_counters_wait(void **unused)
+{
+	(void)unused;
+	folds = steps = nready = 0;
+	/* no kernel interface: answer now */
+	assert_int_equal(st_counters_wait(200, ready, (void *)1), 0);
+	st_counters_source(fake_fold);
+	st_counters_step_source(fake_step);
+	/* never folded: a fold in steps; a second reader joins it */
+	assert_int_equal(st_counters_wait(200, ready, (void *)1), 1);
+	fake_ms += 5;
+	assert_int_equal(st_counters_wait(200, ready, (void *)2), 1);
+	assert_int_equal(steps, 2);
+	assert_int_equal(nready, 0);
+	fake_ms += 3;
+	fake_step_end();
+	assert_int_equal(nready, 2);
+	assert_int_equal(ready_order[0], 1);
+	assert_int_equal(ready_order[1], 2);
+	assert_false(step_running);
+	assert_int_equal(folds, 0);		/* never a fold at once */
+	/* fresh: answered now */
+	assert_int_equal(st_counters_wait(200, ready, (void *)3), 0);
+	/* a reader after traffic that a fold under way started too early
+	 * for: woken by the next one, started for it at the end of that */
+	fake_ms += 1000;
+	assert_int_equal(st_counters_wait(200, ready, (void *)4), 1);
+	fake_ms += 500;
+	assert_int_equal(st_counters_wait(200, ready, (void *)5), 1);
+	fake_step_end();
+	assert_int_equal(nready, 3);
+	assert_int_equal(ready_order[2], 4);
+	assert_true(step_running);
+	fake_step_end();
+	assert_int_equal(nready, 4);
+	assert_int_equal(ready_order[3], 5);
+	/* a fold in steps that takes 100 ms: the next not before 2 s */
+	fake_ms += 1000;
+	assert_int_equal(st_counters_wait(200, ready, (void *)6), 1);
+	fake_ms += 100;
+	fake_step_end();
+	assert_int_equal(nready, 5);
+	fake_ms += 1500;
+	assert_int_equal(st_counters_wait(200, ready, (void *)7), 0);
+	/* a reader that stops is woken at once */
+	fake_ms += 600;
+	assert_int_equal(st_counters_wait(200, ready, (void *)8), 1);
+	st_counters_release(ready);
+	assert_int_equal(nready, 6);
+	assert_int_equal(ready_order[5], 8);
+	fake_step_end();
+	assert_int_equal(nready, 6);
+	/* no fold in steps to be had: one at once, answered now */
+	fake_ms += 5000;
+	step_fail = 1;
+	assert_int_equal(st_counters_wait(200, ready, (void *)9), 0);
+	assert_int_equal(folds, 1);
+	step_fail = 0;
+	/* the source goes: its waiters answer with what there is */
+	fake_ms += 5000;
+	assert_int_equal(st_counters_wait(200, ready, (void *)10), 1);
+	st_counters_step_source(NULL);
+	assert_int_equal(nready, 7);
+	st_counters_release(ready);		/* frees the list */
+	st_counters_source(NULL);
+	step_running = 0;
+}
+
 int
 main(void)
 {
@@ -655,6 +759,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_conn_names_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_fresh, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counters_wait, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

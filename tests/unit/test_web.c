@@ -409,6 +409,54 @@ test_counters_across_rekey(void **state)
 	buf_free(b);
 }
 
+/* The dashboard's page for rq holds every string of want and none of
+ * absent (both NULL-terminated). */
+static void
+page_holds(const struct row_query *rq, const char *const *want, const char *const *absent)
+{
+	struct buf *b = buf_new(0);
+	const char *h;
+
+	assert_int_equal(html_dashboard(b, rq, 0), 0);
+	h = text(b);
+	for (; *want != NULL; want++)
+		assert_non_null(strstr(h, *want));
+	for (; *absent != NULL; absent++)
+		assert_null(strstr(h, *absent));
+	buf_free(b);
+}
+
+/* In index order the dashboard fills only its page's rows: each row of
+ * any page still shows its counters, IDs and reasons, and the summary's
+ * throughput is every tunnel's, not the page's. */
+static void
+test_html_index_page_filled(void **state)
+{
+	struct st_dir_counters in = { .octets = 8400 + 15000, .packets = 200 };
+	struct row_query rq;
+
+	(void)state;
+	row_query_defaults(&rq);
+	rq.per_page = 2;
+	/* page 1: the two connections without a tunnel, with their reasons */
+	page_holds(&rq, (const char *[]){ "6 of 6 rows", "page 1 of 3",
+	    "AUTHENTICATION_FAILED &lt;i&gt;x&lt;/i&gt;", "class=\"st-failed\"", "ended: ",
+	    NULL }, (const char *[]){ ">peer1<", NULL });
+	/* page 2: the first two tunnels, whole; a rate on page 3 counts too */
+	fake_ms += 15000;
+	assert_int_equal(st_sa_update(0xc1000006, ST_SA_IN, &in), 0);	/* peer3 */
+	samples_take();
+	rq.page = 2;
+	page_holds(&rq, (const char *[]){ "<span class=\"in-pkts\">100</span>",
+	    "<span class=\"in-pkts\">10</span>", ">peer1<", "id=\"s-rate\">", NULL },
+	    (const char *[]){ ">peer3<", "id=\"s-rate\">0 ", NULL });
+	/* backwards, the last page: the connections without a tunnel */
+	rq.desc = 1;
+	rq.page = 3;
+	page_holds(&rq, (const char *[]){ "page 3 of 3", "never&lt;b&gt;", "gone&quot;conn",
+	    "AUTHENTICATION_FAILED", NULL }, (const char *[]){ ">peer", NULL });
+}
+
 static void
 test_samples(void **state)
 {
@@ -498,6 +546,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics_labels_follow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html_index_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_html_index_page_filled, setup, teardown),
 		cmocka_unit_test(test_prom_label_esc),
 		cmocka_unit_test_setup_teardown(test_counters_across_rekey, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples, setup, teardown),
