@@ -4,6 +4,7 @@
 # the same strongSwan initiator load. Needs root (UML test bed).
 #
 # usage: bench/ike-setup-rate.sh [BUILDDIR] [TUNNELS]   (default . and 500)
+# IKE_BENCH_VERSION=1: the same in IKEv1 (TUNNELS <= 253, one address each)
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=$(cd "${1:-.}" && pwd) || exit 2
@@ -15,7 +16,7 @@ S=$OUT/ike-setup-rate-$N.sh
 {
 	sed -n '/^# bed-timeout:/p' "$SRC/bench/ike-setup-rate.bed"
 	echo "IKE_BENCH_N=$N"
-	for v in IKE_BENCH_REPEAT IKE_BENCH_LOADS IKE_BENCH_RESPS IKE_BENCH_IKF_LOG IKE_BENCH_INIT_CHARON; do
+	for v in IKE_BENCH_VERSION IKE_BENCH_REPEAT IKE_BENCH_LOADS IKE_BENCH_RESPS IKE_BENCH_IKF_LOG IKE_BENCH_INIT_CHARON; do
 		eval "[ -n \"\${$v+x}\" ]" && printf "%s='%s'\n" "$v" "$(eval "printf %s \"\$$v\"")"
 	done
 	echo ". \"\$SRCDIR/bench/ike-setup-rate.bed\""
