@@ -83,9 +83,14 @@ unit_stage()
 	STAGE_QUIET=1 stage "$name" make -C "$dir" -j"$JOBS" check "$@"
 	rc=$?
 	if [ $rc != 0 ]; then
+		# the next stage's `make check` in the same directory rewrites
+		# the program's log: keep it, and say its failed checks here
 		grep -E '^(FAIL|ERROR|XPASS): ' "$LOGS/$name.log" |
 		    while read -r res prog; do
-			echo "   $res $prog (log: $dir/$prog.log)"
+			cp "$dir/$prog.log" "$LOGS/$name-${prog##*/}.log" 2>/dev/null
+			echo "   $res $prog (log: $LOGS/$name-${prog##*/}.log)"
+			grep -a -E '^\[  (ERROR|FAILED|LINE) +\]|^  log\[|ERROR: |Assertion|error:' \
+			    "$dir/$prog.log" 2>/dev/null | head -n 12 | sed 's/^/     /'
 		done
 		grep -q -E '^(FAIL|ERROR|XPASS): ' "$LOGS/$name.log" ||
 		    tail -n 30 "$LOGS/$name.log" | sed 's/^/   /'
