@@ -267,7 +267,7 @@ t_ipv6(void **state)
 
 	(void)state;
 	if (sh("ip -6 addr add 2001:db8:ff::2/64 dev v2 nodad && "
-	    "ip -6 addr add 2001:db8:1::1/64 dev lo") != 0)
+	    "ip -6 addr add 2001:db8:1::1/64 dev lo nodad") != 0)
 		skip();
 	assert_int_equal(route_init(220, 220), 0);
 	assert_non_null(strstr(run("ip -6 rule"), "220:\tfrom all lookup 220"));
@@ -292,7 +292,7 @@ t_cross_family(void **state)
 
 	(void)state;
 	if (sh("ip -6 addr add 2001:db8:ff::2/64 dev v2 nodad && "
-	    "ip -6 addr add 2001:db8:1::1/64 dev lo && "
+	    "ip -6 addr add 2001:db8:1::1/64 dev lo nodad && "
 	    "ip -6 route add 2001:db8:ee::/48 via 2001:db8:ff::fe") != 0)
 		skip();
 	assert_int_equal(route_init(220, 220), 0);
