@@ -12,6 +12,24 @@
 
 iop_only seed
 
+iop_ikf_policies()	# gw2's policies, in, out and forward
+{
+	ip -n gw2 xfrm policy count | awk '/SPD IN/ { print $3 + $5 + $7 }'
+}
+
+# one IKE SA, one SA pair and three policies on gw2, read together; what
+# was read last is kept in $W/$P-settled.txt
+iop_bbm_settled()
+{
+	local ike sas pol
+
+	ike=$(ctl gw2 gw2 show crypto ikev2 sa | grep -c READY)
+	sas=$(ikev2_sa_count gw2)
+	pol=$(iop_ikf_policies)
+	echo "  gw2: $ike IKE SA(s) READY, $sas SA(s), $pol policies" >"$W/$P-settled.txt"
+	[ "$ike" = 1 ] && [ "$sas" = 2 ] && [ "$pol" = 3 ]
+}
+
 iop_bbm_round()
 {
 	local n0 n lost
@@ -27,11 +45,12 @@ iop_bbm_round()
 	lost=$(sed -n 's/.* \([0-9]*\)[.0-9]*% packet loss.*/\1/p' "$W/$P-ping.txt")
 	echo "  pings lost across the reauthentications: ${lost:-?}%"
 	check "$P/traffic-came-back" test "${lost:-100}" -le 20
+	# the reauthentications go on every 5 s and each one, break before
+	# make, takes the tunnel down for a moment: what is checked is the
+	# settled state between two of them, all of it read at one time
 	check "$P/swan-one-ike-sa" wait_for 10 iop_swan_one_ike
-	check "$P/ikf-one-ike-sa" wait_for 10 iop_ikf_one_ike
-	check "$P/ikf-two-sas" wait_for 10 iop_ikf_two_sas
-	check_eq "$P/ikf-three-policies" 3 \
-	    "$(ip -n gw2 xfrm policy count | awk '/SPD IN/ { print $3 + $5 + $7 }')"
+	check "$P/ikf-settled" wait_for 20 iop_bbm_settled
+	cat "$W/$P-settled.txt"
 	check "$P/ike-history-deleted-by-peer" iop_ikf_ended "IKE SA" "peer delete"
 	check "$P/tunnel-history-deleted-by-peer" iop_ikf_ended tunnel "peer delete"
 	check "$P/ping-after" ip netns exec h1 ping -q -c 10 -i 0.05 -W 2 203.0.113.10
