@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <net/if.h>
+#include <sys/socket.h>
 #include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
@@ -23,6 +24,7 @@ struct route_ent {
 
 static struct {
 	struct mnl_socket *nl;
+	struct mnl_socket *ev;		/* IPv6 address events (RTMGRP_IPV6_IFADDR) */
 	uint32_t	 seq;
 	uint32_t	 table, prio;
 	int		 rule_added[2];	/* IPv4, IPv6 */
@@ -181,34 +183,46 @@ struct src_find {
 	struct ifl_addr	 found;
 };
 
-static int
-src_cb(const struct nlmsghdr *nlh, void *arg)
+/* The address of an RTM_NEWADDR/RTM_DELADDR message into out; its
+ * ifaddrmsg, or NULL when it has none. */
+static const struct ifaddrmsg *
+ifa_addr(const struct nlmsghdr *nlh, struct ifl_addr *out)
 {
-	struct src_find *s = arg;
 	const struct ifaddrmsg *ifa;
 	const struct nlattr *a;
-	struct ifl_addr addr, local;
-	size_t i;
+	struct ifl_addr local;
 
-	if (s->found.family || nlh->nlmsg_type != RTM_NEWADDR ||
+	memset(out, 0, sizeof(*out));
+	if ((nlh->nlmsg_type != RTM_NEWADDR && nlh->nlmsg_type != RTM_DELADDR) ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa))
-		return MNL_CB_OK;
+		return NULL;
 	ifa = mnl_nlmsg_get_payload(nlh);
-	/* 127.0.0.1 and ::1 are in 0.0.0.0/0 too, but no source for a peer */
-	if (ifa->ifa_family != s->family || ifa->ifa_scope == RT_SCOPE_HOST)
-		return MNL_CB_OK;
-	memset(&addr, 0, sizeof(addr));
 	memset(&local, 0, sizeof(local));
 	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
 		if (mnl_attr_get_type(a) == IFA_ADDRESS)
-			attr_addr(a, ifa->ifa_family, &addr);
+			attr_addr(a, ifa->ifa_family, out);
 		else if (mnl_attr_get_type(a) == IFA_LOCAL)
 			attr_addr(a, ifa->ifa_family, &local);
 	}
 	/* on point-to-point links IFA_ADDRESS is the far end */
 	if (local.family)
-		addr = local;
-	if (addr.family == 0)
+		*out = local;
+	return out->family ? ifa : NULL;
+}
+
+static int
+src_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct src_find *s = arg;
+	const struct ifaddrmsg *ifa;
+	struct ifl_addr addr;
+	size_t i;
+
+	if (s->found.family || nlh->nlmsg_type != RTM_NEWADDR ||
+	    (ifa = ifa_addr(nlh, &addr)) == NULL)
+		return MNL_CB_OK;
+	/* 127.0.0.1 and ::1 are in 0.0.0.0/0 too, but no source for a peer */
+	if (ifa->ifa_family != s->family || ifa->ifa_scope == RT_SCOPE_HOST)
 		return MNL_CB_OK;
 	for (i = 0; i < s->nlocal; i++)
 		if (addr_in_subnet(&addr, &s->local[i])) {
@@ -218,12 +232,24 @@ src_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
+/* Every address of family, cb for each (ip addr show). */
+static int
+addr_dump(uint8_t family, mnl_cb_t cb, void *arg)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(reqbuf);
+	struct ifaddrmsg *ifa;
+
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = family;
+	return nl_request(rt.nl, &rt.seq, nlh, cb, arg, rt.errmsg, sizeof(rt.errmsg));
+}
+
 static int
 src_find(const struct ifl_subnet *local, size_t nlocal, uint8_t family,
     struct ifl_addr *out)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(reqbuf);
-	struct ifaddrmsg *ifa;
 	struct src_find s;
 	int r;
 
@@ -232,14 +258,56 @@ src_find(const struct ifl_subnet *local, size_t nlocal, uint8_t family,
 	s.local = local;
 	s.nlocal = nlocal;
 	s.family = family;
-	nlh->nlmsg_type = RTM_GETADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = family;
-	r = nl_request(rt.nl, &rt.seq, nlh, src_cb, &s, rt.errmsg, sizeof(rt.errmsg));
+	r = addr_dump(family, src_cb, &s);
 	if (r == 0)
 		*out = s.found;
 	return r;
+}
+
+/* ---- a source still in duplicate address detection ---- */
+
+struct addr_state {
+	const struct ifl_addr *addr;
+	int		 flags;		/* IFA_F_*; -1: not on this host */
+};
+
+static int
+addr_state_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct addr_state *as = arg;
+	const struct ifaddrmsg *ifa;
+	struct ifl_addr addr;
+
+	if (nlh->nlmsg_type == RTM_NEWADDR && (ifa = ifa_addr(nlh, &addr)) != NULL &&
+	    addr_cmp(&addr, as->addr) == 0)
+		as->flags = ifa->ifa_flags;
+	return MNL_CB_OK;
+}
+
+/* The address's IFA_F_* flags, -1 when the host does not have it. */
+static int
+addr_flags(const struct ifl_addr *addr)
+{
+	struct addr_state as = { addr, -1 };
+
+	if (addr_dump(addr->family, addr_state_cb, &as) < 0)
+		return -1;
+	return as.flags;
+}
+
+/* An IPv6 address stays tentative while duplicate address detection runs
+ * (a second or so after it was added or its link came up, indefinitely on
+ * a link without carrier), and the kernel refuses it as a route's source
+ * meanwhile (EINVAL). */
+static int
+src_tentative(const struct route_info *ri)
+{
+	int f;
+
+	if (ri->src.family != AF_INET6)
+		return 0;
+	f = addr_flags(&ri->src);
+	return f >= 0 && (f & IFA_F_TENTATIVE) && !(f & IFA_F_DADFAILED);
 }
 
 /* ---- routes ---- */
@@ -373,7 +441,10 @@ ent_repath(struct route_ent *e, const struct ifl_addr *peer)
 
 	if ((r = route_resolve(e->info.conn, &ri, peer)) < 0)
 		return r;
-	if (ri.oif == e->info.oif && addr_cmp(&ri.gw, &e->info.gw) == 0) {
+	if (e->info.waiting || (ri.oif == e->info.oif &&
+	    addr_cmp(&ri.gw, &e->info.gw) == 0)) {
+		/* a waiting route takes the new path when it goes in */
+		e->info = ri;
 		e->info.peer = *peer;
 		return 0;
 	}
@@ -392,14 +463,61 @@ ent_repath(struct route_ent *e, const struct ifl_addr *peer)
 	return 0;
 }
 
+static void
+ent_unlink(struct route_ent *e)
+{
+	struct route_ent **pp;
+
+	for (pp = &rt.routes; *pp; pp = &(*pp)->next)
+		if (*pp == e) {
+			*pp = e->next;
+			break;
+		}
+	free(e->users);
+	free(e);
+}
+
+/* A waiting route goes in: its source is usable now, or will never be
+ * (nosrc: the route goes without one). A route that cannot go in is
+ * forgotten: its children stay up without it, as at their start. */
+static void
+ent_install_waiting(struct route_ent *e, int nosrc)
+{
+	char text[200], tail[300], src[ADDR_STRLEN];
+	int r;
+
+	if (nosrc)
+		memset(&e->info.src, 0, sizeof(e->info.src));
+	r = nl_request(rt.nl, &rt.seq, msg_route(RTM_NEWROUTE,
+	    NLM_F_CREATE | NLM_F_EXCL, &e->info), NULL, NULL, rt.errmsg,
+	    sizeof(rt.errmsg));
+	route_text(&e->info, text, sizeof(text));
+	if (r == 0) {
+		e->info.waiting = 0;
+		log_info("IKE:%s: route installed: %s%s%s%s", e->info.conn, text,
+		    e->info.src.family ? " (its source " : "",
+		    e->info.src.family ? addr_str(&e->info.src, src, sizeof(src)) : "",
+		    e->info.src.family ? " is usable now)" : "");
+		return;
+	}
+	if (r == -EEXIST)
+		log_info("IKE:%s: a route to %s in table %u came meanwhile, not "
+		    "ours: left as it is", e->info.conn, subnet_str(&e->info.dst,
+		    text, sizeof(text)), e->info.table);
+	else
+		log_err("IKE:%s: route %s not installed: %s%s", e->info.conn, text,
+		    strerror(-r), errtail(tail, sizeof(tail)));
+	ent_unlink(e);
+}
+
 static int
 route_user_add(const char *conn, uint64_t user, const struct ifl_subnet *dst,
     const struct ifl_addr *peer, const struct ifl_subnet *local, size_t nlocal)
 {
 	struct route_ent *e, **pp;
 	struct route_info ri;
-	char text[200], tail[300];
-	int r;
+	char text[200], tail[300], src[ADDR_STRLEN];
+	int r, waiting = 0;
 
 	if (rt.nl == NULL)
 		return -ENOTCONN;
@@ -429,7 +547,13 @@ route_user_add(const char *conn, uint64_t user, const struct ifl_subnet *dst,
 		    rt.table);
 		return 0;
 	}
-	if (r < 0) {
+	/* A source still in duplicate address detection: the route waits for
+	 * the event that makes it usable (route_events_read). Installed
+	 * without it meanwhile, the gateway's own packets to dst would leave
+	 * from an address outside the local subnet, in no policy: in clear. */
+	if (r == -EINVAL && src_tentative(&ri))
+		waiting = 1;
+	else if (r < 0) {
 		log_err("IKE:%s: route %s not installed: %s%s", conn,
 		    route_text(&ri, text, sizeof(text)), strerror(-r),
 		    errtail(tail, sizeof(tail)));
@@ -438,19 +562,30 @@ route_user_add(const char *conn, uint64_t user, const struct ifl_subnet *dst,
 	if ((e = calloc(1, sizeof(*e))) == NULL || ent_user_add(e, user) < 0) {
 		/* a route nobody would remove: take it out again */
 		free(e);
-		nl_request(rt.nl, &rt.seq, msg_route(RTM_DELROUTE, 0, &ri), NULL,
-		    NULL, rt.errmsg, sizeof(rt.errmsg));
+		if (!waiting)
+			nl_request(rt.nl, &rt.seq, msg_route(RTM_DELROUTE, 0, &ri),
+			    NULL, NULL, rt.errmsg, sizeof(rt.errmsg));
 		log_err("IKE:%s: route to %s not installed: out of memory", conn,
 		    subnet_str(dst, text, sizeof(text)));
 		return -ENOMEM;
 	}
 	e->info = ri;
 	e->info.users = 1;
+	e->info.waiting = waiting;
 	for (pp = &rt.routes; *pp; pp = &(*pp)->next)
 		;
 	*pp = e;
-	log_info("IKE:%s: route installed: %s", conn, route_text(&ri, text,
-	    sizeof(text)));
+	if (waiting) {
+		log_warnx("IKE:%s: route %s waits for its source %s, still tentative "
+		    "(duplicate address detection): installed once the address is "
+		    "usable", conn, route_text(&ri, text, sizeof(text)),
+		    addr_str(&ri.src, src, sizeof(src)));
+		/* usable between the refusal and now: its event may be gone */
+		if (!src_tentative(&ri))
+			ent_install_waiting(e, 0);
+	} else
+		log_info("IKE:%s: route installed: %s", conn, route_text(&ri, text,
+		    sizeof(text)));
 	return 0;
 }
 
@@ -487,6 +622,14 @@ ent_remove(struct route_ent *e)
 	char text[200], tail[300];
 	int r;
 
+	if (e->info.waiting) {
+		log_info("IKE:%s: route %s no longer needed; never installed (its "
+		    "source stayed tentative)", e->info.conn, route_text(&e->info,
+		    text, sizeof(text)));
+		free(e->users);
+		free(e);
+		return;
+	}
 	r = nl_request(rt.nl, &rt.seq, msg_route(RTM_DELROUTE, 0, &e->info), NULL,
 	    NULL, rt.errmsg, sizeof(rt.errmsg));
 	route_text(&e->info, text, sizeof(text));
@@ -556,6 +699,92 @@ route_count(void)
 	return n;
 }
 
+/* ---- address events: waiting routes ---- */
+
+/* addr's state changed (flags: IFA_F_*, -1 removed): the routes waiting
+ * for it as their source go in when it is usable, without it when it
+ * never will be. */
+static void
+waiting_settle(const struct ifl_addr *addr, int flags)
+{
+	struct route_ent *e, *next;
+	char net[SUBNET_STRLEN], a[ADDR_STRLEN];
+
+	for (e = rt.routes; e; e = next) {
+		next = e->next;
+		if (!e->info.waiting || addr_cmp(&e->info.src, addr) != 0)
+			continue;
+		if (flags >= 0 && (flags & IFA_F_TENTATIVE) &&
+		    !(flags & IFA_F_DADFAILED))
+			continue;
+		if (flags < 0 || (flags & IFA_F_DADFAILED)) {
+			log_err("IKE:%s: the route to %s goes without a source: %s %s",
+			    e->info.conn, subnet_str(&e->info.dst, net, sizeof(net)),
+			    addr_str(addr, a, sizeof(a)), flags < 0 ? "was removed" :
+			    "is a duplicate on its link (duplicate address detection "
+			    "failed)");
+			ent_install_waiting(e, 1);
+		} else
+			ent_install_waiting(e, 0);
+	}
+}
+
+/* Events were lost: every waiting route's source is asked again. */
+static void
+waiting_recheck(void)
+{
+	struct route_ent *e, *next;
+
+	for (e = rt.routes; e; e = next) {
+		next = e->next;
+		if (e->info.waiting)
+			waiting_settle(&e->info.src, addr_flags(&e->info.src));
+	}
+}
+
+int
+route_events_fd(void)
+{
+	return rt.ev ? mnl_socket_get_fd(rt.ev) : -1;
+}
+
+void
+route_events_read(void)
+{
+	static uint8_t evbuf[8192] __attribute__((aligned(8)));
+	const struct ifaddrmsg *ifa;
+	const struct nlmsghdr *nlh;
+	struct ifl_addr addr;
+	ssize_t n;
+	int left, lost = 0;
+
+	if (rt.ev == NULL)
+		return;
+	for (;;) {
+		n = recv(mnl_socket_get_fd(rt.ev), evbuf, sizeof(evbuf), MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				lost = 1;
+				continue;
+			}
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				log_err("route: address event socket: %s",
+				    strerror(errno));
+			break;
+		}
+		left = (int)n;
+		for (nlh = (const void *)evbuf; mnl_nlmsg_ok(nlh, left);
+		    nlh = mnl_nlmsg_next(nlh, &left))
+			if ((ifa = ifa_addr(nlh, &addr)) != NULL)
+				waiting_settle(&addr, nlh->nlmsg_type == RTM_DELADDR ?
+				    -1 : ifa->ifa_flags);
+	}
+	if (lost)
+		waiting_recheck();
+}
+
 /* ---- lifecycle ---- */
 
 int
@@ -574,6 +803,12 @@ route_init(uint32_t table, uint32_t prio)
 		log_err("route: netlink socket: %s", strerror(errno));
 		return r;
 	}
+	/* without it a route whose source is tentative waits for nothing:
+	 * logged, the rest works */
+	if ((rt.ev = nl_open(NETLINK_ROUTE, RTMGRP_IPV6_IFADDR)) == NULL)
+		log_warnx("route: address event socket: %s: a route whose IPv6 "
+		    "source is still tentative will not be installed",
+		    strerror(errno));
 	rule_add(AF_INET);
 	rule_add(AF_INET6);
 	return 0;
@@ -598,6 +833,8 @@ route_shutdown(void)
 	}
 	rule_del(AF_INET);
 	rule_del(AF_INET6);
+	if (rt.ev)
+		mnl_socket_close(rt.ev);
 	mnl_socket_close(rt.nl);
 	memset(&rt, 0, sizeof(rt));
 }

@@ -40,6 +40,7 @@ struct route_info {
 	uint32_t	table;
 	char		conn[IFL_ROUTE_CONN_MAX];	/* the connection that added it */
 	size_t		users;			/* children using it */
+	int		waiting;		/* not in yet: its source is tentative */
 };
 
 /* Opens the rtnetlink socket and adds the rule (IPv4, and IPv6 where the
@@ -68,6 +69,14 @@ void	route_child_del(uint32_t user);
 int	route_trap_add(const char *conn, uint32_t reqid, const struct ifl_subnet *dst,
 	    const struct ifl_addr *peer, const struct ifl_subnet *local, size_t nlocal);
 void	route_trap_del(uint32_t reqid);
+
+/* An IPv6 source still tentative (duplicate address detection) makes the
+ * kernel refuse the route: it waits, listed, and goes in on the address
+ * event that makes the source usable (without a source if the address
+ * fails detection or goes). The daemon reads the event socket on its
+ * loop: route_events_fd (-1: none) readable -> route_events_read. */
+int	route_events_fd(void);
+void	route_events_read(void);
 
 /* The routes installed now, in the order they were added (the diagnostic
  * bundle, status views). fn returns !0 to stop. */

@@ -5,7 +5,9 @@
  * a peer that moves, a route or rule that was there before (left alone),
  * an unreachable peer (logged, naming the connection and the subnet),
  * subnets of the other family than the peer's, a routed connection's trap
- * holding its routes apart from its children.
+ * holding its routes apart from its children, an IPv6 source still in
+ * duplicate address detection (the route waits for the address event that
+ * makes it usable, or goes without a source when detection fails).
  * What the kernel holds is read back with ip(8), as an operator would. */
 #include "config.h"
 
@@ -16,6 +18,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +26,11 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/loop.h"
 #include "kernel/route.h"
 
 static char loglines[16384];
+static char dadns[32];		/* a named namespace to remove at teardown */
 
 static void
 sink(int prio, const char *line, void *arg)
@@ -89,9 +94,16 @@ setup(void **state)
 static int
 teardown(void **state)
 {
+	char cmd[64];
+
 	(void)state;
 	route_shutdown();
 	log_set_sink(NULL, NULL);
+	if (dadns[0]) {
+		snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null", dadns);
+		sh(cmd);
+		dadns[0] = '\0';
+	}
 	return 0;
 }
 
@@ -311,6 +323,130 @@ t_cross_family(void **state)
 	assert_string_equal(run("ip -6 route show table 220"), "");
 }
 
+/* Reads the address events as the daemon's loop does until cmd's output
+ * has want; a busy machine gets time (no fixed sleep). */
+static int
+wait_output(const char *cmd, const char *want)
+{
+	uint64_t end = loop_now_ms() + 30000;
+	struct pollfd p;
+
+	p.fd = route_events_fd();
+	p.events = POLLIN;
+	while (loop_now_ms() < end) {
+		if (strstr(run(cmd), want))
+			return 1;
+		if (poll(&p, 1, 100) > 0)
+			route_events_read();
+	}
+	return strstr(run(cmd), want) != NULL;
+}
+
+/* A link whose far end is down has no carrier: an address added to it
+ * stays tentative until the far end comes up, then detection runs (one
+ * probe, 100 ms, no random delay). */
+#define DAD_LINK(a, b) \
+	"ip link add " a " type veth peer name " b " && " \
+	"sysctl -qw net.ipv6.conf." a ".accept_dad=1 " \
+	"net.ipv6.conf." a ".dad_transmits=1 " \
+	"net.ipv6.conf." a ".router_solicitation_delay=0 " \
+	"net.ipv6.neigh." a ".retrans_time_ms=100 && " \
+	"ip link set " a " up"
+
+static void
+t_ipv6_tentative_source(void **state)
+{
+	struct ifl_subnet remote = net("2001:db8:2::/48"), local = net("2001:db8:1::/48");
+	struct ifl_addr peer = addr("2001:db8:ff::1");
+	const struct route_info *ri = NULL;
+
+	(void)state;
+	if (sh("ip -6 addr add 2001:db8:ff::2/64 dev v2 nodad && "
+	    DAD_LINK("v3", "v4") " && ip -6 addr add 2001:db8:1::1/64 dev v3") != 0)
+		skip();
+	assert_non_null(strstr(run("ip -6 addr show dev v3"), "tentative"));
+	assert_int_equal(route_init(220, 220), 0);
+	assert_true(route_events_fd() >= 0);
+	/* refused by the kernel now: the route waits, listed */
+	assert_int_equal(route_child_add("v6", 1, &remote, &peer, &local, 1), 0);
+	assert_string_equal(run("ip -6 route show table 220"), "");
+	assert_non_null(strstr(loglines, "IKE:v6: route 2001:db8:2::/48 dev v2 "
+	    "src 2001:db8:1::1 table 220 waits for its source 2001:db8:1::1, still "
+	    "tentative (duplicate address detection)"));
+	assert_int_equal(route_count(), 1);
+	route_walk(walk_cb, &ri);
+	assert_non_null(ri);
+	assert_int_equal(ri->waiting, 1);
+	/* a second child shares the waiting route */
+	assert_int_equal(route_child_add("v6", 2, &remote, &peer, &local, 1), 0);
+	assert_int_equal(route_count(), 1);
+	route_child_del(2);
+	/* the carrier comes, detection passes: the route goes in with it */
+	assert_int_equal(sh("ip link set v4 up"), 0);
+	assert_true(wait_output("ip -6 route show table 220",
+	    "2001:db8:2::/48 dev v2 proto static src 2001:db8:1::1 "));
+	assert_non_null(strstr(loglines, "IKE:v6: route installed: 2001:db8:2::/48 "
+	    "dev v2 src 2001:db8:1::1 table 220 (its source 2001:db8:1::1 is usable "
+	    "now)"));
+	route_walk(walk_cb, &ri);
+	assert_int_equal(ri->waiting, 0);
+	route_child_del(1);
+	assert_string_equal(run("ip -6 route show table 220"), "");
+
+	/* a child gone while its route waits: nothing to remove */
+	assert_int_equal(sh(DAD_LINK("v7", "v8") " && "
+	    "ip -6 addr add 2001:db8:1::7/64 dev v7 && "
+	    "ip -6 addr del 2001:db8:1::1/64 dev v3"), 0);
+	assert_int_equal(route_child_add("v6", 3, &remote, &peer, &local, 1), 0);
+	assert_int_equal(route_count(), 1);
+	route_child_del(3);
+	assert_int_equal(route_count(), 0);
+	assert_non_null(strstr(loglines, "IKE:v6: route 2001:db8:2::/48 dev v2 src "
+	    "2001:db8:1::7 table 220 no longer needed; never installed"));
+	/* its source usable later: still nothing */
+	assert_int_equal(sh("ip link set v8 up"), 0);
+	assert_true(wait_output("ip -6 -o addr show dev v7 | grep -v tentative",
+	    "2001:db8:1::7"));
+	route_events_read();
+	assert_string_equal(run("ip -6 route show table 220"), "");
+}
+
+/* The far end holds the same address: detection fails, and the route goes
+ * in without a source rather than never. */
+static void
+t_ipv6_duplicate_source(void **state)
+{
+	struct ifl_subnet remote = net("2001:db8:2::/48"), local = net("2001:db8:1::/48");
+	struct ifl_addr peer = addr("2001:db8:ff::1");
+
+	char cmd[512], *ns = dadns;
+
+	(void)state;
+	/* the far end in a namespace of its own, where the address is not
+	 * this host's */
+	snprintf(dadns, sizeof(dadns), "ifl-dad-%ld", (long)getpid());
+	snprintf(cmd, sizeof(cmd), "ip -6 addr add 2001:db8:ff::2/64 dev v2 nodad && "
+	    DAD_LINK("v3", "v4") " && ip netns add %s && ip link set v4 netns %s && "
+	    "ip -n %s -6 addr add 2001:db8:1::1/64 dev v4 nodad && "
+	    "ip -6 addr add 2001:db8:1::1/64 dev v3", ns, ns, ns);
+	if (sh(cmd) != 0)
+		skip();
+	assert_int_equal(route_init(220, 220), 0);
+	assert_int_equal(route_child_add("dup", 1, &remote, &peer, &local, 1), 0);
+	assert_string_equal(run("ip -6 route show table 220"), "");
+	snprintf(cmd, sizeof(cmd), "ip -n %s link set v4 up", ns);
+	assert_int_equal(sh(cmd), 0);
+
+	assert_true(wait_output("ip -6 route show table 220",
+	    "2001:db8:2::/48 dev v2 proto static "));
+	assert_null(strstr(run("ip -6 route show table 220"), " src "));
+	assert_non_null(strstr(run("ip -6 addr show dev v3"), "dadfailed"));
+	assert_non_null(strstr(loglines, "IKE:dup: the route to 2001:db8:2::/48 goes "
+	    "without a source: 2001:db8:1::1 is a duplicate on its link"));
+	route_child_del(1);
+	assert_string_equal(run("ip -6 route show table 220"), "");
+}
+
 int
 main(void)
 {
@@ -322,6 +458,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_ipv6, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_cross_family, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_trap_route, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_ipv6_tentative_source, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_ipv6_duplicate_source, setup, teardown),
 	};
 
 	if (unshare(CLONE_NEWNET) < 0 || system("ip link add t0 type veth peer "
