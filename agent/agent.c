@@ -558,6 +558,7 @@ agent_sync_fds(netsnmp_large_fd_set *set, int n, int rearm)
 			log_warnx("agent: cannot watch descriptor %d", fd);
 			continue;
 		}
+		loop_fd_name(fd, "AgentX");
 		ag.fds[ag.nfds++] = fd;
 	}
 }
@@ -741,6 +742,7 @@ agent_init(const char *agentx_socket, int ping_interval_s)
 			agent_shutdown();
 			return -1;
 		}
+		loop_prepare_name(agent_prepare, "AgentX");
 		ag.prep_added = 1;
 	}
 	if (!ag.subscribed && st_subscribe(state_event, NULL) == 0)

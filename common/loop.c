@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -15,6 +16,7 @@ struct loop_fd {
 	int		 fd;
 	loop_fd_fn	 fn;
 	void		*arg;
+	const char	*name;		/* for the long turns; NULL: "fd N" */
 	struct loop_fd	*next;
 };
 
@@ -23,6 +25,8 @@ struct loop_timer {
 	void		*arg;
 	uint64_t	 when;
 	size_t		 slot;	/* position in the heap, or SIZE_MAX */
+	const char	*name;
+	int		 made_in;	/* name is the handler that made it */
 };
 
 struct loop_sig {
@@ -34,6 +38,7 @@ struct loop_sig {
 struct loop_prep {
 	loop_prepare_fn	 fn;
 	void		*arg;
+	const char	*name;
 };
 
 static int epfd = -1;
@@ -47,6 +52,21 @@ static size_t nsigs;
 static struct loop_prep preps[8];
 static size_t npreps;
 static int stopping;
+
+/* Which handler is running (its name: what a timer made now is known by),
+ * and which took the most of the current turn. */
+enum { H_FD, H_TIMER, H_PREP };
+struct handler {
+	int		 kind;
+	const char	*name;
+	int		 fd, made_in;
+	uint64_t	 us;
+};
+static const char *run_name;
+static struct handler turn_top = { .kind = -1 };
+
+static void handler_ran(int kind, const char *name, int fd, int made_in,
+    uint64_t since);
 
 uint64_t
 loop_now_ms(void)
@@ -159,6 +179,15 @@ loop_fd_mod(int fd, uint32_t events)
 	return epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
 }
 
+void
+loop_fd_name(int fd, const char *name)
+{
+	struct loop_fd *f = loop_fd_find(fd, NULL);
+
+	if (f)
+		f->name = name;
+}
+
 /* Descriptors removed while a batch of events is being dispatched must not be
  * touched again in that batch: they are parked here and freed after it. */
 static struct loop_fd *graveyard;
@@ -191,7 +220,10 @@ loop_signal(int signo, loop_signal_fn fn, void *arg)
 	sigfd = signalfd(-1, &sigmask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (sigfd < 0)
 		return -1;
-	return loop_fd_add(sigfd, EPOLLIN, loop_sig_read, NULL);
+	if (loop_fd_add(sigfd, EPOLLIN, loop_sig_read, NULL) < 0)
+		return -1;
+	loop_fd_name(sigfd, "signals");
+	return 0;
 }
 
 int
@@ -199,8 +231,16 @@ loop_prepare_add(loop_prepare_fn fn, void *arg)
 {
 	if (npreps >= sizeof(preps) / sizeof(preps[0]))
 		return -1;
-	preps[npreps++] = (struct loop_prep){ fn, arg };
+	preps[npreps++] = (struct loop_prep){ fn, arg, NULL };
 	return 0;
+}
+
+void
+loop_prepare_name(loop_prepare_fn fn, const char *name)
+{
+	for (size_t i = 0; i < npreps; i++)
+		if (preps[i].fn == fn)
+			preps[i].name = name;
 }
 
 /* Binary min-heap on expiry time. */
@@ -268,7 +308,20 @@ loop_timer_new(loop_timer_fn fn, void *arg)
 	t->fn = fn;
 	t->arg = arg;
 	t->slot = SIZE_MAX;
+	/* unnamed, it is known by the handler that made it (an IKE SA's
+	 * timers: the IKE socket's packet or the control request) */
+	if ((t->name = run_name) != NULL)
+		t->made_in = 1;
 	return t;
+}
+
+void
+loop_timer_name(struct loop_timer *t, const char *name)
+{
+	if (t) {
+		t->name = name;
+		t->made_in = 0;
+	}
 }
 
 void
@@ -322,8 +375,15 @@ loop_run_timers(void)
 	while (heap_len > 0 && heap[0]->when <= now) {
 		struct loop_timer *t = heap[0];
 
+		uint64_t t0 = loop_now_us();
+		const char *name = t->name;
+		int made_in = t->made_in;
+
 		heap_remove(t);
+		run_name = name;
+		/* t may be freed by its own callback: its name is kept */
 		t->fn(t->arg);
+		handler_ran(H_TIMER, name, -1, made_in, t0);
 	}
 }
 
@@ -344,17 +404,78 @@ loop_now_us(void)
 }
 
 static void
+handler_ran(int kind, const char *name, int fd, int made_in, uint64_t since)
+{
+	uint64_t us = loop_now_us() - since;
+
+	run_name = NULL;
+	if (us >= turn_top.us || turn_top.kind < 0)
+		turn_top = (struct handler){ kind, name, fd, made_in, us };
+}
+
+static void
+handler_text(const struct handler *h, char *dst, size_t len)
+{
+	switch (h->kind) {
+	case H_FD:
+		if (h->name)
+			snprintf(dst, len, "%s", h->name);
+		else
+			snprintf(dst, len, "fd %d", h->fd);
+		break;
+	case H_TIMER:
+		snprintf(dst, len, "timer%s%s", h->name ? (h->made_in ?
+		    " set in " : " ") : "", h->name ? h->name : "");
+		break;
+	case H_PREP:
+		snprintf(dst, len, "%s (before the wait)", h->name ? h->name :
+		    "hook");
+		break;
+	default:
+		snprintf(dst, len, "loop");	/* no handler ran: epoll itself */
+	}
+}
+
+static void
+turn_set(struct loop_turn *t, uint64_t us)
+{
+	t->us = us;
+	t->what_us = turn_top.kind >= 0 ? turn_top.us : 0;
+	t->at_ms = loop_now_ms();
+	handler_text(&turn_top, t->what, sizeof(t->what));
+}
+
+/* The turn takes its place among the longest since the last look, which
+ * are kept longest first. */
+static void
+peak_insert(uint64_t us)
+{
+	size_t i = LOOP_LONG_TURNS;
+
+	if (us <= stats.longest[LOOP_LONG_TURNS - 1].us)
+		return;
+	while (i > 0 && stats.longest[i - 1].us < us)
+		i--;
+	memmove(&stats.longest[i + 1], &stats.longest[i],
+	    (LOOP_LONG_TURNS - 1 - i) * sizeof(stats.longest[0]));
+	turn_set(&stats.longest[i], us);
+}
+
+static void
 loop_account(uint64_t us)
 {
 	stats.turns++;
 	stats.busy_us += us;
 	stats.last_us = us;
-	if (us > stats.max_us)
+	if (us > stats.max_us) {
 		stats.max_us = us;
+		turn_set(&stats.max, us);
+	}
 	if (us > stats.peak_us)
 		stats.peak_us = us;
 	if (us >= 100000)
 		stats.over_100ms++;
+	peak_insert(us);
 }
 
 int
@@ -364,7 +485,12 @@ loop_once(int max_ms)
 	int timeout = max_ms, n;
 
 	for (size_t i = 0; i < npreps; i++) {
-		int p = preps[i].fn(preps[i].arg);
+		uint64_t t0 = loop_now_us();
+		int p;
+
+		run_name = preps[i].name;
+		p = preps[i].fn(preps[i].arg);
+		handler_ran(H_PREP, preps[i].name, -1, 0, t0);
 
 		if (p >= 0 && (timeout < 0 || p < timeout))
 			timeout = p;
@@ -388,11 +514,17 @@ loop_once(int max_ms)
 		return -1;
 	}
 	turn_start = loop_now_us();
+	turn_top = (struct handler){ .kind = -1 };
 	for (int i = 0; i < n; i++) {
 		struct loop_fd *f = evs[i].data.ptr;
+		uint64_t t0;
 
-		if (f->fn)
-			f->fn(f->fd, evs[i].events, f->arg);
+		if (f->fn == NULL)
+			continue;
+		t0 = loop_now_us();
+		run_name = f->name;
+		f->fn(f->fd, evs[i].events, f->arg);
+		handler_ran(H_FD, f->name, f->fd, 0, t0);
 	}
 	while (graveyard) {
 		struct loop_fd *f = graveyard;
@@ -414,6 +546,7 @@ void
 loop_peak_reset(void)
 {
 	stats.peak_us = 0;
+	memset(stats.longest, 0, sizeof(stats.longest));
 }
 
 int

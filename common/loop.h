@@ -22,18 +22,36 @@ void	loop_stop(void);
 /* One iteration, waiting at most max_ms (-1: until something happens). For tests. */
 int	loop_once(int max_ms);
 
+/* Handlers are named for the long turns (loop_stats): names are strings
+ * that live as long as the program (literals). An unnamed descriptor is
+ * "fd N"; an unnamed timer is known by the handler that made it. */
 int	loop_fd_add(int fd, uint32_t events, loop_fd_fn fn, void *arg);
+void	loop_fd_name(int fd, const char *name);
 int	loop_fd_mod(int fd, uint32_t events);
 void	loop_fd_del(int fd);
 
 int	loop_signal(int signo, loop_signal_fn fn, void *arg);
 int	loop_prepare_add(loop_prepare_fn fn, void *arg);
+void	loop_prepare_name(loop_prepare_fn fn, const char *name);
 
 struct loop_timer *loop_timer_new(loop_timer_fn fn, void *arg);
+void	loop_timer_name(struct loop_timer *t, const char *name);
 void	loop_timer_set(struct loop_timer *t, uint64_t ms);	/* fire once, ms from now */
 void	loop_timer_stop(struct loop_timer *t);
 int	loop_timer_pending(const struct loop_timer *t);
 void	loop_timer_free(struct loop_timer *t);
+
+/* A long turn and the handler that took the most of it: what stalled
+ * the loop (what: "XFRM events", "timer XFRM refresh", "HTTP (before the
+ * wait)", "timer set in IKE socket", "fd 9"). */
+#define LOOP_LONG_TURNS	5
+#define LOOP_WHAT_LEN	48
+struct loop_turn {
+	uint64_t	us;		/* the turn; 0: none */
+	uint64_t	what_us;	/* of which the handler below */
+	uint64_t	at_ms;		/* when it ended (loop_now_ms) */
+	char		what[LOOP_WHAT_LEN];
+};
 
 /* The work done per turn (after each wait), for latency reports. */
 struct loop_stats {
@@ -42,6 +60,8 @@ struct loop_stats {
 	uint64_t	last_us, max_us;	/* the last turn's, the longest */
 	uint64_t	over_100ms;	/* turns that took 100 ms or more */
 	uint64_t	peak_us;	/* the longest since loop_peak_reset() */
+	struct loop_turn max;		/* the longest (max_us) */
+	struct loop_turn longest[LOOP_LONG_TURNS];	/* since the reset, longest first */
 };
 void	loop_get_stats(struct loop_stats *st);
 /* Starts a new window for peak_us: the longest stall over a span of

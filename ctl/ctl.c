@@ -853,6 +853,8 @@ ctl_accept(int fd, uint32_t events, void *arg)
 			close(cfd);
 			continue;
 		}
+		loop_fd_name(cfd, "control client");
+		loop_timer_name(c->timer, "control client");
 		c->fd = cfd;
 		c->next = clients;
 		clients = c;
@@ -949,6 +951,7 @@ ctl_listen(const char *path)
 	    loop_fd_add(fd, EPOLLIN, ctl_accept, NULL) < 0)
 		goto fail_unlink;
 	listen_fd = fd;
+	loop_fd_name(fd, "control");
 	log_info("control socket listening on %s", path);
 	return 0;
 fail_unlink:

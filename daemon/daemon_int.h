@@ -3,6 +3,7 @@
 #ifndef IKEFLOW_DAEMON_INT_H
 #define IKEFLOW_DAEMON_INT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "common/buf.h"
@@ -78,6 +79,10 @@ int	commands_register(void);
  * show xfrm, show logging and show tech-support ipsec. */
 int	tech_register(void);
 void	tech_show_version(struct buf *out);
+/* show processes cpu's long turns: the longest since the last look and
+ * since the start, each with the handler that took the most of it. */
+struct loop_stats;
+void	tech_loop_turns(struct buf *out, const struct loop_stats *ls, uint64_t now_ms);
 
 /* privdrop.c: the user ikeflowd runs as (user/group of ikeflowd.conf). */
 struct priv_ids {

@@ -247,6 +247,7 @@ waiter_new(const char *conn, int down)
 		free(w);
 		return NULL;
 	}
+	loop_timer_name(w->check, "control initiate wait");
 	snprintf(w->conn, sizeof(w->conn), "%s", conn);
 	snprintf(w->tag, sizeof(w->tag), ":%s:", conn);
 	snprintf(w->quoted, sizeof(w->quoted), "'%s'", conn);

@@ -230,6 +230,7 @@ sock_open(int family, uint16_t port, int natt, int bypass)
 		log_err("IKE: port %u: cannot watch the socket", port);
 		goto fail;
 	}
+	loop_fd_name(fd, "IKE socket");
 	sk.n++;
 	return 0;
 fail:

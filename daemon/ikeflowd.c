@@ -238,6 +238,7 @@ main(int argc, char **argv)
 		log_warnx("tunnel history from %s not loaded; starting empty",
 		    daemon_state_dir());
 	if ((save_timer = loop_timer_new(on_save, NULL)) != NULL) {
+		loop_timer_name(save_timer, "state save");
 		loop_timer_set(save_timer, STATE_SAVE_MS);
 		if (st_subscribe(on_state_event, NULL) < 0)
 			log_warnx("state changes are saved every %d minutes only",

@@ -731,6 +731,7 @@ try_connect(void *arg)
 		loop_timer_set(vc.retry, VICI_RETRY_MS);
 		return;
 	}
+	loop_fd_name(vc.fd, "vici");
 	vc.warned = 0;
 	log_info("monitor: vici: connected to %s: IKE SAs follow", vc.path);
 }
@@ -745,6 +746,7 @@ monitor_vici_start(const char *path)
 	snprintf(vc.path, sizeof(vc.path), "%s", path);
 	if ((vc.retry = loop_timer_new(try_connect, NULL)) == NULL)
 		return -1;
+	loop_timer_name(vc.retry, "vici connect");
 	try_connect(NULL);
 	return 0;
 }

@@ -36,6 +36,7 @@ events_watch(void)
 		    "source is still tentative will not be installed");
 		return;
 	}
+	loop_fd_name(fd, "route address events");
 	events_fd = fd;
 }
 

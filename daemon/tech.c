@@ -140,6 +140,36 @@ cmd_proc_memory(int argc, char **argv, struct buf *out, void *arg)
 	return 0;
 }
 
+static void
+turn_line(struct buf *out, const struct loop_turn *t, uint64_t now_ms)
+{
+	buf_printf(out, "  %10llu %10llu %7llu  %s\n", (unsigned long long)t->us,
+	    (unsigned long long)t->what_us,
+	    (unsigned long long)(now_ms > t->at_ms ? (now_ms - t->at_ms) / 1000 : 0),
+	    t->what);
+}
+
+void
+tech_loop_turns(struct buf *out, const struct loop_stats *ls, uint64_t now_ms)
+{
+	/* what a client waited at most lately, not since the start (when
+	 * loading thousands of SAs takes long turns that nobody waits on) */
+	buf_printf(out, "  Longest turn since the last look: %llu us\n",
+	    (unsigned long long)ls->peak_us);
+	if (ls->longest[0].us == 0)
+		return;
+	/* which handler held the loop: the one that took the most of it */
+	buf_printf(out, "  Longest turns since the last look, by the handler that "
+	    "took the most of each:\n");
+	buf_printf(out, "     Turn us Handler us   Ago s  Handler\n");
+	for (size_t i = 0; i < LOOP_LONG_TURNS && ls->longest[i].us; i++)
+		turn_line(out, &ls->longest[i], now_ms);
+	if (ls->max.us) {
+		buf_printf(out, "  Longest turn since the start:\n");
+		turn_line(out, &ls->max, now_ms);
+	}
+}
+
 static int
 cmd_proc_cpu(int argc, char **argv, struct buf *out, void *arg)
 {
@@ -168,10 +198,7 @@ cmd_proc_cpu(int argc, char **argv, struct buf *out, void *arg)
 	    (unsigned long long)(ls.turns ? ls.busy_us / ls.turns : 0),
 	    (unsigned long long)ls.max_us, (unsigned long long)ls.last_us,
 	    (unsigned long long)ls.over_100ms);
-	/* what a client waited at most lately, not since the start (when
-	 * loading thousands of SAs takes long turns that nobody waits on) */
-	buf_printf(out, "  Longest turn since the last look: %llu us\n",
-	    (unsigned long long)ls.peak_us);
+	tech_loop_turns(out, &ls, loop_now_ms());
 	loop_peak_reset();
 	return 0;
 }
@@ -328,8 +355,9 @@ route_line(const struct route_info *r, void *arg)
 	buf_printf(out, " dev %s", r->ifname[0] ? r->ifname : "?");
 	if (r->src.family)
 		buf_printf(out, " src %s", addr_str(&r->src, a, sizeof(a)));
-	buf_printf(out, " table %u, peer %s, conn %s, %zu child SA%s\n", r->table,
-	    addr_str(&r->peer, a, sizeof(a)), r->conn, r->users, r->users == 1 ? "" : "s");
+	buf_printf(out, " table %u, peer %s, conn %s, %zu child SA%s%s\n", r->table,
+	    addr_str(&r->peer, a, sizeof(a)), r->conn, r->users, r->users == 1 ? "" : "s",
+	    r->waiting ? ", not in yet: its source is tentative (DAD)" : "");
 	return 0;
 }
 

@@ -407,7 +407,8 @@ job_start(struct ud_job *j)
 		/* still reaped and killed at the timeout; its output is lost */
 		close(j->fd);
 		j->fd = -1;
-	}
+	} else
+		loop_fd_name(j->fd, "updown script");
 	nrunning++;
 	log_debug("IKE:%s: updown %s started (pid %ld)", j->conn, j->verb, (long)pid);
 	return 0;
@@ -792,6 +793,7 @@ updown_init(const struct ifl_config *cfg)
 		log_err("updown: cannot watch for scripts ending");
 		return -1;
 	}
+	loop_timer_name(timer, "updown scripts");
 	started = 1;
 	return 0;
 }

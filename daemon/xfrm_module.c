@@ -29,6 +29,7 @@ refreshed(int ret, void *arg)
 	/* the SNMP tables follow the counters just folded, built in steps */
 	if (agent_running())
 		agent_refresh_steps();
+	loop_timer_name(refresh_timer, "XFRM refresh");
 	loop_timer_set(refresh_timer, refresh_ms);
 	/* readers that waited for a fold that started too early get another */
 	st_counters_step_ended();

@@ -275,6 +275,7 @@ xfrm_step_open(void)
 		xfrm_ctx.step = NULL;
 		return -e;
 	}
+	loop_fd_name(fd, "XFRM dump");
 	return 0;
 }
 

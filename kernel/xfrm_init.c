@@ -52,6 +52,7 @@ xfrm_init(const struct xfrm_opts *opts)
 			ret = -ENOMEM;
 			goto fail;
 		}
+		loop_timer_name(xfrm_ctx.timer, "XFRM counters");
 		loop_timer_set(xfrm_ctx.timer, xfrm_ctx.opts.refresh_ms);
 	}
 	return 0;

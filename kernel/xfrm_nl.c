@@ -127,6 +127,7 @@ xfrm_events_open(void)
 		xfrm_events_close();
 		return -EIO;
 	}
+	loop_fd_name(fd, "XFRM events");
 	return 0;
 }
 

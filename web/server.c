@@ -867,8 +867,11 @@ web_server_start(const struct cfg_daemon *d, const struct web_limits *lim)
 		ws.mhd = NULL;
 		return -1;
 	}
-	if (!ws.prepared && loop_prepare_add(on_prepare, NULL) == 0)
+	loop_fd_name(ws.epfd, "HTTP");
+	if (!ws.prepared && loop_prepare_add(on_prepare, NULL) == 0) {
+		loop_prepare_name(on_prepare, "HTTP");
 		ws.prepared = 1;
+	}
 	info = MHD_get_daemon_info(ws.mhd, MHD_DAEMON_INFO_BIND_PORT);
 	ws.port = info ? info->port : 0;
 	log_info("web: dashboard on %s://%s/", ws.cert ? "https" : "http", d->http_listen);

@@ -229,8 +229,10 @@ suspend(struct tb *t, int pipe)
 {
 	const union MHD_ConnectionInfo *ci;
 
-	if (pipe && loop_fd_add(t->fd, EPOLLIN, on_pipe, t) == 0)
+	if (pipe && loop_fd_add(t->fd, EPOLLIN, on_pipe, t) == 0) {
+		loop_fd_name(t->fd, "HTTP tech-support bundle");
 		t->pipe_watched = 1;
+	}
 	ci = MHD_get_connection_info(t->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	if (ci && loop_fd_add(ci->connect_fd, EPOLLRDHUP, on_client_gone, t) == 0)
 		t->sock = ci->connect_fd;
@@ -374,6 +376,7 @@ web_bundle_response(struct MHD_Connection *c, const char *ctl_socket, const char
 		log_warnx("web: tech-support bundle for %s: out of memory", client);
 		goto fail;
 	}
+	loop_timer_name(t->idle, "HTTP tech-support bundle");
 	if ((t->pid = spawn(path, ctl_socket, p[1], e[1])) < 0) {
 		log_warnx("web: tech-support bundle for %s: %s: %s", client, path,
 		    strerror(errno));

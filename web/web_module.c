@@ -20,6 +20,7 @@ static void
 on_sample(void *arg)
 {
 	(void)arg;
+	loop_timer_name(sample_timer, "HTTP samples");
 	samples_take();
 	loop_timer_set(sample_timer, SAMPLE_SECS * 1000);
 }

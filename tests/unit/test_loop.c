@@ -1,0 +1,197 @@
+/* The event loop's long turns (common/loop.c) and their view in show
+ * processes cpu (daemon/tech.c): each turn is charged to the handler that
+ * took the most of it, named as the operator reads it (a descriptor's
+ * name, "timer NAME", "timer set in NAME" for an unnamed timer made by a
+ * named handler, "NAME (before the wait)" for a prepare hook); the
+ * longest since the last look, kept longest first, and the longest since
+ * the start. Handlers really run on the loop and really take the time
+ * (busy, measured by the loop's clock); the checks compare turns whose
+ * lengths differ tenfold and hold on a busy machine. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/loop.h"
+#include "daemon/daemon_int.h"
+
+static void
+busy(uint64_t us)
+{
+	uint64_t end = loop_now_us() + us;
+
+	while (loop_now_us() < end)
+		;
+}
+
+static int pipefd[2];
+static struct loop_timer *slow, *made;
+
+static void
+made_fire(void *arg)
+{
+	(void)arg;
+	busy(40000);
+}
+
+static void
+on_fd(int fd, uint32_t events, void *arg)
+{
+	char c;
+
+	(void)events;
+	(void)arg;
+	assert_int_equal(read(fd, &c, 1), 1);
+	busy(20000);
+	/* an IKE SA's timers are made so, by the packet's handler */
+	if (made == NULL) {
+		made = loop_timer_new(made_fire, NULL);
+		assert_non_null(made);
+	}
+}
+
+static void
+slow_fire(void *arg)
+{
+	(void)arg;
+	busy(400000);
+}
+
+static int prep_busy;
+
+static int
+prep(void *arg)
+{
+	(void)arg;
+	if (prep_busy) {
+		prep_busy = 0;
+		busy(80000);
+	}
+	return -1;
+}
+
+static const struct loop_turn *
+find(const struct loop_stats *ls, const char *what)
+{
+	for (size_t i = 0; i < LOOP_LONG_TURNS; i++)
+		if (strcmp(ls->longest[i].what, what) == 0)
+			return &ls->longest[i];
+	return NULL;
+}
+
+static void
+t_turns_named(void **state)
+{
+	struct loop_stats ls;
+	const struct loop_turn *t;
+
+	(void)state;
+	assert_int_equal(loop_init(), 0);
+	assert_int_equal(pipe(pipefd), 0);
+	assert_int_equal(loop_fd_add(pipefd[0], EPOLLIN, on_fd, NULL), 0);
+	loop_fd_name(pipefd[0], "test pipe");
+	assert_int_equal(loop_prepare_add(prep, NULL), 0);
+	loop_prepare_name(prep, "test hook");
+	assert_non_null(slow = loop_timer_new(slow_fire, NULL));
+	loop_timer_name(slow, "slow");
+
+	/* a first turn to start counting from (turns run wait to wait) */
+	loop_once(0);
+	loop_peak_reset();
+	/* turn 1: the descriptor, which makes an unnamed timer */
+	assert_int_equal(write(pipefd[1], "x", 1), 1);
+	assert_int_equal(loop_once(5000), 0);
+	/* turn 2: the unnamed timer; turn 3: the named one */
+	loop_timer_set(made, 0);
+	assert_int_equal(loop_once(5000), 0);
+	loop_timer_set(slow, 0);
+	assert_int_equal(loop_once(5000), 0);
+	/* turn 4 has nothing ready; it ends with the prepare hooks, run at the
+	 * start of the next call, and that call accounts it */
+	assert_int_equal(loop_once(0), 0);
+	prep_busy = 1;
+	assert_int_equal(loop_once(0), 0);
+
+	loop_get_stats(&ls);
+	/* the longest first: the named timer's */
+	assert_string_equal(ls.longest[0].what, "timer slow");
+	assert_true(ls.longest[0].what_us >= 400000);
+	assert_true(ls.longest[0].us >= ls.longest[0].what_us);
+	assert_int_equal(ls.peak_us, ls.longest[0].us);
+	for (size_t i = 1; i < LOOP_LONG_TURNS; i++)
+		assert_true(ls.longest[i].us <= ls.longest[i - 1].us);
+	assert_non_null(t = find(&ls, "test pipe"));
+	assert_true(t->what_us >= 20000);
+	assert_non_null(t = find(&ls, "timer set in test pipe"));
+	assert_true(t->what_us >= 40000);
+	assert_non_null(t = find(&ls, "test hook (before the wait)"));
+	assert_true(t->what_us >= 80000);
+	assert_true(ls.max.us >= ls.longest[0].us);
+
+	/* a new look starts a new window; the longest since start stays */
+	loop_peak_reset();
+	loop_get_stats(&ls);
+	assert_int_equal(ls.longest[0].us, 0);
+	assert_int_equal(ls.peak_us, 0);
+	assert_true(ls.max.us >= 400000);
+
+	loop_timer_free(slow);
+	loop_timer_free(made);
+	loop_fd_del(pipefd[0]);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	loop_free();
+}
+
+/* The view, from a known set of turns. */
+static void
+t_view(void **state)
+{
+	struct loop_stats ls;
+	struct buf *out = buf_new(256);
+
+	(void)state;
+	memset(&ls, 0, sizeof(ls));
+	ls.peak_us = 647210;
+	ls.longest[0] = (struct loop_turn){ 647210, 640003, 100000, "timer XFRM refresh" };
+	ls.longest[1] = (struct loop_turn){ 93511, 92800, 112000, "HTTP (before the wait)" };
+	ls.longest[2] = (struct loop_turn){ 41007, 40950, 119500, "timer set in IKE socket" };
+	ls.max = (struct loop_turn){ 2978001, 2977000, 40000, "XFRM events" };
+	tech_loop_turns(out, &ls, 120000);
+	assert_int_equal(buf_put_u8(out, 0), 0);
+	assert_string_equal((char *)out->data,
+	    "  Longest turn since the last look: 647210 us\n"
+	    "  Longest turns since the last look, by the handler that took the most of each:\n"
+	    "     Turn us Handler us   Ago s  Handler\n"
+	    "      647210     640003      20  timer XFRM refresh\n"
+	    "       93511      92800       8  HTTP (before the wait)\n"
+	    "       41007      40950       0  timer set in IKE socket\n"
+	    "  Longest turn since the start:\n"
+	    "     2978001    2977000      80  XFRM events\n");
+	/* nothing since the last look: the one line operators and scripts read */
+	memset(&ls.longest, 0, sizeof(ls.longest));
+	ls.peak_us = 0;
+	buf_reset(out);
+	tech_loop_turns(out, &ls, 120000);
+	assert_int_equal(buf_put_u8(out, 0), 0);
+	assert_string_equal((char *)out->data, "  Longest turn since the last look: 0 us\n");
+	buf_free(out);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_turns_named),
+		cmocka_unit_test(t_view),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
