@@ -133,12 +133,17 @@ conn_child_up(const char *conn)
 static int
 conn_has_sas(const char *conn)
 {
+	const struct st_conn *c = st_conn_find(conn);
 	const struct st_ike *ike;
 	const struct st_child *ch;
 
 	for (ike = st_ike_next(0); ike; ike = st_ike_next(ike->index))
 		if (strcmp(ike->conn, conn) == 0)
 			return 1;
+	/* the state model counts a connection's tunnels; one dropped from
+	 * the configuration meanwhile is no longer there to ask */
+	if (c != NULL)
+		return st_conn_tunnels(c) > 0;
 	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index))
 		if (strcmp(ch->conn, conn) == 0)
 			return 1;

@@ -268,7 +268,7 @@ attach(const struct st_ike *ike, const struct vchild *c)
 		log_info("monitor: tunnel %u is CHILD_SA %s of IKE SA %u (%s, vici)",
 		    ch->index, c->name, ike->index, ike->conn);
 	}
-	snprintf(ch->conn, sizeof(ch->conn), "%s", c->name);
+	st_child_set_conn(ch, c->name);
 }
 
 static void

@@ -1020,6 +1020,7 @@ live_restore(struct sorted *live)
 		}
 		if (ch->start_mono != 0)
 			st_ctx.child_up++;
+		st_conn_tunnels_add(ch->conn, 1);
 		if (ch->index >= st_ctx.next_child && ch->index < ST_INDEX_MAX)
 			st_ctx.next_child = ch->index + 1;
 	}

@@ -218,6 +218,13 @@ st_conn_set(const char *name)
 	cn->gen = st_ctx.conn_gen;
 	c = &cn->c;
 	copy_name(c->name, sizeof(c->name), name);
+	/* children of that name may be there already (restored from the state
+	 * file, or kept across a reload that dropped and brought back their
+	 * connection): counted once here, then kept as they come and go */
+	for (uint32_t i = 0; i < st_ctx.children.n; i++)
+		if (strcmp(((const struct st_child *)st_ctx.children.v[i])->conn,
+		    c->name) == 0)
+			cn->tunnels++;
 	c->ike_version = 2;
 	if (st_rows_add(&st_ctx.conns, &st_ctx.next_conn, "connection", cn) == NULL)
 		return NULL;
@@ -250,6 +257,25 @@ st_conn_prune(uint64_t generation)
 		free(cn);
 	}
 	names->n = keep;
+}
+
+void
+st_conn_tunnels_add(const char *name, int delta)
+{
+	struct conn_node *cn = (struct conn_node *)st_conn_find(name);
+
+	if (cn == NULL)
+		return;		/* a tunnel of no connection: counted when one comes */
+	if (delta < 0 && cn->tunnels == 0)
+		log_err("%s: connection %s: tunnel count below zero", __func__, name);
+	else
+		cn->tunnels = (uint32_t)((int64_t)cn->tunnels + delta);
+}
+
+uint32_t
+st_conn_tunnels(const struct st_conn *c)
+{
+	return ((const struct conn_node *)c)->tunnels;
 }
 
 const struct st_conn *
@@ -428,7 +454,32 @@ st_child_new(uint32_t ike_index, const char *conn)
 		ch->remote = ike->remote;
 	}
 	/* the node's address is its record's: st_child is its first member */
-	return st_rows_add(&st_ctx.children, &st_ctx.next_child, "child", cn);
+	if (st_rows_add(&st_ctx.children, &st_ctx.next_child, "child", cn) == NULL)
+		return NULL;
+	st_conn_tunnels_add(ch->conn, 1);
+	return ch;
+}
+
+void
+st_child_set_conn(struct st_child *ch, const char *conn)
+{
+	if (strcmp(ch->conn, conn) == 0)
+		return;
+	st_conn_tunnels_add(ch->conn, -1);
+	copy_name(ch->conn, sizeof(ch->conn), conn);
+	st_conn_tunnels_add(ch->conn, 1);
+}
+
+const struct st_child *
+st_child_nth(uint32_t k)
+{
+	return k < st_ctx.children.n ? st_ctx.children.v[k] : NULL;
+}
+
+uint32_t
+st_child_count(void)
+{
+	return st_ctx.children.n;
 }
 
 struct st_child *
@@ -692,6 +743,7 @@ child_end(struct child_node *cn, enum st_term reason)
 	for (int i = 0; i < ch->nsa; i++)
 		spimap_del(&st_ctx.spis, ch->sa[i].spi, ch->sa[i].dir, ch->index);
 	rows_remove(&st_ctx.children, ch->index);
+	st_conn_tunnels_add(ch->conn, -1);
 	free(cn);
 }
 

@@ -314,6 +314,10 @@ int	st_child_add_sa_aside(struct st_child *ch, enum st_sa_dir dir, uint32_t spi,
 /* Move a child to another IKE SA (after an IKE rekey or a reauthentication);
  * its outer addresses become that IKE SA's. */
 void	st_child_reparent(struct st_child *ch, uint32_t ike_index);
+/* The child now belongs to connection conn (a tunnel the kernel observer
+ * found, named by charon): change ch->conn only through this, which
+ * keeps the connections' tunnel counts. */
+void	st_child_set_conn(struct st_child *ch, const char *conn);
 void	st_child_end(uint32_t index, enum st_term reason);
 
 /* ---- writer API: kernel counters ----
@@ -341,6 +345,9 @@ void	st_checkpoint(void);
  * Iterators return the entry with the smallest index greater than `after`
  * (0 for the first), or NULL: exactly GETNEXT order, stable while rows come and go. */
 const struct st_conn	*st_conn_next(uint32_t after);
+/* The connection's tunnels: child rows of its name (what st_child_next
+ * would show with ch->conn equal to c->name), kept as they come and go. */
+uint32_t st_conn_tunnels(const struct st_conn *c);
 const struct st_ike	*st_ike_next(uint32_t after);
 const struct st_child	*st_child_next(uint32_t after);
 const struct st_ike_hist *st_ike_hist_next(uint32_t after);
@@ -398,6 +405,10 @@ void	st_child_totals(const struct st_child *ch, struct st_child_counters *out);
 const struct st_sa *st_child_current_sa(const struct st_child *ch, enum st_sa_dir dir);
 uint32_t st_ike_active_count(void);
 uint32_t st_child_active_count(void);
+/* Child rows (started or not) and the k-th of them in index order (from
+ * 0; NULL past the end): a page of tunnels without a walk. */
+uint32_t st_child_count(void);
+const struct st_child	*st_child_nth(uint32_t k);
 uint32_t st_child_count_for_ike(uint32_t ike_index);
 const struct st_ike_global *st_ike_global(void);
 /* Globals with the live children's counters added in. */

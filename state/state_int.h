@@ -14,6 +14,7 @@
 struct conn_node {
 	struct st_conn	c;		/* first: rows key on its index */
 	uint64_t	gen;
+	uint32_t	tunnels;	/* children rows of that name (st_conn_tunnels) */
 };
 
 struct child_node {
@@ -54,6 +55,8 @@ uint32_t st_take_index(uint32_t *next, const char *table);
 void	*st_rows_add(struct sorted *r, uint32_t *next, const char *table, void *rec);
 /* Drops the oldest rows until at most max remain. */
 void	st_trim(struct sorted *r, uint32_t max);
+/* A child row of connection name came (+1) or went (-1): its count. */
+void	st_conn_tunnels_add(const char *name, int delta);
 /* History records of a tunnel as it is now (appended; the caller trims). */
 struct st_ike_hist *st_hist_ike_add(const struct st_ike *ike, enum st_term reason);
 struct st_child_hist *st_hist_child_add(const struct st_child *ch, enum st_term reason);

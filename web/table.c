@@ -33,48 +33,6 @@ row_state_name(enum row_state s)
 	return "?";
 }
 
-/* The names of the connections that have a tunnel, hashed: which
- * connections have none is then one probe each, not a search by name for
- * each of 10,000 tunnels. */
-struct name_set {
-	const char	**v;
-	uint32_t	 mask;
-};
-
-static uint32_t
-name_hash(const char *s)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	while (*s != '\0')
-		h = (h ^ (uint8_t)*s++) * 16777619u;
-	return h;
-}
-
-static int
-name_set_init(struct name_set *ns, uint32_t n)
-{
-	uint32_t cap = 16;
-
-	while (cap < 2 * n)
-		cap *= 2;
-	ns->mask = cap - 1;
-	return (ns->v = calloc(cap, sizeof(*ns->v))) == NULL ? -1 : 0;
-}
-
-/* 1 when the name was there already */
-static int
-name_set_add(struct name_set *ns, const char *name)
-{
-	uint32_t i;
-
-	for (i = name_hash(name) & ns->mask; ns->v[i] != NULL; i = (i + 1) & ns->mask)
-		if (strcmp(ns->v[i], name) == 0)
-			return 1;
-	ns->v[i] = name;
-	return 0;
-}
-
 /* Why a connection with no tunnel is down: its newest failure record or the
  * end of its newest tunnel, whichever is later. */
 static enum row_state
@@ -278,31 +236,20 @@ ptr_push(const void ***v, uint32_t *n, uint32_t *cap, const void *p)
 
 /* Index order and no filter: the order is known from the indexes and the
  * names alone (the connections without a tunnel by name, then the tunnels
- * by index; desc reverses it), so rows are made for the page only: the
- * dashboard's first page of 10,000 tunnels looks at each tunnel once, for
- * its connection's name. out->v has every position; only the page's are
- * set. */
+ * by index; desc reverses it), so rows are made for the page only, and no
+ * tunnel is looked at but the page's: the state model counts each
+ * connection's tunnels and gives the k-th tunnel by position. out->v has
+ * every position; only the page's are set. */
 static int
 rows_build_window(const struct row_query *rq, struct rows *out)
 {
-	const struct st_child *ch;
 	const struct st_conn *c;
-	const void **kids = NULL, **lone = NULL;
-	struct name_set with = { NULL, 0 };
-	uint32_t nkids = 0, capk = 0, nlone = 0, capl = 0, nconns = 0, first, k = 0;
+	const void **lone = NULL;
+	uint32_t nkids = st_child_count(), nlone = 0, capl = 0, first, k = 0;
 	int rc = -1;
 
 	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
-		nconns++;
-	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index))
-		if (ptr_push(&kids, &nkids, &capk, ch) < 0)
-			goto out;
-	if (name_set_init(&with, nkids + nconns) < 0)
-		goto out;
-	for (uint32_t i = 0; i < nkids; i++)
-		name_set_add(&with, ((const struct st_child *)kids[i])->conn);
-	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
-		if (!name_set_add(&with, c->name) && ptr_push(&lone, &nlone, &capl, c) < 0)
+		if (st_conn_tunnels(c) == 0 && ptr_push(&lone, &nlone, &capl, c) < 0)
 			goto out;
 	if (nlone > 1)
 		qsort(lone, nlone, sizeof(*lone), name_cmp);
@@ -335,16 +282,14 @@ rows_build_window(const struct row_query *rq, struct rows *out)
 			continue;
 		}
 		r = &out->all[k++];
-		r->child = kids[asc - nlone];
+		r->child = st_child_nth(asc - nlone);
 		r->state = ROW_UP;
 		row_fill(r);
 		out->v[pos] = r;
 	}
 	rc = 0;
 out:
-	free(kids);
 	free(lone);
-	free(with.v);
 	if (rc < 0)
 		rows_release(out);
 	return rc;
@@ -355,7 +300,6 @@ rows_build(const struct row_query *rq, struct rows *out)
 {
 	const struct st_conn *c;
 	const struct st_child *ch;
-	struct name_set with = { NULL, 0 };
 	uint32_t cap, n = 0, nchild, nconn;
 
 	memset(out, 0, sizeof(*out));
@@ -367,8 +311,7 @@ rows_build(const struct row_query *rq, struct rows *out)
 	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
 		cap++;
 	if ((out->all = calloc(cap, sizeof(*out->all))) == NULL ||
-	    (out->v = calloc(cap, sizeof(*out->v))) == NULL ||
-	    name_set_init(&with, cap) < 0) {
+	    (out->v = calloc(cap, sizeof(*out->v))) == NULL) {
 		rows_release(out);
 		return -1;
 	}
@@ -378,14 +321,13 @@ rows_build(const struct row_query *rq, struct rows *out)
 
 		rp->child = ch;
 		rp->state = ROW_UP;
-		name_set_add(&with, ch->conn);
 		out->up++;
 	}
 	nchild = n;
 	for (c = st_conn_next(0); c && n < cap; c = st_conn_next(c->index)) {
 		struct row *rp;
 
-		if (name_set_add(&with, c->name))
+		if (st_conn_tunnels(c) > 0)
 			continue;
 		rp = &out->all[n++];
 		rp->conn = c;
@@ -398,7 +340,6 @@ rows_build(const struct row_query *rq, struct rows *out)
 			out->down++;
 		}
 	}
-	free(with.v);
 	out->total = n;
 	for (uint32_t i = 0; i < n; i++)
 		row_fill(&out->all[i]);

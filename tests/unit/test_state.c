@@ -515,6 +515,68 @@ test_conn_names(void **unused)
 	assert_int_equal(st_conn_set("c")->index, 10);	/* back, under a new index */
 }
 
+/* Each connection's tunnel count follows its children as they come, go
+ * and change connection, and is right for a connection that comes after
+ * its children (a reload that dropped it and brought it back). The k-th
+ * child by position is the k-th in index order. */
+static void
+test_conn_tunnels(void **unused)
+{
+	struct st_conn *a, *b;
+	struct st_child *ch[5];
+	const struct st_child *w;
+	uint32_t k = 0;
+	uint64_t gen;
+
+	a = st_conn_set("a");
+	b = st_conn_set("b");
+	assert_int_equal(st_conn_tunnels(a), 0);
+	for (int i = 0; i < 3; i++)
+		assert_non_null(ch[i] = st_child_new(0, "a"));
+	assert_non_null(ch[3] = st_child_new(0, "b"));
+	assert_non_null(ch[4] = st_child_new(0, "nobody"));	/* no such connection */
+	assert_int_equal(st_conn_tunnels(a), 3);
+	assert_int_equal(st_conn_tunnels(b), 1);
+	assert_int_equal(st_child_count(), 5);
+	for (w = st_child_next(0); w; w = st_child_next(w->index))
+		assert_ptr_equal(st_child_nth(k++), w);
+	assert_null(st_child_nth(5));
+
+	st_child_end(ch[1]->index, ST_TERM_NORMAL);
+	assert_int_equal(st_conn_tunnels(a), 2);
+	assert_int_equal(st_child_count(), 4);
+	assert_ptr_equal(st_child_nth(1), ch[2]);
+	/* named by charon (the observer): moves between connections */
+	st_child_set_conn(ch[4], "b");
+	assert_int_equal(st_conn_tunnels(b), 2);
+	st_child_set_conn(ch[3], "a");
+	st_child_set_conn(ch[3], "a");		/* the same: no change */
+	assert_int_equal(st_conn_tunnels(a), 3);
+	assert_int_equal(st_conn_tunnels(b), 1);
+	assert_string_equal(ch[3]->conn, "a");
+
+	/* a reload drops "a" while its tunnels live, the next brings it back */
+	gen = st_conn_generation_next();
+	st_conn_set("b");
+	st_conn_prune(gen);
+	assert_null(st_conn_find("a"));
+	st_child_end(ch[0]->index, ST_TERM_NORMAL);	/* uncounted: no "a" now */
+	gen = st_conn_generation_next();
+	st_conn_set("b");
+	a = st_conn_set("a");
+	st_conn_prune(gen);
+	assert_int_equal(st_conn_tunnels(a), 2);
+	assert_int_equal(st_conn_tunnels(st_conn_set("nobody")), 0);
+
+	st_child_end(ch[2]->index, ST_TERM_NORMAL);
+	st_child_end(ch[3]->index, ST_TERM_NORMAL);
+	st_child_end(ch[4]->index, ST_TERM_NORMAL);
+	assert_int_equal(st_conn_tunnels(a), 0);
+	assert_int_equal(st_conn_tunnels(st_conn_find("b")), 0);
+	assert_int_equal(st_child_count(), 0);
+	assert_null(st_child_nth(0));
+}
+
 /* Enough names to grow the name table several times, pruned to a few. */
 static void
 test_conn_names_many(void **unused)
@@ -757,6 +819,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_conns_and_globals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conn_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conn_names_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conn_tunnels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_fresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_wait, setup, teardown),

@@ -179,6 +179,28 @@ test_index_survives_empty_history(void **unused)
 	assert_int_equal(st_ike_new("x", 2, 1)->index, 6);
 }
 
+/* Live tunnels restored (another daemon keys them) count for their
+ * connection, whether it is there before the load or comes after. */
+static void
+test_live_tunnel_counts(void **unused)
+{
+	st_set_keyed_by("charon");
+	st_conn_set("site");
+	assert_non_null(st_child_new(0, "site"));
+	assert_non_null(st_child_new(0, "site"));
+	assert_non_null(st_child_new(0, "other"));
+	assert_int_equal(st_save(dir), 0);
+	st_free();
+	st_init();
+	st_set_keyed_by("charon");
+	assert_int_equal(st_conn_tunnels(st_conn_set("other")), 0);
+	assert_int_equal(st_load(dir), 0);
+	assert_int_equal(st_child_count(), 3);
+	assert_int_equal(st_conn_tunnels(st_conn_find("other")), 1);
+	assert_int_equal(st_conn_tunnels(st_conn_set("site")), 2);
+	st_set_keyed_by(NULL);
+}
+
 static void
 test_missing(void **unused)
 {
@@ -469,6 +491,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_survives_empty_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_tunnel_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_save_ahead, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
