@@ -91,6 +91,13 @@ samples_ok()
 }
 
 stalled_dropped() { ! kill -0 "$STALL" 2>/dev/null; }
+# show processes cpu names the handler of each long turn: a table, and no
+# descriptor the loop could only call by its number
+turns_named()
+{
+	grep -q 'Longest turns since the last look, by the handler' "$1" &&
+	    ! sed -n '/Longest turns since/,$p' "$1" | grep -Eq ' fd [0-9]+$'
+}
 
 iop_each_round()
 {
@@ -120,6 +127,8 @@ iop_each_round()
 	# the loop's figures under that load, for the record
 	ctl gw2 gw2 show processes cpu >"$W/ikf-cpu.txt" 2>&1
 	say "$(grep 'Event loop:' "$W/ikf-cpu.txt")"
+	say "$(sed -n '/Longest turns since/,$p' "$W/ikf-cpu.txt")"
+	check "$P/long-turns-named" turns_named "$W/ikf-cpu.txt"
 	check "$P/ikf-cumulative" wait_for 5 iop_ikf_counted 240
 	check "$P/old-sas-gone" wait_for 10 iop_no_spi_of gw2 "$spis0"
 	check "$P/ikf-two-sas" wait_for 10 iop_ikf_two_sas
