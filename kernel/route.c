@@ -295,21 +295,6 @@ addr_flags(const struct ifl_addr *addr)
 	return as.flags;
 }
 
-/* An IPv6 address stays tentative while duplicate address detection runs
- * (a second or so after it was added or its link came up, indefinitely on
- * a link without carrier), and the kernel refuses it as a route's source
- * meanwhile (EINVAL). */
-static int
-src_tentative(const struct route_info *ri)
-{
-	int f;
-
-	if (ri->src.family != AF_INET6)
-		return 0;
-	f = addr_flags(&ri->src);
-	return f >= 0 && (f & IFA_F_TENTATIVE) && !(f & IFA_F_DADFAILED);
-}
-
 /* ---- routes ---- */
 
 static struct nlmsghdr *
@@ -463,6 +448,8 @@ ent_repath(struct route_ent *e, const struct ifl_addr *peer)
 	return 0;
 }
 
+static void waiting_settle(const struct ifl_addr *addr, int flags);
+
 static void
 ent_unlink(struct route_ent *e)
 {
@@ -517,7 +504,7 @@ route_user_add(const char *conn, uint64_t user, const struct ifl_subnet *dst,
 	struct route_ent *e, **pp;
 	struct route_info ri;
 	char text[200], tail[300], src[ADDR_STRLEN];
-	int r, waiting = 0;
+	int r, waiting = 0, srcflags = 0;
 
 	if (rt.nl == NULL)
 		return -ENOTCONN;
@@ -547,11 +534,17 @@ route_user_add(const char *conn, uint64_t user, const struct ifl_subnet *dst,
 		    rt.table);
 		return 0;
 	}
-	/* A source still in duplicate address detection: the route waits for
-	 * the event that makes it usable (route_events_read). Installed
-	 * without it meanwhile, the gateway's own packets to dst would leave
-	 * from an address outside the local subnet, in no policy: in clear. */
-	if (r == -EINVAL && src_tentative(&ri))
+	/* An IPv6 address stays tentative while duplicate address detection
+	 * runs (a second or so after it was added or its link came up, as
+	 * long as the link has no carrier), and the kernel refuses it as a
+	 * source meanwhile. The route waits for the event that makes it
+	 * usable (route_events_read): installed without it meanwhile, the
+	 * gateway's own packets to dst would leave from an address outside
+	 * the local subnet, in no policy: in clear. One that failed
+	 * detection stays tentative for good: waiting_settle below installs
+	 * the route without it at once. */
+	if (r == -EINVAL && ri.src.family == AF_INET6 &&
+	    (srcflags = addr_flags(&ri.src)) >= 0 && (srcflags & IFA_F_TENTATIVE))
 		waiting = 1;
 	else if (r < 0) {
 		log_err("IKE:%s: route %s not installed: %s%s", conn,
@@ -576,13 +569,14 @@ route_user_add(const char *conn, uint64_t user, const struct ifl_subnet *dst,
 		;
 	*pp = e;
 	if (waiting) {
-		log_warnx("IKE:%s: route %s waits for its source %s, still tentative "
-		    "(duplicate address detection): installed once the address is "
-		    "usable", conn, route_text(&ri, text, sizeof(text)),
-		    addr_str(&ri.src, src, sizeof(src)));
-		/* usable between the refusal and now: its event may be gone */
-		if (!src_tentative(&ri))
-			ent_install_waiting(e, 0);
+		if (!(srcflags & IFA_F_DADFAILED))
+			log_warnx("IKE:%s: route %s waits for its source %s, still "
+			    "tentative (duplicate address detection): installed once "
+			    "the address is usable", conn, route_text(&ri, text,
+			    sizeof(text)), addr_str(&ri.src, src, sizeof(src)));
+		/* usable (or failed) between the refusal and now: its event
+		 * may have come before the route was listed */
+		waiting_settle(&ri.src, addr_flags(&ri.src));
 	} else
 		log_info("IKE:%s: route installed: %s", conn, route_text(&ri, text,
 		    sizeof(text)));

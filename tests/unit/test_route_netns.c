@@ -417,8 +417,8 @@ static void
 t_ipv6_duplicate_source(void **state)
 {
 	struct ifl_subnet remote = net("2001:db8:2::/48"), local = net("2001:db8:1::/48");
+	struct ifl_subnet remote2 = net("2001:db8:3::/48");
 	struct ifl_addr peer = addr("2001:db8:ff::1");
-
 	char cmd[512], *ns = dadns;
 
 	(void)state;
@@ -443,6 +443,15 @@ t_ipv6_duplicate_source(void **state)
 	assert_non_null(strstr(run("ip -6 addr show dev v3"), "dadfailed"));
 	assert_non_null(strstr(loglines, "IKE:dup: the route to 2001:db8:2::/48 goes "
 	    "without a source: 2001:db8:1::1 is a duplicate on its link"));
+	/* a route asked for once detection has failed goes in at once */
+	assert_int_equal(route_child_add("dup", 2, &remote2, &peer, &local, 1), 0);
+	assert_non_null(strstr(run("ip -6 route show table 220"),
+	    "2001:db8:3::/48 dev v2 proto static metric"));
+	assert_non_null(strstr(loglines, "IKE:dup: the route to 2001:db8:3::/48 goes "
+	    "without a source: 2001:db8:1::1 is a duplicate on its link"));
+	assert_null(strstr(loglines, "route 2001:db8:3::/48 dev v2 src 2001:db8:1::1 "
+	    "table 220 waits"));
+	route_child_del(2);
 	route_child_del(1);
 	assert_string_equal(run("ip -6 route show table 220"), "");
 }
