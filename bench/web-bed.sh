@@ -73,12 +73,13 @@ check page-count grep -q "<p id=\"count\">$((N + 1)) of $((N + 1)) rows" "$W/p.b
 check_eq tunnels-listed "$N" "$(grep -o '"index":' "$W/t.body" | wc -l)"
 check_eq metrics-tunnels "$N" "$(grep -c '^ikeflow_tunnel_up{' "$W/m.body")"
 
-# ikeflowd's longest loop turn since the last look, in ms
+# ikeflowd's longest loop turn since the last look, in ms; the whole view
+# (which handler took the most of each long turn) kept in cpu-NAME.txt
 peak_ms()
 {
-	ctl gw2 gw2 show processes cpu |
-	    sed -n 's/.*Longest turn since the last look: \([0-9]*\) us.*/\1/p' |
-	    awk '{ printf "%d", $1 / 1000 }'
+	ctl gw2 gw2 show processes cpu >"$W/cpu-${1:-look}.txt"
+	sed -n 's/.*Longest turn since the last look: \([0-9]*\) us.*/\1/p' \
+	    "$W/cpu-${1:-look}.txt" | awk '{ printf "%d", $1 / 1000 }'
 }
 # stall NAME: STALL_ROUNDS of the three big requests at once, back to back,
 # while the cheap request runs in a loop. Prints "PROBES MAX_MS MEDIAN_MS
@@ -98,13 +99,13 @@ stall()
 	done
 	wait $load
 	echo "$(wc -l <"$f") $(sort -n "$f" | tail -1 | awk '{ printf "%d", $1 * 1000 }')" \
-	    "$(median <"$f" | awk '{ printf "%d", $1 * 1000 }') $(peak_ms)"
+	    "$(median <"$f" | awk '{ printf "%d", $1 * 1000 }') $(peak_ms "$1")"
 }
 # The refresh alone: one refresh interval (5 s) with no request (a
 # measurement window, not a wait for a condition).
 peak_ms >/dev/null
 sleep 6
-idle_peak=$(peak_ms)
+idle_peak=$(peak_ms idle)
 # As deployed: the refresh timer folds 20,000 SAs every 5 s meanwhile.
 set -- $(stall refresh)
 probes=$1 probe_max=$2 probe_med=$3 peak=$4
@@ -140,6 +141,12 @@ size() { stat -c %s "$W/$1.body"; }
 	    "median $probe_med2 ms; ikeflowd's longest loop turn $peak2 ms"
 	echo "    no request, 6 s (one refresh): ikeflowd's longest loop turn $idle_peak ms"
 	echo "  goals: /metrics <= 0.5x floor, / < 50 ms, longest stall < 50 ms"
+	echo "  the longest turns of each window and their handlers (show processes cpu):"
+	for w in refresh web idle; do
+		echo "    $w:"
+		sed -n '/^ *Turn us/,/Longest turn since the start/p' "$W/cpu-$w.txt" |
+		    grep -v 'Longest turn since the start' | sed 's/^/    /'
+	done
 } | tee "$W/bench.txt"
 check metrics-half-floor awk -v a="$me" -v b="$fl" 'BEGIN { exit !(a <= 0.5 * b) }'
 check page-under-50ms test "$pgc" -lt 50

@@ -374,7 +374,6 @@ loop_run_timers(void)
 
 	while (heap_len > 0 && heap[0]->when <= now) {
 		struct loop_timer *t = heap[0];
-
 		uint64_t t0 = loop_now_us();
 		const char *name = t->name;
 		int made_in = t->made_in;
