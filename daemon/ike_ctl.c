@@ -489,12 +489,16 @@ cmd_stats(int argc, char **argv, struct buf *out, void *arg)
 	    "  retransmits: %llu, responses resent: %llu\n"
 	    "  cookies sent: %llu, IKE_SA_INIT refused: %llu, of no connection "
 	    "and not logged: %llu\n"
+	    "  requests on unknown SPIs answered INVALID_IKE_SPI: %llu, "
+	    "not answered (rate limit): %llu\n"
 	    "  NAT-T keepalives sent: %llu, received: %llu\n",
 	    st.sas, st.half_open, st.ho_sources, (unsigned long long)st.rx,
 	    (unsigned long long)st.tx,
 	    (unsigned long long)st.drops, (unsigned long long)st.retransmits,
 	    (unsigned long long)st.resent_responses, (unsigned long long)st.cookies,
 	    (unsigned long long)st.init_refused, (unsigned long long)st.noconn_quiet,
+	    (unsigned long long)st.invalid_spi,
+	    (unsigned long long)st.invalid_spi_quiet,
 	    (unsigned long long)st.keepalives,
 	    (unsigned long long)sk.keepalives);
 	dh_pool_stats(&dp);

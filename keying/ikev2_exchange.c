@@ -932,7 +932,10 @@ ikev2_input(struct ikev2_engine *e, const struct ifl_addr *src, uint16_t sport,
 	}
 	st_ike_count_in(sa ? st_ike_get(sa->st_index) : NULL, len);
 	if (sa == NULL) {
-		ike_drop(e, NULL, src, sport, &h, "no IKE SA for these SPIs");
+		ike_drop(e, NULL, src, sport, &h,
+		    ike_send_invalid_spi(e, &h, dst, dport, src, sport) ?
+		    "no IKE SA for these SPIs, INVALID_IKE_SPI sent" :
+		    "no IKE SA for these SPIs");
 		goto out;
 	}
 	if (((h.flags & IKEV2_FLAG_INITIATOR) != 0) == (sa->initiator != 0)) {

@@ -70,6 +70,10 @@ struct ikev2_engine_stats {
 	uint64_t	noconn_quiet;		/* IKE_SA_INITs of no connection
 						 * refused without a log line or
 						 * failure record (rate limit) */
+	uint64_t	invalid_spi;		/* INVALID_IKE_SPI sent for
+						 * requests on unknown SPIs */
+	uint64_t	invalid_spi_quiet;	/* such requests not answered
+						 * (rate limit) */
 	uint32_t	sas, half_open;
 	uint32_t	ho_sources;		/* sources holding half-open
 						 * responder SAs (an IPv6 /64

@@ -1364,31 +1364,77 @@ ike_send_response(struct ike_sa *sa, struct buf *msg, uint32_t msgid)
 	return ike_send_msg(sa, msg, sa->resp_frags);
 }
 
-void
-ike_send_init_error(struct ikev2_engine *e, const struct ikev2_hdr *req,
+/* An unprotected answer: one notify, no state (the SPIs, message ID and
+ * flags in h). */
+static void
+send_plain_notify(struct ikev2_engine *e, const struct ikev2_hdr *h,
     const struct ifl_addr *local, uint16_t lport,
     const struct ifl_addr *remote, uint16_t rport,
     uint16_t notify, const void *data, size_t len)
 {
 	struct ikev2_builder bl;
-	struct ikev2_hdr h;
 	struct buf *b = buf_new(64);
 
 	if (b == NULL)
 		return;
-	memset(&h, 0, sizeof(h));
-	h.ispi = req->ispi;
-	h.version = IKEV2_VERSION;
-	h.exchange = IKEV2_EXCH_IKE_SA_INIT;
-	h.flags = IKEV2_FLAG_RESPONSE;
-	h.msgid = req->msgid;
-	ikev2_build_msg(&bl, b, &h);
+	ikev2_build_msg(&bl, b, h);
 	ikev2_build_notify_simple(&bl, notify, data, len);
 	if (ikev2_build_finish(&bl) == 0) {
 		st_ike_global_w()->c.out_notifys++;
 		ike_send_raw(e, NULL, local, lport, remote, rport, b->data, b->len);
 	}
 	buf_free(b);
+}
+
+void
+ike_send_init_error(struct ikev2_engine *e, const struct ikev2_hdr *req,
+    const struct ifl_addr *local, uint16_t lport,
+    const struct ifl_addr *remote, uint16_t rport,
+    uint16_t notify, const void *data, size_t len)
+{
+	struct ikev2_hdr h;
+
+	memset(&h, 0, sizeof(h));
+	h.ispi = req->ispi;
+	h.version = IKEV2_VERSION;
+	h.exchange = IKEV2_EXCH_IKE_SA_INIT;
+	h.flags = IKEV2_FLAG_RESPONSE;
+	h.msgid = req->msgid;
+	send_plain_notify(e, &h, local, lport, remote, rport, notify, data, len);
+}
+
+int
+ike_send_invalid_spi(struct ikev2_engine *e, const struct ikev2_hdr *req,
+    const struct ifl_addr *local, uint16_t lport,
+    const struct ifl_addr *remote, uint16_t rport)
+{
+	struct ikev2_hdr h;
+	uint64_t now = loop_now_ms();
+
+	if (req->flags & IKEV2_FLAG_RESPONSE)
+		return 0;
+	if (now - e->invspi.win_start >= 1000) {
+		e->invspi.win_start = now;
+		e->invspi.sent = 0;
+	}
+	if (e->invspi.sent >= IKEV2_INVALID_SPI_PER_S) {
+		e->st.invalid_spi_quiet++;
+		return 0;
+	}
+	e->invspi.sent++;
+	e->st.invalid_spi++;
+	memset(&h, 0, sizeof(h));
+	h.ispi = req->ispi;
+	h.rspi = req->rspi;
+	h.version = IKEV2_VERSION;
+	h.exchange = req->exchange;
+	/* we are the other end of the SA the request names */
+	h.flags = IKEV2_FLAG_RESPONSE |
+	    ((req->flags & IKEV2_FLAG_INITIATOR) ? 0 : IKEV2_FLAG_INITIATOR);
+	h.msgid = req->msgid;
+	send_plain_notify(e, &h, local, lport, remote, rport,
+	    IKEV2_N_INVALID_IKE_SPI, NULL, 0);
+	return 1;
 }
 
 void

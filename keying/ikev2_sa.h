@@ -190,6 +190,9 @@ struct ike_ops {
 
 #define IKEV2_COOKIE_SECRET_LEN	32
 #define IKEV2_COOKIE_SWITCH_MS	120000	/* a secret's life (strongSwan's 120 s) */
+/* INVALID_IKE_SPI answers a second: a restart with 2000 peers is answered
+ * within their retransmissions, a flood of forged SPIs is not echoed */
+#define IKEV2_INVALID_SPI_PER_S	100
 
 struct ikev2_engine {
 	struct ike_env	env;
@@ -219,6 +222,11 @@ struct ikev2_engine {
 		uint32_t	logged;		/* logged and recorded in it */
 		uint64_t	suppressed;	/* not logged since the last summary */
 	}		noconn;
+	/* INVALID_IKE_SPI answers sent in the current one-second window */
+	struct {
+		uint64_t	win_start;	/* ms */
+		uint32_t	sent;
+	}		invspi;
 	int		busy;			/* inside an entry point: defer frees */
 	const struct ike_ops *ops;
 	struct ike_sa	*kicked;		/* SAs whose queue is to run */
@@ -361,6 +369,15 @@ void	ike_send_init_error(struct ikev2_engine *e, const struct ikev2_hdr *req,
 	    const struct ifl_addr *local, uint16_t lport,
 	    const struct ifl_addr *remote, uint16_t rport,
 	    uint16_t notify, const void *data, size_t len);
+/* A request on an IKE SA we do not know (a restart forgot it): an
+ * unprotected INVALID_IKE_SPI notify to its source, SPIs and message ID
+ * copied (RFC 7296 2.21.4), so that a peer that takes the hint checks
+ * its SA at once instead of after all its retransmissions. Never for a
+ * response; at most IKEV2_INVALID_SPI_PER_S a second (a flood of forged
+ * SPIs is not answered in full). 1 when sent, 0 when not. */
+int	ike_send_invalid_spi(struct ikev2_engine *e, const struct ikev2_hdr *req,
+	    const struct ifl_addr *local, uint16_t lport,
+	    const struct ifl_addr *remote, uint16_t rport);
 /* Counts and logs (rate-limited) a dropped message. */
 void	ike_drop(struct ikev2_engine *e, struct ike_sa *sa, const struct ifl_addr *src,
 	    uint16_t sport, const struct ikev2_hdr *h, const char *why);

@@ -829,7 +829,11 @@ test_garbage_dropped(void **state)
 	ikev2_engine_stats(side_r.eng, &st);
 	assert_int_equal(st.drops, 3);
 	assert_int_equal(st_ike_global()->c.in_drops, before + 3);
-	assert_int_equal(nqueue, 0);
+	/* only the request (test_invalid_ike_spi) has an answer: INVALID_IKE_SPI */
+	assert_int_equal(nqueue, 1);
+	assert_int_equal(addr_cmp(&queue[0]->dst, &src), 0);
+	assert_int_equal(st.invalid_spi, 1);
+	drain();
 	/* and the engine still works */
 	initiate();
 	pump();
@@ -1412,6 +1416,100 @@ test_initial_contact(void **state)
 	assert_true(side_r.children[0].removed);
 	assert_false(side_r.children[1].removed);
 	assert_int_equal(side_r.children[1].d.spi_out, SPI_I + 0x100);
+}
+
+/* The last datagram each side sent, as pump() delivered it. */
+static struct {
+	uint8_t	data[4096];
+	size_t	len;
+} last_from[2];
+
+static enum t_verdict
+keep_last(const struct t_side *from, const uint8_t *p, size_t len, void *arg)
+{
+	int k = from == &side_i ? 0 : 1;
+
+	(void)arg;
+	assert_true(len <= sizeof(last_from[k].data));
+	memcpy(last_from[k].data, p, len);
+	last_from[k].len = len;
+	return T_PASS;
+}
+
+/* The responder restarts (SIGKILL: the peer is not told) and forgets the
+ * IKE SA: a request on it is answered with an unprotected INVALID_IKE_SPI
+ * notify, SPIs and message ID copied (RFC 7296 2.21.4), and nothing else
+ * happens: no state on the responder, none changed on the initiator, no
+ * answer to a response, and a flood of such requests is answered only in
+ * part. */
+static void
+test_invalid_ike_spi(void **state)
+{
+	struct ikev2_engine_stats st;
+	const uint8_t *a;
+	uint8_t resp[4096];
+	uint64_t t0, t1;
+	uint32_t old_i;
+	unsigned long max;
+	int i, sent_i;
+
+	(void)state;
+	seed_up();
+	old_i = ike_row(1)->index;
+	t_side_down(&side_r);
+	t_side_up(&side_r, ADDR_R, SPI_R + 0x100, conn_text(0, variants[0].ike,
+	    variants[0].esp, NULL), secrets, &tun);
+	assert_int_equal(st_ike_active_count(), 1);
+	filter = keep_last;
+	sent_i = side_i.sent;
+	assert_int_equal(ikev2_liveness(side_i.eng, old_i), 0);
+	pump();
+	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_INFORMATIONAL - 32], 1);
+	assert_int_equal(side_r.sent, 1);
+	assert_int_equal(side_r.sent_resp[IKEV2_EXCH_INFORMATIONAL - 32], 1);
+	a = last_from[1].data;
+	/* header + an unprotected notify of no SPI and no data */
+	assert_int_equal(last_from[1].len, 28 + 8);
+	assert_memory_equal(a, last_from[0].data, 16);		/* SPIs */
+	assert_memory_equal(a + 20, last_from[0].data + 20, 4);	/* message ID */
+	assert_int_equal(a[16], IKEV2_PL_NOTIFY);
+	assert_int_equal(a[19], IKEV2_FLAG_RESPONSE);	/* from the responder */
+	assert_int_equal(a[28 + 6] << 8 | a[28 + 7], IKEV2_N_INVALID_IKE_SPI);
+	/* no state on the responder */
+	ikev2_engine_stats(side_r.eng, &st);
+	assert_int_equal(st.sas, 0);
+	assert_int_equal(st.half_open, 0);
+	assert_int_equal(st.invalid_spi, 1);
+	/* the initiator neither answers nor acts on it (it is unprotected):
+	 * its SA stays until its retransmissions run out */
+	assert_int_equal(side_i.sent, sent_i + 1);
+	assert_non_null(st_ike_find(old_i));
+	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
+
+	/* a response on unknown SPIs is not answered */
+	memcpy(resp, last_from[0].data, last_from[0].len);
+	resp[19] |= IKEV2_FLAG_RESPONSE;
+	ikev2_input(side_r.eng, &side_i.addr, 500, &side_r.addr, 500, resp,
+	    last_from[0].len);
+	assert_int_equal(nqueue, 0);
+	assert_int_equal(side_r.sent, 1);
+
+	/* a flood of requests on unknown SPIs: at most 100 answers a second */
+	t0 = loop_now_ms();
+	for (i = 0; i < 400; i++) {
+		ikev2_input(side_r.eng, &side_i.addr, 500, &side_r.addr, 500,
+		    last_from[0].data, last_from[0].len);
+		drain();
+	}
+	t1 = loop_now_ms();
+	ikev2_engine_stats(side_r.eng, &st);
+	/* the burst may straddle two one-second windows, and more on a slow
+	 * machine */
+	max = 100 * (unsigned long)((t1 - t0) / 1000 + 2);
+	assert_true(st.invalid_spi - 1 <= max);
+	assert_int_equal(st.invalid_spi - 1 + st.invalid_spi_quiet, 400);
+	assert_int_equal(st.sas, 0);
+	assert_int_equal(side_r.sent, 1 + (int)(st.invalid_spi - 1));
 }
 
 static int
@@ -2122,6 +2220,7 @@ main(void)
 		T(test_dpd_clear),
 		T(test_dpd_hold),
 		T(test_initial_contact),
+		T(test_invalid_ike_spi),
 		T(test_child_rekey_crossing),
 		T(test_child_rekey_old_kept),
 		T(test_child_rekey_refused),
