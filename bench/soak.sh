@@ -13,12 +13,13 @@
 #   SOAK_PINGS        tunnels with pings across them (20)
 #   SOAK_POLL_EVERY   pause between two SNMP poll cycles, s (2)
 #   SOAK_MEM          the guest's memory (2048M)
+#   SOAK_IKE_LOG      charon's ike log level (1; 2 shows its decisions)
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=$(cd "${1:-.}" && pwd) || exit 2
 : "${SOAK_N:=2000}" "${SOAK_SECS:=1800}" "${SOAK_CHILD_REKEY:=60}"
-: "${SOAK_IKE_REKEY:=300}" "${SOAK_PINGS:=20}" "${SOAK_POLL_EVERY:=2}"
-for v in "$SOAK_N" "$SOAK_SECS" "$SOAK_CHILD_REKEY" "$SOAK_IKE_REKEY" "$SOAK_PINGS" "$SOAK_POLL_EVERY"; do
+: "${SOAK_IKE_REKEY:=300}" "${SOAK_PINGS:=20}" "${SOAK_POLL_EVERY:=2}" "${SOAK_IKE_LOG:=1}"
+for v in "$SOAK_N" "$SOAK_SECS" "$SOAK_CHILD_REKEY" "$SOAK_IKE_REKEY" "$SOAK_PINGS" "$SOAK_POLL_EVERY" "$SOAK_IKE_LOG"; do
 	case $v in ''|*[!0-9]*) echo "soak: SOAK_* must be numbers" >&2; exit 2 ;; esac
 done
 OUT=$B/bench/soak.out
@@ -28,7 +29,7 @@ S=$OUT/$NAME.sh
 {
 	# the guest's own timeout: set-up, the soak, the faults' recoveries
 	echo "# bed-timeout: $((SOAK_SECS * 2 + SOAK_N / 2 + 600))"
-	for v in SOAK_N SOAK_SECS SOAK_CHILD_REKEY SOAK_IKE_REKEY SOAK_PINGS SOAK_POLL_EVERY; do
+	for v in SOAK_N SOAK_SECS SOAK_CHILD_REKEY SOAK_IKE_REKEY SOAK_PINGS SOAK_POLL_EVERY SOAK_IKE_LOG; do
 		printf "%s='%s'\n" "$v" "$(eval "printf %s \"\$$v\"")"
 	done
 	echo ". \"\$SRCDIR/tests/bed/conf/soak/soak.sh\""
