@@ -196,8 +196,13 @@ check_eq swan-rekeys 3 "$(grep -c '^rekey completed successfully' "$W/swan-rekey
 mx_samples >>"$W/samples.txt"
 check counted-400 wait_for 10 mx_counted 400
 while read -r n name; do
-	check "$name/no-ping-lost" grep -q '^300 packets transmitted, 300 received, 0% packet loss' \
-	    "$W/ping-rekey-$name.txt"
+	# the r* cells' phase 2 is rekeyed by strongSwan, which deletes the
+	# old pair at once: see IKEV1_PEER_REKEY_LOSS
+	case $name in
+	r*) max=$IKEV1_PEER_REKEY_LOSS ;;
+	*) max=0 ;;
+	esac
+	check "$name/no-ping-lost" ikev1_pings_lost "$W/ping-rekey-$name.txt" 300 "$max"
 	awk -v n="$n" '$1 == n { print $2, $3, $4 }' "$W/samples.txt" >"$W/samples-$name.txt"
 	check "$name/samples" bed_samples_ok "$W/samples-$name.txt"
 	eval "spis=\$SPIS$n c0=\$C$n"

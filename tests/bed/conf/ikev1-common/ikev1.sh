@@ -93,6 +93,29 @@ ikev1_sample()
 # while the tunnel is sampled (before, each second during, after; CMD
 # runs once as the pings start): none lost, one tunnel index, counters
 # never back.
+# ikev1_pings_lost FILE N MAX: ping's summary in FILE says N sent and at
+# most MAX of them lost.
+ikev1_pings_lost()
+{
+	local got
+
+	got=$(sed -n "s/^$2 packets transmitted, \([0-9]*\) received.*/\1/p" "$1")
+	[ -n "$got" ] && [ "$got" -ge $(($2 - $3)) ] || { tail -n 2 "$1"; return 1; }
+}
+
+# A phase-2 rekey the peer starts, when the peer deletes the old pair as
+# soon as its Quick Mode ends (strongSwan's delete_rekeyed, IOS): IKEv1
+# has the responder install its new outbound SA only on message 3, and
+# the peer deletes the old inbound one as it sends message 3, so a packet
+# we send in between is lost whatever the responder does (strongSwan's
+# documentation warns of it). One ping of such a rekey may be lost, never
+# more; ikeflowd's counters still count every packet (the lost one is
+# counted out by gw2). Rekeys ikeflowd starts lose none.
+IKEV1_PEER_REKEY_LOSS=1
+
+# ikev1_pings_sampled NAME N [CMD...]: N pings across the tunnel while CMD
+# runs, the tunnel sampled every second; none may be lost (or, when
+# IKEV1_LOSS_MAX is set, that many).
 ikev1_pings_sampled()
 {
 	local name=$1 n=$2 ping
@@ -109,8 +132,7 @@ ikev1_pings_sampled()
 	wait $ping
 	ikev1_sample >>"$W/samples-$name.txt"
 	cat "$W/samples-$name.txt"
-	check "$name-no-ping-lost" grep -q "^$n packets transmitted, $n received, 0% packet loss" \
-	    "$W/ping-$name.txt"
+	check "$name-no-ping-lost" ikev1_pings_lost "$W/ping-$name.txt" "$n" "${IKEV1_LOSS_MAX:-0}"
 	check "$name-samples" bed_samples_ok "$W/samples-$name.txt"
 }
 
