@@ -120,17 +120,33 @@ static void
 render_props(struct buf *b, const char *key, const struct cfg_proposals *ps,
     enum cfg_proto proto, enum cfg_prop_from from)
 {
-	char props[2048];
+	char *props = NULL;
+	size_t len = 2048;
 
 	if (from == CFG_FROM_NONE) {
 		out(b, "\t# %s not set, IOS's defaults switched off: none\n", key);
 		return;
 	}
-	config_proposals_str(ps, proto, props, sizeof(props));
+	/* 16 proposals of every algorithm name run past any fixed size, and
+	 * a list cut short would load again as another configuration */
+	for (;;) {
+		char *p = realloc(props, len);
+
+		if (p == NULL) {
+			out(b, "\t# %s: out of memory\n", key);
+			free(props);
+			return;
+		}
+		props = p;
+		if (config_proposals_str(ps, proto, props, len) == 0)
+			break;
+		len *= 2;
+	}
 	if (from == CFG_FROM_IOS)
 		out(b, "\t# %s not set: IOS's defaults, %s\n", key, props);
 	else
 		out(b, "\t%s=%s\n", key, props);
+	free(props);
 }
 
 static void

@@ -656,6 +656,47 @@ test_updown(void **state)
 	    "firewalling)");
 }
 
+/* The longest ike= there is (16 proposals of every name) renders past any
+ * small buffer; written out whole, it loads back as the same proposals. */
+static void
+test_render_long_proposals(void **state)
+{
+	static const char one[] = "aes256-aes192-aes128-3des-sha512-sha384-"
+	    "sha256-sha1-md5-prfsha512-prfsha384-prfsha256-prfsha1-prfmd5-"
+	    "ecp521-ecp384-ecp256-modp4096-modp3072-modp2048-modp1536-"
+	    "modp1024-curve25519";
+	struct buf *conf = buf_new(0), *b = buf_new(0);
+	struct ifl_config *cfg, *again;
+	char *text;
+
+	(void)state;
+	buf_put(conf, "conn a\n\tright=192.0.2.1\n\tauthby=secret\n\tauto=add\n"
+	    "\tike=", strlen("conn a\n\tright=192.0.2.1\n\tauthby=secret\n"
+	    "\tauto=add\n\tike="));
+	for (int i = 0; i < CFG_MAX_PROPOSALS; i++) {
+		if (i > 0)
+			buf_put(conf, ",", 1);
+		buf_put(conf, one, strlen(one));
+	}
+	buf_put(conf, "\n", 2);
+	cfg = load(put_file("long.conf", (const char *)conf->data, 0644), NULL);
+	assert_non_null(cfg);
+	assert_int_equal(cfg->conns->ike.n, CFG_MAX_PROPOSALS);
+	assert_int_equal(config_render(cfg, b), 0);
+	text = calloc(1, b->len + 1);
+	memcpy(text, b->data, b->len);
+	assert_true(strlen(strstr(text, "\tike=")) > 2048);
+	again = load(put_file("rendered.conf", text, 0644), NULL);
+	assert_non_null(again);
+	assert_int_equal(again->conns->ike.n, CFG_MAX_PROPOSALS);
+	assert_memory_equal(&again->conns->ike, &cfg->conns->ike, sizeof(cfg->conns->ike));
+	config_free(again);
+	free(text);
+	buf_free(b);
+	buf_free(conf);
+	config_free(cfg);
+}
+
 static int
 local_is_192_0_2_1(const struct ifl_addr *a, void *arg)
 {
@@ -726,6 +767,8 @@ main(void)
 		    scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_render, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_updown, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_render_long_proposals, scratch_setup,
+		    scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_orient_and_setup_render, scratch_setup,
 		    scratch_teardown),
 	};
