@@ -220,11 +220,11 @@ st_conn_set(const char *name)
 	copy_name(c->name, sizeof(c->name), name);
 	/* children of that name may be there already (restored from the state
 	 * file, or kept across a reload that dropped and brought back their
-	 * connection): counted once here, then kept as they come and go */
-	for (uint32_t i = 0; i < st_ctx.children.n; i++)
-		if (strcmp(((const struct st_child *)st_ctx.children.v[i])->conn,
-		    c->name) == 0)
-			cn->tunnels++;
+	 * connection): one pass counts them all when a count is next read,
+	 * not a pass per connection (10,000 of each at start), then the
+	 * counts are kept as tunnels come and go */
+	if (st_ctx.children.n > 0)
+		st_ctx.conn_counts_stale = 1;
 	c->ike_version = 2;
 	if (st_rows_add(&st_ctx.conns, &st_ctx.next_conn, "connection", cn) == NULL)
 		return NULL;
@@ -259,12 +259,30 @@ st_conn_prune(uint64_t generation)
 	names->n = keep;
 }
 
+/* One pass over the children, each counted to its connection by name. */
+static void
+conn_recount(void)
+{
+	for (uint32_t i = 0; i < st_ctx.conn_names.n; i++)
+		((struct conn_node *)st_ctx.conn_names.v[i])->tunnels = 0;
+	for (uint32_t i = 0; i < st_ctx.children.n; i++) {
+		const struct st_child *ch = st_ctx.children.v[i];
+		struct conn_node *cn = (struct conn_node *)st_conn_find(ch->conn);
+
+		if (cn != NULL)
+			cn->tunnels++;
+	}
+	st_ctx.conn_counts_stale = 0;
+}
+
 void
 st_conn_tunnels_add(const char *name, int delta)
 {
-	struct conn_node *cn = (struct conn_node *)st_conn_find(name);
+	struct conn_node *cn;
 
-	if (cn == NULL)
+	if (st_ctx.conn_counts_stale)
+		return;		/* the recount will see this tunnel come or go */
+	if ((cn = (struct conn_node *)st_conn_find(name)) == NULL)
 		return;		/* a tunnel of no connection: counted when one comes */
 	if (delta < 0 && cn->tunnels == 0)
 		log_err("%s: connection %s: tunnel count below zero", __func__, name);
@@ -275,6 +293,8 @@ st_conn_tunnels_add(const char *name, int delta)
 uint32_t
 st_conn_tunnels(const struct st_conn *c)
 {
+	if (st_ctx.conn_counts_stale)
+		conn_recount();
 	return ((const struct conn_node *)c)->tunnels;
 }
 

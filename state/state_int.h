@@ -31,6 +31,7 @@ struct st_ctx {
 	uint32_t	next_conn, next_ike, next_child;
 	uint32_t	next_ike_hist, next_child_hist, next_ike_fail, next_ipsec_fail;
 	uint64_t	conn_gen;
+	int		conn_counts_stale;	/* tunnels per connection: recount first */
 	uint32_t	hist_size, fail_size;
 	uint32_t	ike_up, child_up;
 	uint64_t	init_mono;

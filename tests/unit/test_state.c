@@ -577,6 +577,44 @@ test_conn_tunnels(void **unused)
 	assert_null(st_child_nth(0));
 }
 
+/* Tunnels restored before their connections (a start with a state file):
+ * each connection that comes counts its own, and the counts then follow
+ * the tunnels that end, move or come while none was read yet. */
+static void
+test_conn_tunnels_restored_first(void **unused)
+{
+	struct st_child *ch[41];
+	char name[16];
+
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "c%d", i % 8);
+		assert_non_null(ch[i] = st_child_new(0, name));
+	}
+	assert_non_null(ch[40] = st_child_new(0, "nobody"));
+	for (int i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "c%d", i);
+		assert_non_null(st_conn_set(name));
+	}
+	st_child_end(ch[0]->index, ST_TERM_NORMAL);		/* c0: 4 */
+	st_child_set_conn(ch[1], "c2");				/* c1: 4, c2: 6 */
+	assert_non_null(st_child_new(0, "c7"));			/* c7: 6 */
+	assert_int_equal(st_conn_tunnels(st_conn_find("c0")), 4);
+	assert_int_equal(st_conn_tunnels(st_conn_find("c1")), 4);
+	assert_int_equal(st_conn_tunnels(st_conn_find("c2")), 6);
+	for (int i = 3; i < 7; i++) {
+		snprintf(name, sizeof(name), "c%d", i);
+		assert_int_equal(st_conn_tunnels(st_conn_find(name)), 5);
+	}
+	assert_int_equal(st_conn_tunnels(st_conn_find("c7")), 6);
+	/* once read, kept as tunnels come and go */
+	st_child_end(ch[2]->index, ST_TERM_NORMAL);
+	assert_int_equal(st_conn_tunnels(st_conn_find("c2")), 5);
+	assert_int_equal(st_conn_tunnels(st_conn_set("nobody")), 1);
+	st_child_set_conn(ch[40], "c0");
+	assert_int_equal(st_conn_tunnels(st_conn_find("nobody")), 0);
+	assert_int_equal(st_conn_tunnels(st_conn_find("c0")), 5);
+}
+
 /* Enough names to grow the name table several times, pruned to a few. */
 static void
 test_conn_names_many(void **unused)
@@ -820,6 +858,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_conn_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conn_names_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conn_tunnels, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conn_tunnels_restored_first, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_sa_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_fresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_wait, setup, teardown),
