@@ -30,6 +30,7 @@ static struct {
 	uint16_t	sport, dport;
 	uint8_t		pkt[256];
 	size_t		len;
+	unsigned	cost_us;	/* each datagram's work, as a DH in the loop */
 } rx;
 
 static void
@@ -44,6 +45,8 @@ on_rx(const struct ifl_addr *src, uint16_t sport, const struct ifl_addr *dst,
 	rx.dport = dport;
 	rx.len = len < sizeof(rx.pkt) ? len : sizeof(rx.pkt);
 	memcpy(rx.pkt, pkt, rx.len);
+	if (rx.cost_us)
+		usleep(rx.cost_us);
 }
 
 static int
@@ -159,6 +162,27 @@ test_rx_ike(void **state)
 	close(fd);
 }
 
+/* A burst whose every datagram costs 4 ms (a DH in the loop) is served a
+ * few a turn, not all 8 in one: the loop gets back to its other sockets
+ * within the socket's 10 ms budget plus one datagram's work, and the
+ * rest waits in the socket for the next turns. */
+static void
+test_rx_budget(void **state)
+{
+	uint16_t port;
+	int fd = peer_socket("127.0.0.1", &port);
+
+	(void)state;
+	rx.cost_us = 4000;
+	for (int i = 0; i < 8; i++)
+		peer_send(fd, "127.0.0.1", 500, "IKE_SA_INIT", 11);
+	loop_once(1000);
+	assert_in_range(rx.n, 1, 3);
+	pump(8);
+	assert_int_equal(rx.n, 8);
+	close(fd);
+}
+
 static void
 test_rx_natt(void **state)
 {
@@ -257,6 +281,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_rx_ike, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rx_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_natt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6, setup, teardown),
