@@ -555,7 +555,7 @@ ikev1_seal(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
     struct ikev1_builder *chain, uint8_t *iv, struct buf *msg)
 {
 	struct ikev1_builder bl;
-	struct ikev1_hdr h;
+	struct ike_hdr h;
 
 	if (ikev1_build_finish(chain) == -1)
 		return -1;
@@ -708,7 +708,7 @@ ikev1_notify_send_data(struct isakmp_sa *sa, uint16_t type, const void *data,
 	} else {
 		/* before the keys: a clear Informational (RFC 2408 §4.8) */
 		struct ikev1_builder bl;
-		struct ikev1_hdr h;
+		struct ike_hdr h;
 		struct buf *msg = buf_new(64);
 
 		if (msg == NULL)

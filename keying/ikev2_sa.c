@@ -1166,7 +1166,7 @@ void
 ike_msg_start(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *b,
     uint8_t exch, int response, uint32_t msgid)
 {
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 
 	memset(&h, 0, sizeof(h));
 	h.ispi = sa->spi_i;
@@ -1190,7 +1190,7 @@ ike_fragments(struct ike_sa *sa, const uint8_t *hdr, uint8_t first,
 {
 	size_t budget = sa->eng->tun.fragment_size - FRAG_HEADROOM, chunk, off;
 	struct ikev2_builder bl;
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 	struct buf *out = buf_new(len + 512), *f = NULL;
 	uint16_t total, num;
 	long skoff;
@@ -1367,7 +1367,7 @@ ike_send_response(struct ike_sa *sa, struct buf *msg, uint32_t msgid)
 /* An unprotected answer: one notify, no state (the SPIs, message ID and
  * flags in h). */
 static void
-send_plain_notify(struct ikev2_engine *e, const struct ikev2_hdr *h,
+send_plain_notify(struct ikev2_engine *e, const struct ike_hdr *h,
     const struct ifl_addr *local, uint16_t lport,
     const struct ifl_addr *remote, uint16_t rport,
     uint16_t notify, const void *data, size_t len)
@@ -1387,12 +1387,12 @@ send_plain_notify(struct ikev2_engine *e, const struct ikev2_hdr *h,
 }
 
 void
-ike_send_init_error(struct ikev2_engine *e, const struct ikev2_hdr *req,
+ike_send_init_error(struct ikev2_engine *e, const struct ike_hdr *req,
     const struct ifl_addr *local, uint16_t lport,
     const struct ifl_addr *remote, uint16_t rport,
     uint16_t notify, const void *data, size_t len)
 {
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 
 	memset(&h, 0, sizeof(h));
 	h.ispi = req->ispi;
@@ -1404,11 +1404,11 @@ ike_send_init_error(struct ikev2_engine *e, const struct ikev2_hdr *req,
 }
 
 int
-ike_send_invalid_spi(struct ikev2_engine *e, const struct ikev2_hdr *req,
+ike_send_invalid_spi(struct ikev2_engine *e, const struct ike_hdr *req,
     const struct ifl_addr *local, uint16_t lport,
     const struct ifl_addr *remote, uint16_t rport)
 {
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 	uint64_t now = loop_now_ms();
 
 	if (req->flags & IKEV2_FLAG_RESPONSE)
@@ -1439,7 +1439,7 @@ ike_send_invalid_spi(struct ikev2_engine *e, const struct ikev2_hdr *req,
 
 void
 ike_drop(struct ikev2_engine *e, struct ike_sa *sa, const struct ifl_addr *src,
-    uint16_t sport, const struct ikev2_hdr *h, const char *why)
+    uint16_t sport, const struct ike_hdr *h, const char *why)
 {
 	struct st_ike *st = sa && sa->st_index ? st_ike_get(sa->st_index) : NULL;
 	uint64_t now = loop_now_ms(), *last = sa ? &sa->last_drop_log : &e->last_drop_log;
