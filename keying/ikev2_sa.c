@@ -564,45 +564,53 @@ ike_child_lifetimes(const struct cfg_conn *c, struct ike_lifetimes *l)
 }
 
 void
-ike_child_desc_init(struct ike_child_sa *d, const char *conn,
-    uint32_t child_index, const struct ifl_addr *local, uint16_t lport,
-    const struct ifl_addr *remote, uint16_t rport, uint32_t reqid,
-    uint32_t spi_in, uint32_t spi_out, const struct st_algs *algs)
+ike_child_desc_fill(struct ike_child_sa *d, const struct ike_child_src *s)
 {
 	memset(d, 0, sizeof(*d));
-	d->conn = conn;
-	d->child_index = child_index;
-	d->local = *local;
-	d->remote = *remote;
-	d->local_port = lport;
-	d->remote_port = rport;
+	d->conn = s->conn->name;
+	d->child_index = s->st_index;
+	d->local = *s->local;
+	d->remote = *s->remote;
+	d->local_port = s->lport;
+	d->remote_port = s->rport;
+	d->encap = s->encap;
 	d->proto = IPPROTO_ESP;
-	d->reqid = reqid;
-	d->spi_in = spi_in;
-	d->spi_out = spi_out;
-	d->encr = algs->encr;
-	d->encr_keylen = algs->encr_keylen;
-	d->integ = algs->integ;
+	d->transport = s->transport;
+	d->reqid = s->reqid;
+	d->spi_in = s->spi_in;
+	d->spi_out = s->spi_out;
+	d->encr = s->algs->encr;
+	d->encr_keylen = s->algs->encr_keylen;
+	d->integ = s->algs->integ;
+	d->esn = s->algs->esn;
+	d->encr_len = s->encr_len;
+	d->integ_len = s->integ_len;
+	if (s->life)
+		d->life = *s->life;
+	else
+		ike_child_lifetimes(s->conn, &d->life);
+	d->nts_local = s->nts_local;
+	d->nts_remote = s->nts_remote;
+	d->ts_local = s->ts_local;
+	d->ts_remote = s->ts_remote;
+	d->in_only = s->in_only;
 }
 
 void
 ike_child_desc(const struct ike_sa *sa, const struct ike_child *ch,
     struct ike_child_sa *d)
 {
-	ike_child_desc_init(d, sa->conn->name, ch->st_index, &sa->local,
-	    sa->lport, &sa->remote, sa->rport, ch->reqid, ch->spi_in,
-	    ch->spi_out, &ch->algs);
-	d->encap = sa->nat_local || sa->nat_remote || sa->conn->forceencaps;
-	d->transport = ch->transport;
-	d->esn = ch->algs.esn;
-	d->nts_local = ch->nts_l;
-	d->nts_remote = ch->nts_r;
-	d->ts_local = ch->ts_l;
-	d->ts_remote = ch->ts_r;
-	d->encr_len = ch->encr_len;
-	d->integ_len = ch->integ_len;
-	d->in_only = ch->out_pending;
-	ike_child_lifetimes(sa->conn, &d->life);
+	ike_child_desc_fill(d, &(struct ike_child_src){
+	    .conn = sa->conn, .st_index = ch->st_index,
+	    .local = &sa->local, .lport = sa->lport,
+	    .remote = &sa->remote, .rport = sa->rport,
+	    .encap = sa->nat_local || sa->nat_remote || sa->conn->forceencaps,
+	    .reqid = ch->reqid, .spi_in = ch->spi_in, .spi_out = ch->spi_out,
+	    .algs = &ch->algs, .encr_len = ch->encr_len,
+	    .integ_len = ch->integ_len, .transport = ch->transport,
+	    .nts_local = ch->nts_l, .ts_local = ch->ts_l,
+	    .nts_remote = ch->nts_r, .ts_remote = ch->ts_r,
+	    .in_only = ch->out_pending });
 }
 
 void
