@@ -10,9 +10,9 @@
 /* the big-endian readers of the IKE codecs */
 #include "keying/ikev2_msg_priv.h"
 
-static void __attribute__((format(printf, 5, 6)))
-walk_err(struct ike_walk_err *e, enum ike_walk_code code, uint8_t payload,
-    size_t off, const char *fmt, ...)
+static void __attribute__((format(printf, 6, 7)))
+walk_err(struct ike_walk_err *e, const uint16_t *notify,
+    enum ike_walk_code code, uint8_t payload, size_t off, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -21,6 +21,7 @@ walk_err(struct ike_walk_err *e, enum ike_walk_code code, uint8_t payload,
 	e->code = code;
 	e->payload = payload;
 	e->off = off;
+	e->notify = notify ? notify[code] : 0;
 	va_start(ap, fmt);
 	vsnprintf(e->text, sizeof(e->text), fmt, ap);
 	va_end(ap);
@@ -28,12 +29,13 @@ walk_err(struct ike_walk_err *e, enum ike_walk_code code, uint8_t payload,
 
 int
 ike_hdr_parse(const uint8_t *p, size_t len, unsigned int major,
-    const char *proto, struct ike_hdr *h, struct ike_walk_err *e)
+    const char *proto, const uint16_t *notify, struct ike_hdr *h,
+    struct ike_walk_err *e)
 {
 	if (e)
 		memset(e, 0, sizeof(*e));
 	if (p == NULL || len < IKE_HDR_LEN) {
-		walk_err(e, IKE_WALK_SHORT, 0, 0,
+		walk_err(e, notify, IKE_WALK_SHORT, 0, 0,
 		    "message of %zu bytes is shorter than the %s header", len,
 		    proto);
 		return -1;
@@ -49,13 +51,13 @@ ike_hdr_parse(const uint8_t *p, size_t len, unsigned int major,
 	/* Another major version may have another layout: judge it before
 	 * anything else (RFC 7296 §2.5, RFC 2408 §5.1). */
 	if ((h->version >> 4) != major) {
-		walk_err(e, IKE_WALK_VERSION, 0, 17,
+		walk_err(e, notify, IKE_WALK_VERSION, 0, 17,
 		    "unsupported %s version %u.%u", proto, h->version >> 4,
 		    h->version & 0x0f);
 		return -1;
 	}
 	if (h->length != len) {
-		walk_err(e, IKE_WALK_LENGTH, 0, 24,
+		walk_err(e, notify, IKE_WALK_LENGTH, 0, 24,
 		    "header length %u differs from datagram length %zu",
 		    h->length, len);
 		return -1;
@@ -80,7 +82,7 @@ ike_hdr_put(struct buf *b, const struct ike_hdr *h, uint8_t default_version)
 void
 ike_walk_init(struct ike_walk *w, const uint8_t *p, size_t len, size_t base,
     uint8_t first, size_t max, const char *(*name)(unsigned int),
-    int (*known)(uint8_t))
+    int (*known)(uint8_t), const uint16_t *notify)
 {
 	memset(w, 0, sizeof(*w));
 	w->p = p;
@@ -90,6 +92,7 @@ ike_walk_init(struct ike_walk *w, const uint8_t *p, size_t len, size_t base,
 	w->max = max;
 	w->name = name;
 	w->known = known;
+	w->notify = notify;
 }
 
 int
@@ -103,7 +106,7 @@ ike_walk_next(struct ike_walk *w, struct ike_walk_pl *pl,
 	 * within len / 4 rounds whatever the chain says. */
 	while (w->type != 0) {
 		if (w->len - w->off < IKE_PL_HDR_LEN) {
-			walk_err(e, IKE_WALK_PL_LENGTH, w->type, w->base + w->off,
+			walk_err(e, w->notify, IKE_WALK_PL_LENGTH, w->type, w->base + w->off,
 			    "%s payload header truncated at offset %zu",
 			    w->name(w->type), w->base + w->off);
 			return -1;
@@ -111,7 +114,7 @@ ike_walk_next(struct ike_walk *w, struct ike_walk_pl *pl,
 		q = w->p + w->off;
 		plen = ikev2_rd16(q + 2);
 		if (plen < IKE_PL_HDR_LEN || plen > w->len - w->off) {
-			walk_err(e, IKE_WALK_PL_LENGTH, w->type, w->base + w->off,
+			walk_err(e, w->notify, IKE_WALK_PL_LENGTH, w->type, w->base + w->off,
 			    "%s payload length %zu at offset %zu (%zu bytes left)",
 			    w->name(w->type), plen, w->base + w->off,
 			    w->len - w->off);
@@ -119,7 +122,7 @@ ike_walk_next(struct ike_walk *w, struct ike_walk_pl *pl,
 		}
 		if (w->known && !w->known(w->type)) {
 			if (q[1] & IKE_PL_CRITICAL) {
-				walk_err(e, IKE_WALK_CRITICAL, w->type,
+				walk_err(e, w->notify, IKE_WALK_CRITICAL, w->type,
 				    w->base + w->off, "unsupported critical "
 				    "payload type %u at offset %zu", w->type,
 				    w->base + w->off);
@@ -130,7 +133,7 @@ ike_walk_next(struct ike_walk *w, struct ike_walk_pl *pl,
 			continue;
 		}
 		if (w->n >= w->max) {
-			walk_err(e, IKE_WALK_TOO_MANY, w->type, w->base + w->off,
+			walk_err(e, w->notify, IKE_WALK_TOO_MANY, w->type, w->base + w->off,
 			    "more than %zu payloads", w->max);
 			return -1;
 		}
@@ -152,7 +155,7 @@ int
 ike_walk_end(const struct ike_walk *w, int padded, struct ike_walk_err *e)
 {
 	if (w->off != w->len && !padded) {
-		walk_err(e, IKE_WALK_TRAILING, 0, w->base + w->off,
+		walk_err(e, w->notify, IKE_WALK_TRAILING, 0, w->base + w->off,
 		    "%zu bytes after the last payload", w->len - w->off);
 		return -1;
 	}

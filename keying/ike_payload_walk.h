@@ -7,9 +7,9 @@
  * (type, flags, body, length, offset) at a time after the bounds checks,
  * and stops at next payload NONE; ike_walk_end() then judges the bytes
  * after the last payload. Errors are version-neutral (struct ike_walk_err:
- * a code, the payload type at fault, its offset and the text for the log);
- * each codec maps the code onto its own error and the notify it answers
- * with. */
+ * a code, the payload type at fault, its offset, the text for the log and
+ * the notify to answer with from the codec's table); each codec's error
+ * codes begin with the walker's. */
 #ifndef IKEFLOW_IKE_PAYLOAD_WALK_H
 #define IKEFLOW_IKE_PAYLOAD_WALK_H
 
@@ -57,6 +57,7 @@ struct ike_walk_err {
 	enum ike_walk_code code;
 	uint8_t		payload;	/* type at fault (0 = header) */
 	size_t		off;		/* where (header offsets count from base) */
+	uint16_t	notify;		/* from the caller's table, or 0 */
 	char		text[160];
 };
 
@@ -78,16 +79,19 @@ struct ike_walk {
 	uint8_t		 type;		/* of the next payload; NONE (0) ends */
 	size_t		 n, max;	/* payloads handed out, the most allowed */
 	const char	*(*name)(unsigned int);
+	const uint16_t	*notify;	/* [IKE_WALK_NCODES]: what each error answers */
 	/* NULL: every type is handed out. Else a type it does not know is
 	 * passed over (uncounted), or fails the walk when its critical bit
 	 * is set (RFC 7296 §2.5). */
 	int		(*known)(uint8_t);
 };
 
-/* Header only; proto names the protocol in errors ("IKE", "ISAKMP").
- * 0 / -1; h is filled whenever len >= IKE_HDR_LEN. */
+/* Header only; proto names the protocol in errors ("IKE", "ISAKMP"),
+ * notify[IKE_WALK_NCODES] what each error answers. 0 / -1; h is filled
+ * whenever len >= IKE_HDR_LEN. */
 int	ike_hdr_parse(const uint8_t *p, size_t len, unsigned int major,
-	    const char *proto, struct ike_hdr *h, struct ike_walk_err *e);
+	    const char *proto, const uint16_t *notify, struct ike_hdr *h,
+	    struct ike_walk_err *e);
 /* Appends h with next payload NONE and length 0 (patched by the builder);
  * version 0 means default_version. 0 / -1 (b failed). */
 int	ike_hdr_put(struct buf *b, const struct ike_hdr *h,
@@ -95,7 +99,8 @@ int	ike_hdr_put(struct buf *b, const struct ike_hdr *h,
 
 void	ike_walk_init(struct ike_walk *w, const uint8_t *p, size_t len,
 	    size_t base, uint8_t first, size_t max,
-	    const char *(*name)(unsigned int), int (*known)(uint8_t));
+	    const char *(*name)(unsigned int), int (*known)(uint8_t),
+	    const uint16_t *notify);
 /* 1 = pl filled (w->type is then its next payload), 0 = the chain ended,
  * -1 = e filled. */
 int	ike_walk_next(struct ike_walk *w, struct ike_walk_pl *pl,

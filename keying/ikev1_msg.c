@@ -129,21 +129,23 @@ ikev1_notify_name(uint16_t type)
 	return "unknown";
 }
 
-/* A walker's error as an ISAKMP error (the codes agree) with the notify
- * it answers. */
-static void
-perr_walk(struct ikev1_perr *err, const struct ike_walk_err *we)
-{
-	static const uint16_t notify[IKE_WALK_NCODES] = {
-		[IKE_WALK_VERSION] = IKEV1_N_INVALID_MAJOR_VERSION,
-		[IKE_WALK_LENGTH] = IKEV1_N_UNEQUAL_PAYLOAD_LENGTHS,
-		[IKE_WALK_PL_LENGTH] = IKEV1_N_PAYLOAD_MALFORMED,
-		[IKE_WALK_TOO_MANY] = IKEV1_N_PAYLOAD_MALFORMED,
-		[IKE_WALK_TRAILING] = IKEV1_N_PAYLOAD_MALFORMED,
-	};
+/* What the walker's errors answer. */
+static const uint16_t walk_notify[IKE_WALK_NCODES] = {
+	[IKE_WALK_VERSION] = IKEV1_N_INVALID_MAJOR_VERSION,
+	[IKE_WALK_LENGTH] = IKEV1_N_UNEQUAL_PAYLOAD_LENGTHS,
+	[IKE_WALK_PL_LENGTH] = IKEV1_N_PAYLOAD_MALFORMED,
+	[IKE_WALK_TOO_MANY] = IKEV1_N_PAYLOAD_MALFORMED,
+	[IKE_WALK_TRAILING] = IKEV1_N_PAYLOAD_MALFORMED,
+};
 
-	perr_set(err, (enum ikev1_perr_code)we->code, we->payload,
-	    notify[we->code], "%s", we->text);
+/* The walker's result r, its error on failure as ours (the codes agree). */
+static int
+perr_walk(struct ikev1_perr *err, int r, const struct ike_walk_err *we)
+{
+	if (r < 0)
+		perr_set(err, (enum ikev1_perr_code)we->code, we->payload,
+		    we->notify, "%s", we->text);
+	return r;
 }
 
 int
@@ -153,11 +155,8 @@ ikev1_hdr_parse(const uint8_t *p, size_t len, struct ike_hdr *h,
 	struct ike_walk_err we;
 
 	perr_clear(err);
-	if (ike_hdr_parse(p, len, 1, "ISAKMP", h, &we) == -1) {
-		perr_walk(err, &we);
-		return -1;
-	}
-	return 0;
+	return perr_walk(err, ike_hdr_parse(p, len, 1, "ISAKMP", walk_notify, h,
+	    &we), &we);
 }
 
 /* Proposal and transform payloads live only inside an SA payload. */
@@ -179,7 +178,8 @@ ikev1_chain_parse(const uint8_t *p, size_t len, uint8_t first, int padded,
 
 	*n = 0;
 	*used = 0;
-	ike_walk_init(&w, p, len, 0, first, max, ikev1_payload_name, NULL);
+	ike_walk_init(&w, p, len, 0, first, max, ikev1_payload_name, NULL,
+	    walk_notify);
 	for (;;) {
 		if (w.type != IKEV1_PL_NONE && !toplevel_ok(w.type)) {
 			perr_set(err, IKEV1_E_TYPE, w.type,
@@ -190,10 +190,8 @@ ikev1_chain_parse(const uint8_t *p, size_t len, uint8_t first, int padded,
 		}
 		if ((r = ike_walk_next(&w, &wp, &we)) == 0)
 			break;
-		if (r == -1) {
-			perr_walk(err, &we);
-			return -1;
-		}
+		if (r == -1)
+			return perr_walk(err, r, &we);
 		pl[*n].type = wp.type;
 		pl[*n].next = wp.next;
 		pl[*n].body = wp.body;
@@ -203,10 +201,8 @@ ikev1_chain_parse(const uint8_t *p, size_t len, uint8_t first, int padded,
 			return -1;
 		(*n)++;
 	}
-	if (ike_walk_end(&w, padded, &we) == -1) {
-		perr_walk(err, &we);
-		return -1;
-	}
+	if (ike_walk_end(&w, padded, &we) == -1)
+		return perr_walk(err, -1, &we);
 	*used = w.off;
 	return 0;
 }

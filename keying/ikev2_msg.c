@@ -27,22 +27,26 @@ payload_known(uint8_t type)
 	    type == IKEV2_PL_SKF;
 }
 
-/* A walker's error as an IKEv2 error (the codes agree) with the notify
- * it answers (INVALID_MAJOR_VERSION only to IKE_SA_INIT: the engine's
- * call). */
-static void
-perr_walk(struct ikev2_perr *err, const struct ike_walk_err *we)
-{
-	static const uint16_t notify[IKE_WALK_NCODES] = {
-		[IKE_WALK_VERSION] = IKEV2_N_INVALID_MAJOR_VERSION,
-		[IKE_WALK_PL_LENGTH] = IKEV2_N_INVALID_SYNTAX,
-		[IKE_WALK_CRITICAL] = IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
-		[IKE_WALK_TOO_MANY] = IKEV2_N_INVALID_SYNTAX,
-		[IKE_WALK_TRAILING] = IKEV2_N_INVALID_SYNTAX,
-	};
+/* What the walker's errors answer (INVALID_MAJOR_VERSION only to
+ * IKE_SA_INIT: the engine's call). */
+static const uint16_t walk_notify[IKE_WALK_NCODES] = {
+	[IKE_WALK_VERSION] = IKEV2_N_INVALID_MAJOR_VERSION,
+	[IKE_WALK_PL_LENGTH] = IKEV2_N_INVALID_SYNTAX,
+	[IKE_WALK_CRITICAL] = IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
+	[IKE_WALK_TOO_MANY] = IKEV2_N_INVALID_SYNTAX,
+	[IKE_WALK_TRAILING] = IKEV2_N_INVALID_SYNTAX,
+};
 
+/* The walker's result r; on failure its error becomes err, whose codes
+ * begin with the walker's. */
+static int
+perr_walk(struct ikev2_perr *err, int r, const struct ike_walk_err *we)
+{
+	if (r >= 0)
+		return r;
 	ikev2_perr_set(err, (enum ikev2_perr_code)we->code, we->payload,
-	    notify[we->code], "%s", we->text);
+	    we->notify, "%s", we->text);
+	return -1;
 }
 
 int
@@ -52,11 +56,8 @@ ikev2_hdr_parse(const uint8_t *p, size_t len, struct ike_hdr *h,
 	struct ike_walk_err we;
 
 	perr_clear(err);
-	if (ike_hdr_parse(p, len, 2, "IKE", h, &we) < 0) {
-		perr_walk(err, &we);
-		return -1;
-	}
-	return 0;
+	return perr_walk(err, ike_hdr_parse(p, len, 2, "IKE", walk_notify, h,
+	    &we), &we);
 }
 
 /* Walks a chain in p[0..len); offsets recorded relative to p plus base. */
@@ -72,7 +73,7 @@ chain_walk(const uint8_t *p, size_t len, size_t base, uint8_t first,
 
 	c->n = 0;
 	ike_walk_init(&w, p, len, base, first, IKEV2_MAX_PAYLOADS,
-	    ikev2_payload_name, payload_known);
+	    ikev2_payload_name, payload_known, walk_notify);
 	while ((r = ike_walk_next(&w, &wp, &we)) == 1) {
 		pl = &c->pl[c->n];
 		pl->type = wp.type;
@@ -98,11 +99,9 @@ chain_walk(const uint8_t *p, size_t len, size_t base, uint8_t first,
 		if (pl->type == IKEV2_PL_SK || pl->type == IKEV2_PL_SKF)
 			return 0;
 	}
-	if (r == -1 || ike_walk_end(&w, 0, &we) == -1) {
-		perr_walk(err, &we);
-		return -1;
-	}
-	return 0;
+	if (r == 0)
+		r = ike_walk_end(&w, 0, &we);
+	return perr_walk(err, r, &we);
 }
 
 int

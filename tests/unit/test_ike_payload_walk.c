@@ -347,7 +347,7 @@ test_walker_direct(void **state)
 		chain[i + 3] = 4;
 	}
 	ike_walk_init(&w, chain, sizeof(chain), 100, 7, 1000,
-	    ikev1_payload_name, NULL);
+	    ikev1_payload_name, NULL, NULL);
 	while ((r = ike_walk_next(&w, &pl, &e)) == 1) {
 		assert_int_equal(pl.off, 100 + 4 * n);
 		assert_int_equal(pl.len, 0);
@@ -358,10 +358,10 @@ test_walker_direct(void **state)
 	assert_int_equal(e.code, IKE_WALK_PL_LENGTH);
 	assert_int_equal(e.off, 100 + sizeof(chain));
 	/* no data at all: the first payload is missing */
-	ike_walk_init(&w, NULL, 0, 0, 7, 10, ikev1_payload_name, NULL);
+	ike_walk_init(&w, NULL, 0, 0, 7, 10, ikev1_payload_name, NULL, NULL);
 	assert_int_equal(ike_walk_next(&w, &pl, &e), -1);
 	/* an empty chain ends at once and leaves nothing behind */
-	ike_walk_init(&w, chain, 0, 0, 0, 10, ikev1_payload_name, NULL);
+	ike_walk_init(&w, chain, 0, 0, 0, 10, ikev1_payload_name, NULL, NULL);
 	assert_int_equal(ike_walk_next(&w, &pl, &e), 0);
 	assert_int_equal(ike_walk_end(&w, 0, &e), 0);
 }
