@@ -88,13 +88,29 @@ struct ike_child_sa {
 };
 
 struct st_algs;
-/* Starts a child's install description as both IKE versions fill it:
- * zeroed, then its row, outer addresses and IKE ports, reqid, SPIs and
- * algorithms (keys, selectors and mode left to the caller). */
-void	ike_child_desc_init(struct ike_child_sa *d, const char *conn,
-	    uint32_t child_index, const struct ifl_addr *local, uint16_t lport,
-	    const struct ifl_addr *remote, uint16_t rport, uint32_t reqid,
-	    uint32_t spi_in, uint32_t spi_out, const struct st_algs *algs);
+struct cfg_conn;
+/* A child as either IKE version holds it: where each part of its install
+ * description comes from. */
+struct ike_child_src {
+	const struct cfg_conn	*conn;
+	uint32_t		 st_index;	/* its row */
+	const struct ifl_addr	*local, *remote;	/* the IKE SA's */
+	uint16_t		 lport, rport;
+	int			 encap;		/* ESP in UDP */
+	uint32_t		 reqid, spi_in, spi_out;
+	const struct st_algs	*algs;
+	size_t			 encr_len, integ_len;	/* key sizes */
+	int			 transport;
+	const struct ike_lifetimes *life;	/* NULL: the connection's */
+	size_t			 nts_local, nts_remote;
+	const struct ikev2_ts	*ts_local, *ts_remote;
+	int			 in_only;	/* no outbound SA yet */
+};
+
+/* A child's install description as both IKE versions make it: every
+ * field from s, keys left to the caller. */
+void	ike_child_desc_fill(struct ike_child_sa *d,
+	    const struct ike_child_src *s);
 
 struct ike_env {
 	void	*arg;

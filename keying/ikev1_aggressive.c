@@ -27,7 +27,7 @@ ikev1_ag_start_at(struct ikev1_engine *e, const struct cfg_conn *c,
     const struct ifl_addr *remote, uint16_t rport)
 {
 	struct ikev1_builder bl;
-	struct ikev1_hdr h;
+	struct ike_hdr h;
 	struct isakmp_sa *sa;
 	struct buf *msg = NULL;
 	uint8_t idb[4 + CFG_ID_MAX];
@@ -174,7 +174,7 @@ ikev1_ag_first(struct ikev1_engine *e, struct ikev1_msg *m,
 	struct ikev1_data ke, nonce;
 	struct ikev1_sa reply;
 	struct ikev1_builder bl;
-	struct ikev1_hdr h;
+	struct ike_hdr h;
 	struct isakmp_sa *sa;
 	struct cfg_id peer;
 	struct st_ike *st;

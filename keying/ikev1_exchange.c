@@ -191,7 +191,7 @@ ikev1_input(struct ikev1_engine *e, const struct ifl_addr *src,
     const uint8_t *pkt, size_t len)
 {
 	struct ikev1_perr err;
-	struct ikev1_hdr h;
+	struct ike_hdr h;
 	struct ikev1_msg *m = NULL;
 	struct isakmp_sa *sa;
 

@@ -24,7 +24,7 @@ ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,
 	const struct ikev1_pl *pl;
 	struct ikev1_sa reply;
 	struct ikev1_builder bl;
-	struct ikev1_hdr h;
+	struct ike_hdr h;
 	struct isakmp_sa *sa;
 	struct buf *msg = NULL;
 	struct st_ike *st;
@@ -99,7 +99,7 @@ mm_ke_nonce(struct isakmp_sa *sa, const struct buf *gx,
     const struct buf *nonce, int num)
 {
 	struct ikev1_builder bl;
-	struct ikev1_hdr h;
+	struct ike_hdr h;
 	struct buf *msg;
 
 	memset(&h, 0, sizeof(h));
@@ -255,7 +255,7 @@ ikev1_mm_start_at(struct ikev1_engine *e, const struct cfg_conn *c,
     const struct ifl_addr *remote, uint16_t rport)
 {
 	struct ikev1_builder bl;
-	struct ikev1_hdr h;
+	struct ike_hdr h;
 	struct isakmp_sa *sa;
 	struct buf *msg;
 	char a[ADDR_STRLEN];

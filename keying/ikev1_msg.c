@@ -70,7 +70,7 @@ ikev1_exchange_name(uint8_t exch)
 }
 
 const char *
-ikev1_payload_name(uint8_t type)
+ikev1_payload_name(unsigned int type)
 {
 	switch (type) {
 	case IKEV1_PL_NONE:		return "NONE";
@@ -129,37 +129,34 @@ ikev1_notify_name(uint16_t type)
 	return "unknown";
 }
 
+/* What the walker's errors answer. */
+static const uint16_t walk_notify[IKE_WALK_NCODES] = {
+	[IKE_WALK_VERSION] = IKEV1_N_INVALID_MAJOR_VERSION,
+	[IKE_WALK_LENGTH] = IKEV1_N_UNEQUAL_PAYLOAD_LENGTHS,
+	[IKE_WALK_PL_LENGTH] = IKEV1_N_PAYLOAD_MALFORMED,
+	[IKE_WALK_TOO_MANY] = IKEV1_N_PAYLOAD_MALFORMED,
+	[IKE_WALK_TRAILING] = IKEV1_N_PAYLOAD_MALFORMED,
+};
+
+/* The walker's result r, its error on failure as ours (the codes agree). */
+static int
+perr_walk(struct ikev1_perr *err, int r, const struct ike_walk_err *we)
+{
+	if (r < 0)
+		perr_set(err, (enum ikev1_perr_code)we->code, we->payload,
+		    we->notify, "%s", we->text);
+	return r;
+}
+
 int
-ikev1_hdr_parse(const uint8_t *p, size_t len, struct ikev1_hdr *h,
+ikev1_hdr_parse(const uint8_t *p, size_t len, struct ike_hdr *h,
     struct ikev1_perr *err)
 {
+	struct ike_walk_err we;
+
 	perr_clear(err);
-	if (p == NULL || len < IKEV1_HDR_LEN) {
-		perr_set(err, IKEV1_E_SHORT, 0, 0,
-		    "message of %zu bytes is shorter than the ISAKMP header", len);
-		return -1;
-	}
-	h->icookie = ikev2_rd64(p);
-	h->rcookie = ikev2_rd64(p + 8);
-	h->next = p[16];
-	h->version = p[17];
-	h->exchange = p[18];
-	h->flags = p[19];
-	h->msgid = ikev2_rd32(p + 20);
-	h->length = ikev2_rd32(p + 24);
-	if ((h->version >> 4) != 1) {
-		perr_set(err, IKEV1_E_VERSION, 0, IKEV1_N_INVALID_MAJOR_VERSION,
-		    "unsupported ISAKMP version %u.%u", h->version >> 4,
-		    h->version & 0x0f);
-		return -1;
-	}
-	if (h->length != len) {
-		perr_set(err, IKEV1_E_LENGTH, 0, IKEV1_N_UNEQUAL_PAYLOAD_LENGTHS,
-		    "header length %u differs from datagram length %zu",
-		    h->length, len);
-		return -1;
-	}
-	return 0;
+	return perr_walk(err, ike_hdr_parse(p, len, 1, "ISAKMP", walk_notify, h,
+	    &we), &we);
 }
 
 /* Proposal and transform payloads live only inside an SA payload. */
@@ -174,57 +171,39 @@ ikev1_chain_parse(const uint8_t *p, size_t len, uint8_t first, int padded,
     struct ikev1_pl *pl, size_t max, size_t *n, size_t *used,
     struct ikev1_perr *err)
 {
-	uint8_t type = first;
-	size_t off = 0, plen;
+	struct ike_walk w;
+	struct ike_walk_pl wp;
+	struct ike_walk_err we;
+	int r;
 
 	*n = 0;
 	*used = 0;
-	while (type != IKEV1_PL_NONE) {
-		if (!toplevel_ok(type)) {
-			perr_set(err, IKEV1_E_TYPE, type,
+	ike_walk_init(&w, p, len, 0, first, max, ikev1_payload_name, NULL,
+	    walk_notify);
+	for (;;) {
+		if (w.type != IKEV1_PL_NONE && !toplevel_ok(w.type)) {
+			perr_set(err, IKEV1_E_TYPE, w.type,
 			    IKEV1_N_INVALID_PAYLOAD_TYPE,
 			    "%s payload outside an SA at offset %zu",
-			    ikev1_payload_name(type), off);
+			    ikev1_payload_name(w.type), w.off);
 			return -1;
 		}
-		if (len - off < IKEV1_PL_HDR_LEN) {
-			perr_set(err, IKEV1_E_PAYLOAD_LENGTH, type,
-			    IKEV1_N_PAYLOAD_MALFORMED,
-			    "%s payload header truncated at offset %zu",
-			    ikev1_payload_name(type), off);
-			return -1;
-		}
-		plen = ikev2_rd16(p + off + 2);
-		if (plen < IKEV1_PL_HDR_LEN || plen > len - off) {
-			perr_set(err, IKEV1_E_PAYLOAD_LENGTH, type,
-			    IKEV1_N_PAYLOAD_MALFORMED,
-			    "%s payload length %zu at offset %zu runs past %zu",
-			    ikev1_payload_name(type), plen, off, len);
-			return -1;
-		}
-		if (*n == max) {
-			perr_set(err, IKEV1_E_TOO_MANY, type,
-			    IKEV1_N_PAYLOAD_MALFORMED,
-			    "more than %zu payloads", max);
-			return -1;
-		}
-		pl[*n].type = type;
-		pl[*n].next = p[off];
-		pl[*n].body = p + off + IKEV1_PL_HDR_LEN;
-		pl[*n].len = plen - IKEV1_PL_HDR_LEN;
-		pl[*n].off = off;
+		if ((r = ike_walk_next(&w, &wp, &we)) == 0)
+			break;
+		if (r == -1)
+			return perr_walk(err, r, &we);
+		pl[*n].type = wp.type;
+		pl[*n].next = wp.next;
+		pl[*n].body = wp.body;
+		pl[*n].len = wp.len;
+		pl[*n].off = wp.off;
 		if (ikev1_pl_check(&pl[*n], err) == -1)
 			return -1;
 		(*n)++;
-		type = p[off];
-		off += plen;
 	}
-	if (off != len && !padded) {
-		perr_set(err, IKEV1_E_TRAILING, 0, IKEV1_N_PAYLOAD_MALFORMED,
-		    "%zu bytes after the last payload", len - off);
-		return -1;
-	}
-	*used = off;
+	if (ike_walk_end(&w, padded, &we) == -1)
+		return perr_walk(err, -1, &we);
+	*used = w.off;
 	return 0;
 }
 
@@ -232,7 +211,7 @@ struct ikev1_msg *
 ikev1_msg_parse(const uint8_t *p, size_t len, struct ikev1_perr *err)
 {
 	struct ikev1_msg *m;
-	struct ikev1_hdr h;
+	struct ike_hdr h;
 
 	if (ikev1_hdr_parse(p, len, &h, err) == -1)
 		return NULL;

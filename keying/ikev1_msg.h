@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "common/buf.h"
+#include "keying/ike_payload_walk.h"
 #include "keying/ikev1_const.h"
 
 #define IKEV1_MAX_PAYLOADS	32
@@ -32,15 +33,18 @@
 #define IKEV1_MAX_XFORMS	16	/* per proposal */
 #define IKEV1_MAX_MSG		65535
 
+/* The first ones are the shared walker's (keying/ike_payload_walk.h). */
 enum ikev1_perr_code {
-	IKEV1_E_OK = 0,
-	IKEV1_E_SHORT,		/* shorter than the ISAKMP header */
-	IKEV1_E_LENGTH,		/* header length differs from the datagram's */
-	IKEV1_E_VERSION,	/* major version is not 1 */
-	IKEV1_E_PAYLOAD_LENGTH,	/* payload length < 4 or past the end */
-	IKEV1_E_TRAILING,	/* bytes after the last payload of a clear message */
-	IKEV1_E_TYPE,		/* payload type not allowed at message level */
-	IKEV1_E_TOO_MANY,	/* beyond IKEV1_MAX_* */
+	IKEV1_E_OK = IKE_WALK_OK,
+	IKEV1_E_SHORT = IKE_WALK_SHORT,		/* shorter than the ISAKMP header */
+	IKEV1_E_LENGTH = IKE_WALK_LENGTH,	/* header length differs from the datagram's */
+	IKEV1_E_VERSION = IKE_WALK_VERSION,	/* major version is not 1 */
+	IKEV1_E_PAYLOAD_LENGTH = IKE_WALK_PL_LENGTH, /* payload length < 4 or past the end */
+	IKEV1_E_TRAILING = IKE_WALK_TRAILING,	/* bytes after the last payload of a clear message */
+	/* payload type not allowed at message level (ISAKMP has no critical
+	 * bit: the walker never reports one) */
+	IKEV1_E_TYPE = IKE_WALK_CRITICAL,
+	IKEV1_E_TOO_MANY = IKE_WALK_TOO_MANY,	/* beyond IKEV1_MAX_* */
 	IKEV1_E_SYNTAX,		/* a payload body is malformed */
 	IKEV1_E_NOT_ENCRYPTED,	/* set_plain on a clear message, or twice */
 	IKEV1_E_NOMEM,
@@ -55,19 +59,8 @@ struct ikev1_perr {
 
 const char *ikev1_perr_name(enum ikev1_perr_code code);
 const char *ikev1_exchange_name(uint8_t exch);
-const char *ikev1_payload_name(uint8_t type);
+const char *ikev1_payload_name(unsigned int type);
 const char *ikev1_notify_name(uint16_t type);
-
-struct ikev1_hdr {
-	uint64_t	icookie;
-	uint64_t	rcookie;
-	uint8_t		next;		/* first payload */
-	uint8_t		version;	/* major << 4 | minor */
-	uint8_t		exchange;
-	uint8_t		flags;		/* IKEV1_FLAG_* */
-	uint32_t	msgid;
-	uint32_t	length;
-};
 
 /* One payload of the chain, unparsed. */
 struct ikev1_pl {
@@ -79,7 +72,7 @@ struct ikev1_pl {
 };
 
 struct ikev1_msg {
-	struct ikev1_hdr hdr;
+	struct ike_hdr hdr;
 	struct buf	*raw;		/* the datagram */
 	struct buf	*plain;		/* decrypted body (secret), once set */
 	const uint8_t	*chain;		/* raw body or plain: where pl[].off counts from */
@@ -90,7 +83,7 @@ struct ikev1_msg {
 };
 
 /* Header only. 0 / -1; h is filled whenever len >= IKEV1_HDR_LEN. */
-int	ikev1_hdr_parse(const uint8_t *p, size_t len, struct ikev1_hdr *h,
+int	ikev1_hdr_parse(const uint8_t *p, size_t len, struct ike_hdr *h,
 	    struct ikev1_perr *err);
 /* Whole datagram; NULL on error (err filled). */
 struct ikev1_msg *ikev1_msg_parse(const uint8_t *p, size_t len,
@@ -228,7 +221,7 @@ struct ikev1_builder {
 
 /* Starts a message in b (appending); h->next and h->length are patched. */
 void	ikev1_build_msg(struct ikev1_builder *bl, struct buf *b,
-	    const struct ikev1_hdr *h);
+	    const struct ike_hdr *h);
 /* Starts a bare chain (the plaintext to encrypt); bl->first is then its
  * first payload type for the header. */
 void	ikev1_build_chain(struct ikev1_builder *bl, struct buf *b);

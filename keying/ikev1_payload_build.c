@@ -7,22 +7,15 @@
 
 void
 ikev1_build_msg(struct ikev1_builder *bl, struct buf *b,
-    const struct ikev1_hdr *h)
+    const struct ike_hdr *h)
 {
 	memset(bl, 0, sizeof(*bl));
 	bl->b = b;
 	bl->start = b->len;
 	bl->has_hdr = 1;
-	buf_put_u64(b, h->icookie);
-	buf_put_u64(b, h->rcookie);
-	bl->next_off = (long)b->len;
-	buf_put_u8(b, IKEV1_PL_NONE);
-	buf_put_u8(b, h->version ? h->version : IKEV1_VERSION);
-	buf_put_u8(b, h->exchange);
-	buf_put_u8(b, h->flags);
-	buf_put_u32(b, h->msgid);
-	buf_put_u32(b, 0);		/* patched by finish */
-	bl->failed = b->failed;
+	/* the header's next-payload byte is patched as the first link */
+	bl->next_off = (long)(b->len + 16);
+	bl->failed = ike_hdr_put(b, h, IKEV1_VERSION) == -1;
 }
 
 void

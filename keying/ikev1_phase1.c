@@ -150,13 +150,13 @@ ikev1_p1_state(struct isakmp_sa *sa, enum st_mm_state state)
 }
 
 void
-ikev1_p1_clear_notify(struct ikev1_engine *e, const struct ikev1_hdr *req,
+ikev1_p1_clear_notify(struct ikev1_engine *e, const struct ike_hdr *req,
     const struct ifl_addr *local, uint16_t lport,
     const struct ifl_addr *remote, uint16_t rport, uint16_t type)
 {
 	struct ikev1_builder bl;
 	struct ikev1_notify n;
-	struct ikev1_hdr h;
+	struct ike_hdr h;
 	struct buf *msg = buf_new(64);
 
 	if (msg == NULL)

@@ -258,6 +258,47 @@ qm_take(struct isakmp_sa *sa, const struct ikev1_prop *pr,
 	    c->lifebytes / 1024;
 }
 
+/* A PFS key pair of group (RFC 2409 5.5), both roles: *dh, and *pub its
+ * public value for our KE. 0 / -1 (what was made is the caller's to free). */
+static int
+qm_pfs_keypair(uint16_t group, struct dh **dh, struct buf **pub)
+{
+	if ((*pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL ||
+	    (*dh = dh_new(group)) == NULL || dh_public(*dh, *pub) == -1)
+		return -1;
+	return 0;
+}
+
+/* Message 1 or 2, by our role: HASH(1|2), SA, our nonce [, KE]
+ * [, IDci, IDcr (ids[0].data NULL: none)] in chain, hashed and sealed
+ * into msg. 0 / -1. */
+static int
+qm_seal_offer(struct isakmp_sa *sa, const struct ikev1_sa *offer,
+    const struct buf *ke, const struct ikev1_data ids[2], struct buf *chain,
+    struct buf *msg)
+{
+	struct ikev1_builder cb;
+	uint8_t h[CRYPTO_MAX_PRF_LEN];
+	const uint8_t *nonce = sa->qm.initiator ? sa->qm.ni : sa->qm.nr;
+	size_t nonce_len = sa->qm.initiator ? sa->qm.ni_len : sa->qm.nr_len;
+	long hoff;
+
+	ikev1_build_chain(&cb, chain);
+	memset(h, 0, sizeof(h));
+	hoff = ikev1_build_raw(&cb, IKEV1_PL_HASH, h, sa->k.prf_len);
+	if (hoff < 0 || ikev1_build_sa(&cb, offer) == -1 ||
+	    ikev1_build_raw(&cb, IKEV1_PL_NONCE, nonce, nonce_len) < 0 ||
+	    (ke && ikev1_build_raw(&cb, IKEV1_PL_KE, ke->data, ke->len) < 0) ||
+	    (ids[0].data && (ikev1_build_raw(&cb, IKEV1_PL_ID, ids[0].data,
+	    ids[0].len) < 0 || ikev1_build_raw(&cb, IKEV1_PL_ID, ids[1].data,
+	    ids[1].len) < 0)))
+		return -1;
+	/* HASH(2) covers the initiator's nonce too */
+	return ikev1_seal_hashed(sa, IKEV1_EXCH_QUICK, sa->qm.msgid, &cb, hoff,
+	    sa->qm.initiator ? NULL : sa->qm.ni,
+	    sa->qm.initiator ? 0 : sa->qm.ni_len, sa->qm.iv, msg);
+}
+
 /* PFS (RFC 2409 5.5), both roles: the peer's KE in m with our key pair
  * dh gives g^xy in sa->qm. 0, or -1 (the Quick Mode failed). */
 static int
@@ -304,7 +345,7 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 	struct ikev1_data hash, nonce;
 	struct ikev2_prop chosen;
 	struct ikev1_perr err;
-	struct ikev1_builder cb;
+	struct ikev1_data ids[2];
 	struct ikev1_id id;
 	struct p2_suite s;
 	struct ikev1_child *ch;
@@ -313,7 +354,6 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 	uint8_t want[CRYPTO_MAX_PRF_LEN], spi[4];
 	const uint8_t *rest;
 	size_t rest_len, nl, nr_, i;
-	long hoff;
 	struct st_ike *st = st_ike_get(sa->st_index);
 
 	ikev1_qm_clear(sa);
@@ -427,8 +467,7 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 
 	/* PFS */
 	if (s.group) {
-		if ((gxr = buf_new(CRYPTO_MAX_DH_PUB)) == NULL ||
-		    (dh = dh_new(s.group)) == NULL || dh_public(dh, gxr) == -1) {
+		if (qm_pfs_keypair(s.group, &dh, &gxr) == -1) {
 			qm_fail(sa, ST_IPF_PROPOSAL,
 			    IKEV1_N_INVALID_KEY_INFORMATION,
 			    "PFS key exchange failed");
@@ -467,19 +506,10 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 	if ((chain = buf_new_secret(512)) == NULL ||
 	    (msg = buf_new(512)) == NULL)
 		goto internal;
-	ikev1_build_chain(&cb, chain);
-	memset(want, 0, sizeof(want));
-	hoff = ikev1_build_raw(&cb, IKEV1_PL_HASH, want, sa->k.prf_len);
-	if (hoff < 0 || ikev1_build_sa(&cb, &reply) == -1 ||
-	    ikev1_build_raw(&cb, IKEV1_PL_NONCE, sa->qm.nr,
-	    sa->qm.nr_len) < 0 ||
-	    (gxr && ikev1_build_raw(&cb, IKEV1_PL_KE, gxr->data,
-	    gxr->len) < 0) ||
-	    (idp[0] && (ikev1_build_raw(&cb, IKEV1_PL_ID, idp[0]->body,
-	    idp[0]->len) < 0 || ikev1_build_raw(&cb, IKEV1_PL_ID,
-	    idp[1]->body, idp[1]->len) < 0)) ||
-	    ikev1_seal_hashed(sa, IKEV1_EXCH_QUICK, m->hdr.msgid, &cb, hoff,
-	    sa->qm.ni, sa->qm.ni_len, sa->qm.iv, msg) == -1)
+	for (i = 0; i < 2; i++)
+		ids[i] = idp[0] ? (struct ikev1_data){ idp[i]->body,
+		    idp[i]->len } : (struct ikev1_data){ NULL, 0 };
+	if (qm_seal_offer(sa, &reply, gxr, ids, chain, msg) == -1)
 		goto internal;
 	if (qm_install_in(sa) == -1) {
 		qm_fail(sa, ST_IPF_SYSCAP, IKEV1_N_NO_PROPOSAL_CHOSEN,
@@ -840,14 +870,12 @@ ikev1_qm_start(struct isakmp_sa *sa)
 	struct ike_env *env = &sa->eng->env;
 	struct ikev2_ts ts_l[CFG_MAX_TS], ts_r[CFG_MAX_TS];
 	struct ikev1_sa *offer = NULL;
-	struct ikev1_builder cb;
 	struct ikev1_child *ch;
 	struct buf *attrs = NULL, *chain = NULL, *msg = NULL, *gxi = NULL;
-	uint8_t h[CRYPTO_MAX_PRF_LEN], spi[4], idb[2][4 + 32];
-	size_t idl[2];
+	uint8_t spi[4], idb[2][4 + 32];
+	struct ikev1_data ids[2];
 	uint16_t group;
 	uint32_t msgid = 0;
-	long hoff;
 	char peer[ADDR_STRLEN + 8];
 
 	ikev1_qm_clear(sa);
@@ -889,24 +917,11 @@ ikev1_qm_start(struct isakmp_sa *sa)
 	sa->qm.ni_len = IKEV1_NONCE_LEN;
 	if (crypto_random(sa->qm.ni, sa->qm.ni_len) == -1)
 		goto internal;
-	if (group && ((gxi = buf_new(CRYPTO_MAX_DH_PUB)) == NULL ||
-	    (sa->qm.dh = dh_new(group)) == NULL ||
-	    dh_public(sa->qm.dh, gxi) == -1))
+	if (group && qm_pfs_keypair(group, &sa->qm.dh, &gxi) == -1)
 		goto internal;
-	idl[0] = ts_to_idb(&ch->ts_l, idb[0]);
-	idl[1] = ts_to_idb(&ch->ts_r, idb[1]);
-	ikev1_build_chain(&cb, chain);
-	memset(h, 0, sizeof(h));
-	hoff = ikev1_build_raw(&cb, IKEV1_PL_HASH, h, sa->k.prf_len);
-	if (hoff < 0 || ikev1_build_sa(&cb, offer) == -1 ||
-	    ikev1_build_raw(&cb, IKEV1_PL_NONCE, sa->qm.ni,
-	    sa->qm.ni_len) < 0 ||
-	    (gxi && ikev1_build_raw(&cb, IKEV1_PL_KE, gxi->data,
-	    gxi->len) < 0) ||
-	    ikev1_build_raw(&cb, IKEV1_PL_ID, idb[0], idl[0]) < 0 ||
-	    ikev1_build_raw(&cb, IKEV1_PL_ID, idb[1], idl[1]) < 0 ||
-	    ikev1_seal_hashed(sa, IKEV1_EXCH_QUICK, msgid, &cb, hoff, NULL, 0,
-	    sa->qm.iv, msg) == -1)
+	ids[0] = (struct ikev1_data){ idb[0], ts_to_idb(&ch->ts_l, idb[0]) };
+	ids[1] = (struct ikev1_data){ idb[1], ts_to_idb(&ch->ts_r, idb[1]) };
+	if (qm_seal_offer(sa, offer, gxi, ids, chain, msg) == -1)
 		goto internal;
 	log_info("IKEv1:%s: initiating Quick Mode 0x%08x with %s, SPI 0x%08x",
 	    c->name, msgid, ikev1_sa_peer(sa, peer, sizeof(peer)), ch->spi_in);

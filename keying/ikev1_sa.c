@@ -337,18 +337,20 @@ void
 ikev1_child_desc(const struct isakmp_sa *sa, const struct ikev1_child *ch,
     struct ike_child_sa *d)
 {
-	ike_child_desc_init(d, sa->conn->name, ch->st_index, &sa->local,
-	    sa->lport, &sa->remote, sa->rport, ch->reqid, ch->spi_in,
-	    ch->spi_out, &ch->algs);
-	d->encap = sa->nat_local || sa->nat_remote;
-	d->encr_len = crypto_encr_keylen(ch->algs.encr, ch->algs.encr_keylen);
-	d->integ_len = crypto_integ_keylen(ch->algs.integ);
-	d->life = ch->life;
-	d->transport = sa->conn->mode == CFG_MODE_TRANSPORT;
-	d->nts_local = d->nts_remote = 1;
-	d->ts_local = &ch->ts_l;
-	d->ts_remote = &ch->ts_r;
-	d->in_only = ch->out_keys != NULL;
+	ike_child_desc_fill(d, &(struct ike_child_src){
+	    .conn = sa->conn, .st_index = ch->st_index,
+	    .local = &sa->local, .lport = sa->lport,
+	    .remote = &sa->remote, .rport = sa->rport,
+	    .encap = sa->nat_local || sa->nat_remote,
+	    .reqid = ch->reqid, .spi_in = ch->spi_in, .spi_out = ch->spi_out,
+	    .algs = &ch->algs,
+	    .encr_len = crypto_encr_keylen(ch->algs.encr, ch->algs.encr_keylen),
+	    .integ_len = crypto_integ_keylen(ch->algs.integ),
+	    .transport = sa->conn->mode == CFG_MODE_TRANSPORT,
+	    .life = &ch->life,
+	    .nts_local = 1, .ts_local = &ch->ts_l,
+	    .nts_remote = 1, .ts_remote = &ch->ts_r,
+	    .in_only = ch->out_keys != NULL });
 }
 
 /* The grace after our rekey is over: the new pairs' outbound SAs go in;
@@ -555,7 +557,7 @@ ikev1_seal(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
     struct ikev1_builder *chain, uint8_t *iv, struct buf *msg)
 {
 	struct ikev1_builder bl;
-	struct ikev1_hdr h;
+	struct ike_hdr h;
 
 	if (ikev1_build_finish(chain) == -1)
 		return -1;
@@ -708,7 +710,7 @@ ikev1_notify_send_data(struct isakmp_sa *sa, uint16_t type, const void *data,
 	} else {
 		/* before the keys: a clear Informational (RFC 2408 §4.8) */
 		struct ikev1_builder bl;
-		struct ikev1_hdr h;
+		struct ike_hdr h;
 		struct buf *msg = buf_new(64);
 
 		if (msg == NULL)

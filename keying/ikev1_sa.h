@@ -342,7 +342,7 @@ void	ikev1_p1_ids(struct isakmp_sa *sa);
 void	ikev1_p1_state(struct isakmp_sa *sa, enum st_mm_state state);
 /* An unprotected notify answering a first message we refuse. */
 void	ikev1_p1_clear_notify(struct ikev1_engine *e,
-	    const struct ikev1_hdr *req, const struct ifl_addr *local,
+	    const struct ike_hdr *req, const struct ifl_addr *local,
 	    uint16_t lport, const struct ifl_addr *remote, uint16_t rport,
 	    uint16_t type);
 /* g^xy from the peer's KE, then SKEYID and the keys from the pre-shared

@@ -562,7 +562,7 @@ cookie_check(struct ikev2_engine *e, const struct ikev2_msg *m,
  * would have applied. */
 static void
 init_refuse(struct ikev2_engine *e, const struct cfg_conn *conn,
-    const struct ikev2_hdr *h, const struct ifl_addr *local, uint16_t lport,
+    const struct ike_hdr *h, const struct ifl_addr *local, uint16_t lport,
     const struct ifl_addr *remote, uint16_t rport, uint16_t notify,
     enum st_ike_fail reason, const char *detail)
 {
@@ -775,7 +775,7 @@ input_request(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *src
     uint16_t sport, uint16_t dport)
 {
 	struct ikev2_engine *e = sa->eng;
-	const struct ikev2_hdr *h = &m->hdr;
+	const struct ike_hdr *h = &m->hdr;
 	uint16_t num;
 	int r;
 
@@ -874,7 +874,7 @@ input_response(struct ike_sa *sa, struct ikev2_msg *m, const struct ifl_addr *sr
     uint16_t sport)
 {
 	struct ikev2_engine *e = sa->eng;
-	const struct ikev2_hdr *h = &m->hdr;
+	const struct ike_hdr *h = &m->hdr;
 
 	if (sa->req == NULL || h->msgid != sa->req_msgid) {
 		ike_drop(e, sa, src, sport, h, "response to no request of ours");
@@ -890,7 +890,7 @@ ikev2_input(struct ikev2_engine *e, const struct ifl_addr *src, uint16_t sport,
     const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len)
 {
 	struct ikev2_perr err;
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 	struct ikev2_msg *m = NULL;
 	struct ike_sa *sa = NULL;
 	int resp;

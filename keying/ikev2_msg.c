@@ -27,39 +27,37 @@ payload_known(uint8_t type)
 	    type == IKEV2_PL_SKF;
 }
 
+/* What the walker's errors answer (INVALID_MAJOR_VERSION only to
+ * IKE_SA_INIT: the engine's call). */
+static const uint16_t walk_notify[IKE_WALK_NCODES] = {
+	[IKE_WALK_VERSION] = IKEV2_N_INVALID_MAJOR_VERSION,
+	[IKE_WALK_PL_LENGTH] = IKEV2_N_INVALID_SYNTAX,
+	[IKE_WALK_CRITICAL] = IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
+	[IKE_WALK_TOO_MANY] = IKEV2_N_INVALID_SYNTAX,
+	[IKE_WALK_TRAILING] = IKEV2_N_INVALID_SYNTAX,
+};
+
+/* The walker's result r; on failure its error becomes err, whose codes
+ * begin with the walker's. */
+static int
+perr_walk(struct ikev2_perr *err, int r, const struct ike_walk_err *we)
+{
+	if (r >= 0)
+		return r;
+	ikev2_perr_set(err, (enum ikev2_perr_code)we->code, we->payload,
+	    we->notify, "%s", we->text);
+	return -1;
+}
+
 int
-ikev2_hdr_parse(const uint8_t *p, size_t len, struct ikev2_hdr *h,
+ikev2_hdr_parse(const uint8_t *p, size_t len, struct ike_hdr *h,
     struct ikev2_perr *err)
 {
+	struct ike_walk_err we;
+
 	perr_clear(err);
-	if (p == NULL || len < IKEV2_HDR_LEN) {
-		ikev2_perr_set(err, IKEV2_E_SHORT, 0, 0,
-		    "message of %zu bytes is shorter than the IKE header", len);
-		return -1;
-	}
-	h->ispi = ikev2_rd64(p);
-	h->rspi = ikev2_rd64(p + 8);
-	h->next = p[16];
-	h->version = p[17];
-	h->exchange = p[18];
-	h->flags = p[19];
-	h->msgid = ikev2_rd32(p + 20);
-	h->length = ikev2_rd32(p + 24);
-	/* A different major version may have a different layout: judge it
-	 * before anything else (§2.5; the answer is INVALID_MAJOR_VERSION). */
-	if ((h->version >> 4) != 2) {
-		ikev2_perr_set(err, IKEV2_E_MAJOR_VERSION, 0,
-		    IKEV2_N_INVALID_MAJOR_VERSION, "unsupported IKE version %u.%u",
-		    h->version >> 4, h->version & 0x0f);
-		return -1;
-	}
-	if (h->length != len) {
-		ikev2_perr_set(err, IKEV2_E_LENGTH, 0, 0,
-		    "header length %u differs from datagram length %zu",
-		    h->length, len);
-		return -1;
-	}
-	return 0;
+	return perr_walk(err, ike_hdr_parse(p, len, 2, "IKE", walk_notify, h,
+	    &we), &we);
 }
 
 /* Walks a chain in p[0..len); offsets recorded relative to p plus base. */
@@ -67,60 +65,30 @@ static int
 chain_walk(const uint8_t *p, size_t len, size_t base, uint8_t first,
     int allow_sk, struct ikev2_chain *c, struct ikev2_perr *err)
 {
+	struct ike_walk w;
+	struct ike_walk_pl wp;
+	struct ike_walk_err we;
 	struct ikev2_pl *pl;
-	uint8_t type = first, next, flags;
-	size_t off = 0, plen;
+	int r;
 
 	c->n = 0;
-	while (type != IKEV2_PL_NONE) {
-		if (len - off < IKEV2_PL_HDR_LEN) {
-			ikev2_perr_set(err, IKEV2_E_PAYLOAD_LENGTH, type,
-			    IKEV2_N_INVALID_SYNTAX,
-			    "%s payload header truncated at offset %zu",
-			    ikev2_payload_name(type), base + off);
-			return -1;
-		}
-		next = p[off];
-		flags = p[off + 1];
-		plen = ikev2_rd16(p + off + 2);
-		if (plen < IKEV2_PL_HDR_LEN || plen > len - off) {
-			ikev2_perr_set(err, IKEV2_E_PAYLOAD_LENGTH, type,
-			    IKEV2_N_INVALID_SYNTAX,
-			    "%s payload length %zu at offset %zu (%zu bytes left)",
-			    ikev2_payload_name(type), plen, base + off, len - off);
-			return -1;
-		}
-		if (!payload_known(type)) {
-			if (flags & IKEV2_CRITICAL) {
-				ikev2_perr_set(err, IKEV2_E_CRITICAL, type,
-				    IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
-				    "unsupported critical payload type %u", type);
-				return -1;
-			}
-			off += plen;
-			type = next;
-			continue;
-		}
-		if (c->n >= IKEV2_MAX_PAYLOADS) {
-			ikev2_perr_set(err, IKEV2_E_TOO_MANY, type,
-			    IKEV2_N_INVALID_SYNTAX,
-			    "more than %d payloads", IKEV2_MAX_PAYLOADS);
-			return -1;
-		}
+	ike_walk_init(&w, p, len, base, first, IKEV2_MAX_PAYLOADS,
+	    ikev2_payload_name, payload_known, walk_notify);
+	while ((r = ike_walk_next(&w, &wp, &we)) == 1) {
 		pl = &c->pl[c->n];
-		pl->type = type;
-		pl->next = next;
-		pl->critical = (flags & IKEV2_CRITICAL) != 0;
-		pl->body = p + off + IKEV2_PL_HDR_LEN;
-		pl->len = plen - IKEV2_PL_HDR_LEN;
-		pl->off = base + off;
-		if (type == IKEV2_PL_SK || type == IKEV2_PL_SKF) {
+		pl->type = wp.type;
+		pl->next = wp.next;
+		pl->critical = (wp.flags & IKEV2_CRITICAL) != 0;
+		pl->body = wp.body;
+		pl->len = wp.len;
+		pl->off = wp.off;
+		if (pl->type == IKEV2_PL_SK || pl->type == IKEV2_PL_SKF) {
 			/* Its next-payload names the first inner payload: it
 			 * must end the message and cannot nest. */
-			if (!allow_sk || off + plen != len) {
-				ikev2_perr_set(err, IKEV2_E_SK_NOT_LAST, type,
+			if (!allow_sk || w.off != len) {
+				ikev2_perr_set(err, IKEV2_E_SK_NOT_LAST, pl->type,
 				    IKEV2_N_INVALID_SYNTAX, "%s payload %s",
-				    ikev2_payload_name(type), allow_sk ?
+				    ikev2_payload_name(pl->type), allow_sk ?
 				    "is not the last one" : "inside encrypted data");
 				return -1;
 			}
@@ -128,17 +96,12 @@ chain_walk(const uint8_t *p, size_t len, size_t base, uint8_t first,
 		if (ikev2_pl_check(pl, err) < 0)
 			return -1;
 		c->n++;
-		off += plen;
-		if (type == IKEV2_PL_SK || type == IKEV2_PL_SKF)
+		if (pl->type == IKEV2_PL_SK || pl->type == IKEV2_PL_SKF)
 			return 0;
-		type = next;
 	}
-	if (off != len) {
-		ikev2_perr_set(err, IKEV2_E_TRAILING, 0, IKEV2_N_INVALID_SYNTAX,
-		    "%zu bytes after the last payload", len - off);
-		return -1;
-	}
-	return 0;
+	if (r == 0)
+		r = ike_walk_end(&w, 0, &we);
+	return perr_walk(err, r, &we);
 }
 
 int
@@ -157,7 +120,7 @@ struct ikev2_msg *
 ikev2_msg_parse(const uint8_t *p, size_t len, struct ikev2_perr *err)
 {
 	struct ikev2_msg *m = NULL;
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 
 	if (ikev2_hdr_parse(p, len, &h, err) < 0)
 		return NULL;

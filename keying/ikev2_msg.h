@@ -24,6 +24,7 @@
 
 #include "common/addr.h"
 #include "common/buf.h"
+#include "keying/ike_payload_walk.h"
 #include "keying/ikev2_const.h"
 #include "keying/ikev2_proposal.h"
 
@@ -32,15 +33,16 @@
 #define IKEV2_MAX_CP_ATTRS	32
 #define IKEV2_MAX_MSG		65535
 
+/* The first ones are the shared walker's (keying/ike_payload_walk.h). */
 enum ikev2_perr_code {
-	IKEV2_E_OK = 0,
-	IKEV2_E_SHORT,		/* shorter than the IKE header */
-	IKEV2_E_LENGTH,		/* header length differs from the datagram length */
-	IKEV2_E_MAJOR_VERSION,	/* major version is not 2 */
-	IKEV2_E_PAYLOAD_LENGTH,	/* payload length < 4 or past the end */
-	IKEV2_E_TRAILING,	/* bytes after the last payload */
-	IKEV2_E_CRITICAL,	/* unknown payload type with the critical bit */
-	IKEV2_E_TOO_MANY,	/* beyond IKEV2_MAX_* */
+	IKEV2_E_OK = IKE_WALK_OK,
+	IKEV2_E_SHORT = IKE_WALK_SHORT,		/* shorter than the IKE header */
+	IKEV2_E_LENGTH = IKE_WALK_LENGTH,	/* header length differs from the datagram length */
+	IKEV2_E_MAJOR_VERSION = IKE_WALK_VERSION, /* major version is not 2 */
+	IKEV2_E_PAYLOAD_LENGTH = IKE_WALK_PL_LENGTH, /* payload length < 4 or past the end */
+	IKEV2_E_TRAILING = IKE_WALK_TRAILING,	/* bytes after the last payload */
+	IKEV2_E_CRITICAL = IKE_WALK_CRITICAL,	/* unknown payload type with the critical bit */
+	IKEV2_E_TOO_MANY = IKE_WALK_TOO_MANY,	/* beyond IKEV2_MAX_* */
 	IKEV2_E_SK_NOT_LAST,	/* SK/SKF followed by more data, or nested */
 	IKEV2_E_SYNTAX,		/* a payload body is malformed */
 	IKEV2_E_NOMEM,
@@ -54,17 +56,6 @@ struct ikev2_perr {
 };
 
 const char *ikev2_perr_name(enum ikev2_perr_code code);
-
-struct ikev2_hdr {
-	uint64_t	ispi;
-	uint64_t	rspi;
-	uint8_t		next;		/* first payload */
-	uint8_t		version;	/* major << 4 | minor */
-	uint8_t		exchange;
-	uint8_t		flags;		/* IKEV2_FLAG_* */
-	uint32_t	msgid;
-	uint32_t	length;
-};
 
 /* One payload of a chain, unparsed. */
 struct ikev2_pl {
@@ -82,7 +73,7 @@ struct ikev2_chain {
 };
 
 struct ikev2_msg {
-	struct ikev2_hdr	 hdr;
+	struct ike_hdr	 hdr;
 	struct buf		*raw;	/* the datagram; ICV covers raw->data[0..len-icv) */
 	struct ikev2_chain	 outer;
 	const struct ikev2_pl	*sk;	/* SK or SKF (always last in outer), or NULL */
@@ -94,7 +85,7 @@ struct ikev2_msg {
  * h is filled whenever len >= IKEV2_HDR_LEN, so after a failed
  * ikev2_msg_parse() the engine can still read SPIs, exchange and message ID
  * to answer (INVALID_MAJOR_VERSION, UNSUPPORTED_CRITICAL_PAYLOAD). */
-int	ikev2_hdr_parse(const uint8_t *p, size_t len, struct ikev2_hdr *h,
+int	ikev2_hdr_parse(const uint8_t *p, size_t len, struct ike_hdr *h,
 	    struct ikev2_perr *err);
 /* Whole datagram; NULL on error (err filled). */
 struct ikev2_msg *ikev2_msg_parse(const uint8_t *p, size_t len, struct ikev2_perr *err);
@@ -237,7 +228,7 @@ struct ikev2_builder {
 };
 
 /* Starts a message in b (appending); h->next and h->length are patched. */
-void	ikev2_build_msg(struct ikev2_builder *bl, struct buf *b, const struct ikev2_hdr *h);
+void	ikev2_build_msg(struct ikev2_builder *bl, struct buf *b, const struct ike_hdr *h);
 /* Starts a bare chain (the plaintext of SK/SKF); bl->first is then its
  * first payload type for the SK header. */
 void	ikev2_build_chain(struct ikev2_builder *bl, struct buf *b);

@@ -12,18 +12,14 @@
 #define HDR_LEN_OFF	24
 
 void
-ikev2_build_msg(struct ikev2_builder *bl, struct buf *b, const struct ikev2_hdr *h)
+ikev2_build_msg(struct ikev2_builder *bl, struct buf *b, const struct ike_hdr *h)
 {
 	memset(bl, 0, sizeof(*bl));
 	bl->b = b;
 	bl->start = b->len;
 	bl->next_off = -1;
 	bl->has_hdr = 1;
-	if (buf_put_u64(b, h->ispi) < 0 || buf_put_u64(b, h->rspi) < 0 ||
-	    buf_put_u8(b, IKEV2_PL_NONE) < 0 ||
-	    buf_put_u8(b, h->version ? h->version : IKEV2_VERSION) < 0 ||
-	    buf_put_u8(b, h->exchange) < 0 || buf_put_u8(b, h->flags) < 0 ||
-	    buf_put_u32(b, h->msgid) < 0 || buf_put_u32(b, 0) < 0)
+	if (ike_hdr_put(b, h, IKEV2_VERSION) < 0)
 		bl->failed = 1;
 }
 

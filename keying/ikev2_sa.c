@@ -564,45 +564,53 @@ ike_child_lifetimes(const struct cfg_conn *c, struct ike_lifetimes *l)
 }
 
 void
-ike_child_desc_init(struct ike_child_sa *d, const char *conn,
-    uint32_t child_index, const struct ifl_addr *local, uint16_t lport,
-    const struct ifl_addr *remote, uint16_t rport, uint32_t reqid,
-    uint32_t spi_in, uint32_t spi_out, const struct st_algs *algs)
+ike_child_desc_fill(struct ike_child_sa *d, const struct ike_child_src *s)
 {
 	memset(d, 0, sizeof(*d));
-	d->conn = conn;
-	d->child_index = child_index;
-	d->local = *local;
-	d->remote = *remote;
-	d->local_port = lport;
-	d->remote_port = rport;
+	d->conn = s->conn->name;
+	d->child_index = s->st_index;
+	d->local = *s->local;
+	d->remote = *s->remote;
+	d->local_port = s->lport;
+	d->remote_port = s->rport;
+	d->encap = s->encap;
 	d->proto = IPPROTO_ESP;
-	d->reqid = reqid;
-	d->spi_in = spi_in;
-	d->spi_out = spi_out;
-	d->encr = algs->encr;
-	d->encr_keylen = algs->encr_keylen;
-	d->integ = algs->integ;
+	d->transport = s->transport;
+	d->reqid = s->reqid;
+	d->spi_in = s->spi_in;
+	d->spi_out = s->spi_out;
+	d->encr = s->algs->encr;
+	d->encr_keylen = s->algs->encr_keylen;
+	d->integ = s->algs->integ;
+	d->esn = s->algs->esn;
+	d->encr_len = s->encr_len;
+	d->integ_len = s->integ_len;
+	if (s->life)
+		d->life = *s->life;
+	else
+		ike_child_lifetimes(s->conn, &d->life);
+	d->nts_local = s->nts_local;
+	d->nts_remote = s->nts_remote;
+	d->ts_local = s->ts_local;
+	d->ts_remote = s->ts_remote;
+	d->in_only = s->in_only;
 }
 
 void
 ike_child_desc(const struct ike_sa *sa, const struct ike_child *ch,
     struct ike_child_sa *d)
 {
-	ike_child_desc_init(d, sa->conn->name, ch->st_index, &sa->local,
-	    sa->lport, &sa->remote, sa->rport, ch->reqid, ch->spi_in,
-	    ch->spi_out, &ch->algs);
-	d->encap = sa->nat_local || sa->nat_remote || sa->conn->forceencaps;
-	d->transport = ch->transport;
-	d->esn = ch->algs.esn;
-	d->nts_local = ch->nts_l;
-	d->nts_remote = ch->nts_r;
-	d->ts_local = ch->ts_l;
-	d->ts_remote = ch->ts_r;
-	d->encr_len = ch->encr_len;
-	d->integ_len = ch->integ_len;
-	d->in_only = ch->out_pending;
-	ike_child_lifetimes(sa->conn, &d->life);
+	ike_child_desc_fill(d, &(struct ike_child_src){
+	    .conn = sa->conn, .st_index = ch->st_index,
+	    .local = &sa->local, .lport = sa->lport,
+	    .remote = &sa->remote, .rport = sa->rport,
+	    .encap = sa->nat_local || sa->nat_remote || sa->conn->forceencaps,
+	    .reqid = ch->reqid, .spi_in = ch->spi_in, .spi_out = ch->spi_out,
+	    .algs = &ch->algs, .encr_len = ch->encr_len,
+	    .integ_len = ch->integ_len, .transport = ch->transport,
+	    .nts_local = ch->nts_l, .ts_local = ch->ts_l,
+	    .nts_remote = ch->nts_r, .ts_remote = ch->ts_r,
+	    .in_only = ch->out_pending });
 }
 
 void
@@ -1166,7 +1174,7 @@ void
 ike_msg_start(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *b,
     uint8_t exch, int response, uint32_t msgid)
 {
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 
 	memset(&h, 0, sizeof(h));
 	h.ispi = sa->spi_i;
@@ -1190,7 +1198,7 @@ ike_fragments(struct ike_sa *sa, const uint8_t *hdr, uint8_t first,
 {
 	size_t budget = sa->eng->tun.fragment_size - FRAG_HEADROOM, chunk, off;
 	struct ikev2_builder bl;
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 	struct buf *out = buf_new(len + 512), *f = NULL;
 	uint16_t total, num;
 	long skoff;
@@ -1367,7 +1375,7 @@ ike_send_response(struct ike_sa *sa, struct buf *msg, uint32_t msgid)
 /* An unprotected answer: one notify, no state (the SPIs, message ID and
  * flags in h). */
 static void
-send_plain_notify(struct ikev2_engine *e, const struct ikev2_hdr *h,
+send_plain_notify(struct ikev2_engine *e, const struct ike_hdr *h,
     const struct ifl_addr *local, uint16_t lport,
     const struct ifl_addr *remote, uint16_t rport,
     uint16_t notify, const void *data, size_t len)
@@ -1387,12 +1395,12 @@ send_plain_notify(struct ikev2_engine *e, const struct ikev2_hdr *h,
 }
 
 void
-ike_send_init_error(struct ikev2_engine *e, const struct ikev2_hdr *req,
+ike_send_init_error(struct ikev2_engine *e, const struct ike_hdr *req,
     const struct ifl_addr *local, uint16_t lport,
     const struct ifl_addr *remote, uint16_t rport,
     uint16_t notify, const void *data, size_t len)
 {
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 
 	memset(&h, 0, sizeof(h));
 	h.ispi = req->ispi;
@@ -1404,11 +1412,11 @@ ike_send_init_error(struct ikev2_engine *e, const struct ikev2_hdr *req,
 }
 
 int
-ike_send_invalid_spi(struct ikev2_engine *e, const struct ikev2_hdr *req,
+ike_send_invalid_spi(struct ikev2_engine *e, const struct ike_hdr *req,
     const struct ifl_addr *local, uint16_t lport,
     const struct ifl_addr *remote, uint16_t rport)
 {
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 	uint64_t now = loop_now_ms();
 
 	if (req->flags & IKEV2_FLAG_RESPONSE)
@@ -1439,7 +1447,7 @@ ike_send_invalid_spi(struct ikev2_engine *e, const struct ikev2_hdr *req,
 
 void
 ike_drop(struct ikev2_engine *e, struct ike_sa *sa, const struct ifl_addr *src,
-    uint16_t sport, const struct ikev2_hdr *h, const char *why)
+    uint16_t sport, const struct ike_hdr *h, const char *why)
 {
 	struct st_ike *st = sa && sa->st_index ? st_ike_get(sa->st_index) : NULL;
 	uint64_t now = loop_now_ms(), *last = sa ? &sa->last_drop_log : &e->last_drop_log;

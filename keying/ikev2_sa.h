@@ -365,7 +365,7 @@ int	ike_send_raw(struct ikev2_engine *e, struct ike_sa *sa, const struct ifl_add
 	    uint16_t sport, const struct ifl_addr *dst, uint16_t dport,
 	    const uint8_t *p, size_t len);
 /* Unencrypted error notify answering an IKE_SA_INIT (no state kept). */
-void	ike_send_init_error(struct ikev2_engine *e, const struct ikev2_hdr *req,
+void	ike_send_init_error(struct ikev2_engine *e, const struct ike_hdr *req,
 	    const struct ifl_addr *local, uint16_t lport,
 	    const struct ifl_addr *remote, uint16_t rport,
 	    uint16_t notify, const void *data, size_t len);
@@ -375,12 +375,12 @@ void	ike_send_init_error(struct ikev2_engine *e, const struct ikev2_hdr *req,
  * its SA at once instead of after all its retransmissions. Never for a
  * response; at most IKEV2_INVALID_SPI_PER_S a second (a flood of forged
  * SPIs is not answered in full). 1 when sent, 0 when not. */
-int	ike_send_invalid_spi(struct ikev2_engine *e, const struct ikev2_hdr *req,
+int	ike_send_invalid_spi(struct ikev2_engine *e, const struct ike_hdr *req,
 	    const struct ifl_addr *local, uint16_t lport,
 	    const struct ifl_addr *remote, uint16_t rport);
 /* Counts and logs (rate-limited) a dropped message. */
 void	ike_drop(struct ikev2_engine *e, struct ike_sa *sa, const struct ifl_addr *src,
-	    uint16_t sport, const struct ikev2_hdr *h, const char *why);
+	    uint16_t sport, const struct ike_hdr *h, const char *why);
 
 /* ---- exchanges (ikev2_exchange*.c) ---- */
 /* A new attempt: an IKE_X_INIT object, started. */

@@ -14,7 +14,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ikev2_perr err;
 	struct ikev2_msg *m;
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 
 	m = ikev2_msg_parse(data, size, &err);
 	if (m == NULL) {

@@ -14,7 +14,7 @@ unit_tests = \
 	tests/unit/test_ikev2_engine \
 	tests/unit/test_ikev2_engine_flood tests/unit/test_ikev2_engine_interop \
 	tests/unit/test_ikev1_msg tests/unit/test_ikev1_keys tests/unit/test_ikev1_engine \
-	tests/unit/test_ikev1_vendor \
+	tests/unit/test_ikev1_vendor tests/unit/test_ike_payload_walk \
 	tests/unit/test_ios_defaults tests/unit/test_loop \
 	tests/unit/test_ikev2_keys tests/unit/test_ikev2_msg \
 	tests/unit/test_ikev2_msg_build tests/unit/test_ikev2_msg_corpus \

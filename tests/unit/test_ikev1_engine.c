@@ -154,7 +154,7 @@ mm1(uint64_t icookie, uint8_t exch, uint16_t encr, uint16_t hash,
     uint16_t group)
 {
 	struct ikev1_builder bl;
-	struct ikev1_hdr h;
+	struct ike_hdr h;
 	struct ikev1_sa sa;
 	struct buf *b = buf_new(0), *attrs = buf_new(0);
 
@@ -1059,7 +1059,7 @@ test_aggressive_group_mismatch(void **state)
 {
 	struct ikev1_engine *e = engine();
 	struct ikev1_builder bl;
-	struct ikev1_hdr h;
+	struct ike_hdr h;
 	struct ikev1_sa sa;
 	struct ikev1_notify n;
 	struct ikev1_perr err;

@@ -111,7 +111,7 @@ test_note(void **state)
 {
 	struct ikev1_builder bl;
 	struct ikev1_perr err;
-	struct ikev1_hdr h;
+	struct ike_hdr h;
 	struct ikev1_msg *m;
 	struct buf *b = buf_new(0);
 	static const enum ikev1_vendor sent[] = { IKEV1_VID_XAUTH,
@@ -151,7 +151,7 @@ test_ours(void **state)
 {
 	struct ikev1_builder bl;
 	struct ikev1_perr err;
-	struct ikev1_hdr h;
+	struct ike_hdr h;
 	struct ikev1_msg *m;
 	struct buf *b = buf_new(0);
 	uint32_t seen = 0;

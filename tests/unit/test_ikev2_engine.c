@@ -845,7 +845,7 @@ test_cookie(void **state)
 {
 	static const uint8_t cookie[16] = "cookie-cookie-16";
 	struct ikev2_builder bl;
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 	struct ikev2_perr err;
 	struct ikev2_notify n;
 	struct ikev2_msg *m;

@@ -200,7 +200,7 @@ static void
 test_roundtrip_all(void **state)
 {
 	struct ikev2_builder bl;
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 	struct ikev2_msg *m;
 	struct buf *b = buf_new(0);
 	size_t n, i;
@@ -244,7 +244,7 @@ test_roundtrip_sk(void **state)
 	struct ikev2_builder bl, in;
 	struct ikev2_sa_keys k;
 	struct ikev2_perr err;
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 	struct ikev2_msg *m;
 	struct buf *b = buf_new(0), *plain = buf_new_secret(0), *out;
 	long sk_off;
@@ -305,7 +305,7 @@ static void
 test_skf(void **state)
 {
 	struct ikev2_builder bl;
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 	struct ikev2_skf f;
 	struct ikev2_msg *m;
 	struct buf *b;

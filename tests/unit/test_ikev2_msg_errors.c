@@ -13,7 +13,7 @@
 static const uint8_t nonce32[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
 
 static void
-hdr_init(struct ikev2_hdr *h)
+hdr_init(struct ike_hdr *h)
 {
 	memset(h, 0, sizeof(*h));
 	h->ispi = 0x0102030405060708ULL;
@@ -39,7 +39,7 @@ static struct buf *
 one_payload(uint8_t type, const void *body, size_t len)
 {
 	struct ikev2_builder bl;
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 	struct buf *b = buf_new(0);
 
 	hdr_init(&h);
@@ -55,7 +55,7 @@ good_msg(void)
 {
 	struct ikev2_builder bl;
 	struct ikev2_prop_list sa;
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 	struct buf *b = buf_new(0);
 	uint8_t ke[192] = { 0 }, natd[20] = { 0 };
 
@@ -120,7 +120,7 @@ test_header(void **state)
 	struct buf *b = good_msg();
 	struct ikev2_perr err;
 	struct ikev2_msg *m;
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 
 	(void)state;
 	assert_null(ikev2_msg_parse(NULL, 0, &err));
@@ -200,7 +200,7 @@ static void
 test_critical(void **state)
 {
 	struct ikev2_builder bl;
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 	struct ikev2_msg *m;
 	struct buf *b = buf_new(0);
 	uint8_t junk[7] = { 9, 9, 9 };
@@ -236,7 +236,7 @@ static void
 test_too_many(void **state)
 {
 	struct ikev2_builder bl;
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 	struct ikev2_msg *m;
 	struct buf *b = buf_new(0);
 	int i;
@@ -266,7 +266,7 @@ test_sk_position(void **state)
 	struct ikev2_builder bl;
 	struct ikev2_chain c;
 	struct ikev2_perr err;
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 	struct ikev2_msg *m;
 	struct buf *b = buf_new(0);
 	uint8_t body[48] = { 0 };
@@ -330,7 +330,7 @@ sa_msg(const uint8_t *nums, int n)
 {
 	struct ikev2_builder bl;
 	struct ikev2_prop_list sa;
-	struct ikev2_hdr h;
+	struct ike_hdr h;
 	struct buf *b = buf_new(0);
 	int i;
 
