@@ -57,3 +57,9 @@ while kill -0 $load 2>/dev/null; do
 done
 printf 'longest wait of a small request while they were served: %.1f ms\n' \
     "$(echo "$max" | awk '{ print $1 * 1000 }')"
+# the fixture's longest loop turns (wall and CPU) and the server's account
+# of each: what it printed when told to stop
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+echo "the fixture's longest loop turns:"
+sed -n 's/^turn /  turn /p' "$out"

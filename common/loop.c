@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +62,10 @@ struct handler {
 	const char	*name;
 	int		 fd, made_in;
 	uint64_t	 us;
+	char		 note[LOOP_NOTE_LEN];
 };
 static const char *run_name;
+static char run_note[LOOP_NOTE_LEN];	/* what the running handler said */
 static struct handler turn_top = { .kind = -1 };
 
 static void handler_ran(int kind, const char *name, int fd, int made_in,
@@ -392,6 +395,7 @@ loop_run_timers(void)
  * hooks' work (the web server runs MHD there) counts too. */
 static struct loop_stats stats;
 static uint64_t turn_start;	/* when the last wait ended; 0 before the first */
+static uint64_t turn_cpu;	/* the thread's CPU time then */
 
 uint64_t
 loop_now_us(void)
@@ -402,14 +406,37 @@ loop_now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+static uint64_t
+cpu_now_us(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void
+loop_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(run_note, sizeof(run_note), fmt, ap);
+	va_end(ap);
+}
+
 static void
 handler_ran(int kind, const char *name, int fd, int made_in, uint64_t since)
 {
 	uint64_t us = loop_now_us() - since;
 
 	run_name = NULL;
-	if (us >= turn_top.us || turn_top.kind < 0)
-		turn_top = (struct handler){ kind, name, fd, made_in, us };
+	if (us >= turn_top.us || turn_top.kind < 0) {
+		turn_top = (struct handler){ kind, name, fd, made_in, us, "" };
+		memcpy(turn_top.note, run_note, sizeof(run_note));
+	}
+	run_note[0] = '\0';
 }
 
 static void
@@ -441,7 +468,11 @@ turn_set(struct loop_turn *t, uint64_t us)
 	t->us = us;
 	t->what_us = turn_top.kind >= 0 ? turn_top.us : 0;
 	t->at_ms = loop_now_ms();
+	t->cpu_us = turn_cpu;
 	handler_text(&turn_top, t->what, sizeof(t->what));
+	t->note[0] = '\0';
+	if (turn_top.kind >= 0)
+		memcpy(t->note, turn_top.note, sizeof(t->note));
 }
 
 /* The turn takes its place among the longest since the last look, which
@@ -502,6 +533,9 @@ loop_once(int max_ms)
 			timeout = t;
 	}
 	if (turn_start) {
+		uint64_t cpu = cpu_now_us();
+
+		turn_cpu = cpu >= turn_cpu ? cpu - turn_cpu : 0;
 		loop_account(loop_now_us() - turn_start);
 		turn_start = 0;
 	}
@@ -513,6 +547,7 @@ loop_once(int max_ms)
 		return -1;
 	}
 	turn_start = loop_now_us();
+	turn_cpu = cpu_now_us();
 	turn_top = (struct handler){ .kind = -1 };
 	for (int i = 0; i < n; i++) {
 		struct loop_fd *f = evs[i].data.ptr;

@@ -46,11 +46,16 @@ void	loop_timer_free(struct loop_timer *t);
  * wait)", "timer set in IKE socket", "fd 9"). */
 #define LOOP_LONG_TURNS	5
 #define LOOP_WHAT_LEN	48
+#define LOOP_NOTE_LEN	96
 struct loop_turn {
 	uint64_t	us;		/* the turn; 0: none */
 	uint64_t	what_us;	/* of which the handler below */
 	uint64_t	at_ms;		/* when it ended (loop_now_ms) */
 	char		what[LOOP_WHAT_LEN];
+	/* the CPU the loop's thread used in the turn: a turn much longer
+	 * than its CPU waited for one (a loaded machine), not on work */
+	uint64_t	cpu_us;
+	char		note[LOOP_NOTE_LEN];	/* the handler's own account, or "" */
 };
 
 /* The work done per turn (after each wait), for latency reports. */
@@ -64,6 +69,9 @@ struct loop_stats {
 	struct loop_turn longest[LOOP_LONG_TURNS];	/* since the reset, longest first */
 };
 void	loop_get_stats(struct loop_stats *st);
+/* The running handler's account of its work ("/ 3.1 ms, 4 parts 8.0 ms"):
+ * kept with a long turn that handler took the most of. */
+void	loop_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Starts a new window for peak_us: the longest stall over a span of
  * interest (a benchmark's requests, an operator's "since I last looked"). */
 void	loop_peak_reset(void);

@@ -143,10 +143,10 @@ cmd_proc_memory(int argc, char **argv, struct buf *out, void *arg)
 static void
 turn_line(struct buf *out, const struct loop_turn *t, uint64_t now_ms)
 {
-	buf_printf(out, "  %10llu %10llu %7llu  %s\n", (unsigned long long)t->us,
-	    (unsigned long long)t->what_us,
+	buf_printf(out, "  %10llu %10llu %10llu %7llu  %s%s%s\n", (unsigned long long)t->us,
+	    (unsigned long long)t->cpu_us, (unsigned long long)t->what_us,
 	    (unsigned long long)(now_ms > t->at_ms ? (now_ms - t->at_ms) / 1000 : 0),
-	    t->what);
+	    t->what, t->note[0] ? ": " : "", t->note);
 }
 
 void
@@ -161,7 +161,7 @@ tech_loop_turns(struct buf *out, const struct loop_stats *ls, uint64_t now_ms)
 	/* which handler held the loop: the one that took the most of it */
 	buf_printf(out, "  Longest turns since the last look, by the handler that "
 	    "took the most of each:\n");
-	buf_printf(out, "     Turn us Handler us   Ago s  Handler\n");
+	buf_printf(out, "     Turn us     CPU us Handler us   Ago s  Handler\n");
 	for (size_t i = 0; i < LOOP_LONG_TURNS && ls->longest[i].us; i++)
 		turn_line(out, &ls->longest[i], now_ms);
 	if (ls->max.us) {

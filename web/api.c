@@ -433,10 +433,12 @@ list_step(struct stream *s, struct buf *out)
 		return bprintf(out, "{\"%s\":[", key[lc->what]) < 0 ? -1 : 0;
 	case PH_ROWS:
 	case PH_ROWS2:
-		while (n++ < STREAM_ROWS && (s->limit == 0 || s->count < s->limit)) {
+		while (n < STREAM_ROWS && !stream_spent(s, n) &&
+		    (s->limit == 0 || s->count < s->limit)) {
 			json_t *j = NULL;
 			uint32_t idx = 0;
 
+			n++;
 			switch (lc->what) {
 			case API_TUNNELS: {
 				const struct st_child *ch = st_child_next(s->after);

@@ -262,8 +262,8 @@ metrics_step(struct stream *s, struct buf *b)
 		s->count = 1;
 		if (s->phase == 0 && s->after == 0)
 			tlabels_prune();
-		for (ch = st_child_next(s->after); ch && n < STREAM_ROWS;
-		    ch = st_child_next(ch->index), n++) {
+		for (ch = st_child_next(s->after); ch && n < STREAM_ROWS &&
+		    !stream_spent(s, n); ch = st_child_next(ch->index), n++) {
 			const struct tlabel *l = tlabel_get(ch);
 			struct st_child_counters t;
 			int rc;
@@ -291,7 +291,7 @@ metrics_step(struct stream *s, struct buf *b)
 		    "1 when the configured connection has an IKE SA, else 0.") < 0)
 			return -1;
 		s->count = 1;
-		for (c = st_conn_next(s->after); c && n < STREAM_ROWS;
+		for (c = st_conn_next(s->after); c && n < STREAM_ROWS && !stream_spent(s, n);
 		    c = st_conn_next(c->index), n++) {
 			const struct st_ike *ike = c->ike_index ? st_ike_find(c->ike_index) : NULL;
 

@@ -50,6 +50,13 @@ static struct {
 	int			 wake;		/* a connection was resumed */
 	uint64_t		 run_start_us;	/* when the current MHD run began */
 	unsigned		 run_steps;	/* body parts it rendered so far */
+	/* where the loop handler's time went (its note for the long turns:
+	 * MHD's own work is what the requests and the parts leave) */
+	struct {
+		uint64_t	 start_us, req_us, step_us, top_us;
+		unsigned	 nreq, nstep;
+		char		 top[24];	/* the longest request's path */
+	}			 acct;
 	struct body		*paused;	/* bodies that gave way, to resume */
 	int			 stopping;	/* no body gives way: MHD stops */
 	struct ifl_subnet	 allow[16];
@@ -201,20 +208,11 @@ struct body {
 	int		 paused;
 };
 
-static uint64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* Every MHD run goes through here: it starts the run's render budget. */
 static void
 mhd_run(void)
 {
-	ws.run_start_us = now_us();
+	ws.run_start_us = loop_now_us();
 	ws.run_steps = 0;
 	MHD_run(ws.mhd);
 }
@@ -226,7 +224,7 @@ static int
 body_give_way(struct body *bd)
 {
 	if (bd->conn == NULL || ws.stopping || ws.run_steps++ == 0 ||
-	    now_us() - ws.run_start_us < RUN_BUDGET_US)
+	    loop_now_us() - ws.run_start_us < RUN_BUDGET_US)
 		return 0;
 	MHD_suspend_connection(bd->conn);
 	bd->paused = 1;
@@ -259,6 +257,7 @@ body_read(void *cls, uint64_t pos, char *dst, size_t max)
 
 	(void)pos;
 	while (bd->off >= bd->b->len) {
+		uint64_t t0;
 		int rc;
 
 		if (bd->done)
@@ -267,7 +266,13 @@ body_read(void *cls, uint64_t pos, char *dst, size_t max)
 			return 0;	/* called again once resumed */
 		buf_reset(bd->b);
 		bd->off = 0;
-		if ((rc = bd->s.step(&bd->s, bd->b)) < 0 || bd->b->failed) {
+		/* a part ends with the run's budget, not only at its rows */
+		bd->s.until_us = ws.stopping ? 0 : ws.run_start_us + RUN_BUDGET_US;
+		t0 = loop_now_us();
+		rc = bd->s.step(&bd->s, bd->b);
+		ws.acct.step_us += loop_now_us() - t0;
+		ws.acct.nstep++;
+		if (rc < 0 || bd->b->failed) {
 			log_warnx("web: a response could not be completed (out of memory)");
 			return MHD_CONTENT_READER_END_WITH_ERROR;
 		}
@@ -574,8 +579,7 @@ fold_ready(void *arg)
 }
 
 static enum MHD_Result
-on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-    const char *version, const char *upload, size_t *upload_size, void **con_cls)
+route(struct MHD_Connection *c, const char *url, const char *method, void **con_cls)
 {
 	struct MHD_Response *r;
 	struct buf *b;
@@ -584,10 +588,6 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	uint32_t idx;
 	const char *rest;
 
-	(void)cls;
-	(void)version;
-	(void)upload;
-	(void)upload_size;
 	if (auth_enabled() && !authorized(c))
 		return send_unauthorized(c);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
@@ -646,8 +646,64 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	return send_error(c, MHD_HTTP_NOT_FOUND, "No such page.", 0);
 }
 
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+    const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	uint64_t t0 = loop_now_us(), us;
+	enum MHD_Result rc;
+
+	(void)cls;
+	(void)version;
+	(void)upload;
+	(void)upload_size;
+	rc = route(c, url, method, con_cls);
+	us = loop_now_us() - t0;
+	ws.acct.req_us += us;
+	ws.acct.nreq++;
+	if (us >= ws.acct.top_us) {
+		ws.acct.top_us = us;
+		snprintf(ws.acct.top, sizeof(ws.acct.top), "%s", url);
+	}
+	return rc;
+}
+
 /* ---- the loop ---- */
 
+static void
+acct_start(void)
+{
+	memset(&ws.acct, 0, sizeof(ws.acct));
+	ws.acct.start_us = loop_now_us();
+}
+
+/* "12.3" of microseconds: ms with one decimal */
+static const char *
+ms(uint64_t us, char *dst, size_t len)
+{
+	snprintf(dst, len, "%llu.%llu", (unsigned long long)(us / 1000),
+	    (unsigned long long)(us / 100 % 10));
+	return dst;
+}
+/* The handler's account, for the loop's long turns (show processes cpu):
+ * the requests answered (the longest's path), the streamed parts, and
+ * what is left of the handler's time: MHD's own (accept, read, send). */
+static void
+acct_note(void)
+{
+	uint64_t all = loop_now_us() - ws.acct.start_us;
+	uint64_t own = ws.acct.req_us + ws.acct.step_us;
+	char req[128] = "", step[64] = "", a[24], b[24];
+
+	if (ws.acct.nreq)
+		snprintf(req, sizeof(req), "%u req %s ms (%s %s), ", ws.acct.nreq,
+		    ms(ws.acct.req_us, a, sizeof(a)), ws.acct.top,
+		    ms(ws.acct.top_us, b, sizeof(b)));
+	if (ws.acct.nstep)
+		snprintf(step, sizeof(step), "%u parts %s ms, ", ws.acct.nstep,
+		    ms(ws.acct.step_us, a, sizeof(a)));
+	loop_note("%s%sMHD %s ms", req, step, ms(all > own ? all - own : 0, a, sizeof(a)));
+}
 void
 web_server_wake(void)
 {
@@ -660,18 +716,18 @@ on_epoll(int fd, uint32_t events, void *arg)
 	(void)fd;
 	(void)events;
 	(void)arg;
-	if (ws.mhd)
+	if (ws.mhd) {
+		acct_start();
 		mhd_run();
+		acct_note();
+	}
 }
 
 static int
-on_prepare(void *arg)
+prepare_run(void)
 {
-	MHD_UNSIGNED_LONG_LONG to;
+	MHD_UNSIGNED_LONG_LONG to = 0;
 
-	(void)arg;
-	if (ws.mhd == NULL)
-		return -1;
 	/* resumed connections are only taken back by a run */
 	if (ws.wake) {
 		ws.wake = 0;
@@ -694,6 +750,20 @@ on_prepare(void *arg)
 		return 0;
 	}
 	return to > INT_MAX ? INT_MAX : (int)to;
+}
+
+static int
+on_prepare(void *arg)
+{
+	int rc;
+
+	(void)arg;
+	if (ws.mhd == NULL)
+		return -1;
+	acct_start();
+	rc = prepare_run();
+	acct_note();
+	return rc;
 }
 
 static void

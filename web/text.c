@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/loop.h"
 #include "web/web_int.h"
 
 int
@@ -163,4 +164,10 @@ child_rekey_in(const struct st_child *ch)
 		return 0;
 	age = now > ch->sa_mono ? (now - ch->sa_mono) / 1000 : 0;
 	return age < ch->rekey_sec ? ch->rekey_sec - age : 0;
+}
+
+int
+stream_spent(const struct stream *s, int n)
+{
+	return s->until_us != 0 && n > 0 && n % 8 == 0 && loop_now_us() >= s->until_us;
 }

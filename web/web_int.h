@@ -108,7 +108,12 @@ struct stream {
 	uint32_t	after;		/* the next row's index is greater than this */
 	uint32_t	limit, count;	/* paging: rows to give (0 = all), rows given */
 	void		*ctx;
+	uint64_t	until_us;	/* loop_now_us() the step ends by; 0: none */
 };
+/* 1 when a step that rendered n rows so far is to end now: its time
+ * (until_us) is spent. It looks at the clock every few rows, and a step
+ * renders one row at least. */
+int	stream_spent(const struct stream *s, int n);
 
 /* JSON (web/api.c). Whole documents: */
 int	api_summary(struct buf *out);

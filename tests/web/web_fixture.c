@@ -73,6 +73,19 @@ main(int argc, char **argv)
 	printf("ready %u\n", web_port());
 	fflush(stdout);
 	loop_run();
+	/* the loop's longest turns, with the server's account of each
+	 * (bench/web-bench.sh shows them) */
+	{
+		struct loop_stats ls;
+
+		loop_get_stats(&ls);
+		for (size_t i = 0; i < LOOP_LONG_TURNS && ls.longest[i].us; i++)
+			printf("turn %llu us, CPU %llu us: %s%s%s\n",
+			    (unsigned long long)ls.longest[i].us,
+			    (unsigned long long)ls.longest[i].cpu_us, ls.longest[i].what,
+			    ls.longest[i].note[0] ? ": " : "", ls.longest[i].note);
+		fflush(stdout);
+	}
 	web_server_stop();
 	samples_clear();
 	metrics_clear();
