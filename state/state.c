@@ -76,9 +76,19 @@ st_init(void)
 	return 0;
 }
 
+/* Connections, IKE SAs and tunnels freed so far (st_rows_gone). */
+static uint64_t rows_gone;
+
+uint64_t
+st_rows_gone(void)
+{
+	return rows_gone;
+}
+
 void
 st_free(void)
 {
+	rows_gone++;
 	rows_clear(&st_ctx.conns, free);
 	sorted_clear(&st_ctx.conn_names, NULL);
 	rows_clear(&st_ctx.ikes, free);
@@ -255,6 +265,7 @@ st_conn_prune(uint64_t generation)
 		}
 		rows_remove(&st_ctx.conns, cn->c.index);
 		free(cn);
+		rows_gone++;
 	}
 	names->n = keep;
 }
@@ -411,6 +422,7 @@ st_ike_end(uint32_t index, enum st_term reason)
 	}
 	rows_remove(&st_ctx.ikes, index);
 	free(ike);
+	rows_gone++;
 }
 
 void
@@ -765,6 +777,7 @@ child_end(struct child_node *cn, enum st_term reason)
 	rows_remove(&st_ctx.children, ch->index);
 	st_conn_tunnels_add(ch->conn, -1);
 	free(cn);
+	rows_gone++;
 }
 
 void

@@ -409,6 +409,9 @@ uint32_t st_child_active_count(void);
  * 0; NULL past the end): a page of tunnels without a walk. */
 uint32_t st_child_count(void);
 const struct st_child	*st_child_nth(uint32_t k);
+/* Changes whenever a connection, IKE SA or tunnel is freed: a reader that
+ * holds pointers to them across loop turns starts again when it changed. */
+uint64_t st_rows_gone(void);
 uint32_t st_child_count_for_ike(uint32_t ike_index);
 const struct st_ike_global *st_ike_global(void);
 /* Globals with the live children's counters added in. */

@@ -380,19 +380,28 @@ int
 api_connections(struct buf *out, const struct row_query *rq)
 {
 	struct rows rs;
-	json_t *a, *j;
-	uint32_t first = (rq->page - 1) * rq->per_page;
+	int rc;
 
 	if (rows_build(rq, &rs) < 0)
 		return -1;
-	a = json_array();
-	for (uint32_t i = first; i < rs.n && i < first + rq->per_page; i++)
-		json_array_append_new(a, jrow(rs.v[i]));
-	j = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:o}", "total", (int)rs.total,
-	    "matching", (int)rs.n, "up", (int)rs.up, "down", (int)rs.down,
-	    "connecting", (int)rs.connecting, "page", (int)rq->page,
-	    "per_page", (int)rq->per_page, "rows", a);
+	rc = api_connections_rows(out, rq, &rs);
 	rows_release(&rs);
+	return rc;
+}
+
+int
+api_connections_rows(struct buf *out, const struct row_query *rq, const struct rows *rs)
+{
+	json_t *a, *j;
+	uint32_t first = (rq->page - 1) * rq->per_page;
+
+	a = json_array();
+	for (uint32_t i = first; i < rs->n && i < first + rq->per_page; i++)
+		json_array_append_new(a, jrow(rs->v[i]));
+	j = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:o}", "total", (int)rs->total,
+	    "matching", (int)rs->n, "up", (int)rs->up, "down", (int)rs->down,
+	    "connecting", (int)rs->connecting, "page", (int)rq->page,
+	    "per_page", (int)rq->per_page, "rows", a);
 	return put_json(out, j);
 }
 

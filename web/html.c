@@ -188,11 +188,23 @@ int
 html_dashboard(struct buf *b, const struct row_query *rq, int bundle)
 {
 	struct rows rs;
-	uint32_t first = (rq->page - 1) * rq->per_page, pages;
-	int rc = 0;
+	int rc;
 
 	if (rows_build(rq, &rs) < 0)
 		return -1;
+	rc = html_dashboard_rows(b, rq, &rs, bundle);
+	rows_release(&rs);
+	return rc;
+}
+
+int
+html_dashboard_rows(struct buf *b, const struct row_query *rq, const struct rows *rsp,
+    int bundle)
+{
+	const struct rows rs = *rsp;
+	uint32_t first = (rq->page - 1) * rq->per_page, pages;
+	int rc = 0;
+
 	pages = rs.n ? (rs.n + rq->per_page - 1) / rq->per_page : 1;
 	rc |= page_head(b, "tunnel health", 1);
 	rc |= summary_strip(b, &rs);
@@ -244,7 +256,6 @@ html_dashboard(struct buf *b, const struct row_query *rq, int bundle)
 		    "views, the flow MIB, the logs and the configuration with every "
 		    "secret masked)</p>");
 	rc |= page_tail(b);
-	rows_release(&rs);
 	return rc ? -1 : 0;
 }
 

@@ -41,6 +41,7 @@
 		"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 struct body;
+struct rows_wait;
 
 static struct {
 	struct MHD_Daemon	*mhd;
@@ -53,11 +54,12 @@ static struct {
 	/* where the loop handler's time went (its note for the long turns:
 	 * MHD's own work is what the requests and the parts leave) */
 	struct {
-		uint64_t	 start_us, req_us, step_us, top_us;
+		uint64_t	 start_us, req_us, step_us, top_us, rows_us;
 		unsigned	 nreq, nstep;
 		char		 top[24];	/* the longest request's path */
 	}			 acct;
 	struct body		*paused;	/* bodies that gave way, to resume */
+	struct rows_wait	*jobs;		/* rows made over turns (rows_job) */
 	int			 stopping;	/* no body gives way: MHD stops */
 	struct ifl_subnet	 allow[16];
 	char			 ctl_socket[CFG_PATH_MAX];	/* for the bundle */
@@ -525,12 +527,120 @@ doc(struct MHD_Connection *c, int rc, struct buf *b, enum ctype ct, const char *
 	return send_buf(c, MHD_HTTP_OK, b, ct);
 }
 
+/* The dashboard and the connections list in any order but the index's,
+ * or filtered, make a row of every tunnel and sort them: work for each of
+ * 10,000 tunnels. Their rows are made in steps (rows_job): what the run's
+ * budget leaves at once, the rest in the next turns (jobs_step, before the
+ * wait) while the connection waits suspended; once they are ready it is
+ * resumed, MHD calls again, and the page is rendered from them. */
+enum rows_doc { RD_DASHBOARD, RD_CONNECTIONS };
+
+struct rows_wait {
+	struct rows_job		*job;
+	struct MHD_Connection	*conn;
+	struct rows_wait	*next;
+	int			 rc;	/* the last step's: 1 ready, -1 failed */
+};
+
+static void
+rows_wait_unlink(struct rows_wait *w)
+{
+	for (struct rows_wait **pp = &ws.jobs; *pp; pp = &(*pp)->next)
+		if (*pp == w) {
+			*pp = w->next;
+			break;
+		}
+	w->next = NULL;
+}
+
+static void
+rows_wait_free(struct rows_wait *w)
+{
+	rows_wait_unlink(w);
+	rows_job_free(w->job);
+	free(w);
+}
+
 static enum MHD_Result
-api(struct MHD_Connection *c, const char *p)
+rows_answer(struct MHD_Connection *c, void **con_cls, enum rows_doc what)
+{
+	struct rows_wait *w = *con_cls != &ws ? *con_cls : NULL;
+	int json = what == RD_CONNECTIONS, rc;
+	struct row_query rq;
+	struct buf *b;
+
+	if (w == NULL) {
+		row_query_from(c, &rq);
+		if ((w = calloc(1, sizeof(*w))) == NULL ||
+		    (w->job = rows_job_new(&rq)) == NULL) {
+			free(w);
+			return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory",
+			    json);
+		}
+		w->conn = c;
+		if ((w->rc = rows_job_step(w->job, ws.run_start_us + RUN_BUDGET_US)) == 0) {
+			w->next = ws.jobs;
+			ws.jobs = w;
+			*con_cls = w;
+			MHD_suspend_connection(c);
+			return MHD_YES;
+		}
+	}
+	*con_cls = &ws;
+	if (w->rc < 0 || (b = buf_new(json ? 4096 : 64 * 1024)) == NULL) {
+		rows_wait_free(w);
+		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory", json);
+	}
+	if (json)
+		rc = api_connections_rows(b, rows_job_query(w->job), rows_job_rows(w->job));
+	else
+		rc = html_dashboard_rows(b, rows_job_query(w->job), rows_job_rows(w->job),
+		    bundle_allowed(c));
+	rows_wait_free(w);
+	return doc(c, rc, b, json ? CT_JSON : CT_HTML, "");
+}
+
+/* The rows under way go on, within one run's budget between them; those
+ * ready (or failed) resume their connection. 1 while some remain. */
+static int
+jobs_step(uint64_t until_us)
+{
+	struct rows_wait **pp = &ws.jobs, *w;
+	uint64_t t0 = loop_now_us();
+
+	while ((w = *pp) != NULL) {
+		if ((w->rc = rows_job_step(w->job, until_us)) == 0) {
+			pp = &w->next;
+			continue;
+		}
+		*pp = w->next;
+		w->next = NULL;
+		MHD_resume_connection(w->conn);
+		ws.wake = 1;
+	}
+	ws.acct.rows_us += loop_now_us() - t0;
+	return ws.jobs != NULL;
+}
+
+/* A connection that ends while its rows were made (or before it was
+ * answered from them) leaves them here. */
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode why)
+{
+	(void)cls;
+	(void)c;
+	(void)why;
+	if (*con_cls != NULL && *con_cls != &ws)
+		rows_wait_free(*con_cls);
+	*con_cls = NULL;
+}
+
+static enum MHD_Result
+api(struct MHD_Connection *c, const char *p, void **con_cls)
 {
 	struct buf *b;
 	struct body *bd;
-	struct row_query rq;
 	uint32_t idx;
 	const char *rest;
 	enum api_list list = 0;
@@ -557,8 +667,8 @@ api(struct MHD_Connection *c, const char *p)
 	if (strcmp(p, "counters") == 0)
 		return doc(c, api_counters(b), b, CT_JSON, "");
 	if (strcmp(p, "connections") == 0) {
-		row_query_from(c, &rq);
-		return doc(c, api_connections(b, &rq), b, CT_JSON, "");
+		buf_free(b);
+		return rows_answer(c, con_cls, RD_CONNECTIONS);
 	}
 	if (path_index(p, "tunnels/", &idx, &rest) == 0) {
 		if (*rest == '\0')
@@ -584,7 +694,6 @@ route(struct MHD_Connection *c, const char *url, const char *method, void **con_
 	struct MHD_Response *r;
 	struct buf *b;
 	struct body *bd;
-	struct row_query rq;
 	uint32_t idx;
 	const char *rest;
 
@@ -624,19 +733,15 @@ route(struct MHD_Connection *c, const char *url, const char *method, void **con_
 		}
 	}
 	if (strncmp(url, "/api/v1/", 8) == 0)
-		return api(c, url + 8);
+		return api(c, url + 8, con_cls);
 	if (strcmp(url, "/metrics") == 0) {
 		if ((bd = body_new()) == NULL)
 			return MHD_NO;
 		metrics_stream(&bd->s);
 		return send_stream(c, bd, CT_METRICS);
 	}
-	if (strcmp(url, "/") == 0) {
-		if ((b = buf_new(64 * 1024)) == NULL)
-			return MHD_NO;
-		row_query_from(c, &rq);
-		return doc(c, html_dashboard(b, &rq, bundle_allowed(c)), b, CT_HTML, "");
-	}
+	if (strcmp(url, "/") == 0)
+		return rows_answer(c, con_cls, RD_DASHBOARD);
 	if (path_index(url, "/tunnel/", &idx, &rest) == 0 && *rest == '\0') {
 		if ((b = buf_new(16 * 1024)) == NULL)
 			return MHD_NO;
@@ -692,8 +797,8 @@ static void
 acct_note(void)
 {
 	uint64_t all = loop_now_us() - ws.acct.start_us;
-	uint64_t own = ws.acct.req_us + ws.acct.step_us;
-	char req[128] = "", step[64] = "", a[24], b[24];
+	uint64_t own = ws.acct.req_us + ws.acct.step_us + ws.acct.rows_us;
+	char req[128] = "", step[64] = "", rows[48] = "", a[24], b[24];
 
 	if (ws.acct.nreq)
 		snprintf(req, sizeof(req), "%u req %s ms (%s %s), ", ws.acct.nreq,
@@ -702,9 +807,11 @@ acct_note(void)
 	if (ws.acct.nstep)
 		snprintf(step, sizeof(step), "%u parts %s ms, ", ws.acct.nstep,
 		    ms(ws.acct.step_us, a, sizeof(a)));
-	loop_note("%s%sMHD %s ms", req, step, ms(all > own ? all - own : 0, a, sizeof(a)));
-}
-void
+	if (ws.acct.rows_us)
+		snprintf(rows, sizeof(rows), "rows %s ms, ", ms(ws.acct.rows_us, a, sizeof(a)));
+	loop_note("%s%s%sMHD %s ms", req, step, rows,
+	    ms(all > own ? all - own : 0, a, sizeof(a)));
+}void
 web_server_wake(void)
 {
 	ws.wake = 1;
@@ -727,6 +834,7 @@ static int
 prepare_run(void)
 {
 	MHD_UNSIGNED_LONG_LONG to = 0;
+	int jobs = jobs_step(loop_now_us() + RUN_BUDGET_US);
 
 	/* resumed connections are only taken back by a run */
 	if (ws.wake) {
@@ -735,12 +843,14 @@ prepare_run(void)
 	}
 	/* timeouts of idle connections, and work MHD left for the next run */
 	if (ws.paused == NULL) {
+		/* (no timeout: no connection but suspended ones; rows under
+		 * way still go on in the next turn) */
 		if (MHD_get_timeout(ws.mhd, &to) != MHD_YES)
-			return -1;
+			return jobs ? 0 : -1;
 		if (to == 0) {
 			mhd_run();
 			if (MHD_get_timeout(ws.mhd, &to) != MHD_YES)
-				return -1;
+				return jobs ? 0 : -1;
 		}
 	}
 	/* bodies that gave way (in any run: no event will wake them) go on
@@ -749,6 +859,8 @@ prepare_run(void)
 		ws.wake = 1;
 		return 0;
 	}
+	if (jobs)
+		return 0;	/* rows under way: the next turn goes on */
 	return to > INT_MAX ? INT_MAX : (int)to;
 }
 
@@ -911,6 +1023,7 @@ web_server_start(const struct cfg_daemon *d, const struct web_limits *lim)
 	snprintf(ws.ctl_socket, sizeof(ws.ctl_socket), "%s", d->control_socket);
 	ws.mhd = MHD_start_daemon(flags, 0, on_accept, NULL, on_request, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)lim->max_conns,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)lim->max_per_ip,
@@ -958,6 +1071,7 @@ web_server_stop(void)
 	web_bundle_stop_all();
 	st_counters_release(fold_ready);
 	ws.stopping = 1;
+	jobs_step(0);		/* rows under way: made at once */
 	bodies_resume();
 	mhd_run();
 	ws.stopping = 0;

@@ -178,22 +178,6 @@ row_cmp(const void *a, const void *b)
 	return sort_desc ? -c : c;
 }
 
-/* In index order (the default) rows_build lists the connections without
- * a tunnel (index 0: by name) first, then the tunnels in index order: only
- * those few are sorted, not the 10,000 tunnels. */
-static void
-sort_by_index(struct rows *out, uint32_t nconn)
-{
-	qsort(out->v, nconn, sizeof(*out->v), row_cmp);
-	if (sort_desc)
-		for (uint32_t i = 0, j = out->n; i + 1 < j; i++, j--) {
-			struct row *t = out->v[i];
-
-			out->v[i] = out->v[j - 1];
-			out->v[j - 1] = t;
-		}
-}
-
 /* What a row shows beyond its place in the order: rows_build fills the
  * page's rows only when the order does not depend on it. */
 static void
@@ -295,68 +279,269 @@ out:
 	return rc;
 }
 
+/* ---- any other order or a filter: in steps ----
+ * Every row is made (counters, rate, IKE SA, why a connection is down),
+ * filtered and sorted: work for each of 10,000 tunnels, done one unit (a
+ * row, a match, an element merged) at a time so that the server can
+ * spread it over loop turns. The sort is a merge sort from the bottom up:
+ * runs of RUN rows in place, then passes that merge pairs of runs into
+ * the other array, one element a unit. The rows point into the state
+ * model: when a tunnel, IKE SA or connection is freed meanwhile, the job
+ * starts again (after a few such times, it ends at once). */
+#define RUN		16	/* rows sorted in place before the merges */
+#define SPENT_EVERY	32	/* units between looks at the clock */
+
+enum { J_CHILDREN, J_CONNS, J_MATCH, J_RUNS, J_MERGE, J_DONE };
+
+struct rows_job {
+	struct row_query rq;
+	struct rows	 rs;
+	struct row	**tmp;		/* the merges' other array */
+	uint32_t	 cap, nchild, nall;
+	uint32_t	 after, pos;	/* the walk's last index; the phase's position */
+	uint32_t	 width, lo, i, j, k;	/* the merge pass */
+	uint64_t	 gone;		/* st_rows_gone() when the rows were begun */
+	unsigned	 restarts;
+	int		 phase;
+};
+
+static void
+job_clear(struct rows_job *jb)
+{
+	rows_release(&jb->rs);
+	free(jb->tmp);
+	jb->tmp = NULL;
+}
+
+/* (Re)starts the job from the state model as it is now. 0 / -1. */
+static int
+job_begin(struct rows_job *jb)
+{
+	const struct st_conn *c;
+
+	job_clear(jb);
+	jb->cap = st_child_count() + 1;
+	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
+		jb->cap++;
+	jb->nchild = jb->nall = jb->after = jb->pos = 0;
+	jb->gone = st_rows_gone();
+	jb->phase = J_CHILDREN;
+	if ((jb->rs.all = calloc(jb->cap, sizeof(*jb->rs.all))) == NULL ||
+	    (jb->rs.v = calloc(jb->cap, sizeof(*jb->rs.v))) == NULL ||
+	    (jb->tmp = calloc(jb->cap, sizeof(*jb->tmp))) == NULL) {
+		job_clear(jb);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+merge_pass_start(struct rows_job *jb)
+{
+	jb->lo = jb->i = jb->k = 0;
+	jb->j = jb->width < jb->rs.n ? jb->width : jb->rs.n;
+}
+
+/* One unit of the job's work. */
+static void
+job_unit(struct rows_job *jb)
+{
+	struct rows *rs = &jb->rs;
+
+	switch (jb->phase) {
+	case J_CHILDREN: {
+		const struct st_child *ch = st_child_next(jb->after);
+		struct row *r;
+
+		if (ch == NULL || jb->nall == jb->cap) {
+			jb->nchild = jb->nall;
+			jb->phase = J_CONNS;
+			jb->after = 0;
+			break;
+		}
+		jb->after = ch->index;
+		r = &rs->all[jb->nall++];
+		r->child = ch;
+		r->state = ROW_UP;
+		rs->up++;
+		row_fill(r);
+		break;
+	}
+	case J_CONNS: {
+		const struct st_conn *c = st_conn_next(jb->after);
+		struct row *r;
+
+		if (c == NULL) {
+			rs->total = jb->nall;
+			jb->phase = J_MATCH;
+			break;
+		}
+		jb->after = c->index;
+		if (st_conn_tunnels(c) > 0 || jb->nall == jb->cap)
+			break;
+		r = &rs->all[jb->nall++];
+		r->conn = c;
+		r->ike = c->ike_index ? st_ike_find(c->ike_index) : NULL;
+		if (r->ike) {
+			r->state = ROW_CONNECTING;
+			rs->connecting++;
+		} else {
+			r->state = ROW_DOWN;	/* or failed: row_fill says */
+			rs->down++;
+		}
+		row_fill(r);
+		break;
+	}
+	case J_MATCH: {
+		/* the connections without a tunnel first, then the tunnels */
+		uint32_t nconn = jb->nall - jb->nchild, at;
+
+		if (jb->pos == jb->nall) {
+			jb->phase = J_RUNS;
+			jb->pos = 0;
+			break;
+		}
+		at = jb->pos < nconn ? jb->nchild + jb->pos : jb->pos - nconn;
+		if (row_match(&rs->all[at], jb->rq.q))
+			rs->v[rs->n++] = &rs->all[at];
+		jb->pos++;
+		break;
+	}
+	case J_RUNS: {
+		uint32_t end = jb->pos + RUN < rs->n ? jb->pos + RUN : rs->n;
+
+		for (uint32_t a = jb->pos + 1; a < end; a++) {
+			struct row *x = rs->v[a];
+			uint32_t b = a;
+
+			for (; b > jb->pos && row_cmp(&rs->v[b - 1], &x) > 0; b--)
+				rs->v[b] = rs->v[b - 1];
+			rs->v[b] = x;
+		}
+		jb->pos = end;
+		if (jb->pos >= rs->n) {
+			jb->phase = J_MERGE;
+			jb->width = RUN;
+			merge_pass_start(jb);
+		}
+		break;
+	}
+	case J_MERGE: {
+		uint32_t n = rs->n, mid, hi;
+		struct row **src = rs->v, **dst = jb->tmp;
+
+		if (jb->width >= n) {
+			jb->phase = J_DONE;
+			break;
+		}
+		mid = jb->lo + jb->width < n ? jb->lo + jb->width : n;
+		hi = mid + jb->width < n ? mid + jb->width : n;
+		/* (the left run first among equals: stable) */
+		if (jb->i < mid && (jb->j >= hi || row_cmp(&src[jb->i], &src[jb->j]) <= 0))
+			dst[jb->k++] = src[jb->i++];
+		else
+			dst[jb->k++] = src[jb->j++];
+		if (jb->k == hi) {
+			jb->lo = jb->i = hi;
+			jb->j = hi + jb->width < n ? hi + jb->width : n;
+		}
+		if (jb->lo >= n) {
+			rs->v = dst;
+			jb->tmp = src;
+			jb->width *= 2;
+			merge_pass_start(jb);
+		}
+		break;
+	}
+	}
+}
+
+struct rows_job *
+rows_job_new(const struct row_query *rq)
+{
+	struct rows_job *jb = calloc(1, sizeof(*jb));
+
+	if (jb == NULL)
+		return NULL;
+	jb->rq = *rq;
+	/* index order, no filter: the page's rows alone, at once */
+	if (rq->q[0] == '\0' && sort_key_of(rq->sort) == K_INDEX) {
+		sort_key = K_INDEX;
+		sort_desc = rq->desc;
+		if (rows_build_window(rq, &jb->rs) < 0) {
+			free(jb);
+			return NULL;
+		}
+		jb->phase = J_DONE;
+		return jb;
+	}
+	if (job_begin(jb) < 0) {
+		free(jb);
+		return NULL;
+	}
+	return jb;
+}
+
+int
+rows_job_step(struct rows_job *jb, uint64_t until_us)
+{
+	uint32_t units = 0;
+
+	if (jb->phase == J_DONE)
+		return 1;
+	if (jb->gone != st_rows_gone()) {
+		if (job_begin(jb) < 0)
+			return -1;
+		/* rows that keep going: the next start runs to its end */
+		if (++jb->restarts > 2)
+			until_us = 0;
+	}
+	sort_key = sort_key_of(jb->rq.sort);
+	sort_desc = jb->rq.desc;
+	while (jb->phase != J_DONE) {
+		if (++units % SPENT_EVERY == 0 && time_spent(until_us))
+			return 0;
+		job_unit(jb);
+	}
+	return 1;
+}
+
+const struct rows *
+rows_job_rows(const struct rows_job *jb)
+{
+	return &jb->rs;
+}
+
+const struct row_query *
+rows_job_query(const struct rows_job *jb)
+{
+	return &jb->rq;
+}
+
+void
+rows_job_free(struct rows_job *jb)
+{
+	if (jb == NULL)
+		return;
+	job_clear(jb);
+	free(jb);
+}
+
 int
 rows_build(const struct row_query *rq, struct rows *out)
 {
-	const struct st_conn *c;
-	const struct st_child *ch;
-	uint32_t cap, n = 0, nchild, nconn;
+	struct rows_job *jb = rows_job_new(rq);
 
 	memset(out, 0, sizeof(*out));
-	sort_key = sort_key_of(rq->sort);
-	sort_desc = rq->desc;
-	if (rq->q[0] == '\0' && sort_key == K_INDEX)
-		return rows_build_window(rq, out);
-	cap = st_child_active_count() + 1;
-	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
-		cap++;
-	if ((out->all = calloc(cap, sizeof(*out->all))) == NULL ||
-	    (out->v = calloc(cap, sizeof(*out->v))) == NULL) {
-		rows_release(out);
+	if (jb == NULL)
+		return -1;
+	if (rows_job_step(jb, 0) < 0) {
+		rows_job_free(jb);
 		return -1;
 	}
-	/* (filled in place: the array is zeroed, a row is a few hundred bytes) */
-	for (ch = st_child_next(0); ch && n < cap; ch = st_child_next(ch->index)) {
-		struct row *rp = &out->all[n++];
-
-		rp->child = ch;
-		rp->state = ROW_UP;
-		out->up++;
-	}
-	nchild = n;
-	for (c = st_conn_next(0); c && n < cap; c = st_conn_next(c->index)) {
-		struct row *rp;
-
-		if (st_conn_tunnels(c) > 0)
-			continue;
-		rp = &out->all[n++];
-		rp->conn = c;
-		rp->ike = c->ike_index ? st_ike_find(c->ike_index) : NULL;
-		if (rp->ike) {
-			rp->state = ROW_CONNECTING;
-			out->connecting++;
-		} else {
-			rp->state = ROW_DOWN;	/* or failed: row_fill says */
-			out->down++;
-		}
-	}
-	out->total = n;
-	for (uint32_t i = 0; i < n; i++)
-		row_fill(&out->all[i]);
-	/* the matching rows, by reference: connections without a tunnel
-	 * first, then the tunnels in index order (as st_child_next gave them) */
-	out->n = 0;
-	for (uint32_t i = nchild; i < n; i++)
-		if (row_match(&out->all[i], rq->q))
-			out->v[out->n++] = &out->all[i];
-	nconn = out->n;
-	for (uint32_t i = 0; i < nchild; i++)
-		if (row_match(&out->all[i], rq->q))
-			out->v[out->n++] = &out->all[i];
-	if (sort_key == K_INDEX)
-		sort_by_index(out, nconn);
-	else
-		qsort(out->v, out->n, sizeof(*out->v), row_cmp);
+	*out = jb->rs;
+	memset(&jb->rs, 0, sizeof(jb->rs));
+	rows_job_free(jb);
 	return 0;
 }
 

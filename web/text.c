@@ -167,7 +167,13 @@ child_rekey_in(const struct st_child *ch)
 }
 
 int
+time_spent(uint64_t until_us)
+{
+	return until_us != 0 && loop_now_us() >= until_us;
+}
+
+int
 stream_spent(const struct stream *s, int n)
 {
-	return s->until_us != 0 && n > 0 && n % 8 == 0 && loop_now_us() >= s->until_us;
+	return n > 0 && n % 8 == 0 && time_spent(s->until_us);
 }

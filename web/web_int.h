@@ -90,8 +90,19 @@ struct rows {
 };
 
 void	row_query_defaults(struct row_query *rq);
-/* Builds, filters and sorts; 0 / -1 (out of memory). Free with rows_free. */
+/* Builds, filters and sorts, at once; 0 / -1 (out of memory). Free with
+ * rows_release. */
 int	rows_build(const struct row_query *rq, struct rows *out);
+/* The same in steps, for the server to spread over loop turns: index order
+ * with no filter is made at once (its page alone); any other order or a
+ * filter makes every row. step returns 1 when the rows are ready, 0 when
+ * until_us (loop_now_us; 0: none) came first, -1 when out of memory. */
+struct rows_job;
+struct rows_job *rows_job_new(const struct row_query *rq);
+int	rows_job_step(struct rows_job *jb, uint64_t until_us);
+const struct rows *rows_job_rows(const struct rows_job *jb);
+const struct row_query *rows_job_query(const struct rows_job *jb);
+void	rows_job_free(struct rows_job *jb);
 void	rows_release(struct rows *r);
 const char *row_state_name(enum row_state s);
 
@@ -110,6 +121,8 @@ struct stream {
 	void		*ctx;
 	uint64_t	until_us;	/* loop_now_us() the step ends by; 0: none */
 };
+/* 1 when until_us (loop_now_us; 0: no end) has passed. */
+int	time_spent(uint64_t until_us);
 /* 1 when a step that rendered n rows so far is to end now: its time
  * (until_us) is spent. It looks at the clock every few rows, and a step
  * renders one row at least. */
@@ -121,6 +134,9 @@ int	api_counters(struct buf *out);
 int	api_tunnel(struct buf *out, uint32_t index);		/* 1: no such tunnel */
 int	api_tunnel_samples(struct buf *out, uint32_t index);	/* 1: no such tunnel */
 int	api_connections(struct buf *out, const struct row_query *rq);
+/* The same from rows already built (rows_build or a rows_job). */
+int	api_connections_rows(struct buf *out, const struct row_query *rq,
+	    const struct rows *rs);
 /* Streamed lists: tunnels, IKE SAs, history, failures. */
 enum api_list { API_TUNNELS = 1, API_IKE_SAS, API_HISTORY, API_FAILURES };
 void	api_list_stream(struct stream *s, enum api_list what, uint32_t after, uint32_t limit);
@@ -136,6 +152,8 @@ int	prom_label_esc(struct buf *b, const char *s);
 /* HTML (web/html.c) */
 /* bundle: link to /tech-support.tar.gz (the client may have it) */
 int	html_dashboard(struct buf *out, const struct row_query *rq, int bundle);
+int	html_dashboard_rows(struct buf *out, const struct row_query *rq,
+	    const struct rows *rs, int bundle);
 int	html_tunnel(struct buf *out, uint32_t index);		/* 1: no such tunnel */
 int	html_error(struct buf *out, int status, const char *msg);
 

@@ -599,6 +599,89 @@ test_streams_end_with_their_time(void **state)
 	buf_free(b);
 }
 
+/* The rows of any order or filter, made in steps (the server spreads
+ * them over loop turns): the same rows in the same order as at once, in
+ * many steps when each finds its time spent; and a tunnel freed between
+ * two steps makes the job start again, so no row points at it. */
+static void
+test_rows_in_steps(void **state)
+{
+	static const char *const sorts[] = { "name", "state", "peer", "in", "out",
+	    "rate", "uptime", "errors", "index" };
+	static const char *const qs[] = { "", "peer1", "172.17.2." };
+	const struct rows *r;
+	struct rows_job *jb;
+	struct row_query rq;
+	struct rows whole;
+	uint32_t gone;
+	int rc, steps;
+
+	(void)state;
+	teardown(NULL);
+	assert_int_equal(st_init(), 0);
+	st_set_clock(clock_ms, clock_wall);
+	web_model_build(1000);
+	for (size_t k = 0; k < sizeof(sorts) / sizeof(sorts[0]); k++)
+		for (int desc = 0; desc < 2; desc++)
+			for (size_t f = 0; f < sizeof(qs) / sizeof(qs[0]); f++) {
+				row_query_defaults(&rq);
+				snprintf(rq.sort, sizeof(rq.sort), "%s", sorts[k]);
+				snprintf(rq.q, sizeof(rq.q), "%s", qs[f]);
+				rq.desc = desc;
+				assert_int_equal(rows_build(&rq, &whole), 0);
+				assert_non_null(jb = rows_job_new(&rq));
+				for (steps = 0; (rc = rows_job_step(jb, 1)) == 0; steps++)
+					;
+				assert_int_equal(rc, 1);
+				r = rows_job_rows(jb);
+				assert_int_equal(r->n, whole.n);
+				assert_int_equal(r->total, whole.total);
+				assert_int_equal(r->up, whole.up);
+				assert_int_equal(r->down, whole.down);
+				for (uint32_t i = 0; i < r->n; i++) {
+					/* (index order: the first page's rows alone) */
+					if (r->v[i] == NULL || whole.v[i] == NULL) {
+						assert_ptr_equal(r->v[i], whole.v[i]);
+						continue;
+					}
+					assert_ptr_equal(r->v[i]->child, whole.v[i]->child);
+					assert_ptr_equal(r->v[i]->conn, whole.v[i]->conn);
+				}
+				/* every tunnel's row: work spread over many steps */
+				if (strcmp(sorts[k], "index") != 0 || qs[f][0])
+					assert_true(steps > 100);
+				else
+					assert_int_equal(steps, 0);	/* its page, at once */
+				if (qs[f][0] == '\0')
+					assert_true(r->n > 1000);
+				else
+					assert_true(r->n > 0 && r->n < 1000);
+				rows_job_free(jb);
+				rows_release(&whole);
+			}
+
+	/* a tunnel ends halfway: the job starts again without it */
+	row_query_defaults(&rq);
+	snprintf(rq.sort, sizeof(rq.sort), "name");
+	assert_non_null(jb = rows_job_new(&rq));
+	for (steps = 0; steps < 50; steps++)
+		assert_int_equal(rows_job_step(jb, 1), 0);
+	gone = st_child_nth(500)->index;
+	st_child_end(gone, ST_TERM_NORMAL);
+	while ((rc = rows_job_step(jb, 1)) == 0)
+		;
+	assert_int_equal(rc, 1);
+	r = rows_job_rows(jb);
+	assert_int_equal(rows_build(&rq, &whole), 0);
+	assert_int_equal(r->n, whole.n);
+	for (uint32_t i = 0; i < r->n; i++) {
+		assert_ptr_equal(r->v[i]->child, whole.v[i]->child);
+		assert_true(r->v[i]->child == NULL || r->v[i]->child->index != gone);
+	}
+	rows_job_free(jb);
+	rows_release(&whole);
+}
+
 int
 main(void)
 {
@@ -619,6 +702,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_streams_are_incremental, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_streams_end_with_their_time, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_rows_in_steps, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
