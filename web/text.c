@@ -175,5 +175,5 @@ time_spent(uint64_t until_us)
 int
 stream_spent(const struct stream *s, int n)
 {
-	return n > 0 && n % 8 == 0 && time_spent(s->until_us);
+	return n >= STREAM_MIN_ROWS && n % 8 == 0 && time_spent(s->until_us);
 }

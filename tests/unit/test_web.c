@@ -581,9 +581,9 @@ test_streams_end_with_their_time(void **state)
 	assert_int_equal(st_init(), 0);
 	st_set_clock(clock_ms, clock_wall);
 	web_model_build(1000);
-	/* 9 families and the connections, 8 rows a step at most */
-	assert_true(same_doc(0, 0) >= 9 * 1001 / 8);
-	assert_true(same_doc(API_TUNNELS, 0) >= 1001 / 8);
+	/* 9 families and the connections, STREAM_MIN_ROWS a step at most */
+	assert_true(same_doc(0, 0) >= 9 * 1001 / STREAM_MIN_ROWS);
+	assert_true(same_doc(API_TUNNELS, 0) >= 1001 / STREAM_MIN_ROWS);
 	/* a page of the list ends at its limit, as without a time */
 	same_doc(API_TUNNELS, 20);
 }
