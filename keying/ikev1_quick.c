@@ -678,8 +678,7 @@ qm_install(struct isakmp_sa *sa)
 		d.life.hard_sec = sa->qm.life_sec;
 		d.life.hard_bytes = sa->qm.life_kb * 1024;
 		d.life.soft_sec = ikev1_rekey_after(c, sa->qm.life_sec);
-		if (d.life.soft_bytes >= d.life.hard_bytes)
-			d.life.soft_bytes = 0;
+		d.life.soft_bytes = ikev1_rekey_bytes(c, d.life.hard_bytes);
 	} else {
 		/* the initiator rekeys (strongSwan, IOS); we only enforce
 		 * the end */

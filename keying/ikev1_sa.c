@@ -202,6 +202,15 @@ ikev1_rekey_after(const struct cfg_conn *c, uint32_t life)
 	    life - c->rekeymargin - fuzz : 0;
 }
 
+uint64_t
+ikev1_rekey_bytes(const struct cfg_conn *c, uint64_t life)
+{
+	/* from the end agreed (the peer may have asked for fewer
+	 * kilobytes than our lifebytes), not from lifebytes */
+	return c->rekey && c->marginbytes && life > c->marginbytes ?
+	    life - c->marginbytes : 0;
+}
+
 void
 ikev1_delete_isakmp(struct isakmp_sa *sa)
 {

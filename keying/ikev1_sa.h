@@ -239,6 +239,9 @@ int	ikev1_mm_pending(const struct isakmp_sa *sa);
  * rekeymargin less up to rekeyfuzz percent of it before the end, in
  * seconds from now; 0 = never. */
 uint32_t ikev1_rekey_after(const struct cfg_conn *c, uint32_t life);
+/* The byte count at which to rekey an IPsec SA of life bytes (life
+ * agreed in Quick Mode): marginbytes before the end; 0 = never. */
+uint64_t ikev1_rekey_bytes(const struct cfg_conn *c, uint64_t life);
 /* The ISAKMP delete of sa's cookies, protected by its keys. */
 void	ikev1_delete_isakmp(struct isakmp_sa *sa);
 /* The Quick Mode in progress is dropped (its larval SPI released). */

@@ -456,6 +456,7 @@ static uint32_t next_spi = 0xc0000100;
 struct installed {
 	const char	*conn;
 	uint32_t	spi_in, spi_out;
+	struct ike_lifetimes life;
 };
 static struct installed inst[8];
 static int ninst, nremoved;
@@ -506,6 +507,7 @@ w_install(void *arg, const struct ike_child_sa *c)
 	inst[ninst].conn = c->conn;
 	inst[ninst].spi_in = c->spi_in;
 	inst[ninst].spi_out = c->spi_out;
+	inst[ninst].life = c->life;
 	ninst++;
 	for (int i = 0; i < nin; i++)
 		if (ins[i].spi == c->spi_in) {
@@ -754,6 +756,68 @@ test_initiator(void **state)
 	ikev1_engine_free(swan);
 }
 
+/* Lifetimes in kilobytes (lifebytes, marginbytes): the initiator offers
+ * lifebytes in whole kilobytes, the responder takes them (its own
+ * lifebytes unset), both sides install that end, and only the initiator
+ * a soft limit, marginbytes before that end (not before lifebytes, which
+ * the whole kilobytes cut short). The kernel's soft expiry by bytes is an
+ * expiry like any other: the initiator rekeys, the new pair with the same
+ * limits. With rekey=no, or marginbytes not below the end, no soft
+ * limit. */
+static void
+test_rekey_by_bytes(void **state)
+{
+	struct ikev1_engine *ios = wire_engine(w_conn_ios, NULL);
+	struct ikev1_engine *swan = wire_engine(t_conn, NULL);
+	uint64_t end;
+
+	(void)state;
+	cfg_ios->conns->lifebytes = 20000;	/* 19 KB offered */
+	cfg_ios->conns->marginbytes = 8000;
+	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(ninst, 2);
+	assert_string_equal(inst[0].conn, "strongswan");	/* initiator */
+	assert_true(inst[0].life.hard_bytes == 19 * 1024);
+	assert_true(inst[0].life.soft_bytes == 19 * 1024 - 8000);
+	assert_string_equal(inst[1].conn, "ciscoios");
+	assert_true(inst[1].life.hard_bytes == 19 * 1024);
+	assert_true(inst[1].life.soft_bytes == 0);
+	assert_int_equal(st_child_by_spi(inst[0].spi_in, ST_SA_IN)->rekey_kb,
+	    (19 * 1024 - 8000) / 1024);
+	assert_int_equal(st_child_by_spi(inst[1].spi_in, ST_SA_IN)->life_kb, 19);
+
+	/* the soft expiry by bytes: a Quick Mode, the same limits */
+	assert_int_equal(ikev1_child_expired(ios, inst[0].spi_in, 0), 0);
+	assert_int_equal(nwire, 1);
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(ninst, 4);
+	assert_true(inst[2].life.hard_bytes == 19 * 1024);
+	assert_true(inst[2].life.soft_bytes == 19 * 1024 - 8000);
+	assert_true(inst[3].life.hard_bytes == 19 * 1024);
+	assert_true(inst[3].life.soft_bytes == 0);
+	end = loop_now_ms() + IKEV1_REKEY_GRACE_MS + 2000;
+	while (nwire == 0 && loop_now_ms() < end)
+		loop_once(100);
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(nremoved, 2);
+
+	/* marginbytes not below the end agreed: no soft limit; rekey=no:
+	 * none either */
+	cfg_ios->conns->marginbytes = 16384;
+	assert_true(ikev1_rekey_bytes(cfg_ios->conns, 16384) == 0);
+	cfg_ios->conns->marginbytes = 8000;
+	cfg_ios->conns->rekey = 0;
+	assert_true(ikev1_rekey_bytes(cfg_ios->conns, 16384) == 0);
+	cfg_ios->conns->rekey = 1;
+	assert_true(ikev1_rekey_bytes(cfg_ios->conns, 16384) == 8384);
+	ikev1_engine_free(ios);
+	ikev1_engine_free(swan);
+}
+
 /* ikelifetime over: the initiator's ISAKMP SA goes with a Delete, its
  * IPsec SA stays (its row too); a new Main Mode adopts it, with no Quick
  * Mode. */
@@ -921,6 +985,17 @@ wire_exchange(void)
 	return wire[0].b->data[18];
 }
 
+/* Both sides with aggressive=yes, ios's Aggressive Mode message 1 on the
+ * wire to swan. */
+static void
+ag_start(struct ikev1_engine **ios, struct ikev1_engine **swan)
+{
+	*ios = wire_engine(w_conn_ios, NULL);
+	*swan = wire_engine(t_conn, NULL);
+	cfg->conns->aggressive = cfg_ios->conns->aggressive = 1;
+	assert_int_equal(ikev1_initiate(*ios, cfg_ios->conns), 0);
+}
+
 /* Aggressive Mode, both roles (aggressive=yes on both sides): message 1
  * with KE, nonce and ID, AG_INIT_EXCH on both sides, the initiator up
  * with message 2 (HASH_R verified), the responder with message 3; then
@@ -929,8 +1004,7 @@ wire_exchange(void)
 static void
 test_aggressive(void **state)
 {
-	struct ikev1_engine *ios = wire_engine(w_conn_ios, NULL);
-	struct ikev1_engine *swan = wire_engine(t_conn, NULL);
+	struct ikev1_engine *ios, *swan;
 	const struct st_ike *i, *r;
 	struct ikev1_msg *m;
 	struct ikev1_perr err;
@@ -938,11 +1012,10 @@ test_aggressive(void **state)
 	uint64_t end;
 
 	(void)state;
-	cfg->conns->aggressive = cfg_ios->conns->aggressive = 1;
 	cfg_ios->conns->ikelifetime = 4;
 	cfg_ios->conns->rekeymargin = 3;
 	cfg_ios->conns->rekeyfuzz = 0;
-	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
+	ag_start(&ios, &swan);
 	assert_int_equal(nwire, 1);
 	assert_int_equal(wire_exchange(), IKEV1_EXCH_AGGRESSIVE);
 	m = ikev1_msg_parse(wire[0].b->data, wire[0].b->len, &err);
@@ -1020,14 +1093,12 @@ test_aggressive(void **state)
 static void
 test_aggressive_wrong_psk(void **state)
 {
-	struct ikev1_engine *ios = wire_engine(w_conn_ios, NULL);
-	struct ikev1_engine *swan = wire_engine(t_conn, NULL);
+	struct ikev1_engine *ios, *swan;
 	const struct st_ike_failrec *f;
 
 	(void)state;
-	cfg->conns->aggressive = cfg_ios->conns->aggressive = 1;
 	psk_differs = 1;
-	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
+	ag_start(&ios, &swan);
 	while (wire_step(swan, &us, ios))
 		;
 	assert_int_equal(fails(ST_IKEF_HASH), 1);
@@ -1274,6 +1345,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ios_default_policies_off, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_initiator, wire_setup,
+		    wire_teardown),
+		cmocka_unit_test_setup_teardown(test_rekey_by_bytes, wire_setup,
 		    wire_teardown),
 		cmocka_unit_test_setup_teardown(test_isakmp_expiry, wire_setup,
 		    wire_teardown),
