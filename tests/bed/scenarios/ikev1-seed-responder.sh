@@ -11,7 +11,11 @@
 # as initiator, while 240 more pings cross: none lost, strongSwan adopts
 # the tunnel as ikeflowd does (no new Quick Mode, one tunnel index, the
 # counters cumulative, cipSecTunIkeTunnelIndex following the new C-id),
-# the old ISAKMP SA deleted. Then strongSwan's `ipsec down` deletes
+# the old ISAKMP SA deleted. Then strongSwan reauthenticates (`swanctl
+# --rekey --ike --reauth`, as at the end of a shorter ikelifetime: a new
+# Main Mode while the old ISAKMP SA is up) under 160 pings: none lost,
+# ikeflowd's new responder SA adopts the pair (same SPIs, one tunnel
+# index, counters cumulative) and the old ISAKMP SA ends. Then strongSwan's `ipsec down` deletes
 # everything on both sides, and after a second `ipsec up` so does
 # `ikeflowctl down` on gw2.
 # bed-timeout: 240
@@ -26,6 +30,11 @@ sed -e 's/^\( *\)ikelifetime=1440m/\1ikelifetime=45s/' \
 printf '%s\n' 'log_level = info' 'refresh_interval = 1000' \
     "agentx_socket = unix:$W/agentx-gw2" 'agentx_ping_interval = 1' \
     'http_listen = no' >"$W/gw2-ikeflowd.conf"
+
+swan_reauth()
+{
+	nsenter -t "$(cat /tmp/gw1/ns.pid)" -m -n swanctl --rekey --ike strongswan --reauth
+}
 
 # strongSwan keeps an IKEv1 pair it rekeyed until it expires unless told
 # to delete it (as IOS does)
@@ -72,6 +81,22 @@ check_eq gw2-sa-count-reauth 2 "$(ikev2_sa_count gw2)"
 check ikf-cumulative-reauth wait_for 10 ikev1_ikf_counted 580
 check snmp-cumulative-reauth wait_for 10 snmp_is "$R.1.3.2.1.32.$T0" "Counter32: 580"
 check snmp-ike-index-followed wait_for 10 ikev1_snmp_followed "$I0"
+
+say "strongSwan rekeys phase 1 (reauth: a new Main Mode) under traffic"
+ikev1_reauth_mark
+SPIS1=$(ikev1_gw2_spis)
+ikev1_pings_sampled peer-reauth 160 swan_reauth
+check peer-reauth-one-isakmp-sa wait_for 20 ikev1_reauthed "$C0"
+check ikf-log-peer-adopted grep -q "of the reauthenticated ISAKMP SA $C0 adopted" "$W/gw2.log"
+# the pair re-parented, not renegotiated
+check_eq peer-reauth-same-spis "$SPIS1" "$(ikev1_gw2_spis)"
+check_eq same-tunnel-peer-reauth "$T0" "$(tunnel_index)"
+check ikf-cumulative-peer-reauth wait_for 10 ikev1_ikf_counted 740
+check snmp-cumulative-peer-reauth wait_for 10 snmp_is "$R.1.3.2.1.32.$T0" "Counter32: 740"
+check snmp-ike-index-peer-reauth wait_for 10 ikev1_snmp_followed "$I0"
+ctl gw2 gw2 show crypto ikev2 history >"$W/history-peer-reauth.txt" 2>&1
+check hist-peer-old-isakmp-sa grep -q "ciscoios: IKE SA $C0 .*ended" \
+    "$W/history-peer-reauth.txt"
 
 # strongSwan's down: its Deletes take everything out of gw2's kernel
 check swan-down swan gw1 gw1 down strongswan
