@@ -332,6 +332,43 @@ qm_pfs(struct isakmp_sa *sa, struct dh *dh, struct ikev1_msg *m)
 static int	qm_install_in(struct isakmp_sa *);
 
 /* Message 1: choose, answer with message 2. */
+/* The peer's Quick Mode (msgid) crosses ours, both rekeying the pair
+ * at once: ours yields, since strongSwan and IOS finish theirs whatever
+ * we do and a pair from each would be one too many. The peer may have
+ * answered ours already: that answer is dropped (qm_lost), and the SPI
+ * we offered is deleted at the peer, whose half of our exchange would
+ * otherwise wait for a message 3 (strongSwan gives the whole ISAKMP SA
+ * up when it never comes). */
+static void
+qm_yield(struct isakmp_sa *sa, uint32_t msgid)
+{
+	struct ikev1_child *ch;
+
+	log_info("IKEv1:(SA ID = %u):Quick Mode 0x%08x from %s crosses ours "
+	    "(0x%08x): ours yields", sa->st_index, msgid,
+	    sa->conn->name, sa->qm.msgid);
+	sa->qm_lost_msgid = sa->qm.msgid;
+	sa->qm_lost_spi = sa->qm.ch->spi_in;
+	/* the pair ours rekeyed is the peer's to rekey now; a later soft
+	 * expiry of it may start ours again */
+	for (ch = sa->children; ch; ch = ch->next)
+		if (ch->rekeying && !ch->rekeyed)
+			ch->rekeying = 0;
+}
+
+/* An answer to our Quick Mode that yielded (qm_yield). */
+static void
+qm_lost(struct isakmp_sa *sa)
+{
+	if (sa->qm_lost_spi == 0)
+		return;		/* a resend: the Delete went once */
+	log_info("IKEv1:(SA ID = %u):answer to our yielded Quick Mode 0x%08x "
+	    "dropped, its SPI 0x%08x deleted at the peer", sa->st_index,
+	    sa->qm_lost_msgid, sa->qm_lost_spi);
+	ikev1_delete_esp(sa, sa->qm_lost_spi);
+	sa->qm_lost_spi = 0;
+}
+
 static void
 qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
@@ -351,27 +388,28 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 	struct ikev1_child *ch;
 	struct buf *chain = NULL, *msg = NULL, *gxr = NULL;
 	struct dh *dh = NULL;
-	uint8_t want[CRYPTO_MAX_PRF_LEN], spi[4];
+	uint8_t want[CRYPTO_MAX_PRF_LEN], spi[4], iv[CRYPTO_MAX_BLOCK];
 	const uint8_t *rest;
 	size_t rest_len, nl, nr_, i;
 	struct st_ike *st = st_ike_get(sa->st_index);
 
-	ikev1_qm_clear(sa);
-	sa->qm.msgid = m->hdr.msgid;
-	if (ikev1_iv_exchange(&sa->k, m->hdr.msgid, sa->qm.iv) == -1 ||
-	    qm_open(sa, m, sa->qm.iv, &hash) == -1) {
-		sa->qm.msgid = 0;
+	/* authentic before it touches a Quick Mode of ours under way */
+	if (ikev1_iv_exchange(&sa->k, m->hdr.msgid, iv) == -1 ||
+	    qm_open(sa, m, iv, &hash) == -1)
 		return;
-	}
 	rest = ikev1_msg_after(m, &m->pl[0], &rest_len);
 	if (ikev1_hash_qm(&sa->k, 1, m->hdr.msgid, NULL, 0, NULL, 0, rest,
 	    rest_len, want) == -1 ||
 	    ct_memcmp(want, hash.data, sa->k.prf_len) != 0) {
-		sa->qm.msgid = 0;
 		ikev1_drop(sa->eng, &sa->remote, sa->rport,
 		    "Quick Mode HASH(1) does not verify");
 		return;
 	}
+	if (sa->qm.msgid && sa->qm.initiator && sa->qm.ch)
+		qm_yield(sa, m->hdr.msgid);
+	ikev1_qm_clear(sa);
+	sa->qm.msgid = m->hdr.msgid;
+	memcpy(sa->qm.iv, iv, sizeof(sa->qm.iv));
 	ikev1_natt_follow(sa);
 	if (st) {
 		st->c.in_p2_exchg++;
@@ -722,8 +760,11 @@ qm_install(struct isakmp_sa *sa)
 	if (pred) {
 		pred->rekeyed = 1;
 		/* our rekey: the old pair goes after the grace (the peer's:
-		 * when it deletes it, or it expires) */
-		if (ch->initiator) {
+		 * when it deletes it, or it expires); a pair of ours the
+		 * peer rekeyed (crossing rekeys, or its shorter lifetime):
+		 * ours to delete too, strongSwan keeping a rekeyed IKEv1
+		 * pair until it expires */
+		if (ch->initiator || pred->initiator) {
 			pred->drop = 1;
 			ikev1_rekey_grace(sa);
 		}
@@ -1055,6 +1096,8 @@ ikev1_qm_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 		qm_reply(sa, m);
 	else if (sa->qm.msgid == m->hdr.msgid && sa->qm.ch)
 		qm_finish(sa, m);
+	else if (sa->qm_lost_msgid && sa->qm_lost_msgid == m->hdr.msgid)
+		qm_lost(sa);
 	else
 		qm_request(sa, m);
 }

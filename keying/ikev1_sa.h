@@ -128,6 +128,10 @@ struct isakmp_sa {
 	int		qm_again;	/* adopted a child whose rekey the old
 					 * SA had under way: a Quick Mode */
 	struct loop_timer *grace;	/* IKEV1_REKEY_GRACE_MS after our rekey */
+	/* our Quick Mode that the peer's crossed and that yielded to it
+	 * (ikev1_quick.c): its answer is not taken, and the SPI we offered
+	 * in it is deleted at the peer, whose half waits for message 3 */
+	uint32_t	qm_lost_msgid, qm_lost_spi;
 	int		initial_contact;
 
 	/* ikev1_vendor.c, ikev1_dpd.c, ikev1_natt.c */

@@ -1329,6 +1329,82 @@ test_nat_mapping_followed(void **state)
 	ikev1_engine_free(swan);
 }
 
+/* Swaps the first two messages on the wire (a peer's answer overtaking). */
+static void
+wire_swap(void)
+{
+	struct wire_msg m;
+
+	assert_true(nwire >= 2);
+	m = wire[0];
+	wire[0] = wire[1];
+	wire[1] = m;
+}
+
+/* Both sides rekey the pair at once, as strongSwan does with the same
+ * lifetimes (swan stands for it: its Quick Mode b goes out first and it
+ * finishes it, then answers ours, a). ios yields to b; the answer to a
+ * overtakes b's message 3 and is dropped without disturbing b, and the
+ * SPI ios offered in a is deleted at the peer (whose half of a waits
+ * for a message 3). One new pair on each side, continuing the tunnel's
+ * row, and once the old pair goes (ios deletes it too: it was its pair)
+ * no other. */
+static void
+test_rekey_collision(void **state)
+{
+	struct ikev1_engine *ios, *swan;
+	struct ikev1_msg *m;
+	struct ikev1_perr err;
+	uint32_t ci;
+	uint64_t end;
+
+	(void)state;
+	wire_up(&ios, &swan);
+	wire_nat = 0;
+	ci = st_child_by_spi(inst[0].spi_in, ST_SA_IN)->index;
+	assert_int_equal(ikev1_qm_start(swan->sas), 0);		/* b */
+	assert_int_equal(ikev1_child_expired(ios, inst[0].spi_out, 0), 0);
+	assert_int_equal(nwire, 2);				/* b, a */
+	assert_int_equal(wire_step(swan, &us, ios), 1);	/* b -> ios */
+	assert_int_equal(nwire, 2);			/* a, b's answer */
+	wire_swap();
+	assert_int_equal(wire_step(swan, &us, ios), 1);	/* -> swan: b's 3 */
+	assert_int_equal(ninst, 3);			/* swan's new pair */
+	assert_int_equal(wire_step(swan, &us, ios), 1);	/* a -> swan */
+	assert_int_equal(nwire, 2);			/* b's 3, a's answer */
+	wire_swap();
+	/* a's answer: dropped, ios's b untouched, a Delete of a's SPI */
+	assert_int_equal(wire_step(swan, &us, ios), 1);
+	assert_int_equal(nwire, 2);
+	m = ikev1_msg_parse(wire[1].b->data, wire[1].b->len, &err);
+	assert_non_null(m);
+	assert_int_equal(m->hdr.exchange, IKEV1_EXCH_INFO);
+	ikev1_msg_free(m);
+	assert_int_equal(wire_step(swan, &us, ios), 1);	/* b's 3 -> ios */
+	assert_int_equal(ninst, 4);
+	assert_int_equal(inst[3].spi_in, inst[2].spi_out);
+	assert_int_equal(inst[3].spi_out, inst[2].spi_in);
+	while (wire_step(swan, &us, ios))
+		;
+	/* the grace: the old pair goes on both sides, the new one stays */
+	end = loop_now_ms() + IKEV1_REKEY_GRACE_MS + 2000;
+	while ((ios->sas->children == NULL || ios->sas->children->next ||
+	    swan->sas->children->next) && loop_now_ms() < end) {
+		loop_once(100);
+		while (wire_step(swan, &us, ios))
+			;
+	}
+	assert_non_null(ios->sas->children);
+	assert_null(ios->sas->children->next);
+	assert_int_equal(ios->sas->children->spi_in, inst[3].spi_in);
+	assert_null(swan->sas->children->next);
+	assert_int_equal(swan->sas->children->spi_in, inst[2].spi_in);
+	assert_int_equal(st_child_by_spi(inst[3].spi_in, ST_SA_IN)->index, ci);
+	assert_int_equal(st_child_count_for_ike(ike_row(1)->index), 1);
+	ikev1_engine_free(ios);
+	ikev1_engine_free(swan);
+}
+
 int
 main(void)
 {
@@ -1347,6 +1423,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_initiator, wire_setup,
 		    wire_teardown),
 		cmocka_unit_test_setup_teardown(test_rekey_by_bytes, wire_setup,
+		    wire_teardown),
+		cmocka_unit_test_setup_teardown(test_rekey_collision, wire_setup,
 		    wire_teardown),
 		cmocka_unit_test_setup_teardown(test_isakmp_expiry, wire_setup,
 		    wire_teardown),
