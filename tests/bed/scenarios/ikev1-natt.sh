@@ -10,7 +10,14 @@
 # UDP-Encaps, Cap. N and the NAT's port. Between the two, the NAT gives
 # strongSwan a new mapping (new SNAT ports, conntrack flushed): its next
 # authentic message (a phase-2 rekey) moves ikeflowd's ISAKMP SA and its
-# kernel SAs' ESP-in-UDP port there, and pings cross again.
+# kernel SAs' ESP-in-UDP port there, and pings cross again. Last, with
+# ikeflowd initiating, the interop matrix's other proposals (3DES/SHA1/
+# MODP1024, AES-256/SHA-256/MODP2048 + PFS, AES-256/SHA-384/ECP-384 +
+# PFS) one after the other: each up through the NAT in ESP in UDP, 100
+# pings counted exactly, the views showing that proposal with DPD and
+# NAT-T (Cap. DN); then the NAT drops everything and ikeflowd's DPD
+# (dpdaction=clear) finds the peer dead and clears the tunnel; charon's
+# leftover goes at the next round's INITIAL-CONTACT.
 # bed-timeout: 180
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
@@ -21,6 +28,21 @@ NR=$SRCDIR/tests/bed/conf/ikev2-natt-real
 sed -e 's/keyexchange=ikev2/keyexchange=ikev1/' -e '/dpd/d' \
     "$NR/swan.conf" >"$W/gw1-ipsec.conf"
 check conf-ikev1 grep -q 'keyexchange=ikev1' "$W/gw1-ipsec.conf"
+cp "$SEED1/ipsec.conf" "$W/gw2-ipsec.conf"
+
+# espinudp_pair NS: one pair of ESP-in-UDP SAs in NS's kernel
+espinudp_pair()
+{
+	[ "$(ip -n "$1" xfrm state | grep -c 'encap type espinudp')" = 2 ]
+}
+
+# ikf_dead_n N: ikeflowd's failure table has N records of the peer
+# behind the NAT found dead
+ikf_dead_n()
+{
+	[ "$(ctl gw2 gw2 show crypto ikev2 failures | grep -c \
+	    'peer 192\.0\.2\.1\[4500\] dead: no answer to R-U-THERE [0-9]* within dpdtimeout (5 s)')" = "$1" ]
+}
 
 # natt_round NAME PORTS: the tunnel is up through the NAT; gw2's ESP in
 # UDP goes to the NAT's port in PORTS (a grep -E pattern)
@@ -58,7 +80,7 @@ natt_round()
 
 check topology nat_topology
 BED_SWAN_CHARON="keep_alive = 2s" check charon ikev1_ios "$W/gw1-ipsec.conf"
-check ikeflowd ikev1_ikeflowd
+check ikeflowd ikev1_ikeflowd "$W/gw2-ipsec.conf"
 
 say "strongSwan, behind the NAT, initiates"
 check swan-up swan gw1 gw1 up strongswan
@@ -97,4 +119,40 @@ $IPT -Z FORWARD
 check ikf-up ctl gw2 gw2 up ciscoios
 natt_round ikf-init '4500'
 check ikf-floated grep -q 'ISAKMP SA with 192.0.2.1\[4500\]' "$W/gw2.log"
+
+say "the matrix's other proposals through the NAT, then the peer gone (DPD)"
+# charon, only responding now, restarted to accept them all; ikeflowd
+# with DPD (dpdaction=clear; short times keep the rounds short)
+check down-seed ctl gw2 gw2 down ciscoios
+check down-seed-ikf-gone wait_for 10 ikev1_ikf_no_sa
+check down-seed-swan-gone wait_for 20 ikev1_swan_no_sa
+check swan-any-proposal ikev1_swan_any_proposal /tmp/gw1/ipsec.conf
+check swan-restart swan gw1 gw1 restart
+check swan-reloaded wait_for 30 ikev1_swan_conn_loaded strongswan
+sed -i 's/^\( *\)auto=add/&\n\1dpddelay=1s\n\1dpdtimeout=5s\n\1dpdaction=clear/' \
+    "$W/gw2-ipsec.conf"
+check conf-gw2-dpd grep -q 'dpdtimeout=5s' "$W/gw2-ipsec.conf"
+dead=0
+while IFS=: read -r p ike esp isakmp xform; do
+	[ -n "$p" ] || continue
+	ikev1_proposal_up "$p" "$W/gw2-ipsec.conf" "$ike" "$esp"
+	# charon's SA of the round before (the peer that went away) goes
+	# with our Main Mode's INITIAL-CONTACT
+	for ns in gw1 gw2; do
+		check "$p/$ns-espinudp" wait_for 10 espinudp_pair "$ns"
+	done
+	check "$p/ping-100" ip netns exec h1 ping -q -c 100 -i 0.01 -W 2 203.0.113.10
+	check_eq "$p/gw2-kernel-pkts" "100 100" "$(ikev2_kernel_pkts gw2)"
+	ikev1_proposal_views "$p" "$isakmp" "$xform"
+	check "$p/view-udp-encaps" grep -q 'in use settings ={Tunnel UDP-Encaps, }' \
+	    "$W/$p-ipsec-sa.txt"
+	check "$p/view-cap-d" grep -Eq '^[0-9]+ +192\.0\.2\.2 +192\.0\.2\.1 +ACTIVE .* DN$' \
+	    "$W/$p-isakmp-detail.txt"
+	# the NAT stops forwarding: R-U-THERE unanswered, the peer dead
+	check "$p/nat-drops" $IPT -I FORWARD 1 -j DROP
+	dead=$((dead + 1))
+	check "$p/ikf-peer-dead" wait_for 20 ikf_dead_n "$dead"
+	check "$p/ikf-no-sa" wait_for 5 ikev1_ikf_no_sa
+	check "$p/nat-forwards" $IPT -D FORWARD 1
+done <<<"$IKEV1_MX_PROPOSALS"
 check no-psk-in-log sh -c "! grep -Eqw 'cisco' '$W/gw2.log'"

@@ -229,3 +229,53 @@ ikev1_reauth_checks()
 	ctl gw2 gw2 show crypto ikev2 history >"$W/history-reauth.txt" 2>&1
 	check hist-old-isakmp-sa grep -q "ciscoios: IKE SA $1 .*ended" "$W/history-reauth.txt"
 }
+
+# The interop matrix's proposals other than the seed's, for the
+# scenario that runs one tunnel at a time (ikev1-natt):
+# NAME:ikeflowd's ike=:its esp=:its isakmp sa detail (encr hash auth
+# DH):its ipsec sa transform
+IKEV1_MX_PROPOSALS="
+3des:3des-sha1-modp1024!:3des-sha1!:3des +sha +psk +2:esp-3des esp-sha-hmac
+modp2048:aes256-sha256-modp2048!:aes256-sha256-modp2048!:aes256 +sha256 +psk +14:esp-256-aes esp-sha256-hmac
+ecp384:aes256-sha384-ecp384!:aes256-sha384-ecp384!:aes256 +sha384 +psk +20:esp-256-aes esp-sha384-hmac
+"
+
+# ikev1_swan_any_proposal FILE: strongSwan's ike=/esp= in FILE accept the
+# seed's proposal (first: what it picks for the seed) and the matrix's, so
+# that only ikeflowd's configuration changes between rounds. For
+# strongSwan as responder only: initiating, it would send one KE for
+# proposals with and without PFS. FILE keeps its inode (a running
+# charon's /etc/ipsec.conf is bound to it).
+ikev1_swan_any_proposal()
+{
+	sed -e 's/^\( *\)ike=.*/\1ike=aes128-sha1-modp1536,3des-sha1-modp1024,aes256-sha256-modp2048,aes256-sha384-ecp384!/' \
+	    -e 's/^\( *\)esp=.*/\1esp=aes128-sha1,3des-sha1,aes256-sha256-modp2048,aes256-sha384-ecp384!/' \
+	    "$1" >"$1.any" && cat "$1.any" >"$1" && rm -f "$1.any"
+}
+
+# ikev1_swan_conn_loaded NAME: gw1's charon lists connection NAME.
+ikev1_swan_conn_loaded()
+{
+	swan gw1 gw1 statusall | grep -q "^ *$1: "
+}
+
+# ikev1_proposal_up NAME FILE IKE ESP: ikeflowd's ipsec.conf FILE made
+# to propose exactly IKE and ESP, reloaded, and the tunnel brought up
+# (checks NAME/reload, NAME/up).
+ikev1_proposal_up()
+{
+	sed -i -e "s/^\( *\)ike=.*/\1ike=$3/" -e "s/^\( *\)esp=.*/\1esp=$4/" "$2"
+	check "$1/reload" ctl gw2 gw2 reload
+	check "$1/up" ctl gw2 gw2 up ciscoios
+}
+
+# ikev1_proposal_views NAME ISAKMP XFORM: ikeflowd's views of the one
+# tunnel show that ISAKMP suite and ESP transform.
+ikev1_proposal_views()
+{
+	ctl gw2 gw2 show crypto isakmp sa detail >"$W/$1-isakmp-detail.txt" 2>&1
+	check "$1/ikf-isakmp" grep -Eq "^[0-9]+ +192\.0\.2\.2 +192\.0\.2\.1 +ACTIVE +$2 " \
+	    "$W/$1-isakmp-detail.txt"
+	ctl gw2 gw2 show crypto ipsec sa >"$W/$1-ipsec-sa.txt" 2>&1
+	check "$1/ikf-transform" grep -q "transform: $3 ," "$W/$1-ipsec-sa.txt"
+}
