@@ -636,7 +636,8 @@ qm_keymat(struct isakmp_sa *sa, const struct ikev1_child *ch, uint8_t *kin,
  * packets may reach the kernel before message 3 reaches us (during a
  * rekey under traffic they did, and were dropped). qm_install takes the
  * SA over at message 3; a Quick Mode that ends before releases its SPI,
- * and the SA with it. 0 / -1. */
+ * and the SA with it. The initiator likewise before message 3 leaves
+ * (qm_reply). 0 / -1. */
 static int
 qm_install_in(struct isakmp_sa *sa)
 {
@@ -984,7 +985,7 @@ out:
 }
 
 /* Message 2: HASH(2), the responder's transform and SPI, Nr [, KE]
- * [, IDs] -> message 3, then install. */
+ * [, IDs] -> the inbound SA, message 3, then the rest. */
 static void
 qm_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
@@ -1069,6 +1070,18 @@ qm_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 	    ikev1_seal(sa, IKEV1_EXCH_QUICK, m->hdr.msgid, &cb, sa->qm.iv,
 	    msg) == -1) {
 		qm_fail(sa, ST_IPF_INTERNAL, 0, "cannot build message 3");
+		goto out;
+	}
+	/* the new inbound SA goes in before message 3 leaves: the peer
+	 * sends on the pair as soon as it has message 3, and a packet
+	 * reaching our kernel first would be lost. The rest (outbound SA,
+	 * policies, up scripts, whose run holds what we send the peer)
+	 * after it. */
+	if (qm_install_in(sa) == -1) {
+		qm_fail(sa, ST_IPF_SYSCAP, 0,
+		    "the kernel refused the inbound SA");
+		buf_free(sa->last_out);
+		sa->last_out = NULL;
 		goto out;
 	}
 	/* kept as the answer to message 2: sent again if it comes again */

@@ -442,6 +442,7 @@ static const char conf_ios[] =
 struct wire_msg {
 	struct ifl_addr	src, dst;
 	struct buf	*b;
+	int		nin;		/* install_in calls before it left */
 };
 
 static struct wire_msg wire[16];
@@ -484,6 +485,7 @@ w_send(void *arg, const struct ifl_addr *src, uint16_t sport,
 	wire[nwire].src = *src;
 	wire[nwire].dst = *dst;
 	wire[nwire].b = buf_from(pkt, len);
+	wire[nwire].nin = nin;
 	nwire++;
 	return 0;
 }
@@ -705,11 +707,13 @@ test_initiator(void **state)
 	assert_string_equal(inst[1].conn, "ciscoios");	/* after message 3 */
 	assert_int_equal(inst[0].spi_in, inst[1].spi_out);
 	assert_int_equal(inst[0].spi_out, inst[1].spi_in);
-	/* the responder's inbound SA went in with message 2, and message 3
-	 * installed the pair over it with the same keys */
-	assert_int_equal(nin, 1);
+	/* the responder's inbound SA went in with message 2, the
+	 * initiator's with message 3, and each side's pair over it with the
+	 * same keys */
+	assert_int_equal(nin, 2);
 	assert_int_equal(ins[0].spi, inst[1].spi_in);
-	assert_int_equal(nin_taken, 1);
+	assert_int_equal(ins[1].spi, inst[0].spi_in);
+	assert_int_equal(nin_taken, 2);
 	assert_int_equal(st_child_count_for_ike(i->index), 1);
 	assert_int_equal(st_child_count_for_ike(r->index), 1);
 	ci = st_child_by_spi(inst[0].spi_in, ST_SA_IN)->index;
@@ -726,8 +730,8 @@ test_initiator(void **state)
 	while (wire_step(swan, &us, ios))
 		;
 	assert_int_equal(ninst, 4);
-	assert_int_equal(nin, 2);
-	assert_int_equal(nin_taken, 2);
+	assert_int_equal(nin, 4);
+	assert_int_equal(nin_taken, 4);
 	/* the old pair stays through the grace, then goes on both sides */
 	assert_int_equal(nremoved, 0);
 	end = loop_now_ms() + IKEV1_REKEY_GRACE_MS + 2000;
@@ -1405,6 +1409,55 @@ test_rekey_collision(void **state)
 	ikev1_engine_free(swan);
 }
 
+/* The initiator's Quick Mode message 3 leaves only once its new inbound
+ * SA is in the kernel: the responder sends on the pair as soon as it has
+ * message 3, and a packet reaching the initiator's kernel before that SA
+ * is lost. The rest of the pair (install_child, which may hold what is
+ * sent while up scripts run) comes after, over the same SA with the same
+ * keys. So for the first pair and for a rekey; the responder's inbound SA
+ * was in before its message 2 left. */
+static void
+test_qm_inbound_before_message_3(void **state)
+{
+	struct ikev1_engine *ios, *swan;
+	int n;
+
+	(void)state;
+	ios = wire_engine(w_conn_ios, NULL);
+	swan = wire_engine(t_conn, NULL);
+	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
+	for (n = 0; n < 8; n++)		/* Main Mode, Quick Mode 1 and 2 */
+		assert_int_equal(wire_step(swan, &us, ios), 1);
+	assert_int_equal(nwire, 1);		/* message 3 */
+	assert_int_equal(nin, 2);		/* swan's, then ios's */
+	assert_int_equal(wire[0].nin, 2);
+	assert_int_equal(ninst, 1);
+	assert_string_equal(inst[0].conn, "strongswan");	/* ios's pair */
+	assert_int_equal(ins[1].spi, inst[0].spi_in);
+	assert_int_equal(nin_taken, 1);		/* the same keys */
+	assert_int_equal(wire_step(swan, &us, ios), 1);
+	assert_int_equal(ninst, 2);
+	assert_int_equal(nin_taken, 2);
+
+	/* the rekey */
+	assert_int_equal(ikev1_child_expired(ios, inst[0].spi_in, 0), 0);
+	assert_int_equal(wire_step(swan, &us, ios), 1);	/* 1 -> swan */
+	assert_int_equal(nin, 3);
+	assert_int_equal(wire[0].nin, 3);
+	assert_int_equal(wire_step(swan, &us, ios), 1);	/* 2 -> ios */
+	assert_int_equal(nwire, 1);
+	assert_int_equal(nin, 4);
+	assert_int_equal(wire[0].nin, 4);
+	assert_int_equal(ninst, 3);
+	assert_int_equal(ins[3].spi, inst[2].spi_in);
+	assert_int_equal(ins[2].spi, inst[2].spi_out);
+	assert_int_equal(wire_step(swan, &us, ios), 1);	/* 3 -> swan */
+	assert_int_equal(ninst, 4);
+	assert_int_equal(nin_taken, 4);
+	ikev1_engine_free(ios);
+	ikev1_engine_free(swan);
+}
+
 int
 main(void)
 {
@@ -1426,6 +1479,8 @@ main(void)
 		    wire_teardown),
 		cmocka_unit_test_setup_teardown(test_rekey_collision, wire_setup,
 		    wire_teardown),
+		cmocka_unit_test_setup_teardown(test_qm_inbound_before_message_3,
+		    wire_setup, wire_teardown),
 		cmocka_unit_test_setup_teardown(test_isakmp_expiry, wire_setup,
 		    wire_teardown),
 		cmocka_unit_test_setup_teardown(test_isakmp_reauth, wire_setup,
