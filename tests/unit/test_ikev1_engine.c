@@ -546,6 +546,17 @@ w_remove(void *arg, const struct ike_child_sa *c)
 /* set: the strongSwan side (192.0.2.2) has another key */
 static int psk_differs;
 
+static const struct cfg_conn *held;
+static int nheld;
+
+static void
+w_hold(void *arg, const struct cfg_conn *conn)
+{
+	(void)arg;
+	held = conn;
+	nheld++;
+}
+
 static int
 w_update(void *arg, const struct ike_child_sa *c)
 {
@@ -592,6 +603,7 @@ wire_engine(const struct cfg_conn *(*conn)(void *, const struct ifl_addr *,
 	env.install_in = w_install_in;
 	env.remove_child = w_remove;
 	env.update_child = w_update;
+	env.hold = w_hold;
 	env.psk = w_psk;
 	env.conn_by_addr_v1 = conn;
 	assert_non_null(e = ikev1_engine_new(&env, t));
@@ -612,7 +624,8 @@ wire_setup(void **state)
 	assert_non_null(cfg_ios = config_load(&d));
 	nwire = ninst = nremoved = wire_mute = nin = nin_taken = 0;
 	psk_differs = 0;
-	wire_nat = nupdated = 0;
+	wire_nat = nupdated = nheld = 0;
+	held = NULL;
 	return 0;
 }
 
@@ -825,6 +838,37 @@ test_rekey_by_bytes(void **state)
 /* ikelifetime over: the initiator's ISAKMP SA goes with a Delete, its
  * IPsec SA stays (its row too); a new Main Mode adopts it, with no Quick
  * Mode. */
+/* dpdaction=hold: a peer that stops answering R-U-THERE is declared dead
+ * after dpdtimeout, its traffic is held (the trap asked for through the
+ * environment before the SAs go) and the failure record names it. */
+static void
+test_dpd_hold(void **state)
+{
+	struct ikev1_engine *ios = wire_engine(w_conn_ios, NULL);
+	struct ikev1_engine *swan = wire_engine(t_conn, NULL);
+	uint64_t end;
+
+	(void)state;
+	cfg_ios->conns->dpdaction = CFG_DPD_HOLD;
+	cfg_ios->conns->dpddelay = 1;
+	cfg_ios->conns->dpdtimeout = 2;
+	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(ninst, 2);
+	assert_non_null(ike_row(1));
+	wire_mute = 1;		/* the peer is gone: nothing reaches it */
+	end = loop_now_ms() + 10000;
+	while (fails(ST_IKEF_PEER_LOST) == 0 && loop_now_ms() < end)
+		loop_once(50);
+	assert_int_equal(fails(ST_IKEF_PEER_LOST), 1);
+	assert_int_equal(nheld, 1);
+	assert_ptr_equal(held, cfg_ios->conns);
+	assert_null(ike_row(1));
+	ikev1_engine_free(ios);
+	ikev1_engine_free(swan);
+}
+
 static void
 test_isakmp_expiry(void **state)
 {
@@ -1481,6 +1525,7 @@ main(void)
 		    wire_teardown),
 		cmocka_unit_test_setup_teardown(test_qm_inbound_before_message_3,
 		    wire_setup, wire_teardown),
+		cmocka_unit_test_setup_teardown(test_dpd_hold, wire_setup, wire_teardown),
 		cmocka_unit_test_setup_teardown(test_isakmp_expiry, wire_setup,
 		    wire_teardown),
 		cmocka_unit_test_setup_teardown(test_isakmp_reauth, wire_setup,
