@@ -13,7 +13,7 @@
 /* ---- NAT detection ---- */
 
 static int
-natd_add(struct ike_sa *sa, struct ikev2_builder *bl)
+natd_add(struct ike_sa *sa, struct ike_builder *bl)
 {
 	uint8_t h[IKEV2_NATD_LEN];
 	int r;
@@ -152,7 +152,7 @@ ikev2_engine_new(const struct ike_env *env, const struct ike_tuning *tuning)
 static int
 init_send(struct ike_sa *sa, struct ike_xchg *x)
 {
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct buf *b = NULL, *pub = NULL;
 	uint16_t group;
 	char peer[ADDR_STRLEN + 8];
@@ -384,7 +384,7 @@ static int
 init_reply(struct ike_sa *sa, struct ike_xchg *x, const struct buf *pub, int frag)
 {
 	struct ikev2_prop_list *one = calloc(1, sizeof(*one));
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct buf *b = NULL;
 	int r = -1;
 
