@@ -496,7 +496,6 @@ ike_sa_inherit(struct ike_sa *n, const struct ike_sa *old, const struct ikev2_pr
 	n->rid = old->rid;
 	n->nat_local = old->nat_local;
 	n->nat_remote = old->nat_remote;
-	n->peer_natd = old->peer_natd;
 	n->frag = old->frag;
 }
 

@@ -135,7 +135,6 @@ struct ike_sa {
 	int		in_init_index;
 	uint16_t	lport, rport;
 	int		nat_local, nat_remote;	/* NAT in front of us / the peer */
-	int		peer_natd;		/* the peer sent NAT-D notifies */
 	int		frag;			/* both sides announced fragmentation */
 	struct cfg_id	lid, rid;
 
