@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "keying/ike_payload_walk.h"
-/* the big-endian readers of the IKE codecs */
-#include "keying/ikev2_msg_priv.h"
+#include "keying/ike_wire.h"
 
 static void __attribute__((format(printf, 6, 7)))
 walk_err(struct ike_walk_err *e, const uint16_t *notify,
@@ -40,14 +39,14 @@ ike_hdr_parse(const uint8_t *p, size_t len, unsigned int major,
 		    proto);
 		return -1;
 	}
-	h->ispi = ikev2_rd64(p);
-	h->rspi = ikev2_rd64(p + 8);
+	h->ispi = ike_rd64(p);
+	h->rspi = ike_rd64(p + 8);
 	h->next = p[16];
 	h->version = p[17];
 	h->exchange = p[18];
 	h->flags = p[19];
-	h->msgid = ikev2_rd32(p + 20);
-	h->length = ikev2_rd32(p + 24);
+	h->msgid = ike_rd32(p + 20);
+	h->length = ike_rd32(p + 24);
 	/* Another major version may have another layout: judge it before
 	 * anything else (RFC 7296 §2.5, RFC 2408 §5.1). */
 	if ((h->version >> 4) != major) {
@@ -112,7 +111,7 @@ ike_walk_next(struct ike_walk *w, struct ike_walk_pl *pl,
 			return -1;
 		}
 		q = w->p + w->off;
-		plen = ikev2_rd16(q + 2);
+		plen = ike_rd16(q + 2);
 		if (plen < IKE_PL_HDR_LEN || plen > w->len - w->off) {
 			walk_err(e, w->notify, IKE_WALK_PL_LENGTH, w->type, w->base + w->off,
 			    "%s payload length %zu at offset %zu (%zu bytes left)",

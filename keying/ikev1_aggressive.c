@@ -26,7 +26,7 @@ ikev1_ag_start_at(struct ikev1_engine *e, const struct cfg_conn *c,
     const struct ifl_addr *local, uint16_t lport,
     const struct ifl_addr *remote, uint16_t rport)
 {
-	struct ikev1_builder bl;
+	struct ike_builder bl;
 	struct ike_hdr h;
 	struct isakmp_sa *sa;
 	struct buf *msg = NULL;
@@ -76,7 +76,7 @@ fail:
 static struct buf *
 ag_hash_i(struct isakmp_sa *sa)
 {
-	struct ikev1_builder cb;
+	struct ike_builder cb;
 	struct buf *chain = NULL, *msg = NULL;
 	uint8_t hash[CRYPTO_MAX_PRF_LEN], idb[4 + CFG_ID_MAX];
 	uint8_t nb[IKEV1_NOTIFY_MAX];
@@ -86,7 +86,7 @@ ag_hash_i(struct isakmp_sa *sa)
 	    (chain = buf_new_secret(512)) == NULL ||
 	    (msg = buf_new(512)) == NULL)
 		goto fail;
-	ikev1_build_chain(&cb, chain);
+	ike_build_chain(&cb, chain);
 	if (ikev1_build_raw(&cb, IKEV1_PL_HASH, hash, sa->k.prf_len) < 0 ||
 	    (ikev1_p1_initial_contact(sa) && ikev1_build_raw(&cb,
 	    IKEV1_PL_NOTIFY, nb, ikev1_notify_body(sa,
@@ -173,7 +173,7 @@ ikev1_ag_first(struct ikev1_engine *e, struct ikev1_msg *m,
 	const struct ikev1_pl *pl, *ip;
 	struct ikev1_data ke, nonce;
 	struct ikev1_sa reply;
-	struct ikev1_builder bl;
+	struct ike_builder bl;
 	struct ike_hdr h;
 	struct isakmp_sa *sa;
 	struct cfg_id peer;

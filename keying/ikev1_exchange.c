@@ -75,7 +75,7 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
 	struct ikev1_perr err;
 	struct ikev1_data hash;
-	struct ikev1_delete d;
+	struct ike_delete d;
 	struct ikev1_notify n;
 	const struct ikev1_pl *pl;
 	const uint8_t *rest;
@@ -155,7 +155,7 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 			continue;
 		if (d.proto == IKEV1_PROTO_ESP && d.spi_size == 4) {
 			for (j = 0; j < d.nspi; j++) {
-				uint32_t spi = ikev1_delete_spi(&d, j);
+				uint32_t spi = ike_delete_spi(&d, j);
 
 				for (ch = sa->children; ch; ch = ch->next)
 					if (ch->spi_out == spi)

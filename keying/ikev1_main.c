@@ -23,7 +23,7 @@ ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,
 	const struct cfg_conn *c;
 	const struct ikev1_pl *pl;
 	struct ikev1_sa reply;
-	struct ikev1_builder bl;
+	struct ike_builder bl;
 	struct ike_hdr h;
 	struct isakmp_sa *sa;
 	struct buf *msg = NULL;
@@ -98,7 +98,7 @@ static struct buf *
 mm_ke_nonce(struct isakmp_sa *sa, const struct buf *gx,
     const struct buf *nonce, int num)
 {
-	struct ikev1_builder bl;
+	struct ike_builder bl;
 	struct ike_hdr h;
 	struct buf *msg;
 
@@ -193,7 +193,7 @@ mm_peer_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 static struct buf *
 mm_our_auth(struct isakmp_sa *sa)
 {
-	struct ikev1_builder cb;
+	struct ike_builder cb;
 	struct buf *chain = NULL, *msg = NULL;
 	uint8_t hash[CRYPTO_MAX_PRF_LEN], idb[4 + CFG_ID_MAX];
 	uint8_t nb[IKEV1_NOTIFY_MAX];
@@ -206,7 +206,7 @@ mm_our_auth(struct isakmp_sa *sa)
 		    sa->initiator ? "HASH_I" : "HASH_R");
 		goto fail;
 	}
-	ikev1_build_chain(&cb, chain);
+	ike_build_chain(&cb, chain);
 	if (ikev1_build_raw(&cb, IKEV1_PL_ID, idb, idlen) < 0 ||
 	    ikev1_build_raw(&cb, IKEV1_PL_HASH, hash, sa->k.prf_len) < 0 ||
 	    (ikev1_p1_initial_contact(sa) && ikev1_build_raw(&cb,
@@ -254,7 +254,7 @@ ikev1_mm_start_at(struct ikev1_engine *e, const struct cfg_conn *c,
     const struct ifl_addr *local, uint16_t lport,
     const struct ifl_addr *remote, uint16_t rport)
 {
-	struct ikev1_builder bl;
+	struct ike_builder bl;
 	struct ike_hdr h;
 	struct isakmp_sa *sa;
 	struct buf *msg;

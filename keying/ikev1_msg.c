@@ -8,8 +8,6 @@
 #include <string.h>
 
 #include "keying/ikev1_msg.h"
-/* the big-endian readers of the IKEv2 codec: one header format family */
-#include "keying/ikev2_msg_priv.h"
 
 static void __attribute__((format(printf, 5, 6)))
 perr_set(struct ikev1_perr *err, enum ikev1_perr_code code, uint8_t payload,
@@ -311,15 +309,15 @@ ikev1_attr_next(const uint8_t **p, size_t *left, struct ikev1_attr *a)
 	if (*left < 4)
 		return -1;
 	memset(a, 0, sizeof(*a));
-	a->type = ikev2_rd16(q) & 0x7fff;
+	a->type = ike_rd16(q) & 0x7fff;
 	if (q[0] & 0x80) {
 		a->tv = 1;
-		a->val = ikev2_rd16(q + 2);
+		a->val = ike_rd16(q + 2);
 		*p += 4;
 		*left -= 4;
 		return 1;
 	}
-	alen = ikev2_rd16(q + 2);
+	alen = ike_rd16(q + 2);
 	if (alen > *left - 4)
 		return -1;
 	a->data = q + 4;
@@ -410,7 +408,7 @@ parse_prop(const uint8_t *p, size_t len, struct ikev1_prop *pr,
 			    "proposal %u: bad transform header", pr->num);
 			return -1;
 		}
-		tlen = ikev2_rd16(p + off + 2);
+		tlen = ike_rd16(p + off + 2);
 		if (tlen < IKEV1_PL_HDR_LEN || tlen > len - off) {
 			perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
 			    IKEV1_N_BAD_PROPOSAL_SYNTAX,
@@ -463,8 +461,8 @@ ikev1_pl_sa(const struct ikev1_pl *pl, struct ikev1_sa *sa,
 		    IKEV1_N_PAYLOAD_MALFORMED, "SA payload of %zu bytes", len);
 		return -1;
 	}
-	sa->doi = ikev2_rd32(p);
-	sa->situation = ikev2_rd32(p + 4);
+	sa->doi = ike_rd32(p);
+	sa->situation = ike_rd32(p + 4);
 	if (sa->doi != IKEV1_DOI_IPSEC) {
 		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
 		    IKEV1_N_DOI_NOT_SUPPORTED, "DOI %u is not IPsec", sa->doi);
@@ -492,7 +490,7 @@ ikev1_pl_sa(const struct ikev1_pl *pl, struct ikev1_sa *sa,
 			    ikev1_payload_name(next));
 			return -1;
 		}
-		plen = ikev2_rd16(p + off + 2);
+		plen = ike_rd16(p + off + 2);
 		if (plen < IKEV1_PL_HDR_LEN || plen > len - off) {
 			perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
 			    IKEV1_N_BAD_PROPOSAL_SYNTAX,
@@ -541,7 +539,7 @@ ikev1_pl_id(const struct ikev1_pl *pl, struct ikev1_id *id,
 	}
 	id->type = pl->body[0];
 	id->proto = pl->body[1];
-	id->port = ikev2_rd16(pl->body + 2);
+	id->port = ike_rd16(pl->body + 2);
 	id->data = pl->body + 4;
 	id->len = pl->len - 4;
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
@@ -619,10 +617,10 @@ ikev1_pl_notify(const struct ikev1_pl *pl, struct ikev1_notify *n,
 		    pl->len);
 		return -1;
 	}
-	n->doi = ikev2_rd32(pl->body);
+	n->doi = ike_rd32(pl->body);
 	n->proto = pl->body[4];
 	n->spi_size = pl->body[5];
-	n->type = ikev2_rd16(pl->body + 6);
+	n->type = ike_rd16(pl->body + 6);
 	n->spi = n->spi_size ? pl->body + 8 : NULL;
 	n->data = pl->body + 8 + n->spi_size;
 	n->len = pl->len - 8 - n->spi_size;
@@ -630,7 +628,7 @@ ikev1_pl_notify(const struct ikev1_pl *pl, struct ikev1_notify *n,
 }
 
 int
-ikev1_pl_delete(const struct ikev1_pl *pl, struct ikev1_delete *d,
+ikev1_pl_delete(const struct ikev1_pl *pl, struct ike_delete *d,
     struct ikev1_perr *err)
 {
 	perr_clear(err);
@@ -640,10 +638,10 @@ ikev1_pl_delete(const struct ikev1_pl *pl, struct ikev1_delete *d,
 		    pl->len);
 		return -1;
 	}
-	d->doi = ikev2_rd32(pl->body);
+	d->doi = ike_rd32(pl->body);
 	d->proto = pl->body[4];
 	d->spi_size = pl->body[5];
-	d->nspi = ikev2_rd16(pl->body + 6);
+	d->nspi = ike_rd16(pl->body + 6);
 	d->spis = pl->body + 8;
 	if (d->spi_size == 0 || d->nspi == 0 ||
 	    (size_t)d->spi_size * d->nspi != pl->len - 8) {
@@ -656,14 +654,6 @@ ikev1_pl_delete(const struct ikev1_pl *pl, struct ikev1_delete *d,
 	return 0;
 }
 
-uint32_t
-ikev1_delete_spi(const struct ikev1_delete *d, size_t i)
-{
-	if (d->spi_size != 4 || i >= d->nspi)
-		return 0;
-	return ikev2_rd32(d->spis + 4 * i);
-}
-
 int
 ikev1_pl_check(const struct ikev1_pl *pl, struct ikev1_perr *err)
 {
@@ -671,7 +661,7 @@ ikev1_pl_check(const struct ikev1_pl *pl, struct ikev1_perr *err)
 		struct ikev1_id id;
 		struct ikev1_data d;
 		struct ikev1_notify n;
-		struct ikev1_delete del;
+		struct ike_delete del;
 	} u;
 	struct ikev1_sa *sa;
 	int r;

@@ -26,6 +26,7 @@
 
 #include "common/buf.h"
 #include "keying/ike_payload_walk.h"
+#include "keying/ike_wire.h"
 #include "keying/ikev1_const.h"
 
 #define IKEV1_MAX_PAYLOADS	32
@@ -169,14 +170,6 @@ struct ikev1_notify {
 	size_t		len;
 };
 
-struct ikev1_delete {
-	uint32_t	doi;
-	uint8_t		proto;
-	uint8_t		spi_size;	/* 16 for ISAKMP (both cookies), 4 for ESP/AH */
-	uint16_t	nspi;
-	const uint8_t	*spis;		/* nspi * spi_size bytes */
-};
-
 /* SA: DOI IPsec, situation identity-only, proposals of consecutive
  * payloads, transforms with well-formed attribute lists. Proposals beyond
  * IKEV1_MAX_PROPS or with more than IKEV1_MAX_XFORMS transforms fail. */
@@ -193,7 +186,7 @@ int	ikev1_pl_data(const struct ikev1_pl *p, struct ikev1_data *d,
 	    struct ikev1_perr *err);
 int	ikev1_pl_notify(const struct ikev1_pl *p, struct ikev1_notify *n,
 	    struct ikev1_perr *err);
-int	ikev1_pl_delete(const struct ikev1_pl *p, struct ikev1_delete *d,
+int	ikev1_pl_delete(const struct ikev1_pl *p, struct ike_delete *d,
 	    struct ikev1_perr *err);
 /* Syntax check of a payload by its type (unknown types pass). */
 int	ikev1_pl_check(const struct ikev1_pl *p, struct ikev1_perr *err);
@@ -205,39 +198,28 @@ int	ikev1_attr_next(const uint8_t **p, size_t *left, struct ikev1_attr *a);
 enum ikev1_vendor ikev1_vendor_kind(const uint8_t *data, size_t len);
 /* The bytes of a known vendor ID (for sending); NULL for UNKNOWN. */
 const uint8_t *ikev1_vendor_bytes(enum ikev1_vendor v, size_t *len);
-/* ESP/AH SPI i of a delete, host order (spi_size 4). */
-uint32_t ikev1_delete_spi(const struct ikev1_delete *d, size_t i);
 
 /* ---- building ---- */
 
-struct ikev1_builder {
-	struct buf	*b;
-	size_t		 start;		/* message / chain start in b */
-	long		 next_off;	/* next-payload byte to patch, -1 = none yet */
-	uint8_t		 first;		/* type of the first payload appended */
-	int		 has_hdr;
-	int		 failed;
-};
+/* The builder is both versions' (keying/ike_wire.h): a bare chain, the
+ * plaintext to encrypt, is started by ike_build_chain. */
 
 /* Starts a message in b (appending); h->next and h->length are patched. */
-void	ikev1_build_msg(struct ikev1_builder *bl, struct buf *b,
+void	ikev1_build_msg(struct ike_builder *bl, struct buf *b,
 	    const struct ike_hdr *h);
-/* Starts a bare chain (the plaintext to encrypt); bl->first is then its
- * first payload type for the header. */
-void	ikev1_build_chain(struct ikev1_builder *bl, struct buf *b);
 /* Patches the message length. 0, or -1 if anything failed on the way. */
-int	ikev1_build_finish(struct ikev1_builder *bl);
+int	ikev1_build_finish(struct ike_builder *bl);
 
 /* A payload with the given body; returns the offset of its generic header
  * in b (for hashes patched in later), or -1. */
-long	ikev1_build_raw(struct ikev1_builder *bl, uint8_t type,
+long	ikev1_build_raw(struct ike_builder *bl, uint8_t type,
 	    const void *body, size_t len);
 /* SA with the proposals' SPIs and transforms as given; attributes are the
  * ready encoded lists (ikev1_attr_put*). */
-int	ikev1_build_sa(struct ikev1_builder *bl, const struct ikev1_sa *sa);
-int	ikev1_build_id(struct ikev1_builder *bl, const struct ikev1_id *id);
-int	ikev1_build_notify(struct ikev1_builder *bl, const struct ikev1_notify *n);
-int	ikev1_build_delete(struct ikev1_builder *bl, const struct ikev1_delete *d);
+int	ikev1_build_sa(struct ike_builder *bl, const struct ikev1_sa *sa);
+int	ikev1_build_id(struct ike_builder *bl, const struct ikev1_id *id);
+int	ikev1_build_notify(struct ike_builder *bl, const struct ikev1_notify *n);
+int	ikev1_build_delete(struct ike_builder *bl, const struct ike_delete *d);
 
 /* Attribute encoding: TV when the value fits 16 bits and the class allows
  * it (basic), else TLV of 4 bytes. */

@@ -52,7 +52,7 @@ natd_hash(const struct isakmp_sa *sa, const struct ifl_addr *a,
 }
 
 int
-ikev1_natt_add(struct isakmp_sa *sa, struct ikev1_builder *bl)
+ikev1_natt_add(struct isakmp_sa *sa, struct ike_builder *bl)
 {
 	uint8_t h[CRYPTO_MAX_PRF_LEN];
 	size_t len = crypto_prf_len(sa->algs.prf);

@@ -154,7 +154,7 @@ ikev1_p1_clear_notify(struct ikev1_engine *e, const struct ike_hdr *req,
     const struct ifl_addr *local, uint16_t lport,
     const struct ifl_addr *remote, uint16_t rport, uint16_t type)
 {
-	struct ikev1_builder bl;
+	struct ike_builder bl;
 	struct ikev1_notify n;
 	struct ike_hdr h;
 	struct buf *msg = buf_new(64);
@@ -734,7 +734,7 @@ ikev1_p1_initiator(struct ikev1_engine *e, const struct cfg_conn *c,
     const struct ifl_addr *local, uint16_t lport,
     const struct ifl_addr *remote, uint16_t rport, int aggressive)
 {
-	struct ikev1_builder cb;
+	struct ike_builder cb;
 	struct ikev1_sa *offer = NULL;
 	struct ikev1_p1_suite s;
 	struct isakmp_sa *sa;
@@ -775,7 +775,7 @@ ikev1_p1_initiator(struct ikev1_engine *e, const struct cfg_conn *c,
 	ikev1_p1_suite(&offer->prop[0].xf[0], &s);
 	sa->algs.dh = s.group;
 	/* the SA payload's body is part of HASH_I and HASH_R: kept */
-	ikev1_build_chain(&cb, body);
+	ike_build_chain(&cb, body);
 	if (ikev1_build_sa(&cb, offer) == -1 || ikev1_build_finish(&cb) == -1 ||
 	    (sa->sai_b = buf_from(body->data + IKEV1_PL_HDR_LEN,
 	    body->len - IKEV1_PL_HDR_LEN)) == NULL) {

@@ -277,13 +277,13 @@ qm_seal_offer(struct isakmp_sa *sa, const struct ikev1_sa *offer,
     const struct buf *ke, const struct ikev1_data ids[2], struct buf *chain,
     struct buf *msg)
 {
-	struct ikev1_builder cb;
+	struct ike_builder cb;
 	uint8_t h[CRYPTO_MAX_PRF_LEN];
 	const uint8_t *nonce = sa->qm.initiator ? sa->qm.ni : sa->qm.nr;
 	size_t nonce_len = sa->qm.initiator ? sa->qm.ni_len : sa->qm.nr_len;
 	long hoff;
 
-	ikev1_build_chain(&cb, chain);
+	ike_build_chain(&cb, chain);
 	memset(h, 0, sizeof(h));
 	hoff = ikev1_build_raw(&cb, IKEV1_PL_HASH, h, sa->k.prf_len);
 	if (hoff < 0 || ikev1_build_sa(&cb, offer) == -1 ||
@@ -996,7 +996,7 @@ qm_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 	struct ikev1_data hash, nonce;
 	struct ikev2_prop chosen;
 	struct ikev1_perr err;
-	struct ikev1_builder cb;
+	struct ike_builder cb;
 	struct p2_suite s;
 	struct buf *chain = NULL, *msg = NULL;
 	uint8_t want[CRYPTO_MAX_PRF_LEN], iv[CRYPTO_MAX_BLOCK];
@@ -1065,7 +1065,7 @@ qm_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 		qm_fail(sa, ST_IPF_INTERNAL, 0, "cannot build message 3");
 		goto out;
 	}
-	ikev1_build_chain(&cb, chain);
+	ike_build_chain(&cb, chain);
 	if (ikev1_build_raw(&cb, IKEV1_PL_HASH, want, sa->k.prf_len) < 0 ||
 	    ikev1_seal(sa, IKEV1_EXCH_QUICK, m->hdr.msgid, &cb, sa->qm.iv,
 	    msg) == -1) {

@@ -563,9 +563,9 @@ ikev1_send(struct isakmp_sa *sa, struct buf *msg, int answer)
 
 int
 ikev1_seal(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
-    struct ikev1_builder *chain, uint8_t *iv, struct buf *msg)
+    struct ike_builder *chain, uint8_t *iv, struct buf *msg)
 {
-	struct ikev1_builder bl;
+	struct ike_builder bl;
 	struct ike_hdr h;
 
 	if (ikev1_build_finish(chain) == -1)
@@ -597,7 +597,7 @@ msgid_new(void)
 
 int
 ikev1_seal_hashed(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
-    struct ikev1_builder *cb, long hoff, const uint8_t *ni, size_t ni_len,
+    struct ike_builder *cb, long hoff, const uint8_t *ni, size_t ni_len,
     uint8_t *iv, struct buf *msg)
 {
 	struct buf *chain = cb->b;
@@ -619,7 +619,7 @@ ikev1_seal_hashed(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
 int
 ikev1_info_send(struct isakmp_sa *sa, uint8_t type, const void *body, size_t len)
 {
-	struct ikev1_builder cb;
+	struct ike_builder cb;
 	struct buf *chain, *msg;
 	uint8_t iv[CRYPTO_MAX_BLOCK], h[CRYPTO_MAX_PRF_LEN];
 	uint32_t msgid = msgid_new();
@@ -630,7 +630,7 @@ ikev1_info_send(struct isakmp_sa *sa, uint8_t type, const void *body, size_t len
 	msg = buf_new(256);
 	if (chain == NULL || msg == NULL)
 		goto out;
-	ikev1_build_chain(&cb, chain);
+	ike_build_chain(&cb, chain);
 	memset(h, 0, sizeof(h));
 	hoff = ikev1_build_raw(&cb, IKEV1_PL_HASH, h, sa->k.prf_len);
 	if (hoff < 0 || ikev1_build_raw(&cb, type, body, len) < 0 ||
@@ -718,7 +718,7 @@ ikev1_notify_send_data(struct isakmp_sa *sa, uint16_t type, const void *data,
 		ikev1_info_send(sa, IKEV1_PL_NOTIFY, body, len + dlen);
 	} else {
 		/* before the keys: a clear Informational (RFC 2408 §4.8) */
-		struct ikev1_builder bl;
+		struct ike_builder bl;
 		struct ike_hdr h;
 		struct buf *msg = buf_new(64);
 

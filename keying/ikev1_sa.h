@@ -185,13 +185,13 @@ void	ikev1_rtx_stop(struct isakmp_sa *sa);
 /* An encrypted message: header, chain from the builder encrypted with iv
  * (updated). msg receives the datagram. 0 / -1. */
 int	ikev1_seal(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
-	    struct ikev1_builder *chain, uint8_t *iv, struct buf *msg);
+	    struct ike_builder *chain, uint8_t *iv, struct buf *msg);
 /* ikev1_seal for a message protected by HASH(1) (ni NULL) or HASH(2)
  * (RFC 2409 5.5): the chain in cb starts with a HASH payload at hoff whose
  * body is filled with prf(SKEYID_a, M-ID [| Ni_b] | the payloads after
  * it). 0 / -1. */
 int	ikev1_seal_hashed(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
-	    struct ikev1_builder *cb, long hoff, const uint8_t *ni,
+	    struct ike_builder *cb, long hoff, const uint8_t *ni,
 	    size_t ni_len, uint8_t *iv, struct buf *msg);
 /* An ISAKMP notify's body for sa (cookies: with its two cookies as the
  * SPI) into body (IKEV1_NOTIFY_MAX bytes); returns its length. */
@@ -298,7 +298,7 @@ void	ikev1_dpd_notify(struct isakmp_sa *sa, const struct ikev1_notify *n);
  * the peer gives it a new mapping, the first authentic message from it
  * (ikev1_natt_follow, once its HASH verified) moves the ISAKMP SA and
  * the kernel's ESP-in-UDP SAs there. */
-int	ikev1_natt_add(struct isakmp_sa *sa, struct ikev1_builder *bl);
+int	ikev1_natt_add(struct isakmp_sa *sa, struct ike_builder *bl);
 void	ikev1_natt_check(struct isakmp_sa *sa, const struct ikev1_msg *m);
 void	ikev1_natt_float(struct isakmp_sa *sa);
 void	ikev1_natt_input(struct isakmp_sa *sa, const struct ifl_addr *src,

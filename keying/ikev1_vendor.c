@@ -180,7 +180,7 @@ ikev1_vendor_sa(struct isakmp_sa *sa, const struct ikev1_msg *m)
 }
 
 int
-ikev1_vendor_add(struct ikev1_builder *bl)
+ikev1_vendor_add(struct ike_builder *bl)
 {
 	const uint8_t *b;
 	size_t i, len;

@@ -24,6 +24,6 @@ uint32_t ikev1_vendor_note(const struct ikev1_msg *m, uint32_t *seen,
 	    const char *ctx);
 /* Appends the vendor IDs we send in Main Mode messages 1 and 2: those of
  * the extensions we speak. 0 / -1. */
-int	ikev1_vendor_add(struct ikev1_builder *bl);
+int	ikev1_vendor_add(struct ike_builder *bl);
 
 #endif

@@ -15,7 +15,7 @@
 #include "keying/ikev2_ts.h"
 
 int
-ike_build_ts(struct ikev2_builder *bl, uint8_t type, const struct ikev2_ts *ts, size_t n)
+ike_build_ts(struct ike_builder *bl, uint8_t type, const struct ikev2_ts *ts, size_t n)
 {
 	struct ikev2_tsp *t = calloc(1, sizeof(*t));
 	int r;

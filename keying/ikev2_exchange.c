@@ -13,7 +13,7 @@
 /* ---- NAT detection ---- */
 
 static int
-natd_add(struct ike_sa *sa, struct ikev2_builder *bl)
+natd_add(struct ike_sa *sa, struct ike_builder *bl)
 {
 	uint8_t h[IKEV2_NATD_LEN];
 	int r;
@@ -35,8 +35,9 @@ natd_add(struct ike_sa *sa, struct ikev2_builder *bl)
 
 /* Compares the peer's NAT-D hashes with what the addresses we see give.
  * The source hashes (one per address the peer may use) must contain the
- * peer's address as we see it, the destination hash ours. */
-static void
+ * peer's address as we see it, the destination hash ours. 1 when the peer
+ * sent both kinds (only IKE_SA_INIT's answer asks), else 0. */
+static int
 natd_check(struct ike_sa *sa, const struct ikev2_msg *m)
 {
 	const struct ikev2_pl *p;
@@ -49,7 +50,7 @@ natd_check(struct ike_sa *sa, const struct ikev2_msg *m)
 	/* hashed over the SPIs of that message: a request's SPIr is zero */
 	if (ikev2_natd_hash(m->hdr.ispi, m->hdr.rspi, &sa->remote, sa->rport, src) < 0 ||
 	    ikev2_natd_hash(m->hdr.ispi, m->hdr.rspi, &sa->local, sa->lport, dst) < 0)
-		return;
+		return 0;
 	for (i = 0; (p = ikev2_msg_get(m, IKEV2_PL_NOTIFY, i)) != NULL; i++) {
 		if (ikev2_pl_notify(p, &n, &err) < 0 || n.len != IKEV2_NATD_LEN)
 			continue;
@@ -61,13 +62,13 @@ natd_check(struct ike_sa *sa, const struct ikev2_msg *m)
 			dst_ok |= memcmp(n.data, dst, IKEV2_NATD_LEN) == 0;
 		}
 	}
-	sa->peer_natd = have_src && have_dst;
-	if (!sa->peer_natd)
-		return;
+	if (!have_src || !have_dst)
+		return 0;
 	sa->nat_remote = !src_ok;
 	sa->nat_local = !dst_ok;
 	log_info("IKEv2:(SA ID = %u):%s", sa->st_index,
 	    sa->nat_local || sa->nat_remote ? "NAT detected" : "NAT not found");
+	return 1;
 }
 
 /* Counts the notifies of a received message on the SA. */
@@ -152,7 +153,7 @@ ikev2_engine_new(const struct ike_env *env, const struct ike_tuning *tuning)
 static int
 init_send(struct ike_sa *sa, struct ike_xchg *x)
 {
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct buf *b = NULL, *pub = NULL;
 	uint16_t group;
 	char peer[ADDR_STRLEN + 8];
@@ -284,6 +285,7 @@ init_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 	struct ikev2_ke ke;
 	struct ikev2_perr err;
 	uint16_t notify, group;
+	int peer_natd;
 
 	ike_request_done(sa);
 	count_notifies_in(sa, m);
@@ -357,12 +359,12 @@ init_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 		ike_sa_fail(sa, ST_IKEF_INTERNAL, 0, "IKE key derivation failed");
 		return;
 	}
-	natd_check(sa, m);
+	peer_natd = natd_check(sa, m);
 	sa->frag = frag_wanted(sa->conn) &&
 	    ikev2_msg_notify(m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, &n) == 1;
 	/* strongSwan floats to 4500 whenever the peer sent NAT-D and MOBIKE is
 	 * on, NAT or not; with a NAT it must. */
-	if (sa->peer_natd && (sa->nat_local || sa->nat_remote || sa->conn->mobike ||
+	if (peer_natd && (sa->nat_local || sa->nat_remote || sa->conn->mobike ||
 	    sa->conn->forceencaps)) {
 		sa->lport = sa->eng->tun.natt_port;
 		sa->rport = sa->eng->tun.natt_port;
@@ -384,7 +386,7 @@ static int
 init_reply(struct ike_sa *sa, struct ike_xchg *x, const struct buf *pub, int frag)
 {
 	struct ikev2_prop_list *one = calloc(1, sizeof(*one));
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct buf *b = NULL;
 	int r = -1;
 

@@ -57,7 +57,7 @@ psk_get(struct ike_sa *sa)
 }
 
 static int
-build_id(struct ikev2_builder *bl, uint8_t type, const struct cfg_id *id)
+build_id(struct ike_builder *bl, uint8_t type, const struct cfg_id *id)
 {
 	struct ikev2_id i;
 
@@ -119,7 +119,7 @@ ike_auth_start(struct ike_sa *sa, struct ike_xchg *x)
 {
 	struct ike_env *env = &sa->eng->env;
 	const struct cfg_conn *c = sa->conn;
-	struct ikev2_builder bl, in;
+	struct ike_builder bl, in;
 	struct buf *b = NULL, *ib = NULL, *psk = NULL;
 	struct ike_child *ch = NULL;
 	uint8_t idb[4 + CFG_ID_MAX], auth[CRYPTO_MAX_PRF_LEN];
@@ -161,7 +161,7 @@ ike_auth_start(struct ike_sa *sa, struct ike_xchg *x)
 
 	if ((b = buf_new(1024)) == NULL || (ib = buf_new_secret(1024)) == NULL)
 		goto out;
-	ikev2_build_chain(&in, ib);
+	ike_build_chain(&in, ib);
 	build_id(&in, IKEV2_PL_IDI, &sa->lid);
 	if (sa->eng->tun.initial_contact && !peer_has_other_sa(sa)) {
 		ikev2_build_notify_simple(&in, IKEV2_N_INITIAL_CONTACT, NULL, 0);
@@ -200,11 +200,11 @@ out:
 static void
 info_notify_oneway(struct ike_sa *sa, uint16_t notify)
 {
-	struct ikev2_builder bl, in;
+	struct ike_builder bl, in;
 	struct buf *b = buf_new(128), *ib = buf_new_secret(32);
 
 	if (b && ib) {
-		ikev2_build_chain(&in, ib);
+		ike_build_chain(&in, ib);
 		ikev2_build_notify_simple(&in, notify, NULL, 0);
 		ike_msg_start(sa, &bl, b, IKEV2_EXCH_INFORMATIONAL, 0, 0);
 		if (ike_msg_seal(sa, &bl, ib, &in) == 0) {
@@ -435,7 +435,7 @@ ike_auth_request(struct ike_sa *sa, struct ikev2_msg *m)
 	struct ikev2_notify n;
 	struct ikev2_perr err;
 	struct ikev2_prop_list *one = NULL;
-	struct ikev2_builder bl, in;
+	struct ike_builder bl, in;
 	struct cfg_id peer, us;
 	struct buf *psk = NULL, *b = NULL, *ib = NULL;
 	struct ike_child *ch = NULL, *done = NULL;
@@ -522,7 +522,7 @@ ike_auth_request(struct ike_sa *sa, struct ikev2_msg *m)
 	if ((idlen = ike_id_body(&sa->lid, idb, sizeof(idb))) == 0 ||
 	    auth_data(sa, x, psk, idb, idlen, mine) < 0)
 		goto fail;
-	ikev2_build_chain(&in, ib);
+	ike_build_chain(&in, ib);
 	build_id(&in, IKEV2_PL_IDR, &sa->lid);
 	ikev2_build_auth(&in, IKEV2_AUTH_PSK, mine, sa->keys.prf_len);
 	if (child_err) {

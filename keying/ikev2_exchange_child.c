@@ -117,7 +117,7 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 	struct ikev2_engine *e = sa->eng;
 	struct ikev2_prop_list *ours = calloc(1, sizeof(*ours)), *one = NULL;
 	struct ikev2_prop chosen;
-	struct ikev2_builder bl, in;
+	struct ike_builder bl, in;
 	struct buf *pub = NULL, *gir = NULL, *b = NULL, *ib = NULL;
 	struct ike_sa *n = NULL;
 	struct ike_xchg *x;
@@ -175,7 +175,7 @@ ike_rekey_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list
 	one->n = 1;
 	one->p[0] = chosen;
 	ikev2_spi_put(one->p[0].spi, 8, n->spi_r);
-	ikev2_build_chain(&in, ib);
+	ike_build_chain(&in, ib);
 	ikev2_build_sa(&in, one);
 	ikev2_build_nonce(&in, nr, sizeof(nr));
 	ikev2_build_ke(&in, n->algs.dh, pub->data, pub->len);
@@ -228,7 +228,7 @@ child_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list *th
 	struct ikev2_prop chosen;
 	struct ikev2_notify n;
 	struct ikev2_perr perr;
-	struct ikev2_builder bl, in;
+	struct ike_builder bl, in;
 	struct ike_child *old = NULL, *ch = NULL;
 	struct ike_xchg *ours_x;
 	struct buf *pub = NULL, *gir = NULL, *b = NULL, *ib = NULL;
@@ -329,7 +329,7 @@ child_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list *th
 		one->n = 1;
 		one->p[0] = chosen;
 		ikev2_spi_put(one->p[0].spi, 4, done->spi_in);
-		ikev2_build_chain(&in, ib);
+		ike_build_chain(&in, ib);
 		if (done->transport) {
 			ikev2_build_notify_simple(&in, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
 			ike_count_notify(sa, 1);
@@ -403,7 +403,7 @@ child_rekey_start(struct ike_sa *sa, struct ike_xchg *x)
 {
 	struct ike_env *env = &sa->eng->env;
 	struct ike_child *old = ike_child_by_spi_in(sa, x->child);
-	struct ikev2_builder bl, in;
+	struct ike_builder bl, in;
 	struct ikev2_notify n;
 	struct ike_child *ch;
 	struct buf *b = NULL, *ib = NULL, *pub = NULL;
@@ -444,7 +444,7 @@ child_rekey_start(struct ike_sa *sa, struct ike_xchg *x)
 	n.spi_size = 4;
 	ikev2_spi_put(n.spi, 4, old->spi_in);
 	n.type = IKEV2_N_REKEY_SA;
-	ikev2_build_chain(&in, ib);
+	ike_build_chain(&in, ib);
 	ikev2_build_notify(&in, &n);
 	if (ch->transport)
 		ikev2_build_notify_simple(&in, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
@@ -620,7 +620,7 @@ const struct ike_xchg_ops ike_x_rekey_child = {
 static int
 ike_rekey_start(struct ike_sa *sa, struct ike_xchg *x)
 {
-	struct ikev2_builder bl, in;
+	struct ike_builder bl, in;
 	struct buf *b = NULL, *ib = NULL, *pub = NULL;
 	uint16_t group;
 	int r = -1;
@@ -641,7 +641,7 @@ ike_rekey_start(struct ike_sa *sa, struct ike_xchg *x)
 		goto out;
 	x->ni_len = IKEV2_NONCE_LEN;
 	ikev2_prop_set_spi(x->offer, x->ike_spi, 8);
-	ikev2_build_chain(&in, ib);
+	ike_build_chain(&in, ib);
 	ikev2_build_sa(&in, x->offer);
 	ikev2_build_nonce(&in, x->ni, x->ni_len);
 	ikev2_build_ke(&in, group, pub->data, pub->len);

@@ -29,13 +29,13 @@ struct buf *
 ike_info_build(struct ike_sa *sa, uint8_t delete_proto, const uint32_t *spis,
     uint16_t nspi)
 {
-	struct ikev2_builder bl, in;
-	struct ikev2_delete d;
+	struct ike_builder bl, in;
+	struct ike_delete d;
 	struct buf *b = buf_new(128), *ib = buf_new_secret(64);
 
 	if (b == NULL || ib == NULL)
 		goto fail;
-	ikev2_build_chain(&in, ib);
+	ike_build_chain(&in, ib);
 	if (delete_proto == IKEV2_PROTO_IKE) {
 		memset(&d, 0, sizeof(d));
 		d.proto = IKEV2_PROTO_IKE;
@@ -77,8 +77,8 @@ ike_info_request(struct ike_sa *sa, struct ikev2_msg *m)
 	struct ike_sa *owner = NULL;
 	struct ike_xchg *x;
 	const struct ikev2_pl *p;
-	struct ikev2_builder bl, in;
-	struct ikev2_delete d;
+	struct ike_builder bl, in;
+	struct ike_delete d;
 	struct ikev2_notify n;
 	struct ikev2_perr err;
 	struct ike_child *ch;
@@ -99,7 +99,7 @@ ike_info_request(struct ike_sa *sa, struct ikev2_msg *m)
 		if (d.proto != IKEV2_PROTO_ESP || d.spi_size != 4)
 			continue;
 		for (j = 0; j < d.nspi; j++) {
-			if ((ch = ike_child_by_spi_out(sa, ikev2_delete_spi(&d, j))) == NULL)
+			if ((ch = ike_child_by_spi_out(sa, ike_delete_spi(&d, j))) == NULL)
 				continue;
 			/* crossing deletes: ours is out, so its SPIs are not echoed */
 			if (!ch->deleting && nours < INFO_MAX_SPIS)
@@ -129,7 +129,7 @@ ike_info_request(struct ike_sa *sa, struct ikev2_msg *m)
 	}
 	if ((b = buf_new(128)) == NULL || (ib = buf_new_secret(64)) == NULL)
 		goto out;
-	ikev2_build_chain(&in, ib);
+	ike_build_chain(&in, ib);
 	if (!delete_ike && nours > 0)
 		ikev2_build_delete_spis(&in, IKEV2_PROTO_ESP, ours, nours);
 	ike_msg_start(sa, &bl, b, IKEV2_EXCH_INFORMATIONAL, 1, m->hdr.msgid);

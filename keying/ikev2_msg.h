@@ -25,6 +25,7 @@
 #include "common/addr.h"
 #include "common/buf.h"
 #include "keying/ike_payload_walk.h"
+#include "keying/ike_wire.h"
 #include "keying/ikev2_const.h"
 #include "keying/ikev2_proposal.h"
 
@@ -135,13 +136,6 @@ struct ikev2_notify {
 	size_t		len;
 };
 
-struct ikev2_delete {
-	uint8_t		proto;
-	uint8_t		spi_size;	/* 0 for IKE, 4 for ESP/AH */
-	uint16_t	nspi;
-	const uint8_t	*spis;		/* nspi * spi_size bytes */
-};
-
 struct ikev2_ts {
 	uint8_t		type;		/* IKEV2_TS_IPV4/6_ADDR_RANGE */
 	uint8_t		proto;		/* IP protocol, 0 = any */
@@ -191,7 +185,7 @@ int	ikev2_pl_id(const struct ikev2_pl *p, struct ikev2_id *id, struct ikev2_perr
 int	ikev2_pl_auth(const struct ikev2_pl *p, struct ikev2_auth *a, struct ikev2_perr *err);
 int	ikev2_pl_nonce(const struct ikev2_pl *p, struct ikev2_nonce *n, struct ikev2_perr *err);
 int	ikev2_pl_notify(const struct ikev2_pl *p, struct ikev2_notify *n, struct ikev2_perr *err);
-int	ikev2_pl_delete(const struct ikev2_pl *p, struct ikev2_delete *d, struct ikev2_perr *err);
+int	ikev2_pl_delete(const struct ikev2_pl *p, struct ike_delete *d, struct ikev2_perr *err);
 int	ikev2_pl_ts(const struct ikev2_pl *p, struct ikev2_tsp *t, struct ikev2_perr *err);
 int	ikev2_pl_vendor(const struct ikev2_pl *p, struct ikev2_nonce *v, struct ikev2_perr *err);
 int	ikev2_pl_cp(const struct ikev2_pl *p, struct ikev2_cp *cp, struct ikev2_perr *err);
@@ -205,7 +199,6 @@ int	ikev2_msg_notify(const struct ikev2_msg *m, uint16_t type, struct ikev2_noti
 /* The first error notify (type < 16384) in the message, or 0. */
 uint16_t ikev2_msg_error_notify(const struct ikev2_msg *m);
 
-uint32_t ikev2_delete_spi(const struct ikev2_delete *d, size_t i);	/* ESP/AH, host order */
 /* SPI of a proposal or notify as a number (0 when spi_size is 0). */
 uint64_t ikev2_spi_value(const uint8_t *spi, uint8_t spi_size);
 void	ikev2_spi_put(uint8_t spi[8], uint8_t spi_size, uint64_t v);
@@ -217,54 +210,46 @@ const char *ikev2_ts_str(const struct ikev2_ts *ts, char *dst, size_t len);
 
 /* ---- building ---- */
 
-struct ikev2_builder {
-	struct buf	*b;
-	size_t		 start;		/* message / chain start in b */
-	long		 next_off;	/* next-payload byte to patch, -1 = none yet */
-	uint8_t		 first;		/* type of the first payload appended */
-	int		 has_hdr;
-	int		 closed;	/* SK/SKF appended: nothing may follow */
-	int		 failed;
-};
+/* The builder is both versions' (keying/ike_wire.h): a bare chain, the
+ * plaintext of SK/SKF, is started by ike_build_chain. The old name stays
+ * for the test bed's flood tool. */
+#define ikev2_builder	ike_builder
 
 /* Starts a message in b (appending); h->next and h->length are patched. */
-void	ikev2_build_msg(struct ikev2_builder *bl, struct buf *b, const struct ike_hdr *h);
-/* Starts a bare chain (the plaintext of SK/SKF); bl->first is then its
- * first payload type for the SK header. */
-void	ikev2_build_chain(struct ikev2_builder *bl, struct buf *b);
+void	ikev2_build_msg(struct ike_builder *bl, struct buf *b, const struct ike_hdr *h);
 /* Patches the message length. 0, or -1 if anything failed on the way. */
-int	ikev2_build_finish(struct ikev2_builder *bl);
+int	ikev2_build_finish(struct ike_builder *bl);
 
-int	ikev2_build_raw(struct ikev2_builder *bl, uint8_t type, int critical,
+int	ikev2_build_raw(struct ike_builder *bl, uint8_t type, int critical,
 	    const void *body, size_t len);
 /* Proposals are written with their own numbers (a reply keeps the chosen one). */
-int	ikev2_build_sa(struct ikev2_builder *bl, const struct ikev2_prop_list *sa);
-int	ikev2_build_ke(struct ikev2_builder *bl, uint16_t group, const void *data, size_t len);
+int	ikev2_build_sa(struct ike_builder *bl, const struct ikev2_prop_list *sa);
+int	ikev2_build_ke(struct ike_builder *bl, uint16_t group, const void *data, size_t len);
 /* type: IKEV2_PL_IDI or IKEV2_PL_IDR */
-int	ikev2_build_id(struct ikev2_builder *bl, uint8_t type, const struct ikev2_id *id);
-int	ikev2_build_auth(struct ikev2_builder *bl, uint8_t method, const void *data, size_t len);
-int	ikev2_build_nonce(struct ikev2_builder *bl, const void *data, size_t len);
-int	ikev2_build_notify(struct ikev2_builder *bl, const struct ikev2_notify *n);
+int	ikev2_build_id(struct ike_builder *bl, uint8_t type, const struct ikev2_id *id);
+int	ikev2_build_auth(struct ike_builder *bl, uint8_t method, const void *data, size_t len);
+int	ikev2_build_nonce(struct ike_builder *bl, const void *data, size_t len);
+int	ikev2_build_notify(struct ike_builder *bl, const struct ikev2_notify *n);
 /* A notify without SPI (proto 0) */
-int	ikev2_build_notify_simple(struct ikev2_builder *bl, uint16_t type,
+int	ikev2_build_notify_simple(struct ike_builder *bl, uint16_t type,
 	    const void *data, size_t len);
-int	ikev2_build_delete(struct ikev2_builder *bl, const struct ikev2_delete *d);
+int	ikev2_build_delete(struct ike_builder *bl, const struct ike_delete *d);
 /* Delete of ESP/AH SPIs (host order) */
-int	ikev2_build_delete_spis(struct ikev2_builder *bl, uint8_t proto,
+int	ikev2_build_delete_spis(struct ike_builder *bl, uint8_t proto,
 	    const uint32_t *spis, uint16_t n);
 /* type: IKEV2_PL_TSI or IKEV2_PL_TSR */
-int	ikev2_build_ts(struct ikev2_builder *bl, uint8_t type, const struct ikev2_tsp *t);
-int	ikev2_build_vendor(struct ikev2_builder *bl, const void *data, size_t len);
-int	ikev2_build_cp(struct ikev2_builder *bl, const struct ikev2_cp *cp);
+int	ikev2_build_ts(struct ike_builder *bl, uint8_t type, const struct ikev2_tsp *t);
+int	ikev2_build_vendor(struct ike_builder *bl, const void *data, size_t len);
+int	ikev2_build_cp(struct ike_builder *bl, const struct ikev2_cp *cp);
 /* type: IKEV2_PL_CERT or IKEV2_PL_CERTREQ */
-int	ikev2_build_cert(struct ikev2_builder *bl, uint8_t type, const struct ikev2_cert *c);
+int	ikev2_build_cert(struct ike_builder *bl, uint8_t type, const struct ikev2_cert *c);
 /* Appends the generic header of an SK payload (SKF: plus fragment number
  * and total) whose next-payload is inner_first, and closes the chain.
  * Returns its offset in b for ikev2_sk_encrypt(), or -1. Call
  * ikev2_build_finish() first: ikev2_sk_encrypt() appends the body and
  * patches both lengths itself. */
-long	ikev2_build_sk(struct ikev2_builder *bl, uint8_t inner_first);
-long	ikev2_build_skf(struct ikev2_builder *bl, uint8_t inner_first, uint16_t num,
+long	ikev2_build_sk(struct ike_builder *bl, uint8_t inner_first);
+long	ikev2_build_skf(struct ike_builder *bl, uint8_t inner_first, uint16_t num,
 	    uint16_t total);
 
 /* ---- NAT detection (RFC 7296 §2.23): SHA1(SPIi | SPIr | IP | port) ---- */

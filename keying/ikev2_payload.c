@@ -57,7 +57,7 @@ parse_xforms(const struct ikev2_pl *pl, const uint8_t *b, size_t len,
 			    prop->num);
 			return -1;
 		}
-		tlen = ikev2_rd16(b + off + 2);
+		tlen = ike_rd16(b + off + 2);
 		if (tlen < XFORM_HDR_LEN || tlen > len - off) {
 			SYNTAX(err, pl, "proposal %u: transform length %zu",
 			    prop->num, tlen);
@@ -82,8 +82,8 @@ parse_xforms(const struct ikev2_pl *pl, const uint8_t *b, size_t len,
 				    prop->num);
 				return -1;
 			}
-			atype = ikev2_rd16(b + aoff);
-			alen = ikev2_rd16(b + aoff + 2);
+			atype = ike_rd16(b + aoff);
+			alen = ike_rd16(b + aoff + 2);
 			if (atype & IKEV2_ATTR_TV) {
 				if ((atype & ~IKEV2_ATTR_TV) == IKEV2_ATTR_KEY_LENGTH &&
 				    keylen == 0 && alen != 0)
@@ -105,7 +105,7 @@ parse_xforms(const struct ikev2_pl *pl, const uint8_t *b, size_t len,
 			struct ikev2_xform *xf = &prop->xf[prop->nxf++];
 
 			xf->type = b[off + 4];
-			xf->id = ikev2_rd16(b + off + 6);
+			xf->id = ike_rd16(b + off + 6);
 			xf->keylen = keylen;
 		} else
 			*usable = 0;
@@ -137,7 +137,7 @@ ikev2_pl_sa(const struct ikev2_pl *pl, struct ikev2_prop_list *sa,
 			SYNTAX(err, pl, "proposal header truncated");
 			return -1;
 		}
-		plen = ikev2_rd16(b + off + 2);
+		plen = ike_rd16(b + off + 2);
 		num = b[off + 4];
 		spisz = b[off + 6];
 		if (b[off] != LAST_PROP && b[off] != MORE_PROPS) {
@@ -197,7 +197,7 @@ ikev2_pl_ke(const struct ikev2_pl *pl, struct ikev2_ke *ke, struct ikev2_perr *e
 		SYNTAX(err, pl, "KE payload of %zu bytes", pl->len);
 		return -1;
 	}
-	ke->group = ikev2_rd16(pl->body);
+	ke->group = ike_rd16(pl->body);
 	ke->data = pl->body + 4;
 	ke->len = pl->len - 4;
 	return 0;
@@ -262,7 +262,7 @@ ikev2_pl_notify(const struct ikev2_pl *pl, struct ikev2_notify *n,
 	memset(n, 0, sizeof(*n));
 	n->proto = pl->body[0];
 	n->spi_size = pl->body[1];
-	n->type = ikev2_rd16(pl->body + 2);
+	n->type = ike_rd16(pl->body + 2);
 	if ((n->spi_size != 0 && n->spi_size != 4 && n->spi_size != 8) ||
 	    n->spi_size > pl->len - 4) {
 		SYNTAX(err, pl, "%s: SPI size %u", ikev2_notify_name(n->type),
@@ -299,16 +299,17 @@ ikev2_pl_notify(const struct ikev2_pl *pl, struct ikev2_notify *n,
 }
 
 int
-ikev2_pl_delete(const struct ikev2_pl *pl, struct ikev2_delete *d,
+ikev2_pl_delete(const struct ikev2_pl *pl, struct ike_delete *d,
     struct ikev2_perr *err)
 {
 	if (pl->len < 4) {
 		SYNTAX(err, pl, "delete payload of %zu bytes", pl->len);
 		return -1;
 	}
+	d->doi = 0;
 	d->proto = pl->body[0];
 	d->spi_size = pl->body[1];
-	d->nspi = ikev2_rd16(pl->body + 2);
+	d->nspi = ike_rd16(pl->body + 2);
 	d->spis = pl->body + 4;
 	if (d->proto == IKEV2_PROTO_IKE) {
 		if (d->spi_size != 0 || d->nspi != 0) {
@@ -332,14 +333,6 @@ ikev2_pl_delete(const struct ikev2_pl *pl, struct ikev2_delete *d,
 		return -1;
 	}
 	return 0;
-}
-
-uint32_t
-ikev2_delete_spi(const struct ikev2_delete *d, size_t i)
-{
-	if (d->spi_size != 4 || i >= d->nspi)
-		return 0;
-	return ikev2_rd32(d->spis + 4 * i);
 }
 
 int
@@ -373,7 +366,7 @@ ikev2_pl_ts(const struct ikev2_pl *pl, struct ikev2_tsp *t, struct ikev2_perr *e
 		ts = &t->ts[i];
 		ts->type = b[off];
 		ts->proto = b[off + 1];
-		slen = ikev2_rd16(b + off + 2);
+		slen = ike_rd16(b + off + 2);
 		if (ts->type == IKEV2_TS_IPV4_ADDR_RANGE) {
 			alen = 4;
 			ts->start.family = ts->end.family = AF_INET;
@@ -389,8 +382,8 @@ ikev2_pl_ts(const struct ikev2_pl *pl, struct ikev2_tsp *t, struct ikev2_perr *e
 			    ikev2_ts_type_name(ts->type), slen);
 			return -1;
 		}
-		ts->sport = ikev2_rd16(b + off + 4);
-		ts->eport = ikev2_rd16(b + off + 6);
+		ts->sport = ike_rd16(b + off + 4);
+		ts->eport = ike_rd16(b + off + 6);
 		memcpy(ts->start.u.raw, b + off + 8, alen);
 		memcpy(ts->end.u.raw, b + off + 8 + alen, alen);
 		off += slen;
@@ -433,7 +426,7 @@ ikev2_pl_cp(const struct ikev2_pl *pl, struct ikev2_cp *cp, struct ikev2_perr *e
 			SYNTAX(err, pl, "CP attribute truncated");
 			return -1;
 		}
-		alen = ikev2_rd16(pl->body + off + 2);
+		alen = ike_rd16(pl->body + off + 2);
 		if (alen > pl->len - off - 4) {
 			SYNTAX(err, pl, "CP attribute length %zu", alen);
 			return -1;
@@ -444,7 +437,7 @@ ikev2_pl_cp(const struct ikev2_pl *pl, struct ikev2_cp *cp, struct ikev2_perr *e
 			    IKEV2_MAX_CP_ATTRS);
 			return -1;
 		}
-		cp->attr[cp->nattr].type = ikev2_rd16(pl->body + off) & 0x7fff;
+		cp->attr[cp->nattr].type = ike_rd16(pl->body + off) & 0x7fff;
 		cp->attr[cp->nattr].len = (uint16_t)alen;
 		cp->attr[cp->nattr].val = pl->body + off + 4;
 		cp->nattr++;
@@ -474,8 +467,8 @@ ikev2_pl_skf(const struct ikev2_pl *pl, struct ikev2_skf *f, struct ikev2_perr *
 		SYNTAX(err, pl, "SKF payload of %zu bytes", pl->len);
 		return -1;
 	}
-	f->num = ikev2_rd16(pl->body);
-	f->total = ikev2_rd16(pl->body + 2);
+	f->num = ike_rd16(pl->body);
+	f->total = ike_rd16(pl->body + 2);
 	if (f->num == 0 || f->total == 0 || f->num > f->total) {
 		SYNTAX(err, pl, "fragment %u of %u", f->num, f->total);
 		return -1;
@@ -500,7 +493,7 @@ ikev2_pl_check(const struct ikev2_pl *pl, struct ikev2_perr *err)
 		struct ikev2_auth	auth;
 		struct ikev2_nonce	nonce;
 		struct ikev2_notify	n;
-		struct ikev2_delete	d;
+		struct ike_delete	d;
 		struct ikev2_tsp	ts;
 		struct ikev2_cp		cp;
 		struct ikev2_cert	cert;

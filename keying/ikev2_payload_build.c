@@ -1,114 +1,36 @@
-/* Building IKEv2 messages and payload chains. Each payload is appended
- * whole; the previous payload's (or the header's) next-payload field is
- * patched as it goes, so callers never track chain order. */
+/* Building IKEv2 messages and payloads, over the builder both versions
+ * share (keying/ike_wire.c), which links each payload into the chain. */
 #include "config.h"
 
 #include <string.h>
 
 #include "keying/ikev2_msg.h"
-#include "keying/ikev2_msg_priv.h"
-
-#define HDR_NEXT_OFF	16
-#define HDR_LEN_OFF	24
 
 void
-ikev2_build_msg(struct ikev2_builder *bl, struct buf *b, const struct ike_hdr *h)
+ikev2_build_msg(struct ike_builder *bl, struct buf *b, const struct ike_hdr *h)
 {
-	memset(bl, 0, sizeof(*bl));
-	bl->b = b;
-	bl->start = b->len;
-	bl->next_off = -1;
-	bl->has_hdr = 1;
-	if (ike_hdr_put(b, h, IKEV2_VERSION) < 0)
-		bl->failed = 1;
-}
-
-void
-ikev2_build_chain(struct ikev2_builder *bl, struct buf *b)
-{
-	memset(bl, 0, sizeof(*bl));
-	bl->b = b;
-	bl->start = b->len;
-	bl->next_off = -1;
+	ike_build_msg(bl, b, h, IKEV2_VERSION);
 }
 
 int
-ikev2_build_finish(struct ikev2_builder *bl)
+ikev2_build_finish(struct ike_builder *bl)
 {
-	size_t len = bl->b->len - bl->start;
-
-	if (bl->has_hdr) {
-		if (len > IKEV2_MAX_MSG)
-			bl->failed = 1;
-		else
-			buf_set_u32(bl->b, bl->start + HDR_LEN_OFF, (uint32_t)len);
-	}
-	if (bl->b->failed)
-		bl->failed = 1;
-	return bl->failed ? -1 : 0;
-}
-
-/* Opens a payload: writes its generic header and links it into the chain.
- * Returns the header's offset, or -1. */
-static long
-pl_begin(struct ikev2_builder *bl, uint8_t type, int critical)
-{
-	long off;
-
-	if (bl->failed || bl->closed) {
-		bl->failed = 1;
-		return -1;
-	}
-	if ((off = buf_skip(bl->b, IKEV2_PL_HDR_LEN)) < 0) {
-		bl->failed = 1;
-		return -1;
-	}
-	if (bl->next_off >= 0)
-		buf_set_u8(bl->b, (size_t)bl->next_off, type);
-	else {
-		bl->first = type;
-		if (bl->has_hdr)
-			buf_set_u8(bl->b, bl->start + HDR_NEXT_OFF, type);
-	}
-	buf_set_u8(bl->b, (size_t)off + 1, critical ? IKEV2_CRITICAL : 0);
-	bl->next_off = off;
-	return off;
+	return ike_build_finish(bl, IKEV2_MAX_MSG);
 }
 
 static int
-pl_end(struct ikev2_builder *bl, long off)
-{
-	size_t len;
-
-	if (off < 0 || bl->b->failed) {
-		bl->failed = 1;
-		return -1;
-	}
-	len = bl->b->len - (size_t)off;
-	if (len > 0xffff) {
-		bl->failed = 1;
-		return -1;
-	}
-	buf_set_u16(bl->b, (size_t)off + 2, (uint16_t)len);
-	return 0;
-}
-
-static int
-fail(struct ikev2_builder *bl)
+fail(struct ike_builder *bl)
 {
 	bl->failed = 1;
 	return -1;
 }
 
 int
-ikev2_build_raw(struct ikev2_builder *bl, uint8_t type, int critical,
+ikev2_build_raw(struct ike_builder *bl, uint8_t type, int critical,
     const void *body, size_t len)
 {
-	long off = pl_begin(bl, type, critical);
-
-	if (off < 0 || buf_put(bl->b, body, len) < 0)
-		return fail(bl);
-	return pl_end(bl, off);
+	return ike_build_raw(bl, type, critical ? IKEV2_CRITICAL : 0, body,
+	    len) < 0 ? -1 : 0;
 }
 
 static void
@@ -148,7 +70,7 @@ put_sa_body(struct buf *b, const struct ikev2_prop_list *sa)
 }
 
 int
-ikev2_build_sa(struct ikev2_builder *bl, const struct ikev2_prop_list *sa)
+ikev2_build_sa(struct ike_builder *bl, const struct ikev2_prop_list *sa)
 {
 	long off;
 	int i;
@@ -160,26 +82,26 @@ ikev2_build_sa(struct ikev2_builder *bl, const struct ikev2_prop_list *sa)
 		    (sa->p[i].spi_size != 0 && sa->p[i].spi_size != 4 &&
 		    sa->p[i].spi_size != 8))
 			return fail(bl);
-	if ((off = pl_begin(bl, IKEV2_PL_SA, 0)) < 0)
+	if ((off = ike_pl_begin(bl, IKEV2_PL_SA, 0)) < 0)
 		return -1;
 	put_sa_body(bl->b, sa);
-	return pl_end(bl, off);
+	return ike_pl_end(bl, off);
 }
 
 /* Payloads made of a 4-byte lead (first byte / u16 + reserved) and data. */
 static int
-lead_and_data(struct ikev2_builder *bl, uint8_t type, const uint8_t lead[4],
+lead_and_data(struct ike_builder *bl, uint8_t type, const uint8_t lead[4],
     const void *data, size_t len)
 {
-	long off = pl_begin(bl, type, 0);
+	long off = ike_pl_begin(bl, type, 0);
 
 	if (off < 0 || buf_put(bl->b, lead, 4) < 0 || buf_put(bl->b, data, len) < 0)
 		return fail(bl);
-	return pl_end(bl, off);
+	return ike_pl_end(bl, off);
 }
 
 int
-ikev2_build_ke(struct ikev2_builder *bl, uint16_t group, const void *data, size_t len)
+ikev2_build_ke(struct ike_builder *bl, uint16_t group, const void *data, size_t len)
 {
 	uint8_t lead[4] = { group >> 8, group & 0xff, 0, 0 };
 
@@ -189,7 +111,7 @@ ikev2_build_ke(struct ikev2_builder *bl, uint16_t group, const void *data, size_
 }
 
 int
-ikev2_build_id(struct ikev2_builder *bl, uint8_t type, const struct ikev2_id *id)
+ikev2_build_id(struct ike_builder *bl, uint8_t type, const struct ikev2_id *id)
 {
 	uint8_t lead[4] = { id->type, 0, 0, 0 };
 
@@ -199,7 +121,7 @@ ikev2_build_id(struct ikev2_builder *bl, uint8_t type, const struct ikev2_id *id
 }
 
 int
-ikev2_build_auth(struct ikev2_builder *bl, uint8_t method, const void *data, size_t len)
+ikev2_build_auth(struct ike_builder *bl, uint8_t method, const void *data, size_t len)
 {
 	uint8_t lead[4] = { method, 0, 0, 0 };
 
@@ -207,7 +129,7 @@ ikev2_build_auth(struct ikev2_builder *bl, uint8_t method, const void *data, siz
 }
 
 int
-ikev2_build_nonce(struct ikev2_builder *bl, const void *data, size_t len)
+ikev2_build_nonce(struct ike_builder *bl, const void *data, size_t len)
 {
 	if (len < IKEV2_NONCE_MIN || len > IKEV2_NONCE_MAX)
 		return fail(bl);
@@ -215,24 +137,24 @@ ikev2_build_nonce(struct ikev2_builder *bl, const void *data, size_t len)
 }
 
 int
-ikev2_build_notify(struct ikev2_builder *bl, const struct ikev2_notify *n)
+ikev2_build_notify(struct ike_builder *bl, const struct ikev2_notify *n)
 {
 	long off;
 
 	if (n->spi_size > 8)
 		return fail(bl);
-	if ((off = pl_begin(bl, IKEV2_PL_NOTIFY, 0)) < 0)
+	if ((off = ike_pl_begin(bl, IKEV2_PL_NOTIFY, 0)) < 0)
 		return -1;
 	buf_put_u8(bl->b, n->proto);
 	buf_put_u8(bl->b, n->spi_size);
 	buf_put_u16(bl->b, n->type);
 	buf_put(bl->b, n->spi, n->spi_size);
 	buf_put(bl->b, n->data, n->len);
-	return pl_end(bl, off);
+	return ike_pl_end(bl, off);
 }
 
 int
-ikev2_build_notify_simple(struct ikev2_builder *bl, uint16_t type,
+ikev2_build_notify_simple(struct ike_builder *bl, uint16_t type,
     const void *data, size_t len)
 {
 	struct ikev2_notify n;
@@ -245,38 +167,38 @@ ikev2_build_notify_simple(struct ikev2_builder *bl, uint16_t type,
 }
 
 int
-ikev2_build_delete(struct ikev2_builder *bl, const struct ikev2_delete *d)
+ikev2_build_delete(struct ike_builder *bl, const struct ike_delete *d)
 {
 	long off;
 
-	if ((off = pl_begin(bl, IKEV2_PL_DELETE, 0)) < 0)
+	if ((off = ike_pl_begin(bl, IKEV2_PL_DELETE, 0)) < 0)
 		return -1;
 	buf_put_u8(bl->b, d->proto);
 	buf_put_u8(bl->b, d->spi_size);
 	buf_put_u16(bl->b, d->nspi);
 	buf_put(bl->b, d->spis, (size_t)d->nspi * d->spi_size);
-	return pl_end(bl, off);
+	return ike_pl_end(bl, off);
 }
 
 int
-ikev2_build_delete_spis(struct ikev2_builder *bl, uint8_t proto,
+ikev2_build_delete_spis(struct ike_builder *bl, uint8_t proto,
     const uint32_t *spis, uint16_t n)
 {
 	long off;
 	uint16_t i;
 
-	if ((off = pl_begin(bl, IKEV2_PL_DELETE, 0)) < 0)
+	if ((off = ike_pl_begin(bl, IKEV2_PL_DELETE, 0)) < 0)
 		return -1;
 	buf_put_u8(bl->b, proto);
 	buf_put_u8(bl->b, proto == IKEV2_PROTO_IKE ? 0 : 4);
 	buf_put_u16(bl->b, proto == IKEV2_PROTO_IKE ? 0 : n);
 	for (i = 0; proto != IKEV2_PROTO_IKE && i < n; i++)
 		buf_put_u32(bl->b, spis[i]);
-	return pl_end(bl, off);
+	return ike_pl_end(bl, off);
 }
 
 int
-ikev2_build_ts(struct ikev2_builder *bl, uint8_t type, const struct ikev2_tsp *t)
+ikev2_build_ts(struct ike_builder *bl, uint8_t type, const struct ikev2_tsp *t)
 {
 	const struct ikev2_ts *ts;
 	size_t i, alen;
@@ -293,7 +215,7 @@ ikev2_build_ts(struct ikev2_builder *bl, uint8_t type, const struct ikev2_tsp *t
 		    ts->start.family == AF_INET6 && ts->end.family == AF_INET6))
 			return fail(bl);
 	}
-	if ((off = pl_begin(bl, type, 0)) < 0)
+	if ((off = ike_pl_begin(bl, type, 0)) < 0)
 		return -1;
 	buf_put_u8(bl->b, (uint8_t)t->n);
 	buf_put_zero(bl->b, 3);
@@ -308,24 +230,24 @@ ikev2_build_ts(struct ikev2_builder *bl, uint8_t type, const struct ikev2_tsp *t
 		buf_put(bl->b, ts->start.u.raw, alen);
 		buf_put(bl->b, ts->end.u.raw, alen);
 	}
-	return pl_end(bl, off);
+	return ike_pl_end(bl, off);
 }
 
 int
-ikev2_build_vendor(struct ikev2_builder *bl, const void *data, size_t len)
+ikev2_build_vendor(struct ike_builder *bl, const void *data, size_t len)
 {
 	return ikev2_build_raw(bl, IKEV2_PL_VENDOR, 0, data, len);
 }
 
 int
-ikev2_build_cp(struct ikev2_builder *bl, const struct ikev2_cp *cp)
+ikev2_build_cp(struct ike_builder *bl, const struct ikev2_cp *cp)
 {
 	size_t i;
 	long off;
 
 	if (cp->nattr > IKEV2_MAX_CP_ATTRS)
 		return fail(bl);
-	if ((off = pl_begin(bl, IKEV2_PL_CP, 0)) < 0)
+	if ((off = ike_pl_begin(bl, IKEV2_PL_CP, 0)) < 0)
 		return -1;
 	buf_put_u8(bl->b, cp->type);
 	buf_put_zero(bl->b, 3);
@@ -334,29 +256,29 @@ ikev2_build_cp(struct ikev2_builder *bl, const struct ikev2_cp *cp)
 		buf_put_u16(bl->b, cp->attr[i].len);
 		buf_put(bl->b, cp->attr[i].val, cp->attr[i].len);
 	}
-	return pl_end(bl, off);
+	return ike_pl_end(bl, off);
 }
 
 int
-ikev2_build_cert(struct ikev2_builder *bl, uint8_t type, const struct ikev2_cert *c)
+ikev2_build_cert(struct ike_builder *bl, uint8_t type, const struct ikev2_cert *c)
 {
 	long off;
 
 	if (type != IKEV2_PL_CERT && type != IKEV2_PL_CERTREQ)
 		return fail(bl);
-	if ((off = pl_begin(bl, type, 0)) < 0)
+	if ((off = ike_pl_begin(bl, type, 0)) < 0)
 		return -1;
 	buf_put_u8(bl->b, c->encoding);
 	buf_put(bl->b, c->data, c->len);
-	return pl_end(bl, off);
+	return ike_pl_end(bl, off);
 }
 
 long
-ikev2_build_sk(struct ikev2_builder *bl, uint8_t inner_first)
+ikev2_build_sk(struct ike_builder *bl, uint8_t inner_first)
 {
-	long off = pl_begin(bl, IKEV2_PL_SK, 0);
+	long off = ike_pl_begin(bl, IKEV2_PL_SK, 0);
 
-	if (off < 0 || pl_end(bl, off) < 0)
+	if (off < 0 || ike_pl_end(bl, off) < 0)
 		return fail(bl);
 	buf_set_u8(bl->b, (size_t)off, inner_first);
 	bl->closed = 1;
@@ -364,18 +286,18 @@ ikev2_build_sk(struct ikev2_builder *bl, uint8_t inner_first)
 }
 
 long
-ikev2_build_skf(struct ikev2_builder *bl, uint8_t inner_first, uint16_t num,
+ikev2_build_skf(struct ike_builder *bl, uint8_t inner_first, uint16_t num,
     uint16_t total)
 {
 	long off;
 
 	if (num == 0 || num > total)
 		return fail(bl);
-	if ((off = pl_begin(bl, IKEV2_PL_SKF, 0)) < 0)
+	if ((off = ike_pl_begin(bl, IKEV2_PL_SKF, 0)) < 0)
 		return -1;
 	buf_put_u16(bl->b, num);
 	buf_put_u16(bl->b, total);
-	if (pl_end(bl, off) < 0)
+	if (ike_pl_end(bl, off) < 0)
 		return -1;
 	buf_set_u8(bl->b, (size_t)off, num == 1 ? inner_first : IKEV2_PL_NONE);
 	bl->closed = 1;

@@ -496,7 +496,6 @@ ike_sa_inherit(struct ike_sa *n, const struct ike_sa *old, const struct ikev2_pr
 	n->rid = old->rid;
 	n->nat_local = old->nat_local;
 	n->nat_remote = old->nat_remote;
-	n->peer_natd = old->peer_natd;
 	n->frag = old->frag;
 }
 
@@ -1171,7 +1170,7 @@ ike_timer_fire(void *arg)
 /* ---- messages ---- */
 
 void
-ike_msg_start(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *b,
+ike_msg_start(struct ike_sa *sa, struct ike_builder *bl, struct buf *b,
     uint8_t exch, int response, uint32_t msgid)
 {
 	struct ike_hdr h;
@@ -1197,7 +1196,7 @@ ike_fragments(struct ike_sa *sa, const uint8_t *hdr, uint8_t first,
     const uint8_t *plain, size_t len)
 {
 	size_t budget = sa->eng->tun.fragment_size - FRAG_HEADROOM, chunk, off;
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct ike_hdr h;
 	struct buf *out = buf_new(len + 512), *f = NULL;
 	uint16_t total, num;
@@ -1247,8 +1246,8 @@ fail:
 }
 
 int
-ike_msg_seal(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *inner_b,
-    struct ikev2_builder *inner)
+ike_msg_seal(struct ike_sa *sa, struct ike_builder *bl, struct buf *inner_b,
+    struct ike_builder *inner)
 {
 	long off;
 
@@ -1340,12 +1339,12 @@ int
 ike_send_error_response(struct ike_sa *sa, uint8_t exch, uint32_t msgid,
     uint16_t notify, const void *data, size_t len)
 {
-	struct ikev2_builder bl, in;
+	struct ike_builder bl, in;
 	struct buf *b = buf_new(128), *ib = buf_new_secret(32);
 	int r = -1;
 
 	if (b && ib) {
-		ikev2_build_chain(&in, ib);
+		ike_build_chain(&in, ib);
 		ikev2_build_notify_simple(&in, notify, data, len);
 		ike_msg_start(sa, &bl, b, exch, 1, msgid);
 		if (ike_msg_seal(sa, &bl, ib, &in) == 0) {
@@ -1380,7 +1379,7 @@ send_plain_notify(struct ikev2_engine *e, const struct ike_hdr *h,
     const struct ifl_addr *remote, uint16_t rport,
     uint16_t notify, const void *data, size_t len)
 {
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct buf *b = buf_new(64);
 
 	if (b == NULL)

@@ -135,7 +135,6 @@ struct ike_sa {
 	int		in_init_index;
 	uint16_t	lport, rport;
 	int		nat_local, nat_remote;	/* NAT in front of us / the peer */
-	int		peer_natd;		/* the peer sent NAT-D notifies */
 	int		frag;			/* both sides announced fragmentation */
 	struct cfg_id	lid, rid;
 
@@ -337,14 +336,14 @@ void	ike_children_follow(struct ike_sa *sa, const struct ifl_addr *old_local,
 /* ---- messages ---- */
 /* Starts a message of this SA: header (request: next_msgid, response:
  * msgid given), flags from our role. */
-void	ike_msg_start(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *b,
+void	ike_msg_start(struct ike_sa *sa, struct ike_builder *bl, struct buf *b,
 	    uint8_t exch, int response, uint32_t msgid);
 /* Wraps the inner chain into SK {} and finishes the message. When both
  * sides do fragmentation and the message is too big for fragment_size,
  * the SKF fragments are made too (sa->seal_frags), and the next
  * ike_send_request/response sends those instead. 0 / -1. */
-int	ike_msg_seal(struct ike_sa *sa, struct ikev2_builder *bl, struct buf *inner_b,
-	    struct ikev2_builder *inner);
+int	ike_msg_seal(struct ike_sa *sa, struct ike_builder *bl, struct buf *inner_b,
+	    struct ike_builder *inner);
 /* Sends the request of exchange x, which becomes the SA's outstanding one
  * (an earlier one is freed): kept for retransmission, next_msgid
  * advances. 0 / -1. */
@@ -429,7 +428,7 @@ extern const struct ike_xchg_ops ike_x_rekey_child, ike_x_rekey_ike;
 void	ike_children_move(struct ike_sa *from, struct ike_sa *to);
 
 /* A TSi/TSr payload from selectors. */
-int	ike_build_ts(struct ikev2_builder *bl, uint8_t type, const struct ikev2_ts *ts,
+int	ike_build_ts(struct ike_builder *bl, uint8_t type, const struct ikev2_ts *ts,
 	    size_t n);
 /* A child that could not be made: failure record, larval SPI released,
  * ch (may be NULL) freed. */

@@ -23,14 +23,14 @@ static void
 sa_roundtrip(const struct ikev1_sa *sa)
 {
 	static struct ikev1_sa again;
-	struct ikev1_builder bl;
+	struct ike_builder bl;
 	struct ikev1_pl pl[1];
 	size_t i, j, n, used;
 	struct buf *b;
 
 	if ((b = buf_new(0)) == NULL)
 		return;
-	ikev1_build_chain(&bl, b);
+	ike_build_chain(&bl, b);
 	FUZZ_CHECK(ikev1_build_sa(&bl, sa) == 0);
 	FUZZ_CHECK(ikev1_build_finish(&bl) == 0);
 	FUZZ_CHECK(ikev1_chain_parse(b->data, b->len, IKEV1_PL_SA, 0, pl, 1,
@@ -52,7 +52,7 @@ payloads(const struct ikev1_msg *m)
 {
 	static struct ikev1_sa sa;
 	struct ikev1_notify n;
-	struct ikev1_delete d;
+	struct ike_delete d;
 	struct ikev1_data dt;
 	struct ikev1_attr a;
 	struct ikev1_id id;
@@ -88,7 +88,7 @@ payloads(const struct ikev1_msg *m)
 		case IKEV1_PL_DELETE:
 			FUZZ_CHECK(ikev1_pl_delete(pl, &d, NULL) == 0);
 			for (j = 0; j < d.nspi; j++)
-				(void)ikev1_delete_spi(&d, j);
+				(void)ike_delete_spi(&d, j);
 			break;
 		case IKEV1_PL_VENDOR:
 			FUZZ_CHECK(ikev1_pl_data(pl, &dt, NULL) == 0);

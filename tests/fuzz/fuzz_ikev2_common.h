@@ -14,7 +14,7 @@
 static void
 fuzz_sa_roundtrip(struct ikev2_prop_list *sa)
 {
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct ikev2_prop_list again;
 	struct ikev2_chain c;
 	struct buf *b;
@@ -25,7 +25,7 @@ fuzz_sa_roundtrip(struct ikev2_prop_list *sa)
 	/* unusable proposals left gaps in the numbering */
 	for (i = 0; sa->n > 1 && i < sa->n; i++)
 		sa->p[i].num = (uint8_t)(i + 1);
-	ikev2_build_chain(&bl, b);
+	ike_build_chain(&bl, b);
 	FUZZ_CHECK(ikev2_build_sa(&bl, sa) == 0);
 	FUZZ_CHECK(ikev2_build_finish(&bl) == 0);
 	FUZZ_CHECK(ikev2_chain_parse(b->data, b->len, IKEV2_PL_SA, &c, NULL) == 0);
@@ -48,14 +48,14 @@ fuzz_sa_roundtrip(struct ikev2_prop_list *sa)
 static void
 fuzz_ts_roundtrip(const struct ikev2_tsp *t)
 {
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct ikev2_tsp again;
 	struct ikev2_chain c;
 	struct buf *b = buf_new(0);
 
 	if (b == NULL)
 		return;
-	ikev2_build_chain(&bl, b);
+	ike_build_chain(&bl, b);
 	FUZZ_CHECK(ikev2_build_ts(&bl, IKEV2_PL_TSI, t) == 0);
 	FUZZ_CHECK(ikev2_build_finish(&bl) == 0);
 	FUZZ_CHECK(ikev2_chain_parse(b->data, b->len, IKEV2_PL_TSI, &c, NULL) == 0);
@@ -75,7 +75,7 @@ fuzz_payloads(const struct ikev2_chain *c)
 		struct ikev2_auth	auth;
 		struct ikev2_nonce	nonce;
 		struct ikev2_notify	n;
-		struct ikev2_delete	d;
+		struct ike_delete	d;
 		struct ikev2_tsp	ts;
 		struct ikev2_cp		cp;
 		struct ikev2_cert	cert;
@@ -106,7 +106,7 @@ fuzz_payloads(const struct ikev2_chain *c)
 		}
 		if (ikev2_pl_delete(pl, &u.d, &err) == 0)
 			for (k = 0; k < u.d.nspi; k++)
-				(void)ikev2_delete_spi(&u.d, k);
+				(void)ike_delete_spi(&u.d, k);
 		ikev2_pl_ke(pl, &u.ke, &err);
 		ikev2_pl_auth(pl, &u.auth, &err);
 		ikev2_pl_nonce(pl, &u.nonce, &err);

@@ -407,8 +407,8 @@ test_header_round_trip(void **state)
 	struct ike_hdr h = { .ispi = 0x0102030405060708ULL,
 	    .rspi = 0x1112131415161718ULL, .exchange = 34, .flags = 8,
 	    .msgid = 0x01020304 }, g;
-	struct ikev1_builder b1;
-	struct ikev2_builder b2;
+	struct ike_builder b1;
+	struct ike_builder b2;
 	struct buf *b;
 	struct ikev1_perr e1;
 	struct ikev2_perr e2;

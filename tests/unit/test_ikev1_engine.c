@@ -153,7 +153,7 @@ static struct buf *
 mm1(uint64_t icookie, uint8_t exch, uint16_t encr, uint16_t hash,
     uint16_t group)
 {
-	struct ikev1_builder bl;
+	struct ike_builder bl;
 	struct ike_hdr h;
 	struct ikev1_sa sa;
 	struct buf *b = buf_new(0), *attrs = buf_new(0);
@@ -1177,7 +1177,7 @@ static void
 test_aggressive_group_mismatch(void **state)
 {
 	struct ikev1_engine *e = engine();
-	struct ikev1_builder bl;
+	struct ike_builder bl;
 	struct ike_hdr h;
 	struct ikev1_sa sa;
 	struct ikev1_notify n;

@@ -105,7 +105,7 @@ test_mm1_parse(void **state)
 static void
 test_mm1_build(void **state)
 {
-	struct ikev1_builder bl;
+	struct ike_builder bl;
 	struct ikev1_perr err;
 	struct ikev1_msg *m;
 	struct ikev1_sa sa;
@@ -334,10 +334,10 @@ test_id_notify_delete(void **state)
 	    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 	static const uint8_t del[] = { 0, 0, 0, 1, IKEV1_PROTO_ESP, 4, 0, 2,
 	    0xc0, 0, 0, 1, 0xc0, 0, 0, 2 };
-	struct ikev1_builder bl;
+	struct ike_builder bl;
 	struct ikev1_perr err;
 	struct ikev1_notify n;
-	struct ikev1_delete d;
+	struct ike_delete d;
 	struct ikev1_id id;
 	struct ikev1_pl pl;
 	struct buf *b;
@@ -373,14 +373,14 @@ test_id_notify_delete(void **state)
 	pl.len = sizeof(del);
 	assert_int_equal(ikev1_pl_delete(&pl, &d, &err), 0);
 	assert_int_equal(d.nspi, 2);
-	assert_true(ikev1_delete_spi(&d, 1) == 0xc0000002U);
-	assert_true(ikev1_delete_spi(&d, 2) == 0);
+	assert_true(ike_delete_spi(&d, 1) == 0xc0000002U);
+	assert_true(ike_delete_spi(&d, 2) == 0);
 	pl.len = sizeof(del) - 1;
 	assert_int_equal(ikev1_pl_delete(&pl, &d, &err), -1);
 
 	/* the three in one chain, built and walked back */
 	b = buf_new(0);
-	ikev1_build_chain(&bl, b);
+	ike_build_chain(&bl, b);
 	pl.body = idip + 4;
 	pl.len = 8;
 	assert_int_equal(ikev1_pl_id(&pl, &id, &err), 0);

@@ -109,7 +109,7 @@ test_names(void **state)
 static void
 test_note(void **state)
 {
-	struct ikev1_builder bl;
+	struct ike_builder bl;
 	struct ikev1_perr err;
 	struct ike_hdr h;
 	struct ikev1_msg *m;
@@ -149,7 +149,7 @@ test_note(void **state)
 static void
 test_ours(void **state)
 {
-	struct ikev1_builder bl;
+	struct ike_builder bl;
 	struct ikev1_perr err;
 	struct ike_hdr h;
 	struct ikev1_msg *m;

@@ -844,7 +844,7 @@ static void
 test_cookie(void **state)
 {
 	static const uint8_t cookie[16] = "cookie-cookie-16";
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct ike_hdr h;
 	struct ikev2_perr err;
 	struct ikev2_notify n;

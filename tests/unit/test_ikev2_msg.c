@@ -321,7 +321,7 @@ test_auth_cbc(void **state)
 {
 	struct ikev2_sa_keys k;
 	struct ikev2_msg *m;
-	struct ikev2_delete d;
+	struct ike_delete d;
 	struct ikev2_id id;
 	char s[64];
 
@@ -380,7 +380,7 @@ static void
 rebuild(const char *name)
 {
 	struct ikev2_msg *m = parse_fixture(name);
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct ikev2_prop_list sa;
 	struct ikev2_notify n;
 	struct ikev2_ke ke;

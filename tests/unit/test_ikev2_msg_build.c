@@ -41,7 +41,7 @@ ts_set(struct ikev2_ts *ts, const char *lo, const char *hi, uint8_t proto,
 
 /* Appends one of every payload type and returns how many. */
 static size_t
-build_all(struct ikev2_builder *bl)
+build_all(struct ike_builder *bl)
 {
 	static const uint8_t ke[64] = { 7, 7, 7 }, auth[20] = { 5 }, vid[16] = { 0x88 },
 	    cookie[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, ip4[4] = { 10, 0, 0, 1 },
@@ -114,7 +114,7 @@ check_all(const struct ikev2_msg *m)
 {
 	struct ikev2_prop_list sa;
 	struct ikev2_notify n;
-	struct ikev2_delete d;
+	struct ike_delete d;
 	struct ikev2_auth a;
 	struct ikev2_nonce no, v;
 	struct ikev2_tsp ts;
@@ -164,9 +164,9 @@ check_all(const struct ikev2_msg *m)
 	assert_int_equal(ikev2_pl_delete(ikev2_msg_get(m, IKEV2_PL_DELETE, 0), &d, NULL), 0);
 	assert_int_equal(d.proto, IKEV2_PROTO_ESP);
 	assert_int_equal(d.nspi, 2);
-	assert_int_equal(ikev2_delete_spi(&d, 0), 0xc1234567);
-	assert_int_equal(ikev2_delete_spi(&d, 1), 0xcabcdef0);
-	assert_int_equal(ikev2_delete_spi(&d, 2), 0);
+	assert_int_equal(ike_delete_spi(&d, 0), 0xc1234567);
+	assert_int_equal(ike_delete_spi(&d, 1), 0xcabcdef0);
+	assert_int_equal(ike_delete_spi(&d, 2), 0);
 	assert_int_equal(ikev2_pl_delete(ikev2_msg_get(m, IKEV2_PL_DELETE, 1), &d, NULL), 0);
 	assert_int_equal(d.proto, IKEV2_PROTO_IKE);
 	assert_int_equal(d.nspi, 0);
@@ -199,7 +199,7 @@ check_all(const struct ikev2_msg *m)
 static void
 test_roundtrip_all(void **state)
 {
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct ike_hdr h;
 	struct ikev2_msg *m;
 	struct buf *b = buf_new(0);
@@ -241,7 +241,7 @@ test_roundtrip_all(void **state)
 static void
 test_roundtrip_sk(void **state)
 {
-	struct ikev2_builder bl, in;
+	struct ike_builder bl, in;
 	struct ikev2_sa_keys k;
 	struct ikev2_perr err;
 	struct ike_hdr h;
@@ -260,7 +260,7 @@ test_roundtrip_sk(void **state)
 	memset(k.sk_ei, 0x11, sizeof(k.sk_ei));
 	memset(k.sk_ai, 0x22, sizeof(k.sk_ai));
 
-	ikev2_build_chain(&in, plain);
+	ike_build_chain(&in, plain);
 	n = build_all(&in);
 	assert_int_equal(ikev2_build_finish(&in), 0);
 	assert_int_equal(in.first, IKEV2_PL_SA);
@@ -304,7 +304,7 @@ test_roundtrip_sk(void **state)
 static void
 test_skf(void **state)
 {
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct ike_hdr h;
 	struct ikev2_skf f;
 	struct ikev2_msg *m;
@@ -347,43 +347,43 @@ static void
 test_builder_refuses(void **state)
 {
 	struct ikev2_prop_list sa;
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct ikev2_tsp tsp;
 	struct buf *b = buf_new(0);
 
 	(void)state;
-	ikev2_build_chain(&bl, b);
+	ike_build_chain(&bl, b);
 	assert_int_equal(ikev2_build_nonce(&bl, nonce, 15), -1);
 	assert_int_equal(ikev2_build_finish(&bl), -1);
 	/* sticky */
 	assert_int_equal(ikev2_build_vendor(&bl, "v", 1), -1);
 
 	buf_reset(b);
-	ikev2_build_chain(&bl, b);
+	ike_build_chain(&bl, b);
 	memset(&sa, 0, sizeof(sa));
 	assert_int_equal(ikev2_build_sa(&bl, &sa), -1);
 	buf_reset(b);
-	ikev2_build_chain(&bl, b);
+	ike_build_chain(&bl, b);
 	sa.n = 1;
 	sa.p[0].nxf = 1;
 	sa.p[0].spi_size = 5;
 	assert_int_equal(ikev2_build_sa(&bl, &sa), -1);
 	buf_reset(b);
-	ikev2_build_chain(&bl, b);
+	ike_build_chain(&bl, b);
 	memset(&tsp, 0, sizeof(tsp));
 	tsp.n = 1;
 	ts_set(&tsp.ts[0], "10.0.0.0", "2001:db8::", 0, 0, 65535);
 	assert_int_equal(ikev2_build_ts(&bl, IKEV2_PL_TSI, &tsp), -1);
 	buf_reset(b);
-	ikev2_build_chain(&bl, b);
+	ike_build_chain(&bl, b);
 	ts_set(&tsp.ts[0], "10.0.0.0", "10.0.0.255", 0, 0, 65535);
 	assert_int_equal(ikev2_build_ts(&bl, IKEV2_PL_SA, &tsp), -1);
 	buf_reset(b);
-	ikev2_build_chain(&bl, b);
+	ike_build_chain(&bl, b);
 	assert_int_equal(ikev2_build_ke(&bl, 14, NULL, 0), -1);
 	buf_reset(b);
 	/* a payload over 64 KiB */
-	ikev2_build_chain(&bl, b);
+	ike_build_chain(&bl, b);
 	{
 		static uint8_t big[70000];
 

@@ -38,7 +38,7 @@ prop_init(struct ikev2_prop *p, uint8_t num)
 static struct buf *
 one_payload(uint8_t type, const void *body, size_t len)
 {
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct ike_hdr h;
 	struct buf *b = buf_new(0);
 
@@ -53,7 +53,7 @@ one_payload(uint8_t type, const void *body, size_t len)
 static struct buf *
 good_msg(void)
 {
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct ikev2_prop_list sa;
 	struct ike_hdr h;
 	struct buf *b = buf_new(0);
@@ -199,7 +199,7 @@ test_payload_lengths(void **state)
 static void
 test_critical(void **state)
 {
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct ike_hdr h;
 	struct ikev2_msg *m;
 	struct buf *b = buf_new(0);
@@ -235,7 +235,7 @@ test_critical(void **state)
 static void
 test_too_many(void **state)
 {
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct ike_hdr h;
 	struct ikev2_msg *m;
 	struct buf *b = buf_new(0);
@@ -263,7 +263,7 @@ test_too_many(void **state)
 static void
 test_sk_position(void **state)
 {
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct ikev2_chain c;
 	struct ikev2_perr err;
 	struct ike_hdr h;
@@ -328,7 +328,7 @@ test_nonce(void **state)
 static struct buf *
 sa_msg(const uint8_t *nums, int n)
 {
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct ikev2_prop_list sa;
 	struct ike_hdr h;
 	struct buf *b = buf_new(0);
