@@ -353,11 +353,15 @@ test_flood_noconn_budget(void **state)
 {
 	struct ikev2_engine_stats st;
 	struct ifl_addr a, b;
+	uint64_t t0, wins;
 	uint32_t n, w;
 
 	(void)state;
-	/* no cookies: every request is refused; over six one-second windows
-	 * 60 of them may be logged and recorded, in a table of 20 */
+	/* no cookies: every request is refused; each one-second window may
+	 * log and record 10 of them, in a table of 20. Six bursts a window
+	 * apart touch six windows on an idle machine; under valgrind on a
+	 * busy one a burst can straddle two, so the bounds count the windows
+	 * the bursts really spanned. */
 	ike_tuning_defaults(&tun_r);
 	tun_r.cookie_threshold = 0;
 	tun_r.cookie_threshold_ip = 0;
@@ -370,15 +374,17 @@ test_flood_noconn_budget(void **state)
 	assert_int_equal(addr_parse(ADDR_R, &a), 0);
 	assert_int_equal(addr_parse(ADDR_I, &b), 0);
 	assert_non_null(st_ike_fail(ST_IKEF_AUTH, "flood", &a, &b, "planted"));
+	t0 = loop_now_ms();
 	for (w = 0; w < 6; w++) {
 		for (n = 1; n <= 300; n++)
 			flood_one(w * 1000 + n, 0);
 		run_for(1050);
 	}
+	wins = (loop_now_ms() - t0) / 1000 + 1;
 	ikev2_engine_stats(side_r.eng, &st);
 	assert_int_equal(st.half_open, 0);
-	assert_true(st.noconn_quiet >= 6 * 300 - 6 * 10 - 20);
-	assert_true(refused_lines <= 6 * 10 + 10);
+	assert_true(st.noconn_quiet >= 6 * 300 - wins * 10 - 20);
+	assert_true(refused_lines <= wins * 10 + 10);
 	assert_true(summary_lines >= 4);
 	/* a quarter of the table at most, and the tunnel's record kept */
 	assert_true(connless_fails() <= 5);
