@@ -23,6 +23,11 @@ S=$OUT/ike-setup-rate-$N.sh
 	done
 	echo ". \"\$SRCDIR/bench/ike-setup-rate.bed\""
 } >"$S"
+# the guest's memory: 768 MB holds both responders' 2,000 tunnels; about
+# 100 kB more per tunnel above that (2N kernel SAs and policies in each of
+# gw1 and gw2, the initiator's and the responder's state)
+[ -n "${BED_MEM:-}" ] || [ "$N" -le 2000 ] ||
+    export BED_MEM=$(( 768 + (N - 2000) / 10 ))M
 BUILDDIR=$B "$SRC/tests/bed/run" -k -o "$OUT" "$S"
 rc=$?
 cat "$OUT/ike-setup-rate-$N/bench.txt" 2>/dev/null || rc=1
