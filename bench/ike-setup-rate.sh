@@ -10,7 +10,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=$(cd "${1:-.}" && pwd) || exit 2
 N=${2:-500}
 case $N in ''|*[!0-9]*) echo "TUNNELS must be a number" >&2; exit 2 ;; esac
-OUT=$B/bench/ike-setup-rate.out
+OUT=${IKE_BENCH_OUT:-$B/bench/ike-setup-rate.out}
 mkdir -p "$OUT" || exit 2
 S=$OUT/ike-setup-rate-$N.sh
 {
