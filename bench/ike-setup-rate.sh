@@ -10,7 +10,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=$(cd "${1:-.}" && pwd) || exit 2
 N=${2:-500}
 case $N in ''|*[!0-9]*) echo "TUNNELS must be a number" >&2; exit 2 ;; esac
-OUT=$B/bench/ike-setup-rate.out
+OUT=${IKE_BENCH_OUT:-$B/bench/ike-setup-rate.out}
 mkdir -p "$OUT" || exit 2
 S=$OUT/ike-setup-rate-$N.sh
 {
@@ -23,6 +23,11 @@ S=$OUT/ike-setup-rate-$N.sh
 	done
 	echo ". \"\$SRCDIR/bench/ike-setup-rate.bed\""
 } >"$S"
+# the guest's memory: 768 MB holds both responders' 2,000 tunnels; about
+# 100 kB more per tunnel above that (2N kernel SAs and policies in each of
+# gw1 and gw2, the initiator's and the responder's state)
+[ -n "${BED_MEM:-}" ] || [ "$N" -le 2000 ] ||
+    export BED_MEM=$(( 768 + (N - 2000) / 10 ))M
 BUILDDIR=$B "$SRC/tests/bed/run" -k -o "$OUT" "$S"
 rc=$?
 cat "$OUT/ike-setup-rate-$N/bench.txt" 2>/dev/null || rc=1
