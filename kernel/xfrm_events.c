@@ -52,6 +52,13 @@ on_expire(const struct nlmsghdr *nlh)
 		xfrm_reg_sa_del(&sa.dst, sa.spi, sa.proto);
 		return;
 	}
+	if (r != NULL && r->readded && hard && sa.add_time < r->readded) {
+		/* The larval SA's own expiry, read after the SA that took its
+		 * SPI was added anew (xfrm_sa_update): not this SA's. */
+		log_debug("xfrm: expiry of SA %08x's former reservation ignored",
+		    sa.spi);
+		return;
+	}
 	log_info("xfrm: SA %08x (%s) to %s %s expired after %llu bytes, %llu packets",
 	    sa.spi, dir_name(r), addr_str(&sa.dst, a, sizeof(a)), hard ? "hard" : "soft",
 	    (unsigned long long)sa.bytes, (unsigned long long)sa.packets);

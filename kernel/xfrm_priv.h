@@ -52,6 +52,7 @@ struct xfrm_reg_sa {
 	uint8_t		dir;		/* enum st_sa_dir */
 	uint8_t		larval;
 	uint32_t	seen;		/* refresh generation it was last dumped in */
+	uint64_t	readded;	/* added anew after its larval SA expired (epoch s) */
 	struct xfrm_reg_sa *next;
 };
 struct xfrm_reg_sa *xfrm_reg_sa_find(const struct ifl_addr *dst, uint32_t spi, uint8_t proto);

@@ -91,6 +91,7 @@ xfrm_reg_sa_add(const struct ifl_addr *src, const struct ifl_addr *dst, uint32_t
 	r->proto = proto;
 	r->dir = dir;
 	r->larval = larval;
+	r->readded = 0;
 	return r;
 }
 

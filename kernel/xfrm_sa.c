@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <netinet/in.h>
 
 #include "common/buf.h"
@@ -85,8 +86,9 @@ xfrm_spi_release(const struct ifl_addr *src, const struct ifl_addr *dst, uint8_t
 	return xfrm_sa_del(src, dst, proto, spi);
 }
 
+/* quiet: an error the caller handles is not logged (ESRCH of an update) */
 static int
-sa_install(uint16_t type, const struct xfrm_sa_cfg *sa)
+sa_install(uint16_t type, const struct xfrm_sa_cfg *sa, int quiet)
 {
 	struct nlmsghdr *nlh;
 	uint8_t proto = sa->proto ? sa->proto : IPPROTO_ESP;
@@ -103,6 +105,8 @@ sa_install(uint16_t type, const struct xfrm_sa_cfg *sa)
 	}
 	ret = xfrm_nl_request(nlh, NULL, NULL);
 	wipe(xfrm_reqbuf, sizeof(xfrm_reqbuf));
+	if (ret < 0 && ret == quiet)
+		return ret;
 	if (ret < 0) {
 		log_sa_err(type == XFRM_MSG_NEWSA ? "add" : "update", sa->spi, &sa->src,
 		    &sa->dst, sa_dir_name(sa->dir), ret);
@@ -116,13 +120,33 @@ sa_install(uint16_t type, const struct xfrm_sa_cfg *sa)
 int
 xfrm_sa_add(const struct xfrm_sa_cfg *sa)
 {
-	return sa_install(XFRM_MSG_NEWSA, sa);
+	return sa_install(XFRM_MSG_NEWSA, sa, 0);
 }
 
+/* Fills in an inbound SA whose SPI ALLOCSPI reserved. The kernel drops
+ * that larval SA after net.core.xfrm_acq_expires (30 s by default): an
+ * answer that came later (a peer slow to answer, retransmissions, a loaded
+ * host) finds no SA to update. The SPI is still the one the peer was
+ * offered, so the SA is added anew with it; only if another SA took the
+ * SPI meanwhile does that fail, and it is logged as an add. */
 int
 xfrm_sa_update(const struct xfrm_sa_cfg *sa)
 {
-	return sa_install(XFRM_MSG_UPDSA, sa);
+	struct xfrm_reg_sa *r;
+	uint8_t proto = sa->proto ? sa->proto : IPPROTO_ESP;
+	char d[ADDR_STRLEN];
+	int ret;
+
+	ret = sa_install(XFRM_MSG_UPDSA, sa, -ESRCH);
+	if (ret != -ESRCH)
+		return ret;
+	log_notice("xfrm: SPI %08x to %s: its reservation expired in the kernel "
+	    "(net.core.xfrm_acq_expires) before the peer's answer; adding the SA "
+	    "with it anew", sa->spi, addr_str(&sa->dst, d, sizeof(d)));
+	ret = sa_install(XFRM_MSG_NEWSA, sa, 0);
+	if (ret == 0 && (r = xfrm_reg_sa_find(&sa->dst, sa->spi, proto)) != NULL)
+		r->readded = (uint64_t)time(NULL);
+	return ret;
 }
 
 int

@@ -217,6 +217,37 @@ t_expire_larval(void **state)
 	free(hard);
 }
 
+/* An SPI whose reservation expired before the peer's answer is added anew
+ * (xfrm_sa_update); the reservation's own hard expiry, read after that,
+ * must not end the new SA. One of the new SA itself still does. */
+static void
+t_expire_larval_after_readd(void **state)
+{
+	struct nlmsghdr *hard = load("expire-hard.bin");
+	struct xfrm_sa_info sa;
+	struct xfrm_reg_sa *r;
+	struct ifl_addr s, d;
+	int h;
+
+	(void)state;
+	assert_int_equal(xfrm_msg_parse_sa(hard, &sa, &h), 0);
+	addr_parse("192.0.2.1", &s);
+	addr_parse("192.0.2.2", &d);
+	r = xfrm_reg_sa_add(&s, &d, 0x3001, IPPROTO_ESP, ST_SA_IN, 0);
+	assert_non_null(r);
+	r->readded = sa.add_time + 1;
+	xfrm_event_dispatch(hard);
+	assert_int_equal(seen.expires, 0);
+	assert_non_null(xfrm_reg_sa_find(&d, 0x3001, IPPROTO_ESP));
+	/* added anew in the second the event's SA was: that SA is this one */
+	r->readded = sa.add_time;
+	xfrm_event_dispatch(hard);
+	assert_int_equal(seen.expires, 1);
+	assert_int_equal(seen.hard, 1);
+	assert_null(xfrm_reg_sa_find(&d, 0x3001, IPPROTO_ESP));
+	free(hard);
+}
+
 static void
 t_acquire(void **state)
 {
@@ -297,6 +328,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_registry_direction, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_expire_soft_then_hard, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_expire_larval, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_expire_larval_after_readd, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_acquire, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_keys_wiped, setup, teardown),
