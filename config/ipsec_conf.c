@@ -100,6 +100,7 @@ struct section {
 	struct also_ref	*alsos;
 	int		 mark;		/* cycle search: 0 new, 1 on the path, 2 done */
 	struct section	*next;
+	struct section	*hnext;		/* chain of its bucket in pctx.htab */
 };
 
 struct fname {
@@ -115,6 +116,10 @@ struct pctx {
 	int		 errors;
 	int		 depth;
 	int		 bad_header;	/* keys under a rejected header are skipped */
+	/* sections by kind and name: a file of thousands of conns must not
+	 * compare each new name with every earlier one */
+	struct section	**htab;
+	size_t		 hsize, hcount;
 };
 
 static int	parse_file(struct pctx *x, const char *path, const char *from,
@@ -166,13 +171,56 @@ perr(struct pctx *x, const char *file, int line, const char *fmt, ...)
 	x->errors++;
 }
 
+static size_t
+sec_hash(enum sec_kind kind, const char *name)
+{
+	size_t h = 2166136261u ^ (size_t)kind;
+
+	while (*name)
+		h = (h ^ (unsigned char)*name++) * 16777619u;
+	return h;
+}
+
 static struct section *
 find_section(struct pctx *x, enum sec_kind kind, const char *name)
 {
-	for (struct section *s = x->head; s; s = s->next)
+	if (x->hsize == 0)
+		return NULL;
+	for (struct section *s = x->htab[sec_hash(kind, name) & (x->hsize - 1)]; s;
+	    s = s->hnext)
 		if (s->kind == kind && strcmp(s->name, name) == 0)
 			return s;
 	return NULL;
+}
+
+/* Indexes s (already on the list); the table doubles at half full. */
+static int
+sec_index(struct pctx *x, struct section *s)
+{
+	struct section **t, **b;
+	size_t n;
+
+	if (x->hcount + 1 > x->hsize / 2) {
+		n = x->hsize ? x->hsize * 2 : 64;
+		if ((t = calloc(n, sizeof(*t))) == NULL)
+			return -1;
+		free(x->htab);
+		x->htab = t;
+		x->hsize = n;
+		x->hcount = 0;
+		for (struct section *o = x->head; o; o = o->next) {
+			b = &t[sec_hash(o->kind, o->name) & (n - 1)];
+			o->hnext = *b;
+			*b = o;
+			x->hcount++;
+		}
+		return 0;
+	}
+	b = &x->htab[sec_hash(s->kind, s->name) & (x->hsize - 1)];
+	s->hnext = *b;
+	*b = s;
+	x->hcount++;
+	return 0;
 }
 
 static int
@@ -222,6 +270,8 @@ section_start(struct pctx *x, enum sec_kind kind, const char *name,
 	*x->tail = s;
 	x->tail = &s->next;
 	x->cur = s;
+	if (sec_index(x, s) < 0)
+		perr(x, file, line, "out of memory");
 }
 
 static void
@@ -1083,6 +1133,9 @@ free_sections(struct pctx *x)
 		fn = f->next;
 		free(f);
 	}
+	free(x->htab);
+	x->htab = NULL;
+	x->hsize = x->hcount = 0;
 }
 
 static int
