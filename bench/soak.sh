@@ -1,7 +1,7 @@
 #!/bin/sh
 # The soak: SOAK_N tunnels to ikeflowd rekeying for SOAK_SECS under faults,
-# in one test-bed guest. It runs the very scenario CI runs at 200 tunnels
-# for 3 minutes (tests/bed/conf/soak/soak-rekey.sh, whose code is
+# in one test-bed guest. It runs the very scenario CI runs at 50 tunnels
+# for 3 minutes (tests/bed/scenarios/soak-rekey.sh, whose code is
 # tests/bed/conf/soak/soak.sh), at the size asked. Needs root (UML test bed).
 #
 # usage: bench/soak.sh [BUILDDIR]

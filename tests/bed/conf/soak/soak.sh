@@ -15,7 +15,7 @@
 # no index ever changed, ikeflowd's RSS and fds flat, history rows =
 # rekeys. Results in $W/soak.txt.
 
-N=${SOAK_N:-200}
+N=${SOAK_N:-50}
 SOAK_SECS=${SOAK_SECS:-180}
 SOAK_CHILD_REKEY=${SOAK_CHILD_REKEY:-45}
 SOAK_IKE_REKEY=${SOAK_IKE_REKEY:-150}
@@ -112,12 +112,28 @@ soak_ikf_start()
 	    --ipsec-conf "$W/resp.conf" --ipsec-secrets "$W/psk-ikf.secrets"
 }
 
-ikf_pid() { cat /tmp/gw2/ikeflowd.pid; }
+# soak_every S CMD...: CMD, at most once in S seconds (else false): the
+# waits below poll their condition every 0.2 s, and a condition that walks
+# the MIB, lists the SAs or greps a log of megabytes costs processes (a
+# fraction of a second each under UML) taken from the daemons under test:
+# polled that often, they made the scenario several times slower.
+soak_every()
+{
+	local s=$1
+	shift
+	[ $((EPOCHSECONDS - ${SOAK_LAST:-0})) -ge "$s" ] || return 1
+	SOAK_LAST=$EPOCHSECONDS
+	"$@"
+}
+
+ikf_pid() { local p; read -r p </tmp/gw2/ikeflowd.pid && echo "$p"; }
 soak_sas() { ip -n "$1" xfrm state count | awk '{ print $NF }'; }
 # every tunnel up on both sides: 2N SAs in each kernel (more during a
 # rekey), N children installed for strongSwan and as rows in the flow MIB
-# (a rekey lists a child twice for a moment: names are counted once)
-soak_children() { swanctl_i --list-sas 2>/dev/null | awk '/INSTALLED, TUNNEL/ { u[$1] = 1 } END { print length(u) }'; }
+# (a rekey lists a child twice for a moment: names are counted once; a
+# child whose rekey is under way is REKEYING, its SAs still installed: with
+# N children rekeying every few tens of seconds one nearly always is)
+soak_children() { swanctl_i --list-sas 2>/dev/null | awk '/(INSTALLED|REKEYING), TUNNEL/ { u[$1] = 1 } END { print length(u) }'; }
 swanctl_i() { nsenter -t "$(cat "/tmp/$SOAK_INIT/ns.pid")" -m -n swanctl "$@"; }
 soak_rows() { snmpbulk $R.1.3.2.1.2 | grep -c "^\.$R\.1\.3\.2\.1\.2\."; }
 all_up()
@@ -145,14 +161,15 @@ agent_up() { ip netns exec gw2 snmpget -v2c -c public -On -Oqv 127.0.0.1 $R.1.1.
 # down) makes the cycle a gap. Then ikeflowd's RSS (kB) and fd count.
 soak_poll_once()	# CYCLE
 {
-	local c=$1 col p e
+	local c=$1 col p e e2 rss= l fds
 
-	e=$(cat "$POLL/epoch")
+	read -r e <"$POLL/epoch"
 	for col in 3.3.1.4 3.2.1.32 3.2.1.27 3.2.1.45 3.2.1.40; do
 		snmpbulk $R.1.$col >"$POLL/walk.$col" || { echo "$c gap" >>"$POLL/gaps"; return 0; }
 	done
 	# a cycle that saw the epoch change is a transition's
-	[ "$(cat "$POLL/epoch")" = "$e" ] || e=T
+	read -r e2 <"$POLL/epoch"
+	[ "$e2" = "$e" ] || e=T
 	awk -v c="$c" -v e="$e" -v r=".$R.1." '
 	    function hex(s,	d) { d = "0123456789ABCDEF"; s = toupper(s)
 		return (index(d, substr(s, 1, 1)) - 1) * 16 + index(d, substr(s, 2, 1)) - 1 }
@@ -164,9 +181,15 @@ soak_poll_once()	# CYCLE
 		print c, e, sel[t], t, v[t, 2], v[t, 3], v[t, 4], v[t, 5] }' \
 	    "$POLL"/walk.3.3.1.4 "$POLL"/walk.3.2.1.32 "$POLL"/walk.3.2.1.27 \
 	    "$POLL"/walk.3.2.1.45 "$POLL"/walk.3.2.1.40 >>"$POLL/samples"
-	p=$(ikf_pid 2>/dev/null)
-	[ -n "$p" ] && [ -d "/proc/$p" ] &&
-	    echo "$(date +%s) $(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status") $(ls "/proc/$p/fd" | wc -l) $(cat "$POLL/epoch")" >>"$POLL/resources"
+	# (builtins only: a process per figure would cost more than the walks)
+	read -r p 2>/dev/null </tmp/gw2/ikeflowd.pid
+	if [ -n "$p" ] && [ -d "/proc/$p" ]; then
+		while read -r l; do
+			case $l in VmRSS:*) set -- $l; rss=$2 ;; esac
+		done <"/proc/$p/status"
+		fds=("/proc/$p/fd"/*)
+		[ -n "$rss" ] && echo "$EPOCHSECONDS $rss ${#fds[@]} $e2" >>"$POLL/resources"
+	fi
 	echo "$c" >"$POLL/cycle"
 }
 
@@ -181,9 +204,9 @@ soak_poller()
 	done
 }
 
-cycle() { cat "$POLL/cycle" 2>/dev/null || echo 0; }
+cycle() { local c=0; read -r c 2>/dev/null <"$POLL/cycle"; echo "${c:-0}"; }
 # more_cycles N: the poller completed N cycles more than when this began
-cycles_past() { [ "$(cycle)" -ge "$1" ]; }
+cycles_past() { local c=0; read -r c 2>/dev/null <"$POLL/cycle"; [ "${c:-0}" -ge "$1" ]; }
 poll_more() { local t=$(( $(cycle) + $1 )); wait_for $((30 * $1)) cycles_past "$t"; }
 # The complete cycles since the last gap: rows of every tunnel.
 full_cycle() { awk -v n="$N" '{ c[$1]++ } END { for (k in c) if (c[k] == n) f++; exit !(f > 0) }' "$POLL/samples"; }
@@ -297,7 +320,7 @@ same_tunnels()	# FILE
 reloads() { grep -c 'configuration reloaded' "$W/gw2.log"; }
 reloaded_since() { [ "$(reloads)" -gt "$1" ]; }
 
-elapsed() { echo $(( $(date +%s) - T0 )); }
+elapsed() { echo $((EPOCHSECONDS - T0)); }
 
 hist_all() { snmpbulk $R.1.4.2.1.1.2 | grep -c "^\.$R\.1\.4\.2\.1\.1\.2\."; }
 state_saved_after()	# UNIX_TIME
@@ -341,9 +364,14 @@ install -m 0600 "$W/psk.secrets" "$W/psk-ikf.secrets"
 soak_resp_conf "$N" >"$W/resp.conf"
 soak_init_swanctl >"$W/init-swanctl.conf"
 printf 'config setup\n  uniqueids=no\n' >"$W/empty.conf"
+# The peer opens all N tunnels at once (and again after the SIGKILL): in
+# one busy guest CPU the last IKE_AUTH of 2,000 comes minutes after its
+# IKE_SA_INIT, past the default 30 s half-open timeout, and the half-open
+# SAs timed out over and over (bench/ike-setup-rate.bed: the same)
 printf '%s\n' 'log_level = info' 'refresh_interval = 5000' "agentx_socket = unix:$W/agentx-gw2" \
     'http_listen = no' 'cookie_threshold = 0' 'cookie_threshold_ip = 0' \
-    'block_threshold = 0' 'history_size = 100000' >"$W/ikeflowd.conf"
+    'block_threshold = 0' 'history_size = 100000' \
+    "half_open_timeout = $(max 30 $((N / 10)))" >"$W/ikeflowd.conf"
 check topology bed_topology lo
 ip -n gw1 route add 10.2.0.0/16 via 192.0.2.2
 ip -n gw2 route add 10.1.0.0/16 via 192.0.2.1
@@ -362,31 +390,33 @@ SOAK_INIT=i1
 t_up0=$(date +%s)
 check initiator soak_init_start $SOAK_INIT
 up_counts() { echo "SAs gw1 $(soak_sas gw1) gw2 $(soak_sas gw2), children $(soak_children), rows $(soak_rows)"; }
-wait_for $((N / 4 + 30)) all_up
+wait_for $((N / 4 + 30)) soak_every 2 all_up
 check all-up sh -c "$(declare -f soak_sas soak_children swanctl_i snmpbulk soak_rows up_counts all_up)
 	SOAK_INIT=$SOAK_INIT N=$N R=$R; up_counts; all_up"
 T0=$(date +%s)
 say "$N tunnels up in $((T0 - t_up0)) s"
-check all-rows wait_for 30 all_rows
+check all-rows wait_for 30 soak_every 2 all_rows
 for k in $(seq 1 "$SOAK_PINGS"); do ping_start "$k"; done
 bed_bg poller soak_poller >>"$W/poller.log" 2>&1
-check first-poll wait_for 60 full_cycle
+check first-poll wait_for 60 soak_every 2 full_cycle
 
 # ---- faults, in turn, while the rekeys go on ----
 say "SIGHUP, the configuration unchanged ($(elapsed) s)"
 tun_set >"$W/tunnels-0"
 r0=$(reloads)
 check hup-unchanged kill -HUP "$(ikf_pid)"
-check hup-done wait_for 30 reloaded_since "$r0"
-check hup-polls poll_more 2
+check hup-done wait_for 30 soak_every 1 reloaded_since "$r0"
 check hup-nothing-down same_tunnels "$W/tunnels-0"
 
 say "SIGHUP, a connection added ($(elapsed) s)"
 r0=$(reloads)
 soak_resp_conf $((N + 1)) >"$W/resp.conf"
 check hup-changed kill -HUP "$(ikf_pid)"
-check hup-changed-done wait_for 30 reloaded_since "$r0"
+check hup-changed-done wait_for 30 soak_every 1 reloaded_since "$r0"
 check hup-changed-conns grep -q "configuration reloaded: $((N + 1)) connections" "$W/gw2.log"
+# whole poll cycles after both reloads (one wait for the two: a cycle
+# under UML on a busy host takes a minute; the samples' verdict judges
+# every cycle's rows, and the walk above each reload's)
 check hup-changed-polls poll_more 2
 check hup-changed-nothing-down same_tunnels "$W/tunnels-0"
 
@@ -395,15 +425,20 @@ spid=$(cat "$W/snmpd-gw2/snmpd.pid")
 check snmpd-kill kill -9 "$spid"
 check snmpd-gone wait_for 10 eval '! kill -0 '"$spid"
 g0=$(grep -c gap "$POLL/gaps" 2>/dev/null)
-check snmpd-gap wait_for 30 eval '[ "$(grep -c gap "$POLL/gaps" 2>/dev/null)" -gt "'"${g0:-0}"'" ]'
+check snmpd-gap wait_for 30 soak_every 1 eval '[ "$(grep -c gap "$POLL/gaps" 2>/dev/null)" -gt "'"${g0:-0}"'" ]'
 launch_snmpd gw2
 check snmpd-back wait_for 30 agent_up
-check snmpd-polls-resume poll_more 2
+# one cycle: a walk of a cycle under way while snmpd was down failed and
+# made it a gap, not a cycle, so the next count is of walks of the new snmpd
+check snmpd-polls-resume poll_more 1
 
 say "ikeflowd killed with SIGKILL and restarted ($(elapsed) s)"
+# rekeys so far left history rows (IKE SAs a rekey replaced): the kill
+# must keep them. On a machine with CPU to spare the faults above take
+# less than the first IKE rekey: wait for one.
+hist_some() { [ "$(hist_all)" -ge 1 ]; }
+check history-before-kill wait_for "$SOAK_IKE_REKEY" soak_every 2 hist_some
 h0=$(hist_all)
-# rekeys and the faults so far left history rows: the kill must keep them
-check_ge history-before-kill 1 "$h0"
 imax=$(tun_set | tail -n 1)
 ts=$(date +%s)
 # what ikeflowd knew a moment ago is in the state file
@@ -422,12 +457,12 @@ check_ge kill-history-kept "$h0" "$(hist_all)"
 # INVALID_IKE_SPI (charon 5.9 ignores the hint: unprotected)
 invspi_sent() { ip netns exec gw2 "$IKEFLOWCTL" -s /tmp/gw2/ctl.sock show crypto ikev2 stats |
     sed -n 's/.*answered INVALID_IKE_SPI: \([0-9]*\).*/\1/p' | grep -q '^[1-9]'; }
-check kill-invalid-spi-sent wait_for 60 invspi_sent
+check kill-invalid-spi-sent wait_for 60 soak_every 2 invspi_sent
 # strongSwan finds the responder gone (DPD, or a rekey without an answer)
 # and sets every tunnel up again: new rows, under new indexes
-check kill-reestablished wait_for $((SOAK_CHILD_REKEY * 3 + 60)) all_tunnels
+check kill-reestablished wait_for $((SOAK_CHILD_REKEY * 3 + 60)) soak_every 3 all_tunnels
 check_ge kill-indexes-new $((imax + 1)) "$(min_tunnel)"
-check kill-all-up wait_for 60 all_up
+check kill-all-up wait_for 60 soak_every 2 all_up
 echo 2 >"$POLL/epoch"
 check kill-pings wait_for 30 pings_ok
 
@@ -437,10 +472,10 @@ check netem-on ip netns exec gw1 tc qdisc add dev v1 root netem loss 10% delay 2
 check netem-on-gw2 ip netns exec gw2 tc qdisc add dev v2 root netem loss 10% delay 200ms
 tn=$(date +%s)
 rekeys_through() { [ "$(log_child_rekeys)" -ge $((ck0 + N / 2)) ] && [ $(( $(date +%s) - tn )) -ge "$SOAK_CHILD_REKEY" ]; }
-check netem-rekeys wait_for $((SOAK_CHILD_REKEY * 3)) rekeys_through
+check netem-rekeys wait_for $((SOAK_CHILD_REKEY * 3)) soak_every 3 rekeys_through
 ip netns exec gw1 tc qdisc del dev v1 root
 ip netns exec gw2 tc qdisc del dev v2 root
-check netem-all-up wait_for 60 all_up
+check netem-all-up wait_for 60 soak_every 2 all_up
 check netem-pings wait_for 30 pings_ok
 
 say "the state directory full ($(elapsed) s)"
@@ -448,37 +483,39 @@ say "the state directory full ($(elapsed) s)"
 e0=$(grep -c 'state file' "$W/gw2.log")
 dd if=/dev/zero of=/tmp/gw2/state/filler bs=64k >/dev/null 2>&1
 ck0=$(log_child_rekeys)
-check full-logged wait_for 60 eval '[ "$(grep -c "state file" "$W/gw2.log")" -gt '"$e0"' ]'
+check full-logged wait_for 60 soak_every 1 eval '[ "$(grep -c "state file" "$W/gw2.log")" -gt '"$e0"' ]'
 keying_on() { [ "$(log_child_rekeys)" -ge $((ck0 + 20)) ]; }
-check full-keying-on wait_for $((SOAK_CHILD_REKEY * 2)) keying_on
+check full-keying-on wait_for $((SOAK_CHILD_REKEY * 2)) soak_every 2 keying_on
 check full-logged-once test "$(grep -c 'state file' "$W/gw2.log")" = $((e0 + 1))
 check full-in-views sh -c "ip netns exec gw2 '$IKEFLOWCTL' -s /tmp/gw2/ctl.sock show crypto ikev2 history | grep -qi 'not saved'"
 rm -f /tmp/gw2/state/filler
-check full-saved-again wait_for 30 grep -q 'saved again' "$W/gw2.log"
+check full-saved-again wait_for 30 soak_every 1 grep -q 'saved again' "$W/gw2.log"
 check full-view-clear sh -c "! ip netns exec gw2 '$IKEFLOWCTL' -s /tmp/gw2/ctl.sock show crypto ikev2 history | grep -qi 'not saved'"
 
 say "the rest of the ${SOAK_SECS} s ($(elapsed) s)"
 soak_done() { [ "$(elapsed)" -ge "$SOAK_SECS" ]; }
 check soak-time wait_for $((SOAK_SECS * 2)) soak_done
+say "the end's checks ($(elapsed) s)"
 # the faults may have taken the time: the last run's RSS and fds need
 # samples past its first child rekey cycle (one a poll cycle)
-check end-resource-samples wait_for $((SOAK_CHILD_REKEY * 10)) resource_samples 2
-check end-all-up wait_for 60 all_up
+check end-resource-samples wait_for $((SOAK_CHILD_REKEY * 10)) soak_every 2 resource_samples 2
+check end-all-up wait_for 60 soak_every 2 all_up
 check end-polls poll_more 1
 touch "$POLL/stop"
 check end-pings pings_ok
 check samples soak_samples_ok
 check rss-fds-flat soak_flat 2
 # what the killed daemon left in the kernel expired (its hard lifetime)
-check no-stale-sas wait_for "$SOAK_LIFE_R" no_stale
+check no-stale-sas wait_for "$SOAK_LIFE_R" soak_every 2 no_stale
 no_stale || sed 's/^/  unknown to ikeflowd since (unix time): /' "$W/stale.seen"
 check_ge child-rekeys $((N * (SOAK_SECS / SOAK_CHILD_REKEY - 1))) "$(log_child_rekeys)"
 # The peer stops (every tunnel deleted, peerDelRequest(4) in history): the
 # history is still, and the restarted ikeflowd's rows of rekeyed IKE SAs
 # are as many as the IKE rekeys it logged
 rows_end=$(soak_rows)
+say "the peer stopped ($(elapsed) s)"
 check peer-stop swan gw1 "$SOAK_INIT" stop
-check peer-gone wait_for 120 eval '[ "$(soak_sas gw2)" = 0 ]'
+check peer-gone wait_for 120 soak_every 1 eval '[ "$(soak_sas gw2)" = 0 ]'
 # (counted by the SAs' numbers: rekeys just before the kill came back
 # from the state file as rows, but their log lines are the first run's)
 sa2=$(( $(log_first_sa 2) - 1 ))
@@ -491,5 +528,7 @@ check_eq history-rows-rekeys "$(log_ike_rekeys 2)" "$(hist_normal_of "$sa2")"
 	echo "ikeflowd before SIGKILL: $(soak_slope 1)"
 	echo "ikeflowd after restart: $(soak_slope 2)"
 	grep -c . "$POLL/gaps" 2>/dev/null | sed 's/^/poll gaps (snmpd down): /'
+	awk 'NR == 1 { t0 = $1 } { t = $1 } END { if (NR > 1) printf "poll cycles: %d, %.1f s each\n", NR, (t - t0) / (NR - 1) }' "$POLL/resources"
+	echo "scenario time after set-up: $(elapsed) s"
 } >"$W/soak.txt"
 cat "$W/soak.txt"
