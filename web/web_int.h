@@ -24,6 +24,11 @@ struct sample_pt {
 
 /* Takes one sample of every live tunnel and drops the rings of ended ones. */
 void	samples_take(void);
+/* The same pass in steps: goes on until loop_now_us() reaches until_us
+ * (0: no limit); 1 when the pass is whole, 0 when the next call goes on
+ * where this one stopped (the rates stay exact: each ring's interval is
+ * its own). The sum of the rates is whole at every step. */
+int	samples_step(uint64_t until_us);
 void	samples_clear(void);
 /* Oldest first into pts (up to max); returns how many; *end_mono is the
  * time of the newest (ms, st_now_ms clock). */
