@@ -155,6 +155,8 @@ void	metrics_stream(struct stream *s);
 /* Each tunnel's label set is rendered once and kept (about 150 bytes a
  * tunnel) until the tunnel ends; this frees them all. */
 void	metrics_clear(void);
+/* The tunnels whose label sets /metrics keeps (for the tests). */
+size_t	metrics_labels_kept(void);
 /* Label value escaping: \ " and newline. */
 int	prom_label_esc(struct buf *b, const char *s);
 

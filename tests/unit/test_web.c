@@ -592,6 +592,61 @@ test_samples_in_steps(void **state)
 }
 
 /* 1000 tunnels: /metrics and the tunnel list come in many bounded steps. */
+/* The label sets /metrics keeps per tunnel: one per live tunnel after a
+ * scrape; those of tunnels that ended go during the next scrape's first
+ * family, part by part (a part whose time is spent drops only what lies
+ * between the tunnels it renders), and none is used for another tunnel. */
+static void
+test_metrics_labels_go(void **state)
+{
+	struct buf *b = buf_new(0);
+	struct stream s;
+	uint32_t idx[128];
+	size_t n = 0, kept;
+	int rc;
+
+	(void)state;
+	teardown(NULL);
+	assert_int_equal(st_init(), 0);
+	st_set_clock(clock_ms, clock_wall);
+	web_model_build(100);
+	metrics_stream(&s);
+	drain(&s, b);
+	kept = metrics_labels_kept();
+	assert_int_equal(kept, st_child_active_count());
+	for (const struct st_child *ch = st_child_next(0); ch && n < 128;
+	    ch = st_child_next(ch->index))
+		idx[n++] = ch->index;
+	assert_true(n > 2 * STREAM_MIN_ROWS + 8);
+	/* every other ends; the first part of the next scrape (its time
+	 * spent: STREAM_MIN_ROWS rows) drops only those before the last
+	 * tunnel it rendered */
+	for (size_t i = 0; i < n; i += 2)
+		st_child_end(idx[i], ST_TERM_NORMAL);
+	buf_reset(b);
+	metrics_stream(&s);
+	s.until_us = 1;
+	assert_int_equal(s.step(&s, b), 0);
+	assert_true(metrics_labels_kept() < kept);
+	assert_true(metrics_labels_kept() > st_child_active_count());
+	do {
+		rc = s.step(&s, b);
+		assert_true(rc >= 0);
+	} while (rc == 0);
+	assert_int_equal(metrics_labels_kept(), st_child_active_count());
+	text(b);
+	for (size_t i = 0; i < n; i++) {
+		char pat[32];
+
+		snprintf(pat, sizeof(pat), "index=\"%u\"}", idx[i]);
+		if (i % 2)
+			assert_non_null(strstr((char *)b->data, pat));
+		else
+			assert_null(strstr((char *)b->data, pat));
+	}
+	buf_free(b);
+}
+
 static void
 test_streams_are_incremental(void **state)
 {
@@ -770,6 +825,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_counters_across_rekey, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples_in_steps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics_labels_go, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_streams_are_incremental, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_streams_end_with_their_time, setup,
 		    teardown),
