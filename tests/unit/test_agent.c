@@ -689,7 +689,7 @@ t_refresh_keys_in_place(void **unused)
 	netsnmp_container *c = netsnmp_container_get_binary_array();
 	char conn[16], remote[32];
 	struct fm_key *keys;
-	uint32_t first = 0;
+	uint32_t first = 0, last;
 	u_long sync;
 	int r;
 
@@ -730,8 +730,29 @@ t_refresh_keys_in_place(void **unused)
 		assert_ptr_equal(f->row, fm_row_at(t, k));
 	}
 
-	/* a tunnel ended: keys made again, the container holds the rest */
+	/* one tunnel ended and another came: as many rows, not the same */
 	st_child_end(first, ST_TERM_PEER_LOST);
+	{
+		struct st_ike *ike = ike_up("k50", "10.9.0.1", "10.8.0.99", NULL);
+
+		last = child_up(ike, "192.168.1.0/24", "172.16.1.0/24", 0xc0003000, 1)->index;
+	}
+	assert_int_equal(fm_refresh_start(), 0);
+	while ((r = fm_refresh_step(1)) == 0)
+		;
+	assert_int_equal(CONTAINER_SIZE(c), 50);
+	assert_null(row1(FM_T_IPSEC_TUN, first));
+	{
+		oid o = last;
+		netsnmp_index nx = { 1, &o };
+		struct fm_key *f = CONTAINER_FIND(c, &nx);
+
+		assert_non_null(f);
+		assert_ptr_equal(f->row, row1(FM_T_IPSEC_TUN, last));
+	}
+
+	/* a tunnel ended: keys made again, the container holds the rest */
+	st_child_end(last, ST_TERM_PEER_LOST);
 	assert_int_equal(fm_refresh(), 0);
 	assert_int_equal(CONTAINER_SIZE(c), 49);
 	for (size_t k = 0; k < 49; k++) {
@@ -740,7 +761,7 @@ t_refresh_keys_in_place(void **unused)
 		assert_non_null(f);
 		assert_ptr_equal(f->row, fm_row_at(t, k));
 	}
-	assert_null(row1(FM_T_IPSEC_TUN, first));
+	assert_null(row1(FM_T_IPSEC_TUN, last));
 	fm_free();
 	t->c = NULL;
 	CONTAINER_FREE(c);
