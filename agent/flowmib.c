@@ -688,7 +688,8 @@ child_up(const struct st_child *ch)
  * state model between them, and rows that went meanwhile are just not
  * met. */
 enum fm_phase {
-	FB_IKE, FB_CHILD, FB_IKE_HIST, FB_IPSEC_HIST, FB_IKE_FAIL, FB_IPSEC_FAIL, FB_DONE
+	FB_IKE, FB_CHILD, FB_IKE_HIST, FB_IPSEC_HIST, FB_IKE_FAIL, FB_IPSEC_FAIL,
+	FB_VERIFY, FB_DONE
 };
 
 struct fm_build {
@@ -699,6 +700,12 @@ struct fm_build {
 	enum fm_phase	 phase;
 	uint32_t	 after;		/* the last index the phase's walk took */
 	int		 running;
+	/* FB_VERIFY: the table and row compared next with the served keys;
+	 * a table whose rows differ from its keys gets its keys made again */
+	int		 vt;
+	size_t		 vk;
+	unsigned char	 differs[FM_T_COUNT];
+	uint64_t	 replay, drops;	/* over the IPsec tunnel rows */
 };
 
 static struct fm_build fb_step;	/* the build in steps under way, if running */
@@ -795,6 +802,8 @@ add_child(struct fm_build *b, const struct st_child *ch)
 	r->index = ch->index;
 	fill_p2(ch, &t, fm_hundredths(ch->start_mono), &r->p);
 	r->status = 1;
+	b->replay += r->p.in_replay;
+	b->drops += r->p.in_drops;
 
 	for (int k = 0, n = ep_count(ch); k < n; k++) {
 		struct fm_endpt *e = grow(&g[FM_T_ENDPT]);
@@ -947,6 +956,47 @@ phase_end(struct fm_build *b)
 	b->after = 0;
 }
 
+/* A new row's index, wherever the row is now (fixup_inline) */
+static const oid *
+row_oids(int table, const struct fm_row *h)
+{
+	if (table != FM_T_PEER && table != FM_T_PEER_CORR && h->nx.len <= 2)
+		return h->ox;
+	return h->nx.oids;
+}
+
+/* One new row compared with the served key at its position (FB_VERIFY):
+ * when no row of a table differs (no row came or went: the common
+ * refresh), the install points the keys at the new rows where they are
+ * (keys_follow) and the container stays sorted as it is. Inserting
+ * 10,000 keys again costs the installing turn a sort of each table;
+ * comparing them is spread over the build's steps. */
+static int
+verify_one(struct fm_build *b)
+{
+	while (b->vt < FM_T_COUNT) {
+		const struct fm_table *t = &fm_tables[b->vt];
+		const struct growing *g = &b->g[b->vt];
+		const struct fm_row *h;
+
+		if (t->c == NULL || t->keys == NULL || t->nrows != g->n)
+			b->differs[b->vt] = 1;
+		if (b->differs[b->vt] || b->vk >= g->n) {
+			b->vt++;
+			b->vk = 0;
+			continue;
+		}
+		h = (const struct fm_row *)((const char *)g->rows + b->vk * t->row_size);
+		if (snmp_oid_compare(t->keys[b->vk].nx.oids, t->keys[b->vk].nx.len,
+		    row_oids(b->vt, h), h->nx.len) != 0)
+			b->differs[b->vt] = 1;
+		b->vk++;
+		return 0;
+	}
+	phase_end(b);
+	return 0;
+}
+
 /* One row (or record) of the current walk, or the walk's end. Every
  * record starts with its index (state/rows.h). */
 static int
@@ -954,6 +1004,8 @@ build_one(struct fm_build *b)
 {
 	const void *rec;
 
+	if (b->phase == FB_VERIFY)
+		return verify_one(b);
 	switch (b->phase) {
 	case FB_IKE:		rec = st_ike_next(b->after); break;
 	case FB_CHILD:		rec = st_child_next(b->after); break;
@@ -999,11 +1051,11 @@ build_run(struct fm_build *b, uint64_t until_us)
 	return r < 0 ? -1 : b->phase == FB_DONE;
 }
 
+/* replay, drops: the sums of the IPsec tunnel rows' (made with them) */
 static void
-build_globals(void)
+build_globals(uint64_t replay, uint64_t drops)
 {
 	const struct fm_table *t = &fm_tables[FM_T_IPSEC_TUN];
-	uint64_t replay = 0, drops = 0;
 
 	memset(&fm_g, 0, sizeof(fm_g));
 	fm_g.ike_active = fm_tables[FM_T_IKE_TUN].nrows;
@@ -1016,12 +1068,6 @@ build_globals(void)
 	 * integrity or AEAD). */
 	fm_g.in_auths = fm_g.in_decrypts = fm_g.ipsec.c.in.packets;
 	fm_g.out_auths = fm_g.out_encrypts = fm_g.ipsec.c.out.packets;
-	for (size_t i = 0; i < t->nrows; i++) {
-		const struct fm_ipsec_tun *r = fm_row_at(t, i);
-
-		replay += r->p.in_replay;
-		drops += r->p.in_drops;
-	}
 	/* The kernel-wide counters can lag the per-SA ones (no xfrm_stat). */
 	if (fm_g.ipsec.in_replay_drops < replay)
 		fm_g.ipsec.in_replay_drops = replay;
@@ -1084,12 +1130,27 @@ fm_init(void)
 	}
 }
 
+/* Room for the rows of the tables served now and some more: a table that
+ * grows by doubling copies all its rows in one step (megabytes at 10,000
+ * tunnels), which would make that step as long as the whole build. */
+static void
+build_reserve(struct growing *g)
+{
+	size_t n = g->t->nrows, cap = n + n / 8 + 64;
+
+	if (n == 0 || (g->rows = malloc(cap * g->t->row_size)) == NULL)
+		return;		/* (grow() allocates as it goes) */
+	g->cap = cap;
+}
+
 static void
 build_begin(struct fm_build *b)
 {
 	memset(b, 0, sizeof(*b));
-	for (int i = 0; i < FM_T_COUNT; i++)
+	for (int i = 0; i < FM_T_COUNT; i++) {
 		b->g[i].t = &fm_tables[i];
+		build_reserve(&b->g[i]);
+	}
 	if (fm_tables[0].max_col == 0)
 		fm_init();
 	b->now = st_now_ms();
@@ -1106,6 +1167,15 @@ build_discard(struct fm_build *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* The keys pointed at the new rows, which have the served indexes in the
+ * same order (verify_one): the container stays as it is. */
+static void
+keys_follow(struct fm_table *t, const struct growing *g)
+{
+	for (size_t k = 0; k < g->n; k++)
+		fm_key_set(&t->keys[k], (struct fm_row *)((char *)g->rows + k * t->row_size));
+}
+
 /* The new rows replace the served ones at once: a walk or a SET in
  * progress sees either the old tables or the new, never a mix. */
 static void
@@ -1118,7 +1188,9 @@ build_install(struct fm_build *b)
 
 		if (i != FM_T_PEER && i != FM_T_PEER_CORR)
 			fixup_inline(&g[i]);
-		if (t->c != NULL) {
+		if (!b->differs[i])
+			keys_follow(t, &g[i]);
+		else if (t->c != NULL) {
 			struct fm_key *keys = calloc(g[i].n ? g[i].n : 1, sizeof(*keys));
 
 			CONTAINER_CLEAR(t->c, NULL, NULL);
@@ -1138,7 +1210,7 @@ build_install(struct fm_build *b)
 	}
 	arena_free(fm_arena);
 	fm_arena = b->arena;
-	build_globals();
+	build_globals(b->replay, b->drops);
 	fm_counters_gen = b->gen;
 	fm_nrefresh++;
 	memset(b, 0, sizeof(*b));
@@ -1216,17 +1288,21 @@ fm_refresh_counters(void)
 {
 	const struct fm_table *t = &fm_tables[FM_T_IPSEC_TUN];
 
+	uint64_t replay = 0, drops = 0;
+
 	for (size_t i = 0; i < t->nrows; i++) {
 		struct fm_ipsec_tun *r = fm_row_at(t, i);
 		const struct st_child *ch = st_child_find(r->index);
 		struct st_child_counters c;
 
-		if (ch == NULL)
-			continue;
-		st_child_totals(ch, &c);
-		fill_p2_counters(ch, &c, &r->p);
+		if (ch != NULL) {
+			st_child_totals(ch, &c);
+			fill_p2_counters(ch, &c, &r->p);
+		}
+		replay += r->p.in_replay;
+		drops += r->p.in_drops;
 	}
-	build_globals();
+	build_globals(replay, drops);
 	fm_counters_gen = st_counters_generation();
 }
 

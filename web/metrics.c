@@ -145,16 +145,24 @@ tlabel_get(const struct st_child *ch)
 	return l;
 }
 
-/* The labels of tunnels that ended go (once a scrape). */
+/* The labels of tunnels that ended go: those kept for an index in (after,
+ * before), before 0 for no bound. The first family's walk drops them as it
+ * goes from one live tunnel to the next, within its bounded parts: one
+ * look at every label at the start of a scrape was a stall of its own. */
 static void
-tlabels_prune(void)
+tlabels_drop(uint32_t after, uint32_t before)
 {
-	for (uint32_t i = 0; i < tlabels.n;) {
-		if (st_child_find(rows_index(tlabels.v[i])) == NULL)
-			free(sorted_remove_at(&tlabels, i));
-		else
-			i++;
-	}
+	const struct tlabel *l;
+
+	while ((l = rows_next(&tlabels, after)) != NULL &&
+	    (before == 0 || rows_index(l) < before))
+		free(rows_remove(&tlabels, rows_index(l)));
+}
+
+size_t
+metrics_labels_kept(void)
+{
+	return tlabels.n;
 }
 
 void
@@ -260,14 +268,15 @@ metrics_step(struct stream *s, struct buf *b)
 		if (s->count == 0 && head(b, f->name, f->type, f->help) < 0)
 			return -1;
 		s->count = 1;
-		if (s->phase == 0 && s->after == 0)
-			tlabels_prune();
 		for (ch = st_child_next(s->after); ch && n < STREAM_ROWS &&
 		    !stream_spent(s, n); ch = st_child_next(ch->index), n++) {
-			const struct tlabel *l = tlabel_get(ch);
+			const struct tlabel *l;
 			struct st_child_counters t;
 			int rc;
 
+			if (s->phase == 0)
+				tlabels_drop(s->after, ch->index);
+			l = tlabel_get(ch);
 			st_child_totals(ch, &t);
 			rc = bputs(b, f->name);
 			rc |= l ? buf_put(b, l->s, l->len) : tunnel_labels(b, ch);
@@ -278,6 +287,8 @@ metrics_step(struct stream *s, struct buf *b)
 			s->after = ch->index;
 		}
 		if (ch == NULL) {
+			if (s->phase == 0)
+				tlabels_drop(s->after, 0);
 			s->phase++;
 			s->after = 0;
 			s->count = 0;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/loop.h"
 #include "state/rows.h"
 #include "web/web_int.h"
 
@@ -21,6 +22,13 @@ struct ring {
 
 static struct sorted rings;
 static uint64_t sum_in, sum_out;	/* of every ring's latest rate */
+
+/* The pass under way (samples_step): the last tunnel index it took, and
+ * the position in rings of the first ring after that index. */
+static struct {
+	int		 running;
+	uint32_t	 after, i;
+} pass;
 
 size_t
 samples_bytes_per_tunnel(void)
@@ -37,14 +45,32 @@ rate(uint64_t now, uint64_t then, uint64_t dt_ms)
 	return r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
 }
 
+/* The ring's latest rate into the running sums (sign 1) or out of them
+ * (-1): a pass in steps keeps the sums whole at every step. */
 static void
-take_one(struct ring *g, const struct st_child *ch, uint64_t now)
+sum_latest(const struct ring *g, int sign)
 {
 	const struct sample_pt *p;
 
+	if (g->count == 0)
+		return;
+	p = &g->pt[(g->head + SAMPLE_N - 1) % SAMPLE_N];
+	if (sign > 0) {
+		sum_in += p->in_bps;
+		sum_out += p->out_bps;
+	} else {
+		sum_in -= p->in_bps;
+		sum_out -= p->out_bps;
+	}
+}
+
+static void
+take_one(struct ring *g, const struct st_child *ch, uint64_t now)
+{
 	struct st_child_counters t;
 
 	st_child_totals(ch, &t);
+	sum_latest(g, -1);
 	if (g->last_mono && now > g->last_mono) {
 		uint64_t dt = now - g->last_mono;
 
@@ -57,43 +83,67 @@ take_one(struct ring *g, const struct st_child *ch, uint64_t now)
 	g->last_mono = now;
 	g->last_in = t.in.octets;
 	g->last_out = t.out.octets;
-	if (g->count > 0) {
-		p = &g->pt[(g->head + SAMPLE_N - 1) % SAMPLE_N];
-		sum_in += p->in_bps;
-		sum_out += p->out_bps;
-	}
+	sum_latest(g, 1);
 }
 
-void
-samples_take(void)
+static void
+ring_drop(uint32_t i)
+{
+	struct ring *g = sorted_remove_at(&rings, i);
+
+	sum_latest(g, -1);
+	free(g);
+}
+
+/* Clock reads are not free: one per this many tunnels. */
+#define SAMPLE_CHECK_EVERY	32
+
+int
+samples_step(uint64_t until_us)
 {
 	const struct st_child *ch;
 	uint64_t now = st_now_ms();
-	uint32_t i = 0;
+	unsigned n = 0;
 
+	if (!pass.running) {
+		pass.running = 1;
+		pass.after = pass.i = 0;
+	}
 	/* walk both index orders together: rings of ended tunnels go, new
-	 * tunnels (always the highest indexes) get a ring */
-	sum_in = sum_out = 0;
-	for (ch = st_child_next(0); ch; ch = st_child_next(ch->index)) {
+	 * tunnels (always the highest indexes) get a ring; each ring's rate
+	 * is over its own interval, so a pass may span turns */
+	while ((ch = st_child_next(pass.after)) != NULL) {
 		struct ring *g;
 
-		while (i < rings.n && rows_index(rings.v[i]) < ch->index)
-			free(sorted_remove_at(&rings, i));
-		if (i < rings.n && rows_index(rings.v[i]) == ch->index) {
-			take_one(rings.v[i++], ch, now);
+		if (until_us != 0 && ++n % SAMPLE_CHECK_EVERY == 0 && loop_now_us() >= until_us)
+			return 0;
+		pass.after = ch->index;
+		while (pass.i < rings.n && rows_index(rings.v[pass.i]) < ch->index)
+			ring_drop(pass.i);
+		if (pass.i < rings.n && rows_index(rings.v[pass.i]) == ch->index) {
+			take_one(rings.v[pass.i++], ch, now);
 			continue;
 		}
 		if ((g = calloc(1, sizeof(*g))) == NULL)
 			continue;
 		g->index = ch->index;
-		if (sorted_insert_at(&rings, i, g) < 0) {
+		if (sorted_insert_at(&rings, pass.i, g) < 0) {
 			free(g);
 			continue;
 		}
-		take_one(rings.v[i++], ch, now);
+		take_one(rings.v[pass.i++], ch, now);
 	}
-	while (i < rings.n)
-		free(sorted_remove_at(&rings, i));
+	while (pass.i < rings.n)
+		ring_drop(pass.i);
+	pass.running = 0;
+	return 1;
+}
+
+void
+samples_take(void)
+{
+	pass.running = 0;	/* a pass under way starts again, whole */
+	(void)samples_step(0);
 }
 
 void
@@ -101,6 +151,7 @@ samples_clear(void)
 {
 	rows_clear(&rings, free);
 	sum_in = sum_out = 0;
+	pass.running = 0;
 }
 
 void

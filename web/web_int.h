@@ -24,6 +24,11 @@ struct sample_pt {
 
 /* Takes one sample of every live tunnel and drops the rings of ended ones. */
 void	samples_take(void);
+/* The same pass in steps: goes on until loop_now_us() reaches until_us
+ * (0: no limit); 1 when the pass is whole, 0 when the next call goes on
+ * where this one stopped (the rates stay exact: each ring's interval is
+ * its own). The sum of the rates is whole at every step. */
+int	samples_step(uint64_t until_us);
 void	samples_clear(void);
 /* Oldest first into pts (up to max); returns how many; *end_mono is the
  * time of the newest (ms, st_now_ms clock). */
@@ -150,6 +155,8 @@ void	metrics_stream(struct stream *s);
 /* Each tunnel's label set is rendered once and kept (about 150 bytes a
  * tunnel) until the tunnel ends; this frees them all. */
 void	metrics_clear(void);
+/* The tunnels whose label sets /metrics keeps (for the tests). */
+size_t	metrics_labels_kept(void);
 /* Label value escaping: \ " and newline. */
 int	prom_label_esc(struct buf *b, const char *s);
 

@@ -679,6 +679,94 @@ t_refresh_in_steps(void **unused)
 	assert_int_equal(fm_refresh_step(1), 0);
 }
 
+/* A refresh where no row came or went points the container's keys at the
+ * new rows where they are: no insert, no sort (the container's sync count
+ * does not move); when a row goes, the keys are made again. */
+static void
+t_refresh_keys_in_place(void **unused)
+{
+	struct fm_table *t = &fm_tables[FM_T_IPSEC_TUN];
+	netsnmp_container *c = netsnmp_container_get_binary_array();
+	char conn[16], remote[32];
+	struct fm_key *keys;
+	uint32_t first = 0, last;
+	u_long sync;
+	int r;
+
+	(void)unused;
+	assert_non_null(c);
+	c->compare = netsnmp_compare_netsnmp_index;
+	t->c = c;
+	for (int i = 0; i < 50; i++) {
+		struct st_ike *ike;
+		struct st_child *ch;
+
+		snprintf(conn, sizeof(conn), "k%d", i);
+		snprintf(remote, sizeof(remote), "10.8.0.%d", i + 1);
+		ike = ike_up(conn, "10.9.0.1", remote, NULL);
+		ch = child_up(ike, "192.168.1.0/24", "172.16.1.0/24",
+		    0xc0002000 + 2 * (uint32_t)i, 1000);
+		if (first == 0)
+			first = ch->index;
+	}
+	assert_int_equal(fm_refresh(), 0);
+	assert_int_equal(CONTAINER_SIZE(c), 50);
+	keys = t->keys;
+	sync = c->sync;
+	(void)CONTAINER_FIND(c, &keys[0].nx);	/* sorted now */
+	sync = c->sync;
+
+	/* in steps, as the agent does: the same keys, now on the new rows */
+	assert_int_equal(fm_refresh_start(), 0);
+	while ((r = fm_refresh_step(1)) == 0)
+		;
+	assert_int_equal(r, 1);
+	assert_ptr_equal(t->keys, keys);
+	assert_int_equal(c->sync, sync);
+	for (size_t k = 0; k < 50; k++) {
+		struct fm_key *f = CONTAINER_FIND(c, &keys[k].nx);
+
+		assert_ptr_equal(f, &keys[k]);
+		assert_ptr_equal(f->row, fm_row_at(t, k));
+	}
+
+	/* one tunnel ended and another came: as many rows, not the same */
+	st_child_end(first, ST_TERM_PEER_LOST);
+	{
+		struct st_ike *ike = ike_up("k50", "10.9.0.1", "10.8.0.99", NULL);
+
+		last = child_up(ike, "192.168.1.0/24", "172.16.1.0/24", 0xc0003000, 1)->index;
+	}
+	assert_int_equal(fm_refresh_start(), 0);
+	while ((r = fm_refresh_step(1)) == 0)
+		;
+	assert_int_equal(CONTAINER_SIZE(c), 50);
+	assert_null(row1(FM_T_IPSEC_TUN, first));
+	{
+		oid o = last;
+		netsnmp_index nx = { 1, &o };
+		struct fm_key *f = CONTAINER_FIND(c, &nx);
+
+		assert_non_null(f);
+		assert_ptr_equal(f->row, row1(FM_T_IPSEC_TUN, last));
+	}
+
+	/* a tunnel ended: keys made again, the container holds the rest */
+	st_child_end(last, ST_TERM_PEER_LOST);
+	assert_int_equal(fm_refresh(), 0);
+	assert_int_equal(CONTAINER_SIZE(c), 49);
+	for (size_t k = 0; k < 49; k++) {
+		struct fm_key *f = CONTAINER_FIND(c, &t->keys[k].nx);
+
+		assert_non_null(f);
+		assert_ptr_equal(f->row, fm_row_at(t, k));
+	}
+	assert_null(row1(FM_T_IPSEC_TUN, last));
+	fm_free();
+	t->c = NULL;
+	CONTAINER_FREE(c);
+}
+
 int
 main(void)
 {
@@ -693,6 +781,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_notification_varbinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_show_views, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_refresh_in_steps, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_refresh_keys_in_place, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -510,7 +510,143 @@ test_samples(void **state)
 	buf_free(b);
 }
 
+/* The sum of every live tunnel's latest rate, looked at one by one. */
+static void
+sum_by_tunnel(uint64_t *in, uint64_t *out)
+{
+	struct sample_pt now;
+
+	*in = *out = 0;
+	for (const struct st_child *ch = st_child_next(0); ch; ch = st_child_next(ch->index))
+		if (samples_rate(ch->index, &now) == 0) {
+			*in += now.in_bps;
+			*out += now.out_bps;
+		}
+}
+
+/* The sampler's pass in steps (a turn's budget each): the same rings and
+ * rates as a pass at once, the running sum whole at every step, a tunnel
+ * that ends or starts between two steps handled. */
+static void
+test_samples_in_steps(void **state)
+{
+	struct sample_pt pts[SAMPLE_N];
+	uint64_t end, in, out, sin, sout;
+	uint32_t last = 0, fresh;
+	int steps = 0, r;
+
+	(void)state;
+	samples_clear();
+	st_free();
+	assert_int_equal(st_init(), 0);
+	(void)web_model_build(200);
+	samples_take();
+	fake_ms += 15000;
+	/* each tunnel's inbound SA moved by its index * 15 bytes: rate = index */
+	for (const struct st_child *ch = st_child_next(0); ch; ch = st_child_next(ch->index)) {
+		struct st_child_counters t;
+		struct st_dir_counters c;
+
+		st_child_totals(ch, &t);
+		c = t.in;
+		c.octets += (uint64_t)ch->index * 15;
+		for (int k = 0; k < ch->nsa; k++)
+			if (ch->sa[k].dir == ST_SA_IN)
+				assert_int_equal(st_sa_update(ch->sa[k].spi, ST_SA_IN, &c), 0);
+		last = ch->index;
+	}
+	/* a budget already spent: 31 tunnels a step */
+	while ((r = samples_step(1)) == 0) {
+		samples_rate_sum(&sin, &sout);
+		sum_by_tunnel(&in, &out);
+		assert_int_equal(sin, in);
+		assert_int_equal(sout, out);
+		if (steps++ == 0)
+			st_child_end(last, ST_TERM_NORMAL);	/* not walked yet */
+	}
+	assert_int_equal(r, 1);
+	assert_true(steps > 3);
+	assert_int_equal(samples_get(last, pts, SAMPLE_N, &end), 0);
+	samples_rate_sum(&sin, &sout);
+	sum_by_tunnel(&in, &out);
+	assert_int_equal(sin, in);
+	assert_true(in > 0);
+	for (const struct st_child *ch = st_child_next(0); ch; ch = st_child_next(ch->index)) {
+		assert_int_equal(samples_get(ch->index, pts, SAMPLE_N, &end), 1);
+		assert_int_equal(end, fake_ms);
+	}
+	/* a tunnel that starts mid-pass gets its ring in that pass */
+	fake_ms += 15000;
+	assert_int_equal(samples_step(1), 0);
+	fresh = web_model_build(1);
+	while (samples_step(1) == 0)
+		;
+	assert_int_equal(samples_get(fresh, pts, SAMPLE_N, &end), 0);	/* no interval yet */
+	fake_ms += 2000;
+	assert_int_equal(samples_since(fresh, &pts[0]), 0);		/* but a ring */
+	fake_ms -= 2000;
+	samples_rate_sum(&sin, &sout);
+	sum_by_tunnel(&in, &out);
+	assert_int_equal(sin, in);
+	assert_int_equal(sout, out);
+}
+
 /* 1000 tunnels: /metrics and the tunnel list come in many bounded steps. */
+/* The label sets /metrics keeps per tunnel: one per live tunnel after a
+ * scrape; those of tunnels that ended go during the next scrape's first
+ * family, part by part (a part whose time is spent drops only what lies
+ * between the tunnels it renders), and none is used for another tunnel. */
+static void
+test_metrics_labels_go(void **state)
+{
+	struct buf *b = buf_new(0);
+	struct stream s;
+	uint32_t idx[128];
+	size_t n = 0, kept;
+	int rc;
+
+	(void)state;
+	teardown(NULL);
+	assert_int_equal(st_init(), 0);
+	st_set_clock(clock_ms, clock_wall);
+	web_model_build(100);
+	metrics_stream(&s);
+	drain(&s, b);
+	kept = metrics_labels_kept();
+	assert_int_equal(kept, st_child_active_count());
+	for (const struct st_child *ch = st_child_next(0); ch && n < 128;
+	    ch = st_child_next(ch->index))
+		idx[n++] = ch->index;
+	assert_true(n > 2 * STREAM_MIN_ROWS + 8);
+	/* every other ends; the first part of the next scrape (its time
+	 * spent: STREAM_MIN_ROWS rows) drops only those before the last
+	 * tunnel it rendered */
+	for (size_t i = 0; i < n; i += 2)
+		st_child_end(idx[i], ST_TERM_NORMAL);
+	buf_reset(b);
+	metrics_stream(&s);
+	s.until_us = 1;
+	assert_int_equal(s.step(&s, b), 0);
+	assert_true(metrics_labels_kept() < kept);
+	assert_true(metrics_labels_kept() > st_child_active_count());
+	do {
+		rc = s.step(&s, b);
+		assert_true(rc >= 0);
+	} while (rc == 0);
+	assert_int_equal(metrics_labels_kept(), st_child_active_count());
+	text(b);
+	for (size_t i = 0; i < n; i++) {
+		char pat[32];
+
+		snprintf(pat, sizeof(pat), "index=\"%u\"}", idx[i]);
+		if (i % 2)
+			assert_non_null(strstr((char *)b->data, pat));
+		else
+			assert_null(strstr((char *)b->data, pat));
+	}
+	buf_free(b);
+}
+
 static void
 test_streams_are_incremental(void **state)
 {
@@ -688,6 +824,8 @@ main(void)
 		cmocka_unit_test(test_prom_label_esc),
 		cmocka_unit_test_setup_teardown(test_counters_across_rekey, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_samples_in_steps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics_labels_go, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_streams_are_incremental, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_streams_end_with_their_time, setup,
 		    teardown),
