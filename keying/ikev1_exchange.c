@@ -293,10 +293,7 @@ ikev1_engine_new(const struct ike_env *env, const struct ike_tuning *tuning)
 		return NULL;
 	}
 	e->env = *env;
-	if (tuning)
-		e->tun = *tuning;
-	else
-		ike_tuning_defaults(&e->tun);
+	ike_tuning_set(&e->tun, tuning);
 	e->next_reqid = 1 << 20;	/* apart from the IKEv2 engine's */
 	e->restart = ikev1_initiate;
 	e->reauth = p1_reauth;
@@ -369,7 +366,7 @@ ikev1_initiate(struct ikev1_engine *e, const struct cfg_conn *conn)
 		    conn->name);
 		return -1;
 	}
-	port = e->tun.ike_port ? e->tun.ike_port : IKE_PORT;
+	port = e->tun.ike_port;
 	return (conn->aggressive ? ikev1_ag_start_at : ikev1_mm_start_at)(e,
 	    conn, &conn->left.addr, port, &conn->right.addr, port);
 }
