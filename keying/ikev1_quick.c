@@ -793,9 +793,7 @@ qm_finish(struct isakmp_sa *sa, struct ikev1_msg *m)
 	}
 	ikev1_natt_follow(sa);
 	loop_timer_stop(sa->timer);
-	ikev1_sa_last_in(sa, m);
-	buf_free(sa->last_out);
-	sa->last_out = NULL;	/* message 3 has no answer */
+	ikev1_sa_last_in_final(sa, m);	/* message 3 has no answer */
 	qm_install(sa);
 }
 
