@@ -79,7 +79,7 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 	struct ikev1_notify n;
 	const struct ikev1_pl *pl;
 	const uint8_t *rest;
-	uint8_t iv[CRYPTO_MAX_BLOCK], want[CRYPTO_MAX_PRF_LEN];
+	uint8_t iv[CRYPTO_MAX_BLOCK];
 	struct buf *plain;
 	char peer[ADDR_STRLEN + 8];
 	size_t i, j, rest_len;
@@ -131,9 +131,8 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 		return;
 	}
 	rest = ikev1_msg_after(m, &m->pl[0], &rest_len);
-	if (ikev1_hash_qm(&sa->k, 1, m->hdr.msgid, NULL, 0, NULL, 0, rest,
-	    rest_len, want) == -1 ||
-	    ct_memcmp(want, hash.data, sa->k.prf_len) != 0) {
+	if (ikev1_hash_qm_verify(&sa->k, 1, m->hdr.msgid, NULL, 0, NULL, 0,
+	    rest, rest_len, hash.data) == -1) {
 		ikev1_drop(sa->eng, &sa->remote, sa->rport,
 		    "Informational HASH(1) does not verify");
 		return;
