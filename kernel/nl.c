@@ -110,6 +110,17 @@ nl_drain(struct mnl_socket *nl)
 		wipe(rxbuf, (size_t)n);
 }
 
+struct nlmsghdr *
+nl_msg_start(void *buf, uint16_t type, uint16_t flags, size_t body)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	mnl_nlmsg_put_extra_header(nlh, body);
+	return nlh;
+}
+
 int
 nl_request(struct mnl_socket *nl, uint32_t *seq, struct nlmsghdr *nlh,
     mnl_cb_t cb, void *arg, char *errmsg, size_t errlen)

@@ -17,6 +17,11 @@ struct mnl_socket *nl_open(int bus, unsigned groups);
  * The receive buffer is wiped after each read (XFRM replies carry keys). */
 int	nl_request(struct mnl_socket *nl, uint32_t *seq, struct nlmsghdr *nlh,
 	    mnl_cb_t cb, void *arg, char *errmsg, size_t errlen);
+/* A request of type (NLM_F_REQUEST | flags) at buf, with a zeroed family
+ * header of body bytes (at mnl_nlmsg_get_payload) after it; buf must hold
+ * both. */
+struct nlmsghdr *nl_msg_start(void *buf, uint16_t type, uint16_t flags,
+	    size_t body);
 /* " (errmsg)" for a log line, "" when the kernel gave no reason; dst. */
 const char *nl_errtail(const char *errmsg, char *dst, size_t len);
 

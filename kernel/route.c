@@ -51,12 +51,10 @@ fam_idx(int family)
 static struct nlmsghdr *
 msg_rule(uint16_t type, uint16_t flags, uint8_t family)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(reqbuf);
-	struct fib_rule_hdr *frh;
+	struct nlmsghdr *nlh = nl_msg_start(reqbuf, type, flags,
+	    sizeof(struct fib_rule_hdr));
+	struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
 
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
 	frh->family = family;
 	frh->action = FR_ACT_TO_TBL;
 	frh->table = rt.table < 256 ? (uint8_t)rt.table : RT_TABLE_UNSPEC;
@@ -157,14 +155,12 @@ path_cb(const struct nlmsghdr *nlh, void *arg)
 static int
 path_lookup(const struct ifl_addr *peer, struct path *p)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(reqbuf);
-	struct rtmsg *rtm;
+	struct nlmsghdr *nlh = nl_msg_start(reqbuf, RTM_GETROUTE, 0,
+	    sizeof(struct rtmsg));
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	int r;
 
 	memset(p, 0, sizeof(*p));
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = peer->family;
 	rtm->rtm_dst_len = (uint8_t)(addr_len(peer) * 8);
 	mnl_attr_put(nlh, RTA_DST, addr_len(peer), peer->u.raw);
@@ -236,12 +232,10 @@ src_cb(const struct nlmsghdr *nlh, void *arg)
 static int
 addr_dump(uint8_t family, mnl_cb_t cb, void *arg)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(reqbuf);
-	struct ifaddrmsg *ifa;
+	struct nlmsghdr *nlh = nl_msg_start(reqbuf, RTM_GETADDR, NLM_F_DUMP,
+	    sizeof(struct ifaddrmsg));
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 
-	nlh->nlmsg_type = RTM_GETADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = family;
 	return nl_request(rt.nl, &rt.seq, nlh, cb, arg, rt.errmsg, sizeof(rt.errmsg));
 }
@@ -300,12 +294,10 @@ addr_flags(const struct ifl_addr *addr)
 static struct nlmsghdr *
 msg_route(uint16_t type, uint16_t flags, const struct route_info *ri)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(reqbuf);
-	struct rtmsg *rtm;
+	struct nlmsghdr *nlh = nl_msg_start(reqbuf, type, flags,
+	    sizeof(struct rtmsg));
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = ri->dst.addr.family;
 	rtm->rtm_dst_len = ri->dst.plen;
 	rtm->rtm_table = ri->table < 256 ? (uint8_t)ri->table : RT_TABLE_UNSPEC;

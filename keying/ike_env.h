@@ -40,6 +40,9 @@ struct ike_tuning {
 };
 
 void	ike_tuning_defaults(struct ike_tuning *t);
+/* An engine's tuning: given, with unset times and ports (0) at their
+ * defaults, or all defaults when given is NULL. */
+void	ike_tuning_set(struct ike_tuning *t, const struct ike_tuning *given);
 /* The wait before retransmit number tries + 1 (tries 0: the first):
  * retrans_timeout * retrans_base^tries, in ms. */
 uint64_t ike_tuning_rtx_delay(const struct ike_tuning *t, unsigned tries);

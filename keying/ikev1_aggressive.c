@@ -296,9 +296,7 @@ ag_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 	}
 	memcpy(sa->k.iv, iv, sizeof(iv));
 	ikev1_natt_check(sa, m);
-	ikev1_sa_last_in(sa, m);
-	buf_free(sa->last_out);
-	sa->last_out = NULL;	/* message 3 has no answer */
+	ikev1_sa_last_in_final(sa, m);	/* message 3 has no answer */
 	ikev1_p1_state(sa, ST_MM_KEY_AUTH);
 	ikev1_p1_contact_in(sa, m);
 	ikev1_p1_established(sa);

@@ -79,7 +79,7 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 	struct ikev1_notify n;
 	const struct ikev1_pl *pl;
 	const uint8_t *rest;
-	uint8_t iv[CRYPTO_MAX_BLOCK], want[CRYPTO_MAX_PRF_LEN];
+	uint8_t iv[CRYPTO_MAX_BLOCK];
 	struct buf *plain;
 	char peer[ADDR_STRLEN + 8];
 	size_t i, j, rest_len;
@@ -131,9 +131,8 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 		return;
 	}
 	rest = ikev1_msg_after(m, &m->pl[0], &rest_len);
-	if (ikev1_hash_qm(&sa->k, 1, m->hdr.msgid, NULL, 0, NULL, 0, rest,
-	    rest_len, want) == -1 ||
-	    ct_memcmp(want, hash.data, sa->k.prf_len) != 0) {
+	if (ikev1_hash_qm_verify(&sa->k, 1, m->hdr.msgid, NULL, 0, NULL, 0,
+	    rest, rest_len, hash.data) == -1) {
 		ikev1_drop(sa->eng, &sa->remote, sa->rport,
 		    "Informational HASH(1) does not verify");
 		return;
@@ -293,10 +292,7 @@ ikev1_engine_new(const struct ike_env *env, const struct ike_tuning *tuning)
 		return NULL;
 	}
 	e->env = *env;
-	if (tuning)
-		e->tun = *tuning;
-	else
-		ike_tuning_defaults(&e->tun);
+	ike_tuning_set(&e->tun, tuning);
 	e->next_reqid = 1 << 20;	/* apart from the IKEv2 engine's */
 	e->restart = ikev1_initiate;
 	e->reauth = p1_reauth;
@@ -369,7 +365,7 @@ ikev1_initiate(struct ikev1_engine *e, const struct cfg_conn *conn)
 		    conn->name);
 		return -1;
 	}
-	port = e->tun.ike_port ? e->tun.ike_port : IKE_PORT;
+	port = e->tun.ike_port;
 	return (conn->aggressive ? ikev1_ag_start_at : ikev1_mm_start_at)(e,
 	    conn, &conn->left.addr, port, &conn->right.addr, port);
 }

@@ -191,6 +191,19 @@ ikev1_hash_qm(const struct ikev1_keys *k, int which, uint32_t msgid,
 }
 
 int
+ikev1_hash_qm_verify(const struct ikev1_keys *k, int which, uint32_t msgid,
+    const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len,
+    const uint8_t *rest, size_t rest_len, const uint8_t *got)
+{
+	uint8_t want[CRYPTO_MAX_PRF_LEN];
+
+	if (ikev1_hash_qm(k, which, msgid, ni, ni_len, nr, nr_len, rest,
+	    rest_len, want) == -1)
+		return -1;
+	return ct_memcmp(want, got, k->prf_len) != 0 ? -1 : 0;
+}
+
+int
 ikev1_iv_exchange(const struct ikev1_keys *k, uint32_t msgid, uint8_t *iv)
 {
 	uint8_t h[CRYPTO_MAX_PRF_LEN], mid[4];

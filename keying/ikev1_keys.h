@@ -69,6 +69,12 @@ int	ikev1_hash_p1(const struct ikev1_keys *k, const uint8_t *gx_a,
 int	ikev1_hash_qm(const struct ikev1_keys *k, int which, uint32_t msgid,
 	    const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len,
 	    const uint8_t *rest, size_t rest_len, uint8_t *out);
+/* Whether got (prf_len bytes) is that hash, compared in constant time.
+ * 0 / -1. */
+int	ikev1_hash_qm_verify(const struct ikev1_keys *k, int which,
+	    uint32_t msgid, const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+	    size_t nr_len, const uint8_t *rest, size_t rest_len,
+	    const uint8_t *got);
 
 /* The first IV of a Quick Mode / Informational exchange:
  * hash(last phase-1 CBC block | M-ID) truncated to the block. */

@@ -343,9 +343,7 @@ mm_i_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
 	if (mm_peer_auth(sa, m) == -1)
 		return;
-	ikev1_sa_last_in(sa, m);
-	buf_free(sa->last_out);
-	sa->last_out = NULL;	/* message 6 has no answer */
+	ikev1_sa_last_in_final(sa, m);	/* message 6 has no answer */
 	ikev1_p1_established(sa);
 }
 

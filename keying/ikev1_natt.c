@@ -15,7 +15,7 @@
 static uint16_t
 natt_port(const struct isakmp_sa *sa)
 {
-	return sa->eng->tun.natt_port ? sa->eng->tun.natt_port : 4500;
+	return sa->eng->tun.natt_port;
 }
 
 static int

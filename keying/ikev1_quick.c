@@ -388,7 +388,7 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 	struct ikev1_child *ch;
 	struct buf *chain = NULL, *msg = NULL, *gxr = NULL;
 	struct dh *dh = NULL;
-	uint8_t want[CRYPTO_MAX_PRF_LEN], spi[4], iv[CRYPTO_MAX_BLOCK];
+	uint8_t spi[4], iv[CRYPTO_MAX_BLOCK];
 	const uint8_t *rest;
 	size_t rest_len, nl, nr_, i;
 	struct st_ike *st = st_ike_get(sa->st_index);
@@ -398,9 +398,8 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 	    qm_open(sa, m, iv, &hash) == -1)
 		return;
 	rest = ikev1_msg_after(m, &m->pl[0], &rest_len);
-	if (ikev1_hash_qm(&sa->k, 1, m->hdr.msgid, NULL, 0, NULL, 0, rest,
-	    rest_len, want) == -1 ||
-	    ct_memcmp(want, hash.data, sa->k.prf_len) != 0) {
+	if (ikev1_hash_qm_verify(&sa->k, 1, m->hdr.msgid, NULL, 0, NULL, 0,
+	    rest, rest_len, hash.data) == -1) {
 		ikev1_drop(sa->eng, &sa->remote, sa->rport,
 		    "Quick Mode HASH(1) does not verify");
 		return;
@@ -780,22 +779,19 @@ static void
 qm_finish(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
 	struct ikev1_data hash;
-	uint8_t want[CRYPTO_MAX_PRF_LEN];
 
 	if (qm_open(sa, m, sa->qm.iv, &hash) == -1)
 		return;
-	if (ikev1_hash_qm(&sa->k, 3, m->hdr.msgid, sa->qm.ni, sa->qm.ni_len,
-	    sa->qm.nr, sa->qm.nr_len, NULL, 0, want) == -1 ||
-	    ct_memcmp(want, hash.data, sa->k.prf_len) != 0) {
+	if (ikev1_hash_qm_verify(&sa->k, 3, m->hdr.msgid, sa->qm.ni,
+	    sa->qm.ni_len, sa->qm.nr, sa->qm.nr_len, NULL, 0,
+	    hash.data) == -1) {
 		ikev1_drop(sa->eng, &sa->remote, sa->rport,
 		    "Quick Mode HASH(3) does not verify");
 		return;
 	}
 	ikev1_natt_follow(sa);
 	loop_timer_stop(sa->timer);
-	ikev1_sa_last_in(sa, m);
-	buf_free(sa->last_out);
-	sa->last_out = NULL;	/* message 3 has no answer */
+	ikev1_sa_last_in_final(sa, m);	/* message 3 has no answer */
 	qm_install(sa);
 }
 
@@ -1008,9 +1004,8 @@ qm_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 	if (qm_open(sa, m, iv, &hash) == -1)
 		return;
 	rest = ikev1_msg_after(m, &m->pl[0], &rest_len);
-	if (ikev1_hash_qm(&sa->k, 2, m->hdr.msgid, sa->qm.ni, sa->qm.ni_len,
-	    NULL, 0, rest, rest_len, want) == -1 ||
-	    ct_memcmp(want, hash.data, sa->k.prf_len) != 0) {
+	if (ikev1_hash_qm_verify(&sa->k, 2, m->hdr.msgid, sa->qm.ni,
+	    sa->qm.ni_len, NULL, 0, rest, rest_len, hash.data) == -1) {
 		ikev1_drop(sa->eng, &sa->remote, sa->rport,
 		    "Quick Mode HASH(2) does not verify");
 		return;

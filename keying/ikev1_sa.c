@@ -509,6 +509,14 @@ ikev1_sa_last_in(struct isakmp_sa *sa, const struct ikev1_msg *m)
 }
 
 void
+ikev1_sa_last_in_final(struct isakmp_sa *sa, const struct ikev1_msg *m)
+{
+	ikev1_sa_last_in(sa, m);
+	buf_free(sa->last_out);
+	sa->last_out = NULL;
+}
+
+void
 ikev1_mm_free(struct isakmp_sa *sa)
 {
 	dh_free(sa->dh);

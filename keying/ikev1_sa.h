@@ -171,6 +171,9 @@ struct isakmp_sa *ikev1_sa_new(struct ikev1_engine *e,
 	    uint16_t lport, const struct ifl_addr *remote, uint16_t rport);
 /* Keeps a copy of the datagram our answer belongs to. */
 void	ikev1_sa_last_in(struct isakmp_sa *sa, const struct ikev1_msg *m);
+/* The same for an exchange's last message, which has no answer: what we
+ * sent before it is no longer resent. */
+void	ikev1_sa_last_in_final(struct isakmp_sa *sa, const struct ikev1_msg *m);
 void	ikev1_drop(struct ikev1_engine *e, const struct ifl_addr *src,
 	    uint16_t sport, const char *why);
 void	ikev1_sa_end(struct isakmp_sa *sa, enum st_term reason);

@@ -131,18 +131,7 @@ ikev2_engine_new(const struct ike_env *env, const struct ike_tuning *tuning)
 		return NULL;
 	}
 	e->env = *env;
-	if (tuning)
-		e->tun = *tuning;
-	else
-		ike_tuning_defaults(&e->tun);
-	if (e->tun.retrans_timeout <= 0)
-		e->tun.retrans_timeout = 4.0;
-	if (e->tun.retrans_base < 1)
-		e->tun.retrans_base = 1.8;
-	if (e->tun.ike_port == 0)
-		e->tun.ike_port = IKE_PORT;
-	if (e->tun.natt_port == 0)
-		e->tun.natt_port = IKE_NATT_PORT;
+	ike_tuning_set(&e->tun, tuning);
 	e->next_reqid = 1;
 	e->ops = &ikev2_ops;
 	return e;

@@ -30,6 +30,24 @@ ike_tuning_defaults(struct ike_tuning *t)
 	t->keepalive = 20.0;
 }
 
+void
+ike_tuning_set(struct ike_tuning *t, const struct ike_tuning *given)
+{
+	if (given == NULL) {
+		ike_tuning_defaults(t);
+		return;
+	}
+	*t = *given;
+	if (t->retrans_timeout <= 0)
+		t->retrans_timeout = 4.0;
+	if (t->retrans_base < 1)
+		t->retrans_base = 1.8;
+	if (t->ike_port == 0)
+		t->ike_port = IKE_PORT;
+	if (t->natt_port == 0)
+		t->natt_port = IKE_NATT_PORT;
+}
+
 static void ike_xchg_clear(struct ike_sa *sa);
 
 static void

@@ -148,6 +148,26 @@ engine(void)
 	return engine_tuned(NULL);
 }
 
+/* Unset times and ports in a given tuning take the defaults, as in the
+ * IKEv2 engine: a zero retransmit timeout would resend at once. */
+static void
+test_tuning_unset_defaults(void **state)
+{
+	struct ike_tuning t;
+	struct ikev1_engine *e;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	t.retrans_tries = 2;
+	e = engine_tuned(&t);
+	assert_true(e->tun.retrans_timeout == 4.0);
+	assert_true(e->tun.retrans_base == 1.8);
+	assert_int_equal(e->tun.ike_port, IKE_PORT);
+	assert_int_equal(e->tun.natt_port, IKE_NATT_PORT);
+	assert_int_equal(e->tun.retrans_tries, 2);
+	ikev1_engine_free(e);
+}
+
 /* Main Mode message 1 offering one ISAKMP transform. */
 static struct buf *
 mm1(uint64_t icookie, uint8_t exch, uint16_t encr, uint16_t hash,
@@ -1506,6 +1526,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_tuning_unset_defaults, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_answer_and_duplicate, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_no_proposal, setup, teardown),

@@ -158,6 +158,14 @@ check_vector(const struct vector *v)
 	assert_int_equal(ikev1_hash_qm(&k, 3, MSGID, ni, 16, nr, 16, NULL, 0,
 	    out), 0);
 	expect(v->hex[V_QM3], out, k.prf_len);
+	/* the receivers' check: this hash passes, one bit off does not */
+	assert_int_equal(ikev1_hash_qm_verify(&k, 3, MSGID, ni, 16, nr, 16,
+	    NULL, 0, out), 0);
+	out[k.prf_len - 1] ^= 1;
+	assert_int_equal(ikev1_hash_qm_verify(&k, 3, MSGID, ni, 16, nr, 16,
+	    NULL, 0, out), -1);
+	assert_int_equal(ikev1_hash_qm_verify(&k, 4, MSGID, ni, 16, nr, 16,
+	    NULL, 0, out), -1);
 	assert_int_equal(ikev1_hash_qm(&k, 4, MSGID, ni, 16, nr, 16, NULL, 0,
 	    out), -1);
 	assert_int_equal(ikev1_iv_exchange(&k, MSGID, iv), 0);
