@@ -1287,7 +1287,6 @@ void
 fm_refresh_counters(void)
 {
 	const struct fm_table *t = &fm_tables[FM_T_IPSEC_TUN];
-
 	uint64_t replay = 0, drops = 0;
 
 	for (size_t i = 0; i < t->nrows; i++) {

@@ -211,9 +211,7 @@ const char *ikev2_ts_str(const struct ikev2_ts *ts, char *dst, size_t len);
 /* ---- building ---- */
 
 /* The builder is both versions' (keying/ike_wire.h): a bare chain, the
- * plaintext of SK/SKF, is started by ike_build_chain. The old name stays
- * for the test bed's flood tool. */
-#define ikev2_builder	ike_builder
+ * plaintext of SK/SKF, is started by ike_build_chain. */
 
 /* Starts a message in b (appending); h->next and h->length are patched. */
 void	ikev2_build_msg(struct ike_builder *bl, struct buf *b, const struct ike_hdr *h);

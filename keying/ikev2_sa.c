@@ -33,19 +33,22 @@ ike_tuning_defaults(struct ike_tuning *t)
 void
 ike_tuning_set(struct ike_tuning *t, const struct ike_tuning *given)
 {
+	struct ike_tuning d;
+
 	if (given == NULL) {
 		ike_tuning_defaults(t);
 		return;
 	}
+	ike_tuning_defaults(&d);
 	*t = *given;
 	if (t->retrans_timeout <= 0)
-		t->retrans_timeout = 4.0;
+		t->retrans_timeout = d.retrans_timeout;
 	if (t->retrans_base < 1)
-		t->retrans_base = 1.8;
+		t->retrans_base = d.retrans_base;
 	if (t->ike_port == 0)
-		t->ike_port = IKE_PORT;
+		t->ike_port = d.ike_port;
 	if (t->natt_port == 0)
-		t->natt_port = IKE_NATT_PORT;
+		t->natt_port = d.natt_port;
 }
 
 static void ike_xchg_clear(struct ike_sa *sa);

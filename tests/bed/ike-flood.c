@@ -92,7 +92,7 @@ prop_init(void)
 static int
 send_req(const struct req *r, const uint8_t *cookie, size_t clen)
 {
-	struct ikev2_builder bl;
+	struct ike_builder bl;
 	struct ike_hdr h = { .ispi = r->spi, .version = IKEV2_VERSION,
 	    .exchange = IKEV2_EXCH_IKE_SA_INIT, .flags = IKEV2_FLAG_INITIATOR };
 	struct sockaddr_storage ss;
