@@ -13,7 +13,8 @@
 printf '%s\n' 'log_level = info' 'refresh_interval = 1000' \
     'http_listen = no' >"$W/gw2-ikeflowd.conf"
 
-check topology bed_topology
+# no hand-made routes: both daemons install their own
+check topology bed_topology hosts gw1 gw2
 check acq-expires ip netns exec gw2 sysctl -q -w net.core.xfrm_acq_expires=1
 check charon-ios ikev2_ios
 check ikeflowd ikev2_ikeflowd "" "$W/gw2-ikeflowd.conf"
