@@ -98,14 +98,32 @@ sample_until()
 	local end=$(( EPOCHSECONDS + $1 * ${BED_TIMEOUT_SCALE:-3} ))
 	shift
 	while sample; ! "$@" >/dev/null 2>&1; do
-		[ "$EPOCHSECONDS" -ge "$end" ] && return 1
+		if [ "$EPOCHSECONDS" -ge "$end" ]; then
+			tail -n 3 "$W/old-gone.txt" 2>/dev/null
+			return 1
+		fi
 		bed_sleep 0.3
 	done
 	sample
 }
 counting() { [ "$(snmp_num $R.1.3.2.1.32.$T)" -gt 0 ] 2>/dev/null; }
 check traffic-counted sample_until 15 counting
-old_gone() { [ "$(ikev2_sa_count gw2)" = 2 ] && spis_match "$T"; }
+# the rekeyed SAs gone from the kernel and the SPI table showing the kernel's
+# SAs, read just before or just after it (ikeflowd's own rekeys every 15 s
+# may fall between the reads on a slow guest); each miss is kept with its
+# time in old-gone.txt to tell a slow agent from SAs left behind
+old_gone()
+{
+	local n k1 k2 m
+
+	n=$(ikev2_sa_count gw2)
+	k1=$(kernel_spis | tr '\n' ' ')
+	m=$(mib_spis "$T" | tr '\n' ' ')
+	k2=$(kernel_spis | tr '\n' ' ')
+	[ "$n" = 2 ] && [ -n "$m" ] && { [ "$k1" = "$m" ] || [ "$k2" = "$m" ]; } && return 0
+	echo "$(date +%T.%N) sas=$n kernel=[$k1] mib=[$m] kernel=[$k2]" >>"$W/old-gone.txt"
+	return 1
+}
 refreshes() { snmp_num $R.1.3.2.1.13.$T; }
 more_refreshes() { [ "$(refreshes)" -gt "$1" ] 2>/dev/null; }
 moved() { [ "$(snmp_num $R.1.3.2.1.32.$T)" -gt "$1" ] 2>/dev/null; }
@@ -119,7 +137,7 @@ rekey_step()	# N CMD...
 	before=$(snmp_num $R.1.3.2.1.32.$T)
 	check rekey-$n "$@"
 	check refreshes-$n sample_until 30 more_refreshes "$r"
-	check spis-after-$n sample_until 20 old_gone
+	check spis-after-$n sample_until 40 old_gone
 	mib_spis "$T" >"$W/spis-$n.txt"
 	check spis-new-$n sh -c "! grep -qxF -f '$W/spis-$((n - 1)).txt' '$W/spis-$n.txt'"
 	check counting-after-$n sample_until 15 moved "$before"
@@ -136,7 +154,10 @@ cat "$W/rekey-samples.txt"
 log_rekeys() { grep -c 'Child SA rekeyed' "$W/gw2.log"; }
 all_counted() { [ "$(refreshes)" = "$(log_rekeys)" ]; }
 check refreshes-all wait_for 10 all_counted
-check_ge swan-rekeys 2 "$(( $(log_rekeys) - $(ikf_rekeys) ))"
+# strongSwan's rekeys: each ends with its delete of the SA it replaced
+# (counting "rekeyed" lines less ikeflowd's "Rekeying" ones would take a
+# rekey of ikeflowd's still in flight for one of strongSwan's)
+check_ge swan-rekeys 2 "$(grep -c 'Peer deleted child SA' "$W/gw2.log")"
 check_ge ikf-rekeys 1 "$(ikf_rekeys)"
 check_eq rekey-index-kept "$T" "$(awk '{ print $1 }' "$W/rekey-samples.txt" | sort -u | tr '\n' ' ' | sed 's/ $//')"
 check_ge rekey-samples 6 "$(grep -c . "$W/rekey-samples.txt")"

@@ -100,15 +100,18 @@ gw2_sa_field()
 }
 
 # The SPIs the SPI table lists for tunnel T, as sorted "direction spi" lines
-# (cipSecSpiDirection: in(1), out(2)).
+# (cipSecSpiDirection: in(1), out(2)); one walk, so that the table is read
+# at one moment and not across a rekey.
 mib_spis()
 {
-	local t=$1
-
-	snmpwalk_gw2 $R.1.3.4.1.2.$t | sed -n 's/^\.[0-9.]*\.\([0-9]*\) = INTEGER: \([12]\)$/\1 \2/p' |
-	while read -r k d; do
-		echo "$([ "$d" = 1 ] && echo in || echo out) $(snmp_num $R.1.3.4.1.3.$t.$k)"
-	done | sort
+	snmpwalk_gw2 $R.1.3.4.1 | awk -v t="$1" -v p=".$R.1.3.4.1." '
+	    index($1, p) == 1 && $NF ~ /^[0-9]+$/ {
+		n = split(substr($1, length(p) + 1), o, ".")
+		if (n != 3 || o[2] != t) next
+		if (o[1] == 2) d[o[3]] = $NF
+		else if (o[1] == 3) s[o[3]] = $NF
+	    }
+	    END { for (k in d) print (d[k] == 1 ? "in" : d[k] == 2 ? "out" : "dir" d[k]), s[k] }' | sort
 }
 
 kernel_spis()
