@@ -112,7 +112,7 @@ ag_i_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
 	const struct ikev1_pl *pl, *ip, *hp;
 	struct ikev1_data ke, nonce, hash;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct cfg_id peer;
 	struct buf *msg;
 	char a[ADDR_STRLEN + 8];
@@ -276,7 +276,7 @@ ag_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
 	const struct ikev1_pl *hp;
 	struct ikev1_data hash;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	uint8_t iv[CRYPTO_MAX_BLOCK];
 
 	memcpy(iv, sa->k.iv, sizeof(iv));

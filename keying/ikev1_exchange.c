@@ -73,7 +73,7 @@ sa_delete(struct isakmp_sa *sa, enum st_term reason)
 static void
 info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_data hash;
 	struct ike_delete d;
 	struct ikev1_notify n;
@@ -189,7 +189,7 @@ ikev1_input(struct ikev1_engine *e, const struct ifl_addr *src,
     uint16_t sport, const struct ifl_addr *dst, uint16_t dport,
     const uint8_t *pkt, size_t len)
 {
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ike_hdr h;
 	struct ikev1_msg *m = NULL;
 	struct isakmp_sa *sa;

@@ -153,7 +153,7 @@ mm_peer_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
 	const struct ikev1_pl *ip, *hp;
 	struct ikev1_data hash;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct cfg_id peer;
 	uint8_t iv[CRYPTO_MAX_BLOCK];
 	int msgno = sa->initiator ? 6 : 5;

@@ -213,7 +213,7 @@ ikev1_p1_peer_ke(struct isakmp_sa *sa, struct ikev1_msg *m,
     struct ikev1_data *ke, struct ikev1_data *nonce, const char *what)
 {
 	const struct ikev1_pl *kp, *np;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	char why[80];
 
 	if ((kp = ikev1_msg_get(m, IKEV1_PL_KE, 0)) == NULL ||
@@ -302,7 +302,7 @@ int
 ikev1_p1_peer_id(struct isakmp_sa *sa, const struct ikev1_pl *ip,
     struct cfg_id *peer)
 {
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_id id;
 
 	if (ikev1_pl_id(ip, &id, &err) == -1) {
@@ -346,7 +346,7 @@ ikev1_p1_contact_in(struct isakmp_sa *sa, const struct ikev1_msg *m)
 {
 	const struct ikev1_pl *pl;
 	struct ikev1_notify n;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct isakmp_sa *o;
 	char a[ADDR_STRLEN + 8];
 	size_t i;
@@ -463,7 +463,7 @@ ikev1_p1_choose(struct isakmp_sa *sa, const struct ikev1_msg *m,
 	struct ikev2_prop_list *ours, *theirs;
 	const struct ikev1_prop *pr = NULL;
 	struct ikev2_prop chosen;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_p1_suite s;
 	char why[160];
 	uint16_t group = 0;
@@ -546,7 +546,7 @@ int
 ikev1_p1_open(struct isakmp_sa *sa, struct ikev1_msg *m, int msgno,
     uint8_t *iv)
 {
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct buf *plain;
 
 	memcpy(iv, sa->k.iv, CRYPTO_MAX_BLOCK);
@@ -577,7 +577,7 @@ ikev1_p1_chosen(struct isakmp_sa *sa, const struct ikev1_msg *m,
 	struct ikev1_sa *offer = calloc(1, sizeof(*offer));
 	struct buf *attrs = buf_new(512);
 	struct ikev1_p1_suite s, o;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct st_ike *st;
 	size_t i;
 	int r = -1;

@@ -194,7 +194,7 @@ static int
 qm_open(struct isakmp_sa *sa, struct ikev1_msg *m, uint8_t *iv,
     struct ikev1_data *hash)
 {
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct buf *plain = buf_new_secret(m->raw->len);
 
 	if (plain == NULL || ikev1_decrypt(&sa->k, iv, m->raw->data +
@@ -306,7 +306,7 @@ qm_pfs(struct isakmp_sa *sa, struct dh *dh, struct ikev1_msg *m)
 {
 	const struct ikev1_pl *pl;
 	struct ikev1_data ke;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct buf *gxy;
 	int r = -1;
 
@@ -381,7 +381,7 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 	struct ikev2_ts ours_l[CFG_MAX_TS], ours_r[CFG_MAX_TS];
 	struct ikev1_data hash, nonce;
 	struct ikev2_prop chosen;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_data ids[2];
 	struct ikev1_id id;
 	struct p2_suite s;
@@ -991,7 +991,7 @@ qm_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 	const struct ikev1_pl *pl;
 	struct ikev1_data hash, nonce;
 	struct ikev2_prop chosen;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ike_builder cb;
 	struct p2_suite s;
 	struct buf *chain = NULL, *msg = NULL;

@@ -42,7 +42,7 @@ natd_check(struct ike_sa *sa, const struct ikev2_msg *m)
 {
 	const struct ikev2_pl *p;
 	struct ikev2_notify n;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	uint8_t src[IKEV2_NATD_LEN], dst[IKEV2_NATD_LEN];
 	int have_src = 0, have_dst = 0, src_ok = 0, dst_ok = 0;
 	size_t i;
@@ -272,7 +272,7 @@ init_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 	struct ikev2_notify n;
 	struct ikev2_nonce nonce;
 	struct ikev2_ke ke;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	uint16_t notify, group;
 	int peer_natd;
 
@@ -583,7 +583,7 @@ ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 	struct ikev2_notify n;
 	struct ikev2_nonce nonce;
 	struct ikev2_ke ke;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ike_sa *sa;
 	struct ike_xchg *x;
 	struct st_ike *st;
@@ -698,7 +698,7 @@ out:
 static int
 msg_open(struct ike_sa *sa, struct ikev2_msg *m, int frag_only, uint16_t *num)
 {
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ikev2_skf f;
 	struct buf *plain;
 	uint8_t first;
@@ -880,7 +880,7 @@ void
 ikev2_input(struct ikev2_engine *e, const struct ifl_addr *src, uint16_t sport,
     const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len)
 {
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ike_hdr h;
 	struct ikev2_msg *m = NULL;
 	struct ike_sa *sa = NULL;

@@ -41,7 +41,7 @@ load(const char *name, size_t *len)
 static struct ikev2_msg *
 parse_fixture(const char *name)
 {
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ikev2_msg *m;
 	uint8_t *p;
 	size_t len;
@@ -49,8 +49,8 @@ parse_fixture(const char *name)
 	p = load(name, &len);
 	m = ikev2_msg_parse(p, len, &err);
 	if (m == NULL)
-		fail_msg("%s: %s: %s", name, ikev2_perr_name(err.code), err.text);
-	assert_int_equal(err.code, IKEV2_E_OK);
+		fail_msg("%s: %s: %s", name, ike_perr_name(err.code), err.text);
+	assert_int_equal(err.code, IKE_E_OK);
 	free(p);
 	return m;
 }
@@ -101,7 +101,7 @@ load_keys(const char *dir, struct ikev2_sa_keys *k, uint16_t encr,
 static void
 open_sk(struct ikev2_msg *m, const struct ikev2_sa_keys *k)
 {
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct buf *plain = buf_new_secret(256);
 
 	assert_non_null(m->sk);
@@ -442,7 +442,7 @@ test_truncations(void **state)
 {
 	static const char *files[] = { "cbc/01-init-req.bin", "default/01-init-req.bin",
 	    "cbc/03-auth-req.bin" };
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ikev2_msg *m;
 	uint8_t *p, *cut;
 	size_t len, l, f;
@@ -461,8 +461,8 @@ test_truncations(void **state)
 			}
 			m = ikev2_msg_parse(cut, l, &err);
 			assert_null(m);
-			assert_int_equal(err.code, l < IKEV2_HDR_LEN ? IKEV2_E_SHORT :
-			    IKEV2_E_PAYLOAD_LENGTH);
+			assert_int_equal(err.code, l < IKEV2_HDR_LEN ? IKE_E_SHORT :
+			    IKE_E_PAYLOAD_LENGTH);
 			free(cut);
 		}
 		free(p);
