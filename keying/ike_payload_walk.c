@@ -75,6 +75,26 @@ ike_hdr_put(struct buf *b, const struct ike_hdr *h, uint8_t default_version)
 	return b->failed ? -1 : 0;
 }
 
+int
+ike_msg_bufs_copy(struct ike_msg_bufs *b, const uint8_t *p, size_t len)
+{
+	return (b->raw = buf_from(p, len)) == NULL ? -1 : 0;
+}
+
+void
+ike_msg_bufs_plain(struct ike_msg_bufs *b, struct buf *plain)
+{
+	buf_free(b->plain);
+	b->plain = plain;
+}
+
+void
+ike_msg_bufs_free(struct ike_msg_bufs *b)
+{
+	buf_free(b->raw);
+	buf_free(b->plain);
+}
+
 void
 ike_walk_init(struct ike_walk *w, const uint8_t *p, size_t len, size_t base,
     uint8_t first, size_t max, const char *(*name)(unsigned int),

@@ -40,6 +40,14 @@ struct ike_hdr {
 	uint32_t	length;
 };
 
+/* What a parsed message of either version owns besides its header and
+ * payload table: freed, copied and handed the plaintext the same way. */
+struct ike_msg_bufs {
+	struct buf	*raw;		/* the datagram */
+	struct buf	*plain;		/* its encrypted part decrypted (secret),
+					 * once set */
+};
+
 /* One payload of a chain, unparsed. */
 struct ike_walk_pl {
 	uint8_t		type;
@@ -75,6 +83,12 @@ int	ike_hdr_parse(const uint8_t *p, size_t len, unsigned int major,
  * version 0 means default_version. 0 / -1 (b failed). */
 int	ike_hdr_put(struct buf *b, const struct ike_hdr *h,
 	    uint8_t default_version);
+
+/* b->raw = a copy of p. 0 / -1 (out of memory). */
+int	ike_msg_bufs_copy(struct ike_msg_bufs *b, const uint8_t *p, size_t len);
+/* Takes plain over, freeing the plaintext held before. */
+void	ike_msg_bufs_plain(struct ike_msg_bufs *b, struct buf *plain);
+void	ike_msg_bufs_free(struct ike_msg_bufs *b);
 
 void	ike_walk_init(struct ike_walk *w, const uint8_t *p, size_t len,
 	    size_t base, uint8_t first, size_t max,

@@ -113,10 +113,10 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 		    "encrypted Informational before Main Mode is done");
 		return;
 	}
-	plain = buf_new_secret(m->raw->len);
+	plain = buf_new_secret(m->bufs.raw->len);
 	if (plain == NULL || ikev1_iv_exchange(&sa->k, m->hdr.msgid, iv) == -1 ||
-	    ikev1_decrypt(&sa->k, iv, m->raw->data + IKEV1_HDR_LEN,
-	    m->raw->len - IKEV1_HDR_LEN, plain) == -1) {
+	    ikev1_decrypt(&sa->k, iv, m->bufs.raw->data + IKEV1_HDR_LEN,
+	    m->bufs.raw->len - IKEV1_HDR_LEN, plain) == -1) {
 		buf_free(plain);
 		ikev1_drop(sa->eng, &sa->remote, sa->rport,
 		    "Informational does not decrypt");

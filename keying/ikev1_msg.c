@@ -160,15 +160,15 @@ ikev1_msg_parse(const uint8_t *p, size_t len, struct ike_perr *err)
 	if (ikev1_hdr_parse(p, len, &h, err) == -1)
 		return NULL;
 	if ((m = calloc(1, sizeof(*m))) == NULL ||
-	    (m->raw = buf_from(p, len)) == NULL) {
-		free(m);
+	    ike_msg_bufs_copy(&m->bufs, p, len) == -1) {
 		ike_perr_set(err, IKE_E_NOMEM, 0, 0, "out of memory");
+		ikev1_msg_free(m);
 		return NULL;
 	}
 	m->hdr = h;
 	if (h.flags & IKEV1_FLAG_ENC)
 		return m;
-	m->chain = m->raw->data + IKEV1_HDR_LEN;
+	m->chain = m->bufs.raw->data + IKEV1_HDR_LEN;
 	if (ikev1_chain_parse(m->chain, len - IKEV1_HDR_LEN, h.next, 0, m->pl,
 	    IKEV1_MAX_PAYLOADS, &m->n, &m->chain_len, err) == -1) {
 		ikev1_msg_free(m);
@@ -183,8 +183,7 @@ ikev1_msg_free(struct ikev1_msg *m)
 {
 	if (m == NULL)
 		return;
-	buf_free(m->raw);
-	buf_free(m->plain);
+	ike_msg_bufs_free(&m->bufs);
 	free(m);
 }
 
@@ -199,7 +198,7 @@ ikev1_msg_set_plain(struct ikev1_msg *m, struct buf *plain,
 		    "message is not encrypted or already parsed");
 		return -1;
 	}
-	m->plain = plain;
+	ike_msg_bufs_plain(&m->bufs, plain);
 	m->chain = plain->data;
 	if (ikev1_chain_parse(plain->data, plain->len, m->hdr.next, 1, m->pl,
 	    IKEV1_MAX_PAYLOADS, &m->n, &m->chain_len, err) == -1) {

@@ -50,8 +50,7 @@ struct ikev1_pl {
 
 struct ikev1_msg {
 	struct ike_hdr hdr;
-	struct buf	*raw;		/* the datagram */
-	struct buf	*plain;		/* decrypted body (secret), once set */
+	struct ike_msg_bufs bufs;	/* plain: the decrypted body */
 	const uint8_t	*chain;		/* raw body or plain: where pl[].off counts from */
 	size_t		 chain_len;	/* the payloads, padding excluded */
 	int		 parsed;	/* the chain has been walked */

@@ -550,9 +550,9 @@ ikev1_p1_open(struct isakmp_sa *sa, struct ikev1_msg *m, int msgno,
 	struct buf *plain;
 
 	memcpy(iv, sa->k.iv, CRYPTO_MAX_BLOCK);
-	plain = buf_new_secret(m->raw->len);
-	if (plain == NULL || ikev1_decrypt(&sa->k, iv, m->raw->data +
-	    IKEV1_HDR_LEN, m->raw->len - IKEV1_HDR_LEN, plain) == -1) {
+	plain = buf_new_secret(m->bufs.raw->len);
+	if (plain == NULL || ikev1_decrypt(&sa->k, iv, m->bufs.raw->data +
+	    IKEV1_HDR_LEN, m->bufs.raw->len - IKEV1_HDR_LEN, plain) == -1) {
 		buf_free(plain);
 		plain = NULL;
 	}

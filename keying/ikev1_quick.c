@@ -195,10 +195,10 @@ qm_open(struct isakmp_sa *sa, struct ikev1_msg *m, uint8_t *iv,
     struct ikev1_data *hash)
 {
 	struct ike_perr err;
-	struct buf *plain = buf_new_secret(m->raw->len);
+	struct buf *plain = buf_new_secret(m->bufs.raw->len);
 
-	if (plain == NULL || ikev1_decrypt(&sa->k, iv, m->raw->data +
-	    IKEV1_HDR_LEN, m->raw->len - IKEV1_HDR_LEN, plain) == -1) {
+	if (plain == NULL || ikev1_decrypt(&sa->k, iv, m->bufs.raw->data +
+	    IKEV1_HDR_LEN, m->bufs.raw->len - IKEV1_HDR_LEN, plain) == -1) {
 		buf_free(plain);
 		ikev1_drop(sa->eng, &sa->remote, sa->rport,
 		    "Quick Mode message does not decrypt");

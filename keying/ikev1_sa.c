@@ -505,7 +505,7 @@ void
 ikev1_sa_last_in(struct isakmp_sa *sa, const struct ikev1_msg *m)
 {
 	buf_free(sa->last_in);
-	sa->last_in = buf_from(m->raw->data, m->raw->len);
+	sa->last_in = buf_from(m->bufs.raw->data, m->bufs.raw->len);
 }
 
 void

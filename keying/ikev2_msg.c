@@ -98,12 +98,12 @@ ikev2_msg_parse(const uint8_t *p, size_t len, struct ike_perr *err)
 	if (ikev2_hdr_parse(p, len, &h, err) < 0)
 		return NULL;
 	if ((m = calloc(1, sizeof(*m))) == NULL ||
-	    (m->raw = buf_from(p, len)) == NULL) {
+	    ike_msg_bufs_copy(&m->bufs, p, len) == -1) {
 		ike_perr_set(err, IKE_E_NOMEM, 0, 0, "out of memory");
 		goto fail;
 	}
 	m->hdr = h;
-	if (chain_walk(m->raw->data + IKEV2_HDR_LEN, len - IKEV2_HDR_LEN,
+	if (chain_walk(m->bufs.raw->data + IKEV2_HDR_LEN, len - IKEV2_HDR_LEN,
 	    IKEV2_HDR_LEN, h.next, 1, &m->outer, err) < 0)
 		goto fail;
 	if (m->outer.n) {
@@ -123,8 +123,7 @@ ikev2_msg_free(struct ikev2_msg *m)
 {
 	if (m == NULL)
 		return;
-	buf_free(m->raw);
-	buf_free(m->plain);
+	ike_msg_bufs_free(&m->bufs);
 	free(m);
 }
 
@@ -133,8 +132,7 @@ ikev2_msg_set_inner(struct ikev2_msg *m, struct buf *plain, uint8_t first,
     struct ike_perr *err)
 {
 	ike_perr_clear(err);
-	buf_free(m->plain);
-	m->plain = plain;
+	ike_msg_bufs_plain(&m->bufs, plain);
 	m->inner.n = 0;
 	if (plain == NULL) {
 		ike_perr_set(err, IKE_E_NOMEM, 0, 0, "no decrypted data");

@@ -51,10 +51,11 @@ struct ikev2_chain {
 
 struct ikev2_msg {
 	struct ike_hdr	 hdr;
-	struct buf		*raw;	/* the datagram; ICV covers raw->data[0..len-icv) */
+	/* raw: the ICV covers raw->data[0..len-icv); plain: the decrypted
+	 * SK contents */
+	struct ike_msg_bufs	 bufs;
 	struct ikev2_chain	 outer;
 	const struct ikev2_pl	*sk;	/* SK or SKF (always last in outer), or NULL */
-	struct buf		*plain;	/* decrypted SK contents (secret), once set */
 	struct ikev2_chain	 inner;
 };
 

@@ -25,7 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_CHECK(ikev2_hdr_parse(data, size, &h, NULL) == 0);
 	FUZZ_CHECK(m->hdr.length == size);
-	FUZZ_CHECK(m->raw->len == size);
+	FUZZ_CHECK(m->bufs.raw->len == size);
 	fuzz_payloads(&m->outer);
 	(void)ikev2_msg_error_notify(m);
 	(void)ikev2_msg_notify(m, IKEV2_N_COOKIE, NULL);

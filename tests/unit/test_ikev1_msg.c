@@ -327,7 +327,7 @@ test_encrypted(void **state)
 	assert_int_equal(d.len, 20);
 	after = ikev1_msg_after(m, pl, &len);
 	assert_int_equal(len, 16);
-	assert_ptr_equal(after, m->plain->data + 24);
+	assert_ptr_equal(after, m->bufs.plain->data + 24);
 	/* a second plaintext is refused (and freed) */
 	assert_int_equal(ikev1_msg_set_plain(m, buf_from(plain, 44), &err), -1);
 	assert_int_equal(err.code, IKE_E_NOT_ENCRYPTED);

@@ -107,7 +107,7 @@ open_sk(struct ikev2_msg *m, const struct ikev2_sa_keys *k)
 	assert_non_null(m->sk);
 	assert_int_equal(m->sk->type, IKEV2_PL_SK);
 	assert_int_equal(ikev2_sk_decrypt(k, (m->hdr.flags & IKEV2_FLAG_INITIATOR) != 0,
-	    m->raw->data, m->raw->len, m->sk->off, IKEV2_SK_HDR_LEN, plain), 0);
+	    m->bufs.raw->data, m->bufs.raw->len, m->sk->off, IKEV2_SK_HDR_LEN, plain), 0);
 	if (ikev2_msg_set_inner(m, plain, m->sk->next, &err) < 0)
 		fail_msg("inner: %s", err.text);
 }
@@ -416,8 +416,8 @@ rebuild(const char *name)
 		}
 	}
 	assert_int_equal(ikev2_build_finish(&bl), 0);
-	assert_int_equal(b->len, m->raw->len);
-	assert_memory_equal(b->data, m->raw->data, b->len);
+	assert_int_equal(b->len, m->bufs.raw->len);
+	assert_memory_equal(b->data, m->bufs.raw->data, b->len);
 	buf_free(b);
 	ikev2_msg_free(m);
 }

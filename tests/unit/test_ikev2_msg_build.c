@@ -288,7 +288,7 @@ test_roundtrip_sk(void **state)
 	assert_int_equal(m->sk->next, IKEV2_PL_SA);
 	assert_int_equal(m->sk->off, (size_t)sk_off);
 	out = buf_new_secret(0);
-	assert_int_equal(ikev2_sk_decrypt(&k, 1, m->raw->data, m->raw->len, m->sk->off,
+	assert_int_equal(ikev2_sk_decrypt(&k, 1, m->bufs.raw->data, m->bufs.raw->len, m->sk->off,
 	    IKEV2_SK_HDR_LEN, out), 0);
 	assert_int_equal(out->len, plain->len);
 	assert_int_equal(ikev2_msg_set_inner(m, out, m->sk->next, &err), 0);
