@@ -214,6 +214,7 @@ ikev1_p1_peer_ke(struct isakmp_sa *sa, struct ikev1_msg *m,
 {
 	const struct ikev1_pl *kp, *np;
 	struct ike_perr err;
+	struct buf **gx, **n;
 	char why[80];
 
 	if ((kp = ikev1_msg_get(m, IKEV1_PL_KE, 0)) == NULL ||
@@ -230,7 +231,58 @@ ikev1_p1_peer_ke(struct isakmp_sa *sa, struct ikev1_msg *m,
 		return -1;
 	}
 	ikev1_natt_check(sa, m);
+	/* the peer's half of what the keys and hashes of phase 1 cover */
+	gx = sa->initiator ? &sa->gxr : &sa->gxi;
+	n = sa->initiator ? &sa->nr : &sa->ni;
+	buf_free(*gx);
+	buf_free(*n);
+	if ((*gx = buf_from(ke->data, ke->len)) == NULL ||
+	    (*n = buf_from(nonce->data, nonce->len)) == NULL) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
+		return -1;
+	}
 	return 0;
+}
+
+struct buf *
+ikev1_p1_auth_msg(struct isakmp_sa *sa, uint8_t exch, int msgno)
+{
+	struct ike_builder cb;
+	struct buf *chain = NULL, *msg = NULL;
+	uint8_t hash[CRYPTO_MAX_PRF_LEN], idb[4 + CFG_ID_MAX];
+	uint8_t nb[IKEV1_NOTIFY_MAX];
+	size_t idlen = ikev1_p1_id_body(&sa->lid, idb);
+
+	if (ikev1_p1_our_hash(sa, idb, idlen, hash) == -1 ||
+	    (chain = buf_new_secret(512)) == NULL ||
+	    (msg = buf_new(512)) == NULL) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot make %s",
+		    sa->initiator ? "HASH_I" : "HASH_R");
+		goto fail;
+	}
+	/* Aggressive Mode sent our ID in the clear, Main Mode its NAT-D in
+	 * messages 3 and 4. */
+	ike_build_chain(&cb, chain);
+	if ((exch == IKEV1_EXCH_MAIN &&
+	    ikev1_build_raw(&cb, IKEV1_PL_ID, idb, idlen) < 0) ||
+	    ikev1_build_raw(&cb, IKEV1_PL_HASH, hash, sa->k.prf_len) < 0 ||
+	    (ikev1_p1_initial_contact(sa) && ikev1_build_raw(&cb,
+	    IKEV1_PL_NOTIFY, nb, ikev1_notify_body(sa,
+	    IKEV1_N_INITIAL_CONTACT, 1, nb)) < 0) ||
+	    (exch == IKEV1_EXCH_AGGRESSIVE && ikev1_natt_add(sa, &cb) == -1) ||
+	    ikev1_seal(sa, exch, 0, &cb, sa->k.iv, msg) == -1) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message %d",
+		    msgno);
+		goto fail;
+	}
+	buf_free(chain);
+	wipe(hash, sizeof(hash));
+	return msg;
+fail:
+	buf_free(chain);
+	buf_free(msg);
+	wipe(hash, sizeof(hash));
+	return NULL;
 }
 
 size_t

@@ -360,7 +360,9 @@ void	ikev1_p1_clear_notify(struct ikev1_engine *e,
  * 0, or -1 (the SA failed). */
 int	ikev1_p1_keys(struct isakmp_sa *sa, const struct ikev1_data *peer_ke);
 /* The KE (of the chosen group's size) and nonce of a message from the
- * peer, NAT-D checked. 0, or -1 (dropped naming what, or the SA failed). */
+ * peer, NAT-D checked, kept as the peer's g^x and nonce (gxr and nr of
+ * an initiator, gxi and ni of a responder). 0, or -1 (dropped naming
+ * what, or the SA failed). */
 int	ikev1_p1_peer_ke(struct isakmp_sa *sa, struct ikev1_msg *m,
 	    struct ikev1_data *ke, struct ikev1_data *nonce, const char *what);
 /* Our key pair of sa->algs.dh (g^x into *gx) and a nonce into *nonce.
@@ -376,6 +378,11 @@ size_t	ikev1_p1_id_body(const struct cfg_id *id, uint8_t *out);
  * the peer). 0 / -1. */
 int	ikev1_p1_open(struct isakmp_sa *sa, struct ikev1_msg *m, int msgno,
 	    uint8_t *iv);
+/* Our encrypted phase-1 authentication, message msgno of exchange exch
+ * (Main Mode 5 and 6: ID and HASH; Aggressive Mode 3: HASH and NAT-D),
+ * with INITIAL-CONTACT when it applies. The datagram, or NULL (the SA
+ * failed). */
+struct buf *ikev1_p1_auth_msg(struct isakmp_sa *sa, uint8_t exch, int msgno);
 /* Our HASH_I (initiator) or HASH_R over our ID payload body idb. 0 / -1. */
 int	ikev1_p1_our_hash(const struct isakmp_sa *sa, const uint8_t *idb,
 	    size_t idlen, uint8_t *out);
