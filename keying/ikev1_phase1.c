@@ -598,17 +598,8 @@ int
 ikev1_p1_open(struct isakmp_sa *sa, struct ikev1_msg *m, int msgno,
     uint8_t *iv)
 {
-	struct ike_perr err;
-	struct buf *plain;
-
 	memcpy(iv, sa->k.iv, CRYPTO_MAX_BLOCK);
-	plain = buf_new_secret(m->bufs.raw->len);
-	if (plain == NULL || ikev1_decrypt(&sa->k, iv, m->bufs.raw->data +
-	    IKEV1_HDR_LEN, m->bufs.raw->len - IKEV1_HDR_LEN, plain) == -1) {
-		buf_free(plain);
-		plain = NULL;
-	}
-	if (plain == NULL || ikev1_msg_set_plain(m, plain, &err) == -1) {
+	if (ikev1_open(sa, m, iv, NULL) < 0) {
 		/* garbage after decryption: the keys differ, and only the
 		 * pre-shared key can make them differ. The peer hears of it
 		 * in the clear: we share no key */

@@ -194,25 +194,13 @@ static int
 qm_open(struct isakmp_sa *sa, struct ikev1_msg *m, uint8_t *iv,
     struct ikev1_data *hash)
 {
-	struct ike_perr err;
-	struct buf *plain = buf_new_secret(m->bufs.raw->len);
+	int r = ikev1_open(sa, m, iv, hash);
 
-	if (plain == NULL || ikev1_decrypt(&sa->k, iv, m->bufs.raw->data +
-	    IKEV1_HDR_LEN, m->bufs.raw->len - IKEV1_HDR_LEN, plain) == -1) {
-		buf_free(plain);
-		ikev1_drop(sa->eng, &sa->remote, sa->rport,
-		    "Quick Mode message does not decrypt");
-		return -1;
-	}
-	if (ikev1_msg_set_plain(m, plain, &err) == -1 || m->n == 0 ||
-	    m->pl[0].type != IKEV1_PL_HASH ||
-	    ikev1_pl_data(&m->pl[0], hash, &err) == -1 ||
-	    hash->len != sa->k.prf_len) {
-		ikev1_drop(sa->eng, &sa->remote, sa->rport,
+	if (r < 0)
+		ikev1_drop(sa->eng, &sa->remote, sa->rport, r == -1 ?
+		    "Quick Mode message does not decrypt" :
 		    "Quick Mode message without a valid HASH");
-		return -1;
-	}
-	return 0;
+	return r < 0 ? -1 : 0;
 }
 
 static void

@@ -189,6 +189,12 @@ void	ikev1_rtx_stop(struct isakmp_sa *sa);
  * (updated). msg receives the datagram. 0 / -1. */
 int	ikev1_seal(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
 	    struct ike_builder *chain, uint8_t *iv, struct buf *msg);
+/* The other way: m's encrypted body decrypted with iv (updated) and its
+ * payloads parsed; with hash, the first one must be a HASH of the PRF's
+ * length, and hash receives it. 0, -1 (it does not decrypt) or -2 (the
+ * plaintext is not what it must be). */
+int	ikev1_open(struct isakmp_sa *sa, struct ikev1_msg *m, uint8_t *iv,
+	    struct ikev1_data *hash);
 /* ikev1_seal for a message protected by HASH(1) (ni NULL) or HASH(2)
  * (RFC 2409 5.5): the chain in cb starts with a HASH payload at hoff whose
  * body is filled with prf(SKEYID_a, M-ID [| Ni_b] | the payloads after
