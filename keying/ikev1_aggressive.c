@@ -137,7 +137,6 @@ ikev1_ag_first(struct ikev1_engine *e, struct ikev1_msg *m,
 	struct ike_hdr h;
 	struct isakmp_sa *sa;
 	struct cfg_id peer;
-	struct st_ike *st;
 	struct buf *msg = NULL;
 	uint8_t hash[CRYPTO_MAX_PRF_LEN], idb[4 + CFG_ID_MAX];
 	size_t idlen;
@@ -161,23 +160,9 @@ ikev1_ag_first(struct ikev1_engine *e, struct ikev1_msg *m,
 		    "Aggressive Mode message 1 without SA and ID");
 		return;
 	}
-	if ((sa = ikev1_sa_new(e, c, dst, dport, src, sport)) == NULL)
+	if ((sa = ikev1_p1_responder(e, c, m, 1, dst, dport, src,
+	    sport)) == NULL)
 		return;
-	sa->aggressive = 1;
-	sa->icookie = m->hdr.icookie;
-	while (sa->rcookie == 0)
-		if (crypto_random(&sa->rcookie, sizeof(sa->rcookie)) == -1) {
-			ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no random cookie");
-			return;
-		}
-	ikev1_p1_ids(sa);
-	ikev1_p1_state(sa, ST_MM_NO_STATE);
-	if ((st = st_ike_get(sa->st_index)) != NULL) {
-		st->spi_i = sa->icookie;
-		st->spi_r = sa->rcookie;
-	}
-	ikev1_sa_last_in(sa, m);
-	ikev1_vendor_sa(sa, m);
 	if (ikev1_p1_choose(sa, m, pl, &reply) == -1 ||
 	    ikev1_p1_peer_ke(sa, m, &ke, &nonce,
 	    "Aggressive Mode message 1") == -1)

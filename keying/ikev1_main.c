@@ -27,7 +27,6 @@ ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,
 	struct ike_hdr h;
 	struct isakmp_sa *sa;
 	struct buf *msg = NULL;
-	struct st_ike *st;
 	char a[ADDR_STRLEN], b[ADDR_STRLEN];
 
 	c = e->env.conn_by_addr_v1 ? e->env.conn_by_addr_v1(e->env.arg, dst,
@@ -46,21 +45,9 @@ ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,
 		ikev1_drop(e, src, sport, "Main Mode message 1 without SA");
 		return;
 	}
-	if ((sa = ikev1_sa_new(e, c, dst, dport, src, sport)) == NULL)
+	if ((sa = ikev1_p1_responder(e, c, m, 0, dst, dport, src,
+	    sport)) == NULL)
 		return;
-	sa->icookie = m->hdr.icookie;
-	while (sa->rcookie == 0)
-		if (crypto_random(&sa->rcookie, sizeof(sa->rcookie)) == -1) {
-			ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no random cookie");
-			return;
-		}
-	ikev1_p1_ids(sa);
-	if ((st = st_ike_get(sa->st_index)) != NULL) {
-		st->spi_i = sa->icookie;
-		st->spi_r = sa->rcookie;
-	}
-	ikev1_sa_last_in(sa, m);
-	ikev1_vendor_sa(sa, m);
 
 	if (ikev1_p1_choose(sa, m, pl, &reply) == -1)
 		goto out;

@@ -138,6 +138,34 @@ ikev1_p1_ids(struct isakmp_sa *sa)
 		config_id_from_addr(&sa->remote, &sa->rid);
 }
 
+struct isakmp_sa *
+ikev1_p1_responder(struct ikev1_engine *e, const struct cfg_conn *c,
+    struct ikev1_msg *m, int aggressive, const struct ifl_addr *dst,
+    uint16_t dport, const struct ifl_addr *src, uint16_t sport)
+{
+	struct isakmp_sa *sa;
+	struct st_ike *st;
+
+	if ((sa = ikev1_sa_new(e, c, dst, dport, src, sport)) == NULL)
+		return NULL;
+	sa->aggressive = aggressive;
+	sa->icookie = m->hdr.icookie;
+	while (sa->rcookie == 0)
+		if (crypto_random(&sa->rcookie, sizeof(sa->rcookie)) == -1) {
+			ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no random cookie");
+			return NULL;
+		}
+	ikev1_p1_ids(sa);
+	ikev1_p1_state(sa, ST_MM_NO_STATE);
+	if ((st = st_ike_get(sa->st_index)) != NULL) {
+		st->spi_i = sa->icookie;
+		st->spi_r = sa->rcookie;
+	}
+	ikev1_sa_last_in(sa, m);
+	ikev1_vendor_sa(sa, m);
+	return sa;
+}
+
 void
 ikev1_p1_state(struct isakmp_sa *sa, enum st_mm_state state)
 {

@@ -354,6 +354,14 @@ int	ikev1_p1_chosen(struct isakmp_sa *sa, const struct ikev1_msg *m,
 /* Our ID (leftid, else the address in use) and the peer's as configured
  * (rightid, else its address). */
 void	ikev1_p1_ids(struct isakmp_sa *sa);
+/* A responder's SA (Main Mode, or Aggressive Mode when aggressive) for
+ * the peer's first message m: the peer's cookie and a fresh one of ours,
+ * the IDs, the state row's SPIs, m kept against duplicates, the vendor
+ * IDs read. NULL when none could be made (or it failed). */
+struct isakmp_sa *ikev1_p1_responder(struct ikev1_engine *e,
+	    const struct cfg_conn *c, struct ikev1_msg *m, int aggressive,
+	    const struct ifl_addr *dst, uint16_t dport,
+	    const struct ifl_addr *src, uint16_t sport);
 /* IOS's name for where phase 1 stands (show crypto isakmp sa). */
 void	ikev1_p1_state(struct isakmp_sa *sa, enum st_mm_state state);
 /* An unprotected notify answering a first message we refuse. */
