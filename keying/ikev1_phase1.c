@@ -138,29 +138,43 @@ ikev1_p1_ids(struct isakmp_sa *sa)
 		config_id_from_addr(&sa->remote, &sa->rid);
 }
 
+/* The start of phase 1 in either role: our random cookie, the IDs, the
+ * state row (role, the cookies so far). 0, or -1 (the SA failed). */
+static int
+p1_begin(struct isakmp_sa *sa, int initiator, int aggressive)
+{
+	uint64_t *ours = initiator ? &sa->icookie : &sa->rcookie;
+	struct st_ike *st;
+
+	sa->initiator = initiator;
+	sa->aggressive = aggressive;
+	while (*ours == 0)
+		if (crypto_random(ours, sizeof(*ours)) == -1) {
+			ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no random cookie");
+			return -1;
+		}
+	ikev1_p1_ids(sa);
+	ikev1_p1_state(sa, ST_MM_NO_STATE);
+	if ((st = st_ike_get(sa->st_index)) != NULL) {
+		st->initiator = initiator;
+		st->spi_i = sa->icookie;
+		st->spi_r = sa->rcookie;
+	}
+	return 0;
+}
+
 struct isakmp_sa *
 ikev1_p1_responder(struct ikev1_engine *e, const struct cfg_conn *c,
     struct ikev1_msg *m, int aggressive, const struct ifl_addr *dst,
     uint16_t dport, const struct ifl_addr *src, uint16_t sport)
 {
 	struct isakmp_sa *sa;
-	struct st_ike *st;
 
 	if ((sa = ikev1_sa_new(e, c, dst, dport, src, sport)) == NULL)
 		return NULL;
-	sa->aggressive = aggressive;
 	sa->icookie = m->hdr.icookie;
-	while (sa->rcookie == 0)
-		if (crypto_random(&sa->rcookie, sizeof(sa->rcookie)) == -1) {
-			ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no random cookie");
-			return NULL;
-		}
-	ikev1_p1_ids(sa);
-	ikev1_p1_state(sa, ST_MM_NO_STATE);
-	if ((st = st_ike_get(sa->st_index)) != NULL) {
-		st->spi_i = sa->icookie;
-		st->spi_r = sa->rcookie;
-	}
+	if (p1_begin(sa, 0, aggressive) == -1)
+		return NULL;
 	ikev1_sa_last_in(sa, m);
 	ikev1_vendor_sa(sa, m);
 	return sa;
@@ -809,27 +823,15 @@ ikev1_p1_initiator(struct ikev1_engine *e, const struct cfg_conn *c,
 	struct ikev1_sa *offer = NULL;
 	struct ikev1_p1_suite s;
 	struct isakmp_sa *sa;
-	struct st_ike *st;
 	struct buf *attrs = NULL, *body = NULL;
 
 	if ((sa = ikev1_sa_new(e, c, local, lport, remote, rport)) == NULL)
 		return NULL;
 	/* retransmissions decide when the peer is silent */
 	loop_timer_stop(sa->timer);
-	sa->initiator = 1;
-	sa->aggressive = aggressive;
 	sa->lifetime = c->ikelifetime;
-	while (sa->icookie == 0)
-		if (crypto_random(&sa->icookie, sizeof(sa->icookie)) == -1) {
-			ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no random cookie");
-			goto fail;
-		}
-	ikev1_p1_ids(sa);
-	ikev1_p1_state(sa, ST_MM_NO_STATE);
-	if ((st = st_ike_get(sa->st_index)) != NULL) {
-		st->initiator = 1;
-		st->spi_i = sa->icookie;
-	}
+	if (p1_begin(sa, 1, aggressive) == -1)
+		goto fail;
 	offer = calloc(1, sizeof(*offer));
 	attrs = buf_new(512);
 	body = buf_new(1024);
