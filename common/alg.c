@@ -2,17 +2,20 @@
 #include "config.h"
 
 #include "common/alg.h"
+#include "common/xform_ids.h"
 
 int
 alg_encr_is_aead(unsigned encr)
 {
-	/* AES-CCM 14-16, AES-GCM 18-20, ChaCha20-Poly1305 28 */
-	return (encr >= 14 && encr <= 16) || (encr >= 18 && encr <= 20) || encr == 28;
+	return (encr >= IKEV2_ENCR_AES_CCM_8 && encr <= IKEV2_ENCR_AES_CCM_16) ||
+	    (encr >= IKEV2_ENCR_AES_GCM_8 && encr <= IKEV2_ENCR_AES_GCM_16) ||
+	    encr == IKEV2_ENCR_CHACHA20_POLY1305;
 }
 
 int
 alg_encr_has_keylen(unsigned encr)
 {
-	/* AES-CBC 12, AES-CTR 13, AES-CCM/GCM 14-20, Camellia-CBC 23 */
-	return encr == 12 || encr == 13 || (encr >= 14 && encr <= 20) || encr == 23;
+	/* AES in every mode (CBC 12 .. GCM 20), Camellia-CBC */
+	return (encr >= IKEV2_ENCR_AES_CBC && encr <= IKEV2_ENCR_AES_GCM_16) ||
+	    encr == IKEV2_ENCR_CAMELLIA_CBC;
 }

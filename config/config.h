@@ -14,6 +14,7 @@
 
 #include "common/addr.h"
 #include "common/buf.h"
+#include "common/xform_ids.h"
 
 #define CFG_NAME_MAX		64	/* conn names (= ST_NAME_MAX) */
 #define CFG_ID_MAX		256	/* identities as text (= ST_ID_MAX) */
@@ -24,29 +25,11 @@
 #define CFG_PATH_MAX		1024
 #define CFG_UPDOWN_MAX		512	/* leftupdown, a shell command line */
 
-/* ---- proposals: IKEv2 transform IDs (IANA), in the order written ---- */
-
-enum cfg_encr {
-	CFG_ENCR_3DES = 3, CFG_ENCR_AES_CBC = 12,
-	CFG_ENCR_AES_GCM_8 = 18, CFG_ENCR_AES_GCM_12 = 19, CFG_ENCR_AES_GCM_16 = 20,
-};
-enum cfg_prf {
-	CFG_PRF_HMAC_MD5 = 1, CFG_PRF_HMAC_SHA1 = 2, CFG_PRF_HMAC_SHA2_256 = 5,
-	CFG_PRF_HMAC_SHA2_384 = 6, CFG_PRF_HMAC_SHA2_512 = 7,
-};
-enum cfg_integ {
-	CFG_AUTH_HMAC_MD5_96 = 1, CFG_AUTH_HMAC_SHA1_96 = 2, CFG_AUTH_HMAC_SHA2_256_128 = 12,
-	CFG_AUTH_HMAC_SHA2_384_192 = 13, CFG_AUTH_HMAC_SHA2_512_256 = 14,
-};
-enum cfg_dh {
-	CFG_DH_MODP1024 = 2, CFG_DH_MODP1536 = 5, CFG_DH_MODP2048 = 14, CFG_DH_MODP3072 = 15,
-	CFG_DH_MODP4096 = 16, CFG_DH_ECP256 = 19, CFG_DH_ECP384 = 20, CFG_DH_ECP521 = 21,
-	CFG_DH_CURVE25519 = 31,
-};
-enum cfg_esn { CFG_ESN_NO = 0, CFG_ESN_YES = 1 };
+/* ---- proposals: IKEv2 transform IDs (common/xform_ids.h), in the order
+ * written ---- */
 
 struct cfg_encr_alg {
-	uint16_t	id;		/* enum cfg_encr */
+	uint16_t	id;		/* enum ikev2_encr */
 	uint16_t	keylen;		/* bits (Key Length attribute); 0 for 3DES */
 };
 
@@ -278,7 +261,7 @@ struct cfg_isakmp_policy {
 	uint16_t	priority;
 	enum cfg_isakmp_auth auth;
 	struct cfg_encr_alg encr;
-	uint16_t	integ;		/* enum cfg_integ: its hash */
+	uint16_t	integ;		/* enum ikev2_integ: its hash */
 	uint16_t	dh;
 	uint32_t	lifetime;	/* seconds; no volume limit */
 };

@@ -13,28 +13,28 @@
 #include "config/config.h"
 
 static const struct cfg_isakmp_policy policies[CFG_ISAKMP_DEFAULT_N] = {
-	{ 65507, CFG_ISAKMP_RSA_SIG, { CFG_ENCR_AES_CBC, 128 }, CFG_AUTH_HMAC_SHA1_96,
-	    CFG_DH_MODP1536, 86400 },
-	{ 65508, CFG_ISAKMP_PSK, { CFG_ENCR_AES_CBC, 128 }, CFG_AUTH_HMAC_SHA1_96,
-	    CFG_DH_MODP1536, 86400 },
-	{ 65509, CFG_ISAKMP_RSA_SIG, { CFG_ENCR_AES_CBC, 128 }, CFG_AUTH_HMAC_MD5_96,
-	    CFG_DH_MODP1536, 86400 },
-	{ 65510, CFG_ISAKMP_PSK, { CFG_ENCR_AES_CBC, 128 }, CFG_AUTH_HMAC_MD5_96,
-	    CFG_DH_MODP1536, 86400 },
-	{ 65511, CFG_ISAKMP_RSA_SIG, { CFG_ENCR_3DES, 0 }, CFG_AUTH_HMAC_SHA1_96,
-	    CFG_DH_MODP1024, 86400 },
-	{ 65512, CFG_ISAKMP_PSK, { CFG_ENCR_3DES, 0 }, CFG_AUTH_HMAC_SHA1_96,
-	    CFG_DH_MODP1024, 86400 },
-	{ 65513, CFG_ISAKMP_RSA_SIG, { CFG_ENCR_3DES, 0 }, CFG_AUTH_HMAC_MD5_96,
-	    CFG_DH_MODP1024, 86400 },
-	{ 65514, CFG_ISAKMP_PSK, { CFG_ENCR_3DES, 0 }, CFG_AUTH_HMAC_MD5_96,
-	    CFG_DH_MODP1024, 86400 },
+	{ 65507, CFG_ISAKMP_RSA_SIG, { IKEV2_ENCR_AES_CBC, 128 }, IKEV2_INTEG_HMAC_SHA1_96,
+	    IKEV2_DH_MODP1536, 86400 },
+	{ 65508, CFG_ISAKMP_PSK, { IKEV2_ENCR_AES_CBC, 128 }, IKEV2_INTEG_HMAC_SHA1_96,
+	    IKEV2_DH_MODP1536, 86400 },
+	{ 65509, CFG_ISAKMP_RSA_SIG, { IKEV2_ENCR_AES_CBC, 128 }, IKEV2_INTEG_HMAC_MD5_96,
+	    IKEV2_DH_MODP1536, 86400 },
+	{ 65510, CFG_ISAKMP_PSK, { IKEV2_ENCR_AES_CBC, 128 }, IKEV2_INTEG_HMAC_MD5_96,
+	    IKEV2_DH_MODP1536, 86400 },
+	{ 65511, CFG_ISAKMP_RSA_SIG, { IKEV2_ENCR_3DES, 0 }, IKEV2_INTEG_HMAC_SHA1_96,
+	    IKEV2_DH_MODP1024, 86400 },
+	{ 65512, CFG_ISAKMP_PSK, { IKEV2_ENCR_3DES, 0 }, IKEV2_INTEG_HMAC_SHA1_96,
+	    IKEV2_DH_MODP1024, 86400 },
+	{ 65513, CFG_ISAKMP_RSA_SIG, { IKEV2_ENCR_3DES, 0 }, IKEV2_INTEG_HMAC_MD5_96,
+	    IKEV2_DH_MODP1024, 86400 },
+	{ 65514, CFG_ISAKMP_PSK, { IKEV2_ENCR_3DES, 0 }, IKEV2_INTEG_HMAC_MD5_96,
+	    IKEV2_DH_MODP1024, 86400 },
 };
 
 static const struct cfg_transform_set sets[CFG_XFORM_DEFAULT_N] = {
-	{ "#$!default_transform_set_1", { CFG_ENCR_AES_CBC, 128 },
-	    CFG_AUTH_HMAC_SHA1_96 },
-	{ "#$!default_transform_set_0", { CFG_ENCR_3DES, 0 }, CFG_AUTH_HMAC_SHA1_96 },
+	{ "#$!default_transform_set_1", { IKEV2_ENCR_AES_CBC, 128 },
+	    IKEV2_INTEG_HMAC_SHA1_96 },
+	{ "#$!default_transform_set_0", { IKEV2_ENCR_3DES, 0 }, IKEV2_INTEG_HMAC_SHA1_96 },
 };
 
 const struct cfg_isakmp_policy *
@@ -52,7 +52,7 @@ config_default_transform_sets(void)
 static int
 encr_eq(const struct cfg_encr_alg *a, const struct cfg_encr_alg *b)
 {
-	return a->id == b->id && (a->id != CFG_ENCR_AES_CBC || a->keylen == b->keylen);
+	return a->id == b->id && (a->id != IKEV2_ENCR_AES_CBC || a->keylen == b->keylen);
 }
 
 const struct cfg_isakmp_policy *
@@ -86,11 +86,11 @@ suite(struct cfg_proposal *p, const struct cfg_encr_alg *encr, uint16_t integ,
 	p->integ[p->ninteg++] = integ;
 	if (ike) {
 		/* IKEv1's hash is both PRF and integrity */
-		p->prf[p->nprf++] = integ == CFG_AUTH_HMAC_MD5_96 ?
-		    CFG_PRF_HMAC_MD5 : CFG_PRF_HMAC_SHA1;
+		p->prf[p->nprf++] = integ == IKEV2_INTEG_HMAC_MD5_96 ?
+		    IKEV2_PRF_HMAC_MD5 : IKEV2_PRF_HMAC_SHA1;
 		p->dh[p->ndh++] = dh;
 	} else
-		p->esn[p->nesn++] = CFG_ESN_NO;
+		p->esn[p->nesn++] = IKEV2_ESN_NO;
 }
 
 void

@@ -23,49 +23,49 @@ struct keyword {
 
 /* The first entry of an (type, id, keylen) triple is the name printed back. */
 static const struct keyword keywords[] = {
-	{ "aes128", KW_ENCR, CFG_ENCR_AES_CBC, 128, 0 },
-	{ "aes192", KW_ENCR, CFG_ENCR_AES_CBC, 192, 0 },
-	{ "aes256", KW_ENCR, CFG_ENCR_AES_CBC, 256, 0 },
-	{ "aes", KW_ENCR, CFG_ENCR_AES_CBC, 128, 0 },
-	{ "3des", KW_ENCR, CFG_ENCR_3DES, 0, 0 },
-	{ "aes128gcm16", KW_ENCR, CFG_ENCR_AES_GCM_16, 128, 0 },
-	{ "aes192gcm16", KW_ENCR, CFG_ENCR_AES_GCM_16, 192, 0 },
-	{ "aes256gcm16", KW_ENCR, CFG_ENCR_AES_GCM_16, 256, 0 },
-	{ "aes128gcm", KW_ENCR, CFG_ENCR_AES_GCM_16, 128, 0 },
-	{ "aes192gcm", KW_ENCR, CFG_ENCR_AES_GCM_16, 192, 0 },
-	{ "aes256gcm", KW_ENCR, CFG_ENCR_AES_GCM_16, 256, 0 },
-	{ "aes128gcm8", KW_ENCR, CFG_ENCR_AES_GCM_8, 128, 1 },
-	{ "aes192gcm8", KW_ENCR, CFG_ENCR_AES_GCM_8, 192, 1 },
-	{ "aes256gcm8", KW_ENCR, CFG_ENCR_AES_GCM_8, 256, 1 },
-	{ "aes128gcm12", KW_ENCR, CFG_ENCR_AES_GCM_12, 128, 1 },
-	{ "aes192gcm12", KW_ENCR, CFG_ENCR_AES_GCM_12, 192, 1 },
-	{ "aes256gcm12", KW_ENCR, CFG_ENCR_AES_GCM_12, 256, 1 },
-	{ "md5", KW_INTEG, CFG_AUTH_HMAC_MD5_96, 0, 0 },
-	{ "sha1", KW_INTEG, CFG_AUTH_HMAC_SHA1_96, 0, 0 },
-	{ "sha", KW_INTEG, CFG_AUTH_HMAC_SHA1_96, 0, 0 },
-	{ "sha256", KW_INTEG, CFG_AUTH_HMAC_SHA2_256_128, 0, 0 },
-	{ "sha2_256", KW_INTEG, CFG_AUTH_HMAC_SHA2_256_128, 0, 0 },
-	{ "sha384", KW_INTEG, CFG_AUTH_HMAC_SHA2_384_192, 0, 0 },
-	{ "sha2_384", KW_INTEG, CFG_AUTH_HMAC_SHA2_384_192, 0, 0 },
-	{ "sha512", KW_INTEG, CFG_AUTH_HMAC_SHA2_512_256, 0, 0 },
-	{ "sha2_512", KW_INTEG, CFG_AUTH_HMAC_SHA2_512_256, 0, 0 },
-	{ "prfmd5", KW_PRF, CFG_PRF_HMAC_MD5, 0, 0 },
-	{ "prfsha1", KW_PRF, CFG_PRF_HMAC_SHA1, 0, 0 },
-	{ "prfsha256", KW_PRF, CFG_PRF_HMAC_SHA2_256, 0, 0 },
-	{ "prfsha384", KW_PRF, CFG_PRF_HMAC_SHA2_384, 0, 0 },
-	{ "prfsha512", KW_PRF, CFG_PRF_HMAC_SHA2_512, 0, 0 },
-	{ "modp1024", KW_DH, CFG_DH_MODP1024, 0, 0 },
-	{ "modp1536", KW_DH, CFG_DH_MODP1536, 0, 0 },
-	{ "modp2048", KW_DH, CFG_DH_MODP2048, 0, 0 },
-	{ "modp3072", KW_DH, CFG_DH_MODP3072, 0, 0 },
-	{ "modp4096", KW_DH, CFG_DH_MODP4096, 0, 0 },
-	{ "ecp256", KW_DH, CFG_DH_ECP256, 0, 0 },
-	{ "ecp384", KW_DH, CFG_DH_ECP384, 0, 0 },
-	{ "ecp521", KW_DH, CFG_DH_ECP521, 0, 0 },
-	{ "curve25519", KW_DH, CFG_DH_CURVE25519, 0, 0 },
-	{ "x25519", KW_DH, CFG_DH_CURVE25519, 0, 0 },
-	{ "noesn", KW_ESN, CFG_ESN_NO, 0, 0 },
-	{ "esn", KW_ESN, CFG_ESN_YES, 0, 0 },
+	{ "aes128", KW_ENCR, IKEV2_ENCR_AES_CBC, 128, 0 },
+	{ "aes192", KW_ENCR, IKEV2_ENCR_AES_CBC, 192, 0 },
+	{ "aes256", KW_ENCR, IKEV2_ENCR_AES_CBC, 256, 0 },
+	{ "aes", KW_ENCR, IKEV2_ENCR_AES_CBC, 128, 0 },
+	{ "3des", KW_ENCR, IKEV2_ENCR_3DES, 0, 0 },
+	{ "aes128gcm16", KW_ENCR, IKEV2_ENCR_AES_GCM_16, 128, 0 },
+	{ "aes192gcm16", KW_ENCR, IKEV2_ENCR_AES_GCM_16, 192, 0 },
+	{ "aes256gcm16", KW_ENCR, IKEV2_ENCR_AES_GCM_16, 256, 0 },
+	{ "aes128gcm", KW_ENCR, IKEV2_ENCR_AES_GCM_16, 128, 0 },
+	{ "aes192gcm", KW_ENCR, IKEV2_ENCR_AES_GCM_16, 192, 0 },
+	{ "aes256gcm", KW_ENCR, IKEV2_ENCR_AES_GCM_16, 256, 0 },
+	{ "aes128gcm8", KW_ENCR, IKEV2_ENCR_AES_GCM_8, 128, 1 },
+	{ "aes192gcm8", KW_ENCR, IKEV2_ENCR_AES_GCM_8, 192, 1 },
+	{ "aes256gcm8", KW_ENCR, IKEV2_ENCR_AES_GCM_8, 256, 1 },
+	{ "aes128gcm12", KW_ENCR, IKEV2_ENCR_AES_GCM_12, 128, 1 },
+	{ "aes192gcm12", KW_ENCR, IKEV2_ENCR_AES_GCM_12, 192, 1 },
+	{ "aes256gcm12", KW_ENCR, IKEV2_ENCR_AES_GCM_12, 256, 1 },
+	{ "md5", KW_INTEG, IKEV2_INTEG_HMAC_MD5_96, 0, 0 },
+	{ "sha1", KW_INTEG, IKEV2_INTEG_HMAC_SHA1_96, 0, 0 },
+	{ "sha", KW_INTEG, IKEV2_INTEG_HMAC_SHA1_96, 0, 0 },
+	{ "sha256", KW_INTEG, IKEV2_INTEG_HMAC_SHA2_256_128, 0, 0 },
+	{ "sha2_256", KW_INTEG, IKEV2_INTEG_HMAC_SHA2_256_128, 0, 0 },
+	{ "sha384", KW_INTEG, IKEV2_INTEG_HMAC_SHA2_384_192, 0, 0 },
+	{ "sha2_384", KW_INTEG, IKEV2_INTEG_HMAC_SHA2_384_192, 0, 0 },
+	{ "sha512", KW_INTEG, IKEV2_INTEG_HMAC_SHA2_512_256, 0, 0 },
+	{ "sha2_512", KW_INTEG, IKEV2_INTEG_HMAC_SHA2_512_256, 0, 0 },
+	{ "prfmd5", KW_PRF, IKEV2_PRF_HMAC_MD5, 0, 0 },
+	{ "prfsha1", KW_PRF, IKEV2_PRF_HMAC_SHA1, 0, 0 },
+	{ "prfsha256", KW_PRF, IKEV2_PRF_HMAC_SHA2_256, 0, 0 },
+	{ "prfsha384", KW_PRF, IKEV2_PRF_HMAC_SHA2_384, 0, 0 },
+	{ "prfsha512", KW_PRF, IKEV2_PRF_HMAC_SHA2_512, 0, 0 },
+	{ "modp1024", KW_DH, IKEV2_DH_MODP1024, 0, 0 },
+	{ "modp1536", KW_DH, IKEV2_DH_MODP1536, 0, 0 },
+	{ "modp2048", KW_DH, IKEV2_DH_MODP2048, 0, 0 },
+	{ "modp3072", KW_DH, IKEV2_DH_MODP3072, 0, 0 },
+	{ "modp4096", KW_DH, IKEV2_DH_MODP4096, 0, 0 },
+	{ "ecp256", KW_DH, IKEV2_DH_ECP256, 0, 0 },
+	{ "ecp384", KW_DH, IKEV2_DH_ECP384, 0, 0 },
+	{ "ecp521", KW_DH, IKEV2_DH_ECP521, 0, 0 },
+	{ "curve25519", KW_DH, IKEV2_DH_CURVE25519, 0, 0 },
+	{ "x25519", KW_DH, IKEV2_DH_CURVE25519, 0, 0 },
+	{ "noesn", KW_ESN, IKEV2_ESN_NO, 0, 0 },
+	{ "esn", KW_ESN, IKEV2_ESN_YES, 0, 0 },
 };
 #define NKEYWORDS	(sizeof(keywords) / sizeof(keywords[0]))
 
@@ -108,11 +108,11 @@ static uint16_t
 integ_to_prf(uint16_t integ)
 {
 	switch (integ) {
-	case CFG_AUTH_HMAC_MD5_96:		return CFG_PRF_HMAC_MD5;
-	case CFG_AUTH_HMAC_SHA1_96:		return CFG_PRF_HMAC_SHA1;
-	case CFG_AUTH_HMAC_SHA2_256_128:	return CFG_PRF_HMAC_SHA2_256;
-	case CFG_AUTH_HMAC_SHA2_384_192:	return CFG_PRF_HMAC_SHA2_384;
-	case CFG_AUTH_HMAC_SHA2_512_256:	return CFG_PRF_HMAC_SHA2_512;
+	case IKEV2_INTEG_HMAC_MD5_96:		return IKEV2_PRF_HMAC_MD5;
+	case IKEV2_INTEG_HMAC_SHA1_96:		return IKEV2_PRF_HMAC_SHA1;
+	case IKEV2_INTEG_HMAC_SHA2_256_128:	return IKEV2_PRF_HMAC_SHA2_256;
+	case IKEV2_INTEG_HMAC_SHA2_384_192:	return IKEV2_PRF_HMAC_SHA2_384;
+	case IKEV2_INTEG_HMAC_SHA2_512_256:	return IKEV2_PRF_HMAC_SHA2_512;
 	}
 	return 0;
 }
@@ -270,7 +270,7 @@ proposal_parse_one(const char *s, size_t slen, enum cfg_proto proto,
 			return -1;
 		}
 	} else if (p->nesn == 0)
-		p->esn[p->nesn++] = CFG_ESN_NO;
+		p->esn[p->nesn++] = IKEV2_ESN_NO;
 	return 0;
 }
 
@@ -371,7 +371,7 @@ proposal_print(struct strout *so, const struct cfg_proposal *p, enum cfg_proto p
 	}
 	for (int i = 0; i < p->ndh; i++)
 		so_word(so, config_dh_name(p->dh[i]));
-	if (proto == CFG_PROTO_ESP && !(p->nesn == 1 && p->esn[0] == CFG_ESN_NO))
+	if (proto == CFG_PROTO_ESP && !(p->nesn == 1 && p->esn[0] == IKEV2_ESN_NO))
 		for (int i = 0; i < p->nesn; i++)
 			so_word(so, p->esn[i] ? "esn" : "noesn");
 }

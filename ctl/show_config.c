@@ -24,9 +24,9 @@ static const char *
 isakmp_encr(const struct cfg_encr_alg *e, char *b, size_t len)
 {
 	switch (e->id) {
-	case CFG_ENCR_3DES:
+	case IKEV2_ENCR_3DES:
 		return "Three key triple DES";
-	case CFG_ENCR_AES_CBC:
+	case IKEV2_ENCR_AES_CBC:
 		/* the seed's line, as IOS's column cuts it */
 		snprintf(b, len, "AES - Advanced Encryption Standard (%u bit key.",
 		    e->keylen ? e->keylen : 128);
@@ -40,11 +40,11 @@ static const char *
 isakmp_hash(uint16_t integ)
 {
 	switch (integ) {
-	case CFG_AUTH_HMAC_MD5_96:		return "Message Digest 5";
-	case CFG_AUTH_HMAC_SHA1_96:		return "Secure Hash Standard";
-	case CFG_AUTH_HMAC_SHA2_256_128:	return "Secure Hash Standard 2 (256 bit)";
-	case CFG_AUTH_HMAC_SHA2_384_192:	return "Secure Hash Standard 2 (384 bit)";
-	case CFG_AUTH_HMAC_SHA2_512_256:	return "Secure Hash Standard 2 (512 bit)";
+	case IKEV2_INTEG_HMAC_MD5_96:		return "Message Digest 5";
+	case IKEV2_INTEG_HMAC_SHA1_96:		return "Secure Hash Standard";
+	case IKEV2_INTEG_HMAC_SHA2_256_128:	return "Secure Hash Standard 2 (256 bit)";
+	case IKEV2_INTEG_HMAC_SHA2_384_192:	return "Secure Hash Standard 2 (384 bit)";
+	case IKEV2_INTEG_HMAC_SHA2_512_256:	return "Secure Hash Standard 2 (512 bit)";
 	}
 	return "none";
 }
@@ -53,15 +53,15 @@ static const char *
 isakmp_group(uint16_t dh)
 {
 	switch (dh) {
-	case CFG_DH_MODP1024:	return "#2 (1024 bit)";
-	case CFG_DH_MODP1536:	return "#5 (1536 bit)";
-	case CFG_DH_MODP2048:	return "#14 (2048 bit)";
-	case CFG_DH_MODP3072:	return "#15 (3072 bit)";
-	case CFG_DH_MODP4096:	return "#16 (4096 bit)";
-	case CFG_DH_ECP256:	return "#19 (256 bit ecp)";
-	case CFG_DH_ECP384:	return "#20 (384 bit ecp)";
-	case CFG_DH_ECP521:	return "#21 (521 bit ecp)";
-	case CFG_DH_CURVE25519:	return "#31 (Curve25519)";
+	case IKEV2_DH_MODP1024:	return "#2 (1024 bit)";
+	case IKEV2_DH_MODP1536:	return "#5 (1536 bit)";
+	case IKEV2_DH_MODP2048:	return "#14 (2048 bit)";
+	case IKEV2_DH_MODP3072:	return "#15 (3072 bit)";
+	case IKEV2_DH_MODP4096:	return "#16 (4096 bit)";
+	case IKEV2_DH_ECP256:	return "#19 (256 bit ecp)";
+	case IKEV2_DH_ECP384:	return "#20 (384 bit ecp)";
+	case IKEV2_DH_ECP521:	return "#21 (521 bit ecp)";
+	case IKEV2_DH_CURVE25519:	return "#31 (Curve25519)";
 	}
 	return "none";
 }

@@ -3,37 +3,38 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "common/xform_ids.h"
 #include "kernel/xfrm_algs.h"
 
-/* ENCR_3DES = 3, ENCR_AES_CBC = 12, ENCR_AES_GCM_8/12/16 = 18/19/20 (RFC 4106). */
+/* Keyed on the IKEv2 transform IDs the keying engines negotiate. */
 static const struct xfrm_alg encr_algs[] = {
-	{ 12, 128, "cbc(aes)", 0, 0, 0 },
-	{ 12, 192, "cbc(aes)", 0, 0, 0 },
-	{ 12, 256, "cbc(aes)", 0, 0, 0 },
-	{ 3, 192, "cbc(des3_ede)", 0, 0, 0 },
-	{ 20, 128, "rfc4106(gcm(aes))", 128, 4, 1 },
-	{ 20, 192, "rfc4106(gcm(aes))", 128, 4, 1 },
-	{ 20, 256, "rfc4106(gcm(aes))", 128, 4, 1 },
-	{ 19, 128, "rfc4106(gcm(aes))", 96, 4, 1 },
-	{ 19, 256, "rfc4106(gcm(aes))", 96, 4, 1 },
-	{ 18, 128, "rfc4106(gcm(aes))", 64, 4, 1 },
-	{ 18, 256, "rfc4106(gcm(aes))", 64, 4, 1 },
+	{ IKEV2_ENCR_AES_CBC, 128, "cbc(aes)", 0, 0, 0 },
+	{ IKEV2_ENCR_AES_CBC, 192, "cbc(aes)", 0, 0, 0 },
+	{ IKEV2_ENCR_AES_CBC, 256, "cbc(aes)", 0, 0, 0 },
+	{ IKEV2_ENCR_3DES, 192, "cbc(des3_ede)", 0, 0, 0 },
+	/* RFC 4106: the ICV length is in the ID, 4 bytes of salt */
+	{ IKEV2_ENCR_AES_GCM_16, 128, "rfc4106(gcm(aes))", 128, 4, 1 },
+	{ IKEV2_ENCR_AES_GCM_16, 192, "rfc4106(gcm(aes))", 128, 4, 1 },
+	{ IKEV2_ENCR_AES_GCM_16, 256, "rfc4106(gcm(aes))", 128, 4, 1 },
+	{ IKEV2_ENCR_AES_GCM_12, 128, "rfc4106(gcm(aes))", 96, 4, 1 },
+	{ IKEV2_ENCR_AES_GCM_12, 256, "rfc4106(gcm(aes))", 96, 4, 1 },
+	{ IKEV2_ENCR_AES_GCM_8, 128, "rfc4106(gcm(aes))", 64, 4, 1 },
+	{ IKEV2_ENCR_AES_GCM_8, 256, "rfc4106(gcm(aes))", 64, 4, 1 },
 };
 
-/* AUTH_HMAC_MD5_96 = 1, SHA1_96 = 2, SHA2_256_128 = 12, 384_192 = 13, 512_256 = 14. */
 static const struct xfrm_alg integ_algs[] = {
-	{ 1, 128, "hmac(md5)", 96, 0, 0 },
-	{ 2, 160, "hmac(sha1)", 96, 0, 0 },
-	{ 12, 256, "hmac(sha256)", 128, 0, 0 },
-	{ 13, 384, "hmac(sha384)", 192, 0, 0 },
-	{ 14, 512, "hmac(sha512)", 256, 0, 0 },
+	{ IKEV2_INTEG_HMAC_MD5_96, 128, "hmac(md5)", 96, 0, 0 },
+	{ IKEV2_INTEG_HMAC_SHA1_96, 160, "hmac(sha1)", 96, 0, 0 },
+	{ IKEV2_INTEG_HMAC_SHA2_256_128, 256, "hmac(sha256)", 128, 0, 0 },
+	{ IKEV2_INTEG_HMAC_SHA2_384_192, 384, "hmac(sha384)", 192, 0, 0 },
+	{ IKEV2_INTEG_HMAC_SHA2_512_256, 512, "hmac(sha512)", 256, 0, 0 },
 };
 
 const struct xfrm_alg *
 xfrm_alg_encr(uint16_t id, uint16_t key_bits)
 {
 	if (key_bits == 0)
-		key_bits = id == 3 ? 192 : 128;
+		key_bits = id == IKEV2_ENCR_3DES ? 192 : 128;
 	for (size_t i = 0; i < sizeof(encr_algs) / sizeof(encr_algs[0]); i++)
 		if (encr_algs[i].id == id && encr_algs[i].key_bits == key_bits)
 			return &encr_algs[i];

@@ -9,32 +9,29 @@
 #include "keying/ike_payload_walk.h"
 #include "keying/ike_wire.h"
 
+/* The codec's notify for code, and where. */
 static void __attribute__((format(printf, 6, 7)))
-walk_err(struct ike_walk_err *e, const uint16_t *notify,
-    enum ike_walk_code code, uint8_t payload, size_t off, const char *fmt, ...)
+walk_err(struct ike_perr *e, const uint16_t *notify,
+    enum ike_perr_code code, uint8_t payload, size_t off, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (e == NULL)
 		return;
-	e->code = code;
-	e->payload = payload;
-	e->off = off;
-	e->notify = notify ? notify[code] : 0;
 	va_start(ap, fmt);
-	vsnprintf(e->text, sizeof(e->text), fmt, ap);
+	ike_perr_vset(e, code, payload, notify ? notify[code] : 0, fmt, ap);
 	va_end(ap);
+	e->off = off;
 }
 
 int
 ike_hdr_parse(const uint8_t *p, size_t len, unsigned int major,
     const char *proto, const uint16_t *notify, struct ike_hdr *h,
-    struct ike_walk_err *e)
+    struct ike_perr *e)
 {
-	if (e)
-		memset(e, 0, sizeof(*e));
+	ike_perr_clear(e);
 	if (p == NULL || len < IKE_HDR_LEN) {
-		walk_err(e, notify, IKE_WALK_SHORT, 0, 0,
+		walk_err(e, notify, IKE_E_SHORT, 0, 0,
 		    "message of %zu bytes is shorter than the %s header", len,
 		    proto);
 		return -1;
@@ -50,13 +47,13 @@ ike_hdr_parse(const uint8_t *p, size_t len, unsigned int major,
 	/* Another major version may have another layout: judge it before
 	 * anything else (RFC 7296 §2.5, RFC 2408 §5.1). */
 	if ((h->version >> 4) != major) {
-		walk_err(e, notify, IKE_WALK_VERSION, 0, 17,
+		walk_err(e, notify, IKE_E_VERSION, 0, 17,
 		    "unsupported %s version %u.%u", proto, h->version >> 4,
 		    h->version & 0x0f);
 		return -1;
 	}
 	if (h->length != len) {
-		walk_err(e, notify, IKE_WALK_LENGTH, 0, 24,
+		walk_err(e, notify, IKE_E_LENGTH, 0, 24,
 		    "header length %u differs from datagram length %zu",
 		    h->length, len);
 		return -1;
@@ -78,6 +75,26 @@ ike_hdr_put(struct buf *b, const struct ike_hdr *h, uint8_t default_version)
 	return b->failed ? -1 : 0;
 }
 
+int
+ike_msg_bufs_copy(struct ike_msg_bufs *b, const uint8_t *p, size_t len)
+{
+	return (b->raw = buf_from(p, len)) == NULL ? -1 : 0;
+}
+
+void
+ike_msg_bufs_plain(struct ike_msg_bufs *b, struct buf *plain)
+{
+	buf_free(b->plain);
+	b->plain = plain;
+}
+
+void
+ike_msg_bufs_free(struct ike_msg_bufs *b)
+{
+	buf_free(b->raw);
+	buf_free(b->plain);
+}
+
 void
 ike_walk_init(struct ike_walk *w, const uint8_t *p, size_t len, size_t base,
     uint8_t first, size_t max, const char *(*name)(unsigned int),
@@ -96,7 +113,7 @@ ike_walk_init(struct ike_walk *w, const uint8_t *p, size_t len, size_t base,
 
 int
 ike_walk_next(struct ike_walk *w, struct ike_walk_pl *pl,
-    struct ike_walk_err *e)
+    struct ike_perr *e)
 {
 	const uint8_t *q;
 	size_t plen;
@@ -105,7 +122,7 @@ ike_walk_next(struct ike_walk *w, struct ike_walk_pl *pl,
 	 * within len / 4 rounds whatever the chain says. */
 	while (w->type != 0) {
 		if (w->len - w->off < IKE_PL_HDR_LEN) {
-			walk_err(e, w->notify, IKE_WALK_PL_LENGTH, w->type, w->base + w->off,
+			walk_err(e, w->notify, IKE_E_PAYLOAD_LENGTH, w->type, w->base + w->off,
 			    "%s payload header truncated at offset %zu",
 			    w->name(w->type), w->base + w->off);
 			return -1;
@@ -113,7 +130,7 @@ ike_walk_next(struct ike_walk *w, struct ike_walk_pl *pl,
 		q = w->p + w->off;
 		plen = ike_rd16(q + 2);
 		if (plen < IKE_PL_HDR_LEN || plen > w->len - w->off) {
-			walk_err(e, w->notify, IKE_WALK_PL_LENGTH, w->type, w->base + w->off,
+			walk_err(e, w->notify, IKE_E_PAYLOAD_LENGTH, w->type, w->base + w->off,
 			    "%s payload length %zu at offset %zu (%zu bytes left)",
 			    w->name(w->type), plen, w->base + w->off,
 			    w->len - w->off);
@@ -121,7 +138,7 @@ ike_walk_next(struct ike_walk *w, struct ike_walk_pl *pl,
 		}
 		if (w->known && !w->known(w->type)) {
 			if (q[1] & IKE_PL_CRITICAL) {
-				walk_err(e, w->notify, IKE_WALK_CRITICAL, w->type,
+				walk_err(e, w->notify, IKE_E_CRITICAL, w->type,
 				    w->base + w->off, "unsupported critical "
 				    "payload type %u at offset %zu", w->type,
 				    w->base + w->off);
@@ -132,7 +149,7 @@ ike_walk_next(struct ike_walk *w, struct ike_walk_pl *pl,
 			continue;
 		}
 		if (w->n >= w->max) {
-			walk_err(e, w->notify, IKE_WALK_TOO_MANY, w->type, w->base + w->off,
+			walk_err(e, w->notify, IKE_E_TOO_MANY, w->type, w->base + w->off,
 			    "more than %zu payloads", w->max);
 			return -1;
 		}
@@ -151,10 +168,18 @@ ike_walk_next(struct ike_walk *w, struct ike_walk_pl *pl,
 }
 
 int
-ike_walk_end(const struct ike_walk *w, int padded, struct ike_walk_err *e)
+ike_walk_fail(const struct ike_walk_pl *pl, struct ike_perr *e)
+{
+	if (e)
+		e->off = pl->off;
+	return -1;
+}
+
+int
+ike_walk_end(const struct ike_walk *w, int padded, struct ike_perr *e)
 {
 	if (w->off != w->len && !padded) {
-		walk_err(e, w->notify, IKE_WALK_TRAILING, 0, w->base + w->off,
+		walk_err(e, w->notify, IKE_E_TRAILING, 0, w->base + w->off,
 		    "%zu bytes after the last payload", w->len - w->off);
 		return -1;
 	}

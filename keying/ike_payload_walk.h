@@ -6,10 +6,9 @@
  * The walker is an iterator: ike_walk_next() hands out one payload
  * (type, flags, body, length, offset) at a time after the bounds checks,
  * and stops at next payload NONE; ike_walk_end() then judges the bytes
- * after the last payload. Errors are version-neutral (struct ike_walk_err:
- * a code, the payload type at fault, its offset, the text for the log and
- * the notify to answer with from the codec's table); each codec's error
- * codes begin with the walker's. */
+ * after the last payload. Errors fill the record both codecs use
+ * (struct ike_perr, keying/ike_perr.h), the notify taken from the codec's
+ * table. */
 #ifndef IKEFLOW_IKE_PAYLOAD_WALK_H
 #define IKEFLOW_IKE_PAYLOAD_WALK_H
 
@@ -17,6 +16,7 @@
 #include <stdint.h>
 
 #include "common/buf.h"
+#include "keying/ike_perr.h"
 
 #define IKE_HDR_LEN		28
 #define IKE_PL_HDR_LEN		4
@@ -40,25 +40,12 @@ struct ike_hdr {
 	uint32_t	length;
 };
 
-/* The codecs' error codes start with these, at the same values. */
-enum ike_walk_code {
-	IKE_WALK_OK = 0,
-	IKE_WALK_SHORT,		/* shorter than the header */
-	IKE_WALK_LENGTH,	/* header length differs from the datagram's */
-	IKE_WALK_VERSION,	/* another major version */
-	IKE_WALK_PL_LENGTH,	/* payload header truncated, length < 4 or past the end */
-	IKE_WALK_TRAILING,	/* bytes after the last payload */
-	IKE_WALK_CRITICAL,	/* unknown payload type with the critical bit */
-	IKE_WALK_TOO_MANY,	/* more payloads than the caller holds */
-	IKE_WALK_NCODES
-};
-
-struct ike_walk_err {
-	enum ike_walk_code code;
-	uint8_t		payload;	/* type at fault (0 = header) */
-	size_t		off;		/* where (header offsets count from base) */
-	uint16_t	notify;		/* from the caller's table, or 0 */
-	char		text[160];
+/* What a parsed message of either version owns besides its header and
+ * payload table: freed, copied and handed the plaintext the same way. */
+struct ike_msg_bufs {
+	struct buf	*raw;		/* the datagram */
+	struct buf	*plain;		/* its encrypted part decrypted (secret),
+					 * once set */
 };
 
 /* One payload of a chain, unparsed. */
@@ -79,7 +66,7 @@ struct ike_walk {
 	uint8_t		 type;		/* of the next payload; NONE (0) ends */
 	size_t		 n, max;	/* payloads handed out, the most allowed */
 	const char	*(*name)(unsigned int);
-	const uint16_t	*notify;	/* [IKE_WALK_NCODES]: what each error answers */
+	const uint16_t	*notify;	/* [IKE_E_NCODES]: what each error answers */
 	/* NULL: every type is handed out. Else a type it does not know is
 	 * passed over (uncounted), or fails the walk when its critical bit
 	 * is set (RFC 7296 §2.5). */
@@ -87,15 +74,21 @@ struct ike_walk {
 };
 
 /* Header only; proto names the protocol in errors ("IKE", "ISAKMP"),
- * notify[IKE_WALK_NCODES] what each error answers. 0 / -1; h is filled
+ * notify[IKE_E_NCODES] what each error answers. 0 / -1; h is filled
  * whenever len >= IKE_HDR_LEN. */
 int	ike_hdr_parse(const uint8_t *p, size_t len, unsigned int major,
 	    const char *proto, const uint16_t *notify, struct ike_hdr *h,
-	    struct ike_walk_err *e);
+	    struct ike_perr *e);
 /* Appends h with next payload NONE and length 0 (patched by the builder);
  * version 0 means default_version. 0 / -1 (b failed). */
 int	ike_hdr_put(struct buf *b, const struct ike_hdr *h,
 	    uint8_t default_version);
+
+/* b->raw = a copy of p. 0 / -1 (out of memory). */
+int	ike_msg_bufs_copy(struct ike_msg_bufs *b, const uint8_t *p, size_t len);
+/* Takes plain over, freeing the plaintext held before. */
+void	ike_msg_bufs_plain(struct ike_msg_bufs *b, struct buf *plain);
+void	ike_msg_bufs_free(struct ike_msg_bufs *b);
 
 void	ike_walk_init(struct ike_walk *w, const uint8_t *p, size_t len,
 	    size_t base, uint8_t first, size_t max,
@@ -104,10 +97,13 @@ void	ike_walk_init(struct ike_walk *w, const uint8_t *p, size_t len,
 /* 1 = pl filled (w->type is then its next payload), 0 = the chain ended,
  * -1 = e filled. */
 int	ike_walk_next(struct ike_walk *w, struct ike_walk_pl *pl,
-	    struct ike_walk_err *e);
+	    struct ike_perr *e);
+/* pl, handed out by ike_walk_next(), failed the codec's check of its body,
+ * which filled e: e gets pl's offset. Returns -1. */
+int	ike_walk_fail(const struct ike_walk_pl *pl, struct ike_perr *e);
 /* After the chain ended: bytes after the last payload fail unless padded
  * (an IKEv1 encrypted body). 0 / -1. */
 int	ike_walk_end(const struct ike_walk *w, int padded,
-	    struct ike_walk_err *e);
+	    struct ike_perr *e);
 
 #endif

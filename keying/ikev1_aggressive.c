@@ -70,41 +70,6 @@ fail:
 	return -1;
 }
 
-/* Message 3: HASH_I (with INITIAL-CONTACT when it applies, NAT-D when
- * both sides do NAT-T), encrypted. NULL when it cannot be built (the SA
- * failed). */
-static struct buf *
-ag_hash_i(struct isakmp_sa *sa)
-{
-	struct ike_builder cb;
-	struct buf *chain = NULL, *msg = NULL;
-	uint8_t hash[CRYPTO_MAX_PRF_LEN], idb[4 + CFG_ID_MAX];
-	uint8_t nb[IKEV1_NOTIFY_MAX];
-	size_t idlen = ikev1_p1_id_body(&sa->lid, idb);
-
-	if (ikev1_p1_our_hash(sa, idb, idlen, hash) == -1 ||
-	    (chain = buf_new_secret(512)) == NULL ||
-	    (msg = buf_new(512)) == NULL)
-		goto fail;
-	ike_build_chain(&cb, chain);
-	if (ikev1_build_raw(&cb, IKEV1_PL_HASH, hash, sa->k.prf_len) < 0 ||
-	    (ikev1_p1_initial_contact(sa) && ikev1_build_raw(&cb,
-	    IKEV1_PL_NOTIFY, nb, ikev1_notify_body(sa,
-	    IKEV1_N_INITIAL_CONTACT, 1, nb)) < 0) ||
-	    ikev1_natt_add(sa, &cb) == -1 ||
-	    ikev1_seal(sa, IKEV1_EXCH_AGGRESSIVE, 0, &cb, sa->k.iv, msg) == -1)
-		goto fail;
-	buf_free(chain);
-	wipe(hash, sizeof(hash));
-	return msg;
-fail:
-	ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message 3");
-	buf_free(chain);
-	buf_free(msg);
-	wipe(hash, sizeof(hash));
-	return NULL;
-}
-
 /* Message 2: the responder's choice, KE, Nr, IDir, HASH_R -> keys,
  * HASH_R verified, message 3; established, Quick Mode next. */
 static void
@@ -112,7 +77,7 @@ ag_i_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
 	const struct ikev1_pl *pl, *ip, *hp;
 	struct ikev1_data ke, nonce, hash;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct cfg_id peer;
 	struct buf *msg;
 	char a[ADDR_STRLEN + 8];
@@ -129,11 +94,6 @@ ag_i_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 	    ikev1_p1_peer_ke(sa, m, &ke, &nonce,
 	    "Aggressive Mode message 2") == -1)
 		return;
-	if ((sa->gxr = buf_from(ke.data, ke.len)) == NULL ||
-	    (sa->nr = buf_from(nonce.data, nonce.len)) == NULL) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
-		return;
-	}
 	if (ikev1_p1_keys(sa, &ke) == -1)
 		return;
 	if (ikev1_p1_peer_hash_ok(sa, ip->body, ip->len, &hash) == -1) {
@@ -150,7 +110,7 @@ ag_i_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 	ikev1_sa_last_in(sa, m);
 	/* behind a NAT message 3 goes from the NAT-T port already */
 	ikev1_natt_float(sa);
-	if ((msg = ag_hash_i(sa)) == NULL)
+	if ((msg = ikev1_p1_auth_msg(sa, IKEV1_EXCH_AGGRESSIVE, 3)) == NULL)
 		return;
 	ikev1_p1_state(sa, ST_MM_KEY_AUTH);
 	ikev1_send(sa, msg, 1);
@@ -177,7 +137,6 @@ ikev1_ag_first(struct ikev1_engine *e, struct ikev1_msg *m,
 	struct ike_hdr h;
 	struct isakmp_sa *sa;
 	struct cfg_id peer;
-	struct st_ike *st;
 	struct buf *msg = NULL;
 	uint8_t hash[CRYPTO_MAX_PRF_LEN], idb[4 + CFG_ID_MAX];
 	size_t idlen;
@@ -201,23 +160,9 @@ ikev1_ag_first(struct ikev1_engine *e, struct ikev1_msg *m,
 		    "Aggressive Mode message 1 without SA and ID");
 		return;
 	}
-	if ((sa = ikev1_sa_new(e, c, dst, dport, src, sport)) == NULL)
+	if ((sa = ikev1_p1_responder(e, c, m, 1, dst, dport, src,
+	    sport)) == NULL)
 		return;
-	sa->aggressive = 1;
-	sa->icookie = m->hdr.icookie;
-	while (sa->rcookie == 0)
-		if (crypto_random(&sa->rcookie, sizeof(sa->rcookie)) == -1) {
-			ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no random cookie");
-			return;
-		}
-	ikev1_p1_ids(sa);
-	ikev1_p1_state(sa, ST_MM_NO_STATE);
-	if ((st = st_ike_get(sa->st_index)) != NULL) {
-		st->spi_i = sa->icookie;
-		st->spi_r = sa->rcookie;
-	}
-	ikev1_sa_last_in(sa, m);
-	ikev1_vendor_sa(sa, m);
 	if (ikev1_p1_choose(sa, m, pl, &reply) == -1 ||
 	    ikev1_p1_peer_ke(sa, m, &ke, &nonce,
 	    "Aggressive Mode message 1") == -1)
@@ -226,9 +171,7 @@ ikev1_ag_first(struct ikev1_engine *e, struct ikev1_msg *m,
 	if (ikev1_p1_peer_id(sa, ip, &peer) == -1)
 		return;
 	sa->rid = peer;
-	if ((sa->idi_b = buf_from(ip->body, ip->len)) == NULL ||
-	    (sa->gxi = buf_from(ke.data, ke.len)) == NULL ||
-	    (sa->ni = buf_from(nonce.data, nonce.len)) == NULL) {
+	if ((sa->idi_b = buf_from(ip->body, ip->len)) == NULL) {
 		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
 		return;
 	}
@@ -276,7 +219,7 @@ ag_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
 	const struct ikev1_pl *hp;
 	struct ikev1_data hash;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	uint8_t iv[CRYPTO_MAX_BLOCK];
 
 	memcpy(iv, sa->k.iv, sizeof(iv));

@@ -73,16 +73,16 @@ sa_delete(struct isakmp_sa *sa, enum st_term reason)
 static void
 info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_data hash;
 	struct ike_delete d;
 	struct ikev1_notify n;
 	const struct ikev1_pl *pl;
 	const uint8_t *rest;
 	uint8_t iv[CRYPTO_MAX_BLOCK];
-	struct buf *plain;
 	char peer[ADDR_STRLEN + 8];
 	size_t i, j, rest_len;
+	int r;
 	struct ikev1_child *ch;
 
 	ikev1_sa_peer(sa, peer, sizeof(peer));
@@ -113,19 +113,13 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 		    "encrypted Informational before Main Mode is done");
 		return;
 	}
-	plain = buf_new_secret(m->raw->len);
-	if (plain == NULL || ikev1_iv_exchange(&sa->k, m->hdr.msgid, iv) == -1 ||
-	    ikev1_decrypt(&sa->k, iv, m->raw->data + IKEV1_HDR_LEN,
-	    m->raw->len - IKEV1_HDR_LEN, plain) == -1) {
-		buf_free(plain);
+	if (ikev1_iv_exchange(&sa->k, m->hdr.msgid, iv) == -1 ||
+	    (r = ikev1_open(sa, m, iv, &hash)) == -1) {
 		ikev1_drop(sa->eng, &sa->remote, sa->rport,
 		    "Informational does not decrypt");
 		return;
 	}
-	if (ikev1_msg_set_plain(m, plain, &err) == -1 ||
-	    m->n == 0 || m->pl[0].type != IKEV1_PL_HASH ||
-	    ikev1_pl_data(&m->pl[0], &hash, &err) == -1 ||
-	    hash.len != sa->k.prf_len) {
+	if (r < 0) {
 		ikev1_drop(sa->eng, &sa->remote, sa->rport,
 		    "Informational without a valid HASH(1)");
 		return;
@@ -189,7 +183,7 @@ ikev1_input(struct ikev1_engine *e, const struct ifl_addr *src,
     uint16_t sport, const struct ifl_addr *dst, uint16_t dport,
     const uint8_t *pkt, size_t len)
 {
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ike_hdr h;
 	struct ikev1_msg *m = NULL;
 	struct isakmp_sa *sa;

@@ -27,7 +27,6 @@ ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,
 	struct ike_hdr h;
 	struct isakmp_sa *sa;
 	struct buf *msg = NULL;
-	struct st_ike *st;
 	char a[ADDR_STRLEN], b[ADDR_STRLEN];
 
 	c = e->env.conn_by_addr_v1 ? e->env.conn_by_addr_v1(e->env.arg, dst,
@@ -46,21 +45,9 @@ ikev1_mm_first(struct ikev1_engine *e, struct ikev1_msg *m,
 		ikev1_drop(e, src, sport, "Main Mode message 1 without SA");
 		return;
 	}
-	if ((sa = ikev1_sa_new(e, c, dst, dport, src, sport)) == NULL)
+	if ((sa = ikev1_p1_responder(e, c, m, 0, dst, dport, src,
+	    sport)) == NULL)
 		return;
-	sa->icookie = m->hdr.icookie;
-	while (sa->rcookie == 0)
-		if (crypto_random(&sa->rcookie, sizeof(sa->rcookie)) == -1) {
-			ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no random cookie");
-			return;
-		}
-	ikev1_p1_ids(sa);
-	if ((st = st_ike_get(sa->st_index)) != NULL) {
-		st->spi_i = sa->icookie;
-		st->spi_r = sa->rcookie;
-	}
-	ikev1_sa_last_in(sa, m);
-	ikev1_vendor_sa(sa, m);
 
 	if (ikev1_p1_choose(sa, m, pl, &reply) == -1)
 		goto out;
@@ -129,11 +116,6 @@ mm_key_exchange(struct isakmp_sa *sa, struct ikev1_msg *m)
 	if (ikev1_p1_peer_ke(sa, m, &ke, &nonce, "Main Mode message 3") == -1)
 		return;
 	ikev1_sa_last_in(sa, m);
-	if ((sa->gxi = buf_from(ke.data, ke.len)) == NULL ||
-	    (sa->ni = buf_from(nonce.data, nonce.len)) == NULL) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
-		return;
-	}
 	if (ikev1_p1_dh_nonce(sa, &sa->gxr, &sa->nr) == -1 ||
 	    ikev1_p1_keys(sa, &ke) == -1 ||
 	    (msg = mm_ke_nonce(sa, sa->gxr, sa->nr, 4)) == NULL)
@@ -153,7 +135,7 @@ mm_peer_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 {
 	const struct ikev1_pl *ip, *hp;
 	struct ikev1_data hash;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct cfg_id peer;
 	uint8_t iv[CRYPTO_MAX_BLOCK];
 	int msgno = sa->initiator ? 6 : 5;
@@ -187,46 +169,6 @@ mm_peer_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 	return 0;
 }
 
-/* Messages 5 (initiator) and 6 (responder): our ID and HASH_I / HASH_R,
- * encrypted (the initiator's with INITIAL-CONTACT when it applies). The
- * datagram, or NULL (the SA failed). */
-static struct buf *
-mm_our_auth(struct isakmp_sa *sa)
-{
-	struct ike_builder cb;
-	struct buf *chain = NULL, *msg = NULL;
-	uint8_t hash[CRYPTO_MAX_PRF_LEN], idb[4 + CFG_ID_MAX];
-	uint8_t nb[IKEV1_NOTIFY_MAX];
-	size_t idlen = ikev1_p1_id_body(&sa->lid, idb);
-
-	if (ikev1_p1_our_hash(sa, idb, idlen, hash) == -1 ||
-	    (chain = buf_new_secret(512)) == NULL ||
-	    (msg = buf_new(512)) == NULL) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot make %s",
-		    sa->initiator ? "HASH_I" : "HASH_R");
-		goto fail;
-	}
-	ike_build_chain(&cb, chain);
-	if (ikev1_build_raw(&cb, IKEV1_PL_ID, idb, idlen) < 0 ||
-	    ikev1_build_raw(&cb, IKEV1_PL_HASH, hash, sa->k.prf_len) < 0 ||
-	    (ikev1_p1_initial_contact(sa) && ikev1_build_raw(&cb,
-	    IKEV1_PL_NOTIFY, nb, ikev1_notify_body(sa,
-	    IKEV1_N_INITIAL_CONTACT, 1, nb)) < 0) ||
-	    ikev1_seal(sa, IKEV1_EXCH_MAIN, 0, &cb, sa->k.iv, msg) == -1) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message %d",
-		    sa->initiator ? 5 : 6);
-		goto fail;
-	}
-	buf_free(chain);
-	wipe(hash, sizeof(hash));
-	return msg;
-fail:
-	buf_free(chain);
-	buf_free(msg);
-	wipe(hash, sizeof(hash));
-	return NULL;
-}
-
 /* Message 5: IDii, HASH_I (encrypted) -> verify, answer IDir, HASH_R. */
 static void
 mm_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
@@ -238,7 +180,7 @@ mm_auth(struct isakmp_sa *sa, struct ikev1_msg *m)
 	ikev1_sa_last_in(sa, m);
 
 	/* message 6 */
-	if ((msg = mm_our_auth(sa)) == NULL)
+	if ((msg = ikev1_p1_auth_msg(sa, IKEV1_EXCH_MAIN, 6)) == NULL)
 		return;
 	ikev1_p1_contact_in(sa, m);
 	/* message 6 before the old SA's Delete that adopting sends */
@@ -324,12 +266,8 @@ mm_i_keys(struct isakmp_sa *sa, struct ikev1_msg *m)
 		return;
 	ikev1_rtx_stop(sa);
 	ikev1_sa_last_in(sa, m);
-	if ((sa->gxr = buf_from(ke.data, ke.len)) == NULL ||
-	    (sa->nr = buf_from(nonce.data, nonce.len)) == NULL) {
-		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
-		return;
-	}
-	if (ikev1_p1_keys(sa, &ke) == -1 || (msg = mm_our_auth(sa)) == NULL)
+	if (ikev1_p1_keys(sa, &ke) == -1 ||
+	    (msg = ikev1_p1_auth_msg(sa, IKEV1_EXCH_MAIN, 5)) == NULL)
 		return;
 	sa->phase = IKEV1_MM_I3;
 	ikev1_p1_state(sa, ST_MM_KEY_EXCH);

@@ -9,48 +9,6 @@
 
 #include "keying/ikev1_msg.h"
 
-static void __attribute__((format(printf, 5, 6)))
-perr_set(struct ikev1_perr *err, enum ikev1_perr_code code, uint8_t payload,
-    uint16_t notify, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL)
-		return;
-	err->code = code;
-	err->payload = payload;
-	err->notify = notify;
-	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
-	va_end(ap);
-}
-
-static void
-perr_clear(struct ikev1_perr *err)
-{
-	if (err)
-		memset(err, 0, sizeof(*err));
-}
-
-const char *
-ikev1_perr_name(enum ikev1_perr_code code)
-{
-	switch (code) {
-	case IKEV1_E_OK:		return "ok";
-	case IKEV1_E_SHORT:		return "short";
-	case IKEV1_E_LENGTH:		return "length";
-	case IKEV1_E_VERSION:		return "version";
-	case IKEV1_E_PAYLOAD_LENGTH:	return "payload-length";
-	case IKEV1_E_TRAILING:		return "trailing";
-	case IKEV1_E_TYPE:		return "payload-type";
-	case IKEV1_E_TOO_MANY:		return "too-many";
-	case IKEV1_E_SYNTAX:		return "syntax";
-	case IKEV1_E_NOT_ENCRYPTED:	return "not-encrypted";
-	case IKEV1_E_NOMEM:		return "nomem";
-	}
-	return "unknown";
-}
-
 const char *
 ikev1_exchange_name(uint8_t exch)
 {
@@ -128,33 +86,19 @@ ikev1_notify_name(uint16_t type)
 }
 
 /* What the walker's errors answer. */
-static const uint16_t walk_notify[IKE_WALK_NCODES] = {
-	[IKE_WALK_VERSION] = IKEV1_N_INVALID_MAJOR_VERSION,
-	[IKE_WALK_LENGTH] = IKEV1_N_UNEQUAL_PAYLOAD_LENGTHS,
-	[IKE_WALK_PL_LENGTH] = IKEV1_N_PAYLOAD_MALFORMED,
-	[IKE_WALK_TOO_MANY] = IKEV1_N_PAYLOAD_MALFORMED,
-	[IKE_WALK_TRAILING] = IKEV1_N_PAYLOAD_MALFORMED,
+static const uint16_t walk_notify[IKE_E_NCODES] = {
+	[IKE_E_VERSION] = IKEV1_N_INVALID_MAJOR_VERSION,
+	[IKE_E_LENGTH] = IKEV1_N_UNEQUAL_PAYLOAD_LENGTHS,
+	[IKE_E_PAYLOAD_LENGTH] = IKEV1_N_PAYLOAD_MALFORMED,
+	[IKE_E_TOO_MANY] = IKEV1_N_PAYLOAD_MALFORMED,
+	[IKE_E_TRAILING] = IKEV1_N_PAYLOAD_MALFORMED,
 };
-
-/* The walker's result r, its error on failure as ours (the codes agree). */
-static int
-perr_walk(struct ikev1_perr *err, int r, const struct ike_walk_err *we)
-{
-	if (r < 0)
-		perr_set(err, (enum ikev1_perr_code)we->code, we->payload,
-		    we->notify, "%s", we->text);
-	return r;
-}
 
 int
 ikev1_hdr_parse(const uint8_t *p, size_t len, struct ike_hdr *h,
-    struct ikev1_perr *err)
+    struct ike_perr *err)
 {
-	struct ike_walk_err we;
-
-	perr_clear(err);
-	return perr_walk(err, ike_hdr_parse(p, len, 1, "ISAKMP", walk_notify, h,
-	    &we), &we);
+	return ike_hdr_parse(p, len, 1, "ISAKMP", walk_notify, h, err);
 }
 
 /* Proposal and transform payloads live only inside an SA payload. */
@@ -167,46 +111,48 @@ toplevel_ok(uint8_t type)
 int
 ikev1_chain_parse(const uint8_t *p, size_t len, uint8_t first, int padded,
     struct ikev1_pl *pl, size_t max, size_t *n, size_t *used,
-    struct ikev1_perr *err)
+    struct ike_perr *err)
 {
 	struct ike_walk w;
 	struct ike_walk_pl wp;
-	struct ike_walk_err we;
 	int r;
 
+	ike_perr_clear(err);
 	*n = 0;
 	*used = 0;
 	ike_walk_init(&w, p, len, 0, first, max, ikev1_payload_name, NULL,
 	    walk_notify);
 	for (;;) {
 		if (w.type != IKEV1_PL_NONE && !toplevel_ok(w.type)) {
-			perr_set(err, IKEV1_E_TYPE, w.type,
+			ike_perr_set(err, IKE_E_TYPE, w.type,
 			    IKEV1_N_INVALID_PAYLOAD_TYPE,
 			    "%s payload outside an SA at offset %zu",
 			    ikev1_payload_name(w.type), w.off);
+			if (err)
+				err->off = w.off;
 			return -1;
 		}
-		if ((r = ike_walk_next(&w, &wp, &we)) == 0)
+		if ((r = ike_walk_next(&w, &wp, err)) == 0)
 			break;
 		if (r == -1)
-			return perr_walk(err, r, &we);
+			return -1;
 		pl[*n].type = wp.type;
 		pl[*n].next = wp.next;
 		pl[*n].body = wp.body;
 		pl[*n].len = wp.len;
 		pl[*n].off = wp.off;
 		if (ikev1_pl_check(&pl[*n], err) == -1)
-			return -1;
+			return ike_walk_fail(&wp, err);
 		(*n)++;
 	}
-	if (ike_walk_end(&w, padded, &we) == -1)
-		return perr_walk(err, -1, &we);
+	if (ike_walk_end(&w, padded, err) == -1)
+		return -1;
 	*used = w.off;
 	return 0;
 }
 
 struct ikev1_msg *
-ikev1_msg_parse(const uint8_t *p, size_t len, struct ikev1_perr *err)
+ikev1_msg_parse(const uint8_t *p, size_t len, struct ike_perr *err)
 {
 	struct ikev1_msg *m;
 	struct ike_hdr h;
@@ -214,15 +160,15 @@ ikev1_msg_parse(const uint8_t *p, size_t len, struct ikev1_perr *err)
 	if (ikev1_hdr_parse(p, len, &h, err) == -1)
 		return NULL;
 	if ((m = calloc(1, sizeof(*m))) == NULL ||
-	    (m->raw = buf_from(p, len)) == NULL) {
-		free(m);
-		perr_set(err, IKEV1_E_NOMEM, 0, 0, "out of memory");
+	    ike_msg_bufs_copy(&m->bufs, p, len) == -1) {
+		ike_perr_set(err, IKE_E_NOMEM, 0, 0, "out of memory");
+		ikev1_msg_free(m);
 		return NULL;
 	}
 	m->hdr = h;
 	if (h.flags & IKEV1_FLAG_ENC)
 		return m;
-	m->chain = m->raw->data + IKEV1_HDR_LEN;
+	m->chain = m->bufs.raw->data + IKEV1_HDR_LEN;
 	if (ikev1_chain_parse(m->chain, len - IKEV1_HDR_LEN, h.next, 0, m->pl,
 	    IKEV1_MAX_PAYLOADS, &m->n, &m->chain_len, err) == -1) {
 		ikev1_msg_free(m);
@@ -237,23 +183,22 @@ ikev1_msg_free(struct ikev1_msg *m)
 {
 	if (m == NULL)
 		return;
-	buf_free(m->raw);
-	buf_free(m->plain);
+	ike_msg_bufs_free(&m->bufs);
 	free(m);
 }
 
 int
 ikev1_msg_set_plain(struct ikev1_msg *m, struct buf *plain,
-    struct ikev1_perr *err)
+    struct ike_perr *err)
 {
-	perr_clear(err);
+	ike_perr_clear(err);
 	if (m->parsed || !(m->hdr.flags & IKEV1_FLAG_ENC)) {
 		buf_free(plain);
-		perr_set(err, IKEV1_E_NOT_ENCRYPTED, 0, 0,
+		ike_perr_set(err, IKE_E_NOT_ENCRYPTED, 0, 0,
 		    "message is not encrypted or already parsed");
 		return -1;
 	}
-	m->plain = plain;
+	ike_msg_bufs_plain(&m->bufs, plain);
 	m->chain = plain->data;
 	if (ikev1_chain_parse(plain->data, plain->len, m->hdr.next, 1, m->pl,
 	    IKEV1_MAX_PAYLOADS, &m->n, &m->chain_len, err) == -1) {
@@ -353,7 +298,7 @@ ikev1_attr_put(struct buf *b, uint16_t type, uint32_t val, int variable)
 
 static int
 parse_xform(const uint8_t *p, size_t len, struct ikev1_xform *xf,
-    struct ikev1_perr *err)
+    struct ike_perr *err)
 {
 	struct ikev1_attr a;
 	const uint8_t *q;
@@ -362,7 +307,7 @@ parse_xform(const uint8_t *p, size_t len, struct ikev1_xform *xf,
 
 	/* the transform body: number, ID, 2 reserved, attributes */
 	if (len < 4) {
-		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
+		ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_SA,
 		    IKEV1_N_BAD_PROPOSAL_SYNTAX, "transform of %zu bytes", len);
 		return -1;
 	}
@@ -373,7 +318,7 @@ parse_xform(const uint8_t *p, size_t len, struct ikev1_xform *xf,
 	while ((r = ikev1_attr_next(&q, &left, &a)) == 1)
 		;
 	if (r == -1) {
-		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
+		ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_SA,
 		    IKEV1_N_BAD_PROPOSAL_SYNTAX,
 		    "transform %u: attribute runs past the transform", xf->num);
 		return -1;
@@ -383,13 +328,13 @@ parse_xform(const uint8_t *p, size_t len, struct ikev1_xform *xf,
 
 static int
 parse_prop(const uint8_t *p, size_t len, struct ikev1_prop *pr,
-    struct ikev1_perr *err)
+    struct ike_perr *err)
 {
 	size_t off, tlen, ntrans;
 
 	/* number, protocol, SPI size, #transforms, SPI, transforms */
 	if (len < 4 || len - 4 < p[2]) {
-		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
+		ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_SA,
 		    IKEV1_N_BAD_PROPOSAL_SYNTAX, "proposal of %zu bytes", len);
 		return -1;
 	}
@@ -403,20 +348,20 @@ parse_prop(const uint8_t *p, size_t len, struct ikev1_prop *pr,
 	while (off < len) {
 		if (len - off < IKEV1_PL_HDR_LEN ||
 		    (p[off] != IKEV1_PL_TRANSFORM && p[off] != IKEV1_PL_NONE)) {
-			perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
+			ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_SA,
 			    IKEV1_N_BAD_PROPOSAL_SYNTAX,
 			    "proposal %u: bad transform header", pr->num);
 			return -1;
 		}
 		tlen = ike_rd16(p + off + 2);
 		if (tlen < IKEV1_PL_HDR_LEN || tlen > len - off) {
-			perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
+			ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_SA,
 			    IKEV1_N_BAD_PROPOSAL_SYNTAX,
 			    "proposal %u: transform length %zu", pr->num, tlen);
 			return -1;
 		}
 		if (pr->nxf == IKEV1_MAX_XFORMS) {
-			perr_set(err, IKEV1_E_TOO_MANY, IKEV1_PL_SA,
+			ike_perr_set(err, IKE_E_TOO_MANY, IKEV1_PL_SA,
 			    IKEV1_N_BAD_PROPOSAL_SYNTAX,
 			    "proposal %u: more than %d transforms", pr->num,
 			    IKEV1_MAX_XFORMS);
@@ -429,7 +374,7 @@ parse_prop(const uint8_t *p, size_t len, struct ikev1_prop *pr,
 		off += tlen;
 		/* the last transform says NONE and ends the proposal */
 		if (p[off - tlen] == IKEV1_PL_NONE && off != len) {
-			perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
+			ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_SA,
 			    IKEV1_N_BAD_PROPOSAL_SYNTAX,
 			    "proposal %u: data after the last transform",
 			    pr->num);
@@ -437,7 +382,7 @@ parse_prop(const uint8_t *p, size_t len, struct ikev1_prop *pr,
 		}
 	}
 	if (pr->nxf != ntrans || ntrans == 0) {
-		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
+		ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_SA,
 		    IKEV1_N_BAD_PROPOSAL_SYNTAX,
 		    "proposal %u: %zu transforms, header says %zu", pr->num,
 		    pr->nxf, ntrans);
@@ -448,28 +393,28 @@ parse_prop(const uint8_t *p, size_t len, struct ikev1_prop *pr,
 
 int
 ikev1_pl_sa(const struct ikev1_pl *pl, struct ikev1_sa *sa,
-    struct ikev1_perr *err)
+    struct ike_perr *err)
 {
 	const uint8_t *p = pl->body;
 	size_t len = pl->len, off, plen;
 	uint8_t next = IKEV1_PL_PROPOSAL;
 
-	perr_clear(err);
+	ike_perr_clear(err);
 	memset(sa, 0, offsetof(struct ikev1_sa, prop));
 	if (len < 8) {
-		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
+		ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_SA,
 		    IKEV1_N_PAYLOAD_MALFORMED, "SA payload of %zu bytes", len);
 		return -1;
 	}
 	sa->doi = ike_rd32(p);
 	sa->situation = ike_rd32(p + 4);
 	if (sa->doi != IKEV1_DOI_IPSEC) {
-		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
+		ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_SA,
 		    IKEV1_N_DOI_NOT_SUPPORTED, "DOI %u is not IPsec", sa->doi);
 		return -1;
 	}
 	if (sa->situation != IKEV1_SIT_IDENTITY_ONLY) {
-		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
+		ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_SA,
 		    IKEV1_N_SITUATION_NOT_SUPPORTED,
 		    "situation 0x%x is not identity-only", sa->situation);
 		return -1;
@@ -477,14 +422,14 @@ ikev1_pl_sa(const struct ikev1_pl *pl, struct ikev1_sa *sa,
 	off = 8;
 	while (next == IKEV1_PL_PROPOSAL) {
 		if (len - off < IKEV1_PL_HDR_LEN) {
-			perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
+			ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_SA,
 			    IKEV1_N_BAD_PROPOSAL_SYNTAX,
 			    "proposal header truncated");
 			return -1;
 		}
 		next = p[off];
 		if (next != IKEV1_PL_PROPOSAL && next != IKEV1_PL_NONE) {
-			perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
+			ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_SA,
 			    IKEV1_N_BAD_PROPOSAL_SYNTAX,
 			    "%s payload inside an SA",
 			    ikev1_payload_name(next));
@@ -492,13 +437,13 @@ ikev1_pl_sa(const struct ikev1_pl *pl, struct ikev1_sa *sa,
 		}
 		plen = ike_rd16(p + off + 2);
 		if (plen < IKEV1_PL_HDR_LEN || plen > len - off) {
-			perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
+			ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_SA,
 			    IKEV1_N_BAD_PROPOSAL_SYNTAX,
 			    "proposal length %zu at %zu", plen, off);
 			return -1;
 		}
 		if (sa->nprop == IKEV1_MAX_PROPS) {
-			perr_set(err, IKEV1_E_TOO_MANY, IKEV1_PL_SA,
+			ike_perr_set(err, IKE_E_TOO_MANY, IKEV1_PL_SA,
 			    IKEV1_N_BAD_PROPOSAL_SYNTAX,
 			    "more than %d proposals", IKEV1_MAX_PROPS);
 			return -1;
@@ -510,7 +455,7 @@ ikev1_pl_sa(const struct ikev1_pl *pl, struct ikev1_sa *sa,
 		off += plen;
 	}
 	if (off != len) {
-		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_SA,
+		ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_SA,
 		    IKEV1_N_BAD_PROPOSAL_SYNTAX,
 		    "%zu bytes after the last proposal", len - off);
 		return -1;
@@ -520,7 +465,7 @@ ikev1_pl_sa(const struct ikev1_pl *pl, struct ikev1_sa *sa,
 
 int
 ikev1_pl_id(const struct ikev1_pl *pl, struct ikev1_id *id,
-    struct ikev1_perr *err)
+    struct ike_perr *err)
 {
 	static const struct { uint8_t type; size_t len; } fixed[] = {
 		{ IKEV1_ID_IPV4_ADDR, 4 }, { IKEV1_ID_IPV4_ADDR_SUBNET, 8 },
@@ -530,9 +475,9 @@ ikev1_pl_id(const struct ikev1_pl *pl, struct ikev1_id *id,
 	};
 	size_t i;
 
-	perr_clear(err);
+	ike_perr_clear(err);
 	if (pl->len < 4) {
-		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_ID,
+		ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_ID,
 		    IKEV1_N_INVALID_ID_INFORMATION, "ID payload of %zu bytes",
 		    pl->len);
 		return -1;
@@ -544,14 +489,14 @@ ikev1_pl_id(const struct ikev1_pl *pl, struct ikev1_id *id,
 	id->len = pl->len - 4;
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		if (fixed[i].type == id->type && fixed[i].len != id->len) {
-			perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_ID,
+			ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_ID,
 			    IKEV1_N_INVALID_ID_INFORMATION,
 			    "ID type %u with %zu bytes of data", id->type,
 			    id->len);
 			return -1;
 		}
 	if (id->len == 0) {
-		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_ID,
+		ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_ID,
 		    IKEV1_N_INVALID_ID_INFORMATION, "empty ID of type %u",
 		    id->type);
 		return -1;
@@ -561,11 +506,11 @@ ikev1_pl_id(const struct ikev1_pl *pl, struct ikev1_id *id,
 
 int
 ikev1_pl_data(const struct ikev1_pl *pl, struct ikev1_data *d,
-    struct ikev1_perr *err)
+    struct ike_perr *err)
 {
-	perr_clear(err);
+	ike_perr_clear(err);
 	if (pl->len == 0) {
-		perr_set(err, IKEV1_E_SYNTAX, pl->type,
+		ike_perr_set(err, IKE_E_SYNTAX, pl->type,
 		    IKEV1_N_PAYLOAD_MALFORMED, "empty %s payload",
 		    ikev1_payload_name(pl->type));
 		return -1;
@@ -577,12 +522,12 @@ ikev1_pl_data(const struct ikev1_pl *pl, struct ikev1_data *d,
 
 int
 ikev1_pl_ke(const struct ikev1_pl *pl, struct ikev1_data *d,
-    struct ikev1_perr *err)
+    struct ike_perr *err)
 {
 	if (ikev1_pl_data(pl, d, err) == -1)
 		return -1;
 	if (d->len > 1024) {	/* beyond MODP-8192 */
-		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_KE,
+		ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_KE,
 		    IKEV1_N_INVALID_KEY_INFORMATION, "KE of %zu bytes", d->len);
 		return -1;
 	}
@@ -591,11 +536,11 @@ ikev1_pl_ke(const struct ikev1_pl *pl, struct ikev1_data *d,
 
 int
 ikev1_pl_nonce(const struct ikev1_pl *pl, struct ikev1_data *d,
-    struct ikev1_perr *err)
+    struct ike_perr *err)
 {
-	perr_clear(err);
+	ike_perr_clear(err);
 	if (pl->len < IKEV1_NONCE_MIN || pl->len > IKEV1_NONCE_MAX) {
-		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_NONCE,
+		ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_NONCE,
 		    IKEV1_N_PAYLOAD_MALFORMED,
 		    "nonce of %zu bytes (8..256 allowed)", pl->len);
 		return -1;
@@ -607,12 +552,12 @@ ikev1_pl_nonce(const struct ikev1_pl *pl, struct ikev1_data *d,
 
 int
 ikev1_pl_notify(const struct ikev1_pl *pl, struct ikev1_notify *n,
-    struct ikev1_perr *err)
+    struct ike_perr *err)
 {
-	perr_clear(err);
+	ike_perr_clear(err);
 	/* DOI, protocol, SPI size, type, SPI, data */
 	if (pl->len < 8 || pl->len - 8 < pl->body[5]) {
-		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_NOTIFY,
+		ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_NOTIFY,
 		    IKEV1_N_PAYLOAD_MALFORMED, "notify payload of %zu bytes",
 		    pl->len);
 		return -1;
@@ -629,11 +574,11 @@ ikev1_pl_notify(const struct ikev1_pl *pl, struct ikev1_notify *n,
 
 int
 ikev1_pl_delete(const struct ikev1_pl *pl, struct ike_delete *d,
-    struct ikev1_perr *err)
+    struct ike_perr *err)
 {
-	perr_clear(err);
+	ike_perr_clear(err);
 	if (pl->len < 8) {
-		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_DELETE,
+		ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_DELETE,
 		    IKEV1_N_PAYLOAD_MALFORMED, "delete payload of %zu bytes",
 		    pl->len);
 		return -1;
@@ -645,7 +590,7 @@ ikev1_pl_delete(const struct ikev1_pl *pl, struct ike_delete *d,
 	d->spis = pl->body + 8;
 	if (d->spi_size == 0 || d->nspi == 0 ||
 	    (size_t)d->spi_size * d->nspi != pl->len - 8) {
-		perr_set(err, IKEV1_E_SYNTAX, IKEV1_PL_DELETE,
+		ike_perr_set(err, IKE_E_SYNTAX, IKEV1_PL_DELETE,
 		    IKEV1_N_PAYLOAD_MALFORMED,
 		    "delete of %u SPIs of %u bytes in %zu bytes", d->nspi,
 		    d->spi_size, pl->len - 8);
@@ -655,7 +600,7 @@ ikev1_pl_delete(const struct ikev1_pl *pl, struct ike_delete *d,
 }
 
 int
-ikev1_pl_check(const struct ikev1_pl *pl, struct ikev1_perr *err)
+ikev1_pl_check(const struct ikev1_pl *pl, struct ike_perr *err)
 {
 	union {
 		struct ikev1_id id;
@@ -670,7 +615,7 @@ ikev1_pl_check(const struct ikev1_pl *pl, struct ikev1_perr *err)
 	case IKEV1_PL_SA:
 		/* the SA is large: check it off the stack */
 		if ((sa = malloc(sizeof(*sa))) == NULL) {
-			perr_set(err, IKEV1_E_NOMEM, IKEV1_PL_SA, 0,
+			ike_perr_set(err, IKE_E_NOMEM, IKEV1_PL_SA, 0,
 			    "out of memory");
 			return -1;
 		}

@@ -12,8 +12,9 @@
  * "the message after the HASH payload" (Quick Mode, Informational) and the
  * SA payload body (HASH_I/HASH_R).
  *
- * Errors fill a struct ikev1_perr with a code, the payload type at fault,
- * text for the log and the notify the engine may answer with.
+ * Errors fill a struct ike_perr (keying/ike_perr.h) with a code, the
+ * payload type at fault and its offset, text for the log and the IKEV1_N_*
+ * notify the engine may answer with.
  *
  * Building: ikev1_build_msg() writes the header, each ikev1_build_*()
  * appends one payload and patches the previous next-payload field,
@@ -34,31 +35,6 @@
 #define IKEV1_MAX_XFORMS	16	/* per proposal */
 #define IKEV1_MAX_MSG		65535
 
-/* The first ones are the shared walker's (keying/ike_payload_walk.h). */
-enum ikev1_perr_code {
-	IKEV1_E_OK = IKE_WALK_OK,
-	IKEV1_E_SHORT = IKE_WALK_SHORT,		/* shorter than the ISAKMP header */
-	IKEV1_E_LENGTH = IKE_WALK_LENGTH,	/* header length differs from the datagram's */
-	IKEV1_E_VERSION = IKE_WALK_VERSION,	/* major version is not 1 */
-	IKEV1_E_PAYLOAD_LENGTH = IKE_WALK_PL_LENGTH, /* payload length < 4 or past the end */
-	IKEV1_E_TRAILING = IKE_WALK_TRAILING,	/* bytes after the last payload of a clear message */
-	/* payload type not allowed at message level (ISAKMP has no critical
-	 * bit: the walker never reports one) */
-	IKEV1_E_TYPE = IKE_WALK_CRITICAL,
-	IKEV1_E_TOO_MANY = IKE_WALK_TOO_MANY,	/* beyond IKEV1_MAX_* */
-	IKEV1_E_SYNTAX,		/* a payload body is malformed */
-	IKEV1_E_NOT_ENCRYPTED,	/* set_plain on a clear message, or twice */
-	IKEV1_E_NOMEM,
-};
-
-struct ikev1_perr {
-	enum ikev1_perr_code code;
-	uint8_t		payload;	/* type at fault (0 = header) */
-	uint16_t	notify;		/* IKEV1_N_* to answer with, or 0 */
-	char		text[160];
-};
-
-const char *ikev1_perr_name(enum ikev1_perr_code code);
 const char *ikev1_exchange_name(uint8_t exch);
 const char *ikev1_payload_name(unsigned int type);
 const char *ikev1_notify_name(uint16_t type);
@@ -74,8 +50,7 @@ struct ikev1_pl {
 
 struct ikev1_msg {
 	struct ike_hdr hdr;
-	struct buf	*raw;		/* the datagram */
-	struct buf	*plain;		/* decrypted body (secret), once set */
+	struct ike_msg_bufs bufs;	/* plain: the decrypted body */
 	const uint8_t	*chain;		/* raw body or plain: where pl[].off counts from */
 	size_t		 chain_len;	/* the payloads, padding excluded */
 	int		 parsed;	/* the chain has been walked */
@@ -85,22 +60,22 @@ struct ikev1_msg {
 
 /* Header only. 0 / -1; h is filled whenever len >= IKEV1_HDR_LEN. */
 int	ikev1_hdr_parse(const uint8_t *p, size_t len, struct ike_hdr *h,
-	    struct ikev1_perr *err);
+	    struct ike_perr *err);
 /* Whole datagram; NULL on error (err filled). */
 struct ikev1_msg *ikev1_msg_parse(const uint8_t *p, size_t len,
-	    struct ikev1_perr *err);
+	    struct ike_perr *err);
 void	ikev1_msg_free(struct ikev1_msg *m);
 /* Takes ownership of plain (even on error), the decrypted body of an
  * encrypted message, and walks its chain (padding after the last payload
  * is allowed). 0 / -1. */
 int	ikev1_msg_set_plain(struct ikev1_msg *m, struct buf *plain,
-	    struct ikev1_perr *err);
+	    struct ike_perr *err);
 /* Walks a chain starting with type first; payloads point into p. *used
  * receives the length of the payloads; padding after them is allowed when
  * padded is set. 0 / -1. */
 int	ikev1_chain_parse(const uint8_t *p, size_t len, uint8_t first,
 	    int padded, struct ikev1_pl *pl, size_t max, size_t *n,
-	    size_t *used, struct ikev1_perr *err);
+	    size_t *used, struct ike_perr *err);
 /* The idx-th payload of a type, or NULL. */
 const struct ikev1_pl *ikev1_msg_get(const struct ikev1_msg *m, uint8_t type,
 	    size_t idx);
@@ -174,22 +149,22 @@ struct ikev1_notify {
  * payloads, transforms with well-formed attribute lists. Proposals beyond
  * IKEV1_MAX_PROPS or with more than IKEV1_MAX_XFORMS transforms fail. */
 int	ikev1_pl_sa(const struct ikev1_pl *p, struct ikev1_sa *sa,
-	    struct ikev1_perr *err);
+	    struct ike_perr *err);
 int	ikev1_pl_id(const struct ikev1_pl *p, struct ikev1_id *id,
-	    struct ikev1_perr *err);
+	    struct ike_perr *err);
 int	ikev1_pl_ke(const struct ikev1_pl *p, struct ikev1_data *d,
-	    struct ikev1_perr *err);
+	    struct ike_perr *err);
 int	ikev1_pl_nonce(const struct ikev1_pl *p, struct ikev1_data *d,
-	    struct ikev1_perr *err);
+	    struct ike_perr *err);
 /* HASH, SIG, VENDOR, NAT-D: any non-empty body. */
 int	ikev1_pl_data(const struct ikev1_pl *p, struct ikev1_data *d,
-	    struct ikev1_perr *err);
+	    struct ike_perr *err);
 int	ikev1_pl_notify(const struct ikev1_pl *p, struct ikev1_notify *n,
-	    struct ikev1_perr *err);
+	    struct ike_perr *err);
 int	ikev1_pl_delete(const struct ikev1_pl *p, struct ike_delete *d,
-	    struct ikev1_perr *err);
+	    struct ike_perr *err);
 /* Syntax check of a payload by its type (unknown types pass). */
-int	ikev1_pl_check(const struct ikev1_pl *p, struct ikev1_perr *err);
+int	ikev1_pl_check(const struct ikev1_pl *p, struct ike_perr *err);
 
 /* Attribute iteration over a checked list: 1 = *a filled, 0 = end,
  * -1 = malformed (never for a list from ikev1_pl_sa). */

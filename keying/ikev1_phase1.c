@@ -138,6 +138,48 @@ ikev1_p1_ids(struct isakmp_sa *sa)
 		config_id_from_addr(&sa->remote, &sa->rid);
 }
 
+/* The start of phase 1 in either role: our random cookie, the IDs, the
+ * state row (role, the cookies so far). 0, or -1 (the SA failed). */
+static int
+p1_begin(struct isakmp_sa *sa, int initiator, int aggressive)
+{
+	uint64_t *ours = initiator ? &sa->icookie : &sa->rcookie;
+	struct st_ike *st;
+
+	sa->initiator = initiator;
+	sa->aggressive = aggressive;
+	while (*ours == 0)
+		if (crypto_random(ours, sizeof(*ours)) == -1) {
+			ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no random cookie");
+			return -1;
+		}
+	ikev1_p1_ids(sa);
+	ikev1_p1_state(sa, ST_MM_NO_STATE);
+	if ((st = st_ike_get(sa->st_index)) != NULL) {
+		st->initiator = initiator;
+		st->spi_i = sa->icookie;
+		st->spi_r = sa->rcookie;
+	}
+	return 0;
+}
+
+struct isakmp_sa *
+ikev1_p1_responder(struct ikev1_engine *e, const struct cfg_conn *c,
+    struct ikev1_msg *m, int aggressive, const struct ifl_addr *dst,
+    uint16_t dport, const struct ifl_addr *src, uint16_t sport)
+{
+	struct isakmp_sa *sa;
+
+	if ((sa = ikev1_sa_new(e, c, dst, dport, src, sport)) == NULL)
+		return NULL;
+	sa->icookie = m->hdr.icookie;
+	if (p1_begin(sa, 0, aggressive) == -1)
+		return NULL;
+	ikev1_sa_last_in(sa, m);
+	ikev1_vendor_sa(sa, m);
+	return sa;
+}
+
 void
 ikev1_p1_state(struct isakmp_sa *sa, enum st_mm_state state)
 {
@@ -213,7 +255,8 @@ ikev1_p1_peer_ke(struct isakmp_sa *sa, struct ikev1_msg *m,
     struct ikev1_data *ke, struct ikev1_data *nonce, const char *what)
 {
 	const struct ikev1_pl *kp, *np;
-	struct ikev1_perr err;
+	struct ike_perr err;
+	struct buf **gx, **n;
 	char why[80];
 
 	if ((kp = ikev1_msg_get(m, IKEV1_PL_KE, 0)) == NULL ||
@@ -230,7 +273,58 @@ ikev1_p1_peer_ke(struct isakmp_sa *sa, struct ikev1_msg *m,
 		return -1;
 	}
 	ikev1_natt_check(sa, m);
+	/* the peer's half of what the keys and hashes of phase 1 cover */
+	gx = sa->initiator ? &sa->gxr : &sa->gxi;
+	n = sa->initiator ? &sa->nr : &sa->ni;
+	buf_free(*gx);
+	buf_free(*n);
+	if ((*gx = buf_from(ke->data, ke->len)) == NULL ||
+	    (*n = buf_from(nonce->data, nonce->len)) == NULL) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "out of memory");
+		return -1;
+	}
 	return 0;
+}
+
+struct buf *
+ikev1_p1_auth_msg(struct isakmp_sa *sa, uint8_t exch, int msgno)
+{
+	struct ike_builder cb;
+	struct buf *chain = NULL, *msg = NULL;
+	uint8_t hash[CRYPTO_MAX_PRF_LEN], idb[4 + CFG_ID_MAX];
+	uint8_t nb[IKEV1_NOTIFY_MAX];
+	size_t idlen = ikev1_p1_id_body(&sa->lid, idb);
+
+	if (ikev1_p1_our_hash(sa, idb, idlen, hash) == -1 ||
+	    (chain = buf_new_secret(512)) == NULL ||
+	    (msg = buf_new(512)) == NULL) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot make %s",
+		    sa->initiator ? "HASH_I" : "HASH_R");
+		goto fail;
+	}
+	/* Aggressive Mode sent our ID in the clear, Main Mode its NAT-D in
+	 * messages 3 and 4. */
+	ike_build_chain(&cb, chain);
+	if ((exch == IKEV1_EXCH_MAIN &&
+	    ikev1_build_raw(&cb, IKEV1_PL_ID, idb, idlen) < 0) ||
+	    ikev1_build_raw(&cb, IKEV1_PL_HASH, hash, sa->k.prf_len) < 0 ||
+	    (ikev1_p1_initial_contact(sa) && ikev1_build_raw(&cb,
+	    IKEV1_PL_NOTIFY, nb, ikev1_notify_body(sa,
+	    IKEV1_N_INITIAL_CONTACT, 1, nb)) < 0) ||
+	    (exch == IKEV1_EXCH_AGGRESSIVE && ikev1_natt_add(sa, &cb) == -1) ||
+	    ikev1_seal(sa, exch, 0, &cb, sa->k.iv, msg) == -1) {
+		ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "cannot build message %d",
+		    msgno);
+		goto fail;
+	}
+	buf_free(chain);
+	wipe(hash, sizeof(hash));
+	return msg;
+fail:
+	buf_free(chain);
+	buf_free(msg);
+	wipe(hash, sizeof(hash));
+	return NULL;
 }
 
 size_t
@@ -302,7 +396,7 @@ int
 ikev1_p1_peer_id(struct isakmp_sa *sa, const struct ikev1_pl *ip,
     struct cfg_id *peer)
 {
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_id id;
 
 	if (ikev1_pl_id(ip, &id, &err) == -1) {
@@ -346,7 +440,7 @@ ikev1_p1_contact_in(struct isakmp_sa *sa, const struct ikev1_msg *m)
 {
 	const struct ikev1_pl *pl;
 	struct ikev1_notify n;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct isakmp_sa *o;
 	char a[ADDR_STRLEN + 8];
 	size_t i;
@@ -463,7 +557,7 @@ ikev1_p1_choose(struct isakmp_sa *sa, const struct ikev1_msg *m,
 	struct ikev2_prop_list *ours, *theirs;
 	const struct ikev1_prop *pr = NULL;
 	struct ikev2_prop chosen;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_p1_suite s;
 	char why[160];
 	uint16_t group = 0;
@@ -546,17 +640,8 @@ int
 ikev1_p1_open(struct isakmp_sa *sa, struct ikev1_msg *m, int msgno,
     uint8_t *iv)
 {
-	struct ikev1_perr err;
-	struct buf *plain;
-
 	memcpy(iv, sa->k.iv, CRYPTO_MAX_BLOCK);
-	plain = buf_new_secret(m->raw->len);
-	if (plain == NULL || ikev1_decrypt(&sa->k, iv, m->raw->data +
-	    IKEV1_HDR_LEN, m->raw->len - IKEV1_HDR_LEN, plain) == -1) {
-		buf_free(plain);
-		plain = NULL;
-	}
-	if (plain == NULL || ikev1_msg_set_plain(m, plain, &err) == -1) {
+	if (ikev1_open(sa, m, iv, NULL) < 0) {
 		/* garbage after decryption: the keys differ, and only the
 		 * pre-shared key can make them differ. The peer hears of it
 		 * in the clear: we share no key */
@@ -577,7 +662,7 @@ ikev1_p1_chosen(struct isakmp_sa *sa, const struct ikev1_msg *m,
 	struct ikev1_sa *offer = calloc(1, sizeof(*offer));
 	struct buf *attrs = buf_new(512);
 	struct ikev1_p1_suite s, o;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct st_ike *st;
 	size_t i;
 	int r = -1;
@@ -738,27 +823,15 @@ ikev1_p1_initiator(struct ikev1_engine *e, const struct cfg_conn *c,
 	struct ikev1_sa *offer = NULL;
 	struct ikev1_p1_suite s;
 	struct isakmp_sa *sa;
-	struct st_ike *st;
 	struct buf *attrs = NULL, *body = NULL;
 
 	if ((sa = ikev1_sa_new(e, c, local, lport, remote, rport)) == NULL)
 		return NULL;
 	/* retransmissions decide when the peer is silent */
 	loop_timer_stop(sa->timer);
-	sa->initiator = 1;
-	sa->aggressive = aggressive;
 	sa->lifetime = c->ikelifetime;
-	while (sa->icookie == 0)
-		if (crypto_random(&sa->icookie, sizeof(sa->icookie)) == -1) {
-			ikev1_sa_fail(sa, ST_IKEF_INTERNAL, "no random cookie");
-			goto fail;
-		}
-	ikev1_p1_ids(sa);
-	ikev1_p1_state(sa, ST_MM_NO_STATE);
-	if ((st = st_ike_get(sa->st_index)) != NULL) {
-		st->initiator = 1;
-		st->spi_i = sa->icookie;
-	}
+	if (p1_begin(sa, 1, aggressive) == -1)
+		goto fail;
 	offer = calloc(1, sizeof(*offer));
 	attrs = buf_new(512);
 	body = buf_new(1024);

@@ -194,25 +194,13 @@ static int
 qm_open(struct isakmp_sa *sa, struct ikev1_msg *m, uint8_t *iv,
     struct ikev1_data *hash)
 {
-	struct ikev1_perr err;
-	struct buf *plain = buf_new_secret(m->raw->len);
+	int r = ikev1_open(sa, m, iv, hash);
 
-	if (plain == NULL || ikev1_decrypt(&sa->k, iv, m->raw->data +
-	    IKEV1_HDR_LEN, m->raw->len - IKEV1_HDR_LEN, plain) == -1) {
-		buf_free(plain);
-		ikev1_drop(sa->eng, &sa->remote, sa->rport,
-		    "Quick Mode message does not decrypt");
-		return -1;
-	}
-	if (ikev1_msg_set_plain(m, plain, &err) == -1 || m->n == 0 ||
-	    m->pl[0].type != IKEV1_PL_HASH ||
-	    ikev1_pl_data(&m->pl[0], hash, &err) == -1 ||
-	    hash->len != sa->k.prf_len) {
-		ikev1_drop(sa->eng, &sa->remote, sa->rport,
+	if (r < 0)
+		ikev1_drop(sa->eng, &sa->remote, sa->rport, r == -1 ?
+		    "Quick Mode message does not decrypt" :
 		    "Quick Mode message without a valid HASH");
-		return -1;
-	}
-	return 0;
+	return r < 0 ? -1 : 0;
 }
 
 static void
@@ -306,7 +294,7 @@ qm_pfs(struct isakmp_sa *sa, struct dh *dh, struct ikev1_msg *m)
 {
 	const struct ikev1_pl *pl;
 	struct ikev1_data ke;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct buf *gxy;
 	int r = -1;
 
@@ -381,7 +369,7 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 	struct ikev2_ts ours_l[CFG_MAX_TS], ours_r[CFG_MAX_TS];
 	struct ikev1_data hash, nonce;
 	struct ikev2_prop chosen;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_data ids[2];
 	struct ikev1_id id;
 	struct p2_suite s;
@@ -991,7 +979,7 @@ qm_reply(struct isakmp_sa *sa, struct ikev1_msg *m)
 	const struct ikev1_pl *pl;
 	struct ikev1_data hash, nonce;
 	struct ikev2_prop chosen;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ike_builder cb;
 	struct p2_suite s;
 	struct buf *chain = NULL, *msg = NULL;

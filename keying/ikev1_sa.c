@@ -505,7 +505,7 @@ void
 ikev1_sa_last_in(struct isakmp_sa *sa, const struct ikev1_msg *m)
 {
 	buf_free(sa->last_in);
-	sa->last_in = buf_from(m->raw->data, m->raw->len);
+	sa->last_in = buf_from(m->bufs.raw->data, m->bufs.raw->len);
 }
 
 void
@@ -589,6 +589,28 @@ ikev1_seal(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
 	if (ikev1_encrypt(&sa->k, iv, chain->b->data, chain->b->len, msg) == -1)
 		return -1;
 	return ikev1_build_finish(&bl);
+}
+
+int
+ikev1_open(struct isakmp_sa *sa, struct ikev1_msg *m, uint8_t *iv,
+    struct ikev1_data *hash)
+{
+	const struct buf *raw = m->bufs.raw;
+	struct buf *plain = buf_new_secret(raw->len);
+	struct ike_perr err;
+
+	if (plain == NULL || ikev1_decrypt(&sa->k, iv, raw->data +
+	    IKEV1_HDR_LEN, raw->len - IKEV1_HDR_LEN, plain) == -1) {
+		buf_free(plain);
+		return -1;
+	}
+	if (ikev1_msg_set_plain(m, plain, &err) == -1)
+		return -2;
+	if (hash && (m->n == 0 || m->pl[0].type != IKEV1_PL_HASH ||
+	    ikev1_pl_data(&m->pl[0], hash, &err) == -1 ||
+	    hash->len != sa->k.prf_len))
+		return -2;
+	return 0;
 }
 
 /* A fresh non-zero message ID for an exchange we start. */

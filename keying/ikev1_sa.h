@@ -189,6 +189,12 @@ void	ikev1_rtx_stop(struct isakmp_sa *sa);
  * (updated). msg receives the datagram. 0 / -1. */
 int	ikev1_seal(struct isakmp_sa *sa, uint8_t exch, uint32_t msgid,
 	    struct ike_builder *chain, uint8_t *iv, struct buf *msg);
+/* The other way: m's encrypted body decrypted with iv (updated) and its
+ * payloads parsed; with hash, the first one must be a HASH of the PRF's
+ * length, and hash receives it. 0, -1 (it does not decrypt) or -2 (the
+ * plaintext is not what it must be). */
+int	ikev1_open(struct isakmp_sa *sa, struct ikev1_msg *m, uint8_t *iv,
+	    struct ikev1_data *hash);
 /* ikev1_seal for a message protected by HASH(1) (ni NULL) or HASH(2)
  * (RFC 2409 5.5): the chain in cb starts with a HASH payload at hoff whose
  * body is filled with prf(SKEYID_a, M-ID [| Ni_b] | the payloads after
@@ -348,6 +354,14 @@ int	ikev1_p1_chosen(struct isakmp_sa *sa, const struct ikev1_msg *m,
 /* Our ID (leftid, else the address in use) and the peer's as configured
  * (rightid, else its address). */
 void	ikev1_p1_ids(struct isakmp_sa *sa);
+/* A responder's SA (Main Mode, or Aggressive Mode when aggressive) for
+ * the peer's first message m: the peer's cookie and a fresh one of ours,
+ * the IDs, the state row's SPIs, m kept against duplicates, the vendor
+ * IDs read. NULL when none could be made (or it failed). */
+struct isakmp_sa *ikev1_p1_responder(struct ikev1_engine *e,
+	    const struct cfg_conn *c, struct ikev1_msg *m, int aggressive,
+	    const struct ifl_addr *dst, uint16_t dport,
+	    const struct ifl_addr *src, uint16_t sport);
 /* IOS's name for where phase 1 stands (show crypto isakmp sa). */
 void	ikev1_p1_state(struct isakmp_sa *sa, enum st_mm_state state);
 /* An unprotected notify answering a first message we refuse. */
@@ -360,7 +374,9 @@ void	ikev1_p1_clear_notify(struct ikev1_engine *e,
  * 0, or -1 (the SA failed). */
 int	ikev1_p1_keys(struct isakmp_sa *sa, const struct ikev1_data *peer_ke);
 /* The KE (of the chosen group's size) and nonce of a message from the
- * peer, NAT-D checked. 0, or -1 (dropped naming what, or the SA failed). */
+ * peer, NAT-D checked, kept as the peer's g^x and nonce (gxr and nr of
+ * an initiator, gxi and ni of a responder). 0, or -1 (dropped naming
+ * what, or the SA failed). */
 int	ikev1_p1_peer_ke(struct isakmp_sa *sa, struct ikev1_msg *m,
 	    struct ikev1_data *ke, struct ikev1_data *nonce, const char *what);
 /* Our key pair of sa->algs.dh (g^x into *gx) and a nonce into *nonce.
@@ -376,6 +392,11 @@ size_t	ikev1_p1_id_body(const struct cfg_id *id, uint8_t *out);
  * the peer). 0 / -1. */
 int	ikev1_p1_open(struct isakmp_sa *sa, struct ikev1_msg *m, int msgno,
 	    uint8_t *iv);
+/* Our encrypted phase-1 authentication, message msgno of exchange exch
+ * (Main Mode 5 and 6: ID and HASH; Aggressive Mode 3: HASH and NAT-D),
+ * with INITIAL-CONTACT when it applies. The datagram, or NULL (the SA
+ * failed). */
+struct buf *ikev1_p1_auth_msg(struct isakmp_sa *sa, uint8_t exch, int msgno);
 /* Our HASH_I (initiator) or HASH_R over our ID payload body idb. 0 / -1. */
 int	ikev1_p1_our_hash(const struct isakmp_sa *sa, const uint8_t *idb,
 	    size_t idlen, uint8_t *out);

@@ -42,7 +42,7 @@ natd_check(struct ike_sa *sa, const struct ikev2_msg *m)
 {
 	const struct ikev2_pl *p;
 	struct ikev2_notify n;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	uint8_t src[IKEV2_NATD_LEN], dst[IKEV2_NATD_LEN];
 	int have_src = 0, have_dst = 0, src_ok = 0, dst_ok = 0;
 	size_t i;
@@ -272,7 +272,7 @@ init_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 	struct ikev2_notify n;
 	struct ikev2_nonce nonce;
 	struct ikev2_ke ke;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	uint16_t notify, group;
 	int peer_natd;
 
@@ -343,7 +343,7 @@ init_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 	memcpy(x->nr, nonce.data, nonce.len);
 	x->nr_len = nonce.len;
 	ike_sa_set_spi_r(sa, m->hdr.rspi);
-	if ((x->init_r = buf_from(m->raw->data, m->raw->len)) == NULL ||
+	if ((x->init_r = buf_from(m->bufs.raw->data, m->bufs.raw->len)) == NULL ||
 	    init_derive(sa, x, &ke) < 0) {
 		ike_sa_fail(sa, ST_IKEF_INTERNAL, 0, "IKE key derivation failed");
 		return;
@@ -583,7 +583,7 @@ ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 	struct ikev2_notify n;
 	struct ikev2_nonce nonce;
 	struct ikev2_ke ke;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ike_sa *sa;
 	struct ike_xchg *x;
 	struct st_ike *st;
@@ -650,7 +650,7 @@ ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 		goto out;
 	}
 	sa->st_index = st->index;
-	st_ike_count_in(st, m->raw->len);
+	st_ike_count_in(st, m->bufs.raw->len);
 	counted = 1;
 	ike_sa_set_phase(sa, IKE_INIT_R);
 	count_notifies_in(sa, m);
@@ -665,7 +665,7 @@ ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 	frag = frag_wanted(conn) &&
 	    ikev2_msg_notify(m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, &n) == 1;
 	/* the public value first: deriving the keys frees the private one */
-	if ((x->init_i = buf_from(m->raw->data, m->raw->len)) == NULL ||
+	if ((x->init_i = buf_from(m->bufs.raw->data, m->bufs.raw->len)) == NULL ||
 	    nonce_new(x->nr, &x->nr_len) < 0 ||
 	    (x->dh = dh_new(sa->algs.dh)) == NULL ||
 	    (pub = buf_new(CRYPTO_MAX_DH_PUB)) == NULL || dh_public(x->dh, pub) < 0 ||
@@ -680,7 +680,7 @@ ike_init_request(struct ikev2_engine *e, struct ikev2_msg *m,
 	loop_timer_set(sa->timer, (uint64_t)e->tun.half_open_timeout * 1000);
 out:
 	if (!counted)
-		st_ike_count_in(NULL, m->raw->len);
+		st_ike_count_in(NULL, m->bufs.raw->len);
 	buf_free(pub);
 	free(theirs);
 	free(ours);
@@ -698,7 +698,7 @@ out:
 static int
 msg_open(struct ike_sa *sa, struct ikev2_msg *m, int frag_only, uint16_t *num)
 {
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ikev2_skf f;
 	struct buf *plain;
 	uint8_t first;
@@ -708,10 +708,10 @@ msg_open(struct ike_sa *sa, struct ikev2_msg *m, int frag_only, uint16_t *num)
 		*num = 0;
 	if (!sa->have_keys || m->sk == NULL)
 		return -1;
-	if ((plain = buf_new_secret(m->raw->len)) == NULL)
+	if ((plain = buf_new_secret(m->bufs.raw->len)) == NULL)
 		return -1;
 	if (m->sk->type == IKEV2_PL_SK) {
-		if (ikev2_sk_decrypt(&sa->keys, !sa->initiator, m->raw->data, m->raw->len,
+		if (ikev2_sk_decrypt(&sa->keys, !sa->initiator, m->bufs.raw->data, m->bufs.raw->len,
 		    m->sk->off, IKEV2_SK_HDR_LEN, plain) != 0) {
 			buf_free(plain);
 			return -1;
@@ -720,7 +720,7 @@ msg_open(struct ike_sa *sa, struct ikev2_msg *m, int frag_only, uint16_t *num)
 	}
 	/* SKF: only if we said we take fragments */
 	if (!sa->frag || ikev2_pl_skf(m->sk, &f, &err) < 0 ||
-	    ikev2_sk_decrypt(&sa->keys, !sa->initiator, m->raw->data, m->raw->len,
+	    ikev2_sk_decrypt(&sa->keys, !sa->initiator, m->bufs.raw->data, m->bufs.raw->len,
 	    m->sk->off, IKEV2_SKF_HDR_LEN, plain) != 0) {
 		buf_free(plain);
 		return -1;
@@ -880,7 +880,7 @@ void
 ikev2_input(struct ikev2_engine *e, const struct ifl_addr *src, uint16_t sport,
     const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len)
 {
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ike_hdr h;
 	struct ikev2_msg *m = NULL;
 	struct ike_sa *sa = NULL;

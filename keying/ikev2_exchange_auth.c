@@ -228,7 +228,7 @@ auth_response_child(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 	struct ikev2_prop chosen;
 	struct ikev2_tsp *tsi = NULL, *tsr = NULL;
 	struct ikev2_notify n;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ike_child_ctx cx = { 1, x->ni, x->nr, x->ni_len, x->nr_len, NULL, 0, 0 };
 	uint16_t notify;
 	char detail[96];
@@ -290,7 +290,7 @@ auth_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 	const struct ikev2_pl *idp, *ap;
 	struct ikev2_id id;
 	struct ikev2_auth auth;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct cfg_id rid;
 	struct buf *psk = NULL;
 	uint16_t notify;
@@ -357,7 +357,7 @@ auth_request_child(struct ike_sa *sa, struct ikev2_msg *m, struct ike_child *ch,
 	struct ikev2_tsp *tsi, *tsr;
 	struct ikev2_ts ts_l[ST_MAX_TS], ts_r[ST_MAX_TS];
 	struct ikev2_notify n;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	size_t nl, nr;
 	uint16_t ret = IKEV2_N_INVALID_SYNTAX;
 
@@ -433,7 +433,7 @@ ike_auth_request(struct ike_sa *sa, struct ikev2_msg *m)
 	struct ikev2_id id;
 	struct ikev2_auth auth;
 	struct ikev2_notify n;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ikev2_prop_list *one = NULL;
 	struct ike_builder bl, in;
 	struct cfg_id peer, us;

@@ -227,7 +227,7 @@ child_request(struct ike_sa *sa, struct ikev2_msg *m, struct ikev2_prop_list *th
 	struct ikev2_ts ts_l[ST_MAX_TS], ts_r[ST_MAX_TS];
 	struct ikev2_prop chosen;
 	struct ikev2_notify n;
-	struct ikev2_perr perr;
+	struct ike_perr perr;
 	struct ike_builder bl, in;
 	struct ike_child *old = NULL, *ch = NULL;
 	struct ike_xchg *ours_x;
@@ -367,7 +367,7 @@ ike_create_child_request(struct ike_sa *sa, struct ikev2_msg *m)
 	struct ikev2_prop_list *theirs = calloc(1, sizeof(*theirs));
 	struct ikev2_nonce ni;
 	struct ikev2_ke ke;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct st_ike *st = ike_sa_row(sa);
 	int have_ke;
 
@@ -485,7 +485,7 @@ child_rekey_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 	struct ikev2_nonce nr;
 	struct ikev2_ke ke;
 	struct ikev2_notify n;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ike_xchg *again;
 	struct buf *gir = NULL;
 	struct st_ike *st = ike_sa_row(sa);
@@ -669,7 +669,7 @@ ike_rekey_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 	struct ikev2_prop chosen;
 	struct ikev2_nonce nr;
 	struct ikev2_ke ke;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct buf *gir = NULL;
 	struct ike_sa *n = NULL, *peer = NULL;
 	struct st_ike *st = NULL;

@@ -80,7 +80,7 @@ ike_info_request(struct ike_sa *sa, struct ikev2_msg *m)
 	struct ike_builder bl, in;
 	struct ike_delete d;
 	struct ikev2_notify n;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ike_child *ch;
 	struct st_ike *st = ike_sa_row(sa);
 	struct buf *b = NULL, *ib = NULL;

@@ -7,16 +7,6 @@
 #include <string.h>
 
 #include "keying/ikev2_msg.h"
-#include "keying/ikev2_msg_priv.h"
-
-static void
-perr_clear(struct ikev2_perr *err)
-{
-	if (err) {
-		memset(err, 0, sizeof(*err));
-		err->code = IKEV2_E_OK;
-	}
-}
 
 /* Payload types we can at least check the syntax of; an unknown type with
  * the critical bit makes the whole message unacceptable (§2.5). */
@@ -29,52 +19,35 @@ payload_known(uint8_t type)
 
 /* What the walker's errors answer (INVALID_MAJOR_VERSION only to
  * IKE_SA_INIT: the engine's call). */
-static const uint16_t walk_notify[IKE_WALK_NCODES] = {
-	[IKE_WALK_VERSION] = IKEV2_N_INVALID_MAJOR_VERSION,
-	[IKE_WALK_PL_LENGTH] = IKEV2_N_INVALID_SYNTAX,
-	[IKE_WALK_CRITICAL] = IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
-	[IKE_WALK_TOO_MANY] = IKEV2_N_INVALID_SYNTAX,
-	[IKE_WALK_TRAILING] = IKEV2_N_INVALID_SYNTAX,
+static const uint16_t walk_notify[IKE_E_NCODES] = {
+	[IKE_E_VERSION] = IKEV2_N_INVALID_MAJOR_VERSION,
+	[IKE_E_PAYLOAD_LENGTH] = IKEV2_N_INVALID_SYNTAX,
+	[IKE_E_CRITICAL] = IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
+	[IKE_E_TOO_MANY] = IKEV2_N_INVALID_SYNTAX,
+	[IKE_E_TRAILING] = IKEV2_N_INVALID_SYNTAX,
 };
-
-/* The walker's result r; on failure its error becomes err, whose codes
- * begin with the walker's. */
-static int
-perr_walk(struct ikev2_perr *err, int r, const struct ike_walk_err *we)
-{
-	if (r >= 0)
-		return r;
-	ikev2_perr_set(err, (enum ikev2_perr_code)we->code, we->payload,
-	    we->notify, "%s", we->text);
-	return -1;
-}
 
 int
 ikev2_hdr_parse(const uint8_t *p, size_t len, struct ike_hdr *h,
-    struct ikev2_perr *err)
+    struct ike_perr *err)
 {
-	struct ike_walk_err we;
-
-	perr_clear(err);
-	return perr_walk(err, ike_hdr_parse(p, len, 2, "IKE", walk_notify, h,
-	    &we), &we);
+	return ike_hdr_parse(p, len, 2, "IKE", walk_notify, h, err);
 }
 
 /* Walks a chain in p[0..len); offsets recorded relative to p plus base. */
 static int
 chain_walk(const uint8_t *p, size_t len, size_t base, uint8_t first,
-    int allow_sk, struct ikev2_chain *c, struct ikev2_perr *err)
+    int allow_sk, struct ikev2_chain *c, struct ike_perr *err)
 {
 	struct ike_walk w;
 	struct ike_walk_pl wp;
-	struct ike_walk_err we;
 	struct ikev2_pl *pl;
 	int r;
 
 	c->n = 0;
 	ike_walk_init(&w, p, len, base, first, IKEV2_MAX_PAYLOADS,
 	    ikev2_payload_name, payload_known, walk_notify);
-	while ((r = ike_walk_next(&w, &wp, &we)) == 1) {
+	while ((r = ike_walk_next(&w, &wp, err)) == 1) {
 		pl = &c->pl[c->n];
 		pl->type = wp.type;
 		pl->next = wp.next;
@@ -86,38 +59,38 @@ chain_walk(const uint8_t *p, size_t len, size_t base, uint8_t first,
 			/* Its next-payload names the first inner payload: it
 			 * must end the message and cannot nest. */
 			if (!allow_sk || w.off != len) {
-				ikev2_perr_set(err, IKEV2_E_SK_NOT_LAST, pl->type,
+				ike_perr_set(err, IKE_E_SK_NOT_LAST, pl->type,
 				    IKEV2_N_INVALID_SYNTAX, "%s payload %s",
 				    ikev2_payload_name(pl->type), allow_sk ?
 				    "is not the last one" : "inside encrypted data");
-				return -1;
+				return ike_walk_fail(&wp, err);
 			}
 		}
 		if (ikev2_pl_check(pl, err) < 0)
-			return -1;
+			return ike_walk_fail(&wp, err);
 		c->n++;
 		if (pl->type == IKEV2_PL_SK || pl->type == IKEV2_PL_SKF)
 			return 0;
 	}
 	if (r == 0)
-		r = ike_walk_end(&w, 0, &we);
-	return perr_walk(err, r, &we);
+		r = ike_walk_end(&w, 0, err);
+	return r;
 }
 
 int
 ikev2_chain_parse(const uint8_t *p, size_t len, uint8_t first,
-    struct ikev2_chain *c, struct ikev2_perr *err)
+    struct ikev2_chain *c, struct ike_perr *err)
 {
-	perr_clear(err);
+	ike_perr_clear(err);
 	if (p == NULL && len) {
-		ikev2_perr_set(err, IKEV2_E_SHORT, 0, 0, "no data");
+		ike_perr_set(err, IKE_E_SHORT, 0, 0, "no data");
 		return -1;
 	}
 	return chain_walk(p, len, 0, first, 0, c, err);
 }
 
 struct ikev2_msg *
-ikev2_msg_parse(const uint8_t *p, size_t len, struct ikev2_perr *err)
+ikev2_msg_parse(const uint8_t *p, size_t len, struct ike_perr *err)
 {
 	struct ikev2_msg *m = NULL;
 	struct ike_hdr h;
@@ -125,12 +98,12 @@ ikev2_msg_parse(const uint8_t *p, size_t len, struct ikev2_perr *err)
 	if (ikev2_hdr_parse(p, len, &h, err) < 0)
 		return NULL;
 	if ((m = calloc(1, sizeof(*m))) == NULL ||
-	    (m->raw = buf_from(p, len)) == NULL) {
-		ikev2_perr_set(err, IKEV2_E_NOMEM, 0, 0, "out of memory");
+	    ike_msg_bufs_copy(&m->bufs, p, len) == -1) {
+		ike_perr_set(err, IKE_E_NOMEM, 0, 0, "out of memory");
 		goto fail;
 	}
 	m->hdr = h;
-	if (chain_walk(m->raw->data + IKEV2_HDR_LEN, len - IKEV2_HDR_LEN,
+	if (chain_walk(m->bufs.raw->data + IKEV2_HDR_LEN, len - IKEV2_HDR_LEN,
 	    IKEV2_HDR_LEN, h.next, 1, &m->outer, err) < 0)
 		goto fail;
 	if (m->outer.n) {
@@ -150,21 +123,19 @@ ikev2_msg_free(struct ikev2_msg *m)
 {
 	if (m == NULL)
 		return;
-	buf_free(m->raw);
-	buf_free(m->plain);
+	ike_msg_bufs_free(&m->bufs);
 	free(m);
 }
 
 int
 ikev2_msg_set_inner(struct ikev2_msg *m, struct buf *plain, uint8_t first,
-    struct ikev2_perr *err)
+    struct ike_perr *err)
 {
-	perr_clear(err);
-	buf_free(m->plain);
-	m->plain = plain;
+	ike_perr_clear(err);
+	ike_msg_bufs_plain(&m->bufs, plain);
 	m->inner.n = 0;
 	if (plain == NULL) {
-		ikev2_perr_set(err, IKEV2_E_NOMEM, 0, 0, "no decrypted data");
+		ike_perr_set(err, IKE_E_NOMEM, 0, 0, "no decrypted data");
 		return -1;
 	}
 	if (chain_walk(plain->data, plain->len, 0, first, 0, &m->inner, err) < 0) {

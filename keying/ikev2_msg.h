@@ -8,8 +8,8 @@
  * decrypted, ikev2_msg_set_inner() hands the plaintext over and the inner
  * chain is parsed with the same code; ikev2_msg_get() searches both chains.
  *
- * Errors: every failure fills a struct ikev2_perr with a code, the offending
- * payload type, human text for the log and the notify the engine may answer
+ * Errors: every failure fills a struct ike_perr (keying/ike_perr.h) with a
+ * code, the offending payload type and its offset, human text for the log and the notify the engine may answer
  * with (UNSUPPORTED_CRITICAL_PAYLOAD carries perr.payload as its 1-byte data;
  * INVALID_MAJOR_VERSION only in answer to IKE_SA_INIT).
  *
@@ -34,30 +34,6 @@
 #define IKEV2_MAX_CP_ATTRS	32
 #define IKEV2_MAX_MSG		65535
 
-/* The first ones are the shared walker's (keying/ike_payload_walk.h). */
-enum ikev2_perr_code {
-	IKEV2_E_OK = IKE_WALK_OK,
-	IKEV2_E_SHORT = IKE_WALK_SHORT,		/* shorter than the IKE header */
-	IKEV2_E_LENGTH = IKE_WALK_LENGTH,	/* header length differs from the datagram length */
-	IKEV2_E_MAJOR_VERSION = IKE_WALK_VERSION, /* major version is not 2 */
-	IKEV2_E_PAYLOAD_LENGTH = IKE_WALK_PL_LENGTH, /* payload length < 4 or past the end */
-	IKEV2_E_TRAILING = IKE_WALK_TRAILING,	/* bytes after the last payload */
-	IKEV2_E_CRITICAL = IKE_WALK_CRITICAL,	/* unknown payload type with the critical bit */
-	IKEV2_E_TOO_MANY = IKE_WALK_TOO_MANY,	/* beyond IKEV2_MAX_* */
-	IKEV2_E_SK_NOT_LAST,	/* SK/SKF followed by more data, or nested */
-	IKEV2_E_SYNTAX,		/* a payload body is malformed */
-	IKEV2_E_NOMEM,
-};
-
-struct ikev2_perr {
-	enum ikev2_perr_code code;
-	uint8_t		payload;	/* type of the payload at fault (0 = header) */
-	uint16_t	notify;		/* IKEV2_N_* to answer with, or 0 */
-	char		text[160];
-};
-
-const char *ikev2_perr_name(enum ikev2_perr_code code);
-
 /* One payload of a chain, unparsed. */
 struct ikev2_pl {
 	uint8_t		type;
@@ -75,10 +51,11 @@ struct ikev2_chain {
 
 struct ikev2_msg {
 	struct ike_hdr	 hdr;
-	struct buf		*raw;	/* the datagram; ICV covers raw->data[0..len-icv) */
+	/* raw: the ICV covers raw->data[0..len-icv); plain: the decrypted
+	 * SK contents */
+	struct ike_msg_bufs	 bufs;
 	struct ikev2_chain	 outer;
 	const struct ikev2_pl	*sk;	/* SK or SKF (always last in outer), or NULL */
-	struct buf		*plain;	/* decrypted SK contents (secret), once set */
 	struct ikev2_chain	 inner;
 };
 
@@ -87,17 +64,17 @@ struct ikev2_msg {
  * ikev2_msg_parse() the engine can still read SPIs, exchange and message ID
  * to answer (INVALID_MAJOR_VERSION, UNSUPPORTED_CRITICAL_PAYLOAD). */
 int	ikev2_hdr_parse(const uint8_t *p, size_t len, struct ike_hdr *h,
-	    struct ikev2_perr *err);
+	    struct ike_perr *err);
 /* Whole datagram; NULL on error (err filled). */
-struct ikev2_msg *ikev2_msg_parse(const uint8_t *p, size_t len, struct ikev2_perr *err);
+struct ikev2_msg *ikev2_msg_parse(const uint8_t *p, size_t len, struct ike_perr *err);
 void	ikev2_msg_free(struct ikev2_msg *m);
 /* A payload chain starting with type first; payloads point into p. 0 / -1. */
 int	ikev2_chain_parse(const uint8_t *p, size_t len, uint8_t first,
-	    struct ikev2_chain *c, struct ikev2_perr *err);
+	    struct ikev2_chain *c, struct ike_perr *err);
 /* Takes ownership of plain (even on error) and parses it as the inner chain,
  * first payload type first (m->sk->next for SK; fragment 1's for SKF). */
 int	ikev2_msg_set_inner(struct ikev2_msg *m, struct buf *plain, uint8_t first,
-	    struct ikev2_perr *err);
+	    struct ike_perr *err);
 /* The idx-th payload of a type, outer chain first, then inner; NULL if none. */
 const struct ikev2_pl *ikev2_msg_get(const struct ikev2_msg *m, uint8_t type, size_t idx);
 size_t	ikev2_msg_count(const struct ikev2_msg *m, uint8_t type);
@@ -179,20 +156,35 @@ struct ikev2_skf {
  * left out of the list, as RFC 7296 §3.3.6 asks; their numbers stay unused.
  * Usable proposals beyond IKEV2_PROP_MAX are dropped the same way. */
 int	ikev2_pl_sa(const struct ikev2_pl *p, struct ikev2_prop_list *sa,
-	    struct ikev2_perr *err);
-int	ikev2_pl_ke(const struct ikev2_pl *p, struct ikev2_ke *ke, struct ikev2_perr *err);
-int	ikev2_pl_id(const struct ikev2_pl *p, struct ikev2_id *id, struct ikev2_perr *err);
-int	ikev2_pl_auth(const struct ikev2_pl *p, struct ikev2_auth *a, struct ikev2_perr *err);
-int	ikev2_pl_nonce(const struct ikev2_pl *p, struct ikev2_nonce *n, struct ikev2_perr *err);
-int	ikev2_pl_notify(const struct ikev2_pl *p, struct ikev2_notify *n, struct ikev2_perr *err);
-int	ikev2_pl_delete(const struct ikev2_pl *p, struct ike_delete *d, struct ikev2_perr *err);
-int	ikev2_pl_ts(const struct ikev2_pl *p, struct ikev2_tsp *t, struct ikev2_perr *err);
-int	ikev2_pl_vendor(const struct ikev2_pl *p, struct ikev2_nonce *v, struct ikev2_perr *err);
-int	ikev2_pl_cp(const struct ikev2_pl *p, struct ikev2_cp *cp, struct ikev2_perr *err);
-int	ikev2_pl_cert(const struct ikev2_pl *p, struct ikev2_cert *c, struct ikev2_perr *err);
-int	ikev2_pl_skf(const struct ikev2_pl *p, struct ikev2_skf *f, struct ikev2_perr *err);
+	    struct ike_perr *err);
+int	ikev2_pl_ke(const struct ikev2_pl *p, struct ikev2_ke *ke, struct ike_perr *err);
+int	ikev2_pl_id(const struct ikev2_pl *p, struct ikev2_id *id, struct ike_perr *err);
+int	ikev2_pl_auth(const struct ikev2_pl *p, struct ikev2_auth *a, struct ike_perr *err);
+int	ikev2_pl_nonce(const struct ikev2_pl *p, struct ikev2_nonce *n, struct ike_perr *err);
+int	ikev2_pl_notify(const struct ikev2_pl *p, struct ikev2_notify *n, struct ike_perr *err);
+int	ikev2_pl_delete(const struct ikev2_pl *p, struct ike_delete *d, struct ike_perr *err);
+int	ikev2_pl_ts(const struct ikev2_pl *p, struct ikev2_tsp *t, struct ike_perr *err);
+int	ikev2_pl_vendor(const struct ikev2_pl *p, struct ikev2_nonce *v, struct ike_perr *err);
+int	ikev2_pl_cp(const struct ikev2_pl *p, struct ikev2_cp *cp, struct ike_perr *err);
+int	ikev2_pl_cert(const struct ikev2_pl *p, struct ikev2_cert *c, struct ike_perr *err);
+int	ikev2_pl_skf(const struct ikev2_pl *p, struct ikev2_skf *f, struct ike_perr *err);
 /* Syntax check of any payload by its type (unknown types pass). */
-int	ikev2_pl_check(const struct ikev2_pl *p, struct ikev2_perr *err);
+int	ikev2_pl_check(const struct ikev2_pl *p, struct ike_perr *err);
+/* Room for what any typed parser fills: a payload of any type can be
+ * checked in one place. */
+union ikev2_pl_any {
+	struct ikev2_prop_list	sa;
+	struct ikev2_ke		ke;
+	struct ikev2_id		id;
+	struct ikev2_auth	auth;
+	struct ikev2_nonce	nonce;
+	struct ikev2_notify	n;
+	struct ike_delete	d;
+	struct ikev2_tsp	ts;
+	struct ikev2_cp		cp;
+	struct ikev2_cert	cert;
+	struct ikev2_skf	skf;
+};
 
 /* Convenience over a parsed message: 1 found (n filled), 0 not present. */
 int	ikev2_msg_notify(const struct ikev2_msg *m, uint16_t type, struct ikev2_notify *n);

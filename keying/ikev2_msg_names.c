@@ -304,22 +304,3 @@ ikev2_xform_name(unsigned int type, unsigned int id)
 	}
 	return "UNKNOWN";
 }
-
-const char *
-ikev2_perr_name(enum ikev2_perr_code code)
-{
-	switch (code) {
-	case IKEV2_E_OK: return "OK";
-	case IKEV2_E_SHORT: return "SHORT";
-	case IKEV2_E_LENGTH: return "LENGTH";
-	case IKEV2_E_MAJOR_VERSION: return "MAJOR_VERSION";
-	case IKEV2_E_PAYLOAD_LENGTH: return "PAYLOAD_LENGTH";
-	case IKEV2_E_TRAILING: return "TRAILING";
-	case IKEV2_E_CRITICAL: return "UNSUPPORTED_CRITICAL_PAYLOAD";
-	case IKEV2_E_TOO_MANY: return "TOO_MANY";
-	case IKEV2_E_SK_NOT_LAST: return "SK_NOT_LAST";
-	case IKEV2_E_SYNTAX: return "SYNTAX";
-	case IKEV2_E_NOMEM: return "NOMEM";
-	}
-	return "UNKNOWN";
-}

@@ -9,28 +9,9 @@
 #include <string.h>
 
 #include "keying/ikev2_msg.h"
-#include "keying/ikev2_msg_priv.h"
-
-/* Here, with the payload parsers that report most errors: the message
- * parser above them uses it too. */
-void
-ikev2_perr_set(struct ikev2_perr *err, enum ikev2_perr_code code,
-    uint8_t payload, uint16_t notify, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL)
-		return;
-	err->code = code;
-	err->payload = payload;
-	err->notify = notify;
-	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
-	va_end(ap);
-}
 
 #define SYNTAX(err, p, ...) \
-	ikev2_perr_set((err), IKEV2_E_SYNTAX, (p)->type, IKEV2_N_INVALID_SYNTAX, \
+	ike_perr_set((err), IKE_E_SYNTAX, (p)->type, IKEV2_N_INVALID_SYNTAX, \
 	    __VA_ARGS__)
 
 #define PROP_HDR_LEN	8
@@ -44,7 +25,7 @@ ikev2_perr_set(struct ikev2_perr *err, enum ikev2_perr_code code,
 static int
 parse_xforms(const struct ikev2_pl *pl, const uint8_t *b, size_t len,
     unsigned int announced, struct ikev2_prop *prop, int *usable,
-    struct ikev2_perr *err)
+    struct ike_perr *err)
 {
 	size_t off = 0, tlen, aoff;
 	unsigned int count = 0;
@@ -122,7 +103,7 @@ parse_xforms(const struct ikev2_pl *pl, const uint8_t *b, size_t len,
 
 int
 ikev2_pl_sa(const struct ikev2_pl *pl, struct ikev2_prop_list *sa,
-    struct ikev2_perr *err)
+    struct ike_perr *err)
 {
 	const uint8_t *b = pl->body;
 	size_t off = 0, plen;
@@ -191,7 +172,7 @@ ikev2_pl_sa(const struct ikev2_pl *pl, struct ikev2_prop_list *sa,
 }
 
 int
-ikev2_pl_ke(const struct ikev2_pl *pl, struct ikev2_ke *ke, struct ikev2_perr *err)
+ikev2_pl_ke(const struct ikev2_pl *pl, struct ikev2_ke *ke, struct ike_perr *err)
 {
 	if (pl->len <= 4) {
 		SYNTAX(err, pl, "KE payload of %zu bytes", pl->len);
@@ -204,7 +185,7 @@ ikev2_pl_ke(const struct ikev2_pl *pl, struct ikev2_ke *ke, struct ikev2_perr *e
 }
 
 int
-ikev2_pl_id(const struct ikev2_pl *pl, struct ikev2_id *id, struct ikev2_perr *err)
+ikev2_pl_id(const struct ikev2_pl *pl, struct ikev2_id *id, struct ike_perr *err)
 {
 	if (pl->len < 4) {
 		SYNTAX(err, pl, "ID payload of %zu bytes", pl->len);
@@ -224,7 +205,7 @@ ikev2_pl_id(const struct ikev2_pl *pl, struct ikev2_id *id, struct ikev2_perr *e
 }
 
 int
-ikev2_pl_auth(const struct ikev2_pl *pl, struct ikev2_auth *a, struct ikev2_perr *err)
+ikev2_pl_auth(const struct ikev2_pl *pl, struct ikev2_auth *a, struct ike_perr *err)
 {
 	if (pl->len <= 4) {
 		SYNTAX(err, pl, "AUTH payload of %zu bytes", pl->len);
@@ -237,7 +218,7 @@ ikev2_pl_auth(const struct ikev2_pl *pl, struct ikev2_auth *a, struct ikev2_perr
 }
 
 int
-ikev2_pl_nonce(const struct ikev2_pl *pl, struct ikev2_nonce *n, struct ikev2_perr *err)
+ikev2_pl_nonce(const struct ikev2_pl *pl, struct ikev2_nonce *n, struct ike_perr *err)
 {
 	if (pl->len < IKEV2_NONCE_MIN || pl->len > IKEV2_NONCE_MAX) {
 		SYNTAX(err, pl, "nonce of %zu bytes (allowed %d..%d)", pl->len,
@@ -251,7 +232,7 @@ ikev2_pl_nonce(const struct ikev2_pl *pl, struct ikev2_nonce *n, struct ikev2_pe
 
 int
 ikev2_pl_notify(const struct ikev2_pl *pl, struct ikev2_notify *n,
-    struct ikev2_perr *err)
+    struct ike_perr *err)
 {
 	size_t want = 0;
 
@@ -300,7 +281,7 @@ ikev2_pl_notify(const struct ikev2_pl *pl, struct ikev2_notify *n,
 
 int
 ikev2_pl_delete(const struct ikev2_pl *pl, struct ike_delete *d,
-    struct ikev2_perr *err)
+    struct ike_perr *err)
 {
 	if (pl->len < 4) {
 		SYNTAX(err, pl, "delete payload of %zu bytes", pl->len);
@@ -336,7 +317,7 @@ ikev2_pl_delete(const struct ikev2_pl *pl, struct ike_delete *d,
 }
 
 int
-ikev2_pl_ts(const struct ikev2_pl *pl, struct ikev2_tsp *t, struct ikev2_perr *err)
+ikev2_pl_ts(const struct ikev2_pl *pl, struct ikev2_tsp *t, struct ike_perr *err)
 {
 	const uint8_t *b = pl->body;
 	size_t off = 4, slen, alen;
@@ -353,7 +334,7 @@ ikev2_pl_ts(const struct ikev2_pl *pl, struct ikev2_tsp *t, struct ikev2_perr *e
 		return -1;
 	}
 	if (num > IKEV2_MAX_TS) {
-		ikev2_perr_set(err, IKEV2_E_TOO_MANY, pl->type, IKEV2_N_INVALID_SYNTAX,
+		ike_perr_set(err, IKE_E_TOO_MANY, pl->type, IKEV2_N_INVALID_SYNTAX,
 		    "%u traffic selectors (at most %d)", num, IKEV2_MAX_TS);
 		return -1;
 	}
@@ -398,7 +379,7 @@ ikev2_pl_ts(const struct ikev2_pl *pl, struct ikev2_tsp *t, struct ikev2_perr *e
 
 int
 ikev2_pl_vendor(const struct ikev2_pl *pl, struct ikev2_nonce *v,
-    struct ikev2_perr *err)
+    struct ike_perr *err)
 {
 	(void)err;
 	v->data = pl->body;
@@ -407,7 +388,7 @@ ikev2_pl_vendor(const struct ikev2_pl *pl, struct ikev2_nonce *v,
 }
 
 int
-ikev2_pl_cp(const struct ikev2_pl *pl, struct ikev2_cp *cp, struct ikev2_perr *err)
+ikev2_pl_cp(const struct ikev2_pl *pl, struct ikev2_cp *cp, struct ike_perr *err)
 {
 	size_t off = 4, alen;
 
@@ -432,7 +413,7 @@ ikev2_pl_cp(const struct ikev2_pl *pl, struct ikev2_cp *cp, struct ikev2_perr *e
 			return -1;
 		}
 		if (cp->nattr >= IKEV2_MAX_CP_ATTRS) {
-			ikev2_perr_set(err, IKEV2_E_TOO_MANY, pl->type,
+			ike_perr_set(err, IKE_E_TOO_MANY, pl->type,
 			    IKEV2_N_INVALID_SYNTAX, "more than %d CP attributes",
 			    IKEV2_MAX_CP_ATTRS);
 			return -1;
@@ -447,7 +428,7 @@ ikev2_pl_cp(const struct ikev2_pl *pl, struct ikev2_cp *cp, struct ikev2_perr *e
 }
 
 int
-ikev2_pl_cert(const struct ikev2_pl *pl, struct ikev2_cert *c, struct ikev2_perr *err)
+ikev2_pl_cert(const struct ikev2_pl *pl, struct ikev2_cert *c, struct ike_perr *err)
 {
 	if (pl->len < 1 || (pl->type == IKEV2_PL_CERT && pl->len < 2)) {
 		SYNTAX(err, pl, "%s payload of %zu bytes",
@@ -461,7 +442,7 @@ ikev2_pl_cert(const struct ikev2_pl *pl, struct ikev2_cert *c, struct ikev2_perr
 }
 
 int
-ikev2_pl_skf(const struct ikev2_pl *pl, struct ikev2_skf *f, struct ikev2_perr *err)
+ikev2_pl_skf(const struct ikev2_pl *pl, struct ikev2_skf *f, struct ike_perr *err)
 {
 	if (pl->len < 4) {
 		SYNTAX(err, pl, "SKF payload of %zu bytes", pl->len);
@@ -484,21 +465,9 @@ ikev2_pl_skf(const struct ikev2_pl *pl, struct ikev2_skf *f, struct ikev2_perr *
 }
 
 int
-ikev2_pl_check(const struct ikev2_pl *pl, struct ikev2_perr *err)
+ikev2_pl_check(const struct ikev2_pl *pl, struct ike_perr *err)
 {
-	union {
-		struct ikev2_prop_list	sa;
-		struct ikev2_ke		ke;
-		struct ikev2_id		id;
-		struct ikev2_auth	auth;
-		struct ikev2_nonce	nonce;
-		struct ikev2_notify	n;
-		struct ike_delete	d;
-		struct ikev2_tsp	ts;
-		struct ikev2_cp		cp;
-		struct ikev2_cert	cert;
-		struct ikev2_skf	skf;
-	} u;
+	union ikev2_pl_any u;
 
 	switch (pl->type) {
 	case IKEV2_PL_SA:

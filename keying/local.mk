@@ -2,9 +2,9 @@
 libikeflow_a_SOURCES += keying/crypto.c keying/crypto.h keying/crypto_dh.c \
 	keying/ikev2_keys.c keying/ikev2_keys.h keying/ikev2_sk.c keying/ikev2_sk.h
 libikeflow_a_SOURCES += keying/ike_payload_walk.c keying/ike_payload_walk.h \
-	keying/ike_wire.c keying/ike_wire.h
+	keying/ike_perr.c keying/ike_perr.h keying/ike_wire.c keying/ike_wire.h
 libikeflow_a_SOURCES += keying/ikev2_const.h keying/ikev2_msg.h \
-	keying/ikev2_msg_priv.h keying/ikev2_msg.c keying/ikev2_msg_names.c \
+	keying/ikev2_msg.c keying/ikev2_msg_names.c \
 	keying/ikev2_msg_natd.c keying/ikev2_msg_frag.c \
 	keying/ikev2_payload.c keying/ikev2_payload_build.c
 

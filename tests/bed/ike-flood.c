@@ -159,7 +159,7 @@ out:
 static void
 on_reply(const uint8_t *p, size_t len)
 {
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ikev2_notify n;
 	struct ikev2_msg *m;
 	struct req *r;

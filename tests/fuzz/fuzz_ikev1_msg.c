@@ -171,13 +171,13 @@ engine(const uint8_t *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_msg *m;
 
 	m = ikev1_msg_parse(data, size, &err);
 	if (m == NULL) {
-		FUZZ_CHECK(err.code != IKEV1_E_OK && err.text[0] != '\0');
-		(void)ikev1_perr_name(err.code);
+		FUZZ_CHECK(err.code != IKE_E_OK && err.text[0] != '\0');
+		(void)ike_perr_name(err.code);
 		return 0;
 	}
 	FUZZ_CHECK(m->hdr.length == size);

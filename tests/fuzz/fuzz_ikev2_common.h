@@ -68,20 +68,8 @@ fuzz_ts_roundtrip(const struct ikev2_tsp *t)
 static void
 fuzz_payloads(const struct ikev2_chain *c)
 {
-	union {
-		struct ikev2_prop_list	sa;
-		struct ikev2_ke		ke;
-		struct ikev2_id		id;
-		struct ikev2_auth	auth;
-		struct ikev2_nonce	nonce;
-		struct ikev2_notify	n;
-		struct ike_delete	d;
-		struct ikev2_tsp	ts;
-		struct ikev2_cp		cp;
-		struct ikev2_cert	cert;
-		struct ikev2_skf	skf;
-	} u;
-	struct ikev2_perr err;
+	union ikev2_pl_any u;
+	struct ike_perr err;
 	char s[300];
 	size_t i, k;
 

@@ -42,14 +42,14 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ikev2_chain c;
-	struct ikev2_perr err;
+	struct ike_perr err;
 
 	if (size < 1)
 		return 0;
 	if (ikev2_chain_parse(data + 1, size - 1, data[0], &c, &err) == 0)
 		fuzz_payloads(&c);
 	else
-		FUZZ_CHECK(err.code != IKEV2_E_OK && err.text[0] != '\0');
+		FUZZ_CHECK(err.code != IKE_E_OK && err.text[0] != '\0');
 	fuzz_reassembly(data, size);
 	return 0;
 }

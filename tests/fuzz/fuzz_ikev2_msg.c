@@ -12,20 +12,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ikev2_msg *m;
 	struct ike_hdr h;
 
 	m = ikev2_msg_parse(data, size, &err);
 	if (m == NULL) {
-		FUZZ_CHECK(err.code != IKEV2_E_OK && err.text[0] != '\0');
+		FUZZ_CHECK(err.code != IKE_E_OK && err.text[0] != '\0');
 		FUZZ_CHECK(strlen(err.text) < sizeof(err.text));
-		(void)ikev2_perr_name(err.code);
+		(void)ike_perr_name(err.code);
 		return 0;
 	}
 	FUZZ_CHECK(ikev2_hdr_parse(data, size, &h, NULL) == 0);
 	FUZZ_CHECK(m->hdr.length == size);
-	FUZZ_CHECK(m->raw->len == size);
+	FUZZ_CHECK(m->bufs.raw->len == size);
 	fuzz_payloads(&m->outer);
 	(void)ikev2_msg_error_notify(m);
 	(void)ikev2_msg_notify(m, IKEV2_N_COOKIE, NULL);

@@ -74,9 +74,9 @@ check_seed_conn(const struct cfg_conn *c)
 	assert_int_equal(c->rekeymargin, 180);
 	assert_int_equal(c->keyingtries, 1);
 	assert_int_equal(c->esp.n, 1);
-	assert_int_equal(c->esp.p[0].encr[0].id, CFG_ENCR_AES_CBC);
+	assert_int_equal(c->esp.p[0].encr[0].id, IKEV2_ENCR_AES_CBC);
 	assert_int_equal(c->esp.p[0].encr[0].keylen, 128);
-	assert_int_equal(c->esp.p[0].integ[0], CFG_AUTH_HMAC_SHA1_96);
+	assert_int_equal(c->esp.p[0].integ[0], IKEV2_INTEG_HMAC_SHA1_96);
 	assert_int_equal(c->esp.p[0].ndh, 0);
 	assert_int_equal(c->mode, CFG_MODE_TUNNEL);
 	/* untouched by the seed: strongSwan's defaults */
@@ -105,9 +105,9 @@ test_seed_ikev1(void **state)
 	assert_int_equal(c->ike_version, 1);
 	config_proposals_str(&c->ike, CFG_PROTO_IKE, p, sizeof(p));
 	assert_string_equal(p, "aes128-md5-modp1536");
-	assert_int_equal(c->ike.p[0].integ[0], CFG_AUTH_HMAC_MD5_96);
-	assert_int_equal(c->ike.p[0].prf[0], CFG_PRF_HMAC_MD5);
-	assert_int_equal(c->ike.p[0].dh[0], CFG_DH_MODP1536);
+	assert_int_equal(c->ike.p[0].integ[0], IKEV2_INTEG_HMAC_MD5_96);
+	assert_int_equal(c->ike.p[0].prf[0], IKEV2_PRF_HMAC_MD5);
+	assert_int_equal(c->ike.p[0].dh[0], IKEV2_DH_MODP1536);
 	config_proposals_str(&c->esp, CFG_PROTO_ESP, p, sizeof(p));
 	assert_string_equal(p, "aes128-sha1");
 	assert_null(config_conn_find(cfg, "%default"));
@@ -143,7 +143,7 @@ test_seed_ikev2(void **state)
 	assert_int_equal(c->ike_version, 2);
 	config_proposals_str(&c->ike, CFG_PROTO_IKE, p, sizeof(p));
 	assert_string_equal(p, "aes128-sha1-modp1536");
-	assert_int_equal(c->ike.p[0].prf[0], CFG_PRF_HMAC_SHA1);
+	assert_int_equal(c->ike.p[0].prf[0], IKEV2_PRF_HMAC_SHA1);
 	assert_int_equal(cfg->setup.uniqueids, 1);
 
 	assert_int_equal(cfg->nsecrets, 2);

@@ -195,10 +195,10 @@ test_roundtrip(void **state)
 		assert_string_equal(out, "aes128gcm16,aes128-sha256");
 		assert_int_equal(ps.p[0].ndh, 0);
 	}
-	assert_string_equal(config_dh_name(CFG_DH_MODP1536), "modp1536");
-	assert_string_equal(config_encr_name(CFG_ENCR_AES_GCM_16, 256), "aes256gcm16");
-	assert_string_equal(config_prf_name(CFG_PRF_HMAC_SHA2_512), "prfsha512");
-	assert_string_equal(config_integ_name(CFG_AUTH_HMAC_SHA2_384_192), "sha384");
+	assert_string_equal(config_dh_name(IKEV2_DH_MODP1536), "modp1536");
+	assert_string_equal(config_encr_name(IKEV2_ENCR_AES_GCM_16, 256), "aes256gcm16");
+	assert_string_equal(config_prf_name(IKEV2_PRF_HMAC_SHA2_512), "prfsha512");
+	assert_string_equal(config_integ_name(IKEV2_INTEG_HMAC_SHA2_384_192), "sha384");
 	assert_null(config_dh_name(1));
 }
 

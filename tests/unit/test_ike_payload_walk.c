@@ -81,7 +81,7 @@ parse(int v, const struct dgram *d, struct verdict *r)
 {
 	memset(r, 0, sizeof(*r));
 	if (v == 1) {
-		struct ikev1_perr err;
+		struct ike_perr err;
 		struct ikev1_msg *m = ikev1_msg_parse(d->b, d->len, &err);
 
 		r->ok = m != NULL;
@@ -92,7 +92,7 @@ parse(int v, const struct dgram *d, struct verdict *r)
 		memcpy(r->text, err.text, sizeof(r->text));
 		ikev1_msg_free(m);
 	} else {
-		struct ikev2_perr err;
+		struct ike_perr err;
 		struct ikev2_msg *m = ikev2_msg_parse(d->b, d->len, &err);
 
 		r->ok = m != NULL;
@@ -120,10 +120,10 @@ assert_pl_length(int v, const struct verdict *r, const char *what)
 	assert_false(r->ok);
 	assert_int_equal(r->payload, vendor(v));
 	if (v == 1) {
-		assert_int_equal(r->code, IKEV1_E_PAYLOAD_LENGTH);
+		assert_int_equal(r->code, IKE_E_PAYLOAD_LENGTH);
 		assert_int_equal(r->notify, IKEV1_N_PAYLOAD_MALFORMED);
 	} else {
-		assert_int_equal(r->code, IKEV2_E_PAYLOAD_LENGTH);
+		assert_int_equal(r->code, IKE_E_PAYLOAD_LENGTH);
 		assert_int_equal(r->notify, IKEV2_N_INVALID_SYNTAX);
 	}
 	assert_non_null(strstr(r->text, what));
@@ -224,8 +224,8 @@ trailing(int v)
 	d.len += 3;
 	end_parse(v, &d, &r);
 	assert_false(r.ok);
-	assert_int_equal(r.code, v == 1 ? (int)IKEV1_E_TRAILING :
-	    (int)IKEV2_E_TRAILING);
+	assert_int_equal(r.code, v == 1 ? (int)IKE_E_TRAILING :
+	    (int)IKE_E_TRAILING);
 	assert_string_equal(r.text, "3 bytes after the last payload");
 }
 BOTH(trailing)
@@ -241,7 +241,7 @@ test_ikev1_padding(void **state)
 	};
 	uint8_t dg[IKEV1_HDR_LEN + 16] = { 0 };
 	const uint8_t plain[16] = { 0, 0, 0, 8, 1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 7 };
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_msg *m;
 
 	(void)state;
@@ -271,7 +271,7 @@ test_critical(void **state)
 	d.b[IKE_HDR_LEN + 1] = IKE_PL_CRITICAL;
 	parse(2, &d, &r);
 	assert_false(r.ok);
-	assert_int_equal(r.code, IKEV2_E_CRITICAL);
+	assert_int_equal(r.code, IKE_E_CRITICAL);
 	assert_int_equal(r.notify, IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD);
 	assert_int_equal(r.payload, 200);
 	assert_string_equal(r.text,
@@ -279,7 +279,7 @@ test_critical(void **state)
 	/* the bounds come first: a critical payload that runs past the end */
 	d.b[IKE_HDR_LEN + 3] = 200;
 	parse(2, &d, &r);
-	assert_int_equal(r.code, IKEV2_E_PAYLOAD_LENGTH);
+	assert_int_equal(r.code, IKE_E_PAYLOAD_LENGTH);
 
 	/* ISAKMP has no critical bit: the byte is reserved, the unknown
 	 * payload reaches the exchange, which judges it */
@@ -310,8 +310,8 @@ loop_limits(int v)
 	dg_pl(&d, 0, 0, 8);
 	end_parse(v, &d, &r);
 	assert_false(r.ok);
-	assert_int_equal(r.code, v == 1 ? (int)IKEV1_E_TOO_MANY :
-	    (int)IKEV2_E_TOO_MANY);
+	assert_int_equal(r.code, v == 1 ? (int)IKE_E_TOO_MANY :
+	    (int)IKE_E_TOO_MANY);
 	assert_int_equal(r.payload, vendor(v));
 	if (v == 1)
 		return;
@@ -335,7 +335,7 @@ test_walker_direct(void **state)
 	uint8_t chain[64];
 	struct ike_walk w;
 	struct ike_walk_pl pl;
-	struct ike_walk_err e;
+	struct ike_perr e;
 	size_t i, n = 0;
 	int r;
 
@@ -355,7 +355,7 @@ test_walker_direct(void **state)
 	}
 	assert_int_equal(r, -1);
 	assert_int_equal(n, sizeof(chain) / 4);
-	assert_int_equal(e.code, IKE_WALK_PL_LENGTH);
+	assert_int_equal(e.code, IKE_E_PAYLOAD_LENGTH);
 	assert_int_equal(e.off, 100 + sizeof(chain));
 	/* no data at all: the first payload is missing */
 	ike_walk_init(&w, NULL, 0, 0, 7, 10, ikev1_payload_name, NULL, NULL);
@@ -379,24 +379,24 @@ header(int v)
 	/* shorter than the header */
 	d.len = IKE_HDR_LEN - 1;
 	parse(v, &d, &r);
-	assert_int_equal(r.code, v == 1 ? (int)IKEV1_E_SHORT :
-	    (int)IKEV2_E_SHORT);
+	assert_int_equal(r.code, v == 1 ? (int)IKE_E_SHORT :
+	    (int)IKE_E_SHORT);
 	assert_non_null(strstr(r.text, v == 1 ? "ISAKMP header" :
 	    "IKE header"));
 	/* the other version */
 	d.len = IKE_HDR_LEN;
 	d.b[17] = v == 1 ? IKEV2_VERSION : IKEV1_VERSION;
 	parse(v, &d, &r);
-	assert_int_equal(r.code, v == 1 ? (int)IKEV1_E_VERSION :
-	    (int)IKEV2_E_MAJOR_VERSION);
+	assert_int_equal(r.code, v == 1 ? (int)IKE_E_VERSION :
+	    (int)IKE_E_VERSION);
 	assert_int_equal(r.notify, v == 1 ?
 	    IKEV1_N_INVALID_MAJOR_VERSION : IKEV2_N_INVALID_MAJOR_VERSION);
 	/* the header's length is not the datagram's */
 	d.b[17] = v == 1 ? IKEV1_VERSION : IKEV2_VERSION;
 	d.b[27]++;
 	parse(v, &d, &r);
-	assert_int_equal(r.code, v == 1 ? (int)IKEV1_E_LENGTH :
-	    (int)IKEV2_E_LENGTH);
+	assert_int_equal(r.code, v == 1 ? (int)IKE_E_LENGTH :
+	    (int)IKE_E_LENGTH);
 }
 BOTH(header)
 
@@ -410,8 +410,8 @@ test_header_round_trip(void **state)
 	struct ike_builder b1;
 	struct ike_builder b2;
 	struct buf *b;
-	struct ikev1_perr e1;
-	struct ikev2_perr e2;
+	struct ike_perr e1;
+	struct ike_perr e2;
 
 	(void)state;
 	b = buf_new(0);

@@ -231,7 +231,7 @@ test_answer_and_duplicate(void **state)
 	struct buf *m = mm1(0x1122334455667788ULL, IKEV1_EXCH_MAIN,
 	    IKEV1_ENCR_AES, IKEV1_HASH_SHA1, 5);
 	struct ikev1_engine_stats st;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_msg *r;
 	struct ikev1_sa sa, offered;
 	struct ikev1_msg *q;
@@ -291,7 +291,7 @@ test_no_proposal(void **state)
 	struct buf *m = mm1(0xabcdULL, IKEV1_EXCH_MAIN, IKEV1_ENCR_3DES,
 	    IKEV1_HASH_SHA1, 19);	/* 3DES with ECP-256: in no list */
 	struct ikev1_notify n;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_msg *r;
 
 	(void)state;
@@ -389,7 +389,7 @@ accepted(struct ikev1_engine *e, uint64_t icookie, uint16_t encr,
     uint16_t hash, uint16_t group)
 {
 	struct buf *m = mm1(icookie, IKEV1_EXCH_MAIN, encr, hash, group);
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_msg *r;
 	int n = nsent, ok;
 
@@ -897,7 +897,7 @@ test_isakmp_expiry(void **state)
 	const struct st_child *ch;
 	const struct st_ike *i;
 	struct ikev1_msg *m;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	uint32_t ci, cr;
 	uint64_t end;
 
@@ -1075,7 +1075,7 @@ test_aggressive(void **state)
 	struct ikev1_engine *ios, *swan;
 	const struct st_ike *i, *r;
 	struct ikev1_msg *m;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	uint32_t i0, ci;
 	uint64_t end;
 
@@ -1201,7 +1201,7 @@ test_aggressive_group_mismatch(void **state)
 	struct ike_hdr h;
 	struct ikev1_sa sa;
 	struct ikev1_notify n;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_msg *r;
 	const struct st_ike_failrec *f;
 	struct buf *b = buf_new(0), *attrs = buf_new(0);
@@ -1422,7 +1422,7 @@ test_rekey_collision(void **state)
 {
 	struct ikev1_engine *ios, *swan;
 	struct ikev1_msg *m;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	uint32_t ci;
 	uint64_t end;
 

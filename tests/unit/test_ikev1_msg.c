@@ -46,7 +46,7 @@ static const uint8_t mm1[] = {
 static void
 test_mm1_parse(void **state)
 {
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_msg *m;
 	struct ikev1_sa sa;
 	struct ikev1_attr a;
@@ -61,7 +61,7 @@ test_mm1_parse(void **state)
 	(void)state;
 	m = ikev1_msg_parse(mm1, sizeof(mm1), &err);
 	assert_non_null(m);
-	assert_int_equal(err.code, IKEV1_E_OK);
+	assert_int_equal(err.code, IKE_E_OK);
 	assert_true(m->hdr.icookie == 0x0102030405060708ULL);
 	assert_true(m->hdr.rcookie == 0);
 	assert_int_equal(m->hdr.exchange, IKEV1_EXCH_MAIN);
@@ -106,7 +106,7 @@ static void
 test_mm1_build(void **state)
 {
 	struct ike_builder bl;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_msg *m;
 	struct ikev1_sa sa;
 	struct buf *b;
@@ -178,10 +178,10 @@ test_attr_big(void **state)
 }
 
 static void
-expect_fail(const uint8_t *p, size_t len, enum ikev1_perr_code code,
+expect_fail(const uint8_t *p, size_t len, enum ike_perr_code code,
     uint16_t notify)
 {
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_msg *m;
 
 	m = ikev1_msg_parse(p, len, &err);
@@ -198,72 +198,96 @@ test_malformed(void **state)
 	size_t i;
 
 	(void)state;
-	expect_fail(mm1, 27, IKEV1_E_SHORT, 0);
-	expect_fail(NULL, 0, IKEV1_E_SHORT, 0);
+	expect_fail(mm1, 27, IKE_E_SHORT, 0);
+	expect_fail(NULL, 0, IKE_E_SHORT, 0);
 	/* every truncation is caught by the length check */
 	for (i = IKEV1_HDR_LEN; i < sizeof(mm1); i++)
-		expect_fail(mm1, i, IKEV1_E_LENGTH,
+		expect_fail(mm1, i, IKE_E_LENGTH,
 		    IKEV1_N_UNEQUAL_PAYLOAD_LENGTHS);
 
 	memcpy(m, mm1, sizeof(m));
 	m[17] = 0x20;			/* IKEv2 */
-	expect_fail(m, sizeof(m), IKEV1_E_VERSION,
+	expect_fail(m, sizeof(m), IKE_E_VERSION,
 	    IKEV1_N_INVALID_MAJOR_VERSION);
 
 	memcpy(m, mm1, sizeof(m));
 	m[28 + 3] = 200;		/* SA length past the end */
-	expect_fail(m, sizeof(m), IKEV1_E_PAYLOAD_LENGTH,
+	expect_fail(m, sizeof(m), IKE_E_PAYLOAD_LENGTH,
 	    IKEV1_N_PAYLOAD_MALFORMED);
 	m[28 + 3] = 3;			/* shorter than its header */
-	expect_fail(m, sizeof(m), IKEV1_E_PAYLOAD_LENGTH,
+	expect_fail(m, sizeof(m), IKE_E_PAYLOAD_LENGTH,
 	    IKEV1_N_PAYLOAD_MALFORMED);
 
 	memcpy(m, mm1, sizeof(m));
 	m[16] = IKEV1_PL_PROPOSAL;	/* a proposal at message level */
-	expect_fail(m, sizeof(m), IKEV1_E_TYPE, IKEV1_N_INVALID_PAYLOAD_TYPE);
+	expect_fail(m, sizeof(m), IKE_E_TYPE, IKEV1_N_INVALID_PAYLOAD_TYPE);
 
 	memcpy(m, mm1, sizeof(m));
 	m[88] = IKEV1_PL_VENDOR;	/* VID says another follows: none */
-	expect_fail(m, sizeof(m), IKEV1_E_PAYLOAD_LENGTH,
+	expect_fail(m, sizeof(m), IKE_E_PAYLOAD_LENGTH,
 	    IKEV1_N_PAYLOAD_MALFORMED);
 
 	memcpy(m, mm1, sizeof(m));
 	m[28] = IKEV1_PL_NONE;		/* SA ends the chain: 20 bytes left */
-	expect_fail(m, sizeof(m), IKEV1_E_TRAILING, IKEV1_N_PAYLOAD_MALFORMED);
+	expect_fail(m, sizeof(m), IKE_E_TRAILING, IKEV1_N_PAYLOAD_MALFORMED);
 
 	memcpy(m, mm1, sizeof(m));
 	m[35] = 2;			/* DOI 2 */
-	expect_fail(m, sizeof(m), IKEV1_E_SYNTAX, IKEV1_N_DOI_NOT_SUPPORTED);
+	expect_fail(m, sizeof(m), IKE_E_SYNTAX, IKEV1_N_DOI_NOT_SUPPORTED);
 
 	memcpy(m, mm1, sizeof(m));
 	m[39] = 2;			/* situation secrecy */
-	expect_fail(m, sizeof(m), IKEV1_E_SYNTAX,
+	expect_fail(m, sizeof(m), IKE_E_SYNTAX,
 	    IKEV1_N_SITUATION_NOT_SUPPORTED);
 
 	memcpy(m, mm1, sizeof(m));
 	m[47] = 2;			/* two transforms announced, one there */
-	expect_fail(m, sizeof(m), IKEV1_E_SYNTAX, IKEV1_N_BAD_PROPOSAL_SYNTAX);
+	expect_fail(m, sizeof(m), IKE_E_SYNTAX, IKEV1_N_BAD_PROPOSAL_SYNTAX);
 
 	memcpy(m, mm1, sizeof(m));
 	m[43] = 47;			/* proposal longer than the SA */
-	expect_fail(m, sizeof(m), IKEV1_E_SYNTAX, IKEV1_N_BAD_PROPOSAL_SYNTAX);
+	expect_fail(m, sizeof(m), IKE_E_SYNTAX, IKEV1_N_BAD_PROPOSAL_SYNTAX);
 
 	memcpy(m, mm1, sizeof(m));
 	m[51] = 41;			/* transform longer than its proposal */
-	expect_fail(m, sizeof(m), IKEV1_E_SYNTAX, IKEV1_N_BAD_PROPOSAL_SYNTAX);
+	expect_fail(m, sizeof(m), IKE_E_SYNTAX, IKEV1_N_BAD_PROPOSAL_SYNTAX);
 
 	memcpy(m, mm1, sizeof(m));
 	m[82] = 0;
 	m[83] = 5;			/* life TLV runs past the transform */
-	expect_fail(m, sizeof(m), IKEV1_E_SYNTAX, IKEV1_N_BAD_PROPOSAL_SYNTAX);
+	expect_fail(m, sizeof(m), IKE_E_SYNTAX, IKEV1_N_BAD_PROPOSAL_SYNTAX);
 
 	memcpy(m, mm1, sizeof(m));
 	m[48] = IKEV1_PL_KE;		/* not a transform inside the proposal */
-	expect_fail(m, sizeof(m), IKEV1_E_SYNTAX, IKEV1_N_BAD_PROPOSAL_SYNTAX);
+	expect_fail(m, sizeof(m), IKE_E_SYNTAX, IKEV1_N_BAD_PROPOSAL_SYNTAX);
 
 	memcpy(m, mm1, sizeof(m));
 	m[40] = IKEV1_PL_SA;		/* not a proposal inside the SA */
-	expect_fail(m, sizeof(m), IKEV1_E_SYNTAX, IKEV1_N_BAD_PROPOSAL_SYNTAX);
+	expect_fail(m, sizeof(m), IKE_E_SYNTAX, IKEV1_N_BAD_PROPOSAL_SYNTAX);
+}
+
+/* A payload whose body fails its check is named with its offset in the
+ * chain (after the header): the second payload here. */
+static void
+test_error_offset(void **state)
+{
+	uint8_t m[sizeof(mm1)];
+	struct ike_perr err;
+
+	(void)state;
+	memcpy(m, mm1, sizeof(m));
+	m[88 + 3] = 4;			/* an empty VID, its bytes trailing */
+	assert_null(ikev1_msg_parse(m, sizeof(m), &err));
+	assert_int_equal(err.code, IKE_E_SYNTAX);
+	assert_int_equal(err.payload, IKEV1_PL_VENDOR);
+	assert_int_equal(err.off, 88 - IKEV1_HDR_LEN);
+
+	memcpy(m, mm1, sizeof(m));
+	m[28 + 3] = 200;		/* SA length past the end */
+	assert_null(ikev1_msg_parse(m, sizeof(m), &err));
+	assert_int_equal(err.code, IKE_E_PAYLOAD_LENGTH);
+	assert_int_equal(err.off, 0);
+	assert_string_equal(ike_perr_name(err.code), "PAYLOAD_LENGTH");
 }
 
 /* An encrypted message: chain walked from the plaintext, padding allowed. */
@@ -272,7 +296,7 @@ test_encrypted(void **state)
 {
 	/* HASH(20) | NONCE(16) | padding 4 */
 	uint8_t plain[44], hdr[28 + 48];
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_msg *m;
 	struct ikev1_data d;
 	const struct ikev1_pl *pl;
@@ -303,10 +327,10 @@ test_encrypted(void **state)
 	assert_int_equal(d.len, 20);
 	after = ikev1_msg_after(m, pl, &len);
 	assert_int_equal(len, 16);
-	assert_ptr_equal(after, m->plain->data + 24);
+	assert_ptr_equal(after, m->bufs.plain->data + 24);
 	/* a second plaintext is refused (and freed) */
 	assert_int_equal(ikev1_msg_set_plain(m, buf_from(plain, 44), &err), -1);
-	assert_int_equal(err.code, IKEV1_E_NOT_ENCRYPTED);
+	assert_int_equal(err.code, IKE_E_NOT_ENCRYPTED);
 	ikev1_msg_free(m);
 
 	/* plaintext whose nonce is too short to be one */
@@ -314,7 +338,7 @@ test_encrypted(void **state)
 	assert_non_null(m);
 	plain[27] = 7;
 	assert_int_equal(ikev1_msg_set_plain(m, buf_from(plain, 44), &err), -1);
-	assert_int_equal(err.code, IKEV1_E_SYNTAX);
+	assert_int_equal(err.code, IKE_E_SYNTAX);
 	assert_int_equal(m->n, 0);
 	ikev1_msg_free(m);
 
@@ -335,7 +359,7 @@ test_id_notify_delete(void **state)
 	static const uint8_t del[] = { 0, 0, 0, 1, IKEV1_PROTO_ESP, 4, 0, 2,
 	    0xc0, 0, 0, 1, 0xc0, 0, 0, 2 };
 	struct ike_builder bl;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ikev1_notify n;
 	struct ike_delete d;
 	struct ikev1_id id;
@@ -405,7 +429,7 @@ test_id_notify_delete(void **state)
 	/* more payloads than room */
 	assert_int_equal(ikev1_chain_parse(b->data, b->len, bl.first, 0, out,
 	    2, &cnt, &used, &err), -1);
-	assert_int_equal(err.code, IKEV1_E_TOO_MANY);
+	assert_int_equal(err.code, IKE_E_TOO_MANY);
 	buf_free(b);
 }
 
@@ -418,6 +442,7 @@ main(void)
 		cmocka_unit_test(test_attr_put),
 		cmocka_unit_test(test_attr_big),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_error_offset),
 		cmocka_unit_test(test_encrypted),
 		cmocka_unit_test(test_id_notify_delete),
 	};

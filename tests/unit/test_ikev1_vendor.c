@@ -110,7 +110,7 @@ static void
 test_note(void **state)
 {
 	struct ike_builder bl;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ike_hdr h;
 	struct ikev1_msg *m;
 	struct buf *b = buf_new(0);
@@ -150,7 +150,7 @@ static void
 test_ours(void **state)
 {
 	struct ike_builder bl;
-	struct ikev1_perr err;
+	struct ike_perr err;
 	struct ike_hdr h;
 	struct ikev1_msg *m;
 	struct buf *b = buf_new(0);

@@ -846,7 +846,7 @@ test_cookie(void **state)
 	static const uint8_t cookie[16] = "cookie-cookie-16";
 	struct ike_builder bl;
 	struct ike_hdr h;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ikev2_notify n;
 	struct ikev2_msg *m;
 	struct buf *b;

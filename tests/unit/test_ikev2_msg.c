@@ -41,7 +41,7 @@ load(const char *name, size_t *len)
 static struct ikev2_msg *
 parse_fixture(const char *name)
 {
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ikev2_msg *m;
 	uint8_t *p;
 	size_t len;
@@ -49,8 +49,8 @@ parse_fixture(const char *name)
 	p = load(name, &len);
 	m = ikev2_msg_parse(p, len, &err);
 	if (m == NULL)
-		fail_msg("%s: %s: %s", name, ikev2_perr_name(err.code), err.text);
-	assert_int_equal(err.code, IKEV2_E_OK);
+		fail_msg("%s: %s: %s", name, ike_perr_name(err.code), err.text);
+	assert_int_equal(err.code, IKE_E_OK);
 	free(p);
 	return m;
 }
@@ -101,13 +101,13 @@ load_keys(const char *dir, struct ikev2_sa_keys *k, uint16_t encr,
 static void
 open_sk(struct ikev2_msg *m, const struct ikev2_sa_keys *k)
 {
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct buf *plain = buf_new_secret(256);
 
 	assert_non_null(m->sk);
 	assert_int_equal(m->sk->type, IKEV2_PL_SK);
 	assert_int_equal(ikev2_sk_decrypt(k, (m->hdr.flags & IKEV2_FLAG_INITIATOR) != 0,
-	    m->raw->data, m->raw->len, m->sk->off, IKEV2_SK_HDR_LEN, plain), 0);
+	    m->bufs.raw->data, m->bufs.raw->len, m->sk->off, IKEV2_SK_HDR_LEN, plain), 0);
 	if (ikev2_msg_set_inner(m, plain, m->sk->next, &err) < 0)
 		fail_msg("inner: %s", err.text);
 }
@@ -416,8 +416,8 @@ rebuild(const char *name)
 		}
 	}
 	assert_int_equal(ikev2_build_finish(&bl), 0);
-	assert_int_equal(b->len, m->raw->len);
-	assert_memory_equal(b->data, m->raw->data, b->len);
+	assert_int_equal(b->len, m->bufs.raw->len);
+	assert_memory_equal(b->data, m->bufs.raw->data, b->len);
 	buf_free(b);
 	ikev2_msg_free(m);
 }
@@ -442,7 +442,7 @@ test_truncations(void **state)
 {
 	static const char *files[] = { "cbc/01-init-req.bin", "default/01-init-req.bin",
 	    "cbc/03-auth-req.bin" };
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ikev2_msg *m;
 	uint8_t *p, *cut;
 	size_t len, l, f;
@@ -461,8 +461,8 @@ test_truncations(void **state)
 			}
 			m = ikev2_msg_parse(cut, l, &err);
 			assert_null(m);
-			assert_int_equal(err.code, l < IKEV2_HDR_LEN ? IKEV2_E_SHORT :
-			    IKEV2_E_PAYLOAD_LENGTH);
+			assert_int_equal(err.code, l < IKEV2_HDR_LEN ? IKE_E_SHORT :
+			    IKE_E_PAYLOAD_LENGTH);
 			free(cut);
 		}
 		free(p);

@@ -17,11 +17,11 @@ static const uint8_t nonce[40] = { 0xaa, 0xbb, 0xcc, 1, 2, 3 };
 static struct ikev2_msg *
 parse(const struct buf *b)
 {
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ikev2_msg *m = ikev2_msg_parse(b->data, b->len, &err);
 
 	if (m == NULL)
-		fail_msg("%s: %s", ikev2_perr_name(err.code), err.text);
+		fail_msg("%s: %s", ike_perr_name(err.code), err.text);
 	return m;
 }
 
@@ -243,7 +243,7 @@ test_roundtrip_sk(void **state)
 {
 	struct ike_builder bl, in;
 	struct ikev2_sa_keys k;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ike_hdr h;
 	struct ikev2_msg *m;
 	struct buf *b = buf_new(0), *plain = buf_new_secret(0), *out;
@@ -288,7 +288,7 @@ test_roundtrip_sk(void **state)
 	assert_int_equal(m->sk->next, IKEV2_PL_SA);
 	assert_int_equal(m->sk->off, (size_t)sk_off);
 	out = buf_new_secret(0);
-	assert_int_equal(ikev2_sk_decrypt(&k, 1, m->raw->data, m->raw->len, m->sk->off,
+	assert_int_equal(ikev2_sk_decrypt(&k, 1, m->bufs.raw->data, m->bufs.raw->len, m->sk->off,
 	    IKEV2_SK_HDR_LEN, out), 0);
 	assert_int_equal(out->len, plain->len);
 	assert_int_equal(ikev2_msg_set_inner(m, out, m->sk->next, &err), 0);
@@ -489,7 +489,7 @@ test_names_and_text(void **state)
 	assert_string_equal(ikev2_id_type_name(IKEV2_ID_KEY_ID), "ID_KEY_ID");
 	assert_string_equal(ikev2_auth_name(IKEV2_AUTH_PSK), "PSK");
 	assert_string_equal(ikev2_proto_name(IKEV2_PROTO_ESP), "ESP");
-	assert_string_equal(ikev2_perr_name(IKEV2_E_CRITICAL), "UNSUPPORTED_CRITICAL_PAYLOAD");
+	assert_string_equal(ike_perr_name(IKE_E_CRITICAL), "UNSUPPORTED_CRITICAL_PAYLOAD");
 
 	id = (struct ikev2_id){ IKEV2_ID_KEY_ID, keyid, sizeof(keyid) };
 	assert_string_equal(ikev2_id_str(&id, s, sizeof(s)), "deadbeef");

@@ -79,18 +79,18 @@ set_len(struct buf *b)
 }
 
 static void
-expect(const struct buf *b, enum ikev2_perr_code code, uint8_t payload, uint16_t notify)
+expect(const struct buf *b, enum ike_perr_code code, uint8_t payload, uint16_t notify)
 {
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ikev2_msg *m = ikev2_msg_parse(b->data, b->len, &err);
 
 	if (m != NULL) {
 		ikev2_msg_free(m);
-		fail_msg("parsed, wanted %s", ikev2_perr_name(code));
+		fail_msg("parsed, wanted %s", ike_perr_name(code));
 	}
 	if (err.code != code)
-		fail_msg("got %s (%s), wanted %s", ikev2_perr_name(err.code),
-		    err.text, ikev2_perr_name(code));
+		fail_msg("got %s (%s), wanted %s", ike_perr_name(err.code),
+		    err.text, ike_perr_name(code));
 	assert_int_equal(err.payload, payload);
 	assert_int_equal(err.notify, notify);
 	assert_true(err.text[0] != '\0');
@@ -99,18 +99,18 @@ expect(const struct buf *b, enum ikev2_perr_code code, uint8_t payload, uint16_t
 static void
 expect_syntax(struct buf *b, uint8_t payload)
 {
-	expect(b, IKEV2_E_SYNTAX, payload, IKEV2_N_INVALID_SYNTAX);
+	expect(b, IKE_E_SYNTAX, payload, IKEV2_N_INVALID_SYNTAX);
 	buf_free(b);
 }
 
 static struct ikev2_msg *
 expect_ok(const struct buf *b)
 {
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ikev2_msg *m = ikev2_msg_parse(b->data, b->len, &err);
 
 	if (m == NULL)
-		fail_msg("%s: %s", ikev2_perr_name(err.code), err.text);
+		fail_msg("%s: %s", ike_perr_name(err.code), err.text);
 	return m;
 }
 
@@ -118,32 +118,32 @@ static void
 test_header(void **state)
 {
 	struct buf *b = good_msg();
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ikev2_msg *m;
 	struct ike_hdr h;
 
 	(void)state;
 	assert_null(ikev2_msg_parse(NULL, 0, &err));
-	assert_int_equal(err.code, IKEV2_E_SHORT);
+	assert_int_equal(err.code, IKE_E_SHORT);
 	assert_null(ikev2_msg_parse(b->data, IKEV2_HDR_LEN - 1, &err));
-	assert_int_equal(err.code, IKEV2_E_SHORT);
+	assert_int_equal(err.code, IKE_E_SHORT);
 	assert_int_equal(err.notify, 0);
 
 	/* datagram shorter / longer than the header says */
 	buf_set_u32(b, 24, (uint32_t)b->len + 1);
-	expect(b, IKEV2_E_LENGTH, 0, 0);
+	expect(b, IKE_E_LENGTH, 0, 0);
 	buf_set_u32(b, 24, (uint32_t)b->len - 1);
-	expect(b, IKEV2_E_LENGTH, 0, 0);
+	expect(b, IKE_E_LENGTH, 0, 0);
 	set_len(b);
 
 	/* major version 3 and 1 refused, minor version ignored */
 	b->data[17] = 0x30;
-	expect(b, IKEV2_E_MAJOR_VERSION, 0, IKEV2_N_INVALID_MAJOR_VERSION);
+	expect(b, IKE_E_VERSION, 0, IKEV2_N_INVALID_MAJOR_VERSION);
 	assert_int_equal(ikev2_hdr_parse(b->data, b->len, &h, &err), -1);
 	assert_int_equal(h.version, 0x30);
 	assert_int_equal(h.exchange, IKEV2_EXCH_IKE_SA_INIT);
 	b->data[17] = 0x10;
-	expect(b, IKEV2_E_MAJOR_VERSION, 0, IKEV2_N_INVALID_MAJOR_VERSION);
+	expect(b, IKE_E_VERSION, 0, IKEV2_N_INVALID_MAJOR_VERSION);
 	b->data[17] = 0x21;
 	m = expect_ok(b);
 	assert_int_equal(m->hdr.version, 0x21);
@@ -164,30 +164,30 @@ test_payload_lengths(void **state)
 	ikev2_msg_free(m);
 	for (l = 0; l < 4; l++) {
 		buf_set_u16(b, sa_off + 2, l);
-		expect(b, IKEV2_E_PAYLOAD_LENGTH, IKEV2_PL_SA, IKEV2_N_INVALID_SYNTAX);
+		expect(b, IKE_E_PAYLOAD_LENGTH, IKEV2_PL_SA, IKEV2_N_INVALID_SYNTAX);
 	}
 	buf_set_u16(b, sa_off + 2, (uint16_t)(b->len - sa_off + 1));
-	expect(b, IKEV2_E_PAYLOAD_LENGTH, IKEV2_PL_SA, IKEV2_N_INVALID_SYNTAX);
+	expect(b, IKE_E_PAYLOAD_LENGTH, IKEV2_PL_SA, IKEV2_N_INVALID_SYNTAX);
 	buf_free(b);
 
 	/* the last payload claims one byte more than there is */
 	b = good_msg();
 	buf_set_u16(b, n_off + 2, (uint16_t)(b->len - n_off + 1));
-	expect(b, IKEV2_E_PAYLOAD_LENGTH, IKEV2_PL_NOTIFY, IKEV2_N_INVALID_SYNTAX);
+	expect(b, IKE_E_PAYLOAD_LENGTH, IKEV2_PL_NOTIFY, IKEV2_N_INVALID_SYNTAX);
 
 	/* a chain naming a next payload where the message ends */
 	buf_set_u16(b, n_off + 2, (uint16_t)(b->len - n_off));
 	b->data[n_off] = IKEV2_PL_VENDOR;
-	expect(b, IKEV2_E_PAYLOAD_LENGTH, IKEV2_PL_VENDOR, IKEV2_N_INVALID_SYNTAX);
+	expect(b, IKE_E_PAYLOAD_LENGTH, IKEV2_PL_VENDOR, IKEV2_N_INVALID_SYNTAX);
 
 	/* bytes after the last payload */
 	b->data[n_off] = IKEV2_PL_NONE;
 	buf_put_u32(b, 0);
 	set_len(b);
-	expect(b, IKEV2_E_TRAILING, 0, IKEV2_N_INVALID_SYNTAX);
+	expect(b, IKE_E_TRAILING, 0, IKEV2_N_INVALID_SYNTAX);
 	/* and after an empty chain */
 	b->data[16] = IKEV2_PL_NONE;
-	expect(b, IKEV2_E_TRAILING, 0, IKEV2_N_INVALID_SYNTAX);
+	expect(b, IKE_E_TRAILING, 0, IKEV2_N_INVALID_SYNTAX);
 	b->len = IKEV2_HDR_LEN;
 	set_len(b);
 	m = expect_ok(b);
@@ -212,7 +212,7 @@ test_critical(void **state)
 	ikev2_build_raw(&bl, 200, 1, junk, sizeof(junk));
 	ikev2_build_vendor(&bl, junk, 3);
 	assert_int_equal(ikev2_build_finish(&bl), 0);
-	expect(b, IKEV2_E_CRITICAL, 200, IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD);
+	expect(b, IKE_E_CRITICAL, 200, IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD);
 
 	/* not critical: skipped */
 	b->data[IKEV2_HDR_LEN + 36 + 1] = 0;
@@ -256,7 +256,7 @@ test_too_many(void **state)
 	for (i = 0; i <= IKEV2_MAX_PAYLOADS; i++)
 		ikev2_build_vendor(&bl, "v", 1);
 	assert_int_equal(ikev2_build_finish(&bl), 0);
-	expect(b, IKEV2_E_TOO_MANY, IKEV2_PL_VENDOR, IKEV2_N_INVALID_SYNTAX);
+	expect(b, IKE_E_TOO_MANY, IKEV2_PL_VENDOR, IKEV2_N_INVALID_SYNTAX);
 	buf_free(b);
 }
 
@@ -265,7 +265,7 @@ test_sk_position(void **state)
 {
 	struct ike_builder bl;
 	struct ikev2_chain c;
-	struct ikev2_perr err;
+	struct ike_perr err;
 	struct ike_hdr h;
 	struct ikev2_msg *m;
 	struct buf *b = buf_new(0);
@@ -278,7 +278,7 @@ test_sk_position(void **state)
 	ikev2_build_raw(&bl, IKEV2_PL_SK, 0, body, sizeof(body));
 	ikev2_build_vendor(&bl, "v", 1);
 	assert_int_equal(ikev2_build_finish(&bl), 0);
-	expect(b, IKEV2_E_SK_NOT_LAST, IKEV2_PL_SK, IKEV2_N_INVALID_SYNTAX);
+	expect(b, IKE_E_SK_NOT_LAST, IKEV2_PL_SK, IKEV2_N_INVALID_SYNTAX);
 
 	/* SK last: fine, and its next-payload is not followed */
 	b->len -= 5;
@@ -293,10 +293,10 @@ test_sk_position(void **state)
 	/* an inner chain holding SK again */
 	assert_int_equal(ikev2_chain_parse(b->data + IKEV2_HDR_LEN, b->len - IKEV2_HDR_LEN,
 	    IKEV2_PL_SK, &c, &err), -1);
-	assert_int_equal(err.code, IKEV2_E_SK_NOT_LAST);
+	assert_int_equal(err.code, IKE_E_SK_NOT_LAST);
 	/* garbage as decrypted data */
 	assert_int_equal(ikev2_msg_set_inner(m, buf_from(body, 3), IKEV2_PL_IDI, &err), -1);
-	assert_int_equal(err.code, IKEV2_E_PAYLOAD_LENGTH);
+	assert_int_equal(err.code, IKE_E_PAYLOAD_LENGTH);
 	assert_int_equal(m->inner.n, 0);
 	assert_null(ikev2_msg_get(m, IKEV2_PL_IDI, 0));
 	ikev2_msg_free(m);
@@ -322,6 +322,30 @@ test_nonce(void **state)
 	b = one_payload(IKEV2_PL_NONCE, big, 256);
 	m = expect_ok(b);
 	ikev2_msg_free(m);
+	buf_free(b);
+}
+
+/* A payload whose body fails its check is named with its offset in the
+ * message: the Nonce after a KE here. */
+static void
+test_error_offset(void **state)
+{
+	struct ike_builder bl;
+	struct ike_hdr h;
+	struct ike_perr err;
+	struct buf *b = buf_new(0);
+	uint8_t ke[192] = { 0 };
+
+	(void)state;
+	hdr_init(&h);
+	ikev2_build_msg(&bl, b, &h);
+	ikev2_build_ke(&bl, IKEV2_DH_MODP1536, ke, sizeof(ke));
+	ikev2_build_raw(&bl, IKEV2_PL_NONCE, 0, nonce32, 1);
+	assert_int_equal(ikev2_build_finish(&bl), 0);
+	expect(b, IKE_E_SYNTAX, IKEV2_PL_NONCE, IKEV2_N_INVALID_SYNTAX);
+	assert_null(ikev2_msg_parse(b->data, b->len, &err));
+	/* header, KE's generic header, group and reserved, the key */
+	assert_int_equal(err.off, IKEV2_HDR_LEN + 4 + 4 + sizeof(ke));
 	buf_free(b);
 }
 
@@ -499,7 +523,7 @@ test_ts(void **state)
 	expect_syntax(one_payload(IKEV2_PL_TSI, ts, sizeof(ts)), IKEV2_PL_TSI);
 	ts[0] = IKEV2_MAX_TS + 1;
 	b = one_payload(IKEV2_PL_TSI, ts, sizeof(ts));
-	expect(b, IKEV2_E_TOO_MANY, IKEV2_PL_TSI, IKEV2_N_INVALID_SYNTAX);
+	expect(b, IKE_E_TOO_MANY, IKEV2_PL_TSI, IKEV2_N_INVALID_SYNTAX);
 	buf_free(b);
 	expect_syntax(one_payload(IKEV2_PL_TSI, ts, 3), IKEV2_PL_TSI);
 }
@@ -564,6 +588,7 @@ main(void)
 		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_sk_position),
 		cmocka_unit_test(test_nonce),
+		cmocka_unit_test(test_error_offset),
 		cmocka_unit_test(test_sa_numbering),
 		cmocka_unit_test(test_sa_structure),
 		cmocka_unit_test(test_ts),

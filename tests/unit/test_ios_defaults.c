@@ -140,18 +140,18 @@ static void
 test_match_and_log(void **unused)
 {
 	const struct cfg_conn *c = config_conn_find(cfg, "ciscoios");
-	struct st_algs p65512 = { .encr = CFG_ENCR_3DES, .prf = CFG_PRF_HMAC_SHA1,
-	    .integ = CFG_AUTH_HMAC_SHA1_96, .dh = CFG_DH_MODP1024 };
-	struct st_algs other = { .encr = CFG_ENCR_AES_CBC, .encr_keylen = 256,
-	    .integ = CFG_AUTH_HMAC_SHA1_96, .dh = CFG_DH_MODP1536 };
-	struct st_algs esp0 = { .encr = CFG_ENCR_3DES, .integ = CFG_AUTH_HMAC_SHA1_96 };
-	struct cfg_encr_alg rsa_only = { CFG_ENCR_AES_CBC, 128 };
+	struct st_algs p65512 = { .encr = IKEV2_ENCR_3DES, .prf = IKEV2_PRF_HMAC_SHA1,
+	    .integ = IKEV2_INTEG_HMAC_SHA1_96, .dh = IKEV2_DH_MODP1024 };
+	struct st_algs other = { .encr = IKEV2_ENCR_AES_CBC, .encr_keylen = 256,
+	    .integ = IKEV2_INTEG_HMAC_SHA1_96, .dh = IKEV2_DH_MODP1536 };
+	struct st_algs esp0 = { .encr = IKEV2_ENCR_3DES, .integ = IKEV2_INTEG_HMAC_SHA1_96 };
+	struct cfg_encr_alg rsa_only = { IKEV2_ENCR_AES_CBC, 128 };
 
 	(void)unused;
 	/* the RSA policies are listed, never matched */
 	assert_int_equal(config_isakmp_default_policies()[0].priority, 65507);
-	assert_int_equal(config_isakmp_default_match(&rsa_only, CFG_AUTH_HMAC_SHA1_96,
-	    CFG_DH_MODP1536)->priority, 65508);
+	assert_int_equal(config_isakmp_default_match(&rsa_only, IKEV2_INTEG_HMAC_SHA1_96,
+	    IKEV2_DH_MODP1536)->priority, 65508);
 	cap_reset();
 	assert_int_equal(ikev1_isakmp_default_used(c, &p65512), 65512);
 	assert_int_equal(ikev1_isakmp_default_used(c, &other), 0);
