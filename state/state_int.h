@@ -39,6 +39,10 @@ struct st_ctx {
 	 * added at read time so the per-SA counters are the only truth */
 	struct st_ike_global	ike_base, ike_view;
 	struct st_ipsec_global	ipsec_base, kernel;
+	/* the live children's totals, kept where SA counters rise, tunnels
+	 * end or come back from the state file: the globals cost O(1) to
+	 * read, not a sum over every tunnel at each look */
+	struct st_child_counters live;
 	struct {
 		st_event_fn	fn;
 		void		*arg;
@@ -62,5 +66,6 @@ void	st_conn_tunnels_add(const char *name, int delta);
 struct st_ike_hist *st_hist_ike_add(const struct st_ike *ike, enum st_term reason);
 struct st_child_hist *st_hist_child_add(const struct st_child *ch, enum st_term reason);
 void	st_counters_add(struct st_child_counters *to, const struct st_child_counters *c);
+void	st_counters_sub(struct st_child_counters *to, const struct st_child_counters *c);
 
 #endif
