@@ -839,6 +839,12 @@ st_ipsec_global_kernel(const struct st_ipsec_global *k)
 }
 
 void
+st_ipsec_live(struct st_child_counters *out)
+{
+	*out = st_ctx.live;
+}
+
+void
 st_ipsec_global(struct st_ipsec_global *out)
 {
 	const struct st_ipsec_global *k = &st_ctx.kernel;

@@ -416,6 +416,8 @@ uint32_t st_child_count_for_ike(uint32_t ike_index);
 const struct st_ike_global *st_ike_global(void);
 /* Globals with the live children's counters added in. */
 void	st_ipsec_global(struct st_ipsec_global *out);
+/* The live children's counters alone (a running sum: O(1)). */
+void	st_ipsec_live(struct st_child_counters *out);
 
 /* Change notifications for the agent's traps and the tables it caches.
  * Called synchronously after the change. rec is:
