@@ -91,6 +91,7 @@ st_free(void)
 	rows_gone++;
 	rows_clear(&st_ctx.conns, free);
 	sorted_clear(&st_ctx.conn_names, NULL);
+	sorted_clear(&st_ctx.conn_lone, NULL);
 	rows_clear(&st_ctx.ikes, free);
 	rows_clear(&st_ctx.children, free);
 	rows_clear(&st_ctx.ike_hist, free);
@@ -240,6 +241,9 @@ st_conn_set(const char *name)
 		return NULL;
 	/* cannot fail: absent, and the room is there */
 	sorted_insert(&st_ctx.conn_names, cn, c->name, conn_name_cmp);
+	/* no tunnel yet (or the recount to come will say) */
+	if (!st_ctx.conn_counts_stale && rows_append(&st_ctx.conn_lone, cn) < 0)
+		st_ctx.conn_counts_stale = 1;
 	return c;
 }
 
@@ -264,6 +268,7 @@ st_conn_prune(uint64_t generation)
 			continue;
 		}
 		rows_remove(&st_ctx.conns, cn->c.index);
+		rows_remove(&st_ctx.conn_lone, cn->c.index);
 		free(cn);
 		rows_gone++;
 	}
@@ -283,6 +288,14 @@ conn_recount(void)
 		if (cn != NULL)
 			cn->tunnels++;
 	}
+	sorted_clear(&st_ctx.conn_lone, NULL);
+	for (uint32_t i = 0; i < st_ctx.conns.n; i++) {
+		struct conn_node *cn = st_ctx.conns.v[i];
+
+		/* (out of memory: the next read counts again) */
+		if (cn->tunnels == 0 && rows_append(&st_ctx.conn_lone, cn) < 0)
+			return;
+	}
 	st_ctx.conn_counts_stale = 0;
 }
 
@@ -295,10 +308,17 @@ st_conn_tunnels_add(const char *name, int delta)
 		return;		/* the recount will see this tunnel come or go */
 	if ((cn = (struct conn_node *)st_conn_find(name)) == NULL)
 		return;		/* a tunnel of no connection: counted when one comes */
-	if (delta < 0 && cn->tunnels == 0)
+	if (delta < 0 && cn->tunnels == 0) {
 		log_err("%s: connection %s: tunnel count below zero", __func__, name);
-	else
-		cn->tunnels = (uint32_t)((int64_t)cn->tunnels + delta);
+		return;
+	}
+	cn->tunnels = (uint32_t)((int64_t)cn->tunnels + delta);
+	/* a first tunnel, or the last gone: in or out of the lone ones */
+	if (delta > 0 && cn->tunnels == (uint32_t)delta)
+		rows_remove(&st_ctx.conn_lone, cn->c.index);
+	else if (delta < 0 && cn->tunnels == 0 &&
+	    rows_insert(&st_ctx.conn_lone, cn) < 0)
+		st_ctx.conn_counts_stale = 1;
 }
 
 uint32_t
@@ -307,6 +327,22 @@ st_conn_tunnels(const struct st_conn *c)
 	if (st_ctx.conn_counts_stale)
 		conn_recount();
 	return ((const struct conn_node *)c)->tunnels;
+}
+
+const struct st_conn *
+st_conn_lone_next(uint32_t after)
+{
+	if (st_ctx.conn_counts_stale)
+		conn_recount();
+	return rows_next(&st_ctx.conn_lone, after);
+}
+
+uint32_t
+st_conn_lone_count(void)
+{
+	if (st_ctx.conn_counts_stale)
+		conn_recount();
+	return st_ctx.conn_lone.n;
 }
 
 const struct st_conn *

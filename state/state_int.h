@@ -25,13 +25,17 @@ struct child_node {
 struct st_ctx {
 	struct sorted	conns, ikes, children;	/* rows by index */
 	struct sorted	conn_names;	/* the same connections sorted by name */
+	/* the connections with no tunnel, by index, kept with the counts: the
+	 * dashboard's first page lists them without a walk of every one */
+	struct sorted	conn_lone;
 	struct sorted	ike_hist, child_hist, ike_fails, ipsec_fails;
 	struct spimap	spis;
 	/* next index of each table; persisted so restarts don't reuse them */
 	uint32_t	next_conn, next_ike, next_child;
 	uint32_t	next_ike_hist, next_child_hist, next_ike_fail, next_ipsec_fail;
 	uint64_t	conn_gen;
-	int		conn_counts_stale;	/* tunnels per connection: recount first */
+	int		conn_counts_stale;	/* tunnels per connection (and the
+						 * lone ones): recount first */
 	uint32_t	hist_size, fail_size;
 	uint32_t	ike_up, child_up;
 	uint64_t	init_mono;

@@ -519,6 +519,25 @@ test_conn_names(void **unused)
  * and change connection, and is right for a connection that comes after
  * its children (a reload that dropped it and brought it back). The k-th
  * child by position is the k-th in index order. */
+/* The connections kept apart as having no tunnel are exactly those whose
+ * count is 0, in index order. */
+static void
+expect_lone(void)
+{
+	const struct st_conn *c, *l = st_conn_lone_next(0);
+	uint32_t n = 0;
+
+	for (c = st_conn_next(0); c; c = st_conn_next(c->index)) {
+		if (st_conn_tunnels(c) != 0)
+			continue;
+		assert_ptr_equal(l, c);
+		l = st_conn_lone_next(c->index);
+		n++;
+	}
+	assert_null(l);
+	assert_int_equal(st_conn_lone_count(), n);
+}
+
 static void
 test_conn_tunnels(void **unused)
 {
@@ -531,8 +550,11 @@ test_conn_tunnels(void **unused)
 	a = st_conn_set("a");
 	b = st_conn_set("b");
 	assert_int_equal(st_conn_tunnels(a), 0);
+	assert_int_equal(st_conn_lone_count(), 2);
+	expect_lone();
 	for (int i = 0; i < 3; i++)
 		assert_non_null(ch[i] = st_child_new(0, "a"));
+	expect_lone();
 	assert_non_null(ch[3] = st_child_new(0, "b"));
 	assert_non_null(ch[4] = st_child_new(0, "nobody"));	/* no such connection */
 	assert_int_equal(st_conn_tunnels(a), 3);
@@ -554,6 +576,7 @@ test_conn_tunnels(void **unused)
 	assert_int_equal(st_conn_tunnels(a), 3);
 	assert_int_equal(st_conn_tunnels(b), 1);
 	assert_string_equal(ch[3]->conn, "a");
+	expect_lone();
 
 	/* a reload drops "a" while its tunnels live, the next brings it back */
 	gen = st_conn_generation_next();
@@ -567,10 +590,14 @@ test_conn_tunnels(void **unused)
 	st_conn_prune(gen);
 	assert_int_equal(st_conn_tunnels(a), 2);
 	assert_int_equal(st_conn_tunnels(st_conn_set("nobody")), 0);
+	expect_lone();
 
 	st_child_end(ch[2]->index, ST_TERM_NORMAL);
 	st_child_end(ch[3]->index, ST_TERM_NORMAL);
 	st_child_end(ch[4]->index, ST_TERM_NORMAL);
+	/* none has a tunnel now: all three apart, in index order */
+	expect_lone();
+	assert_int_equal(st_conn_lone_count(), 3);
 	assert_int_equal(st_conn_tunnels(a), 0);
 	assert_int_equal(st_conn_tunnels(st_conn_find("b")), 0);
 	assert_int_equal(st_child_count(), 0);
@@ -606,6 +633,7 @@ test_conn_tunnels_restored_first(void **unused)
 		assert_int_equal(st_conn_tunnels(st_conn_find(name)), 5);
 	}
 	assert_int_equal(st_conn_tunnels(st_conn_find("c7")), 6);
+	expect_lone();
 	/* once read, kept as tunnels come and go */
 	st_child_end(ch[2]->index, ST_TERM_NORMAL);
 	assert_int_equal(st_conn_tunnels(st_conn_find("c2")), 5);
