@@ -54,19 +54,21 @@ prom_label_esc(struct buf *b, const char *s)
 
 struct tfam {
 	const char	*name, *type, *help;
-	uint64_t	(*get)(const struct st_child *ch, const struct st_child_counters *t);
+	uint64_t	(*get)(const struct st_child *ch, const struct st_child_counters *t,
+			    uint64_t now);
 };
 
-#define T(f)	static uint64_t f(const struct st_child *ch, const struct st_child_counters *t)
-T(t_up) { (void)ch; (void)t; return 1; }
-T(t_in_b) { (void)ch; return t->in.octets; }
-T(t_out_b) { (void)ch; return t->out.octets; }
-T(t_in_p) { (void)ch; return t->in.packets; }
-T(t_out_p) { (void)ch; return t->out.packets; }
-T(t_replay) { (void)ch; return t->in.replay_drops; }
-T(t_auth) { (void)ch; return t->in.auth_fails; }
-T(t_rekeys) { (void)t; return ch->refreshes; }
-T(t_uptime) { (void)t; return child_uptime(ch); }
+#define T(f)	static uint64_t f(const struct st_child *ch, \
+			    const struct st_child_counters *t, uint64_t now)
+T(t_up) { (void)ch; (void)t; (void)now; return 1; }
+T(t_in_b) { (void)ch; (void)now; return t->in.octets; }
+T(t_out_b) { (void)ch; (void)now; return t->out.octets; }
+T(t_in_p) { (void)ch; (void)now; return t->in.packets; }
+T(t_out_p) { (void)ch; (void)now; return t->out.packets; }
+T(t_replay) { (void)ch; (void)now; return t->in.replay_drops; }
+T(t_auth) { (void)ch; (void)now; return t->in.auth_fails; }
+T(t_rekeys) { (void)t; (void)now; return ch->refreshes; }
+T(t_uptime) { (void)t; return child_uptime_at(ch, now); }
 #undef T
 
 static const struct tfam tfams[] = {
@@ -333,6 +335,7 @@ first_family(struct stream *s, struct scrape *sc, struct buf *b)
 {
 	const struct tfam *f = &tfams[0];
 	size_t nlen = strlen(f->name);
+	uint64_t now = st_now_ms();	/* once a part (see child_uptime_at) */
 	const struct st_child *ch;
 	int n = 0;
 
@@ -357,7 +360,7 @@ first_family(struct stream *s, struct scrape *sc, struct buf *b)
 		sc->n++;
 		st_child_totals(ch, &t);
 		for (int k = 0; k < NTFAM; k++)
-			x->v[k] = tfams[k].get(ch, &t);
+			x->v[k] = tfams[k].get(ch, &t, now);
 		if (sample(b, f->name, nlen, x->l, x->v[0]) < 0)
 			return -1;
 		s->after = ch->index;
@@ -365,6 +368,16 @@ first_family(struct stream *s, struct scrape *sc, struct buf *b)
 	if (ch == NULL)
 		tlabels_drop(s->after, 0);
 	return ch == NULL;
+}
+
+/* Whether a part of cheap lines (from the scrape's array, or a connection
+ * each) looks at the clock after its nth: a line costs far less than a
+ * look, which is a system call in a UML guest. After the first
+ * STREAM_MIN_ROWS, every 64. */
+static int
+cheap_look(int n)
+{
+	return n == STREAM_MIN_ROWS || n % 64 == 0;
 }
 
 /* Phases: 0 .. NTFAM-1 the tunnel families, NTFAM the connections, then the
@@ -396,12 +409,8 @@ metrics_step(struct stream *s, struct buf *b)
 		if (s->phase == 0)
 			r = first_family(s, sc, b);
 		else {
-			/* (a line from the array costs far less than a look at
-			 * the clock, a system call in a UML guest: after the
-			 * first STREAM_MIN_ROWS, every 64) */
 			for (; sc->pos < sc->n && n < STREAM_ROWS &&
-			    !((n == STREAM_MIN_ROWS || n % 64 == 0) && stream_spent(s, n));
-			    sc->pos++, n++) {
+			    !(cheap_look(n) && stream_spent(s, n)); sc->pos++, n++) {
 				struct tsnap *x = &sc->t[sc->pos];
 
 				if (sample(b, f->name, nlen, x->l, x->v[s->phase]) < 0)
@@ -432,8 +441,8 @@ metrics_step(struct stream *s, struct buf *b)
 		    "1 when the configured connection has an IKE SA, else 0.") < 0)
 			return -1;
 		s->count = 1;
-		for (c = st_conn_next(s->after); c && n < STREAM_ROWS && !stream_spent(s, n);
-		    c = st_conn_next(c->index), n++) {
+		for (c = st_conn_next(s->after); c && n < STREAM_ROWS &&
+		    !(cheap_look(n) && stream_spent(s, n)); c = st_conn_next(c->index), n++) {
 			const struct st_ike *ike = c->ike_index ? st_ike_find(c->ike_index) : NULL;
 
 			if (bputs(b, "ikeflow_connection_up{name=\"") < 0 ||
