@@ -268,6 +268,8 @@ table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
 			netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
 			continue;
 		}
+		if (t == &fm_tables[FM_T_IPSEC_TUN])
+			fm_tun_follow(row);
 		agent_set_field(req->requestvb, c->kind, (const char *)row + c->off);
 	}
 	return SNMP_ERR_NOERROR;
@@ -285,7 +287,7 @@ fresh_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
 {
 	if (!MODE_IS_SET(reqinfo->mode)) {
 		(void)st_counters_fresh(ST_COUNTERS_AGENT_MS);
-		fm_counters_follow();
+		fm_counters_mark();
 	}
 	return netsnmp_call_next_handler(handler, reg, reqinfo, requests);
 }

@@ -18,6 +18,7 @@ static uint64_t fm_start_ms;
 static time_t fm_start_wall;
 static uint64_t fm_nrefresh;
 static uint64_t fm_counters_gen;	/* st_counters_generation() the rows show */
+static int	fm_rows_behind;		/* tunnel rows may be older: fm_tun_follow */
 
 /* ---- string arena: one per rebuild, released with the rows it served ---- */
 
@@ -705,7 +706,6 @@ struct fm_build {
 	int		 vt;
 	size_t		 vk;
 	unsigned char	 differs[FM_T_COUNT];
-	uint64_t	 replay, drops;	/* over the IPsec tunnel rows */
 };
 
 static struct fm_build fb_step;	/* the build in steps under way, if running */
@@ -802,8 +802,7 @@ add_child(struct fm_build *b, const struct st_child *ch)
 	r->index = ch->index;
 	fill_p2(ch, &t, fm_hundredths(ch->start_mono), &r->p);
 	r->status = 1;
-	b->replay += r->p.in_replay;
-	b->drops += r->p.in_drops;
+	r->cgen = b->gen;
 
 	for (int k = 0, n = ep_count(ch); k < n; k++) {
 		struct fm_endpt *e = grow(&g[FM_T_ENDPT]);
@@ -1051,11 +1050,11 @@ build_run(struct fm_build *b, uint64_t until_us)
 	return r < 0 ? -1 : b->phase == FB_DONE;
 }
 
-/* replay, drops: the sums of the IPsec tunnel rows' (made with them) */
 static void
-build_globals(uint64_t replay, uint64_t drops)
+build_globals(void)
 {
 	const struct fm_table *t = &fm_tables[FM_T_IPSEC_TUN];
+	struct st_child_counters live;
 
 	memset(&fm_g, 0, sizeof(fm_g));
 	fm_g.ike_active = fm_tables[FM_T_IKE_TUN].nrows;
@@ -1068,11 +1067,14 @@ build_globals(uint64_t replay, uint64_t drops)
 	 * integrity or AEAD). */
 	fm_g.in_auths = fm_g.in_decrypts = fm_g.ipsec.c.in.packets;
 	fm_g.out_auths = fm_g.out_encrypts = fm_g.ipsec.c.out.packets;
-	/* The kernel-wide counters can lag the per-SA ones (no xfrm_stat). */
-	if (fm_g.ipsec.in_replay_drops < replay)
-		fm_g.ipsec.in_replay_drops = replay;
-	if (fm_g.ipsec.in_drops < drops)
-		fm_g.ipsec.in_drops = drops;
+	/* The kernel-wide counters can lag the per-SA ones (no xfrm_stat):
+	 * the live tunnels' are a floor (the state model's running sum, as
+	 * the rows would add up after they followed the last fold). */
+	st_ipsec_live(&live);
+	if (fm_g.ipsec.in_replay_drops < live.in.replay_drops)
+		fm_g.ipsec.in_replay_drops = live.in.replay_drops;
+	if (fm_g.ipsec.in_drops < live.in.replay_drops + live.in.auth_fails)
+		fm_g.ipsec.in_drops = live.in.replay_drops + live.in.auth_fails;
 }
 
 void
@@ -1210,8 +1212,9 @@ build_install(struct fm_build *b)
 	}
 	arena_free(fm_arena);
 	fm_arena = b->arena;
-	build_globals(b->replay, b->drops);
+	build_globals();
 	fm_counters_gen = b->gen;
+	fm_rows_behind = 0;
 	fm_nrefresh++;
 	memset(b, 0, sizeof(*b));
 }
@@ -1280,35 +1283,53 @@ fm_refresh_count(void)
 	return fm_nrefresh;
 }
 
+void
+fm_tun_follow(struct fm_ipsec_tun *r)
+{
+	const struct st_child *ch;
+	struct st_child_counters c;
+
+	if (r->cgen == fm_counters_gen)
+		return;
+	r->cgen = fm_counters_gen;
+	/* a tunnel that ended since the last build keeps its last counters */
+	if ((ch = st_child_find(r->index)) == NULL)
+		return;
+	st_child_totals(ch, &c);
+	fill_p2_counters(ch, &c, &r->p);
+}
+
 /* In place: no row comes or goes, so the containers' keys stay valid and
- * a walk in progress goes on over the same rows. A tunnel that ended since
- * the last build keeps its row (and its counters) until the next one. */
+ * a walk in progress goes on over the same rows. The globals come from the
+ * state model's running sums; the rows follow when they are read. */
+int
+fm_counters_mark(void)
+{
+	if (fm_nrefresh == 0 || fm_counters_gen == st_counters_generation())
+		return 0;
+	fm_counters_gen = st_counters_generation();
+	fm_rows_behind = 1;
+	build_globals();
+	return 1;
+}
+
 void
 fm_refresh_counters(void)
 {
 	const struct fm_table *t = &fm_tables[FM_T_IPSEC_TUN];
-	uint64_t replay = 0, drops = 0;
 
-	for (size_t i = 0; i < t->nrows; i++) {
-		struct fm_ipsec_tun *r = fm_row_at(t, i);
-		const struct st_child *ch = st_child_find(r->index);
-		struct st_child_counters c;
-
-		if (ch != NULL) {
-			st_child_totals(ch, &c);
-			fill_p2_counters(ch, &c, &r->p);
-		}
-		replay += r->p.in_replay;
-		drops += r->p.in_drops;
-	}
-	build_globals(replay, drops);
 	fm_counters_gen = st_counters_generation();
+	build_globals();
+	for (size_t i = 0; i < t->nrows; i++)
+		fm_tun_follow(fm_row_at(t, i));
+	fm_rows_behind = 0;
 }
 
 int
 fm_counters_follow(void)
 {
-	if (fm_nrefresh == 0 || fm_counters_gen == st_counters_generation())
+	if (fm_nrefresh == 0 ||
+	    (fm_counters_gen == st_counters_generation() && !fm_rows_behind))
 		return 0;
 	fm_refresh_counters();
 	return 1;

@@ -146,6 +146,7 @@ struct fm_ipsec_tun {			/* cipSecTunnelTable, INDEX cipSecTunIndex */
 	uint32_t	index;
 	struct fm_p2	p;
 	uint64_t	status;
+	uint64_t	cgen;		/* the counters' fold (fm_tun_follow) */
 };
 
 struct fm_ep {
@@ -255,8 +256,15 @@ uint64_t fm_refresh_count(void);
  * state model's counters of now (after st_counters_fresh folded). */
 void	fm_refresh_counters(void);
 /* fm_refresh_counters() when a fold happened since the rows' counters were
- * taken; 1 when it ran. */
+ * taken (or rows were left to fm_tun_follow); 1 when it ran. For readers
+ * of every row (the views). */
 int	fm_counters_follow(void);
+/* The same for readers of a few rows (an SNMP request): the globals now,
+ * O(1); each tunnel row read after it goes through fm_tun_follow(), so a
+ * GET after a fold costs one row, not a pass over 10,000 in one turn. */
+int	fm_counters_mark(void);
+/* The row's counter columns from the last fold, if they are older. */
+void	fm_tun_follow(struct fm_ipsec_tun *r);
 
 #define fm_row_at(t, i)	((void *)((char *)(t)->rows + (size_t)(i) * (t)->row_size))
 /* A table's row by its index OID, or NULL (binary search). */

@@ -998,6 +998,7 @@ live_restore(struct sorted *live)
 
 	for (uint32_t k = 0; k < live->n; k++) {
 		struct st_child *ch = live->v[k];
+		struct st_child_counters tot;
 
 		live->v[k] = NULL;
 		if (rows_find(&st_ctx.children, ch->index) != NULL ||
@@ -1020,6 +1021,8 @@ live_restore(struct sorted *live)
 		}
 		if (ch->start_mono != 0)
 			st_ctx.child_up++;
+		st_child_totals(ch, &tot);
+		st_counters_add(&st_ctx.live, &tot);
 		st_conn_tunnels_add(ch->conn, 1);
 		if (ch->index >= st_ctx.next_child && ch->index < ST_INDEX_MAX)
 			st_ctx.next_child = ch->index + 1;

@@ -66,6 +66,14 @@ rows_next(const struct sorted *r, uint32_t after)
 	return i < r->n ? r->v[i] : NULL;
 }
 
+int
+rows_insert(struct sorted *r, void *rec)
+{
+	uint32_t index = rows_index(rec);
+
+	return sorted_insert(r, rec, &index, rows_cmp);
+}
+
 void *
 rows_remove(struct sorted *r, uint32_t index)
 {

@@ -17,6 +17,8 @@ rows_index(const void *rec)
 /* The record's index must be greater than the last one's; 0 / -1. */
 int	rows_append(struct sorted *r, void *rec);
 void	*rows_find(const struct sorted *r, uint32_t index);
+/* Puts the record where its index sorts (its index absent); 0 / -1. */
+int	rows_insert(struct sorted *r, void *rec);
 /* The record with the smallest index > after, or NULL. */
 void	*rows_next(const struct sorted *r, uint32_t after);
 /* Takes the record out and returns it (NULL if absent). */

@@ -91,6 +91,7 @@ st_free(void)
 	rows_gone++;
 	rows_clear(&st_ctx.conns, free);
 	sorted_clear(&st_ctx.conn_names, NULL);
+	sorted_clear(&st_ctx.conn_lone, NULL);
 	rows_clear(&st_ctx.ikes, free);
 	rows_clear(&st_ctx.children, free);
 	rows_clear(&st_ctx.ike_hist, free);
@@ -240,6 +241,9 @@ st_conn_set(const char *name)
 		return NULL;
 	/* cannot fail: absent, and the room is there */
 	sorted_insert(&st_ctx.conn_names, cn, c->name, conn_name_cmp);
+	/* no tunnel yet (or the recount to come will say) */
+	if (!st_ctx.conn_counts_stale && rows_append(&st_ctx.conn_lone, cn) < 0)
+		st_ctx.conn_counts_stale = 1;
 	return c;
 }
 
@@ -264,6 +268,7 @@ st_conn_prune(uint64_t generation)
 			continue;
 		}
 		rows_remove(&st_ctx.conns, cn->c.index);
+		rows_remove(&st_ctx.conn_lone, cn->c.index);
 		free(cn);
 		rows_gone++;
 	}
@@ -283,6 +288,14 @@ conn_recount(void)
 		if (cn != NULL)
 			cn->tunnels++;
 	}
+	sorted_clear(&st_ctx.conn_lone, NULL);
+	for (uint32_t i = 0; i < st_ctx.conns.n; i++) {
+		struct conn_node *cn = st_ctx.conns.v[i];
+
+		/* (out of memory: the next read counts again) */
+		if (cn->tunnels == 0 && rows_append(&st_ctx.conn_lone, cn) < 0)
+			return;
+	}
 	st_ctx.conn_counts_stale = 0;
 }
 
@@ -295,10 +308,17 @@ st_conn_tunnels_add(const char *name, int delta)
 		return;		/* the recount will see this tunnel come or go */
 	if ((cn = (struct conn_node *)st_conn_find(name)) == NULL)
 		return;		/* a tunnel of no connection: counted when one comes */
-	if (delta < 0 && cn->tunnels == 0)
+	if (delta < 0 && cn->tunnels == 0) {
 		log_err("%s: connection %s: tunnel count below zero", __func__, name);
-	else
-		cn->tunnels = (uint32_t)((int64_t)cn->tunnels + delta);
+		return;
+	}
+	cn->tunnels = (uint32_t)((int64_t)cn->tunnels + delta);
+	/* a first tunnel, or the last gone: in or out of the lone ones */
+	if (delta > 0 && cn->tunnels == (uint32_t)delta)
+		rows_remove(&st_ctx.conn_lone, cn->c.index);
+	else if (delta < 0 && cn->tunnels == 0 &&
+	    rows_insert(&st_ctx.conn_lone, cn) < 0)
+		st_ctx.conn_counts_stale = 1;
 }
 
 uint32_t
@@ -307,6 +327,22 @@ st_conn_tunnels(const struct st_conn *c)
 	if (st_ctx.conn_counts_stale)
 		conn_recount();
 	return ((const struct conn_node *)c)->tunnels;
+}
+
+const struct st_conn *
+st_conn_lone_next(uint32_t after)
+{
+	if (st_ctx.conn_counts_stale)
+		conn_recount();
+	return rows_next(&st_ctx.conn_lone, after);
+}
+
+uint32_t
+st_conn_lone_count(void)
+{
+	if (st_ctx.conn_counts_stale)
+		conn_recount();
+	return st_ctx.conn_lone.n;
 }
 
 const struct st_conn *
@@ -664,18 +700,27 @@ st_child_reparent(struct st_child *ch, uint32_t ike_index)
 	}
 }
 
+/* Raises one counter to a newer reading and the running sum by as much:
+ * the kernel may hand an older reading; counters only go forward. */
 static void
-dir_max(struct st_dir_counters *d, const struct st_dir_counters *s)
+raise1(uint64_t *d, uint64_t s, uint64_t *sum)
 {
-	/* the kernel may hand an older reading; counters only go forward */
-	if (s->octets > d->octets)
-		d->octets = s->octets;
-	if (s->packets > d->packets)
-		d->packets = s->packets;
-	if (s->replay_drops > d->replay_drops)
-		d->replay_drops = s->replay_drops;
-	if (s->auth_fails > d->auth_fails)
-		d->auth_fails = s->auth_fails;
+	if (s > *d) {
+		*sum += s - *d;
+		*d = s;
+	}
+}
+
+/* d is an SA's counters of direction dir: the live sum follows it. */
+static void
+dir_max(struct st_dir_counters *d, const struct st_dir_counters *s, enum st_sa_dir dir)
+{
+	struct st_dir_counters *sum = dir == ST_SA_IN ? &st_ctx.live.in : &st_ctx.live.out;
+
+	raise1(&d->octets, s->octets, &sum->octets);
+	raise1(&d->packets, s->packets, &sum->packets);
+	raise1(&d->replay_drops, s->replay_drops, &sum->replay_drops);
+	raise1(&d->auth_fails, s->auth_fails, &sum->auth_fails);
 }
 
 static void
@@ -692,6 +737,22 @@ st_counters_add(struct st_child_counters *to, const struct st_child_counters *c)
 {
 	dir_add(&to->in, &c->in);
 	dir_add(&to->out, &c->out);
+}
+
+static void
+dir_sub(struct st_dir_counters *d, const struct st_dir_counters *s)
+{
+	d->octets -= s->octets;
+	d->packets -= s->packets;
+	d->replay_drops -= s->replay_drops;
+	d->auth_fails -= s->auth_fails;
+}
+
+void
+st_counters_sub(struct st_child_counters *to, const struct st_child_counters *c)
+{
+	dir_sub(&to->in, &c->in);
+	dir_sub(&to->out, &c->out);
 }
 
 void
@@ -725,7 +786,7 @@ st_sa_update(uint32_t spi, enum st_sa_dir dir, const struct st_dir_counters *c)
 	if (ch == NULL || (sa = child_sa(ch, spi, dir)) == NULL)
 		return -1;
 	if (c)
-		dir_max(&sa->c, c);
+		dir_max(&sa->c, c, sa->dir);
 	return 0;
 }
 
@@ -751,7 +812,7 @@ st_sa_gone(uint32_t spi, enum st_sa_dir dir, const struct st_dir_counters *final
 	if (ch == NULL || (sa = child_sa(ch, spi, dir)) == NULL)
 		return -1;
 	if (final)
-		dir_max(&sa->c, final);
+		dir_max(&sa->c, final, sa->dir);
 	child_drop_sa(ch, (int)(sa - ch->sa));
 	return 0;
 }
@@ -764,6 +825,7 @@ child_end(struct child_node *cn, enum st_term reason)
 
 	st_child_totals(ch, &tot);
 	st_counters_add(&st_ctx.ipsec_base.c, &tot);
+	st_counters_sub(&st_ctx.live, &tot);
 	if (ch->start_mono != 0) {
 		struct st_child_hist *h = st_hist_child_add(ch, reason);
 
@@ -813,19 +875,18 @@ st_ipsec_global_kernel(const struct st_ipsec_global *k)
 }
 
 void
+st_ipsec_live(struct st_child_counters *out)
+{
+	*out = st_ctx.live;
+}
+
+void
 st_ipsec_global(struct st_ipsec_global *out)
 {
 	const struct st_ipsec_global *k = &st_ctx.kernel;
-	struct st_child_counters live = { 0 };
 
 	*out = st_ctx.ipsec_base;
-	for (uint32_t i = 0; i < st_ctx.children.n; i++) {
-		struct st_child_counters t;
-
-		st_child_totals(st_ctx.children.v[i], &t);
-		st_counters_add(&live, &t);
-	}
-	st_counters_add(&out->c, &live);
+	st_counters_add(&out->c, &st_ctx.live);
 	/* kernel-wide drop counters cover more than our SAs; ours are a floor */
 	out->in_drops = k->in_drops;
 	out->in_replay_drops = k->in_replay_drops > out->c.in.replay_drops ?

@@ -348,6 +348,10 @@ const struct st_conn	*st_conn_next(uint32_t after);
 /* The connection's tunnels: child rows of its name (what st_child_next
  * would show with ch->conn equal to c->name), kept as they come and go. */
 uint32_t st_conn_tunnels(const struct st_conn *c);
+/* The connections with no tunnel (st_conn_tunnels() 0), in index order,
+ * and how many: kept as tunnels come and go, not found by a walk. */
+const struct st_conn	*st_conn_lone_next(uint32_t after);
+uint32_t st_conn_lone_count(void);
 const struct st_ike	*st_ike_next(uint32_t after);
 const struct st_child	*st_child_next(uint32_t after);
 const struct st_ike_hist *st_ike_hist_next(uint32_t after);
@@ -416,6 +420,8 @@ uint32_t st_child_count_for_ike(uint32_t ike_index);
 const struct st_ike_global *st_ike_global(void);
 /* Globals with the live children's counters added in. */
 void	st_ipsec_global(struct st_ipsec_global *out);
+/* The live children's counters alone (a running sum: O(1)). */
+void	st_ipsec_live(struct st_child_counters *out);
 
 /* Change notifications for the agent's traps and the tables it caches.
  * Called synchronously after the change. rec is:

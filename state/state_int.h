@@ -25,13 +25,17 @@ struct child_node {
 struct st_ctx {
 	struct sorted	conns, ikes, children;	/* rows by index */
 	struct sorted	conn_names;	/* the same connections sorted by name */
+	/* the connections with no tunnel, by index, kept with the counts: the
+	 * dashboard's first page lists them without a walk of every one */
+	struct sorted	conn_lone;
 	struct sorted	ike_hist, child_hist, ike_fails, ipsec_fails;
 	struct spimap	spis;
 	/* next index of each table; persisted so restarts don't reuse them */
 	uint32_t	next_conn, next_ike, next_child;
 	uint32_t	next_ike_hist, next_child_hist, next_ike_fail, next_ipsec_fail;
 	uint64_t	conn_gen;
-	int		conn_counts_stale;	/* tunnels per connection: recount first */
+	int		conn_counts_stale;	/* tunnels per connection (and the
+						 * lone ones): recount first */
 	uint32_t	hist_size, fail_size;
 	uint32_t	ike_up, child_up;
 	uint64_t	init_mono;
@@ -39,6 +43,10 @@ struct st_ctx {
 	 * added at read time so the per-SA counters are the only truth */
 	struct st_ike_global	ike_base, ike_view;
 	struct st_ipsec_global	ipsec_base, kernel;
+	/* the live children's totals, kept where SA counters rise, tunnels
+	 * end or come back from the state file: the globals cost O(1) to
+	 * read, not a sum over every tunnel at each look */
+	struct st_child_counters live;
 	struct {
 		st_event_fn	fn;
 		void		*arg;
@@ -62,5 +70,6 @@ void	st_conn_tunnels_add(const char *name, int delta);
 struct st_ike_hist *st_hist_ike_add(const struct st_ike *ike, enum st_term reason);
 struct st_child_hist *st_hist_child_add(const struct st_child *ch, enum st_term reason);
 void	st_counters_add(struct st_child_counters *to, const struct st_child_counters *c);
+void	st_counters_sub(struct st_child_counters *to, const struct st_child_counters *c);
 
 #endif

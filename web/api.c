@@ -99,8 +99,9 @@ jsa(const struct st_child *ch, const struct st_sa *sa)
 	    "remaining_kb", ju64(left_kb), "counters", jdir(&sa->c));
 }
 
+/* now: st_now_ms(), read once by a caller that lists many */
 static json_t *
-jtunnel(const struct st_child *ch, int with_sas)
+jtunnel(const struct st_child *ch, int with_sas, uint64_t now)
 {
 	struct st_child_counters t;
 	struct sample_pt rt;
@@ -119,7 +120,8 @@ jtunnel(const struct st_child *ch, int with_sas)
 	    "ike_version", ike ? ike->version : 2,
 	    "mode", ch->transport ? "transport" : "tunnel", "udp_encap", ch->encap,
 	    "proposal", st_proposal_str(&ch->algs, 0, prop, sizeof(prop)),
-	    "uptime_s", ju64(child_uptime(ch)), "rekey_in_s", ju64(child_rekey_in(ch)),
+	    "uptime_s", ju64(child_uptime_at(ch, now)),
+	    "rekey_in_s", ju64(child_rekey_in_at(ch, now)),
 	    "started", (json_int_t)ch->start_wall, "rekeys", (int)ch->refreshes,
 	    "local_subnets", jts(ch->ts_local, ch->nts_local),
 	    "remote_subnets", jts(ch->ts_remote, ch->nts_remote),
@@ -321,7 +323,7 @@ api_tunnel(struct buf *out, uint32_t index)
 
 	if (ch == NULL)
 		return 1;
-	if ((j = jtunnel(ch, 1)) == NULL)
+	if ((j = jtunnel(ch, 1, st_now_ms())) == NULL)
 		return -1;
 	if ((ike = st_ike_find(ch->ike_index)) != NULL)
 		json_object_set_new(j, "ike_sa", jike(ike));
@@ -367,7 +369,7 @@ jrow(const struct row *r)
 	if (j == NULL)
 		return NULL;
 	if (r->child) {
-		json_object_set_new(j, "tunnel", jtunnel(r->child, 0));
+		json_object_set_new(j, "tunnel", jtunnel(r->child, 0, st_now_ms()));
 	} else {
 		json_object_set_new(j, "peer", jaddr(&r->conn->remote));
 		json_object_set_new(j, "ike_version", json_integer(r->conn->ike_version));
@@ -430,6 +432,7 @@ list_step(struct stream *s, struct buf *out)
 {
 	struct list_ctx *lc = s->ctx;
 	static const char *const key[] = { "", "tunnels", "ike_sas", "history", "failures" };
+	uint64_t now = st_now_ms();	/* once a part (see child_uptime_at) */
 	int n = 0;
 
 	if (lc == NULL)
@@ -451,7 +454,7 @@ list_step(struct stream *s, struct buf *out)
 			switch (lc->what) {
 			case API_TUNNELS: {
 				const struct st_child *ch = st_child_next(s->after);
-				if (ch) { j = jtunnel(ch, 0); idx = ch->index; }
+				if (ch) { j = jtunnel(ch, 0, now); idx = ch->index; }
 				break;
 			}
 			case API_IKE_SAS: {

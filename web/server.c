@@ -219,14 +219,20 @@ mhd_run(void)
 	MHD_run(ws.mhd);
 }
 
+/* 1 when the current MHD run's render budget is spent. */
+static int
+run_spent(void)
+{
+	return !ws.stopping && loop_now_us() - ws.run_start_us >= RUN_BUDGET_US;
+}
+
 /* The run's budget is spent: the connection waits for the next turn. A
  * run renders one part at least, whatever the clock says (on a loaded
  * machine the run itself may have waited for a CPU longer than that). */
 static int
 body_give_way(struct body *bd)
 {
-	if (bd->conn == NULL || ws.stopping || ws.run_steps++ == 0 ||
-	    loop_now_us() - ws.run_start_us < RUN_BUDGET_US)
+	if (bd->conn == NULL || ws.stopping || ws.run_steps++ == 0 || !run_spent())
 		return 0;
 	MHD_suspend_connection(bd->conn);
 	bd->paused = 1;
@@ -251,6 +257,29 @@ bodies_resume(void)
 	return any;
 }
 
+/* Renders the body's next part after what is pending; 1 at its end, -1 on
+ * error. */
+static int
+body_part(struct body *bd)
+{
+	uint64_t t0;
+	int rc;
+
+	/* a part ends with the run's budget, not only at its rows */
+	bd->s.until_us = ws.stopping ? 0 : ws.run_start_us + RUN_BUDGET_US;
+	t0 = loop_now_us();
+	rc = bd->s.step(&bd->s, bd->b);
+	ws.acct.step_us += loop_now_us() - t0;
+	ws.acct.nstep++;
+	if (rc < 0 || bd->b->failed) {
+		log_warnx("web: a response could not be completed (out of memory)");
+		return -1;
+	}
+	if (rc == 1)
+		bd->done = 1;
+	return 0;
+}
+
 static ssize_t
 body_read(void *cls, uint64_t pos, char *dst, size_t max)
 {
@@ -259,27 +288,21 @@ body_read(void *cls, uint64_t pos, char *dst, size_t max)
 
 	(void)pos;
 	while (bd->off >= bd->b->len) {
-		uint64_t t0;
-		int rc;
-
 		if (bd->done)
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		if (body_give_way(bd))
 			return 0;	/* called again once resumed */
 		buf_reset(bd->b);
 		bd->off = 0;
-		/* a part ends with the run's budget, not only at its rows */
-		bd->s.until_us = ws.stopping ? 0 : ws.run_start_us + RUN_BUDGET_US;
-		t0 = loop_now_us();
-		rc = bd->s.step(&bd->s, bd->b);
-		ws.acct.step_us += loop_now_us() - t0;
-		ws.acct.nstep++;
-		if (rc < 0 || bd->b->failed) {
-			log_warnx("web: a response could not be completed (out of memory)");
+		if (body_part(bd) < 0)
 			return MHD_CONTENT_READER_END_WITH_ERROR;
-		}
-		if (rc == 1)
-			bd->done = 1;
+		/* more parts while MHD's block has room and the run's budget
+		 * lasts: one send a turn carries up to a block, not one part
+		 * (a part is a few kB; the turns, not the rows, were what a
+		 * document of 10,000 tunnels cost in a slow guest) */
+		while (!bd->done && bd->b->len < max && !run_spent())
+			if (body_part(bd) < 0)
+				return MHD_CONTENT_READER_END_WITH_ERROR;
 	}
 	n = bd->b->len - bd->off;
 	if (n > max)

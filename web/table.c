@@ -221,8 +221,9 @@ ptr_push(const void ***v, uint32_t *n, uint32_t *cap, const void *p)
 /* Index order and no filter: the order is known from the indexes and the
  * names alone (the connections without a tunnel by name, then the tunnels
  * by index; desc reverses it), so rows are made for the page only, and no
- * tunnel is looked at but the page's: the state model counts each
- * connection's tunnels and gives the k-th tunnel by position. out->v has
+ * tunnel or connection is looked at but the page's and the ones without a
+ * tunnel: the state model keeps those apart and gives the k-th tunnel by
+ * position. out->v has
  * every position; only the page's are set. */
 static int
 rows_build_window(const struct row_query *rq, struct rows *out)
@@ -232,8 +233,8 @@ rows_build_window(const struct row_query *rq, struct rows *out)
 	uint32_t nkids = st_child_count(), nlone = 0, capl = 0, first, k = 0;
 	int rc = -1;
 
-	for (c = st_conn_next(0); c; c = st_conn_next(c->index))
-		if (st_conn_tunnels(c) == 0 && ptr_push(&lone, &nlone, &capl, c) < 0)
+	for (c = st_conn_lone_next(0); c; c = st_conn_lone_next(c->index))
+		if (ptr_push(&lone, &nlone, &capl, c) < 0)
 			goto out;
 	if (nlone > 1)
 		qsort(lone, nlone, sizeof(*lone), name_cmp);

@@ -150,15 +150,25 @@ ts_list(const struct st_ts *ts, int n, char *dst, size_t len)
 uint64_t
 child_uptime(const struct st_child *ch)
 {
-	uint64_t now = st_now_ms();
+	return child_uptime_at(ch, st_now_ms());
+}
 
+uint64_t
+child_uptime_at(const struct st_child *ch, uint64_t now)
+{
 	return ch->start_mono && now > ch->start_mono ? (now - ch->start_mono) / 1000 : 0;
 }
 
 uint64_t
 child_rekey_in(const struct st_child *ch)
 {
-	uint64_t now = st_now_ms(), age;
+	return child_rekey_in_at(ch, st_now_ms());
+}
+
+uint64_t
+child_rekey_in_at(const struct st_child *ch, uint64_t now)
+{
+	uint64_t age;
 
 	if (ch->rekey_sec == 0 || ch->sa_mono == 0)
 		return 0;

@@ -64,6 +64,10 @@ const char *ts_list(const struct st_ts *ts, int n, char *dst, size_t len);
 /* Seconds to the next rekey of a child (by time), 0 when due or unknown. */
 uint64_t child_rekey_in(const struct st_child *ch);
 uint64_t child_uptime(const struct st_child *ch);
+/* The same at now (st_now_ms()): a part of a long list reads the clock
+ * once, not once a tunnel (a system call each in a UML guest). */
+uint64_t child_rekey_in_at(const struct st_child *ch, uint64_t now);
+uint64_t child_uptime_at(const struct st_child *ch, uint64_t now);
 
 /* ---- the dashboard's rows: every configured connection and every tunnel ---- */
 enum row_state { ROW_UP = 1, ROW_CONNECTING, ROW_DOWN, ROW_FAILED };

@@ -767,6 +767,56 @@ t_refresh_keys_in_place(void **unused)
 	CONTAINER_FREE(c);
 }
 
+/* A fold after the tables were built: an SNMP request answers with the
+ * new counters, but only the rows it reads are brought up to date (a GET
+ * of one tunnel costs one row, not a pass over every tunnel in its turn);
+ * the globals follow at once, and a view of every row follows them all. */
+static void
+t_counters_follow_per_row(void **unused)
+{
+	struct st_ike *ike;
+	struct st_child *a, *b;
+	struct st_dir_counters c = { .octets = 90000, .packets = 900, .replay_drops = 4,
+	    .auth_fails = 3 };
+	struct fm_ipsec_tun *ra, *rb;
+
+	(void)unused;
+	ike = ike_up("r", "192.0.2.1", "192.0.2.2", NULL);
+	a = child_up(ike, "10.1.0.0/16", "10.2.0.0/16", 0xc0000400, 1000);
+	b = child_up(ike, "10.3.0.0/16", "10.4.0.0/16", 0xc0000500, 1000);
+	assert_int_equal(fm_refresh(), 0);
+	assert_int_equal(fm_counters_mark(), 0);	/* nothing folded since */
+	ra = (struct fm_ipsec_tun *)row1(FM_T_IPSEC_TUN, a->index);
+	rb = (struct fm_ipsec_tun *)row1(FM_T_IPSEC_TUN, b->index);
+	assert_int_equal(fm_g.ipsec.c.in.packets, 200);
+
+	assert_int_equal(st_sa_update(0xc0000400, ST_SA_IN, &c), 0);
+	assert_int_equal(st_sa_update(0xc0000500, ST_SA_IN, &c), 0);
+	st_counters_folded();
+	assert_int_equal(fm_counters_mark(), 1);
+	assert_int_equal(fm_g.ipsec.c.in.packets, 1800);
+	assert_int_equal(fm_g.ipsec.in_replay_drops, 8);
+	assert_int_equal(fm_g.ipsec.in_drops, 14);
+	/* no row touched until it is read */
+	assert_int_equal(ra->p.in_pkts, 100);
+	assert_int_equal(rb->p.in_pkts, 100);
+	fm_tun_follow(ra);
+	assert_int_equal(ra->p.in_pkts, 900);
+	assert_int_equal(ra->p.in_octets, 90000);
+	assert_int_equal(rb->p.in_pkts, 100);
+	/* a tunnel that ended keeps the counters it had */
+	assert_int_equal(st_sa_update(0xc0000400, ST_SA_IN, &(struct st_dir_counters){
+	    .packets = 950 }), 0);
+	st_child_end(a->index, ST_TERM_NORMAL);
+	st_counters_folded();
+	assert_int_equal(fm_counters_mark(), 1);
+	/* the views: every row at once */
+	assert_int_equal(fm_counters_follow(), 1);
+	assert_int_equal(rb->p.in_pkts, 900);
+	assert_int_equal(ra->p.in_pkts, 900);
+	assert_int_equal(fm_counters_follow(), 0);
+}
+
 int
 main(void)
 {
@@ -776,6 +826,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_peer_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_history_failures_globals, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_counters_never_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_counters_follow_per_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_timestamp_of_older_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ipv6, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_notification_varbinds, setup, teardown),

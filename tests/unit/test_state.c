@@ -519,6 +519,25 @@ test_conn_names(void **unused)
  * and change connection, and is right for a connection that comes after
  * its children (a reload that dropped it and brought it back). The k-th
  * child by position is the k-th in index order. */
+/* The connections kept apart as having no tunnel are exactly those whose
+ * count is 0, in index order. */
+static void
+expect_lone(void)
+{
+	const struct st_conn *c, *l = st_conn_lone_next(0);
+	uint32_t n = 0;
+
+	for (c = st_conn_next(0); c; c = st_conn_next(c->index)) {
+		if (st_conn_tunnels(c) != 0)
+			continue;
+		assert_ptr_equal(l, c);
+		l = st_conn_lone_next(c->index);
+		n++;
+	}
+	assert_null(l);
+	assert_int_equal(st_conn_lone_count(), n);
+}
+
 static void
 test_conn_tunnels(void **unused)
 {
@@ -531,8 +550,11 @@ test_conn_tunnels(void **unused)
 	a = st_conn_set("a");
 	b = st_conn_set("b");
 	assert_int_equal(st_conn_tunnels(a), 0);
+	assert_int_equal(st_conn_lone_count(), 2);
+	expect_lone();
 	for (int i = 0; i < 3; i++)
 		assert_non_null(ch[i] = st_child_new(0, "a"));
+	expect_lone();
 	assert_non_null(ch[3] = st_child_new(0, "b"));
 	assert_non_null(ch[4] = st_child_new(0, "nobody"));	/* no such connection */
 	assert_int_equal(st_conn_tunnels(a), 3);
@@ -554,6 +576,7 @@ test_conn_tunnels(void **unused)
 	assert_int_equal(st_conn_tunnels(a), 3);
 	assert_int_equal(st_conn_tunnels(b), 1);
 	assert_string_equal(ch[3]->conn, "a");
+	expect_lone();
 
 	/* a reload drops "a" while its tunnels live, the next brings it back */
 	gen = st_conn_generation_next();
@@ -567,10 +590,14 @@ test_conn_tunnels(void **unused)
 	st_conn_prune(gen);
 	assert_int_equal(st_conn_tunnels(a), 2);
 	assert_int_equal(st_conn_tunnels(st_conn_set("nobody")), 0);
+	expect_lone();
 
 	st_child_end(ch[2]->index, ST_TERM_NORMAL);
 	st_child_end(ch[3]->index, ST_TERM_NORMAL);
 	st_child_end(ch[4]->index, ST_TERM_NORMAL);
+	/* none has a tunnel now: all three apart, in index order */
+	expect_lone();
+	assert_int_equal(st_conn_lone_count(), 3);
 	assert_int_equal(st_conn_tunnels(a), 0);
 	assert_int_equal(st_conn_tunnels(st_conn_find("b")), 0);
 	assert_int_equal(st_child_count(), 0);
@@ -606,6 +633,7 @@ test_conn_tunnels_restored_first(void **unused)
 		assert_int_equal(st_conn_tunnels(st_conn_find(name)), 5);
 	}
 	assert_int_equal(st_conn_tunnels(st_conn_find("c7")), 6);
+	expect_lone();
 	/* once read, kept as tunnels come and go */
 	st_child_end(ch[2]->index, ST_TERM_NORMAL);
 	assert_int_equal(st_conn_tunnels(st_conn_find("c2")), 5);
@@ -842,6 +870,75 @@ test_counters_wait(void **unused)
 	step_running = 0;
 }
 
+/* The globals' sum of every tunnel's counters, ended or live, is kept as
+ * the counters rise (not summed at each read): it must equal the sum the
+ * tunnels give through every way a counter changes (a newer reading, an
+ * older one, a rekey retiring an SA, a final count, a tunnel ending). */
+static void
+expect_global_sum(uint64_t ended_in, uint64_t ended_out)
+{
+	struct st_ipsec_global g;
+	struct st_child_counters sum = { 0 }, t;
+
+	for (const struct st_child *ch = st_child_next(0); ch; ch = st_child_next(ch->index)) {
+		st_child_totals(ch, &t);
+		sum.in.packets += t.in.packets;
+		sum.in.octets += t.in.octets;
+		sum.out.packets += t.out.packets;
+		sum.out.octets += t.out.octets;
+	}
+	st_ipsec_global(&g);
+	assert_int_equal(g.c.in.packets, sum.in.packets + ended_in);
+	assert_int_equal(g.c.in.octets, (sum.in.packets + ended_in) * 100);
+	assert_int_equal(g.c.out.packets, sum.out.packets + ended_out);
+	assert_int_equal(g.c.out.octets, (sum.out.packets + ended_out) * 100);
+}
+
+static void
+test_global_running_sum(void **unused)
+{
+	struct st_child *a, *b;
+	struct st_dir_counters c;
+
+	a = st_child_new(0, "a");
+	b = st_child_new(0, "b");
+	st_child_add_sa(a, ST_SA_IN, 0xa1, IPPROTO_ESP);
+	st_child_add_sa(a, ST_SA_OUT, 0xa2, IPPROTO_ESP);
+	st_child_add_sa(b, ST_SA_IN, 0xb1, IPPROTO_ESP);
+	st_child_add_sa(b, ST_SA_OUT, 0xb2, IPPROTO_ESP);
+	expect_global_sum(0, 0);
+	c = dc(10);
+	st_sa_update(0xa1, ST_SA_IN, &c);
+	c = dc(20);
+	st_sa_update(0xb2, ST_SA_OUT, &c);
+	expect_global_sum(0, 0);
+	/* an older reading changes nothing */
+	c = dc(5);
+	st_sa_update(0xa1, ST_SA_IN, &c);
+	expect_global_sum(0, 0);
+	/* a rekey: the old SA keeps counting, then retires with a final count */
+	st_child_add_sa(a, ST_SA_IN, 0xa3, IPPROTO_ESP);
+	c = dc(7);
+	st_sa_update(0xa3, ST_SA_IN, &c);
+	c = dc(15);
+	st_sa_gone(0xa1, ST_SA_IN, &c);
+	expect_global_sum(0, 0);
+	/* an SA not ours counts nowhere */
+	assert_int_equal(st_sa_update(0xff, ST_SA_IN, &c), -1);
+	expect_global_sum(0, 0);
+	/* a's 22 packets in stay in the globals once it ended */
+	st_child_end(a->index, ST_TERM_NORMAL);
+	expect_global_sum(22, 0);
+	c = dc(30);
+	st_sa_update(0xb2, ST_SA_OUT, &c);
+	st_child_end(b->index, ST_TERM_NORMAL);
+	expect_global_sum(22, 30);
+	/* a new start counts from zero again */
+	st_free();
+	st_init();
+	expect_global_sum(0, 0);
+}
+
 int
 main(void)
 {
@@ -861,6 +958,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_conn_tunnels_restored_first, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sa_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_global_running_sum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_fresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_wait, setup, teardown),
 	};

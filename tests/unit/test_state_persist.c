@@ -184,10 +184,16 @@ test_index_survives_empty_history(void **unused)
 static void
 test_live_tunnel_counts(void **unused)
 {
+	struct st_dir_counters c = { .octets = 8400, .packets = 100 };
+	struct st_ipsec_global g;
+	struct st_child *ch;
+
 	st_set_keyed_by("charon");
 	st_conn_set("site");
 	assert_non_null(st_child_new(0, "site"));
-	assert_non_null(st_child_new(0, "site"));
+	assert_non_null(ch = st_child_new(0, "site"));
+	st_child_add_sa(ch, ST_SA_IN, 0x51, IPPROTO_ESP);
+	assert_int_equal(st_sa_update(0x51, ST_SA_IN, &c), 0);
 	assert_non_null(st_child_new(0, "other"));
 	assert_int_equal(st_save(dir), 0);
 	st_free();
@@ -198,6 +204,14 @@ test_live_tunnel_counts(void **unused)
 	assert_int_equal(st_child_count(), 3);
 	assert_int_equal(st_conn_tunnels(st_conn_find("other")), 1);
 	assert_int_equal(st_conn_tunnels(st_conn_set("site")), 2);
+	/* their counters are in the globals again, and go on from there */
+	st_ipsec_global(&g);
+	assert_int_equal(g.c.in.packets, 100);
+	c.packets = 150;
+	assert_int_equal(st_sa_update(0x51, ST_SA_IN, &c), 0);
+	st_ipsec_global(&g);
+	assert_int_equal(g.c.in.packets, 150);
+	assert_int_equal(g.c.in.octets, 8400);
 	st_set_keyed_by(NULL);
 }
 

@@ -363,6 +363,47 @@ test_metrics_labels_follow(void **state)
 	buf_free(b);
 }
 
+/* A scrape shows each tunnel as it was when its first family took it: a
+ * tunnel that moves or ends while the scrape goes on keeps the same label
+ * set and values in all nine families, and the label set the scrape holds
+ * outlives another scrape replacing it in the cache (the unit tests run
+ * under ASan too). */
+static void
+test_metrics_one_moment(void **state)
+{
+	struct st_child *ch = st_child_get(2);
+	struct buf *b = buf_new(0), *other = buf_new(0);
+	struct st_dir_counters c = { .octets = 1, .packets = 777 };
+	struct stream s;
+	const char *m, *p;
+	int rc, n = 0;
+
+	(void)state;
+	metrics_stream(&s);
+	/* the first family, and the second's header */
+	while (s.phase == 0)
+		assert_int_equal(s.step(&s, b), 0);
+	addr_parse("198.51.100.9", &ch->remote);
+	assert_int_equal(st_sa_update(ch->sa[0].spi, ST_SA_IN, &c), 0);
+	assert_non_null(strstr(metrics_text(other), "peer=\"198.51.100.9\",index=\"2\"}"));
+	st_child_end(2, ST_TERM_PEER_DEL);
+	do {
+		rc = s.step(&s, b);
+		assert_true(rc >= 0);
+	} while (rc == 0);
+	m = text(b);
+	assert_null(strstr(m, "198.51.100.9"));
+	for (p = m; (p = strstr(p, "{name=\"peer1\",peer=\"172.17.0.2\",index=\"2\"}"));
+	    p++)
+		n++;
+	assert_int_equal(n, 9);
+	/* the packets it had when taken, not the 777 that came after */
+	assert_non_null(strstr(m, "ikeflow_tunnel_in_packets_total{name=\"peer1\","
+	    "peer=\"172.17.0.2\",index=\"2\"} 10\n"));
+	buf_free(other);
+	buf_free(b);
+}
+
 /* The default order, by index, either way: connections without a tunnel
  * (index 0) before the tunnels, and after them when descending. */
 static void
@@ -819,6 +860,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_json_lists_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics_labels_follow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics_one_moment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html_index_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html_index_page_filled, setup, teardown),
 		cmocka_unit_test(test_prom_label_esc),
