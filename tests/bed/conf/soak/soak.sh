@@ -274,21 +274,30 @@ full_cycle() { awk -v n="$N" '{ c[$1]++ } END { for (k in c) if (c[k] == n) f++;
 
 # The run's verdict on the samples: within one epoch (one ikeflowd, with
 # all its tunnels up), each selector keeps its indexes (one, or more when
-# the peer set the tunnel up twice), no row's counters ever go back, and
-# every cycle without a gap has a row for every tunnel. Cycles of a
-# transition (epoch T: ikeflowd killed, tunnels coming back) are counted,
-# not judged.
+# the peer set the tunnel up twice), no row's counters ever go back
+# within one ikeflowd run, and every cycle without a gap has a row for
+# every tunnel. Cycles of a transition (epoch T: ikeflowd killed, tunnels
+# coming back) are counted, not judged. Under netem (epoch 2n) charon
+# gives an IKE SA up now and then (10 % loss each way against its four
+# sends of a request: about one exchange in a thousand, a few a run at
+# 200 tunnels) and sets the tunnel up again, a new tunnel under a new
+# index, while ikeflowd keeps the old one until its child expires: there
+# indexes may come and go; after it (2b) one may only go.
 soak_samples_ok()
 {
 	sort -k1,1n -k3,3 -k4,4n "$POLL/samples" | awk -v n="$N" '
-	    function flush() { for (k in cur) { if ((k in idx) && idx[k] != cur[k]) {
+	    function within(a, b,	x, i, m) { m = split(a, x, " ")
+		for (i = 1; i <= m; i++) if (!index(b " ", " " x[i] " ")) return 0; return 1 }
+	    function may_change(k,	e) { e = substr(k, 1, index(k, SUBSEP) - 1)
+		return e ~ /n$/ || (e ~ /b$/ && within(cur[k], idx[k])) }
+	    function flush() { for (k in cur) { if ((k in idx) && idx[k] != cur[k] && !may_change(k)) {
 		    split(k, y, SUBSEP); printf "indexes of %s changed in cycle %d: %s -> %s\n", y[2], c, idx[k], cur[k]; bad = 1 }
 		idx[k] = cur[k] }
 		if (c != "") { if (tun != n) { printf "cycle %d: %d tunnels, not %d\n", c, tun, n; short++ } total++ }
 		split("", cur); tun = 0 }
 	    $2 == "T" { tcyc[$1] = 1; next }
 	    $1 != c { flush(); c = $1 }
-	    { k = $2 SUBSEP $3; if (!(k in cur)) tun++; cur[k] = cur[k] " " $4; r = $2 SUBSEP $4 }
+	    { k = $2 SUBSEP $3; if (!(k in cur)) tun++; cur[k] = cur[k] " " $4; r = ($2 + 0) SUBSEP $4 }
 	    (r in p) { for (i = 5; i <= 8; i++) if ($i + 0 < p[r, i]) {
 		printf "%s (index %s) column %d went back in cycle %d: %s -> %s\n", $3, $4, i, $1, p[r, i], $i; bad = 1 } }
 	    { p[r] = 1; for (i = 5; i <= 8; i++) p[r, i] = $i + 0 }
@@ -302,7 +311,7 @@ soak_samples_ok()
 soak_slope()	# EPOCH
 {
 	awk -v e="$1" -v skip="$SOAK_CHILD_REKEY" '
-	    $4 != e { next }
+	    $4 + 0 != e { next }
 	    !t0 { t0 = $1 }
 	    $1 - t0 < skip { next }
 	    { x = ($1 - t0) / 60; n++; sx += x; sy += $2; sxx += x * x; sxy += x * $2; sf += $3; sxf += x * $3
@@ -315,7 +324,7 @@ soak_slope()	# EPOCH
 
 resource_samples()	# EPOCH: 5 samples of it past its first child rekey cycle
 {
-	awk -v e="$1" -v skip="$SOAK_CHILD_REKEY" '$4 != e { next } !t0 { t0 = $1 }
+	awk -v e="$1" -v skip="$SOAK_CHILD_REKEY" '$4 + 0 != e { next } !t0 { t0 = $1 }
 	    $1 - t0 >= skip { n++ } END { exit !(n >= 5) }' "$POLL/resources"
 }
 
@@ -531,6 +540,7 @@ check kill-pings wait_for 30 pings_ok
 
 say "10% loss and 200 ms delay on the link for $((SOAK_CHILD_REKEY)) s ($(elapsed) s)"
 ck0=$(log_child_rekeys)
+echo 2n >"$POLL/epoch"
 check netem-on ip netns exec gw1 tc qdisc add dev v1 root netem loss 10% delay 200ms
 check netem-on-gw2 ip netns exec gw2 tc qdisc add dev v2 root netem loss 10% delay 200ms
 tn=$(date +%s)
@@ -540,6 +550,7 @@ ip netns exec gw1 tc qdisc del dev v1 root
 ip netns exec gw2 tc qdisc del dev v2 root
 check netem-all-up wait_for 60 soak_every 2 all_up
 check netem-pings wait_for 30 pings_ok
+echo 2b >"$POLL/epoch"
 
 say "the state directory full ($(elapsed) s)"
 # counted before the filling: the save 2 s after the next rekey fails at once
