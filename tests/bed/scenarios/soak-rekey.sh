@@ -1,11 +1,11 @@
 # soak-rekey: 200 tunnels to ikeflowd rekeying for 3 minutes under faults
 # (issue 18's CI size of bench/soak.sh; conf/soak/soak.sh says what is
-# checked). What kept a guest's CPU busy at this size was the poller's
-# processes (five snmpbulkwalk and an awk a cycle) and the wait for the
-# first IKE rekey before the SIGKILL: one tests/bed/soak-poll a cycle and a
-# rekey asked of the peer now. The rest of the run is bounded by its
-# fixed times: the peer finding the killed responder gone, netem's period,
-# the dead daemon's SAs reaching their hard lifetime.
+# checked). The guest's one CPU is 80-90 % busy at this size (ikeflowd a
+# third, charon and snmpd most of the rest: soak.txt's last line); the
+# poller's own processes, a quarter of it when they were five
+# snmpbulkwalk and an awk a cycle, are one tests/bed/soak-poll now. The
+# wall time is the waits': the peer finding the killed responder gone and
+# setting every tunnel up again, netem's period, the end's checks.
 # bed-timeout: 600
 
 SOAK_N=${SOAK_N:-200}
