@@ -111,7 +111,7 @@ soak_init_start()	# NAME
 # the one before are installed on both sides; the batch grows while a
 # batch comes up within SOAK_BATCH_SECS and shrinks to what came up in
 # that time when it is slower. Each load is of all the conns so far (an
-# unchanged conn is left alone; --load-conns unloads the ones a file
+# unchanged conn is left alone; --load-all unloads the ones a file
 # lacks), the last one of the whole configuration.
 : "${SOAK_BATCH:=100}" "${SOAK_BATCH_SECS:=10}"
 soak_sas_min() { local a b; a=$(soak_sas gw1) b=$(soak_sas gw2); echo $((a < b ? a : b)); }
