@@ -1,6 +1,6 @@
 #!/bin/sh
 # The soak: SOAK_N tunnels to ikeflowd rekeying for SOAK_SECS under faults,
-# in one test-bed guest. It runs the very scenario CI runs at 50 tunnels
+# in one test-bed guest. It runs the very scenario CI runs at 200 tunnels
 # for 3 minutes (tests/bed/scenarios/soak-rekey.sh, whose code is
 # tests/bed/conf/soak/soak.sh), at the size asked. Needs root (UML test bed).
 #
@@ -14,12 +14,19 @@
 #   SOAK_POLL_EVERY   pause between two SNMP poll cycles, s (2)
 #   SOAK_MEM          the guest's memory (2048M)
 #   SOAK_IKE_LOG      charon's ike log level (1; 2 shows its decisions)
+#   SOAK_BATCH        tunnels of the set-up's first batch (100)
+#   SOAK_BATCH_SECS   the time a batch should take to come up, s (10): the
+#                     batch doubles when it takes half of it, shrinks when
+#                     it takes longer
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=$(cd "${1:-.}" && pwd) || exit 2
 : "${SOAK_N:=2000}" "${SOAK_SECS:=1800}" "${SOAK_CHILD_REKEY:=60}"
 : "${SOAK_IKE_REKEY:=300}" "${SOAK_PINGS:=20}" "${SOAK_POLL_EVERY:=2}" "${SOAK_IKE_LOG:=1}"
-for v in "$SOAK_N" "$SOAK_SECS" "$SOAK_CHILD_REKEY" "$SOAK_IKE_REKEY" "$SOAK_PINGS" "$SOAK_POLL_EVERY" "$SOAK_IKE_LOG"; do
+: "${SOAK_BATCH:=100}" "${SOAK_BATCH_SECS:=10}"
+VARS="SOAK_N SOAK_SECS SOAK_CHILD_REKEY SOAK_IKE_REKEY SOAK_PINGS SOAK_POLL_EVERY SOAK_IKE_LOG SOAK_BATCH SOAK_BATCH_SECS"
+for v in $VARS; do
+	v=$(eval "printf %s \"\$$v\"")
 	case $v in ''|*[!0-9]*) echo "soak: SOAK_* must be numbers" >&2; exit 2 ;; esac
 done
 OUT=$B/bench/soak.out
@@ -29,7 +36,7 @@ S=$OUT/$NAME.sh
 {
 	# the guest's own timeout: set-up, the soak, the faults' recoveries
 	echo "# bed-timeout: $((SOAK_SECS * 2 + SOAK_N / 2 + 600))"
-	for v in SOAK_N SOAK_SECS SOAK_CHILD_REKEY SOAK_IKE_REKEY SOAK_PINGS SOAK_POLL_EVERY SOAK_IKE_LOG; do
+	for v in $VARS; do
 		printf "%s='%s'\n" "$v" "$(eval "printf %s \"\$$v\"")"
 	done
 	echo ". \"\$SRCDIR/tests/bed/conf/soak/soak.sh\""

@@ -21,3 +21,8 @@ EXTRA_DIST += tests/fuzz/fuzz_files.h tests/fuzz/fuzz_ipsec_conf.c \
 noinst_PROGRAMS += tests/bed/ike-flood
 tests_bed_ike_flood_SOURCES = tests/bed/ike-flood.c
 tests_bed_ike_flood_LDADD = libikeflow.a $(IKEFLOW_LIBS)
+
+# The soak's SNMP poller, a cycle in one process (tests/bed/conf/soak).
+noinst_PROGRAMS += tests/bed/soak-poll
+tests_bed_soak_poll_SOURCES = tests/bed/soak-poll.c
+tests_bed_soak_poll_LDADD = $(NETSNMP_LIBS)
