@@ -113,6 +113,10 @@ enum sort_key { K_INDEX, K_NAME, K_STATE, K_PEER, K_IN, K_OUT, K_RATE, K_UPTIME,
 
 static enum sort_key sort_key;
 static int sort_desc;
+/* The clock for an uptime order, read once a job (job_begin): in a guest
+ * each read is a system call, and a comparison would read it twice; one
+ * moment also keeps the order the same across the merge's steps. */
+static uint64_t sort_now;
 
 static enum sort_key
 sort_key_of(const char *k)
@@ -163,8 +167,8 @@ row_cmp(const void *a, const void *b)
 		    (uint64_t)y->rate.in_bps + y->rate.out_bps);
 		break;
 	case K_UPTIME:
-		c = u64cmp(x->child ? child_uptime(x->child) : 0,
-		    y->child ? child_uptime(y->child) : 0);
+		c = u64cmp(x->child ? child_uptime_at(x->child, sort_now) : 0,
+		    y->child ? child_uptime_at(y->child, sort_now) : 0);
 		break;
 	case K_ERRORS:
 		c = u64cmp(x->tot.in.auth_fails + x->tot.in.replay_drops,
@@ -302,6 +306,7 @@ struct rows_job {
 	uint32_t	 after, pos;	/* the walk's last index; the phase's position */
 	uint32_t	 width, lo, i, j, k;	/* the merge pass */
 	uint64_t	 gone;		/* st_rows_gone() when the rows were begun */
+	uint64_t	 now;		/* st_now_ms() then: uptimes' moment */
 	unsigned	 restarts;
 	int		 phase;
 };
@@ -326,6 +331,7 @@ job_begin(struct rows_job *jb)
 		jb->cap++;
 	jb->nchild = jb->nall = jb->after = jb->pos = 0;
 	jb->gone = st_rows_gone();
+	jb->now = st_now_ms();
 	jb->phase = J_CHILDREN;
 	if ((jb->rs.all = calloc(jb->cap, sizeof(*jb->rs.all))) == NULL ||
 	    (jb->rs.v = calloc(jb->cap, sizeof(*jb->rs.v))) == NULL ||
@@ -499,6 +505,7 @@ rows_job_step(struct rows_job *jb, uint64_t until_us)
 	}
 	sort_key = sort_key_of(jb->rq.sort);
 	sort_desc = jb->rq.desc;
+	sort_now = jb->now;
 	while (jb->phase != J_DONE) {
 		if (++units % SPENT_EVERY == 0 && time_spent(until_us))
 			return 0;

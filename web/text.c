@@ -89,17 +89,54 @@ html_esc(struct buf *b, const char *s)
 	return web_escape(b, s, html_rep);
 }
 
+/* Writes v's digits, at least width of them, before end; returns where
+ * they begin. */
+static char *
+digits_before(char *end, uint64_t v, int width)
+{
+	char *p = end;
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (end - p < width)
+		*--p = '0';
+	return p;
+}
+
+/* [p, end) into dst as a string, cut to len. */
+static const char *
+copy_out(char *dst, size_t len, const char *p, const char *end)
+{
+	size_t n = (size_t)(end - p);
+
+	if (len == 0)
+		return dst;
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, p, n);
+	dst[n] = '\0';
+	return dst;
+}
+
+/* "[Nd ]hh:mm:ss" without printf: the dashboard writes two a row. */
 const char *
 fmt_dur(uint64_t secs, char *dst, size_t len)
 {
 	uint64_t d = secs / 86400, h = secs / 3600 % 24, m = secs / 60 % 60, s = secs % 60;
+	char tmp[40], *end = tmp + sizeof(tmp), *p;
 
-	if (d)
-		snprintf(dst, len, "%" PRIu64 "d %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64,
-		    d, h, m, s);
-	else
-		snprintf(dst, len, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64, h, m, s);
-	return dst;
+	p = digits_before(end, s, 2);
+	*--p = ':';
+	p = digits_before(p, m, 2);
+	*--p = ':';
+	p = digits_before(p, h, 2);
+	if (d) {
+		*--p = ' ';
+		*--p = 'd';
+		p = digits_before(p, d, 1);
+	}
+	return copy_out(dst, len, p, end);
 }
 
 const char *
@@ -113,9 +150,12 @@ fmt_bytes(uint64_t n, char *dst, size_t len)
 		v /= 1000;
 		u++;
 	}
-	if (u == 0)
-		snprintf(dst, len, "%" PRIu64 " B", n);
-	else
+	if (u == 0) {	/* the common case in a table: no printf */
+		char tmp[24], *end = tmp + sizeof(tmp) - 2;
+
+		memcpy(end, " B", 2);
+		return copy_out(dst, len, digits_before(end, n, 1), end + 2);
+	} else
 		snprintf(dst, len, "%.1f %s", v, unit[u]);
 	return dst;
 }

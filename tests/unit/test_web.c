@@ -26,7 +26,9 @@
 static uint64_t fake_ms = 1000000;
 static time_t fake_wall = 1700000000;
 
-static uint64_t clock_ms(void) { return fake_ms; }
+static unsigned clock_reads;	/* of the monotonic clock */
+
+static uint64_t clock_ms(void) { clock_reads++; return fake_ms; }
 static time_t clock_wall(void) { return fake_wall; }
 
 static uint32_t hostile;
@@ -848,6 +850,36 @@ test_rows_in_steps(void **state)
 	rows_release(&whole);
 }
 
+/* The first page reads the clock once, not twice a row (a system call
+ * each in a guest), and formats its durations without printf exactly as
+ * printf did. */
+static void
+test_html_page_one_clock(void **state)
+{
+	struct buf *b = buf_new(0);
+	struct row_query rq;
+	char d[32];
+	unsigned reads;
+
+	(void)state;
+	web_model_build(200);
+	row_query_defaults(&rq);
+	clock_reads = 0;
+	assert_int_equal(html_dashboard(b, &rq, 0), 0);
+	reads = clock_reads;
+	assert_true(b->len > 0);
+	assert_true(reads < 10);
+	assert_string_equal(fmt_dur(0, d, sizeof(d)), "00:00:00");
+	assert_string_equal(fmt_dur(3723, d, sizeof(d)), "01:02:03");
+	assert_string_equal(fmt_dur(86400 * 12 + 59, d, sizeof(d)), "12d 00:00:59");
+	assert_string_equal(fmt_dur(86400 + 3600 * 23, d, sizeof(d)), "1d 23:00:00");
+	assert_string_equal(fmt_dur(3723, d, 4), "01:");
+	assert_string_equal(fmt_bytes(999, d, sizeof(d)), "999 B");
+	assert_string_equal(fmt_bytes(0, d, sizeof(d)), "0 B");
+	assert_string_equal(fmt_bytes(1500, d, sizeof(d)), "1.5 kB");
+	buf_free(b);
+}
+
 int
 main(void)
 {
@@ -863,6 +895,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_metrics_one_moment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html_index_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html_index_page_filled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_html_page_one_clock, setup, teardown),
 		cmocka_unit_test(test_prom_label_esc),
 		cmocka_unit_test_setup_teardown(test_counters_across_rekey, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples, setup, teardown),
