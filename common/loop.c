@@ -71,6 +71,17 @@ static struct handler turn_top = { .kind = -1 };
 static void handler_ran(int kind, const char *name, int fd, int made_in,
     uint64_t since);
 
+/* The totals per handler (loop_get_totals). A handler is known by its
+ * kind and name (a literal: compared by address) or, unnamed, its
+ * descriptor; the last slot takes everything past the first
+ * LOOP_TOTALS - 1. */
+struct total {
+	struct handler	 h;
+	uint64_t	 us, calls;
+};
+static struct total totals[LOOP_TOTALS];
+static size_t ntotals;
+
 uint64_t
 loop_now_ms(void)
 {
@@ -104,6 +115,7 @@ loop_init(void)
 	}
 	sigemptyset(&sigmask);
 	stopping = 0;
+	ntotals = 0;
 	return 0;
 }
 
@@ -426,12 +438,70 @@ loop_note(const char *fmt, ...)
 	va_end(ap);
 }
 
+static void handler_text(const struct handler *h, char *dst, size_t len);
+
+static void
+total_add(int kind, const char *name, int fd, int made_in, uint64_t us)
+{
+	struct total *t = NULL;
+
+	for (size_t i = 0; i < ntotals; i++)
+		if (totals[i].h.kind == kind && totals[i].h.name == name &&
+		    totals[i].h.made_in == made_in &&
+		    (name != NULL || totals[i].h.fd == fd)) {
+			t = &totals[i];
+			break;
+		}
+	if (t == NULL) {
+		if (ntotals < LOOP_TOTALS) {
+			t = &totals[ntotals++];
+			*t = (struct total){ .h = { kind, name, fd, made_in, 0, "" } };
+			if (ntotals == LOOP_TOTALS)
+				t->h.kind = -1;		/* "others" */
+		} else
+			t = &totals[LOOP_TOTALS - 1];
+	}
+	t->us += us;
+	t->calls++;
+}
+
+size_t
+loop_get_totals(struct loop_total *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ntotals; i++) {
+		size_t j = n;
+
+		if (max == 0)
+			break;
+		if (n == max) {		/* full: it takes the last one's place */
+			if (out[max - 1].us >= totals[i].us)
+				continue;
+			j = max - 1;
+		}
+		/* insertion, the most time first */
+		for (; j > 0 && out[j - 1].us < totals[i].us; j--)
+			out[j] = out[j - 1];
+		if (totals[i].h.kind < 0)
+			snprintf(out[j].what, sizeof(out[j].what), "others");
+		else
+			handler_text(&totals[i].h, out[j].what, sizeof(out[j].what));
+		out[j].us = totals[i].us;
+		out[j].calls = totals[i].calls;
+		if (n < max)
+			n++;
+	}
+	return n;
+}
+
 static void
 handler_ran(int kind, const char *name, int fd, int made_in, uint64_t since)
 {
 	uint64_t us = loop_now_us() - since;
 
 	run_name = NULL;
+	total_add(kind, name, fd, made_in, us);
 	if (us >= turn_top.us || turn_top.kind < 0) {
 		turn_top = (struct handler){ kind, name, fd, made_in, us, "" };
 		memcpy(turn_top.note, run_note, sizeof(run_note));
