@@ -524,18 +524,17 @@ flowmib_register(void)
  * (the next PDUs of a walk included). */
 #define AGENT_CHAIN_ROUNDS	16
 
+/* One descriptor, known readable: Net-SNMP reads its pipes with a
+ * blocking read of one byte, and what it does for one descriptor may
+ * empty another's pipe, so each is read alone and only just after poll
+ * found it readable. */
 static void
-agent_read_fds(const int *fds, int n)
+agent_read_fd(int fd)
 {
 	netsnmp_large_fd_set set;
-	int max = 0;
 
-	for (int i = 0; i < n; i++)
-		if (fds[i] + 1 > max)
-			max = fds[i] + 1;
-	netsnmp_large_fd_set_init(&set, max);
-	for (int i = 0; i < n; i++)
-		NETSNMP_LARGE_FD_SET(fds[i], &set);
+	netsnmp_large_fd_set_init(&set, fd + 1);
+	NETSNMP_LARGE_FD_SET(fd, &set);
 	snmp_read2(&set);
 	netsnmp_large_fd_set_cleanup(&set);
 	netsnmp_check_outstanding_agent_requests();
@@ -548,22 +547,24 @@ agent_fd_cb(int fd, uint32_t events, void *arg)
 	(void)arg;
 	if (!ag.running)
 		return;
-	agent_read_fds(&fd, 1);
+	/* fd was readable at the wait; an earlier handler of this turn may
+	 * have read it since: what is read is what poll finds readable now */
+	(void)fd;
 	for (int round = 0; round < AGENT_CHAIN_ROUNDS && ag.running; round++) {
 		struct pollfd p[AGENT_MAXFD];
-		int ready[AGENT_MAXFD], n = 0;
+		int next = -1;
 
 		for (int i = 0; i < ag.nfds; i++)
 			p[i] = (struct pollfd){ .fd = ag.fds[i], .events = POLLIN };
 		if (poll(p, (nfds_t)ag.nfds, 0) <= 0)
 			break;
 		/* (a descriptor Net-SNMP closed meanwhile is POLLNVAL: left) */
-		for (int i = 0; i < ag.nfds; i++)
+		for (int i = 0; i < ag.nfds && next < 0; i++)
 			if (p[i].revents & (POLLIN | POLLHUP | POLLERR))
-				ready[n++] = p[i].fd;
-		if (n == 0)
+				next = p[i].fd;
+		if (next < 0)
 			break;
-		agent_read_fds(ready, n);
+		agent_read_fd(next);
 	}
 	ag.need_select = 1;
 }
