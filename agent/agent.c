@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -31,6 +32,7 @@ static struct {
 	int		subscribed;
 	int		dirty;
 	uint64_t	last_refresh;
+	unsigned	share;		/* agent_set_rebuild_share */
 	int		fds[AGENT_MAXFD];
 	int		nfds;
 	netsnmp_handler_registration *regs[FM_T_COUNT + 8];
@@ -50,7 +52,7 @@ static struct {
 	int		started_once;
 	int		(*ike_destroy)(uint32_t);
 	int		(*child_destroy)(uint32_t);
-} ag;
+} ag = { .share = AGENT_REBUILD_SHARE };
 
 /* cipSecTrapCntl*: enabled(1) / disabled(2), disabled by default. */
 int agent_trap_cntl[AGENT_NTRAPS] = { 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2 };
@@ -162,6 +164,22 @@ static void
 mark_dirty(void)
 {
 	ag.dirty = 1;
+}
+
+void
+agent_set_rebuild_share(unsigned share)
+{
+	ag.share = share;
+}
+
+/* The least time between the starts of two rebuilds (ms): share times
+ * the last one's cost; for the state's changes at least AGENT_DIRTY_MS. */
+static uint64_t
+rebuild_gap_ms(int dirty)
+{
+	uint64_t g = fm_refresh_cost_us() * ag.share / 1000;
+
+	return dirty && g < AGENT_DIRTY_MS ? AGENT_DIRTY_MS : g;
 }
 
 /* ---- tables ---- */
@@ -497,20 +515,57 @@ flowmib_register(void)
 
 /* ---- event loop glue ---- */
 
+/* Net-SNMP passes a request from the AgentX session to the agent, and the
+ * answer back, through pipes of its own (its callback transport): each
+ * hand-over a wake-up, three turns of the loop a PDU, each with its clock
+ * reads, hooks and select bookkeeping (a third of ikeflowd's CPU in the
+ * soak's guest, where every clock read is a system call). What became
+ * readable meanwhile is read in the same turn, at most this many rounds
+ * (the next PDUs of a walk included). */
+#define AGENT_CHAIN_ROUNDS	16
+
+/* One descriptor, known readable: Net-SNMP reads its pipes with a
+ * blocking read of one byte, and what it does for one descriptor may
+ * empty another's pipe, so each is read alone and only just after poll
+ * found it readable. */
 static void
-agent_fd_cb(int fd, uint32_t events, void *arg)
+agent_read_fd(int fd)
 {
 	netsnmp_large_fd_set set;
 
-	(void)events;
-	(void)arg;
-	if (!ag.running)
-		return;
 	netsnmp_large_fd_set_init(&set, fd + 1);
 	NETSNMP_LARGE_FD_SET(fd, &set);
 	snmp_read2(&set);
 	netsnmp_large_fd_set_cleanup(&set);
 	netsnmp_check_outstanding_agent_requests();
+}
+
+static void
+agent_fd_cb(int fd, uint32_t events, void *arg)
+{
+	(void)events;
+	(void)arg;
+	if (!ag.running)
+		return;
+	/* fd was readable at the wait; an earlier handler of this turn may
+	 * have read it since: what is read is what poll finds readable now */
+	(void)fd;
+	for (int round = 0; round < AGENT_CHAIN_ROUNDS && ag.running; round++) {
+		struct pollfd p[AGENT_MAXFD];
+		int next = -1;
+
+		for (int i = 0; i < ag.nfds; i++)
+			p[i] = (struct pollfd){ .fd = ag.fds[i], .events = POLLIN };
+		if (poll(p, (nfds_t)ag.nfds, 0) <= 0)
+			break;
+		/* (a descriptor Net-SNMP closed meanwhile is POLLNVAL: left) */
+		for (int i = 0; i < ag.nfds && next < 0; i++)
+			if (p[i].revents & (POLLIN | POLLHUP | POLLERR))
+				next = p[i].fd;
+		if (next < 0)
+			break;
+		agent_read_fd(next);
+	}
 	ag.need_select = 1;
 }
 
@@ -577,7 +632,7 @@ agent_prepare(void *arg)
 	if (!ag.running)
 		return -1;
 	now = loop_now_ms();
-	if (ag.dirty && !fm_refresh_running() && now - ag.last_refresh >= AGENT_DIRTY_MS)
+	if (ag.dirty && !fm_refresh_running() && now - ag.last_refresh >= rebuild_gap_ms(1))
 		agent_refresh_steps();
 	if (fm_refresh_running() && fm_refresh_step(AGENT_STEP_US) < 0)
 		mark_dirty();	/* out of memory: the old rows stay, try again */
@@ -606,7 +661,8 @@ agent_prepare(void *arg)
 	if (fm_refresh_running())
 		return 0;	/* the next step after whatever else is ready */
 	if (ag.dirty) {
-		uint64_t left = AGENT_DIRTY_MS - (now - ag.last_refresh);
+		uint64_t gap = rebuild_gap_ms(1), since = now - ag.last_refresh;
+		uint64_t left = since < gap ? gap - since : 0;
 
 		if (wait < 0 || (uint64_t)wait > left)
 			wait = (int)left;
@@ -674,7 +730,14 @@ agent_refresh(void)
 void
 agent_refresh_steps(void)
 {
-	ag.last_refresh = loop_now_ms();
+	uint64_t now = loop_now_ms();
+
+	/* too soon after the last one: the prepare hook starts it when due */
+	if (ag.last_refresh != 0 && now - ag.last_refresh < rebuild_gap_ms(0)) {
+		mark_dirty();
+		return;
+	}
+	ag.last_refresh = now;
 	if (fm_refresh_running())
 		return;		/* the one under way reads the counters of now */
 	if (fm_refresh_start() == 0)

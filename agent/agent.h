@@ -19,6 +19,16 @@ void	agent_refresh(void);
 /* The same in steps over the next loop turns (the daemon's way after a
  * fold): the previous tables are served whole until the new ones are. */
 void	agent_refresh_steps(void);
+/* How much of the time rebuilding the tables may take: a rebuild starts
+ * at most every share times what the last one cost (for the state's
+ * changes, at most every second too), so that under constant rekeys at
+ * thousands of tunnels the rebuilds, each of every row, take at most
+ * 1/share of the CPU. The rows then lag the state model's changes by up
+ * to that gap (their counters do not: they follow each fold). 0: every
+ * agent_refresh_steps() starts one (the fixture's every-millisecond
+ * rebuilds between a SET's phases). */
+#define AGENT_REBUILD_SHARE	20
+void	agent_set_rebuild_share(unsigned share);
 /* Net-SNMP work was queued outside a read (a notification): look again. */
 void	agent_kick(void);
 

@@ -17,6 +17,7 @@ struct fm_globals fm_g;
 static uint64_t fm_start_ms;
 static time_t fm_start_wall;
 static uint64_t fm_nrefresh;
+static uint64_t fm_cost_us, fm_cost_total_us;	/* fm_refresh_cost_us */
 static uint64_t fm_counters_gen;	/* st_counters_generation() the rows show */
 static int	fm_rows_behind;		/* tunnel rows may be older: fm_tun_follow */
 
@@ -706,6 +707,7 @@ struct fm_build {
 	int		 vt;
 	size_t		 vk;
 	unsigned char	 differs[FM_T_COUNT];
+	uint64_t	 spent_us;	/* in its steps so far */
 };
 
 static struct fm_build fb_step;	/* the build in steps under way, if running */
@@ -1219,10 +1221,18 @@ build_install(struct fm_build *b)
 	memset(b, 0, sizeof(*b));
 }
 
+static void
+cost_add(uint64_t us)
+{
+	fm_cost_us = us;
+	fm_cost_total_us += us;
+}
+
 int
 fm_refresh(void)
 {
 	struct fm_build b;
+	uint64_t t0 = loop_now_us();
 
 	/* rows of now: a build in steps under way would only be older */
 	fm_refresh_abort();
@@ -1233,6 +1243,7 @@ fm_refresh(void)
 		return -1;
 	}
 	build_install(&b);
+	cost_add(loop_now_us() - t0);
 	return 0;
 }
 
@@ -1251,16 +1262,24 @@ fm_refresh_step(uint32_t budget_us)
 {
 	int r;
 
+	uint64_t t0, spent;
+
 	if (!fb_step.running)
 		return 1;
-	r = build_run(&fb_step, loop_now_us() + (budget_us ? budget_us : 1));
+	t0 = loop_now_us();
+	r = build_run(&fb_step, t0 + (budget_us ? budget_us : 1));
 	if (r < 0) {
 		log_err("%s: out of memory, keeping the previous tables", __func__);
 		build_discard(&fb_step);
 		return -1;
 	}
-	if (r == 1)
+	if (r == 1) {
+		/* installing may sort every key again: it counts too */
+		spent = fb_step.spent_us;
 		build_install(&fb_step);
+		cost_add(spent + loop_now_us() - t0);
+	} else
+		fb_step.spent_us += loop_now_us() - t0;
 	return r;
 }
 
@@ -1281,6 +1300,18 @@ uint64_t
 fm_refresh_count(void)
 {
 	return fm_nrefresh;
+}
+
+uint64_t
+fm_refresh_cost_us(void)
+{
+	return fm_cost_us;
+}
+
+uint64_t
+fm_refresh_cost_total_us(void)
+{
+	return fm_cost_total_us;
 }
 
 void

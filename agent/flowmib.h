@@ -252,6 +252,12 @@ int	fm_refresh_step(uint32_t budget_us);
 int	fm_refresh_running(void);
 void	fm_refresh_abort(void);
 uint64_t fm_refresh_count(void);
+/* What the builds took, each from its start to its rows served (the wall
+ * time of its steps, or of the whole fm_refresh()): the last one's and all
+ * of them since the start, in microseconds. What a rebuild costs sets how
+ * often the agent may start one (agent.c). */
+uint64_t fm_refresh_cost_us(void);
+uint64_t fm_refresh_cost_total_us(void);
 /* Only the counter columns of the tunnel rows and the globals, from the
  * state model's counters of now (after st_counters_fresh folded). */
 void	fm_refresh_counters(void);

@@ -11,8 +11,10 @@ tests_agent_agent_fixture_LDADD = libikeflow.a $(IKEFLOW_LIBS)
 # (skipped, exit 77, without snmpd). Shell tests are not run under valgrind.
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
-TESTS += tests/agent/run-snmp-test.sh tests/agent/run-snmp-set-stress.sh
+TESTS += tests/agent/run-snmp-test.sh tests/agent/run-snmp-set-stress.sh \
+	tests/agent/run-snmp-rebuild-pace.sh
 EXTRA_DIST += tests/agent/run-snmp-test.sh tests/agent/run-snmp-set-stress.sh \
+	tests/agent/run-snmp-rebuild-pace.sh \
 	tests/agent/snmp-lib.sh
 
 EXTRA_DIST += doc/flowmib-mapping.md

@@ -68,8 +68,19 @@ static const char *run_name;
 static char run_note[LOOP_NOTE_LEN];	/* what the running handler said */
 static struct handler turn_top = { .kind = -1 };
 
-static void handler_ran(int kind, const char *name, int fd, int made_in,
+static uint64_t handler_ran(int kind, const char *name, int fd, int made_in,
     uint64_t since);
+
+/* The totals per handler (loop_get_totals). A handler is known by its
+ * kind and name (a literal: compared by address) or, unnamed, its
+ * descriptor; the last slot takes everything past the first
+ * LOOP_TOTALS - 1. */
+struct total {
+	struct handler	 h;
+	uint64_t	 us, calls;
+};
+static struct total totals[LOOP_TOTALS];
+static size_t ntotals;
 
 uint64_t
 loop_now_ms(void)
@@ -104,6 +115,7 @@ loop_init(void)
 	}
 	sigemptyset(&sigmask);
 	stopping = 0;
+	ntotals = 0;
 	return 0;
 }
 
@@ -370,14 +382,14 @@ loop_timer_free(struct loop_timer *t)
 	free(t);
 }
 
+/* t0: loop_now_us() of now, which each handler's end moves on. */
 static void
-loop_run_timers(void)
+loop_run_timers(uint64_t t0)
 {
-	uint64_t now = loop_now_ms();
+	uint64_t now = t0 / 1000;
 
 	while (heap_len > 0 && heap[0]->when <= now) {
 		struct loop_timer *t = heap[0];
-		uint64_t t0 = loop_now_us();
 		const char *name = t->name;
 		int made_in = t->made_in;
 
@@ -385,7 +397,7 @@ loop_run_timers(void)
 		run_name = name;
 		/* t may be freed by its own callback: its name is kept */
 		t->fn(t->arg);
-		handler_ran(H_TIMER, name, -1, made_in, t0);
+		t0 = handler_ran(H_TIMER, name, -1, made_in, t0);
 	}
 }
 
@@ -395,7 +407,10 @@ loop_run_timers(void)
  * hooks' work (the web server runs MHD there) counts too. */
 static struct loop_stats stats;
 static uint64_t turn_start;	/* when the last wait ended; 0 before the first */
-static uint64_t turn_cpu;	/* the thread's CPU time then */
+/* The thread's CPU time at the end of the last turn, and what the turn
+ * took: one reading a turn (not a vDSO call: a system call each), so the
+ * wait's own bit of CPU counts with the turn after it. */
+static uint64_t turn_cpu, last_cpu;
 
 uint64_t
 loop_now_us(void)
@@ -426,17 +441,78 @@ loop_note(const char *fmt, ...)
 	va_end(ap);
 }
 
+static void handler_text(const struct handler *h, char *dst, size_t len);
+
 static void
+total_add(int kind, const char *name, int fd, int made_in, uint64_t us)
+{
+	struct total *t = NULL;
+
+	for (size_t i = 0; i < ntotals; i++)
+		if (totals[i].h.kind == kind && totals[i].h.name == name &&
+		    totals[i].h.made_in == made_in &&
+		    (name != NULL || totals[i].h.fd == fd)) {
+			t = &totals[i];
+			break;
+		}
+	if (t == NULL) {
+		if (ntotals < LOOP_TOTALS) {
+			t = &totals[ntotals++];
+			*t = (struct total){ .h = { kind, name, fd, made_in, 0, "" } };
+			if (ntotals == LOOP_TOTALS)
+				t->h.kind = -1;		/* "others" */
+		} else
+			t = &totals[LOOP_TOTALS - 1];
+	}
+	t->us += us;
+	t->calls++;
+}
+
+size_t
+loop_get_totals(struct loop_total *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ntotals; i++) {
+		size_t j = n;
+
+		if (max == 0)
+			break;
+		if (n == max) {		/* full: it takes the last one's place */
+			if (out[max - 1].us >= totals[i].us)
+				continue;
+			j = max - 1;
+		}
+		/* insertion, the most time first */
+		for (; j > 0 && out[j - 1].us < totals[i].us; j--)
+			out[j] = out[j - 1];
+		if (totals[i].h.kind < 0)
+			snprintf(out[j].what, sizeof(out[j].what), "others");
+		else
+			handler_text(&totals[i].h, out[j].what, sizeof(out[j].what));
+		out[j].us = totals[i].us;
+		out[j].calls = totals[i].calls;
+		if (n < max)
+			n++;
+	}
+	return n;
+}
+
+/* Accounts a handler that started at since; returns the time now, which
+ * the next handler of the turn starts from (one clock read a handler). */
+static uint64_t
 handler_ran(int kind, const char *name, int fd, int made_in, uint64_t since)
 {
-	uint64_t us = loop_now_us() - since;
+	uint64_t end = loop_now_us(), us = end - since;
 
 	run_name = NULL;
+	total_add(kind, name, fd, made_in, us);
 	if (us >= turn_top.us || turn_top.kind < 0) {
 		turn_top = (struct handler){ kind, name, fd, made_in, us, "" };
 		memcpy(turn_top.note, run_note, sizeof(run_note));
 	}
 	run_note[0] = '\0';
+	return end;
 }
 
 static void
@@ -513,20 +589,20 @@ loop_once(int max_ms)
 {
 	struct epoll_event evs[64];
 	int timeout = max_ms, n;
+	uint64_t t0 = loop_now_us();
 
 	for (size_t i = 0; i < npreps; i++) {
-		uint64_t t0 = loop_now_us();
 		int p;
 
 		run_name = preps[i].name;
 		p = preps[i].fn(preps[i].arg);
-		handler_ran(H_PREP, preps[i].name, -1, 0, t0);
+		t0 = handler_ran(H_PREP, preps[i].name, -1, 0, t0);
 
 		if (p >= 0 && (timeout < 0 || p < timeout))
 			timeout = p;
 	}
 	if (heap_len > 0) {
-		uint64_t now = loop_now_ms();
+		uint64_t now = t0 / 1000;
 		int t = heap[0]->when > now ? (int)(heap[0]->when - now) : 0;
 
 		if (timeout < 0 || t < timeout)
@@ -535,10 +611,12 @@ loop_once(int max_ms)
 	if (turn_start) {
 		uint64_t cpu = cpu_now_us();
 
-		turn_cpu = cpu >= turn_cpu ? cpu - turn_cpu : 0;
-		loop_account(loop_now_us() - turn_start);
+		turn_cpu = cpu >= last_cpu ? cpu - last_cpu : 0;
+		last_cpu = cpu;
+		loop_account(t0 >= turn_start ? t0 - turn_start : 0);
 		turn_start = 0;
-	}
+	} else
+		last_cpu = cpu_now_us();	/* the first turn's start */
 	n = epoll_wait(epfd, evs, 64, timeout);
 	if (n < 0) {
 		if (errno == EINTR)
@@ -546,19 +624,16 @@ loop_once(int max_ms)
 		log_err("%s: epoll_wait: %s", __func__, strerror(errno));
 		return -1;
 	}
-	turn_start = loop_now_us();
-	turn_cpu = cpu_now_us();
+	t0 = turn_start = loop_now_us();
 	turn_top = (struct handler){ .kind = -1 };
 	for (int i = 0; i < n; i++) {
 		struct loop_fd *f = evs[i].data.ptr;
-		uint64_t t0;
 
 		if (f->fn == NULL)
 			continue;
-		t0 = loop_now_us();
 		run_name = f->name;
 		f->fn(f->fd, evs[i].events, f->arg);
-		handler_ran(H_FD, f->name, f->fd, 0, t0);
+		t0 = handler_ran(H_FD, f->name, f->fd, 0, t0);
 	}
 	while (graveyard) {
 		struct loop_fd *f = graveyard;
@@ -566,7 +641,7 @@ loop_once(int max_ms)
 		graveyard = f->next;
 		free(f);
 	}
-	loop_run_timers();
+	loop_run_timers(t0);
 	return 0;
 }
 

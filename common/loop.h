@@ -69,6 +69,20 @@ struct loop_stats {
 	struct loop_turn longest[LOOP_LONG_TURNS];	/* since the reset, longest first */
 };
 void	loop_get_stats(struct loop_stats *st);
+
+/* Where the loop's time went since the start, handler by handler (what
+ * Cisco's "show processes cpu" gives per process): the wall time of each
+ * call, so on a loaded machine it counts the waits for a CPU too. Kept
+ * for the first LOOP_TOTALS handlers seen; the rest add up in one row
+ * named "others". */
+#define LOOP_TOTALS	32
+struct loop_total {
+	char		what[LOOP_WHAT_LEN];
+	uint64_t	us;		/* wall time of its calls */
+	uint64_t	calls;
+};
+/* Fills at most max rows, the most time first; returns how many. */
+size_t	loop_get_totals(struct loop_total *out, size_t max);
 /* The running handler's account of its work ("/ 3.1 ms, 4 parts 8.0 ms"):
  * kept with a long turn that handler took the most of. */
 void	loop_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -82,7 +82,10 @@ void	tech_show_version(struct buf *out);
 /* show processes cpu's long turns: the longest since the last look and
  * since the start, each with the handler that took the most of it. */
 struct loop_stats;
+struct loop_total;
 void	tech_loop_turns(struct buf *out, const struct loop_stats *ls, uint64_t now_ms);
+void	tech_loop_totals(struct buf *out, const struct loop_total *t, size_t n,
+	    uint64_t up_ms);
 
 /* privdrop.c: the user ikeflowd runs as (user/group of ikeflowd.conf). */
 struct priv_ids {

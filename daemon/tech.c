@@ -170,11 +170,31 @@ tech_loop_turns(struct buf *out, const struct loop_stats *ls, uint64_t now_ms)
 	}
 }
 
+void
+tech_loop_totals(struct buf *out, const struct loop_total *t, size_t n,
+    uint64_t up_ms)
+{
+	if (n == 0)
+		return;
+	/* the columns of IOS's per-process lines: runtime, invocations,
+	 * microseconds per invocation; then the share of the time up */
+	buf_printf(out, "  Handlers since the start, the most time first (wall time: "
+	    "waits for a CPU count too):\n");
+	buf_printf(out, "   Runtime(ms)     Invoked      uSecs   Share  Handler\n");
+	for (size_t i = 0; i < n; i++)
+		buf_printf(out, "  %12llu %11llu %10llu %6.2f%%  %s\n",
+		    (unsigned long long)(t[i].us / 1000),
+		    (unsigned long long)t[i].calls,
+		    (unsigned long long)(t[i].calls ? t[i].us / t[i].calls : 0),
+		    up_ms ? (double)t[i].us / 10.0 / (double)up_ms : 0.0, t[i].what);
+}
+
 static int
 cmd_proc_cpu(int argc, char **argv, struct buf *out, void *arg)
 {
 	struct rusage ru;
 	struct loop_stats ls;
+	struct loop_total totals[LOOP_TOTALS];
 	uint64_t up_ms = loop_now_ms() - tech_started_ms, cpu_ms;
 
 	if (pipe_include(argc, argv, out) < 0)
@@ -199,6 +219,7 @@ cmd_proc_cpu(int argc, char **argv, struct buf *out, void *arg)
 	    (unsigned long long)ls.max_us, (unsigned long long)ls.last_us,
 	    (unsigned long long)ls.over_100ms);
 	tech_loop_turns(out, &ls, loop_now_ms());
+	tech_loop_totals(out, totals, loop_get_totals(totals, LOOP_TOTALS), up_ms);
 	loop_peak_reset();
 	return 0;
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SETs on the two writable status columns (cikeTunStatus, cipSecTunStatus)
-# while the fixture rebuilds the flow MIB's tables every millisecond: a
+# while the fixture rebuilds the flow MIB's tables every millisecond (its
+# rebuilds not paced by their cost, share 0): a
 # SET's phases are separate AgentX PDUs, so rebuilds fall between them.
 # The subagent once kept the row Net-SNMP found in the first phase and read
 # it in the later ones, from memory a rebuild had freed (and took the tunnel
@@ -21,7 +22,7 @@ TUN_ST=$R.1.3.2.1.51
 
 start_snmpd
 wait_for 5 test -S "$W/agentx" || { bad "snmpd did not open its AgentX socket"; exit 1; }
-"$FIX" unix:$W/agentx 1 $N 1 >"$W/fix.out" 2>"$W/fix.err" &
+"$FIX" unix:$W/agentx 1 $N 1 0 >"$W/fix.out" 2>"$W/fix.err" &
 echo $! >"$W/fix.pid"
 wait_for 10 agent_up || { bad "subagent did not register"; cat "$W/fix.err"; exit 1; }
 ok "subagent registered, tables rebuilt every 1 ms"

@@ -399,16 +399,22 @@ launch_snmpd()
 
 # Copies the kernel's view of every namespace into the work directory:
 # addresses, routes, ip -s xfrm state and policy, in that order (one ip a
-# namespace: a process costs a fraction of a second under UML).
+# namespace: a process costs a fraction of a second under UML). When a
+# check failed, also each namespace's /proc/net/xfrm_stat: which of the
+# kernel's IPsec drop counters moved (no state in or out, template
+# mismatch, replay...) tells where packets a check missed were lost.
 collect_logs()
 {
-	local ns
+	local ns failed=0
 
+	grep -q '^FAIL' "$W/result" 2>/dev/null && failed=1
 	for ns in /run/netns/*; do
 		ns=${ns##*/}
 		[ "$ns" = "*" ] && break
 		printf '%s\n' "addr" "route" "xfrm state" "xfrm policy" |
 		    ip -s -n "$ns" -force -batch - >"$W/netns-$ns.txt" 2>&1
+		[ $failed = 1 ] &&
+		    ip netns exec "$ns" cat /proc/net/xfrm_stat >"$W/xfrm-stat-$ns.txt" 2>&1
 	done
 	dmesg >"$W/dmesg.log" 2>&1
 }

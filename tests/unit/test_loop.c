@@ -15,6 +15,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -90,6 +91,118 @@ find(const struct loop_stats *ls, const char *what)
 	return NULL;
 }
 
+static const struct loop_total *
+find_total(const struct loop_total *t, size_t n, const char *what)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i].what, what) == 0)
+			return &t[i];
+	return NULL;
+}
+
+/* The totals of t_turns_named's turns: every call counted (the hook runs
+ * before each of the six waits), the most time first. */
+static void
+check_totals(void)
+{
+	struct loop_total t[LOOP_TOTALS];
+	const struct loop_total *x;
+	size_t n = loop_get_totals(t, LOOP_TOTALS);
+
+	assert_int_equal(n, 4);
+	assert_string_equal(t[0].what, "timer slow");
+	assert_int_equal(t[0].calls, 1);
+	assert_true(t[0].us >= 400000);
+	for (size_t i = 1; i < n; i++)
+		assert_true(t[i].us <= t[i - 1].us);
+	assert_non_null(x = find_total(t, n, "test hook (before the wait)"));
+	assert_int_equal(x->calls, 6);
+	assert_true(x->us >= 80000);
+	assert_non_null(x = find_total(t, n, "timer set in test pipe"));
+	assert_int_equal(x->calls, 1);
+	assert_true(x->us >= 40000);
+	assert_non_null(x = find_total(t, n, "test pipe"));
+	assert_int_equal(x->calls, 1);
+	assert_true(x->us >= 20000);
+	/* fewer rows asked: the most time first still */
+	assert_int_equal(loop_get_totals(t, 1), 1);
+	assert_string_equal(t[0].what, "timer slow");
+}
+
+static void
+nop_fire(void *arg)
+{
+	(void)arg;
+}
+
+/* Past LOOP_TOTALS handlers, the rest add up in one row, and no call is
+ * lost. */
+static void
+t_totals_others(void **state)
+{
+	static char names[LOOP_TOTALS + 8][8];
+	struct loop_timer *tm[LOOP_TOTALS + 8];
+	struct loop_total t[LOOP_TOTALS];
+	const struct loop_total *x;
+	uint64_t calls = 0;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(loop_init(), 0);
+	for (size_t i = 0; i < LOOP_TOTALS + 8; i++) {
+		snprintf(names[i], sizeof(names[i]), "t%zu", i);
+		assert_non_null(tm[i] = loop_timer_new(nop_fire, NULL));
+		loop_timer_name(tm[i], names[i]);
+		loop_timer_set(tm[i], 0);
+	}
+	assert_int_equal(loop_once(0), 0);
+	n = loop_get_totals(t, LOOP_TOTALS);
+	assert_int_equal(n, LOOP_TOTALS);
+	assert_non_null(x = find_total(t, n, "others"));
+	assert_int_equal(x->calls, 9);
+	/* the others: 31 timers of their own, each called once */
+	for (size_t i = 0; i < n; i++) {
+		calls += t[i].calls;
+		if (strncmp(t[i].what, "timer t", 7) == 0)
+			assert_int_equal(t[i].calls, 1);
+		else
+			assert_string_equal(t[i].what, "others");
+	}
+	assert_int_equal(calls, LOOP_TOTALS + 8);
+	for (size_t i = 0; i < LOOP_TOTALS + 8; i++)
+		loop_timer_free(tm[i]);
+	loop_free();
+	/* a new loop starts from nothing */
+	assert_int_equal(loop_init(), 0);
+	assert_int_equal(loop_get_totals(t, LOOP_TOTALS), 0);
+	loop_free();
+}
+
+/* The totals' view, from known rows. */
+static void
+t_totals_view(void **state)
+{
+	struct loop_total t[2] = {
+		{ "XFRM events", 3200500, 1000 },
+		{ "timer XFRM refresh", 990000, 0 },
+	};
+	struct buf *out = buf_new(256);
+
+	(void)state;
+	tech_loop_totals(out, t, 2, 64000);
+	assert_int_equal(buf_put_u8(out, 0), 0);
+	assert_string_equal((char *)out->data,
+	    "  Handlers since the start, the most time first (wall time: waits "
+	    "for a CPU count too):\n"
+	    "   Runtime(ms)     Invoked      uSecs   Share  Handler\n"
+	    "          3200        1000       3200   5.00%  XFRM events\n"
+	    "           990           0          0   1.55%  timer XFRM refresh\n");
+	buf_reset(out);
+	tech_loop_totals(out, t, 0, 64000);
+	assert_int_equal(out->len, 0);
+	buf_free(out);
+}
+
 static void
 t_turns_named(void **state)
 {
@@ -138,6 +251,7 @@ t_turns_named(void **state)
 	assert_non_null(t = find(&ls, "test hook (before the wait)"));
 	assert_true(t->what_us >= 80000);
 	assert_true(ls.max.us >= ls.longest[0].us);
+	check_totals();
 
 	/* a new look starts a new window; the longest since start stays */
 	loop_peak_reset();
@@ -235,6 +349,8 @@ main(void)
 		cmocka_unit_test(t_turns_named),
 		cmocka_unit_test(t_turn_cpu),
 		cmocka_unit_test(t_view),
+		cmocka_unit_test(t_totals_others),
+		cmocka_unit_test(t_totals_view),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -516,6 +516,11 @@ ts=$(date +%s)
 # what ikeflowd knew a moment ago is in the state file
 check kill-state-saved wait_for 30 state_saved_after "$ts"
 echo T >"$POLL/epoch"
+# where ikeflowd's time went (handler by handler) up to now: the kill
+# starts the account again
+procs_cpu() { ip netns exec gw2 "$IKEFLOWCTL" -s /tmp/gw2/ctl.sock show processes cpu \
+    >"$W/processes-cpu-$1.txt" 2>&1; }
+procs_cpu 1
 ipid=$(ikf_pid)
 check kill-9 kill -9 "$ipid"
 check kill-gone wait_for 10 eval '! kill -0 '"$ipid"
@@ -591,6 +596,7 @@ check_ge child-rekeys $((N * (SOAK_SECS / SOAK_CHILD_REKEY - 1))) "$(log_child_r
 # rekeying were never deleted: their children stayed in gw2's kernel
 # until their hard lifetime (144 s of a 9-minute CI run).
 rows_end=$(soak_rows)
+procs_cpu 2
 say "the peer stopped ($(elapsed) s)"
 printf 'connections {\n}\n' >"$W/no-conns.conf"
 check peer-unload swanctl_i --load-conns --file "$W/no-conns.conf"
@@ -610,6 +616,8 @@ check_eq history-rows-rekeys "$(log_ike_rekeys 2)" "$(hist_normal_of "$sa2")"
 	grep -c . "$POLL/gaps" 2>/dev/null | sed 's/^/poll gaps (snmpd down): /'
 	awk 'NR == 1 { t0 = $1 } { t = $1 } END { if (NR > 1) printf "poll cycles: %d, %.1f s each\n", NR, (t - t0) / (NR - 1) }' "$POLL/resources"
 	soak_cpu_report
+	# ikeflowd's own account since the restart: its busiest handlers
+	sed -n '/Handlers since the start/,$p' "$W/processes-cpu-2.txt" | head -n 8
 	echo "scenario time after set-up: $(elapsed) s"
 } >"$W/soak.txt"
 cat "$W/soak.txt"
