@@ -1,7 +1,8 @@
 /* A state model with known tunnels, served by the real subagent in the real
  * event loop, for tests/agent/run-snmp-test.sh. Prints "ready" once the
  * subagent runs; "destroy ike N" / "destroy child N" when a SET asks for it;
- * at exit, what the tables' rebuilds took ("rebuilds N cost_us C up_us U").
+ * at exit, what the tables' rebuilds took ("rebuilds N cost_us C up_us U");
+ * with a REBUILD_SHARE above 0, "rebuilt N" as each rebuild is served.
  *
  * usage: agent_fixture AGENTX_SOCKET [PING_INTERVAL [TUNNELS [REFRESH_MS
  *     [REBUILD_SHARE]]]]
@@ -23,6 +24,7 @@
 
 static struct loop_timer *refresh;
 static int refresh_ms = 1000;
+static int say_rebuilds;
 
 static int
 ike_destroy(uint32_t index)
@@ -101,7 +103,14 @@ tunnel(int n)
 static void
 on_refresh(void *arg)
 {
+	static uint64_t seen;
+
 	(void)arg;
+	if (say_rebuilds && fm_refresh_count() != seen) {
+		seen = fm_refresh_count();
+		printf("rebuilt %llu\n", (unsigned long long)seen);
+		fflush(stdout);
+	}
 	agent_refresh_steps();		/* as the daemon after a fold */
 	loop_timer_set(refresh, refresh_ms);
 }
@@ -124,8 +133,10 @@ main(int argc, char **argv)
 
 	if (argc > 4 && atoi(argv[4]) > 0)
 		refresh_ms = atoi(argv[4]);
-	if (argc > 5)
+	if (argc > 5) {
 		agent_set_rebuild_share((unsigned)atoi(argv[5]));
+		say_rebuilds = atoi(argv[5]) > 0;
+	}
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s AGENTX_SOCKET [PING_INTERVAL [TUNNELS]]\n", argv[0]);
