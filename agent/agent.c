@@ -634,13 +634,8 @@ agent_prepare(void *arg)
 	now = loop_now_ms();
 	if (ag.dirty && !fm_refresh_running() && now - ag.last_refresh >= rebuild_gap_ms(1))
 		agent_refresh_steps();
-	if (fm_refresh_running()) {
-		uint64_t t = loop_now_us();
-
-		/* what the turn has left of its budget, AGENT_STEP_US at most */
-		if (fm_refresh_step((uint32_t)(loop_step_until(t, AGENT_STEP_US) - t)) < 0)
-			mark_dirty();	/* out of memory: the old rows stay, try again */
-	}
+	if (fm_refresh_running() && fm_refresh_step(AGENT_STEP_US) < 0)
+		mark_dirty();	/* out of memory: the old rows stay, try again */
 	if (ag.have_deadline && now >= ag.deadline) {
 		/* each only acts on what is due: ping, reconnect, request timeouts */
 		run_alarms();

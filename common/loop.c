@@ -67,7 +67,6 @@ struct handler {
 static const char *run_name;
 static char run_note[LOOP_NOTE_LEN];	/* what the running handler said */
 static struct handler turn_top = { .kind = -1 };
-static uint64_t turn_start;	/* (below: the turns' accounting) */
 
 static uint64_t handler_ran(int kind, const char *name, int fd, int made_in,
     uint64_t since);
@@ -117,7 +116,6 @@ loop_init(void)
 	sigemptyset(&sigmask);
 	stopping = 0;
 	ntotals = 0;
-	turn_start = 0;		/* no turn yet: loop_step_until */
 	return 0;
 }
 
@@ -413,19 +411,6 @@ static uint64_t turn_start;	/* when the last wait ended; 0 before the first */
  * took: one reading a turn (not a vDSO call: a system call each), so the
  * wait's own bit of CPU counts with the turn after it. */
 static uint64_t turn_cpu, last_cpu;
-
-uint64_t
-loop_step_until(uint64_t now, uint64_t own)
-{
-	uint64_t until = now + own, turn_end;
-
-	if (turn_start == 0 || now < turn_start)
-		return until;
-	turn_end = turn_start + LOOP_TURN_US;
-	if (turn_end < now + LOOP_STEP_MIN_US)
-		turn_end = now + LOOP_STEP_MIN_US;
-	return turn_end < until ? turn_end : until;
-}
 
 uint64_t
 loop_now_us(void)

@@ -90,19 +90,6 @@ void	loop_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * interest (a benchmark's requests, an operator's "since I last looked"). */
 void	loop_peak_reset(void);
 
-/* Work done in steps (a read burst, a dump, a rebuild, a render) shares
- * one budget a turn: a step that starts at now_us and would take own_us
- * ends at the time returned, no later than LOOP_TURN_US after the turn
- * began whatever ran before it in that turn, and no sooner than
- * LOOP_STEP_MIN_US after now_us (each makes progress every turn). Each
- * handler's own budget alone kept the loop waiting for their sum: in a
- * slow guest a turn of the IKE socket, a dump step, a rebuild step and a
- * render held a web request 75 ms. Outside a turn (before the first
- * wait) own_us counts alone. */
-#define LOOP_TURN_US		8000
-#define LOOP_STEP_MIN_US	1000
-uint64_t loop_step_until(uint64_t now_us, uint64_t own_us);
-
 uint64_t loop_now_ms(void);	/* CLOCK_MONOTONIC in ms */
 uint64_t loop_now_us(void);	/* the same in microseconds: work budgets */
 

@@ -160,7 +160,7 @@ static void
 sock_readable(int fd, uint32_t events, void *arg)
 {
 	struct ike_sock *s = arg;
-	uint64_t until = loop_step_until(loop_now_us(), SOCK_TURN_BUDGET_US);
+	uint64_t start = loop_now_us();
 	int i;
 
 	(void)fd;
@@ -172,7 +172,8 @@ sock_readable(int fd, uint32_t events, void *arg)
 	 * one-CPU guest). What is left stays in the socket, readable again
 	 * next turn (level-triggered). */
 	for (i = 0; i < SOCK_READS_PER_EVENT; i++)
-		if (sock_read_one(s) <= 0 || loop_now_us() >= until)
+		if (sock_read_one(s) <= 0 ||
+		    loop_now_us() - start >= SOCK_TURN_BUDGET_US)
 			break;
 }
 

@@ -4,8 +4,7 @@
  * answered on the loop, between keying and AgentX work, and reads the state
  * model without locks. Large bodies are streamed: MHD asks for the next part
  * only when the socket can take it, and each part is a bounded number of
- * rows. A run of MHD renders for at most RUN_BUDGET_US, and no longer than
- * the turn's budget has left (loop_step_until): a body that finds
+ * rows. A run of MHD renders for at most RUN_BUDGET_US: a body that finds
  * the budget spent gives way (its connection is suspended and resumed on
  * the next turn), so 200 clients of big documents cost each turn a few ms,
  * not one part each. The server is read-only: GET and HEAD only. */
@@ -51,7 +50,6 @@ static struct {
 	int			 prepared;
 	int			 wake;		/* a connection was resumed */
 	uint64_t		 run_start_us;	/* when the current MHD run began */
-	uint64_t		 run_until_us;	/* and when its budget ends */
 	unsigned		 run_steps;	/* body parts it rendered so far */
 	/* where the loop handler's time went (its note for the long turns:
 	 * MHD's own work is what the requests and the parts leave) */
@@ -217,7 +215,6 @@ static void
 mhd_run(void)
 {
 	ws.run_start_us = loop_now_us();
-	ws.run_until_us = loop_step_until(ws.run_start_us, RUN_BUDGET_US);
 	ws.run_steps = 0;
 	MHD_run(ws.mhd);
 }
@@ -226,7 +223,7 @@ mhd_run(void)
 static int
 run_spent(void)
 {
-	return !ws.stopping && loop_now_us() >= ws.run_until_us;
+	return !ws.stopping && loop_now_us() - ws.run_start_us >= RUN_BUDGET_US;
 }
 
 /* The run's budget is spent: the connection waits for the next turn. A
@@ -269,7 +266,7 @@ body_part(struct body *bd)
 	int rc;
 
 	/* a part ends with the run's budget, not only at its rows */
-	bd->s.until_us = ws.stopping ? 0 : ws.run_until_us;
+	bd->s.until_us = ws.stopping ? 0 : ws.run_start_us + RUN_BUDGET_US;
 	t0 = loop_now_us();
 	rc = bd->s.step(&bd->s, bd->b);
 	ws.acct.step_us += loop_now_us() - t0;
@@ -604,7 +601,7 @@ rows_answer(struct MHD_Connection *c, void **con_cls, enum rows_doc what)
 			    json);
 		}
 		w->conn = c;
-		if ((w->rc = rows_job_step(w->job, ws.run_until_us)) == 0) {
+		if ((w->rc = rows_job_step(w->job, ws.run_start_us + RUN_BUDGET_US)) == 0) {
 			w->next = ws.jobs;
 			ws.jobs = w;
 			*con_cls = w;
@@ -860,7 +857,7 @@ static int
 prepare_run(void)
 {
 	MHD_UNSIGNED_LONG_LONG to = 0;
-	int jobs = jobs_step(loop_step_until(loop_now_us(), RUN_BUDGET_US));
+	int jobs = jobs_step(loop_now_us() + RUN_BUDGET_US);
 
 	/* resumed connections are only taken back by a run */
 	if (ws.wake) {

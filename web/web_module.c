@@ -26,7 +26,7 @@ on_sample(void *arg)
 {
 	(void)arg;
 	loop_timer_name(sample_timer, "HTTP samples");
-	if (samples_step(loop_step_until(loop_now_us(), SAMPLE_STEP_US)) == 0) {
+	if (samples_step(loop_now_us() + SAMPLE_STEP_US) == 0) {
 		loop_timer_set(sample_timer, 0);	/* the rest in the next turn */
 		return;
 	}

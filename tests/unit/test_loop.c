@@ -210,69 +210,6 @@ t_totals_view(void **state)
 	buf_free(out);
 }
 
-/* The turn's shared budget for work in steps (loop_step_until), seen
- * from a handler: fresh at the turn's start, what is left after work,
- * LOOP_STEP_MIN_US once it is spent, fresh again the next turn. */
-static uint64_t su_now[3], su_until[3];
-
-static void
-su_fd(int fd, uint32_t events, void *arg)
-{
-	char c;
-	int *turn = arg;
-
-	(void)events;
-	assert_int_equal(read(fd, &c, 1), 1);
-	su_now[0] = loop_now_us();
-	su_until[0] = loop_step_until(su_now[0], 100000);
-	if (*turn == 0) {
-		busy(LOOP_TURN_US + 2000);
-		su_now[1] = loop_now_us();
-		su_until[1] = loop_step_until(su_now[1], 100000);
-		/* a small own budget stays as it is */
-		su_now[2] = loop_now_us();
-		su_until[2] = loop_step_until(su_now[2], 10);
-	}
-}
-
-static void
-t_step_until(void **state)
-{
-	int fds[2], turn = 0;
-	uint64_t now;
-
-	(void)state;
-	assert_int_equal(loop_init(), 0);
-	/* before the first wait: the step's own budget */
-	now = loop_now_us();
-	assert_true(loop_step_until(now, 123456) == now + 123456);
-	assert_int_equal(pipe(fds), 0);
-	assert_int_equal(loop_fd_add(fds[0], EPOLLIN, su_fd, &turn), 0);
-	assert_int_equal(write(fds[1], "x", 1), 1);
-	assert_int_equal(loop_once(5000), 0);
-	/* the turn's start: at most LOOP_TURN_US, not the 100 ms asked */
-	assert_true(su_until[0] > su_now[0]);
-	assert_true(su_until[0] - su_now[0] <= LOOP_TURN_US);
-	/* spent: each step still gets LOOP_STEP_MIN_US */
-	assert_true(su_until[1] == su_now[1] + LOOP_STEP_MIN_US);
-	assert_true(su_until[2] == su_now[2] + 10);
-	/* the next turn starts afresh (more than the minimum left at its
-	 * start, unless the test waited that long for a CPU: tried again) */
-	turn = 1;
-	for (int tries = 0; tries < 20; tries++) {
-		assert_int_equal(write(fds[1], "x", 1), 1);
-		assert_int_equal(loop_once(5000), 0);
-		assert_true(su_until[0] - su_now[0] <= LOOP_TURN_US);
-		if (su_until[0] - su_now[0] > LOOP_STEP_MIN_US)
-			break;
-	}
-	assert_true(su_until[0] - su_now[0] > LOOP_STEP_MIN_US);
-	loop_fd_del(fds[0]);
-	close(fds[0]);
-	close(fds[1]);
-	loop_free();
-}
-
 static void
 t_turns_named(void **state)
 {
@@ -421,7 +358,6 @@ main(void)
 		cmocka_unit_test(t_view),
 		cmocka_unit_test(t_totals_others),
 		cmocka_unit_test(t_totals_view),
-		cmocka_unit_test(t_step_until),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
