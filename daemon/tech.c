@@ -113,6 +113,20 @@ sa_counts(struct buf *out)
 	    st_child_active_count());
 }
 
+/* How the SA counters came from the kernel: whole dumps, or a few
+ * tunnels' SAs asked for by a page that shows them. */
+static void
+counter_reads(struct buf *out)
+{
+	struct st_counters_stats cs;
+
+	st_counters_stats(&cs);
+	buf_printf(out, "  SA counters read: %llu whole folds; %llu page reads "
+	    "(%llu tunnels, %llu SAs, %llu failed)\n", (unsigned long long)cs.folds,
+	    (unsigned long long)cs.some, (unsigned long long)cs.some_tunnels,
+	    (unsigned long long)cs.some_sas, (unsigned long long)cs.some_failed);
+}
+
 static int
 pipe_include(int argc, char **argv, struct buf *out)
 {
@@ -212,6 +226,7 @@ cmd_proc_cpu(int argc, char **argv, struct buf *out, void *arg)
 	buf_printf(out, "  Context switches: %ld voluntary, %ld involuntary\n",
 	    ru.ru_nvcsw, ru.ru_nivcsw);
 	sa_counts(out);
+	counter_reads(out);
 	buf_printf(out, "  Event loop: %llu turns, busy %llu ms, average %llu us, "
 	    "longest %llu us, last %llu us, %llu turns of 100 ms or more\n",
 	    (unsigned long long)ls.turns, (unsigned long long)(ls.busy_us / 1000),

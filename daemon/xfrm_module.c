@@ -1,8 +1,9 @@
 /* The kernel interface as an ikeflowd module: XFRM sockets with the SPI
  * range of ikeflowd.conf, the counter refresh (dump-and-fold into the state
  * model, then the SNMP agent's caches; readers fold on demand in between
- * through st_counters_fresh, or wait for a fold in steps through
- * st_counters_wait), and at shutdown the removal of
+ * through st_counters_fresh, wait for a fold in steps through
+ * st_counters_wait, or read a few tunnels' SAs alone through
+ * st_counters_fresh_for), and at shutdown the removal of
  * exactly what this daemon installed. */
 #include "config.h"
 
@@ -40,6 +41,48 @@ static int
 fold_in_steps(void)
 {
 	return xfrm_refresh_start(refreshed, NULL);
+}
+
+/* A reader of a few tunnels: their SAs alone, each asked for (the old
+ * pair of a rekey too, until it goes). An inbound SA's destination is our
+ * end, an outbound one's the peer. */
+static int
+fold_some(const struct st_child *const *kids, size_t n)
+{
+	struct xfrm_sa_ref refs[64];
+	size_t k = 0, found = 0, asked = 0;
+	int r;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct st_child *ch = kids[i];
+
+		for (int j = 0; ch != NULL && j < ch->nsa; j++) {
+			const struct st_sa *sa = &ch->sa[j];
+
+			refs[k].dst = sa->dir == ST_SA_IN ? ch->local : ch->remote;
+			refs[k].spi = sa->spi;
+			refs[k].proto = sa->proto;
+			asked++;
+			if (++k < sizeof(refs) / sizeof(refs[0]))
+				continue;
+			if ((r = xfrm_fold_sas(refs, k)) < 0)
+				return r;
+			found += (size_t)r;
+			k = 0;
+		}
+	}
+	if (k > 0) {
+		if ((r = xfrm_fold_sas(refs, k)) < 0)
+			return r;
+		found += (size_t)r;
+	}
+	/* An SA the state model holds that the kernel does not (gone, its
+	 * event not read yet; or not where we looked): a whole fold sees
+	 * what there is, so the reader waits for one rather than show
+	 * counters that may be old. */
+	if (found < asked)
+		return -ENOENT;
+	return (int)found;
 }
 
 /* In steps: a dump of 20,000 SAs read at once would hold keying, AgentX
@@ -83,6 +126,7 @@ xfrm_module_init(const struct ifl_config *cfg)
 	/* readers showing counters fold on demand between two timer folds */
 	st_counters_source(xfrm_fold_now);
 	st_counters_step_source(fold_in_steps);
+	st_counters_some_source(fold_some);
 	return 0;
 }
 
@@ -104,6 +148,7 @@ xfrm_module_shutdown(void)
 {
 	int r;
 
+	st_counters_some_source(NULL);
 	st_counters_step_source(NULL);
 	st_counters_source(NULL);
 	loop_timer_free(refresh_timer);

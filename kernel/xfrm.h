@@ -175,6 +175,16 @@ int	xfrm_sa_del(const struct ifl_addr *src, const struct ifl_addr *dst,
 int	xfrm_sa_query(const struct ifl_addr *dst, uint8_t proto, uint32_t spi,
 	    struct xfrm_sa_info *out);
 void	xfrm_sa_counters(const struct xfrm_sa_info *sa, struct st_dir_counters *c);
+/* The counters of a few SAs, each asked for (GETSA, many to a send), folded
+ * into the state model: a page showing a few tunnels reads its own SAs of
+ * now without a dump of all. The number of SAs found (those gone are not an
+ * error), or -errno. */
+struct xfrm_sa_ref {
+	struct ifl_addr	dst;
+	uint32_t	spi;
+	uint8_t		proto;		/* 0: ESP */
+};
+int	xfrm_fold_sas(const struct xfrm_sa_ref *refs, size_t n);
 
 /* A tunnel's outer addresses or UDP ports moved (a NATed peer behind a new
  * address, RFC 7296 §2.23): its policies' templates and the SA pair go to

@@ -35,6 +35,10 @@ struct waiter {
 static struct waiter *waiters;
 static size_t	nwait, capwait;
 
+/* Readers of a few tunnels read those tunnels' SAs alone. */
+static int	(*some_fn)(const struct st_child *const *kids, size_t n);
+static struct st_counters_stats some_stats;
+
 void
 st_counters_source(int (*fold)(void))
 {
@@ -201,4 +205,38 @@ st_counters_release(void (*ready)(void *))
 		waiters = NULL;
 		capwait = 0;
 	}
+}
+
+void
+st_counters_some_source(int (*fold)(const struct st_child *const *kids, size_t n))
+{
+	some_fn = fold;
+}
+
+int
+st_counters_fresh_for(const struct st_child *const *kids, size_t n, uint32_t max_age_ms)
+{
+	uint64_t now = st_now_ms();
+	int r;
+
+	if (fold_fn == NULL || fresh_enough(now, age_allowed(max_age_ms)) || n == 0)
+		return 0;
+	if (some_fn == NULL)
+		return -1;
+	r = some_fn(kids, n);
+	some_stats.some++;
+	if (r < 0) {
+		some_stats.some_failed++;
+		return -1;
+	}
+	some_stats.some_tunnels += n;
+	some_stats.some_sas += (uint64_t)r;
+	return 0;
+}
+
+void
+st_counters_stats(struct st_counters_stats *out)
+{
+	*out = some_stats;
+	out->folds = folds;
 }

@@ -398,6 +398,23 @@ void	st_counters_release(void (*ready)(void *));
  * starts the next for those it did not. */
 void	st_counters_step_source(int (*start)(void));
 void	st_counters_step_ended(void);
+/* For readers that show a few tunnels (a tunnel's page, the dashboard's
+ * first page): when the counters are older than max_age_ms would take,
+ * those tunnels' own SAs are read from the kernel one by one instead of a
+ * fold of every SA. 0: their counters are fresh (already, or read now);
+ * -1: no such reading can be had (read failed, or no source): wait for a
+ * fold as others do (st_counters_wait). */
+int	st_counters_fresh_for(const struct st_child *const *kids, size_t n,
+	    uint32_t max_age_ms);
+/* The kernel interface's reading of some tunnels' SAs: the SAs found, or
+ * -errno. */
+void	st_counters_some_source(int (*fold)(const struct st_child *const *kids, size_t n));
+/* How the counters were read since the start: whole folds (timer, on
+ * demand at once or in steps), readings of some tunnels and their SAs. */
+struct st_counters_stats {
+	uint64_t	folds, some, some_tunnels, some_sas, some_failed;
+};
+void	st_counters_stats(struct st_counters_stats *out);
 /* How stale the control socket's views may show counters (ms). */
 #define ST_COUNTERS_VIEW_MS	200
 /* ... and the flow MIB's answers. */

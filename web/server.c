@@ -703,6 +703,35 @@ api(struct MHD_Connection *c, const char *p, void **con_cls)
 	return send_error(c, MHD_HTTP_NOT_FOUND, "no such endpoint", 1);
 }
 
+/* A request that shows a few tunnels (a tunnel's page or document, the
+ * dashboard's page in index order) reads those tunnels' SAs from the
+ * kernel alone: exact counters of now in a few milliseconds, where a fold
+ * of 20,000 SAs would keep it waiting for a good part of a second. 1 when
+ * its counters are fresh; 0: it waits for a fold as the others do. */
+static int
+fresh_for_page(struct MHD_Connection *c, const char *url)
+{
+	static const struct st_child *kids[500];
+	struct row_query rq;
+	const char *rest;
+	uint32_t idx;
+	int n;
+
+	if ((path_index(url, "/tunnel/", &idx, &rest) == 0 ||
+	    path_index(url, "/api/v1/tunnels/", &idx, &rest) == 0) &&
+	    (*rest == '\0' || strcmp(rest, "/samples") == 0)) {
+		/* an ended tunnel's page shows its history record: no SA */
+		kids[0] = st_child_find(idx);
+		n = kids[0] != NULL;
+	} else if (strcmp(url, "/") == 0) {
+		row_query_from(c, &rq);
+		if ((n = rows_page_children(&rq, kids, sizeof(kids) / sizeof(kids[0]))) < 0)
+			return 0;
+	} else
+		return 0;
+	return st_counters_fresh_for(kids, (size_t)n, ST_COUNTERS_VIEW_MS) == 0;
+}
+
 /* The fold a request waited for ended (st_counters_wait). */
 static void
 fold_ready(void *arg)
@@ -750,7 +779,8 @@ route(struct MHD_Connection *c, const char *url, const char *method, void **con_
 	 * second. MHD calls again once it is resumed; then it is answered. */
 	if (*con_cls == NULL) {
 		*con_cls = &ws;		/* asked once */
-		if (st_counters_wait(ST_COUNTERS_VIEW_MS, fold_ready, c) == 1) {
+		if (!fresh_for_page(c, url) &&
+		    st_counters_wait(ST_COUNTERS_VIEW_MS, fold_ready, c) == 1) {
 			MHD_suspend_connection(c);
 			return MHD_YES;
 		}

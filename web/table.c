@@ -284,6 +284,29 @@ out:
 	return rc;
 }
 
+int
+rows_page_children(const struct row_query *rq, const struct st_child **kids, size_t max)
+{
+	uint32_t nlone = 0, n, first;
+	size_t k = 0;
+
+	if (rq->q[0] != '\0' || sort_key_of(rq->sort) != K_INDEX)
+		return -1;
+	for (const struct st_conn *c = st_conn_lone_next(0); c; c = st_conn_lone_next(c->index))
+		nlone++;
+	n = nlone + st_child_count();
+	first = (rq->page - 1) * rq->per_page;
+	/* the positions rows_build_window gives the page's tunnels */
+	for (uint32_t pos = first; pos < n && pos - first < rq->per_page && k < max; pos++) {
+		uint32_t asc = rq->desc ? n - 1 - pos : pos;
+		const struct st_child *ch;
+
+		if (asc >= nlone && (ch = st_child_nth(asc - nlone)) != NULL)
+			kids[k++] = ch;
+	}
+	return (int)k;
+}
+
 /* ---- any other order or a filter: in steps ----
  * Every row is made (counters, rate, IKE SA, why a connection is down),
  * filtered and sorted: work for each of 10,000 tunnels, done one unit (a

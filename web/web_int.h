@@ -113,6 +113,11 @@ const struct rows *rows_job_rows(const struct rows_job *jb);
 const struct row_query *rows_job_query(const struct rows_job *jb);
 void	rows_job_free(struct rows_job *jb);
 void	rows_release(struct rows *r);
+/* The tunnels on the page of an index-ordered query with no filter (the
+ * rows whose counters it shows), up to max; -1 for any other query, whose
+ * order or filter may look at every tunnel. */
+int	rows_page_children(const struct row_query *rq, const struct st_child **kids,
+	    size_t max);
 const char *row_state_name(enum row_state s);
 
 /* ---- renderers ---- */

@@ -767,6 +767,70 @@ test_counters_fresh(void **unused)
 	assert_int_equal(folds, 8);
 }
 
+/* st_counters_fresh_for: a reader of a few tunnels has their SAs read
+ * alone when the counters are too old, and nothing read when they are
+ * fresh; when that reading fails or cannot be had, it says so (the reader
+ * then waits for a whole fold). The counts say which way each went. */
+static int some_calls, some_fails;
+
+static int
+fake_some(const struct st_child *const *kids, size_t n)
+{
+	int sas = 0;
+
+	some_calls++;
+	if (some_fails)
+		return -EIO;
+	for (size_t i = 0; i < n; i++)
+		sas += kids[i]->nsa;
+	return sas;
+}
+
+static void
+test_counters_fresh_for(void **unused)
+{
+	struct st_ike *ike = up_ike("p");
+	struct st_child *ch = st_child_new(ike->index, NULL);
+	const struct st_child *kids[1] = { ch };
+	struct st_counters_stats s0, s;
+	int f0 = folds;
+
+	assert_int_equal(st_child_add_sa(ch, ST_SA_IN, 0x1001, IPPROTO_ESP), 0);
+	assert_int_equal(st_child_add_sa(ch, ST_SA_OUT, 0x2001, IPPROTO_ESP), 0);
+	st_counters_stats(&s0);
+	/* no kernel interface: nothing to read */
+	assert_int_equal(st_counters_fresh_for(kids, 1, 200), 0);
+	st_counters_source(fake_fold);
+	/* never folded, no reading of some: wait for a fold */
+	assert_int_equal(st_counters_fresh_for(kids, 1, 200), -1);
+	st_counters_some_source(fake_some);
+	assert_int_equal(st_counters_fresh_for(kids, 1, 200), 0);
+	assert_int_equal(some_calls, 1);
+	/* fresh after a whole fold: nothing read */
+	st_counters_folded();
+	fake_ms += 200;
+	assert_int_equal(st_counters_fresh_for(kids, 1, 200), 0);
+	assert_int_equal(some_calls, 1);
+	fake_ms += 1;
+	assert_int_equal(st_counters_fresh_for(kids, 1, 200), 0);
+	assert_int_equal(some_calls, 2);
+	/* a page with no tunnel reads nothing */
+	assert_int_equal(st_counters_fresh_for(kids, 0, 200), 0);
+	assert_int_equal(some_calls, 2);
+	some_fails = 1;
+	assert_int_equal(st_counters_fresh_for(kids, 1, 200), -1);
+	some_fails = 0;
+	st_counters_stats(&s);
+	assert_true(s.folds == s0.folds + 1);	/* the timer's, none on demand */
+	assert_true(s.some == s0.some + 3);
+	assert_true(s.some_tunnels == s0.some_tunnels + 2);
+	assert_true(s.some_sas == s0.some_sas + 4);
+	assert_true(s.some_failed == s0.some_failed + 1);
+	assert_int_equal(folds, f0);	/* no whole fold was asked for */
+	st_counters_some_source(NULL);
+	st_counters_source(NULL);
+}
+
 /* st_counters_wait: readers that can answer later join or start a fold in
  * steps and are woken by the first fold that started late enough for them;
  * with no fold in steps to be had they are answered at once. */
@@ -960,6 +1024,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sa_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_global_running_sum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_fresh, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counters_fresh_for, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_wait, setup, teardown),
 	};
 

@@ -850,6 +850,60 @@ test_rows_in_steps(void **state)
 	rows_release(&whole);
 }
 
+/* The tunnels whose SAs a dashboard page reads alone (rows_page_children)
+ * are exactly the tunnels of that page's rows, in either direction and on
+ * any page, with the connections without a tunnel taking their places;
+ * any other order or a filter has none (its rows may need every tunnel). */
+static void
+test_page_children(void **state)
+{
+	static const uint32_t pages[] = { 1, 2, 11, 28, 29, 1000 };
+	static const struct st_child *kids[500];
+	struct row_query rq;
+	struct rows whole;
+	int n, lone_seen = 0;
+
+	(void)state;
+	teardown(NULL);
+	assert_int_equal(st_init(), 0);
+	st_set_clock(clock_ms, clock_wall);
+	web_model_build(1000);
+	for (int desc = 0; desc < 2; desc++)
+		for (size_t p = 0; p < sizeof(pages) / sizeof(pages[0]); p++) {
+			uint32_t k = 0, first;
+
+			row_query_defaults(&rq);
+			rq.desc = desc;
+			rq.page = pages[p];
+			rq.per_page = 37;
+			assert_int_equal(rows_build(&rq, &whole), 0);
+			n = rows_page_children(&rq, kids, 500);
+			first = (rq.page - 1) * rq.per_page;
+			for (uint32_t i = first; i < whole.n && i - first < rq.per_page; i++) {
+				if (whole.v[i]->child == NULL) {
+					lone_seen++;
+					continue;
+				}
+				assert_true(k < (uint32_t)n);
+				assert_ptr_equal(kids[k], whole.v[i]->child);
+				k++;
+			}
+			assert_int_equal(k, n);
+			if (pages[p] == 1000)
+				assert_int_equal(n, 0);
+			rows_release(&whole);
+		}
+	assert_true(lone_seen > 0);	/* the model has connections without one */
+	/* at most what the caller has room for */
+	row_query_defaults(&rq);
+	assert_int_equal(rows_page_children(&rq, kids, 5), 5);
+	snprintf(rq.sort, sizeof(rq.sort), "name");
+	assert_int_equal(rows_page_children(&rq, kids, 500), -1);
+	row_query_defaults(&rq);
+	snprintf(rq.q, sizeof(rq.q), "peer1");
+	assert_int_equal(rows_page_children(&rq, kids, 500), -1);
+}
+
 /* The first page reads the clock once, not twice a row (a system call
  * each in a guest), and formats its durations without printf exactly as
  * printf did. */
@@ -905,6 +959,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_streams_end_with_their_time, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rows_in_steps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_page_children, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,9 @@
 # in: 100 pings, then at once (no waiting) `show crypto ipsec sa`, `show
 # crypto session detail`, `statusall`, `show crypto mib ipsec flowmib
 # tunnel` and snmpget of cipSecTunInPkts/OutPkts all say 100 each way;
-# 50 more pings, and at once every view says 150.
+# 50 more pings, and at once every view says 150. The web server's tunnel
+# document and dashboard page, asked first, say 100 by reading their own
+# tunnel's SAs from the kernel alone (page reads), with no whole fold.
 # bed-timeout: 150
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
@@ -13,7 +15,7 @@
 
 printf '%s\n' 'log_level = info' 'refresh_interval = 3600000' \
     "agentx_socket = unix:$W/agentx-gw2" 'agentx_ping_interval = 1' \
-    'http_listen = no' >"$W/gw2-ikeflowd.conf"
+    'http_listen = 127.0.0.1:8080' >"$W/gw2-ikeflowd.conf"
 
 check topology bed_topology
 check snmpd start_snmpd gw2
@@ -49,6 +51,24 @@ views()	# N: every view shows N packets each way, read at once
 
 check ping-100 ip netns exec h1 ping -q -c 100 -i 0.02 -W 2 203.0.113.10
 check_eq gw2-kernel-100 "100 100" "$(ikev2_kernel_pkts gw2)"
+# The web first: a tunnel's document and the dashboard's page read their
+# tunnel's two SAs alone; `show processes cpu` counts whole folds and page
+# reads, and only the page reads may have moved.
+api() { ip netns exec gw2 curl -sf "http://127.0.0.1:8080$1"; }
+reads() {
+	ctl gw2 gw2 show processes cpu | sed -n \
+	    's/.*SA counters read: \([0-9]*\) whole folds; \([0-9]*\) page reads (\([0-9]*\) tunnels, \([0-9]*\) SAs.*/\1 \2 \3 \4/p'
+}
+set -- $(reads)
+check_eq reads-known 4 "$#"
+r0="$1 $(($2 + 2)) $(($3 + 2)) $(($4 + 4))"
+api "/api/v1/tunnels/$T" >"$W/web-tunnel-100.json"
+check web-tunnel-in-100 grep -q '"in":{"bytes":[0-9]*,"packets":100,' "$W/web-tunnel-100.json"
+check web-tunnel-out-100 grep -q '"out":{"bytes":[0-9]*,"packets":100,' "$W/web-tunnel-100.json"
+api / >"$W/web-dashboard-100.html"
+check web-page-in-100 grep -q '<span class="in-pkts">100</span>' "$W/web-dashboard-100.html"
+check web-page-out-100 grep -q '<span class="out-pkts">100</span>' "$W/web-dashboard-100.html"
+check_eq web-page-reads-alone "$r0" "$(reads)"
 views 100
 check ping-50 ip netns exec h1 ping -q -c 50 -i 0.03 -W 2 203.0.113.10
 # SNMP first this time: its fold is its own, not one the views made
