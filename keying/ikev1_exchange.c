@@ -136,9 +136,9 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 	for (i = 0; (pl = ikev1_msg_get(m, IKEV1_PL_NOTIFY, i)) != NULL; i++) {
 		if (ikev1_pl_notify(pl, &n, &err) == -1)
 			continue;
-		st_ike_global_w()->c.in_notifys++;
-		if (sa->st_index && st_ike_get(sa->st_index))
-			st_ike_get(sa->st_index)->c.in_notifys++;
+		/* on the SA when there is one (the globals add it up), or
+		 * on the globals alone */
+		ST_IKE_INC(sa->st_index ? st_ike_get(sa->st_index) : NULL, in_notifys);
 		log_info("IKEv1:(SA ID = %u):%s notify from %s", sa->st_index,
 		    ikev1_notify_name(n.type), peer);
 		ikev1_dpd_notify(sa, &n);
@@ -158,7 +158,7 @@ info_input(struct isakmp_sa *sa, struct ikev1_msg *m)
 				log_info("IKEv1:(SA ID = %u):%s deleted IPsec "
 				    "SA 0x%08x", sa->st_index, peer, spi);
 				if (sa->st_index && st_ike_get(sa->st_index))
-					st_ike_get(sa->st_index)->c.in_p2_sa_del++;
+					ST_IKE_INC(st_ike_get(sa->st_index), in_p2_sa_del);
 				ikev1_child_remove(sa, ch, ST_TERM_PEER_DEL);
 			}
 		} else if (d.proto == IKEV1_PROTO_ISAKMP && d.spi_size == 16) {

@@ -218,7 +218,7 @@ qm_fail(struct isakmp_sa *sa, enum st_ipsec_fail reason, uint16_t notify,
 	    &sa->remote, &sa->local, detail)) != NULL)
 		snprintf(f->conn, sizeof(f->conn), "%s", sa->conn->name);
 	if (st)
-		st->c.in_p2_exchg_reject++;
+		ST_IKE_INC(st, in_p2_exchg_reject);
 	if (notify)
 		ikev1_notify_send(sa, notify);
 	ikev1_qm_clear(sa);
@@ -398,10 +398,9 @@ qm_request(struct isakmp_sa *sa, struct ikev1_msg *m)
 	sa->qm.msgid = m->hdr.msgid;
 	memcpy(sa->qm.iv, iv, sizeof(sa->qm.iv));
 	ikev1_natt_follow(sa);
-	if (st) {
-		st->c.in_p2_exchg++;
-		st_ike_global_w()->c.in_p2_exchg++;
-	}
+	/* (the globals add the SA's counters up: not counted there too) */
+	if (st)
+		ST_IKE_INC(st, in_p2_exchg);
 	ikev1_sa_last_in(sa, m);
 	if ((sa->qm.ch = ch = calloc(1, sizeof(*ch))) == NULL ||
 	    (peer = calloc(1, sizeof(*peer))) == NULL ||

@@ -68,7 +68,7 @@ cc_refuse(struct ike_sa *sa, uint32_t msgid, uint16_t notify, uint16_t group)
 	uint8_t g[2] = { (uint8_t)(group >> 8), (uint8_t)group };
 
 	if (st)
-		st->c.out_p2_exchg_reject++;
+		ST_IKE_INC(st, out_p2_exchg_reject);
 	ike_send_error_response(sa, IKEV2_EXCH_CREATE_CHILD_SA, msgid, notify,
 	    group ? g : NULL, group ? 2 : 0);
 }
@@ -372,7 +372,7 @@ ike_create_child_request(struct ike_sa *sa, struct ikev2_msg *m)
 	int have_ke;
 
 	if (st)
-		st->c.in_p2_exchg++;
+		ST_IKE_INC(st, in_p2_exchg);
 	for (size_t i = 0; i < ikev2_msg_count(m, IKEV2_PL_NOTIFY); i++)
 		ike_count_notify(sa, 0);
 	if (theirs == NULL || (p = ikev2_msg_get(m, IKEV2_PL_SA, 0)) == NULL ||
@@ -381,7 +381,7 @@ ike_create_child_request(struct ike_sa *sa, struct ikev2_msg *m)
 	    ikev2_pl_nonce(p, &ni, &err) < 0 || ni.len < IKEV2_NONCE_MIN ||
 	    ni.len > IKEV2_NONCE_MAX) {
 		if (st)
-			st->c.in_p2_exchg_invalid++;
+			ST_IKE_INC(st, in_p2_exchg_invalid);
 		cc_refuse(sa, m->hdr.msgid, theirs && theirs->n == 0 && p ?
 		    IKEV2_N_NO_PROPOSAL_CHOSEN : IKEV2_N_INVALID_SYNTAX, 0);
 		goto out;
@@ -459,7 +459,7 @@ child_rekey_start(struct ike_sa *sa, struct ike_xchg *x)
 		goto out;
 	ike_count_notify(sa, 1);
 	if (st)
-		st->c.out_p2_exchg++;
+		ST_IKE_INC(st, out_p2_exchg);
 	log_info("IKEv2:(SA ID = %u):Rekeying child SA 0x%08x/0x%08x", sa->st_index,
 	    old->spi_in, old->spi_out);
 	ike_send_request(sa, b, x);
@@ -499,7 +499,7 @@ child_rekey_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 		goto out;
 	if ((notify = ikev2_msg_error_notify(m)) != 0) {
 		if (st)
-			st->c.in_p2_exchg_reject++;
+			ST_IKE_INC(st, in_p2_exchg_reject);
 		/* INVALID_KE_PAYLOAD: once more, with the group asked for */
 		if (notify == IKEV2_N_INVALID_KE_PAYLOAD && old && !x->group &&
 		    ikev2_msg_notify(m, notify, &n) == 1 && n.len == 2 &&
@@ -536,7 +536,7 @@ child_rekey_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 	    ikev2_pl_nonce(p, &nr, &err) < 0 || nr.len < IKEV2_NONCE_MIN ||
 	    nr.len > IKEV2_NONCE_MAX) {
 		if (st)
-			st->c.in_p2_exchg_invalid++;
+			ST_IKE_INC(st, in_p2_exchg_invalid);
 		snprintf(detail, sizeof(detail), "malformed CREATE_CHILD_SA response");
 		goto fail;
 	}

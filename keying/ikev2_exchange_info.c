@@ -105,7 +105,7 @@ ike_info_request(struct ike_sa *sa, struct ikev2_msg *m)
 			if (!ch->deleting && nours < INFO_MAX_SPIS)
 				ours[nours++] = ch->spi_in;
 			if (st)
-				st->c.in_p2_sa_del++;
+				ST_IKE_INC(st, in_p2_sa_del);
 			log_info("IKEv2:(SA ID = %u):Peer deleted child SA 0x%08x/0x%08x",
 			    sa->st_index, ch->spi_in, ch->spi_out);
 			if ((x = ike_xchg_active(sa, IKE_X_DELETE_CHILD)) != NULL &&
@@ -209,7 +209,7 @@ delete_child_start(struct ike_sa *sa, struct ike_xchg *x)
 		return -1;
 	ch->deleting = 1;
 	if (st)
-		st->c.out_p2_sa_del++;
+		ST_IKE_INC(st, out_p2_sa_del);
 	log_info("IKEv2:(SA ID = %u):Sending delete for child SA 0x%08x",
 	    sa->st_index, ch->spi_in);
 	return ike_send_request(sa, b, x);

@@ -1322,7 +1322,7 @@ ike_send_raw(struct ikev2_engine *e, struct ike_sa *sa, const struct ifl_addr *s
 	st_ike_count_out(st, len);
 	r = e->env.send(e->env.arg, src, sport, dst, dport, p, len);
 	if (r < 0 && st)
-		st->c.out_drops++;
+		ST_IKE_INC(st, out_drops);
 	return r;
 }
 
@@ -1475,7 +1475,7 @@ ike_drop(struct ikev2_engine *e, struct ike_sa *sa, const struct ifl_addr *src,
 
 	e->st.drops++;
 	if (st)
-		st->c.in_drops++;
+		ST_IKE_INC(st, in_drops);
 	else
 		st_ike_global_w()->c.in_drops++;
 	if (*last && now - *last < IKEV2_DROP_LOG_MS)
@@ -1498,9 +1498,9 @@ ike_count_notify(struct ike_sa *sa, int out)
 
 	if (st) {
 		if (out)
-			st->c.out_notifys++;
+			ST_IKE_INC(st, out_notifys);
 		else
-			st->c.in_notifys++;
+			ST_IKE_INC(st, in_notifys);
 	} else if (out)
 		st_ike_global_w()->c.out_notifys++;
 	else

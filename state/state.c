@@ -426,6 +426,16 @@ ike_counters_add(struct st_ike_counters *to, const struct st_ike_counters *c)
 		d[i] += s[i];
 }
 
+static void
+ike_counters_sub(struct st_ike_counters *from, const struct st_ike_counters *c)
+{
+	const uint64_t *s = (const uint64_t *)c;
+	uint64_t *d = (uint64_t *)from;
+
+	for (size_t i = 0; i < sizeof(*c) / sizeof(uint64_t); i++)
+		d[i] -= s[i];
+}
+
 void
 st_ike_end(uint32_t index, enum st_term reason)
 {
@@ -445,6 +455,8 @@ st_ike_end(uint32_t index, enum st_term reason)
 		else
 			i++;
 	}
+	/* its counters move from the live sum to the ended ones' */
+	ike_counters_sub(&st_ctx.ike_live, &ike->c);
 	ike_counters_add(&st_ctx.ike_base.c, &ike->c);
 	if ((c = st_conn_find(ike->conn)) != NULL && c->ike_index == index)
 		c->ike_index = 0;
@@ -468,6 +480,10 @@ st_ike_count_in(struct st_ike *ike, size_t octets)
 
 	c->in_octets += octets;
 	c->in_pkts++;
+	if (ike != NULL) {
+		st_ctx.ike_live.in_octets += octets;
+		st_ctx.ike_live.in_pkts++;
+	}
 }
 
 void
@@ -477,6 +493,31 @@ st_ike_count_out(struct st_ike *ike, size_t octets)
 
 	c->out_octets += octets;
 	c->out_pkts++;
+	if (ike != NULL) {
+		st_ctx.ike_live.out_octets += octets;
+		st_ctx.ike_live.out_pkts++;
+	}
+}
+
+void
+st_ike_counters_set(struct st_ike *ike, const struct st_ike_counters *c)
+{
+	ike_counters_sub(&st_ctx.ike_live, &ike->c);
+	ike->c = *c;
+	ike_counters_add(&st_ctx.ike_live, &ike->c);
+}
+
+void
+st_ike_inc(struct st_ike *ike, size_t field)
+{
+	if (field + sizeof(uint64_t) > sizeof(struct st_ike_counters) ||
+	    field % sizeof(uint64_t) != 0)
+		return;
+	if (ike != NULL) {
+		(*(uint64_t *)((char *)&ike->c + field))++;
+		(*(uint64_t *)((char *)&st_ctx.ike_live + field))++;
+	} else
+		(*(uint64_t *)((char *)&st_ctx.ike_base.c + field))++;
 }
 
 struct st_ike_global *
@@ -489,9 +530,7 @@ const struct st_ike_global *
 st_ike_global(void)
 {
 	st_ctx.ike_view = st_ctx.ike_base;
-	for (uint32_t i = 0; i < st_ctx.ikes.n; i++)
-		ike_counters_add(&st_ctx.ike_view.c,
-		    &((const struct st_ike *)st_ctx.ikes.v[i])->c);
+	ike_counters_add(&st_ctx.ike_view.c, &st_ctx.ike_live);
 	return &st_ctx.ike_view;
 }
 

@@ -293,11 +293,18 @@ void	st_ike_established(struct st_ike *ike);	/* stamps start times, counts it */
  * ends its children with the same reason, frees it. */
 void	st_ike_end(uint32_t index, enum st_term reason);
 /* Packet accounting for the IKE engine: per SA (ike may be NULL) and global.
- * The globals add up the live SAs' counters at read time, so counters kept on
- * an SA (ike->c) must not also be written into st_ike_global_w()->c; that is
- * only for traffic that has no SA. */
+ * The globals are the ended SAs' sum plus a running sum of the live SAs'
+ * counters, kept here as they rise (O(1) a read at any number of SAs): an
+ * SA's counters (ike->c) are read-only elsewhere and raised through these
+ * functions only, never also written into st_ike_global_w()->c, which is
+ * for traffic that has no SA. */
 void	st_ike_count_in(struct st_ike *ike, size_t octets);
 void	st_ike_count_out(struct st_ike *ike, size_t octets);
+/* One more of the event counted in field (an offsetof in st_ike_counters). */
+void	st_ike_inc(struct st_ike *ike, size_t field);
+#define ST_IKE_INC(ike, f)	st_ike_inc((ike), offsetof(struct st_ike_counters, f))
+/* All of an SA's counters at once (an SA restored, a fixture). */
+void	st_ike_counters_set(struct st_ike *ike, const struct st_ike_counters *c);
 struct st_ike_global *st_ike_global_w(void);	/* writable globals for fail counters */
 
 /* ---- writer API: children (phase-2 tunnels) ---- */

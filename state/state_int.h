@@ -42,6 +42,7 @@ struct st_ctx {
 	/* counters of ended SAs and of packets without an SA; the live ones are
 	 * added at read time so the per-SA counters are the only truth */
 	struct st_ike_global	ike_base, ike_view;
+	struct st_ike_counters	ike_live;	/* the live IKE SAs' sum */
 	struct st_ipsec_global	ipsec_base, kernel;
 	/* the live children's totals, kept where SA counters rise, tunnels
 	 * end or come back from the state file: the globals cost O(1) to

@@ -77,9 +77,8 @@ tunnel(int n)
 	ike->auth_method = 2;
 	ike->lifetime = 86400;
 	ike->rekey_after = 3247;
-	ike->c.in_pkts = ike->c.out_pkts = 4;
-	ike->c.in_octets = 1000;
-	ike->c.out_octets = 1200;
+	st_ike_counters_set(ike, &(struct st_ike_counters){ .in_pkts = 4, .out_pkts = 4,
+	    .in_octets = 1000, .out_octets = 1200 });
 	st_ike_established(ike);
 
 	ch = st_child_new(ike->index, name);

@@ -130,8 +130,7 @@ rich_model(void)
 	ch->algs = (struct st_algs){ .encr = 3, .integ = 1 };
 	ts_add(ch, 0, "10.9.0.0/16", 0, 0);
 	ts_add(ch, 1, "10.8.0.0/16", 0, 0);
-	gone->c.in_pkts = 7;
-	gone->c.out_pkts = 8;
+	st_ike_counters_set(gone, &(struct st_ike_counters){ .in_pkts = 7, .out_pkts = 8 });
 	fake_ms += 3723000;			/* 1 h 2 min 3 s */
 	idx = ch->index;
 	st_child_end(idx, ST_TERM_PEER_DEL);
@@ -140,11 +139,11 @@ rich_model(void)
 	/* A: addresses, two children */
 	a = ike_new("site-a", "172.16.10.1", "172.16.10.2", NULL, NULL);
 	st_ike_established(a);
-	a->c = (struct st_ike_counters){ .in_octets = 4096, .in_pkts = 12, .in_drops = 1,
+	st_ike_counters_set(a, &(struct st_ike_counters){ .in_octets = 4096, .in_pkts = 12, .in_drops = 1,
 	    .in_notifys = 2, .in_p2_exchg = 3, .in_p2_exchg_invalid = 4,
 	    .in_p2_exchg_reject = 5, .in_p2_sa_del = 6, .out_octets = 5120, .out_pkts = 13,
 	    .out_drops = 7, .out_notifys = 8, .out_p2_exchg = 9, .out_p2_exchg_invalid = 10,
-	    .out_p2_exchg_reject = 11, .out_p2_sa_del = 12 };
+	    .out_p2_exchg_reject = 11, .out_p2_sa_del = 12 });
 	a->refreshes = 2;
 	a->total_sas = 2;
 	fake_ms += 2000;

@@ -687,6 +687,18 @@ ike_row(int initiator)
 	return NULL;
 }
 
+/* The live IKE SAs' Quick Modes, each counted once (the globals add the
+ * SAs' counters up; the engine counted them into both once). */
+static uint64_t
+rows_in_p2(void)
+{
+	uint64_t n = 0;
+
+	for (const struct st_ike *s = st_ike_next(0); s; s = st_ike_next(s->index))
+		n += s->c.in_p2_exchg;
+	return n;
+}
+
 static void
 test_initiator(void **state)
 {
@@ -702,7 +714,7 @@ test_initiator(void **state)
 	static const enum st_mm_state after_r[] = { ST_MM_NO_STATE,
 	    ST_MM_SA_SETUP, ST_MM_SA_SETUP, ST_MM_KEY_EXCH, ST_MM_KEY_EXCH };
 	uint32_t ci, cr;
-	uint64_t end;
+	uint64_t end, p2_0 = st_ike_global()->c.in_p2_exchg, p2;
 	int n;
 
 	(void)state;
@@ -782,6 +794,10 @@ test_initiator(void **state)
 	assert_int_equal(st_child_count_for_ike(r->index), 1);
 	assert_int_equal(ikev1_child_expired(ios, inst[0].spi_in, 1), -1);
 	nremoved = 0;
+	/* two Quick Modes, each counted once, by the SA and in the globals */
+	p2 = st_ike_global()->c.in_p2_exchg - p2_0;
+	assert_true(rows_in_p2() >= 2);
+	assert_true(p2 == rows_in_p2());
 
 	/* the initiator's down: its Deletes take the responder's SAs too */
 	assert_int_equal(ikev1_terminate(ios, "strongswan"), 1);
@@ -789,6 +805,8 @@ test_initiator(void **state)
 		;
 	assert_int_equal(nremoved, 2);
 	assert_null(st_ike_next(0));
+	/* the ended SAs' counters stay in the globals */
+	assert_true(st_ike_global()->c.in_p2_exchg - p2_0 == p2);
 	ikev1_engine_free(ios);
 	ikev1_engine_free(swan);
 }

@@ -934,6 +934,81 @@ test_counters_wait(void **unused)
 	step_running = 0;
 }
 
+/* The IKE globals are the ended SAs' sum plus a running sum of the live
+ * ones, kept as their counters rise: at every step they equal a walk of
+ * every SA, SA-less traffic counts in the globals alone, and an SA's end
+ * moves its counters from the one sum to the other. */
+static void
+expect_ike_sum(const struct st_ike_counters *base)
+{
+	struct st_ike_counters walk = *base;
+	const struct st_ike_global *g = st_ike_global();
+	uint64_t *w = (uint64_t *)&walk;
+
+	for (const struct st_ike *s = st_ike_next(0); s; s = st_ike_next(s->index)) {
+		const uint64_t *c = (const uint64_t *)&s->c;
+
+		for (size_t i = 0; i < sizeof(walk) / sizeof(*w); i++)
+			w[i] += c[i];
+	}
+	assert_memory_equal(&g->c, &walk, sizeof(walk));
+}
+
+static void
+test_ike_global_running_sum(void **unused)
+{
+	struct st_ike_counters base;
+	struct st_ike *ike[50];
+	uint32_t ended[50];
+	size_t nended = 0;
+
+	memset(&base, 0, sizeof(base));
+	for (int i = 0; i < 50; i++) {
+		ike[i] = up_ike(i % 2 ? "a" : "b");
+		for (int k = 0; k <= i % 7; k++) {
+			st_ike_count_in(ike[i], 100 + (size_t)i);
+			st_ike_count_out(ike[i], 200);
+			ST_IKE_INC(ike[i], in_p2_exchg);
+			ST_IKE_INC(ike[i], out_p2_sa_del);
+			ST_IKE_INC(ike[i], in_notifys);
+		}
+	}
+	expect_ike_sum(&base);
+	/* traffic with no SA: the globals alone */
+	st_ike_count_in(NULL, 64);
+	ST_IKE_INC(NULL, in_drops);
+	base.in_octets += 64;
+	base.in_pkts++;
+	base.in_drops++;
+	expect_ike_sum(&base);
+	/* a third end: their counters stay, now in the ended ones' sum */
+	for (int i = 0; i < 50; i += 3) {
+		const struct st_ike_counters *c = &ike[i]->c;
+		const uint64_t *s = (const uint64_t *)c;
+		uint64_t *b = (uint64_t *)&base;
+
+		for (size_t f = 0; f < sizeof(base) / sizeof(*b); f++)
+			b[f] += s[f];
+		ended[nended++] = ike[i]->index;
+		st_ike_end(ike[i]->index, ST_TERM_NORMAL);
+		ike[i] = NULL;
+	}
+	expect_ike_sum(&base);
+	/* the others go on counting */
+	for (int i = 0; i < 50; i++)
+		if (ike[i] != NULL) {
+			st_ike_count_out(ike[i], 1);
+			ST_IKE_INC(ike[i], out_p2_exchg_reject);
+		}
+	expect_ike_sum(&base);
+	/* a field that is no counter's is refused, not written */
+	st_ike_inc(ike[1], sizeof(struct st_ike_counters));
+	st_ike_inc(ike[1], 3);
+	expect_ike_sum(&base);
+	assert_int_equal(nended, 17);
+	assert_null(st_ike_find(ended[0]));
+}
+
 /* The globals' sum of every tunnel's counters, ended or live, is kept as
  * the counters rise (not summed at each read): it must equal the sum the
  * tunnels give through every way a counter changes (a newer reading, an
@@ -1023,6 +1098,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sa_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_global_running_sum, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ike_global_running_sum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_fresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_fresh_for, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_wait, setup, teardown),
