@@ -704,7 +704,7 @@ api(struct MHD_Connection *c, const char *p, void **con_cls)
 }
 
 /* A request that shows a few tunnels (a tunnel's page or document, the
- * dashboard's page in index order) reads those tunnels' SAs from the
+ * dashboard's page in index order, a page of the tunnels' list) reads those tunnels' SAs from the
  * kernel alone: exact counters of now in a few milliseconds, where a fold
  * of 20,000 SAs would keep it waiting for a good part of a second. 1 when
  * its counters are fresh; 0: it waits for a fold as the others do. */
@@ -727,6 +727,15 @@ fresh_for_page(struct MHD_Connection *c, const char *url)
 		row_query_from(c, &rq);
 		if ((n = rows_page_children(&rq, kids, sizeof(kids) / sizeof(kids[0]))) < 0)
 			return 0;
+	} else if (strcmp(url, "/api/v1/tunnels") == 0) {
+		/* a page of the list (?after=&limit=), as the list takes it */
+		uint32_t limit = arg_u32(c, "limit", 0, 0, UINT32_MAX);
+		const struct st_child *ch = st_child_next(arg_u32(c, "after", 0, 0, UINT32_MAX));
+
+		if (limit == 0 || limit > sizeof(kids) / sizeof(kids[0]))
+			return 0;
+		for (n = 0; ch != NULL && (uint32_t)n < limit; ch = st_child_next(ch->index))
+			kids[n++] = ch;
 	} else
 		return 0;
 	return st_counters_fresh_for(kids, (size_t)n, ST_COUNTERS_VIEW_MS) == 0;

@@ -6,8 +6,9 @@
 # crypto session detail`, `statusall`, `show crypto mib ipsec flowmib
 # tunnel` and snmpget of cipSecTunInPkts/OutPkts all say 100 each way;
 # 50 more pings, and at once every view says 150. The web server's tunnel
-# document and dashboard page, asked first, say 100 by reading their own
-# tunnel's SAs from the kernel alone (page reads), with no whole fold.
+# document, dashboard page and a page of the tunnels' list, asked first,
+# say 100 by reading their own tunnel's SAs from the kernel alone (page
+# reads), with no whole fold.
 # bed-timeout: 150
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
@@ -61,13 +62,15 @@ reads() {
 }
 set -- $(reads)
 check_eq reads-known 4 "$#"
-r0="$1 $(($2 + 2)) $(($3 + 2)) $(($4 + 4))"
+r0="$1 $(($2 + 3)) $(($3 + 3)) $(($4 + 6))"
 api "/api/v1/tunnels/$T" >"$W/web-tunnel-100.json"
 check web-tunnel-in-100 grep -q '"in":{"bytes":[0-9]*,"packets":100,' "$W/web-tunnel-100.json"
 check web-tunnel-out-100 grep -q '"out":{"bytes":[0-9]*,"packets":100,' "$W/web-tunnel-100.json"
 api / >"$W/web-dashboard-100.html"
 check web-page-in-100 grep -q '<span class="in-pkts">100</span>' "$W/web-dashboard-100.html"
 check web-page-out-100 grep -q '<span class="out-pkts">100</span>' "$W/web-dashboard-100.html"
+api "/api/v1/tunnels?limit=10" >"$W/web-tunnels-100.json"
+check web-list-in-100 grep -q '"in":{"bytes":[0-9]*,"packets":100,' "$W/web-tunnels-100.json"
 check_eq web-page-reads-alone "$r0" "$(reads)"
 views 100
 check ping-50 ip netns exec h1 ping -q -c 50 -i 0.03 -W 2 203.0.113.10
