@@ -296,15 +296,51 @@ table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
 /* First in the chain of the registrations that serve kernel counters
  * (cipSecTunnelTable, cipSecGlobalStats): a request is answered with
  * counters at most ST_COUNTERS_AGENT_MS old. One fold when they are staler,
- * so at most one a second through a long walk and never one per varbind;
- * it changes counters in place, no row comes or goes, so the containers
- * and a walk in progress stay as they are. */
+ * so at most one a second through a long walk and never one per varbind
+ * (a GET of some tunnels' rows reads their SAs alone instead); it changes
+ * counters in place, no row comes or goes, so the containers and a walk in
+ * progress stay as they are. */
+#define GET_ROWS_MAX	64	/* tunnels a GET may read alone */
+
+/* A GET of known tunnels' columns (a poller reading its rows, not a walk):
+ * those tunnels' SAs are read from the kernel alone when the counters are
+ * too old, not every SA at once (at 10,000 tunnels a fold holds the loop
+ * for a good part of a second in a slow guest). 1 when their counters are
+ * fresh; 0: fold as for a walk. */
+static int
+fresh_for_rows(netsnmp_handler_registration *reg, netsnmp_request_info *requests)
+{
+	const struct st_child *kids[GET_ROWS_MAX];
+	size_t n = 0, len = reg->rootoid_len;
+
+	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
+		const oid *name = r->requestvb->name;
+		const struct st_child *ch;
+
+		/* table . entry(1) . column . cipSecTunIndex */
+		if (r->requestvb->name_length != len + 3 || name[len] != 1 ||
+		    name[len + 2] > UINT32_MAX)
+			return 0;
+		/* no such tunnel: the tables answer noSuchInstance */
+		if ((ch = st_child_find((uint32_t)name[len + 2])) == NULL ||
+		    (n > 0 && kids[n - 1] == ch))
+			continue;
+		if (n == GET_ROWS_MAX)
+			return 0;
+		kids[n++] = ch;
+	}
+	return st_counters_fresh_for(kids, n, ST_COUNTERS_AGENT_MS) == 0;
+}
+
 static int
 fresh_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
     netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
 	if (!MODE_IS_SET(reqinfo->mode)) {
-		(void)st_counters_fresh(ST_COUNTERS_AGENT_MS);
+		if (reqinfo->mode != MODE_GET ||
+		    reg->my_reg_void != &fm_tables[FM_T_IPSEC_TUN] ||
+		    !fresh_for_rows(reg, requests))
+			(void)st_counters_fresh(ST_COUNTERS_AGENT_MS);
 		fm_counters_mark();
 	}
 	return netsnmp_call_next_handler(handler, reg, reqinfo, requests);

@@ -92,7 +92,8 @@ st_counters_folded_at(uint64_t start_ms)
 uint64_t
 st_counters_generation(void)
 {
-	return folds;
+	/* a page read changes some tunnels' counters too */
+	return folds + some_stats.some - some_stats.some_failed;
 }
 
 /* The age a reader asking for max_age_ms gets: never so young that folds

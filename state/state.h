@@ -380,8 +380,9 @@ const struct st_child	*st_child_by_spi(uint32_t spi, enum st_sa_dir dir);
  * takes longer than max_age_ms / 20 (tens of thousands of SAs on a slow
  * or busy machine), the next waits 20 times that instead. */
 int	st_counters_fresh(uint32_t max_age_ms);
-/* Changes with every fold, by timer or on demand: a reader keeping copies
- * of the counters (the agent's rows) knows when to update them. */
+/* Changes with every fold, by timer or on demand, and every page read
+ * (st_counters_fresh_for): a reader keeping copies of the counters (the
+ * agent's rows) knows when to update them. */
 uint64_t st_counters_generation(void);
 /* The kernel interface's side: its fold, and the stamp of each fold done. */
 void	st_counters_source(int (*fold)(void));

@@ -794,6 +794,7 @@ test_counters_fresh_for(void **unused)
 	const struct st_child *kids[1] = { ch };
 	struct st_counters_stats s0, s;
 	int f0 = folds;
+	uint64_t g;
 
 	assert_int_equal(st_child_add_sa(ch, ST_SA_IN, 0x1001, IPPROTO_ESP), 0);
 	assert_int_equal(st_child_add_sa(ch, ST_SA_OUT, 0x2001, IPPROTO_ESP), 0);
@@ -804,8 +805,11 @@ test_counters_fresh_for(void **unused)
 	/* never folded, no reading of some: wait for a fold */
 	assert_int_equal(st_counters_fresh_for(kids, 1, 200), -1);
 	st_counters_some_source(fake_some);
+	g = st_counters_generation();
 	assert_int_equal(st_counters_fresh_for(kids, 1, 200), 0);
 	assert_int_equal(some_calls, 1);
+	/* readers keeping copies (the agent's rows) see the change */
+	assert_true(st_counters_generation() == g + 1);
 	/* fresh after a whole fold: nothing read */
 	st_counters_folded();
 	fake_ms += 200;
@@ -818,7 +822,9 @@ test_counters_fresh_for(void **unused)
 	assert_int_equal(st_counters_fresh_for(kids, 0, 200), 0);
 	assert_int_equal(some_calls, 2);
 	some_fails = 1;
+	g = st_counters_generation();
 	assert_int_equal(st_counters_fresh_for(kids, 1, 200), -1);
+	assert_true(st_counters_generation() == g);	/* nothing read */
 	some_fails = 0;
 	st_counters_stats(&s);
 	assert_true(s.folds == s0.folds + 1);	/* the timer's, none on demand */

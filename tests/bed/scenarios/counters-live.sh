@@ -8,7 +8,7 @@
 # 50 more pings, and at once every view says 150. The web server's tunnel
 # document, dashboard page and a page of the tunnels' list, asked first,
 # say 100 by reading their own tunnel's SAs from the kernel alone (page
-# reads), with no whole fold.
+# reads), with no whole fold; so does an SNMP GET of the tunnel's row.
 # bed-timeout: 150
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
@@ -74,8 +74,12 @@ check web-list-in-100 grep -q '"in":{"bytes":[0-9]*,"packets":100,' "$W/web-tunn
 check_eq web-page-reads-alone "$r0" "$(reads)"
 views 100
 check ping-50 ip netns exec h1 ping -q -c 50 -i 0.03 -W 2 203.0.113.10
-# SNMP first this time: its fold is its own, not one the views made
+# SNMP first this time: its read is its own, not one the views made; a
+# GET of a tunnel's row reads that tunnel's SAs alone, as the web does
+set -- $(reads)
+r1="$1 $(($2 + 1)) $(($3 + 1)) $(($4 + 2))"
 check_eq snmp-in-pkts-150-first "Counter32: 150" "$(snmp $R.1.3.2.1.32.$T)"
+check_eq snmp-get-reads-alone "$r1" "$(reads)"
 views 150
 check_eq gw2-kernel-150 "150 150" "$(ikev2_kernel_pkts gw2)"
 check no-dump-errors fails grep -q 'SA dump' "$W/gw2.log"
