@@ -593,6 +593,8 @@ child_rekey_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 			log_info("IKEv2:(SA ID = %u):rekey collision: the peer's child SA "
 			    "0x%08x is redundant", sa->st_index, peer->spi_in);
 			peer->rekeyed = 1;
+			peer->peer_redundant = 1;
+			ike_redundant_arm(sa);
 		}
 		/* the old pair goes once the window is free; its inbound SA
 		 * stays until the peer answered the delete */
@@ -751,6 +753,10 @@ ike_rekey_response(struct ike_sa *sa, struct ike_xchg *x, struct ikev2_msg *m)
 		log_info("IKEv2:(SA ID = %u):rekey collision: the peer's IKE SA "
 		    "%u is redundant", sa->st_index, peer->st_index);
 		ike_children_move(peer, n);
+		/* replaced, not to be rekeyed: the peer's to delete */
+		peer->rekeyed = 1;
+		peer->redundant = 1;
+		ike_redundant_arm(peer);
 	}
 	ike_children_move(sa, n);
 	ike_sa_up(n);

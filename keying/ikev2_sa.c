@@ -67,6 +67,7 @@ ike_sa_free(struct ike_sa *sa)
 	loop_timer_free(sa->timer);
 	loop_timer_free(sa->rekey_timer);
 	loop_timer_free(sa->keepalive_timer);
+	loop_timer_free(sa->redundant_timer);
 	buf_free(sa->req);
 	buf_free(sa->resp);
 	buf_free(sa->req_frags);
@@ -263,6 +264,7 @@ static void ike_rtx_fire(void *arg);
 static void ike_timer_fire(void *arg);
 static void ike_rekey_fire(void *arg);
 static void ike_keepalive_fire(void *arg);
+static void ike_redundant_fire(void *arg);
 
 struct ike_sa *
 ike_sa_new(struct ikev2_engine *e, const struct cfg_conn *conn, int initiator,
@@ -288,7 +290,8 @@ ike_sa_new(struct ikev2_engine *e, const struct cfg_conn *conn, int initiator,
 	if ((sa->rtx = loop_timer_new(ike_rtx_fire, sa)) == NULL ||
 	    (sa->timer = loop_timer_new(ike_timer_fire, sa)) == NULL ||
 	    (sa->rekey_timer = loop_timer_new(ike_rekey_fire, sa)) == NULL ||
-	    (sa->keepalive_timer = loop_timer_new(ike_keepalive_fire, sa)) == NULL)
+	    (sa->keepalive_timer = loop_timer_new(ike_keepalive_fire, sa)) == NULL ||
+	    (sa->redundant_timer = loop_timer_new(ike_redundant_fire, sa)) == NULL)
 		goto fail;
 	if (conn->left.id.type != CFG_ID_ANY)
 		sa->lid = conn->left.id;
@@ -312,6 +315,7 @@ fail:
 		loop_timer_free(sa->timer);
 		loop_timer_free(sa->rekey_timer);
 		loop_timer_free(sa->keepalive_timer);
+		loop_timer_free(sa->redundant_timer);
 		free(sa);
 	}
 	return NULL;
@@ -886,6 +890,7 @@ ike_sa_end(struct ike_sa *sa, enum st_term reason)
 	loop_timer_stop(sa->timer);
 	loop_timer_stop(sa->rekey_timer);
 	loop_timer_stop(sa->keepalive_timer);
+	loop_timer_stop(sa->redundant_timer);
 	if (sa->st_index) {
 		if ((sc = st_conn_find(sa->conn->name)) && sc->ike_index == sa->st_index)
 			sc->ike_index = 0;
@@ -1099,6 +1104,44 @@ ike_rekey_fire(void *arg)
 		/* back for the hard limit, should the rekey not happen */
 		if (sa->hard_at)
 			loop_timer_set(sa->rekey_timer, sa->hard_at - now);
+	}
+	e->ops->queue_run(sa);
+	e->busy--;
+	ike_sa_reap(e);
+}
+
+void
+ike_redundant_arm(struct ike_sa *sa)
+{
+	const struct ike_tuning *t = &sa->eng->tun;
+
+	loop_timer_set(sa->redundant_timer,
+	    ike_tuning_rtx_delay(t, 0) + ike_tuning_rtx_delay(t, 1));
+}
+
+static void
+ike_redundant_fire(void *arg)
+{
+	struct ike_sa *sa = arg;
+	struct ikev2_engine *e = sa->eng;
+	struct ike_child *ch;
+
+	if (sa->phase != IKE_UP)
+		return;
+	e->busy++;
+	if (sa->redundant) {
+		log_info("IKEv2:(SA ID = %u):the peer did not delete its redundant IKE SA "
+		    "of a rekey collision: deleting it", sa->st_index);
+		ike_sa_delete_later(sa, ST_TERM_NORMAL);
+	} else {
+		for (ch = sa->children; ch; ch = ch->next) {
+			if (!ch->peer_redundant || ch->deleting)
+				continue;
+			log_info("IKEv2:(SA ID = %u):the peer did not delete its redundant "
+			    "child SA 0x%08x of a rekey collision: deleting it",
+			    sa->st_index, ch->spi_in);
+			ike_xchg_queue(sa, IKE_X_DELETE_CHILD, ch->spi_in);
+		}
 	}
 	e->ops->queue_run(sa);
 	e->busy--;

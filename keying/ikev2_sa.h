@@ -49,6 +49,8 @@ struct ike_child {
 	int		installed;
 	int		deleting;		/* our Delete for it is out */
 	int		rekeyed;		/* replaced by a rekey: its row lives on */
+	int		peer_redundant;		/* the peer's pair of a rekey collision,
+						 * the peer's to delete */
 	int		out_pending;		/* outbound SA waits for the old pair's delete */
 	uint8_t		out_encr[IKE_CHILD_KEY_MAX], out_integ[IKE_CHILD_KEY_MAX];
 	struct st_algs	algs;
@@ -170,6 +172,10 @@ struct ike_sa {
 	struct loop_timer *timer;		/* half-open timeout / DPD */
 	struct loop_timer *rekey_timer;		/* IKE SA rekey (ikelifetime - margin) */
 	struct loop_timer *keepalive_timer;	/* NAT-T keepalives */
+	/* a rekey collision left the peer an SA to delete (this one, when
+	 * redundant, or a child pair): if its delete does not come, ours */
+	struct loop_timer *redundant_timer;
+	int		redundant;		/* the peer's IKE SA of a rekey collision */
 	uint64_t	hard_at;		/* ms: ikelifetime is over, 0 = none */
 	uint64_t	last_drop_log;
 	uint64_t	last_rx;		/* ms: the peer's last authentic message */
@@ -269,6 +275,13 @@ void	ike_keepalive_arm(struct ike_sa *sa);
 /* The IKE SA's own rekey, ikelifetime - rekeymargin after it came up, and
  * its end at ikelifetime if it was not replaced by then. */
 void	ike_rekey_arm(struct ike_sa *sa);
+/* A rekey collision made an SA of the peer's redundant (sa itself, marked
+ * redundant, or a child of it marked peer_redundant): the peer deletes it
+ * (RFC 7296 §2.8.2). Should its delete not come within the time of two of
+ * its tries (it may have lost track of the SA: strongSwan drops an answer
+ * that shares its message ID with a request it is busy with), we delete
+ * it ourselves, so that no orphan lives on to its lifetime. */
+void	ike_redundant_arm(struct ike_sa *sa);
 void	ike_sa_set_spi_r(struct ike_sa *sa, uint64_t spi_r);
 /* The responder's IKE_SA_INIT state (DH, nonces, messages) goes: after
  * IKE_AUTH. */
