@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "common/buf.h"
 #include "kernel/xfrm_priv.h"
@@ -22,7 +23,12 @@
  * answers at once; only a lost answer makes us wait). */
 #define QUERY_WAIT_MS	1000
 
-static uint8_t qbuf[IFL_XFRM_BUFSZ] __attribute__((aligned(8)));
+/* One answer a slot: netlink gives one datagram a receive, so the batch's
+ * answers are taken with one recvmmsg, not a recv (and a poll) each: in a
+ * UML guest a system call costs a good part of a millisecond. An answer
+ * (an SA with its keys) is well under a page. */
+#define QUERY_SLOT	4096
+static uint8_t qbuf[QUERY_BATCH][QUERY_SLOT] __attribute__((aligned(8)));
 
 struct batch {
 	uint32_t	seq0, n, answered;
@@ -57,14 +63,16 @@ answer(struct batch *b, const struct nlmsghdr *nlh, uint32_t portid)
 	}
 }
 
-/* Sends up to QUERY_BATCH queries from refs and reads every answer. */
+/* Sends up to QUERY_BATCH queries from refs and reads every answer. The
+ * kernel answers within the send, so one recvmmsg mostly takes them all. */
 static int
 query_batch(const struct xfrm_sa_ref *refs, uint32_t n, struct batch *b)
 {
 	int fd = mnl_socket_get_fd(xfrm_ctx.req);
 	uint32_t portid = mnl_socket_get_portid(xfrm_ctx.req);
+	struct mmsghdr mm[QUERY_BATCH];
+	struct iovec iov[QUERY_BATCH];
 	size_t off = 0;
-	ssize_t got;
 
 	b->seq0 = xfrm_ctx.seq + 1;
 	b->n = n;
@@ -83,28 +91,46 @@ query_batch(const struct xfrm_sa_ref *refs, uint32_t n, struct batch *b)
 	if (send(fd, xfrm_reqbuf, off, 0) < 0)
 		return -errno;
 	while (b->answered < n) {
-		struct pollfd p = { fd, POLLIN, 0 };
-		int left, r;
+		uint32_t want = n - b->answered;
+		int got;
 
-		if ((r = poll(&p, 1, QUERY_WAIT_MS)) == 0)
-			return -ETIMEDOUT;
-		if (r < 0) {
+		memset(mm, 0, want * sizeof(mm[0]));
+		for (uint32_t i = 0; i < want; i++) {
+			iov[i].iov_base = qbuf[i];
+			iov[i].iov_len = QUERY_SLOT;
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+		}
+		if ((got = recvmmsg(fd, mm, want, MSG_DONTWAIT, NULL)) < 0) {
+			struct pollfd p = { fd, POLLIN, 0 };
+			int r;
+
 			if (errno == EINTR)
 				continue;
-			return -errno;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				return -errno;
+			/* an answer still to come: only a lost one keeps us */
+			if ((r = poll(&p, 1, QUERY_WAIT_MS)) == 0)
+				return -ETIMEDOUT;
+			if (r < 0 && errno != EINTR)
+				return -errno;
+			continue;
 		}
-		got = recv(fd, qbuf, sizeof(qbuf), MSG_DONTWAIT);
-		if (got < 0) {
-			if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
-				continue;
-			return -errno;
+		for (int i = 0; i < got; i++) {
+			int left = (int)mm[i].msg_len;
+
+			if (mm[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				/* cannot be read: counted, as not found */
+				b->answered++;
+				if (b->err == 0)
+					b->err = -EMSGSIZE;
+			} else
+				for (const struct nlmsghdr *nlh = (const void *)qbuf[i];
+				    mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+					answer(b, nlh, portid);
+			/* answers carry the SAs' keys */
+			wipe(qbuf[i], mm[i].msg_len < QUERY_SLOT ? mm[i].msg_len : QUERY_SLOT);
 		}
-		left = (int)got;
-		for (const struct nlmsghdr *nlh = (const void *)qbuf;
-		    mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
-			answer(b, nlh, portid);
-		/* answers carry the SAs' keys */
-		wipe(qbuf, (size_t)got);
 	}
 	return 0;
 }
@@ -127,9 +153,9 @@ xfrm_fold_sas(const struct xfrm_sa_ref *refs, size_t n)
 		found += b.found;
 		if (ret < 0) {
 			/* what a next request reads must be its own answers */
-			while (recv(mnl_socket_get_fd(xfrm_ctx.req), qbuf, sizeof(qbuf),
+			while (recv(mnl_socket_get_fd(xfrm_ctx.req), qbuf[0], QUERY_SLOT,
 			    MSG_DONTWAIT) > 0)
-				wipe(qbuf, sizeof(qbuf));	/* (whatever it held) */
+				wipe(qbuf[0], QUERY_SLOT);	/* (whatever it held) */
 			return ret;
 		}
 	}
