@@ -77,7 +77,7 @@ unit_counts()
 # unit_stage NAME DIR COUNT_PASSES MAKE_ARGS...: `make check` in DIR.
 unit_stage()
 {
-	local name=$1 dir=$2 count_pass=$3 rc p f
+	local name=$1 dir=$2 count_pass=$3 rc p f log
 	shift 3
 	find "$dir" -name '*.trs' -delete 2>/dev/null
 	STAGE_QUIET=1 stage "$name" make -C "$dir" -j"$JOBS" check "$@"
@@ -85,12 +85,15 @@ unit_stage()
 	if [ $rc != 0 ]; then
 		# the next stage's `make check` in the same directory rewrites
 		# the program's log: keep it, and say its failed checks here
+		# (a script's log drops its .sh: tests/web/run-web-test.log)
 		grep -E '^(FAIL|ERROR|XPASS): ' "$LOGS/$name.log" |
 		    while read -r res prog; do
-			cp "$dir/$prog.log" "$LOGS/$name-${prog##*/}.log" 2>/dev/null
+			log=$dir/$prog.log
+			[ -f "$log" ] || log=$dir/${prog%.sh}.log
+			cp "$log" "$LOGS/$name-${prog##*/}.log" 2>/dev/null
 			echo "   $res $prog (log: $LOGS/$name-${prog##*/}.log)"
-			grep -a -E '^\[  (ERROR|FAILED|LINE) +\]|^  log\[|ERROR: |Assertion|error:' \
-			    "$dir/$prog.log" 2>/dev/null | head -n 12 | sed 's/^/     /'
+			grep -a -E '^\[  (ERROR|FAILED|LINE) +\]|^  log\[|ERROR: |Assertion|error:|^FAIL: ' \
+			    "$log" 2>/dev/null | head -n 12 | sed 's/^/     /'
 		done
 		grep -q -E '^(FAIL|ERROR|XPASS): ' "$LOGS/$name.log" ||
 		    tail -n 30 "$LOGS/$name.log" | sed 's/^/   /'

@@ -30,7 +30,8 @@ start() {
 		port=$(( 20000 + ($$ * 7 + try * 131) % 30000 ))
 		"$fixture" "127.0.0.1:$port" "$@" >"$tmp/fx.out" 2>"$tmp/fx.log" &
 		fx=$!
-		for i in $(seq 50); do
+		# (generous: a loaded machine, the suite's other stages beside)
+		for i in $(seq 300); do
 			grep -q '^ready' "$tmp/fx.out" && break
 			kill -0 $fx 2>/dev/null || break
 			sleep 0.1
@@ -47,7 +48,7 @@ start() {
 stop() { kill $fx; wait $fx 2>/dev/null; pids=; }
 
 # ---- http_allow: only 127.0.0.2 may connect ----
-start 127.0.0.2/32 3 2
+start 127.0.0.2/32 3 10
 code=$(curl -s -o /dev/null -w '%{http_code}' --interface 127.0.0.2 "http://127.0.0.1:$port/")
 [ "$code" = 200 ] || fail "allowed client got $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' --interface 127.0.0.1 "http://127.0.0.1:$port/")
@@ -57,7 +58,7 @@ grep -q 'refused a connection from 127.0.0.1 (not in http_allow)' "$tmp/fx.log" 
 stop
 
 # ---- headers, methods, pages ----
-start 127.0.0.0/8 3 2
+start 127.0.0.0/8 3 10
 base="http://127.0.0.1:$port"
 curl -s -D "$tmp/h" -o "$tmp/dash.html" "$base/" || fail "GET /"
 grep -qi '^Content-Security-Policy: default-src' "$tmp/h" || fail "no CSP on /"
@@ -90,16 +91,16 @@ fi
 export FIXTURE_IKEFLOWCTL=$PWD/ikeflowctl FIXTURE_CTL_SOCKET=$tmp/ctl.sock
 # children PID: the fixture's children (zombies included), one a line
 children() { ps -o pid= --ppid "$1" 2>/dev/null; }
-# wait_no_children: none left within 10 s
+# wait_no_children: none left within 30 s
 wait_no_children() {
-	for i in $(seq 100); do
+	for i in $(seq 300); do
 		[ -z "$(children $fx)" ] && return 0
 		sleep 0.1
 	done
 	return 1
 }
 stop
-start 127.0.0.0/8 3 2
+start 127.0.0.0/8 3 10
 base="http://127.0.0.1:$port"
 curl -s "$base/" | grep -q '<a href="/tech-support.tar.gz" download>' ||
 	fail "no bundle link on the dashboard of a local client"
@@ -127,7 +128,7 @@ while True:
     held.append(s.accept())' "$tmp/ctl.sock" &
 hung=$!
 pids="$pids $hung"
-for i in $(seq 50); do [ -S "$tmp/ctl.sock" ] && break; sleep 0.1; done
+for i in $(seq 300); do [ -S "$tmp/ctl.sock" ] && break; sleep 0.1; done
 # a client that goes away mid-download: its child is killed and reaped
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$base/tech-support.tar.gz")
 [ "$code" = 200 ] || [ "$code" = 000 ] || fail "a download that was cut: $code"
@@ -135,40 +136,42 @@ wait_no_children || fail "the child of a client that left is still there: $(chil
 grep -q 'tech-support bundle for 127.0.0.1: the client went away; ikeflowctl (pid [0-9]*) killed' \
     "$tmp/fx.log" || fail "the client's leaving is not logged"
 # two at once; a third is told to come back
-curl -s -o /dev/null --max-time 8 "$base/tech-support.tar.gz" &
+# (each kept until killed below: the control socket never answers)
+curl -s -o /dev/null --max-time 120 "$base/tech-support.tar.gz" &
 c1=$!
-curl -s -o /dev/null --max-time 8 "$base/tech-support.tar.gz" &
+curl -s -o /dev/null --max-time 120 "$base/tech-support.tar.gz" &
 c2=$!
-for i in $(seq 100); do [ "$(children $fx | wc -l)" = 2 ] && break; sleep 0.1; done
+for i in $(seq 300); do [ "$(children $fx | wc -l)" = 2 ] && break; sleep 0.1; done
 [ "$(children $fx | wc -l)" = 2 ] || fail "two downloads, not two children"
 code=$(curl -s -D "$tmp/h" -o /dev/null -w '%{http_code}' "$base/tech-support.tar.gz")
 [ "$code" = 503 ] && grep -qi '^Retry-After: 30' "$tmp/h" || fail "a third bundle: $code"
 # the server keeps serving meanwhile
-code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$base/api/v1/summary")
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$base/api/v1/summary")
 [ "$code" = 200 ] || fail "the API while bundles are made: $code"
 kill $c1 $c2
 wait $c1 $c2 2>/dev/null
 wait_no_children || fail "children left after their clients were killed: $(children $fx)"
 # the server stops with downloads under way: their children go with it
-curl -s -o /dev/null --max-time 8 "$base/tech-support.tar.gz" &
+curl -s -o /dev/null --max-time 120 "$base/tech-support.tar.gz" &
 c1=$!
-for i in $(seq 100); do [ -n "$(children $fx)" ] && break; sleep 0.1; done
+for i in $(seq 300); do [ -n "$(children $fx)" ] && break; sleep 0.1; done
 kid=$(children $fx)
 [ -n "$kid" ] || fail "no child for the download"
 kill $fx
 wait $fx 2>/dev/null
 wait $c1 2>/dev/null
-for i in $(seq 50); do kill -0 $kid 2>/dev/null || break; sleep 0.1; done
+for i in $(seq 300); do kill -0 $kid 2>/dev/null || break; sleep 0.1; done
 ! kill -0 $kid 2>/dev/null || fail "ikeflowctl $kid outlived the server"
 pids=
 kill $hung
 wait $hung 2>/dev/null
 unset FIXTURE_IKEFLOWCTL FIXTURE_CTL_SOCKET
-start 127.0.0.0/8 3 2
+start 127.0.0.0/8 3 10
 base="http://127.0.0.1:$port"
 
 # ---- a stalled half request while 200 clients are served ----
-# (the fixture closes idle connections after 2 s here)
+# (the fixture closes idle connections after 10 s here: on a loaded
+# machine a client that curl was slow to serve is not taken for stalled)
 exec 3<>/dev/tcp/127.0.0.1/$port || fail "connect"
 printf 'GET / HTTP/1.1\r\nHost: x\r\nX-Half: ' >&3
 : >"$tmp/urls"
@@ -193,7 +196,7 @@ n=$(cat "$tmp"/codes.* | grep -c '^200$')
 grep -l tunnels_up "$tmp"/c*.json | wc -l | grep -qx 200 || fail "a body is incomplete"
 echo "200 clients served in $(( (t1 - t0) / 1000000 )) ms while a client stalled"
 # the stalled client is dropped at the timeout, and nothing was answered to it
-timeout 10 cat <&3 >"$tmp/half"
+timeout 60 cat <&3 >"$tmp/half"
 [ $? != 124 ] || fail "the stalled client was not dropped at the timeout"
 [ ! -s "$tmp/half" ] || grep -q '^HTTP/1.1 408' "$tmp/half" || fail "the half request got an answer"
 exec 3>&-
@@ -206,7 +209,7 @@ cat >"$tmp/users" <<'USERS'
 # ikeflow dashboard users
 ops:$6$ikeflowtest$Y1WxMhflB6ENT6ve1JSpTcWDp9DSsSLeSWov8r6PwOUH9thvA4EdXF3C7l/kX9aSKLaxXSsmEdRlk0TqVtaAv.
 USERS
-start 127.0.0.0/8 3 2 "$tmp/users"
+start 127.0.0.0/8 3 10 "$tmp/users"
 base="http://127.0.0.1:$port"
 code=$(curl -s -D "$tmp/h" -o /dev/null -w '%{http_code}' "$base/api/v1/summary")
 [ "$code" = 401 ] || fail "no credentials: $code"
@@ -230,7 +233,7 @@ if command -v openssl >/dev/null; then
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	    -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 -subj /CN=ikeflow-test \
 	    -addext subjectAltName=IP:127.0.0.1 2>/dev/null || fail "openssl req"
-	start 127.0.0.0/8 3 2 - "$tmp/cert.pem" "$tmp/key.pem"
+	start 127.0.0.0/8 3 10 - "$tmp/cert.pem" "$tmp/key.pem"
 	grep -q "web: dashboard on https://127.0.0.1:$port/" "$tmp/fx.log" ||
 		fail "HTTPS not announced"
 	# verified against that very certificate: the server presents it
