@@ -704,10 +704,11 @@ api(struct MHD_Connection *c, const char *p, void **con_cls)
 }
 
 /* A request that shows a few tunnels (a tunnel's page or document, the
- * dashboard's page in index order, a page of the tunnels' list) reads those tunnels' SAs from the
- * kernel alone: exact counters of now in a few milliseconds, where a fold
- * of 20,000 SAs would keep it waiting for a good part of a second. 1 when
- * its counters are fresh; 0: it waits for a fold as the others do. */
+ * dashboard's page in index order, a page of the tunnels' list) reads
+ * those tunnels' SAs from the kernel alone: exact counters of now in a few
+ * milliseconds, where a fold of 20,000 SAs would keep it waiting for a
+ * good part of a second. 1 when its counters are fresh; 0: it waits for a
+ * fold as the others do. */
 static int
 fresh_for_page(struct MHD_Connection *c, const char *url)
 {
