@@ -187,6 +187,7 @@ void
 ike_children_move(struct ike_sa *from, struct ike_sa *to)
 {
 	struct ike_child *ch;
+	int watched = 0;
 
 	while ((ch = from->children) != NULL) {
 		struct st_child *sc = st_child_get(ch->st_index);
@@ -196,7 +197,13 @@ ike_children_move(struct ike_sa *from, struct ike_sa *to)
 		to->children = ch;
 		if (sc)
 			st_child_reparent(sc, to->st_index);
+		watched |= ch->peer_redundant && !ch->deleting;
 	}
+	/* the old SA's timer that waits for the peer to delete its redundant
+	 * pair of a collision goes with it: the new SA watches instead, or
+	 * the pair would live to its lifetime */
+	if (watched && !to->redundant)
+		ike_redundant_arm(to);
 	/* a delete or rekey asked for one of them goes along */
 	ike_xchg_move_children(from, to);
 	from->rekeyed = 1;

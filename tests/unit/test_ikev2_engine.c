@@ -1759,6 +1759,90 @@ test_ike_rekey_crossing_orphan(void **state)
 	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 0);
 }
 
+/* Whether a side's engine waits for the peer to delete its redundant
+ * pair of a child rekey collision (ike_child.peer_redundant). */
+static int
+waits_for_peer_pair(const struct t_side *s)
+{
+	const struct ike_sa *sa;
+	const struct ike_child *ch;
+
+	for (sa = s->eng->sas; sa; sa = sa->next)
+		for (ch = sa->children; ch; ch = ch->next)
+			if (ch->peer_redundant && !ch->deleting)
+				return 1;
+	return 0;
+}
+
+/* Drops the INFORMATIONAL requests of a side whose peer waits for it to
+ * delete the redundant pair: the delete of that pair and its
+ * retransmissions (the old pair's delete goes the other way). */
+static enum t_verdict
+drop_redundant_child_delete(const struct t_side *from, const uint8_t *p, size_t len,
+    void *arg)
+{
+	int *dropped = arg;
+
+	(void)len;
+	if (pkt_exch(p) == IKEV2_EXCH_INFORMATIONAL && !pkt_is_resp(p) &&
+	    waits_for_peer_pair(t_peer_of(from))) {
+		(*dropped)++;
+		return T_DROP;
+	}
+	return T_PASS;
+}
+
+static int
+one_pair_each(void)
+{
+	return live_children(&side_i) == 1 && live_children(&side_r) == 1;
+}
+
+/* A crossing child rekey whose redundant pair its maker never deletes,
+ * and an IKE SA rekey before the other side's wait for that delete ends:
+ * the wait goes to the new IKE SA with the children, and the pair is
+ * deleted there (before, the old IKE SA's timer went with it and the
+ * pair lived to its lifetime). */
+static void
+test_child_crossing_orphan_ike_rekeyed(void **state)
+{
+	const struct t_side *waiter;
+	const struct t_child *i, *r;
+	uint32_t idx_i, idx_r, ike_w;
+	int dropped = 0;
+
+	(void)state;
+	sides_up(variants[0].ike, "aes128-sha1-modp2048!", NULL, variants[0].ike,
+	    "aes128-sha1-modp2048!", NULL, NULL, NULL);
+	initiate();
+	pump();
+	idx_i = side_i.children[0].d.child_index;
+	idx_r = side_r.children[0].d.child_index;
+	filter = drop_redundant_child_delete;
+	filter_arg = &dropped;
+	assert_int_equal(ikev2_child_rekey(side_i.eng, idx_i), 0);
+	assert_int_equal(ikev2_child_rekey(side_r.eng, idx_r), 0);
+	pump();
+	assert_true(dropped >= 1);
+	waiter = waits_for_peer_pair(&side_i) ? &side_i : &side_r;
+	assert_true(waits_for_peer_pair(waiter));
+	/* the side that waits rekeys its IKE SA at once */
+	ike_w = ike_row(waiter == &side_i ? 1 : 0)->index;
+	assert_int_equal(ikev2_ike_rekey(waiter->eng, ike_w), 0);
+	pump();
+	loop_until(one_pair_each() && !waits_for_peer_pair(waiter), 5000);
+	filter = NULL;
+	assert_false(waits_for_peer_pair(waiter));
+	assert_true(one_pair_each());
+	i = live_one(&side_i);
+	r = live_one(&side_r);
+	assert_int_equal(i->d.spi_out, r->d.spi_in);
+	assert_int_equal(r->d.spi_out, i->d.spi_in);
+	assert_true(one_sa_each());
+	assert_int_equal(count_ike_fails(ST_IKEF_PEER_LOST), 0);
+	drain();
+}
+
 static void
 test_cookie_responder(void **state)
 {
@@ -2300,6 +2384,7 @@ main(void)
 		T(test_ike_rekey_by_responder),
 		T(test_ike_rekey_crossing),
 		T(test_ike_rekey_crossing_orphan),
+		T(test_child_crossing_orphan_ike_rekeyed),
 		T(test_cookie_responder),
 		T(test_cookie_rotation),
 		T(test_ipv6),
