@@ -99,9 +99,7 @@ static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
 	[NLMSG_OVERRUN] = noop_cb,
 };
 
-/* Leftovers of a request abandoned half-way (a reply that failed to parse,
- * the rest of its dump) would fail the next one's sequence check. */
-static void
+void
 nl_drain(struct mnl_socket *nl)
 {
 	ssize_t n;

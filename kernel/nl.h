@@ -25,6 +25,12 @@ struct nlmsghdr *nl_msg_start(void *buf, uint16_t type, uint16_t flags,
 /* " (errmsg)" for a log line, "" when the kernel gave no reason; dst. */
 const char *nl_errtail(const char *errmsg, char *dst, size_t len);
 
+/* Reads and wipes whatever waits on the socket: leftovers of a request
+ * abandoned half-way (a reply that failed to parse, the rest of a dump or
+ * of a batch of queries) would fail the next one's sequence check, and
+ * answers about SAs carry their keys. */
+void	nl_drain(struct mnl_socket *nl);
+
 /* A dump read in steps from a non-blocking socket, so that a long one
  * (tens of thousands of SAs) never holds the event loop: start sends the
  * request; each step reads what one receive gives (cb for every data

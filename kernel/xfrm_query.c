@@ -13,6 +13,7 @@
 #include <sys/uio.h>
 
 #include "common/buf.h"
+#include "kernel/nl.h"
 #include "kernel/xfrm_priv.h"
 
 /* Queries a send: their answers (each an SA with its keys, about 1 kB of
@@ -153,9 +154,7 @@ xfrm_fold_sas(const struct xfrm_sa_ref *refs, size_t n)
 		found += b.found;
 		if (ret < 0) {
 			/* what a next request reads must be its own answers */
-			while (recv(mnl_socket_get_fd(xfrm_ctx.req), qbuf[0], QUERY_SLOT,
-			    MSG_DONTWAIT) > 0)
-				wipe(qbuf[0], QUERY_SLOT);	/* (whatever it held) */
+			nl_drain(xfrm_ctx.req);
 			return ret;
 		}
 	}

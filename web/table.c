@@ -222,6 +222,32 @@ ptr_push(const void ***v, uint32_t *n, uint32_t *cap, const void *p)
 	return 0;
 }
 
+/* The part of index order a page shows (lone connections first, by name,
+ * then the tunnels by position): positions first to end - 1 of the order
+ * shown, position pos being row window_asc() counted from the lowest.
+ * rows_build_window and rows_page_children both go through it, so a page
+ * read fetches the SAs of exactly the tunnels the page then shows. */
+struct window {
+	uint32_t	first, end, n;
+	int		desc;
+};
+
+static void
+window_of(const struct row_query *rq, uint32_t n, struct window *w)
+{
+	w->n = n;
+	w->desc = rq->desc;
+	w->first = (rq->page - 1) * rq->per_page;
+	w->end = w->first >= n ? w->first :
+	    n - w->first < rq->per_page ? n : w->first + rq->per_page;
+}
+
+static uint32_t
+window_asc(const struct window *w, uint32_t pos)
+{
+	return w->desc ? w->n - 1 - pos : pos;
+}
+
 /* Index order and no filter: the order is known from the indexes and the
  * names alone (the connections without a tunnel by name, then the tunnels
  * by index; desc reverses it), so rows are made for the page only, and no
@@ -234,7 +260,8 @@ rows_build_window(const struct row_query *rq, struct rows *out)
 {
 	const struct st_conn *c;
 	const void **lone = NULL;
-	uint32_t nkids = st_child_count(), nlone = 0, capl = 0, first, k = 0;
+	uint32_t nkids = st_child_count(), nlone = 0, capl = 0, k = 0;
+	struct window w;
 	int rc = -1;
 
 	for (c = st_conn_lone_next(0); c; c = st_conn_lone_next(c->index))
@@ -244,7 +271,7 @@ rows_build_window(const struct row_query *rq, struct rows *out)
 		qsort(lone, nlone, sizeof(*lone), name_cmp);
 	out->n = out->total = nlone + nkids;
 	out->up = nkids;
-	first = (rq->page - 1) * rq->per_page;
+	window_of(rq, out->n, &w);
 	if ((out->v = calloc(out->n ? out->n : 1, sizeof(*out->v))) == NULL ||
 	    (out->all = calloc(nlone + rq->per_page, sizeof(*out->all))) == NULL)
 		goto out;
@@ -262,8 +289,8 @@ rows_build_window(const struct row_query *rq, struct rows *out)
 		out->v[rq->desc ? out->n - 1 - i : i] = r;
 		k++;
 	}
-	for (uint32_t pos = first; pos < out->n && pos - first < rq->per_page; pos++) {
-		uint32_t asc = rq->desc ? out->n - 1 - pos : pos;
+	for (uint32_t pos = w.first; pos < w.end; pos++) {
+		uint32_t asc = window_asc(&w, pos);
 		struct row *r;
 
 		if (asc < nlone) {
@@ -287,18 +314,17 @@ out:
 int
 rows_page_children(const struct row_query *rq, const struct st_child **kids, size_t max)
 {
-	uint32_t nlone = 0, n, first;
+	uint32_t nlone = 0;
+	struct window w;
 	size_t k = 0;
 
 	if (rq->q[0] != '\0' || sort_key_of(rq->sort) != K_INDEX)
 		return -1;
 	for (const struct st_conn *c = st_conn_lone_next(0); c; c = st_conn_lone_next(c->index))
 		nlone++;
-	n = nlone + st_child_count();
-	first = (rq->page - 1) * rq->per_page;
-	/* the positions rows_build_window gives the page's tunnels */
-	for (uint32_t pos = first; pos < n && pos - first < rq->per_page && k < max; pos++) {
-		uint32_t asc = rq->desc ? n - 1 - pos : pos;
+	window_of(rq, nlone + st_child_count(), &w);
+	for (uint32_t pos = w.first; pos < w.end && k < max; pos++) {
+		uint32_t asc = window_asc(&w, pos);
 		const struct st_child *ch;
 
 		if (asc >= nlone && (ch = st_child_nth(asc - nlone)) != NULL)
