@@ -22,12 +22,31 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; [ -f "$tmp/fx.log" ] && sed 's/^/  fixture: /' "$tmp/fx.log"; exit 1; }
+fx=
+# FAIL, what the fixture's log says, and whether the fixture still runs
+# (a 000 from curl is either a server that closed without answering or
+# one that is gone: the exit status tells which)
+fail() {
+	echo "FAIL: $*"
+	if [ -n "$fx" ]; then
+		if kill -0 "$fx" 2>/dev/null; then
+			echo "  (the fixture, pid $fx, still runs)"
+		else
+			wait "$fx" 2>/dev/null
+			echo "  (the fixture, pid $fx, is gone: exit status $?)"
+		fi
+	fi
+	[ -f "$tmp/fx.log" ] && sed 's/^/  fixture: /' "$tmp/fx.log"
+	exit 1
+}
 
 # start FIXTURE-ARGS...: runs the fixture on a free port; sets $port
+# (each start its own port: not the one a fixture just killed had)
+nstart=0
 start() {
+	nstart=$((nstart + 1))
 	for try in 1 2 3 4 5; do
-		port=$(( 20000 + ($$ * 7 + try * 131) % 30000 ))
+		port=$(( 20000 + ($$ * 7 + nstart * 977 + try * 131) % 30000 ))
 		"$fixture" "127.0.0.1:$port" "$@" >"$tmp/fx.out" 2>"$tmp/fx.log" &
 		fx=$!
 		# (generous: a loaded machine, the suite's other stages beside)
