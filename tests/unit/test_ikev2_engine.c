@@ -1134,6 +1134,19 @@ live_one(const struct t_side *s)
 	return c;
 }
 
+/* Both sides up with PFS for their children (a child rekey then makes a
+ * DH each), the first pair's tunnel row on each side. */
+static void
+pfs_pair_up(uint32_t *idx_i, uint32_t *idx_r)
+{
+	sides_up(variants[0].ike, "aes128-sha1-modp2048!", NULL, variants[0].ike,
+	    "aes128-sha1-modp2048!", NULL, NULL, NULL);
+	initiate();
+	pump();
+	*idx_i = side_i.children[0].d.child_index;
+	*idx_r = side_r.children[0].d.child_index;
+}
+
 static void
 test_child_rekey_crossing(void **state)
 {
@@ -1143,12 +1156,7 @@ test_child_rekey_crossing(void **state)
 	int round, k;
 
 	(void)state;
-	sides_up(variants[0].ike, "aes128-sha1-modp2048!", NULL, variants[0].ike,
-	    "aes128-sha1-modp2048!", NULL, NULL, NULL);
-	initiate();
-	pump();
-	idx_i = side_i.children[0].d.child_index;
-	idx_r = side_r.children[0].d.child_index;
+	pfs_pair_up(&idx_i, &idx_r);
 	/* both ends rekey the pair at once, three times over: both requests
 	 * are answered, the pair made by the exchange with the lowest nonce
 	 * is deleted by its initiator, the old one by the other initiator */
@@ -1812,12 +1820,7 @@ test_child_crossing_orphan_ike_rekeyed(void **state)
 	int dropped = 0;
 
 	(void)state;
-	sides_up(variants[0].ike, "aes128-sha1-modp2048!", NULL, variants[0].ike,
-	    "aes128-sha1-modp2048!", NULL, NULL, NULL);
-	initiate();
-	pump();
-	idx_i = side_i.children[0].d.child_index;
-	idx_r = side_r.children[0].d.child_index;
+	pfs_pair_up(&idx_i, &idx_r);
 	filter = drop_redundant_child_delete;
 	filter_arg = &dropped;
 	assert_int_equal(ikev2_child_rekey(side_i.eng, idx_i), 0);
