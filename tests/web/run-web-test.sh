@@ -41,21 +41,26 @@ fail() {
 }
 
 # start FIXTURE-ARGS...: runs the fixture on a free port; sets $port
-# (each start its own port: not the one a fixture just killed had)
+# (each start its own port: not the one a fixture just killed had). The
+# last fixture's output goes first and only this port's "ready" counts:
+# the background job truncates the file only once it runs, and on a
+# loaded machine the old "ready" was read before that, so the tests
+# connected to a fixture not yet listening (refused: curl's 000).
 nstart=0
 start() {
 	nstart=$((nstart + 1))
 	for try in 1 2 3 4 5; do
 		port=$(( 20000 + ($$ * 7 + nstart * 977 + try * 131) % 30000 ))
+		rm -f "$tmp/fx.out"
 		"$fixture" "127.0.0.1:$port" "$@" >"$tmp/fx.out" 2>"$tmp/fx.log" &
 		fx=$!
 		# (generous: a loaded machine, the suite's other stages beside)
 		for i in $(seq 300); do
-			grep -q '^ready' "$tmp/fx.out" && break
+			grep -qx "ready $port" "$tmp/fx.out" 2>/dev/null && break
 			kill -0 $fx 2>/dev/null || break
 			sleep 0.1
 		done
-		if grep -q '^ready' "$tmp/fx.out"; then
+		if grep -qx "ready $port" "$tmp/fx.out" 2>/dev/null; then
 			pids="$pids $fx"
 			return 0
 		fi
