@@ -17,6 +17,9 @@ bench_agent_bed_ikeflowd_SOURCES = daemon/ikeflowd.c bench/agent-bed-rows.c
 bench_agent_bed_ikeflowd_LDADD = libikeflow.a $(IKEFLOW_LIBS)
 EXTRA_DIST += bench/agent-bed.sh bench/agent-bed.md bench/web-bed.sh bench/web-bed.md
 EXTRA_DIST += bench/bed-common.sh bench/monitor-bed.sh bench/monitor-bed.md
+# web-bed's cheap request, one process making it over and over
+noinst_PROGRAMS += bench/web-probe
+bench_web_probe_SOURCES = bench/web-probe.c
 
 # IKEv2 setup rate and memory per tunnel against charon (test bed, root)
 EXTRA_DIST += bench/ike-setup-rate.sh bench/ike-setup-rate.bed bench/README-ike.md
