@@ -18,13 +18,15 @@
 #   SOAK_BATCH_SECS   the time a batch should take to come up, s (10): the
 #                     batch doubles when it takes half of it, shrinks when
 #                     it takes longer
+#   SOAK_ROUNDS       the faults, each in turn, this many times (2)
+#   SOAK_HUPS         SIGHUPs of each burst (5)
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=$(cd "${1:-.}" && pwd) || exit 2
 : "${SOAK_N:=2000}" "${SOAK_SECS:=1800}" "${SOAK_CHILD_REKEY:=60}"
 : "${SOAK_IKE_REKEY:=300}" "${SOAK_PINGS:=20}" "${SOAK_POLL_EVERY:=2}" "${SOAK_IKE_LOG:=1}"
-: "${SOAK_BATCH:=100}" "${SOAK_BATCH_SECS:=10}"
-VARS="SOAK_N SOAK_SECS SOAK_CHILD_REKEY SOAK_IKE_REKEY SOAK_PINGS SOAK_POLL_EVERY SOAK_IKE_LOG SOAK_BATCH SOAK_BATCH_SECS"
+: "${SOAK_BATCH:=100}" "${SOAK_BATCH_SECS:=10}" "${SOAK_ROUNDS:=2}" "${SOAK_HUPS:=5}"
+VARS="SOAK_N SOAK_SECS SOAK_CHILD_REKEY SOAK_IKE_REKEY SOAK_PINGS SOAK_POLL_EVERY SOAK_IKE_LOG SOAK_BATCH SOAK_BATCH_SECS SOAK_ROUNDS SOAK_HUPS"
 for v in $VARS; do
 	v=$(eval "printf %s \"\$$v\"")
 	case $v in ''|*[!0-9]*) echo "soak: SOAK_* must be numbers" >&2; exit 2 ;; esac
@@ -35,7 +37,7 @@ NAME=soak-$SOAK_N-$SOAK_SECS
 S=$OUT/$NAME.sh
 {
 	# the guest's own timeout: set-up, the soak, the faults' recoveries
-	echo "# bed-timeout: $((SOAK_SECS * 2 + SOAK_N / 2 + 600))"
+	echo "# bed-timeout: $((SOAK_SECS * 2 + SOAK_N * (SOAK_ROUNDS + 1) / 2 + 600 * SOAK_ROUNDS))"
 	for v in $VARS; do
 		printf "%s='%s'\n" "$v" "$(eval "printf %s \"\$$v\"")"
 	done

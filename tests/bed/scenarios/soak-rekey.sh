@@ -5,8 +5,9 @@
 # poller's own processes, a quarter of it when they were five
 # snmpbulkwalk and an awk a cycle, are one tests/bed/soak-poll now. The
 # wall time is the waits': the peer finding the killed responder gone and
-# setting every tunnel up again, netem's period, the end's checks.
-# bed-timeout: 600
+# setting every tunnel up again, netem's period, the end's checks; the
+# faults come twice (SOAK_ROUNDS), the peer restarted among them.
+# bed-timeout: 1200
 
 SOAK_N=${SOAK_N:-200}
 . "$SRCDIR/tests/bed/conf/soak/soak.sh"
