@@ -169,6 +169,22 @@ st_counters_wait(uint32_t max_age_ms, void (*ready)(void *), void *arg)
 	return 1;
 }
 
+int
+st_counters_kick(uint32_t max_age_ms)
+{
+	uint64_t now = st_now_ms();
+	int r;
+
+	if (fold_fn == NULL || fresh_enough(now, age_allowed(max_age_ms)))
+		return 0;
+	if (step_fn == NULL || ((r = step_fn()) < 0 && r != -EBUSY))
+		return -1;
+	/* its wall time counts against folds on demand, as a waiter's does */
+	if (r == 0 && step_demand_ms == 0)
+		step_demand_ms = now;
+	return 1;
+}
+
 void
 st_counters_step_ended(void)
 {

@@ -397,6 +397,13 @@ void	st_counters_folded_at(uint64_t start_ms);
  * had); the reader then answers. 0: answer now (fresh, or folded at once
  * because no fold in steps can be had). */
 int	st_counters_wait(uint32_t max_age_ms, void (*ready)(void *), void *arg);
+/* For readers that cannot wait but read a few rows at a time (the SNMP
+ * agent's walks): when the counters are older than st_counters_fresh would
+ * take, a fold in steps is started (or the one under way left to run) and
+ * 1 returned: the reader reads the rows it answers with now through
+ * st_counters_fresh_for, until that fold has made every counter fresh.
+ * 0: fresh; -1: no fold in steps can be had (the reader folds at once). */
+int	st_counters_kick(uint32_t max_age_ms);
 /* Calls every waiter's ready() that has this function, now (the reader is
  * stopping). */
 void	st_counters_release(void (*ready)(void *));

@@ -940,6 +940,52 @@ test_counters_wait(void **unused)
 	step_running = 0;
 }
 
+/* st_counters_kick: a reader that cannot wait (the agent's walk) starts a
+ * fold in steps when the counters are old, or lets the one under way run,
+ * and is told to read its rows alone meanwhile; it never folds at once
+ * unless no fold in steps can be had. Each kick's fold counts against the
+ * folds on demand as a waiter's does. */
+static void
+test_counters_kick(void **unused)
+{
+	(void)unused;
+	folds = steps = 0;
+	step_running = step_fail = 0;
+	/* no kernel interface: fresh as it can be */
+	assert_int_equal(st_counters_kick(1000), 0);
+	st_counters_source(fake_fold);
+	/* never folded and no fold in steps: the reader folds at once */
+	assert_int_equal(st_counters_kick(1000), -1);
+	st_counters_step_source(fake_step);
+	assert_int_equal(st_counters_kick(1000), 1);
+	assert_int_equal(steps, 1);
+	assert_true(step_running);
+	/* while it runs the counters stay old: each kick joins it */
+	fake_ms += 10;
+	assert_int_equal(st_counters_kick(1000), 1);
+	assert_int_equal(steps, 2);
+	fake_ms += 90;
+	fake_step_end();		/* took 100 ms */
+	/* fresh now, and for 20 times what the fold took */
+	assert_int_equal(st_counters_kick(1000), 0);
+	fake_ms += 1500;
+	assert_int_equal(st_counters_kick(1000), 0);
+	assert_int_equal(steps, 2);
+	fake_ms += 600;
+	assert_int_equal(st_counters_kick(1000), 1);
+	assert_int_equal(steps, 3);
+	fake_step_end();
+	/* a fold in steps that cannot start: fold at once */
+	fake_ms += 5000;
+	step_fail = 1;
+	assert_int_equal(st_counters_kick(1000), -1);
+	step_fail = 0;
+	assert_int_equal(folds, 0);	/* the kicks themselves never folded */
+	st_counters_step_source(NULL);
+	st_counters_source(NULL);
+	step_running = 0;
+}
+
 /* The IKE globals are the ended SAs' sum plus a running sum of the live
  * ones, kept as their counters rise: at every step they equal a walk of
  * every SA, SA-less traffic counts in the globals alone, and an SA's end
@@ -1107,6 +1153,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ike_global_running_sum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_fresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_fresh_for, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counters_kick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_wait, setup, teardown),
 	};
 

@@ -8,7 +8,9 @@
 # 50 more pings, and at once every view says 150. The web server's tunnel
 # document, dashboard page and a page of the tunnels' list, asked first,
 # say 100 by reading their own tunnel's SAs from the kernel alone (page
-# reads), with no whole fold; so does an SNMP GET of the tunnel's row.
+# reads), with no whole fold; so does an SNMP GET of the tunnel's row, and
+# an SNMP walk of the columns (25 more pings: 175) reads the rows it walks
+# alone while a fold in steps starts.
 # bed-timeout: 150
 
 . "$SRCDIR/tests/bed/conf/ikev2-common/ikev2.sh"
@@ -82,4 +84,16 @@ check_eq snmp-in-pkts-150-first "Counter32: 150" "$(snmp $R.1.3.2.1.32.$T)"
 check_eq snmp-get-reads-alone "$r1" "$(reads)"
 views 150
 check_eq gw2-kernel-150 "150 150" "$(ikev2_kernel_pkts gw2)"
+# A walk first (an NMS's GETBULK of the columns): it does not fold every SA
+# in one turn but starts a fold in steps and reads the rows it answers
+# with alone meanwhile; what it says is the kernel's of this moment.
+check ping-25 ip netns exec h1 ping -q -c 25 -i 0.03 -W 2 203.0.113.10
+set -- $(reads)
+p0=$2
+bulk_col() { ip netns exec gw2 snmpbulkwalk -v2c -c public -On -Oqv -Cr10 127.0.0.1 "$1" 2>&1; }
+check_eq snmp-walk-in-175-first "175" "$(bulk_col $R.1.3.2.1.32)"
+set -- $(reads)
+check_ge snmp-walk-page-reads "$((p0 + 1))" "$2"
+check_eq snmp-walk-out-175 "175" "$(bulk_col $R.1.3.2.1.45)"
+views 175
 check no-dump-errors fails grep -q 'SA dump' "$W/gw2.log"
