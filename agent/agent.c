@@ -295,24 +295,91 @@ table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
 
 /* First in the chain of the registrations that serve kernel counters
  * (cipSecTunnelTable, cipSecGlobalStats): a request is answered with
- * counters at most ST_COUNTERS_AGENT_MS old. One fold when they are staler,
- * so at most one a second through a long walk and never one per varbind
- * (a GET of some tunnels' rows reads their SAs alone instead); it changes
- * counters in place, no row comes or goes, so the containers and a walk in
- * progress stay as they are. */
+ * counters at most ST_COUNTERS_AGENT_MS old. The table helper above this
+ * handler has already turned a GETNEXT (a walk's step, a GETBULK round)
+ * into a GET of the row it goes to, so every read of cipSecTunnelTable
+ * comes here as a GET of known rows: those tunnels' SAs are read from the
+ * kernel alone when the counters are old (st_counters_fresh_for), not
+ * every SA at once, a loop turn that grows with the SAs (most of a second
+ * at 10,000 tunnels in a slow guest). A walk reads ahead: a row that
+ * follows the last rows read starts a read of the READ_AHEAD rows from it
+ * at once, which the next rounds answer from; and once a walk has read
+ * ROWS_BEFORE_FOLD rows since the last fold a fold in steps is started
+ * (st_counters_kick), after which every counter is fresh and nothing is
+ * read. Other registrations fold at once; a fold changes counters in place,
+ * no row comes or goes, so the containers and a walk in progress stay as
+ * they are. */
 #define GET_ROWS_MAX	64	/* tunnels a GET may read alone */
+#define READ_AHEAD	32	/* rows a walk reads at once */
+#define ROWS_BEFORE_FOLD 256
 
-/* A GET of known tunnels' columns (a poller reading its rows, not a walk):
- * those tunnels' SAs are read from the kernel alone when the counters are
- * too old, not every SA at once (at 10,000 tunnels a fold holds the loop
- * for a good part of a second in a slow guest). 1 when their counters are
- * fresh; 0: fold as for a walk. */
+static struct {
+	uint32_t	index[READ_AHEAD];	/* the last rows read, in order */
+	size_t		n;
+	uint64_t	gen;	/* st_counters_generation() after that read */
+	uint64_t	at_ms;	/* and when */
+	uint64_t	rows;	/* rows read since the fold ... */
+	uint64_t	folds;	/* ... this count of folds was seen */
+} rows_read;
+
+/* the row was among the last read, not longer ago than a reader may see,
+ * and nothing was read or folded since (the generation moves with every
+ * fold and read) */
+static int
+rows_read_has(uint32_t index)
+{
+	uint64_t now = st_now_ms();
+
+	if (rows_read.n == 0 || rows_read.gen != st_counters_generation() ||
+	    now < rows_read.at_ms || now - rows_read.at_ms > ST_COUNTERS_AGENT_MS)
+		return 0;
+	for (size_t i = 0; i < rows_read.n; i++)
+		if (rows_read.index[i] == index)
+			return 1;
+	return 0;
+}
+
+/* the row comes right after the last rows read: a walk goes on */
+static int
+rows_read_next(const struct st_child *ch)
+{
+	const struct st_child *last;
+
+	return rows_read.n > 0 &&
+	    (last = st_child_find(rows_read.index[rows_read.n - 1])) != NULL &&
+	    st_child_next(last->index) == ch;
+}
+
+static void
+rows_read_note(const struct st_child *const *kids, size_t n)
+{
+	struct st_counters_stats cs;
+
+	st_counters_stats(&cs);
+	if (cs.folds != rows_read.folds) {
+		rows_read.folds = cs.folds;
+		rows_read.rows = 0;
+	}
+	rows_read.rows += n;
+	rows_read.n = n < READ_AHEAD ? n : READ_AHEAD;
+	for (size_t i = 0; i < rows_read.n; i++)
+		rows_read.index[i] = kids[i]->index;
+	rows_read.gen = st_counters_generation();
+	rows_read.at_ms = st_now_ms();
+}
+
+/* 1 when the GET's tunnels have fresh counters (already, or read now); 0:
+ * fold at once (not rows of known tunnels, too many, a read failed) */
 static int
 fresh_for_rows(netsnmp_handler_registration *reg, netsnmp_request_info *requests)
 {
 	const struct st_child *kids[GET_ROWS_MAX];
 	size_t n = 0, len = reg->rootoid_len;
 
+	/* a walk has read enough rows alone: a fold in steps takes over
+	 * (counted against folds on demand); meanwhile rows are read still */
+	if (rows_read.rows >= ROWS_BEFORE_FOLD && st_counters_kick(ST_COUNTERS_AGENT_MS) == 0)
+		return 1;
 	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
 		const oid *name = r->requestvb->name;
 		const struct st_child *ch;
@@ -323,78 +390,23 @@ fresh_for_rows(netsnmp_handler_registration *reg, netsnmp_request_info *requests
 			return 0;
 		/* no such tunnel: the tables answer noSuchInstance */
 		if ((ch = st_child_find((uint32_t)name[len + 2])) == NULL ||
-		    (n > 0 && kids[n - 1] == ch))
+		    (n > 0 && kids[n - 1] == ch) || rows_read_has(ch->index))
 			continue;
 		if (n == GET_ROWS_MAX)
 			return 0;
 		kids[n++] = ch;
 	}
-	return st_counters_fresh_for(kids, n, ST_COUNTERS_AGENT_MS) == 0;
-}
-
-/* A walk (GETNEXT, or a round of a GETBULK) of cipSecTunnelTable: a fold of
- * every SA at once is one turn of the loop that grows with the SAs (tens of
- * ms at 2,000 tunnels in a one-CPU guest, most of a second at 10,000), while
- * a walk reads a few rows a PDU. So when the counters are old a fold in
- * steps is started and, until it has made them fresh, the rows the walk
- * goes on to are read from the kernel alone: the next NEXT_ROWS tunnels
- * after each varbind's row, at once, and not again for the rounds that
- * answer from them. The answers are as fresh as a fold at once would give.
- * 1 when the rows are fresh; 0: fold at once (no fold in steps, a read
- * failed). */
-#define NEXT_ROWS	32
-
-static struct {
-	uint32_t	index[NEXT_ROWS];	/* in index order */
-	size_t		n;
-	uint64_t	gen;	/* st_counters_generation() after the read */
-} next_read;
-
-static int
-next_read_has(uint32_t index)
-{
-	/* fresh while nothing was read or folded since (the generation moves
-	 * with every fold and page read: one of ours made it what it is) */
-	if (next_read.n == 0 || next_read.gen != st_counters_generation())
-		return 0;
-	for (size_t i = 0; i < next_read.n; i++)
-		if (next_read.index[i] == index)
-			return 1;
-	return 0;
-}
-
-static int
-fresh_for_next(netsnmp_handler_registration *reg, netsnmp_request_info *requests)
-{
-	size_t len = reg->rootoid_len;
-	int k;
-
-	if ((k = st_counters_kick(ST_COUNTERS_AGENT_MS)) <= 0)
-		return k == 0;
-	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
-		const struct st_child *kids[NEXT_ROWS], *ch;
-		const oid *name = r->requestvb->name;
-		uint32_t after = 0;
-		size_t n = 0;
-
-		/* table . entry(1) . column . cipSecTunIndex: the row after it;
-		 * a name above the rows (the table, a column): the first */
-		if (r->requestvb->name_length >= len + 3 && name[len] == 1)
-			after = name[len + 2] > UINT32_MAX ? UINT32_MAX : (uint32_t)name[len + 2];
-		/* past the last row: the next column's first */
-		if ((ch = st_child_next(after)) == NULL && (ch = st_child_next(0)) == NULL)
-			continue;
-		if (next_read_has(ch->index))
-			continue;
-		for (; ch != NULL && n < NEXT_ROWS; ch = st_child_next(ch->index))
+	if (n == 0)
+		return 1;
+	/* one row (a walk's round asks for the columns of one), the one
+	 * after the last read: it and the ones after it */
+	if (n == 1 && rows_read_next(kids[0]))
+		for (const struct st_child *ch = st_child_next(kids[0]->index);
+		    ch != NULL && n < READ_AHEAD; ch = st_child_next(ch->index))
 			kids[n++] = ch;
-		if (st_counters_fresh_for(kids, n, ST_COUNTERS_AGENT_MS) < 0)
-			return 0;
-		for (size_t i = 0; i < n; i++)
-			next_read.index[i] = kids[i]->index;
-		next_read.n = n;
-		next_read.gen = st_counters_generation();
-	}
+	if (st_counters_fresh_for(kids, n, ST_COUNTERS_AGENT_MS) != 0)
+		return 0;
+	rows_read_note(kids, n);
 	return 1;
 }
 
@@ -403,13 +415,9 @@ fresh_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
     netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
 	if (!MODE_IS_SET(reqinfo->mode)) {
-		int tun = reg->my_reg_void == &fm_tables[FM_T_IPSEC_TUN], fresh = 0;
-
-		if (tun && reqinfo->mode == MODE_GET)
-			fresh = fresh_for_rows(reg, requests);
-		else if (tun && (reqinfo->mode == MODE_GETNEXT || reqinfo->mode == MODE_GETBULK))
-			fresh = fresh_for_next(reg, requests);
-		if (!fresh)
+		if (reqinfo->mode != MODE_GET ||
+		    reg->my_reg_void != &fm_tables[FM_T_IPSEC_TUN] ||
+		    !fresh_for_rows(reg, requests))
 			(void)st_counters_fresh(ST_COUNTERS_AGENT_MS);
 		fm_counters_mark();
 	}

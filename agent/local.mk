@@ -12,9 +12,9 @@ tests_agent_agent_fixture_LDADD = libikeflow.a $(IKEFLOW_LIBS)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
 TESTS += tests/agent/run-snmp-test.sh tests/agent/run-snmp-set-stress.sh \
-	tests/agent/run-snmp-rebuild-pace.sh
+	tests/agent/run-snmp-rebuild-pace.sh tests/agent/run-snmp-walk-reads.sh
 EXTRA_DIST += tests/agent/run-snmp-test.sh tests/agent/run-snmp-set-stress.sh \
-	tests/agent/run-snmp-rebuild-pace.sh \
+	tests/agent/run-snmp-rebuild-pace.sh tests/agent/run-snmp-walk-reads.sh \
 	tests/agent/snmp-lib.sh
 
 EXTRA_DIST += doc/flowmib-mapping.md

@@ -7,9 +7,14 @@
  * usage: agent_fixture AGENTX_SOCKET [PING_INTERVAL [TUNNELS [REFRESH_MS
  *     [REBUILD_SHARE]]]]
  * REFRESH_MS: how often it asks for a rebuild, as the daemon after a fold
- * (1000); REBUILD_SHARE: agent_set_rebuild_share (the daemon's default). */
+ * (1000); REBUILD_SHARE: agent_set_rebuild_share (the daemon's default).
+ * FIXTURE_COUNTERS=1 in the environment: the kernel's counter readings as
+ * the daemon has them (a fold at once, a fold in steps that ends 50 ms
+ * later, a reading of some tunnels' SAs), counted, with at exit
+ * "counters now N steps N reads N tunnels N". */
 #include "config.h"
 
+#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,7 +27,49 @@
 #include "common/loop.h"
 #include "state/state.h"
 
-static struct loop_timer *refresh;
+static struct loop_timer *refresh, *step_end;
+static unsigned long long n_now, n_steps, n_reads, n_tunnels;
+static uint64_t step_start;
+static int stepping;
+
+/* the kernel's readings, counted: what the agent asks of them */
+static int
+fake_fold_now(void)
+{
+	n_now++;
+	st_counters_folded();
+	return 0;
+}
+
+static void
+fake_step_done(void *arg)
+{
+	(void)arg;
+	stepping = 0;
+	st_counters_folded_at(step_start);
+	st_counters_step_ended();
+}
+
+static int
+fake_fold_steps(void)
+{
+	if (stepping)
+		return -EBUSY;
+	stepping = 1;
+	n_steps++;
+	step_start = st_now_ms();
+	loop_timer_set(step_end, 50);
+	return 0;
+}
+
+static int
+fake_fold_some(const struct st_child *const *kids, size_t n)
+{
+	n_reads++;
+	n_tunnels += n;
+	return (int)(2 * n);
+}
+
 static int refresh_ms = 1000;
 static int say_rebuilds;
 
@@ -163,6 +210,13 @@ main(int argc, char **argv)
 	if ((refresh = loop_timer_new(on_refresh, NULL)) == NULL)
 		return 1;
 	loop_timer_set(refresh, refresh_ms);
+	if (getenv("FIXTURE_COUNTERS") != NULL) {
+		if ((step_end = loop_timer_new(fake_step_done, NULL)) == NULL)
+			return 1;
+		st_counters_source(fake_fold_now);
+		st_counters_step_source(fake_fold_steps);
+		st_counters_some_source(fake_fold_some);
+	}
 	printf("ready\n");
 	fflush(stdout);
 	loop_run();
@@ -170,9 +224,16 @@ main(int argc, char **argv)
 	    (unsigned long long)fm_refresh_count(),
 	    (unsigned long long)fm_refresh_cost_total_us(),
 	    (unsigned long long)(loop_now_us() - t0));
+	if (step_end != NULL)
+		printf("counters now %llu steps %llu reads %llu tunnels %llu\n",
+		    n_now, n_steps, n_reads, n_tunnels);
 	fflush(stdout);
+	st_counters_some_source(NULL);
+	st_counters_step_source(NULL);
+	st_counters_source(NULL);
 	agent_shutdown();
 	loop_timer_free(refresh);
+	loop_timer_free(step_end);
 	st_free();
 	loop_free();
 	return 0;
