@@ -7,7 +7,7 @@
 # wall time is the waits': the peer finding the killed responder gone and
 # setting every tunnel up again, netem's period, the end's checks; the
 # faults come twice (SOAK_ROUNDS), the peer restarted among them.
-# bed-timeout: 1200
+# bed-timeout: 1500
 
 SOAK_N=${SOAK_N:-200}
 . "$SRCDIR/tests/bed/conf/soak/soak.sh"
