@@ -292,8 +292,8 @@ full_cycle() { awk -v n="$N" '{ c[$1]++ } END { for (k in c) if (c[k] == n) f++;
 # sends of a request: about one exchange in a thousand, a few a run at
 # 200 tunnels) and sets the tunnel up again, a new tunnel under a new
 # index, while ikeflowd keeps the old one until its child expires: there
-# indexes may come and go; after it (RUNb) one may only go, as after the
-# peer's restart (RUNrb: the old charon may have left tunnels to expire).
+# indexes may come and go; after it (RUNb) one may only go. After the
+# peer's restart (RUNrn) they may come and go too: see soak_round.
 soak_samples_ok()
 {
 	sort -k1,1n -k3,3 -k4,4n "$POLL/samples" | awk -v n="$N" '
@@ -495,8 +495,8 @@ check first-poll wait_for 60 soak_every 2 full_cycle
 # ---- faults, in turn, while the rekeys go on; the whole turn SOAK_ROUNDS times ----
 # RUN counts ikeflowd's starts (a SIGKILL ends one); the poller's epoch is
 # RUN, then a suffix: n under netem, b when a selector's indexes may only
-# go (after netem, and after the peer's restart, whose old tunnels the
-# peer may have left to expire), T in a transition (not judged).
+# go (after netem), rn after the peer's restart (indexes may come and go
+# until the kill), T in a transition (not judged).
 RUN=1 EPOCH=1
 set_epoch() { EPOCH=$1; echo "$1" >"$POLL/epoch"; }
 # check_r NAME CMD...: check, its name prefixed with the round after the first
@@ -522,13 +522,6 @@ soak_hups()
 		wait_for 30 soak_every 1 reloaded_since "$r0" ||
 		    { echo "SIGHUP $k of $n: no reload"; return 1; }
 	done
-}
-
-# every selector has a row whose index is above IMAX: tunnels set up again
-new_rows_since()	# IMAX
-{
-	[ "$(snmpbulk $R.1.3.2.1.2 | awk -v m="$1" '{ n = split($1, o, "."); if (o[n] > m) k++ }
-	    END { print k + 0 }')" -ge "$N" ] && all_tunnels
 }
 
 soak_round()
@@ -566,10 +559,14 @@ soak_round()
 
 	say "${ROUND_P}the peer (strongSwan) restarted ($(elapsed) s)"
 	# As an operator restarts it: charon stops (deleting the IKE SAs it
-	# can), a new one loads the conns and sets every tunnel up again, new
-	# rows under new indexes; what the old one did not delete ends on
-	# ikeflowd at its lifetime. The set-up is paced as the first.
-	imax=$(tun_set | tail -n 1)
+	# can), a new one loads the conns and sets every tunnel up again. A
+	# tunnel whose old IKE SA was deleted comes back as a new row; one
+	# whose old IKE SA the old charon left (stopped in the middle of a
+	# rekey) goes on in its row, as after a reauthentication; a second
+	# row of a tunnel ends at its child's lifetime. So until the kill
+	# ends this ikeflowd run, a tunnel's indexes may come and go (epoch
+	# RUNrn); its counters are judged as ever. The set-up is paced as the
+	# first.
 	set_epoch T
 	cpid=$(nsenter -t "$(cat "/tmp/$SOAK_INIT/ns.pid")" -m cat /var/run/charon.pid)
 	check_r peer-stop swan gw1 "$SOAK_INIT" stop
@@ -578,9 +575,9 @@ soak_round()
 	SOAK_INIT=i$((${SOAK_INIT#i} + 1))
 	check_r peer-start soak_init_start "$SOAK_INIT"
 	check_r peer-setup soak_setup_paced
-	check_r peer-reestablished wait_for $((N / 4 + 60)) soak_every 3 new_rows_since "$imax"
-	check_r peer-all-up wait_for 60 soak_every 2 all_up
-	set_epoch "${RUN}rb"
+	check_r peer-reestablished wait_for $((N / 4 + 60)) soak_every 3 all_up
+	check_r peer-all-tunnels wait_for 60 soak_every 2 all_tunnels
+	set_epoch "${RUN}rn"
 	check_r peer-pings wait_for 30 pings_ok
 
 	say "${ROUND_P}ikeflowd killed with SIGKILL and restarted ($(elapsed) s)"
