@@ -18,7 +18,7 @@ S=$OUT/ike-setup-rate-$N.sh
 	t=$(sed -n 's/^# bed-timeout: *\([0-9]*\).*/\1/p' "$SRC/bench/ike-setup-rate.bed")
 	echo "# bed-timeout: $(( N > 500 ? t * N / 500 : t ))"
 	echo "IKE_BENCH_N=$N"
-	for v in IKE_BENCH_VERSION IKE_BENCH_PROBE IKE_BENCH_PROBE_GAP IKE_BENCH_HALF_OPEN IKE_BENCH_REPEAT IKE_BENCH_LOADS IKE_BENCH_RESPS IKE_BENCH_REMOTE IKE_BENCH_IKF_LOG IKE_BENCH_INIT_CHARON; do
+	for v in IKE_BENCH_VERSION IKE_BENCH_PROBE IKE_BENCH_PROBE_GAP IKE_BENCH_HALF_OPEN IKE_BENCH_REPEAT IKE_BENCH_LOADS IKE_BENCH_RESPS IKE_BENCH_REMOTE IKE_BENCH_IKF_LOG IKE_BENCH_INIT_CHARON IKE_BENCH_INIT_MAX; do
 		eval "[ -n \"\${$v+x}\" ]" && printf "%s='%s'\n" "$v" "$(eval "printf %s \"\$$v\"")"
 	done
 	echo ". \"\$SRCDIR/bench/ike-setup-rate.bed\""

@@ -214,6 +214,8 @@ struct cfg_daemon {
 	uint32_t	cookie_threshold_ip;		/* half-open SAs of one peer, 3 */
 	uint32_t	block_threshold;		/* half-open SAs of one peer, 5 */
 	uint32_t	half_open_max;			/* hard cap, 10000; 0 = none */
+	uint32_t	initiate_max;			/* ours negotiating at once for
+							 * auto=start, 0 = no limit */
 	uint32_t	keepalive;			/* seconds, 20; 0 = none */
 	uint32_t	fragment_size;			/* bytes, 1280 */
 	uint32_t	dh_workers;			/* CFG_DH_WORKERS_AUTO */

@@ -115,6 +115,7 @@ static const struct dkey dkeys[] = {
 	{ "cookie_threshold_ip", D_U32, F(cookie_threshold_ip), 0, 1000000 },
 	{ "block_threshold", D_U32, F(block_threshold), 0, 1000000 },
 	{ "half_open_max", D_U32, F(half_open_max), 0, 10000000 },
+	{ "initiate_max", D_U32, F(initiate_max), 0, 10000000 },
 	{ "keepalive", D_TIME, F(keepalive), 0, 86400 },
 	{ "fragment_size", D_U32, F(fragment_size), 576, 65535 },
 	{ "dh_workers", D_WORKERS, F(dh_workers), 0, 64 },

@@ -92,6 +92,8 @@ render_daemon(const struct cfg_daemon *d, struct buf *b)
 	out(b, "#   retransmit_tries = %u\n", d->retransmit_tries);
 	out(b, "#   half_open_timeout = %u\n", d->half_open_timeout);
 	out(b, "#   cookie_threshold = %u\n", d->cookie_threshold);
+	if (d->initiate_max)
+		out(b, "#   initiate_max = %u\n", d->initiate_max);
 	out(b, "#   fragment_size = %u\n", d->fragment_size);
 	if (d->dh_workers == CFG_DH_WORKERS_AUTO)
 		out(b, "#   dh_workers = auto\n");

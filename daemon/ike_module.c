@@ -18,6 +18,7 @@
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "daemon/ike_daemon.h"
+#include "daemon/ike_startq.h"
 #include "keying/crypto_dh_pool.h"
 #include "keying/ikev1_exchange.h"
 #include "keying/ikev2_exchange.h"
@@ -98,6 +99,18 @@ conn_start(struct ike_conn *ic, const char *why)
 	    ic->c.ike_version, addr_str(&ic->c.right.addr, peer, sizeof(peer)),
 	    why);
 	return conn_initiate(&ic->c);
+}
+
+/* A queued auto=start connection's turn (ike_startq.c): it may have
+ * left the configuration, changed or come up meanwhile. */
+static int
+queued_start(const char *name)
+{
+	struct ike_conn *ic = ike_conns_by_name(name);
+
+	if (ic == NULL || ic->c.auto_mode != CFG_AUTO_START || conn_busy(name))
+		return -1;
+	return conn_start(ic, "auto=start") < 0 ? -1 : 0;
 }
 
 static void
@@ -294,7 +307,7 @@ conns_apply(struct ike_conn *list, struct ike_conn *old)
 		if (ic->c.auto_mode == CFG_AUTO_ROUTE && !ic->trapped)
 			ike_conn_trap(ic);
 		else if (ic->c.auto_mode == CFG_AUTO_START && !reused &&
-		    !conn_busy(ic->c.name))
+		    !conn_busy(ic->c.name) && !ike_startq_add(ic->c.name))
 			conn_start(ic, "auto=start");
 	}
 }
@@ -350,6 +363,7 @@ ike_init(const struct ifl_config *cfg)
 	    ike_conns_build(cfg, is_local, NULL, &next_reqid, &list) < 0)
 		goto fail;
 	dh_pool_apply(NULL, cfg);
+	ike_startq_setup(cfg->daemon.initiate_max, queued_start);
 	conns_apply(list, NULL);
 	return 0;
 fail:
@@ -375,6 +389,7 @@ ike_reload(const struct ifl_config *old, const struct ifl_config *cfg)
 	if (ike_conns_build(cfg, is_local, ike_conns_list(), &next_reqid, &list) < 0)
 		return -1;
 	dh_pool_apply(old, cfg);
+	ike_startq_setup(cfg->daemon.initiate_max, queued_start);
 	conns_apply(list, ike_conns_list());
 	return 0;
 }
@@ -387,6 +402,7 @@ ike_shutdown(void)
 
 	if (engine == NULL)		/* monitor mode: never started */
 		return;
+	ike_startq_clear();
 	memset(&h, 0, sizeof(h));
 	xfrm_set_handlers(&h);
 	agent_set_destroy_handlers(NULL, NULL);

@@ -8,7 +8,8 @@ libikeflow_a_SOURCES += daemon/daemon.h daemon/daemon_int.h daemon/modules.c \
 EXTRA_DIST += tests/unit/data/daemon/ipsec.conf tests/unit/data/daemon/ipsec.secrets \
 	tests/unit/data/daemon/bad-ipsec.conf tests/unit/data/daemon/reload-ipsec.conf
 
-libikeflow_a_SOURCES += daemon/xfrm_module.c daemon/route_module.c daemon/ike_daemon.h daemon/ike_socket.c daemon/ike_env.c daemon/ike_conns.c daemon/ike_module.c daemon/ike_ctl.c
+libikeflow_a_SOURCES += daemon/xfrm_module.c daemon/route_module.c daemon/ike_daemon.h daemon/ike_socket.c daemon/ike_env.c daemon/ike_conns.c daemon/ike_module.c daemon/ike_ctl.c \
+	daemon/ike_startq.h daemon/ike_startq.c
 EXTRA_DIST += tests/unit/data/ike_glue/ipsec.conf tests/unit/data/ike_glue/ipsec.secrets
 
 # leftupdown / leftfirewall: the updown scripts (updown.c), and the default

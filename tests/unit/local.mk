@@ -10,7 +10,7 @@ unit_tests = \
 	tests/unit/test_crypto_sk tests/unit/test_ctl tests/unit/test_daemon_options \
 	tests/unit/test_daemon_reload tests/unit/test_daemon_run \
 	tests/unit/test_flowmib_show tests/unit/test_ike_glue tests/unit/test_monitor \
-	tests/unit/test_ike_glue_socket tests/unit/test_ike_halfopen \
+	tests/unit/test_ike_glue_socket tests/unit/test_ike_halfopen tests/unit/test_ike_startq \
 	tests/unit/test_ikev2_engine \
 	tests/unit/test_ikev2_engine_flood tests/unit/test_ikev2_engine_interop \
 	tests/unit/test_ikev1_msg tests/unit/test_ikev1_keys tests/unit/test_ikev1_engine \

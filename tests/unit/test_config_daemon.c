@@ -103,6 +103,7 @@ test_all_settings(void **state)
 	    "cookie_threshold_ip = 7\n"
 	    "block_threshold = 9\n"
 	    "half_open_max = 500\n"
+	    "initiate_max = 50\n"
 	    "keepalive = 1m\n"
 	    "fragment_size = 1400\n"
 	    "dh_workers = 4\n", 0644);
@@ -139,6 +140,7 @@ test_all_settings(void **state)
 	assert_int_equal(d.cookie_threshold_ip, 7);
 	assert_int_equal(d.block_threshold, 9);
 	assert_int_equal(d.half_open_max, 500);
+	assert_int_equal(d.initiate_max, 50);
 	assert_int_equal(d.keepalive, 60);
 	assert_int_equal(d.fragment_size, 1400);
 	assert_int_equal(d.dh_workers, 4);
