@@ -287,6 +287,7 @@ ike_sa_new(struct ikev2_engine *e, const struct cfg_conn *conn, int initiator,
 	sa->remote = *remote;
 	sa->lport = lport;
 	sa->rport = rport;
+	sa->born_ms = loop_now_ms();
 	if ((sa->rtx = loop_timer_new(ike_rtx_fire, sa)) == NULL ||
 	    (sa->timer = loop_timer_new(ike_timer_fire, sa)) == NULL ||
 	    (sa->rekey_timer = loop_timer_new(ike_rekey_fire, sa)) == NULL ||
@@ -902,6 +903,16 @@ ike_sa_end(struct ike_sa *sa, enum st_term reason)
 	sa->have_keys = 0;
 }
 
+static uint64_t ike_rtx_delay(const struct ikev2_engine *e, unsigned tries);
+
+/* The next of keyingtries. An attempt that failed after its
+ * retransmissions is retried at once; one the peer failed quickly (COOKIEs
+ * that never verify, a malformed answer) waits until the first
+ * retransmission timeout has passed since that attempt began: with
+ * keyingtries=%forever an immediate retry against a peer that answers
+ * every IKE_SA_INIT at once in the same way would send them, each with a
+ * new DH key, as fast as the round trip allows. Meanwhile the new SA is
+ * listed as connecting (its row made now), so nothing starts a second. */
 static void
 ike_sa_retry(struct ike_sa *sa)
 {
@@ -909,12 +920,23 @@ ike_sa_retry(struct ike_sa *sa)
 	struct ike_sa *n;
 	unsigned attempt = sa->attempt;
 	const struct cfg_conn *conn = sa->conn;
+	uint64_t floor = ike_rtx_delay(e, 0), age = loop_now_ms() - sa->born_ms;
+	struct st_ike *st;
 
 	ike_sa_end(sa, ST_TERM_LOCAL_FAIL);
 	if ((n = ike_sa_new(e, conn, 1, &sa->local, e->tun.ike_port, &sa->remote,
 	    e->tun.ike_port)) == NULL)
 		return;
 	n->attempt = attempt + 1;
+	if (age < floor && (st = st_ike_new(conn->name, 2, 1)) != NULL) {
+		n->st_index = st->index;
+		ike_sa_st_sync(n);
+		log_info("IKEv2:%s: retrying in %llu ms, attempt %u of %s", conn->name,
+		    (unsigned long long)(floor - age), n->attempt,
+		    conn->keyingtries ? "keyingtries" : "%forever");
+		loop_timer_set(n->timer, floor - age);
+		return;
+	}
 	log_info("IKEv2:%s: retrying, attempt %u of %s", conn->name, n->attempt,
 	    conn->keyingtries ? "keyingtries" : "%forever");
 	if (e->ops->init_start(n) < 0)
@@ -1215,7 +1237,12 @@ ike_timer_fire(void *arg)
 	if (sa->phase == IKE_DEAD)
 		return;
 	e->busy++;
-	if (sa->phase == IKE_INIT_R)
+	if (sa->phase == IKE_NEW && sa->initiator) {
+		/* a retry's wait is over (ike_sa_retry): the attempt begins */
+		sa->born_ms = loop_now_ms();
+		if (e->ops->init_start(sa) < 0)
+			ike_sa_end(sa, ST_TERM_LOCAL_FAIL);
+	} else if (sa->phase == IKE_INIT_R)
 		ike_sa_fail(sa, ST_IKEF_PEER_LOST, 0,
 		    "half-open IKE SA timed out waiting for IKE_AUTH");
 	else if (sa->phase == IKE_UP) {

@@ -169,6 +169,7 @@ struct ike_sa {
 	struct ike_child *children;
 	int		rekeyed;		/* replaced by a rekeyed IKE SA */
 	unsigned	attempt;		/* keyingtries used, from 1 */
+	uint64_t	born_ms;		/* loop_now_ms() when made */
 	struct loop_timer *timer;		/* half-open timeout / DPD */
 	struct loop_timer *rekey_timer;		/* IKE SA rekey (ikelifetime - margin) */
 	struct loop_timer *keepalive_timer;	/* NAT-T keepalives */

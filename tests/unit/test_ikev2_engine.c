@@ -881,6 +881,79 @@ test_cookie(void **state)
 	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
 }
 
+/* Answers the initiator's IKE_SA_INIT in the queue with a COOKIE of its
+ * own (a responder whose cookies never verify); 1 if there was one. */
+static int
+answer_cookie(uint8_t seed)
+{
+	uint8_t cookie[16];
+	struct ike_builder bl;
+	struct ike_hdr h;
+	struct ike_perr err;
+	struct buf *b;
+
+	if (nqueue != 1)
+		return 0;
+	assert_int_equal(ikev2_hdr_parse(queue[0]->data, queue[0]->len, &h, &err), 0);
+	assert_int_equal(h.exchange, IKEV2_EXCH_IKE_SA_INIT);
+	drain();
+	memset(cookie, seed, sizeof(cookie));
+	h.rspi = 0;
+	h.flags = IKEV2_FLAG_RESPONSE;
+	b = buf_new(64);
+	ikev2_build_msg(&bl, b, &h);
+	ikev2_build_notify_simple(&bl, IKEV2_N_COOKIE, cookie, sizeof(cookie));
+	assert_int_equal(ikev2_build_finish(&bl), 0);
+	ikev2_input(side_i.eng, &side_r.addr, 500, &side_i.addr, 500, b->data, b->len);
+	buf_free(b);
+	return 1;
+}
+
+/* keyingtries=%forever against a peer that answers every IKE_SA_INIT at
+ * once with a COOKIE that never verifies: each attempt gives up after
+ * IKEV2_COOKIE_TRIES, and the next begins no sooner than the first
+ * retransmission timeout (200 ms here) after the one before began, instead
+ * of at once; while it waits its IKE SA is listed as connecting. So three
+ * attempts span at least two timeouts, however fast the answers. */
+static void
+test_cookie_loop_paced(void **state)
+{
+	uint64_t t_begin, t0;
+	uint8_t seed = 1;
+	int i, rows;
+
+	(void)state;
+	retrans_tries_s = 3;		/* a 200 ms first retransmission */
+	sides_up(variants[0].ike, variants[0].esp, "\tkeyingtries=%forever\n",
+	    variants[0].ike, variants[0].esp, NULL, NULL, NULL);
+	t_begin = loop_now_ms();
+	initiate();
+	for (int attempt = 1; attempt <= 3; attempt++) {
+		if (attempt > 1) {
+			/* the loop alone: nothing goes to the real responder */
+			t0 = loop_now_ms();
+			while (nqueue == 0 && loop_now_ms() - t0 < 5000)
+				loop_once(2);
+		}
+		/* the first request and IKEV2_COOKIE_TRIES resends with a cookie:
+		 * each answered at once, the last answer fails the attempt */
+		for (i = 0; i <= IKEV2_COOKIE_TRIES; i++)
+			assert_true(answer_cookie(seed++));
+		assert_int_equal(count_ike_fails(ST_IKEF_OTHER), attempt);
+		if (nqueue == 0) {
+			rows = 0;
+			for (const struct st_ike *ike = st_ike_next(0); ike;
+			    ike = st_ike_next(ike->index))
+				rows += ike->state == ST_IKE_CONNECTING;
+			assert_int_equal(rows, 1);
+		}
+	}
+	/* the third attempt's first request went out at least two timeouts
+	 * after the first attempt began */
+	assert_true(loop_now_ms() - t_begin >= 400);
+	drain();
+}
+
 static void
 test_conn_lifecycle_hooks(void **state)
 {
@@ -2370,6 +2443,7 @@ main(void)
 		T(test_transport),
 		T(test_garbage_dropped),
 		T(test_cookie),
+		T(test_cookie_loop_paced),
 		T(test_conn_lifecycle_hooks),
 		T(test_mutated_messages),
 		T(test_child_rekey_by_initiator),
