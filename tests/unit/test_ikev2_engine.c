@@ -840,53 +840,11 @@ test_garbage_dropped(void **state)
 	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
 }
 
-static void
-test_cookie(void **state)
+/* Answers the initiator's IKE_SA_INIT in the queue as a loaded responder
+ * would, with a COOKIE (len bytes); its IKE SPI, 0 if nothing was queued. */
+static uint64_t
+answer_cookie(const uint8_t *cookie, size_t len)
 {
-	static const uint8_t cookie[16] = "cookie-cookie-16";
-	struct ike_builder bl;
-	struct ike_hdr h;
-	struct ike_perr err;
-	struct ikev2_notify n;
-	struct ikev2_msg *m;
-	struct buf *b;
-
-	(void)state;
-	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
-	    variants[0].esp, NULL, NULL, NULL);
-	initiate();
-	assert_int_equal(nqueue, 1);
-	/* answer the first IKE_SA_INIT as a loaded responder would */
-	assert_int_equal(ikev2_hdr_parse(queue[0]->data, queue[0]->len, &h, &err), 0);
-	drain();
-	h.rspi = 0;
-	h.flags = IKEV2_FLAG_RESPONSE;
-	b = buf_new(64);
-	ikev2_build_msg(&bl, b, &h);
-	ikev2_build_notify_simple(&bl, IKEV2_N_COOKIE, cookie, sizeof(cookie));
-	assert_int_equal(ikev2_build_finish(&bl), 0);
-	ikev2_input(side_i.eng, &side_r.addr, 500, &side_i.addr, 500, b->data, b->len);
-	buf_free(b);
-	/* the request again, the cookie as its first payload */
-	assert_int_equal(nqueue, 1);
-	m = ikev2_msg_parse(queue[0]->data, queue[0]->len, &err);
-	assert_non_null(m);
-	assert_int_equal(m->hdr.ispi, h.ispi);
-	assert_int_equal(m->outer.pl[0].type, IKEV2_PL_NOTIFY);
-	assert_int_equal(ikev2_msg_notify(m, IKEV2_N_COOKIE, &n), 1);
-	assert_int_equal(n.len, sizeof(cookie));
-	assert_memory_equal(n.data, cookie, sizeof(cookie));
-	ikev2_msg_free(m);
-	pump();
-	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
-}
-
-/* Answers the initiator's IKE_SA_INIT in the queue with a COOKIE of its
- * own (a responder whose cookies never verify); 1 if there was one. */
-static int
-answer_cookie(uint8_t seed)
-{
-	uint8_t cookie[16];
 	struct ike_builder bl;
 	struct ike_hdr h;
 	struct ike_perr err;
@@ -897,16 +855,45 @@ answer_cookie(uint8_t seed)
 	assert_int_equal(ikev2_hdr_parse(queue[0]->data, queue[0]->len, &h, &err), 0);
 	assert_int_equal(h.exchange, IKEV2_EXCH_IKE_SA_INIT);
 	drain();
-	memset(cookie, seed, sizeof(cookie));
 	h.rspi = 0;
 	h.flags = IKEV2_FLAG_RESPONSE;
 	b = buf_new(64);
 	ikev2_build_msg(&bl, b, &h);
-	ikev2_build_notify_simple(&bl, IKEV2_N_COOKIE, cookie, sizeof(cookie));
+	ikev2_build_notify_simple(&bl, IKEV2_N_COOKIE, cookie, len);
 	assert_int_equal(ikev2_build_finish(&bl), 0);
 	ikev2_input(side_i.eng, &side_r.addr, 500, &side_i.addr, 500, b->data, b->len);
 	buf_free(b);
-	return 1;
+	return h.ispi;
+}
+
+static void
+test_cookie(void **state)
+{
+	static const uint8_t cookie[16] = "cookie-cookie-16";
+	struct ike_perr err;
+	struct ikev2_notify n;
+	struct ikev2_msg *m;
+	uint64_t ispi;
+
+	(void)state;
+	sides_up(variants[0].ike, variants[0].esp, NULL, variants[0].ike,
+	    variants[0].esp, NULL, NULL, NULL);
+	initiate();
+	assert_int_equal(nqueue, 1);
+	ispi = answer_cookie(cookie, sizeof(cookie));
+	assert_true(ispi != 0);
+	/* the request again, the cookie as its first payload */
+	assert_int_equal(nqueue, 1);
+	m = ikev2_msg_parse(queue[0]->data, queue[0]->len, &err);
+	assert_non_null(m);
+	assert_int_equal(m->hdr.ispi, ispi);
+	assert_int_equal(m->outer.pl[0].type, IKEV2_PL_NOTIFY);
+	assert_int_equal(ikev2_msg_notify(m, IKEV2_N_COOKIE, &n), 1);
+	assert_int_equal(n.len, sizeof(cookie));
+	assert_memory_equal(n.data, cookie, sizeof(cookie));
+	ikev2_msg_free(m);
+	pump();
+	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
 }
 
 /* keyingtries=%forever against a peer that answers every IKE_SA_INIT at
@@ -919,7 +906,7 @@ static void
 test_cookie_loop_paced(void **state)
 {
 	uint64_t t_begin, t0;
-	uint8_t seed = 1;
+	uint8_t cookie[16], seed = 1;
 	int i, rows;
 
 	(void)state;
@@ -937,8 +924,10 @@ test_cookie_loop_paced(void **state)
 		}
 		/* the first request and IKEV2_COOKIE_TRIES resends with a cookie:
 		 * each answered at once, the last answer fails the attempt */
-		for (i = 0; i <= IKEV2_COOKIE_TRIES; i++)
-			assert_true(answer_cookie(seed++));
+		for (i = 0; i <= IKEV2_COOKIE_TRIES; i++) {
+			memset(cookie, seed++, sizeof(cookie));	/* each one new */
+			assert_true(answer_cookie(cookie, sizeof(cookie)) != 0);
+		}
 		assert_int_equal(count_ike_fails(ST_IKEF_OTHER), attempt);
 		if (nqueue == 0) {
 			rows = 0;
