@@ -19,6 +19,7 @@
 #include "common/loop.h"
 #include "ctl/ctl.h"
 #include "daemon/ike_daemon.h"
+#include "daemon/ike_startq.h"
 #include "daemon/updown.h"
 #include "keying/crypto_dh_pool.h"
 #include "state/names.h"
@@ -501,6 +502,11 @@ cmd_stats(int argc, char **argv, struct buf *out, void *arg)
 	    (unsigned long long)st.invalid_spi_quiet,
 	    (unsigned long long)st.keepalives,
 	    (unsigned long long)sk.keepalives);
+	if (ike_startq_max() == 0)
+		buf_printf(out, "  auto=start: initiated at once (initiate_max 0)\n");
+	else
+		buf_printf(out, "  auto=start: initiated %u at a time, %zu waiting\n",
+		    ike_startq_max(), ike_startq_waiting());
 	dh_pool_stats(&dp);
 	if (dp.workers == 0)
 		buf_printf(out, "  DH key pairs: made on demand (no workers)\n");

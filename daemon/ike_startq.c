@@ -126,6 +126,12 @@ ike_startq_waiting(void)
 	return q.n - q.head;
 }
 
+uint32_t
+ike_startq_max(void)
+{
+	return q.max;
+}
+
 void
 ike_startq_clear(void)
 {

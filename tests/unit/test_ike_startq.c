@@ -95,9 +95,11 @@ test_paced(void **state)
 
 	(void)state;
 	ike_startq_setup(2, start);
+	assert_int_equal(ike_startq_max(), 2);
 	for (size_t i = 0; i < 6; i++)
 		assert_int_equal(ike_startq_add(names[i]), 1);
 	assert_int_equal(nstarted, 0);		/* at the loop's next turn */
+	assert_int_equal(ike_startq_waiting(), 6);
 	turns(20);
 	assert_int_equal(nstarted, 2);
 	assert_string_equal(started[0], "a");

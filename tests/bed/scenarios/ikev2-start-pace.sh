@@ -68,6 +68,8 @@ check_eq ike-sas "$N" "$(ups)"
 check drained wait_for 10 grep -q "the $N queued auto=start connections are initiated" "$W/gw2.log"
 most_in_flight >"$W/most-in-flight"
 check_eq most-in-flight "$MAX" "$(cat "$W/most-in-flight")"
+check stats-view sh -c "ip netns exec gw2 '$IKEFLOWCTL' -s /tmp/gw2/ctl.sock show crypto ikev2 stats |
+    grep -q 'auto=start: initiated $MAX at a time, 0 waiting'"
 
 # a reload adds 12: only they are initiated, paced alike
 pace_conns gw2 $((N + 12)) >"$W/gw2.conf"
