@@ -2,7 +2,8 @@
  * event loop, for tests/agent/run-snmp-test.sh. Prints "ready" once the
  * subagent runs; "destroy ike N" / "destroy child N" when a SET asks for it;
  * at exit, what the tables' rebuilds took ("rebuilds N cost_us C up_us U");
- * with a REBUILD_SHARE above 0, "rebuilt N" as each rebuild is served.
+ * with a REBUILD_SHARE above 0, "rebuilt N cost_us C" as each rebuild is
+ * served (C: what that rebuild cost).
  *
  * usage: agent_fixture AGENTX_SOCKET [PING_INTERVAL [TUNNELS [REFRESH_MS
  *     [REBUILD_SHARE]]]]
@@ -154,7 +155,8 @@ on_refresh(void *arg)
 	(void)arg;
 	if (say_rebuilds && fm_refresh_count() != seen) {
 		seen = fm_refresh_count();
-		printf("rebuilt %llu\n", (unsigned long long)seen);
+		printf("rebuilt %llu cost_us %llu\n", (unsigned long long)seen,
+		    (unsigned long long)fm_refresh_cost_us());
 		fflush(stdout);
 	}
 	agent_refresh_steps();		/* as the daemon after a fold */

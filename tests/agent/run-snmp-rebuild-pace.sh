@@ -70,9 +70,17 @@ set -- $(cat "$W/figures-$SHARE" 2>/dev/null)
 n=$1 cost=$2 up=$3
 echo "paced: $n rebuilds, $((cost / 1000)) ms of $((up / 1000)) ms"
 [ "$n" -ge 5 ] && ok "paced: still rebuilds ($n)" || bad "paced: $n rebuilds, want 5 or more"
-# at most 1/SHARE of the time, plus the first two
-last=$((cost / n))
-[ $((cost * SHARE)) -le $((up + 2 * SHARE * last)) ] &&
+# At most 1/SHARE of the time, but for the rebuilds no gap follows within
+# the run: the start-up one (the first asked for comes without a gap) and
+# the last; and one that took longer than the one before (the machine
+# busier: costs are wall time) followed a gap sized by the one before, so
+# the longest counts once more. Each taken as it was, not as the average:
+# a CI run with the suite's other half beside it failed on the average.
+costs=$(sed -n 's/^rebuilt [0-9]* cost_us \([0-9]*\)$/\1/p' "$W/fix-$SHARE.out")
+first=$(echo "$costs" | head -n 1) last=$(echo "$costs" | tail -n 1)
+most=$(echo "$costs" | sort -n | tail -n 1)
+echo "paced: rebuild costs (us): $(echo $costs)"
+[ $((cost * SHARE)) -le $((up + SHARE * (first + last + most))) ] &&
     ok "paced: rebuilds took $((cost * 100 / up)) % of the time (at most $((100 / SHARE)) %)" ||
     bad "paced: rebuilds took $((cost * 100 / up)) % of the time, over 1/$SHARE"
 
