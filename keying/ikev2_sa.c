@@ -903,8 +903,6 @@ ike_sa_end(struct ike_sa *sa, enum st_term reason)
 	sa->have_keys = 0;
 }
 
-static uint64_t ike_rtx_delay(const struct ikev2_engine *e, unsigned tries);
-
 /* The next of keyingtries. An attempt that failed after its
  * retransmissions is retried at once; one the peer failed quickly (COOKIEs
  * that never verify, a malformed answer) waits until the first
@@ -920,7 +918,7 @@ ike_sa_retry(struct ike_sa *sa)
 	struct ike_sa *n;
 	unsigned attempt = sa->attempt;
 	const struct cfg_conn *conn = sa->conn;
-	uint64_t floor = ike_rtx_delay(e, 0), age = loop_now_ms() - sa->born_ms;
+	uint64_t floor = ike_tuning_rtx_delay(&e->tun, 0), age = loop_now_ms() - sa->born_ms;
 	struct st_ike *st;
 
 	ike_sa_end(sa, ST_TERM_LOCAL_FAIL);
