@@ -691,7 +691,7 @@ child_up(const struct st_child *ch)
  * met. */
 enum fm_phase {
 	FB_IKE, FB_CHILD, FB_IKE_HIST, FB_IPSEC_HIST, FB_IKE_FAIL, FB_IPSEC_FAIL,
-	FB_VERIFY, FB_DONE
+	FB_VERIFY, FB_KEYS, FB_DONE
 };
 
 struct fm_build {
@@ -707,6 +707,14 @@ struct fm_build {
 	int		 vt;
 	size_t		 vk;
 	unsigned char	 differs[FM_T_COUNT];
+	/* FB_KEYS: a table whose rows differ gets new keys in a container of
+	 * its own, filled key by key (kt, kk: the next), which the install
+	 * swaps in whole (keys_swap) */
+	int		 kt;
+	size_t		 kk;
+	unsigned char	 fixed[FM_T_COUNT];	/* fixup_inline done */
+	netsnmp_container *nc[FM_T_COUNT];
+	struct fm_key	*nkeys[FM_T_COUNT];
 	uint64_t	 spent_us;	/* in its steps so far */
 };
 
@@ -998,6 +1006,64 @@ verify_one(struct fm_build *b)
 	return 0;
 }
 
+/* One step of FB_KEYS: a table's inline indexes pointed at the rows where
+ * they now are (the arrays grow no more), or one key of a table whose rows
+ * differ inserted into its new container. Inserting 10,000 keys (a
+ * Net-SNMP binary search and OID compares each) held one turn for tens of
+ * milliseconds in a slow guest when the install did it; here it is spread
+ * over the build's steps like the rows. A table whose container cannot be
+ * made is left to the install (the old way, in one turn). */
+static int
+keys_one(struct fm_build *b)
+{
+	while (b->kt < FM_T_COUNT) {
+		struct fm_table *t = &fm_tables[b->kt];
+		struct growing *g = &b->g[b->kt];
+		struct fm_row *h;
+
+		if (!b->fixed[b->kt]) {
+			if (b->kt != FM_T_PEER && b->kt != FM_T_PEER_CORR)
+				fixup_inline(g);
+			b->fixed[b->kt] = 1;
+			return 0;
+		}
+		if (!b->differs[b->kt] || t->c == NULL || b->kk >= g->n) {
+			b->kt++;
+			b->kk = 0;
+			continue;
+		}
+		if (b->nc[b->kt] == NULL) {
+			/* of the served one's kind, compare functions and flags
+			 * (a copy, emptied: the swap needs the same kind) */
+			netsnmp_container *c = t->c->duplicate != NULL ?
+			    CONTAINER_DUP(t->c, NULL, 0) : NULL;
+			struct fm_key *k = calloc(g->n, sizeof(*k));
+
+			if (c == NULL || k == NULL) {
+				if (c != NULL)
+					CONTAINER_FREE(c);
+				free(k);
+				b->kt++;
+				b->kk = 0;
+				continue;
+			}
+			CONTAINER_CLEAR(c, NULL, NULL);
+			b->nc[b->kt] = c;
+			b->nkeys[b->kt] = k;
+		}
+		h = (struct fm_row *)((char *)g->rows + b->kk * t->row_size);
+		fm_key_set(&b->nkeys[b->kt][b->kk], h);
+		if (CONTAINER_INSERT(b->nc[b->kt], &b->nkeys[b->kt][b->kk]) != 0) {
+			/* a duplicate index cannot come from the state model */
+			log_warnx("agent: %s: row %zu not indexed", t->name, b->kk);
+		}
+		b->kk++;
+		return 0;
+	}
+	phase_end(b);
+	return 0;
+}
+
 /* One row (or record) of the current walk, or the walk's end. Every
  * record starts with its index (state/rows.h). */
 static int
@@ -1007,6 +1073,8 @@ build_one(struct fm_build *b)
 
 	if (b->phase == FB_VERIFY)
 		return verify_one(b);
+	if (b->phase == FB_KEYS)
+		return keys_one(b);
 	switch (b->phase) {
 	case FB_IKE:		rec = st_ike_next(b->after); break;
 	case FB_CHILD:		rec = st_child_next(b->after); break;
@@ -1165,8 +1233,12 @@ build_begin(struct fm_build *b)
 static void
 build_discard(struct fm_build *b)
 {
-	for (int i = 0; i < FM_T_COUNT; i++)
+	for (int i = 0; i < FM_T_COUNT; i++) {
 		free(b->g[i].rows);
+		if (b->nc[i] != NULL)
+			CONTAINER_FREE(b->nc[i]);
+		free(b->nkeys[i]);
+	}
 	arena_free(b->arena);
 	memset(b, 0, sizeof(*b));
 }
@@ -1180,6 +1252,25 @@ keys_follow(struct fm_table *t, const struct growing *g)
 		fm_key_set(&t->keys[k], (struct fm_row *)((char *)g->rows + k * t->row_size));
 }
 
+/* The served container takes the new one's contents (FB_KEYS filled it)
+ * and the new one, holding the old contents, is freed: the agent's
+ * registration keeps its container. The two are binary arrays made by the
+ * same factory with the same compare functions, whose contents hang whole
+ * from container_data (Net-SNMP 5.9, snmplib/container_binary_array.c);
+ * sync moves so that no iterator of the old contents goes on. */
+static void
+keys_swap(struct fm_table *t, netsnmp_container *nc, struct fm_key *keys)
+{
+	void *d = t->c->container_data;
+
+	t->c->container_data = nc->container_data;
+	nc->container_data = d;
+	t->c->sync++;
+	CONTAINER_FREE(nc);
+	free(t->keys);
+	t->keys = keys;
+}
+
 /* The new rows replace the served ones at once: a walk or a SET in
  * progress sees either the old tables or the new, never a mix. */
 static void
@@ -1190,11 +1281,15 @@ build_install(struct fm_build *b)
 	for (int i = 0; i < FM_T_COUNT; i++) {
 		struct fm_table *t = &fm_tables[i];
 
-		if (i != FM_T_PEER && i != FM_T_PEER_CORR)
+		if (i != FM_T_PEER && i != FM_T_PEER_CORR && !b->fixed[i])
 			fixup_inline(&g[i]);
 		if (!b->differs[i])
 			keys_follow(t, &g[i]);
-		else if (t->c != NULL) {
+		else if (t->c != NULL && b->nc[i] != NULL) {
+			keys_swap(t, b->nc[i], b->nkeys[i]);
+			b->nc[i] = NULL;
+			b->nkeys[i] = NULL;
+		} else if (t->c != NULL) {
 			struct fm_key *keys = calloc(g[i].n ? g[i].n : 1, sizeof(*keys));
 
 			CONTAINER_CLEAR(t->c, NULL, NULL);
