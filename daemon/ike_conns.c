@@ -20,6 +20,103 @@
 
 static struct ike_conn *conns;
 
+/* ---- lookups by name and by reqid ----
+ * A gateway of thousands of connections looked each one up by walking the
+ * list: an ACQUIRE, a queued start, and every connection of a reload
+ * against every other (O(N^2): 10,000 connections, 50 million compares in
+ * one turn). Open addressing, at most half full; the first of a name or
+ * reqid in list order wins, as the walk found it. */
+struct ike_conn_index {
+	struct ike_conn	**name;		/* by name */
+	struct ike_conn	**reqid;	/* by reqid */
+	size_t		  mask;
+};
+
+static struct ike_conn_index *in_force;	/* of conns */
+
+static size_t
+name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static size_t
+reqid_hash(uint32_t r)
+{
+	return (size_t)(r * 2654435761u);
+}
+
+struct ike_conn_index *
+ike_conn_index_new(struct ike_conn *list, int skip_retired)
+{
+	struct ike_conn_index *x;
+	struct ike_conn *ic;
+	size_t n = 0, size = 16, i;
+
+	for (ic = list; ic; ic = ic->next)
+		n++;
+	while (size < 2 * n)
+		size *= 2;
+	if ((x = calloc(1, sizeof(*x))) == NULL ||
+	    (x->name = calloc(size, sizeof(*x->name))) == NULL ||
+	    (x->reqid = calloc(size, sizeof(*x->reqid))) == NULL) {
+		ike_conn_index_free(x);
+		return NULL;
+	}
+	x->mask = size - 1;
+	for (ic = list; ic; ic = ic->next) {
+		if (skip_retired && ic->retired)
+			continue;
+		for (i = name_hash(ic->c.name) & x->mask; x->name[i]; i = (i + 1) & x->mask)
+			if (strcmp(x->name[i]->c.name, ic->c.name) == 0)
+				break;
+		if (x->name[i] == NULL)
+			x->name[i] = ic;
+		for (i = reqid_hash(ic->c.reqid) & x->mask; x->reqid[i]; i = (i + 1) & x->mask)
+			if (x->reqid[i]->c.reqid == ic->c.reqid)
+				break;
+		if (x->reqid[i] == NULL)
+			x->reqid[i] = ic;
+	}
+	return x;
+}
+
+void
+ike_conn_index_free(struct ike_conn_index *x)
+{
+	if (x == NULL)
+		return;
+	free(x->name);
+	free(x->reqid);
+	free(x);
+}
+
+struct ike_conn *
+ike_conn_index_name(const struct ike_conn_index *x, const char *name)
+{
+	size_t i;
+
+	for (i = name_hash(name) & x->mask; x->name[i]; i = (i + 1) & x->mask)
+		if (strcmp(x->name[i]->c.name, name) == 0)
+			return x->name[i];
+	return NULL;
+}
+
+static struct ike_conn *
+index_reqid(const struct ike_conn_index *x, uint32_t reqid)
+{
+	size_t i;
+
+	for (i = reqid_hash(reqid) & x->mask; x->reqid[i]; i = (i + 1) & x->mask)
+		if (x->reqid[i]->c.reqid == reqid)
+			return x->reqid[i];
+	return NULL;
+}
+
 struct ike_conn *
 ike_conns_list(void)
 {
@@ -30,6 +127,9 @@ void
 ike_conns_set(struct ike_conn *list)
 {
 	conns = list;
+	ike_conn_index_free(in_force);
+	/* out of memory: the lookups walk the list */
+	in_force = list != NULL ? ike_conn_index_new(list, 0) : NULL;
 }
 
 struct ike_conn *
@@ -37,6 +137,8 @@ ike_conns_by_reqid(uint32_t reqid)
 {
 	struct ike_conn *ic;
 
+	if (in_force != NULL)
+		return index_reqid(in_force, reqid);
 	for (ic = conns; ic; ic = ic->next)
 		if (ic->c.reqid == reqid)
 			return ic;
@@ -48,6 +150,8 @@ ike_conns_by_name(const char *name)
 {
 	struct ike_conn *ic;
 
+	if (in_force != NULL)
+		return ike_conn_index_name(in_force, name);
 	for (ic = conns; ic; ic = ic->next)
 		if (strcmp(ic->c.name, name) == 0)
 			return ic;
@@ -97,11 +201,18 @@ ike_conns_build(const struct ifl_config *cfg,
 	const struct cfg_conn *c;
 	const struct ike_conn *o;
 	struct ike_conn *head = NULL, **tail = &head, *ic;
+	struct ike_conn_index *ox = NULL;
 
+	/* const for the caller: the index only points into the list */
+	if (old != NULL && (ox = ike_conn_index_new((struct ike_conn *)old, 0)) == NULL) {
+		log_err("%s: out of memory", __func__);
+		return -1;
+	}
 	for (c = cfg->conns; c; c = c->next) {
 		if ((ic = calloc(1, sizeof(*ic))) == NULL) {
 			log_err("%s: out of memory", __func__);
 			ike_conns_free(head);
+			ike_conn_index_free(ox);
 			return -1;
 		}
 		memcpy(&ic->c, c, sizeof(ic->c));
@@ -110,9 +221,7 @@ ike_conns_build(const struct ifl_config *cfg,
 			log_info("IKE:%s: right is this host: left and right swapped",
 			    ic->c.name);
 		if (ic->c.reqid == 0) {
-			for (o = old; o; o = o->next)
-				if (strcmp(o->c.name, ic->c.name) == 0)
-					break;
+			o = ox != NULL ? ike_conn_index_name(ox, ic->c.name) : NULL;
 			if (o)
 				ic->c.reqid = o->c.reqid;
 			else
@@ -121,6 +230,7 @@ ike_conns_build(const struct ifl_config *cfg,
 		*tail = ic;
 		tail = &ic->next;
 	}
+	ike_conn_index_free(ox);
 	*out = head;
 	return 0;
 }

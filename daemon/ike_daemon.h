@@ -51,6 +51,7 @@ struct ike_conn {
 	int		trapped;	/* its auto=route policies are in the kernel */
 	int		retired;	/* dropped or replaced by a reload */
 	struct ike_conn	*reuse;		/* reload: the old copy standing in */
+	int		busy;		/* reload: conns_mark_busy's answer */
 	struct ike_conn	*next;
 };
 
@@ -60,6 +61,12 @@ void	ike_conns_set(struct ike_conn *list);
 /* By reqid (ACQUIRE) or by name among the connections in force. */
 struct ike_conn *ike_conns_by_reqid(uint32_t reqid);
 struct ike_conn *ike_conns_by_name(const char *name);
+/* A lookup by name over any list (a reload's old one), made once: NULL
+ * when out of memory. skip_retired leaves retired copies out. */
+struct ike_conn_index;
+struct ike_conn_index *ike_conn_index_new(struct ike_conn *list, int skip_retired);
+struct ike_conn *ike_conn_index_name(const struct ike_conn_index *x, const char *name);
+void	ike_conn_index_free(struct ike_conn_index *x);
 
 /* Copies cfg's connections, oriented with is_local (NULL: as written),
  * reqids from *next_reqid unless configured, or taken from a connection of

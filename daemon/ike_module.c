@@ -57,18 +57,37 @@ on_datagram(const struct ifl_addr *src, uint16_t sport, const struct ifl_addr *d
 /* An IKE SA of the connection is being set up, or one is up with children:
  * traffic needs no new negotiation. */
 static int
+ike_busy(const struct st_ike *ike)
+{
+	return ike->state == ST_IKE_CONNECTING || ike->state == ST_IKE_DELETING ||
+	    st_child_count_for_ike(ike->index) > 0;
+}
+
+static int
 conn_busy(const char *name)
 {
 	const struct st_ike *ike;
 
-	for (ike = st_ike_next(0); ike; ike = st_ike_next(ike->index)) {
-		if (strcmp(ike->conn, name) != 0)
-			continue;
-		if (ike->state == ST_IKE_CONNECTING || ike->state == ST_IKE_DELETING ||
-		    st_child_count_for_ike(ike->index) > 0)
+	for (ike = st_ike_next(0); ike; ike = st_ike_next(ike->index))
+		if (strcmp(ike->conn, name) == 0 && ike_busy(ike))
 			return 1;
-	}
 	return 0;
+}
+
+/* conn_busy for every connection of the list at once, in one walk of the
+ * IKE SAs (a reload of thousands of auto=start connections asked each
+ * one: a walk of every IKE SA a connection): busy ones get busy = 1. */
+static void
+conns_mark_busy(struct ike_conn *list)
+{
+	const struct st_ike *ike;
+	struct ike_conn *ic;
+
+	for (ic = list; ic; ic = ic->next)
+		ic->busy = 0;
+	for (ike = st_ike_next(0); ike; ike = st_ike_next(ike->index))
+		if (ike_busy(ike) && (ic = ike_conns_by_name(ike->conn)) != NULL)
+			ic->busy = 1;
 }
 
 /* The engine of a connection's keyexchange=: what the daemon starts and
@@ -259,16 +278,21 @@ static void
 conns_apply(struct ike_conn *list, struct ike_conn *old)
 {
 	struct ike_conn *ic, *o, **pp, *next;
+	struct ike_conn_index *ox = ike_conn_index_new(old, 1);
 
 	for (ic = list; ic; ic = ic->next) {
-		for (o = old; o; o = o->next)
-			if (!o->retired && strcmp(o->c.name, ic->c.name) == 0)
-				break;
+		if (ox != NULL)
+			o = ike_conn_index_name(ox, ic->c.name);
+		else	/* out of memory: the slow way */
+			for (o = old; o; o = o->next)
+				if (!o->retired && strcmp(o->c.name, ic->c.name) == 0)
+					break;
 		if (o && ike_conn_same(&o->c, &ic->c)) {
 			o->retired = 2;
 			ic->reuse = o;
 		}
 	}
+	ike_conn_index_free(ox);
 	ike_conns_set(list);
 	for (o = old; o; o = next) {
 		next = o->next;
@@ -300,6 +324,7 @@ conns_apply(struct ike_conn *list, struct ike_conn *old)
 		free(ic);
 	}
 	ike_conns_set(list);
+	conns_mark_busy(list);
 	for (ic = list; ic; ic = ic->next) {
 		int reused = ic->retired == 2;
 
@@ -307,7 +332,7 @@ conns_apply(struct ike_conn *list, struct ike_conn *old)
 		if (ic->c.auto_mode == CFG_AUTO_ROUTE && !ic->trapped)
 			ike_conn_trap(ic);
 		else if (ic->c.auto_mode == CFG_AUTO_START && !reused &&
-		    !conn_busy(ic->c.name) && !ike_startq_add(ic->c.name))
+		    !ic->busy && !ike_startq_add(ic->c.name))
 			conn_start(ic, "auto=start");
 	}
 }

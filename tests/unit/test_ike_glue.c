@@ -137,6 +137,57 @@ test_build_orient_reqids(void **state)
 	config_free(cfg);
 }
 
+/* The lookups by name and reqid answer as a walk of the list would, at
+ * any size: the first of a name or reqid in list order, none for one not
+ * there, none once the list is gone; an index over a reload's old list
+ * leaves the retired copies out. */
+static void
+test_lookup_index(void **state)
+{
+	enum { N = 5000 };
+	struct ike_conn *head = NULL, **tail = &head, *ic, *dup;
+	struct ike_conn_index *x;
+	char name[32];
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		assert_non_null(ic = calloc(1, sizeof(*ic)));
+		snprintf(ic->c.name, sizeof(ic->c.name), "c%d", i);
+		ic->c.reqid = 0x1000 + (uint32_t)i * 7;
+		ic->retired = i % 10 == 3;
+		*tail = ic;
+		tail = &ic->next;
+	}
+	/* a second "c17" and a second reqid of c18's, after the first */
+	assert_non_null(dup = calloc(1, sizeof(*dup)));
+	snprintf(dup->c.name, sizeof(dup->c.name), "c17");
+	dup->c.reqid = 0x1000 + 18 * 7;
+	*tail = dup;
+	ike_conns_set(head);
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "c%d", i);
+		assert_non_null(ic = ike_conns_by_name(name));
+		assert_string_equal(ic->c.name, name);
+		assert_ptr_equal(ike_conns_by_reqid(0x1000 + (uint32_t)i * 7), ic);
+		assert_ptr_not_equal(ic, dup);
+	}
+	assert_null(ike_conns_by_name("c5000"));
+	assert_null(ike_conns_by_name(""));
+	assert_null(ike_conns_by_reqid(0x1001));
+
+	/* retired copies left out: c3, c13 ... not found, the rest are */
+	assert_non_null(x = ike_conn_index_new(head, 1));
+	assert_null(ike_conn_index_name(x, "c3"));
+	assert_null(ike_conn_index_name(x, "c4993"));
+	assert_string_equal(ike_conn_index_name(x, "c4"), ike_conns_by_name("c4")->c.name);
+	ike_conn_index_free(x);
+
+	ike_conns_set(NULL);
+	assert_null(ike_conns_by_name("c1"));
+	assert_null(ike_conns_by_reqid(0x1000));
+	ike_conns_free(head);
+}
+
 static void
 test_match_addr(void **state)
 {
@@ -383,6 +434,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_orient_reqids),
+		cmocka_unit_test(test_lookup_index),
 		cmocka_unit_test(test_match_addr),
 		cmocka_unit_test(test_match_id),
 		cmocka_unit_test(test_ts_subnet),
