@@ -503,3 +503,63 @@ hostside()
 	echo "hostside: no answer to: $*"
 	return 124
 }
+
+# ---- the peer guest (scenarios marked "# bed-peer: yes"; tests/bed/peer-agent.sh) ----
+
+# peer CMD [ARG...]: CMD (a command, a lib.sh function included) run in the
+# peer guest, its output here and its exit status returned (124 if none
+# within BED_PEER_WAIT s). The arguments arrive as given (quoted here);
+# paths under $W/peer name the same files in both guests. A request is a
+# file the peer's agent reads (ended by "#end": it may see a file half
+# written); no process here but the wait's builtins.
+peer()
+{
+	local d=$W/peer/rq n f t=$(( ${BED_PEER_WAIT:-600} * 20 ))
+
+	n=${EPOCHREALTIME/[.,]/}.$BASHPID
+	printf '%s\n#end\n' "$(printf '%q ' "$@")" >"$d/req.$n"
+	while [ $t -gt 0 ]; do
+		# a pattern lists the directory on the host each time (a
+		# lookup of one name may answer from the guest's cache)
+		for f in "$d"/res."$n"*; do
+			local rc=
+			[ -e "$f" ] && rc=$(<"$f")
+			# (created, not yet written: the next look)
+			if [ -n "$rc" ]; then
+				[ -s "$d/out.$n" ] && printf '%s\n' "$(<"$d/out.$n")"
+				return "$rc"
+			fi
+		done
+		bed_sleep 0.05
+		t=$((t - 1))
+	done
+	echo "peer: no answer to: $*"
+	return 124
+}
+
+# bed_with VAR VALUE CMD...: CMD (a function too) with VAR set to VALUE
+bed_with()
+{
+	local "$1=$2"
+	shift 2
+	"$@"
+}
+
+# swanctl_in NAME ARGS...: swanctl in the namespaces of strongSwan NAME
+swanctl_in()
+{
+	local name=$1
+	shift
+	nsenter -t "$(<"/tmp/$name/ns.pid")" -m -n swanctl "$@"
+}
+
+# bed_link_gw NS ADDR/LEN: the guest's eth0 (its link to the other guest)
+# into a new netns NS as ADDR/LEN, forwarding on
+bed_link_gw()
+{
+	bed_netns "$1" &&
+	ip link set eth0 netns "$1" &&
+	ip -n "$1" addr add "$2" dev eth0 &&
+	ip -n "$1" link set eth0 up &&
+	ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=1
+}

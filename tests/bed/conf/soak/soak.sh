@@ -29,6 +29,20 @@ SOAK_PSK=soak-rekey-benchmark
 R=1.3.6.1.4.1.9.9.171
 POLL=$W/soak-poll
 
+# gw1 (strongSwan) in this guest, or with bench/soak.sh SOAK_PEER_GUEST=1 in
+# a peer guest of its own (BED_PEER: the scenario marked "# bed-peer:
+# yes"), so that each end has a CPU: g1 CMD runs CMD where gw1 is, PW is
+# the directory of files both see, G1_IF and G2_IF the gateways' links.
+if [ -n "${BED_PEER:-}" ]; then
+	PW=$W/peer
+	g1() { peer "$@"; }
+	G1_IF=eth0 G2_IF=eth0
+else
+	PW=$W
+	g1() { "$@"; }
+	G1_IF=v1 G2_IF=v2
+fi
+
 soak_sub()	# SIDE(1|2) I: tunnel I's selector on that side
 {
 	echo "10.$1.$(($2 / 256)).$(($2 % 256))"
@@ -70,13 +84,14 @@ soak_resp_conf()	# N
 soak_init_swanctl()	# [M]: the conns of tunnels 1..M (N)
 {
 	awk -v n="${1:-$N}" -v ir="$SOAK_IKE_REKEY" -v cr="$SOAK_CHILD_REKEY" -v psk="$SOAK_PSK" \
-	    -v ot=$((SOAK_IKE_REKEY > 60 ? SOAK_IKE_REKEY : 60)) -v cl="$SOAK_LIFE_I" 'BEGIN {
+	    -v ot=$((SOAK_IKE_REKEY > 60 ? SOAK_IKE_REKEY : 60)) -v cl="$SOAK_LIFE_I" \
+	    -v dpd="${SOAK_DPD:-30}" 'BEGIN {
 	    print "connections {"
 	    for (i = 1; i <= n; i++) {
 		a = int(i / 256) "." i % 256
 		printf "  s%d {\n    version = 2\n    local_addrs = 192.0.2.1\n    remote_addrs = 192.0.2.2\n", i
 		printf "    proposals = aes128-sha256-ecp256\n    keyingtries = 0\n    mobike = no\n    unique = never\n"
-		printf "    rekey_time = %ds\n    rand_time = %ds\n    over_time = %ds\n    dpd_delay = 30s\n", ir, int(ir / 5), ot
+		printf "    rekey_time = %ds\n    rand_time = %ds\n    over_time = %ds\n    dpd_delay = %ds\n", ir, int(ir / 5), ot, dpd
 		printf "    local { auth = psk\n      id = @i%d\n    }\n    remote { auth = psk\n      id = @r\n    }\n", i
 		printf "    children { s%d { local_ts = 10.1.%s/32\n      remote_ts = 10.2.%s/32\n", i, a, a
 		printf "      esp_proposals = aes128-sha256\n      start_action = start\n"
@@ -107,8 +122,8 @@ filelog {
 soak_init_start()	# NAME
 {
 	echo "$1" >"$POLL/init"	# the poller's CPU account follows it
-	BED_SWAN_CHARON=$SOAK_CHARON start_strongswan gw1 "$1" "$W/empty.conf" \
-	    "$W/psk.secrets"
+	g1 bed_with BED_SWAN_CHARON "$SOAK_CHARON" start_strongswan gw1 "$1" \
+	    "$PW/empty.conf" "$PW/psk.secrets"
 }
 
 # The set-up, paced: charon starts every conn it loads at once, and 2,000
@@ -130,9 +145,9 @@ soak_setup_paced()
 
 	while [ "$m" -lt "$N" ]; do
 		m=$((m + b > N ? N : m + b))
-		soak_init_swanctl "$m" >"$W/init-swanctl.conf"
+		soak_init_swanctl "$m" >"$PW/init-swanctl.conf"
 		t=$EPOCHSECONDS
-		swanctl_i --load-all --noprompt --file "$W/init-swanctl.conf" \
+		swanctl_i --load-all --noprompt --file "$PW/init-swanctl.conf" \
 		    >>"$W/$SOAK_INIT-swanctl.log" 2>&1 || return 1
 		# a batch's tunnels come up in its time, or in a minute (a wait
 		# bounds a stall, never paces)
@@ -170,14 +185,21 @@ soak_every()
 }
 
 ikf_pid() { local p; read -r p </tmp/gw2/ikeflowd.pid && echo "$p"; }
-soak_sas() { ip -n "$1" xfrm state count | awk '{ print $NF }'; }
+soak_sas()
+{
+	if [ "$1" = gw1 ]; then
+		g1 ip -n gw1 xfrm state count
+	else
+		ip -n "$1" xfrm state count
+	fi | awk '{ print $NF }'
+}
 # every tunnel up on both sides: 2N SAs in each kernel (more during a
 # rekey), N children installed for strongSwan and as rows in the flow MIB
 # (a rekey lists a child twice for a moment: names are counted once; a
 # child whose rekey is under way is REKEYING, its SAs still installed: with
 # N children rekeying every few tens of seconds one nearly always is)
 soak_children() { swanctl_i --list-sas 2>/dev/null | awk '/(INSTALLED|REKEYING), TUNNEL/ { u[$1] = 1 } END { print length(u) }'; }
-swanctl_i() { nsenter -t "$(cat "/tmp/$SOAK_INIT/ns.pid")" -m -n swanctl "$@"; }
+swanctl_i() { g1 swanctl_in "$SOAK_INIT" "$@"; }
 soak_rows() { snmpbulk $R.1.3.2.1.2 | grep -c "^\.$R\.1\.3\.2\.1\.2\."; }
 all_up()
 {
@@ -242,7 +264,7 @@ soak_cpu_sample()
 
 	read -r -a a </proc/stat
 	read -r ip 2>/dev/null </tmp/gw2/ikeflowd.pid
-	read -r h 2>/dev/null <"$POLL/init" &&
+	[ -z "${BED_PEER:-}" ] && read -r h 2>/dev/null <"$POLL/init" &&
 	    read -r h 2>/dev/null <"/tmp/$h/ns.pid" &&
 	    read -r cp 2>/dev/null <"/proc/$h/root/run/charon.pid"
 	read -r sp 2>/dev/null <"$W/snmpd-gw2/snmpd.pid"
@@ -377,16 +399,22 @@ log_first_sa()	# RUN
 		if (!m || v < m) m = v } END { print m + 0 }' "$W/gw2.log"
 }
 
+# (from gw1's side, or from gw2's when gw1 is in the peer guest: the
+# same tunnel, both ways)
 ping_start()	# K
 {
-	bed_bg "ping$1" ip netns exec gw1 ping -i 0.5 -W 1 -I "$(soak_sub 1 "$1")" \
-	    "$(soak_sub 2 "$1")" >>"$W/ping-$1.txt" 2>&1
+	local a=1 b=2
+	[ -n "${BED_PEER:-}" ] && a=2 b=1
+	bed_bg "ping$1" ip netns exec gw$a ping -i 0.5 -W 1 -I "$(soak_sub $a "$1")" \
+	    "$(soak_sub $b "$1")" >>"$W/ping-$1.txt" 2>&1
 }
 
 # A pinged tunnel answers now (the next 3 pings, one may be lost)
 ping_ok()	# K
 {
-	ip netns exec gw1 ping -c 3 -i 0.3 -W 2 -I "$(soak_sub 1 "$1")" "$(soak_sub 2 "$1")" |
+	local a=1 b=2
+	[ -n "${BED_PEER:-}" ] && a=2 b=1
+	ip netns exec gw$a ping -c 3 -i 0.3 -W 2 -I "$(soak_sub $a "$1")" "$(soak_sub $b "$1")" |
 	    grep -q ' [1-9][0-9]* received'
 }
 pings_ok() { local k; for k in $(seq 1 "$SOAK_PINGS"); do ping_ok "$k" || return 1; done; }
@@ -451,10 +479,10 @@ min_tunnel() { tun_set | head -n 1; }
 # ---- set-up ----
 mkdir -p "$POLL"
 echo 1 >"$POLL/epoch"
-printf ': PSK "%s"\n' "$SOAK_PSK" >"$W/psk.secrets"
-install -m 0600 "$W/psk.secrets" "$W/psk-ikf.secrets"
+printf ': PSK "%s"\n' "$SOAK_PSK" >"$PW/psk.secrets"
+install -m 0600 "$PW/psk.secrets" "$W/psk-ikf.secrets"
 soak_resp_conf "$N" >"$W/resp.conf"
-printf 'config setup\n  uniqueids=no\n' >"$W/empty.conf"
+printf 'config setup\n  uniqueids=no\n' >"$PW/empty.conf"
 # The peer opens all N tunnels at once (and again after the SIGKILL): in
 # one busy guest CPU the last IKE_AUTH of 2,000 comes minutes after its
 # IKE_SA_INIT, past the default 30 s half-open timeout, and the half-open
@@ -463,11 +491,18 @@ printf '%s\n' 'log_level = info' 'refresh_interval = 5000' "agentx_socket = unix
     'http_listen = no' 'cookie_threshold = 0' 'cookie_threshold_ip = 0' \
     'block_threshold = 0' 'history_size = 100000' \
     "half_open_timeout = $(max 30 $((N / 10)))" >"$W/ikeflowd.conf"
-check topology bed_topology lo
-ip -n gw1 route add 10.2.0.0/16 via 192.0.2.2
+if [ -n "${BED_PEER:-}" ]; then
+	check topology-peer g1 bed_link_gw gw1 192.0.2.1/24
+	check topology bed_link_gw gw2 192.0.2.2/24
+else
+	check topology bed_topology lo
+fi
+g1 ip -n gw1 route add 10.2.0.0/16 via 192.0.2.2
 ip -n gw2 route add 10.1.0.0/16 via 192.0.2.1
+# (one process where gw1 is: a peer request each would cost more)
+g1 bash -c 'for k in $(seq 1 "$1"); do ip -n gw1 addr add "10.1.$((k / 256)).$((k % 256))/32" dev lo; done' \
+    _ "$SOAK_PINGS"
 for k in $(seq 1 "$SOAK_PINGS"); do
-	ip -n gw1 addr add "$(soak_sub 1 "$k")/32" dev lo
 	ip -n gw2 addr add "$(soak_sub 2 "$k")/32" dev lo
 done
 # the state directory on its own small tmpfs, to fill it later. Sized
@@ -487,10 +522,13 @@ check initiator soak_init_start $SOAK_INIT
 check setup-paced soak_setup_paced
 up_counts() { echo "SAs gw1 $(soak_sas gw1) gw2 $(soak_sas gw2), children $(soak_children), rows $(soak_rows)"; }
 wait_for $((N / 4 + 30)) soak_every 2 all_up
-check all-up sh -c "$(declare -f soak_sas soak_children swanctl_i snmpbulk soak_rows up_counts all_up)
-	SOAK_INIT=$SOAK_INIT N=$N R=$R; up_counts; all_up"
+up_report() { up_counts; all_up; }
+check all-up up_report
 T0=$(date +%s)
 say "$N tunnels up in $((T0 - t_up0)) s"
+# the peer guest's CPU (charon's, mostly), from here to the end
+peer_cpu() { g1 head -n 1 /proc/stat; }
+[ -n "${BED_PEER:-}" ] && PEER_CPU0=$(peer_cpu)
 check all-rows wait_for 30 soak_every 2 all_rows
 for k in $(seq 1 "$SOAK_PINGS"); do ping_start "$k"; done
 bed_bg poller soak_poller >>"$W/poller.log" 2>&1
@@ -572,10 +610,10 @@ soak_round()
 	# RUNrn); its counters are judged as ever. The set-up is paced as the
 	# first.
 	set_epoch T
-	cpid=$(nsenter -t "$(cat "/tmp/$SOAK_INIT/ns.pid")" -m cat /var/run/charon.pid)
-	check_r peer-stop swan gw1 "$SOAK_INIT" stop
+	cpid=$(g1 bash -c 'nsenter -t "$(cat "/tmp/$1/ns.pid")" -m cat /var/run/charon.pid' _ "$SOAK_INIT")
+	check_r peer-stop g1 swan gw1 "$SOAK_INIT" stop
 	# (its port free for the next one)
-	check_r peer-stopped wait_for 30 eval '! kill -0 '"${cpid:-1}"' 2>/dev/null'
+	check_r peer-stopped wait_for 30 g1 bash -c '! kill -0 "$1" 2>/dev/null' _ "${cpid:-1}"
 	SOAK_INIT=i$((${SOAK_INIT#i} + 1))
 	check_r peer-start soak_init_start "$SOAK_INIT"
 	check_r peer-setup soak_setup_paced
@@ -625,13 +663,13 @@ soak_round()
 	say "${ROUND_P}10% loss and 200 ms delay on the link for $((SOAK_CHILD_REKEY)) s ($(elapsed) s)"
 	ck0=$(log_child_rekeys)
 	set_epoch "${RUN}n"
-	check_r netem-on ip netns exec gw1 tc qdisc add dev v1 root netem loss 10% delay 200ms
-	check_r netem-on-gw2 ip netns exec gw2 tc qdisc add dev v2 root netem loss 10% delay 200ms
+	check_r netem-on g1 ip netns exec gw1 tc qdisc add dev $G1_IF root netem loss 10% delay 200ms
+	check_r netem-on-gw2 ip netns exec gw2 tc qdisc add dev $G2_IF root netem loss 10% delay 200ms
 	tn=$(date +%s)
 	rekeys_through() { [ "$(log_child_rekeys)" -ge $((ck0 + N / 2)) ] && [ $(( $(date +%s) - tn )) -ge "$SOAK_CHILD_REKEY" ]; }
 	check_r netem-rekeys wait_for $((SOAK_CHILD_REKEY * 3)) soak_every 3 rekeys_through
-	ip netns exec gw1 tc qdisc del dev v1 root
-	ip netns exec gw2 tc qdisc del dev v2 root
+	g1 ip netns exec gw1 tc qdisc del dev $G1_IF root
+	ip netns exec gw2 tc qdisc del dev $G2_IF root
 	tn=$EPOCHSECONDS
 	check_r netem-all-up wait_for 60 soak_every 2 all_up
 	check_r netem-pings wait_for 30 pings_ok
@@ -701,13 +739,13 @@ check_ge child-rekeys $((N * (SOAK_SECS / SOAK_CHILD_REKEY - 1))) "$(log_child_r
 rows_end=$(soak_rows)
 procs_cpu end
 say "the peer stopped ($(elapsed) s)"
-printf 'connections {\n}\n' >"$W/no-conns.conf"
-check peer-unload swanctl_i --load-conns --file "$W/no-conns.conf"
+printf 'connections {\n}\n' >"$PW/no-conns.conf"
+check peer-unload swanctl_i --load-conns --file "$PW/no-conns.conf"
 # A tunnel the peer set up twice (under netem) and then forgot has no one
 # to close it: its child SAs in gw2 end at their hard lifetime, ikeflowd's
 # delete for them then goes unanswered (the 2,000-tunnel soak: 3 of them)
 check peer-gone wait_for "$(max 120 $((SOAK_LIFE_R + 30)))" soak_every 1 eval '[ "$(soak_sas gw2)" = 0 ]'
-check peer-stop swan gw1 "$SOAK_INIT" stop
+check peer-stop g1 swan gw1 "$SOAK_INIT" stop
 # (counted by the SAs' numbers: rekeys just before the kill came back
 # from the state file as rows, but their log lines are the first run's)
 # (the last run's: a kill loses the rows of rekeys not yet saved, which
@@ -726,6 +764,11 @@ check_eq history-rows-rekeys "$(log_ike_rekeys "$RUN")" "$(hist_normal_of "$sa2"
 	grep -c . "$POLL/gaps" 2>/dev/null | sed 's/^/poll gaps (snmpd down): /'
 	awk 'NR == 1 { t0 = $1 } { t = $1 } END { if (NR > 1) printf "poll cycles: %d, %.1f s each\n", NR, (t - t0) / (NR - 1) }' "$POLL/resources"
 	soak_cpu_report
+	if [ -n "${BED_PEER:-}" ]; then
+		printf '%s\n%s\n' "$PEER_CPU0" "$(peer_cpu)" | awk '{ b = $2 + $3 + $4 + $7 + $8; i = $5 + $6 }
+		    NR == 1 { b0 = b; i0 = i } NR == 2 && b + i > b0 + i0 {
+			printf "peer guest (strongSwan) cpu: busy %d%%\n", 100 * (b - b0) / (b + i - b0 - i0) }'
+	fi
 	# ikeflowd's own account since the restart: its busiest handlers
 	sed -n '/Handlers since the start/,$p' "$W/processes-cpu-end.txt" | head -n 8
 	echo "scenario time after set-up: $(elapsed) s"
