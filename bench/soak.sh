@@ -22,9 +22,10 @@
 #                     received nothing for that long; a child rekey is
 #                     traffic, so at a delay above the rekey time only a
 #                     tunnel whose rekeys stall is probed
-#   SOAK_PEER_GUEST   1: strongSwan in a second guest, on the other CPU
-#                     (0: both ends in one guest, as in CI)
-#   SOAK_PEER_MEM     that guest's memory (1024M)
+#   SOAK_PEER_GUEST   P: strongSwan in P guests of its own (each a CPU,
+#                     each opening every P-th tunnel), ikeflowd's guest
+#                     beside them (0: both ends in one guest, as in CI)
+#   SOAK_PEER_MEM     each such guest's memory (1024M)
 #   SOAK_ROUNDS       the faults, each in turn, this many times (2)
 #   SOAK_HUPS         SIGHUPs of each burst (5)
 set -u
@@ -34,7 +35,7 @@ B=$(cd "${1:-.}" && pwd) || exit 2
 : "${SOAK_IKE_REKEY:=300}" "${SOAK_PINGS:=20}" "${SOAK_POLL_EVERY:=2}" "${SOAK_IKE_LOG:=1}"
 : "${SOAK_BATCH:=100}" "${SOAK_BATCH_SECS:=10}" "${SOAK_ROUNDS:=2}" "${SOAK_HUPS:=5}"
 : "${SOAK_DPD:=30}" "${SOAK_PEER_GUEST:=0}"
-VARS="SOAK_N SOAK_SECS SOAK_CHILD_REKEY SOAK_IKE_REKEY SOAK_PINGS SOAK_POLL_EVERY SOAK_IKE_LOG SOAK_BATCH SOAK_BATCH_SECS SOAK_ROUNDS SOAK_HUPS SOAK_DPD"
+VARS="SOAK_N SOAK_SECS SOAK_CHILD_REKEY SOAK_IKE_REKEY SOAK_PINGS SOAK_POLL_EVERY SOAK_IKE_LOG SOAK_BATCH SOAK_BATCH_SECS SOAK_ROUNDS SOAK_HUPS SOAK_DPD SOAK_PEER_GUEST"
 for v in $VARS; do
 	v=$(eval "printf %s \"\$$v\"")
 	case $v in ''|*[!0-9]*) echo "soak: SOAK_* must be numbers" >&2; exit 2 ;; esac
@@ -46,7 +47,7 @@ S=$OUT/$NAME.sh
 {
 	# the guest's own timeout: set-up, the soak, the faults' recoveries
 	echo "# bed-timeout: $((SOAK_SECS * 2 + SOAK_N * (SOAK_ROUNDS + 1) / 2 + 600 * SOAK_ROUNDS))"
-	[ "$SOAK_PEER_GUEST" = 1 ] && echo "# bed-peer: yes"
+	[ "$SOAK_PEER_GUEST" -gt 0 ] && echo "# bed-peer: $SOAK_PEER_GUEST"
 	for v in $VARS; do
 		printf "%s='%s'\n" "$v" "$(eval "printf %s \"\$$v\"")"
 	done

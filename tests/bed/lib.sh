@@ -504,7 +504,7 @@ hostside()
 	return 124
 }
 
-# ---- the peer guest (scenarios marked "# bed-peer: yes"; tests/bed/peer-agent.sh) ----
+# ---- peer guests (scenarios marked "# bed-peer: yes" or N; tests/bed/peer-agent.sh) ----
 
 # peer CMD [ARG...]: CMD (a command, a lib.sh function included) run in the
 # peer guest, its output here and its exit status returned (124 if none
@@ -512,9 +512,16 @@ hostside()
 # paths under $W/peer name the same files in both guests. A request is a
 # file the peer's agent reads (ended by "#end": it may see a file half
 # written); no process here but the wait's builtins.
-peer()
+peer() { peer_at 1 "$@"; }
+
+# peer_at K CMD [ARG...]: the same in peer K (of "# bed-peer: N"), whose
+# files are under $W/peerK ($W/peer for the first)
+peer_at()
 {
-	local d=$W/peer/rq n f t=$(( ${BED_PEER_WAIT:-600} * 20 ))
+	local d=$W/peer$1/rq n f t=$(( ${BED_PEER_WAIT:-600} * 20 ))
+
+	[ "$1" = 1 ] && d=$W/peer/rq
+	shift
 
 	n=${EPOCHREALTIME/[.,]/}.$BASHPID
 	printf '%s\n#end\n' "$(printf '%q ' "$@")" >"$d/req.$n"

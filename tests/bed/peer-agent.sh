@@ -1,11 +1,12 @@
 # The peer guest of a scenario marked "# bed-peer: yes" (started by
 # tests/bed/run beside the scenario's guest, each on a CPU of its own):
 # runs the scenario's requests (lib.sh: peer) one after the other until
-# W/rq/stop. W here is the scenario's W/peer; the same directory is
-# shown at the scenario's path of it too (/tmp/w/peer), so that a path a
-# request names is the same file in both guests.
-mkdir -p /tmp/w/peer && mount --bind "$W" /tmp/w/peer ||
-    echo "peer agent: $W not at /tmp/w/peer"
+# W/rq/stop. W here is the scenario's W/peer (W/peer2 ... for the others:
+# BED_PEER_SELF); the same directory is shown at the scenario's path of it
+# too (/tmp/w/peer ...), so that a path a request names is the same file
+# in both guests.
+me=/tmp/w/${BED_PEER_SELF:-peer}
+mkdir -p "$me" && mount --bind "$W" "$me" || echo "peer agent: $W not at $me"
 echo "PASS peer-agent" >>"$W/result"
 say "peer agent: ready"
 

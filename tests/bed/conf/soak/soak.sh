@@ -29,19 +29,30 @@ SOAK_PSK=soak-rekey-benchmark
 R=1.3.6.1.4.1.9.9.171
 POLL=$W/soak-poll
 
-# gw1 (strongSwan) in this guest, or with bench/soak.sh SOAK_PEER_GUEST=1 in
-# a peer guest of its own (BED_PEER: the scenario marked "# bed-peer:
-# yes"), so that each end has a CPU: g1 CMD runs CMD where gw1 is, PW is
-# the directory of files both see, G1_IF and G2_IF the gateways' links.
+# gw1 (strongSwan) in this guest, or with bench/soak.sh SOAK_PEER_GUEST=P in
+# P peer guests of their own (BED_PEERS: the scenario marked "# bed-peer:
+# P"), each with its own CPU: peer K's gw1 is 192.0.2.(2K-1) and opens the
+# tunnels I with (I - 1) % P = K - 1. gp K CMD runs CMD where peer K's gw1
+# is, gall CMD on every one; PWS[K] is the directory of files both guests
+# see; G1_IF and G2_IF the gateways' links.
+P=${BED_PEERS:-1}
+PWS=("" "$W")
 if [ -n "${BED_PEER:-}" ]; then
-	PW=$W/peer
-	g1() { peer "$@"; }
+	for k in $(seq 1 "$P"); do
+		PWS[k]=$W/peer$k
+	done
+	PWS[1]=$W/peer
+	gp() { peer_at "$@"; }
 	G1_IF=eth0 G2_IF=eth0
 else
-	PW=$W
-	g1() { "$@"; }
+	P=1
+	gp() { shift; "$@"; }
 	G1_IF=v1 G2_IF=v2
 fi
+PW=${PWS[1]}
+g1() { gp 1 "$@"; }
+gall() { local k; for k in $(seq 1 "$P"); do gp "$k" "$@" || return 1; done; }
+peer_addr() { echo "192.0.2.$((2 * $1 - 1))"; }
 
 soak_sub()	# SIDE(1|2) I: tunnel I's selector on that side
 {
@@ -63,15 +74,16 @@ SOAK_LIFE_R=$(max $((SOAK_CHILD_REKEY * 3)) $((SOAK_CHILD_REKEY + 60)))
 # (awk: a fork per tunnel takes minutes in a busy guest)
 soak_resp_conf()	# N
 {
-	awk -v n="$1" -v cl="$SOAK_LIFE_R" -v il=$((SOAK_IKE_REKEY * 4)) 'BEGIN {
+	awk -v n="$1" -v cl="$SOAK_LIFE_R" -v il=$((SOAK_IKE_REKEY * 4)) -v np="$P" 'BEGIN {
 	    printf "config setup\n  uniqueids=no\n\nconn %%default\n"
 	    printf "  keyexchange=ikev2\n  authby=secret\n  ike=aes128-sha256-ecp256!\n"
 	    printf "  esp=aes128-sha256!\n  mobike=no\n  left=192.0.2.2\n  right=192.0.2.1\n"
 	    printf "  leftid=@r\n  auto=add\n  lifetime=%ds\n  ikelifetime=%ds\n", cl, il
 	    printf "  margintime=%ds\n", cl / 5
 	    for (i = 1; i <= n; i++)
-		printf "\nconn s%d\n  rightid=@i%d\n  leftsubnet=10.2.%d.%d/32\n  rightsubnet=10.1.%d.%d/32\n",
-		    i, i, int(i / 256), i % 256, int(i / 256), i % 256 }'
+		printf "\nconn s%d\n  rightid=@i%d\n  leftsubnet=10.2.%d.%d/32\n  rightsubnet=10.1.%d.%d/32\n%s",
+		    i, i, int(i / 256), i % 256, int(i / 256), i % 256,
+		    (np > 1 ? sprintf("  right=192.0.2.%d\n", 2 * ((i - 1) % np) + 1) : "") }'
 }
 
 # The IKE SA's over_time (the hard lifetime after the rekey time) outlasts
@@ -81,15 +93,17 @@ soak_resp_conf()	# N
 # when the retransmissions then time out (ike_sa.c reestablish()): the
 # tunnel would stay down for good after ikeflowd restarts. strongSwan's
 # default (a tenth of 4 h) is far above its default 165 s of retransmissions.
-soak_init_swanctl()	# [M]: the conns of tunnels 1..M (N)
+soak_init_swanctl()	# [M [K]]: the conns of tunnels 1..M (N) of peer K (1)
 {
 	awk -v n="${1:-$N}" -v ir="$SOAK_IKE_REKEY" -v cr="$SOAK_CHILD_REKEY" -v psk="$SOAK_PSK" \
 	    -v ot=$((SOAK_IKE_REKEY > 60 ? SOAK_IKE_REKEY : 60)) -v cl="$SOAK_LIFE_I" \
-	    -v dpd="${SOAK_DPD:-30}" 'BEGIN {
+	    -v dpd="${SOAK_DPD:-30}" -v np="$P" -v k="${2:-1}" 'BEGIN {
 	    print "connections {"
 	    for (i = 1; i <= n; i++) {
+		if ((i - 1) % np != k - 1)
+			continue
 		a = int(i / 256) "." i % 256
-		printf "  s%d {\n    version = 2\n    local_addrs = 192.0.2.1\n    remote_addrs = 192.0.2.2\n", i
+		printf "  s%d {\n    version = 2\n    local_addrs = 192.0.2.%d\n    remote_addrs = 192.0.2.2\n", i, 2 * k - 1
 		printf "    proposals = aes128-sha256-ecp256\n    keyingtries = 0\n    mobike = no\n    unique = never\n"
 		printf "    rekey_time = %ds\n    rand_time = %ds\n    over_time = %ds\n    dpd_delay = %ds\n", ir, int(ir / 5), ot, dpd
 		printf "    local { auth = psk\n      id = @i%d\n    }\n    remote { auth = psk\n      id = @r\n    }\n", i
@@ -121,9 +135,13 @@ filelog {
 
 soak_init_start()	# NAME
 {
+	local k
+
 	echo "$1" >"$POLL/init"	# the poller's CPU account follows it
-	g1 bed_with BED_SWAN_CHARON "$SOAK_CHARON" start_strongswan gw1 "$1" \
-	    "$PW/empty.conf" "$PW/psk.secrets"
+	for k in $(seq 1 "$P"); do
+		gp "$k" bed_with BED_SWAN_CHARON "$SOAK_CHARON" start_strongswan gw1 "$1" \
+		    "${PWS[k]}/empty.conf" "${PWS[k]}/psk.secrets" || return 1
+	done
 }
 
 # The set-up, paced: charon starts every conn it loads at once, and 2,000
@@ -141,14 +159,17 @@ soak_sas_min() { local a b; a=$(soak_sas gw1) b=$(soak_sas gw2); echo $((a < b ?
 batch_up() { [ "$(soak_sas_min)" -ge $((2 * $1)) ]; }
 soak_setup_paced()
 {
-	local m=0 b=$SOAK_BATCH t took
+	local m=0 b=$SOAK_BATCH t took k
 
 	while [ "$m" -lt "$N" ]; do
 		m=$((m + b > N ? N : m + b))
-		soak_init_swanctl "$m" >"$PW/init-swanctl.conf"
 		t=$EPOCHSECONDS
-		swanctl_i --load-all --noprompt --file "$PW/init-swanctl.conf" \
-		    >>"$W/$SOAK_INIT-swanctl.log" 2>&1 || return 1
+		for k in $(seq 1 "$P"); do
+			soak_init_swanctl "$m" "$k" >"${PWS[k]}/init-swanctl.conf"
+			gp "$k" swanctl_in "$SOAK_INIT" --load-all --noprompt \
+			    --file "${PWS[k]}/init-swanctl.conf" \
+			    >>"$W/$SOAK_INIT-swanctl.log" 2>&1 || return 1
+		done
 		# a batch's tunnels come up in its time, or in a minute (a wait
 		# bounds a stall, never paces)
 		wait_for $((SOAK_BATCH_SECS + 60)) soak_every 1 batch_up "$m" ||
@@ -185,13 +206,13 @@ soak_every()
 }
 
 ikf_pid() { local p; read -r p </tmp/gw2/ikeflowd.pid && echo "$p"; }
-soak_sas()
+soak_sas()	# gw1 (every peer's) or gw2
 {
 	if [ "$1" = gw1 ]; then
-		g1 ip -n gw1 xfrm state count
+		gall ip -n gw1 xfrm state count
 	else
 		ip -n "$1" xfrm state count
-	fi | awk '{ print $NF }'
+	fi | awk '{ s += $NF } END { print s + 0 }'
 }
 # every tunnel up on both sides: 2N SAs in each kernel (more during a
 # rekey), N children installed for strongSwan and as rows in the flow MIB
@@ -199,7 +220,8 @@ soak_sas()
 # child whose rekey is under way is REKEYING, its SAs still installed: with
 # N children rekeying every few tens of seconds one nearly always is)
 soak_children() { swanctl_i --list-sas 2>/dev/null | awk '/(INSTALLED|REKEYING), TUNNEL/ { u[$1] = 1 } END { print length(u) }'; }
-swanctl_i() { g1 swanctl_in "$SOAK_INIT" "$@"; }
+# (on every peer, one after the other)
+swanctl_i() { gall swanctl_in "$SOAK_INIT" "$@"; }
 soak_rows() { snmpbulk $R.1.3.2.1.2 | grep -c "^\.$R\.1\.3\.2\.1\.2\."; }
 all_up()
 {
@@ -479,10 +501,12 @@ min_tunnel() { tun_set | head -n 1; }
 # ---- set-up ----
 mkdir -p "$POLL"
 echo 1 >"$POLL/epoch"
-printf ': PSK "%s"\n' "$SOAK_PSK" >"$PW/psk.secrets"
+for k in $(seq 1 "$P"); do
+	printf ': PSK "%s"\n' "$SOAK_PSK" >"${PWS[k]}/psk.secrets"
+	printf 'config setup\n  uniqueids=no\n' >"${PWS[k]}/empty.conf"
+done
 install -m 0600 "$PW/psk.secrets" "$W/psk-ikf.secrets"
 soak_resp_conf "$N" >"$W/resp.conf"
-printf 'config setup\n  uniqueids=no\n' >"$PW/empty.conf"
 # The peer opens all N tunnels at once (and again after the SIGKILL): in
 # one busy guest CPU the last IKE_AUTH of 2,000 comes minutes after its
 # IKE_SA_INIT, past the default 30 s half-open timeout, and the half-open
@@ -492,15 +516,19 @@ printf '%s\n' 'log_level = info' 'refresh_interval = 5000' "agentx_socket = unix
     'block_threshold = 0' 'history_size = 100000' \
     "half_open_timeout = $(max 30 $((N / 10)))" >"$W/ikeflowd.conf"
 if [ -n "${BED_PEER:-}" ]; then
-	check topology-peer g1 bed_link_gw gw1 192.0.2.1/24
+	for k in $(seq 1 "$P"); do
+		check "topology-peer$k" gp "$k" bed_link_gw gw1 "$(peer_addr "$k")/24"
+	done
 	check topology bed_link_gw gw2 192.0.2.2/24
 else
 	check topology bed_topology lo
 fi
-g1 ip -n gw1 route add 10.2.0.0/16 via 192.0.2.2
+gall ip -n gw1 route add 10.2.0.0/16 via 192.0.2.2
+# (a tunnel's packets go out by its SA, whichever peer's: any route will do)
 ip -n gw2 route add 10.1.0.0/16 via 192.0.2.1
-# (one process where gw1 is: a peer request each would cost more)
-g1 bash -c 'for k in $(seq 1 "$1"); do ip -n gw1 addr add "10.1.$((k / 256)).$((k % 256))/32" dev lo; done' \
+# (one process where gw1 is: a peer request each would cost more; every
+# peer has every pinged address, only the tunnel's owner sees traffic)
+gall bash -c 'for k in $(seq 1 "$1"); do ip -n gw1 addr add "10.1.$((k / 256)).$((k % 256))/32" dev lo; done' \
     _ "$SOAK_PINGS"
 for k in $(seq 1 "$SOAK_PINGS"); do
 	ip -n gw2 addr add "$(soak_sub 2 "$k")/32" dev lo
@@ -527,7 +555,7 @@ check all-up up_report
 T0=$(date +%s)
 say "$N tunnels up in $((T0 - t_up0)) s"
 # the peer guest's CPU (charon's, mostly), from here to the end
-peer_cpu() { g1 head -n 1 /proc/stat; }
+peer_cpu() { gall head -n 1 /proc/stat; }
 [ -n "${BED_PEER:-}" ] && PEER_CPU0=$(peer_cpu)
 check all-rows wait_for 30 soak_every 2 all_rows
 for k in $(seq 1 "$SOAK_PINGS"); do ping_start "$k"; done
@@ -610,10 +638,14 @@ soak_round()
 	# RUNrn); its counters are judged as ever. The set-up is paced as the
 	# first.
 	set_epoch T
-	cpid=$(g1 bash -c 'nsenter -t "$(cat "/tmp/$1/ns.pid")" -m cat /var/run/charon.pid' _ "$SOAK_INIT")
-	check_r peer-stop g1 swan gw1 "$SOAK_INIT" stop
+	cpid=()
+	for k in $(seq 1 "$P"); do
+		cpid[k]=$(gp "$k" bash -c 'nsenter -t "$(cat "/tmp/$1/ns.pid")" -m cat /var/run/charon.pid' _ "$SOAK_INIT")
+	done
+	check_r peer-stop gall swan gw1 "$SOAK_INIT" stop
 	# (its port free for the next one)
-	check_r peer-stopped wait_for 30 g1 bash -c '! kill -0 "$1" 2>/dev/null' _ "${cpid:-1}"
+	peers_gone() { local k; for k in $(seq 1 "$P"); do gp "$k" bash -c '! kill -0 "$1" 2>/dev/null' _ "${cpid[k]:-1}" || return 1; done; }
+	check_r peer-stopped wait_for 30 peers_gone
 	SOAK_INIT=i$((${SOAK_INIT#i} + 1))
 	check_r peer-start soak_init_start "$SOAK_INIT"
 	check_r peer-setup soak_setup_paced
@@ -628,7 +660,7 @@ soak_round()
 	# less than the first IKE rekey (a minute or two of waiting, the longest
 	# of the run): the peer rekeys one IKE SA now if none has been.
 	hist_some() { [ "$(hist_all)" -ge 1 ]; }
-	hist_some || swanctl_i --rekey --ike s1 >>"$W/$SOAK_INIT-swanctl.log" 2>&1
+	hist_some || gp 1 swanctl_in "$SOAK_INIT" --rekey --ike s1 >>"$W/$SOAK_INIT-swanctl.log" 2>&1
 	check_r history-before-kill wait_for "$SOAK_IKE_REKEY" soak_every 2 hist_some
 	h0=$(hist_all)
 	imax=$(tun_set | tail -n 1)
@@ -663,12 +695,12 @@ soak_round()
 	say "${ROUND_P}10% loss and 200 ms delay on the link for $((SOAK_CHILD_REKEY)) s ($(elapsed) s)"
 	ck0=$(log_child_rekeys)
 	set_epoch "${RUN}n"
-	check_r netem-on g1 ip netns exec gw1 tc qdisc add dev $G1_IF root netem loss 10% delay 200ms
+	check_r netem-on gall ip netns exec gw1 tc qdisc add dev $G1_IF root netem loss 10% delay 200ms
 	check_r netem-on-gw2 ip netns exec gw2 tc qdisc add dev $G2_IF root netem loss 10% delay 200ms
 	tn=$(date +%s)
 	rekeys_through() { [ "$(log_child_rekeys)" -ge $((ck0 + N / 2)) ] && [ $(( $(date +%s) - tn )) -ge "$SOAK_CHILD_REKEY" ]; }
 	check_r netem-rekeys wait_for $((SOAK_CHILD_REKEY * 3)) soak_every 3 rekeys_through
-	g1 ip netns exec gw1 tc qdisc del dev $G1_IF root
+	gall ip netns exec gw1 tc qdisc del dev $G1_IF root
 	ip netns exec gw2 tc qdisc del dev $G2_IF root
 	tn=$EPOCHSECONDS
 	check_r netem-all-up wait_for 60 soak_every 2 all_up
@@ -739,13 +771,20 @@ check_ge child-rekeys $((N * (SOAK_SECS / SOAK_CHILD_REKEY - 1))) "$(log_child_r
 rows_end=$(soak_rows)
 procs_cpu end
 say "the peer stopped ($(elapsed) s)"
-printf 'connections {\n}\n' >"$PW/no-conns.conf"
-check peer-unload swanctl_i --load-conns --file "$PW/no-conns.conf"
+peers_unload()
+{
+	local k
+	for k in $(seq 1 "$P"); do
+		printf 'connections {\n}\n' >"${PWS[k]}/no-conns.conf"
+		gp "$k" swanctl_in "$SOAK_INIT" --load-conns --file "${PWS[k]}/no-conns.conf" || return 1
+	done
+}
+check peer-unload peers_unload
 # A tunnel the peer set up twice (under netem) and then forgot has no one
 # to close it: its child SAs in gw2 end at their hard lifetime, ikeflowd's
 # delete for them then goes unanswered (the 2,000-tunnel soak: 3 of them)
 check peer-gone wait_for "$(max 120 $((SOAK_LIFE_R + 30)))" soak_every 1 eval '[ "$(soak_sas gw2)" = 0 ]'
-check peer-stop g1 swan gw1 "$SOAK_INIT" stop
+check peer-stop gall swan gw1 "$SOAK_INIT" stop
 # (counted by the SAs' numbers: rekeys just before the kill came back
 # from the state file as rows, but their log lines are the first run's)
 # (the last run's: a kill loses the rows of rekeys not yet saved, which
@@ -765,9 +804,11 @@ check_eq history-rows-rekeys "$(log_ike_rekeys "$RUN")" "$(hist_normal_of "$sa2"
 	awk 'NR == 1 { t0 = $1 } { t = $1 } END { if (NR > 1) printf "poll cycles: %d, %.1f s each\n", NR, (t - t0) / (NR - 1) }' "$POLL/resources"
 	soak_cpu_report
 	if [ -n "${BED_PEER:-}" ]; then
-		printf '%s\n%s\n' "$PEER_CPU0" "$(peer_cpu)" | awk '{ b = $2 + $3 + $4 + $7 + $8; i = $5 + $6 }
-		    NR == 1 { b0 = b; i0 = i } NR == 2 && b + i > b0 + i0 {
-			printf "peer guest (strongSwan) cpu: busy %d%%\n", 100 * (b - b0) / (b + i - b0 - i0) }'
+		printf '%s\n%s\n' "$PEER_CPU0" "$(peer_cpu)" | awk -v np="$P" '{ k = (NR - 1) % np + 1
+			b = $2 + $3 + $4 + $7 + $8; i = $5 + $6 }
+		    NR <= np { b0[k] = b; i0[k] = i; next }
+		    b + i > b0[k] + i0[k] { printf "peer guest %d (strongSwan) cpu: busy %d%%\n", k,
+			100 * (b - b0[k]) / (b + i - b0[k] - i0[k]) }'
 	fi
 	# ikeflowd's own account since the restart: its busiest handlers
 	sed -n '/Handlers since the start/,$p' "$W/processes-cpu-end.txt" | head -n 8
