@@ -39,3 +39,8 @@ EXTRA_DIST += bench/web-bench.sh
 noinst_PROGRAMS += bench/ike-lookup
 bench_ike_lookup_SOURCES = bench/ike-lookup.c
 bench_ike_lookup_LDADD = libikeflow.a $(IKEFLOW_LIBS)
+
+# The flow MIB's rebuild in steps: the longest step at N tunnels (host)
+noinst_PROGRAMS += bench/flowmib-steps
+bench_flowmib_steps_SOURCES = bench/flowmib-steps.c
+bench_flowmib_steps_LDADD = libikeflow.a $(IKEFLOW_LIBS)
