@@ -1281,8 +1281,7 @@ build_install(struct fm_build *b)
 	for (int i = 0; i < FM_T_COUNT; i++) {
 		struct fm_table *t = &fm_tables[i];
 
-		if (i != FM_T_PEER && i != FM_T_PEER_CORR && !b->fixed[i])
-			fixup_inline(&g[i]);
+		/* (the inline indexes were fixed up in FB_KEYS) */
 		if (!b->differs[i])
 			keys_follow(t, &g[i]);
 		else if (t->c != NULL && b->nc[i] != NULL) {
