@@ -467,6 +467,7 @@ same_tunnels()	# FILE
 	    diff "$1" "$1.after"
 }
 reloads() { grep -c 'configuration reloaded' "$W/gw2.log"; }
+reloaded_since() { [ "$(reloads)" -gt "$1" ]; }
 # charon's retransmissions and give-ups so far, in every peer's log
 charon_retx()
 {
@@ -475,7 +476,6 @@ charon_retx()
 		cat "${PWS[k]}/$SOAK_INIT-charon.log" 2>/dev/null
 	done | grep -c -E 'retransmit [0-9]+ of request|giving up after'
 }
-reloaded_since() { [ "$(reloads)" -gt "$1" ]; }
 
 elapsed() { echo $((EPOCHSECONDS - T0)); }
 
