@@ -485,6 +485,21 @@ p1_rekey_fire(void *arg)
 
 	if (sa->phase != IKEV1_UP || sa->reauth)
 		return;
+	/* a Quick Mode under way on this SA (either side's) ends first: the
+	 * peer moves this SA's children to the new one when it sees our
+	 * Main Mode message 5, and a pair that Quick Mode installs at the
+	 * peer after that stays with this SA and goes with its Delete
+	 * (strongSwan: the new pair gone at the peer while ours carries on,
+	 * traffic lost until the next rekey). ikev1_qm_clear calls again. */
+	if (sa->qm.msgid) {
+		if (!sa->reauth_wait)
+			log_info("IKEv1:(SA ID = %u):reauthentication waits "
+			    "for Quick Mode 0x%08x", sa->st_index,
+			    sa->qm.msgid);
+		sa->reauth_wait = 1;
+		return;
+	}
+	sa->reauth_wait = 0;
 	sa->reauth = 1;
 	log_info("IKEv1:(SA ID = %u):reauthenticating with %s: a new %s "
 	    "before the lifetime (%u s) ends", sa->st_index,

@@ -546,6 +546,10 @@ ikev1_qm_clear(struct isakmp_sa *sa)
 		loop_timer_stop(sa->rtx);
 	dh_free(sa->qm.dh);
 	wipe(&sa->qm, sizeof(sa->qm));
+	/* the reauthentication that waited for this Quick Mode: from the
+	 * loop, not from inside the exchange that ends here */
+	if (sa->reauth_wait && sa->rekey)
+		loop_timer_set(sa->rekey, 0);
 }
 
 /* ---- sending ---- */

@@ -125,6 +125,8 @@ struct isakmp_sa {
 	 * takes over the children once up */
 	struct loop_timer *rekey;
 	int		reauth;		/* that Main Mode is under way */
+	int		reauth_wait;	/* it came due during a Quick Mode on
+					 * this SA: it starts when that ends */
 	int		qm_again;	/* adopted a child whose rekey the old
 					 * SA had under way: a Quick Mode */
 	struct loop_timer *grace;	/* IKEV1_REKEY_GRACE_MS after our rekey */

@@ -1071,6 +1071,78 @@ wire_exchange(void)
 	return wire[0].b->data[18];
 }
 
+/* The reauthentication comes due while a Quick Mode is under way on the
+ * old ISAKMP SA: its Main Mode waits until that Quick Mode ends (a peer
+ * that moved the old SA's children to the new one before message 3
+ * reached it would keep the new pair with the old SA, and drop it with
+ * the old SA's Delete), then runs, and the new SA on each side takes
+ * over both pairs. */
+static void
+test_reauth_waits_for_quick_mode(void **state)
+{
+	struct ikev1_engine *ios = wire_engine(w_conn_ios, NULL);
+	struct ikev1_engine *swan = wire_engine(t_conn, NULL);
+	struct ikev1_engine_stats st;
+	uint32_t ci, i0, r0;
+	uint64_t end;
+
+	(void)state;
+	cfg_ios->conns->ikelifetime = 4;
+	cfg_ios->conns->rekeymargin = 3;
+	cfg_ios->conns->rekeyfuzz = 0;
+	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(ninst, 2);
+	ci = st_child_by_spi(inst[0].spi_in, ST_SA_IN)->index;
+	i0 = ike_row(1)->index;
+	r0 = ike_row(0)->index;
+
+	/* the pair's rekey: Quick Mode message 1, held on the wire past
+	 * the reauthentication's time (a second after up) */
+	assert_int_equal(ikev1_child_expired(ios, inst[0].spi_out, 0), 0);
+	assert_int_equal(nwire, 1);
+	assert_int_equal(wire_exchange(), IKEV1_EXCH_QUICK);
+	end = loop_now_ms() + 2000;
+	while (loop_now_ms() < end)
+		loop_once(50);
+	assert_int_equal(nwire, 1);
+	assert_int_equal(ike_row(1)->index, i0);
+
+	/* the Quick Mode ends (messages 2 and 3, the new pair in on both
+	 * sides), and only then the Main Mode starts */
+	assert_int_equal(wire_step(swan, &us, ios), 1);
+	assert_int_equal(wire_step(swan, &us, ios), 1);
+	assert_int_equal(nwire, 1);
+	assert_int_equal(wire_exchange(), IKEV1_EXCH_QUICK);
+	assert_int_equal(wire_step(swan, &us, ios), 1);
+	assert_int_equal(ninst, 4);
+	assert_int_equal(nwire, 0);
+	end = loop_now_ms() + 1000;
+	while (nwire == 0 && loop_now_ms() < end)
+		loop_once(50);
+	assert_int_equal(nwire, 1);
+	assert_int_equal(wire_exchange(), IKEV1_EXCH_MAIN);
+	while (wire_step(swan, &us, ios))
+		;
+	/* the new SAs hold the rekeyed tunnel's row; the old SAs are gone */
+	assert_true(ike_row(1)->index != i0 && ike_row(0)->index != r0);
+	assert_null(st_ike_find(i0));
+	assert_null(st_ike_find(r0));
+	assert_int_equal(ninst, 4);
+	assert_int_equal(st_child_by_spi(inst[2].spi_in, ST_SA_IN)->index, ci);
+	assert_int_equal(st_child_by_spi(inst[2].spi_in, ST_SA_IN)->ike_index,
+	    ike_row(1)->index);
+	assert_int_equal(st_child_by_spi(inst[3].spi_in, ST_SA_IN)->ike_index,
+	    ike_row(0)->index);
+	ikev1_engine_stats(ios, &st);
+	assert_int_equal(st.sas, 1);
+	ikev1_engine_stats(swan, &st);
+	assert_int_equal(st.sas, 1);
+	ikev1_engine_free(ios);
+	ikev1_engine_free(swan);
+}
+
 /* Both sides with aggressive=yes, ios's Aggressive Mode message 1 on the
  * wire to swan. */
 static void
@@ -1570,6 +1642,8 @@ main(void)
 		    wire_teardown),
 		cmocka_unit_test_setup_teardown(test_isakmp_reauth, wire_setup,
 		    wire_teardown),
+		cmocka_unit_test_setup_teardown(test_reauth_waits_for_quick_mode,
+		    wire_setup, wire_teardown),
 		cmocka_unit_test_setup_teardown(test_initiator_peer_silent,
 		    wire_setup, wire_teardown),
 		cmocka_unit_test_setup_teardown(test_aggressive, wire_setup,
