@@ -965,6 +965,25 @@ test_isakmp_expiry(void **state)
 	ikev1_engine_free(swan);
 }
 
+/* ios up with swan, one pair, ikelifetime 4 s less rekeymargin 3 s: the
+ * reauthentication a second after. The initiator's child row and both
+ * IKE rows (initiator's, responder's). */
+static void
+reauth_up(struct ikev1_engine *ios, struct ikev1_engine *swan, uint32_t *ci,
+    uint32_t *i0, uint32_t *r0)
+{
+	cfg_ios->conns->ikelifetime = 4;
+	cfg_ios->conns->rekeymargin = 3;
+	cfg_ios->conns->rekeyfuzz = 0;
+	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
+	while (wire_step(swan, &us, ios))
+		;
+	assert_int_equal(ninst, 2);
+	*ci = st_child_by_spi(inst[0].spi_in, ST_SA_IN)->index;
+	*i0 = ike_row(1)->index;
+	*r0 = ike_row(0)->index;
+}
+
 /* rekeymargin before ikelifetime the initiator runs a new Main Mode
  * (IKEv1's phase-1 rekey is a reauthentication): once up, on both sides
  * it takes the IPsec SAs over without a new Quick Mode (their rows,
@@ -982,17 +1001,8 @@ test_isakmp_reauth(void **state)
 	uint64_t end;
 
 	(void)state;
-	cfg_ios->conns->ikelifetime = 4;
-	cfg_ios->conns->rekeymargin = 3;
-	cfg_ios->conns->rekeyfuzz = 0;
-	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
-	while (wire_step(swan, &us, ios))
-		;
-	assert_int_equal(ninst, 2);
-	ci = st_child_by_spi(inst[0].spi_in, ST_SA_IN)->index;
+	reauth_up(ios, swan, &ci, &i0, &r0);
 	cr = st_child_by_spi(inst[1].spi_in, ST_SA_IN)->index;
-	i0 = ike_row(1)->index;
-	r0 = ike_row(0)->index;
 	assert_int_equal(ike_row(1)->rekey_after, 1);
 
 	/* a second before the end: Main Mode message 1 again */
@@ -1087,16 +1097,7 @@ test_reauth_waits_for_quick_mode(void **state)
 	uint64_t end;
 
 	(void)state;
-	cfg_ios->conns->ikelifetime = 4;
-	cfg_ios->conns->rekeymargin = 3;
-	cfg_ios->conns->rekeyfuzz = 0;
-	assert_int_equal(ikev1_initiate(ios, cfg_ios->conns), 0);
-	while (wire_step(swan, &us, ios))
-		;
-	assert_int_equal(ninst, 2);
-	ci = st_child_by_spi(inst[0].spi_in, ST_SA_IN)->index;
-	i0 = ike_row(1)->index;
-	r0 = ike_row(0)->index;
+	reauth_up(ios, swan, &ci, &i0, &r0);
 
 	/* the pair's rekey: Quick Mode message 1, held on the wire past
 	 * the reauthentication's time (a second after up) */
