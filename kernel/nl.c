@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "common/buf.h"
+#include "common/log.h"
 #include "kernel/nl.h"
 #include "kernel/xfrm_msg.h"
 
@@ -16,7 +17,7 @@
 #define NETLINK_CAP_ACK	10
 #endif
 
-static uint8_t rxbuf[IFL_XFRM_BUFSZ];
+static uint8_t rxbuf[IFL_XFRM_BUFSZ] __attribute__((aligned(8)));
 
 struct nl_err {
 	char	*msg;
@@ -150,6 +151,13 @@ nl_request(struct mnl_socket *nl, uint32_t *seq, struct nlmsghdr *nlh,
 			ret = -1;
 			break;
 		}
+		if (!nl_datagram_ok(rxbuf, (size_t)n)) {
+			log_warnx("netlink: a damaged reply (%zd bytes) dropped", n);
+			wipe(rxbuf, (size_t)n);
+			errno = EBADMSG;
+			ret = -1;
+			break;
+		}
 		ret = mnl_cb_run2(rxbuf, n, nlh->nlmsg_seq, portid, cb, arg, ctl,
 		    NLMSG_MIN_TYPE);
 		wipe(rxbuf, n);
@@ -188,6 +196,11 @@ nl_dump_step(struct mnl_socket *nl, uint32_t seq, mnl_cb_t cb, void *arg,
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return NL_DUMP_WAIT;
 		return -errno;
+	}
+	if (!nl_datagram_ok(rxbuf, (size_t)n)) {
+		log_warnx("netlink: a damaged dump reply (%zd bytes) dropped", n);
+		wipe(rxbuf, (size_t)n);
+		return -EBADMSG;
 	}
 	cur_err = &e;
 	errno = 0;

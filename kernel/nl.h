@@ -42,4 +42,29 @@ int	nl_dump_start(struct mnl_socket *nl, uint32_t *seq, struct nlmsghdr *nlh);
 int	nl_dump_step(struct mnl_socket *nl, uint32_t seq, mnl_cb_t cb, void *arg,
 	    char *errmsg, size_t errlen);
 
+/* 1 when every message of a received datagram lies inside it, else 0.
+ * libmnl's walk trusts nlmsg_len: one past 2^31 reads as negative and
+ * passes its check (the parsers then read past the buffer), one within 3
+ * of 2^32 aligns to 0 and the walk never moves on. The kernel sends
+ * neither; a damaged datagram is dropped whole, not walked. buf is
+ * aligned as a receive buffer is. */
+static inline int
+nl_datagram_ok(const void *buf, size_t n)
+{
+	const unsigned char *p = buf;
+
+	while (n >= sizeof(struct nlmsghdr)) {
+		size_t l = ((const struct nlmsghdr *)(const void *)p)->nlmsg_len;
+
+		if (l < sizeof(struct nlmsghdr) || l > n)
+			return 0;
+		l = MNL_ALIGN(l);
+		if (l >= n)
+			break;
+		p += l;
+		n -= l;
+	}
+	return 1;
+}
+
 #endif

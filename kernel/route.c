@@ -761,6 +761,10 @@ route_events_read(void)
 			break;
 		}
 		left = (int)n;
+		if (!nl_datagram_ok(evbuf, (size_t)n)) {
+			log_warnx("route: a damaged address event datagram (%zd bytes) dropped", n);
+			left = 0;
+		}
 		for (nlh = (const void *)evbuf; mnl_nlmsg_ok(nlh, left);
 		    nlh = mnl_nlmsg_next(nlh, &left))
 			if ((ifa = ifa_addr(nlh, &addr)) != NULL)

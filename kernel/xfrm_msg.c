@@ -711,7 +711,10 @@ pol_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static void
+/* -1 for a prefix longer than the family's: the kernel refuses such a
+ * selector, so it can only come from a damaged message, and masks built
+ * from it would shift past the address. */
+static int
 sel_to_subnets(const struct xfrm_selector *sel, struct ifl_subnet *src,
     struct ifl_subnet *dst, uint8_t *proto, uint16_t *sport, uint16_t *dport)
 {
@@ -722,6 +725,16 @@ sel_to_subnets(const struct xfrm_selector *sel, struct ifl_subnet *src,
 	*proto = sel->proto;
 	*sport = sel->sport_mask ? ntohs(sel->sport) : 0;
 	*dport = sel->dport_mask ? ntohs(sel->dport) : 0;
+	if (src->addr.family == 0) {
+		/* no family the kernel accepts for a policy: nothing to mask */
+		src->plen = dst->plen = 0;
+		return 0;
+	}
+	if (src->plen > addr_len(&src->addr) * 8 || dst->plen > addr_len(&dst->addr) * 8) {
+		src->plen = dst->plen = 0;
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -767,8 +780,9 @@ xfrm_msg_parse_policy(const struct nlmsghdr *nlh, struct xfrm_pol_info *pol)
 		if (mnl_attr_parse(nlh, off, pol_attr_cb, &a) < 0)
 			return -EBADMSG;
 		if (a.pol == NULL) {
-			sel_to_subnets(&id->sel, &pol->src, &pol->dst, &pol->proto,
-			    &pol->sport, &pol->dport);
+			if (sel_to_subnets(&id->sel, &pol->src, &pol->dst, &pol->proto,
+			    &pol->sport, &pol->dport) < 0)
+				return -EBADMSG;
 			pol->dir = id->dir;
 			pol->index = id->index;
 			return 0;
@@ -779,7 +793,9 @@ xfrm_msg_parse_policy(const struct nlmsghdr *nlh, struct xfrm_pol_info *pol)
 	default:
 		return -EPROTO;
 	}
-	sel_to_subnets(&p->sel, &pol->src, &pol->dst, &pol->proto, &pol->sport, &pol->dport);
+	if (sel_to_subnets(&p->sel, &pol->src, &pol->dst, &pol->proto, &pol->sport,
+	    &pol->dport) < 0)
+		return -EBADMSG;
 	pol->dir = p->dir;
 	pol->priority = p->priority;
 	pol->index = p->index;
@@ -804,8 +820,9 @@ xfrm_msg_parse_acquire(const struct nlmsghdr *nlh, struct xfrm_acquire *acq)
 	memcpy(&ua, mnl_nlmsg_get_payload(nlh), sizeof(ua));
 	if (mnl_attr_parse(nlh, sizeof(*p), pol_attr_cb, &a) < 0)
 		return -EBADMSG;
-	sel_to_subnets(&p->policy.sel, &acq->src, &acq->dst, &acq->proto,
-	    &acq->sport, &acq->dport);
+	if (sel_to_subnets(&p->policy.sel, &acq->src, &acq->dst, &acq->proto,
+	    &acq->sport, &acq->dport) < 0)
+		return -EBADMSG;
 	xfrm_addr_from_kernel(&p->sel.saddr, p->sel.family, &acq->pkt_src);
 	xfrm_addr_from_kernel(&p->sel.daddr, p->sel.family, &acq->pkt_dst);
 	acq->policy_index = p->policy.index;

@@ -21,7 +21,7 @@
 
 struct xfrm_ctx xfrm_ctx;
 uint8_t xfrm_reqbuf[IFL_XFRM_BUFSZ] __attribute__((aligned(8)));
-static uint8_t evbuf[IFL_XFRM_BUFSZ];
+static uint8_t evbuf[IFL_XFRM_BUFSZ] __attribute__((aligned(8)));
 
 const char *
 xfrm_nl_errtail(char *dst, size_t len)
@@ -90,6 +90,10 @@ ev_read(int fd, uint32_t events, void *arg)
 		}
 		int left = (int)n;
 
+		if (!nl_datagram_ok(evbuf, (size_t)n)) {
+			log_warnx("xfrm: a damaged event datagram (%zd bytes) dropped", n);
+			left = 0;
+		}
 		for (const struct nlmsghdr *nlh = (const void *)evbuf;
 		    mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
 			if (xfrm_ctx.ev_msg != NULL)

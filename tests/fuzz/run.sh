@@ -11,7 +11,7 @@ src=$(cd "${1:-.}" && pwd)
 secs=${2:-60}
 if [ $# -ge 2 ]; then shift 2; else shift $#; fi
 targets=${*:-"fuzz_ikev2_msg fuzz_ikev2_inner fuzz_ikev1_msg fuzz_ipsec_conf fuzz_ipsec_secrets
-	fuzz_daemon_conf fuzz_state_file fuzz_ctl fuzz_ikev2_engine fuzz_vici"}
+	fuzz_daemon_conf fuzz_state_file fuzz_ctl fuzz_ikev2_engine fuzz_vici fuzz_xfrm_msg"}
 jobs=${FUZZ_JOBS:-2}
 cc=${CLANG:-clang}
 work=${FUZZ_WORK:-$(mktemp -d /tmp/ikeflow-fuzz.XXXXXX)}
@@ -28,10 +28,12 @@ cat > "$work/include/config.h" <<-EOT
 	EOT
 cflags="-g -O1 -fno-sanitize-recover=undefined -D_GNU_SOURCE -I$work/include -I$src"
 
-# Everything but the daemon's sockets, the kernel and the SNMP agent.
+# Everything but the daemon's sockets, the kernel's netlink side and the
+# SNMP agent; of kernel/, the parsers of what the kernel sends.
 # (whole directories where every file belongs, so a new file needs no edit here)
 lib="ctl/ctl.c ctl/show_crypto.c ctl/show_ipsec.c ctl/show_statusall.c
-	ctl/show_tech.c ctl/show_util.c"
+	ctl/show_tech.c ctl/show_util.c kernel/xfrm_msg.c kernel/xfrm_algs.c
+	kernel/xfrm_stat.c"
 lib="$lib $(cd "$src" && ls common/*.c config/*.c state/*.c keying/*.c)"
 objs=""
 for f in $lib; do
@@ -47,7 +49,7 @@ ar rcs "$work/libfuzz.a" $objs
 for t in $targets; do
 	# shellcheck disable=SC2086
 	$cc $cflags -Wall -Wextra -fsanitize=fuzzer,address,undefined -o "$work/$t" \
-	    "$src/tests/fuzz/$t.c" "$work/libfuzz.a" -lcrypto -lpthread
+	    "$src/tests/fuzz/$t.c" "$work/libfuzz.a" -lcrypto -lmnl -lpthread
 	corpus="$work/corpus-$t"
 	mkdir -p "$corpus"
 	case $t in
