@@ -397,7 +397,7 @@ test_lost_response_retransmit(void **state)
 	assert_int_equal(side_i.nchildren, 0);
 	/* the responder is done; the initiator's timer resends IKE_AUTH */
 	assert_int_equal(side_r.nchildren, 1);
-	run_for(100);
+	RUN_UNTIL(side_i.nchildren == 1, 20000);
 	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
 	assert_int_equal(side_i.sent_exch[IKEV2_EXCH_IKE_AUTH - 32], 2);
 	ikev2_engine_stats(side_i.eng, &st);
@@ -1303,7 +1303,7 @@ test_child_rekey_old_kept(void **state)
 	assert_true(side_r.children[0].removed);
 	assert_false(side_i.children[0].removed);
 	/* the retransmitted delete is answered: now it goes */
-	run_for(200);
+	RUN_UNTIL(side_i.children[0].removed, 20000);
 	assert_true(side_i.children[0].removed);
 	assert_true(side_i.children[0].removed_superseded);
 	assert_false(side_i.children[1].removed);
@@ -2380,18 +2380,21 @@ test_child_rekey_invalid_ke(void **state)
 static void
 test_ike_lifetime(void **state)
 {
+	uint64_t t0;
+
 	(void)state;
 	/* no rekeying: the IKE SA simply ends when its lifetime is over */
 	sides_up(variants[0].ike, variants[0].esp,
 	    "\tikelifetime=1s\n\trekeymargin=0s\n\trekey=no\n", variants[0].ike,
 	    variants[0].esp, NULL, NULL, NULL);
+	t0 = loop_now_ms();
 	initiate();
 	pump();
 	assert_int_equal(ike_row(1)->state, ST_IKE_ESTABLISHED);
 	assert_int_equal(ike_row(1)->lifetime, 1);
-	run_for(700);
-	assert_non_null(ike_row(1));
-	run_for(600);
+	/* gone at its lifetime, never before: it was set up after t0 */
+	RUN_UNTIL(ike_row(1) == NULL, 20000);
+	assert_true(loop_now_ms() - t0 >= 1000);
 	assert_null(ike_row(1));
 	assert_null(ike_row(0));
 	assert_int_equal(hist_of(1)->reason, ST_TERM_NORMAL);

@@ -400,6 +400,15 @@ run_for(int ms)
 	} while (loop_now_ms() < end);
 }
 
+/* Runs the loop and the network until cond holds, for at most cap_ms: a
+ * wait for what a timer brings, however late a loaded machine runs it. */
+#define RUN_UNTIL(cond, cap_ms)	do {					\
+	uint64_t end_ = loop_now_ms() + (uint64_t)(cap_ms);		\
+									\
+	while (!(cond) && loop_now_ms() < end_)				\
+		run_for(10);						\
+} while (0)
+
 /* Runs the loop until cond holds, for ms at most: a chain of timers (a
  * retransmit's, then the next) runs late on a loaded machine, so a fixed
  * window may end between two of them. */
