@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "kernel/nl.h"
 #include "kernel/route.h"
+#include "kernel/route_msg.h"
 
 struct route_ent {
 	struct route_info info;
@@ -113,41 +114,19 @@ struct path {
 	int		found;
 };
 
-static void
-attr_addr(const struct nlattr *a, uint8_t family, struct ifl_addr *out)
-{
-	size_t len = family == AF_INET ? 4 : 16;
-
-	if (mnl_attr_get_payload_len(a) < len)
-		return;
-	memset(out, 0, sizeof(*out));
-	out->family = family;
-	memcpy(out->u.raw, mnl_attr_get_payload(a), len);
-}
-
 static int
 path_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct path *p = arg;
-	const struct rtmsg *rtm;
-	const struct nlattr *a;
+	struct ifl_addr gw;
+	uint32_t oif;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
-		return MNL_CB_OK;
-	rtm = mnl_nlmsg_get_payload(nlh);
-	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
-		switch (mnl_attr_get_type(a)) {
-		case RTA_OIF:
-			if (mnl_attr_get_payload_len(a) >= 4)
-				p->oif = mnl_attr_get_u32(a);
-			break;
-		case RTA_GATEWAY:
-			attr_addr(a, rtm->rtm_family, &p->gw);
-			break;
-		}
+	/* the answer is one route: other messages leave p as it was */
+	if (route_msg_path(nlh, &oif, &gw) == 0) {
+		p->oif = oif;
+		p->gw = gw;
+		p->found = oif != 0;
 	}
-	p->found = p->oif != 0;
 	return MNL_CB_OK;
 }
 
@@ -179,33 +158,6 @@ struct src_find {
 	struct ifl_addr	 found;
 };
 
-/* The address of an RTM_NEWADDR/RTM_DELADDR message into out; its
- * ifaddrmsg, or NULL when it has none. */
-static const struct ifaddrmsg *
-ifa_addr(const struct nlmsghdr *nlh, struct ifl_addr *out)
-{
-	const struct ifaddrmsg *ifa;
-	const struct nlattr *a;
-	struct ifl_addr local;
-
-	memset(out, 0, sizeof(*out));
-	if ((nlh->nlmsg_type != RTM_NEWADDR && nlh->nlmsg_type != RTM_DELADDR) ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa))
-		return NULL;
-	ifa = mnl_nlmsg_get_payload(nlh);
-	memset(&local, 0, sizeof(local));
-	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
-		if (mnl_attr_get_type(a) == IFA_ADDRESS)
-			attr_addr(a, ifa->ifa_family, out);
-		else if (mnl_attr_get_type(a) == IFA_LOCAL)
-			attr_addr(a, ifa->ifa_family, &local);
-	}
-	/* on point-to-point links IFA_ADDRESS is the far end */
-	if (local.family)
-		*out = local;
-	return out->family ? ifa : NULL;
-}
-
 static int
 src_cb(const struct nlmsghdr *nlh, void *arg)
 {
@@ -215,7 +167,7 @@ src_cb(const struct nlmsghdr *nlh, void *arg)
 	size_t i;
 
 	if (s->found.family || nlh->nlmsg_type != RTM_NEWADDR ||
-	    (ifa = ifa_addr(nlh, &addr)) == NULL)
+	    (ifa = route_msg_ifa(nlh, &addr)) == NULL)
 		return MNL_CB_OK;
 	/* 127.0.0.1 and ::1 are in 0.0.0.0/0 too, but no source for a peer */
 	if (ifa->ifa_family != s->family || ifa->ifa_scope == RT_SCOPE_HOST)
@@ -272,7 +224,7 @@ addr_state_cb(const struct nlmsghdr *nlh, void *arg)
 	const struct ifaddrmsg *ifa;
 	struct ifl_addr addr;
 
-	if (nlh->nlmsg_type == RTM_NEWADDR && (ifa = ifa_addr(nlh, &addr)) != NULL &&
+	if (nlh->nlmsg_type == RTM_NEWADDR && (ifa = route_msg_ifa(nlh, &addr)) != NULL &&
 	    addr_cmp(&addr, as->addr) == 0)
 		as->flags = ifa->ifa_flags;
 	return MNL_CB_OK;
@@ -767,7 +719,7 @@ route_events_read(void)
 		}
 		for (nlh = (const void *)evbuf; mnl_nlmsg_ok(nlh, left);
 		    nlh = mnl_nlmsg_next(nlh, &left))
-			if ((ifa = ifa_addr(nlh, &addr)) != NULL)
+			if ((ifa = route_msg_ifa(nlh, &addr)) != NULL)
 				waiting_settle(&addr, nlh->nlmsg_type == RTM_DELADDR ?
 				    -1 : ifa->ifa_flags);
 	}

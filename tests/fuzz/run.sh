@@ -11,7 +11,7 @@ src=$(cd "${1:-.}" && pwd)
 secs=${2:-60}
 if [ $# -ge 2 ]; then shift 2; else shift $#; fi
 targets=${*:-"fuzz_ikev2_msg fuzz_ikev2_inner fuzz_ikev1_msg fuzz_ipsec_conf fuzz_ipsec_secrets
-	fuzz_daemon_conf fuzz_state_file fuzz_ctl fuzz_ikev2_engine fuzz_vici fuzz_xfrm_msg"}
+	fuzz_daemon_conf fuzz_state_file fuzz_ctl fuzz_ikev2_engine fuzz_vici fuzz_kernel_msg"}
 jobs=${FUZZ_JOBS:-2}
 cc=${CLANG:-clang}
 work=${FUZZ_WORK:-$(mktemp -d /tmp/ikeflow-fuzz.XXXXXX)}
@@ -33,7 +33,7 @@ cflags="-g -O1 -fno-sanitize-recover=undefined -D_GNU_SOURCE -I$work/include -I$
 # (whole directories where every file belongs, so a new file needs no edit here)
 lib="ctl/ctl.c ctl/show_crypto.c ctl/show_ipsec.c ctl/show_statusall.c
 	ctl/show_tech.c ctl/show_util.c kernel/xfrm_msg.c kernel/xfrm_algs.c
-	kernel/xfrm_stat.c"
+	kernel/xfrm_stat.c kernel/route_msg.c"
 lib="$lib $(cd "$src" && ls common/*.c config/*.c state/*.c keying/*.c)"
 objs=""
 for f in $lib; do

@@ -22,7 +22,7 @@ unit_tests = \
 	tests/unit/test_route_netns tests/unit/test_show tests/unit/test_state \
 	tests/unit/test_state_persist tests/unit/test_state_sorted \
 	tests/unit/test_updown tests/unit/test_vici tests/unit/test_xfrm_events \
-	tests/unit/test_xfrm_msg \
+	tests/unit/test_route_msg tests/unit/test_xfrm_msg \
 	tests/unit/test_xfrm_netns
 
 if HAVE_CMOCKA

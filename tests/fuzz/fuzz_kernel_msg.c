@@ -1,10 +1,11 @@
-/* libFuzzer target: what ikeflowd reads from the kernel's XFRM side.
- * Byte 0 even: the rest is one netlink datagram (a dump reply or a batch
- * of events), checked and walked as the daemon does (nl_datagram_ok, then
- * libmnl), each message given to every parser (each must refuse a type
- * not its own); byte 0 odd: the rest is
- * /proc/net/xfrm_stat text. In monitor mode these messages describe SAs
- * and policies another daemon installed, so nothing in them is trusted.
+/* libFuzzer target: what ikeflowd reads from the kernel. Byte 0 modulo 3
+ * picks: 0, an XFRM netlink datagram (a dump reply or a batch of events);
+ * 1, /proc/net/xfrm_stat text; 2, an rtnetlink datagram (a route lookup's
+ * answer, an address dump or event). Datagrams are checked and walked as
+ * the daemon does (nl_datagram_ok, then libmnl), each message given to
+ * every parser of its bus (each must refuse a type not its own). In
+ * monitor mode XFRM messages describe SAs and policies another daemon
+ * installed, so nothing in them is trusted.
  * Checks beyond no crash: what parses also prints and matches (subnets,
  * ranges, addresses: UBSan sees a prefix length past the family's), the
  * dump's fast path agrees with the full parse, the extack text ends
@@ -18,6 +19,7 @@
 
 #include "common/addr.h"
 #include "kernel/nl.h"
+#include "kernel/route_msg.h"
 #include "kernel/xfrm_msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -102,12 +104,34 @@ one_message(const struct nlmsghdr *nlh)
 		FUZZ_CHECK(memchr(msg, '\0', sizeof(msg)) != NULL);
 }
 
+static void
+one_route_message(const struct nlmsghdr *nlh)
+{
+	const struct ifaddrmsg *ifa;
+	struct ifl_addr a, gw;
+	uint32_t oif;
+
+	if (route_msg_path(nlh, &oif, &gw) == 0)
+		use_addr(&gw);
+	else
+		FUZZ_CHECK(oif == 0 && gw.family == 0);
+	if ((ifa = route_msg_ifa(nlh, &a)) != NULL) {
+		use_addr(&a);
+		FUZZ_CHECK(a.family == ifa->ifa_family);
+	} else
+		FUZZ_CHECK(a.family == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	uint32_t *buf;
+	const struct nlmsghdr *nlh;
+	int left;
+
 	if (size < 1)
 		return 0;
-	if (data[0] & 1) {
+	if (data[0] % 3 == 1) {
 		struct st_ipsec_global g;
 		char *text = malloc(size);
 
@@ -120,19 +144,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	/* netlink messages are 4-byte aligned in the socket's buffer */
-	{
-		uint32_t *buf = malloc(size + 4);
-		const struct nlmsghdr *nlh;
-		int left = (int)(size - 1);
-
-		FUZZ_CHECK(buf != NULL);
-		memcpy(buf, data + 1, size - 1);
-		if (!nl_datagram_ok(buf, size - 1))
-			left = 0;
-		for (nlh = (const void *)buf; mnl_nlmsg_ok(nlh, left);
-		    nlh = mnl_nlmsg_next(nlh, &left))
+	FUZZ_CHECK((buf = malloc(size + 4)) != NULL);
+	memcpy(buf, data + 1, size - 1);
+	left = (int)(size - 1);
+	if (!nl_datagram_ok(buf, size - 1))
+		left = 0;
+	for (nlh = (const void *)buf; mnl_nlmsg_ok(nlh, left);
+	    nlh = mnl_nlmsg_next(nlh, &left)) {
+		if (data[0] % 3 == 0)
 			one_message(nlh);
-		free(buf);
+		else
+			one_route_message(nlh);
 	}
+	free(buf);
 	return 0;
 }
