@@ -10,10 +10,11 @@ EXTRA_DIST += tests/bed/README.md tests/bed/run tests/bed/guest-init tests/bed/h
 
 # libFuzzer targets beyond the IKEv2 codec's (keying/local.mk); the corpora
 # ship with tests/fuzz/corpus, engine-seeds.py rewrites the engine's.
-EXTRA_DIST += tests/fuzz/fuzz_files.h tests/fuzz/fuzz_ipsec_conf.c \
+EXTRA_DIST += tests/fuzz/fuzz_files.h tests/fuzz/fuzz_engine_sides.h tests/fuzz/fuzz_ipsec_conf.c \
 	tests/fuzz/fuzz_ipsec_secrets.c tests/fuzz/fuzz_daemon_conf.c \
 	tests/fuzz/fuzz_state_file.c tests/fuzz/fuzz_ctl.c \
 	tests/fuzz/fuzz_ikev2_engine.c tests/fuzz/fuzz_vici.c tests/fuzz/fuzz_kernel_msg.c \
+	tests/fuzz/fuzz_ikev1_engine.c tests/fuzz/ikev1-engine-seeds.py \
 	tests/fuzz/engine-seeds.py \
 	tests/fuzz/ipsec_conf.dict tests/fuzz/ipsec_secrets.dict \
 	tests/fuzz/daemon_conf.dict tests/fuzz/README.md

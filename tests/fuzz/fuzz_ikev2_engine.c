@@ -22,120 +22,9 @@
 #include "keying/ikev2_sa.h"
 #include "keying/ikev2_sk.h"
 #include "tests/fuzz/fuzz_files.h"
+#include "tests/fuzz/fuzz_engine_sides.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define ADDR_I	"192.0.2.1"
-#define ADDR_R	"192.0.2.2"
-#define MAX_Q	64
-#define MAX_CH	32
-
-struct side {
-	struct ikev2_engine *eng;
-	struct ifl_config *cfg[2];	/* per proposal variant */
-	const struct ifl_config *cur;
-	struct ifl_addr	addr;
-	uint32_t	next_spi;
-	uint32_t	installed[MAX_CH];	/* inbound SPIs, 0 when removed */
-	int		ninstalled;
-};
-
-struct pkt {
-	struct side	*to;
-	struct ifl_addr	src;
-	uint16_t	sport, dport;
-	size_t		len;
-	uint8_t		data[];
-};
-
-static struct side si, sr;
-static struct pkt *q[MAX_Q];
-static int nq;
-
-static struct side *
-peer_of(struct side *s)
-{
-	return s == &si ? &sr : &si;
-}
-
-static int
-e_send(void *arg, const struct ifl_addr *src, uint16_t sport,
-    const struct ifl_addr *dst, uint16_t dport, const uint8_t *p, size_t len)
-{
-	struct side *s = arg;
-	struct pkt *k;
-
-	(void)dst;
-	if (nq == MAX_Q || (k = malloc(sizeof(*k) + len)) == NULL)
-		return -1;
-	k->to = peer_of(s);
-	k->src = *src;
-	k->sport = sport;
-	k->dport = dport;
-	k->len = len;
-	memcpy(k->data, p, len);
-	q[nq++] = k;
-	return 0;
-}
-
-static int
-e_alloc_spi(void *arg, const struct ifl_addr *peer, const struct ifl_addr *local,
-    uint8_t proto, uint32_t reqid, uint32_t *spi)
-{
-	struct side *s = arg;
-
-	(void)peer;
-	(void)local;
-	(void)proto;
-	(void)reqid;
-	*spi = s->next_spi++;
-	return 0;
-}
-
-static void
-e_release_spi(void *arg, const struct ifl_addr *peer, const struct ifl_addr *local,
-    uint8_t proto, uint32_t spi)
-{
-	(void)arg;
-	(void)peer;
-	(void)local;
-	(void)proto;
-	(void)spi;
-}
-
-static int
-e_install(void *arg, const struct ike_child_sa *c)
-{
-	struct side *s = arg;
-
-	FUZZ_CHECK(c->spi_in != 0);
-	if (s->ninstalled < MAX_CH)
-		s->installed[s->ninstalled++] = c->spi_in;
-	return 0;
-}
-
-static void
-e_remove(void *arg, const struct ike_child_sa *c)
-{
-	struct side *s = arg;
-
-	/* only what was installed is removed, once */
-	for (int i = 0; i < s->ninstalled; i++)
-		if (s->installed[i] == c->spi_in) {
-			s->installed[i] = 0;
-			return;
-		}
-	if (s->ninstalled < MAX_CH)
-		abort();
-}
-
-static int
-e_update(void *arg, const struct ike_child_sa *c)
-{
-	(void)arg;
-	(void)c;
-	return 0;
-}
 
 static int
 e_install_out(void *arg, const struct ike_child_sa *c)
@@ -143,26 +32,6 @@ e_install_out(void *arg, const struct ike_child_sa *c)
 	(void)arg;
 	(void)c;
 	return 0;
-}
-
-static int
-e_psk(void *arg, const struct cfg_id *local, const struct cfg_id *remote,
-    struct buf *out)
-{
-	struct side *s = arg;
-	const struct cfg_secret *sec = config_psk_lookup(s->cur, local, remote);
-
-	return sec ? buf_put(out, sec->key, sec->keylen) : -1;
-}
-
-static const struct cfg_conn *
-e_conn_by_addr(void *arg, const struct ifl_addr *local, const struct ifl_addr *remote)
-{
-	struct side *s = arg;
-
-	(void)local;
-	(void)remote;
-	return s->cur->conns;
 }
 
 static const struct cfg_conn *
@@ -183,10 +52,7 @@ load(int initiator, int variant)
 		{ "aes128gcm16-prfsha256-ecp256!", "aes128gcm16!" },
 		{ "aes128-sha256-ecp256!", "aes128-sha1!" },
 	};
-	static const char secrets[] = ADDR_I " " ADDR_R " : PSK \"fuzzing-psk\"\n";
 	char conf[1024];
-	struct cfg_daemon d;
-	struct ifl_config *cfg;
 
 	snprintf(conf, sizeof(conf),
 	    "conn fuzz\n\tkeyexchange=ikev2\n\tauthby=secret\n\tauto=add\n"
@@ -197,13 +63,7 @@ load(int initiator, int variant)
 	    initiator ? ADDR_R : ADDR_I, initiator ? ADDR_R : ADDR_I,
 	    initiator ? "10.2.0.0/16" : "10.1.0.0/16",
 	    props[variant][0], props[variant][1]);
-	config_daemon_defaults(&d);
-	snprintf(d.ipsec_conf, sizeof(d.ipsec_conf), "%s",
-	    fuzz_put("ipsec.conf", (const uint8_t *)conf, strlen(conf), 0644));
-	snprintf(d.ipsec_secrets, sizeof(d.ipsec_secrets), "%s",
-	    fuzz_put("ipsec.secrets", (const uint8_t *)secrets, sizeof(secrets) - 1, 0600));
-	FUZZ_CHECK((cfg = config_load(&d)) != NULL);
-	return cfg;
+	return sides_config(conf);
 }
 
 static void
@@ -223,38 +83,24 @@ side_up(struct side *s, int variant, uint32_t spi_base, const struct ike_tuning 
 {
 	struct ike_env env;
 
-	s->cur = s->cfg[variant];
-	s->next_spi = spi_base;
-	s->ninstalled = 0;
-	memset(&env, 0, sizeof(env));
-	env.arg = s;
-	env.send = e_send;
-	env.alloc_spi = e_alloc_spi;
-	env.release_spi = e_release_spi;
-	env.update_child = e_update;
-	env.install_child = e_install;
+	side_env(s, variant, spi_base, &env);
 	env.install_out = e_install_out;
-	env.remove_child = e_remove;
-	env.psk = e_psk;
 	env.conn_by_addr = e_conn_by_addr;
 	env.conn_by_id = e_conn_by_id;
 	FUZZ_CHECK((s->eng = ikev2_engine_new(&env, tun)) != NULL);
 }
 
-/* Delivers what the engines sent, and what that causes, up to a bound. */
+static void
+input(void *eng, const struct ifl_addr *src, uint16_t sport,
+    const struct ifl_addr *dst, uint16_t dport, const uint8_t *p, size_t len)
+{
+	ikev2_input(eng, src, sport, dst, dport, p, len);
+}
+
 static void
 pump(void)
 {
-	for (int n = 0; nq > 0 && n < 256; n++) {
-		struct pkt *k = q[0];
-
-		memmove(q, q + 1, (size_t)--nq * sizeof(q[0]));
-		ikev2_input(k->to->eng, &k->src, k->sport, &k->to->addr, k->dport,
-		    k->data, k->len);
-		free(k);
-	}
-	while (nq > 0)
-		free(q[--nq]);
+	sides_pump(input);
 }
 
 static struct ike_sa *

@@ -11,7 +11,8 @@ src=$(cd "${1:-.}" && pwd)
 secs=${2:-60}
 if [ $# -ge 2 ]; then shift 2; else shift $#; fi
 targets=${*:-"fuzz_ikev2_msg fuzz_ikev2_inner fuzz_ikev1_msg fuzz_ipsec_conf fuzz_ipsec_secrets
-	fuzz_daemon_conf fuzz_state_file fuzz_ctl fuzz_ikev2_engine fuzz_vici fuzz_kernel_msg"}
+	fuzz_daemon_conf fuzz_state_file fuzz_ctl fuzz_ikev2_engine fuzz_vici fuzz_kernel_msg
+	fuzz_ikev1_engine"}
 jobs=${FUZZ_JOBS:-2}
 cc=${CLANG:-clang}
 work=${FUZZ_WORK:-$(mktemp -d /tmp/ikeflow-fuzz.XXXXXX)}

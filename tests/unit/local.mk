@@ -32,4 +32,4 @@ endif
 # Programs without an LDADD of their own (the unit tests) link this.
 LDADD = $(unit_ldadd)
 EXTRA_DIST += tests/unit/config_testutil.h tests/unit/test_ikev2_engine_env.h \
-	tests/unit/golden_testutil.h
+	tests/unit/golden_testutil.h tests/unit/data_testutil.h

@@ -12,30 +12,14 @@
 
 #include "keying/ikev2_msg.h"
 #include "keying/ikev2_sk.h"
+#include "data_testutil.h"
 
 #define DATA	TEST_SRCDIR "/unit/data/ikev2/"
 
 static uint8_t *
 load(const char *name, size_t *len)
 {
-	char path[512];
-	uint8_t *p;
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), DATA "%s", name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	p = malloc((size_t)n);
-	assert_non_null(p);
-	assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return p;
+	return data_load(DATA, name, len);
 }
 
 static struct ikev2_msg *

@@ -18,29 +18,14 @@
 #include "kernel/nl.h"
 #include "kernel/xfrm_algs.h"
 #include "kernel/xfrm_msg.h"
+#include "data_testutil.h"
 
 #define DATA	TEST_SRCDIR "/unit/data/xfrm/"
 
 static uint8_t *
 load(const char *name, size_t *len)
 {
-	char path[512];
-	FILE *f;
-	uint8_t *p;
-	long n;
-
-	snprintf(path, sizeof(path), DATA "%s", name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	p = malloc((size_t)n);
-	assert_non_null(p);
-	assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return p;
+	return data_load(DATA, name, len);
 }
 
 static void
