@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/loop.h"
 #include "config/config.h"
 #include "keying/ike_env.h"
+#include "state/state.h"
 
 #define ADDR_I	"192.0.2.1"
 #define ADDR_R	"192.0.2.2"
@@ -207,6 +209,64 @@ sides_pump(sides_input_fn input)
 	}
 	while (nq > 0)
 		free(q[--nq]);
+}
+
+/* Once per run: both sides' configurations (load(initiator, variant)). */
+static void
+sides_init(struct ifl_config *(*load)(int initiator, int variant))
+{
+	fuzz_files_init(0);
+	for (int v = 0; v < 2; v++) {
+		si.cfg[v] = load(1, v);
+		sr.cfg[v] = load(0, v);
+	}
+	FUZZ_CHECK(addr_parse(ADDR_I, &si.addr) == 0);
+	FUZZ_CHECK(addr_parse(ADDR_R, &sr.addr) == 0);
+}
+
+/* Per input, before the engines: a fresh loop and state model. */
+static void
+sides_begin(void)
+{
+	FUZZ_CHECK(loop_init() == 0);
+	FUZZ_CHECK(st_init() == 0);
+	for (int v = 0; v < 2; v++)
+		for (const struct cfg_conn *c = si.cfg[v]->conns; c; c = c->next)
+			FUZZ_CHECK(st_conn_set(c->name) != NULL);
+}
+
+typedef void (*sides_deliver_fn)(struct side *to, uint8_t flags, uint8_t exch,
+    uint8_t first, const uint8_t *plain, size_t len);
+
+/* The input's records from off on: flags, exchange type, first payload,
+ * u16 length, payloads; each delivered (flags bit 0: to the initiator),
+ * then what it causes, and the timers due. */
+static void
+sides_records(const uint8_t *data, size_t size, size_t off, sides_deliver_fn deliver,
+    sides_input_fn input)
+{
+	while (size - off >= 5) {
+		uint8_t flags = data[off], exch = data[off + 1], first = data[off + 2];
+		size_t len = (size_t)data[off + 3] << 8 | data[off + 4];
+
+		off += 5;
+		if (len > size - off)
+			len = size - off;
+		deliver(flags & 1 ? &si : &sr, flags, exch, first, data + off, len);
+		off += len;
+		sides_pump(input);
+		loop_once(0);
+		sides_pump(input);
+	}
+}
+
+/* Per input, after the engines are freed. */
+static void
+sides_end(void)
+{
+	si.eng = sr.eng = NULL;
+	st_free();
+	loop_free();
 }
 
 #endif

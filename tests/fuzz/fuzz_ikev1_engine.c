@@ -63,18 +63,6 @@ load(int initiator, int variant)
 }
 
 static void
-init(void)
-{
-	fuzz_files_init(0);
-	for (int v = 0; v < 2; v++) {
-		si.cfg[v] = load(1, v);
-		sr.cfg[v] = load(0, v);
-	}
-	FUZZ_CHECK(addr_parse(ADDR_I, &si.addr) == 0);
-	FUZZ_CHECK(addr_parse(ADDR_R, &sr.addr) == 0);
-}
-
-static void
 side_up(struct side *s, int variant, uint32_t spi_base)
 {
 	struct ike_env env;
@@ -92,12 +80,6 @@ input(void *eng, const struct ifl_addr *src, uint16_t sport,
     const struct ifl_addr *dst, uint16_t dport, const uint8_t *p, size_t len)
 {
 	ikev1_input(eng, src, sport, dst, dport, p, len);
-}
-
-static void
-pump(void)
-{
-	sides_pump(input);
 }
 
 static struct isakmp_sa *
@@ -179,44 +161,25 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
-	size_t off = 1;
 
 	if (size < 1)
 		return 0;
 	if (!ready) {
-		init();
+		sides_init(load);
 		ready = 1;
 	}
-	FUZZ_CHECK(loop_init() == 0);
-	FUZZ_CHECK(st_init() == 0);
-	for (int v = 0; v < 2; v++)
-		for (const struct cfg_conn *c = si.cfg[v]->conns; c; c = c->next)
-			FUZZ_CHECK(st_conn_set(c->name) != NULL);
+	sides_begin();
 	side_up(&si, data[0] & 1, 0xc0000000);
 	side_up(&sr, data[0] & 1, 0xd0000000);
 	FUZZ_CHECK(ikev1_initiate(si.eng, si.cur->conns) == 0);
-	pump();
+	sides_pump(input);
 	/* the exchanges themselves are not fuzzed: they must have worked */
 	FUZZ_CHECK(established(si.eng) != NULL && established(sr.eng) != NULL);
 	FUZZ_CHECK(si.ninstalled == 1 && sr.ninstalled == 1);
 
-	while (size - off >= 5) {
-		uint8_t flags = data[off], exch = data[off + 1], first = data[off + 2];
-		size_t len = (size_t)data[off + 3] << 8 | data[off + 4];
-
-		off += 5;
-		if (len > size - off)
-			len = size - off;
-		deliver(flags & 1 ? &si : &sr, flags, exch, first, data + off, len);
-		off += len;
-		pump();
-		loop_once(0);
-		pump();
-	}
+	sides_records(data, size, 1, deliver, input);
 	ikev1_engine_free(si.eng);
 	ikev1_engine_free(sr.eng);
-	si.eng = sr.eng = NULL;
-	st_free();
-	loop_free();
+	sides_end();
 	return 0;
 }

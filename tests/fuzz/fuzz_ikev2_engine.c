@@ -67,18 +67,6 @@ load(int initiator, int variant)
 }
 
 static void
-init(void)
-{
-	fuzz_files_init(0);
-	for (int v = 0; v < 2; v++) {
-		si.cfg[v] = load(1, v);
-		sr.cfg[v] = load(0, v);
-	}
-	FUZZ_CHECK(addr_parse(ADDR_I, &si.addr) == 0);
-	FUZZ_CHECK(addr_parse(ADDR_R, &sr.addr) == 0);
-}
-
-static void
 side_up(struct side *s, int variant, uint32_t spi_base, const struct ike_tuning *tun)
 {
 	struct ike_env env;
@@ -95,12 +83,6 @@ input(void *eng, const struct ifl_addr *src, uint16_t sport,
     const struct ifl_addr *dst, uint16_t dport, const uint8_t *p, size_t len)
 {
 	ikev2_input(eng, src, sport, dst, dport, p, len);
-}
-
-static void
-pump(void)
-{
-	sides_pump(input);
 }
 
 static struct ike_sa *
@@ -164,44 +146,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
 	struct ike_tuning tun;
-	size_t off = 1;
 
 	if (size < 1)
 		return 0;
 	if (!ready) {
-		init();
+		sides_init(load);
 		ready = 1;
 	}
-	FUZZ_CHECK(loop_init() == 0);
-	FUZZ_CHECK(st_init() == 0);
-	for (int v = 0; v < 2; v++)
-		for (const struct cfg_conn *c = si.cfg[v]->conns; c; c = c->next)
-			FUZZ_CHECK(st_conn_set(c->name) != NULL);
+	sides_begin();
 	ike_tuning_defaults(&tun);
 	side_up(&si, data[0] & 1, 0xc0000000, &tun);
 	side_up(&sr, data[0] & 1, 0xd0000000, &tun);
 	FUZZ_CHECK(ikev2_initiate(si.eng, si.cur->conns) == 0);
-	pump();
+	sides_pump(input);
 	/* the exchange itself is not fuzzed: it must have worked */
 	FUZZ_CHECK(established(si.eng) != NULL && established(sr.eng) != NULL);
 
-	while (size - off >= 5) {
-		uint8_t flags = data[off], exch = data[off + 1], first = data[off + 2];
-		size_t len = (size_t)data[off + 3] << 8 | data[off + 4];
-
-		off += 5;
-		if (len > size - off)
-			len = size - off;
-		deliver(flags & 1 ? &si : &sr, flags, exch, first, data + off, len);
-		off += len;
-		pump();
-		loop_once(0);
-		pump();
-	}
+	sides_records(data, size, 1, deliver, input);
 	ikev2_engine_free(si.eng);
 	ikev2_engine_free(sr.eng);
-	si.eng = sr.eng = NULL;
-	st_free();
-	loop_free();
+	sides_end();
 	return 0;
 }
