@@ -127,6 +127,13 @@ ike_info_request(struct ike_sa *sa, struct ikev2_msg *m)
 		    n.type == IKEV2_N_AUTHENTICATION_FAILED)
 			auth_failed = 1;
 	}
+	/* The peer drops this IKE SA's children as soon as it reads our
+	 * answer: a tunnel that goes on in another IKE SA (the peer's
+	 * reauthentication) sends on its new outbound SA from before then,
+	 * or what we send on the old one meanwhile is lost. */
+	if (delete_ike && !auth_failed && !sa->rekeyed && coll_owner(sa) == NULL)
+		for (ch = sa->children; ch; ch = ch->next)
+			ike_child_hand_over(sa, ch);
 	if ((b = buf_new(128)) == NULL || (ib = buf_new_secret(64)) == NULL)
 		goto out;
 	ike_build_chain(&in, ib);

@@ -684,17 +684,7 @@ ike_child_remove(struct ike_sa *sa, struct ike_child *ch, enum st_term reason)
 		;
 	if (*pp)
 		*pp = ch->next;
-	/* the pair that replaced it takes over the outbound traffic first;
-	 * after a reauthentication it is in another IKE SA */
-	if (ch->rekeyed && ch->st_index) {
-		struct ike_sa *o;
-		struct ike_child *succ;
-
-		for (o = sa->eng->sas; o; o = o->next)
-			for (succ = o->children; succ; succ = succ->next)
-				if (succ->st_index == ch->st_index && succ->out_pending)
-					ike_child_install_out(o, succ);
-	}
+	ike_child_hand_over(sa, ch);
 	if (ch->installed && env->remove_child) {
 		ike_child_desc(sa, ch, &d);
 		/* the successor pair goes on with the same policies */
@@ -710,6 +700,23 @@ ike_child_remove(struct ike_sa *sa, struct ike_child *ch, enum st_term reason)
 	wipe(ch->out_encr, sizeof(ch->out_encr));
 	wipe(ch->out_integ, sizeof(ch->out_integ));
 	free(ch);
+}
+
+/* The pair that replaced ch takes over the outbound traffic (its
+ * outbound SA installed now if it waited); after a reauthentication it is
+ * in another IKE SA. */
+void
+ike_child_hand_over(struct ike_sa *sa, struct ike_child *ch)
+{
+	struct ike_sa *o;
+	struct ike_child *succ;
+
+	if (!ch->rekeyed || !ch->st_index)
+		return;
+	for (o = sa->eng->sas; o; o = o->next)
+		for (succ = o->children; succ; succ = succ->next)
+			if (succ->st_index == ch->st_index && succ->out_pending)
+				ike_child_install_out(o, succ);
 }
 
 void

@@ -340,6 +340,9 @@ struct ike_child *ike_child_by_spi_in(struct ike_sa *sa, uint32_t spi);
 void	ike_child_remove(struct ike_sa *sa, struct ike_child *ch, enum st_term reason);
 /* Installs the outbound SA a child's install deferred (install_out). */
 void	ike_child_install_out(struct ike_sa *sa, struct ike_child *ch);
+/* ch's successor (a rekey's, or a reauthentication's in another IKE SA)
+ * takes over the outbound traffic: its waiting outbound SA goes in. */
+void	ike_child_hand_over(struct ike_sa *sa, struct ike_child *ch);
 /* Fills an install description from a child (keys left NULL). */
 void	ike_child_desc(const struct ike_sa *sa, const struct ike_child *ch,
 	    struct ike_child_sa *d);

@@ -611,6 +611,53 @@ test_reauth_continues_tunnel(void **state)
 	assert_int_equal(st_ike_active_count(), 0);
 }
 
+/* The responder's outbound SA of a reauthentication's new pair waits for
+ * the old IKE SA's delete; the peer drops the old pair when it reads our
+ * answer to that delete, so the new outbound SA goes in before the answer
+ * is sent, not after (a reply sent on the old one meanwhile was lost). */
+static int out_installs, out_answers_before;
+
+static int
+out_hook(void *arg, const struct ike_child_sa *c)
+{
+	const struct t_side *s = arg;
+
+	assert_false(c->in_only);
+	out_installs++;
+	out_answers_before = s->sent_resp[IKEV2_EXCH_INFORMATIONAL - 32];
+	return 0;
+}
+
+static void
+test_reauth_out_before_answer(void **state)
+{
+	uint32_t ike_i_old;
+	int answers;
+
+	(void)state;
+	t_install_out_hook = out_hook;
+	out_installs = 0;
+	seed_up();
+	assert_up(&variants[0].ike_algs, &variants[0].esp_algs);
+	ike_i_old = ike_row(1)->index;
+	initiate();
+	pump();
+	/* the responder's new pair: inbound only for now */
+	assert_int_equal(side_r.nchildren, 2);
+	assert_true(side_r.children[1].d.in_only);
+	assert_int_equal(out_installs, 0);
+	answers = side_r.sent_resp[IKEV2_EXCH_INFORMATIONAL - 32];
+	assert_int_equal(ikev2_terminate_index(side_i.eng, ike_i_old), 1);
+	pump();
+	t_install_out_hook = NULL;
+	assert_int_equal(out_installs, 1);
+	/* the delete answered, after the outbound SA went in */
+	assert_int_equal(side_r.sent_resp[IKEV2_EXCH_INFORMATIONAL - 32], answers + 1);
+	assert_int_equal(out_answers_before, answers);
+	assert_true(side_r.children[0].removed_superseded);
+	assert_false(side_r.children[1].removed);
+}
+
 /* cikeTunStatus = destroy names one IKE SA by its row: only that one goes. */
 static void
 test_terminate_by_index(void **state)
@@ -2427,6 +2474,7 @@ main(void)
 		T(test_delete_ike_by_responder),
 		T(test_terminate_by_index),
 		T(test_reauth_continues_tunnel),
+		T(test_reauth_out_before_answer),
 		T(test_delete_child),
 		T(test_liveness),
 		T(test_ts_narrowed),

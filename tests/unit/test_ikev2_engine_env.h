@@ -77,6 +77,9 @@ static struct t_pkt *queue[T_MAX_PKTS];
 static int nqueue;
 static t_filter_fn filter;
 /* A side's datagrams go here instead of the queue when set (real sockets). */
+/* env.install_out for the sides set up next (NULL: none, so that a
+ * rekey's pair goes in whole) */
+static int (*t_install_out_hook)(void *arg, const struct ike_child_sa *c);
 static int (*t_send_override)(void *arg, const struct ifl_addr *src, uint16_t sport,
     const struct ifl_addr *dst, uint16_t dport, const uint8_t *pkt, size_t len);
 static void *filter_arg;
@@ -325,6 +328,7 @@ t_side_up(struct t_side *s, const char *addr, uint32_t spi_base, const char *con
 	memset(&env, 0, sizeof(env));
 	env.arg = s;
 	env.send = t_send_override ? t_send_override : t_send;
+	env.install_out = t_install_out_hook;
 	env.alloc_spi = t_alloc_spi;
 	env.release_spi = t_release_spi;
 	env.keepalive = t_keepalive;
@@ -433,6 +437,7 @@ static inline int
 t_setup(void **state)
 {
 	(void)state;
+	t_install_out_hook = NULL;
 	snprintf(tdir, sizeof(tdir), "/tmp/ikev2-engine-XXXXXX");
 	assert_non_null(mkdtemp(tdir));
 	assert_int_equal(loop_init(), 0);
